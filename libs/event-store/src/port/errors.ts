@@ -1,0 +1,64 @@
+import { ActualRevision, ExpectedRevision, describeExpectedRevision } from './expected-revision';
+
+export type EventStoreErrorCode =
+  | 'WRONG_EXPECTED_VERSION'
+  | 'STREAM_DELETED'
+  | 'STREAM_NOT_FOUND'
+  | 'STORE_UNAVAILABLE'
+  | 'INVALID_EVENT';
+
+export abstract class EventStoreError extends Error {
+  abstract readonly code: EventStoreErrorCode;
+}
+
+export class WrongExpectedVersionError extends EventStoreError {
+  readonly code = 'WRONG_EXPECTED_VERSION';
+  constructor(
+    readonly streamName: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: ActualRevision,
+  ) {
+    super(
+      `Wrong expected version on stream '${streamName}': expected ${describeExpectedRevision(expected)}, actual ${
+        typeof actual === 'bigint' ? actual.toString() : actual
+      }`,
+    );
+    this.name = 'WrongExpectedVersionError';
+  }
+}
+
+/** The stream was tombstoned: it can never be read or written again. */
+export class StreamDeletedError extends EventStoreError {
+  readonly code = 'STREAM_DELETED';
+  constructor(readonly streamName: string) {
+    super(`Stream '${streamName}' is deleted (tombstoned)`);
+    this.name = 'StreamDeletedError';
+  }
+}
+
+/** The stream has no events, or was soft-deleted. */
+export class StreamNotFoundError extends EventStoreError {
+  readonly code = 'STREAM_NOT_FOUND';
+  constructor(readonly streamName: string) {
+    super(`Stream '${streamName}' not found`);
+    this.name = 'StreamNotFoundError';
+  }
+}
+
+/** The store cannot be reached or cannot write; the caller may retry. Nothing was acknowledged. */
+export class StoreUnavailableError extends EventStoreError {
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(message: string, readonly cause?: unknown) {
+    super(`Event store unavailable: ${message}`);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** The caller's events cannot be stored as given (bad id, type or data). */
+export class InvalidEventError extends EventStoreError {
+  readonly code = 'INVALID_EVENT';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidEventError';
+  }
+}

@@ -1,0 +1,90 @@
+import { ExpectedRevision } from './expected-revision';
+import { EventToAppend, Position, RecordedEvent } from './recorded-event';
+import { AllSubscription, SubscribeToAllOptions } from './subscription';
+
+export interface AppendResult {
+  /** The revision of the stream's last event: pass it as the next expected revision. */
+  readonly nextExpectedRevision: bigint;
+  readonly position: Position;
+}
+
+export type Direction = 'forwards' | 'backwards';
+
+export interface ReadStreamOptions {
+  readonly direction?: Direction;
+  /** Inclusive. Default: 'start' forwards, 'end' backwards. */
+  readonly fromRevision?: bigint | 'start' | 'end';
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  readonly direction?: Direction;
+  /** Inclusive, as EventStoreDB reads. Default: 'start' forwards, 'end' backwards. */
+  readonly fromPosition?: Position | 'start' | 'end';
+  readonly maxCount?: number;
+}
+
+export interface StreamMetadata {
+  /** Events with a lower revision are no longer read. */
+  readonly truncateBefore?: bigint;
+  readonly maxCount?: number;
+  /** Seconds. */
+  readonly maxAge?: number;
+  readonly custom?: Readonly<Record<string, unknown>>;
+}
+
+export interface StreamMetadataResult {
+  readonly metadata: StreamMetadata;
+  /** Revision of the metadata stream, for optimistic concurrency on metadata writes. */
+  readonly metastreamRevision: bigint;
+}
+
+export interface DeleteResult {
+  readonly position?: Position;
+}
+
+export interface StoreHealth {
+  readonly adapter: 'sqlite' | 'eventstoredb';
+  readonly healthy: boolean;
+  readonly detail?: string;
+}
+
+/**
+ * The event store as the rest of the code sees it, with EventStoreDB's semantics.
+ * Reads and subscriptions of `$all` never yield system events (types starting with `$`).
+ */
+export interface EventStore {
+  append(
+    streamName: string,
+    events: readonly EventToAppend[],
+    expected?: ExpectedRevision,
+  ): Promise<AppendResult>;
+
+  /** Throws `StreamNotFoundError` for a missing or soft-deleted stream, `StreamDeletedError` if tombstoned. */
+  readStream(streamName: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+
+  subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
+
+  setStreamMetadata(
+    streamName: string,
+    metadata: StreamMetadata,
+    expectedMetastreamRevision?: ExpectedRevision,
+  ): Promise<AppendResult>;
+
+  /** `null` when the stream never had metadata. */
+  getStreamMetadata(streamName: string): Promise<StreamMetadataResult | null>;
+
+  /** Soft delete: reads find nothing; a later append recreates the stream, revisions continuing. */
+  deleteStream(streamName: string, expected?: ExpectedRevision): Promise<DeleteResult>;
+
+  /** Hard delete: the stream can never be read or written again. */
+  tombstoneStream(streamName: string, expected?: ExpectedRevision): Promise<DeleteResult>;
+
+  health(): Promise<StoreHealth>;
+
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');

@@ -1,0 +1,53 @@
+/** A position in the global `$all` log. EventStoreDB has two numbers; the embedded store uses one for both. */
+export interface Position {
+  readonly commit: bigint;
+  readonly prepare: bigint;
+}
+
+/** Who did what under which rule: carried by every event we write. */
+export interface EventMetadata {
+  readonly tenantId?: string;
+  readonly actorId?: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  readonly ruleVersion?: string;
+  readonly [key: string]: unknown;
+}
+
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | { [key: string]: JsonValue };
+
+export interface EventToAppend<Data = unknown> {
+  /** A UUID; appending the same id again at the same expected revision is a no-op. */
+  readonly id: string;
+  readonly type: string;
+  readonly data: Data;
+  readonly metadata?: EventMetadata;
+}
+
+export interface RecordedEvent<Data = unknown> {
+  readonly id: string;
+  readonly type: string;
+  readonly data: Data;
+  readonly metadata: EventMetadata;
+  readonly streamName: string;
+  readonly revision: bigint;
+  readonly position: Position;
+  readonly created: Date;
+}
+
+export function comparePositions(a: Position, b: Position): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
+}
+
+/** System events (`$metadata`, `$streamDeleted`, ...) are the store's bookkeeping, never domain events. */
+export function isSystemEventType(type: string): boolean {
+  return type.startsWith('$');
+}
