@@ -48,8 +48,8 @@ export class StreamNotFoundError extends EventStoreError {
 /** The store cannot be reached or cannot write; the caller may retry. Nothing was acknowledged. */
 export class StoreUnavailableError extends EventStoreError {
   readonly code = 'STORE_UNAVAILABLE';
-  constructor(message: string, readonly cause?: unknown) {
-    super(`Event store unavailable: ${message}`);
+  constructor(message: string, cause?: unknown) {
+    super(`Event store unavailable: ${message}`, { cause });
     this.name = 'StoreUnavailableError';
   }
 }

@@ -1,0 +1,2 @@
+export * from './port';
+export { openSqliteEventStore, SqliteEventStore } from './sqlite';

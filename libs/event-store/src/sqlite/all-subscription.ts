@@ -1,0 +1,69 @@
+import type { Database } from 'better-sqlite3';
+import { AllFilter, AllSubscription, RecordedEvent, SubscribeToAllOptions, SubscriptionMessage } from '../port';
+import { lastPosition } from './append-events';
+import { AppendSignal } from './append-signal';
+import { EventRow, positionOf, toRecordedEvent } from './rows';
+
+const PAGE_SIZE = 256;
+const DEFAULT_CHECKPOINT_EVERY = 32;
+
+/**
+ * Reads the log from the database by position, before and after catching up alike,
+ * so the switch to live can neither skip nor repeat an event; commits only wake it up.
+ */
+export class SqliteAllSubscription implements AllSubscription {
+  private closed = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly signal: AppendSignal,
+    private readonly options: SubscribeToAllOptions,
+    private readonly onClose: (subscription: SqliteAllSubscription) => void,
+  ) {}
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.onClose(this);
+    this.signal.wakeAll();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
+    const from = this.options.fromPosition ?? 'start';
+    let cursor = from === 'start' ? 0 : from === 'end' ? lastPosition(this.db) : Number(from.commit);
+    const filter = this.options.filter;
+    const matches = filter ? compileFilter(filter) : () => true;
+    const checkpointEvery = filter?.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
+    const page = this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?');
+    let scannedSinceCheckpoint = 0;
+    let caughtUp = false;
+    while (!this.closed) {
+      const rows = page.all(cursor, PAGE_SIZE) as EventRow[];
+      for (const row of rows) {
+        cursor = row.position;
+        const event = toRecordedEvent(row);
+        if (matches(event)) yield { kind: 'event', event };
+        else if (filter && ++scannedSinceCheckpoint >= checkpointEvery) {
+          scannedSinceCheckpoint = 0;
+          yield { kind: 'checkpoint', position: positionOf(cursor) };
+        }
+        if (this.closed) return;
+      }
+      if (rows.length === PAGE_SIZE) continue;
+      if (!caughtUp) {
+        caughtUp = true;
+        yield { kind: 'caughtUp' };
+      }
+      await this.signal.waitBeyond(cursor, () => this.closed);
+    }
+  }
+}
+
+function compileFilter(filter: AllFilter): (event: RecordedEvent) => boolean {
+  const field = (event: RecordedEvent) => (filter.on === 'eventType' ? event.type : event.streamName);
+  if ('regex' in filter) {
+    const pattern = new RegExp(filter.regex);
+    return (event) => pattern.test(field(event));
+  }
+  const prefixes = filter.prefixes;
+  return (event) => prefixes.some((prefix) => field(event).startsWith(prefix));
+}

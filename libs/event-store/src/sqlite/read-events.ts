@@ -1,0 +1,86 @@
+import type { Database } from 'better-sqlite3';
+import {
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamDeletedError,
+  StreamNotFoundError,
+} from '../port';
+import { EventRow, StreamRow, parseStreamMetadata, toRecordedEvent } from './rows';
+
+const PAGE_SIZE = 512;
+
+/** The lowest revision still readable: soft deletes, truncate-before, max-count and max-age all hide events. */
+function visibleFrom(stream: StreamRow, now: number): { revision: number; createdAfter: number } {
+  const metadata = parseStreamMetadata(stream.metadata);
+  const last = stream.last_revision ?? -1;
+  const floors = [
+    stream.deleted_before ?? 0,
+    metadata.truncateBefore !== undefined ? Number(metadata.truncateBefore) : 0,
+    metadata.maxCount !== undefined ? last - metadata.maxCount + 1 : 0,
+  ];
+  const createdAfter = metadata.maxAge !== undefined ? now - metadata.maxAge * 1000 : -Infinity;
+  return { revision: Math.max(...floors), createdAfter };
+}
+
+export async function* readStreamEvents(
+  db: Database,
+  streamName: string,
+  options: ReadStreamOptions,
+  now: () => number,
+): AsyncGenerator<RecordedEvent> {
+  const stream = db.prepare('SELECT * FROM streams WHERE name = ?').get(streamName) as StreamRow | undefined;
+  if (stream?.state === 'tombstoned') throw new StreamDeletedError(streamName);
+  if (!stream || stream.last_revision === null || stream.state === 'soft_deleted') {
+    throw new StreamNotFoundError(streamName);
+  }
+  const forwards = (options.direction ?? 'forwards') === 'forwards';
+  const floor = visibleFrom(stream, now());
+  let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+  const from = options.fromRevision ?? (forwards ? 'start' : 'end');
+  let cursor = from === 'start' ? -1 : from === 'end' ? stream.last_revision + 1 : Number(from) + (forwards ? -1 : 1);
+  const page = db.prepare(
+    forwards
+      ? 'SELECT * FROM events WHERE stream = ? AND revision > ? AND revision >= ? ORDER BY revision ASC LIMIT ?'
+      : 'SELECT * FROM events WHERE stream = ? AND revision < ? AND revision >= ? ORDER BY revision DESC LIMIT ?',
+  );
+  while (remaining > 0) {
+    const rows = page.all(streamName, cursor, floor.revision, Math.min(PAGE_SIZE, remaining)) as EventRow[];
+    for (const row of rows) {
+      cursor = row.revision;
+      if (row.created < floor.createdAfter) continue;
+      remaining--;
+      yield toRecordedEvent(row);
+    }
+    if (rows.length < PAGE_SIZE) return;
+  }
+}
+
+export async function* readAllEvents(db: Database, options: ReadAllOptions): AsyncGenerator<RecordedEvent> {
+  const forwards = (options.direction ?? 'forwards') === 'forwards';
+  let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+  const from = options.fromPosition ?? (forwards ? 'start' : 'end');
+  let cursor = startCursor(from, forwards);
+  const page = db.prepare(
+    forwards
+      ? 'SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'
+      : 'SELECT * FROM events WHERE position < ? ORDER BY position DESC LIMIT ?',
+  );
+  while (remaining > 0) {
+    const rows = page.all(cursor, Math.min(PAGE_SIZE, remaining)) as EventRow[];
+    for (const row of rows) {
+      cursor = row.position;
+      remaining--;
+      yield toRecordedEvent(row);
+    }
+    if (rows.length < PAGE_SIZE) return;
+  }
+}
+
+/** Reads are inclusive of the given position, so the exclusive SQL cursor sits one step before it. */
+function startCursor(from: Position | 'start' | 'end', forwards: boolean): number {
+  if (from === 'start') return 0;
+  if (from === 'end') return Number.MAX_SAFE_INTEGER;
+  return Number(from.commit) + (forwards ? -1 : 1);
+}

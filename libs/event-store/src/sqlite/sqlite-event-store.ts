@@ -1,0 +1,120 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  AllSubscription,
+  AppendResult,
+  DeleteResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StoreHealth,
+  StreamMetadata,
+  StreamMetadataResult,
+  SubscribeToAllOptions,
+  validateEventsToAppend,
+} from '../port';
+import { AppendSignal } from './append-signal';
+import { appendEvents, lastPosition } from './append-events';
+import { SqliteAllSubscription } from './all-subscription';
+import { GroupCommit } from './group-commit';
+import { readAllEvents, readStreamEvents } from './read-events';
+import { StreamRow, parseStreamMetadata } from './rows';
+import { prepareDatabase } from './schema';
+import { toStoreError } from './store-errors';
+import { softDeleteStream, tombstoneStream, writeStreamMetadata } from './stream-lifecycle';
+
+export interface SqliteEventStoreOptions {
+  readonly dataDir: string;
+  /** Injected for tests of time-based metadata (max-age); defaults to the system clock. */
+  readonly now?: () => number;
+}
+
+export const SQLITE_EVENTS_FILE = 'events.sqlite';
+
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly signal: AppendSignal;
+  private readonly writes: GroupCommit;
+  private readonly subscriptions = new Set<AllSubscription>();
+  private readonly now: () => number;
+
+  constructor(options: SqliteEventStoreOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.now = options.now ?? Date.now;
+    this.db = new Database(join(options.dataDir, SQLITE_EVENTS_FILE));
+    prepareDatabase(this.db);
+    this.signal = new AppendSignal(lastPosition(this.db));
+    this.writes = new GroupCommit(this.db, () => this.signal.committed(lastPosition(this.db)), toStoreError);
+  }
+
+  async append(streamName: string, events: readonly EventToAppend[], expected: ExpectedRevision = 'any'): Promise<AppendResult> {
+    validateEventsToAppend(streamName, events);
+    return this.writes.write(() => appendEvents(this.db, streamName, events, expected, this.now()));
+  }
+
+  readStream(streamName: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    return this.guardReads(() => readStreamEvents(this.db, streamName, options, this.now));
+  }
+
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    return this.guardReads(() => readAllEvents(this.db, options));
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
+    const subscription = new SqliteAllSubscription(this.db, this.signal, options, (closed) =>
+      this.subscriptions.delete(closed),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  setStreamMetadata(streamName: string, metadata: StreamMetadata, expected: ExpectedRevision = 'any'): Promise<AppendResult> {
+    return this.writes.write(() => writeStreamMetadata(this.db, streamName, metadata, expected));
+  }
+
+  async getStreamMetadata(streamName: string): Promise<StreamMetadataResult | null> {
+    const row = this.db.prepare('SELECT * FROM streams WHERE name = ?').get(streamName) as StreamRow | undefined;
+    if (!row || row.metadata_revision === null) return null;
+    return { metadata: parseStreamMetadata(row.metadata), metastreamRevision: BigInt(row.metadata_revision) };
+  }
+
+  deleteStream(streamName: string, expected: ExpectedRevision = 'any'): Promise<DeleteResult> {
+    return this.writes.write(() => softDeleteStream(this.db, streamName, expected));
+  }
+
+  tombstoneStream(streamName: string, expected: ExpectedRevision = 'any'): Promise<DeleteResult> {
+    return this.writes.write(() => tombstoneStream(this.db, streamName, expected));
+  }
+
+  async health(): Promise<StoreHealth> {
+    try {
+      this.db.prepare('SELECT 1').get();
+      return { adapter: 'sqlite', healthy: true, detail: this.db.name };
+    } catch (error) {
+      return { adapter: 'sqlite', healthy: false, detail: (error as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.writes.drained();
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    if (this.db.open) this.db.close();
+  }
+
+  /** SQLite failures surface while iterating; callers see the port's errors, not the driver's. */
+  private guardReads(read: () => AsyncGenerator<RecordedEvent>): AsyncIterable<RecordedEvent> {
+    return {
+      async *[Symbol.asyncIterator]() {
+        try {
+          yield* read();
+        } catch (error) {
+          throw toStoreError(error);
+        }
+      },
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import type { Database } from 'better-sqlite3';
+import {
+  AppendResult,
+  DeleteResult,
+  ExpectedRevision,
+  StreamDeletedError,
+  StreamMetadata,
+} from '../port';
+import { lastPosition } from './append-events';
+import { actualRevisionOf, assertExpectedRevision, assertWritable } from './expectations';
+import { StreamRow, positionOf, serialiseStreamMetadata } from './rows';
+
+function findStream(db: Database, streamName: string): StreamRow | undefined {
+  return db.prepare('SELECT * FROM streams WHERE name = ?').get(streamName) as StreamRow | undefined;
+}
+
+/** Soft delete hides every event written so far; a later append recreates the stream above them. */
+export function softDeleteStream(db: Database, streamName: string, expected: ExpectedRevision): DeleteResult {
+  const stream = findStream(db, streamName);
+  assertWritable(streamName, stream);
+  assertExpectedRevision(streamName, expected, actualRevisionOf(stream));
+  if (!stream || stream.last_revision === null) return {};
+  db.prepare("UPDATE streams SET state = 'soft_deleted', deleted_before = ? WHERE name = ?").run(
+    stream.last_revision + 1,
+    streamName,
+  );
+  return { position: positionOf(lastPosition(db)) };
+}
+
+export function tombstoneStream(db: Database, streamName: string, expected: ExpectedRevision): DeleteResult {
+  const stream = findStream(db, streamName);
+  assertWritable(streamName, stream);
+  assertExpectedRevision(streamName, expected, actualRevisionOf(stream));
+  db.prepare(
+    `INSERT INTO streams (name, last_revision, state) VALUES (?, NULL, 'tombstoned')
+     ON CONFLICT (name) DO UPDATE SET state = 'tombstoned'`,
+  ).run(streamName);
+  return { position: positionOf(lastPosition(db)) };
+}
+
+export function writeStreamMetadata(
+  db: Database,
+  streamName: string,
+  metadata: StreamMetadata,
+  expected: ExpectedRevision,
+): AppendResult {
+  const stream = findStream(db, streamName);
+  if (stream?.state === 'tombstoned') throw new StreamDeletedError(streamName);
+  const actual = stream?.metadata_revision == null ? 'no_stream' : BigInt(stream.metadata_revision);
+  assertExpectedRevision(`$$${streamName}`, expected, actual);
+  const next = actual === 'no_stream' ? 0 : Number(actual) + 1;
+  db.prepare(
+    `INSERT INTO streams (name, last_revision, state, metadata, metadata_revision) VALUES (?, NULL, 'live', ?, ?)
+     ON CONFLICT (name) DO UPDATE SET metadata = excluded.metadata, metadata_revision = excluded.metadata_revision`,
+  ).run(streamName, serialiseStreamMetadata(metadata), next);
+  return { nextExpectedRevision: BigInt(next), position: positionOf(lastPosition(db)) };
+}
