@@ -1,2 +1,2 @@
-export * from './port';
-export { openSqliteEventStore, SqliteEventStore } from './sqlite';
+export * from './port/index.js';
+export { openSqliteEventStore, SqliteEventStore } from './sqlite/index.js';

@@ -1,4 +1,4 @@
-import { ActualRevision, ExpectedRevision, describeExpectedRevision } from './expected-revision';
+import { ActualRevision, ExpectedRevision, describeExpectedRevision } from './expected-revision.js';
 
 export type EventStoreErrorCode =
   | 'WRONG_EXPECTED_VERSION'

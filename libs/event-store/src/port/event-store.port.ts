@@ -1,6 +1,6 @@
-import { ExpectedRevision } from './expected-revision';
-import { EventToAppend, Position, RecordedEvent } from './recorded-event';
-import { AllSubscription, SubscribeToAllOptions } from './subscription';
+import { ExpectedRevision } from './expected-revision.js';
+import { EventToAppend, Position, RecordedEvent } from './recorded-event.js';
+import { AllSubscription, SubscribeToAllOptions } from './subscription.js';
 
 export interface AppendResult {
   /** The revision of the stream's last event: pass it as the next expected revision. */

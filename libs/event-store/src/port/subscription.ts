@@ -1,4 +1,4 @@
-import { Position, RecordedEvent } from './recorded-event';
+import { Position, RecordedEvent } from './recorded-event.js';
 
 /**
  * A server-side filter on `$all`, one kind at a time as in EventStoreDB.

@@ -1,5 +1,5 @@
-import { InvalidEventError } from './errors';
-import { EventToAppend } from './recorded-event';
+import { InvalidEventError } from './errors.js';
+import { EventToAppend } from './recorded-event.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

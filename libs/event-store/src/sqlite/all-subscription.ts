@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
-import { AllFilter, AllSubscription, RecordedEvent, SubscribeToAllOptions, SubscriptionMessage } from '../port';
-import { lastPosition } from './append-events';
-import { AppendSignal } from './append-signal';
-import { EventRow, positionOf, toRecordedEvent } from './rows';
+import { AllFilter, AllSubscription, RecordedEvent, SubscribeToAllOptions, SubscriptionMessage } from '../port/index.js';
+import { lastPosition } from './append-events.js';
+import { AppendSignal } from './append-signal.js';
+import { EventRow, positionOf, toRecordedEvent } from './rows.js';
 
 const PAGE_SIZE = 256;
 const DEFAULT_CHECKPOINT_EVERY = 32;

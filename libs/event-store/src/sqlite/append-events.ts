@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
-import { AppendResult, EventToAppend, ExpectedRevision, InvalidEventError } from '../port';
-import { actualRevisionOf, assertExpectedRevision, assertWritable } from './expectations';
-import { StreamRow, positionOf } from './rows';
+import { AppendResult, EventToAppend, ExpectedRevision, InvalidEventError } from '../port/index.js';
+import { actualRevisionOf, assertExpectedRevision, assertWritable } from './expectations.js';
+import { StreamRow, positionOf } from './rows.js';
 
 interface StoredIdAtRevision {
   id: string;

@@ -1,5 +1,5 @@
-import { ActualRevision, ExpectedRevision, StreamDeletedError, WrongExpectedVersionError } from '../port';
-import { StreamRow } from './rows';
+import { ActualRevision, ExpectedRevision, StreamDeletedError, WrongExpectedVersionError } from '../port/index.js';
+import { StreamRow } from './rows.js';
 
 /** The revision of the stream's last visible event, or 'no_stream' (never written, or soft-deleted). */
 export function actualRevisionOf(stream: StreamRow | undefined): ActualRevision {

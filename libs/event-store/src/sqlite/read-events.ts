@@ -6,8 +6,8 @@ import {
   RecordedEvent,
   StreamDeletedError,
   StreamNotFoundError,
-} from '../port';
-import { EventRow, StreamRow, parseStreamMetadata, toRecordedEvent } from './rows';
+} from '../port/index.js';
+import { EventRow, StreamRow, parseStreamMetadata, toRecordedEvent } from './rows.js';
 
 const PAGE_SIZE = 512;
 

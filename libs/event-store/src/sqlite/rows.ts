@@ -1,4 +1,4 @@
-import { EventMetadata, Position, RecordedEvent, StreamMetadata } from '../port';
+import { EventMetadata, Position, RecordedEvent, StreamMetadata } from '../port/index.js';
 
 export interface EventRow {
   position: number;

@@ -16,16 +16,16 @@ import {
   StreamMetadataResult,
   SubscribeToAllOptions,
   validateEventsToAppend,
-} from '../port';
-import { AppendSignal } from './append-signal';
-import { appendEvents, lastPosition } from './append-events';
-import { SqliteAllSubscription } from './all-subscription';
-import { GroupCommit } from './group-commit';
-import { readAllEvents, readStreamEvents } from './read-events';
-import { StreamRow, parseStreamMetadata } from './rows';
-import { prepareDatabase } from './schema';
-import { toStoreError } from './store-errors';
-import { softDeleteStream, tombstoneStream, writeStreamMetadata } from './stream-lifecycle';
+} from '../port/index.js';
+import { AppendSignal } from './append-signal.js';
+import { appendEvents, lastPosition } from './append-events.js';
+import { SqliteAllSubscription } from './all-subscription.js';
+import { GroupCommit } from './group-commit.js';
+import { readAllEvents, readStreamEvents } from './read-events.js';
+import { StreamRow, parseStreamMetadata } from './rows.js';
+import { prepareDatabase } from './schema.js';
+import { toStoreError } from './store-errors.js';
+import { softDeleteStream, tombstoneStream, writeStreamMetadata } from './stream-lifecycle.js';
 
 export interface SqliteEventStoreOptions {
   readonly dataDir: string;

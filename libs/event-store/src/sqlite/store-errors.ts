@@ -1,4 +1,4 @@
-import { EventStoreError, StoreUnavailableError } from '../port';
+import { EventStoreError, StoreUnavailableError } from '../port/index.js';
 
 const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|READONLY|CANTOPEN|CORRUPT|NOTADB|PROTOCOL)/;
 

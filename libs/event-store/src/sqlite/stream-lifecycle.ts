@@ -5,10 +5,10 @@ import {
   ExpectedRevision,
   StreamDeletedError,
   StreamMetadata,
-} from '../port';
-import { lastPosition } from './append-events';
-import { actualRevisionOf, assertExpectedRevision, assertWritable } from './expectations';
-import { StreamRow, positionOf, serialiseStreamMetadata } from './rows';
+} from '../port/index.js';
+import { lastPosition } from './append-events.js';
+import { actualRevisionOf, assertExpectedRevision, assertWritable } from './expectations.js';
+import { StreamRow, positionOf, serialiseStreamMetadata } from './rows.js';
 
 function findStream(db: Database, streamName: string): StreamRow | undefined {
   return db.prepare('SELECT * FROM streams WHERE name = ?').get(streamName) as StreamRow | undefined;

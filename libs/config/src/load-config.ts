@@ -1,0 +1,61 @@
+import { join, resolve } from 'node:path';
+import { AppConfig, LogLevel } from './app-config.js';
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const ENVIRONMENTS = ['development', 'production', 'test'] as const;
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Read once at start-up; every bad variable is named, all at once, before anything starts. */
+export function loadConfig(env: Environment): AppConfig {
+  const problems: string[] = [];
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    problems.push(`${name} must be one of ${allowed.join(', ')} (got '${value}')`);
+    return fallback;
+  };
+  const port = parsePort(env.PORT, problems);
+  const dataDir = resolve(env.DATA_DIR || './data');
+  const eventStoreUrl = env.EVENTSTORE_URL;
+  if (eventStoreUrl && !/^esdb(\+discover)?:\/\/[^/]+/.test(eventStoreUrl)) {
+    problems.push(`EVENTSTORE_URL must be an esdb:// or esdb+discover:// connection string (got '${eventStoreUrl}')`);
+  }
+  const readStoreUrl = env.READ_STORE_URL;
+  if (readStoreUrl && !/^postgres(ql)?:\/\/.+/.test(readStoreUrl)) {
+    problems.push(`READ_STORE_URL must be a postgres:// connection string (got '${readStoreUrl}')`);
+  }
+  const config: AppConfig = {
+    environment: oneOf('NODE_ENV', ENVIRONMENTS, 'production'),
+    host: env.HOST || '0.0.0.0',
+    port,
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    dataDir,
+    eventStore: eventStoreUrl
+      ? { adapter: 'eventstoredb', connectionString: eventStoreUrl }
+      : { adapter: 'sqlite', dataDir },
+    readStore: readStoreUrl
+      ? { dialect: 'postgres', connectionString: readStoreUrl }
+      : { dialect: 'sqlite', file: join(dataDir, 'read-models.sqlite') },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function parsePort(value: string | undefined, problems: string[]): number {
+  if (value === undefined || value === '') return 3000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(`PORT must be an integer from 0 to 65535 (got '${value}')`);
+    return 3000;
+  }
+  return port;
+}

@@ -1,0 +1,46 @@
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Pool } from 'pg';
+import type { ReadStoreConfig } from '@helpdesk/config';
+
+export interface ReadStoreHealth {
+  readonly dialect: ReadStoreConfig['dialect'];
+  readonly healthy: boolean;
+  readonly detail?: string;
+}
+
+/** The SQL database the projections write and the API reads: SQLite by default, PostgreSQL when configured. */
+export class ReadStore<Schema = unknown> {
+  private constructor(
+    readonly db: Kysely<Schema>,
+    readonly dialect: ReadStoreConfig['dialect'],
+  ) {}
+
+  static open<Schema = unknown>(config: ReadStoreConfig): ReadStore<Schema> {
+    if (config.dialect === 'postgres') {
+      const pool = new Pool({ connectionString: config.connectionString, max: 10, connectionTimeoutMillis: 5000 });
+      return new ReadStore(new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+    }
+    mkdirSync(dirname(config.file), { recursive: true });
+    const database = new Database(config.file);
+    // Read models can always be rebuilt from the event store, so they need WAL but not a full fsync per commit.
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    return new ReadStore(new Kysely<Schema>({ dialect: new SqliteDialect({ database }) }), 'sqlite');
+  }
+
+  async health(): Promise<ReadStoreHealth> {
+    try {
+      await sql`SELECT 1`.execute(this.db);
+      return { dialect: this.dialect, healthy: true };
+    } catch (error) {
+      return { dialect: this.dialect, healthy: false, detail: (error as Error).message };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+}
