@@ -23,11 +23,19 @@ export class SqliteAllSubscription implements AllSubscription {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.onClose(this);
     this.signal.wakeAll();
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
+    try {
+      yield* this.messages();
+    } finally {
+      this.closed = true;
+      this.onClose(this);
+    }
+  }
+
+  private async *messages(): AsyncGenerator<SubscriptionMessage> {
     const from = this.options.fromPosition ?? 'start';
     let cursor = from === 'start' ? 0 : from === 'end' ? lastPosition(this.db) : Number(from.commit);
     const filter = this.options.filter;
