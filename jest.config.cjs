@@ -9,6 +9,8 @@ const aliases = {
   '^@helpdesk/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
   '^@helpdesk/read-store$': '<rootDir>/libs/read-store/src/index.ts',
   '^@helpdesk/config$': '<rootDir>/libs/config/src/index.ts',
+  '^@helpdesk/domain$': '<rootDir>/libs/domain/src/index.ts',
+  '^@helpdesk/command-handling$': '<rootDir>/libs/command-handling/src/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
   '^(content-disposition|cookie)$': '<rootDir>/test/support/native-esm/$1.cjs',
 };

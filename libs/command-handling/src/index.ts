@@ -1,0 +1,2 @@
+export * from './deterministic-event-id.js';
+export * from './handle-command.js';

@@ -1,0 +1,53 @@
+/**
+ * A refused command: a stable code the edge maps to a transport error, and a sentence for the agent.
+ * Codes are listed here so every capability's errors share one vocabulary.
+ */
+export type DomainErrorCode =
+  | 'PORTAL_ALREADY_REGISTERED'
+  | 'PORTAL_NOT_FOUND'
+  | 'INVALID_TIME_ZONE'
+  | 'INVALID_DATE'
+  | 'INVALID_LIMIT'
+  | 'CHANNEL_ALREADY_CONNECTED'
+  | 'CHANNEL_NOT_CONNECTED'
+  | 'PERSONAL_ACCOUNT_NOT_ALLOWED'
+  | 'TOO_MANY_PHONE_NUMBERS'
+  | 'PHONE_NUMBER_ALREADY_CLAIMED'
+  | 'PHONE_NUMBER_NOT_ON_CHANNEL'
+  | 'INVALID_PHONE_NUMBER'
+  | 'CONTACT_ALREADY_EXISTS'
+  | 'CONTACT_NOT_FOUND'
+  | 'TEMPLATE_ALREADY_REGISTERED'
+  | 'TEMPLATE_NOT_FOUND'
+  | 'TEMPLATE_PARAMETERS_MISMATCH'
+  | 'MESSAGE_PREDATES_CONNECTION'
+  | 'SESSION_CLOSED'
+  | 'MONTHLY_LIMIT_REACHED'
+  | 'DAILY_LIMIT_REACHED'
+  | 'UNSUPPORTED_MEDIA'
+  | 'MESSAGE_NOT_FOUND'
+  | 'MESSAGE_NOT_QUARANTINED'
+  | 'TICKET_ALREADY_CLOSED'
+  | 'TICKET_ALREADY_OPEN'
+  | 'TICKET_NOT_FOUND'
+  | 'CONVERSATION_NOT_FOUND'
+  | 'VIEW_NOT_FOUND'
+  | 'VIEW_ALREADY_EXISTS'
+  | 'INVALID_VIEW'
+  | 'NOT_ALLOWED'
+  | 'INVALID_COMMAND';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export function refuse(code: DomainErrorCode, message: string, details?: Record<string, unknown>): never {
+  throw new DomainError(code, message, details);
+}
