@@ -19,7 +19,10 @@ export interface ReadStreamOptions {
 
 export interface ReadAllOptions {
   readonly direction?: Direction;
-  /** Inclusive, as EventStoreDB reads. Default: 'start' forwards, 'end' backwards. */
+  /**
+   * Inclusive in both directions (EventStoreDB itself is exclusive going backwards; its adapter
+   * compensates). Default: 'start' forwards, 'end' backwards.
+   */
   readonly fromPosition?: Position | 'start' | 'end';
   readonly maxCount?: number;
 }
@@ -76,7 +79,10 @@ export interface EventStore {
   /** `null` when the stream never had metadata. */
   getStreamMetadata(streamName: string): Promise<StreamMetadataResult | null>;
 
-  /** Soft delete: reads find nothing; a later append recreates the stream, revisions continuing. */
+  /**
+   * Soft delete: reads find nothing; a later append recreates the stream, revisions continuing.
+   * As in EventStoreDB, the stream's metadata does not survive a soft delete.
+   */
   deleteStream(streamName: string, expected?: ExpectedRevision): Promise<DeleteResult>;
 
   /** Hard delete: the stream can never be read or written again. */

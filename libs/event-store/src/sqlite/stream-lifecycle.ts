@@ -20,10 +20,12 @@ export function softDeleteStream(db: Database, streamName: string, expected: Exp
   assertWritable(streamName, stream);
   assertExpectedRevision(streamName, expected, actualRevisionOf(stream));
   if (!stream || stream.last_revision === null) return {};
-  db.prepare("UPDATE streams SET state = 'soft_deleted', deleted_before = ? WHERE name = ?").run(
-    stream.last_revision + 1,
-    streamName,
-  );
+  // As EventStoreDB does, a soft delete rewrites the stream's metadata: earlier custom keys are gone.
+  db.prepare(
+    `UPDATE streams SET state = 'soft_deleted', deleted_before = ?, metadata = '{}',
+       metadata_revision = COALESCE(metadata_revision + 1, 0)
+     WHERE name = ?`,
+  ).run(stream.last_revision + 1, streamName);
   return { position: positionOf(lastPosition(db)) };
 }
 
