@@ -1,0 +1,11 @@
+import type { InMemoryLog } from './in-memory-log.js';
+
+/** What every RPC handler of one listening period of the server shares. */
+export interface ServerContext {
+  /** Outlives stop()/start(): the data stays while the port is closed. */
+  readonly log: InMemoryLog;
+  /** Largest total size of one append (data + metadata + 2 × type length), as the real server. */
+  readonly maxAppendSize: number;
+  /** Aborts when the server stops, so long-running calls stop waiting for new events. */
+  readonly stopping: AbortSignal;
+}
