@@ -11,7 +11,8 @@ const aliases = {
   '^@helpdesk/config$': '<rootDir>/libs/config/src/index.ts',
   '^@helpdesk/domain$': '<rootDir>/libs/domain/src/index.ts',
   '^@helpdesk/command-handling$': '<rootDir>/libs/command-handling/src/index.ts',
-  '^(\\.{1,2}/.*)\\.js$': '$1',
+  // Our sources import './x.js' (ESM); jest resolves the .ts file. Real .json.js files stay as they are.
+  '^(\\.{1,2}/.*)(?<!\\.json)\\.js$': '$1',
   '^(content-disposition|cookie)$': '<rootDir>/test/support/native-esm/$1.cjs',
 };
 const shared = { testEnvironment: 'node', testTimeout: 30000, moduleNameMapper: aliases };

@@ -1,0 +1,52 @@
+/**
+ * A tiny require hook so a child process can run the TypeScript sources without a build:
+ * `.ts` files are transpiled (typescript's transpileModule, CommonJS output), ESM-style
+ * `./x.js` specifiers fall back to `./x.ts`, and the tsconfig `paths` aliases resolve.
+ * Only for the crash test's child process: no type checking, no caching.
+ */
+'use strict';
+const Module = require('node:module');
+const fs = require('node:fs');
+const path = require('node:path');
+const ts = require('typescript');
+
+const root = path.resolve(__dirname, '../..');
+const { paths = {} } = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions;
+
+function applyAlias(request) {
+  for (const [pattern, [target]] of Object.entries(paths)) {
+    if (pattern.endsWith('/*')) {
+      const prefix = pattern.slice(0, -1);
+      if (request.startsWith(prefix)) return path.join(root, target.replace('*', request.slice(prefix.length)));
+    } else if (request === pattern) {
+      return path.join(root, target);
+    }
+  }
+  return request;
+}
+
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, parent, ...rest) {
+  let target = applyAlias(request);
+  if (target.endsWith('.js') && (target.startsWith('.') || path.isAbsolute(target))) {
+    const absolute = path.resolve(parent && parent.filename ? path.dirname(parent.filename) : process.cwd(), target);
+    const tsFile = `${absolute.slice(0, -3)}.ts`;
+    if (!fs.existsSync(absolute) && fs.existsSync(tsFile)) target = tsFile;
+  }
+  return resolveFilename.call(this, target, parent, ...rest);
+};
+
+Module._extensions['.ts'] = function (module, filename) {
+  const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
+    fileName: filename,
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      inlineSourceMap: true,
+    },
+  });
+  module._compile(outputText, filename);
+};
