@@ -24,6 +24,7 @@ import {
   StoreUnavailableError,
   StreamMetadata,
   StreamMetadataResult,
+  StreamNotFoundError,
   SubscribeToAllOptions,
   WrongExpectedVersionError,
   validateEventsToAppend,
@@ -127,7 +128,10 @@ export class EventStoreDBEventStore implements EventStore {
     validateEventsToAppend(streamName, []);
     // Written as a plain append to the metastream: the client's setStreamMetadata would rename custom
     // keys that look like its own (e.g. `maxAge`) and can't express a bigint truncate-before.
-    const metadataEvent = jsonEvent({ type: '$metadata', data: toWireStreamMetadata(metadata) });
+    const metadataEvent = jsonEvent({
+      type: '$metadata',
+      data: toWireStreamMetadata(await this.keepingDeletionFloor(streamName, metadata)),
+    });
     const metastream = metastreamOf(streamName);
     let result: ClientAppendResult;
     try {
@@ -142,6 +146,19 @@ export class EventStoreDBEventStore implements EventStore {
       { streamName: metastream, reportedStreamName: streamName, expected: expectedMetastreamRevision },
       false,
     );
+  }
+
+  /**
+   * On EventStoreDB a soft delete is only a truncate-before in the metadata, so a metadata write
+   * without one would bring deleted events back. Keep the floor; refuse while the stream is deleted.
+   */
+  private async keepingDeletionFloor(streamName: string, metadata: StreamMetadata): Promise<StreamMetadata> {
+    if (metadata.truncateBefore !== undefined) return metadata;
+    const current = await this.getStreamMetadata(streamName);
+    const floor = current?.metadata.truncateBefore;
+    if (floor === undefined) return metadata;
+    if (floor > BigInt(Number.MAX_SAFE_INTEGER)) throw new StreamNotFoundError(streamName);
+    return { ...metadata, truncateBefore: floor };
   }
 
   async getStreamMetadata(streamName: string): Promise<StreamMetadataResult | null> {

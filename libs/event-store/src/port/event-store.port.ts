@@ -81,7 +81,8 @@ export interface EventStore {
 
   /**
    * Soft delete: reads find nothing; a later append recreates the stream, revisions continuing.
-   * As in EventStoreDB, the stream's metadata does not survive a soft delete.
+   * As in EventStoreDB, the stream's metadata does not survive a soft delete; until the stream is
+   * recreated, `setStreamMetadata` on it throws `StreamNotFoundError` (it could un-hide the events).
    */
   deleteStream(streamName: string, expected?: ExpectedRevision): Promise<DeleteResult>;
 

@@ -5,6 +5,7 @@ import {
   ExpectedRevision,
   StreamDeletedError,
   StreamMetadata,
+  StreamNotFoundError,
 } from '../port/index.js';
 import { lastPosition } from './append-events.js';
 import { actualRevisionOf, assertExpectedRevision, assertWritable } from './expectations.js';
@@ -48,6 +49,8 @@ export function writeStreamMetadata(
 ): AppendResult {
   const stream = findStream(db, streamName);
   if (stream?.state === 'tombstoned') throw new StreamDeletedError(streamName);
+  // Metadata could otherwise un-hide what a soft delete hid (on EventStoreDB it would); recreate first.
+  if (stream?.state === 'soft_deleted') throw new StreamNotFoundError(streamName);
   const actual = stream?.metadata_revision == null ? 'no_stream' : BigInt(stream.metadata_revision);
   assertExpectedRevision(`$$${streamName}`, expected, actual);
   const next = actual === 'no_stream' ? 0 : Number(actual) + 1;
