@@ -6,7 +6,7 @@
  */
 const aliases = {
   '^@helpdesk/event-store$': '<rootDir>/libs/event-store/src/index.ts',
-  '^@helpdesk/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
+  '^@helpdesk/event-store/(.*?)(?:\\.js)?$': '<rootDir>/libs/event-store/src/$1',
   '^@helpdesk/read-store$': '<rootDir>/libs/read-store/src/index.ts',
   '^@helpdesk/config$': '<rootDir>/libs/config/src/index.ts',
   '^@helpdesk/domain$': '<rootDir>/libs/domain/src/index.ts',

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { ReadStore } from './read-store.js';
 
 const postgresUrl = process.env.READ_STORE_TEST_URL;
+if (!postgresUrl) {
+  console.warn('READ_STORE_TEST_URL is not set: the PostgreSQL read-store test is skipped.');
+}
 
 describe('ReadStore', () => {
   it('opens SQLite under the data directory and reports healthy', async () => {

@@ -1,5 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@helpdesk/config';
@@ -18,7 +18,6 @@ describe('health (embedded default stores)', () => {
 
   afterAll(async () => {
     await app.close();
-    chmodSync(dataDir, 0o700);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -59,5 +58,36 @@ describe('health (embedded default stores)', () => {
   it('serves no GraphiQL outside development', async () => {
     const response = await app.inject({ method: 'GET', url: '/graphiql' });
     expect(response.statusCode).toBe(404);
+  });
+});
+
+describe('health (EventStoreDB configured but unreachable)', () => {
+  let app: NestFastifyApplication;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'helpdesk-health-down-'));
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+      EVENTSTORE_URL: 'esdb://127.0.0.1:1?tls=false',
+    });
+    app = await createApp(config);
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers 503 and names the store that is down', async () => {
+    const response = await app.inject({ method: 'GET', url: '/health' });
+    expect(response.statusCode).toBe(503);
+    const body = response.json();
+    expect(body.healthy).toBe(false);
+    expect(body.eventStore).toMatchObject({ adapter: 'eventstoredb', healthy: false });
+    expect(body.readStore).toEqual({ dialect: 'sqlite', healthy: true });
   });
 });
