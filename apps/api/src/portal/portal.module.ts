@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ChangeMonthlyLimitHandler } from './change-monthly-limit.handler.js';
+import { RegisterPortalHandler } from './register-portal.handler.js';
+
+/**
+ * Portal (tenant) registration and its monthly conversation limit. The event store comes from
+ * the global StoresModule; the clock is provided here until the app provides one for all.
+ */
+@Module({
+  providers: [RegisterPortalHandler, ChangeMonthlyLimitHandler],
+})
+export class PortalModule {}

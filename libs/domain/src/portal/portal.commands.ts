@@ -1,0 +1,26 @@
+import type { DomainCommand } from '../core/index.js';
+
+/** The portal is the tenant the command is for: `context.portalId`. */
+export type RegisterPortal = DomainCommand<
+  'RegisterPortal',
+  {
+    name: string;
+    /** IANA time zone, e.g. 'Europe/Paris'. */
+    timeZone: string;
+    /** 'YYYY-MM-DD'. */
+    subscriptionStartedOn: string;
+    /** Defaults to DEFAULT_MONTHLY_CONVERSATION_LIMIT. */
+    monthlyConversationLimit?: number;
+  }
+>;
+
+export type ChangeMonthlyLimit = DomainCommand<
+  'ChangeMonthlyLimit',
+  {
+    limit: number;
+    /** ISO instant with an explicit offset ('Z' or '+02:00'). */
+    effectiveFrom: string;
+  }
+>;
+
+export type PortalCommand = RegisterPortal | ChangeMonthlyLimit;

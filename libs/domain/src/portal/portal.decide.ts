@@ -1,0 +1,56 @@
+import { assertNever, refuse } from '../core/index.js';
+import { calendarDate, canonicalTimeZone, conversationLimit, isoInstant } from './calendar-values.js';
+import type { ChangeMonthlyLimit, PortalCommand, RegisterPortal } from './portal.commands.js';
+import type { MonthlyLimitChanged, PortalEvent, PortalRegistered } from './portal.events.js';
+import type { PortalState, RegisteredPortal } from './portal.state.js';
+
+/** The help desk's own quota: 1,000 conversations a month shared by all of a portal's channels. */
+export const DEFAULT_MONTHLY_CONVERSATION_LIMIT = 1000;
+
+export function decidePortal(command: PortalCommand, state: PortalState): PortalEvent[] {
+  switch (command.type) {
+    case 'RegisterPortal':
+      return [registerPortal(command, state)];
+    case 'ChangeMonthlyLimit':
+      return changeMonthlyLimit(command, registered(state, command.context.portalId));
+    default:
+      return assertNever(command);
+  }
+}
+
+function registerPortal(command: RegisterPortal, state: PortalState): PortalRegistered {
+  const { portalId, now } = command.context;
+  if (state.status === 'Registered') {
+    refuse('PORTAL_ALREADY_REGISTERED', `Portal ${portalId} is already registered`, { portalId });
+  }
+  const { name, timeZone, subscriptionStartedOn, monthlyConversationLimit } = command.data;
+  if (name.trim() === '') refuse('INVALID_COMMAND', 'A portal needs a name', { portalId });
+  return {
+    type: 'PortalRegistered',
+    data: {
+      portalId,
+      name: name.trim(),
+      timeZone: canonicalTimeZone(timeZone),
+      subscriptionStartedOn: calendarDate(subscriptionStartedOn),
+      monthlyConversationLimit: conversationLimit(monthlyConversationLimit ?? DEFAULT_MONTHLY_CONVERSATION_LIMIT),
+      registeredAt: now.toISOString(),
+    },
+  };
+}
+
+/** The same limit from the same instant again is a retry, not a new decision. */
+function changeMonthlyLimit(command: ChangeMonthlyLimit, portal: RegisteredPortal): MonthlyLimitChanged[] {
+  const limit = conversationLimit(command.data.limit);
+  const effectiveFrom = isoInstant(command.data.effectiveFrom);
+  const alreadyDecided = portal.monthlyLimits
+    .slice(1)
+    .some((period) => period.limit === limit && period.effectiveFrom === effectiveFrom);
+  if (alreadyDecided) return [];
+  const changedAt = command.context.now.toISOString();
+  return [{ type: 'MonthlyLimitChanged', data: { portalId: portal.portalId, limit, effectiveFrom, changedAt } }];
+}
+
+function registered(state: PortalState, portalId: string): RegisteredPortal {
+  if (state.status !== 'Registered') refuse('PORTAL_NOT_FOUND', `Portal ${portalId} is not registered`, { portalId });
+  return state;
+}
