@@ -1,0 +1,36 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { handleCommand } from '@helpdesk/command-handling';
+import { templateDecider, templateStream } from '@helpdesk/domain';
+import type { RegisterTemplate, TemplateState } from '@helpdesk/domain';
+import { EVENT_STORE } from '@helpdesk/event-store';
+import type { EventStore } from '@helpdesk/event-store';
+import { CLOCK } from '../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
+import { causationFrom, contextFrom } from '../shared/command-origin.js';
+import type { CommandOrigin } from '../shared/command-origin.js';
+
+/** Registers a message template as submitted to Meta: pending until Meta's verdict. */
+export class RegisterTemplateCommand extends Command<TemplateState> {
+  constructor(
+    readonly origin: CommandOrigin,
+    readonly data: RegisterTemplate['data'],
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RegisterTemplateCommand)
+export class RegisterTemplateHandler implements ICommandHandler<RegisterTemplateCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ origin, data }: RegisterTemplateCommand): Promise<TemplateState> {
+    const command: RegisterTemplate = { type: 'RegisterTemplate', data, context: contextFrom(origin, this.clock.now()) };
+    const stream = templateStream(data.accountId, data.name, data.language);
+    const { state } = await handleCommand(this.store, stream, templateDecider, command, { causation: causationFrom(origin) });
+    return state;
+  }
+}

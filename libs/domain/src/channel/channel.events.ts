@@ -1,0 +1,36 @@
+import type { DomainEvent } from '../core/index.js';
+
+/** Only messages after `connectedAt` are synced: history from before a connection is never imported. */
+export type AccountConnected = DomainEvent<
+  'AccountConnected',
+  {
+    accountId: string;
+    portalId: string;
+    wabaId: string;
+    name: string;
+    timeZone: string;
+    businessVerified: boolean;
+    connectedAt: string;
+  }
+>;
+
+/** `displayNumber` is E.164; `phoneNumberId` is Meta's id, the one messages are sent from. */
+export type PhoneNumberAdded = DomainEvent<
+  'PhoneNumberAdded',
+  { accountId: string; phoneNumberId: string; displayNumber: string; addedAt: string }
+>;
+
+export type PhoneNumberRemoved = DomainEvent<
+  'PhoneNumberRemoved',
+  { accountId: string; phoneNumberId: string; displayNumber: string; removedAt: string }
+>;
+
+export type BusinessVerified = DomainEvent<'BusinessVerified', { accountId: string; verifiedAt: string }>;
+
+/** Names the numbers it gives up, so their claims can be released (again, after a crash) from this fact alone. */
+export type AccountDisconnected = DomainEvent<
+  'AccountDisconnected',
+  { accountId: string; releasedPhoneNumbers: string[]; disconnectedAt: string }
+>;
+
+export type ChannelEvent = AccountConnected | PhoneNumberAdded | PhoneNumberRemoved | BusinessVerified | AccountDisconnected;

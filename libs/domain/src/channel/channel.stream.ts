@@ -1,0 +1,3 @@
+export function channelStream(accountId: string): string {
+  return `whatsapp-account-${accountId}`;
+}

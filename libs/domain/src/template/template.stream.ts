@@ -1,0 +1,3 @@
+export function templateStream(accountId: string, name: string, language: string): string {
+  return `template-${accountId}-${name}-${language}`;
+}

@@ -1,0 +1,3 @@
+export function viewStream(portalId: string, viewId: string): string {
+  return `view-${portalId}-${viewId}`;
+}
