@@ -1,0 +1,56 @@
+import { type HandledCommand, deterministicEventId, handleCommand, loadState } from '@helpdesk/command-handling';
+import {
+  type ConversationCommand,
+  type ConversationEvent,
+  type ConversationState,
+  conversationDecider,
+  conversationStreamName,
+} from '@helpdesk/domain';
+import type { EventStore, Position } from '@helpdesk/event-store';
+import { randomUUID } from 'node:crypto';
+import { type CommandOrigin, causationFrom, contextFrom } from '../shared/command-origin.js';
+
+type CommandOf<Type extends ConversationCommand['type']> = Extract<ConversationCommand, { type: Type }>;
+
+/** What a conversation command tells its caller: what was recorded, and where, for read-your-writes. */
+export interface ConversationChange {
+  readonly conversationId: string;
+  readonly recorded: readonly ConversationEvent['type'][];
+  readonly position?: Position;
+}
+
+export function conversationCommand<Type extends ConversationCommand['type']>(
+  type: Type,
+  data: CommandOf<Type>['data'],
+  origin: CommandOrigin,
+  now: Date,
+): CommandOf<Type> {
+  return { type, data, context: contextFrom(origin, now) } as CommandOf<Type>;
+}
+
+/** Load the conversation, decide, append at the expected revision, retry on a concurrent write. */
+export function onConversation(
+  store: EventStore,
+  conversationId: string,
+  command: ConversationCommand,
+  origin: CommandOrigin,
+): Promise<HandledCommand<ConversationEvent, ConversationState>> {
+  const stream = conversationStreamName(conversationId);
+  return handleCommand(store, stream, conversationDecider, command, { causation: causationFrom(origin) });
+}
+
+export async function loadConversation(store: EventStore, conversationId: string): Promise<ConversationState> {
+  const { state } = await loadState(store, conversationStreamName(conversationId), conversationDecider);
+  return state;
+}
+
+export function changeOf(conversationId: string, handled: HandledCommand<ConversationEvent, unknown>): ConversationChange {
+  const recorded = handled.events.map((event) => event.type);
+  return { conversationId, recorded, ...(handled.position && { position: handled.position }) };
+}
+
+/** The same client request (idempotency key) always names the same new message, so a retry finds it. */
+export function newMessageId(conversationId: string, origin: CommandOrigin, given?: string): string {
+  if (given) return given;
+  return origin.idempotencyKey ? deterministicEventId(`message|${conversationId}|${origin.idempotencyKey}`) : randomUUID();
+}

@@ -1,0 +1,55 @@
+import { conversationsByPhoneStreamName } from '@helpdesk/domain';
+import { StreamNotFoundError, WrongExpectedVersionError } from '@helpdesk/event-store';
+import type { EventStore } from '@helpdesk/event-store';
+import { randomUUID } from 'node:crypto';
+
+/**
+ * An index stream per portal and contact number listing its conversations (one per business
+ * number), so a contact created later finds the conversations it should join.
+ */
+export interface ConversationIndexed {
+  readonly conversationId: string;
+  readonly phoneNumberId: string;
+}
+
+export const CONVERSATION_INDEXED = 'ConversationIndexed';
+const MAX_ATTEMPTS = 20;
+
+export async function indexedConversations(
+  store: EventStore,
+  portalId: string,
+  contactWaId: string,
+): Promise<{ entries: ConversationIndexed[]; revision: bigint | 'no_stream' }> {
+  const entries: ConversationIndexed[] = [];
+  let revision: bigint | 'no_stream' = 'no_stream';
+  try {
+    for await (const event of store.readStream(conversationsByPhoneStreamName(portalId, contactWaId))) {
+      if (event.type === CONVERSATION_INDEXED) entries.push(event.data as ConversationIndexed);
+      revision = event.revision;
+    }
+  } catch (error) {
+    if (!(error instanceof StreamNotFoundError)) throw error;
+  }
+  return { entries, revision };
+}
+
+/** Adds the conversation once; concurrent writers retry at the new revision and find it there. */
+export async function indexConversation(
+  store: EventStore,
+  portalId: string,
+  contactWaId: string,
+  entry: ConversationIndexed,
+): Promise<void> {
+  const stream = conversationsByPhoneStreamName(portalId, contactWaId);
+  for (let attempt = 1; ; attempt++) {
+    const { entries, revision } = await indexedConversations(store, portalId, contactWaId);
+    if (entries.some((indexed) => indexed.conversationId === entry.conversationId)) return;
+    const event = { id: randomUUID(), type: CONVERSATION_INDEXED, data: entry, metadata: { tenantId: portalId } };
+    try {
+      await store.append(stream, [event], revision);
+      return;
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { deterministicEventId } from '@helpdesk/command-handling';
+import { type InboundContent, conversationIdOf, refuse, toWaId } from '@helpdesk/domain';
+import { EVENT_STORE } from '@helpdesk/event-store';
+import type { EventStore } from '@helpdesk/event-store';
+import { findChannelByDisplayNumber, findChannelByPhoneNumberId } from '../channel/find-channel-by-number.js';
+import type { ChannelByNumber } from '../channel/find-channel-by-number.js';
+import { findContactIdsByPhone } from '../contact/contact-phone-index.js';
+import { CLOCK } from '../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
+import type { CommandOrigin } from '../shared/command-origin.js';
+import { type ConversationChange, changeOf, conversationCommand, onConversation } from './conversation-commands.js';
+import { indexConversation } from './conversations-by-phone.js';
+
+/** One message of Meta's webhook, as the webhook edge parsed it. */
+export interface InboundMessage {
+  /** `metadata.phone_number_id`: which business number received it. */
+  readonly phoneNumberId: string;
+  /** `metadata.display_phone_number`, to route by when the id is not linked yet. */
+  readonly displayPhoneNumber?: string;
+  readonly wamid: string;
+  /** The contact's number, E.164. */
+  readonly from: string;
+  /** Meta's timestamp, ISO. */
+  readonly sentAt: string;
+  readonly content: InboundContent;
+}
+
+export interface InboundMessageReceipt extends ConversationChange {
+  readonly messageId: string;
+  /** Meta delivered this wamid before: nothing was recorded. */
+  readonly duplicate: boolean;
+}
+
+export class ReceiveInboundMessageCommand extends Command<InboundMessageReceipt> {
+  constructor(
+    readonly message: InboundMessage,
+    readonly trace: Pick<CommandOrigin, 'correlationId' | 'causationId'> = {},
+  ) {
+    super();
+  }
+}
+
+/**
+ * Routes a contact's message to its conversation by the business number that received it.
+ * Every new id derives from the wamid, so Meta's redeliveries, even concurrent ones, decide
+ * and append the very same events, which the store then treats as one.
+ */
+@CommandHandler(ReceiveInboundMessageCommand)
+export class ReceiveInboundMessageHandler implements ICommandHandler<ReceiveInboundMessageCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ message, trace }: ReceiveInboundMessageCommand): Promise<InboundMessageReceipt> {
+    const { portalId, phoneNumberId, displayNumber, channel } = await this.route(message);
+    const contactWaId = toWaId(message.from);
+    const conversationId = conversationIdOf({ portalId, phoneNumberId, contactWaId });
+    const origin: CommandOrigin = {
+      portalId,
+      actor: { kind: 'whatsapp', id: phoneNumberId },
+      idempotencyKey: `inbound|${message.wamid}`,
+      ...trace,
+    };
+    const idFor = (kind: string) => deterministicEventId(`${kind}|${conversationId}|${message.wamid}`);
+    const data = {
+      phoneNumberId,
+      ticketId: idFor('ticket'),
+      sessionId: idFor('session'),
+      messageId: idFor('message'),
+      wamid: message.wamid,
+      from: message.from,
+      to: displayNumber,
+      sentAt: message.sentAt,
+      channelConnectedAt: channel.connectedAt,
+      content: message.content,
+      matchingContactIds: await findContactIdsByPhone(this.store, portalId, message.from),
+    };
+    const command = conversationCommand('ReceiveInboundMessage', data, origin, this.clock.now());
+    const handled = await onConversation(this.store, conversationId, command, origin);
+    await indexConversation(this.store, portalId, contactWaId, { conversationId, phoneNumberId });
+    const state = handled.state;
+    const messageId = state.status === 'Started' ? state.messageIdByWamid.get(message.wamid) : undefined;
+    const receipt = changeOf(conversationId, handled);
+    return { ...receipt, messageId: messageId ?? data.messageId, duplicate: handled.events.length === 0 };
+  }
+
+  private async route(message: InboundMessage): Promise<ChannelByNumber & { displayNumber: string }> {
+    const { phoneNumberId, displayPhoneNumber } = message;
+    const route =
+      (await findChannelByPhoneNumberId(this.store, phoneNumberId)) ??
+      (displayPhoneNumber ? await findChannelByDisplayNumber(this.store, displayPhoneNumber) : null);
+    const number = route?.channel.phoneNumbers.find((held) => held.phoneNumberId === route.phoneNumberId);
+    if (!route || !number) {
+      refuse('CHANNEL_NOT_CONNECTED', `No connected WhatsApp channel holds the number ${phoneNumberId}`, { phoneNumberId });
+    }
+    return { ...route, displayNumber: number.displayNumber };
+  }
+}

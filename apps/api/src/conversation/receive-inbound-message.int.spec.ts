@@ -1,0 +1,128 @@
+import { conversationsByPhoneStreamName } from '@helpdesk/domain';
+import { CreateContactCommand, CreateContactHandler } from '../contact/create-contact.handler.js';
+import { associateContactWithOpenConversations } from './associate-contact-with-conversations.js';
+import { CloseTicketCommand, CloseTicketHandler } from './close-ticket.handler.js';
+import {
+  DAY,
+  HOUR,
+  type World,
+  admin,
+  conversationOf,
+  inboundMessage,
+  later,
+  openWorld,
+  portalId,
+  refusalOf,
+} from './conversation.test-world.js';
+
+const connectedAt = '2025-03-01T08:00:00.000Z';
+const sentAt = '2025-03-10T09:00:00.000Z';
+const count = (types: string[], type: string) => types.filter((candidate) => candidate === type).length;
+
+describe('Receiving WhatsApp messages against the embedded store', () => {
+  let world: World;
+
+  beforeEach(async () => {
+    world = await openWorld({ connectedAt });
+    world.clock.set(later(sentAt, 2000));
+  });
+
+  afterEach(() => world.close());
+
+  it('gives one ticket to two messages a new contact sends at the same moment, and keeps both', async () => {
+    await Promise.all([world.receive(inboundMessage('wamid.a', sentAt)), world.receive(inboundMessage('wamid.b', sentAt))]);
+
+    const types = await world.typesOf();
+    expect(count(types, 'ConversationStarted')).toBe(1);
+    expect(count(types, 'TicketOpened')).toBe(1);
+    expect(count(types, 'SessionOpened')).toBe(1);
+    expect(count(types, 'InboundMessageReceived')).toBe(2);
+  });
+
+  it('records a wamid Meta delivers twice at the same moment once', async () => {
+    const receipts = await Promise.all([1, 2, 3].map(() => world.receive(inboundMessage('wamid.same', sentAt))));
+
+    expect(count(await world.typesOf(), 'InboundMessageReceived')).toBe(1);
+    expect(new Set(receipts.map((receipt) => receipt.messageId)).size).toBe(1);
+  });
+
+  it('answers a later redelivery of the same wamid as a duplicate, with the same message id', async () => {
+    const first = await world.receive(inboundMessage('wamid.same', sentAt));
+    world.clock.set(later(sentAt, HOUR));
+    const again = await world.receive(inboundMessage('wamid.same', sentAt));
+
+    expect(again).toMatchObject({ duplicate: true, recorded: [], messageId: first.messageId });
+    expect(count(await world.typesOf(), 'InboundMessageReceived')).toBe(1);
+  });
+
+  it('never imports a message sent before the channel was connected', async () => {
+    const error = await refusalOf(world.receive(inboundMessage('wamid.old', later(connectedAt, -1000))));
+
+    expect(error.code).toBe('MESSAGE_PREDATES_CONNECTION');
+    expect(await world.typesOf()).toEqual([]);
+  });
+
+  it('refuses a message to a number no connected channel holds', async () => {
+    const error = await refusalOf(world.receive({ ...inboundMessage('wamid.x', sentAt), phoneNumberId: '999' }));
+    expect(error.code).toBe('CHANNEL_NOT_CONNECTED');
+  });
+
+  it('opens a new ticket when the contact writes after the ticket was closed', async () => {
+    const { conversationId } = await world.receive(inboundMessage('wamid.a', sentAt));
+    const [opened] = (await world.eventsOf(`conversation-${conversationId}`)).filter((event) => event.type === 'TicketOpened');
+    const { ticketId } = opened.data as { ticketId: string };
+    await new CloseTicketHandler(world.store, world.clock).execute(new CloseTicketCommand(admin, conversationId, { ticketId }));
+    await world.receive(inboundMessage('wamid.b', later(sentAt, DAY + HOUR)));
+
+    expect(await world.typesOf()).toEqual([
+      'ConversationStarted',
+      'TicketOpened',
+      'InboundMessageReceived',
+      'SessionOpened',
+      'TicketClosed',
+      'TicketOpened',
+      'InboundMessageReceived',
+      'SessionClosed',
+      'SessionOpened',
+    ]);
+  });
+
+  describe('associating the contact', () => {
+    const createContact = (contactId: string, phoneNumber: string) =>
+      new CreateContactHandler(world.store, world.clock, associateContactWithOpenConversations).execute(
+        new CreateContactCommand(admin, { contactId, name: `Contact ${contactId}`, phoneNumber }),
+      );
+
+    it('associates the contact whose number matches the sender', async () => {
+      await createContact('contact-1', '+33 6 12 34 56 78');
+      await world.receive(inboundMessage('wamid.a', sentAt));
+
+      const events = await world.eventsOf(`conversation-${conversationOf()}`);
+      expect(events.find((event) => event.type === 'ContactAssociated')?.data).toMatchObject({ contactId: 'contact-1' });
+    });
+
+    it('associates a contact created after the conversation started through the index, once even when asked again', async () => {
+      await world.receive(inboundMessage('wamid.a', sentAt));
+      await world.receive(inboundMessage('wamid.b', later(sentAt, 1000)));
+      expect(await world.eventsOf(conversationsByPhoneStreamName(portalId, '33612345678'))).toHaveLength(1);
+
+      await createContact('contact-2', '+33612345678');
+      await associateContactWithOpenConversations(world.store, world.clock.now(), admin, {
+        contactId: 'contact-2',
+        phoneNumbers: ['+33612345678'],
+      });
+
+      expect(count(await world.typesOf(), 'ContactAssociated')).toBe(1);
+    });
+
+    it('associates no one when two contacts share the number, and says so', async () => {
+      await createContact('contact-1', '+33612345678');
+      await createContact('contact-2', '+33612345678');
+      await world.receive(inboundMessage('wamid.a', sentAt));
+
+      const types = await world.typesOf();
+      expect(types).toContain('ContactMatchAmbiguous');
+      expect(types).not.toContain('ContactAssociated');
+    });
+  });
+});

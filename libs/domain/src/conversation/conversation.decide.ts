@@ -1,0 +1,50 @@
+import { type Decider, assertNever } from '../core/index.js';
+import type { ConversationCommand } from './conversation.commands.js';
+import type { ConversationEvent } from './conversation.events.js';
+import { type ConversationState, evolveConversation, initialConversationState } from './conversation.state.js';
+import { receiveInboundMessage } from './decide-inbound.js';
+import {
+  quarantineMessage,
+  recordDeliveryStatus,
+  recordOutboundWamid,
+  revealQuarantinedMessage,
+} from './decide-message.js';
+import { closeExpiredSession, replyToContact, sendTemplate } from './decide-session.js';
+import { assignTicket, associateContact, closeTicket, reopenTicket } from './decide-ticket.js';
+
+export function decideConversation(command: ConversationCommand, state: ConversationState): ConversationEvent[] {
+  switch (command.type) {
+    case 'ReceiveInboundMessage':
+      return receiveInboundMessage(command, state);
+    case 'CloseExpiredSession':
+      return closeExpiredSession(command, state);
+    case 'ReplyToContact':
+      return replyToContact(command, state);
+    case 'SendTemplate':
+      return sendTemplate(command, state);
+    case 'RecordDeliveryStatus':
+      return recordDeliveryStatus(command, state);
+    case 'RecordOutboundWamid':
+      return recordOutboundWamid(command, state);
+    case 'QuarantineMessage':
+      return quarantineMessage(command, state);
+    case 'RevealQuarantinedMessage':
+      return revealQuarantinedMessage(command, state);
+    case 'AssignTicket':
+      return assignTicket(command, state);
+    case 'CloseTicket':
+      return closeTicket(command, state);
+    case 'ReopenTicket':
+      return reopenTicket(command, state);
+    case 'AssociateContact':
+      return associateContact(command, state);
+    default:
+      return assertNever(command);
+  }
+}
+
+export const conversationDecider: Decider<ConversationCommand, ConversationEvent, ConversationState> = {
+  decide: decideConversation,
+  evolve: evolveConversation,
+  initialState: initialConversationState,
+};

@@ -1,0 +1,36 @@
+import { type CommandContext, refuse } from '../core/index.js';
+import type { ConversationState, StartedConversation, ThreadMessage } from './conversation.state.js';
+
+/** Every command but the first inbound message needs the conversation, in the caller's own portal. */
+export function startedConversation(state: ConversationState, context: CommandContext): StartedConversation {
+  if (state.status !== 'Started') refuse('CONVERSATION_NOT_FOUND', 'There is no conversation with this contact yet');
+  assertSamePortal(state, context);
+  return state;
+}
+
+export function assertSamePortal(conversation: StartedConversation, context: CommandContext): void {
+  if (conversation.portalId !== context.portalId) {
+    refuse('NOT_ALLOWED', 'This conversation belongs to another portal', {
+      conversationId: conversation.conversationId,
+    });
+  }
+}
+
+export function messageInThread(conversation: StartedConversation, messageId: string): ThreadMessage {
+  const message = conversation.messages.get(messageId);
+  if (!message) refuse('MESSAGE_NOT_FOUND', `Message ${messageId} is not in this conversation`, { messageId });
+  return message;
+}
+
+/** One spelling per instant, so events compare and sort as strings. */
+export function isoInstant(value: string, field: string): string {
+  const millis = Date.parse(value);
+  if (Number.isNaN(millis)) refuse('INVALID_DATE', `${field} '${value}' is not a date and time`, { field, value });
+  return new Date(millis).toISOString();
+}
+
+export function nonBlank(value: string, what: string): string {
+  const trimmed = value.trim();
+  if (trimmed === '') refuse('INVALID_COMMAND', `${what} must not be empty`);
+  return trimmed;
+}

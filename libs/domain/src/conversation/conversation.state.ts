@@ -1,0 +1,117 @@
+import { assertNever } from '../core/index.js';
+import type { ConversationEvent, DeliveryStatus } from './conversation.events.js';
+
+export type TicketState = Readonly<{ ticketId: string; status: 'Open' | 'Closed'; assigneeId: string | null }>;
+
+/** 'Open' until SessionClosed is recorded; whether it is open at a given instant also depends on `expiresAt`. */
+export type SessionState = Readonly<{ sessionId: string; status: 'Open' | 'Closed'; expiresAt: string }>;
+
+export type ThreadMessage = Readonly<{
+  direction: 'inbound' | 'outbound';
+  wamid: string | null;
+  delivery: DeliveryStatus | null;
+  quarantined: boolean;
+}>;
+
+export type NotStartedConversation = Readonly<{ status: 'NotStarted' }>;
+
+/** The write model only: what deciding needs, not what agents read. */
+export type StartedConversation = Readonly<{
+  status: 'Started';
+  conversationId: string;
+  portalId: string;
+  phoneNumberId: string;
+  contactWaId: string;
+  contactId: string | null;
+  ambiguousContactIds: readonly string[];
+  ticket: TicketState | null;
+  session: SessionState | null;
+  messages: ReadonlyMap<string, ThreadMessage>;
+  messageIdByWamid: ReadonlyMap<string, string>;
+}>;
+
+export type ConversationState = NotStartedConversation | StartedConversation;
+
+export const initialConversationState: ConversationState = { status: 'NotStarted' };
+
+export function evolveConversation(state: ConversationState, event: ConversationEvent): ConversationState {
+  if (event.type === 'ConversationStarted') {
+    const { conversationId, portalId, phoneNumberId, contactWaId } = event.data;
+    return {
+      status: 'Started',
+      conversationId,
+      portalId,
+      phoneNumberId,
+      contactWaId,
+      contactId: null,
+      ambiguousContactIds: [],
+      ticket: null,
+      session: null,
+      messages: new Map(),
+      messageIdByWamid: new Map(),
+    };
+  }
+  if (state.status !== 'Started') return state;
+  return evolveStarted(state, event);
+}
+
+function evolveStarted(state: StartedConversation, event: ConversationEvent): StartedConversation {
+  switch (event.type) {
+    case 'ConversationStarted':
+      return state;
+    case 'TicketOpened':
+      return { ...state, ticket: { ticketId: event.data.ticketId, status: 'Open', assigneeId: null } };
+    case 'TicketAssigned':
+      return state.ticket ? { ...state, ticket: { ...state.ticket, assigneeId: event.data.to } } : state;
+    case 'TicketClosed':
+      return state.ticket ? { ...state, ticket: { ...state.ticket, status: 'Closed' } } : state;
+    case 'TicketReopened':
+      return state.ticket ? { ...state, ticket: { ...state.ticket, status: 'Open' } } : state;
+    case 'InboundMessageReceived':
+    case 'UnsupportedMessageReceived':
+      return withMessage(state, event.data.messageId, { direction: 'inbound', wamid: event.data.wamid });
+    case 'SessionOpened':
+      return { ...state, session: { sessionId: event.data.sessionId, status: 'Open', expiresAt: event.data.expiresAt } };
+    case 'SessionExtended':
+      return state.session ? { ...state, session: { ...state.session, expiresAt: event.data.expiresAt } } : state;
+    case 'SessionClosed':
+      return state.session?.sessionId === event.data.sessionId
+        ? { ...state, session: { ...state.session, status: 'Closed' } }
+        : state;
+    case 'ContactAssociated':
+      return { ...state, contactId: event.data.contactId };
+    case 'ContactMatchAmbiguous':
+      return { ...state, ambiguousContactIds: event.data.candidateContactIds };
+    case 'ReplyAccepted':
+    case 'TemplateMessageAccepted':
+      return withMessage(state, event.data.messageId, { direction: 'outbound', wamid: null });
+    case 'OutboundWamidRecorded':
+      return withMessage(state, event.data.messageId, { wamid: event.data.wamid });
+    case 'DeliveryStatusRecorded':
+      return withMessage(state, event.data.messageId, { delivery: event.data.status });
+    case 'MessageQuarantined':
+      return withMessage(state, event.data.messageId, { quarantined: true });
+    case 'QuarantinedContentRevealed':
+      return state;
+    default:
+      return assertNever(event);
+  }
+}
+
+const NEW_MESSAGE: ThreadMessage = { direction: 'inbound', wamid: null, delivery: null, quarantined: false };
+
+function withMessage(state: StartedConversation, messageId: string, change: Partial<ThreadMessage>): StartedConversation {
+  const message = { ...(state.messages.get(messageId) ?? NEW_MESSAGE), ...change };
+  const messages = new Map(state.messages).set(messageId, message);
+  const messageIdByWamid =
+    change.wamid && !state.messageIdByWamid.has(change.wamid)
+      ? new Map(state.messageIdByWamid).set(change.wamid, messageId)
+      : state.messageIdByWamid;
+  return { ...state, messages, messageIdByWamid };
+}
+
+/** The session if open at `instant`: not closed yet and strictly before expiry (at 24 h exactly it is closed). */
+export function sessionOpenAt(session: SessionState | null, instant: Date): SessionState | null {
+  const open = session !== null && session.status === 'Open' && instant.getTime() < Date.parse(session.expiresAt);
+  return open ? session : null;
+}

@@ -1,0 +1,91 @@
+import { refuse } from '../core/index.js';
+import type {
+  OutboundMessageRef,
+  QuarantineMessage,
+  RecordDeliveryStatus,
+  RecordOutboundWamid,
+  RevealQuarantinedMessage,
+} from './conversation.commands.js';
+import type {
+  DeliveryStatus,
+  DeliveryStatusRecorded,
+  MessageQuarantined,
+  OutboundWamidRecorded,
+  QuarantinedContentRevealed,
+} from './conversation.events.js';
+import { isoInstant, messageInThread, nonBlank, startedConversation } from './conversation.guards.js';
+import type { ConversationState, StartedConversation } from './conversation.state.js';
+
+const PROGRESS: Record<Exclude<DeliveryStatus, 'failed'>, number> = { sent: 1, delivered: 2, read: 3, played: 4 };
+
+/**
+ * Meta's statuses arrive late, twice, or out of order: only a step forward is a fact worth
+ * recording (sent < delivered < read < played; delivered may be skipped). Failed is final, and
+ * only a message not yet delivered can fail.
+ */
+export function isDeliveryProgress(current: DeliveryStatus | null, next: DeliveryStatus): boolean {
+  if (current === null) return true;
+  if (current === 'failed') return false;
+  if (next === 'failed') return current === 'sent';
+  return PROGRESS[next] > PROGRESS[current];
+}
+
+export function recordDeliveryStatus(command: RecordDeliveryStatus, state: ConversationState): DeliveryStatusRecorded[] {
+  const conversation = startedConversation(state, command.context);
+  const { status, error } = command.data;
+  const messageId = outboundMessageId(conversation, command.data);
+  const message = conversation.messages.get(messageId);
+  if (!isDeliveryProgress(message?.delivery ?? null, status)) return [];
+  const at = isoInstant(command.data.at, 'at');
+  return [{ type: 'DeliveryStatusRecorded', data: { messageId, status, at, ...(error && { error }) } }];
+}
+
+/** The dispatcher learns Meta's id after sending; statuses then find the message by it. */
+export function recordOutboundWamid(command: RecordOutboundWamid, state: ConversationState): OutboundWamidRecorded[] {
+  const conversation = startedConversation(state, command.context);
+  const { messageId, wamid } = command.data;
+  const message = messageInThread(conversation, messageId);
+  if (message.direction !== 'outbound') refuse('INVALID_COMMAND', `Message ${messageId} was not sent by the business`);
+  if (message.wamid === wamid) return [];
+  if (message.wamid !== null) {
+    refuse('INVALID_COMMAND', `Message ${messageId} already has WhatsApp id ${message.wamid}`, { messageId, wamid });
+  }
+  if (conversation.messageIdByWamid.has(wamid)) {
+    refuse('INVALID_COMMAND', `WhatsApp id ${wamid} belongs to another message`, { messageId, wamid });
+  }
+  return [{ type: 'OutboundWamidRecorded', data: { messageId, wamid } }];
+}
+
+/** The message keeps its place in the thread; its content is never served to agents again. */
+export function quarantineMessage(command: QuarantineMessage, state: ConversationState): MessageQuarantined[] {
+  const conversation = startedConversation(state, command.context);
+  const { messageId } = command.data;
+  if (messageInThread(conversation, messageId).quarantined) return [];
+  const reason = nonBlank(command.data.reason, 'A quarantine reason');
+  return [{ type: 'MessageQuarantined', data: { messageId, reason, quarantinedAt: command.context.now.toISOString() } }];
+}
+
+/** Every reveal is recorded, with its reason: auditors answer for who saw quarantined content. */
+export function revealQuarantinedMessage(
+  command: RevealQuarantinedMessage,
+  state: ConversationState,
+): QuarantinedContentRevealed[] {
+  const conversation = startedConversation(state, command.context);
+  const { messageId } = command.data;
+  if (!messageInThread(conversation, messageId).quarantined) {
+    refuse('MESSAGE_NOT_QUARANTINED', `Message ${messageId} is not quarantined`, { messageId });
+  }
+  const reason = nonBlank(command.data.reason, 'A reason to reveal quarantined content');
+  return [
+    { type: 'QuarantinedContentRevealed', data: { messageId, reason, revealedAt: command.context.now.toISOString() } },
+  ];
+}
+
+function outboundMessageId(conversation: StartedConversation, ref: OutboundMessageRef): string {
+  const messageId = 'messageId' in ref ? ref.messageId : conversation.messageIdByWamid.get(ref.wamid);
+  const message = messageId === undefined ? undefined : conversation.messages.get(messageId);
+  if (messageId === undefined || message?.direction !== 'outbound') {
+    refuse('MESSAGE_NOT_FOUND', 'No message sent by the business has this id', { ...ref });
+  }
+  return messageId;
+}

@@ -1,0 +1,10 @@
+export * from './conversation.commands.js';
+export * from './conversation.decide.js';
+export * from './conversation.events.js';
+export * from './conversation.state.js';
+export * from './conversation.stream.js';
+export { SESSION_LENGTH_MS } from './decide-inbound.js';
+export { isDeliveryProgress } from './decide-message.js';
+export { MAX_TEXT_LENGTH } from './decide-session.js';
+export * from './message-content.js';
+export { validateOutboundMedia } from './outbound-media.js';

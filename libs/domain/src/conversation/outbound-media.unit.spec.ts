@@ -1,0 +1,88 @@
+import { DomainError } from '../core/index.js';
+import { type OutboundMedia, type OutboundMediaKind, validateOutboundMedia } from './index.js';
+
+const KB = 1024;
+const MB = 1024 * KB;
+
+function media(kind: OutboundMediaKind, mimeType: string, sizeBytes: number, extra: Partial<OutboundMedia> = {}): OutboundMedia {
+  return { kind, mimeType, sizeBytes, mediaId: 'media-1', ...extra };
+}
+
+function refusal(candidate: OutboundMedia): DomainError {
+  try {
+    validateOutboundMedia(candidate);
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error(`${candidate.kind} ${candidate.mimeType} was accepted`);
+}
+
+describe('Validating media before it is sent', () => {
+  it.each<[OutboundMediaKind, string, number]>([
+    ['image', 'image/jpeg', 5 * MB],
+    ['image', 'image/png', 5 * MB],
+    ['video', 'video/mp4', 16 * MB],
+    ['video', 'video/3gpp', 16 * MB],
+    ['audio', 'audio/aac', 16 * MB],
+    ['audio', 'audio/amr', 16 * MB],
+    ['audio', 'audio/mpeg', 16 * MB],
+    ['audio', 'audio/mp4', 16 * MB],
+    ['audio', 'audio/ogg', 16 * MB],
+    ['audio', 'audio/ogg; codecs=opus', 16 * MB],
+    ['document', 'application/pdf', 100 * MB],
+    ['document', 'text/plain; charset=utf-8', 100 * MB],
+    ['document', 'application/msword', 100 * MB],
+    ['document', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 100 * MB],
+    ['document', 'application/vnd.ms-excel', 100 * MB],
+    ['document', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 100 * MB],
+    ['document', 'application/vnd.ms-powerpoint', 100 * MB],
+    ['document', 'application/vnd.openxmlformats-officedocument.presentationml.presentation', 100 * MB],
+    ['sticker', 'image/webp', 500 * KB],
+  ])('accepts %s %s at its size limit', (kind, mimeType, sizeBytes) => {
+    expect(() => validateOutboundMedia(media(kind, mimeType, sizeBytes))).not.toThrow();
+  });
+
+  it.each<[OutboundMediaKind, string, number, RegExp]>([
+    ['image', 'image/jpeg', 5 * MB + 1, /JPEG or PNG up to 5 MB/],
+    ['video', 'video/mp4', 16 * MB + 1, /MP4 or 3GPP up to 16 MB/],
+    ['audio', 'audio/mpeg', 16 * MB + 1, /up to 16 MB/],
+    ['document', 'application/pdf', 100 * MB + 1, /up to 100 MB/],
+    ['sticker', 'image/webp', 500 * KB + 1, /WebP up to 500 KB/],
+  ])('refuses %s %s one byte over the limit', (kind, mimeType, sizeBytes, accepted) => {
+    const error = refusal(media(kind, mimeType, sizeBytes));
+    expect(error.code).toBe('UNSUPPORTED_MEDIA');
+    expect(error.message).toMatch(accepted);
+  });
+
+  it.each<[OutboundMediaKind, string, RegExp]>([
+    ['image', 'image/gif', /JPEG or PNG/],
+    ['image', 'image/webp', /JPEG or PNG/],
+    ['video', 'video/quicktime', /MP4 or 3GPP/],
+    ['audio', 'audio/wav', /AAC, AMR, MP3 \(audio\/mpeg\), MP4 audio or OGG with the Opus codec/],
+    ['audio', 'audio/ogg; codecs=vorbis', /Opus/],
+    ['document', 'application/zip', /PDF, plain text or Office documents/],
+    ['sticker', 'image/png', /WebP/],
+  ])('refuses %s as %s, naming the accepted formats', (kind, mimeType, accepted) => {
+    const error = refusal(media(kind, mimeType, 1024));
+    expect(error.code).toBe('UNSUPPORTED_MEDIA');
+    expect(error.message).toContain(`'${mimeType}'`);
+    expect(error.message).toMatch(accepted);
+  });
+
+  it('holds static stickers to 100 KB and animated ones to 500 KB', () => {
+    expect(() => validateOutboundMedia(media('sticker', 'image/webp', 100 * KB, { animated: false }))).not.toThrow();
+    expect(refusal(media('sticker', 'image/webp', 100 * KB + 1, { animated: false })).message).toMatch(/static WebP up to 100 KB/);
+    expect(() => validateOutboundMedia(media('sticker', 'image/webp', 500 * KB, { animated: true }))).not.toThrow();
+  });
+
+  it.each([0, -1, 1.5])('refuses a size of %p bytes', (sizeBytes) => {
+    expect(refusal(media('image', 'image/png', sizeBytes)).code).toBe('UNSUPPORTED_MEDIA');
+  });
+
+  it('needs exactly one of a media id or a link', () => {
+    expect(refusal(media('image', 'image/png', 10, { mediaId: undefined })).code).toBe('INVALID_COMMAND');
+    expect(refusal(media('image', 'image/png', 10, { link: 'https://cdn.example/a.png' })).code).toBe('INVALID_COMMAND');
+    expect(() => validateOutboundMedia(media('image', 'image/png', 10, { mediaId: undefined, link: 'https://x/a.png' }))).not.toThrow();
+  });
+});
