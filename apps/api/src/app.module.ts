@@ -3,16 +3,37 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { APP_CONFIG, AppConfig } from '@helpdesk/config';
+import { ChannelModule } from './channel/channel.module.js';
+import { ContactModule } from './contact/contact.module.js';
+import { ConversationModule } from './conversation/conversation.module.js';
 import { HealthModule } from './health/health.module.js';
+import { PortalModule } from './portal/portal.module.js';
+import { QuotaModule } from './quota/quota.module.js';
+import { CLOCK, Clock, systemClock } from './shared/clock.js';
 import { StoresModule } from './stores/stores.module.js';
+import { TemplateModule } from './template/template.module.js';
+import { ViewModule } from './view/view.module.js';
+
+export interface AppOverrides {
+  /** Tests drive time (session expiry, quota periods) through this clock. */
+  readonly clock?: Clock;
+}
 
 @Module({})
 export class AppModule {
-  static forConfig(config: AppConfig): DynamicModule {
+  static forConfig(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        { module: ConfigHolderModule, global: true, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] },
+        {
+          module: ProcessWideModule,
+          global: true,
+          providers: [
+            { provide: APP_CONFIG, useValue: config },
+            { provide: CLOCK, useValue: overrides.clock ?? systemClock },
+          ],
+          exports: [APP_CONFIG, CLOCK],
+        },
         CqrsModule.forRoot(),
         GraphQLModule.forRoot<MercuriusDriverConfig>({
           driver: MercuriusDriver,
@@ -23,10 +44,18 @@ export class AppModule {
         }),
         StoresModule,
         HealthModule,
+        PortalModule,
+        QuotaModule,
+        ChannelModule,
+        ContactModule,
+        TemplateModule,
+        ViewModule,
+        ConversationModule,
       ],
     };
   }
 }
 
+/** Configuration and the clock: one of each per process. */
 @Module({})
-class ConfigHolderModule {}
+class ProcessWideModule {}
