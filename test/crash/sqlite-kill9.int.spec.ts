@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { RecordedEvent, comparePositions, openSqliteEventStore } from '@helpdesk/event-store';
 import type { CrashEventData, WriterLine } from './sqlite-writer.js';
+import { fileURLToPath } from 'node:url';
 
 const ROUNDS = 4;
 const STREAMS = ['ticket-a', 'ticket-b', 'ticket-c', 'contact-d'];
-const CHILD = join(__dirname, 'sqlite-writer.child.cjs');
+const CHILD = fileURLToPath(new URL('sqlite-writer.child.cjs', import.meta.url));
 
 interface Ack {
   readonly stream: string;

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@helpdesk/config';
 import { createApp } from '../create-app.js';
+import { fileURLToPath } from 'node:url';
 
-export const SCHEMA_FILE = join(import.meta.dirname, '..', '..', '..', '..', 'schemas', 'schema.graphql');
+export const SCHEMA_FILE = fileURLToPath(new URL('../../../../schemas/schema.graphql', import.meta.url));
 
 /** The SDL the code-first resolvers generate, from a throwaway instance on the embedded stores. */
 export async function printServiceSchema(): Promise<string> {
