@@ -6,6 +6,18 @@ export type ReadStoreConfig =
   | { readonly dialect: 'sqlite'; readonly file: string }
   | { readonly dialect: 'postgres'; readonly connectionString: string };
 
+/**
+ * Meta's Cloud API. Inbound webhooks need the verify token and the app secret; outbound delivery
+ * needs the access token. Each half is off (and says so in /health and the logs) until configured.
+ */
+export interface WhatsAppConfig {
+  readonly verifyToken?: string;
+  readonly appSecret?: string;
+  readonly accessToken?: string;
+  /** Base URL of the Graph API, version included, e.g. https://graph.facebook.com/v21.0 */
+  readonly apiUrl: string;
+}
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface AppConfig {
@@ -16,6 +28,7 @@ export interface AppConfig {
   readonly dataDir: string;
   readonly eventStore: EventStoreConfig;
   readonly readStore: ReadStoreConfig;
+  readonly whatsapp: WhatsAppConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -10,6 +10,8 @@ export class ConfigError extends Error {
   }
 }
 
+export const DEFAULT_GRAPH_API_URL = 'https://graph.facebook.com/v21.0';
+
 const ENVIRONMENTS = ['development', 'production', 'test'] as const;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -33,6 +35,10 @@ export function loadConfig(env: Environment): AppConfig {
   if (readStoreUrl && !/^postgres(ql)?:\/\/.+/.test(readStoreUrl)) {
     problems.push(`READ_STORE_URL must be a postgres:// connection string (got '${readStoreUrl}')`);
   }
+  const apiUrl = (env.WHATSAPP_API_URL || DEFAULT_GRAPH_API_URL).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+/.test(apiUrl)) {
+    problems.push(`WHATSAPP_API_URL must be an http(s):// URL (got '${apiUrl}')`);
+  }
   const config: AppConfig = {
     environment: oneOf('NODE_ENV', ENVIRONMENTS, 'production'),
     host: env.HOST || '0.0.0.0',
@@ -45,6 +51,12 @@ export function loadConfig(env: Environment): AppConfig {
     readStore: readStoreUrl
       ? { dialect: 'postgres', connectionString: readStoreUrl }
       : { dialect: 'sqlite', file: join(dataDir, 'read-models.sqlite') },
+    whatsapp: {
+      verifyToken: env.WHATSAPP_VERIFY_TOKEN || undefined,
+      appSecret: env.WHATSAPP_APP_SECRET || undefined,
+      accessToken: env.WHATSAPP_ACCESS_TOKEN || undefined,
+      apiUrl,
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

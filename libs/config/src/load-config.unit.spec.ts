@@ -18,6 +18,23 @@ describe('loadConfig', () => {
     expect(config.readStore).toEqual({ dialect: 'postgres', connectionString: 'postgres://localhost/test' });
   });
 
+  it('reads the WhatsApp Cloud API settings, each half off until configured', () => {
+    expect(loadConfig({}).whatsapp).toEqual({ apiUrl: 'https://graph.facebook.com/v21.0' });
+    const config = loadConfig({
+      WHATSAPP_VERIFY_TOKEN: 'verify-me',
+      WHATSAPP_APP_SECRET: 'app-secret',
+      WHATSAPP_ACCESS_TOKEN: 'access-token',
+      WHATSAPP_API_URL: 'http://127.0.0.1:9999/v21.0/',
+    });
+    expect(config.whatsapp).toEqual({
+      verifyToken: 'verify-me',
+      appSecret: 'app-secret',
+      accessToken: 'access-token',
+      apiUrl: 'http://127.0.0.1:9999/v21.0',
+    });
+    expect(() => loadConfig({ WHATSAPP_API_URL: 'graph.facebook.com' })).toThrow(/WHATSAPP_API_URL must be an http/);
+  });
+
   it('names every bad variable at once', () => {
     const attempt = () =>
       loadConfig({ PORT: '70000', EVENTSTORE_URL: 'http://nope', READ_STORE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
