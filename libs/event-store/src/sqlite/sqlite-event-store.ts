@@ -47,7 +47,7 @@ export class SqliteEventStore implements EventStore {
     this.now = options.now ?? Date.now;
     this.db = new Database(join(options.dataDir, SQLITE_EVENTS_FILE));
     prepareDatabase(this.db);
-    this.signal = new AppendSignal(lastPosition(this.db));
+    this.signal = new AppendSignal(lastPosition(this.db), () => this.headIfChangedElsewhere());
     this.writes = new GroupCommit(this.db, () => this.signal.committed(lastPosition(this.db)), toStoreError);
   }
 
@@ -101,8 +101,20 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     await this.writes.drained();
+    this.signal.stop();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     if (this.db.open) this.db.close();
+  }
+
+  private lastDataVersion = 0;
+
+  /** `data_version` changes only when another connection commits: then the head may have moved. */
+  private headIfChangedElsewhere(): number | undefined {
+    if (!this.db.open) return undefined;
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    if (version === this.lastDataVersion) return undefined;
+    this.lastDataVersion = version;
+    return lastPosition(this.db);
   }
 
   /** SQLite failures surface while iterating; callers see the port's errors, not the driver's. */
