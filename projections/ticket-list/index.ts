@@ -1,0 +1,3 @@
+export * from './list-tickets.query.js';
+export * from './ticket-list.documents.js';
+export * from './ticket-list.projection.js';

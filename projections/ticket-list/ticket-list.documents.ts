@@ -1,0 +1,35 @@
+/** One row of the agents' ticket list. */
+export interface TicketRow {
+  readonly ticketId: string;
+  readonly portalId: string;
+  readonly conversationId: string;
+  readonly status: 'open' | 'closed';
+  readonly ownerId: string | null;
+  readonly sourceChannelType: 'whatsapp';
+  readonly phoneNumberId: string;
+  readonly businessPhone: string;
+  readonly contactPhone: string;
+  readonly contactId: string | null;
+  /** The last message's text or placeholder; never quarantined content. */
+  readonly preview: string | null;
+  readonly lastMessageId: string | null;
+  readonly sessionExpiresAt: string | null;
+  readonly unreadCount: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly lastInboundAt: string | null;
+}
+
+/** What the projection remembers per conversation to place events without a ticket id. */
+export interface ConversationRow {
+  readonly conversationId: string;
+  readonly portalId: string;
+  readonly phoneNumberId: string;
+  readonly businessPhone: string;
+  readonly contactPhone: string;
+  readonly contactId: string | null;
+  readonly currentTicketId: string | null;
+  readonly sessionExpiresAt: string | null;
+}
+
+export const QUARANTINED_PREVIEW = '[Quarantined message]';
