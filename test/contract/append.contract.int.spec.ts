@@ -4,9 +4,9 @@ import {
   WrongExpectedVersionError,
   comparePositions,
 } from '@helpdesk/event-store';
-import { storesUnderTest } from './stores-under-test.js';
 import {
   allMark,
+  describeContract,
   event,
   events,
   expectStrictlyIncreasing,
@@ -19,12 +19,9 @@ import {
   revisions,
   uniquePrefix,
   uniqueStream,
-  useStore,
 } from './support.js';
 
-describe.each(storesUnderTest())('append and expected revisions: $name', (sut) => {
-  const ctx = useStore(sut);
-
+describeContract('append and expected revisions', (ctx, sut) => {
   /** A stream holding `count` events (revisions 0..count-1). */
   async function streamWith(count: number, prefix?: string): Promise<string> {
     const stream = uniqueStream(prefix);

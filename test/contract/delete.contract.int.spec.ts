@@ -4,12 +4,9 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '@helpdesk/event-store';
-import { storesUnderTest } from './stores-under-test.js';
-import { events, failure, ids, range, readStream, revisions, uniqueStream, useStore } from './support.js';
+import { describeContract, events, failure, ids, range, readStream, revisions, uniqueStream } from './support.js';
 
-describe.each(storesUnderTest())('deleting streams: $name', (sut) => {
-  const ctx = useStore(sut);
-
+describeContract('deleting streams', (ctx) => {
   async function streamWith(count: number): Promise<string> {
     const stream = uniqueStream();
     await ctx.store.append(stream, events(count), 'no_stream');

@@ -1,9 +1,9 @@
 import { AllFilter, EventToAppend } from '@helpdesk/event-store';
-import { storesUnderTest } from './stores-under-test.js';
 import {
   SLOW,
   allMark,
   checkpointsOf,
+  describeContract,
   event,
   events,
   eventsOf,
@@ -15,12 +15,9 @@ import {
   takeMessages,
   takeUntil,
   uniquePrefix,
-  useStore,
 } from './support.js';
 
-describe.each(storesUnderTest())('filtered subscriptions and checkpoints: $name', (sut) => {
-  const ctx = useStore(sut);
-
+describeContract('filtered subscriptions and checkpoints', (ctx) => {
   /**
    * Appends `history` before subscribing with `filter` (from a mark) and `live` after caughtUp;
    * expects exactly the events `matches` selects, in order, through catch-up and live.

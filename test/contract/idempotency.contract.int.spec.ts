@@ -1,6 +1,6 @@
-import { storesUnderTest } from './stores-under-test.js';
 import {
   allMark,
+  describeContract,
   events,
   ids,
   range,
@@ -9,12 +9,9 @@ import {
   revisions,
   uniquePrefix,
   uniqueStream,
-  useStore,
 } from './support.js';
 
-describe.each(storesUnderTest())('idempotent appends: $name', (sut) => {
-  const ctx = useStore(sut);
-
+describeContract('idempotent appends', (ctx) => {
   it("re-appending the same ids with 'no_stream' succeeds, same revision, writes nothing", async () => {
     const prefix = uniquePrefix();
     const stream = uniqueStream(prefix);

@@ -1,10 +1,7 @@
 import { StreamNotFoundError, WrongExpectedVersionError } from '@helpdesk/event-store';
-import { storesUnderTest } from './stores-under-test.js';
-import { events, failure, ids, range, readStream, revisions, uniqueStream, useStore } from './support.js';
+import { describeContract, events, failure, ids, range, readStream, revisions, uniqueStream } from './support.js';
 
-describe.each(storesUnderTest())('stream metadata: $name', (sut) => {
-  const ctx = useStore(sut);
-
+describeContract('stream metadata', (ctx) => {
   async function streamWith(count: number): Promise<{ stream: string; written: ReturnType<typeof events> }> {
     const stream = uniqueStream();
     const written = events(count);

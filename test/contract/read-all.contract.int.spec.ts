@@ -1,8 +1,8 @@
 import { EventToAppend, comparePositions, isSystemEventType } from '@helpdesk/event-store';
-import { storesUnderTest } from './stores-under-test.js';
 import {
   allMark,
   belongsTo,
+  describeContract,
   events,
   expectStrictlyIncreasing,
   ids,
@@ -11,12 +11,9 @@ import {
   readAllSince,
   uniquePrefix,
   uniqueStream,
-  useStore,
 } from './support.js';
 
-describe.each(storesUnderTest())('reading $all: $name', (sut) => {
-  const ctx = useStore(sut);
-
+describeContract('reading $all', (ctx) => {
   /** Interleaved appends to three streams under one prefix; returns the ids in append order. */
   async function interleaved(prefix: string, rounds = 4): Promise<string[]> {
     const streams = [uniqueStream(prefix), uniqueStream(prefix), uniqueStream(prefix)];

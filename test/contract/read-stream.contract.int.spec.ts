@@ -1,7 +1,7 @@
 import { StreamNotFoundError, comparePositions } from '@helpdesk/event-store';
-import { storesUnderTest } from './stores-under-test.js';
 import {
   allMark,
+  describeContract,
   event,
   events,
   expectStrictlyIncreasing,
@@ -13,12 +13,9 @@ import {
   revisions,
   uniquePrefix,
   uniqueStream,
-  useStore,
 } from './support.js';
 
-describe.each(storesUnderTest())('reading a stream: $name', (sut) => {
-  const ctx = useStore(sut);
-
+describeContract('reading a stream', (ctx) => {
   /** A stream of 10 events, data `{ n }`, revisions 0..9. */
   async function tenEvents(): Promise<{ stream: string; written: ReturnType<typeof events> }> {
     const stream = uniqueStream();

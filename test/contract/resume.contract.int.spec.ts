@@ -1,9 +1,9 @@
 import { AllFilter, Position, RecordedEvent, SubscriptionMessage } from '@helpdesk/event-store';
-import { storesUnderTest } from './stores-under-test.js';
 import {
   SLOW,
   allMark,
   belongsTo,
+  describeContract,
   events,
   expectConsistentCheckpoints,
   ids,
@@ -14,12 +14,9 @@ import {
   takeUntil,
   uniquePrefix,
   uniqueStream,
-  useStore,
 } from './support.js';
 
-describe.each(storesUnderTest())('resuming subscriptions: $name', (sut) => {
-  const ctx = useStore(sut);
-
+describeContract('resuming subscriptions', (ctx) => {
   /** 40 matching events on `${p}-match-*`, each followed by 25 non-matching ones on `${p}-noise`. */
   async function matchesAmongNoise(p: string): Promise<string[]> {
     const matching: string[] = [];

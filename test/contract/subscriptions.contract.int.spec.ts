@@ -1,10 +1,10 @@
 import { RecordedEvent, SubscriptionMessage, isSystemEventType } from '@helpdesk/event-store';
-import { storesUnderTest } from './stores-under-test.js';
 import {
   SLOW,
   allMark,
   belongsTo,
   collect,
+  describeContract,
   events,
   eventsOf,
   expectStrictlyIncreasing,
@@ -16,12 +16,9 @@ import {
   takeUntil,
   uniquePrefix,
   uniqueStream,
-  useStore,
 } from './support.js';
 
-describe.each(storesUnderTest())('subscriptions to $all: $name', (sut) => {
-  const ctx = useStore(sut);
-
+describeContract('subscriptions to $all', (ctx) => {
   it('catches up, says caughtUp, then delivers live events', async () => {
     const prefix = uniquePrefix();
     const mine = belongsTo(prefix);

@@ -12,7 +12,10 @@ import {
   SubscriptionMessage,
   comparePositions,
 } from '@helpdesk/event-store';
-import type { StoreUnderTest } from './stores-under-test.js';
+import { collect } from '../support/async-results.js';
+import { storesUnderTest, type StoreUnderTest } from './stores-under-test.js';
+
+export { collect, failure } from '../support/async-results.js';
 
 /* ------------------------------------------------------------------ names */
 
@@ -42,12 +45,6 @@ export function events(count: number, type = 'Thing', extra: Record<string, unkn
 }
 
 /* ------------------------------------------------------------------ reads */
-
-export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
 
 /** Reads a stream into an array; a synchronous throw from `readStream` becomes a rejection too. */
 export async function readStream(store: EventStore, streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
@@ -111,16 +108,6 @@ export function expectStrictlyIncreasing(positions: readonly Position[]): void {
 
 export function fmt(p: Position | 'start' | 'end'): string {
   return typeof p === 'string' ? p : `${p.commit}/${p.prepare}`;
-}
-
-/** The error `action` fails with (sync throw or rejection); fails the test when it succeeds. */
-export async function failure(action: () => unknown): Promise<unknown> {
-  try {
-    await action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the action to fail, but it succeeded');
 }
 
 /* ---------------------------------------------------------- subscriptions */
@@ -265,6 +252,14 @@ export function useStore(sut: StoreUnderTest): StoreContext {
       return subscription;
     },
   };
+}
+
+/**
+ * A contract `describe` run once on every store under test (its name after `title`), each of its
+ * tests on a fresh store from `useStore`.
+ */
+export function describeContract(title: string, body: (ctx: StoreContext, sut: StoreUnderTest) => void): void {
+  describe.each(storesUnderTest())(`${title}: $name`, (sut) => body(useStore(sut), sut));
 }
 
 /** Generous guards for tests that move thousands of events; they only bound a failure. */

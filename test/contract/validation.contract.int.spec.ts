@@ -1,6 +1,5 @@
 import { EventToAppend, InvalidEventError, StreamNotFoundError } from '@helpdesk/event-store';
-import { storesUnderTest } from './stores-under-test.js';
-import { allMark, event, events, failure, ids, readAll, readStream, uniqueStream, useStore } from './support.js';
+import { allMark, describeContract, event, events, failure, ids, readAll, readStream, uniqueStream } from './support.js';
 
 type BadAppend = (stream: string) => { streamName: string; batch: EventToAppend[] };
 
@@ -22,9 +21,7 @@ const invalid: [string, BadAppend][] = [
   ['an empty stream name', () => ({ streamName: '', batch: [event('Ok', {})] })],
 ];
 
-describe.each(storesUnderTest())('validation of appended events: $name', (sut) => {
-  const ctx = useStore(sut);
-
+describeContract('validation of appended events', (ctx) => {
   it.each(invalid)('refuses %s with InvalidEventError and writes nothing', async (_, bad) => {
     const mark = await allMark(ctx.store);
     const stream = uniqueStream();

@@ -25,6 +25,7 @@ import {
   type ResolvedEvent,
   type StreamSubscription,
 } from '@eventstore/db-client';
+import { collect, failure } from '../support/async-results.js';
 import { startInProcessEventStoreDB, type InProcessEventStoreDB, type RpcName } from './index.js';
 import { ResponseWriter } from './response-writer.js';
 
@@ -37,21 +38,6 @@ import { ResponseWriter } from './response-writer.js';
 const uniqueStream = (label = 'stream'): string => `${label}-${randomUUID().slice(0, 8)}`;
 const events = (count: number, type = 'Happened') =>
   Array.from({ length: count }, (_, n) => jsonEvent({ type, data: { n } }));
-
-async function collect<T>(readable: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of readable) all.push(item);
-  return all;
-}
-
-async function failure(action: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
 
 async function eventually(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

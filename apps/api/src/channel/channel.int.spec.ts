@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { channelStream, DomainError, phoneNumberClaimStream, type ConnectAccount } from '@helpdesk/domain';
-import { openSqliteEventStore, StoreUnavailableError, type EventStore, type RecordedEvent, type SqliteEventStore } from '@helpdesk/event-store';
+import { channelStream, phoneNumberClaimStream, type ConnectAccount, type DomainError } from '@helpdesk/domain';
+import { StoreUnavailableError, type EventStore } from '@helpdesk/event-store';
+import { refusalOf } from '../../../../test/support/domain-refusals.js';
+import { failingAppends } from '../../../../test/support/failing-appends.js';
+import { eventsOf } from '../../../../test/support/stream-events.js';
+import { useTemporarySqliteStore } from '../../../../test/support/temporary-sqlite-store.js';
 import type { CommandOrigin } from '../shared/command-origin.js';
 import { AddPhoneNumberCommand, AddPhoneNumberHandler } from './add-phone-number.handler.js';
 import { ConnectAccountCommand, ConnectAccountHandler } from './connect-account.handler.js';
@@ -28,49 +29,22 @@ const account = (accountId: string, phoneNumbers: ConnectAccount['data']['phoneN
 });
 
 describe('Channel handlers against the embedded store', () => {
-  let dataDir: string;
-  let store: SqliteEventStore;
-  const connect = (origin: CommandOrigin, data: ConnectAccount['data'], on: EventStore = store) =>
+  const stores = useTemporarySqliteStore('channel-');
+  const connect = (origin: CommandOrigin, data: ConnectAccount['data'], on: EventStore = stores.current) =>
     new ConnectAccountHandler(on, clock).execute(new ConnectAccountCommand(origin, data));
   const disconnect = (origin: CommandOrigin, accountId: string) =>
-    new DisconnectAccountHandler(store, clock).execute(new DisconnectAccountCommand(origin, { accountId }));
-
-  beforeEach(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'channel-'));
-    store = openSqliteEventStore({ dataDir });
-  });
-
-  afterEach(async () => {
-    await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  async function eventsOf(stream: string): Promise<RecordedEvent[]> {
-    const events: RecordedEvent[] = [];
-    try {
-      for await (const event of store.readStream(stream)) events.push(event);
-    } catch {
-      // a stream never written reads as no events
-    }
-    return events;
-  }
-
-  async function refusalOf(promise: Promise<unknown>): Promise<DomainError> {
-    const error = await promise.then(() => undefined, (thrown: unknown) => thrown);
-    expect(error).toBeInstanceOf(DomainError);
-    return error as DomainError;
-  }
+    new DisconnectAccountHandler(stores.current, clock).execute(new DisconnectAccountCommand(origin, { accountId }));
 
   it('connects an account whose numbers are then found by display number and by Meta id', async () => {
     await connect(portal('a'), account('acc-a', [shared]));
 
-    const byNumber = await findChannelByDisplayNumber(store, '+31612345678');
+    const byNumber = await findChannelByDisplayNumber(stores.current, '+31612345678');
     expect(byNumber).toMatchObject({ portalId: 'a', accountId: 'acc-a', phoneNumberId: 'pn-shared', channel: { status: 'Connected' } });
-    await expect(findChannelByDisplayNumber(store, '31612345678')).resolves.toEqual(byNumber);
-    await expect(findChannelByPhoneNumberId(store, 'pn-shared')).resolves.toEqual(byNumber);
-    await expect(findChannelByDisplayNumber(store, '+31687654321')).resolves.toBeNull();
-    await expect(findChannelByPhoneNumberId(store, 'pn-unknown')).resolves.toBeNull();
-    const [claimed] = await eventsOf(phoneNumberClaimStream('+31612345678'));
+    await expect(findChannelByDisplayNumber(stores.current, '31612345678')).resolves.toEqual(byNumber);
+    await expect(findChannelByPhoneNumberId(stores.current, 'pn-shared')).resolves.toEqual(byNumber);
+    await expect(findChannelByDisplayNumber(stores.current, '+31687654321')).resolves.toBeNull();
+    await expect(findChannelByPhoneNumberId(stores.current, 'pn-unknown')).resolves.toBeNull();
+    const [claimed] = await eventsOf(stores.current, phoneNumberClaimStream('+31612345678'));
     expect(claimed.metadata).toMatchObject({ tenantId: 'a', actorId: 'user:admin-a', correlationId: 'req-a', command: 'ClaimPhoneNumber' });
   });
 
@@ -85,22 +59,23 @@ describe('Channel handlers against the embedded store', () => {
     expect(winners).toHaveLength(1);
     expect(losers.map((error) => error.code)).toEqual(['PHONE_NUMBER_ALREADY_CLAIMED']);
     expect(losers[0].message).toMatch(/disconnect it there first/);
-    const winner = (await findChannelByDisplayNumber(store, '+31612345678'))!;
+    const winner = (await findChannelByDisplayNumber(stores.current, '+31612345678'))!;
     const loserAccount = winner.accountId === 'acc-a' ? 'acc-b' : 'acc-a';
-    expect(await eventsOf(channelStream(loserAccount))).toEqual([]);
-    expect((await eventsOf(phoneNumberClaimStream('+31612345678'))).map((event) => event.type)).toEqual(['PhoneNumberClaimed']);
+    expect(await eventsOf(stores.current, channelStream(loserAccount))).toEqual([]);
+    const claims = await eventsOf(stores.current, phoneNumberClaimStream('+31612345678'));
+    expect(claims.map((event) => event.type)).toEqual(['PhoneNumberClaimed']);
   });
 
   it('lets exactly one of two connected accounts add a number at once', async () => {
     await connect(portal('a'), account('acc-a', []));
     await connect(portal('b'), account('acc-b', []));
     const add = (portalId: string, accountId: string) =>
-      new AddPhoneNumberHandler(store, clock).execute(new AddPhoneNumberCommand(portal(portalId), { accountId, ...shared }));
+      new AddPhoneNumberHandler(stores.current, clock).execute(new AddPhoneNumberCommand(portal(portalId), { accountId, ...shared }));
 
     const outcomes = await Promise.allSettled([add('a', 'acc-a'), add('b', 'acc-b')]);
 
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
-    const channels = await Promise.all([loadChannel(store, 'acc-a'), loadChannel(store, 'acc-b')]);
+    const channels = await Promise.all([loadChannel(stores.current, 'acc-a'), loadChannel(stores.current, 'acc-b')]);
     const numbersListed = channels.map((channel) => (channel.status === 'Connected' ? channel.phoneNumbers.length : 0));
     expect(numbersListed.sort()).toEqual([0, 1]);
   });
@@ -110,29 +85,29 @@ describe('Channel handlers against the embedded store', () => {
     expect((await refusalOf(connect(portal('b'), account('acc-b', [shared])))).code).toBe('PHONE_NUMBER_ALREADY_CLAIMED');
 
     await disconnect(portal('a'), 'acc-a');
-    await expect(findChannelByDisplayNumber(store, '+31612345678')).resolves.toBeNull();
+    await expect(findChannelByDisplayNumber(stores.current, '+31612345678')).resolves.toBeNull();
     await connect(portal('b'), account('acc-b', [shared]));
 
-    await expect(findChannelByDisplayNumber(store, '+31612345678')).resolves.toMatchObject({ portalId: 'b', accountId: 'acc-b' });
+    await expect(findChannelByDisplayNumber(stores.current, '+31612345678')).resolves.toMatchObject({ portalId: 'b', accountId: 'acc-b' });
   });
 
   it("refuses another portal's disconnection and keeps the claim", async () => {
     await connect(portal('a'), account('acc-a', [shared]));
 
     expect((await refusalOf(disconnect(portal('b'), 'acc-a'))).code).toBe('NOT_ALLOWED');
-    await expect(findChannelByDisplayNumber(store, '+31612345678')).resolves.toMatchObject({ accountId: 'acc-a' });
+    await expect(findChannelByDisplayNumber(stores.current, '+31612345678')).resolves.toMatchObject({ accountId: 'acc-a' });
   });
 
   it('releases a removed number', async () => {
     await connect(portal('a'), account('acc-a', [shared, { phoneNumberId: 'pn-2', displayNumber: '+31687654321' }]));
 
-    const channel = await new RemovePhoneNumberHandler(store, clock).execute(
+    const channel = await new RemovePhoneNumberHandler(stores.current, clock).execute(
       new RemovePhoneNumberCommand(portal('a'), { accountId: 'acc-a', displayNumber: '+31 6 12345678' }),
     );
 
     expect(channel).toMatchObject({ status: 'Connected', phoneNumbers: [{ displayNumber: '+31687654321' }] });
     await connect(portal('b'), account('acc-b', [shared]));
-    await expect(findChannelByPhoneNumberId(store, 'pn-shared')).resolves.toMatchObject({ portalId: 'b', accountId: 'acc-b' });
+    await expect(findChannelByPhoneNumberId(stores.current, 'pn-shared')).resolves.toMatchObject({ portalId: 'b', accountId: 'acc-b' });
   });
 
   it('releases the numbers it claimed when a later one is already taken', async () => {
@@ -141,17 +116,17 @@ describe('Channel handlers against the embedded store', () => {
     const refusal = await refusalOf(connect(portal('a'), account('acc-a', [shared, { phoneNumberId: 'pn-9', displayNumber: '+31699999999' }])));
 
     expect(refusal.code).toBe('PHONE_NUMBER_ALREADY_CLAIMED');
-    const claimHistory = await eventsOf(phoneNumberClaimStream('+31612345678'));
+    const claimHistory = await eventsOf(stores.current, phoneNumberClaimStream('+31612345678'));
     expect(claimHistory.map((event) => event.type)).toEqual(['PhoneNumberClaimed', 'PhoneNumberReleased']);
     await connect(portal('c'), account('acc-c', [shared]));
   });
 
   it('releases its claims when the account cannot be written', async () => {
-    const accountWritesFail = failingAppends(store, 'whatsapp-account-');
+    const accountWritesFail = failingAppends(stores.current, 'whatsapp-account-');
 
     await expect(connect(portal('a'), account('acc-a', [shared]), accountWritesFail)).rejects.toBeInstanceOf(StoreUnavailableError);
 
-    expect(await eventsOf(channelStream('acc-a'))).toEqual([]);
+    expect(await eventsOf(stores.current, channelStream('acc-a'))).toEqual([]);
     await connect(portal('b'), account('acc-b', [shared]));
   });
 
@@ -161,10 +136,10 @@ describe('Channel handlers against the embedded store', () => {
       new RemovePhoneNumberHandler(on, clock).execute(
         new RemovePhoneNumberCommand(portal('a'), { accountId: 'acc-a', displayNumber: shared.displayNumber }),
       );
-    await expect(remove(failingAppends(store, 'phone-number-'))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(remove(failingAppends(stores.current, 'phone-number-'))).rejects.toBeInstanceOf(StoreUnavailableError);
     expect((await refusalOf(connect(portal('b'), account('acc-b', [shared])))).code).toBe('PHONE_NUMBER_ALREADY_CLAIMED');
 
-    expect((await refusalOf(remove(store))).code).toBe('PHONE_NUMBER_NOT_ON_CHANNEL');
+    expect((await refusalOf(remove(stores.current))).code).toBe('PHONE_NUMBER_NOT_ON_CHANNEL');
 
     await connect(portal('b'), account('acc-b', [shared]));
   });
@@ -173,9 +148,9 @@ describe('Channel handlers against the embedded store', () => {
     await connect(portal('a'), account('acc-a', [shared]));
     const disconnectOn = (on: EventStore) =>
       new DisconnectAccountHandler(on, clock).execute(new DisconnectAccountCommand(portal('a'), { accountId: 'acc-a' }));
-    await expect(disconnectOn(failingAppends(store, 'phone-number-'))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(disconnectOn(failingAppends(stores.current, 'phone-number-'))).rejects.toBeInstanceOf(StoreUnavailableError);
 
-    await expect(disconnectOn(store)).resolves.toMatchObject({ status: 'Disconnected', releasedPhoneNumbers: ['+31612345678'] });
+    await expect(disconnectOn(stores.current)).resolves.toMatchObject({ status: 'Disconnected', releasedPhoneNumbers: ['+31612345678'] });
 
     await connect(portal('b'), account('acc-b', [shared]));
   });
@@ -185,20 +160,10 @@ describe('Channel handlers against the embedded store', () => {
     await disconnect(portal('a'), 'acc-a');
     const later = { now: () => new Date('2025-04-01T08:00:00.000Z') };
 
-    await new ConnectAccountHandler(store, later).execute(new ConnectAccountCommand(portal('a'), account('acc-a', [shared])));
+    await new ConnectAccountHandler(stores.current, later).execute(new ConnectAccountCommand(portal('a'), account('acc-a', [shared])));
 
-    await expect(findChannelByDisplayNumber(store, '+31612345678')).resolves.toMatchObject({
+    await expect(findChannelByDisplayNumber(stores.current, '+31612345678')).resolves.toMatchObject({
       channel: { connectedAt: '2025-04-01T08:00:00.000Z' },
     });
   });
 });
-
-/** The real store, except that appends to streams with this prefix fail as a full disk would. */
-function failingAppends(store: EventStore, streamPrefix: string): EventStore {
-  return Object.create(store, {
-    append: {
-      value: (stream: string, ...rest: Parameters<EventStore['append']> extends [string, ...infer Rest] ? Rest : never) =>
-        stream.startsWith(streamPrefix) ? Promise.reject(new StoreUnavailableError('disk full')) : store.append(stream, ...rest),
-    },
-  }) as EventStore;
-}

@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DomainError } from '@helpdesk/domain';
-import { openSqliteEventStore, StoreUnavailableError, type EventStore, type SqliteEventStore } from '@helpdesk/event-store';
+import { StoreUnavailableError, type EventStore } from '@helpdesk/event-store';
+import { refusalOf } from '../../../../test/support/domain-refusals.js';
+import { failingAppends } from '../../../../test/support/failing-appends.js';
+import { useTemporarySqliteStore } from '../../../../test/support/temporary-sqlite-store.js';
 import type { CommandOrigin } from '../shared/command-origin.js';
 import { ChangeContactCommand, ChangeContactHandler } from './change-contact.handler.js';
 import type { AssociateContact, ContactPhoneNumbers } from './contact-association.js';
@@ -17,26 +16,18 @@ const inPortal = (portalId: string, idempotencyKey?: string): CommandOrigin => (
 });
 
 describe('Contact handlers against the embedded store', () => {
-  let dataDir: string;
-  let store: SqliteEventStore;
+  const stores = useTemporarySqliteStore('contact-');
   let associations: Array<{ portalId: string; now: Date; contact: ContactPhoneNumbers }>;
   const recordAssociation: AssociateContact = async (_store, now, origin, contact) => {
     associations.push({ portalId: origin.portalId, now, contact });
   };
   const create = (origin: CommandOrigin, data: CreateContactCommand['data']) =>
-    new CreateContactHandler(store, clock, recordAssociation).execute(new CreateContactCommand(origin, data));
-  const change = (origin: CommandOrigin, data: ChangeContactCommand['data'], on: EventStore = store) =>
+    new CreateContactHandler(stores.current, clock, recordAssociation).execute(new CreateContactCommand(origin, data));
+  const change = (origin: CommandOrigin, data: ChangeContactCommand['data'], on: EventStore = stores.current) =>
     new ChangeContactHandler(on, clock, recordAssociation).execute(new ChangeContactCommand(origin, data));
 
   beforeEach(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'contact-'));
-    store = openSqliteEventStore({ dataDir });
     associations = [];
-  });
-
-  afterEach(async () => {
-    await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('finds a contact by its mobile and by its phone number, spelled nationally at creation', async () => {
@@ -49,9 +40,9 @@ describe('Contact handlers against the embedded store', () => {
     });
 
     expect(contact).toMatchObject({ phoneNumber: '+31201234567', mobilePhoneNumber: '+31612345678' });
-    await expect(findContactIdsByPhone(store, 'a', '+31612345678')).resolves.toEqual(['c-1']);
-    await expect(findContactIdsByPhone(store, 'a', '+31 20 123 4567')).resolves.toEqual(['c-1']);
-    await expect(findContactIdsByPhone(store, 'a', '+31699999999')).resolves.toEqual([]);
+    await expect(findContactIdsByPhone(stores.current, 'a', '+31612345678')).resolves.toEqual(['c-1']);
+    await expect(findContactIdsByPhone(stores.current, 'a', '+31 20 123 4567')).resolves.toEqual(['c-1']);
+    await expect(findContactIdsByPhone(stores.current, 'a', '+31699999999')).resolves.toEqual([]);
   });
 
   it('finds every contact with the number, as phone or as mobile, in its own portal only', async () => {
@@ -59,19 +50,19 @@ describe('Contact handlers against the embedded store', () => {
     await create(inPortal('a'), { contactId: 'c-2', name: 'Bas', mobilePhoneNumber: '+31 6 12345678' });
     await create(inPortal('b'), { contactId: 'c-3', name: 'Cor', mobilePhoneNumber: '+31612345678' });
 
-    await expect(findContactIdsByPhone(store, 'a', '+31612345678')).resolves.toEqual(['c-1', 'c-2']);
-    await expect(findContactIdsByPhone(store, 'b', '+31612345678')).resolves.toEqual(['c-3']);
+    await expect(findContactIdsByPhone(stores.current, 'a', '+31612345678')).resolves.toEqual(['c-1', 'c-2']);
+    await expect(findContactIdsByPhone(stores.current, 'b', '+31612345678')).resolves.toEqual(['c-3']);
   });
 
   it('follows a changed number, and keeps a contact that still has it as its other property', async () => {
     await create(inPortal('a'), { contactId: 'c-1', name: 'Anna', phoneNumber: '+31612345678', mobilePhoneNumber: '+31612345678' });
 
     await change(inPortal('a'), { contactId: 'c-1', phoneNumber: '+31201234567' });
-    await expect(findContactIdsByPhone(store, 'a', '+31612345678')).resolves.toEqual(['c-1']);
+    await expect(findContactIdsByPhone(stores.current, 'a', '+31612345678')).resolves.toEqual(['c-1']);
     await change(inPortal('a'), { contactId: 'c-1', mobilePhoneNumber: null });
 
-    await expect(findContactIdsByPhone(store, 'a', '+31612345678')).resolves.toEqual([]);
-    await expect(findContactIdsByPhone(store, 'a', '+31201234567')).resolves.toEqual(['c-1']);
+    await expect(findContactIdsByPhone(stores.current, 'a', '+31612345678')).resolves.toEqual([]);
+    await expect(findContactIdsByPhone(stores.current, 'a', '+31201234567')).resolves.toEqual(['c-1']);
   });
 
   it('asks the conversations to associate the contact after each creation and change', async () => {
@@ -85,30 +76,21 @@ describe('Contact handlers against the embedded store', () => {
   });
 
   it('does not associate what it refused', async () => {
-    const refusal = await change(inPortal('a'), { contactId: 'nobody', name: 'X' }).catch((error: unknown) => error);
+    const refusal = await refusalOf(change(inPortal('a'), { contactId: 'nobody', name: 'X' }));
 
-    expect((refusal as DomainError).code).toBe('CONTACT_NOT_FOUND');
+    expect(refusal.code).toBe('CONTACT_NOT_FOUND');
     expect(associations).toEqual([]);
   });
 
   it('repairs the index on a retried change after the index write failed', async () => {
     await create(inPortal('a'), { contactId: 'c-1', name: 'Anna', mobilePhoneNumber: '+31612345678' });
     const move = { contactId: 'c-1', mobilePhoneNumber: '+31687654321' };
-    await expect(change(inPortal('a'), move, failingIndexWrites(store))).rejects.toBeInstanceOf(StoreUnavailableError);
-    await expect(findContactIdsByPhone(store, 'a', '+31612345678')).resolves.toEqual([]);
+    const indexWritesFail = failingAppends(stores.current, 'contact-phone-');
+    await expect(change(inPortal('a'), move, indexWritesFail)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(findContactIdsByPhone(stores.current, 'a', '+31612345678')).resolves.toEqual([]);
 
     await change(inPortal('a'), move);
 
-    await expect(findContactIdsByPhone(store, 'a', '+31687654321')).resolves.toEqual(['c-1']);
+    await expect(findContactIdsByPhone(stores.current, 'a', '+31687654321')).resolves.toEqual(['c-1']);
   });
 });
-
-/** The real store, except that the contact phone index cannot be written. */
-function failingIndexWrites(store: EventStore): EventStore {
-  return Object.create(store, {
-    append: {
-      value: (stream: string, ...rest: Parameters<EventStore['append']> extends [string, ...infer Rest] ? Rest : never) =>
-        stream.startsWith('contact-phone-') ? Promise.reject(new StoreUnavailableError('disk full')) : store.append(stream, ...rest),
-    },
-  }) as EventStore;
-}

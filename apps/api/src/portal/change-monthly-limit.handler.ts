@@ -1,14 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { handleCommand } from '@helpdesk/command-handling';
-import { ChangeMonthlyLimit, portalDecider, portalStreamName, RegisteredPortal } from '@helpdesk/domain';
+import type { ChangeMonthlyLimit, RegisteredPortal } from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
 import { CLOCK } from '../shared/clock.js';
 import type { Clock } from '../shared/clock.js';
-import { causationFrom, contextFrom } from '../shared/command-origin.js';
+import { contextFrom } from '../shared/command-origin.js';
 import type { CommandOrigin } from '../shared/command-origin.js';
-import { registeredPortal } from './load-portal.js';
+import { handlePortalCommand } from './handle-portal-command.js';
 
 /** Changes the monthly conversation limit of `origin.portalId` from `data.effectiveFrom` on. */
 export class ChangeMonthlyLimitCommand extends Command<RegisteredPortal> {
@@ -30,9 +29,6 @@ export class ChangeMonthlyLimitHandler implements ICommandHandler<ChangeMonthlyL
   async execute({ origin, data }: ChangeMonthlyLimitCommand): Promise<RegisteredPortal> {
     const context = contextFrom(origin, this.clock.now());
     const command: ChangeMonthlyLimit = { type: 'ChangeMonthlyLimit', data, context };
-    const stream = portalStreamName(origin.portalId);
-    const causation = causationFrom(origin);
-    const { state } = await handleCommand(this.store, stream, portalDecider, command, { causation });
-    return registeredPortal(state, origin.portalId);
+    return handlePortalCommand(this.store, origin, command);
   }
 }

@@ -1,14 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { handleCommand } from '@helpdesk/command-handling';
-import { portalDecider, portalStreamName, RegisteredPortal, RegisterPortal } from '@helpdesk/domain';
+import type { RegisteredPortal, RegisterPortal } from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
 import { CLOCK } from '../shared/clock.js';
 import type { Clock } from '../shared/clock.js';
-import { causationFrom, contextFrom } from '../shared/command-origin.js';
+import { contextFrom } from '../shared/command-origin.js';
 import type { CommandOrigin } from '../shared/command-origin.js';
-import { registeredPortal } from './load-portal.js';
+import { handlePortalCommand } from './handle-portal-command.js';
 
 /** Registers the portal `origin.portalId` (the tenant). */
 export class RegisterPortalCommand extends Command<RegisteredPortal> {
@@ -30,9 +29,6 @@ export class RegisterPortalHandler implements ICommandHandler<RegisterPortalComm
   async execute({ origin, data }: RegisterPortalCommand): Promise<RegisteredPortal> {
     const context = contextFrom(origin, this.clock.now());
     const command: RegisterPortal = { type: 'RegisterPortal', data, context };
-    const stream = portalStreamName(origin.portalId);
-    const causation = causationFrom(origin);
-    const { state } = await handleCommand(this.store, stream, portalDecider, command, { causation });
-    return registeredPortal(state, origin.portalId);
+    return handlePortalCommand(this.store, origin, command);
   }
 }

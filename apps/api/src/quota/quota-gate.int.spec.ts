@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { dailyQuotaStreamName, DomainError, monthlyQuotaStreamName } from '@helpdesk/domain';
-import { openSqliteEventStore, RecordedEvent, SqliteEventStore, StreamNotFoundError } from '@helpdesk/event-store';
+import { refusalOf } from '../../../../test/support/domain-refusals.js';
+import { eventsOf } from '../../../../test/support/stream-events.js';
+import { useTemporarySqliteStore } from '../../../../test/support/temporary-sqlite-store.js';
 import type { CommandOrigin } from '../shared/command-origin.js';
 import { QuotaGate } from './quota-gate.js';
 import type { QuotaAccount, QuotaPortal } from './quota-requests.js';
@@ -19,19 +18,11 @@ const unverified: QuotaAccount = { accountId: 'waba-new', verified: false, timeZ
 const range = (count: number, from = 1) => Array.from({ length: count }, (_, index) => from + index);
 
 describe('QuotaGate against the embedded store', () => {
-  let dataDir: string;
-  let store: SqliteEventStore;
+  const stores = useTemporarySqliteStore('quota-');
   let gate: QuotaGate;
 
   beforeEach(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'quota-'));
-    store = openSqliteEventStore({ dataDir });
-    gate = new QuotaGate(store);
-  });
-
-  afterEach(async () => {
-    await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    gate = new QuotaGate(stores.current);
   });
 
   function reserve(portal: QuotaPortal, account: QuotaAccount, messageId: string, now: Date) {
@@ -44,24 +35,8 @@ describe('QuotaGate against the embedded store', () => {
     return gate.countUserInitiatedSession({ origin, now, portal, conversationId, sessionId, messageId });
   }
 
-  async function eventsOf(stream: string): Promise<RecordedEvent[]> {
-    const events: RecordedEvent[] = [];
-    try {
-      for await (const event of store.readStream(stream)) events.push(event);
-    } catch (error) {
-      if (!(error instanceof StreamNotFoundError)) throw error;
-    }
-    return events;
-  }
-
-  async function refusalOf(promise: Promise<unknown>): Promise<DomainError> {
-    const error = await promise.then(() => undefined, (thrown: unknown) => thrown);
-    expect(error).toBeInstanceOf(DomainError);
-    return error as DomainError;
-  }
-
   const countedIn = async (stream: string) =>
-    (await eventsOf(stream)).filter((event) => event.type === 'ConversationCounted');
+    (await eventsOf(stores.current, stream)).filter((event) => event.type === 'ConversationCounted');
   const october = new Date('2024-10-15T12:00:00.000Z');
   const octoberStream = monthlyQuotaStreamName('acme', '2024-10-01');
 
@@ -93,7 +68,7 @@ describe('QuotaGate against the embedded store', () => {
     expect(refusal.details).toMatchObject({ used: 50, cap: 50, day: '2024-03-10' });
 
     await expect(reserve(portal, verified, 'v1', lateOn10March)).resolves.toMatchObject({ monthlyUsed: 51 });
-    const monthly = await eventsOf(monthlyQuotaStreamName('acme', '2024-03-01'));
+    const monthly = await eventsOf(stores.current, monthlyQuotaStreamName('acme', '2024-03-01'));
     const released = monthly.filter((event) => event.type === 'ConversationReleased');
     expect(released.map((event) => event.data)).toEqual([
       expect.objectContaining({ messageId: 'u51', reason: 'DAILY_LIMIT_REACHED' }),
@@ -102,7 +77,7 @@ describe('QuotaGate against the embedded store', () => {
     const nextLocalDay = new Date('2024-03-10T10:00:00.000Z'); // midnight in Kiritimati, still 10 March in UTC
     const nextDay = await reserve(portal, unverified, 'u51', nextLocalDay);
     expect(nextDay).toMatchObject({ monthlyUsed: 52, dailyUsed: 1 });
-    expect(await eventsOf(dailyQuotaStreamName('waba-new', '2024-03-11'))).toHaveLength(1);
+    expect(await eventsOf(stores.current, dailyQuotaStreamName('waba-new', '2024-03-11'))).toHaveLength(1);
   });
 
   it('accepts exactly the conversations left when more reservations than that race for them', async () => {
@@ -135,10 +110,10 @@ describe('QuotaGate against the embedded store', () => {
     const outcomes = await Promise.allSettled(racing);
 
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(50);
-    const monthly = await eventsOf(monthlyQuotaStreamName('acme', '2024-03-01'));
+    const monthly = await eventsOf(stores.current, monthlyQuotaStreamName('acme', '2024-03-01'));
     expect(monthly.filter((event) => event.type === 'ConversationCounted')).toHaveLength(60);
     expect(monthly.filter((event) => event.type === 'ConversationReleased')).toHaveLength(10);
-    expect(await eventsOf(dailyQuotaStreamName('waba-new', '2024-03-10'))).toHaveLength(50);
+    expect(await eventsOf(stores.current, dailyQuotaStreamName('waba-new', '2024-03-10'))).toHaveLength(50);
   });
 
   it('rolls over to a new period on the reset day, in the portal time zone', async () => {
@@ -169,8 +144,8 @@ describe('QuotaGate against the embedded store', () => {
     await expect(countSession(portal, 's2', 'm3', after)).resolves.toEqual({ ruleVersion: newRule, counted: false });
     await expect(reserve(portal, verified, 'm4', after)).resolves.toMatchObject({ ruleVersion: newRule });
 
-    const october = await eventsOf(monthlyQuotaStreamName('acme', '2024-10-01'));
-    const november = await eventsOf(monthlyQuotaStreamName('acme', '2024-11-01'));
+    const october = await eventsOf(stores.current, monthlyQuotaStreamName('acme', '2024-10-01'));
+    const november = await eventsOf(stores.current, monthlyQuotaStreamName('acme', '2024-11-01'));
     expect(october.map((event) => [event.data, event.metadata.ruleVersion])).toEqual([
       [expect.objectContaining({ reason: 'user_initiated_session', sessionId: 's1', ruleVersion: oldRule }), oldRule],
     ]);

@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { dailyQuotaStreamName, DomainError, monthlyQuotaStreamName } from '@helpdesk/domain';
-import { openSqliteEventStore, RecordedEvent, SqliteEventStore } from '@helpdesk/event-store';
+import { dailyQuotaStreamName, monthlyQuotaStreamName } from '@helpdesk/domain';
+import { refusalOf } from '../../../../test/support/domain-refusals.js';
+import { eventsOf } from '../../../../test/support/stream-events.js';
+import { useTemporarySqliteStore } from '../../../../test/support/temporary-sqlite-store.js';
 import { ChangeMonthlyLimitCommand, ChangeMonthlyLimitHandler } from '../portal/change-monthly-limit.handler.js';
 import { loadPortal } from '../portal/load-portal.js';
 import { RegisterPortalCommand, RegisterPortalHandler } from '../portal/register-portal.handler.js';
@@ -18,19 +17,11 @@ const now = new Date('2024-10-15T12:00:00.000Z');
 const monthlyStream = monthlyQuotaStreamName('acme', '2024-10-01');
 
 describe('QuotaGate: retries, releases and limit changes', () => {
-  let dataDir: string;
-  let store: SqliteEventStore;
+  const stores = useTemporarySqliteStore('quota-release-');
   let gate: QuotaGate;
 
   beforeEach(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'quota-release-'));
-    store = openSqliteEventStore({ dataDir });
-    gate = new QuotaGate(store);
-  });
-
-  afterEach(async () => {
-    await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    gate = new QuotaGate(stores.current);
   });
 
   const reserve = (messageId: string, at = now, forPortal = portal) =>
@@ -38,13 +29,7 @@ describe('QuotaGate: retries, releases and limit changes', () => {
       ...{ origin, now: at, portal: forPortal, account: unverified },
       ...{ conversationId: 'c1', messageId },
     });
-
-  async function eventsOf(stream: string): Promise<RecordedEvent[]> {
-    const events: RecordedEvent[] = [];
-    for await (const event of store.readStream(stream)) events.push(event);
-    return events;
-  }
-  const typesOf = async (stream: string) => (await eventsOf(stream)).map((event) => event.type);
+  const typesOf = async (stream: string) => (await eventsOf(stores.current, stream)).map((event) => event.type);
 
   it('counts a retried reservation once', async () => {
     await reserve('m1');
@@ -58,7 +43,7 @@ describe('QuotaGate: retries, releases and limit changes', () => {
     await gate.release(release);
     await gate.release(release);
 
-    const monthly = await eventsOf(monthlyStream);
+    const monthly = await eventsOf(stores.current, monthlyStream);
     expect(monthly.map((event) => event.type)).toEqual(['ConversationCounted', 'ConversationReleased']);
     // The caller's idempotency key is shared by the count and its release: their event ids must still differ.
     expect(new Set(monthly.map((event) => event.id)).size).toBe(2);
@@ -83,24 +68,22 @@ describe('QuotaGate: retries, releases and limit changes', () => {
   it('uses the monthly limit in force at the moment of the send', async () => {
     const clock = { now: () => new Date('2024-10-01T00:00:00Z') };
     const registration = { name: 'Acme', ...utcAnchor, monthlyConversationLimit: 1 };
-    await new RegisterPortalHandler(store, clock).execute(new RegisterPortalCommand(origin, registration));
+    await new RegisterPortalHandler(stores.current, clock).execute(new RegisterPortalCommand(origin, registration));
     const change = { limit: 2, effectiveFrom: '2024-10-20T00:00:00Z' };
-    await new ChangeMonthlyLimitHandler(store, clock).execute(new ChangeMonthlyLimitCommand(origin, change));
-    const registered = await loadPortal(store, 'acme');
+    await new ChangeMonthlyLimitHandler(stores.current, clock).execute(new ChangeMonthlyLimitCommand(origin, change));
+    const registered = await loadPortal(stores.current, 'acme');
     const beforeChange = new Date('2024-10-19T23:59:59.999Z');
     const atChange = new Date('2024-10-20T00:00:00.000Z');
 
     await reserve('m1', beforeChange, quotaPortalAt(registered, beforeChange));
-    const refusal = await reserve('m2', beforeChange, quotaPortalAt(registered, beforeChange)).catch(
-      (error: DomainError) => error,
-    );
+    const refusal = await refusalOf(reserve('m2', beforeChange, quotaPortalAt(registered, beforeChange)));
     expect(refusal).toMatchObject({ code: 'MONTHLY_LIMIT_REACHED', details: { limit: 1 } });
     const atChangeReservation = await reserve('m2', atChange, quotaPortalAt(registered, atChange));
     expect(atChangeReservation).toMatchObject({ monthlyUsed: 2 });
   });
 
   it("refuses to spend another portal's quota", async () => {
-    const refusal = await reserve('m1', now, { ...portal, portalId: 'globex' }).catch((error: DomainError) => error);
+    const refusal = await refusalOf(reserve('m1', now, { ...portal, portalId: 'globex' }));
     expect(refusal).toMatchObject({ code: 'NOT_ALLOWED' });
   });
 });

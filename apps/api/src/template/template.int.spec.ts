@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { bindTemplateParameters, DomainError, requireApprovedTemplate } from '@helpdesk/domain';
-import { openSqliteEventStore, type SqliteEventStore } from '@helpdesk/event-store';
+import { bindTemplateParameters, requireApprovedTemplate } from '@helpdesk/domain';
+import { refusalOf } from '../../../../test/support/domain-refusals.js';
+import { useTemporarySqliteStore } from '../../../../test/support/temporary-sqlite-store.js';
 import type { CommandOrigin } from '../shared/command-origin.js';
 import { ApproveTemplateCommand, ApproveTemplateHandler } from './approve-template.handler.js';
 import { loadTemplate } from './load-template.js';
@@ -15,10 +13,9 @@ const meta = (portalId = 'a'): CommandOrigin => ({ portalId, actor: { kind: 'wha
 const key = { accountId: 'acc-1', name: 'order_shipped', language: 'en_US' };
 
 describe('Template handlers against the embedded store', () => {
-  let dataDir: string;
-  let store: SqliteEventStore;
+  const stores = useTemporarySqliteStore('template-');
   const register = () =>
-    new RegisterTemplateHandler(store, clock).execute(
+    new RegisterTemplateHandler(stores.current, clock).execute(
       new RegisterTemplateCommand(agent, {
         ...key,
         category: 'utility',
@@ -26,32 +23,17 @@ describe('Template handlers against the embedded store', () => {
         body: 'Hi {{1}}, your order shipped on {{2}}.',
       }),
     );
-  const approve = (origin = meta()) => new ApproveTemplateHandler(store, clock).execute(new ApproveTemplateCommand(origin, key));
-
-  beforeEach(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'template-'));
-    store = openSqliteEventStore({ dataDir });
-  });
-
-  afterEach(async () => {
-    await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  async function refusalOf(promise: Promise<unknown>): Promise<DomainError> {
-    const error = await promise.then(() => undefined, (thrown: unknown) => thrown);
-    expect(error).toBeInstanceOf(DomainError);
-    return error as DomainError;
-  }
+  const approve = (origin = meta()) =>
+    new ApproveTemplateHandler(stores.current, clock).execute(new ApproveTemplateCommand(origin, key));
 
   it('loads a registered template that can only be sent once Meta approved it', async () => {
     await register();
-    const pending = await loadTemplate(store, key.accountId, key.name, key.language);
+    const pending = await loadTemplate(stores.current, key.accountId, key.name, key.language);
     expect(() => requireApprovedTemplate(pending)).toThrow(expect.objectContaining({ code: 'TEMPLATE_NOT_APPROVED' }));
 
     await approve();
 
-    const template = requireApprovedTemplate(await loadTemplate(store, key.accountId, key.name, key.language));
+    const template = requireApprovedTemplate(await loadTemplate(stores.current, key.accountId, key.name, key.language));
     expect(bindTemplateParameters(template, { header: ['#42'], body: ['Anna', '1 March'] })).toEqual({
       header: 'Order #42',
       body: 'Hi Anna, your order shipped on 1 March.',
@@ -59,7 +41,7 @@ describe('Template handlers against the embedded store', () => {
   });
 
   it('does not find a template never registered', async () => {
-    expect((await refusalOf(loadTemplate(store, 'acc-1', 'nothing', 'en'))).code).toBe('TEMPLATE_NOT_FOUND');
+    expect((await refusalOf(loadTemplate(stores.current, 'acc-1', 'nothing', 'en'))).code).toBe('TEMPLATE_NOT_FOUND');
   });
 
   it("refuses another portal's verdict", async () => {
@@ -69,8 +51,9 @@ describe('Template handlers against the embedded store', () => {
 
   it('records a rejection with its reason', async () => {
     await register();
-    await new RejectTemplateHandler(store, clock).execute(new RejectTemplateCommand(meta(), { ...key, reason: 'TAG_CONTENT_MISMATCH' }));
+    const rejection = new RejectTemplateCommand(meta(), { ...key, reason: 'TAG_CONTENT_MISMATCH' });
+    await new RejectTemplateHandler(stores.current, clock).execute(rejection);
 
-    await expect(loadTemplate(store, key.accountId, key.name, key.language)).resolves.toMatchObject({ status: 'Rejected' });
+    await expect(loadTemplate(stores.current, key.accountId, key.name, key.language)).resolves.toMatchObject({ status: 'Rejected' });
   });
 });

@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DomainError, viewStream } from '@helpdesk/domain';
-import { openSqliteEventStore, type RecordedEvent, type SqliteEventStore } from '@helpdesk/event-store';
+import { viewStream } from '@helpdesk/domain';
+import { refusalOf } from '../../../../test/support/domain-refusals.js';
+import { eventsOf } from '../../../../test/support/stream-events.js';
+import { useTemporarySqliteStore } from '../../../../test/support/temporary-sqlite-store.js';
 import type { CommandOrigin } from '../shared/command-origin.js';
 import { ChangeViewCommand, ChangeViewHandler } from './change-view.handler.js';
 import { CreateViewCommand, CreateViewHandler } from './create-view.handler.js';
@@ -12,15 +11,12 @@ const clock = { now: () => new Date('2025-03-01T10:00:00.000Z') };
 const user = (id: string, portalId = 'a'): CommandOrigin => ({ portalId, actor: { kind: 'user', id } });
 
 describe('View handlers against the embedded store', () => {
-  let dataDir: string;
-  let store: SqliteEventStore;
+  const stores = useTemporarySqliteStore('view-');
   const change = (origin: CommandOrigin, data: ChangeViewCommand['data']) =>
-    new ChangeViewHandler(store, clock).execute(new ChangeViewCommand(origin, data));
+    new ChangeViewHandler(stores.current, clock).execute(new ChangeViewCommand(origin, data));
 
   beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'view-'));
-    store = openSqliteEventStore({ dataDir });
-    await new CreateViewHandler(store, clock).execute(
+    await new CreateViewHandler(stores.current, clock).execute(
       new CreateViewCommand(user('anna'), {
         viewId: 'v-1',
         name: 'My WhatsApp',
@@ -33,17 +29,6 @@ describe('View handlers against the embedded store', () => {
     );
   });
 
-  afterEach(async () => {
-    await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  async function refusalOf(promise: Promise<unknown>): Promise<DomainError> {
-    const error = await promise.then(() => undefined, (thrown: unknown) => thrown);
-    expect(error).toBeInstanceOf(DomainError);
-    return error as DomainError;
-  }
-
   it('lets only the creator or an admin change a private view', async () => {
     expect((await refusalOf(change(user('bob'), { viewId: 'v-1', actorRole: 'agent', name: 'Mine' }))).code).toBe('NOT_ALLOWED');
 
@@ -51,8 +36,7 @@ describe('View handlers against the embedded store', () => {
     const changed = await change(user('bob'), { viewId: 'v-1', actorRole: 'agent', name: 'Team WhatsApp' });
 
     expect(changed).toMatchObject({ status: 'Active', name: 'Team WhatsApp', sharing: 'my_team', teamId: 'team-nl', creatorId: 'anna' });
-    const events: RecordedEvent[] = [];
-    for await (const event of store.readStream(viewStream('a', 'v-1'))) events.push(event);
+    const events = await eventsOf(stores.current, viewStream('a', 'v-1'));
     expect(events.map((event) => [event.type, event.metadata.actorId])).toEqual([
       ['ViewCreated', 'user:anna'],
       ['ViewSharingChanged', 'user:anna'],
@@ -61,7 +45,8 @@ describe('View handlers against the embedded store', () => {
   });
 
   it('lets an admin delete a private view, after which it is gone', async () => {
-    const deleted = await new DeleteViewHandler(store, clock).execute(new DeleteViewCommand(user('root'), { viewId: 'v-1', actorRole: 'admin' }));
+    const deletion = new DeleteViewCommand(user('root'), { viewId: 'v-1', actorRole: 'admin' });
+    const deleted = await new DeleteViewHandler(stores.current, clock).execute(deletion);
 
     expect(deleted).toMatchObject({ status: 'Deleted' });
     expect((await refusalOf(change(user('anna'), { viewId: 'v-1', actorRole: 'agent', name: 'Back' }))).code).toBe('VIEW_NOT_FOUND');

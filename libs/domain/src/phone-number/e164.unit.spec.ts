@@ -1,15 +1,5 @@
-import { DomainError } from '../core/index.js';
+import { refusalCodeOf } from '../../../../test/support/domain-refusals.js';
 import { fromWaId, normaliseToE164, toWaId } from './e164.js';
-
-function refusalOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 describe('normaliseToE164', () => {
   it.each([
@@ -38,7 +28,7 @@ describe('normaliseToE164', () => {
     ['+999 1234 5678', undefined],
     ['06 12345678', 'XX'],
   ])('refuses %p (default country %p)', (input, country) => {
-    expect(refusalOf(() => normaliseToE164(input, country))).toBe('INVALID_PHONE_NUMBER');
+    expect(refusalCodeOf(() => normaliseToE164(input, country))).toBe('INVALID_PHONE_NUMBER');
   });
 });
 
@@ -53,8 +43,8 @@ describe("WhatsApp's wa_id", () => {
   });
 
   it('refuses what is not a number', () => {
-    expect(refusalOf(() => fromWaId('+31612345678'))).toBe('INVALID_PHONE_NUMBER');
-    expect(refusalOf(() => fromWaId('abc'))).toBe('INVALID_PHONE_NUMBER');
-    expect(refusalOf(() => toWaId('0612345678'))).toBe('INVALID_PHONE_NUMBER');
+    expect(refusalCodeOf(() => fromWaId('+31612345678'))).toBe('INVALID_PHONE_NUMBER');
+    expect(refusalCodeOf(() => fromWaId('abc'))).toBe('INVALID_PHONE_NUMBER');
+    expect(refusalCodeOf(() => toWaId('0612345678'))).toBe('INVALID_PHONE_NUMBER');
   });
 });

@@ -1,18 +1,8 @@
-import { DomainError } from '../core/index.js';
+import { refusalCodeOf } from '../../../../test/support/domain-refusals.js';
 import type { TemplateContent } from './template-content.js';
 import { bindTemplateParameters, type TemplateParameters } from './template-parameters.js';
 
 const template = (body: string, header: TemplateContent['header'] = null) => ({ body, header });
-
-function refusalOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 describe('bindTemplateParameters', () => {
   it('fills the body parameters in order, a repeated one each time', () => {
@@ -47,6 +37,6 @@ describe('bindTemplateParameters', () => {
     ['a missing header parameter', template('Hi', { kind: 'text', text: 'Order {{1}}' }), { body: [] }],
     ['a parameter for a media header', template('Hi', { kind: 'image' }), { body: [], header: ['x'] }],
   ])('refuses %s', (_case, content, parameters) => {
-    expect(refusalOf(() => bindTemplateParameters(content, parameters))).toBe('TEMPLATE_PARAMETERS_MISMATCH');
+    expect(refusalCodeOf(() => bindTemplateParameters(content, parameters))).toBe('TEMPLATE_PARAMETERS_MISMATCH');
   });
 });

@@ -1,16 +1,6 @@
-import { DomainError } from '../core/index.js';
+import { refusalCodeOf } from '../../../../test/support/domain-refusals.js';
 import { DEFAULT_VIEWS } from './default-views.js';
 import { validViewFilters, type ViewFilter } from './view-filters.js';
-
-function refusalOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 describe('View filters', () => {
   it('accepts every field of the filter language', () => {
@@ -50,7 +40,7 @@ describe('View filters', () => {
     ['a user owner without id', [{ field: 'owner', anyOf: [{ kind: 'user' }] }]],
     ['filters that are not a list', { field: 'status', anyOf: ['open'] }],
   ])('refuses %s', (_case, filters) => {
-    expect(refusalOf(() => validViewFilters(filters as ViewFilter[]))).toBe('INVALID_VIEW');
+    expect(refusalCodeOf(() => validViewFilters(filters as ViewFilter[]))).toBe('INVALID_VIEW');
   });
 });
 

@@ -14,6 +14,7 @@ import {
   WrongExpectedVersionError,
   comparePositions,
 } from '../port/index.js';
+import { collect, failure } from '../../../../test/support/async-results.js';
 import { connectEventStoreDB } from './index.js';
 
 /**
@@ -50,21 +51,6 @@ function newEvents(count: number, type = 'Thing', metadata?: EventMetadata): Eve
 }
 
 const idsOf = (events: readonly { id: string }[]): string[] => events.map((e) => e.id);
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
-
-async function failureOf(action: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
 
 /** The position of the newest event in `$all`: subscriptions from it see only what comes next. */
 async function lastPosition(): Promise<Position | 'start'> {
@@ -155,20 +141,20 @@ describe('EventStoreDB adapter (in-process server)', () => {
     const stream = newStream();
     await store.append(stream, newEvents(3), 'no_stream');
 
-    expect(await failureOf(() => store.append(stream, newEvents(1), 'no_stream'))).toMatchObject({
+    expect(await failure(() => store.append(stream, newEvents(1), 'no_stream'))).toMatchObject({
       constructor: WrongExpectedVersionError,
       streamName: stream,
       expected: 'no_stream',
       actual: 2n,
     });
-    expect(await failureOf(() => store.append(stream, newEvents(1), 7n))).toMatchObject({ expected: 7n, actual: 2n });
+    expect(await failure(() => store.append(stream, newEvents(1), 7n))).toMatchObject({ expected: 7n, actual: 2n });
     const missing = newStream();
-    expect(await failureOf(() => store.append(missing, newEvents(1), 'stream_exists'))).toMatchObject({
+    expect(await failure(() => store.append(missing, newEvents(1), 'stream_exists'))).toMatchObject({
       constructor: WrongExpectedVersionError,
       expected: 'stream_exists',
       actual: 'no_stream',
     });
-    expect(await failureOf(() => store.deleteStream(stream, 0n))).toMatchObject({
+    expect(await failure(() => store.deleteStream(stream, 0n))).toMatchObject({
       constructor: WrongExpectedVersionError,
       expected: 0n,
       actual: 2n,
@@ -185,27 +171,27 @@ describe('EventStoreDB adapter (in-process server)', () => {
   });
 
   it('reports missing, soft-deleted and tombstoned streams as the port says', async () => {
-    expect(await failureOf(() => collect(store.readStream(newStream())))).toBeInstanceOf(StreamNotFoundError);
+    expect(await failure(() => collect(store.readStream(newStream())))).toBeInstanceOf(StreamNotFoundError);
 
     const stream = newStream();
     await store.append(stream, newEvents(2), 'no_stream');
     expect(await store.deleteStream(stream, 'stream_exists')).toBeDefined();
-    expect(await failureOf(() => collect(store.readStream(stream)))).toMatchObject({
+    expect(await failure(() => collect(store.readStream(stream)))).toMatchObject({
       constructor: StreamNotFoundError,
       streamName: stream,
     });
-    expect(await failureOf(() => store.deleteStream(stream, 'stream_exists'))).toMatchObject({
+    expect(await failure(() => store.deleteStream(stream, 'stream_exists'))).toMatchObject({
       constructor: WrongExpectedVersionError,
       actual: 'no_stream',
     });
     expect((await store.append(stream, newEvents(1), 'no_stream')).nextExpectedRevision).toBe(2n);
 
     await store.tombstoneStream(stream, 'stream_exists');
-    expect(await failureOf(() => collect(store.readStream(stream)))).toMatchObject({
+    expect(await failure(() => collect(store.readStream(stream)))).toMatchObject({
       constructor: StreamDeletedError,
       streamName: stream,
     });
-    expect(await failureOf(() => store.append(stream, newEvents(1)))).toBeInstanceOf(StreamDeletedError);
+    expect(await failure(() => store.append(stream, newEvents(1)))).toBeInstanceOf(StreamDeletedError);
   });
 
   it('reads $all without system events, maxCount counting only what it yields', async () => {
@@ -290,7 +276,7 @@ describe('EventStoreDB adapter (in-process server)', () => {
       await messagesUntil(subscription, (m) => m.kind === 'caughtUp');
 
       await server.stop();
-      expect(await failureOf(() => store.append(stream, newEvents(1)))).toBeInstanceOf(StoreUnavailableError);
+      expect(await failure(() => store.append(stream, newEvents(1)))).toBeInstanceOf(StoreUnavailableError);
       expect(await store.health()).toMatchObject({ adapter: 'eventstoredb', healthy: false });
       // The subscription's next pull waits through the reconnects rather than failing.
       const pending = eventsOn(subscription, stream, 2);
@@ -314,7 +300,7 @@ describe('EventStoreDB adapter (in-process server)', () => {
     try {
       await messagesUntil(subscription, (m) => m.kind === 'caughtUp');
       await server.stop();
-      expect(await failureOf(() => nextMessage(subscription))).toBeInstanceOf(StoreUnavailableError);
+      expect(await failure(() => nextMessage(subscription))).toBeInstanceOf(StoreUnavailableError);
     } finally {
       await server.start();
       await subscription.close();
