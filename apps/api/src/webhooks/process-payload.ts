@@ -1,0 +1,85 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EVENT_STORE, StoreUnavailableError } from '@helpdesk/event-store';
+import type { EventStore, Position, RecordedEvent } from '@helpdesk/event-store';
+import { CLOCK } from '../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
+import { type ItemOutcome, WebhookItemDispatcher } from './dispatch-webhook-item.js';
+import { mapWebhookPayload } from './map-webhook-payload.js';
+import { type ItemFailure, describeError, recordPayloadFailure } from './processing-failures.js';
+import type { WebhookPayloadReceived } from './webhook-inbox.js';
+import type { WebhookItem } from './webhook-items.js';
+import { WebhookMetrics } from './webhook-metrics.js';
+
+export interface PayloadReport {
+  readonly payloadEventId: string;
+  readonly position: Position;
+  readonly outcomes: readonly ItemOutcome[];
+  readonly failures: readonly ItemFailure[];
+}
+
+/** The store could not be reached: retry the whole payload later rather than record it as failed. */
+export function isTransient(error: unknown): boolean {
+  return error instanceof StoreUnavailableError;
+}
+
+/**
+ * One stored payload, processed item by item in payload order. An item that fails unexpectedly
+ * does not stop the others; the payload's failures are recorded together (WebhookPayloadFailed)
+ * and the payload counts as failed. Transient store errors are thrown: the caller retries.
+ */
+@Injectable()
+export class PayloadProcessor {
+  private readonly logger = new Logger('WhatsAppWebhook');
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly dispatcher: WebhookItemDispatcher,
+    private readonly metrics: WebhookMetrics,
+  ) {}
+
+  async process(event: RecordedEvent): Promise<PayloadReport> {
+    const trace = { payloadEventId: event.id };
+    const outcomes: ItemOutcome[] = [];
+    const failures: ItemFailure[] = [];
+    for (const item of this.itemsOf(event, failures)) {
+      try {
+        outcomes.push(await this.dispatcher.dispatch(item, trace));
+      } catch (error) {
+        if (isTransient(error)) throw error;
+        failures.push({ where: item.where, error: describeError(error) });
+      }
+    }
+    if (failures.length > 0) await this.recordFailures(event, failures);
+    this.metrics.payloadsProcessed.inc();
+    return { payloadEventId: event.id, position: event.position, outcomes, failures };
+  }
+
+  private itemsOf(event: RecordedEvent, failures: ItemFailure[]): WebhookItem[] {
+    try {
+      return mapWebhookPayload(JSON.parse((event.data as WebhookPayloadReceived).body));
+    } catch (error) {
+      failures.push({ where: 'payload', error: describeError(error) });
+      return [];
+    }
+  }
+
+  private async recordFailures(event: RecordedEvent, failures: readonly ItemFailure[]): Promise<void> {
+    const { commit, prepare } = event.position;
+    await recordPayloadFailure(this.store, {
+      payloadEventId: event.id,
+      inboxStream: event.streamName,
+      position: { commit: commit.toString(), prepare: prepare.toString() },
+      failedAt: this.clock.now().toISOString(),
+      failures,
+    });
+    this.metrics.payloadsFailed.inc();
+    this.logger.error({
+      msg: 'WhatsApp webhook payload failed; fix the cause, then reprocess it',
+      payloadEventId: event.id,
+      inboxStream: event.streamName,
+      position: commit.toString(),
+      failures,
+    });
+  }
+}
