@@ -7,12 +7,15 @@ import { ChannelModule } from './channel/channel.module.js';
 import { ContactModule } from './contact/contact.module.js';
 import { ConversationModule } from './conversation/conversation.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { OutboundModule } from './outbound/outbound.module.js';
 import { PortalModule } from './portal/portal.module.js';
 import { QuotaModule } from './quota/quota.module.js';
 import { CLOCK, Clock, systemClock } from './shared/clock.js';
 import { StoresModule } from './stores/stores.module.js';
 import { TemplateModule } from './template/template.module.js';
 import { ViewModule } from './view/view.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 export interface AppOverrides {
   /** Tests drive time (session expiry, quota periods) through this clock. */
@@ -43,6 +46,7 @@ export class AppModule {
           graphiql: config.environment === 'development',
         }),
         StoresModule,
+        MetricsModule,
         HealthModule,
         PortalModule,
         QuotaModule,
@@ -51,6 +55,8 @@ export class AppModule {
         TemplateModule,
         ViewModule,
         ConversationModule,
+        OutboundModule,
+        WebhooksModule,
       ],
     };
   }

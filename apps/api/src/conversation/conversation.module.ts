@@ -11,6 +11,7 @@ import { RecordDeliveryStatusHandler } from './record-delivery-status.handler.js
 import { RecordOutboundWamidHandler } from './record-outbound-wamid.handler.js';
 import { ReopenTicketHandler } from './reopen-ticket.handler.js';
 import { ReplyToContactHandler } from './reply-to-contact.handler.js';
+import { ResendOutboundMessageHandler } from './resend-outbound-message.handler.js';
 import { RevealQuarantinedMessageHandler } from './reveal-quarantined-message.handler.js';
 import { SendTemplateHandler } from './send-template.handler.js';
 import { SessionExpiryService } from './session-expiry/session-expiry.service.js';
@@ -32,6 +33,7 @@ import { SESSION_EXPIRY_TIMERS, systemTimers } from './session-expiry/timers.js'
     SendTemplateHandler,
     RecordOutboundWamidHandler,
     RecordDeliveryStatusHandler,
+    ResendOutboundMessageHandler,
     QuarantineMessageHandler,
     RevealQuarantinedMessageHandler,
     AssignTicketHandler,

@@ -78,6 +78,7 @@ export async function openWorld({ connectedAt, subscriptionStartedOn = '2024-01-
   await new ApproveTemplateHandler(store, clock).execute(new ApproveTemplateCommand(admin, { accountId, ...template }));
 
   return {
+    dataDir,
     store,
     clock,
     receiver: new ReceiveInboundMessageHandler(store, clock),

@@ -1,5 +1,5 @@
 import type { DomainCommand } from '../core/index.js';
-import type { ReplyCountedAs, DeliveryError, DeliveryStatus } from './conversation.events.js';
+import type { ReplyCountedAs, DeliveryError, DeliveryStatus, OutboundFailure } from './conversation.events.js';
 import type { InboundContent, ReplyContent, TemplateToSend } from './message-content.js';
 
 /** New ids (ticket, message, session) come in the command and are used only if the decision needs them. */
@@ -40,7 +40,11 @@ export type SendTemplate = DomainCommand<
   { messageId: string; template: TemplateToSend; ruleVersion: string; businessInitiated: boolean; sessionId?: string }
 >;
 
-export type OutboundMessageRef = { readonly messageId: string } | { readonly wamid: string };
+/**
+ * A status names the message by Meta's id, or by ours (`biz_opaque_callback_data`). With both, a
+ * wamid we lost (a crash right after sending) is recorded from the status.
+ */
+export type OutboundMessageRef = { readonly messageId: string; readonly wamid?: string } | { readonly wamid: string };
 
 export type RecordDeliveryStatus = DomainCommand<
   'RecordDeliveryStatus',
@@ -48,6 +52,23 @@ export type RecordDeliveryStatus = DomainCommand<
 >;
 
 export type RecordOutboundWamid = DomainCommand<'RecordOutboundWamid', { messageId: string; wamid: string }>;
+
+/** The dispatcher sends only if this records the attempt: whoever records attempt n is its only sender. */
+export type RecordOutboundSendAttempt = DomainCommand<'RecordOutboundSendAttempt', { messageId: string; attempt: number }>;
+
+/** Meta answered with an error, or was unreachable. `retryDelayMs` is used only if the decision is to retry. */
+export type RecordOutboundSendFailure = DomainCommand<
+  'RecordOutboundSendFailure',
+  { messageId: string; attempt: number; failure: OutboundFailure; retryDelayMs: number }
+>;
+
+export type MarkOutboundDeliveryUnknown = DomainCommand<
+  'MarkOutboundDeliveryUnknown',
+  { messageId: string; attempt: number; reason: string }
+>;
+
+/** An agent's choice for a message whose delivery is unknown or failed. */
+export type ResendOutboundMessage = DomainCommand<'ResendOutboundMessage', { messageId: string }>;
 
 export type QuarantineMessage = DomainCommand<'QuarantineMessage', { messageId: string; reason: string }>;
 export type RevealQuarantinedMessage = DomainCommand<'RevealQuarantinedMessage', { messageId: string; reason: string }>;
@@ -65,6 +86,10 @@ export type ConversationCommand =
   | SendTemplate
   | RecordDeliveryStatus
   | RecordOutboundWamid
+  | RecordOutboundSendAttempt
+  | RecordOutboundSendFailure
+  | MarkOutboundDeliveryUnknown
+  | ResendOutboundMessage
   | QuarantineMessage
   | RevealQuarantinedMessage
   | AssignTicket

@@ -4,6 +4,12 @@ import type { ConversationEvent } from './conversation.events.js';
 import { type ConversationState, evolveConversation, initialConversationState } from './conversation.state.js';
 import { receiveInboundMessage } from './decide-inbound.js';
 import {
+  markOutboundDeliveryUnknown,
+  recordOutboundSendAttempt,
+  recordOutboundSendFailure,
+  resendOutboundMessage,
+} from './decide-outbound-delivery.js';
+import {
   quarantineMessage,
   recordDeliveryStatus,
   recordOutboundWamid,
@@ -26,6 +32,14 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       return recordDeliveryStatus(command, state);
     case 'RecordOutboundWamid':
       return recordOutboundWamid(command, state);
+    case 'RecordOutboundSendAttempt':
+      return recordOutboundSendAttempt(command, state);
+    case 'RecordOutboundSendFailure':
+      return recordOutboundSendFailure(command, state);
+    case 'MarkOutboundDeliveryUnknown':
+      return markOutboundDeliveryUnknown(command, state);
+    case 'ResendOutboundMessage':
+      return resendOutboundMessage(command, state);
     case 'QuarantineMessage':
       return quarantineMessage(command, state);
     case 'RevealQuarantinedMessage':

@@ -47,7 +47,12 @@ export type UnsupportedMessageReceived = DomainEvent<
 export type SessionOpened = DomainEvent<'SessionOpened', { sessionId: string; openedAt: string; expiresAt: string }>;
 /** The contact wrote again while the session was open: the 24 hours start over. */
 export type SessionExtended = DomainEvent<'SessionExtended', { sessionId: string; expiresAt: string }>;
-export type SessionClosed = DomainEvent<'SessionClosed', { sessionId: string; closedAt: string }>;
+/** Why a session closed before its expiry; absent: it expired 24 hours after the contact's last message. */
+export type SessionCloseReason = 'outside_window';
+export type SessionClosed = DomainEvent<
+  'SessionClosed',
+  { sessionId: string; closedAt: string; reason?: SessionCloseReason }
+>;
 
 export type ContactAssociated = DomainEvent<'ContactAssociated', { contactId: string; associatedAt: string }>;
 /** Several contacts share the sender's number: none is picked, an agent associates one. */
@@ -100,6 +105,48 @@ export type DeliveryStatusRecorded = DomainEvent<
   { messageId: string; status: DeliveryStatus; at: string; error?: DeliveryError }
 >;
 
+/** Why Meta did not take a message: its error code and text, or no code when Meta never answered. */
+export interface OutboundFailure {
+  /** Meta's error code (131047, 130429, 100, ...); null when its answer had none or never came. */
+  readonly code: number | null;
+  readonly title: string;
+  readonly message: string;
+  /** The HTTP status of Meta's answer; null when the connection failed before the request was sent. */
+  readonly httpStatus: number | null;
+  /** Meta's trace id, for its support. */
+  readonly fbtraceId?: string;
+}
+
+/** Recorded before the HTTP call: the durable intent that lets a restart tell "maybe sent" from "never sent". */
+export type OutboundSendAttempted = DomainEvent<'OutboundSendAttempted', { messageId: string; attempt: number; at: string }>;
+
+/** Meta said it did not take the message (throughput limit, server error) or was unreachable: try again later. */
+export type OutboundRetryScheduled = DomainEvent<
+  'OutboundRetryScheduled',
+  OutboundFailure & { messageId: string; attempt: number; delayMs: number; retryAt: string }
+>;
+
+export type OutboundFailureReason = 'refused' | 'outside_window' | 'attempts_exhausted';
+
+/** Final: Meta refused the message, or every attempt allowed failed. */
+export type OutboundMessageFailed = DomainEvent<
+  'OutboundMessageFailed',
+  OutboundFailure & { messageId: string; attempt: number; reason: OutboundFailureReason; failedAt: string }
+>;
+
+/**
+ * An attempt without an outcome (the process died, or the answer never came after the request was
+ * written): Meta may or may not have the message. It is not sent again automatically; a status
+ * webhook naming it reconciles it, or an agent asks to send it again.
+ */
+export type OutboundDeliveryUnknown = DomainEvent<
+  'OutboundDeliveryUnknown',
+  { messageId: string; attempt: number; reason: string; at: string }
+>;
+
+/** An agent chose to send again a message whose delivery is unknown or failed, accepting a possible duplicate. */
+export type OutboundResendRequested = DomainEvent<'OutboundResendRequested', { messageId: string; requestedAt: string }>;
+
 export type MessageQuarantined = DomainEvent<
   'MessageQuarantined',
   { messageId: string; reason: string; quarantinedAt: string }
@@ -127,6 +174,11 @@ export type ConversationEvent =
   | TemplateMessageAccepted
   | OutboundWamidRecorded
   | DeliveryStatusRecorded
+  | OutboundSendAttempted
+  | OutboundRetryScheduled
+  | OutboundMessageFailed
+  | OutboundDeliveryUnknown
+  | OutboundResendRequested
   | MessageQuarantined
   | QuarantinedContentRevealed;
 

@@ -6,11 +6,23 @@ export type TicketState = Readonly<{ ticketId: string; status: 'Open' | 'Closed'
 /** 'Open' until SessionClosed is recorded; whether it is open at a given instant also depends on `expiresAt`. */
 export type SessionState = Readonly<{ sessionId: string; status: 'Open' | 'Closed'; expiresAt: string }>;
 
+/**
+ * Where sending a business message to Meta stands. `attempt` counts the HTTP calls recorded (0 before
+ * the first). 'attempting': the call may be under way or its outcome lost; 'sent': Meta took it.
+ */
+export type OutboundDispatch =
+  | Readonly<{ status: 'pending'; attempt: 0 }>
+  | Readonly<{ status: 'attempting' | 'unknown'; attempt: number; attemptedAt: string }>
+  | Readonly<{ status: 'retry_scheduled'; attempt: number; retryAt: string }>
+  | Readonly<{ status: 'sent' | 'failed'; attempt: number }>;
+
 export type ThreadMessage = Readonly<{
   direction: 'inbound' | 'outbound';
   wamid: string | null;
   delivery: DeliveryStatus | null;
   quarantined: boolean;
+  /** Outbound messages only. */
+  dispatch: OutboundDispatch | null;
 }>;
 
 export type NotStartedConversation = Readonly<{ status: 'NotStarted' }>;
@@ -84,11 +96,23 @@ function evolveStarted(state: StartedConversation, event: ConversationEvent): St
       return { ...state, ambiguousContactIds: event.data.candidateContactIds };
     case 'ReplyAccepted':
     case 'TemplateMessageAccepted':
-      return withMessage(state, event.data.messageId, { direction: 'outbound', wamid: null });
+      return withMessage(state, event.data.messageId, { direction: 'outbound', wamid: null, dispatch: PENDING });
     case 'OutboundWamidRecorded':
-      return withMessage(state, event.data.messageId, { wamid: event.data.wamid });
+      return withMessage(state, event.data.messageId, {
+        wamid: event.data.wamid,
+        ...takenByMeta(state, event.data.messageId),
+      });
     case 'DeliveryStatusRecorded':
-      return withMessage(state, event.data.messageId, { delivery: event.data.status });
+      return withMessage(state, event.data.messageId, {
+        delivery: event.data.status,
+        ...takenByMeta(state, event.data.messageId),
+      });
+    case 'OutboundSendAttempted':
+    case 'OutboundRetryScheduled':
+    case 'OutboundMessageFailed':
+    case 'OutboundDeliveryUnknown':
+    case 'OutboundResendRequested':
+      return withDispatch(state, event);
     case 'MessageQuarantined':
       return withMessage(state, event.data.messageId, { quarantined: true });
     case 'QuarantinedContentRevealed':
@@ -98,7 +122,50 @@ function evolveStarted(state: StartedConversation, event: ConversationEvent): St
   }
 }
 
-const NEW_MESSAGE: ThreadMessage = { direction: 'inbound', wamid: null, delivery: null, quarantined: false };
+const NEW_MESSAGE: ThreadMessage = { direction: 'inbound', wamid: null, delivery: null, quarantined: false, dispatch: null };
+const PENDING: OutboundDispatch = { status: 'pending', attempt: 0 };
+
+type DispatchEventType =
+  | 'OutboundSendAttempted'
+  | 'OutboundRetryScheduled'
+  | 'OutboundMessageFailed'
+  | 'OutboundDeliveryUnknown'
+  | 'OutboundResendRequested';
+type DispatchEvent = Extract<ConversationEvent, { type: DispatchEventType }>;
+
+function withDispatch(state: StartedConversation, event: DispatchEvent): StartedConversation {
+  const { messageId } = event.data;
+  const current = state.messages.get(messageId)?.dispatch;
+  if (!current) return state;
+  return withMessage(state, messageId, { dispatch: nextDispatch(current, event) });
+}
+
+function nextDispatch(current: OutboundDispatch, event: DispatchEvent): OutboundDispatch {
+  switch (event.type) {
+    case 'OutboundSendAttempted':
+      return { status: 'attempting', attempt: event.data.attempt, attemptedAt: event.data.at };
+    case 'OutboundRetryScheduled':
+      return { status: 'retry_scheduled', attempt: event.data.attempt, retryAt: event.data.retryAt };
+    case 'OutboundMessageFailed':
+      return { status: 'failed', attempt: event.data.attempt };
+    case 'OutboundDeliveryUnknown':
+      return {
+        status: 'unknown',
+        attempt: event.data.attempt,
+        attemptedAt: current.status === 'attempting' ? current.attemptedAt : event.data.at,
+      };
+    case 'OutboundResendRequested':
+      return { status: 'retry_scheduled', attempt: current.attempt, retryAt: event.data.requestedAt };
+    default:
+      return assertNever(event);
+  }
+}
+
+/** Meta's id or any status of the message proves Meta took it, whatever we believed about the attempt. */
+function takenByMeta(state: StartedConversation, messageId: string): Partial<ThreadMessage> {
+  const dispatch = state.messages.get(messageId)?.dispatch;
+  return dispatch ? { dispatch: { status: 'sent', attempt: dispatch.attempt } } : {};
+}
 
 function withMessage(state: StartedConversation, messageId: string, change: Partial<ThreadMessage>): StartedConversation {
   const message = { ...(state.messages.get(messageId) ?? NEW_MESSAGE), ...change };

@@ -7,6 +7,7 @@ import type {
   RevealQuarantinedMessage,
 } from './conversation.commands.js';
 import type {
+  ConversationEvent,
   DeliveryStatus,
   DeliveryStatusRecorded,
   MessageQuarantined,
@@ -30,14 +31,23 @@ export function isDeliveryProgress(current: DeliveryStatus | null, next: Deliver
   return PROGRESS[next] > PROGRESS[current];
 }
 
-export function recordDeliveryStatus(command: RecordDeliveryStatus, state: ConversationState): DeliveryStatusRecorded[] {
+export function recordDeliveryStatus(command: RecordDeliveryStatus, state: ConversationState): ConversationEvent[] {
   const conversation = startedConversation(state, command.context);
   const { status, error } = command.data;
   const messageId = outboundMessageId(conversation, command.data);
   const message = conversation.messages.get(messageId);
-  if (!isDeliveryProgress(message?.delivery ?? null, status)) return [];
+  const recovered = recoveredWamid(conversation, messageId, command.data);
+  if (!isDeliveryProgress(message?.delivery ?? null, status)) return recovered;
   const at = isoInstant(command.data.at, 'at');
-  return [{ type: 'DeliveryStatusRecorded', data: { messageId, status, at, ...(error && { error }) } }];
+  const data = { messageId, status, at, ...(error && { error }) };
+  return [...recovered, { type: 'DeliveryStatusRecorded', data } satisfies DeliveryStatusRecorded];
+}
+
+/** A status naming both ids gives back a wamid we never recorded (the dispatcher died right after sending). */
+function recoveredWamid(conversation: StartedConversation, messageId: string, ref: OutboundMessageRef): OutboundWamidRecorded[] {
+  if (!('messageId' in ref) || ref.wamid === undefined) return [];
+  if (conversation.messages.get(messageId)?.wamid !== null || conversation.messageIdByWamid.has(ref.wamid)) return [];
+  return [{ type: 'OutboundWamidRecorded', data: { messageId, wamid: ref.wamid } }];
 }
 
 /** The dispatcher learns Meta's id after sending; statuses then find the message by it. */

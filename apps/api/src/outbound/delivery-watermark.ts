@@ -1,0 +1,46 @@
+import type { Position } from '@helpdesk/event-store';
+
+export interface TrackedWork {
+  readonly position: Position;
+  settled: boolean;
+}
+
+/**
+ * The low watermark of the dispatcher's work: the last `$all` position up to which every message
+ * seen reached an end (sent, failed, unknown). Messages settle out of order (retries wait), so the
+ * checkpoint only moves over a prefix of settled ones; a restart replays from there and the
+ * messages state in their stream tells what is left to do.
+ */
+export class DeliveryWatermark {
+  private readonly inOrder: TrackedWork[] = [];
+
+  constructor(private settledUpTo: Position | null) {}
+
+  get position(): Position | null {
+    return this.settledUpTo;
+  }
+
+  /** Work found at `position`, in the order the subscription delivers it. */
+  track(position: Position): TrackedWork {
+    const work = { position, settled: false };
+    this.inOrder.push(work);
+    return work;
+  }
+
+  /** The subscription scanned up to here without finding work. */
+  passed(position: Position): void {
+    this.inOrder.push({ position, settled: true });
+    this.advance();
+  }
+
+  settle(work: TrackedWork): void {
+    work.settled = true;
+    this.advance();
+  }
+
+  private advance(): void {
+    while (this.inOrder.length > 0 && this.inOrder[0].settled) {
+      this.settledUpTo = (this.inOrder.shift() as TrackedWork).position;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { GraphMessageBody } from './build-message-request.js';
+
+/**
+ * What one call to Meta came to. The line between 'not_sent' and 'no_answer' is what lets the
+ * dispatcher retry safely: until the whole request was written to a connected socket, Meta cannot
+ * have acted on it; after that, without an answer, nobody knows.
+ */
+export type GraphCall =
+  | { readonly outcome: 'answered'; readonly httpStatus: number; readonly body: unknown }
+  | { readonly outcome: 'not_sent'; readonly reason: string }
+  | { readonly outcome: 'no_answer'; readonly reason: string };
+
+/** The Cloud API as the dispatcher needs it. Never throws: every failure is a GraphCall. */
+export interface GraphApi {
+  sendMessage(phoneNumberId: string, body: GraphMessageBody): Promise<GraphCall>;
+}
+
+export const GRAPH_API = Symbol('GRAPH_API');
+
+export interface HttpGraphApiOptions {
+  /** WHATSAPP_API_URL: the Graph API base URL with its version, e.g. https://graph.facebook.com/v21.0 */
+  readonly apiUrl: string;
+  readonly accessToken: string;
+  /** Silence after which an unanswered request is given up (and its outcome is unknown). */
+  readonly timeoutMs?: number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+export class HttpGraphApi implements GraphApi {
+  constructor(private readonly options: HttpGraphApiOptions) {}
+
+  sendMessage(phoneNumberId: string, body: GraphMessageBody): Promise<GraphCall> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const settle = (call: GraphCall) => {
+        if (!settled) resolve(call);
+        settled = true;
+      };
+      try {
+        this.post(`${this.options.apiUrl}/${encodeURIComponent(phoneNumberId)}/messages`, JSON.stringify(body), settle);
+      } catch (error) {
+        settle({ outcome: 'not_sent', reason: `The request could not be made: ${String(error)}` });
+      }
+    });
+  }
+
+  private post(url: string, payload: string, settle: (call: GraphCall) => void): void {
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    let connected = false;
+    let written = false;
+    const request = (url.startsWith('https:') ? httpsRequest : httpRequest)(url, {
+      method: 'POST',
+      // A fresh connection per message: a pooled one the server closed while idle fails after the
+      // request was written, which would turn a message that was never received into an unknown one.
+      agent: false,
+      headers: {
+        authorization: `Bearer ${this.options.accessToken}`,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(payload),
+      },
+    });
+    request.on('socket', (socket) => socket.once(url.startsWith('https:') ? 'secureConnect' : 'connect', () => (connected = true)));
+    request.on('finish', () => (written = true));
+    request.setTimeout(timeoutMs, () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    request.on('error', (error) => {
+      const reason = error.message || String(error);
+      settle(connected && written ? { outcome: 'no_answer', reason } : { outcome: 'not_sent', reason });
+    });
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const cutOff = (why: string) => settle({ outcome: 'no_answer', reason: `The answer was cut off: ${why}` });
+      response.on('error', (error) => cutOff(error.message));
+      response.on('close', () => response.complete || cutOff('the connection closed'));
+      response.on('end', () => {
+        const httpStatus = response.statusCode ?? 0;
+        settle({ outcome: 'answered', httpStatus, body: parseJson(Buffer.concat(chunks).toString('utf8')) });
+      });
+    });
+    request.end(payload);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,157 @@
+import { Logger } from '@nestjs/common';
+import { type Actor, type ConversationCommand, DomainError } from '@helpdesk/domain';
+import type { EventStore } from '@helpdesk/event-store';
+import { onConversation } from '../conversation/conversation-commands.js';
+import type { Clock } from '../shared/clock.js';
+import { type CommandOrigin, contextFrom } from '../shared/command-origin.js';
+import { type BackoffPolicy, retryDelayMs } from './backoff.js';
+import { buildMessageRequest } from './build-message-request.js';
+import { type SendOutcome, classifyGraphCall } from './classify-graph-call.js';
+import { nextDeliveryStep } from './delivery-step.js';
+import type { GraphApi } from './graph-api-client.js';
+import { type OutboundMessage, readOutboundMessage } from './outbound-message.js';
+import type { RequestSlots } from './request-slots.js';
+
+export interface DeliverySettings {
+  /** How long an attempt without an outcome may still be under way elsewhere: past it, it is unknown. */
+  readonly staleAttemptMs: number;
+  readonly backoff: BackoffPolicy;
+  /** First wait after the event store failed; it doubles up to `storeRetryMaxMs`. */
+  readonly storeRetryMs: number;
+  readonly storeRetryMaxMs: number;
+}
+
+export interface DeliveryDependencies {
+  readonly store: EventStore;
+  readonly graph: GraphApi;
+  readonly clock: Clock;
+  /** In [0, 1): the jitter of retry delays. */
+  readonly random: () => number;
+  /** Resolves false, early, once the dispatcher stops. */
+  readonly sleep: (ms: number) => Promise<boolean>;
+  readonly slots: RequestSlots;
+  readonly settings: DeliverySettings;
+  /** Once true, no new step starts; a call under way still gets its answer recorded. */
+  readonly isStopping: () => boolean;
+}
+
+type DispatcherCommand = Extract<
+  ConversationCommand,
+  { type: 'RecordOutboundSendAttempt' | 'RecordOutboundSendFailure' | 'MarkOutboundDeliveryUnknown' | 'RecordOutboundWamid' }
+>;
+/** A command before its context (who, when) is filled in; one shape per command type. */
+type DispatcherDecision = DispatcherCommand extends infer C ? (C extends DispatcherCommand ? Omit<C, 'context'> : never) : never;
+
+const DISPATCHER: Actor = { kind: 'system', id: 'outbound-dispatcher' };
+const logger = new Logger('OutboundDelivery');
+
+/**
+ * Takes one message to an end, one step at a time, each decided from the message's state in its
+ * conversation stream (never from memory): record the attempt, call Meta, record the answer; wait
+ * for a scheduled retry; mark an attempt left without an outcome as unknown.
+ */
+export class MessageDelivery {
+  constructor(private readonly deps: DeliveryDependencies) {}
+
+  /** True once the message reached an end (or can never be sent); false when the dispatcher stopped first. */
+  async deliver(conversationId: string, messageId: string): Promise<boolean> {
+    let storeFailures = 0;
+    while (!this.deps.isStopping()) {
+      try {
+        const next = await this.step(conversationId, messageId);
+        if (next !== 'continue') return next === 'settled';
+        storeFailures = 0;
+      } catch (error) {
+        if (error instanceof DomainError) {
+          logger.error(`Message ${messageId} of ${conversationId} cannot be sent: ${error.code} ${error.message}`);
+          return true;
+        }
+        logger.warn(`Could not deliver message ${messageId} yet, trying again: ${String(error)}`);
+        if (!(await this.deps.sleep(this.storeRetryDelay(++storeFailures)))) return false;
+      }
+    }
+    return false;
+  }
+
+  private async step(conversationId: string, messageId: string): Promise<'settled' | 'continue' | 'stopped'> {
+    const message = await readOutboundMessage(this.deps.store, conversationId, messageId);
+    if (message === null) {
+      logger.warn(`No message ${messageId} sent by the business in ${conversationId}: nothing to send`);
+      return 'settled';
+    }
+    const step = nextDeliveryStep(message.dispatch, this.deps.clock.now(), this.deps.settings.staleAttemptMs);
+    switch (step.kind) {
+      case 'done':
+        return 'settled';
+      case 'wait':
+        return (await this.deps.sleep(step.ms)) ? 'continue' : 'stopped';
+      case 'mark_unknown': {
+        const reason = 'The attempt has no recorded outcome (the dispatcher stopped during the call); it is not resent';
+        await this.record(message, { type: 'MarkOutboundDeliveryUnknown', data: { messageId, attempt: step.attempt, reason } });
+        return 'continue';
+      }
+      case 'attempt':
+        return (await this.attempt(message, step.attempt)) ? 'continue' : 'stopped';
+    }
+  }
+
+  /** Sends only if this dispatcher recorded the attempt; false if it stopped before recording the answer. */
+  private async attempt(message: OutboundMessage, attempt: number): Promise<boolean> {
+    const { messageId, conversation } = message;
+    const body = buildMessageRequest(message.accepted, conversation.contactWaId);
+    const recorded = await this.record(message, { type: 'RecordOutboundSendAttempt', data: { messageId, attempt } });
+    if (recorded.events.length === 0) return true;
+    const call = await this.deps.slots.run(() => this.deps.graph.sendMessage(conversation.phoneNumberId, body));
+    return this.recordOutcome(message, this.outcomeCommand(message, attempt, classifyGraphCall(call)));
+  }
+
+  private outcomeCommand(message: OutboundMessage, attempt: number, outcome: SendOutcome): DispatcherDecision {
+    const { messageId } = message;
+    switch (outcome.kind) {
+      case 'accepted':
+        return { type: 'RecordOutboundWamid', data: { messageId, wamid: outcome.wamid } };
+      case 'not_taken': {
+        const retryDelay = retryDelayMs(attempt, this.deps.random, this.deps.settings.backoff);
+        return { type: 'RecordOutboundSendFailure', data: { messageId, attempt, failure: outcome.failure, retryDelayMs: retryDelay } };
+      }
+      case 'unknown':
+        return { type: 'MarkOutboundDeliveryUnknown', data: { messageId, attempt, reason: outcome.reason } };
+    }
+  }
+
+  /**
+   * Meta's answer is known only here: keep trying to record it while the store fails. If the
+   * dispatcher stops first, the attempt stays without an outcome and becomes unknown, never resent.
+   */
+  private async recordOutcome(message: OutboundMessage, command: DispatcherDecision): Promise<boolean> {
+    for (let failures = 1; ; failures++) {
+      try {
+        await this.record(message, command);
+        return true;
+      } catch (error) {
+        if (error instanceof DomainError) throw error;
+        logger.error(`Could not record Meta's answer for message ${message.messageId} (${command.type}): ${String(error)}`);
+        if (!(await this.deps.sleep(this.storeRetryDelay(failures)))) {
+          logger.error(`Stopped before recording Meta's answer for message ${message.messageId}: it will be marked unknown`);
+          return false;
+        }
+      }
+    }
+  }
+
+  private record(message: OutboundMessage, decision: DispatcherDecision) {
+    const origin: CommandOrigin = {
+      portalId: message.conversation.portalId,
+      actor: DISPATCHER,
+      causationId: message.causationId,
+      ...(message.correlationId !== undefined && { correlationId: message.correlationId }),
+    };
+    const command = { ...decision, context: contextFrom(origin, this.deps.clock.now()) } as DispatcherCommand;
+    return onConversation(this.deps.store, message.conversationId, command, origin);
+  }
+
+  private storeRetryDelay(failures: number): number {
+    const { storeRetryMs, storeRetryMaxMs } = this.deps.settings;
+    return Math.min(storeRetryMaxMs, storeRetryMs * 2 ** (failures - 1));
+  }
+}

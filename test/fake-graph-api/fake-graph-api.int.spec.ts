@@ -1,0 +1,140 @@
+import { FakeGraphApi, graphErrors } from './index.js';
+
+const token = 'test-access-token';
+const text = { messaging_product: 'whatsapp', recipient_type: 'individual', to: '33612345678', type: 'text', text: { body: 'Hi' } };
+
+describe('The fake Graph API', () => {
+  let graph: FakeGraphApi;
+  const post = (body: unknown, options: { token?: string | null; path?: string } = {}) =>
+    fetch(`${graph.url}${options.path ?? '/106540352242922/messages'}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(options.token !== null && { authorization: `Bearer ${options.token ?? token}` }),
+      },
+      body: JSON.stringify(body),
+    });
+
+  beforeEach(async () => {
+    graph = await FakeGraphApi.start({ accessToken: token });
+  });
+
+  afterEach(() => graph.close());
+
+  it("answers a valid message with Meta's documented body, and records the request", async () => {
+    const response = await post({ ...text, biz_opaque_callback_data: 'out-1' });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      messaging_product: 'whatsapp',
+      contacts: [{ input: '33612345678', wa_id: '33612345678' }],
+      messages: [{ id: expect.stringMatching(/^wamid\./) }],
+    });
+    expect(graph.requestsFor('out-1')).toEqual([
+      expect.objectContaining({ phoneNumberId: '106540352242922', authorization: `Bearer ${token}`, outcome: 200 }),
+    ]);
+  });
+
+  it("refuses a missing or wrong token with Meta's OAuth error", async () => {
+    for (const wrong of [null, 'other-token']) {
+      const response = await post(text, { token: wrong });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({
+        error: { message: expect.stringMatching(/access token/), type: 'OAuthException', code: 190, fbtrace_id: expect.any(String) },
+      });
+    }
+    expect(graph.requests).toHaveLength(2);
+  });
+
+  it.each([
+    ['media by id with a caption', { type: 'image', image: { id: 'media-1', caption: 'Receipt' } }],
+    ['media by link', { type: 'video', video: { link: 'https://cdn.example.com/v.mp4' } }],
+    ['a document with its file name', { type: 'document', document: { id: 'media-2', filename: 'invoice.pdf', caption: 'x' } }],
+    ['a sticker', { type: 'sticker', sticker: { id: 'media-3' } }],
+    [
+      'a template with header and body parameters',
+      {
+        type: 'template',
+        template: {
+          name: 'order_ready',
+          language: { code: 'en_US', policy: 'deterministic' },
+          components: [
+            { type: 'header', parameters: [{ type: 'text', text: 'Acme' }] },
+            { type: 'body', parameters: [{ type: 'text', text: 'Ana' }] },
+          ],
+        },
+      },
+    ],
+  ])('accepts %s', async (_, message) => {
+    const { type: _text, text: _body, ...common } = text;
+    expect((await post({ ...common, ...message })).status).toBe(200);
+  });
+
+  it.each([
+    ['a text without body', { ...text, text: {} }, /text\['body'\]/],
+    ['media with both id and link', { ...text, type: 'image', image: { id: 'm', link: 'https://x/y.png' } }, /exactly one/],
+    ['a caption on audio', { ...text, type: 'audio', audio: { id: 'm', caption: 'no' } }, /caption/],
+    ['a template without language', { ...text, type: 'template', template: { name: 'x' } }, /language/],
+    [
+      'an empty component',
+      { ...text, type: 'template', template: { name: 'x', language: { code: 'en' }, components: [{ type: 'body', parameters: [] }] } },
+      /parameters/,
+    ],
+    ['an unknown type', { ...text, type: 'poll' }, /not a supported/],
+    ['another product', { ...text, messaging_product: 'instagram' }, /messaging_product/],
+  ])("refuses %s with Meta's invalid parameter error (100)", async (_, body, details) => {
+    const response = await post(body);
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: number; message: string; error_data: { details: string } } };
+    expect(error).toMatchObject({ code: 100, message: '(#100) Invalid parameter' });
+    expect(error.error_data.details).toMatch(details);
+  });
+
+  it('answers as scripted, in order, then accepts again', async () => {
+    graph.script(graphErrors.reEngagement(), graphErrors.rateLimit(), graphErrors.unavailable(), graphErrors.undeliverable());
+    const answers = [];
+    for (let n = 0; n < 5; n++) {
+      const response = await post(text);
+      const body = (await response.json()) as { error?: { code: number } };
+      answers.push([response.status, body.error?.code ?? 'ok']);
+    }
+    expect(answers).toEqual([[400, 131047], [400, 130429], [503, 2], [400, 131026], [200, 'ok']]);
+  });
+
+  it('lets a function choose the answer from the request', async () => {
+    graph.otherwise((request) =>
+      (request.body as { to: string }).to.endsWith('8') ? graphErrors.serverError() : { kind: 'accept', wamid: 'wamid.fixed' },
+    );
+    expect((await post(text)).status).toBe(500);
+    expect(await (await post({ ...text, to: '33612345679' })).json()).toMatchObject({ messages: [{ id: 'wamid.fixed' }] });
+  });
+
+  it('drops the connection after reading the whole request', async () => {
+    graph.script({ kind: 'drop' });
+    await expect(post(text)).rejects.toThrow();
+    expect(graph.requests[0]).toMatchObject({ outcome: 'dropped', body: text });
+  });
+
+  it('hangs until released, and answers late requests in the meantime', async () => {
+    graph.script({ kind: 'hang' });
+    const pending = post(text);
+    await graph.whenReceived(1);
+    expect(graph.requests[0].outcome).toBeNull();
+    expect((await post(text)).status).toBe(200);
+    graph.releaseHung(graphErrors.rateLimit());
+    expect((await pending).status).toBe(400);
+  });
+
+  it('answers after a latency', async () => {
+    graph.script({ kind: 'delay', ms: 20, then: { kind: 'accept' } });
+    const started = Date.now();
+    expect((await post(text)).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(19);
+  });
+
+  it('refuses any other path like the Graph API does', async () => {
+    const response = await post(text, { path: '/106540352242922/media' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 100, type: 'GraphMethodException' } });
+  });
+});

@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type MetaErrorAnswer, graphErrors } from './graph-errors.js';
+import { messageBodyProblem } from './validate-message.js';
+
+/** How the fake answers one request. */
+export type FakeAnswer =
+  /** 200 with Meta's documented body and a new wamid (or the one given). */
+  | { readonly kind: 'accept'; readonly wamid?: string }
+  | MetaErrorAnswer
+  /** Anything else a proxy in between might answer (an HTML 502, an empty 200, ...). */
+  | { readonly kind: 'raw'; readonly httpStatus: number; readonly body: string; readonly contentType?: string }
+  | { readonly kind: 'delay'; readonly ms: number; readonly then: FakeAnswer }
+  /** Never answers, until `releaseHung` or `close`. */
+  | { readonly kind: 'hang' }
+  /** Reads the whole request, then destroys the connection without answering. */
+  | { readonly kind: 'drop' };
+
+export type Behaviour = FakeAnswer | ((request: ReceivedRequest) => FakeAnswer | Promise<FakeAnswer>);
+
+export interface ReceivedRequest {
+  readonly sequence: number;
+  readonly method: string;
+  readonly path: string;
+  readonly phoneNumberId: string | null;
+  readonly authorization: string | undefined;
+  /** The parsed JSON body, or null when it was not JSON. */
+  readonly body: unknown;
+  readonly receivedAt: Date;
+  /** The HTTP status answered, 'dropped', or null while unanswered (hung or delayed). */
+  outcome: number | 'dropped' | null;
+}
+
+export interface FakeGraphApiOptions {
+  readonly accessToken: string;
+  readonly version?: string;
+}
+
+const MESSAGES_PATH = /^\/(v\d+\.\d+)\/(\d+)\/messages$/;
+export const accept: FakeAnswer = { kind: 'accept' };
+
+/**
+ * `POST /{version}/{phone-number-id}/messages` of Meta's Cloud API on 127.0.0.1: checks the bearer
+ * token and the body like Meta, answers as scripted, and records every request it received.
+ */
+export class FakeGraphApi {
+  readonly requests: ReceivedRequest[] = [];
+  private readonly scripted: Behaviour[] = [];
+  private fallback: Behaviour = accept;
+  private readonly hung = new Map<ServerResponse, ReceivedRequest>();
+  private readonly waiters: { count: number; resolve: () => void }[] = [];
+  private wamids = 0;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly options: Required<FakeGraphApiOptions>,
+  ) {}
+
+  static async start(options: FakeGraphApiOptions): Promise<FakeGraphApi> {
+    const server = createServer();
+    const fake = new FakeGraphApi(server, { version: 'v21.0', ...options });
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => void fake.handle(request, response));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  /** What WHATSAPP_API_URL would be: the base URL with the Graph API version. */
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/${this.options.version}`;
+  }
+
+  /** Answers for the next valid requests, in order; after them the fallback (accept, unless changed). */
+  script(...behaviours: Behaviour[]): this {
+    this.scripted.push(...behaviours);
+    return this;
+  }
+
+  otherwise(behaviour: Behaviour): this {
+    this.fallback = behaviour;
+    return this;
+  }
+
+  /** The requests that carried our message id (`biz_opaque_callback_data`). */
+  requestsFor(messageId: string): ReceivedRequest[] {
+    return this.requests.filter((request) => callbackDataOf(request.body) === messageId);
+  }
+
+  /** Resolves once `count` requests in all were received and their answers chosen. */
+  whenReceived(count: number): Promise<void> {
+    if (this.requests.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ count, resolve }));
+  }
+
+  releaseHung(answer: FakeAnswer = accept): void {
+    const hung = [...this.hung];
+    this.hung.clear();
+    for (const [response, received] of hung) void this.answer(response, received, answer);
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const raw = await readBody(request);
+    const match = MESSAGES_PATH.exec(request.url ?? '');
+    const received: ReceivedRequest = {
+      sequence: this.requests.length,
+      method: request.method ?? '',
+      path: request.url ?? '',
+      phoneNumberId: match?.[2] ?? null,
+      authorization: request.headers.authorization,
+      body: parseJson(raw),
+      receivedAt: new Date(),
+      outcome: null,
+    };
+    this.requests.push(received);
+    // Waiters resume once the answer is under way, so a hung request can already be released.
+    const answering = this.answer(response, received, await this.decide(received, match));
+    this.notifyWaiters();
+    await answering;
+  }
+
+  private async decide(received: ReceivedRequest, match: RegExpExecArray | null): Promise<FakeAnswer> {
+    if (received.method !== 'POST' || match === null || match[1] !== this.options.version) {
+      return graphErrors.unknownPath(received.method, received.path);
+    }
+    if (received.authorization !== `Bearer ${this.options.accessToken}`) return graphErrors.invalidToken();
+    const problem = messageBodyProblem(received.body);
+    if (problem) return graphErrors.invalidParameter(problem);
+    const behaviour = this.scripted.shift() ?? this.fallback;
+    return typeof behaviour === 'function' ? behaviour(received) : behaviour;
+  }
+
+  private async answer(response: ServerResponse, received: ReceivedRequest, answer: FakeAnswer): Promise<void> {
+    switch (answer.kind) {
+      case 'accept':
+        return this.send(response, received, 200, this.accepted(received.body, answer.wamid));
+      case 'error':
+        return this.send(response, received, answer.httpStatus, { error: answer.error });
+      case 'raw':
+        received.outcome = answer.httpStatus;
+        response.writeHead(answer.httpStatus, { 'content-type': answer.contentType ?? 'text/html' }).end(answer.body);
+        return;
+      case 'delay':
+        await new Promise((resolve) => setTimeout(resolve, answer.ms));
+        return this.answer(response, received, answer.then);
+      case 'hang':
+        this.hung.set(response, received);
+        return;
+      case 'drop':
+        received.outcome = 'dropped';
+        response.socket?.destroy();
+        return;
+    }
+  }
+
+  private send(response: ServerResponse, received: ReceivedRequest, status: number, body: unknown): void {
+    received.outcome = status;
+    response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  }
+
+  /** Meta's answer: the contact as given and as a wa_id, and the new message id (templates also say "accepted"). */
+  private accepted(body: unknown, wamid?: string): unknown {
+    const { to, type } = body as { to: string; type?: string };
+    const id = wamid ?? `wamid.${randomBytes(4).toString('hex')}${String(++this.wamids).padStart(6, '0')}`;
+    return {
+      messaging_product: 'whatsapp',
+      contacts: [{ input: to, wa_id: to.replace(/^\+/, '') }],
+      messages: [{ id, ...(type === 'template' && { message_status: 'accepted' }) }],
+    };
+  }
+
+  private notifyWaiters(): void {
+    for (const waiter of [...this.waiters]) {
+      if (this.requests.length < waiter.count) continue;
+      this.waiters.splice(this.waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function callbackDataOf(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null) return undefined;
+  return (body as { biz_opaque_callback_data?: unknown }).biz_opaque_callback_data;
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return null;
+  }
+}
