@@ -1,2 +1,3 @@
 export * from './port/index.js';
 export { openSqliteEventStore, SqliteEventStore } from './sqlite/index.js';
+export { StreamCheckpoint } from './stream-checkpoint.js';

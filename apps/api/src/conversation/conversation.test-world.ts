@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DomainError, conversationIdOf, conversationStreamName, toWaId } from '@helpdesk/domain';
-import { type RecordedEvent, type SqliteEventStore, StreamNotFoundError, openSqliteEventStore } from '@helpdesk/event-store';
+import { type RecordedEvent, type SqliteEventStore, openSqliteEventStore } from '@helpdesk/event-store';
+import { eventsOf } from '../../../../test/support/stream-events.js';
 import { ConnectAccountCommand, ConnectAccountHandler } from '../channel/connect-account.handler.js';
 import { RegisterPortalCommand, RegisterPortalHandler } from '../portal/register-portal.handler.js';
 import { QuotaGate } from '../quota/quota-gate.js';
@@ -87,14 +88,8 @@ export async function openWorld({ connectedAt, subscriptionStartedOn = '2024-01-
     receive(message: InboundMessage) {
       return this.receiver.execute(new ReceiveInboundMessageCommand(message));
     },
-    async eventsOf(stream: string): Promise<RecordedEvent[]> {
-      const events: RecordedEvent[] = [];
-      try {
-        for await (const event of store.readStream(stream)) events.push(event);
-      } catch (error) {
-        if (!(error instanceof StreamNotFoundError)) throw error;
-      }
-      return events;
+    eventsOf(stream: string): Promise<RecordedEvent[]> {
+      return eventsOf(store, stream);
     },
     async typesOf(conversationId = conversationOf()): Promise<string[]> {
       return (await this.eventsOf(conversationStreamName(conversationId))).map((event) => event.type);

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { type Position, comparePositions } from '@helpdesk/event-store';
 import { DeliveryWatermark, type TrackedWork } from './delivery-watermark.js';
-import type { DispatcherCheckpoint } from './dispatcher-checkpoint.js';
+import type { StreamCheckpoint } from '@helpdesk/event-store';
 
 /**
  * How far the dispatcher got: the messages under way, the low watermark and its durable
@@ -17,7 +17,7 @@ export class DispatchProgress {
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly checkpoint: DispatcherCheckpoint,
+    private readonly checkpoint: StreamCheckpoint,
     private readonly checkpointEvery: number,
     private readonly logger: Logger,
   ) {}

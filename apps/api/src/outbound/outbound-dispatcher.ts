@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { conversationIdFromStreamName } from '@helpdesk/domain';
-import type { AllSubscription, EventStore, Position, RecordedEvent } from '@helpdesk/event-store';
+import type { AllSubscription, EventStore, Position, RecordedEvent, StreamCheckpoint } from '@helpdesk/event-store';
 import type { Timers } from '../conversation/session-expiry/timers.js';
 import type { Clock } from '../shared/clock.js';
 import { DispatchProgress } from './dispatch-progress.js';
-import { DispatcherCheckpoint } from './dispatcher-checkpoint.js';
+import { dispatcherCheckpoint } from './dispatcher-checkpoint.js';
 import { DEFAULT_DISPATCHER_SETTINGS, type DispatcherSettings, OUTBOUND_WORK_EVENT_TYPES } from './dispatcher-settings.js';
 import type { GraphApi } from './graph-api-client.js';
 import { MessageDelivery } from './message-delivery.js';
@@ -37,7 +37,7 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
   private readonly sleeper: Sleeper;
   private readonly delivery: MessageDelivery | null;
   private readonly progress: DispatchProgress;
-  private readonly checkpoint: DispatcherCheckpoint;
+  private readonly checkpoint: StreamCheckpoint;
   private subscription: AllSubscription | null = null;
   private running: Promise<void> | null = null;
   private stopping = false;
@@ -47,7 +47,7 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
   constructor(private readonly deps: OutboundDispatcherDependencies) {
     this.settings = { ...DEFAULT_DISPATCHER_SETTINGS, ...deps.settings };
     this.sleeper = new Sleeper(deps.timers);
-    this.checkpoint = new DispatcherCheckpoint(deps.store);
+    this.checkpoint = dispatcherCheckpoint(deps.store);
     this.progress = new DispatchProgress(this.checkpoint, this.settings.checkpointEvery, this.logger);
     const { store, graph, clock, random } = deps;
     this.delivery =

@@ -3,7 +3,7 @@ import { EVENT_STORE } from '@helpdesk/event-store';
 import type { AllSubscription, EventStore, Position, RecordedEvent } from '@helpdesk/event-store';
 import { comparePositions } from '@helpdesk/event-store';
 import { type PayloadReport, PayloadProcessor, isTransient } from './process-payload.js';
-import { loadCheckpoint, saveCheckpoint } from './processor-checkpoint.js';
+import { processorCheckpoint } from './processor-checkpoint.js';
 import { ProcessingProgress } from './processing-progress.js';
 import { INBOX_STREAM_PREFIX, WEBHOOK_PAYLOAD_RECEIVED, isInboxStream } from './webhook-inbox.js';
 import { WebhookMetrics } from './webhook-metrics.js';
@@ -100,7 +100,8 @@ export class InboxProcessor implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async follow(signal: AbortSignal): Promise<void> {
-    const from = await loadCheckpoint(this.store);
+    const checkpoint = processorCheckpoint(this.store);
+    const from = await checkpoint.read();
     if (from) this.progress.reached(from);
     const filter = { on: 'streamName', prefixes: [INBOX_STREAM_PREFIX], checkpointEvery: CHECKPOINT_EVERY } as const;
     const subscription = this.store.subscribeToAll({ fromPosition: from ?? 'start', filter });
@@ -113,7 +114,7 @@ export class InboxProcessor implements OnApplicationBootstrap, BeforeApplication
       }
       const position = message.kind === 'event' ? message.event.position : message.position;
       if (message.kind === 'event' && isPayload(message.event)) await this.processWithRetries(message.event, signal);
-      await saveCheckpoint(this.store, position);
+      await checkpoint.write(position);
       this.progress.reached(position);
     }
   }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@helpdesk/config';
 import { conversationIdOf, conversationStreamName } from '@helpdesk/domain';
-import { EVENT_STORE, type EventStore, type RecordedEvent, StreamNotFoundError } from '@helpdesk/event-store';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '@helpdesk/event-store';
 import { ConnectAccountCommand } from '../channel/connect-account.handler.js';
 import { TestClock } from '../conversation/conversation.test-world.js';
 import { createApp } from '../create-app.js';
@@ -14,6 +14,9 @@ import type { CommandOrigin } from '../shared/command-origin.js';
 import { InboxProcessor } from './inbox-processor.js';
 import { isInboxStream } from './webhook-inbox.js';
 import { signWhatsAppPayload } from './whatsapp-signature.js';
+import { eventsOf } from '../../../../test/support/stream-events.js';
+
+export { eventsOf };
 
 /** The booted service over real HTTP, with the pywa fixtures' business number connected to a portal. */
 export const APP_SECRET = 'test-app-secret';
@@ -108,15 +111,6 @@ export function receivedWamids(events: readonly RecordedEvent[]): string[] {
   return events.filter((event) => event.type === 'InboundMessageReceived').map((event) => (event.data as { wamid: string }).wamid);
 }
 
-export async function eventsOf(store: EventStore, stream: string): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
-  try {
-    for await (const event of store.readStream(stream)) events.push(event);
-  } catch (error) {
-    if (!(error instanceof StreamNotFoundError)) throw error;
-  }
-  return events;
-}
 
 /** A text message from the fixtures' contact, in Meta's exact envelope. */
 export function textPayload(wamid: string, body: string, options: { phoneNumberId?: string; display?: string } = {}) {
