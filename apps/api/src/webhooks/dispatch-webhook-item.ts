@@ -91,7 +91,7 @@ export class WebhookItemDispatcher {
       correlationId: trace.payloadEventId,
       causationId: trace.payloadEventId,
     };
-    const error = status.error && { code: status.error.code, title: status.error.title };
+    const error = status.error && { ...status.error };
     const record = (ref: OutboundMessageRef) =>
       this.commands.execute(
         new RecordDeliveryStatusCommand(origin, route.conversationId, { ...ref, status: status.status, at: status.at, ...(error && { error }) }),

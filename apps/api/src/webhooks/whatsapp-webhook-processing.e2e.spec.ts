@@ -140,6 +140,28 @@ describe('WhatsApp webhooks processed into conversations', () => {
       expect(metrics).toMatch(/^whatsapp_statuses_not_recorded_total\{reason="unchanged"\} 1$/m);
       expect(metrics).toMatch(/^whatsapp_statuses_not_recorded_total\{reason="MESSAGE_NOT_FOUND"\} 1$/m);
     });
+
+    it("keeps Meta's whole reason when a message we sent failed", async () => {
+      await world.processed();
+      const failed = await reply('This one will fail');
+      await world.bus.execute(new RecordOutboundWamidCommand(admin, conversationId, { messageId: failed, wamid: 'wamid.out-9' }));
+
+      expect((await world.post(statusPayload('failed', 'wamid.out-9'))).status).toBe(200);
+      await world.processed();
+
+      const recorded = (await world.conversation()).find(
+        (event) => event.type === 'DeliveryStatusRecorded' && (event.data as { messageId: string }).messageId === failed,
+      );
+      expect(recorded?.data).toMatchObject({
+        status: 'failed',
+        error: {
+          code: 130472,
+          title: "User's number is part of an experiment",
+          message: "User's number is part of an experiment",
+          details: "Failed to send message because this user's phone number is part of an experiment",
+        },
+      });
+    });
   });
 
 });

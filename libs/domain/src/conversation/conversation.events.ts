@@ -95,9 +95,12 @@ export type TemplateMessageAccepted = DomainEvent<
 export type OutboundWamidRecorded = DomainEvent<'OutboundWamidRecorded', { messageId: string; wamid: string }>;
 
 export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'played' | 'failed';
+/** Meta's reason a message failed, as Meta worded it, so agents see why. */
 export interface DeliveryError {
   readonly code: number;
   readonly title: string;
+  readonly message?: string;
+  readonly details?: string;
 }
 
 export type DeliveryStatusRecorded = DomainEvent<
