@@ -10,6 +10,7 @@ import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OutboundModule } from './outbound/outbound.module.js';
 import { PortalModule } from './portal/portal.module.js';
+import { ProjectionsModule } from './projections/projections.module.js';
 import { QuotaModule } from './quota/quota.module.js';
 import { CLOCK, Clock, systemClock } from './shared/clock.js';
 import { StoresModule } from './stores/stores.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
           graphiql: config.environment === 'development',
         }),
         StoresModule,
+        ProjectionsModule,
         MetricsModule,
         HealthModule,
         PortalModule,
