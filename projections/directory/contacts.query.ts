@@ -1,0 +1,62 @@
+import { normaliseToE164 } from '@helpdesk/domain';
+import type { ReadDatabase } from '../core/read-model-schema.js';
+import { physicalTableName } from '../core/projection.js';
+import type { ContactRow } from './directory.documents.js';
+import { CONTACTS, directoryProjection } from './directory.projection.js';
+
+export interface ContactPage {
+  readonly contacts: readonly ContactRow[];
+  readonly totalCount: number;
+  /** Pass as `after` for the next page; null on the last page. */
+  readonly endCursor: string | null;
+}
+
+const table = () => physicalTableName(directoryProjection, CONTACTS);
+
+/**
+ * The portal's contacts whose phone or mobile number is `phone`, compared in E.164 as inbound
+ * senders are; any dialable spelling with its country code is accepted (else INVALID_PHONE_NUMBER).
+ */
+export async function findContactsByPhone(db: ReadDatabase, portalId: string, phone: string): Promise<ContactRow[]> {
+  const e164 = normaliseToE164(phone);
+  const rows = await db
+    .selectFrom(table())
+    .select('document')
+    .where('portal_id', '=', portalId)
+    .where((eb) => eb.or([eb('phone_number', '=', e164), eb('mobile_phone_number', '=', e164)]))
+    .orderBy('name_key')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => JSON.parse(row.document as string) as ContactRow);
+}
+
+/** A portal's contacts by name; the cursor is (name, id) so pages never skip or repeat one. */
+export async function listContacts(db: ReadDatabase, portalId: string, first = 25, after?: string): Promise<ContactPage> {
+  const query = db.selectFrom(table()).where('portal_id', '=', portalId);
+  const total = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
+  let page = query.select(['id', 'document', 'name_key']).orderBy('name_key').orderBy('id').limit(first + 1);
+  if (after) {
+    const [nameKey, id] = decodeCursor(after);
+    page = page.where((eb) => eb.or([eb('name_key', '>', nameKey), eb.and([eb('name_key', '=', nameKey), eb('id', '>', id)])]));
+  }
+  const rows = (await page.execute()) as { id: string; document: string; name_key: string }[];
+  const visible = rows.slice(0, first);
+  const last = visible[visible.length - 1];
+  return {
+    contacts: visible.map((row) => JSON.parse(row.document) as ContactRow),
+    totalCount: Number((total as { count: number | string }).count),
+    endCursor: rows.length > first && last ? encodeCursor(last.name_key, last.id) : null,
+  };
+}
+
+function encodeCursor(nameKey: string, id: string): string {
+  return Buffer.from(JSON.stringify([nameKey, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!Array.isArray(parsed) || parsed.length !== 2 || !parsed.every((part) => typeof part === 'string')) {
+    throw new Error('Invalid cursor');
+  }
+  return [parsed[0], parsed[1]];
+}

@@ -1,0 +1,3 @@
+export * from './list-thread.query.js';
+export * from './thread.documents.js';
+export * from './thread.projection.js';

@@ -1,0 +1,158 @@
+import {
+  HOUR,
+  agent,
+  businessPhone,
+  contactPhone,
+  conversationOf,
+  inboundMessage,
+  phoneNumberId,
+  portalId,
+  template,
+} from '../../apps/api/src/conversation/conversation.test-world.js';
+import { ReplyToContactCommand } from '../../apps/api/src/conversation/reply-to-contact.handler.js';
+import {
+  RevealQuarantinedMessageCommand,
+  RevealQuarantinedMessageHandler,
+} from '../../apps/api/src/conversation/reveal-quarantined-message.handler.js';
+import { SendTemplateCommand } from '../../apps/api/src/conversation/send-template.handler.js';
+import { physicalTableName } from '../core/projection.js';
+import { readStoresUnderTest } from '../core/read-stores-under-test.js';
+import { useProjectionWorld } from '../testing/projection.test-world.js';
+import { listThread } from './list-thread.query.js';
+import { threadProjection } from './thread.projection.js';
+import { deliver, metaAnswers, quarantine, recordStatus, resend } from './thread.test-world.js';
+
+const connectedAt = '2025-03-03T08:00:00.000Z';
+const at = (ms: number) => new Date(Date.parse(connectedAt) + ms).toISOString();
+const thread = { portalId, conversationId: conversationOf() };
+
+describe.each(readStoresUnderTest())('thread projection on $name', (readStoreUnderTest) => {
+  const t = useProjectionWorld(threadProjection, readStoreUnderTest, { connectedAt });
+  const receive = (wamid: string, ms: number) => (t.world.clock.set(at(ms)), t.world.receive(inboundMessage(wamid, at(ms))));
+  const reply = (body: string, ms: number) => {
+    t.world.clock.set(at(ms));
+    return t.world.replies.execute(new ReplyToContactCommand(agent(), conversationOf(), { kind: 'text', body }));
+  };
+
+  it('keeps inbound messages, placeholders, replies and templates in order, with senders and times', async () => {
+    await receive('wamid.1', HOUR);
+    t.world.clock.set(at(HOUR + 1000));
+    const reaction = { kind: 'unsupported', unsupportedKind: 'reaction', detail: 'Reacted 👍' } as const;
+    await t.world.receive({ phoneNumberId, wamid: 'wamid.2', from: contactPhone, sentAt: at(HOUR + 1000), content: reaction });
+    await reply('On it', HOUR + 60_000);
+    t.world.clock.set(at(HOUR + 120_000));
+    await t.world.templates.execute(new SendTemplateCommand(agent(), conversationOf(), { ...template, parameters: { body: ['Ana', '#7'] } }));
+    await t.caughtUp();
+
+    const page = await listThread(t.db, thread);
+    expect(page.totalCount).toBe(4);
+    expect(page.messages).toMatchObject([
+      { direction: 'inbound', type: 'text', content: { kind: 'text', body: 'Hello (wamid.1)' }, placeholder: null,
+        from: contactPhone, to: businessPhone, sentAt: at(HOUR), wamid: 'wamid.1', delivery: null, dispatch: null },
+      { direction: 'inbound', type: 'unsupported', content: null,
+        placeholder: { kind: 'unsupported', unsupportedKind: 'reaction', detail: 'Reacted 👍' }, sentAt: at(HOUR + 1000) },
+      { direction: 'outbound', type: 'text', content: { kind: 'text', body: 'On it' }, from: businessPhone, to: contactPhone,
+        sentAt: at(HOUR + 60_000), delivery: { status: null }, dispatch: { state: 'pending', attempts: 0 } },
+      { direction: 'outbound', type: 'template', sentAt: at(HOUR + 120_000),
+        content: { kind: 'template', templateName: 'order_ready', language: 'en_US', renderedText: 'Hi Ana, your order #7 is ready.' } },
+    ]);
+    const positions = page.messages.map((message) => message.position);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+
+  it("follows delivery statuses to the read time, and keeps Meta's error on a failed delivery", async () => {
+    await receive('wamid.1', HOUR);
+    const read = await reply('Shipped', HOUR + 60_000);
+    await deliver(t.world, read.messageId, [metaAnswers.accepted('wamid.out-1')]);
+    await recordStatus(t.world, 'wamid.out-1', 'delivered', at(HOUR + 61_000));
+    await recordStatus(t.world, 'wamid.out-1', 'read', at(HOUR + 62_000));
+    await recordStatus(t.world, 'wamid.out-1', 'delivered', at(HOUR + 61_000));
+    const failed = await reply('Still there?', HOUR + 70_000);
+    await deliver(t.world, failed.messageId, [metaAnswers.accepted('wamid.out-2')]);
+    const error = { code: 131026, title: 'Message undeliverable', message: 'Receiver is incapable', details: 'Old WhatsApp version' };
+    await recordStatus(t.world, 'wamid.out-2', 'failed', at(HOUR + 71_000), error);
+    await t.caughtUp();
+
+    const [, first, second] = (await listThread(t.db, thread)).messages;
+    expect(first).toMatchObject({
+      wamid: 'wamid.out-1',
+      dispatch: { state: 'sent', attempts: 1, lastFailure: null },
+      delivery: { status: 'read', sentAt: null, deliveredAt: at(HOUR + 61_000), readAt: at(HOUR + 62_000), failedAt: null, error: null },
+    });
+    expect(second).toMatchObject({ wamid: 'wamid.out-2', delivery: { status: 'failed', failedAt: at(HOUR + 71_000), error } });
+  });
+
+  it("shows dispatch: retried then refused with Meta's error, unknown, and an agent's resend", async () => {
+    await receive('wamid.1', HOUR);
+    const refused = await reply('Order?', HOUR + 60_000);
+    const details = 'Parameter value is not valid';
+    await deliver(t.world, refused.messageId, [metaAnswers.throttled(), metaAnswers.refused(100, '(#100) Invalid parameter', details)]);
+    const unknown = await reply('Hello?', HOUR + 120_000);
+    await deliver(t.world, unknown.messageId, [metaAnswers.noAnswer()]);
+    await t.caughtUp();
+
+    const [, first, second] = (await listThread(t.db, thread)).messages;
+    expect(first.dispatch).toMatchObject({
+      state: 'failed',
+      attempts: 2,
+      lastFailure: { code: 100, title: 'Invalid parameter', message: details, httpStatus: 400, attempt: 2, reason: 'refused' },
+    });
+    expect(second.dispatch).toMatchObject({ state: 'unknown', attempts: 1, unknownReason: expect.stringContaining('socket hang up') });
+
+    await resend(t.world, unknown.messageId);
+    await t.caughtUp();
+    const resent = (await listThread(t.db, thread)).messages[2];
+    expect(resent.dispatch).toMatchObject({ state: 'retry_scheduled', resendRequestedAt: t.world.clock.now().toISOString() });
+  });
+
+  it('never returns quarantined content, not even after an auditor revealed it, and never stores it', async () => {
+    const { messageId } = await receive('wamid.1', HOUR);
+    await receive('wamid.2', HOUR + 1000);
+    await quarantine(t.world, messageId, 'phishing link');
+    const auditor = { portalId, actor: { kind: 'user', id: 'auditor-1' } } as const;
+    await new RevealQuarantinedMessageHandler(t.world.store, t.world.clock).execute(
+      new RevealQuarantinedMessageCommand(auditor, conversationOf(), { messageId, reason: 'fraud case 42' }),
+    );
+    await t.caughtUp();
+
+    const { messages } = await listThread(t.db, thread);
+    expect(messages.map((message) => message.wamid)).toEqual(['wamid.1', 'wamid.2']);
+    expect(messages[0]).toMatchObject({ type: 'text', content: null, placeholder: { kind: 'quarantined' } });
+    expect(messages[0].quarantine).toEqual({ quarantinedAt: at(HOUR + 1000), reason: 'phishing link' });
+    expect(JSON.stringify(messages)).not.toContain('Hello (wamid.1)');
+    const rows = await t.db.selectFrom(physicalTableName(threadProjection, 'messages')).select('document').execute();
+    expect(JSON.stringify(rows)).not.toContain('Hello (wamid.1)');
+  });
+
+  it('pages through the thread oldest first, and shows nothing to another portal', async () => {
+    for (let i = 0; i < 7; i++) await receive(`wamid.${i}`, HOUR + i * 1000);
+    await t.caughtUp();
+
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await listThread(t.db, thread, 3, after);
+      expect(page.totalCount).toBe(7);
+      seen.push(...page.messages.map((message) => message.wamid ?? ''));
+      after = page.endCursor ?? undefined;
+    } while (after);
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `wamid.${i}`));
+    expect(await listThread(t.db, { ...thread, portalId: 'other-portal' })).toEqual({ messages: [], totalCount: 0, endCursor: null });
+  });
+
+  it('gives the same thread when rebuilt from history as live', async () => {
+    const { messageId } = await receive('wamid.1', HOUR);
+    await receive('wamid.2', HOUR + 1000);
+    const sent = await reply('Shipped', HOUR + 60_000);
+    await deliver(t.world, sent.messageId, [metaAnswers.accepted('wamid.out-1')]);
+    await recordStatus(t.world, 'wamid.out-1', 'read', at(HOUR + 62_000));
+    const failed = await reply('Order?', HOUR + 70_000);
+    await deliver(t.world, failed.messageId, [metaAnswers.throttled(), metaAnswers.refused(100, 'Invalid parameter', 'bad')]);
+    await quarantine(t.world, messageId, 'phishing link');
+    await t.caughtUp();
+
+    const live = await listThread(t.db, thread, 100);
+    expect(live.totalCount).toBe(4);
+    expect(await t.rebuilt((db) => listThread(db, thread, 100))).toEqual(live);
+  });
+});
