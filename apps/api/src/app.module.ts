@@ -3,9 +3,12 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { APP_CONFIG, AppConfig } from '@helpdesk/config';
+import { AuthModule } from './auth/auth.module.js';
 import { ChannelModule } from './channel/channel.module.js';
 import { ContactModule } from './contact/contact.module.js';
 import { ConversationModule } from './conversation/conversation.module.js';
+import { formatGraphqlErrors } from './graphql/format-graphql-errors.js';
+import { GraphqlSupportModule } from './graphql/graphql-support.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OutboundModule } from './outbound/outbound.module.js';
@@ -15,6 +18,7 @@ import { QuotaModule } from './quota/quota.module.js';
 import { CLOCK, Clock, systemClock } from './shared/clock.js';
 import { StoresModule } from './stores/stores.module.js';
 import { TemplateModule } from './template/template.module.js';
+import { TicketsModule } from './tickets/tickets.module.js';
 import { ViewModule } from './view/view.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -45,7 +49,11 @@ export class AppModule {
           autoSchemaFile: true,
           sortSchema: true,
           graphiql: config.environment === 'development',
+          // Every error with a stable extensions.code, and never a stack (see graphql/).
+          errorFormatter: formatGraphqlErrors,
         }),
+        AuthModule,
+        GraphqlSupportModule,
         StoresModule,
         ProjectionsModule,
         MetricsModule,
@@ -59,6 +67,7 @@ export class AppModule {
         ConversationModule,
         OutboundModule,
         WebhooksModule,
+        TicketsModule,
       ],
     };
   }

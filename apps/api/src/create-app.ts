@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@helpdesk/config';
 import { AppModule, AppOverrides } from './app.module.js';
+import { inputValidationFailed } from './graphql/input-validation.js';
 import { PinoNestLogger, createRootLogger } from './logging/pino-logger.js';
 import { useRawJsonBodyRoutes } from './webhooks/raw-json-body.js';
 
@@ -16,7 +17,10 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     rawBody: true,
   });
   useRawJsonBodyRoutes(app);
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  // The refused fields by path, for GraphQL's BAD_USER_INPUT; HTTP routes get Nest's usual 400 body.
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: inputValidationFailed }),
+  );
   app.enableShutdownHooks();
   return app;
 }

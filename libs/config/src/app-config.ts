@@ -18,6 +18,14 @@ export interface WhatsAppConfig {
   readonly apiUrl: string;
 }
 
+/** Bearer tokens of the GraphQL API: HS256 JWTs signed with one shared secret. */
+export interface AuthConfig {
+  readonly jwtSecret: string;
+  /** `data-dir`: AUTH_JWT_SECRET was unset, so this install's own random secret in DATA_DIR signs tokens. */
+  readonly jwtSecretSource: 'environment' | 'data-dir';
+  readonly secretFile?: string;
+}
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface AppConfig {
@@ -29,6 +37,7 @@ export interface AppConfig {
   readonly eventStore: EventStoreConfig;
   readonly readStore: ReadStoreConfig;
   readonly whatsapp: WhatsAppConfig;
+  readonly auth: AuthConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

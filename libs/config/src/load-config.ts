@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
-import { AppConfig, LogLevel } from './app-config.js';
+import { AppConfig, AuthConfig, LogLevel } from './app-config.js';
+import { JWT_SECRET_FILE, authConfigFrom } from './auth-secret.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -11,6 +12,9 @@ export class ConfigError extends Error {
 }
 
 export const DEFAULT_GRAPH_API_URL = 'https://graph.facebook.com/v21.0';
+
+/** RFC 7518 wants an HS256 key of at least 256 bits: 32 characters keeps short passwords out. */
+export const MIN_JWT_SECRET_LENGTH = 32;
 
 const ENVIRONMENTS = ['development', 'production', 'test'] as const;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -39,8 +43,9 @@ export function loadConfig(env: Environment): AppConfig {
   if (!/^https?:\/\/[^/]+/.test(apiUrl)) {
     problems.push(`WHATSAPP_API_URL must be an http(s):// URL (got '${apiUrl}')`);
   }
+  const environment = oneOf('NODE_ENV', ENVIRONMENTS, 'production');
   const config: AppConfig = {
-    environment: oneOf('NODE_ENV', ENVIRONMENTS, 'production'),
+    environment,
     host: env.HOST || '0.0.0.0',
     port,
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -57,9 +62,17 @@ export function loadConfig(env: Environment): AppConfig {
       accessToken: env.WHATSAPP_ACCESS_TOKEN || undefined,
       apiUrl,
     },
+    auth: authConfig(env.AUTH_JWT_SECRET, dataDir, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function authConfig(secret: string | undefined, dataDir: string, problems: string[]): AuthConfig {
+  if (secret && secret.length < MIN_JWT_SECRET_LENGTH) {
+    problems.push(`AUTH_JWT_SECRET must be at least ${MIN_JWT_SECRET_LENGTH} characters (got ${secret.length})`);
+  }
+  return authConfigFrom(secret || undefined, join(dataDir, JWT_SECRET_FILE));
 }
 
 function parsePort(value: string | undefined, problems: string[]): number {

@@ -1,8 +1,14 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './load-config.js';
+
+/** Production needs a secret of its own to start at all. */
+const SECRET = 'a-production-secret-of-at-least-32-chars';
 
 describe('loadConfig', () => {
   it('defaults to the embedded stores under ./data', () => {
-    const config = loadConfig({});
+    const config = loadConfig({ AUTH_JWT_SECRET: SECRET });
     expect(config.eventStore).toEqual({ adapter: 'sqlite', dataDir: expect.stringMatching(/\/data$/) });
     expect(config.readStore).toEqual({ dialect: 'sqlite', file: expect.stringMatching(/\/data\/read-models\.sqlite$/) });
     expect(config.port).toBe(3000);
@@ -11,6 +17,7 @@ describe('loadConfig', () => {
 
   it('uses EventStoreDB and PostgreSQL when their URLs are set', () => {
     const config = loadConfig({
+      AUTH_JWT_SECRET: SECRET,
       EVENTSTORE_URL: 'esdb://localhost:2113?tls=false',
       READ_STORE_URL: 'postgres://localhost/test',
     });
@@ -19,8 +26,9 @@ describe('loadConfig', () => {
   });
 
   it('reads the WhatsApp Cloud API settings, each half off until configured', () => {
-    expect(loadConfig({}).whatsapp).toEqual({ apiUrl: 'https://graph.facebook.com/v21.0' });
+    expect(loadConfig({ AUTH_JWT_SECRET: SECRET }).whatsapp).toEqual({ apiUrl: 'https://graph.facebook.com/v21.0' });
     const config = loadConfig({
+      AUTH_JWT_SECRET: SECRET,
       WHATSAPP_VERIFY_TOKEN: 'verify-me',
       WHATSAPP_APP_SECRET: 'app-secret',
       WHATSAPP_ACCESS_TOKEN: 'access-token',
@@ -32,12 +40,14 @@ describe('loadConfig', () => {
       accessToken: 'access-token',
       apiUrl: 'http://127.0.0.1:9999/v21.0',
     });
-    expect(() => loadConfig({ WHATSAPP_API_URL: 'graph.facebook.com' })).toThrow(/WHATSAPP_API_URL must be an http/);
+    expect(() => loadConfig({ AUTH_JWT_SECRET: SECRET, WHATSAPP_API_URL: 'graph.facebook.com' })).toThrow(
+      /WHATSAPP_API_URL must be an http/,
+    );
   });
 
   it('names every bad variable at once', () => {
     const attempt = () =>
-      loadConfig({ PORT: '70000', EVENTSTORE_URL: 'http://nope', READ_STORE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+      loadConfig({ AUTH_JWT_SECRET: SECRET, PORT: '70000', EVENTSTORE_URL: 'http://nope', READ_STORE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
@@ -48,6 +58,28 @@ describe('loadConfig', () => {
       expect(problems).toMatch(/READ_STORE_URL must be a postgres:\/\//);
       expect(problems).toMatch(/LOG_LEVEL must be one of/);
       expect((error as ConfigError).problems).toHaveLength(4);
+    }
+  });
+
+  it('uses AUTH_JWT_SECRET when set and refuses a short one', () => {
+    expect(() => loadConfig({ AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET must be at least 32 characters \(got 5\)/);
+    expect(loadConfig({ AUTH_JWT_SECRET: SECRET }).auth).toEqual({ jwtSecret: SECRET, jwtSecretSource: 'environment' });
+  });
+
+  it('without AUTH_JWT_SECRET, signs with a random secret of this install, kept private in DATA_DIR', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'config-'));
+    try {
+      const first = loadConfig({ DATA_DIR: dataDir }).auth;
+      expect(first.jwtSecretSource).toBe('data-dir');
+      expect(first.jwtSecret).toMatch(/^[A-Za-z0-9_-]{64}$/);
+      expect(statSync(join(dataDir, 'auth-jwt-secret')).mode & 0o777).toBe(0o600);
+      // Another process on the same data (the helpdesk CLI) signs with the same secret.
+      expect(loadConfig({ DATA_DIR: dataDir }).auth.jwtSecret).toBe(first.jwtSecret);
+      const otherDir = mkdtempSync(join(tmpdir(), 'config-'));
+      expect(loadConfig({ DATA_DIR: otherDir }).auth.jwtSecret).not.toBe(first.jwtSecret);
+      rmSync(otherDir, { recursive: true, force: true });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

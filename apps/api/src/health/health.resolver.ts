@@ -1,5 +1,6 @@
 import { QueryBus } from '@nestjs/cqrs';
 import { Query, Resolver } from '@nestjs/graphql';
+import { Public } from '../auth/auth.decorators.js';
 import { GetServiceHealth } from './get-service-health.query.js';
 import { ServiceHealthModel } from './service-health.model.js';
 
@@ -8,6 +9,7 @@ export class HealthResolver {
   constructor(private readonly queries: QueryBus) {}
 
   @Query(() => ServiceHealthModel, { description: 'The same report as GET /health.' })
+  @Public()
   async serviceHealth(): Promise<ServiceHealthModel> {
     const health = await this.queries.execute(new GetServiceHealth());
     return {

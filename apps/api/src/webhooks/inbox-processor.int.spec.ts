@@ -37,7 +37,7 @@ async function bootProcessor(store: SqliteEventStore, dataDir: string): Promise<
     providers: [
       { provide: EVENT_STORE, useValue: store },
       { provide: CLOCK, useValue: new TestClock(new Date(CONNECTED_AT)) },
-      { provide: APP_CONFIG, useValue: loadConfig({ DATA_DIR: dataDir, WHATSAPP_APP_SECRET: 'secret' }) },
+      { provide: APP_CONFIG, useValue: loadConfig({ DATA_DIR: dataDir, NODE_ENV: 'test', WHATSAPP_APP_SECRET: 'secret' }) },
     ],
     exports: [EVENT_STORE, CLOCK, APP_CONFIG],
   })

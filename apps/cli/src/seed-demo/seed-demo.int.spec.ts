@@ -92,7 +92,7 @@ describe('seed-demo against a temporary DATA_DIR', () => {
   it('as `helpdesk seed-demo`: prints what it did and the targets, writes them for the simulator, and says when there was nothing to do', async () => {
     const out = join(dataDir, 'targets.json');
     const printed: string[] = [];
-    const io: CliIo = { stdout: (text) => printed.push(text), stderr: (text) => printed.push(text), env: { DATA_DIR: dataDir } };
+    const io: CliIo = { stdout: (text) => printed.push(text), stderr: (text) => printed.push(text), env: { DATA_DIR: dataDir, NODE_ENV: 'test' } };
     const argv = ['seed-demo', '--portal', 'acme', '--numbers', '2', '--connected-at', connectedAt.toISOString(), '--out', out];
 
     await expect(runCli(argv, io, COMMANDS)).resolves.toBe(0);
@@ -108,7 +108,7 @@ describe('seed-demo against a temporary DATA_DIR', () => {
 
   it('refuses a bad command line with its usage, before touching the store', async () => {
     const printed: string[] = [];
-    const io: CliIo = { stdout: (text) => printed.push(text), stderr: (text) => printed.push(text), env: { DATA_DIR: dataDir } };
+    const io: CliIo = { stdout: (text) => printed.push(text), stderr: (text) => printed.push(text), env: { DATA_DIR: dataDir, NODE_ENV: 'test' } };
 
     await expect(runCli(['seed-demo', '--numbers', '26'], io, COMMANDS)).resolves.toBe(2);
     await expect(runCli(['seed-demo', '--nope'], io, COMMANDS)).resolves.toBe(2);

@@ -1,0 +1,43 @@
+import type { GraphQLFormattedError } from 'graphql';
+import mercurius from 'mercurius';
+import type { FieldProblem } from './api-error.js';
+
+type ErrorFormatter = NonNullable<mercurius.MercuriusCommonOptions['errorFormatter']>;
+
+/**
+ * Mercurius's `errorFormatter`: its default answer (status code, `data`, errors without stacks),
+ * with a code on every error. Resolver errors already carry one (GraphqlErrorsFilter); the rest
+ * come from GraphQL itself before any resolver runs: a variable or argument of the wrong shape is
+ * the client's input (BAD_USER_INPUT, naming the field), the rest is a bad document.
+ */
+export const formatGraphqlErrors: ErrorFormatter = (execution, context) => {
+  const formatted = mercurius.defaultErrorFormatter(execution, context);
+  const errors = (formatted.response.errors ?? []) as readonly GraphQLFormattedError[];
+  return {
+    statusCode: formatted.statusCode,
+    response: { ...formatted.response, errors: errors.map((error) => withCode(error, formatted.statusCode)) },
+  };
+};
+
+const INPUT_PROBLEM =
+  /^Variable "\$[^"]+" (got invalid value|of required type)|of required type "[^"]+" was not provided|is not defined by type|^Expected value of type|cannot represent/;
+
+function withCode(error: GraphQLFormattedError, statusCode: number): GraphQLFormattedError {
+  if (typeof error.extensions?.code === 'string') return error;
+  if (INPUT_PROBLEM.test(error.message)) {
+    const fields = fieldsNamedIn(error.message);
+    return { ...error, extensions: { ...error.extensions, ...(fields.length > 0 && { fields }), code: 'BAD_USER_INPUT' } };
+  }
+  const code = error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : statusCode === 400 ? 'GRAPHQL_VALIDATION_FAILED' : 'INTERNAL_SERVER_ERROR';
+  return { ...error, extensions: { ...error.extensions, code } };
+}
+
+/** graphql-js names the field in its sentence: `Field "Input.text"`, `at "input.text"`, `Variable "$id"`. */
+function fieldsNamedIn(message: string): FieldProblem[] {
+  const fields = new Set<string>();
+  for (const [, name] of message.matchAll(/Field "(?:[A-Za-z_]\w*\.)?([A-Za-z_]\w*)"/g)) fields.add(name);
+  for (const [, path] of message.matchAll(/ at "([^"]+)"/g)) fields.add(path.split('.').slice(1).join('.') || path);
+  const variable = /^Variable "\$([^"]+)" of required type/.exec(message);
+  if (variable) fields.add(variable[1]);
+  return [...fields].map((field) => ({ field, messages: [message] }));
+}

@@ -1,0 +1,95 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import type { AuthenticatedUser } from '../auth/access-token.js';
+import { CurrentUser, Roles, originOf } from '../auth/auth.decorators.js';
+import { AssignTicketCommand } from '../conversation/assign-ticket.handler.js';
+import { CloseTicketCommand } from '../conversation/close-ticket.handler.js';
+import { QuarantineMessageCommand } from '../conversation/quarantine-message.handler.js';
+import { ReopenTicketCommand } from '../conversation/reopen-ticket.handler.js';
+import { ReplyToContactCommand } from '../conversation/reply-to-contact.handler.js';
+import { RevealQuarantinedMessageCommand } from '../conversation/reveal-quarantined-message.handler.js';
+import { SendTemplateCommand } from '../conversation/send-template.handler.js';
+import {
+  AssignTicketInput,
+  CloseTicketInput,
+  QuarantineMessageInput,
+  ReopenTicketInput,
+  ReplyToConversationInput,
+  RevealQuarantinedMessageInput,
+  SendTemplateInput,
+} from './conversation-mutation.inputs.js';
+import { ConversationMessagePayload, TicketPayload, messagePayload, ticketPayload } from './conversation-mutation.payloads.js';
+
+/** What agents do to a conversation: each mutation is one command on the caller's portal. */
+@Resolver()
+export class ConversationMutationsResolver {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Mutation(() => ConversationMessagePayload, { description: 'A free-form text reply, inside the 24-hour session.' })
+  @Roles('agent', 'admin')
+  async replyToConversation(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') input: ReplyToConversationInput,
+  ): Promise<ConversationMessagePayload> {
+    const { conversationId, text, idempotencyKey } = input;
+    const command = new ReplyToContactCommand(originOf(user, idempotencyKey ?? undefined), conversationId, { kind: 'text', body: text });
+    const receipt = await this.commands.execute(command);
+    return messagePayload(receipt, receipt.messageId);
+  }
+
+  @Mutation(() => ConversationMessagePayload, { description: 'An approved template: the only message allowed outside a session.' })
+  @Roles('agent', 'admin')
+  async sendTemplate(@CurrentUser() user: AuthenticatedUser, @Args('input') input: SendTemplateInput): Promise<ConversationMessagePayload> {
+    const { conversationId, name, language, bodyParameters, headerParameters, idempotencyKey } = input;
+    const parameters = { body: bodyParameters ?? [], ...(headerParameters && { header: headerParameters }) };
+    const command = new SendTemplateCommand(originOf(user, idempotencyKey ?? undefined), conversationId, { name, language, parameters });
+    const receipt = await this.commands.execute(command);
+    return messagePayload(receipt, receipt.messageId);
+  }
+
+  @Mutation(() => TicketPayload)
+  @Roles('agent', 'admin')
+  async assignTicket(@CurrentUser() user: AuthenticatedUser, @Args('input') input: AssignTicketInput): Promise<TicketPayload> {
+    const { conversationId, ticketId, assigneeId, idempotencyKey } = input;
+    const origin = originOf(user, idempotencyKey ?? undefined);
+    return ticketPayload(await this.commands.execute(new AssignTicketCommand(origin, conversationId, { ticketId, assigneeId })), ticketId);
+  }
+
+  @Mutation(() => TicketPayload)
+  @Roles('agent', 'admin')
+  async closeTicket(@CurrentUser() user: AuthenticatedUser, @Args('input') input: CloseTicketInput): Promise<TicketPayload> {
+    const { conversationId, ticketId, idempotencyKey } = input;
+    const origin = originOf(user, idempotencyKey ?? undefined);
+    return ticketPayload(await this.commands.execute(new CloseTicketCommand(origin, conversationId, { ticketId })), ticketId);
+  }
+
+  @Mutation(() => TicketPayload)
+  @Roles('agent', 'admin')
+  async reopenTicket(@CurrentUser() user: AuthenticatedUser, @Args('input') input: ReopenTicketInput): Promise<TicketPayload> {
+    const { conversationId, ticketId, idempotencyKey } = input;
+    const origin = originOf(user, idempotencyKey ?? undefined);
+    return ticketPayload(await this.commands.execute(new ReopenTicketCommand(origin, conversationId, { ticketId })), ticketId);
+  }
+
+  @Mutation(() => ConversationMessagePayload, { description: "Hides a message that violates WhatsApp's content policy." })
+  @Roles('agent', 'admin')
+  async quarantineMessage(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') input: QuarantineMessageInput,
+  ): Promise<ConversationMessagePayload> {
+    const { conversationId, messageId, reason, idempotencyKey } = input;
+    const command = new QuarantineMessageCommand(originOf(user, idempotencyKey ?? undefined), conversationId, { messageId, reason });
+    return messagePayload(await this.commands.execute(command), messageId);
+  }
+
+  @Mutation(() => ConversationMessagePayload, { description: "An auditor's recorded look at quarantined content." })
+  @Roles('auditor')
+  async revealQuarantinedMessage(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') input: RevealQuarantinedMessageInput,
+  ): Promise<ConversationMessagePayload> {
+    const { conversationId, messageId, reason, idempotencyKey } = input;
+    const command = new RevealQuarantinedMessageCommand(originOf(user, idempotencyKey ?? undefined), conversationId, { messageId, reason });
+    return messagePayload(await this.commands.execute(command), messageId);
+  }
+}

@@ -1,0 +1,80 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import type { TicketRow } from '../../../../projections/ticket-list/index.js';
+import { DateTimeScalar } from '../graphql/date-time.scalar.js';
+import { PageInfoModel } from '../graphql/page-info.model.js';
+
+export enum TicketStatus {
+  OPEN = 'open',
+  CLOSED = 'closed',
+}
+
+registerEnumType(TicketStatus, { name: 'TicketStatus' });
+
+/** A row of the agents' ticket list, as the ticket list read model keeps it. */
+@ObjectType('Ticket')
+export class TicketModel {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID, { description: 'Pass it to the conversation mutations (reply, sendTemplate, assignTicket, ...).' })
+  conversationId!: string;
+
+  @Field(() => TicketStatus)
+  status!: TicketStatus;
+
+  @Field(() => String, { nullable: true, description: 'The user the ticket is assigned to; null when unassigned.' })
+  ownerId!: string | null;
+
+  @Field({ description: 'Always `whatsapp` for now.' })
+  sourceChannelType!: string;
+
+  @Field({ description: "Meta's phone_number_id of the business number the contact wrote to." })
+  phoneNumberId!: string;
+
+  @Field({ description: 'The business number, E.164.' })
+  businessPhone!: string;
+
+  @Field({ description: "The contact's number, E.164." })
+  contactPhone!: string;
+
+  @Field(() => String, { nullable: true })
+  contactId!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The last message's text or placeholder; never quarantined content." })
+  preview!: string | null;
+
+  @Field(() => String, { nullable: true })
+  lastMessageId!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the 24-hour session ends; free-form replies only before.' })
+  sessionExpiresAt!: string | null;
+
+  @Field(() => Int)
+  unreadCount!: number;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: string;
+
+  @Field(() => DateTimeScalar)
+  updatedAt!: string;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  lastInboundAt!: string | null;
+}
+
+@ObjectType('TicketConnection')
+export class TicketConnectionModel {
+  @Field(() => [TicketModel])
+  nodes!: TicketModel[];
+
+  @Field(() => Int, { description: 'Tickets matching the filter, on every page.' })
+  totalCount!: number;
+
+  @Field(() => PageInfoModel)
+  pageInfo!: PageInfoModel;
+}
+
+export function ticketModel(row: TicketRow): TicketModel {
+  const { ticketId, portalId: _portalId, status, ...rest } = row;
+  return { ...rest, id: ticketId, status: status === 'open' ? TicketStatus.OPEN : TicketStatus.CLOSED };
+}

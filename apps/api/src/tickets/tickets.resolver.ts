@@ -1,0 +1,43 @@
+import { QueryBus } from '@nestjs/cqrs';
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import type { AuthenticatedUser } from '../auth/access-token.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { pageInfo } from '../graphql/page-info.model.js';
+import { GetTicketQuery, ListTicketsQuery } from './ticket-queries.js';
+import { DEFAULT_PAGE_SIZE, TicketArgs, TicketsArgs } from './ticket-filter.input.js';
+import { TicketConnectionModel, TicketModel, ticketModel } from './ticket.model.js';
+
+/** The ticket list read model, always within the caller's portal. */
+@Resolver(() => TicketModel)
+@Roles('agent', 'admin', 'auditor')
+export class TicketsResolver {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Query(() => TicketConnectionModel, { description: "The portal's tickets, newest activity first." })
+  async tickets(@CurrentUser() user: AuthenticatedUser, @Args() args: TicketsArgs): Promise<TicketConnectionModel> {
+    const { filter, first, after, atLeastPosition } = args;
+    const query = new ListTicketsQuery(
+      {
+        portalId: user.portalId,
+        ...(filter?.status && { status: filter.status }),
+        ...(filter?.ownerIds && { ownerIds: filter.ownerIds }),
+        ...(filter?.unassigned && { unassigned: true }),
+        ...(filter?.phoneNumberIds && { phoneNumberIds: filter.phoneNumberIds }),
+        ...(filter?.contactPhone && { contactPhone: filter.contactPhone }),
+        ...(filter?.updatedAfter && { updatedAfter: filter.updatedAfter }),
+        ...(filter?.updatedBefore && { updatedBefore: filter.updatedBefore }),
+      },
+      first ?? DEFAULT_PAGE_SIZE,
+      after ?? undefined,
+      atLeastPosition ?? undefined,
+    );
+    const page = await this.queries.execute(query);
+    return { nodes: page.tickets.map(ticketModel), totalCount: page.totalCount, pageInfo: pageInfo(page.endCursor) };
+  }
+
+  @Query(() => TicketModel, { nullable: true, description: "One of the portal's tickets; null if there is no such ticket in it." })
+  async ticket(@CurrentUser() user: AuthenticatedUser, @Args() { id, atLeastPosition }: TicketArgs): Promise<TicketModel | null> {
+    const row = await this.queries.execute(new GetTicketQuery(user.portalId, id, atLeastPosition ?? undefined));
+    return row && ticketModel(row);
+  }
+}

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AuthConfig } from './app-config.js';
+
+export const JWT_SECRET_FILE = 'auth-jwt-secret';
+
+/**
+ * Without AUTH_JWT_SECRET, each install signs tokens with a random secret of its own, made on
+ * first use and kept beside its data (mode 0600), so a fresh install starts safely with one
+ * command and the `helpdesk` CLI on the same DATA_DIR mints tokens the API accepts.
+ */
+export function authConfigFrom(environmentSecret: string | undefined, secretFile: string): AuthConfig {
+  if (environmentSecret) return { jwtSecret: environmentSecret, jwtSecretSource: 'environment' };
+  let secret: string | undefined;
+  return {
+    jwtSecretSource: 'data-dir',
+    secretFile,
+    get jwtSecret(): string {
+      secret ??= readOrCreateSecret(secretFile);
+      return secret;
+    },
+  };
+}
+
+function readOrCreateSecret(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  try {
+    // 'wx': if two processes start at once, one writes and the other reads the winner's secret.
+    writeFileSync(file, `${randomBytes(48).toString('base64url')}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return readFileSync(file, 'utf8').trim();
+}
