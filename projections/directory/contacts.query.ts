@@ -3,6 +3,7 @@ import type { ReadDatabase } from '../core/read-model-schema.js';
 import { physicalTableName } from '../core/projection.js';
 import type { ContactRow } from './directory.documents.js';
 import { CONTACTS, directoryProjection } from './directory.projection.js';
+import { decodeCursor, encodeCursor } from '../core/page-cursor.js';
 
 export interface ContactPage {
   readonly contacts: readonly ContactRow[];
@@ -36,7 +37,7 @@ export async function listContacts(db: ReadDatabase, portalId: string, first = 2
   const total = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
   let page = query.select(['id', 'document', 'name_key']).orderBy('name_key').orderBy('id').limit(first + 1);
   if (after) {
-    const [nameKey, id] = decodeCursor(after);
+    const [nameKey, id] = decodeCursor(after, ['string', 'string'] as const);
     page = page.where((eb) => eb.or([eb('name_key', '>', nameKey), eb.and([eb('name_key', '=', nameKey), eb('id', '>', id)])]));
   }
   const rows = (await page.execute()) as { id: string; document: string; name_key: string }[];
@@ -45,18 +46,6 @@ export async function listContacts(db: ReadDatabase, portalId: string, first = 2
   return {
     contacts: visible.map((row) => JSON.parse(row.document) as ContactRow),
     totalCount: Number((total as { count: number | string }).count),
-    endCursor: rows.length > first && last ? encodeCursor(last.name_key, last.id) : null,
+    endCursor: rows.length > first && last ? encodeCursor([last.name_key, last.id]) : null,
   };
-}
-
-function encodeCursor(nameKey: string, id: string): string {
-  return Buffer.from(JSON.stringify([nameKey, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!Array.isArray(parsed) || parsed.length !== 2 || !parsed.every((part) => typeof part === 'string')) {
-    throw new Error('Invalid cursor');
-  }
-  return [parsed[0], parsed[1]];
 }

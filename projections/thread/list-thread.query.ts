@@ -2,6 +2,7 @@ import type { ReadDatabase } from '../core/read-model-schema.js';
 import { physicalTableName } from '../core/projection.js';
 import { ThreadMessage, withoutQuarantinedContent } from './thread.documents.js';
 import { threadProjection } from './thread.projection.js';
+import { decodeCursor, encodeCursor } from '../core/page-cursor.js';
 
 export interface ThreadKey {
   readonly portalId: string;
@@ -24,23 +25,13 @@ export async function listThread(db: ReadDatabase, key: ThreadKey, first = 50, a
   const query = db.selectFrom(table).where('portal_id', '=', key.portalId).where('conversation_id', '=', key.conversationId);
   const total = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
   let page = query.select(['document', 'position']).orderBy('position', 'asc').limit(first + 1);
-  if (after) page = page.where('position', '>', decodeCursor(after));
+  if (after) page = page.where('position', '>', decodeCursor(after, ['number'] as const)[0]);
   const rows = (await page.execute()) as { document: string; position: number | string }[];
   const visible = rows.slice(0, first);
   const last = visible[visible.length - 1];
   return {
     messages: visible.map((row) => withoutQuarantinedContent(JSON.parse(row.document) as ThreadMessage)),
     totalCount: Number((total as { count: number | string }).count),
-    endCursor: rows.length > first && last ? encodeCursor(Number(last.position)) : null,
+    endCursor: rows.length > first && last ? encodeCursor([Number(last.position)]) : null,
   };
-}
-
-function encodeCursor(position: number): string {
-  return Buffer.from(JSON.stringify([position])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!Array.isArray(parsed) || parsed.length !== 1 || !Number.isSafeInteger(parsed[0])) throw new Error('Invalid cursor');
-  return parsed[0] as number;
 }

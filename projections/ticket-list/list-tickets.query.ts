@@ -2,6 +2,7 @@ import type { ReadDatabase } from '../core/read-model-schema.js';
 import { physicalTableName } from '../core/projection.js';
 import { TicketRow } from './ticket-list.documents.js';
 import { ticketListProjection } from './ticket-list.projection.js';
+import { decodeCursor, encodeCursor } from '../core/page-cursor.js';
 
 export interface TicketFilter {
   readonly portalId: string;
@@ -41,7 +42,7 @@ export async function listTickets(db: ReadDatabase, filter: TicketFilter, first 
   const total = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
   let page = query.select(['id', 'document', 'updated_at']).orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(first + 1);
   if (after) {
-    const [updatedAt, id] = decodeCursor(after);
+    const [updatedAt, id] = decodeCursor(after, ['string', 'string'] as const);
     page = page.where((eb) => eb.or([eb('updated_at', '<', updatedAt), eb.and([eb('updated_at', '=', updatedAt), eb('id', '<', id)])]));
   }
   const rows = (await page.execute()) as { id: string; document: string; updated_at: string }[];
@@ -50,18 +51,6 @@ export async function listTickets(db: ReadDatabase, filter: TicketFilter, first 
   return {
     tickets: visible.map((row) => JSON.parse(row.document) as TicketRow),
     totalCount: Number((total as { count: number | string }).count),
-    endCursor: rows.length > first && last ? encodeCursor(last.updated_at, last.id) : null,
+    endCursor: rows.length > first && last ? encodeCursor([last.updated_at, last.id]) : null,
   };
-}
-
-function encodeCursor(updatedAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([updatedAt, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!Array.isArray(parsed) || parsed.length !== 2 || !parsed.every((part) => typeof part === 'string')) {
-    throw new Error('Invalid cursor');
-  }
-  return [parsed[0], parsed[1]];
 }

@@ -9,6 +9,7 @@ import {
 } from '../../../../projections/ticket-list/index.js';
 import { badUserInput } from '../graphql/api-error.js';
 import { ReadYourWrites } from '../graphql/read-your-writes.js';
+import { InvalidCursorError } from '../../../../projections/core/page-cursor.js';
 
 /** A page of the portal's ticket list; the portal is the caller's, from their token. */
 export class ListTicketsQuery extends Query<TicketPage> {
@@ -41,11 +42,16 @@ export class ListTicketsHandler implements IQueryHandler<ListTicketsQuery, Ticke
   ) {}
 
   async execute({ filter, first, after, atLeastPosition }: ListTicketsQuery): Promise<TicketPage> {
-    if (after !== undefined && !isTicketCursor(after)) {
-      throw badUserInput([{ field: 'after', messages: ["after must be a pageInfo.endCursor of this list"] }]);
-    }
     await this.readYourWrites.atLeast(atLeastPosition);
-    return listTickets(this.readStore.db, filter, first, after);
+    try {
+      return await listTickets(this.readStore.db, filter, first, after);
+    } catch (error) {
+      // A cursor is opaque: one we did not hand out is the client's mistake, not ours.
+      if (error instanceof InvalidCursorError) {
+        throw badUserInput([{ field: 'after', messages: ['after must be a pageInfo.endCursor of this list'] }]);
+      }
+      throw error;
+    }
   }
 }
 
@@ -59,15 +65,5 @@ export class GetTicketHandler implements IQueryHandler<GetTicketQuery, TicketRow
   async execute({ portalId, ticketId, atLeastPosition }: GetTicketQuery): Promise<TicketRow | null> {
     await this.readYourWrites.atLeast(atLeastPosition);
     return getTicket(this.readStore.db, portalId, ticketId);
-  }
-}
-
-/** The list's cursors are base64url JSON `[updatedAt, id]`; anything else is the client's mistake, not ours. */
-function isTicketCursor(cursor: string): boolean {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return Array.isArray(parsed) && parsed.length === 2 && parsed.every((part) => typeof part === 'string');
-  } catch {
-    return false;
   }
 }
