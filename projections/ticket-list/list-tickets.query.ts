@@ -1,3 +1,4 @@
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { ReadDatabase } from '../core/read-model-schema.js';
 import { physicalTableName } from '../core/projection.js';
 import { TicketRow } from './ticket-list.documents.js';
@@ -13,7 +14,13 @@ export interface TicketFilter {
   readonly contactPhone?: string;
   readonly updatedAfter?: string;
   readonly updatedBefore?: string;
+  /** Conditions other read models build (a view's filters, a search term), each of which must hold. */
+  readonly matching?: readonly TicketCondition[];
 }
+
+/** A condition on the tickets table's columns, e.g. `id in (a subquery of another read model)`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TicketCondition = (eb: ExpressionBuilder<any, any>) => Expression<SqlBool>;
 
 export interface TicketPage {
   readonly tickets: readonly TicketRow[];
@@ -39,6 +46,7 @@ export async function listTickets(db: ReadDatabase, filter: TicketFilter, first 
   if (filter.contactPhone) query = query.where('contact_phone', '=', filter.contactPhone);
   if (filter.updatedAfter) query = query.where('updated_at', '>=', filter.updatedAfter);
   if (filter.updatedBefore) query = query.where('updated_at', '<', filter.updatedBefore);
+  for (const condition of filter.matching ?? []) query = query.where(condition);
   const total = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
   let page = query.select(['id', 'document', 'updated_at']).orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(first + 1);
   if (after) {

@@ -96,6 +96,26 @@ export class TicketsArgs {
   @IsString()
   @MaxLength(100)
   atLeastPosition?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: "Only this view's tickets, ANDed with `filter`: a default view (all-open, ...) or a custom view you can see (else NOT_FOUND).",
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  viewId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Tickets whose contact's name or number, or a message's text, contains this (any case). Never quarantined content.",
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/\S/, { message: 'search must not be blank' })
+  @MaxLength(200)
+  search?: string | null;
 }
 
 @ArgsType()

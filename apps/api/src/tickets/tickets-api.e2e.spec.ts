@@ -157,6 +157,11 @@ describe('tickets GraphQL API', () => {
     expect(reveal.data?.revealQuarantinedMessage).toMatchObject({ messageId: inboundMessageId });
   });
 
+  it('codes every error of a document with several mistakes as GRAPHQL_VALIDATION_FAILED', async () => {
+    const answer = await world.graphql('{ tickets { nodes { noSuchField alsoMissing } } }', {}, agent);
+    expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_VALIDATION_FAILED']);
+  });
+
   it('refuses invalid input with BAD_USER_INPUT naming the field, and never shows a stack', async () => {
     const fieldsOf = (answer: { errors?: { extensions?: { code?: string; fields?: { field: string }[] } }[] }) => ({
       code: answer.errors?.[0].extensions?.code,

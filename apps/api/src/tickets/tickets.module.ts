@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
+import { DirectoryModule } from '../directory/directory.module.js';
 import { ConversationMutationsResolver } from './conversation-mutations.resolver.js';
+import { TicketContactResolver } from './ticket-contact.resolver.js';
 import { GetTicketHandler, ListTicketsHandler } from './ticket-queries.js';
 import { TicketsResolver } from './tickets.resolver.js';
 
 /** The agents' GraphQL surface: the ticket list, and the conversation commands behind it. */
-@Module({ providers: [ListTicketsHandler, GetTicketHandler, TicketsResolver, ConversationMutationsResolver] })
+@Module({
+  imports: [DirectoryModule],
+  providers: [ListTicketsHandler, GetTicketHandler, TicketsResolver, TicketContactResolver, ConversationMutationsResolver],
+})
 export class TicketsModule {}

@@ -3,6 +3,7 @@ import { Args, Query, Resolver } from '@nestjs/graphql';
 import type { AuthenticatedUser } from '../auth/access-token.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { pageInfo } from '../graphql/page-info.model.js';
+import { NarrowTicketsQuery } from '../views-api/narrow-tickets.query.js';
 import { GetTicketQuery, ListTicketsQuery } from './ticket-queries.js';
 import { DEFAULT_PAGE_SIZE, TicketArgs, TicketsArgs } from './ticket-filter.input.js';
 import { TicketConnectionModel, TicketModel, ticketModel } from './ticket.model.js';
@@ -15,7 +16,9 @@ export class TicketsResolver {
 
   @Query(() => TicketConnectionModel, { description: "The portal's tickets, newest activity first." })
   async tickets(@CurrentUser() user: AuthenticatedUser, @Args() args: TicketsArgs): Promise<TicketConnectionModel> {
-    const { filter, first, after, atLeastPosition } = args;
+    const { filter, first, after, atLeastPosition, viewId, search } = args;
+    const narrowing = new NarrowTicketsQuery(user, { viewId, search }, atLeastPosition ?? undefined);
+    const matching = await this.queries.execute(narrowing);
     const query = new ListTicketsQuery(
       {
         portalId: user.portalId,
@@ -26,6 +29,7 @@ export class TicketsResolver {
         ...(filter?.contactPhone && { contactPhone: filter.contactPhone }),
         ...(filter?.updatedAfter && { updatedAfter: filter.updatedAfter }),
         ...(filter?.updatedBefore && { updatedBefore: filter.updatedBefore }),
+        ...(matching.length > 0 && { matching }),
       },
       first ?? DEFAULT_PAGE_SIZE,
       after ?? undefined,

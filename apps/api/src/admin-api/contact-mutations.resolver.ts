@@ -1,0 +1,69 @@
+import { Inject } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { randomUUID } from 'node:crypto';
+import { EVENT_STORE } from '@helpdesk/event-store';
+import type { EventStore } from '@helpdesk/event-store';
+import type { AuthenticatedUser } from '../auth/access-token.js';
+import { CurrentUser, Roles, originOf } from '../auth/auth.decorators.js';
+import { ChangeContactCommand } from '../contact/change-contact.handler.js';
+import { CreateContactCommand } from '../contact/create-contact.handler.js';
+import { ResendOutboundMessageCommand } from '../conversation/resend-outbound-message.handler.js';
+import { ConversationMessagePayload, messagePayload } from '../tickets/conversation-mutation.payloads.js';
+import { ContactPayload } from './admin-mutation.payloads.js';
+import { ChangeContactInput, CreateContactInput, ResendOutboundMessageInput } from './contact-mutation.inputs.js';
+import { tracedOriginOf, withRecordedPosition } from './recorded-position.js';
+
+/** What agents do besides conversations: keep contacts (associated with conversations on their numbers), resend a message. */
+@Resolver()
+@Roles('agent', 'admin')
+export class ContactMutationsResolver {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Mutation(() => ContactPayload, {
+    description: 'A contact, associated with the open conversations of its numbers; its id is chosen by the service.',
+  })
+  async createContact(@CurrentUser() user: AuthenticatedUser, @Args('input') input: CreateContactInput): Promise<ContactPayload> {
+    const contactId = randomUUID();
+    const { name, phoneNumber, mobilePhoneNumber, defaultCountry } = input;
+    const data = {
+      ...{ contactId, name },
+      ...(phoneNumber != null && { phoneNumber }),
+      ...(mobilePhoneNumber != null && { mobilePhoneNumber }),
+      ...(defaultCountry != null && { defaultCountry }),
+    };
+    const origin = tracedOriginOf(user);
+    const { position } = await withRecordedPosition(this.store, origin, () => this.commands.execute(new CreateContactCommand(origin, data)));
+    return { contactId, position };
+  }
+
+  @Mutation(() => ContactPayload, { description: 'Renames a contact or changes its numbers; conversations on a new number are associated.' })
+  async changeContact(@CurrentUser() user: AuthenticatedUser, @Args('input') input: ChangeContactInput): Promise<ContactPayload> {
+    const { contactId, name, phoneNumber, mobilePhoneNumber, defaultCountry } = input;
+    const data = {
+      ...{ contactId },
+      ...(name != null && { name }),
+      // Here null means "remove the number", and only an absent field leaves it alone.
+      ...(phoneNumber !== undefined && { phoneNumber }),
+      ...(mobilePhoneNumber !== undefined && { mobilePhoneNumber }),
+      ...(defaultCountry != null && { defaultCountry }),
+    };
+    const origin = tracedOriginOf(user);
+    const { position } = await withRecordedPosition(this.store, origin, () => this.commands.execute(new ChangeContactCommand(origin, data)));
+    return { contactId, position };
+  }
+
+  @Mutation(() => ConversationMessagePayload, {
+    description: 'Sends again a message whose delivery is unknown or failed. The contact may then receive it twice.',
+  })
+  async resendOutboundMessage(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') { conversationId, messageId }: ResendOutboundMessageInput,
+  ): Promise<ConversationMessagePayload> {
+    const change = await this.commands.execute(new ResendOutboundMessageCommand(originOf(user), conversationId, messageId));
+    return messagePayload(change, messageId);
+  }
+}

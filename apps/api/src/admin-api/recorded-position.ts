@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { comparePositions } from '@helpdesk/event-store';
+import type { EventStore, Position } from '@helpdesk/event-store';
+import type { AuthenticatedUser } from '../auth/access-token.js';
+import { originOf } from '../auth/auth.decorators.js';
+import { formatPosition } from '../graphql/positions.js';
+import type { CommandOrigin } from '../shared/command-origin.js';
+
+/** A command on the caller's behalf whose events can be told apart: they carry this request's correlation id. */
+export type TracedOrigin = CommandOrigin & { readonly correlationId: string };
+
+export function tracedOriginOf(user: AuthenticatedUser, idempotencyKey?: string): TracedOrigin {
+  return { ...originOf(user, idempotencyKey), correlationId: randomUUID() };
+}
+
+/**
+ * Runs a command whose handler answers with the aggregate's new state but not where its events
+ * landed, and finds where: the latest event of `$all` with the request's correlation id. A channel
+ * command writes to several streams (claims, account, releases), so the log is searched rather
+ * than one stream; backwards from its end, and never past where it stood before the command, so a
+ * command that recorded nothing costs only the events others appended meanwhile (and gives null).
+ */
+export async function withRecordedPosition<Result>(
+  store: EventStore,
+  origin: TracedOrigin,
+  run: () => Promise<Result>,
+): Promise<{ result: Result; position: string | null }> {
+  const before = await lastPosition(store);
+  const result = await run();
+  for await (const event of store.readAll({ direction: 'backwards', fromPosition: 'end' })) {
+    if (before && comparePositions(event.position, before) <= 0) break;
+    if (event.metadata.correlationId === origin.correlationId) return { result, position: formatPosition(event.position) };
+  }
+  return { result, position: null };
+}
+
+async function lastPosition(store: EventStore): Promise<Position | null> {
+  for await (const event of store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 })) return event.position;
+  return null;
+}

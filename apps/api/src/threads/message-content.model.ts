@@ -1,0 +1,172 @@
+import { Field, Float, Int, ObjectType, createUnionType, registerEnumType } from '@nestjs/graphql';
+import type { ThreadContent } from '../../../../projections/thread/index.js';
+
+export enum MediaKind {
+  IMAGE = 'image',
+  VIDEO = 'video',
+  AUDIO = 'audio',
+  VOICE = 'voice',
+  DOCUMENT = 'document',
+  STICKER = 'sticker',
+}
+
+export enum InteractiveReplyType {
+  BUTTON = 'button',
+  LIST = 'list',
+}
+
+registerEnumType(MediaKind, { name: 'MediaKind' });
+registerEnumType(InteractiveReplyType, { name: 'InteractiveReplyType' });
+
+@ObjectType('TextContent')
+export class TextContentModel {
+  @Field()
+  body!: string;
+}
+
+/** Meta's media id (or the link we sent), never the bytes: clients fetch media from Meta by id. */
+@ObjectType('MediaContent')
+export class MediaContentModel {
+  @Field(() => MediaKind)
+  kind!: MediaKind;
+
+  @Field()
+  mimeType!: string;
+
+  @Field(() => String, { nullable: true })
+  mediaId?: string;
+
+  @Field(() => String, { nullable: true, description: 'Outbound media Meta fetched from a URL.' })
+  link?: string;
+
+  @Field(() => String, { nullable: true })
+  sha256?: string;
+
+  @Field(() => String, { nullable: true })
+  caption?: string;
+
+  @Field(() => String, { nullable: true })
+  filename?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Outbound media only.' })
+  sizeBytes?: number;
+
+  @Field(() => Boolean, { nullable: true, description: 'Stickers only.' })
+  animated?: boolean;
+}
+
+@ObjectType('LocationContent')
+export class LocationContentModel {
+  @Field(() => Float)
+  latitude!: number;
+
+  @Field(() => Float)
+  longitude!: number;
+
+  @Field(() => String, { nullable: true })
+  name?: string;
+
+  @Field(() => String, { nullable: true })
+  address?: string;
+}
+
+@ObjectType('SharedContactPhone')
+export class SharedContactPhoneModel {
+  @Field()
+  phone!: string;
+
+  @Field(() => String, { nullable: true })
+  waId?: string;
+
+  @Field(() => String, { nullable: true })
+  type?: string;
+}
+
+@ObjectType('SharedContact')
+export class SharedContactModel {
+  @Field()
+  formattedName!: string;
+
+  @Field(() => [SharedContactPhoneModel])
+  phones!: SharedContactPhoneModel[];
+
+  @Field(() => [String], { nullable: true })
+  emails?: string[];
+}
+
+@ObjectType('ContactsContent', { description: 'Contact cards the contact shared.' })
+export class ContactsContentModel {
+  @Field(() => [SharedContactModel])
+  contacts!: SharedContactModel[];
+}
+
+@ObjectType('InteractiveReplyContent', { description: "A tap on an interactive message's reply button or list row." })
+export class InteractiveReplyContentModel {
+  @Field(() => InteractiveReplyType)
+  replyType!: InteractiveReplyType;
+
+  @Field()
+  replyId!: string;
+
+  @Field()
+  title!: string;
+
+  @Field(() => String, { nullable: true })
+  description?: string;
+}
+
+@ObjectType('ButtonReplyContent', { description: "A tap on a template's quick-reply button." })
+export class ButtonReplyContentModel {
+  @Field()
+  payload!: string;
+
+  @Field()
+  text!: string;
+}
+
+@ObjectType('TemplateMessageContent', { description: 'A template as the contact reads it: the bound text, not the parameters.' })
+export class TemplateMessageContentModel {
+  @Field()
+  templateName!: string;
+
+  @Field()
+  language!: string;
+
+  @Field()
+  renderedText!: string;
+
+  @Field(() => String, { nullable: true })
+  renderedHeader?: string;
+}
+
+/** Which GraphQL type shows each kind of content; a kind missing here does not compile. */
+const TYPE_OF_KIND: Record<ThreadContent['kind'], new () => object> = {
+  text: TextContentModel,
+  image: MediaContentModel,
+  video: MediaContentModel,
+  audio: MediaContentModel,
+  voice: MediaContentModel,
+  document: MediaContentModel,
+  sticker: MediaContentModel,
+  location: LocationContentModel,
+  contacts: ContactsContentModel,
+  interactive_reply: InteractiveReplyContentModel,
+  button_reply: ButtonReplyContentModel,
+  template: TemplateMessageContentModel,
+};
+
+export const MessageContentUnion = createUnionType({
+  name: 'MessageContent',
+  description: 'What a message carries; its `type` on ThreadMessage says which.',
+  types: () =>
+    [
+      TextContentModel,
+      MediaContentModel,
+      LocationContentModel,
+      ContactsContentModel,
+      InteractiveReplyContentModel,
+      ButtonReplyContentModel,
+      TemplateMessageContentModel,
+    ] as const,
+  resolveType: (content: ThreadContent) => TYPE_OF_KIND[content.kind],
+});

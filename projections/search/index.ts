@@ -1,0 +1,2 @@
+export * from './search-tickets.js';
+export * from './search.projection.js';

@@ -1,0 +1,117 @@
+import { DEFAULT_VIEWS, type ViewFilter } from '@helpdesk/domain';
+import { HOUR, agent, conversationOf, inboundMessage, portalId } from '../../apps/api/src/conversation/conversation.test-world.js';
+import { ReplyToContactCommand } from '../../apps/api/src/conversation/reply-to-contact.handler.js';
+import { ProjectionRunner } from '../core/projection-runner.js';
+import { physicalTableName } from '../core/projection.js';
+import type { ReadDatabase } from '../core/read-model-schema.js';
+import { readStoresUnderTest } from '../core/read-stores-under-test.js';
+import { useProjectionWorld } from '../testing/projection.test-world.js';
+import { listTickets, ticketListProjection } from '../ticket-list/index.js';
+import { getVisibleView, listVisibleViews } from './list-views.query.js';
+import { countTickets, viewTicketConditions } from './view-tickets.query.js';
+import { secondAccount, viewCommands } from './views.test-world.js';
+import { viewsProjection } from './views.projection.js';
+
+const connectedAt = '2025-03-03T08:00:00.000Z';
+const at = (ms: number) => new Date(Date.parse(connectedAt) + ms).toISOString();
+const otherPhone = '+33699999999';
+const viewer = (userId: string, teamId: string | null = null) => ({ portalId, userId, teamId });
+
+describe.each(readStoresUnderTest())('views read model on $name', (readStoreUnderTest) => {
+  const t = useProjectionWorld(viewsProjection, readStoreUnderTest, { connectedAt });
+  let ticketList: ProjectionRunner;
+  const commands = () => viewCommands(t.world);
+
+  // View conditions filter the ticket list's table, so it runs beside the views read model.
+  beforeEach(async () => {
+    ticketList = new ProjectionRunner(t.world.store, t.db, ticketListProjection);
+    await ticketList.start();
+  });
+  afterEach(() => ticketList.stop());
+
+  async function caughtUp(): Promise<void> {
+    await t.caughtUp();
+    for await (const last of t.world.store.readAll({ direction: 'backwards', maxCount: 1 })) await ticketList.whenCaughtUp(last.position);
+  }
+  const count = (filters: readonly ViewFilter[], userId = 'agent-1') => countTickets(t.db, portalId, viewTicketConditions(filters, { portalId, userId }));
+  const defaultView = (viewId: string) => DEFAULT_VIEWS.find((view) => view.viewId === viewId)!.filters;
+  const ticketOf = async (phone: string) => (await listTickets(t.db, { portalId, contactPhone: phone })).tickets[0].ticketId;
+
+  it('keeps custom views with their sharing, changes and deletion, and shows each to whom it is shared with', async () => {
+    const filters: ViewFilter[] = [{ field: 'status', anyOf: ['open'] }];
+    await commands().create('anna', { viewId: 'mine', name: 'Mine', sharing: 'only_me', filters });
+    await commands().create('anna', { viewId: 'team', name: 'team nl', sharing: 'my_team', teamId: 'nl', filters });
+    await commands().create('bob', { viewId: 'all', name: 'All WhatsApp', sharing: 'everyone', filters });
+    await commands().create('bob', { viewId: 'gone', name: 'Gone', sharing: 'everyone', filters });
+    await commands().change('anna', { viewId: 'mine', actorRole: 'agent', name: 'Anna only', filters: [{ field: 'status', anyOf: ['closed'] }] });
+    await commands().remove('bob', 'gone');
+    await t.caughtUp();
+
+    const names = async (userId: string, teamId: string | null) => (await listVisibleViews(t.db, viewer(userId, teamId))).map((view) => view.name);
+    expect(await names('anna', null)).toEqual(['All WhatsApp', 'Anna only', 'team nl']);
+    expect(await names('carl', 'nl')).toEqual(['All WhatsApp', 'team nl']);
+    expect(await names('dora', 'de')).toEqual(['All WhatsApp']);
+    expect(await getVisibleView(t.db, viewer('anna'), 'mine')).toMatchObject({
+      viewId: 'mine', creatorId: 'anna', sharing: 'only_me', teamId: null, filters: [{ field: 'status', anyOf: ['closed'] }],
+    });
+    expect(await getVisibleView(t.db, viewer('bob'), 'mine')).toBeNull();
+    expect(await getVisibleView(t.db, viewer('bob'), 'gone')).toBeNull();
+    expect(await getVisibleView(t.db, { ...viewer('anna'), portalId: 'globex' }, 'mine')).toBeNull();
+  });
+
+  it("counts each default view's tickets, following replies, assignment and closing", async () => {
+    t.world.clock.set(at(HOUR));
+    await t.world.receive(inboundMessage('wamid.1', at(HOUR)));
+    await t.world.receive(inboundMessage('wamid.2', at(HOUR + 1000), otherPhone));
+    await caughtUp();
+    const counts = async (userId = 'agent-1') =>
+      Object.fromEntries(await Promise.all(DEFAULT_VIEWS.map(async (view) => [view.viewId, await count(view.filters, userId)])));
+    expect(await counts()).toEqual({ 'all-open': 2, 'all-closed': 0, unassigned: 2, 'assigned-to-me': 0, sent: 0 });
+
+    await t.world.replies.execute(new ReplyToContactCommand(agent(), conversationOf(), { kind: 'text', body: 'On it' }));
+    await commands().assign(await ticketOf(otherPhone), 'agent-1', otherPhone);
+    await caughtUp();
+    expect(await counts()).toEqual({ 'all-open': 2, 'all-closed': 0, unassigned: 1, 'assigned-to-me': 1, sent: 1 });
+    expect(await count(defaultView('assigned-to-me'), 'agent-2')).toBe(0);
+
+    await commands().close(await ticketOf(otherPhone), otherPhone);
+    await caughtUp();
+    expect(await counts()).toEqual({ 'all-open': 1, 'all-closed': 1, unassigned: 1, 'assigned-to-me': 0, sent: 1 });
+  });
+
+  it('filters by channel type, account, business number, contact and owner', async () => {
+    await commands().connectSecondAccount();
+    t.world.clock.set(at(HOUR));
+    await t.world.receive(inboundMessage('wamid.1', at(HOUR)));
+    await t.world.receive({ ...inboundMessage('wamid.2', at(HOUR), otherPhone), phoneNumberId: secondAccount.phoneNumberId });
+    await caughtUp();
+
+    expect(await count([{ field: 'sourceChannelType', anyOf: ['whatsapp', 'email'] }])).toBe(2);
+    expect(await count([{ field: 'sourceChannelType', anyOf: ['email'] }])).toBe(0);
+    expect(await count([{ field: 'accountId', anyOf: [secondAccount.accountId] }])).toBe(1);
+    expect(await count([{ field: 'accountId', anyOf: ['account-1', secondAccount.accountId] }])).toBe(2);
+    expect(await count([{ field: 'phoneNumber', anyOf: [secondAccount.businessPhone] }])).toBe(1);
+    expect(await count([{ field: 'contactId', anyOf: ['nobody'] }])).toBe(0);
+    expect(await count([{ field: 'owner', anyOf: [{ kind: 'unassigned' }, { kind: 'user', userId: 'x' }] }])).toBe(2);
+    expect(await count([{ field: 'status', anyOf: ['open'] }, { field: 'accountId', anyOf: ['account-1'] }])).toBe(1);
+    expect(await countTickets(t.db, 'globex', [])).toBe(0);
+  });
+
+  it('gives the same rows when rebuilt from history as live', async () => {
+    await commands().create('anna', { viewId: 'v', name: 'V', sharing: 'my_team', teamId: 'nl', filters: [] });
+    await commands().change('anna', { viewId: 'v', actorRole: 'agent', sharing: 'everyone' });
+    await commands().create('anna', { viewId: 'w', name: 'W', sharing: 'only_me', filters: [] });
+    await commands().remove('anna', 'w');
+    t.world.clock.set(at(HOUR));
+    await t.world.receive(inboundMessage('wamid.1', at(HOUR)));
+    await t.world.replies.execute(new ReplyToContactCommand(agent(), conversationOf(), { kind: 'text', body: 'Hi' }));
+    await t.caughtUp();
+    const everything = async (db: ReadDatabase) => {
+      const tables = viewsProjection.tables.map((table) => physicalTableName(viewsProjection, table.name));
+      return Promise.all(tables.map((table) => db.selectFrom(table).selectAll().orderBy('id').execute()));
+    };
+    const live = await everything(t.db);
+    expect(live[0]).toHaveLength(1);
+    expect(await t.rebuilt(everything)).toEqual(live);
+  });
+});

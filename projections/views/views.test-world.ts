@@ -1,0 +1,38 @@
+import { ConnectAccountCommand, ConnectAccountHandler } from '../../apps/api/src/channel/connect-account.handler.js';
+import { AssignTicketCommand, AssignTicketHandler } from '../../apps/api/src/conversation/assign-ticket.handler.js';
+import { CloseTicketCommand, CloseTicketHandler } from '../../apps/api/src/conversation/close-ticket.handler.js';
+import { admin, conversationOf } from '../../apps/api/src/conversation/conversation.test-world.js';
+import type { World } from '../../apps/api/src/conversation/conversation.test-world.js';
+import type { CommandOrigin } from '../../apps/api/src/shared/command-origin.js';
+import { ChangeViewCommand, ChangeViewHandler } from '../../apps/api/src/view/change-view.handler.js';
+import { CreateViewCommand, CreateViewHandler } from '../../apps/api/src/view/create-view.handler.js';
+import { DeleteViewCommand, DeleteViewHandler } from '../../apps/api/src/view/delete-view.handler.js';
+
+/** A second WhatsApp account of the portal, with its own number. */
+export const secondAccount = { accountId: 'account-2', phoneNumberId: '200000000000002', businessPhone: '+15550002222' };
+
+export const user = (id: string): CommandOrigin => ({ portalId: admin.portalId, actor: { kind: 'user', id } });
+
+/** The real command handlers the views read model follows, over the conversation test world's store. */
+export function viewCommands(world: World) {
+  const { store, clock } = world;
+  return {
+    create: (by: string, data: CreateViewCommand['data']) => new CreateViewHandler(store, clock).execute(new CreateViewCommand(user(by), data)),
+    change: (by: string, data: ChangeViewCommand['data']) => new ChangeViewHandler(store, clock).execute(new ChangeViewCommand(user(by), data)),
+    remove: (by: string, viewId: string) =>
+      new DeleteViewHandler(store, clock).execute(new DeleteViewCommand(user(by), { viewId, actorRole: 'agent' })),
+    assign: (ticketId: string, assigneeId: string, phone?: string) =>
+      new AssignTicketHandler(store, clock).execute(new AssignTicketCommand(admin, conversationOf(phone), { ticketId, assigneeId })),
+    close: (ticketId: string, phone?: string) =>
+      new CloseTicketHandler(store, clock).execute(new CloseTicketCommand(admin, conversationOf(phone), { ticketId })),
+    connectSecondAccount: () =>
+      new ConnectAccountHandler(store, clock).execute(
+        new ConnectAccountCommand(admin, {
+          ...{ accountId: secondAccount.accountId, wabaId: 'waba-2', name: 'Acme sales', timeZone: 'Europe/Paris' },
+          accountType: 'business',
+          businessVerified: true,
+          phoneNumbers: [{ phoneNumberId: secondAccount.phoneNumberId, displayNumber: secondAccount.businessPhone }],
+        }),
+      ),
+  };
+}
