@@ -17,6 +17,22 @@ export interface ProjectionStatus {
 
 const MAX_BATCH = 500;
 
+export interface RunnerOptions {
+  /**
+   * Runs first in every batch's transaction, before anything is read or written; throwing aborts
+   * the batch. The projector fences its writes with it (see projector-lease.ts).
+   */
+  readonly beforeWrite?: (trx: ReadDatabase) => Promise<void>;
+}
+
+/** A writer that is no longer the one allowed to write: it stops without touching the store again. */
+export class WriterFencedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WriterFencedError';
+  }
+}
+
 /**
  * Follows `$all` for one projection: events are applied in batches, each batch's rows and the
  * checkpoint committed in one transaction, so a crash never applies an event twice. A failing
@@ -36,6 +52,7 @@ export class ProjectionRunner {
     private readonly db: ReadDatabase,
     readonly projection: Projection,
     private readonly now: () => Date = () => new Date(),
+    private readonly options: RunnerOptions = {},
   ) {}
 
   async start(): Promise<void> {
@@ -106,6 +123,7 @@ export class ProjectionRunner {
     const last = events[events.length - 1].position;
     let handled = this.handled;
     await this.db.transaction().execute(async (trx) => {
+      await this.options.beforeWrite?.(trx);
       const batch = new DocumentBatch(trx, this.projection);
       const access = new TrackingAccess(batch);
       for (const event of events) {
@@ -128,7 +146,10 @@ export class ProjectionRunner {
   private async fail(error: unknown): Promise<void> {
     this.state = 'failed';
     this.lastError = error instanceof Error ? error.message : String(error);
-    await recordFailure(this.db, this.projection.name, this.projection.version, this.lastError, this.now()).catch(() => undefined);
+    // A fenced-out writer's error is not the projection's: the checkpoints now belong to another writer.
+    if (!(error instanceof WriterFencedError)) {
+      await recordFailure(this.db, this.projection.name, this.projection.version, this.lastError, this.now()).catch(() => undefined);
+    }
     await this.subscription?.close();
     this.wake();
   }

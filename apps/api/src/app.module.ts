@@ -3,23 +3,31 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { APP_CONFIG, AppConfig } from '@helpdesk/config';
+import { AdminApiModule } from './admin-api/admin-api.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ChannelModule } from './channel/channel.module.js';
 import { ContactModule } from './contact/contact.module.js';
 import { ConversationModule } from './conversation/conversation.module.js';
+import { DirectoryModule } from './directory/directory.module.js';
 import { formatGraphqlErrors } from './graphql/format-graphql-errors.js';
 import { GraphqlSupportModule } from './graphql/graphql-support.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
+import { subscriptionOptions } from './notifications/subscription-auth.js';
 import { OutboundModule } from './outbound/outbound.module.js';
 import { PortalModule } from './portal/portal.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { QuotaModule } from './quota/quota.module.js';
+import { queryLimitsRule, refuseInvalidSubscription } from './query-limits/query-limits.js';
+import { QuotaUsageModule } from './quota-usage/quota-usage.module.js';
 import { CLOCK, Clock, systemClock } from './shared/clock.js';
 import { StoresModule } from './stores/stores.module.js';
 import { TemplateModule } from './template/template.module.js';
+import { ThreadsModule } from './threads/threads.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { ViewModule } from './view/view.module.js';
+import { ViewsApiModule } from './views-api/views-api.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 export interface AppOverrides {
@@ -51,6 +59,12 @@ export class AppModule {
           graphiql: config.environment === 'development',
           // Every error with a stable extensions.code, and never a stack (see graphql/).
           errorFormatter: formatGraphqlErrors,
+          // Field resolvers' errors go through the same filter as queries' (stable codes, no internals).
+          fieldResolverEnhancers: ['filters'],
+          // Depth and cost limits (query-limits/); subscriptions over WebSocket, token in connection_init (notifications/).
+          validationRules: [queryLimitsRule()],
+          subscription: subscriptionOptions(config, overrides.clock ?? systemClock),
+          hooks: { preSubscriptionExecution: refuseInvalidSubscription },
         }),
         AuthModule,
         GraphqlSupportModule,
@@ -68,6 +82,11 @@ export class AppModule {
         OutboundModule,
         WebhooksModule,
         TicketsModule,
+        NotificationsModule,
+        ThreadsModule,
+        QuotaUsageModule,
+        DirectoryModule,
+        ViewsApiModule, AdminApiModule,
       ],
     };
   }

@@ -26,6 +26,12 @@ export interface AuthConfig {
   readonly secretFile?: string;
 }
 
+/**
+ * Who runs the read models: `in-process`, the API itself (one instance, or tests); `off`, a separate
+ * `npm run projector` worker, so several API instances read models that exactly one process writes.
+ */
+export type ProjectionsMode = 'in-process' | 'off';
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface AppConfig {
@@ -36,6 +42,7 @@ export interface AppConfig {
   readonly dataDir: string;
   readonly eventStore: EventStoreConfig;
   readonly readStore: ReadStoreConfig;
+  readonly projections: ProjectionsMode;
   readonly whatsapp: WhatsAppConfig;
   readonly auth: AuthConfig;
 }

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { AppConfig, AuthConfig, LogLevel } from './app-config.js';
+import { AppConfig, AuthConfig, LogLevel, ProjectionsMode } from './app-config.js';
 import { JWT_SECRET_FILE, authConfigFrom } from './auth-secret.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -18,6 +18,7 @@ export const MIN_JWT_SECRET_LENGTH = 32;
 
 const ENVIRONMENTS = ['development', 'production', 'test'] as const;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const PROJECTIONS_MODES: readonly ProjectionsMode[] = ['in-process', 'off'];
 
 /** Read once at start-up; every bad variable is named, all at once, before anything starts. */
 export function loadConfig(env: Environment): AppConfig {
@@ -56,6 +57,7 @@ export function loadConfig(env: Environment): AppConfig {
     readStore: readStoreUrl
       ? { dialect: 'postgres', connectionString: readStoreUrl }
       : { dialect: 'sqlite', file: join(dataDir, 'read-models.sqlite') },
+    projections: oneOf('PROJECTIONS', PROJECTIONS_MODES, 'in-process'),
     whatsapp: {
       verifyToken: env.WHATSAPP_VERIFY_TOKEN || undefined,
       appSecret: env.WHATSAPP_APP_SECRET || undefined,

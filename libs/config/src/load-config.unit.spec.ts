@@ -25,6 +25,14 @@ describe('loadConfig', () => {
     expect(config.readStore).toEqual({ dialect: 'postgres', connectionString: 'postgres://localhost/test' });
   });
 
+  it('runs the read models in the API unless PROJECTIONS=off hands them to the projector worker', () => {
+    expect(loadConfig({ AUTH_JWT_SECRET: SECRET }).projections).toBe('in-process');
+    expect(loadConfig({ AUTH_JWT_SECRET: SECRET, PROJECTIONS: 'off' }).projections).toBe('off');
+    expect(() => loadConfig({ AUTH_JWT_SECRET: SECRET, PROJECTIONS: 'elsewhere' })).toThrow(
+      /PROJECTIONS must be one of in-process, off \(got 'elsewhere'\)/,
+    );
+  });
+
   it('reads the WhatsApp Cloud API settings, each half off until configured', () => {
     expect(loadConfig({ AUTH_JWT_SECRET: SECRET }).whatsapp).toEqual({ apiUrl: 'https://graph.facebook.com/v21.0' });
     const config = loadConfig({

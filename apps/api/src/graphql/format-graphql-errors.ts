@@ -15,21 +15,24 @@ export const formatGraphqlErrors: ErrorFormatter = (execution, context) => {
   const errors = (formatted.response.errors ?? []) as readonly GraphQLFormattedError[];
   return {
     statusCode: formatted.statusCode,
-    response: { ...formatted.response, errors: errors.map((error) => withCode(error, formatted.statusCode)) },
+    response: { ...formatted.response, errors: errors.map(withCode) },
   };
 };
 
 const INPUT_PROBLEM =
   /^Variable "\$[^"]+" (got invalid value|of required type)|of required type "[^"]+" was not provided|is not defined by type|^Expected value of type|cannot represent/;
 
-function withCode(error: GraphQLFormattedError, statusCode: number): GraphQLFormattedError {
+function withCode(error: GraphQLFormattedError): GraphQLFormattedError {
   if (typeof error.extensions?.code === 'string') return error;
   if (INPUT_PROBLEM.test(error.message)) {
     const fields = fieldsNamedIn(error.message);
     return { ...error, extensions: { ...error.extensions, ...(fields.length > 0 && { fields }), code: 'BAD_USER_INPUT' } };
   }
-  const code = error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : statusCode === 400 ? 'GRAPHQL_VALIDATION_FAILED' : 'INTERNAL_SERVER_ERROR';
-  return { ...error, extensions: { ...error.extensions, code } };
+  if (error.message.startsWith('Syntax Error')) return { ...error, extensions: { ...error.extensions, code: 'GRAPHQL_PARSE_FAILED' } };
+  // An error with a path was thrown while resolving a field, and nothing gave it a code: its text is
+  // ours, not the client's business (it may name files or data), so only the code goes out.
+  if (error.path) return { ...error, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return { ...error, extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } };
 }
 
 /** graphql-js names the field in its sentence: `Field "Input.text"`, `at "input.text"`, `Variable "$id"`. */

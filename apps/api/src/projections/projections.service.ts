@@ -1,4 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG } from '@helpdesk/config';
+import type { AppConfig, ProjectionsMode } from '@helpdesk/config';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore, Position } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
@@ -6,36 +8,67 @@ import { ProjectionRunner, ProjectionStatus } from '../../../../projections/core
 import { CLOCK } from '../shared/clock.js';
 import type { Clock } from '../shared/clock.js';
 import { REGISTERED_PROJECTIONS } from './registered-projections.js';
+import { StoredCheckpoints } from './stored-checkpoints.js';
 
-/** Runs every read model inside the API process, each following `$all` from its own checkpoint. */
+/**
+ * The read models as the API sees them. `in-process` (default): runs every read model here, each
+ * following `$all` from its own checkpoint. `off`: the projector worker runs them, and waits for
+ * them follow the checkpoints it commits in the read store.
+ */
 @Injectable()
 export class ProjectionsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Projections');
+  readonly mode: ProjectionsMode;
   private readonly runners: ProjectionRunner[];
+  private readonly stored: StoredCheckpoints;
 
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     readStore: ReadStore,
     @Inject(CLOCK) clock: Clock,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.runners = REGISTERED_PROJECTIONS.map((projection) => new ProjectionRunner(store, readStore.db, projection, () => clock.now()));
+    this.mode = config.projections;
+    this.runners =
+      this.mode === 'in-process'
+        ? REGISTERED_PROJECTIONS.map((projection) => new ProjectionRunner(store, readStore.db, projection, () => clock.now()))
+        : [];
+    this.stored = new StoredCheckpoints(readStore.db, REGISTERED_PROJECTIONS);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await Promise.all(this.runners.map((runner) => runner.start()));
-    this.logger.log({ msg: 'Projections started', projections: this.runners.map((runner) => runner.projection.name) });
+    const projections = REGISTERED_PROJECTIONS.map((projection) => projection.name);
+    if (this.mode === 'off') {
+      this.logger.log({ msg: 'Projections run in the projector worker (PROJECTIONS=off); reads wait on its checkpoints', projections });
+      return;
+    }
+    // One after the other: concurrent CREATE TABLE IF NOT EXISTS can collide in PostgreSQL's catalog.
+    for (const runner of this.runners) await runner.start();
+    this.logger.log({ msg: 'Projections started', projections });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stored.close();
     await Promise.all(this.runners.map((runner) => runner.stop()));
   }
 
+  /** In `off` mode, what the read store's checkpoints said at the last wait. */
   statuses(): ProjectionStatus[] {
-    return this.runners.map((runner) => runner.status());
+    return this.mode === 'in-process' ? this.runners.map((runner) => runner.status()) : this.stored.statuses();
   }
 
-  /** Read-your-writes: resolves once every projection has applied the events up to `position`. */
+  /** Read-your-writes: resolves once every projection has applied the events up to `position` (default: the head). */
   async whenCaughtUp(position?: Position): Promise<void> {
-    await Promise.all(this.runners.map((runner) => runner.whenCaughtUp(position)));
+    if (this.mode === 'in-process') {
+      await Promise.all(this.runners.map((runner) => runner.whenCaughtUp(position)));
+      return;
+    }
+    const target = position ?? (await this.head());
+    if (target) await this.stored.whenCaughtUp(target);
+  }
+
+  private async head(): Promise<Position | null> {
+    for await (const event of this.store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 })) return event.position;
+    return null;
   }
 }

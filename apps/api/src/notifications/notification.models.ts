@@ -1,0 +1,81 @@
+import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { DateTimeScalar } from '../graphql/date-time.scalar.js';
+import { TicketStatus } from '../tickets/ticket.model.js';
+
+const POSITION = 'Where the event stands in the log: pass it as `atLeastPosition` to read the change (already in the read models when it arrives).';
+
+/** A contact's new WhatsApp message, once the ticket list and thread show it. */
+@ObjectType('MessageReceived')
+export class MessageReceivedModel {
+  @Field(() => ID)
+  conversationId!: string;
+
+  @Field(() => ID)
+  ticketId!: string;
+
+  @Field(() => ID)
+  messageId!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A one-line preview or placeholder; never quarantined content (null when it could not be checked: read the thread).',
+  })
+  preview!: string | null;
+
+  @Field(() => DateTimeScalar, { description: "When the contact sent it (Meta's time)." })
+  sentAt!: string;
+
+  @Field({ description: POSITION })
+  position!: string;
+}
+
+export enum TicketChangeKind {
+  OPENED = 'opened',
+  ASSIGNED = 'assigned',
+  CLOSED = 'closed',
+  REOPENED = 'reopened',
+  MESSAGE_RECEIVED = 'message_received',
+  MESSAGE_SENT = 'message_sent',
+}
+
+registerEnumType(TicketChangeKind, { name: 'TicketChangeKind', description: 'What changed the ticket.' });
+
+/** A ticket of the list changed: its state right after the change, as the ticket list read model has it. */
+@ObjectType('TicketChanged')
+export class TicketChangedModel {
+  @Field(() => ID)
+  ticketId!: string;
+
+  @Field(() => ID)
+  conversationId!: string;
+
+  @Field(() => TicketChangeKind)
+  change!: TicketChangeKind;
+
+  @Field(() => TicketStatus)
+  status!: TicketStatus;
+
+  @Field(() => String, { nullable: true, description: 'The user the ticket is assigned to; null when unassigned.' })
+  ownerId!: string | null;
+
+  @Field(() => Int)
+  unreadCount!: number;
+
+  @Field(() => DateTimeScalar)
+  updatedAt!: string;
+
+  @Field({ description: POSITION })
+  position!: string;
+}
+
+/** Both subscriptions can follow one conversation (the one an agent has open) instead of the whole portal. */
+@ArgsType()
+export class NotificationArgs {
+  @Field(() => ID, { nullable: true, description: "Only this conversation's events (in the caller's portal)." })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  conversationId?: string | null;
+}

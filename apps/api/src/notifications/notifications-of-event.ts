@@ -1,0 +1,67 @@
+import { conversationIdFromStreamName } from '@helpdesk/domain';
+import type { RecordedEvent } from '@helpdesk/event-store';
+import { physicalTableName } from '../../../../projections/core/projection.js';
+import type { ReadDatabase } from '../../../../projections/core/read-model-schema.js';
+import { type ThreadMessage, threadMessageId, threadProjection } from '../../../../projections/thread/index.js';
+import { getTicket } from '../../../../projections/ticket-list/index.js';
+import { previewOf } from '../../../../projections/ticket-list/message-preview.js';
+import { formatPosition } from '../graphql/positions.js';
+import { TicketStatus } from '../tickets/ticket.model.js';
+import { TicketChangeKind } from './notification.models.js';
+import type { Notification } from './notification-topics.js';
+
+/** The conversation events agents are told about, and how each changes its ticket. */
+export const NOTIFYING_EVENTS: Readonly<Record<string, TicketChangeKind>> = {
+  InboundMessageReceived: TicketChangeKind.MESSAGE_RECEIVED,
+  UnsupportedMessageReceived: TicketChangeKind.MESSAGE_RECEIVED,
+  TicketOpened: TicketChangeKind.OPENED,
+  TicketAssigned: TicketChangeKind.ASSIGNED,
+  TicketClosed: TicketChangeKind.CLOSED,
+  TicketReopened: TicketChangeKind.REOPENED,
+  ReplyAccepted: TicketChangeKind.MESSAGE_SENT,
+  TemplateMessageAccepted: TicketChangeKind.MESSAGE_SENT,
+};
+
+interface EventFacts {
+  readonly ticketId?: string | null;
+  readonly messageId?: string;
+  readonly sentAt?: string;
+}
+
+/**
+ * What one event tells agents, read from the read models once they include it (`confirmed`), so
+ * a client that re-queries sees the same thing. The portal is the event's own (its tenant, which
+ * must also prefix its conversation id); a preview is only given once the thread read model
+ * confirms the message is not quarantined.
+ */
+export async function notificationsOf(event: RecordedEvent, db: ReadDatabase, confirmed: boolean): Promise<Notification[]> {
+  const change = NOTIFYING_EVENTS[event.type];
+  const portalId = event.metadata.tenantId;
+  const conversationId = conversationIdFromStreamName(event.streamName);
+  if (!change || !portalId || !conversationId?.startsWith(`${portalId}-`)) return [];
+  const { ticketId, messageId, sentAt } = event.data as EventFacts;
+  if (!ticketId) return [];
+  const position = formatPosition(event.position);
+  const notifications: Notification[] = [];
+  if (change === TicketChangeKind.MESSAGE_RECEIVED && messageId && sentAt) {
+    const preview = confirmed && (await isShowable(db, portalId, threadMessageId(conversationId, messageId))) ? previewOf(event) : null;
+    notifications.push({ kind: 'messageReceived', portalId, body: { conversationId, ticketId, messageId, preview, sentAt, position } });
+  }
+  const ticket = await getTicket(db, portalId, ticketId);
+  if (ticket) {
+    const status = ticket.status === 'open' ? TicketStatus.OPEN : TicketStatus.CLOSED;
+    const { ownerId, unreadCount, updatedAt } = ticket;
+    notifications.push({ kind: 'ticketChanged', portalId, body: { ticketId, conversationId, change, status, ownerId, unreadCount, updatedAt, position } });
+  }
+  return notifications;
+}
+
+async function isShowable(db: ReadDatabase, portalId: string, threadMessageKey: string): Promise<boolean> {
+  const row = (await db
+    .selectFrom(physicalTableName(threadProjection, 'messages'))
+    .select('document')
+    .where('id', '=', threadMessageKey)
+    .where('portal_id', '=', portalId)
+    .executeTakeFirst()) as { document: string } | undefined;
+  return row !== undefined && (JSON.parse(row.document) as ThreadMessage).quarantine === null;
+}

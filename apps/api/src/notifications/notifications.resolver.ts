@@ -1,0 +1,69 @@
+import { Inject } from '@nestjs/common';
+import { Args, Context, Resolver, Subscription } from '@nestjs/graphql';
+import type { AuthenticatedUser } from '../auth/access-token.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { type Counter, MetricsRegistry } from '../metrics/metrics-registry.js';
+import { CLOCK } from '../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
+import { LiveDeliveries, type Published } from './live-deliveries.js';
+import { MessageReceivedModel, NotificationArgs, TicketChangedModel } from './notification.models.js';
+import { type NotificationKind, topicOf } from './notification-topics.js';
+import type { SubscriberContext } from './subscription-auth.js';
+
+/** Mercurius's per-subscription context: its pubsub, and what onConnect accepted. */
+interface SubscriptionContext extends SubscriberContext {
+  readonly pubsub: { subscribe(topic: string): Promise<AsyncIterable<Published> & { destroy(): void }> };
+}
+
+/** "New messages notify the agents": live events of the caller's portal, over WebSocket. */
+@Resolver()
+@Roles('agent', 'admin')
+export class NotificationsResolver {
+  private readonly started: Counter;
+
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    metrics: MetricsRegistry,
+  ) {
+    this.started = metrics.counter('graphql_subscriptions_started_total', 'GraphQL subscriptions started, by subscription', ['subscription']);
+  }
+
+  @Subscription(() => MessageReceivedModel, {
+    description: "A contact's new message in the caller's portal, once the ticket list and thread include it.",
+  })
+  messageReceived(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args() args: NotificationArgs,
+    @Context() context: SubscriptionContext,
+  ): Promise<AsyncIterableIterator<Published>> {
+    return this.deliveries('messageReceived', user, args, context);
+  }
+
+  @Subscription(() => TicketChangedModel, {
+    description: "A ticket of the caller's portal opened, assigned, closed, reopened, or with a new message; its state after the change.",
+  })
+  ticketChanged(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args() args: NotificationArgs,
+    @Context() context: SubscriptionContext,
+  ): Promise<AsyncIterableIterator<Published>> {
+    return this.deliveries('ticketChanged', user, args, context);
+  }
+
+  private async deliveries(
+    kind: NotificationKind,
+    user: AuthenticatedUser,
+    args: NotificationArgs,
+    context: SubscriptionContext,
+  ): Promise<AsyncIterableIterator<Published>> {
+    const source = await context.pubsub.subscribe(topicOf(kind, user.portalId));
+    this.started.inc({ subscription: kind });
+    return new LiveDeliveries(source, {
+      kind,
+      portalId: user.portalId,
+      ...(args.conversationId && { conversationId: args.conversationId }),
+      expiresAt: context.accessExpiresAt,
+      now: () => this.clock.now(),
+    });
+  }
+}
