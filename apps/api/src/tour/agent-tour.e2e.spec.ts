@@ -1,0 +1,131 @@
+import { APP_CONFIG } from '@helpdesk/config';
+import type { AppConfig } from '@helpdesk/config';
+import { mintAccessToken } from '../auth/access-token.js';
+import type { Role } from '../auth/access-token.js';
+import { later } from '../conversation/conversation.test-world.js';
+import { ChangeMonthlyLimitCommand } from '../portal/change-monthly-limit.handler.js';
+import { pywaPayload } from '../webhooks/pywa.fixtures.js';
+import { CONNECTED_AT, RECEIVED_AT, WebhookWorld, admin, openWebhookWorld } from '../webhooks/webhook.test-world.js';
+
+interface Answer {
+  data: Record<string, any> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * The README's tour, as a client drives it: Meta's webhook in, the ticket in the agents' views,
+ * replies inside and outside the 24 hours, a template counted against the monthly limit and the
+ * next one refused, a read receipt, quarantined content hidden, and another portal seeing nothing.
+ */
+describe("an agent's day, over HTTP", () => {
+  let world: WebhookWorld;
+  let graphqlUrl: string;
+  let secret: string;
+
+  const token = (portalId: string, roles: Role[], userId = 'agent-1') =>
+    mintAccessToken({ portalId, userId, roles, expiresInSeconds: 7 * 24 * 3600 }, secret, world.clock.now());
+
+  async function graphql(query: string, variables: Record<string, unknown>, bearer: string): Promise<Answer> {
+    const response = await fetch(graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as Answer;
+  }
+
+  beforeAll(async () => {
+    world = await openWebhookWorld();
+    graphqlUrl = world.url.replace('/webhooks/whatsapp', '/graphql');
+    secret = world.app.get<AppConfig>(APP_CONFIG).auth.jwtSecret;
+    await world.connectChannel();
+    // Two conversations a month, so the tour reaches the limit.
+    await world.bus.execute(new ChangeMonthlyLimitCommand(admin, { limit: 2, effectiveFrom: CONNECTED_AT }));
+    world.clock.set(RECEIVED_AT);
+  });
+
+  afterAll(() => world.close());
+
+  it('goes from a WhatsApp message to a counted, limited, audited conversation', async () => {
+    const agent = token('acme', ['agent']);
+    const adminToken = token('acme', ['admin'], 'admin-1');
+
+    // 1. Meta delivers a message; it is stored before the 200, then becomes an open ticket.
+    expect((await world.post(JSON.stringify(pywaPayload('message.json', 'text')))).status).toBe(200);
+    await world.processed();
+    const [last] = (await world.conversation()).slice(-1);
+    const at = `${last.position.commit}:${last.position.prepare}`;
+    const views = await graphql('query ($at: String) { views(atLeastPosition: $at) { id ticketCount } }', { at }, agent);
+    expect(views.data?.views).toEqual(expect.arrayContaining([{ id: 'all-open', ticketCount: 1 }, { id: 'unassigned', ticketCount: 1 }]));
+    const list = await graphql('{ tickets(viewId: "all-open") { nodes { id conversationId preview unreadCount } } }', {}, agent);
+    const [ticket] = list.data?.tickets.nodes;
+    expect(ticket).toMatchObject({ preview: 'Body Text', unreadCount: 1 });
+
+    // 2. A reply inside the 24 hours is accepted (before 1 Nov 2024 it counts the session once).
+    const reply = `mutation ($c: ID!, $t: String!, $k: String) {
+      replyToConversation(input: { conversationId: $c, text: $t, idempotencyKey: $k }) { messageId position } }`;
+    const accepted = await graphql(reply, { c: ticket.conversationId, t: 'How can we help?', k: 'r1' }, agent);
+    expect(accepted.errors).toBeUndefined();
+    const replyId = accepted.data?.replyToConversation.messageId;
+
+    // 3. Meta reports it read (naming our message id): the thread shows the read time.
+    const status = pywaPayload('message_status.json', 'read') as { entry: { changes: { value: { statuses: object[] } }[] }[] };
+    const value = status.entry[0].changes[0].value;
+    value.statuses = [{ ...value.statuses[0], id: 'wamid.reply-1', biz_opaque_callback_data: replyId }];
+    expect((await world.post(JSON.stringify(status))).status).toBe(200);
+    await world.processed();
+    const [afterRead] = (await world.conversation()).slice(-1);
+    const thread = `query ($c: ID!, $at: String) { conversation(id: $c, atLeastPosition: $at) {
+      thread { nodes { id direction quarantine { reason } content { __typename ... on TextContent { body } } delivery { status readAt } } } } }`;
+    const read = await graphql(thread, { c: ticket.conversationId, at: `${afterRead.position.commit}:${afterRead.position.prepare}` }, agent);
+    const readReply = read.data?.conversation.thread.nodes.find((message: { id: string }) => message.id === replyId);
+    expect(readReply.delivery).toMatchObject({ status: 'READ', readAt: expect.any(String) });
+
+    // 4. 25 hours after the contact wrote, a free-form reply is refused: send a template.
+    world.clock.set(later(RECEIVED_AT, 25 * HOUR));
+    const refused = await graphql(reply, { c: ticket.conversationId, t: 'Still there?', k: 'r2' }, agent);
+    expect(refused.errors?.[0].extensions?.code).toBe('SESSION_CLOSED');
+
+    // 5. An approved template goes out as a business-initiated conversation and is counted.
+    const template = { accountId: 'account-1', name: 'follow_up', language: 'en' };
+    const registered = await graphql(
+      'mutation ($i: RegisterTemplateInput!) { registerTemplate(input: $i) { position } }',
+      { i: { ...template, category: 'UTILITY', body: 'Hello {{1}}, is your issue solved?' } },
+      adminToken,
+    );
+    expect(registered.errors).toBeUndefined();
+    await graphql('mutation ($i: ApproveTemplateInput!) { approveTemplate(input: $i) { position } }', { i: template }, adminToken);
+    const send = `mutation ($c: ID!, $k: String) { sendTemplate(input: { conversationId: $c, name: "follow_up", language: "en",
+      bodyParameters: ["Sam"], idempotencyKey: $k }) { messageId position } }`;
+    const sent = await graphql(send, { c: ticket.conversationId, k: 't1' }, agent);
+    expect(sent.errors).toBeUndefined();
+    const usage = await graphql('query ($at: String) { quotaUsage(atLeastPosition: $at) { used limit remaining } }', { at: sent.data?.sendTemplate.position }, agent);
+    expect(usage.data?.quotaUsage).toEqual({ used: 2, limit: 2, remaining: 0 });
+
+    // 6. The next business-initiated conversation is over the monthly limit: refused, nothing sent.
+    const overLimit = await graphql(send, { c: ticket.conversationId, k: 't2' }, agent);
+    expect(overLimit.errors?.[0].extensions?.code).toBe('MONTHLY_LIMIT_REACHED');
+
+    // 7. Quarantined: the message keeps its place, its text is gone from every answer.
+    const inbound = read.data?.conversation.thread.nodes.find((message: { direction: string }) => message.direction === 'INBOUND');
+    const quarantined = await graphql(
+      'mutation ($c: ID!, $m: ID!) { quarantineMessage(input: { conversationId: $c, messageId: $m, reason: "phishing" }) { position } }',
+      { c: ticket.conversationId, m: inbound.id },
+      agent,
+    );
+    const afterQuarantine = await graphql(thread, { c: ticket.conversationId, at: quarantined.data?.quarantineMessage.position }, agent);
+    expect(afterQuarantine.data?.conversation.thread.nodes[0]).toMatchObject({ id: inbound.id, quarantine: { reason: 'phishing' }, content: null });
+    expect(JSON.stringify(afterQuarantine)).not.toContain('Body Text');
+    const searched = await graphql('{ tickets(search: "Body Text") { totalCount } }', {}, agent);
+    expect(searched.data?.tickets.totalCount).toBe(0);
+
+    // 8. Another portal's agent sees none of it.
+    const stranger = token('globex', ['agent', 'admin', 'auditor'], 'agent-9');
+    expect((await graphql('{ tickets { totalCount } }', {}, stranger)).data?.tickets.totalCount).toBe(0);
+    expect((await graphql(thread, { c: ticket.conversationId }, stranger)).data?.conversation).toBeNull();
+    const strangerReply = await graphql(reply, { c: ticket.conversationId, t: 'hi', k: 'x' }, stranger);
+    expect(strangerReply.errors?.[0].extensions?.code).toBe('NOT_ALLOWED');
+  });
+});
