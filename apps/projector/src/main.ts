@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import pino from 'pino';
-import { AppConfig, ConfigError, loadConfig } from '@helpdesk/config';
+import { loadConfigOrExit } from '@helpdesk/config';
 import { ReadStore } from '@helpdesk/read-store';
 import { REGISTERED_PROJECTIONS } from '../../api/src/projections/registered-projections.js';
 import { openEventStore } from '../../api/src/stores/open-event-store.js';
@@ -16,14 +16,7 @@ const STATUS_LOG_MS = 60_000;
  * with PROJECTIONS=off.
  */
 async function main(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit(process.env);
   const log = pino({ level: config.logLevel, base: { service: 'helpdesk-projector' } });
   const store = openEventStore(config.eventStore);
   const readStore = ReadStore.open(config.readStore);

@@ -86,3 +86,14 @@ function parsePort(value: string | undefined, problems: string[]): number {
   }
   return port;
 }
+
+/** For a process's entry point: the configuration, or the list of bad variables on stderr and exit 1. */
+export function loadConfigOrExit(env: Environment): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
