@@ -1,0 +1,159 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import type { Position } from '@helpdesk/event-store';
+import { ReadStore } from '@helpdesk/read-store';
+import { HOUR, type World, inboundMessage, openWorld } from '../../../api/src/conversation/conversation.test-world.js';
+import { REGISTERED_PROJECTIONS } from '../../../api/src/projections/registered-projections.js';
+import { physicalTableName } from '../../../../projections/core/projection.js';
+import { ProjectionRunner } from '../../../../projections/core/projection-runner.js';
+import type { CliIo } from '../cli-command.js';
+import { COMMANDS } from '../commands.js';
+import { runCli } from '../run-cli.js';
+
+const connectedAt = '2025-03-03T08:00:00.000Z';
+const at = (ms: number) => new Date(Date.parse(connectedAt) + ms).toISOString();
+
+describe('helpdesk projections against a temporary DATA_DIR', () => {
+  let world: World;
+  let dataDir: string;
+  let checkpoint: Position;
+
+  /** Events by the real handlers, every registered projection run over them into DATA_DIR's read store. */
+  beforeEach(async () => {
+    world = await openWorld({ connectedAt });
+    dataDir = world.dataDir;
+    world.clock.set(at(HOUR));
+    await world.receive(inboundMessage('wamid.1', at(HOUR)));
+    const readStore = ReadStore.open({ dialect: 'sqlite', file: join(dataDir, 'read-models.sqlite') });
+    try {
+      for (const projection of REGISTERED_PROJECTIONS) {
+        const runner = new ProjectionRunner(world.store, readStore.db, projection);
+        await runner.start();
+        await runner.whenCaughtUp();
+        await runner.stop();
+      }
+    } finally {
+      await readStore.close();
+    }
+    for await (const event of world.store.readAll({ direction: 'backwards', maxCount: 1 })) checkpoint = event.position;
+  });
+
+  afterEach(async () => {
+    await world.store.close().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function helpdesk(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    await world.store.close().catch(() => undefined);
+    let stdout = '';
+    let stderr = '';
+    const io: CliIo = {
+      stdout: (text) => void (stdout += text),
+      stderr: (text) => void (stderr += text),
+      env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test' },
+    };
+    const code = await runCli(argv, io, COMMANDS);
+    return { code, stdout, stderr };
+  }
+
+  function rowOf(table: string, name: string): string[] {
+    const line = table.split('\n').find((candidate) => candidate.startsWith(`${name} `));
+    if (!line) throw new Error(`no row for ${name} in\n${table}`);
+    return line.split(/ {2,}/);
+  }
+
+  it('status: one row per registered projection, caught up, with checkpoint, handled events and rows', async () => {
+    const { code, stdout } = await helpdesk('projections', 'status');
+
+    expect(code).toBe(0);
+    const [header] = stdout.split('\n');
+    expect(header.split(/ {2,}/)).toEqual(['PROJECTION', 'VERSION', 'POSITION', 'HANDLED', 'LAG EVENTS', 'LAG TIME', 'LAST ERROR', 'ROWS']);
+    for (const projection of REGISTERED_PROJECTIONS) {
+      const [name, version, position, handled, lagEvents, lagTime, lastError] = rowOf(stdout, projection.name);
+      expect([name, version, position, lagEvents, lagTime, lastError]).toEqual([
+        projection.name,
+        `v${projection.version}`,
+        checkpoint.commit.toString(),
+        '0',
+        'caught up',
+        '-',
+      ]);
+      expect(Number(handled)).toBeGreaterThan(0);
+    }
+    expect(rowOf(stdout, 'ticket_list')[7]).toBe('tickets=1 conversations=1');
+  });
+
+  it('status: counts the events after the checkpoint and their age; --format json says the same', async () => {
+    world.clock.set(at(2 * HOUR));
+    await world.receive(inboundMessage('wamid.2', at(2 * HOUR), '+33699999999'));
+    let behind = 0;
+    for await (const event of world.store.readAll({ fromPosition: checkpoint })) if (event.position.commit > checkpoint.commit) behind++;
+    expect(behind).toBeGreaterThan(0);
+
+    const table = await helpdesk('projections', 'status');
+    const [, , , , lagEvents, lagTime] = rowOf(table.stdout, 'thread');
+    expect(lagEvents).toBe(String(behind));
+    expect(lagTime).toMatch(/^\d+(\.\d)?s$/);
+
+    const json = await helpdesk('projections', 'status', '--format', 'json');
+    expect(json.code).toBe(0);
+    const statuses = JSON.parse(json.stdout) as { name: string; lagEvents: number; lagCapped: boolean; caughtUp: boolean; position: unknown; rows: unknown }[];
+    expect(statuses.map((status) => status.name)).toEqual(REGISTERED_PROJECTIONS.map((projection) => projection.name));
+    expect(statuses.find((status) => status.name === 'ticket_list')).toMatchObject({
+      lagEvents: behind,
+      lagCapped: false,
+      caughtUp: false,
+      position: { commit: checkpoint.commit.toString(), prepare: checkpoint.prepare.toString() },
+      rows: { tickets: 1 },
+    });
+  });
+
+  it('check --all: every read model equals its rebuild, exit 0', async () => {
+    const { code, stdout } = await helpdesk('projections', 'check', '--all');
+
+    expect(code).toBe(0);
+    for (const projection of REGISTERED_PROJECTIONS) expect(stdout).toMatch(new RegExp(`^${projection.name} v1 at position \\d+ .* OK`, 'm'));
+    expect(stdout).toContain(`OK: ${REGISTERED_PROJECTIONS.length} read model(s) equal a rebuild from history`);
+  });
+
+  it('check: a tampered row is drift, exit 1, naming the row and the change', async () => {
+    const readStore = ReadStore.open({ dialect: 'sqlite', file: join(dataDir, 'read-models.sqlite') });
+    const table = physicalTableName({ name: 'ticket_list', version: 1 }, 'tickets');
+    let ticketId = '';
+    try {
+      const { rows } = await sql<{ id: string; document: string }>`SELECT id, document FROM ${sql.table(table)}`.execute(readStore.db);
+      const document = { ...(JSON.parse(rows[0].document) as Record<string, unknown>), unreadCount: 42 };
+      ticketId = rows[0].id;
+      await sql`UPDATE ${sql.table(table)} SET document = ${JSON.stringify(document)} WHERE id = ${rows[0].id}`.execute(readStore.db);
+    } finally {
+      await readStore.close();
+    }
+
+    const { code, stdout } = await helpdesk('projections', 'check', 'ticket_list');
+
+    expect(code).toBe(1);
+    expect(stdout).toContain('ticket_list v1 at position');
+    expect(stdout).toContain('DRIFT');
+    expect(stdout).toMatch(/table tickets: rebuilt 1 rows, stored 1/);
+    expect(stdout).toContain(`differing 1: ${ticketId}`);
+    expect(stdout).toContain(`first difference, id ${ticketId} (rebuilt -> stored):`);
+    expect(stdout).toContain('$.unreadCount: 1 -> 42');
+    expect(stdout).toContain('DRIFT in 1 of 1 read model(s)');
+
+    const others = await helpdesk('projections', 'check', 'thread');
+    expect(others.code).toBe(0);
+  });
+
+  it('refuses an unknown projection or subcommand with the usage, exit 2', async () => {
+    const unknown = await helpdesk('projections', 'check', 'nope');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown projection 'nope' (known: ticket_list, thread, quota, directory, views, search)");
+    expect((await helpdesk('projections', 'check')).code).toBe(2);
+    expect((await helpdesk('projections', 'check', 'thread', '--all')).code).toBe(2);
+    expect((await helpdesk('projections', 'status', '--format', 'xml')).code).toBe(2);
+    const none = await helpdesk('projections', 'rebuild');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Usage: helpdesk projections status');
+  });
+});

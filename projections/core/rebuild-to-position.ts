@@ -1,0 +1,114 @@
+import { type EventStore, type Position, type RecordedEvent, comparePositions } from '@helpdesk/event-store';
+import { ReadStore } from '@helpdesk/read-store';
+import { type StoredCheckpoint, writeCheckpoint } from './checkpoints.js';
+import { readCheckpointOrNull } from './projection-status.js';
+import { DocumentBatch, TrackingAccess } from './document-batch.js';
+import { type DriftReport, type ReadModelSnapshot, compareReadModels, snapshotReadModel } from './drift-check.js';
+import type { Projection } from './projection.js';
+import { ProjectionFailure } from './projection-runner.js';
+import { type ReadDatabase, ensureProjectionTables } from './read-model-schema.js';
+
+export interface RebuildResult {
+  /** The last event applied (or read past), `null` when nothing was read. */
+  readonly position: Position | null;
+  readonly eventsHandled: number;
+}
+
+const BATCH = 500;
+
+/**
+ * Replays `$all` from the start through `until` (inclusive) into `db` — never past it — in
+ * batches, each committed with its checkpoint like the runner does. `until === null` applies
+ * nothing. The projection's `project` does the work, through a `DocumentBatch`, so the result is
+ * what the runner would have produced at that position.
+ */
+export async function rebuildToPosition(
+  store: EventStore,
+  db: ReadDatabase,
+  projection: Projection,
+  until: Position | null,
+  now: () => Date = () => new Date(),
+): Promise<RebuildResult> {
+  await ensureProjectionTables(db, projection);
+  if (until === null) return { position: null, eventsHandled: 0 };
+  const handles = new Set(projection.eventTypes);
+  let position: Position | null = null;
+  let handled = 0;
+  let pending: RecordedEvent[] = [];
+
+  const apply = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const events = pending;
+    pending = [];
+    const last = events[events.length - 1].position;
+    let count = handled;
+    await db.transaction().execute(async (trx) => {
+      const batch = new DocumentBatch(trx, projection);
+      const access = new TrackingAccess(batch);
+      for (const event of events) {
+        if (!handles.has(event.type)) continue;
+        try {
+          await projection.project(event, access);
+        } catch (error) {
+          throw new ProjectionFailure(event, error);
+        }
+        count++;
+      }
+      await batch.flush(access.changed);
+      await writeCheckpoint(trx, projection.name, projection.version, last, count, now());
+    });
+    position = last;
+    handled = count;
+  };
+
+  for await (const event of store.readAll({ direction: 'forwards', fromPosition: 'start' })) {
+    if (comparePositions(event.position, until) > 0) break;
+    pending.push(event);
+    if (pending.length >= BATCH) await apply();
+  }
+  await apply();
+  return { position, eventsHandled: handled };
+}
+
+export interface DriftCheckResult {
+  readonly projection: Pick<Projection, 'name' | 'version'>;
+  /** The stored checkpoint the comparison was made at (`null`: the projection never ran). */
+  readonly checkpoint: StoredCheckpoint | null;
+  readonly rebuilt: RebuildResult;
+  readonly report: DriftReport;
+}
+
+/**
+ * Rebuilds `projection` in an in-memory SQLite read store up to the stored checkpoint, and
+ * compares every table with the stored one. The stored tables are read between two reads of the
+ * checkpoint: since every batch commits its rows with the checkpoint, an unchanged checkpoint
+ * means the rows read belong to it. A live projection that keeps moving is retried a few times.
+ */
+export async function checkProjectionDrift(
+  store: EventStore,
+  liveDb: ReadDatabase,
+  projection: Projection,
+  attempts = 5,
+): Promise<DriftCheckResult> {
+  for (let attempt = 1; ; attempt++) {
+    const checkpoint = await readCheckpointOrNull(liveDb, projection);
+    const stored = await snapshotReadModel(liveDb, projection);
+    const after = await readCheckpointOrNull(liveDb, projection);
+    if (!samePosition(checkpoint?.position ?? null, after?.position ?? null)) {
+      if (attempt >= attempts) throw new Error(`Projection ${projection.name} kept moving while it was read; try again`);
+      continue;
+    }
+    const memory = ReadStore.open({ dialect: 'sqlite', file: ':memory:' });
+    try {
+      const rebuilt = await rebuildToPosition(store, memory.db as ReadDatabase, projection, checkpoint?.position ?? null);
+      const expected: ReadModelSnapshot = await snapshotReadModel(memory.db as ReadDatabase, projection);
+      return { projection: { name: projection.name, version: projection.version }, checkpoint, rebuilt, report: compareReadModels(expected, stored) };
+    } finally {
+      await memory.close();
+    }
+  }
+}
+
+function samePosition(a: Position | null, b: Position | null): boolean {
+  return a === null || b === null ? a === b : comparePositions(a, b) === 0;
+}
