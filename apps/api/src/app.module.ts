@@ -14,6 +14,7 @@ import { GraphqlSupportModule } from './graphql/graphql-support.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { OperationsApiModule } from './operations-api/operations-api.module.js';
 import { subscriptionOptions } from './notifications/subscription-auth.js';
 import { OutboundModule } from './outbound/outbound.module.js';
 import { PortalModule } from './portal/portal.module.js';
@@ -87,6 +88,7 @@ export class AppModule {
         QuotaUsageModule,
         DirectoryModule,
         ViewsApiModule, AdminApiModule,
+        OperationsApiModule,
       ],
     };
   }

@@ -1,0 +1,88 @@
+import { Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { DateTimeScalar } from '../graphql/date-time.scalar.js';
+
+/** Where a projection's runner is: live follows `$all` as it grows; failed stopped on an error. */
+export enum ProjectionStateModel {
+  STOPPED = 'STOPPED',
+  CATCHING_UP = 'CATCHING_UP',
+  LIVE = 'LIVE',
+  FAILED = 'FAILED',
+}
+registerEnumType(ProjectionStateModel, {
+  name: 'ProjectionState',
+  description: "A projection's runner state: the live runner's when projections run in the API, else told from its checkpoint.",
+});
+
+@ObjectType('ProjectionTableRows')
+export class ProjectionTableRowsModel {
+  @Field({ description: 'The logical table name.' })
+  table!: string;
+
+  @Field(() => Int, { nullable: true, description: 'Rows in the table; null when the table does not exist yet.' })
+  rows!: number | null;
+}
+
+/** One read model, as an operator watches it: how far it got in `$all` and how far behind it is. */
+@ObjectType('ProjectionStatus')
+export class ProjectionStatusModel {
+  @Field()
+  name!: string;
+
+  @Field(() => Int)
+  version!: number;
+
+  @Field(() => ProjectionStateModel)
+  state!: ProjectionStateModel;
+
+  @Field(() => String, { nullable: true, description: 'The committed checkpoint, `commit:prepare`; null when it never committed a batch.' })
+  position!: string | null;
+
+  @Field(() => Int)
+  eventsHandled!: number;
+
+  @Field(() => Int, { description: '`$all` events after the checkpoint (counting stops at a cap, see lagCapped).' })
+  lagEvents!: number;
+
+  @Field({ description: 'lagEvents reached the cap: the real lag is at least that.' })
+  lagCapped!: boolean;
+
+  @Field(() => Float, { nullable: true, description: 'Seconds between the event at the checkpoint and the newest event; null when caught up or unknown.' })
+  lagSeconds!: number | null;
+
+  @Field(() => String, { nullable: true })
+  lastError!: string | null;
+
+  @Field(() => [ProjectionTableRowsModel])
+  rows!: ProjectionTableRowsModel[];
+}
+
+/** One event of a conversation's stream, as an auditor replays it; quarantined content is hidden. */
+@ObjectType('HistoryEntry')
+export class HistoryEntryModel {
+  @Field({ description: "The event's revision in the conversation's stream." })
+  revision!: string;
+
+  @Field(() => DateTimeScalar)
+  created!: string;
+
+  @Field()
+  type!: string;
+
+  @Field(() => String, { nullable: true })
+  actor!: string | null;
+
+  @Field(() => String, { nullable: true })
+  ruleVersion!: string | null;
+
+  @Field(() => String, { nullable: true })
+  correlationId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  causationId!: string | null;
+
+  @Field({ description: "The event's data as a JSON string; quarantined content replaced by a placeholder." })
+  data!: string;
+
+  @Field({ description: 'The conversation after this event: ticket, session, message count, last message.' })
+  state!: string;
+}

@@ -1,0 +1,39 @@
+import { QueryBus } from '@nestjs/cqrs';
+import { Args, ID, Query, Resolver } from '@nestjs/graphql';
+import type { AuthenticatedUser } from '../auth/access-token.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { DateTimeScalar } from '../graphql/date-time.scalar.js';
+import { GetConversationHistoryQuery, GetProjectionStatusesQuery } from './operations-queries.js';
+import { HistoryEntryModel, ProjectionStatusModel } from './operations.models.js';
+
+/** Operators watch the read models; neither agents nor auditors need to. */
+@Resolver(() => ProjectionStatusModel)
+@Roles('operator', 'admin')
+export class ProjectionStatusResolver {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Query(() => [ProjectionStatusModel], { description: 'Every registered projection: state, checkpoint, lag and rows per table.' })
+  projections(): Promise<ProjectionStatusModel[]> {
+    return this.queries.execute(new GetProjectionStatusesQuery());
+  }
+}
+
+/** Auditors replay a conversation of their portal, event by event, as `helpdesk replay` does (never revealing). */
+@Resolver(() => HistoryEntryModel)
+@Roles('auditor')
+export class ConversationHistoryResolver {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Query(() => [HistoryEntryModel], {
+    nullable: true,
+    description:
+      "A conversation's events with the state after each; quarantined content hidden. asOf stops at the last event created at or before it. Null if there is no such conversation in the portal.",
+  })
+  conversationHistory(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('conversationId', { type: () => ID }) conversationId: string,
+    @Args('asOf', { type: () => DateTimeScalar, nullable: true }) asOf?: string | null,
+  ): Promise<HistoryEntryModel[] | null> {
+    return this.queries.execute(new GetConversationHistoryQuery(user.portalId, conversationId, asOf ? new Date(asOf) : undefined));
+  }
+}
