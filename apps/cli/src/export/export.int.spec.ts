@@ -4,9 +4,7 @@ import { conversationStreamName } from '@helpdesk/domain';
 import { type RecordedEvent, openSqliteEventStore } from '@helpdesk/event-store';
 import { AssignTicketCommand, AssignTicketHandler } from '../../../api/src/conversation/assign-ticket.handler.js';
 import { agent, conversationOf, inboundMessage, openWorld } from '../../../api/src/conversation/conversation.test-world.js';
-import type { CliIo } from '../cli-command.js';
-import { COMMANDS } from '../commands.js';
-import { runCli } from '../run-cli.js';
+import { runHelpdesk } from '../cli.test-world.js';
 import { canonicalJson, hashOf } from './export-chain.js';
 
 const sentAt = '2025-03-10T09:00:00.000Z';
@@ -45,15 +43,7 @@ describe('helpdesk export / export verify against a temporary DATA_DIR', () => {
   }
 
   async function run(...argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIo = {
-      stdout: (text) => void (stdout += text),
-      stderr: (text) => void (stderr += text),
-      env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test' },
-    };
-    const code = await runCli(argv, io, COMMANDS);
-    return { code, stdout, stderr };
+    return runHelpdesk(dataDir, ...argv);
   }
 
   const fileLines = () => readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, any>);

@@ -7,9 +7,7 @@ import { HOUR, type World, inboundMessage, openWorld } from '../../../api/src/co
 import { REGISTERED_PROJECTIONS } from '../../../api/src/projections/registered-projections.js';
 import { physicalTableName } from '../../../../projections/core/projection.js';
 import { ProjectionRunner } from '../../../../projections/core/projection-runner.js';
-import type { CliIo } from '../cli-command.js';
-import { COMMANDS } from '../commands.js';
-import { runCli } from '../run-cli.js';
+import { runHelpdesk } from '../cli.test-world.js';
 
 const connectedAt = '2025-03-03T08:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(connectedAt) + ms).toISOString();
@@ -46,15 +44,7 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
 
   async function helpdesk(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     await world.store.close().catch(() => undefined);
-    let stdout = '';
-    let stderr = '';
-    const io: CliIo = {
-      stdout: (text) => void (stdout += text),
-      stderr: (text) => void (stderr += text),
-      env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test' },
-    };
-    const code = await runCli(argv, io, COMMANDS);
-    return { code, stdout, stderr };
+    return runHelpdesk(dataDir, ...argv);
   }
 
   function rowOf(table: string, name: string): string[] {

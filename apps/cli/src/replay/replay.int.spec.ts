@@ -14,8 +14,7 @@ import {
 import { QuarantineMessageCommand, QuarantineMessageHandler } from '../../../api/src/conversation/quarantine-message.handler.js';
 import { ReplyToContactCommand } from '../../../api/src/conversation/reply-to-contact.handler.js';
 import type { CliIo } from '../cli-command.js';
-import { COMMANDS } from '../commands.js';
-import { runCli } from '../run-cli.js';
+import { runHelpdesk } from '../cli.test-world.js';
 import { replay } from './replay.command.js';
 import { QUARANTINE_PLACEHOLDER } from './replay-model.js';
 
@@ -68,15 +67,7 @@ describe('helpdesk replay conversation against a temporary DATA_DIR', () => {
   }
 
   async function run(...argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIo = {
-      stdout: (text) => void (stdout += text),
-      stderr: (text) => void (stderr += text),
-      env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test' },
-    };
-    const code = await runCli(argv, io, COMMANDS);
-    return { code, stdout, stderr };
+    return runHelpdesk(dataDir, ...argv);
   }
 
   it('prints every event as a table with actor, rule version, ids and the state after it, content hidden', async () => {
