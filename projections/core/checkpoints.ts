@@ -75,3 +75,39 @@ export async function recordFailure(db: ReadDatabase, name: string, version: num
     .onConflict((conflict) => conflict.columns(['name', 'version']).doUpdateSet({ last_error: error, updated_at: now.toISOString() }))
     .execute();
 }
+
+/** Another writer moved the checkpoint (a rebuild switched in, or a second runner): reload from it. */
+export class CheckpointMovedError extends Error {
+  constructor(name: string) {
+    super(`the checkpoint of ${name} was moved by another writer`);
+    this.name = 'CheckpointMovedError';
+  }
+}
+
+/** Gives a run a checkpoint row to claim before its first batch ("never ran": no position). */
+export async function ensureCheckpointRow(db: ReadDatabase, name: string, version: number, now: Date): Promise<void> {
+  await db
+    .insertInto(CHECKPOINTS_TABLE)
+    .values({ name, version, events_handled: 0, updated_at: now.toISOString() })
+    .onConflict((conflict) => conflict.columns(['name', 'version']).doNothing())
+    .execute();
+}
+
+/**
+ * The first statement of every batch's transaction: succeeds only if the checkpoint is still where
+ * this writer left it. Being a write, it also takes SQLite's write lock before anything is read,
+ * and PostgreSQL's row lock, so a batch and a rebuild's switch never interleave.
+ */
+export async function claimCheckpoint(db: ReadDatabase, name: string, version: number, expected: Position | null, now: Date): Promise<void> {
+  let update = db
+    .updateTable(CHECKPOINTS_TABLE)
+    .set({ updated_at: now.toISOString() })
+    .where('name', '=', name)
+    .where('version', '=', version);
+  update =
+    expected === null
+      ? update.where('position_commit', 'is', null)
+      : update.where('position_commit', '=', expected.commit.toString()).where('position_prepare', '=', expected.prepare.toString());
+  const result = await update.executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw new CheckpointMovedError(name);
+}

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { Document, DocumentAccess, Projection, physicalTableName } from './projection.js';
+import type { Document, DocumentAccess, Projection, TableNames } from './projection.js';
 
 interface PendingChange {
   readonly table: string;
@@ -18,13 +18,14 @@ export class DocumentBatch implements DocumentAccess {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     private readonly trx: Transaction<any>,
     private readonly projection: Projection,
+    private readonly tableNames: TableNames,
   ) {}
 
   async get<Doc extends Document>(table: string, id: string): Promise<Doc | null> {
     const key = `${table}\u0000${id}`;
     if (this.cache.has(key)) return this.cache.get(key) as Doc | null;
     const row = await this.trx
-      .selectFrom(physicalTableName(this.projection, table))
+      .selectFrom(this.tableNames(table))
       .select('document')
       .where('id', '=', id)
       .executeTakeFirst();
@@ -43,7 +44,7 @@ export class DocumentBatch implements DocumentAccess {
 
   async flush(changed: ReadonlySet<string>): Promise<void> {
     for (const change of this.changes(changed)) {
-      const table = physicalTableName(this.projection, change.table);
+      const table = this.tableNames(change.table);
       if (change.document === null) {
         await this.trx.deleteFrom(table).where('id', '=', change.id).execute();
         continue;

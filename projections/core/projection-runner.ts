@@ -1,8 +1,9 @@
 import { AllSubscription, EventStore, Position, RecordedEvent, comparePositions } from '@helpdesk/event-store';
-import { readCheckpoint, recordFailure, writeCheckpoint } from './checkpoints.js';
-import { DocumentBatch, TrackingAccess } from './document-batch.js';
-import { Projection } from './projection.js';
-import { ReadDatabase, ensureProjectionTables } from './read-model-schema.js';
+import { applyEvents } from './apply-events.js';
+import { CheckpointMovedError, claimCheckpoint, readCheckpoint, recordFailure, writeCheckpoint } from './checkpoints.js';
+import { ensureLiveTables } from './live-tables.js';
+import { Projection, liveTableNames } from './projection.js';
+import { ReadDatabase } from './read-model-schema.js';
 
 export type RunnerState = 'stopped' | 'catching_up' | 'live' | 'failed';
 
@@ -23,6 +24,8 @@ export interface RunnerOptions {
    * the batch. The projector fences its writes with it (see projector-lease.ts).
    */
   readonly beforeWrite?: (trx: ReadDatabase) => Promise<void>;
+  /** How often a failed runner looks whether a rebuild replaced its tables (then it resumes). */
+  readonly repairPollMs?: number;
 }
 
 /** A writer that is no longer the one allowed to write: it stops without touching the store again. */
@@ -36,16 +39,20 @@ export class WriterFencedError extends Error {
 /**
  * Follows `$all` for one projection: events are applied in batches, each batch's rows and the
  * checkpoint committed in one transaction, so a crash never applies an event twice. A failing
- * event stops the runner at that event, with the error in its status, instead of skipping it.
+ * event stops the runner at that event, with the error in its status, instead of skipping it;
+ * it resumes by itself once a rebuild has switched working tables in. When another writer moves
+ * the checkpoint (a rebuild's switch), the runner reloads from it.
  */
 export class ProjectionRunner {
   private subscription: AllSubscription | undefined;
   private running: Promise<void> | undefined;
+  private stopping = false;
   private state: RunnerState = 'stopped';
   private position: Position | null = null;
   private handled = 0;
   private lastError: string | null = null;
   private readonly waiters = new Set<() => void>();
+  private readonly tables;
 
   constructor(
     private readonly store: EventStore,
@@ -53,21 +60,21 @@ export class ProjectionRunner {
     readonly projection: Projection,
     private readonly now: () => Date = () => new Date(),
     private readonly options: RunnerOptions = {},
-  ) {}
+  ) {
+    this.tables = liveTableNames(projection);
+  }
 
   async start(): Promise<void> {
-    await ensureProjectionTables(this.db, this.projection);
-    const stored = await readCheckpoint(this.db, this.projection.name, this.projection.version);
-    this.position = stored?.position ?? null;
-    this.handled = stored?.eventsHandled ?? 0;
-    this.state = 'catching_up';
-    this.lastError = null;
-    this.subscription = this.store.subscribeToAll({ fromPosition: this.position ?? 'start' });
-    this.running = this.follow(this.subscription).catch((error: unknown) => this.fail(error));
+    await ensureLiveTables(this.db, this.projection, this.now());
+    this.stopping = false;
+    await this.subscribe();
+    this.running = this.run();
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.subscription?.close();
+    this.wake();
     await this.running;
     if (this.state !== 'failed') this.state = 'stopped';
     this.wake();
@@ -85,6 +92,34 @@ export class ProjectionRunner {
       const reached = position ? this.position !== null && comparePositions(this.position, position) >= 0 : this.state === 'live';
       if (reached) return;
       await new Promise<void>((resolve) => this.waiters.add(resolve));
+    }
+  }
+
+  /** Loads the stored checkpoint and follows `$all` from it. */
+  private async subscribe(): Promise<void> {
+    const stored = await readCheckpoint(this.db, this.projection.name, this.projection.version);
+    this.position = stored?.position ?? null;
+    this.handled = stored?.eventsHandled ?? 0;
+    this.state = 'catching_up';
+    this.lastError = null;
+    this.subscription = this.store.subscribeToAll({ fromPosition: this.position ?? 'start' });
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.follow(this.subscription!);
+        return;
+      } catch (error) {
+        await this.subscription?.close();
+        if (this.stopping) return;
+        if (!(error instanceof CheckpointMovedError)) {
+          await this.fail(error);
+          if (error instanceof WriterFencedError || !(await this.repaired())) return;
+        }
+        await this.subscribe();
+        this.wake();
+      }
     }
   }
 
@@ -119,24 +154,14 @@ export class ProjectionRunner {
 
   private async apply(events: readonly RecordedEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const handles = new Set(this.projection.eventTypes);
+    const { name, version } = this.projection;
     const last = events[events.length - 1].position;
     let handled = this.handled;
     await this.db.transaction().execute(async (trx) => {
       await this.options.beforeWrite?.(trx);
-      const batch = new DocumentBatch(trx, this.projection);
-      const access = new TrackingAccess(batch);
-      for (const event of events) {
-        if (!handles.has(event.type)) continue;
-        try {
-          await this.projection.project(event, access);
-        } catch (error) {
-          throw new ProjectionFailure(event, error);
-        }
-        handled++;
-      }
-      await batch.flush(access.changed);
-      await writeCheckpoint(trx, this.projection.name, this.projection.version, last, handled, this.now());
+      await claimCheckpoint(trx, name, version, this.position, this.now());
+      handled += await applyEvents(trx, this.projection, this.tables, events);
+      await writeCheckpoint(trx, name, version, last, handled, this.now());
     });
     this.position = last;
     this.handled = handled;
@@ -148,29 +173,37 @@ export class ProjectionRunner {
     this.lastError = error instanceof Error ? error.message : String(error);
     // A fenced-out writer's error is not the projection's: the checkpoints now belong to another writer.
     if (!(error instanceof WriterFencedError)) {
-      await recordFailure(this.db, this.projection.name, this.projection.version, this.lastError, this.now()).catch(() => undefined);
+      const { name, version } = this.projection;
+      await recordFailure(this.db, name, version, this.lastError, this.now()).catch(() => undefined);
     }
-    await this.subscription?.close();
     this.wake();
+  }
+
+  /**
+   * Waits, while failed, until the stored checkpoint no longer carries an error: a rebuild has
+   * switched working tables in (a failed batch never clears it). False when stopped first.
+   */
+  private async repaired(): Promise<boolean> {
+    const pollMs = this.options.repairPollMs ?? 2_000;
+    while (!this.stopping) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        this.waiters.add(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      if (this.stopping) return false;
+      const stored = await readCheckpoint(this.db, this.projection.name, this.projection.version).catch(() => null);
+      if (stored && stored.lastError === null) return true;
+    }
+    return false;
   }
 
   private wake(): void {
     const waiters = [...this.waiters];
     this.waiters.clear();
     waiters.forEach((wake) => wake());
-  }
-}
-
-/** The event a projection could not apply: the runner stops there, naming it. */
-export class ProjectionFailure extends Error {
-  constructor(readonly event: RecordedEvent, cause: unknown) {
-    super(
-      `cannot apply ${event.type} at ${event.streamName}@${event.revision} (position ${event.position.commit}): ${
-        cause instanceof Error ? cause.message : String(cause)
-      }`,
-      { cause },
-    );
-    this.name = 'ProjectionFailure';
   }
 }
 

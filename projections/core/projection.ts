@@ -31,9 +31,31 @@ export interface Projection {
   /** Pulls a document's indexed columns out of it (by table). */
   columnsOf(table: string, document: Document): Readonly<Record<string, string | number | null>>;
   project(event: RecordedEvent, access: DocumentAccess): Promise<void>;
+  /**
+   * The versioned configuration the documents depend on (e.g. the rulebook's version). Tables
+   * built under other rules still serve, but status calls them stale until a rebuild.
+   */
+  readonly rulesVersion?: string;
 }
+
+/** Maps a logical table name to the physical table a run writes: the live tables or a rebuild's. */
+export type TableNames = (table: string) => string;
 
 /** Physical table names carry the projection version, so a rebuild can fill new tables beside the old. */
 export function physicalTableName(projection: Pick<Projection, 'name' | 'version'>, table: string): string {
   return `rm_${projection.name}_v${projection.version}_${table}`;
+}
+
+export function liveTableNames(projection: Pick<Projection, 'name' | 'version'>): TableNames {
+  return (table) => physicalTableName(projection, table);
+}
+
+/** Where rebuild number `build` fills its tables while the live ones keep serving. */
+export function stagingTableNames(projection: Pick<Projection, 'name' | 'version'>, build: number): TableNames {
+  return (table) => `${physicalTableName(projection, table)}_b${build}`;
+}
+
+/** Where the replaced live tables go at the switch, until they are dropped. */
+export function retiredTableNames(projection: Pick<Projection, 'name' | 'version'>, build: number): TableNames {
+  return (table) => `${physicalTableName(projection, table)}_old${build}`;
 }

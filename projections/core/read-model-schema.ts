@@ -1,5 +1,5 @@
-import { Kysely, sql } from 'kysely';
-import { Projection, physicalTableName } from './projection.js';
+import { Kysely, PostgresAdapter, sql } from 'kysely';
+import { Projection, TableNames, liveTableNames } from './projection.js';
 
 /** Checkpoints live in the read store, written in the same transaction as the rows they cover. */
 export const CHECKPOINTS_TABLE = 'projection_checkpoints';
@@ -22,10 +22,21 @@ export async function ensureCheckpointsTable(db: ReadDatabase): Promise<void> {
     .execute();
 }
 
+/** The projection's live tables, created with their indexes the first time. */
 export async function ensureProjectionTables(db: ReadDatabase, projection: Projection): Promise<void> {
   await ensureCheckpointsTable(db);
+  await createProjectionTables(db, projection, liveTableNames(projection));
+}
+
+/**
+ * Creates the tables that do not exist yet, indexes included. Indexes are named after the table
+ * they were created for and keep that name when a rebuild's table is renamed into place, so an
+ * existing table is never given its indexes a second time.
+ */
+export async function createProjectionTables(db: ReadDatabase, projection: Projection, names: TableNames): Promise<void> {
   for (const table of projection.tables) {
-    const name = physicalTableName(projection, table.name);
+    const name = names(table.name);
+    if (await tableExists(db, name)) continue;
     let create = db.schema
       .createTable(name)
       .ifNotExists()
@@ -33,20 +44,26 @@ export async function ensureProjectionTables(db: ReadDatabase, projection: Proje
       .addColumn('document', 'text', (column) => column.notNull());
     for (const [column, type] of Object.entries(table.columns)) create = create.addColumn(column, type);
     await create.execute();
-    for (const columns of table.indexes) {
-      await db.schema
-        .createIndex(`${name}_${columns.join('_')}`)
-        .ifNotExists()
-        .on(name)
-        .columns([...columns])
-        .execute();
+    for (const [ordinal, columns] of table.indexes.entries()) {
+      await db.schema.createIndex(`${name}_ix${ordinal}`).ifNotExists().on(name).columns([...columns]).execute();
     }
   }
 }
 
-export async function dropProjectionTables(db: ReadDatabase, projection: Projection): Promise<void> {
-  for (const table of projection.tables) {
-    await sql`DROP TABLE IF EXISTS ${sql.table(physicalTableName(projection, table.name))}`.execute(db);
+export async function dropProjectionTables(db: ReadDatabase, projection: Projection, names: TableNames = liveTableNames(projection)): Promise<void> {
+  for (const table of projection.tables) await sql`DROP TABLE IF EXISTS ${sql.table(names(table.name))}`.execute(db);
+}
+
+export function isPostgres(db: ReadDatabase): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/** Asked of the catalogue rather than by catching an error, which would abort a PostgreSQL transaction. */
+export async function tableExists(db: ReadDatabase, name: string): Promise<boolean> {
+  if (isPostgres(db)) {
+    const result = await sql<{ found: boolean }>`SELECT to_regclass(${name}) IS NOT NULL AS found`.execute(db);
+    return Boolean(result.rows[0]?.found);
   }
-  await db.deleteFrom(CHECKPOINTS_TABLE).where('name', '=', projection.name).where('version', '=', projection.version).execute();
+  const result = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ${name}`.execute(db);
+  return result.rows.length > 0;
 }

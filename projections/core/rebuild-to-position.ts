@@ -2,10 +2,9 @@ import { type EventStore, type Position, type RecordedEvent, comparePositions } 
 import { ReadStore } from '@helpdesk/read-store';
 import { type StoredCheckpoint, writeCheckpoint } from './checkpoints.js';
 import { readCheckpointOrNull } from './projection-status.js';
-import { DocumentBatch, TrackingAccess } from './document-batch.js';
+import { applyEvents } from './apply-events.js';
 import { type DriftReport, type ReadModelSnapshot, compareReadModels, snapshotReadModel } from './drift-check.js';
-import type { Projection } from './projection.js';
-import { ProjectionFailure } from './projection-runner.js';
+import { type Projection, liveTableNames } from './projection.js';
 import { type ReadDatabase, ensureProjectionTables } from './read-model-schema.js';
 
 export interface RebuildResult {
@@ -31,7 +30,7 @@ export async function rebuildToPosition(
 ): Promise<RebuildResult> {
   await ensureProjectionTables(db, projection);
   if (until === null) return { position: null, eventsHandled: 0 };
-  const handles = new Set(projection.eventTypes);
+  const tables = liveTableNames(projection);
   let position: Position | null = null;
   let handled = 0;
   let pending: RecordedEvent[] = [];
@@ -43,18 +42,7 @@ export async function rebuildToPosition(
     const last = events[events.length - 1].position;
     let count = handled;
     await db.transaction().execute(async (trx) => {
-      const batch = new DocumentBatch(trx, projection);
-      const access = new TrackingAccess(batch);
-      for (const event of events) {
-        if (!handles.has(event.type)) continue;
-        try {
-          await projection.project(event, access);
-        } catch (error) {
-          throw new ProjectionFailure(event, error);
-        }
-        count++;
-      }
-      await batch.flush(access.changed);
+      count += await applyEvents(trx, projection, tables, events);
       await writeCheckpoint(trx, projection.name, projection.version, last, count, now());
     });
     position = last;

@@ -28,6 +28,8 @@ export class ReadStore<Schema = unknown> {
     // Read models can always be rebuilt from the event store, so they need WAL but not a full fsync per commit.
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
+    // The API, the projector and an operator's rebuild may write the same file: wait for the lock, do not fail.
+    database.pragma('busy_timeout = 10000');
     return new ReadStore(new Kysely<Schema>({ dialect: new SqliteDialect({ database }) }), 'sqlite');
   }
 
