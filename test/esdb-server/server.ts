@@ -16,6 +16,8 @@ export interface InProcessServerOptions {
   readonly maxAppendSize?: number;
   /** Test probe: told the name of every RPC as it starts (e.g. to see Append vs BatchAppend). */
   readonly onCall?: (method: RpcName) => void;
+  /** Stamps each record's `created` (ms since the epoch); the system clock by default. Tests of as-of cuts drive it. */
+  readonly now?: () => number;
 }
 
 const HOST = '127.0.0.1';
@@ -45,7 +47,7 @@ export class InProcessEventStoreDBServer {
     // Every open call listens to it; dozens of concurrent subscriptions are normal here.
     setMaxListeners(0, shuttingDown.signal);
     const context = {
-      log: new InMemoryLog(),
+      log: new InMemoryLog(options.now),
       maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE,
       stopping: shuttingDown.signal,
     };

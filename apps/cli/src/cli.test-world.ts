@@ -10,12 +10,17 @@ export interface CliRun {
 
 /** Runs `helpdesk <argv>` in-process on `dataDir`, capturing what it prints. */
 export async function runHelpdesk(dataDir: string, ...argv: string[]): Promise<CliRun> {
+  return runHelpdeskWith({ DATA_DIR: dataDir }, ...argv);
+}
+
+/** Runs `helpdesk <argv>` in-process with these environment variables (e.g. `EVENTSTORE_URL`), capturing what it prints. */
+export async function runHelpdeskWith(env: Readonly<Record<string, string>>, ...argv: string[]): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
     stdout: (text) => void (stdout += text),
     stderr: (text) => void (stderr += text),
-    env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test' },
+    env: { LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env },
   };
   const code = await runCli(argv, io, COMMANDS);
   return { code, stdout, stderr };

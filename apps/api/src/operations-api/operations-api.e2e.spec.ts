@@ -1,9 +1,9 @@
-import { later } from '../conversation/conversation.test-world.js';
+import { TestClock, later } from '../conversation/conversation.test-world.js';
 import { QuarantineMessageCommand } from '../conversation/quarantine-message.handler.js';
 import { ReplyToContactCommand } from '../conversation/reply-to-contact.handler.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { REGISTERED_PROJECTIONS } from '../projections/registered-projections.js';
-import { RECEIVED_AT, type TicketsWorld, acme, globex, openTicketsWorld } from '../tickets/tickets.test-world.js';
+import { CONNECTED_AT, RECEIVED_AT, type TicketsWorld, acme, globex, openTicketsWorld } from '../tickets/tickets.test-world.js';
 
 const PROJECTIONS = `{ projections { name version state position eventsHandled lagEvents lagCapped lagSeconds lastError rows { table rows } } }`;
 const HISTORY = `query History($id: ID!, $asOf: DateTime) {
@@ -11,7 +11,6 @@ const HISTORY = `query History($id: ID!, $asOf: DateTime) {
 }`;
 const SECRET_TEXT = 'my card number is 4111 1111 1111 1111';
 const HOUR = 3_600_000;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Entry {
   revision: string;
@@ -27,20 +26,21 @@ interface Entry {
 describe('operations GraphQL API', () => {
   let world: TicketsWorld;
   let conversationId: string;
-  /** Events are stamped with the store's wall-clock time: the cut falls between the reply and the second message. */
-  let cutAt: string;
+  /** The store stamps events with this clock: the reply at RECEIVED_AT, the second message an hour later. */
+  const storeClock = new TestClock(new Date(CONNECTED_AT));
+  /** Between the reply and the second message. */
+  const cutAt = later(RECEIVED_AT, HOUR / 2);
 
   beforeAll(async () => {
-    world = await openTicketsWorld();
+    world = await openTicketsWorld({ eventStoreNow: () => storeClock.now().getTime() });
     world.clock.set(RECEIVED_AT);
+    storeClock.set(RECEIVED_AT);
     const first = await world.receive('wamid.ops-1', 'Where is my order?');
     conversationId = first.conversationId;
     const origin = { portalId: acme, actor: { kind: 'user' as const, id: 'agent-1' } };
     await world.bus.execute(new ReplyToContactCommand(origin, conversationId, { kind: 'text', body: 'We are on it' }));
-    await pause(20);
-    cutAt = new Date().toISOString();
-    await pause(20);
     world.clock.set(later(RECEIVED_AT, HOUR));
+    storeClock.set(later(RECEIVED_AT, HOUR));
     const second = await world.receive('wamid.ops-2', SECRET_TEXT);
     const quarantined = await world.bus.execute(
       new QuarantineMessageCommand(origin, conversationId, { messageId: second.messageId, reason: 'card number' }),

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@helpdesk/config';
 import { mintToken } from '../../../cli/src/mint-token/mint-token.command.js';
+import type { AppOverrides } from '../app.module.js';
 import { ConnectAccountCommand } from '../channel/connect-account.handler.js';
 import { TestClock } from '../conversation/conversation.test-world.js';
 import { ReceiveInboundMessageCommand } from '../conversation/receive-inbound-message.handler.js';
@@ -31,11 +32,12 @@ export interface GraphqlAnswer {
   readonly raw: string;
 }
 
-export async function openTicketsWorld() {
+/** `overrides`: e.g. `eventStoreNow`, to stamp events at instants the test chooses; the world keeps its own clock. */
+export async function openTicketsWorld(overrides: Omit<AppOverrides, 'clock'> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tickets-e2e-'));
   const clock = new TestClock(new Date(CONNECTED_AT));
   const env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', AUTH_JWT_SECRET: SECRET };
-  const app: NestFastifyApplication = await createApp(loadConfig(env), { clock });
+  const app: NestFastifyApplication = await createApp(loadConfig(env), { ...overrides, clock });
   await app.listen(0, '127.0.0.1');
   const url = `${await app.getUrl()}/graphql`;
   const bus = app.get(CommandBus);
@@ -43,6 +45,7 @@ export async function openTicketsWorld() {
 
   return {
     app,
+    dataDir,
     clock,
     bus,
     /** A token as `helpdesk mint-token` prints it. */

@@ -1,24 +1,24 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { conversationStreamName } from '@helpdesk/domain';
-import { type RecordedEvent, openSqliteEventStore } from '@helpdesk/event-store';
+import type { RecordedEvent } from '@helpdesk/event-store';
 import { AssignTicketCommand, AssignTicketHandler } from '../../../api/src/conversation/assign-ticket.handler.js';
-import { agent, conversationOf, inboundMessage, openWorld } from '../../../api/src/conversation/conversation.test-world.js';
-import { runHelpdesk } from '../cli.test-world.js';
+import { agent, conversationOf, inboundMessage } from '../../../api/src/conversation/conversation.test-world.js';
+import { AUDITED_STORE_KINDS } from '../audited-stores.test-world.js';
+import { type AuditorWorld, openAuditorWorld } from '../auditor.test-world.js';
 import { canonicalJson, hashOf } from './export-chain.js';
 
 const sentAt = '2025-03-10T09:00:00.000Z';
 const conversationId = conversationOf();
 const stream = conversationStreamName(conversationId);
 
-describe('helpdesk export / export verify against a temporary DATA_DIR', () => {
-  let dataDir: string;
+describe.each(AUDITED_STORE_KINDS)('helpdesk export / export verify on $name', (kind) => {
+  let world: AuditorWorld;
   let file: string;
 
   beforeEach(async () => {
-    const world = await openWorld({ connectedAt: '2025-03-01T08:00:00.000Z' });
-    dataDir = world.dataDir;
-    file = join(dataDir, 'export.ndjson');
+    world = await openAuditorWorld(kind, '2025-03-01T08:00:00.000Z');
+    file = join(world.dir, 'export.ndjson');
     world.clock.set(sentAt);
     await world.receive(inboundMessage('wamid.a', sentAt));
     await world.receive(inboundMessage('wamid.b', sentAt, '+33699999999'));
@@ -26,24 +26,18 @@ describe('helpdesk export / export verify against a temporary DATA_DIR', () => {
     await new AssignTicketHandler(world.store, world.clock).execute(
       new AssignTicketCommand(agent(), conversationId, { ticketId: (opened.data as { ticketId: string }).ticketId, assigneeId: 'agent-1' }),
     );
-    await world.store.close();
   });
 
-  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterEach(() => world.close());
 
   async function allEvents(): Promise<RecordedEvent[]> {
-    const store = openSqliteEventStore({ dataDir });
-    try {
-      const events: RecordedEvent[] = [];
-      for await (const event of store.readAll()) events.push(event);
-      return events;
-    } finally {
-      await store.close();
-    }
+    const events: RecordedEvent[] = [];
+    for await (const event of world.store.readAll()) events.push(event);
+    return events;
   }
 
-  async function run(...argv: string[]) {
-    return runHelpdesk(dataDir, ...argv);
+  function run(...argv: string[]) {
+    return world.run(...argv);
   }
 
   const fileLines = () => readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, any>);

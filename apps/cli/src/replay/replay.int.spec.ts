@@ -1,73 +1,57 @@
-import { rmSync } from 'node:fs';
 import { conversationStreamName } from '@helpdesk/domain';
-import { type RecordedEvent, openSqliteEventStore } from '@helpdesk/event-store';
-import { eventsOf } from '../../../../test/support/stream-events.js';
+import type { RecordedEvent } from '@helpdesk/event-store';
 import { AssignTicketCommand, AssignTicketHandler } from '../../../api/src/conversation/assign-ticket.handler.js';
-import {
-  HOUR,
-  agent,
-  conversationOf,
-  inboundMessage,
-  later,
-  openWorld,
-} from '../../../api/src/conversation/conversation.test-world.js';
+import { HOUR, agent, conversationOf, inboundMessage, later } from '../../../api/src/conversation/conversation.test-world.js';
 import { QuarantineMessageCommand, QuarantineMessageHandler } from '../../../api/src/conversation/quarantine-message.handler.js';
 import { ReplyToContactCommand } from '../../../api/src/conversation/reply-to-contact.handler.js';
+import { AUDITED_STORE_KINDS } from '../audited-stores.test-world.js';
+import { type AuditorWorld, openAuditorWorld } from '../auditor.test-world.js';
 import type { CliIo } from '../cli-command.js';
-import { runHelpdesk } from '../cli.test-world.js';
 import { replay } from './replay.command.js';
 import { QUARANTINE_PLACEHOLDER } from './replay-model.js';
 
 const sentAt = '2025-03-10T09:00:00.000Z';
+const assignedAt = later(sentAt, HOUR);
+const repliedAt = later(sentAt, 2 * HOUR);
 const conversationId = conversationOf();
 const stream = conversationStreamName(conversationId);
 const SECRET = 'my card number is 4111';
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-describe('helpdesk replay conversation against a temporary DATA_DIR', () => {
-  let dataDir: string;
-  let cut: Date;
+describe.each(AUDITED_STORE_KINDS)('helpdesk replay conversation on $name', (kind) => {
+  let world: AuditorWorld;
   let quarantinedId: string;
 
   beforeEach(async () => {
-    const world = await openWorld({ connectedAt: '2025-03-01T08:00:00.000Z' });
-    dataDir = world.dataDir;
+    world = await openAuditorWorld(kind, '2025-03-01T08:00:00.000Z');
     world.clock.set(sentAt);
     await world.receive({ ...inboundMessage('wamid.a', sentAt), content: { kind: 'text', body: SECRET } });
-    world.clock.set(later(sentAt, HOUR));
+    world.clock.set(assignedAt);
     await new AssignTicketHandler(world.store, world.clock).execute(
-      new AssignTicketCommand(agent(), conversationId, { ticketId: (await ticketId(world.store)) ?? '', assigneeId: 'agent-1' }),
+      new AssignTicketCommand(agent(), conversationId, { ticketId: (await ticketId()) ?? '', assigneeId: 'agent-1' }),
     );
-    await sleep(20);
-    cut = new Date();
-    await sleep(20);
+    // The store stamps events with the world's clock: the reply and the quarantine come an hour after the assignment.
+    world.clock.set(repliedAt);
     await world.replies.execute(new ReplyToContactCommand(agent(), conversationId, { kind: 'text', body: 'We are on it' }));
     const inbound = (await world.eventsOf(stream)).find((event) => event.type === 'InboundMessageReceived')!;
     quarantinedId = (inbound.data as { messageId: string }).messageId;
     await new QuarantineMessageHandler(world.store, world.clock).execute(
       new QuarantineMessageCommand(agent(), conversationId, { messageId: quarantinedId, reason: 'card number' }),
     );
-    await world.store.close();
   });
 
-  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterEach(() => world.close());
 
-  async function ticketId(store: Parameters<typeof eventsOf>[0]): Promise<string | undefined> {
-    const opened = (await eventsOf(store, stream)).find((event) => event.type === 'TicketOpened');
+  async function ticketId(): Promise<string | undefined> {
+    const opened = (await world.eventsOf(stream)).find((event) => event.type === 'TicketOpened');
     return (opened?.data as { ticketId?: string } | undefined)?.ticketId;
   }
 
-  async function storedEvents(): Promise<RecordedEvent[]> {
-    const store = openSqliteEventStore({ dataDir });
-    try {
-      return await eventsOf(store, stream);
-    } finally {
-      await store.close();
-    }
+  function storedEvents(): Promise<RecordedEvent[]> {
+    return world.eventsOf(stream);
   }
 
-  async function run(...argv: string[]) {
-    return runHelpdesk(dataDir, ...argv);
+  function run(...argv: string[]) {
+    return world.run(...argv);
   }
 
   it('prints every event as a table with actor, rule version, ids and the state after it, content hidden', async () => {
@@ -111,11 +95,13 @@ describe('helpdesk replay conversation against a temporary DATA_DIR', () => {
 
   it('--as-of stops at the last event created at or before that instant', async () => {
     const events = await storedEvents();
-    const expected = events.filter((event) => event.created.getTime() <= cut.getTime());
-    expect(expected.length).toBeGreaterThan(0);
+    expect(events.map((event) => event.created.toISOString())).toContain(assignedAt);
+    const expected = events.filter((event) => event.created.toISOString() <= assignedAt);
+    expect(expected.at(-1)!.type).toBe('TicketAssigned');
     expect(expected.length).toBeLessThan(events.length);
 
-    const { code, stdout } = await run('replay', 'conversation', conversationId, '--as-of', cut.toISOString(), '--format', 'ndjson');
+    // Cut exactly at the assignment's instant: "at or before" keeps it, the reply an hour later is left out.
+    const { code, stdout } = await run('replay', 'conversation', conversationId, '--as-of', assignedAt, '--format', 'ndjson');
 
     expect(code).toBe(0);
     const rows = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
@@ -133,7 +119,7 @@ describe('helpdesk replay conversation against a temporary DATA_DIR', () => {
     const io: CliIo = {
       stdout: (text) => void (stdout += text),
       stderr: (text) => void (stderr += text),
-      env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test' },
+      env: { ...world.env, LOG_LEVEL: 'silent', NODE_ENV: 'test' },
     };
     const argv = ['conversation', conversationId, '--reveal', '--reason', 'legal hold 42', '--auditor', 'auditor-7', '--format', 'ndjson'];
 
