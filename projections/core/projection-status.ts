@@ -4,6 +4,7 @@ import { readCheckpoint } from './checkpoints.js';
 import { isMissingTable } from './drift-check.js';
 import { Projection, physicalTableName } from './projection.js';
 import type { ReadDatabase } from './read-model-schema.js';
+import { type RebuildRecord, listRebuilds, liveBuild } from './rebuild-registry.js';
 
 /** Counting the lag stops here: beyond it the exact number does not change what an operator does. */
 export const LAG_COUNT_CAP = 1_000_000;
@@ -27,6 +28,14 @@ export interface StoredProjectionStatus {
   readonly updatedAt: string | null;
   /** Rows per logical table; `null` when the table does not exist yet. */
   readonly rows: Readonly<Record<string, number | null>>;
+  /** The rules the live tables were built under (`null`: unknown or rule-free). */
+  readonly rulesVersion: string | null;
+  /** The rules the running code projects under. */
+  readonly currentRulesVersion: string | null;
+  /** Built under other rules than the code's: a rebuild recomputes it. */
+  readonly stale: boolean;
+  /** The latest rebuild when it did not switch in (in progress, failed or abandoned). */
+  readonly pendingRebuild: Pick<RebuildRecord, 'build' | 'state' | 'startedAt' | 'error'> | null;
 }
 
 /** What the read store's checkpoints and tables say about each projection, and how far behind `$all` it is. */
@@ -66,7 +75,22 @@ async function statusOf(
     lastError: checkpoint?.lastError ?? null,
     updatedAt: checkpoint?.updatedAt ?? null,
     rows: await rowCounts(db, projection),
+    ...(await rulesAndRebuilds(db, projection)),
   };
+}
+
+async function rulesAndRebuilds(db: ReadDatabase, projection: Projection) {
+  let rebuilds: RebuildRecord[] = [];
+  try {
+    rebuilds = await listRebuilds(db, projection);
+  } catch (error) {
+    if (!isMissingTable(error)) throw error;
+  }
+  const rulesVersion = liveBuild(rebuilds)?.rulesVersion ?? null;
+  const currentRulesVersion = projection.rulesVersion ?? null;
+  const latest = rebuilds.at(-1);
+  const pendingRebuild = latest && latest.state !== 'switched' ? { build: latest.build, state: latest.state, startedAt: latest.startedAt, error: latest.error } : null;
+  return { rulesVersion, currentRulesVersion, stale: currentRulesVersion !== null && rulesVersion !== currentRulesVersion, pendingRebuild };
 }
 
 /** A read store the projection never ran on has no checkpoints table yet: that is "never ran". */

@@ -1,4 +1,4 @@
-import { UNVERIFIED_DAILY_BUSINESS_INITIATED_CAP, calendarDayIn, dailyQuotaStreamName } from '@helpdesk/domain';
+import { calendarDayIn, dailyCapAt, dailyQuotaStreamName } from '@helpdesk/domain';
 import type { ReadDatabase } from '../core/read-model-schema.js';
 import type { DailyUsage, QuotaAccountRow, QuotaDayRow } from './quota.documents.js';
 import { documentOf } from './quota-usage.query.js';
@@ -24,8 +24,8 @@ export async function dailyUsage(db: ReadDatabase, portalId: string, accountId: 
   };
 }
 
-/** Verification lifts the cap from the local day it happened on; before that, the cap the gate counted under. */
+/** Verification lifts the cap from the local day it happened on; before that, the cap in force that day. */
 function capOn(account: QuotaAccountRow, day: string, row: QuotaDayRow | null): number | null {
   if (account.verifiedAt !== null && calendarDayIn(new Date(account.verifiedAt), account.timeZone) <= day) return null;
-  return row?.cap ?? UNVERIFIED_DAILY_BUSINESS_INITIATED_CAP;
+  return row?.cap ?? dailyCapAt(new Date(`${day}T12:00:00Z`)).unverifiedBusinessInitiated;
 }

@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { APP_CONFIG, AppConfig } from '@helpdesk/config';
+import { RULEBOOK, type Rulebook } from '@helpdesk/domain';
 import { AdminApiModule } from './admin-api/admin-api.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ChannelModule } from './channel/channel.module.js';
@@ -23,7 +24,8 @@ import { QuotaModule } from './quota/quota.module.js';
 import { queryLimitsRule, refuseInvalidSubscription } from './query-limits/query-limits.js';
 import { QuotaUsageModule } from './quota-usage/quota-usage.module.js';
 import { CLOCK, Clock, systemClock } from './shared/clock.js';
-import { StoresModule } from './stores/stores.module.js';
+import { ACTIVE_RULEBOOK } from './shared/rulebook.js';
+import { EVENT_STORE_NOW, StoresModule } from './stores/stores.module.js';
 import { TemplateModule } from './template/template.module.js';
 import { ThreadsModule } from './threads/threads.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
@@ -34,6 +36,10 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 export interface AppOverrides {
   /** Tests drive time (session expiry, quota periods) through this clock. */
   readonly clock?: Clock;
+  /** Tests of as-of cuts stamp the embedded store's events with this (ms since the epoch) instead of the system time. */
+  readonly eventStoreNow?: () => number;
+  /** Tests of a rule change run the service under another rulebook than the repository's. */
+  readonly rulebook?: Rulebook;
 }
 
 @Module({})
@@ -48,8 +54,10 @@ export class AppModule {
           providers: [
             { provide: APP_CONFIG, useValue: config },
             { provide: CLOCK, useValue: overrides.clock ?? systemClock },
+            { provide: EVENT_STORE_NOW, useValue: overrides.eventStoreNow ?? Date.now },
+            { provide: ACTIVE_RULEBOOK, useValue: overrides.rulebook ?? RULEBOOK },
           ],
-          exports: [APP_CONFIG, CLOCK],
+          exports: [APP_CONFIG, CLOCK, EVENT_STORE_NOW, ACTIVE_RULEBOOK],
         },
         CqrsModule.forRoot(),
         GraphQLModule.forRoot<MercuriusDriverConfig>({

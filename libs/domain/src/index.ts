@@ -7,3 +7,4 @@ export * from './channel/index.js';
 export * from './contact/index.js';
 export * from './template/index.js';
 export * from './view/index.js';
+export * from './rules/index.js';

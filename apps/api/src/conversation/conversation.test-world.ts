@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DomainError, conversationIdOf, conversationStreamName, toWaId } from '@helpdesk/domain';
+import { DomainError, type Rulebook, conversationIdOf, conversationStreamName, toWaId } from '@helpdesk/domain';
 import { type RecordedEvent, type SqliteEventStore, openSqliteEventStore } from '@helpdesk/event-store';
 import { eventsOf } from '../../../../test/support/stream-events.js';
 import { ConnectAccountCommand, ConnectAccountHandler } from '../channel/connect-account.handler.js';
@@ -55,13 +55,15 @@ export interface WorldOptions {
   readonly connectedAt: string;
   readonly subscriptionStartedOn?: string;
   readonly monthlyConversationLimit?: number;
+  /** The rulebook the quota gate counts under (the repository's by default). */
+  readonly rulebook?: Rulebook;
 }
 
-export async function openWorld({ connectedAt, subscriptionStartedOn = '2024-01-15', monthlyConversationLimit }: WorldOptions) {
+export async function openWorld({ connectedAt, subscriptionStartedOn = '2024-01-15', monthlyConversationLimit, rulebook }: WorldOptions) {
   const dataDir = mkdtempSync(join(tmpdir(), 'conversation-'));
   const store: SqliteEventStore = openSqliteEventStore({ dataDir });
   const clock = new TestClock(new Date(connectedAt));
-  const quota = new QuotaGate(store);
+  const quota = new QuotaGate(store, rulebook);
   await new RegisterPortalHandler(store, clock).execute(
     new RegisterPortalCommand(admin, { name: 'Acme', timeZone: 'Europe/Paris', subscriptionStartedOn, monthlyConversationLimit }),
   );

@@ -7,7 +7,10 @@ import { ReadStore } from '@helpdesk/read-store';
 import { ProjectionRunner, ProjectionStatus } from '../../../../projections/core/projection-runner.js';
 import { CLOCK } from '../shared/clock.js';
 import type { Clock } from '../shared/clock.js';
-import { REGISTERED_PROJECTIONS } from './registered-projections.js';
+import { registeredProjections } from './registered-projections.js';
+import { ACTIVE_RULEBOOK } from '../shared/rulebook.js';
+import type { Projection } from '../../../../projections/core/projection.js';
+import type { Rulebook } from '@helpdesk/domain';
 import { StoredCheckpoints } from './stored-checkpoints.js';
 
 /**
@@ -21,23 +24,26 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
   readonly mode: ProjectionsMode;
   private readonly runners: ProjectionRunner[];
   private readonly stored: StoredCheckpoints;
+  readonly projections: readonly Projection[];
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     readStore: ReadStore,
     @Inject(CLOCK) clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(ACTIVE_RULEBOOK) rulebook: Rulebook,
   ) {
+    this.projections = registeredProjections(rulebook);
     this.mode = config.projections;
     this.runners =
       this.mode === 'in-process'
-        ? REGISTERED_PROJECTIONS.map((projection) => new ProjectionRunner(store, readStore.db, projection, () => clock.now()))
+        ? this.projections.map((projection) => new ProjectionRunner(store, readStore.db, projection, () => clock.now()))
         : [];
-    this.stored = new StoredCheckpoints(readStore.db, REGISTERED_PROJECTIONS);
+    this.stored = new StoredCheckpoints(readStore.db, this.projections);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const projections = REGISTERED_PROJECTIONS.map((projection) => projection.name);
+    const projections = this.projections.map((projection) => projection.name);
     if (this.mode === 'off') {
       this.logger.log({ msg: 'Projections run in the projector worker (PROJECTIONS=off); reads wait on its checkpoints', projections });
       return;

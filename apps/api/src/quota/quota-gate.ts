@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { HandleCommandOptions, handleCommand } from '@helpdesk/command-handling';
 import {
   calendarDayIn,
@@ -6,21 +6,24 @@ import {
   CountedAs,
   countingRuleAt,
   CountingRule,
+  dailyCapAt,
   dailyQuotaDecider,
   dailyQuotaStreamName,
   dailyUsed,
   DomainError,
   MonthlyPeriod,
   monthlyPeriodContaining,
-  monthlyQuotaDecider,
+  monthlyQuotaDeciderUnder,
   monthlyQuotaStreamName,
   monthlyUsed,
   refuse,
-  UNVERIFIED_DAILY_BUSINESS_INITIATED_CAP,
+  RULEBOOK,
+  type Rulebook,
 } from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
 import { causationFrom, contextFrom } from '../shared/command-origin.js';
+import { ACTIVE_RULEBOOK } from '../shared/rulebook.js';
 import type { CommandOrigin } from '../shared/command-origin.js';
 import type {
   BusinessInitiatedRequest,
@@ -43,13 +46,20 @@ const QUOTA_MAX_ATTEMPTS = 100;
  */
 @Injectable()
 export class QuotaGate {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  private readonly monthlyDecider;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(ACTIVE_RULEBOOK) private readonly rulebook: Rulebook = RULEBOOK,
+  ) {
+    this.monthlyDecider = monthlyQuotaDeciderUnder(rulebook.counting);
+  }
 
   /** A message outside any session: one conversation of the month, and of the day for an unverified account. */
   async reserveBusinessInitiatedConversation(request: BusinessInitiatedRequest): Promise<BusinessInitiatedReservation> {
     const { now, portal, account, conversationId, messageId } = request;
     const origin = traced(request.origin);
-    const rule = countingRuleAt(now);
+    const rule = countingRuleAt(now, this.rulebook.counting);
     const period = monthlyPeriodContaining(now, portal);
     const { accountId, verified } = account;
     const daily = verified ? undefined : { accountId, day: calendarDayIn(now, account.timeZone) };
@@ -59,8 +69,9 @@ export class QuotaGate {
     const reservation = { ruleVersion: rule.version, periodKey: period.key, monthlyUsed };
     if (!daily) return reservation;
     try {
-      const cap = UNVERIFIED_DAILY_BUSINESS_INITIATED_CAP;
-      const data = { ...daily, conversationId, messageId, cap, ruleVersion: rule.version };
+      const capRule = dailyCapAt(now, this.rulebook);
+      const cap = capRule.unverifiedBusinessInitiated;
+      const data = { ...daily, conversationId, messageId, cap, ruleVersion: capRule.version };
       const context = this.contextFor(origin, now, portal.portalId);
       const stream = dailyQuotaStreamName(daily.accountId, daily.day);
       const command = { type: 'CountBusinessInitiated' as const, data, context };
@@ -76,7 +87,7 @@ export class QuotaGate {
   /** Each business message in an open session: the session's first counts, under a rule that counts sessions. */
   async countUserInitiatedSession(request: UserInitiatedSessionRequest): Promise<UserInitiatedSessionCount> {
     const { now, portal, sessionId } = request;
-    const rule = countingRuleAt(now);
+    const rule = countingRuleAt(now, this.rulebook.counting);
     if (rule.userInitiatedSession === 0) return { ruleVersion: rule.version, counted: false };
     const period = monthlyPeriodContaining(now, portal);
     const origin = traced(request.origin);
@@ -97,7 +108,7 @@ export class QuotaGate {
     }
     const command = { type: 'ReleaseConversation' as const, data: { messageId, reason }, context };
     const stream = monthlyQuotaStreamName(portalId, periodKey);
-    await handleCommand(this.store, stream, monthlyQuotaDecider, command, options(origin));
+    await handleCommand(this.store, stream, this.monthlyDecider, command, options(origin));
   }
 
   private async countMonthly(
@@ -114,8 +125,8 @@ export class QuotaGate {
     const context = this.contextFor(origin, now, portal.portalId);
     const command = { type: 'CountConversation' as const, data, context };
     const stream = monthlyQuotaStreamName(portal.portalId, period.key);
-    const { state } = await handleCommand(this.store, stream, monthlyQuotaDecider, command, options(origin));
-    return monthlyUsed(state);
+    const { state } = await handleCommand(this.store, stream, this.monthlyDecider, command, options(origin));
+    return monthlyUsed(state, this.rulebook.counting);
   }
 
   /**

@@ -10,8 +10,7 @@ import {
   sessionOpenAt,
 } from './conversation.state.js';
 import { conversationIdOf } from './conversation.stream.js';
-
-export const SESSION_LENGTH_MS = 24 * 60 * 60 * 1000;
+import { sessionWindowMsAt } from '../rules/rulebook.js';
 
 /**
  * A contact's message joins the open ticket (or opens one), lands in the thread (unsupported
@@ -87,7 +86,8 @@ function messageReceived(
  */
 function sessionEvents(conversation: StartedConversation, newSessionId: string, sentAt: string): ConversationEvent[] {
   const { session } = conversation;
-  const expiresAt = new Date(Date.parse(sentAt) + SESSION_LENGTH_MS).toISOString();
+  // The window in force when the contact wrote (the rulebook's session window).
+  const expiresAt = new Date(Date.parse(sentAt) + sessionWindowMsAt(new Date(sentAt))).toISOString();
   const open = sessionOpenAt(session, new Date(sentAt));
   if (open) {
     return expiresAt > open.expiresAt ? [{ type: 'SessionExtended', data: { sessionId: open.sessionId, expiresAt } }] : [];

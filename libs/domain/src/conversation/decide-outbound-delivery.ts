@@ -17,7 +17,7 @@ import type {
 } from './conversation.events.js';
 import { messageInThread, nonBlank, startedConversation } from './conversation.guards.js';
 import { type ConversationState, type OutboundDispatch, type StartedConversation, sessionOpenAt } from './conversation.state.js';
-import { SESSION_LENGTH_MS } from './decide-inbound.js';
+import { sessionWindowMsAt } from '../rules/rulebook.js';
 import { MAX_SEND_ATTEMPTS, OUTSIDE_WINDOW_ERROR_CODE, isRetryableFailure } from './outbound-delivery.js';
 
 type AwaitingOutcome = Extract<OutboundDispatch, { status: 'attempting' | 'unknown' }>;
@@ -111,7 +111,7 @@ function messageFailed(
 function closeSessionOutsideWindow(conversation: StartedConversation, attemptedAt: string, now: Date): SessionClosed[] {
   const { session } = conversation;
   if (session?.status !== 'Open') return [];
-  const lastContactMessageAt = Date.parse(session.expiresAt) - SESSION_LENGTH_MS;
+  const lastContactMessageAt = Date.parse(session.expiresAt) - sessionWindowMsAt(new Date(attemptedAt));
   if (lastContactMessageAt > Date.parse(attemptedAt)) return [];
   const { sessionId } = session;
   if (!sessionOpenAt(session, now)) return [{ type: 'SessionClosed', data: { sessionId, closedAt: session.expiresAt } }];

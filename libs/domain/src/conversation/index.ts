@@ -3,7 +3,6 @@ export * from './conversation.decide.js';
 export * from './conversation.events.js';
 export * from './conversation.state.js';
 export * from './conversation.stream.js';
-export { SESSION_LENGTH_MS } from './decide-inbound.js';
 export { isDeliveryProgress } from './decide-message.js';
 export { dueAttempt } from './decide-outbound-delivery.js';
 export { MAX_TEXT_LENGTH } from './decide-session.js';

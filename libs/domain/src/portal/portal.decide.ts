@@ -1,11 +1,12 @@
 import { assertNever, refuse } from '../core/index.js';
+import { RULEBOOK, defaultMonthlyLimitAt } from '../rules/rulebook.js';
 import { calendarDate, canonicalTimeZone, conversationLimit, isoInstant } from './calendar-values.js';
 import type { ChangeMonthlyLimit, PortalCommand, RegisterPortal } from './portal.commands.js';
 import type { MonthlyLimitChanged, PortalEvent, PortalRegistered } from './portal.events.js';
 import type { PortalState, RegisteredPortal } from './portal.state.js';
 
-/** The help desk's own quota: 1,000 conversations a month shared by all of a portal's channels. */
-export const DEFAULT_MONTHLY_CONVERSATION_LIMIT = 1000;
+/** The help desk's own quota for a new portal (1,000 conversations a month shared by all its channels), from the rulebook. */
+export const DEFAULT_MONTHLY_CONVERSATION_LIMIT = RULEBOOK.defaultLimit[0].monthlyConversations;
 
 export function decidePortal(command: PortalCommand, state: PortalState): PortalEvent[] {
   switch (command.type) {
@@ -32,7 +33,7 @@ function registerPortal(command: RegisterPortal, state: PortalState): PortalRegi
       name: name.trim(),
       timeZone: canonicalTimeZone(timeZone),
       subscriptionStartedOn: calendarDate(subscriptionStartedOn),
-      monthlyConversationLimit: conversationLimit(monthlyConversationLimit ?? DEFAULT_MONTHLY_CONVERSATION_LIMIT),
+      monthlyConversationLimit: conversationLimit(monthlyConversationLimit ?? defaultMonthlyLimitAt(now)),
       registeredAt: now.toISOString(),
     },
   };

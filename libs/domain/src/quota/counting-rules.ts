@@ -1,3 +1,5 @@
+import { type Versioned, inForceAt } from '../rules/versioned.js';
+
 /**
  * How the help desk counts conversations against a portal's monthly limit, as versioned rules.
  * Every counted event records the version it was decided under, so counters can be recomputed
@@ -8,10 +10,7 @@
  * dated in UTC; one instant also keeps replays and recomputations independent of a portal's time
  * zone (which can change after the fact) and gives every portal the same answer for the same moment.
  */
-export interface CountingRule {
-  readonly version: string;
-  /** ISO instant in UTC. */
-  readonly effectiveFrom: string;
+export interface CountingRule extends Versioned {
   /**
    * A message sent outside an open session is one conversation. Typed as the literal 1 because
    * every rule so far counts it: a rule that does not would need the quota gate to change.
@@ -39,13 +38,16 @@ export const COUNTING_RULES: readonly CountingRule[] = [
 
 /** The rule in force at `instant`: the one with the latest effective date not after it. */
 export function countingRuleAt(instant: Date, rules: readonly CountingRule[] = COUNTING_RULES): CountingRule {
-  const at = instant.getTime();
-  let inForce: CountingRule | undefined;
-  for (const rule of rules) {
-    const from = Date.parse(rule.effectiveFrom);
-    if (from <= at && (!inForce || from >= Date.parse(inForce.effectiveFrom))) inForce = rule;
-  }
-  // Nothing was counted before the first rule: asking about an earlier instant is a bug, not a refusal.
-  if (!inForce) throw new RangeError(`No conversation counting rule in force at ${instant.toISOString()}`);
-  return inForce;
+  return inForceAt(rules, instant, 'conversation counting');
+}
+
+/**
+ * What one counted conversation weighs under `rules`: a business-initiated one always 1; a
+ * session's, what the rule in force when it was counted says. Folding with the current rules is
+ * how a rule change reaches the past: it can free conversations, never charge ones that were
+ * free when they happened (those were never counted).
+ */
+export function countedWeight(countedAs: { reason: 'business_initiated' | 'user_initiated_session' }, countedAt: string, rules: readonly CountingRule[] = COUNTING_RULES): 0 | 1 {
+  if (countedAs.reason === 'business_initiated') return 1;
+  return countingRuleAt(new Date(countedAt), rules).userInitiatedSession;
 }

@@ -1,4 +1,5 @@
 import type { Decider } from '../core/index.js';
+import { COUNTING_RULES, type CountingRule } from './counting-rules.js';
 import type { DailyQuotaCommand, MonthlyQuotaCommand } from './quota.commands.js';
 import { decideDailyQuota, decideMonthlyQuota } from './quota.decide.js';
 import type { DailyQuotaEvent, MonthlyQuotaEvent } from './quota.events.js';
@@ -11,12 +12,17 @@ import {
   MonthlyQuota,
 } from './quota.state.js';
 
-/** A portal's monthly conversation quota, shared by all its WhatsApp accounts. */
-export const monthlyQuotaDecider: Decider<MonthlyQuotaCommand, MonthlyQuotaEvent, MonthlyQuota> = {
-  decide: decideMonthlyQuota,
-  evolve: evolveMonthlyQuota,
-  initialState: initialMonthlyQuota,
-};
+/** A portal's monthly conversation quota, shared by all its WhatsApp accounts, counted under `rules`. */
+export function monthlyQuotaDeciderUnder(rules: readonly CountingRule[]): Decider<MonthlyQuotaCommand, MonthlyQuotaEvent, MonthlyQuota> {
+  return {
+    decide: (command, state) => decideMonthlyQuota(command, state, rules),
+    evolve: evolveMonthlyQuota,
+    initialState: initialMonthlyQuota,
+  };
+}
+
+/** Under the rulebook shipped with the code. */
+export const monthlyQuotaDecider = monthlyQuotaDeciderUnder(COUNTING_RULES);
 
 /** An unverified WhatsApp account's daily cap on business-initiated conversations. */
 export const dailyQuotaDecider: Decider<DailyQuotaCommand, DailyQuotaEvent, DailyQuota> = {
@@ -28,7 +34,6 @@ export const dailyQuotaDecider: Decider<DailyQuotaCommand, DailyQuotaEvent, Dail
 export * from './counting-rules.js';
 export * from './periods.js';
 export * from './quota.commands.js';
-export { UNVERIFIED_DAILY_BUSINESS_INITIATED_CAP } from './quota.decide.js';
 export * from './quota.events.js';
 export * from './quota.state.js';
 export * from './quota.stream.js';

@@ -15,24 +15,23 @@ import type {
   DailyQuotaEvent,
   MonthlyQuotaEvent,
 } from './quota.events.js';
+import { COUNTING_RULES, type CountingRule, countedWeight } from './counting-rules.js';
 import { DailyQuota, dailyUsed, MonthlyQuota, monthlyUsed } from './quota.state.js';
 
-/** Meta's cap on business-initiated conversations per day for a WABA whose business is not verified. */
-export const UNVERIFIED_DAILY_BUSINESS_INITIATED_CAP = 50;
-
-export function decideMonthlyQuota(command: MonthlyQuotaCommand, state: MonthlyQuota): MonthlyQuotaEvent[] {
+/** Counts are kept under `rules`: the gate passes the rulebook it runs with. */
+export function decideMonthlyQuota(command: MonthlyQuotaCommand, state: MonthlyQuota, rules: readonly CountingRule[] = COUNTING_RULES): MonthlyQuotaEvent[] {
   switch (command.type) {
     case 'CountConversation':
-      return countConversation(command, state);
+      return countConversation(command, state, rules);
     case 'ReleaseConversation':
-      return releaseConversation(command, state);
+      return releaseConversation(command, state, rules);
     default:
       return assertNever(command);
   }
 }
 
 /** A message counts once; a session counts once, whichever of its messages comes first. */
-function countConversation(command: CountConversation, state: MonthlyQuota): ConversationCounted[] {
+function countConversation(command: CountConversation, state: MonthlyQuota, rules: readonly CountingRule[]): ConversationCounted[] {
   const { data, context } = command;
   if (state.status === 'Counting') {
     const alreadyCounted =
@@ -40,7 +39,7 @@ function countConversation(command: CountConversation, state: MonthlyQuota): Con
       (data.reason === 'user_initiated_session' && state.sessions.has(data.sessionId));
     if (alreadyCounted) return [];
   }
-  const used = monthlyUsed(state);
+  const used = monthlyUsed(state, rules);
   if (used >= data.limit) {
     refuse(
       'MONTHLY_LIMIT_REACHED',
@@ -52,13 +51,13 @@ function countConversation(command: CountConversation, state: MonthlyQuota): Con
   return [{ type: 'ConversationCounted', data: counted }];
 }
 
-function releaseConversation(command: ReleaseConversation, state: MonthlyQuota): ConversationReleased[] {
+function releaseConversation(command: ReleaseConversation, state: MonthlyQuota, rules: readonly CountingRule[]): ConversationReleased[] {
   if (state.status !== 'Counting') return [];
   const { messageId, reason } = command.data;
   const conversation = state.counted.get(messageId);
   if (!conversation) return [];
   const { portalId, periodKey } = state;
-  const used = monthlyUsed(state) - 1;
+  const used = monthlyUsed(state, rules) - countedWeight(conversation, conversation.countedAt, rules);
   const releasedAt = command.context.now.toISOString();
   const { conversationId } = conversation;
   const released = { portalId, periodKey, conversationId, messageId, reason, used, releasedAt };

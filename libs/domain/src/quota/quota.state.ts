@@ -1,9 +1,12 @@
 import { assertNever } from '../core/index.js';
-import type { DailyQuotaEvent, MonthlyQuotaEvent } from './quota.events.js';
+import { COUNTING_RULES, type CountingRule, countedWeight } from './counting-rules.js';
+import type { CountedAs, DailyQuotaEvent, MonthlyQuotaEvent } from './quota.events.js';
 
 export interface CountedConversation {
   readonly conversationId: string;
   readonly sessionId?: string;
+  readonly reason: CountedAs['reason'];
+  readonly countedAt: string;
 }
 
 export type MonthlyQuota =
@@ -26,8 +29,9 @@ export function evolveMonthlyQuota(state: MonthlyQuota, event: MonthlyQuotaEvent
   const { portalId, periodKey, messageId, conversationId } = event.data;
   switch (event.type) {
     case 'ConversationCounted': {
+      const { reason, countedAt } = event.data;
       const sessionId = event.data.reason === 'user_initiated_session' ? event.data.sessionId : undefined;
-      counted.set(messageId, sessionId === undefined ? { conversationId } : { conversationId, sessionId });
+      counted.set(messageId, sessionId === undefined ? { conversationId, reason, countedAt } : { conversationId, sessionId, reason, countedAt });
       if (sessionId !== undefined) sessions.set(sessionId, messageId);
       break;
     }
@@ -43,8 +47,12 @@ export function evolveMonthlyQuota(state: MonthlyQuota, event: MonthlyQuotaEvent
   return { status: 'Counting', portalId, periodKey, counted, sessions };
 }
 
-export function monthlyUsed(state: MonthlyQuota): number {
-  return state.status === 'Counting' ? state.counted.size : 0;
+/** Conversations used in the period, each weighed by the rules given (see `countedWeight`). */
+export function monthlyUsed(state: MonthlyQuota, rules: readonly CountingRule[] = COUNTING_RULES): number {
+  if (state.status !== 'Counting') return 0;
+  let used = 0;
+  for (const conversation of state.counted.values()) used += countedWeight(conversation, conversation.countedAt, rules);
+  return used;
 }
 
 export type DailyQuota =

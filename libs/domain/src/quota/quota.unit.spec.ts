@@ -7,8 +7,8 @@ import {
   CountedAs,
   dailyQuotaDecider,
   monthlyQuotaDecider,
-  UNVERIFIED_DAILY_BUSINESS_INITIATED_CAP,
 } from './index.js';
+import { RULEBOOK } from '../rules/index.js';
 
 const now = new Date('2024-10-15T10:00:00.000Z');
 const context = { portalId: 'portal-1', actor: { kind: 'user' as const, id: 'agent-1' }, now };
@@ -130,7 +130,7 @@ describe('Monthly quota', () => {
 
 describe('Daily quota of an unverified account', () => {
   const spec = specificationFor(dailyQuotaDecider);
-  const cap = UNVERIFIED_DAILY_BUSINESS_INITIATED_CAP;
+  const cap = RULEBOOK.dailyCap[0].unverifiedBusinessInitiated;
   const day = '2024-10-15';
   const countDaily = (messageId: string): CountBusinessInitiated => ({
     type: 'CountBusinessInitiated',
