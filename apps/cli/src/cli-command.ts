@@ -3,6 +3,8 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Progress bars redraw in place on a terminal and print plain lines elsewhere. */
+  readonly stderrIsTty?: boolean;
 }
 
 /** One `helpdesk <name>` subcommand. Returns the exit code. */
@@ -26,4 +28,5 @@ export const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
+  stderrIsTty: process.stderr.isTTY === true,
 };

@@ -1,7 +1,4 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '@helpdesk/config';
-import type { EventStore } from '@helpdesk/event-store';
-import { ReadStore } from '@helpdesk/read-store';
 import type { DriftCheckResult } from '../../../../projections/core/rebuild-to-position.js';
 import { checkProjectionDrift } from '../../../../projections/core/rebuild-to-position.js';
 import type { Projection } from '../../../../projections/core/projection.js';
@@ -11,18 +8,23 @@ import {
   formatSeconds,
   readProjectionStatuses,
 } from '../../../../projections/core/projection-status.js';
-import type { ReadDatabase } from '../../../../projections/core/read-model-schema.js';
 import { REGISTERED_PROJECTIONS } from '../../../api/src/projections/registered-projections.js';
-import { openEventStore } from '../../../api/src/stores/open-event-store.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
+import { projectionsRebuild } from './projections-rebuild.js';
+import { withStores } from './with-stores.js';
 
 const USAGE = `Usage: helpdesk projections status [--format table|json]
        helpdesk projections check <name>|--all
+       helpdesk projections rebuild <name>|--all [--fresh] [--batch-size N]
 
 status  For each registered read model: version, checkpoint position, events handled, lag behind
         $all in events (counted up to ${LAG_COUNT_CAP.toLocaleString('en-US')}) and in seconds, last error and rows per table.
 check   Rebuilds the read model in memory from the event store up to its stored checkpoint and
         compares every table row by row with the stored one. Exit code 1 when they differ.
+rebuild Rebuilds from the start of history into new tables while the live ones keep serving, then
+        switches them in atomically (blue/green), with a progress bar (rate, ETA). Killed or
+        interrupted (Ctrl-C), the same command resumes the build; --fresh discards it and starts
+        over. A projection that throws fails the build: nothing is switched, exit code 1.
 
 Reads the stores the API uses (DATA_DIR or EVENTSTORE_URL, READ_STORE_URL).`;
 
@@ -40,6 +42,7 @@ export async function runProjections(argv: readonly string[], io: CliIo, project
   const [subcommand, ...rest] = argv;
   if (subcommand === 'status') return projectionsStatus(rest, io, projections);
   if (subcommand === 'check') return projectionsCheck(rest, io, projections);
+  if (subcommand === 'rebuild') return projectionsRebuild(rest, io, projections);
   throw new UsageError(subcommand === undefined ? 'a subcommand is required' : `unknown subcommand '${subcommand}'`);
 }
 
@@ -69,18 +72,6 @@ async function projectionsCheck(argv: readonly string[], io: CliIo, projections:
   return drifted === 0 ? 0 : 1;
 }
 
-async function withStores<T>(io: CliIo, work: (store: EventStore, db: ReadDatabase) => Promise<T>): Promise<T> {
-  const config = loadConfig(io.env);
-  const store = openEventStore(config.eventStore);
-  const readStore = ReadStore.open(config.readStore);
-  try {
-    return await work(store, readStore.db as ReadDatabase);
-  } finally {
-    await readStore.close();
-    await store.close();
-  }
-}
-
 function positionText(status: Pick<StoredProjectionStatus, 'position'>): string {
   if (!status.position) return '-';
   const { commit, prepare } = status.position;
@@ -96,6 +87,11 @@ function lagSecondsText(status: StoredProjectionStatus): string {
   return status.lagSeconds === null ? '?' : formatSeconds(status.lagSeconds);
 }
 
+function rulesText(status: StoredProjectionStatus): string {
+  if (status.currentRulesVersion === null) return '-';
+  return status.stale ? `STALE ${status.rulesVersion ?? 'unknown'} -> ${status.currentRulesVersion}` : status.currentRulesVersion;
+}
+
 function rowsText(status: StoredProjectionStatus): string {
   return Object.entries(status.rows)
     .map(([table, count]) => `${table}=${count === null ? 'no table' : count}`)
@@ -103,7 +99,7 @@ function rowsText(status: StoredProjectionStatus): string {
 }
 
 export function formatStatusTable(statuses: readonly StoredProjectionStatus[]): string {
-  const header = ['PROJECTION', 'VERSION', 'POSITION', 'HANDLED', 'LAG EVENTS', 'LAG TIME', 'LAST ERROR', 'ROWS'];
+  const header = ['PROJECTION', 'VERSION', 'POSITION', 'HANDLED', 'LAG EVENTS', 'LAG TIME', 'LAST ERROR', 'RULES', 'REBUILD', 'ROWS'];
   const rows = statuses.map((status) => [
     status.name,
     `v${status.version}`,
@@ -112,11 +108,15 @@ export function formatStatusTable(statuses: readonly StoredProjectionStatus[]): 
     lagEventsText(status),
     lagSecondsText(status),
     status.lastError ?? '-',
+    rulesText(status),
+    status.pendingRebuild ? `build ${status.pendingRebuild.build} ${status.pendingRebuild.state}` : '-',
     rowsText(status),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: readonly string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ');
   const notes = statuses.some((status) => status.lagCapped) ? [`(lag counts stop at ${LAG_COUNT_CAP}: '>' means at least that many)`] : [];
+  const stale = statuses.filter((status) => status.stale).map((status) => status.name);
+  if (stale.length > 0) notes.push(`STALE (built under other rules than the code's): ${stale.join(', ')}; run 'helpdesk projections rebuild <name>'`);
   return [line(header), ...rows.map(line), ...notes, ''].join('\n');
 }
 

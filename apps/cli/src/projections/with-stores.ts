@@ -1,0 +1,19 @@
+import { loadConfig } from '@helpdesk/config';
+import type { EventStore } from '@helpdesk/event-store';
+import { ReadStore } from '@helpdesk/read-store';
+import type { ReadDatabase } from '../../../../projections/core/read-model-schema.js';
+import { openEventStore } from '../../../api/src/stores/open-event-store.js';
+import type { CliIo } from '../cli-command.js';
+
+/** The stores the API uses (DATA_DIR or EVENTSTORE_URL, READ_STORE_URL), closed afterwards. */
+export async function withStores<T>(io: CliIo, work: (store: EventStore, db: ReadDatabase) => Promise<T>): Promise<T> {
+  const config = loadConfig(io.env);
+  const store = openEventStore(config.eventStore);
+  const readStore = ReadStore.open(config.readStore);
+  try {
+    return await work(store, readStore.db as ReadDatabase);
+  } finally {
+    await readStore.close();
+    await store.close();
+  }
+}
