@@ -8,6 +8,7 @@ import { REGISTERED_PROJECTIONS } from '../../../api/src/projections/registered-
 import { physicalTableName } from '../../../../projections/core/projection.js';
 import { ProjectionRunner } from '../../../../projections/core/projection-runner.js';
 import { runHelpdesk } from '../cli.test-world.js';
+import { runProjections } from './projections.command.js';
 
 const connectedAt = '2025-03-03T08:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(connectedAt) + ms).toISOString();
@@ -58,7 +59,7 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
 
     expect(code).toBe(0);
     const [header] = stdout.split('\n');
-    expect(header.split(/ {2,}/)).toEqual(['PROJECTION', 'VERSION', 'POSITION', 'HANDLED', 'LAG EVENTS', 'LAG TIME', 'LAST ERROR', 'ROWS']);
+    expect(header.split(/ {2,}/)).toEqual(['PROJECTION', 'VERSION', 'POSITION', 'HANDLED', 'LAG EVENTS', 'LAG TIME', 'LAST ERROR', 'RULES', 'REBUILD', 'ROWS']);
     for (const projection of REGISTERED_PROJECTIONS) {
       const [name, version, position, handled, lagEvents, lagTime, lastError] = rowOf(stdout, projection.name);
       expect([name, version, position, lagEvents, lagTime, lastError]).toEqual([
@@ -71,7 +72,9 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
       ]);
       expect(Number(handled)).toBeGreaterThan(0);
     }
-    expect(rowOf(stdout, 'ticket_list')[7]).toBe('tickets=1 conversations=1');
+    expect(rowOf(stdout, 'ticket_list').slice(7)).toEqual(['-', '-', 'tickets=1 conversations=1']);
+    const quota = REGISTERED_PROJECTIONS.find((projection) => projection.name === 'quota')!;
+    expect(rowOf(stdout, 'quota')[7]).toBe(quota.rulesVersion);
   });
 
   it('status: counts the events after the checkpoint and their age; --format json says the same', async () => {
@@ -103,7 +106,7 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
     const { code, stdout } = await helpdesk('projections', 'check', '--all');
 
     expect(code).toBe(0);
-    for (const projection of REGISTERED_PROJECTIONS) expect(stdout).toMatch(new RegExp(`^${projection.name} v1 at position \\d+ .* OK`, 'm'));
+    for (const projection of REGISTERED_PROJECTIONS) expect(stdout).toMatch(new RegExp(`^${projection.name} v${projection.version} at position \\d+ .* OK`, 'm'));
     expect(stdout).toContain(`OK: ${REGISTERED_PROJECTIONS.length} read model(s) equal a rebuild from history`);
   });
 
@@ -133,6 +136,38 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
 
     const others = await helpdesk('projections', 'check', 'thread');
     expect(others.code).toBe(0);
+  });
+
+  it('rebuild: switches a fresh build in, printing progress lines and the outcome; status then shows no pending rebuild', async () => {
+    const { code, stdout, stderr } = await helpdesk('projections', 'rebuild', 'ticket_list', '--batch-size', '2');
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ticket_list v1: build 1 switched in, \d+ events handled$/m);
+    const progress = stderr.trim().split('\n');
+    expect(progress[0]).toMatch(/^ticket_list build 1 \[[#.]{30}\] +\d+\.\d% {2}\d+ events {2}[\d,]+ ev\/s {2}ETA (\d|\?)/);
+    expect(progress.at(-1)).toMatch(/^ticket_list build 1 \[#{30}\] 100\.0% .* switched$/);
+
+    const status = await helpdesk('projections', 'status');
+    expect(rowOf(status.stdout, 'ticket_list')[8]).toBe('-');
+    const check = await helpdesk('projections', 'check', 'ticket_list');
+    expect(check.code).toBe(0);
+  });
+
+  it('rebuild: a projection that throws fails the build, exit 1, the live tables kept and status showing the failed build', async () => {
+    const broken = REGISTERED_PROJECTIONS.map((projection) =>
+      projection.name !== 'thread' ? projection : { ...projection, project: async () => { throw new Error('thread code is broken'); } },
+    );
+    let stderr = '';
+    const io = { stdout: () => undefined, stderr: (text: string) => void (stderr += text), env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent' } };
+    await world.store.close().catch(() => undefined);
+
+    const code = await runProjections(['rebuild', 'thread'], io, broken);
+
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/thread: rebuild 1 failed, the live tables were kept: cannot apply .*thread code is broken/);
+    const status = await helpdesk('projections', 'status');
+    expect(rowOf(status.stdout, 'thread')[8]).toBe('build 1 failed');
+    expect((await helpdesk('projections', 'check', 'thread')).code).toBe(0);
   });
 
   it('refuses an unknown projection or subcommand with the usage, exit 2', async () => {
