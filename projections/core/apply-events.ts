@@ -44,3 +44,11 @@ export class ProjectionFailure extends Error {
     this.name = 'ProjectionFailure';
   }
 }
+
+/**
+ * The embedded stores answer in promises without real I/O, so a long replay would never give the
+ * event loop a turn and the API would answer nothing until it ends: every batch yields once.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,6 +1,6 @@
 import type { EventStore, Position, RecordedEvent } from '@helpdesk/event-store';
 import { comparePositions } from '@helpdesk/event-store';
-import { ProjectionFailure, applyEvents } from './apply-events.js';
+import { ProjectionFailure, applyEvents, yieldToEventLoop } from './apply-events.js';
 import {
   CheckpointMovedError,
   claimCheckpoint,
@@ -197,6 +197,7 @@ class BuildRun {
     this.handled = handled;
     this.read += events.length;
     this.report('catching_up');
+    await yieldToEventLoop();
   }
 
   /**

@@ -1,5 +1,5 @@
 import { AllSubscription, EventStore, Position, RecordedEvent, comparePositions } from '@helpdesk/event-store';
-import { applyEvents } from './apply-events.js';
+import { applyEvents, yieldToEventLoop } from './apply-events.js';
 import { CheckpointMovedError, claimCheckpoint, readCheckpoint, recordFailure, writeCheckpoint } from './checkpoints.js';
 import { ensureLiveTables } from './live-tables.js';
 import { Projection, liveTableNames } from './projection.js';
@@ -166,6 +166,7 @@ export class ProjectionRunner {
     this.position = last;
     this.handled = handled;
     this.wake();
+    await yieldToEventLoop();
   }
 
   private async fail(error: unknown): Promise<void> {

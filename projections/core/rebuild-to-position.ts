@@ -2,7 +2,7 @@ import { type EventStore, type Position, type RecordedEvent, comparePositions } 
 import { ReadStore } from '@helpdesk/read-store';
 import { type StoredCheckpoint, writeCheckpoint } from './checkpoints.js';
 import { readCheckpointOrNull } from './projection-status.js';
-import { applyEvents } from './apply-events.js';
+import { applyEvents, yieldToEventLoop } from './apply-events.js';
 import { type DriftReport, type ReadModelSnapshot, compareReadModels, snapshotReadModel } from './drift-check.js';
 import { type Projection, liveTableNames } from './projection.js';
 import { type ReadDatabase, ensureProjectionTables } from './read-model-schema.js';
@@ -47,6 +47,7 @@ export async function rebuildToPosition(
     });
     position = last;
     handled = count;
+    await yieldToEventLoop();
   };
 
   for await (const event of store.readAll({ direction: 'forwards', fromPosition: 'start' })) {

@@ -2,10 +2,10 @@ import { TestClock, later } from '../conversation/conversation.test-world.js';
 import { QuarantineMessageCommand } from '../conversation/quarantine-message.handler.js';
 import { ReplyToContactCommand } from '../conversation/reply-to-contact.handler.js';
 import { ProjectionsService } from '../projections/projections.service.js';
-import { REGISTERED_PROJECTIONS } from '../projections/registered-projections.js';
 import { CONNECTED_AT, RECEIVED_AT, type TicketsWorld, acme, globex, openTicketsWorld } from '../tickets/tickets.test-world.js';
 
-const PROJECTIONS = `{ projections { name version state position eventsHandled lagEvents lagCapped lagSeconds lastError rows { table rows } } }`;
+const PROJECTIONS = `{ projections { name version state position eventsHandled lagEvents lagCapped lagSeconds lastError rows { table rows }
+  liveBuild rulesVersion currentRulesVersion stale pendingRebuild { build } rebuild { build } } }`;
 const HISTORY = `query History($id: ID!, $asOf: DateTime) {
   conversationHistory(conversationId: $id, asOf: $asOf) { revision created type actor ruleVersion correlationId causationId data state }
 }`;
@@ -55,16 +55,20 @@ describe('operations GraphQL API', () => {
       const answer = await world.graphql(PROJECTIONS, {}, await world.token(acme, roles, 'ops-1'));
       expect(answer.errors).toBeUndefined();
       const statuses = answer.data?.projections as Record<string, unknown>[];
-      expect(statuses.map((status) => status.name)).toEqual(REGISTERED_PROJECTIONS.map((projection) => projection.name));
+      const projections = world.app.get(ProjectionsService).projections;
+      expect(statuses.map((status) => status.name)).toEqual(projections.map((projection) => projection.name));
       for (const status of statuses) {
         expect(status).toMatchObject({ state: 'LIVE', lastError: null, lagEvents: 0, lagCapped: false, lagSeconds: null });
+        // Tables the runners built themselves, under the rules the service runs with; no rebuild yet.
+        expect(status).toMatchObject({ liveBuild: 0, stale: false, pendingRebuild: null, rebuild: null, rulesVersion: status.currentRulesVersion });
         expect(status.position).toMatch(/^\d+:\d+$/);
         expect(status.eventsHandled).toBeGreaterThan(0);
       }
-      const ticketList = statuses.find((status) => status.name === REGISTERED_PROJECTIONS[0].name)!;
+      const ticketList = statuses.find((status) => status.name === projections[0].name)!;
       const tables = ticketList.rows as { table: string; rows: number | null }[];
-      expect(tables.length).toBe(REGISTERED_PROJECTIONS[0].tables.length);
+      expect(tables.length).toBe(projections[0].tables.length);
       expect(tables.some((table) => (table.rows ?? 0) > 0)).toBe(true);
+      expect(statuses.find((status) => status.name === 'quota')?.currentRulesVersion).toEqual(expect.any(String));
     }
   });
 

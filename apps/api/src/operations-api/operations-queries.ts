@@ -1,18 +1,32 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { conversationStreamName } from '@helpdesk/domain';
-import { EVENT_STORE, type EventStore, type RecordedEvent, StreamNotFoundError } from '@helpdesk/event-store';
+import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import { formatStateSummary } from '../../../cli/src/replay/format-replay-table.js';
 import { buildReplay } from '../../../cli/src/replay/replay-model.js';
+import { isMissingTable } from '../../../../projections/core/drift-check.js';
+import type { Projection } from '../../../../projections/core/projection.js';
 import { type StoredProjectionStatus, readProjectionStatuses } from '../../../../projections/core/projection-status.js';
 import type { ProjectionStatus as LiveProjectionStatus } from '../../../../projections/core/projection-runner.js';
+import type { ReadDatabase } from '../../../../projections/core/read-model-schema.js';
+import { type RebuildState, listRebuilds, liveBuild } from '../../../../projections/core/rebuild-registry.js';
 import { formatPosition } from '../graphql/positions.js';
 import { ProjectionsService } from '../projections/projections.service.js';
-import { REGISTERED_PROJECTIONS } from '../projections/registered-projections.js';
-import { type HistoryEntryModel, ProjectionStateModel, type ProjectionStatusModel } from './operations.models.js';
+import {
+  type HistoryEntryModel,
+  type PendingRebuildModel,
+  PendingRebuildStateModel,
+  ProjectionStateModel,
+  type ProjectionStatusModel,
+} from './operations.models.js';
+import { projectionRebuildModel } from './projection-rebuild.models.js';
+import { ProjectionRebuilds } from './projection-rebuilds.service.js';
+import { readPortalConversation } from './portal-conversation.js';
 
-/** Every registered projection's status: live state from the runners, checkpoint, lag and rows from the stores. */
+/**
+ * Every projection the service runs: live state from the runners, checkpoint, lag, rows, rules and
+ * rebuilds from the stores, and the progress of a rebuild this process runs.
+ */
 export class GetProjectionStatusesQuery extends Query<ProjectionStatusModel[]> {}
 
 /** A conversation's events as an auditor replays them; null when it does not exist or belongs to another portal. */
@@ -32,16 +46,41 @@ export class GetProjectionStatusesHandler implements IQueryHandler<GetProjection
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly readStore: ReadStore,
     private readonly projections: ProjectionsService,
+    private readonly rebuilds: ProjectionRebuilds,
   ) {}
 
   async execute(): Promise<ProjectionStatusModel[]> {
-    const stored = await readProjectionStatuses(this.store, this.readStore.db, REGISTERED_PROJECTIONS);
+    const projections = this.projections.projections;
+    const stored = await readProjectionStatuses(this.store, this.readStore.db, projections);
     const live = this.projections.mode === 'in-process' ? this.projections.statuses() : [];
-    return stored.map((status) => projectionStatusModel(status, live.find((runner) => runner.name === status.name && runner.version === status.version)));
+    const models: ProjectionStatusModel[] = [];
+    for (const [index, status] of stored.entries()) {
+      const runner = live.find((candidate) => candidate.name === status.name && candidate.version === status.version);
+      const job = this.rebuilds.latest(status.name);
+      models.push({
+        ...projectionStatusModel(status, runner),
+        liveBuild: await liveBuildOf(this.readStore.db, projections[index]),
+        rebuild: job && projectionRebuildModel(job),
+      });
+    }
+    return models;
   }
 }
 
-function projectionStatusModel(stored: StoredProjectionStatus, live: LiveProjectionStatus | undefined): ProjectionStatusModel {
+/** The build whose tables serve, from the rebuild registry; null while the registry does not exist. */
+async function liveBuildOf(db: ReadDatabase, projection: Projection): Promise<number | null> {
+  try {
+    return liveBuild(await listRebuilds(db, projection))?.build ?? null;
+  } catch (error) {
+    if (isMissingTable(error)) return null;
+    throw error;
+  }
+}
+
+function projectionStatusModel(
+  stored: StoredProjectionStatus,
+  live: LiveProjectionStatus | undefined,
+): Omit<ProjectionStatusModel, 'liveBuild' | 'rebuild'> {
   const caughtUp = stored.lagEvents === 0;
   const lastError = live ? live.lastError : stored.lastError;
   return {
@@ -55,8 +94,23 @@ function projectionStatusModel(stored: StoredProjectionStatus, live: LiveProject
     lagSeconds: caughtUp ? null : stored.lagSeconds,
     lastError,
     rows: Object.entries(stored.rows).map(([table, rows]) => ({ table, rows })),
+    rulesVersion: stored.rulesVersion,
+    currentRulesVersion: stored.currentRulesVersion,
+    stale: stored.stale,
+    pendingRebuild: pendingRebuildModel(stored.pendingRebuild),
   };
 }
+
+function pendingRebuildModel(pending: StoredProjectionStatus['pendingRebuild']): PendingRebuildModel | null {
+  if (!pending || pending.state === 'switched') return null;
+  return { build: pending.build, state: PENDING_STATES[pending.state], startedAt: pending.startedAt, error: pending.error };
+}
+
+const PENDING_STATES: Record<Exclude<RebuildState, 'switched'>, PendingRebuildStateModel> = {
+  building: PendingRebuildStateModel.BUILDING,
+  failed: PendingRebuildStateModel.FAILED,
+  abandoned: PendingRebuildStateModel.ABANDONED,
+};
 
 const LIVE_STATES: Record<LiveProjectionStatus['state'], ProjectionStateModel> = {
   stopped: ProjectionStateModel.STOPPED,
@@ -70,8 +124,8 @@ export class GetConversationHistoryHandler implements IQueryHandler<GetConversat
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute({ portalId, conversationId, asOf }: GetConversationHistoryQuery): Promise<HistoryEntryModel[] | null> {
-    const events = await this.readConversation(conversationStreamName(conversationId));
-    if (events === null || portalOf(events) !== portalId) return null;
+    const events = await readPortalConversation(this.store, portalId, conversationId);
+    if (events === null) return null;
     // Exactly the CLI replay, without --reveal: quarantined content hidden in every event.
     return buildReplay(events, { ...(asOf && { asOf }), reveal: false }).map((row) => ({
       revision: row.revision,
@@ -85,21 +139,4 @@ export class GetConversationHistoryHandler implements IQueryHandler<GetConversat
       state: formatStateSummary(row.state),
     }));
   }
-
-  private async readConversation(stream: string): Promise<RecordedEvent[] | null> {
-    const events: RecordedEvent[] = [];
-    try {
-      for await (const event of this.store.readStream(stream)) events.push(event);
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return null;
-      throw error;
-    }
-    return events.length > 0 ? events : null;
-  }
-}
-
-/** The portal the conversation belongs to, as ConversationStarted records it. */
-function portalOf(events: readonly RecordedEvent[]): string | undefined {
-  const started = events.find((event) => event.type === 'ConversationStarted');
-  return (started?.data as { portalId?: string } | undefined)?.portalId ?? started?.metadata.tenantId;
 }

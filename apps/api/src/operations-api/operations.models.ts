@@ -1,5 +1,6 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
+import { ProjectionRebuildModel } from './projection-rebuild.models.js';
 
 /** Where a projection's runner is: live follows `$all` as it grows; failed stopped on an error. */
 export enum ProjectionStateModel {
@@ -20,6 +21,32 @@ export class ProjectionTableRowsModel {
 
   @Field(() => Int, { nullable: true, description: 'Rows in the table; null when the table does not exist yet.' })
   rows!: number | null;
+}
+
+export enum PendingRebuildStateModel {
+  BUILDING = 'BUILDING',
+  FAILED = 'FAILED',
+  ABANDONED = 'ABANDONED',
+}
+registerEnumType(PendingRebuildStateModel, {
+  name: 'PendingRebuildState',
+  description: 'BUILDING: in progress, or interrupted (the next rebuild resumes it). FAILED: the projection threw, nothing was switched. ABANDONED: discarded for a fresh build.',
+});
+
+/** The latest rebuild recorded in the read store, when it did not switch in; whichever process ran it. */
+@ObjectType('PendingRebuild')
+export class PendingRebuildModel {
+  @Field(() => Int)
+  build!: number;
+
+  @Field(() => PendingRebuildStateModel)
+  state!: PendingRebuildStateModel;
+
+  @Field(() => DateTimeScalar)
+  startedAt!: string;
+
+  @Field(() => String, { nullable: true })
+  error!: string | null;
 }
 
 /** One read model, as an operator watches it: how far it got in `$all` and how far behind it is. */
@@ -54,6 +81,27 @@ export class ProjectionStatusModel {
 
   @Field(() => [ProjectionTableRowsModel])
   rows!: ProjectionTableRowsModel[];
+
+  @Field(() => Int, { nullable: true, description: "The build whose tables serve: 0 for the runner's own, then each rebuild switched in; null before the first run." })
+  liveBuild!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The rules the serving tables were built under; null when unknown or rule-free.' })
+  rulesVersion!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The rules the service projects under now; null for a rule-free projection.' })
+  currentRulesVersion!: string | null;
+
+  @Field({ description: 'Built under other rules than the current ones: a rebuild recomputes it.' })
+  stale!: boolean;
+
+  @Field(() => PendingRebuildModel, { nullable: true, description: 'The latest recorded rebuild when it did not switch in (in progress, interrupted, failed or abandoned).' })
+  pendingRebuild!: PendingRebuildModel | null;
+
+  @Field(() => ProjectionRebuildModel, {
+    nullable: true,
+    description: "This service's latest rebuild of it, with live progress while it runs (see projectionRebuild); null if none since it started.",
+  })
+  rebuild!: ProjectionRebuildModel | null;
 }
 
 /** One event of a conversation's stream, as an auditor replays it; quarantined content is hidden. */
