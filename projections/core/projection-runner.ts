@@ -1,5 +1,5 @@
 import { AllSubscription, EventStore, Position, RecordedEvent, comparePositions } from '@helpdesk/event-store';
-import { applyEvents, yieldToEventLoop } from './apply-events.js';
+import { ProjectionFailure, applyEvents, yieldToEventLoop } from './apply-events.js';
 import { CheckpointMovedError, claimCheckpoint, readCheckpoint, recordFailure, writeCheckpoint } from './checkpoints.js';
 import { ensureLiveTables } from './live-tables.js';
 import { Projection, liveTableNames } from './projection.js';
@@ -152,7 +152,21 @@ export class ProjectionRunner {
     await this.apply(pending);
   }
 
+  /**
+   * Commits the batch; when an event of it fails, commits the events before it first, so the
+   * checkpoint stops right before the failing event (the whole batch would roll back otherwise).
+   */
   private async apply(events: readonly RecordedEvent[]): Promise<void> {
+    try {
+      await this.commit(events);
+    } catch (error) {
+      const failedAt = error instanceof ProjectionFailure ? events.indexOf(error.event) : -1;
+      if (failedAt > 0) await this.commit(events.slice(0, failedAt));
+      throw error;
+    }
+  }
+
+  private async commit(events: readonly RecordedEvent[]): Promise<void> {
     if (events.length === 0) return;
     const { name, version } = this.projection;
     const last = events[events.length - 1].position;
