@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
+import type { DestinationStream } from 'pino';
 import { APP_CONFIG, AppConfig } from '@helpdesk/config';
 import { RULEBOOK, type Rulebook } from '@helpdesk/domain';
 import { AdminApiModule } from './admin-api/admin-api.module.js';
@@ -23,6 +24,8 @@ import { ProjectionsModule } from './projections/projections.module.js';
 import { QuotaModule } from './quota/quota.module.js';
 import { queryLimitsRule, refuseInvalidSubscription } from './query-limits/query-limits.js';
 import { QuotaUsageModule } from './quota-usage/quota-usage.module.js';
+import { RATE_LIMIT_NOW, monotonicNow } from './rate-limits/rate-limit-clock.js';
+import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { CLOCK, Clock, systemClock } from './shared/clock.js';
 import { ACTIVE_RULEBOOK } from './shared/rulebook.js';
 import { EVENT_STORE_NOW, StoresModule } from './stores/stores.module.js';
@@ -40,6 +43,10 @@ export interface AppOverrides {
   readonly eventStoreNow?: () => number;
   /** Tests of a rule change run the service under another rulebook than the repository's. */
   readonly rulebook?: Rulebook;
+  /** Tests of the per-portal rate limits move the limiter's monotonic milliseconds themselves. */
+  readonly rateLimitNow?: () => number;
+  /** Where the JSON log lines go instead of stdout: tests of what the logs may never contain read them. */
+  readonly logDestination?: DestinationStream;
 }
 
 @Module({})
@@ -56,8 +63,9 @@ export class AppModule {
             { provide: CLOCK, useValue: overrides.clock ?? systemClock },
             { provide: EVENT_STORE_NOW, useValue: overrides.eventStoreNow ?? Date.now },
             { provide: ACTIVE_RULEBOOK, useValue: overrides.rulebook ?? RULEBOOK },
+            { provide: RATE_LIMIT_NOW, useValue: overrides.rateLimitNow ?? monotonicNow },
           ],
-          exports: [APP_CONFIG, CLOCK, EVENT_STORE_NOW, ACTIVE_RULEBOOK],
+          exports: [APP_CONFIG, CLOCK, EVENT_STORE_NOW, ACTIVE_RULEBOOK, RATE_LIMIT_NOW],
         },
         CqrsModule.forRoot(),
         GraphQLModule.forRoot<MercuriusDriverConfig>({
@@ -97,6 +105,7 @@ export class AppModule {
         DirectoryModule,
         ViewsApiModule, AdminApiModule,
         OperationsApiModule,
+        RateLimitsModule,
       ],
     };
   }

@@ -9,7 +9,7 @@ import { useRawJsonBodyRoutes } from './webhooks/raw-json-body.js';
 
 /** The one way the service is assembled, shared by main.ts and the e2e tests. */
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<NestFastifyApplication> {
-  const logger = createRootLogger(config.logLevel);
+  const logger = createRootLogger(config.logLevel, overrides.logDestination);
   const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: 1024 * 1024 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, overrides), adapter, {
     logger: new PinoNestLogger(logger),

@@ -32,6 +32,14 @@ export interface AuthConfig {
  */
 export type ProjectionsMode = 'in-process' | 'off';
 
+/** Per-portal limits of the GraphQL API: a token bucket per portal, in memory (see apps/api/src/rate-limits). */
+export interface RateLimitConfig {
+  /** Requests per second a portal's bucket refills with; 0 turns the limit off. */
+  readonly graphqlPerSecond: number;
+  /** The bucket's size: requests a portal may make at once before the rate applies. */
+  readonly graphqlBurst: number;
+}
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface AppConfig {
@@ -45,6 +53,7 @@ export interface AppConfig {
   readonly projections: ProjectionsMode;
   readonly whatsapp: WhatsAppConfig;
   readonly auth: AuthConfig;
+  readonly rateLimits: RateLimitConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

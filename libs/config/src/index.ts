@@ -1,3 +1,4 @@
 export * from './app-config.js';
 export * from './load-config.js';
 export * from './auth-secret.js';
+export * from './rate-limit-config.js';

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { AppConfig, AuthConfig, LogLevel, ProjectionsMode } from './app-config.js';
 import { JWT_SECRET_FILE, authConfigFrom } from './auth-secret.js';
+import { rateLimitConfigFrom } from './rate-limit-config.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -34,15 +35,15 @@ export function loadConfig(env: Environment): AppConfig {
   const dataDir = resolve(env.DATA_DIR || './data');
   const eventStoreUrl = env.EVENTSTORE_URL;
   if (eventStoreUrl && !/^esdb(\+discover)?:\/\/[^/]+/.test(eventStoreUrl)) {
-    problems.push(`EVENTSTORE_URL must be an esdb:// or esdb+discover:// connection string (got '${eventStoreUrl}')`);
+    problems.push(`EVENTSTORE_URL must be an esdb:// or esdb+discover:// connection string (got '${withoutCredentials(eventStoreUrl)}')`);
   }
   const readStoreUrl = env.READ_STORE_URL;
   if (readStoreUrl && !/^postgres(ql)?:\/\/.+/.test(readStoreUrl)) {
-    problems.push(`READ_STORE_URL must be a postgres:// connection string (got '${readStoreUrl}')`);
+    problems.push(`READ_STORE_URL must be a postgres:// connection string (got '${withoutCredentials(readStoreUrl)}')`);
   }
   const apiUrl = (env.WHATSAPP_API_URL || DEFAULT_GRAPH_API_URL).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(apiUrl)) {
-    problems.push(`WHATSAPP_API_URL must be an http(s):// URL (got '${apiUrl}')`);
+    problems.push(`WHATSAPP_API_URL must be an http(s):// URL (got '${withoutCredentials(apiUrl)}')`);
   }
   const environment = oneOf('NODE_ENV', ENVIRONMENTS, 'production');
   const config: AppConfig = {
@@ -65,6 +66,7 @@ export function loadConfig(env: Environment): AppConfig {
       apiUrl,
     },
     auth: authConfig(env.AUTH_JWT_SECRET, dataDir, problems),
+    rateLimits: rateLimitConfigFrom(env, environment, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -96,4 +98,9 @@ export function loadConfigOrExit(env: Environment): AppConfig {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
+}
+
+/** A connection string as an error may show it: a password or token in it is masked. */
+export function withoutCredentials(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, '$1***@').replace(/([?&](?:password|token|access_token)=)[^&#]*/gi, '$1***');
 }

@@ -1,5 +1,5 @@
 import { LoggerService } from '@nestjs/common';
-import pino, { Logger } from 'pino';
+import pino, { type DestinationStream, Logger } from 'pino';
 import type { LogLevel } from '@helpdesk/config';
 
 /** Header and field names that may carry secrets; pino replaces their values before anything is written. */
@@ -12,8 +12,10 @@ export const REDACTED_PATHS = [
   '*.accessToken',
 ];
 
-export function createRootLogger(level: LogLevel): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'helpdesk-api' } });
+/** `destination`: stdout unless given (tests capture the lines). */
+export function createRootLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'helpdesk-api' } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's own messages go through the same structured logger as requests. */

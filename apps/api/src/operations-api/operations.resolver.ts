@@ -6,9 +6,9 @@ import { DateTimeScalar } from '../graphql/date-time.scalar.js';
 import { GetConversationHistoryQuery, GetProjectionStatusesQuery } from './operations-queries.js';
 import { HistoryEntryModel, ProjectionStatusModel } from './operations.models.js';
 
-/** Operators watch the read models; neither agents nor auditors need to. */
+/** Operators watch the read models; the status spans every portal, so it is theirs alone. */
 @Resolver(() => ProjectionStatusModel)
-@Roles('operator', 'admin')
+@Roles('operator')
 export class ProjectionStatusResolver {
   constructor(private readonly queries: QueryBus) {}
 

@@ -1,0 +1,106 @@
+import { createHmac } from 'node:crypto';
+import { OutboundDispatcher } from '../../apps/api/src/outbound/outbound-dispatcher.js';
+import { parsePosition } from '../../apps/api/src/graphql/positions.js';
+import { signHs256Jwt } from '../../apps/api/src/auth/hs256-jwt.js';
+import { FakeGraphApi, graphErrors } from '../fake-graph-api/index.js';
+import { EVERY_ROLE, type MatrixWorld, openMatrixWorld } from './matrix-world.js';
+import { APP_SECRET, JWT_SECRET } from './portals.world.js';
+
+const ACCESS_TOKEN = 'security-suite-graph-access-token-7f3a9c';
+const SECRETS = { appSecret: APP_SECRET, accessToken: ACCESS_TOKEN, jwtSecret: JWT_SECRET };
+
+/** Everything a reader of the logs or a client could see. */
+const seen: string[] = [];
+const logLines: string[] = [];
+
+/**
+ * At LOG_LEVEL=trace, with webhooks signed well and badly, GraphQL errors of every kind and
+ * outbound calls that Meta refuses or drops: the app secret, the Graph API access token and the
+ * JWT secret appear in no log line, no HTTP answer, no GraphQL error and no stored event.
+ */
+describe('secrets in logs, answers and events', () => {
+  let matrix: MatrixWorld;
+  let graph: FakeGraphApi;
+
+  beforeAll(async () => {
+    graph = await FakeGraphApi.start({ accessToken: ACCESS_TOKEN });
+    const logDestination = { write: (line: string) => void logLines.push(line) };
+    const env = { LOG_LEVEL: 'trace', WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN, WHATSAPP_API_URL: graph.url };
+    matrix = await openMatrixWorld({ env, overrides: { logDestination } });
+    // The seeding's own replies are sent (and accepted) before the failures below are scripted.
+    const replies = (await matrix.world.eventsAfter(null)).filter((event) => event.type === 'ReplyAccepted');
+    await matrix.world.app.get(OutboundDispatcher).whenIdle(replies[replies.length - 1].position);
+  });
+
+  afterAll(async () => {
+    await matrix.world.close();
+    await graph.close();
+  });
+
+  it('keeps them out of webhook answers and logs, whether signed well or badly', async () => {
+    const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [] }] });
+    const sign = (secret: string, bytes: string) => `sha256=${createHmac('sha256', secret).update(bytes).digest('hex')}`;
+    const attempts: [string, Record<string, string>][] = [
+      [body, { 'x-hub-signature-256': sign(APP_SECRET, body) }],
+      [body, { 'x-hub-signature-256': sign('a-guess', body) }],
+      [body, {}],
+      ['{"object":', { 'x-hub-signature-256': sign(APP_SECRET, '{"object":') }],
+      [body, { 'x-hub-signature-256': sign(APP_SECRET, `${body} `) }],
+    ];
+    for (const [payload, signature] of attempts) {
+      const answer = await matrix.world.post('/webhooks/whatsapp', payload, { 'content-type': 'application/json', ...signature });
+      seen.push(answer.raw, JSON.stringify(answer.headers));
+    }
+    const handshake = await matrix.world.request('GET', '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1', {});
+    seen.push(handshake.raw);
+    await matrix.world.settled();
+    expect(seen.some((raw) => raw.includes('X-Hub-Signature-256 is wrong'))).toBe(true);
+  });
+
+  it('keeps them out of GraphQL errors of every kind', async () => {
+    const { world } = matrix;
+    const forged = signHs256Jwt({ sub: 'x', portalId: 'acme', roles: ['admin'], exp: 4_102_444_800 }, 'not-the-jwt-secret-but-long-enough-1234');
+    const expired = world.token('acme', ['agent']).replace(/\..*/, `.${Buffer.from('{"sub":"x","portalId":"acme","roles":["agent"],"exp":1}').toString('base64url')}.x`);
+    const asks: [string, Record<string, unknown>, string | undefined][] = [
+      ['{ tickets { totalCount } }', {}, undefined],
+      ['{ tickets { totalCount } }', {}, forged],
+      ['{ tickets { totalCount } }', {}, expired],
+      ['{ projections { name } }', {}, world.token('acme', ['agent'])],
+      ['query ($f: Int) { tickets(first: $f) { totalCount } }', { f: 'many' }, world.token('acme', ['agent'])],
+      ['mutation ($i: CreateViewInput!) { createView(input: $i) { viewId } }', { i: { name: '', sharing: 'EVERYONE', filters: [] } }, world.token('acme', ['agent'])],
+      ['mutation { replyToConversation(input: { conversationId: "nope", text: "x" }) { messageId } }', {}, world.token('acme', EVERY_ROLE)],
+      ['{ tickets { ', {}, world.token('acme', ['agent'])],
+    ];
+    for (const [query, variables, token] of asks) seen.push((await world.graphql(query, variables, token)).raw);
+    expect(seen.some((raw) => raw.includes('UNAUTHENTICATED'))).toBe(true);
+  });
+
+  it('keeps them out of what is logged and stored when Meta refuses, fails or drops outbound messages', async () => {
+    graph.script(graphErrors.invalidToken(), graphErrors.invalidParameter('bad'), { kind: 'raw', httpStatus: 400, body: '<html>proxy</html>' }, { kind: 'drop' });
+    const token = matrix.world.token('acme', ['agent']);
+    const reply = 'mutation ($i: ReplyToConversationInput!) { replyToConversation(input: $i) { position } }';
+    let position = '';
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const answer = await matrix.world.graphql(reply, { i: { conversationId: matrix.acme.conversationId, text: `attempt ${attempt}` } }, token);
+      position = (answer.data?.replyToConversation as { position: string }).position;
+    }
+    await matrix.world.app.get(OutboundDispatcher).whenIdle(parsePosition(position) ?? undefined);
+
+    expect(graph.requests.slice(-4).map((request) => request.outcome)).toEqual([401, 400, 400, 'dropped']);
+    expect(graph.requests.every((request) => request.authorization === `Bearer ${ACCESS_TOKEN}`)).toBe(true);
+    const events = await matrix.world.eventsAfter(null);
+    expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['OutboundMessageFailed', 'OutboundDeliveryUnknown']));
+    for (const event of events) seen.push(JSON.stringify(event.data), JSON.stringify(event.metadata));
+  });
+
+  it('finds none of them in anything captured, which is not nothing', () => {
+    // Requests, Nest's own messages, GraphQL errors, the webhook and outbound delivery: all were captured.
+    for (const logged of ['incoming request', 'The bearer token is not valid', 'WhatsApp webhook stored', 'Outbound delivery is on']) {
+      expect({ logged, found: logLines.some((line) => line.includes(logged)) }).toEqual({ logged, found: true });
+    }
+    for (const [name, secret] of Object.entries(SECRETS)) {
+      expect({ name, inLogs: logLines.filter((line) => line.includes(secret)) }).toEqual({ name, inLogs: [] });
+      expect({ name, inAnswers: seen.filter((text) => text.includes(secret)) }).toEqual({ name, inAnswers: [] });
+    }
+  });
+});
