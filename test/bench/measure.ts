@@ -1,4 +1,4 @@
-import { cpus, totalmem, release, platform } from 'node:os';
+import { cpus, totalmem, release, platform, loadavg } from 'node:os';
 
 export interface Figure {
   readonly scenario: string;
@@ -26,6 +26,65 @@ export async function ratePerSecond(count: number, work: () => Promise<void>): P
   return count / seconds;
 }
 
+export function seconds(since: bigint): number {
+  return Number(process.hrtime.bigint() - since) / 1e9;
+}
+
+export function milliseconds(since: bigint): number {
+  return Number(process.hrtime.bigint() - since) / 1e6;
+}
+
+export interface Latency {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** Nearest-rank percentiles. */
+export function latencyOf(values: readonly number[]): Latency {
+  if (values.length === 0) return { count: 0, p50: 0, p99: 0, max: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+  return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
+}
+
+export interface MemoryPeak {
+  readonly rssMiB: number;
+  readonly heapUsedMiB: number;
+}
+
+/** Samples this process's RSS and V8 heap every `everyMs`: the peaks of a scenario. */
+export class MemorySampler {
+  private peakRss = 0;
+  private peakHeap = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  start(everyMs = 50): this {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), everyMs);
+    this.timer.unref();
+    return this;
+  }
+
+  stop(): MemoryPeak {
+    clearInterval(this.timer);
+    this.sample();
+    return { rssMiB: this.peakRss / 2 ** 20, heapUsedMiB: this.peakHeap / 2 ** 20 };
+  }
+
+  private sample(): void {
+    const usage = process.memoryUsage();
+    this.peakRss = Math.max(this.peakRss, usage.rss);
+    this.peakHeap = Math.max(this.peakHeap, usage.heapUsed);
+  }
+}
+
+export function currentMemory(): MemoryPeak {
+  const usage = process.memoryUsage();
+  return { rssMiB: usage.rss / 2 ** 20, heapUsedMiB: usage.heapUsed / 2 ** 20 };
+}
+
 export function describeMachine(): string {
   const cpu = cpus();
   return [
@@ -37,11 +96,32 @@ export function describeMachine(): string {
   ].join('\n');
 }
 
+export function loadAverage(): string {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ');
+}
+
+/** 12,345 (integers) or 1.23 (small values), for tables. */
+export function fmt(value: number, digits?: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const places = digits ?? (Number.isInteger(value) || Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2);
+  return value.toLocaleString('en-US', { minimumFractionDigits: places, maximumFractionDigits: places });
+}
+
+export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [`| ${headers.join(' | ')} |`, `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+}
+
 export function formatTable(figures: readonly Figure[]): string {
   const rows = figures.map((figure) => {
     const sorted = [...figure.runs].sort((a, b) => a - b);
-    const fmt = (value: number) => Math.round(value).toLocaleString('en-US');
-    return `| ${figure.scenario} | ${fmt(median(figure.runs))} ${figure.unit} | ${fmt(sorted[0])} – ${fmt(sorted[sorted.length - 1])} | ${figure.runs.length} |`;
+    return [
+      figure.scenario,
+      `${fmt(median(figure.runs))} ${figure.unit}`,
+      figure.runs.length > 1 ? `${fmt(sorted[0])} – ${fmt(sorted[sorted.length - 1])}` : '(one run)',
+      String(figure.runs.length),
+    ];
   });
-  return ['| Scenario | Median | Spread (min – max) | Runs |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  return markdownTable(['Scenario', 'Median', 'Spread (min – max)', 'Runs'], rows);
 }

@@ -1,0 +1,210 @@
+import Database from 'better-sqlite3';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
+import { physicalTableName } from '../../projections/core/projection.js';
+import { searchProjection } from '../../projections/search/index.js';
+import { ticketListProjection } from '../../projections/ticket-list/index.js';
+import { viewsProjection } from '../../projections/views/index.js';
+import { runLoad, startBenchApp } from './bench-app.js';
+import { benchConfig } from './bench-env.js';
+import { readLargeHistoryInfo } from './large-history.bench.js';
+import { type MemoryPeak, MemorySampler, currentMemory, fmt, latencyOf, markdownTable, milliseconds, seconds } from './measure.js';
+import type { ScenarioResult } from './scenario.js';
+
+export interface QuerySizes {
+  readonly dir: string;
+  /** Tickets in the read model while the queries run (the projected ones, copied up to this many by `amplifyReadModel`). */
+  readonly tickets: number;
+  /** Server-side measurements per query: this many requests, or fewer if `serverSeconds` runs out. */
+  readonly serverRequests: number;
+  readonly serverSeconds: number;
+  /** Client load per query: `concurrency` requests in flight for `loadSeconds`. */
+  readonly loadSeconds: number;
+  readonly concurrency: number;
+}
+
+interface Amplified {
+  readonly projected: number;
+  readonly tickets: number;
+  readonly copies: number;
+  readonly seconds: number;
+  readonly searchRows: number;
+}
+
+const AMPLIFIED_FILE = 'amplified.json';
+
+/**
+ * Copies the projected tickets (and their view facets and search rows) with new ids until the read
+ * model holds `tickets` tickets. Rebuilding a million tickets from events would need about 16 million
+ * events, which does not fit the time budget; the copies have the shape, the spread of statuses,
+ * owners and texts of the projected rows, and every index the projections create (dropped during
+ * the copy and created again from their own SQL, which is faster than growing them row by row).
+ * Runs in a process of its own, before the queries, so the service's memory is measured alone.
+ */
+export async function amplifyReadModel(options: { readonly dir: string; readonly tickets: number }): Promise<ScenarioResult> {
+  const db = new Database(join(options.dir, 'read-models.sqlite'));
+  db.pragma('journal_mode = DELETE');
+  db.pragma('synchronous = OFF');
+  const tickets = physicalTableName(ticketListProjection, 'tickets');
+  const facets = physicalTableName(viewsProjection, 'ticket_facets');
+  const messages = physicalTableName(searchProjection, 'messages');
+  const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const projected = count(tickets);
+  const copies = Math.max(0, Math.ceil(options.tickets / projected) - 1);
+  const started = process.hrtime.bigint();
+  const copiesCte = `WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < ${copies})`;
+  const suffix = "'~' || k.n";
+  db.transaction(() => {
+    const indexes = db
+      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (?, ?, ?)`)
+      .all(tickets, facets, messages) as { name: string; sql: string }[];
+    for (const index of indexes) db.exec(`DROP INDEX ${index.name}`);
+    const last = (table: string) => (db.prepare(`SELECT max(rowid) AS n FROM ${table}`).get() as { n: number }).n;
+    const [lastTicket, lastFacet, lastMessage] = [last(tickets), last(facets), last(messages)];
+    db.exec(`
+      INSERT INTO ${tickets} (id, document, portal_id, conversation_id, status, owner_id, phone_number_id, contact_phone, contact_id,
+                              session_expires_at, created_at, updated_at, last_inbound_at)
+        ${copiesCte}
+        SELECT t.id || ${suffix},
+               json_set(t.document, '$.ticketId', t.id || ${suffix}, '$.updatedAt', strftime('%Y-%m-%dT%H:%M:%fZ', t.updated_at, '-' || k.n || ' days')),
+               t.portal_id, t.conversation_id, t.status, t.owner_id, t.phone_number_id, t.contact_phone, t.contact_id, t.session_expires_at,
+               t.created_at, strftime('%Y-%m-%dT%H:%M:%fZ', t.updated_at, '-' || k.n || ' days'), t.last_inbound_at
+        FROM k, ${tickets} t WHERE t.rowid <= ${lastTicket};
+      INSERT INTO ${facets} (id, document, portal_id, account_id, business_phone, last_direction)
+        ${copiesCte}
+        SELECT f.id || ${suffix}, json_set(f.document, '$.ticketId', f.id || ${suffix}), f.portal_id, f.account_id, f.business_phone, f.last_direction
+        FROM k, ${facets} f WHERE f.rowid <= ${lastFacet};
+      INSERT INTO ${messages} (id, document, portal_id, ticket_id, text_key)
+        ${copiesCte}
+        SELECT m.id || ${suffix}, json_set(m.document, '$.ticketId', m.ticket_id || ${suffix}), m.portal_id, m.ticket_id || ${suffix}, m.text_key
+        FROM k, ${messages} m WHERE m.rowid <= ${lastMessage} AND m.ticket_id IS NOT NULL;
+    `);
+    for (const index of indexes) db.exec(index.sql);
+  })();
+  const amplified: Amplified = { projected, tickets: count(tickets), copies, seconds: seconds(started), searchRows: count(messages) };
+  db.pragma('journal_mode = WAL');
+  db.close();
+  writeFileSync(join(options.dir, AMPLIFIED_FILE), JSON.stringify(amplified));
+  return { id: 'amplify', title: '', markdown: '', metrics: { ...amplified } };
+}
+
+interface QuerySpec {
+  readonly label: string;
+  readonly query: string;
+  readonly variables: Record<string, unknown>;
+}
+
+/**
+ * Scenarios 4 and 6: GraphQL queries agents make, on the read model of the large history (copied up
+ * to `tickets`), against the real service started on that data: server-side latency (Fastify inject,
+ * one request at a time) and throughput with a separate client process over loopback.
+ */
+export async function benchmarkQueries(sizes: QuerySizes): Promise<ScenarioResult> {
+  const info = readLargeHistoryInfo(sizes.dir);
+  const amplified = JSON.parse(readFileSync(join(sizes.dir, AMPLIFIED_FILE), 'utf8')) as Amplified;
+  const baseline = currentMemory();
+  const memory = new MemorySampler().start();
+  const bootStarted = process.hrtime.bigint();
+  const app = await startBenchApp(benchConfig(sizes.dir));
+  await app.app.get(ProjectionsService).whenCaughtUp();
+  const bootSeconds = seconds(bootStarted);
+  const token = app.token(info.portalId, ['agent'], 'agent-3');
+  const ticketFields = 'id conversationId status ownerId contactPhone preview unreadCount sessionExpiresAt updatedAt';
+  const specs: QuerySpec[] = [
+    {
+      label: 'A view\'s first page: `tickets(viewId: "all-open", first: 25)` with `totalCount`',
+      query: `query { tickets(viewId: "all-open", first: 25) { totalCount nodes { ${ticketFields} } pageInfo { endCursor hasNextPage } } }`,
+      variables: {},
+    },
+    {
+      label: 'Another view\'s first page (status and owner): `tickets(viewId: "unassigned", first: 25)` with `totalCount`',
+      query: `query { tickets(viewId: "unassigned", first: 25) { totalCount nodes { ${ticketFields} } pageInfo { endCursor hasNextPage } } }`,
+      variables: {},
+    },
+    {
+      label: 'The views with their live counts: `views { id name ticketCount }` (5 default views)',
+      query: 'query { views { id name ticketCount } }',
+      variables: {},
+    },
+    {
+      label: 'A filtered search: `tickets(search: "refund", filter: { status: [OPEN] }, first: 25)`',
+      query: `query { tickets(search: "refund", filter: { status: [OPEN] }, first: 25) { totalCount nodes { ${ticketFields} } } }`,
+      variables: {},
+    },
+    {
+      label: 'A thread: `conversation(id:, first: 50) { thread { … } }`',
+      query:
+        'query ($c: ID!) { conversation(id: $c, first: 50) { id contactPhone thread { totalCount nodes { id direction type sentAt from to content { __typename ... on TextContent { body } } delivery { status deliveredAt readAt } } } } }',
+      variables: { c: info.sampleConversationIds[0] },
+    },
+  ];
+  const rows: string[][] = [];
+  const metrics: Record<string, number> = {};
+  let peak: MemoryPeak = { rssMiB: 0, heapUsedMiB: 0 };
+  try {
+    for (const [index, spec] of specs.entries()) {
+      await app.graphql(token, spec.query, spec.variables);
+      const times: number[] = [];
+      const deadline = process.hrtime.bigint() + BigInt(Math.round(sizes.serverSeconds * 1e9));
+      while (times.length < sizes.serverRequests && process.hrtime.bigint() < deadline) {
+        const started = process.hrtime.bigint();
+        await app.graphql(token, spec.query, spec.variables);
+        times.push(milliseconds(started));
+      }
+      const server = latencyOf(times);
+      if (server.p50 > 1_000) {
+        // Seconds per request on one event loop: more in flight would only queue (and take minutes).
+        rows.push([spec.label, `${fmt(server.p50, 2)} / ${fmt(server.p99, 2)} ms (${fmt(server.count)})`, `not measured: at most ≈ ${fmt(1000 / server.p50, 2)} req/s`, '—']);
+        metrics[`q${index}P50`] = server.p50;
+        metrics[`q${index}P99`] = server.p99;
+        continue;
+      }
+      // A slow query with many in flight would only queue behind itself on the one event loop, for a long time.
+      const concurrency = server.p50 > 200 ? Math.min(2, sizes.concurrency) : sizes.concurrency;
+      const load = await runLoad({
+        kind: 'http',
+        baseUrl: app.baseUrl,
+        requests: [{ path: '/graphql', body: JSON.stringify({ query: spec.query, variables: spec.variables }), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }],
+        concurrency,
+        durationSeconds: sizes.loadSeconds,
+        maxRequests: 1_000_000,
+        graphql: true,
+      });
+      if (load.failures > 0) throw new Error(`${spec.label}: ${load.failures} failed requests (first: ${load.firstFailure})`);
+      rows.push([
+        spec.label,
+        `${fmt(server.p50, 2)} / ${fmt(server.p99, 2)} ms (${fmt(server.count)})`,
+        `${fmt(load.perSecond)} req/s${concurrency !== sizes.concurrency ? ` (${concurrency} in flight)` : ''}`,
+        `${fmt(load.latencyMs.p50, 1)} / ${fmt(load.latencyMs.p99, 1)} ms`,
+      ]);
+      metrics[`q${index}P50`] = server.p50;
+      metrics[`q${index}P99`] = server.p99;
+      metrics[`q${index}Rps`] = load.perSecond;
+    }
+  } finally {
+    peak = memory.stop();
+    await app.close();
+  }
+  metrics.peakRssMiB = peak.rssMiB;
+  metrics.peakHeapMiB = peak.heapUsedMiB;
+  metrics.baselineRssMiB = baseline.rssMiB;
+  metrics.tickets = amplified.tickets;
+  metrics.bootSeconds = bootSeconds;
+  const markdown = [
+    `Read model: ${fmt(amplified.tickets)} tickets in one portal — the ${fmt(amplified.projected)} tickets the rebuild above projected from`,
+    `${fmt(info.events)} events, copied ${fmt(amplified.copies)} times with new ids (their view facets and ${fmt(amplified.searchRows)} search rows too) in`,
+    `${fmt(amplified.seconds, 1)} s, because projecting a million tickets from events (≈ 16 million events) does not fit the time budget.`,
+    `The service was then started on that data (${fmt(bootSeconds, 1)} s until every projection was live).`,
+    '',
+    markdownTable(['Query (agent token)', 'Server-side p50 / p99 (requests)', `Throughput, ${sizes.concurrency} in flight`, 'Client p50 / p99'], rows),
+    '',
+    '- Every ticket page also counts the matching tickets (`totalCount` is computed whether or not it is asked for).',
+    '- Server-side: Fastify `inject`, one request at a time: routing, auth, validation, cost limits, resolvers, SQL and',
+    '  serialisation, without a socket. Throughput: a separate client process over loopback, closed loop, with the',
+    '  per-portal GraphQL rate limit switched off (`GRAPHQL_RATE_LIMIT=0`; its default, 50/s, would be measured instead).',
+    `- Peak memory of the process running the service during the queries: RSS ${fmt(peak.rssMiB)} MiB, V8 heap ${fmt(peak.heapUsedMiB)} MiB`,
+    `  (before the service started: RSS ${fmt(baseline.rssMiB)} MiB).`,
+  ].join('\n');
+  return { id: 'queries', title: `Scenario 4 — GraphQL queries at ${fmt(amplified.tickets)} tickets`, markdown, metrics };
+}
