@@ -181,4 +181,23 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Usage: helpdesk projections status');
   });
+
+  it('rebuild: refuses an unknown projection or a bad batch size, exit 2, and starts no build', async () => {
+    const unknown = await helpdesk('projections', 'rebuild', 'nope');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown projection 'nope'");
+    for (const size of ['0', '-3', '1.5', 'ten']) {
+      const bad = await helpdesk('projections', 'rebuild', 'ticket_list', `--batch-size=${size}`);
+      expect({ size, code: bad.code, stderr: bad.stderr }).toEqual({ size, code: 2, stderr: expect.stringContaining('--batch-size must be a positive integer') });
+    }
+    const status = await helpdesk('projections', 'status');
+    expect(rowOf(status.stdout, 'ticket_list')[8]).toBe('-');
+    const readStore = ReadStore.open({ dialect: 'sqlite', file: join(dataDir, 'read-models.sqlite') });
+    try {
+      const { rows } = await sql<{ count: number }>`SELECT COUNT(*) AS count FROM projection_rebuilds WHERE build > 0`.execute(readStore.db);
+      expect(Number(rows[0].count)).toBe(0);
+    } finally {
+      await readStore.close();
+    }
+  });
 });
