@@ -1,3 +1,4 @@
+import { headPosition } from '@helpdesk/event-store';
 import type { ReadStore } from '@helpdesk/read-store';
 import { HOUR, type World, inboundMessage, openWorld } from '../../apps/api/src/conversation/conversation.test-world.js';
 import { ticketListProjection } from '../ticket-list/index.js';
@@ -82,7 +83,7 @@ describe.each(readStoresUnderTest())('blue/green rebuild on $name', (readStoreUn
 
     // The live runner reloads from the moved checkpoint and keeps writing the switched-in tables.
     await world.receive(inboundMessage('wamid.after', at(2 * HOUR), '+33600000999'));
-    await runner!.whenCaughtUp(await headPosition(world));
+    await runner!.whenCaughtUp((await headPosition(world.store))!);
     const after = (await snapshotReadModel(readStore.db, ticketListProjection)).tickets;
     expect(after).toHaveLength(13);
     expect(after.filter((row) => JSON.parse(row.document).label === 'v2')).toHaveLength(12);
@@ -155,21 +156,16 @@ describe.each(readStoresUnderTest())('blue/green rebuild on $name', (readStoreUn
     };
     await liveRunner(broken);
     await receiveMany(1, 20);
-    await expect(runner!.whenCaughtUp(await headPosition(world))).rejects.toThrow(/cannot handle wamid.20/);
+    await expect(runner!.whenCaughtUp((await headPosition(world.store))!)).rejects.toThrow(/cannot handle wamid.20/);
 
     await rebuildProjection(world.store, readStore.db, ticketListProjection);
     await eventually(() => runner!.status().state !== 'failed');
-    await runner!.whenCaughtUp(await headPosition(world));
+    await runner!.whenCaughtUp((await headPosition(world.store))!);
 
     expect(runner!.status()).toMatchObject({ state: 'live', lastError: null });
     expect((await snapshotReadModel(readStore.db, ticketListProjection)).tickets).toHaveLength(13);
   });
 });
-
-async function headPosition(world: World) {
-  for await (const event of world.store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 })) return event.position;
-  throw new Error('empty store');
-}
 
 /** Waits for a condition the code under test reaches by itself (here: a poll of the checkpoint). */
 async function eventually(condition: () => boolean, timeoutMs = 5_000): Promise<void> {

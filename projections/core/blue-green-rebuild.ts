@@ -1,5 +1,5 @@
 import type { EventStore, Position, RecordedEvent } from '@helpdesk/event-store';
-import { comparePositions } from '@helpdesk/event-store';
+import { comparePositions, firstPosition, headPosition } from '@helpdesk/event-store';
 import { ProjectionFailure, applyEvents, yieldToEventLoop } from './apply-events.js';
 import {
   CheckpointMovedError,
@@ -153,7 +153,7 @@ class BuildRun {
     const stored = await readCheckpoint(this.db, this.checkpointName, this.projection.version);
     this.position = stored?.position ?? null;
     this.handled = stored?.eventsHandled ?? 0;
-    this.meter = new ProgressMeter(await edgeOf(this.store, 'forwards'), await edgeOf(this.store, 'backwards'), this.position, () => Date.now());
+    this.meter = new ProgressMeter(await firstPosition(this.store), await headPosition(this.store), this.position, () => Date.now());
     // Catch up until a pass over the log finds less than a batch: the rest goes into the switch.
     for (;;) {
       const read = await this.catchUp();
@@ -169,7 +169,7 @@ class BuildRun {
 
   /** Applies every event after the build's checkpoint in batches; how many it read. */
   private async catchUp(): Promise<number | 'interrupted'> {
-    this.meter.extendTo(await edgeOf(this.store, 'backwards'));
+    this.meter.extendTo(await headPosition(this.store));
     let pending: RecordedEvent[] = [];
     let read = 0;
     for await (const event of eventsAfter(this.store, this.position)) {
@@ -259,12 +259,6 @@ async function* eventsAfter(store: EventStore, position: Position | null): Async
     if (position && comparePositions(event.position, position) <= 0) continue;
     yield event;
   }
-}
-
-async function edgeOf(store: EventStore, direction: 'forwards' | 'backwards'): Promise<Position | null> {
-  const fromPosition = direction === 'forwards' ? 'start' : 'end';
-  for await (const event of store.readAll({ direction, fromPosition, maxCount: 1 })) return event.position;
-  return null;
 }
 
 async function renameTable(db: ReadDatabase, from: string, to: string): Promise<void> {

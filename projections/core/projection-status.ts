@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { type EventStore, type Position, type RecordedEvent, comparePositions } from '@helpdesk/event-store';
+import { type EventStore, type Position, type RecordedEvent, comparePositions, lastEvent } from '@helpdesk/event-store';
 import { readCheckpoint } from './checkpoints.js';
 import { isMissingTable } from './drift-check.js';
 import { Projection, physicalTableName } from './projection.js';
@@ -45,7 +45,7 @@ export async function readProjectionStatuses(
   projections: readonly Projection[],
   lagCap = LAG_COUNT_CAP,
 ): Promise<StoredProjectionStatus[]> {
-  const newest = await newestEvent(store);
+  const newest = await lastEvent(store);
   const statuses: StoredProjectionStatus[] = [];
   for (const projection of projections) statuses.push(await statusOf(store, db, projection, newest, lagCap));
   return statuses;
@@ -124,11 +124,6 @@ async function countAfter(
     count++;
   }
   return { count, capped: false, reference };
-}
-
-async function newestEvent(store: EventStore): Promise<RecordedEvent | null> {
-  for await (const event of store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 })) return event;
-  return null;
 }
 
 async function rowCounts(db: ReadDatabase, projection: Projection): Promise<Record<string, number | null>> {

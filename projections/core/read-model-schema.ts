@@ -50,7 +50,7 @@ export async function createProjectionTables(db: ReadDatabase, projection: Proje
   }
 }
 
-export async function dropProjectionTables(db: ReadDatabase, projection: Projection, names: TableNames = liveTableNames(projection)): Promise<void> {
+export async function dropProjectionTables(db: ReadDatabase, projection: Projection, names: TableNames): Promise<void> {
   for (const table of projection.tables) await sql`DROP TABLE IF EXISTS ${sql.table(names(table.name))}`.execute(db);
 }
 

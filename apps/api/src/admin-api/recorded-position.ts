@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { comparePositions } from '@helpdesk/event-store';
-import type { EventStore, Position } from '@helpdesk/event-store';
+import { comparePositions, headPosition } from '@helpdesk/event-store';
+import type { EventStore } from '@helpdesk/event-store';
 import type { AuthenticatedUser } from '../auth/access-token.js';
 import { originOf } from '../auth/auth.decorators.js';
 import { formatPosition } from '../graphql/positions.js';
@@ -25,16 +25,11 @@ export async function withRecordedPosition<Result>(
   origin: TracedOrigin,
   run: () => Promise<Result>,
 ): Promise<{ result: Result; position: string | null }> {
-  const before = await lastPosition(store);
+  const before = await headPosition(store);
   const result = await run();
   for await (const event of store.readAll({ direction: 'backwards', fromPosition: 'end' })) {
     if (before && comparePositions(event.position, before) <= 0) break;
     if (event.metadata.correlationId === origin.correlationId) return { result, position: formatPosition(event.position) };
   }
   return { result, position: null };
-}
-
-async function lastPosition(store: EventStore): Promise<Position | null> {
-  for await (const event of store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 })) return event.position;
-  return null;
 }

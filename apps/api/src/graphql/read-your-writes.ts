@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EVENT_STORE, comparePositions } from '@helpdesk/event-store';
+import { EVENT_STORE, comparePositions, headPosition } from '@helpdesk/event-store';
 import type { EventStore, Position } from '@helpdesk/event-store';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { ApiError, badUserInput } from './api-error.js';
@@ -39,8 +39,7 @@ export class ReadYourWrites {
   }
 
   private async lastPosition(): Promise<Position | null> {
-    for await (const event of this.store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 })) return event.position;
-    return null;
+    return headPosition(this.store);
   }
 }
 

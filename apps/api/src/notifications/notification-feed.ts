@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { EVENT_STORE } from '@helpdesk/event-store';
+import { EVENT_STORE, headPosition } from '@helpdesk/event-store';
 import type { AllSubscription, EventStore, Position, RecordedEvent } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import type { FastifyInstance } from 'fastify';
@@ -116,7 +116,6 @@ export class NotificationFeed implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private async head(): Promise<Position | null> {
-    for await (const event of this.store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 })) return event.position;
-    return null;
+    return headPosition(this.store);
   }
 }

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG } from '@helpdesk/config';
 import type { AppConfig, ProjectionsMode } from '@helpdesk/config';
-import { EVENT_STORE } from '@helpdesk/event-store';
+import { EVENT_STORE, headPosition } from '@helpdesk/event-store';
 import type { EventStore, Position } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import { ProjectionRunner, ProjectionStatus } from '../../../../projections/core/projection-runner.js';
@@ -74,7 +74,6 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async head(): Promise<Position | null> {
-    for await (const event of this.store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 })) return event.position;
-    return null;
+    return headPosition(this.store);
   }
 }

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { EVENT_STORE } from '@helpdesk/event-store';
+import { EVENT_STORE, headPosition } from '@helpdesk/event-store';
 import type { AllSubscription, EventStore, Position, RecordedEvent } from '@helpdesk/event-store';
 import { comparePositions } from '@helpdesk/event-store';
 import { type PayloadReport, PayloadProcessor, isTransient } from './process-payload.js';
@@ -66,8 +66,7 @@ export class InboxProcessor implements OnApplicationBootstrap, BeforeApplication
 
   /** Processes again every stored payload from `fromPosition` (inclusive) to the current end of the log. */
   async reprocess(fromPosition: Position): Promise<PayloadReport[]> {
-    let end: Position | null = null;
-    for await (const last of this.store.readAll({ direction: 'backwards', maxCount: 1 })) end = last.position;
+    const end = await headPosition(this.store);
     const reports: PayloadReport[] = [];
     if (end === null) return reports;
     for await (const event of this.store.readAll({ fromPosition })) {

@@ -4,3 +4,4 @@ export * from './expected-revision.js';
 export * from './recorded-event.js';
 export * from './subscription.js';
 export * from './validate-events.js';
+export * from './log-edges.js';
