@@ -7,8 +7,15 @@ export interface OpenEventStoreOptions {
   readonly now?: () => number;
 }
 
+/**
+ * Followers of `$all` (projections, the inbox processor, session expiry, notifications) must
+ * outlive an EventStoreDB outage however long it lasts: they resubscribe from their last event
+ * every half second until the server is back, instead of failing for good after a few attempts.
+ */
+export const SERVICE_SUBSCRIPTION_RECONNECT = { maxAttempts: Number.POSITIVE_INFINITY, delayMs: 500 } as const;
+
 export function openEventStore(config: EventStoreConfig, { now }: OpenEventStoreOptions = {}): EventStore {
   return config.adapter === 'eventstoredb'
-    ? connectEventStoreDB(config.connectionString)
+    ? connectEventStoreDB(config.connectionString, { subscriptionReconnect: SERVICE_SUBSCRIPTION_RECONNECT })
     : openSqliteEventStore({ dataDir: config.dataDir, ...(now && { now }) });
 }
