@@ -88,6 +88,7 @@ async function main(): Promise<void> {
     await run('audit', 'Scenario 5 — Audit replay', plan.audit);
     await run('ingest', 'Scenario 1 — Webhook ingest', plan.ingest);
     await run('lag', 'Scenario 2 — Projection lag', plan.lag);
+    await run('kill', 'Reliability — the load held while the API is SIGKILLed', plan.kill);
     await run('large-history', 'Scenario 3 — Rebuild (SQLite)', { ...plan.largeHistory, dir: big.path }, 'queries', 'rebuild-postgres');
     const historyOk = results.some((result) => result.id === 'rebuild-sqlite');
     if (historyOk) {
@@ -195,7 +196,7 @@ function targetsTable(results: readonly ScenarioResult[]): string {
   );
 }
 
-const ORDER = ['event-store', 'peers', 'ingest', 'lag', 'rebuild-sqlite', 'large-history', 'rebuild-postgres', 'queries', 'audit'];
+const ORDER = ['event-store', 'peers', 'ingest', 'lag', 'rebuild-sqlite', 'large-history', 'rebuild-postgres', 'queries', 'audit', 'kill'];
 
 function writeReport(input: ReportInput): string {
   const sorted = [...input.results].sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id));

@@ -15,6 +15,7 @@ const scenarios: Record<string, (options: never) => Promise<ScenarioResult>> = {
   amplify: async (options) => (await import('./queries.bench.js')).amplifyReadModel(options),
   queries: async (options) => (await import('./queries.bench.js')).benchmarkQueries(options),
   'rebuild-postgres': async (options) => (await import('./large-history.bench.js')).benchmarkPostgresRebuild(options),
+  kill: async (options) => (await import('./kill.bench.js')).benchmarkKill(options),
 };
 
 async function main(): Promise<void> {

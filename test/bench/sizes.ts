@@ -1,6 +1,7 @@
 import type { AuditSizes } from './audit.bench.js';
 import type { EventStoreBenchSizes } from './event-store.bench.js';
 import type { IngestSizes } from './ingest.bench.js';
+import type { KillSizes } from './kill.bench.js';
 import type { LagSizes } from './lag.bench.js';
 import type { LargeHistoryOptions } from './large-history.bench.js';
 import type { PeerSizes } from './peers.bench.js';
@@ -17,6 +18,7 @@ export interface BenchPlan {
   readonly lag: LagSizes;
   readonly largeHistory: Omit<LargeHistoryOptions, 'dir'>;
   readonly queries: Omit<QuerySizes, 'dir'>;
+  readonly kill: KillSizes;
   readonly postgres: { readonly minSeconds: number; readonly maxSeconds: number };
 }
 
@@ -39,6 +41,7 @@ export const fullPlan: BenchPlan = {
   largeHistory: { events: 1_000_000, breakdownEvents: 100_000, deadlineSeconds: 420 },
   queries: { tickets: 1_000_000, serverRequests: 200, serverSeconds: 8, loadSeconds: 5, concurrency: 8 },
   postgres: { minSeconds: 30, maxSeconds: 330 },
+  kill: { messages: 10_000, kills: 6, concurrency: 32, seed: 20_261_121 },
 };
 
 export const quickPlan: BenchPlan = {
@@ -60,4 +63,5 @@ export const quickPlan: BenchPlan = {
   largeHistory: { events: 20_000, breakdownEvents: 5_000, deadlineSeconds: 60 },
   queries: { tickets: 10_000, serverRequests: 20, serverSeconds: 1, loadSeconds: 1, concurrency: 4 },
   postgres: { minSeconds: 5, maxSeconds: 10 },
+  kill: { messages: 500, kills: 2, concurrency: 16, seed: 20_261_121 },
 };

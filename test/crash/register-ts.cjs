@@ -2,12 +2,14 @@
  * A tiny require hook so a child process can run the TypeScript sources without a build:
  * `.ts` files are transpiled (typescript's transpileModule, CommonJS output), ESM-style
  * `./x.js` specifiers fall back to `./x.ts`, and the tsconfig `paths` aliases resolve.
- * Only for the crash test's child process: no type checking, no caching.
+ * Only for the crash tests' child processes: no type checking. Transpiled files are cached by
+ * content hash (node_modules/.cache), so a child restarted many times by a kill test boots fast.
  */
 'use strict';
 const Module = require('node:module');
 const fs = require('node:fs');
 const path = require('node:path');
+const crypto = require('node:crypto');
 const ts = require('typescript');
 
 const root = path.resolve(__dirname, '../..');
@@ -36,17 +38,33 @@ Module._resolveFilename = function (request, parent, ...rest) {
   return resolveFilename.call(this, target, parent, ...rest);
 };
 
+const compilerOptions = {
+  module: ts.ModuleKind.CommonJS,
+  target: ts.ScriptTarget.ES2022,
+  esModuleInterop: true,
+  experimentalDecorators: true,
+  emitDecoratorMetadata: true,
+  inlineSourceMap: true,
+};
+const cacheDir = path.join(root, 'node_modules', '.cache', 'register-ts');
+
+function transpile(filename) {
+  const source = fs.readFileSync(filename, 'utf8');
+  const key = crypto.createHash('sha256').update(`${ts.version}\0${filename}\0${source}`).digest('hex');
+  const cached = path.join(cacheDir, `${key}.js`);
+  try {
+    return fs.readFileSync(cached, 'utf8');
+  } catch {
+    const { outputText } = ts.transpileModule(source, { fileName: filename, compilerOptions });
+    // Written aside and renamed, so a child killed mid-write never leaves a torn cache entry.
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const partial = `${cached}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, outputText);
+    fs.renameSync(partial, cached);
+    return outputText;
+  }
+}
+
 Module._extensions['.ts'] = function (module, filename) {
-  const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
-    fileName: filename,
-    compilerOptions: {
-      module: ts.ModuleKind.CommonJS,
-      target: ts.ScriptTarget.ES2022,
-      esModuleInterop: true,
-      experimentalDecorators: true,
-      emitDecoratorMetadata: true,
-      inlineSourceMap: true,
-    },
-  });
-  module._compile(outputText, filename);
+  module._compile(transpile(filename), filename);
 };
