@@ -83,7 +83,7 @@ describe('Tracking messages of a conversation against the embedded store', () =>
     expect(revealed.metadata).toMatchObject({ actorId: 'user:auditor-1', tenantId: portalId });
   });
 
-  it('refuses a command on a conversation of another portal', async () => {
+  it('refuses a command on a conversation of another portal as if it did not exist', async () => {
     const { messageId } = await world.receive(inboundMessage('wamid.a', sentAt));
     const stranger: CommandOrigin = { portalId: 'other', actor: { kind: 'user', id: 'intruder' } };
     const error = await refusalOf(
@@ -91,6 +91,6 @@ describe('Tracking messages of a conversation against the embedded store', () =>
         new RevealQuarantinedMessageCommand(stranger, conversationOf(), { messageId, reason: 'curious' }),
       ),
     );
-    expect(error.code).toBe('NOT_ALLOWED');
+    expect(error.code).toBe('CONVERSATION_NOT_FOUND');
   });
 });

@@ -85,7 +85,11 @@ describe('tickets GraphQL API', () => {
     expect((await world.graphql(TICKETS, {}, other)).data?.tickets).toMatchObject({ totalCount: 0, nodes: [] });
     expect((await world.graphql(TICKET, { id: ticketId }, other)).data).toEqual({ ticket: null });
     const reply = await world.graphql(REPLY, { input: { conversationId, text: 'Hello from globex' } }, other);
-    expect(reply.errors?.[0]).toMatchObject({ message: 'This conversation belongs to another portal', extensions: { code: 'NOT_ALLOWED' } });
+    // Answered exactly like an id that does not exist: the id confirms nothing.
+    const unknown = await world.graphql(REPLY, { input: { conversationId: `${conversationId}0`, text: 'Hello from globex' } }, other);
+    expect(reply.errors?.[0]).toMatchObject({ message: 'There is no conversation with this contact yet', extensions: { code: 'CONVERSATION_NOT_FOUND' } });
+    expect(reply.errors?.[0].message).toBe(unknown.errors?.[0].message);
+    expect(reply.errors?.[0].extensions).toEqual(unknown.errors?.[0].extensions);
   });
 
   it('replies inside the session, and a query with the returned position sees each change', async () => {

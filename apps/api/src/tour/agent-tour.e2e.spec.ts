@@ -126,6 +126,6 @@ describe("an agent's day, over HTTP", () => {
     expect((await graphql('{ tickets { totalCount } }', {}, stranger)).data?.tickets.totalCount).toBe(0);
     expect((await graphql(thread, { c: ticket.conversationId }, stranger)).data?.conversation).toBeNull();
     const strangerReply = await graphql(reply, { c: ticket.conversationId, t: 'hi', k: 'x' }, stranger);
-    expect(strangerReply.errors?.[0].extensions?.code).toBe('NOT_ALLOWED');
+    expect(strangerReply.errors?.[0].extensions?.code).toBe('CONVERSATION_NOT_FOUND');
   });
 });

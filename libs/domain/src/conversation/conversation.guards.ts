@@ -1,19 +1,18 @@
 import { type CommandContext, refuse } from '../core/index.js';
 import type { ConversationState, StartedConversation, ThreadMessage } from './conversation.state.js';
 
+const NO_CONVERSATION = 'There is no conversation with this contact yet';
+
 /** Every command but the first inbound message needs the conversation, in the caller's own portal. */
 export function startedConversation(state: ConversationState, context: CommandContext): StartedConversation {
-  if (state.status !== 'Started') refuse('CONVERSATION_NOT_FOUND', 'There is no conversation with this contact yet');
+  if (state.status !== 'Started') refuse('CONVERSATION_NOT_FOUND', NO_CONVERSATION);
   assertSamePortal(state, context);
   return state;
 }
 
+/** Another portal's conversation is answered exactly like a missing one: an id must not confirm that it exists. */
 export function assertSamePortal(conversation: StartedConversation, context: CommandContext): void {
-  if (conversation.portalId !== context.portalId) {
-    refuse('NOT_ALLOWED', 'This conversation belongs to another portal', {
-      conversationId: conversation.conversationId,
-    });
-  }
+  if (conversation.portalId !== context.portalId) refuse('CONVERSATION_NOT_FOUND', NO_CONVERSATION);
 }
 
 export function messageInThread(conversation: StartedConversation, messageId: string): ThreadMessage {

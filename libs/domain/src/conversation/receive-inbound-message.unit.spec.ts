@@ -154,8 +154,8 @@ describe('Receiving a message from the contact', () => {
       expect(types(events)).not.toContain('ContactAssociated');
     });
 
-    it('refuses a message routed from another portal', () => {
-      spec.given(history).when(inbound(2, { portal: 'portal-2' })).thenRefuses('NOT_ALLOWED');
+    it('refuses a message routed from another portal, as if the conversation did not exist', () => {
+      spec.given(history).when(inbound(2, { portal: 'portal-2' })).thenRefuses('CONVERSATION_NOT_FOUND');
     });
   });
 

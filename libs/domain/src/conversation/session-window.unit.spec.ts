@@ -104,9 +104,9 @@ describe('The 24-hour session window', () => {
         .thenRefuses('SESSION_STATE_CHANGED', /opened meanwhile/);
     });
 
-    it("refuses a command from another portal", () => {
+    it("refuses a command from another portal, as if the conversation did not exist", () => {
       const reply = { ...replyText(1, later(firstSentAt, HOUR)) };
-      spec.given(history).when({ ...reply, context: { ...reply.context, portalId: 'portal-2' } }).thenRefuses('NOT_ALLOWED');
+      spec.given(history).when({ ...reply, context: { ...reply.context, portalId: 'portal-2' } }).thenRefuses('CONVERSATION_NOT_FOUND');
     });
   });
 

@@ -110,9 +110,9 @@ describe('Tickets and their contact', () => {
   });
 
   describe('When the conversation belongs to another portal', () => {
-    it('refuses', () => {
+    it('refuses as if it did not exist', () => {
       const foreign = { ...close(), context: { ...close().context, portalId: 'portal-2' } };
-      spec.given(historyOf(inbound(1))).when(foreign).thenRefuses('NOT_ALLOWED');
+      spec.given(historyOf(inbound(1))).when(foreign).thenRefuses('CONVERSATION_NOT_FOUND');
     });
   });
 });
