@@ -65,17 +65,17 @@ function hostileRequest(random: Random, caller: GraphqlCase['caller']): GraphqlC
     () => post('a fragment cycle', query('query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }'), invalid),
     () => post('syntax garbage', query(`{ ${randomText(random, random.int(1, 200))}`), { status: 400 }),
     () => post('an unknown field', query(`{ ${random.pick(['nope', 'tickets { nope }', '__schema { nope }', 'serviceHealth(x: 1) { healthy }'])} }`), invalid),
-    () => post('a body over 1 MiB', query(`{ serviceHealth { healthy } } #${'x'.repeat(1024 * 1024)}`), { status: 413 }),
+    () => post('a body over 1 MiB', query(`{ serviceHealth { healthy } } #${'x'.repeat(1024 * 1024)}`), { status: 413, code: 'PAYLOAD_TOO_LARGE' }),
     () => post('not JSON', random.pick(['{"query": ', '{', nastyString(random).replace(/^[[{"]/, '') || 'x']), { status: 400 }),
     () => post('variables that are not an object', JSON.stringify({ query: 'query ($f: Int) { tickets(first: $f) { totalCount } }', variables: random.pick<Json>([[1], 'x', 3]) }), { status: 400 }),
     () => post('a batch', JSON.stringify([{ query: '{ serviceHealth { healthy } }' }, { query: '{ tickets { totalCount } }' }]), { status: 400 }),
     // GraphQL refuses it at execution (no data, HTTP 200), not at validation.
     () => post('two operations and no name', query('query A { serviceHealth { healthy } } query B { views { id } }'), { status: 200, code: 'GRAPHQL_VALIDATION_FAILED' }),
-    () => post('a content type without a parser', '{ serviceHealth { healthy } }', { status: 415 }, random.pick(['application/xml', 'image/png', 'multipart/mixed'])),
-    // Nest parses forms and Mercurius runs them; harmless, since no cookie or bearer token rides along cross-site.
-    () => post('a form instead of JSON', new URLSearchParams({ query: random.pick(['{ serviceHealth { healthy } }', '{ tickets { totalCount } }', nastyString(random)]) }).toString(), undefined, 'application/x-www-form-urlencoded'),
+    () => post('a content type without a parser', '{ serviceHealth { healthy } }', { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }, random.pick(['application/xml', 'image/png', 'multipart/mixed'])),
+    // What a cross-site page can send without a preflight: refused before it is parsed.
+    () => post('a form instead of JSON', new URLSearchParams({ query: random.pick(['{ serviceHealth { healthy } }', '{ tickets { totalCount } }', nastyString(random)]) }).toString(), { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }, random.pick(['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x'])),
     () => ({
-      ...{ description: 'a mutation over GET', method: 'GET', caller, refusal: { status: 405 } },
+      ...{ description: 'a mutation over GET', method: 'GET', caller, refusal: { status: 405, code: 'METHOD_NOT_ALLOWED' } },
       url: `/graphql?query=${encodeURIComponent('mutation { createContact(input: { name: "x" }) { contactId } }')}`,
     }),
   ])();

@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { AppConfig } from '@helpdesk/config';
 import { AppModule, AppOverrides } from './app.module.js';
 import { inputValidationFailed } from './graphql/input-validation.js';
+import { useJsonOnlyGraphql } from './graphql/json-only-graphql.js';
 import { PinoNestLogger, createRootLogger } from './logging/pino-logger.js';
 import { useRawJsonBodyRoutes } from './webhooks/raw-json-body.js';
 
@@ -17,6 +18,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     rawBody: true,
   });
   useRawJsonBodyRoutes(app);
+  useJsonOnlyGraphql(app);
   // The refused fields by path, for GraphQL's BAD_USER_INPUT; HTTP routes get Nest's usual 400 body.
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: inputValidationFailed }),

@@ -15,15 +15,24 @@ export const formatGraphqlErrors: ErrorFormatter = (execution, context) => {
   const errors = (formatted.response.errors ?? []) as readonly GraphQLFormattedError[];
   return {
     statusCode: formatted.statusCode,
-    response: { ...formatted.response, errors: errors.map(withCode) },
+    response: { ...formatted.response, errors: errors.map((error) => withCode(error, formatted.statusCode)) },
   };
 };
 
 const INPUT_PROBLEM =
   /^Variable "\$[^"]+" (got invalid value|of required type)|of required type "[^"]+" was not provided|is not defined by type|^Expected value of type|cannot represent/;
 
-function withCode(error: GraphQLFormattedError): GraphQLFormattedError {
+/** Refusals of the HTTP request itself, before GraphQL saw a document. */
+const HTTP_REFUSALS: Readonly<Record<number, string>> = {
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+function withCode(error: GraphQLFormattedError, statusCode: number | undefined): GraphQLFormattedError {
   if (typeof error.extensions?.code === 'string') return error;
+  const refusal = statusCode === undefined ? undefined : HTTP_REFUSALS[statusCode];
+  if (refusal) return { ...error, extensions: { ...error.extensions, code: refusal } };
   if (INPUT_PROBLEM.test(error.message)) {
     const fields = fieldsNamedIn(error.message);
     return { ...error, extensions: { ...error.extensions, ...(fields.length > 0 && { fields }), code: 'BAD_USER_INPUT' } };
