@@ -1,6 +1,6 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { physicalTableName } from '../core/projection.js';
-import type { TicketCondition } from '../ticket-list/list-tickets.query.js';
+import { type TicketCondition, ticketsTable } from '../ticket-list/list-tickets.query.js';
 import { SEARCH_CONTACTS, SEARCH_MESSAGES, searchKey, searchProjection } from './search.projection.js';
 
 export const MAX_SEARCH_LENGTH = 200;
@@ -37,13 +37,24 @@ export function ticketSearchCondition(portalId: string, term: string): TicketCon
   const digits = PHONE_LIKE.test(term) ? phoneDigits(term) : '';
   const messages = physicalTableName(searchProjection, SEARCH_MESSAGES);
   const contacts = physicalTableName(searchProjection, SEARCH_CONTACTS);
-  return (eb) => {
-    const inMessages = eb.selectFrom(messages).select('ticket_id').where('portal_id', '=', portalId).where('ticket_id', 'is not', null);
-    const namedContacts = eb.selectFrom(contacts).select('contact_id').where('portal_id', '=', portalId);
-    return eb.or([
-      eb('id', 'in', inMessages.where(like('text_key', pattern))),
-      eb('contact_id', 'in', namedContacts.where(like('name_key', pattern))),
-      ...(digits.length >= MIN_PHONE_DIGITS ? [like('contact_phone', containsPattern(digits))] : []),
-    ]);
+  const tickets = ticketsTable();
+  return {
+    counted: false,
+    // Per ticket, as the page walks the list newest first: a page stops after its first matches
+    // instead of scanning every message of the portal for the term first.
+    where: (eb) => {
+      const inMessages = eb
+        .selectFrom(messages)
+        .select(sql.lit(1).as('found'))
+        .where('portal_id', '=', portalId)
+        .where('ticket_id', '=', eb.ref(`${tickets}.id`))
+        .where(like('text_key', pattern));
+      const namedContacts = eb.selectFrom(contacts).select('contact_id').where('portal_id', '=', portalId).where(like('name_key', pattern));
+      return eb.or([
+        eb.exists(inMessages),
+        eb('contact_id', 'in', namedContacts),
+        ...(digits.length >= MIN_PHONE_DIGITS ? [like('contact_phone', containsPattern(digits))] : []),
+      ]);
+    },
   };
 }

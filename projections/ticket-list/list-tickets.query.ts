@@ -1,4 +1,4 @@
-import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import type { Expression, ExpressionBuilder, SelectQueryBuilder, SqlBool } from 'kysely';
 import type { ReadDatabase } from '../core/read-model-schema.js';
 import { physicalTableName } from '../core/projection.js';
 import { TicketRow } from './ticket-list.documents.js';
@@ -18,37 +18,59 @@ export interface TicketFilter {
   readonly matching?: readonly TicketCondition[];
 }
 
-/** A condition on the tickets table's columns, e.g. `id in (a subquery of another read model)`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type TicketCondition = (eb: ExpressionBuilder<any, any>) => Expression<SqlBool>;
+export type TicketExpression = (eb: ExpressionBuilder<any, any>) => Expression<SqlBool>;
+
+/** A condition on the tickets table's columns, e.g. `id in (a subquery of another read model)`. */
+export interface TicketCondition {
+  readonly where: TicketExpression;
+  /**
+   * True when it tests only status, owner_id and last_direction (or nothing: a constant): the
+   * maintained counts, which have these columns, then count it exactly without reading tickets.
+   */
+  readonly counted: boolean;
+}
 
 export interface TicketPage {
   readonly tickets: readonly TicketRow[];
-  readonly totalCount: number;
   /** Pass as `after` for the next page; null on the last page. */
   readonly endCursor: string | null;
 }
 
-/** Newest activity first; the cursor is (updated_at, id) so pages never skip or repeat a ticket. */
-export async function listTickets(db: ReadDatabase, filter: TicketFilter, first = 25, after?: string): Promise<TicketPage> {
-  const table = physicalTableName(ticketListProjection, 'tickets');
-  let query = db.selectFrom(table).where('portal_id', '=', filter.portalId);
-  if (filter.status?.length) query = query.where('status', 'in', [...filter.status]);
-  if (filter.ownerIds?.length || filter.unassigned) {
-    query = query.where((eb) =>
-      eb.or([
-        ...(filter.ownerIds?.length ? [eb('owner_id', 'in', [...filter.ownerIds])] : []),
-        ...(filter.unassigned ? [eb('owner_id', 'is', null)] : []),
-      ]),
+export const ticketsTable = () => physicalTableName(ticketListProjection, 'tickets');
+
+/** The filter's own criteria as conditions; those on status and owner are counted ones. */
+export function filterConditions(filter: TicketFilter): TicketCondition[] {
+  const conditions: TicketCondition[] = [];
+  const add = (counted: boolean, where: TicketExpression) => conditions.push({ counted, where });
+  const { status, ownerIds, unassigned, phoneNumberIds, contactPhone, updatedAfter, updatedBefore } = filter;
+  if (status?.length) add(true, (eb) => eb('status', 'in', [...status]));
+  if (ownerIds?.length || unassigned) {
+    add(true, (eb) =>
+      eb.or([...(ownerIds?.length ? [eb('owner_id', 'in', [...ownerIds])] : []), ...(unassigned ? [eb('owner_id', 'is', null)] : [])]),
     );
   }
-  if (filter.phoneNumberIds?.length) query = query.where('phone_number_id', 'in', [...filter.phoneNumberIds]);
-  if (filter.contactPhone) query = query.where('contact_phone', '=', filter.contactPhone);
-  if (filter.updatedAfter) query = query.where('updated_at', '>=', filter.updatedAfter);
-  if (filter.updatedBefore) query = query.where('updated_at', '<', filter.updatedBefore);
-  for (const condition of filter.matching ?? []) query = query.where(condition);
-  const total = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
-  let page = query.select(['id', 'document', 'updated_at']).orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(first + 1);
+  if (phoneNumberIds?.length) add(false, (eb) => eb('phone_number_id', 'in', [...phoneNumberIds]));
+  if (contactPhone) add(false, (eb) => eb('contact_phone', '=', contactPhone));
+  if (updatedAfter) add(false, (eb) => eb('updated_at', '>=', updatedAfter));
+  if (updatedBefore) add(false, (eb) => eb('updated_at', '<', updatedBefore));
+  return [...conditions, ...(filter.matching ?? [])];
+}
+
+/** The portal's tickets meeting every condition of the filter (a query to select from). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function matchingTickets(db: ReadDatabase, filter: TicketFilter): SelectQueryBuilder<any, any, object> {
+  let query = db.selectFrom(ticketsTable()).where('portal_id', '=', filter.portalId);
+  for (const condition of filterConditions(filter)) query = query.where(condition.where);
+  return query;
+}
+
+/**
+ * Newest activity first; the cursor is (updated_at, id) so pages never skip or repeat a ticket.
+ * How many tickets match is a separate question (countTickets), asked only when wanted.
+ */
+export async function listTickets(db: ReadDatabase, filter: TicketFilter, first = 25, after?: string): Promise<TicketPage> {
+  let page = matchingTickets(db, filter).select(['id', 'document', 'updated_at']).orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(first + 1);
   if (after) {
     const [updatedAt, id] = decodeCursor(after, ['string', 'string'] as const);
     page = page.where((eb) => eb.or([eb('updated_at', '<', updatedAt), eb.and([eb('updated_at', '=', updatedAt), eb('id', '<', id)])]));
@@ -58,7 +80,6 @@ export async function listTickets(db: ReadDatabase, filter: TicketFilter, first 
   const last = visible[visible.length - 1];
   return {
     tickets: visible.map((row) => JSON.parse(row.document) as TicketRow),
-    totalCount: Number((total as { count: number | string }).count),
     endCursor: rows.length > first && last ? encodeCursor([last.updated_at, last.id]) : null,
   };
 }

@@ -18,6 +18,8 @@ export interface TicketRow {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly lastInboundAt: string | null;
+  /** Who sent the latest message: the contact (inbound) or the business (outbound); null before any. */
+  readonly lastMessageDirection: 'inbound' | 'outbound' | null;
 }
 
 /** What the projection remembers per conversation to place events without a ticket id. */

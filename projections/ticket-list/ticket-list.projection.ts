@@ -3,16 +3,20 @@ import type { RecordedEvent } from '@helpdesk/event-store';
 import type { Document, DocumentAccess, Projection } from '../core/projection.js';
 import { ConversationRow, QUARANTINED_PREVIEW, TicketRow } from './ticket-list.documents.js';
 import { previewOf } from './message-preview.js';
+import { TICKET_COUNTS, type TicketCountRow, recountTicket } from './ticket-counts.js';
 
 type Data = Record<string, string | null | undefined>;
 
 const TICKETS = 'tickets';
 const CONVERSATIONS = 'conversations';
 
-/** The agents' ticket list: status, owner, channel, contact, preview, session and unread count per ticket. */
+/**
+ * The agents' ticket list: status, owner, channel, contact, preview, session and unread count per
+ * ticket, and how many tickets each portal has per status, owner and latest-message direction.
+ */
 export const ticketListProjection: Projection = {
   name: 'ticket_list',
-  version: 1,
+  version: 2,
   eventTypes: [
     'ConversationStarted', 'TicketOpened', 'TicketAssigned', 'TicketClosed', 'TicketReopened',
     'InboundMessageReceived', 'UnsupportedMessageReceived', 'ReplyAccepted', 'TemplateMessageAccepted',
@@ -24,20 +28,37 @@ export const ticketListProjection: Projection = {
       columns: {
         portal_id: 'text', conversation_id: 'text', status: 'text', owner_id: 'text', phone_number_id: 'text',
         contact_phone: 'text', contact_id: 'text', session_expires_at: 'text', created_at: 'text',
-        updated_at: 'text', last_inbound_at: 'text',
+        updated_at: 'text', last_inbound_at: 'text', last_direction: 'text',
       },
-      indexes: [['portal_id', 'status', 'updated_at'], ['portal_id', 'owner_id', 'updated_at'], ['portal_id', 'updated_at'], ['conversation_id']],
+      // Pages walk these in (updated_at, id) order: one per default view's filter, so no page sorts or skips rows.
+      indexes: [
+        ['portal_id', 'status', 'updated_at', 'id'],
+        ['portal_id', 'status', 'owner_id', 'updated_at', 'id'],
+        ['portal_id', 'last_direction', 'updated_at', 'id'],
+        ['portal_id', 'owner_id', 'updated_at', 'id'],
+        ['portal_id', 'updated_at', 'id'],
+        ['conversation_id'],
+      ],
     },
     { name: CONVERSATIONS, columns: { portal_id: 'text' }, indexes: [] },
+    {
+      name: TICKET_COUNTS,
+      columns: { portal_id: 'text', status: 'text', owner_id: 'text', last_direction: 'text', tickets: 'integer' },
+      indexes: [['portal_id']],
+    },
   ],
   columnsOf(table: string, document: Document): Record<string, string | number | null> {
     if (table === CONVERSATIONS) return { portal_id: (document as unknown as ConversationRow).portalId };
+    if (table === TICKET_COUNTS) {
+      const count = document as unknown as TicketCountRow;
+      return { portal_id: count.portalId, status: count.status, owner_id: count.ownerId, last_direction: count.lastMessageDirection, tickets: count.tickets };
+    }
     const ticket = document as unknown as TicketRow;
     return {
       portal_id: ticket.portalId, conversation_id: ticket.conversationId, status: ticket.status, owner_id: ticket.ownerId,
       phone_number_id: ticket.phoneNumberId, contact_phone: ticket.contactPhone, contact_id: ticket.contactId,
       session_expires_at: ticket.sessionExpiresAt, created_at: ticket.createdAt, updated_at: ticket.updatedAt,
-      last_inbound_at: ticket.lastInboundAt,
+      last_inbound_at: ticket.lastInboundAt, last_direction: ticket.lastMessageDirection,
     };
   },
   async project(event, access) {
@@ -50,10 +71,12 @@ export const ticketListProjection: Projection = {
     if (changed !== conversation) access.put(CONVERSATIONS, conversationId, changed as unknown as Document);
     const ticketId = (event.data as Data).ticketId ?? changed.currentTicketId;
     if (!ticketId) return;
-    const ticket = event.type === 'TicketOpened' ? newTicket(changed, ticketId, event) : await access.get<TicketRow & Document>(TICKETS, ticketId);
+    const opened = event.type === 'TicketOpened';
+    const ticket = opened ? newTicket(changed, ticketId, event) : await access.get<TicketRow & Document>(TICKETS, ticketId);
     if (!ticket) return;
     const updated: TicketRow = { ...ticketChange(event, ticket, changed), updatedAt: event.created.toISOString() };
     access.put(TICKETS, ticketId, updated as unknown as Document);
+    await recountTicket(access, opened ? null : ticket, updated);
   },
 };
 
@@ -90,6 +113,7 @@ function newTicket(conversation: ConversationRow, ticketId: string, event: Recor
     sourceChannelType: 'whatsapp', phoneNumberId: conversation.phoneNumberId, businessPhone: conversation.businessPhone,
     contactPhone: conversation.contactPhone, contactId: conversation.contactId, preview: null, lastMessageId: null,
     sessionExpiresAt: conversation.sessionExpiresAt, unreadCount: 0, createdAt: at, updatedAt: at, lastInboundAt: null,
+    lastMessageDirection: null,
   };
 }
 
@@ -105,10 +129,13 @@ function ticketChange(event: RecordedEvent, ticket: TicketRow, conversation: Con
       return { ...withSession, status: 'open' };
     case 'InboundMessageReceived':
     case 'UnsupportedMessageReceived':
-      return { ...withSession, preview: previewOf(event), lastMessageId: data.messageId!, unreadCount: ticket.unreadCount + 1, lastInboundAt: data.sentAt! };
+      return {
+        ...withSession, preview: previewOf(event), lastMessageId: data.messageId!, unreadCount: ticket.unreadCount + 1,
+        lastInboundAt: data.sentAt!, lastMessageDirection: 'inbound',
+      };
     case 'ReplyAccepted':
     case 'TemplateMessageAccepted':
-      return { ...withSession, preview: previewOf(event), lastMessageId: data.messageId!, unreadCount: 0 };
+      return { ...withSession, preview: previewOf(event), lastMessageId: data.messageId!, unreadCount: 0, lastMessageDirection: 'outbound' };
     case 'MessageQuarantined':
       return data.messageId === ticket.lastMessageId ? { ...withSession, preview: QUARANTINED_PREVIEW } : withSession;
     default:

@@ -1,23 +1,13 @@
 import { type ConversationStarted, type PhoneNumberAdded, conversationIdFromStreamName } from '@helpdesk/domain';
 import type { RecordedEvent } from '@helpdesk/event-store';
 import type { Document, DocumentAccess } from '../core/projection.js';
-import type { FacetsConversation, MessageDirection, NumberAccount, TicketFacets } from './views.documents.js';
+import type { FacetsConversation, NumberAccount, TicketFacets } from './views.documents.js';
 
 export const TICKET_FACETS = 'ticket_facets';
 export const FACETS_CONVERSATIONS = 'conversations';
 export const NUMBER_ACCOUNTS = 'number_accounts';
 
-/** The message events, by the direction they give a ticket's latest message (as the ticket list's preview). */
-const DIRECTIONS: Readonly<Record<string, MessageDirection>> = {
-  InboundMessageReceived: 'inbound',
-  UnsupportedMessageReceived: 'inbound',
-  ReplyAccepted: 'outbound',
-  TemplateMessageAccepted: 'outbound',
-};
-
-export const FACET_EVENT_TYPES = ['PhoneNumberAdded', 'ConversationStarted', 'TicketOpened', ...Object.keys(DIRECTIONS)];
-
-type Data = Record<string, string | null | undefined>;
+export const FACET_EVENT_TYPES = ['PhoneNumberAdded', 'ConversationStarted', 'TicketOpened'];
 
 export async function projectFacetEvent(event: RecordedEvent, access: DocumentAccess): Promise<void> {
   if (event.type === 'PhoneNumberAdded') {
@@ -30,26 +20,18 @@ export async function projectFacetEvent(event: RecordedEvent, access: DocumentAc
   if (event.type === 'ConversationStarted') return startConversation(event.data as ConversationStarted['data'], access);
   const conversation = await access.get<FacetsConversation & Document>(FACETS_CONVERSATIONS, conversationId);
   if (!conversation) return;
-  const data = event.data as Data;
-  if (event.type === 'TicketOpened') return openTicket(conversation, data.ticketId!, access);
-  const ticketId = data.ticketId ?? conversation.currentTicketId;
-  const facets = ticketId ? await access.get<TicketFacets & Document>(TICKET_FACETS, ticketId) : null;
-  const direction = DIRECTIONS[event.type];
-  if (facets && direction && facets.lastMessageDirection !== direction) {
-    access.put(TICKET_FACETS, facets.ticketId, { ...facets, lastMessageDirection: direction });
-  }
+  if (event.type === 'TicketOpened') openTicket(conversation, (event.data as { ticketId: string }).ticketId, access);
 }
 
 async function startConversation(data: ConversationStarted['data'], access: DocumentAccess): Promise<void> {
   const { conversationId, portalId, phoneNumberId, businessPhone } = data;
   const number = await access.get<NumberAccount & Document>(NUMBER_ACCOUNTS, phoneNumberId);
-  const row: FacetsConversation = { conversationId, portalId, accountId: number?.accountId ?? null, businessPhone, currentTicketId: null };
+  const row: FacetsConversation = { conversationId, portalId, accountId: number?.accountId ?? null, businessPhone };
   access.put(FACETS_CONVERSATIONS, conversationId, row as unknown as Document);
 }
 
 function openTicket(conversation: FacetsConversation, ticketId: string, access: DocumentAccess): void {
   const { conversationId, portalId, accountId, businessPhone } = conversation;
-  access.put(FACETS_CONVERSATIONS, conversationId, { ...conversation, currentTicketId: ticketId });
-  const facets: TicketFacets = { ticketId, portalId, conversationId, accountId, businessPhone, lastMessageDirection: null };
+  const facets: TicketFacets = { ticketId, portalId, conversationId, accountId, businessPhone };
   access.put(TICKET_FACETS, ticketId, facets as unknown as Document);
 }

@@ -1,8 +1,7 @@
 import type { OwnerMatch, ViewFilter } from '@helpdesk/domain';
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { physicalTableName } from '../core/projection.js';
-import type { ReadDatabase } from '../core/read-model-schema.js';
-import { type TicketCondition, ticketListProjection } from '../ticket-list/index.js';
+import type { TicketCondition } from '../ticket-list/index.js';
 import { TICKET_FACETS } from './ticket-facets.js';
 import { viewsProjection } from './views.projection.js';
 
@@ -18,13 +17,13 @@ type Builder = ExpressionBuilder<any, any>;
 /** Every ticket is a WhatsApp ticket for now: a view of other channels' tickets shows none. */
 const TICKET_CHANNEL = 'whatsapp';
 
-/** Matches no row, on SQLite and PostgreSQL alike. */
-export const NO_TICKET: TicketCondition = () => sql<SqlBool>`1 = 0`;
+/** Matches no row, on SQLite and PostgreSQL alike (and no count row either). */
+export const NO_TICKET: TicketCondition = { counted: true, where: () => sql<SqlBool>`1 = 0` };
 
 /**
- * A view's filters as conditions on the ticket list (ANDed, each filter's values ORed). What the
- * ticket list does not keep (account, business number, latest message's direction) comes from
- * this read model's ticket facets.
+ * A view's filters as conditions on the ticket list (ANDed, each filter's values ORed). Status,
+ * owner and latest-message direction are the ticket list's own, counted columns; the account and
+ * business number come from this read model's ticket facets.
  */
 export function viewTicketConditions(filters: readonly ViewFilter[], scope: ViewScope): TicketCondition[] {
   return filters.flatMap((filter): TicketCondition[] => {
@@ -32,17 +31,17 @@ export function viewTicketConditions(filters: readonly ViewFilter[], scope: View
       case 'sourceChannelType':
         return filter.anyOf.includes(TICKET_CHANNEL) ? [] : [NO_TICKET];
       case 'status':
-        return [(eb) => eb('status', 'in', [...filter.anyOf])];
+        return [{ counted: true, where: (eb) => eb('status', 'in', [...filter.anyOf]) }];
       case 'owner':
-        return [(eb) => eb.or(filter.anyOf.map((match) => ownerCondition(eb, match, scope)))];
+        return [{ counted: true, where: (eb) => eb.or(filter.anyOf.map((match) => ownerCondition(eb, match, scope))) }];
+      case 'lastMessageDirection':
+        return [{ counted: true, where: (eb) => eb('last_direction', 'in', [...filter.anyOf]) }];
       case 'contactId':
-        return [(eb) => eb('contact_id', 'in', [...filter.anyOf])];
+        return [{ counted: false, where: (eb) => eb('contact_id', 'in', [...filter.anyOf]) }];
       case 'accountId':
         return [withFacet(scope, 'account_id', filter.anyOf)];
       case 'phoneNumber':
         return [withFacet(scope, 'business_phone', filter.anyOf)];
-      case 'lastMessageDirection':
-        return [withFacet(scope, 'last_direction', filter.anyOf)];
     }
   });
 }
@@ -54,14 +53,8 @@ function ownerCondition(eb: Builder, match: OwnerMatch, scope: ViewScope): Expre
 
 function withFacet(scope: ViewScope, column: string, values: readonly string[]): TicketCondition {
   const facets = physicalTableName(viewsProjection, TICKET_FACETS);
-  return (eb) =>
-    eb('id', 'in', eb.selectFrom(facets).select('id').where('portal_id', '=', scope.portalId).where(column, 'in', [...values]));
-}
-
-/** How many of the portal's tickets meet every condition: a view's live count, without fetching a page. */
-export async function countTickets(db: ReadDatabase, portalId: string, conditions: readonly TicketCondition[]): Promise<number> {
-  let query = db.selectFrom(physicalTableName(ticketListProjection, 'tickets')).where('portal_id', '=', portalId);
-  for (const condition of conditions) query = query.where(condition);
-  const row = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
-  return Number((row as { count: number | string }).count);
+  return {
+    counted: false,
+    where: (eb) => eb('id', 'in', eb.selectFrom(facets).select('id').where('portal_id', '=', scope.portalId).where(column, 'in', [...values])),
+  };
 }

@@ -14,12 +14,7 @@ export interface ViewRow {
   readonly updatedAt: string;
 }
 
-export type MessageDirection = 'inbound' | 'outbound';
-
-/**
- * What view filters test that the ticket list does not keep: the account a ticket came through,
- * its business number, and who sent its latest message.
- */
+/** What view filters test that the ticket list does not keep: the account a ticket came through and its business number. */
 export interface TicketFacets {
   readonly ticketId: string;
   readonly portalId: string;
@@ -27,16 +22,14 @@ export interface TicketFacets {
   readonly accountId: string | null;
   /** The business number, E.164, as view filters store phone numbers. */
   readonly businessPhone: string;
-  readonly lastMessageDirection: MessageDirection | null;
 }
 
-/** Per conversation, what its tickets inherit, and its current ticket for events that name none. */
+/** Per conversation, what its tickets inherit. */
 export interface FacetsConversation {
   readonly conversationId: string;
   readonly portalId: string;
   readonly accountId: string | null;
   readonly businessPhone: string;
-  readonly currentTicketId: string | null;
 }
 
 /** The account that last added a number (Meta's phone_number_id): conversations on it came through it. */

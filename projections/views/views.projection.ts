@@ -4,12 +4,13 @@ import { VIEWS, VIEW_EVENT_TYPES, projectViewEvent, viewNameKey } from './view-d
 import type { TicketFacets, ViewRow } from './views.documents.js';
 
 /**
- * Agents' custom views, and the ticket facets their filters need beyond the ticket list's columns.
+ * Agents' custom views, and the ticket facets their filters need beyond the ticket list's columns
+ * (the latest message's direction is the ticket list's, so its counts cover the "sent" view).
  * A view's tickets are the ticket list filtered by its filters (see view-tickets.query.ts).
  */
 export const viewsProjection: Projection = {
   name: 'views',
-  version: 1,
+  version: 2,
   eventTypes: [...VIEW_EVENT_TYPES, ...FACET_EVENT_TYPES],
   tables: [
     {
@@ -19,8 +20,8 @@ export const viewsProjection: Projection = {
     },
     {
       name: TICKET_FACETS,
-      columns: { portal_id: 'text', account_id: 'text', business_phone: 'text', last_direction: 'text' },
-      indexes: [['portal_id', 'last_direction'], ['portal_id', 'account_id'], ['portal_id', 'business_phone']],
+      columns: { portal_id: 'text', account_id: 'text', business_phone: 'text' },
+      indexes: [['portal_id', 'account_id'], ['portal_id', 'business_phone']],
     },
     { name: FACETS_CONVERSATIONS, columns: { portal_id: 'text' }, indexes: [] },
     { name: NUMBER_ACCOUNTS, columns: { account_id: 'text' }, indexes: [] },
@@ -33,8 +34,8 @@ export const viewsProjection: Projection = {
     }
     if (table === TICKET_FACETS) {
       const facets = document as unknown as TicketFacets;
-      const { portalId, accountId, businessPhone, lastMessageDirection } = facets;
-      return { portal_id: portalId, account_id: accountId, business_phone: businessPhone, last_direction: lastMessageDirection };
+      const { portalId, accountId, businessPhone } = facets;
+      return { portal_id: portalId, account_id: accountId, business_phone: businessPhone };
     }
     if (table === NUMBER_ACCOUNTS) return { account_id: (document as { accountId: string }).accountId };
     return { portal_id: (document as { portalId: string }).portalId };

@@ -1,9 +1,11 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { ReadStore } from '@helpdesk/read-store';
 import {
+  type TicketCount,
   type TicketFilter,
   type TicketPage,
   type TicketRow,
+  countTickets,
   getTicket,
   listTickets,
 } from '../../../../projections/ticket-list/index.js';
@@ -19,6 +21,13 @@ export class ListTicketsQuery extends Query<TicketPage> {
     readonly after?: string,
     readonly atLeastPosition?: string,
   ) {
+    super();
+  }
+}
+
+/** How many of the portal's tickets match, for `totalCount`; read after the page, at least as fresh. */
+export class CountTicketsQuery extends Query<TicketCount> {
+  constructor(readonly filter: TicketFilter) {
     super();
   }
 }
@@ -52,6 +61,15 @@ export class ListTicketsHandler implements IQueryHandler<ListTicketsQuery, Ticke
       }
       throw error;
     }
+  }
+}
+
+@QueryHandler(CountTicketsQuery)
+export class CountTicketsHandler implements IQueryHandler<CountTicketsQuery, TicketCount> {
+  constructor(private readonly readStore: ReadStore) {}
+
+  execute({ filter }: CountTicketsQuery): Promise<TicketCount> {
+    return countTickets(this.readStore.db, filter);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import type { TicketRow } from '../../../../projections/ticket-list/index.js';
+import type { TicketCount, TicketRow } from '../../../../projections/ticket-list/index.js';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
 import { PageInfoModel } from '../graphql/page-info.model.js';
 
@@ -67,11 +67,11 @@ export class TicketConnectionModel {
   @Field(() => [TicketModel])
   nodes!: TicketModel[];
 
-  @Field(() => Int, { description: 'Tickets matching the filter, on every page.' })
-  totalCount!: number;
-
   @Field(() => PageInfoModel)
   pageInfo!: PageInfoModel;
+
+  /** Counts the matching tickets, once, when `totalCount` or `totalCountCapped` is asked for; not a GraphQL field. */
+  counted!: () => Promise<TicketCount>;
 }
 
 export function ticketModel(row: TicketRow): TicketModel {

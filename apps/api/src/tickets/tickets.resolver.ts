@@ -4,7 +4,9 @@ import type { AuthenticatedUser } from '../auth/access-token.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { pageInfo } from '../graphql/page-info.model.js';
 import { NarrowTicketsQuery } from '../views-api/narrow-tickets.query.js';
-import { GetTicketQuery, ListTicketsQuery } from './ticket-queries.js';
+import type { TicketFilter } from '../../../../projections/ticket-list/index.js';
+import { once } from './once.js';
+import { CountTicketsQuery, GetTicketQuery, ListTicketsQuery } from './ticket-queries.js';
 import { DEFAULT_PAGE_SIZE, TicketArgs, TicketsArgs } from './ticket-filter.input.js';
 import { TicketConnectionModel, TicketModel, ticketModel } from './ticket.model.js';
 
@@ -19,24 +21,21 @@ export class TicketsResolver {
     const { filter, first, after, atLeastPosition, viewId, search } = args;
     const narrowing = new NarrowTicketsQuery(user, { viewId, search }, atLeastPosition ?? undefined);
     const matching = await this.queries.execute(narrowing);
-    const query = new ListTicketsQuery(
-      {
-        portalId: user.portalId,
-        ...(filter?.status && { status: filter.status }),
-        ...(filter?.ownerIds && { ownerIds: filter.ownerIds }),
-        ...(filter?.unassigned && { unassigned: true }),
-        ...(filter?.phoneNumberIds && { phoneNumberIds: filter.phoneNumberIds }),
-        ...(filter?.contactPhone && { contactPhone: filter.contactPhone }),
-        ...(filter?.updatedAfter && { updatedAfter: filter.updatedAfter }),
-        ...(filter?.updatedBefore && { updatedBefore: filter.updatedBefore }),
-        ...(matching.length > 0 && { matching }),
-      },
-      first ?? DEFAULT_PAGE_SIZE,
-      after ?? undefined,
-      atLeastPosition ?? undefined,
-    );
+    const ticketFilter: TicketFilter = {
+      portalId: user.portalId,
+      ...(filter?.status && { status: filter.status }),
+      ...(filter?.ownerIds && { ownerIds: filter.ownerIds }),
+      ...(filter?.unassigned && { unassigned: true }),
+      ...(filter?.phoneNumberIds && { phoneNumberIds: filter.phoneNumberIds }),
+      ...(filter?.contactPhone && { contactPhone: filter.contactPhone }),
+      ...(filter?.updatedAfter && { updatedAfter: filter.updatedAfter }),
+      ...(filter?.updatedBefore && { updatedBefore: filter.updatedBefore }),
+      ...(matching.length > 0 && { matching }),
+    };
+    const query = new ListTicketsQuery(ticketFilter, first ?? DEFAULT_PAGE_SIZE, after ?? undefined, atLeastPosition ?? undefined);
     const page = await this.queries.execute(query);
-    return { nodes: page.tickets.map(ticketModel), totalCount: page.totalCount, pageInfo: pageInfo(page.endCursor) };
+    const counted = once(() => this.queries.execute(new CountTicketsQuery(ticketFilter)));
+    return { nodes: page.tickets.map(ticketModel), pageInfo: pageInfo(page.endCursor), counted };
   }
 
   @Query(() => TicketModel, { nullable: true, description: "One of the portal's tickets; null if there is no such ticket in it." })

@@ -2,14 +2,8 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { DEFAULT_VIEWS, type ViewFilter, type ViewSharing } from '@helpdesk/domain';
 import { ReadStore } from '@helpdesk/read-store';
 import type { ReadDatabase } from '../../../../projections/core/read-model-schema.js';
-import {
-  type ViewRow,
-  type Viewer,
-  countTickets,
-  getVisibleView,
-  listVisibleViews,
-  viewTicketConditions,
-} from '../../../../projections/views/index.js';
+import { type TicketCount, countTickets } from '../../../../projections/ticket-list/index.js';
+import { type ViewRow, type Viewer, getVisibleView, listVisibleViews, viewTicketConditions } from '../../../../projections/views/index.js';
 import { ReadYourWrites } from '../graphql/read-your-writes.js';
 
 /** A view as the API shows it: one of the portal's default views, or a custom view. */
@@ -68,7 +62,7 @@ export class GetViewQuery extends Query<ViewDefinition | null> {
 }
 
 /** How many tickets a view's filters show the caller now ("assigned to me" is the caller's). */
-export class CountViewTicketsQuery extends Query<number> {
+export class CountViewTicketsQuery extends Query<TicketCount> {
   constructor(
     readonly viewer: Viewer,
     readonly filters: readonly ViewFilter[],
@@ -104,11 +98,10 @@ export class GetViewHandler implements IQueryHandler<GetViewQuery, ViewDefinitio
 }
 
 @QueryHandler(CountViewTicketsQuery)
-export class CountViewTicketsHandler implements IQueryHandler<CountViewTicketsQuery, number> {
+export class CountViewTicketsHandler implements IQueryHandler<CountViewTicketsQuery, TicketCount> {
   constructor(private readonly readStore: ReadStore) {}
 
-  execute({ viewer, filters }: CountViewTicketsQuery): Promise<number> {
-    const conditions = viewTicketConditions(filters, viewer);
-    return countTickets(this.readStore.db, viewer.portalId, conditions);
+  execute({ viewer, filters }: CountViewTicketsQuery): Promise<TicketCount> {
+    return countTickets(this.readStore.db, { portalId: viewer.portalId, matching: viewTicketConditions(filters, viewer) });
   }
 }

@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { OwnerMatch, ViewFilter } from '@helpdesk/domain';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
+import type { TicketCount } from '../../../../projections/ticket-list/index.js';
 import type { ViewDefinition } from './view-queries.js';
 
 export enum ViewSharing {
@@ -91,14 +92,14 @@ export class ViewModel {
   @Field(() => DateTimeScalar, { nullable: true, description: 'Null for default views.' })
   updatedAt!: string | null;
 
-  /** The view as the domain has it, for `ticketCount` (ViewsResolver); not a GraphQL field. */
-  definition!: ViewDefinition;
+  /** Counts the view's tickets, once, for `ticketCount` and `ticketCountCapped` (ViewsResolver); not a GraphQL field. */
+  counted!: () => Promise<TicketCount>;
 }
 
-export function viewModel(definition: ViewDefinition): ViewModel {
+export function viewModel(definition: ViewDefinition): Omit<ViewModel, 'counted'> {
   const { viewId, name, isDefault, sharing, teamId, creatorId, filters, updatedAt } = definition;
   const shown = { id: viewId, name, isDefault, sharing: sharing as ViewSharing, teamId, creatorId, updatedAt };
-  return { ...shown, filters: filters.map(viewFilterModel), definition };
+  return { ...shown, filters: filters.map(viewFilterModel) };
 }
 
 export function viewFilterModel(filter: ViewFilter): ViewFilterModel {

@@ -1,10 +1,15 @@
+import { Logger } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { Args, ArgsType, Field, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { AuthenticatedUser } from '../auth/access-token.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import type { TicketCount } from '../../../../projections/ticket-list/index.js';
+import { COUNT_CAP } from '../../../../projections/ticket-list/index.js';
+import { toGraphqlError } from '../graphql/graphql-errors.filter.js';
+import { once } from '../tickets/once.js';
 import { ViewModel, viewModel } from './view.model.js';
-import { CountViewTicketsQuery, GetViewQuery, ListViewsQuery } from './view-queries.js';
+import { CountViewTicketsQuery, GetViewQuery, ListViewsQuery, type ViewDefinition } from './view-queries.js';
 
 const AT_LEAST_POSITION = "Read-your-writes: a mutation's `position`. Waits (up to 5 s, then STALE_READ) until the views include it.";
 
@@ -27,12 +32,14 @@ export class ViewArgs extends ViewsArgs {
 }
 
 /** A type, not the class: the global ValidationPipe would otherwise validate the parent view as input. */
-type ViewParent = Pick<ViewModel, 'definition'>;
+type ViewParent = Pick<ViewModel, 'counted'>;
 
 /** The views an agent picks from: the portal's default views and the custom views shared with the caller. */
 @Resolver(() => ViewModel)
 @Roles('agent', 'admin', 'auditor')
 export class ViewsResolver {
+  private readonly logger = new Logger('GraphQL');
+
   constructor(private readonly queries: QueryBus) {}
 
   @Query(() => [ViewModel], {
@@ -40,17 +47,39 @@ export class ViewsResolver {
   })
   async views(@CurrentUser() user: AuthenticatedUser, @Args() { atLeastPosition }: ViewsArgs): Promise<ViewModel[]> {
     const views = await this.queries.execute(new ListViewsQuery(user, atLeastPosition ?? undefined));
-    return views.map(viewModel);
+    return views.map((view) => this.withCount(view, user));
   }
 
   @Query(() => ViewModel, { nullable: true, description: 'One view; null if there is no such view you can see.' })
   async view(@CurrentUser() user: AuthenticatedUser, @Args() { id, atLeastPosition }: ViewArgs): Promise<ViewModel | null> {
     const view = await this.queries.execute(new GetViewQuery(user, id, atLeastPosition ?? undefined));
-    return view && viewModel(view);
+    return view && this.withCount(view, user);
   }
 
-  @ResolveField(() => Int, { description: 'How many tickets the view shows you now: `tickets(viewId:)` has this totalCount.' })
-  ticketCount(@Parent() view: ViewParent, @CurrentUser() user: AuthenticatedUser): Promise<number> {
-    return this.queries.execute(new CountViewTicketsQuery(user, view.definition.filters));
+  @ResolveField(() => Int, {
+    description: `How many tickets the view shows you now: \`tickets(viewId:)\` has this totalCount (so at most ${COUNT_CAP.toLocaleString('en')} for views on account, number or contact; see ticketCountCapped).`,
+  })
+  ticketCount(@Parent() view: ViewParent): Promise<number> {
+    return this.countOf(view, (count) => count.count);
+  }
+
+  @ResolveField(() => Boolean, { description: `True when more than ${COUNT_CAP.toLocaleString('en')} tickets match and ticketCount stopped there.` })
+  ticketCountCapped(@Parent() view: ViewParent): Promise<boolean> {
+    return this.countOf(view, (count) => count.capped);
+  }
+
+  /** The view's tickets are counted once, and only if `ticketCount` or `ticketCountCapped` is asked for. */
+  private withCount(view: ViewDefinition, user: AuthenticatedUser): ViewModel {
+    return { ...viewModel(view), counted: once(() => this.queries.execute(new CountViewTicketsQuery(user, view.filters))) };
+  }
+
+  private async countOf<T>(view: ViewParent, pick: (count: TicketCount) => T): Promise<T> {
+    try {
+      return pick(await view.counted());
+    } catch (error) {
+      // Exception filters do not run for field resolvers: without this, a read-store error's own text would reach the client.
+      this.logger.error({ msg: 'View.ticketCount failed', err: error });
+      throw toGraphqlError(error);
+    }
   }
 }
