@@ -70,6 +70,8 @@ interface StepOutcome {
   readonly step: IngestStep;
   readonly figures: StepFigures;
   readonly processedPerSecond: number | null;
+  /** CPU time of the service's process per payload, over the step and its drain; null when the work was not all done in it. */
+  readonly cpuMsPerPayload: number | null;
 }
 
 /**
@@ -107,6 +109,7 @@ export async function benchmarkIngest(sizes: IngestSizes): Promise<ScenarioResul
     for (const step of sizes.steps) {
       if (step.processorPaused) await processor.stop();
       const started = process.hrtime.bigint();
+      const cpuBefore = process.cpuUsage();
       const result = await runLoad({
         kind: 'webhooks',
         url: `${app.baseUrl}/webhooks/whatsapp`,
@@ -130,7 +133,10 @@ export async function benchmarkIngest(sizes: IngestSizes): Promise<ScenarioResul
         ]);
         if (drained) processedPerSecond = figures.sent / seconds(started);
       }
-      outcomes.push({ step, figures, processedPerSecond });
+      const cpu = process.cpuUsage(cpuBefore);
+      const complete = step.processorPaused || processedPerSecond !== null;
+      const cpuMsPerPayload = complete && figures.sent > 0 ? (cpu.user + cpu.system) / 1000 / figures.sent : null;
+      outcomes.push({ step, figures, processedPerSecond, cpuMsPerPayload });
       if (step.processorPaused) processor.start();
     }
   } finally {
@@ -138,7 +144,7 @@ export async function benchmarkIngest(sizes: IngestSizes): Promise<ScenarioResul
     await app.close();
     dir.dispose();
   }
-  const rows = outcomes.map(({ step, figures, processedPerSecond }) => [
+  const rows = outcomes.map(({ step, figures, processedPerSecond, cpuMsPerPayload }) => [
     step.label,
     `${fmt(figures.sent)} in ${fmt(figures.seconds, 1)} s`,
     `${fmt(figures.perSecond)} payloads/s (≈ ${fmt(figures.messagesPerSecond)} messages/s)`,
@@ -146,6 +152,7 @@ export async function benchmarkIngest(sizes: IngestSizes): Promise<ScenarioResul
     Object.keys(figures.notOk).length === 0 ? 'none' : Object.entries(figures.notOk).map(([code, count]) => `${code}: ${count}`).join(', '),
     figures.clientLagP99 === null ? 'closed loop' : `${fmt(figures.clientLagP99, 1)} ms`,
     step.processorPaused ? 'paused' : processedPerSecond !== null ? `${fmt(processedPerSecond)} payloads/s` : step.drainSeconds > 0 ? 'not drained in time' : 'not waited for',
+    cpuMsPerPayload === null ? '—' : `${fmt(cpuMsPerPayload, 2)} ms`,
   ]);
   const running = outcomes.filter((outcome) => !outcome.step.processorPaused);
   const max = running.length > 0 ? running[running.length - 1] : undefined;
@@ -162,10 +169,11 @@ export async function benchmarkIngest(sizes: IngestSizes): Promise<ScenarioResul
     metrics[`step${index}P50`] = outcome.figures.latency.p50;
     metrics[`step${index}P99`] = outcome.figures.latency.p99;
     if (outcome.processedPerSecond !== null) metrics[`step${index}Processed`] = outcome.processedPerSecond;
+    if (outcome.cpuMsPerPayload !== null) metrics[`step${index}CpuMsPerPayload`] = outcome.cpuMsPerPayload;
   });
   const markdown = [
     markdownTable(
-      ['Offered load', 'Payloads sent', 'Acknowledged (200, durable)', 'Latency p50 / p99 / max', 'Not 200', 'Client lag p99', 'Processed into tickets'],
+      ['Offered load', 'Payloads sent', 'Acknowledged (200, durable)', 'Latency p50 / p99 / max', 'Not 200', 'Client lag p99', 'Processed into tickets', 'Service CPU per payload'],
       rows,
     ),
     '',
@@ -181,6 +189,9 @@ export async function benchmarkIngest(sizes: IngestSizes): Promise<ScenarioResul
     '  turned every stored payload into commands (messages, statuses, tickets, sessions), projections running alongside.',
     '  The saturation steps do not wait for it. In the last step the inbox processor is stopped: the webhook edge alone',
     '  (verify, store durably, answer), which is what Meta waits for; the processor catches up afterwards.',
+    '- "Service CPU per payload": CPU time (user + system) of the process running the service, over the step and until',
+    '  its payloads were processed, divided by the payloads sent: what each payload costs, whatever else runs on the',
+    '  machine. Shown for the steps that were drained, and for the webhook edge alone.',
     '- Before the steps, one unreported second at 200 payloads/s warms the service up (JIT, lazy set-up).',
     `- Peak memory of the process running the service during this scenario: RSS ${fmt(peak.rssMiB)} MiB, V8 heap ${fmt(peak.heapUsedMiB)} MiB`,
     `  (the benchmark harness alone, before the service started: RSS ${fmt(baseline.rssMiB)} MiB).`,

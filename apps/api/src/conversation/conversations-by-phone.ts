@@ -14,6 +14,9 @@ export interface ConversationIndexed {
 
 export const CONVERSATION_INDEXED = 'ConversationIndexed';
 const MAX_ATTEMPTS = 20;
+/** Entries this process saw in an index: the index only grows, so they need no second look. */
+const KNOWN_ENTRIES_LIMIT = 50_000;
+const knownEntries = new WeakMap<EventStore, Set<string>>();
 
 export async function indexedConversations(
   store: EventStore,
@@ -41,15 +44,24 @@ export async function indexConversation(
   entry: ConversationIndexed,
 ): Promise<void> {
   const stream = conversationsByPhoneStreamName(portalId, contactWaId);
+  const known = knownEntriesOf(store);
+  const key = `${stream}|${entry.conversationId}`;
+  if (known.has(key)) return;
   for (let attempt = 1; ; attempt++) {
     const { entries, revision } = await indexedConversations(store, portalId, contactWaId);
-    if (entries.some((indexed) => indexed.conversationId === entry.conversationId)) return;
+    if (entries.some((indexed) => indexed.conversationId === entry.conversationId)) return void known.add(key);
     const event = { id: randomUUID(), type: CONVERSATION_INDEXED, data: entry, metadata: { tenantId: portalId } };
     try {
       await store.append(stream, [event], revision);
-      return;
+      return void known.add(key);
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
+}
+
+function knownEntriesOf(store: EventStore): Set<string> {
+  let known = knownEntries.get(store);
+  if (!known || known.size >= KNOWN_ENTRIES_LIMIT) knownEntries.set(store, (known = new Set()));
+  return known;
 }

@@ -1,8 +1,11 @@
+import { setMaxListeners } from 'node:events';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_STORE, headPosition } from '@helpdesk/event-store';
 import type { AllSubscription, EventStore, Position, RecordedEvent } from '@helpdesk/event-store';
 import { comparePositions } from '@helpdesk/event-store';
-import { type PayloadReport, PayloadProcessor, isTransient } from './process-payload.js';
+import { KeyedLanes } from './keyed-lanes.js';
+import { OrderedCheckpoint } from './ordered-checkpoint.js';
+import { type PayloadReport, PayloadProcessor, type ReadPayload, isTransient } from './process-payload.js';
 import { processorCheckpoint } from './processor-checkpoint.js';
 import { ProcessingProgress } from './processing-progress.js';
 import { INBOX_STREAM_PREFIX, WEBHOOK_PAYLOAD_RECEIVED, isInboxStream } from './webhook-inbox.js';
@@ -11,12 +14,15 @@ import { WebhookMetrics } from './webhook-metrics.js';
 const RETRY_DELAYS_MS = [100, 500, 2_000, 10_000, 30_000];
 /** Filtered-out events scanned between two store checkpoints: a resume skips them. */
 const CHECKPOINT_EVERY = 1_000;
+/** Payloads processed at once: their commands share the store's group commits. */
+const PAYLOADS_IN_FLIGHT = 8;
 
 /**
  * Follows the inbox streams in `$all`, after the webhook answered Meta, and turns each stored
- * payload into commands. Resumes after its durable checkpoint, written after each payload is
- * handled: a crash in between replays the payload, which the commands make harmless (they are
- * idempotent by wamid). When the store is unreachable it waits and retries the same payload.
+ * payload into commands: several payloads at once, those of one contact strictly in order.
+ * Resumes after its durable checkpoint, which passes a payload only once it and every payload
+ * before it are handled: a crash replays the payloads after it, which the commands make harmless
+ * (they are idempotent by wamid). When the store is unreachable it waits and retries the payload.
  */
 @Injectable()
 export class InboxProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -44,6 +50,8 @@ export class InboxProcessor implements OnApplicationBootstrap, BeforeApplication
   start(): void {
     if (this.running) return;
     this.stopping = new AbortController();
+    // Every payload waiting to retry listens for the stop.
+    setMaxListeners(PAYLOADS_IN_FLIGHT + 10, this.stopping.signal);
     this.running = this.run(this.stopping.signal);
   }
 
@@ -106,22 +114,36 @@ export class InboxProcessor implements OnApplicationBootstrap, BeforeApplication
     const subscription = this.store.subscribeToAll({ fromPosition: from ?? 'start', filter });
     this.subscription = subscription;
     if (signal.aborted) return subscription.close();
-    for await (const message of subscription) {
-      if (message.kind === 'caughtUp') {
-        this.progress.caughtUp();
-        continue;
+    const lanes = new KeyedLanes(PAYLOADS_IN_FLIGHT);
+    const ordered = new OrderedCheckpoint(checkpoint, this.progress);
+    let last = from;
+    try {
+      for await (const message of subscription) {
+        ordered.throwIfFailed();
+        if (message.kind === 'caughtUp') {
+          void (last ? this.progress.when(last) : Promise.resolve()).then(() => this.progress.caughtUp());
+          continue;
+        }
+        last = message.kind === 'event' ? message.event.position : message.position;
+        if (message.kind === 'event' && isPayload(message.event)) {
+          await lanes.slot();
+          const event = message.event;
+          const read = this.payloads.read(event);
+          ordered.track(last, lanes.run(contactsOf(read), () => this.processWithRetries(event, read, signal)));
+        } else {
+          ordered.track(last, Promise.resolve());
+        }
       }
-      const position = message.kind === 'event' ? message.event.position : message.position;
-      if (message.kind === 'event' && isPayload(message.event)) await this.processWithRetries(message.event, signal);
-      await checkpoint.write(position);
-      this.progress.reached(position);
+    } finally {
+      await ordered.settled();
     }
+    ordered.throwIfFailed();
   }
 
-  private async processWithRetries(event: RecordedEvent, signal: AbortSignal): Promise<void> {
+  private async processWithRetries(event: RecordedEvent, read: ReadPayload, signal: AbortSignal): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.payloads.process(event);
+        await this.payloads.process(event, read);
         return;
       } catch (error) {
         if (signal.aborted) throw error;
@@ -138,6 +160,14 @@ export class InboxProcessor implements OnApplicationBootstrap, BeforeApplication
       }
     }
   }
+}
+
+/** The contacts whose conversations a payload touches (the wa_id that names the conversation). */
+function contactsOf({ items }: ReadPayload): string[] {
+  const contacts = items.flatMap((item) =>
+    item.kind === 'message' ? [item.message.from.slice(1)] : item.kind === 'status' ? [item.status.recipientWaId] : [],
+  );
+  return [...new Set(contacts)];
 }
 
 function isPayload(event: RecordedEvent): boolean {

@@ -10,6 +10,12 @@ import type { WebhookPayloadReceived } from './webhook-inbox.js';
 import type { WebhookItem } from './webhook-items.js';
 import { WebhookMetrics } from './webhook-metrics.js';
 
+/** A stored payload's items, or why it has none. */
+export interface ReadPayload {
+  readonly items: readonly WebhookItem[];
+  readonly failures: readonly ItemFailure[];
+}
+
 export interface PayloadReport {
   readonly payloadEventId: string;
   readonly position: Position;
@@ -38,11 +44,11 @@ export class PayloadProcessor {
     private readonly metrics: WebhookMetrics,
   ) {}
 
-  async process(event: RecordedEvent): Promise<PayloadReport> {
+  async process(event: RecordedEvent, read: ReadPayload = this.read(event)): Promise<PayloadReport> {
     const trace = { payloadEventId: event.id };
     const outcomes: ItemOutcome[] = [];
-    const failures: ItemFailure[] = [];
-    for (const item of this.itemsOf(event, failures)) {
+    const failures: ItemFailure[] = [...read.failures];
+    for (const item of read.items) {
       try {
         outcomes.push(await this.dispatcher.dispatch(item, trace));
       } catch (error) {
@@ -55,12 +61,11 @@ export class PayloadProcessor {
     return { payloadEventId: event.id, position: event.position, outcomes, failures };
   }
 
-  private itemsOf(event: RecordedEvent, failures: ItemFailure[]): WebhookItem[] {
+  read(event: RecordedEvent): ReadPayload {
     try {
-      return mapWebhookPayload(JSON.parse((event.data as WebhookPayloadReceived).body));
+      return { items: mapWebhookPayload(JSON.parse((event.data as WebhookPayloadReceived).body)), failures: [] };
     } catch (error) {
-      failures.push({ where: 'payload', error: describeError(error) });
-      return [];
+      return { items: [], failures: [{ where: 'payload', error: describeError(error) }] };
     }
   }
 

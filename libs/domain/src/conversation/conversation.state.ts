@@ -1,4 +1,4 @@
-import { assertNever } from '../core/index.js';
+import { AppendOnlyMap, assertNever } from '../core/index.js';
 import type { ConversationEvent, DeliveryStatus } from './conversation.events.js';
 
 export type TicketState = Readonly<{ ticketId: string; status: 'Open' | 'Closed'; assigneeId: string | null }>;
@@ -38,8 +38,8 @@ export type StartedConversation = Readonly<{
   ambiguousContactIds: readonly string[];
   ticket: TicketState | null;
   session: SessionState | null;
-  messages: ReadonlyMap<string, ThreadMessage>;
-  messageIdByWamid: ReadonlyMap<string, string>;
+  messages: AppendOnlyMap<string, ThreadMessage>;
+  messageIdByWamid: AppendOnlyMap<string, string>;
 }>;
 
 export type ConversationState = NotStartedConversation | StartedConversation;
@@ -59,8 +59,8 @@ export function evolveConversation(state: ConversationState, event: Conversation
       ambiguousContactIds: [],
       ticket: null,
       session: null,
-      messages: new Map(),
-      messageIdByWamid: new Map(),
+      messages: AppendOnlyMap.empty(),
+      messageIdByWamid: AppendOnlyMap.empty(),
     };
   }
   if (state.status !== 'Started') return state;
@@ -169,10 +169,11 @@ function takenByMeta(state: StartedConversation, messageId: string): Partial<Thr
 
 function withMessage(state: StartedConversation, messageId: string, change: Partial<ThreadMessage>): StartedConversation {
   const message = { ...(state.messages.get(messageId) ?? NEW_MESSAGE), ...change };
-  const messages = new Map(state.messages).set(messageId, message);
+  // Not `new Map(...)`: copying the map per event made every fold quadratic in the conversation's length.
+  const messages = state.messages.set(messageId, message);
   const messageIdByWamid =
     change.wamid && !state.messageIdByWamid.has(change.wamid)
-      ? new Map(state.messageIdByWamid).set(change.wamid, messageId)
+      ? state.messageIdByWamid.set(change.wamid, messageId)
       : state.messageIdByWamid;
   return { ...state, messages, messageIdByWamid };
 }

@@ -2,14 +2,16 @@ import type { Database } from 'better-sqlite3';
 import { AllFilter, AllSubscription, RecordedEvent, SubscribeToAllOptions, SubscriptionMessage } from '../port/index.js';
 import { lastPosition } from './append-events.js';
 import { AppendSignal } from './append-signal.js';
-import { EventRow, positionOf, toRecordedEvent } from './rows.js';
+import { LogTail } from './log-tail.js';
+import { positionOf } from './rows.js';
 
 const PAGE_SIZE = 256;
 const DEFAULT_CHECKPOINT_EVERY = 32;
 
 /**
- * Reads the log from the database by position, before and after catching up alike,
- * so the switch to live can neither skip nor repeat an event; commits only wake it up.
+ * Reads the log by position, before and after catching up alike, so the switch to live can
+ * neither skip nor repeat an event; commits only wake it up. Live, it reads through the store's
+ * shared tail, so one commit is queried and parsed once however many subscriptions follow it.
  */
 export class SqliteAllSubscription implements AllSubscription {
   private closed = false;
@@ -17,6 +19,7 @@ export class SqliteAllSubscription implements AllSubscription {
   constructor(
     private readonly db: Database,
     private readonly signal: AppendSignal,
+    private readonly tail: LogTail,
     private readonly options: SubscribeToAllOptions,
     private readonly onClose: (subscription: SqliteAllSubscription) => void,
   ) {}
@@ -41,14 +44,12 @@ export class SqliteAllSubscription implements AllSubscription {
     const filter = this.options.filter;
     const matches = filter ? compileFilter(filter) : () => true;
     const checkpointEvery = filter?.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
-    const page = this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?');
     let scannedSinceCheckpoint = 0;
     let caughtUp = false;
     while (!this.closed) {
-      const rows = page.all(cursor, PAGE_SIZE) as EventRow[];
-      for (const row of rows) {
-        cursor = row.position;
-        const event = toRecordedEvent(row);
+      const events = this.tail.after(cursor, PAGE_SIZE);
+      for (const event of events) {
+        cursor = Number(event.position.commit);
         if (matches(event)) yield { kind: 'event', event };
         else if (filter && ++scannedSinceCheckpoint >= checkpointEvery) {
           scannedSinceCheckpoint = 0;
@@ -56,7 +57,7 @@ export class SqliteAllSubscription implements AllSubscription {
         }
         if (this.closed) return;
       }
-      if (rows.length === PAGE_SIZE) continue;
+      if (events.length === PAGE_SIZE) continue;
       if (!caughtUp) {
         caughtUp = true;
         yield { kind: 'caughtUp' };

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { AppendResult, EventToAppend, ExpectedRevision, InvalidEventError } from '../port/index.js';
 import { actualRevisionOf, assertExpectedRevision, assertWritable } from './expectations.js';
 import { StreamRow, positionOf } from './rows.js';
+import { prepared } from './prepared.js';
 
 interface StoredIdAtRevision {
   id: string;
@@ -17,7 +18,7 @@ export function appendEvents(
   expected: ExpectedRevision,
   now: number,
 ): AppendResult {
-  const stream = db.prepare('SELECT * FROM streams WHERE name = ?').get(streamName) as StreamRow | undefined;
+  const stream = prepared(db, 'SELECT * FROM streams WHERE name = ?').get(streamName) as StreamRow | undefined;
   assertWritable(streamName, stream);
   const actual = actualRevisionOf(stream);
   const replay = findIdempotentReplay(db, streamName, events, expected, stream);
@@ -27,7 +28,7 @@ export function appendEvents(
   if (events.length === 0) {
     return { nextExpectedRevision: BigInt(previous), position: positionOf(lastPosition(db)) };
   }
-  const insert = db.prepare(
+  const insert = prepared(db, 
     'INSERT INTO events (stream, revision, id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   let position = 0;
@@ -44,7 +45,7 @@ export function appendEvents(
     position = Number(info.lastInsertRowid);
   });
   const last = previous + events.length;
-  db.prepare(
+  prepared(db, 
     `INSERT INTO streams (name, last_revision, state) VALUES (?, ?, 'live')
      ON CONFLICT (name) DO UPDATE SET last_revision = excluded.last_revision, state = 'live'`,
   ).run(streamName, last);
@@ -68,8 +69,7 @@ function findIdempotentReplay(
   else if (typeof expected === 'bigint') firstRevision = Number(expected) + 1;
   else firstRevision = stream.last_revision - events.length + 1;
   if (firstRevision < 0 || firstRevision + events.length - 1 > stream.last_revision) return undefined;
-  const stored = db
-    .prepare('SELECT id, revision, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?')
+  const stored = prepared(db, 'SELECT id, revision, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?')
     .all(streamName, firstRevision, events.length) as StoredIdAtRevision[];
   const same =
     stored.length === events.length && stored.every((row, index) => row.id === events[index].id.toLowerCase());
@@ -79,7 +79,7 @@ function findIdempotentReplay(
 }
 
 export function lastPosition(db: Database): number {
-  const row = db.prepare('SELECT MAX(position) AS position FROM events').get() as { position: number | null };
+  const row = prepared(db, 'SELECT MAX(position) AS position FROM events').get() as { position: number | null };
   return row.position ?? 0;
 }
 

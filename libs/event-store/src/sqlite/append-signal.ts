@@ -13,6 +13,11 @@ export class AppendSignal {
     private readonly externalCheckMs = 200,
   ) {}
 
+  /** The newest position this signal was told of. */
+  get knownHead(): number {
+    return this.head;
+  }
+
   committed(head: number): void {
     this.head = head;
     this.wakeAll();

@@ -8,6 +8,7 @@ import {
   StreamNotFoundError,
 } from '../port/index.js';
 import { EventRow, StreamRow, parseStreamMetadata, toRecordedEvent } from './rows.js';
+import { prepared } from './prepared.js';
 
 const PAGE_SIZE = 512;
 
@@ -30,7 +31,7 @@ export async function* readStreamEvents(
   options: ReadStreamOptions,
   now: () => number,
 ): AsyncGenerator<RecordedEvent> {
-  const stream = db.prepare('SELECT * FROM streams WHERE name = ?').get(streamName) as StreamRow | undefined;
+  const stream = prepared(db, 'SELECT * FROM streams WHERE name = ?').get(streamName) as StreamRow | undefined;
   if (stream?.state === 'tombstoned') throw new StreamDeletedError(streamName);
   if (!stream || stream.last_revision === null || stream.state === 'soft_deleted') {
     throw new StreamNotFoundError(streamName);
@@ -40,7 +41,7 @@ export async function* readStreamEvents(
   let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
   const from = options.fromRevision ?? (forwards ? 'start' : 'end');
   let cursor = from === 'start' ? -1 : from === 'end' ? stream.last_revision + 1 : Number(from) + (forwards ? -1 : 1);
-  const page = db.prepare(
+  const page = prepared(db, 
     forwards
       ? 'SELECT * FROM events WHERE stream = ? AND revision > ? AND revision >= ? ORDER BY revision ASC LIMIT ?'
       : 'SELECT * FROM events WHERE stream = ? AND revision < ? AND revision >= ? ORDER BY revision DESC LIMIT ?',
@@ -62,7 +63,7 @@ export async function* readAllEvents(db: Database, options: ReadAllOptions): Asy
   let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
   const from = options.fromPosition ?? (forwards ? 'start' : 'end');
   let cursor = startCursor(from, forwards);
-  const page = db.prepare(
+  const page = prepared(db, 
     forwards
       ? 'SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'
       : 'SELECT * FROM events WHERE position < ? ORDER BY position DESC LIMIT ?',

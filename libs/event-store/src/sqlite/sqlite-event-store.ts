@@ -21,11 +21,13 @@ import { AppendSignal } from './append-signal.js';
 import { appendEvents, lastPosition } from './append-events.js';
 import { SqliteAllSubscription } from './all-subscription.js';
 import { GroupCommit } from './group-commit.js';
+import { LogTail } from './log-tail.js';
 import { readAllEvents, readStreamEvents } from './read-events.js';
 import { StreamRow, parseStreamMetadata } from './rows.js';
 import { prepareDatabase } from './schema.js';
 import { toStoreError } from './store-errors.js';
 import { softDeleteStream, tombstoneStream, writeStreamMetadata } from './stream-lifecycle.js';
+import { prepared } from './prepared.js';
 
 export interface SqliteEventStoreOptions {
   readonly dataDir: string;
@@ -38,6 +40,7 @@ export const SQLITE_EVENTS_FILE = 'events.sqlite';
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly signal: AppendSignal;
+  private readonly tail: LogTail;
   private readonly writes: GroupCommit;
   private readonly subscriptions = new Set<AllSubscription>();
   private readonly now: () => number;
@@ -47,7 +50,9 @@ export class SqliteEventStore implements EventStore {
     this.now = options.now ?? Date.now;
     this.db = new Database(join(options.dataDir, SQLITE_EVENTS_FILE));
     prepareDatabase(this.db);
-    this.signal = new AppendSignal(lastPosition(this.db), () => this.headIfChangedElsewhere());
+    const head = lastPosition(this.db);
+    this.signal = new AppendSignal(head, () => this.headIfChangedElsewhere());
+    this.tail = new LogTail(this.db, head, () => this.signal.knownHead);
     this.writes = new GroupCommit(this.db, () => this.signal.committed(lastPosition(this.db)), toStoreError);
   }
 
@@ -65,7 +70,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
-    const subscription = new SqliteAllSubscription(this.db, this.signal, options, (closed) =>
+    const subscription = new SqliteAllSubscription(this.db, this.signal, this.tail, options, (closed) =>
       this.subscriptions.delete(closed),
     );
     this.subscriptions.add(subscription);
@@ -77,7 +82,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async getStreamMetadata(streamName: string): Promise<StreamMetadataResult | null> {
-    const row = this.db.prepare('SELECT * FROM streams WHERE name = ?').get(streamName) as StreamRow | undefined;
+    const row = prepared(this.db, 'SELECT * FROM streams WHERE name = ?').get(streamName) as StreamRow | undefined;
     if (!row || row.metadata_revision === null) return null;
     return { metadata: parseStreamMetadata(row.metadata), metastreamRevision: BigInt(row.metadata_revision) };
   }
@@ -92,7 +97,7 @@ export class SqliteEventStore implements EventStore {
 
   async health(): Promise<StoreHealth> {
     try {
-      this.db.prepare('SELECT 1').get();
+      prepared(this.db, 'SELECT 1').get();
       return { adapter: 'sqlite', healthy: true, detail: this.db.name };
     } catch (error) {
       return { adapter: 'sqlite', healthy: false, detail: (error as Error).message };

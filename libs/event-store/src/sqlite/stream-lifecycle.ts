@@ -10,9 +10,10 @@ import {
 import { lastPosition } from './append-events.js';
 import { actualRevisionOf, assertExpectedRevision, assertWritable } from './expectations.js';
 import { StreamRow, positionOf, serialiseStreamMetadata } from './rows.js';
+import { prepared } from './prepared.js';
 
 function findStream(db: Database, streamName: string): StreamRow | undefined {
-  return db.prepare('SELECT * FROM streams WHERE name = ?').get(streamName) as StreamRow | undefined;
+  return prepared(db, 'SELECT * FROM streams WHERE name = ?').get(streamName) as StreamRow | undefined;
 }
 
 /** Soft delete hides every event written so far; a later append recreates the stream above them. */
@@ -22,7 +23,7 @@ export function softDeleteStream(db: Database, streamName: string, expected: Exp
   assertExpectedRevision(streamName, expected, actualRevisionOf(stream));
   if (!stream || stream.last_revision === null) return {};
   // As EventStoreDB does, a soft delete rewrites the stream's metadata: earlier custom keys are gone.
-  db.prepare(
+  prepared(db, 
     `UPDATE streams SET state = 'soft_deleted', deleted_before = ?, metadata = '{}',
        metadata_revision = COALESCE(metadata_revision + 1, 0)
      WHERE name = ?`,
@@ -34,7 +35,7 @@ export function tombstoneStream(db: Database, streamName: string, expected: Expe
   const stream = findStream(db, streamName);
   assertWritable(streamName, stream);
   assertExpectedRevision(streamName, expected, actualRevisionOf(stream));
-  db.prepare(
+  prepared(db, 
     `INSERT INTO streams (name, last_revision, state) VALUES (?, NULL, 'tombstoned')
      ON CONFLICT (name) DO UPDATE SET state = 'tombstoned'`,
   ).run(streamName);
@@ -54,7 +55,7 @@ export function writeStreamMetadata(
   const actual = stream?.metadata_revision == null ? 'no_stream' : BigInt(stream.metadata_revision);
   assertExpectedRevision(`$$${streamName}`, expected, actual);
   const next = actual === 'no_stream' ? 0 : Number(actual) + 1;
-  db.prepare(
+  prepared(db, 
     `INSERT INTO streams (name, last_revision, state, metadata, metadata_revision) VALUES (?, NULL, 'live', ?, ?)
      ON CONFLICT (name) DO UPDATE SET metadata = excluded.metadata, metadata_revision = excluded.metadata_revision`,
   ).run(streamName, serialiseStreamMetadata(metadata), next);
