@@ -1,34 +1,80 @@
 import type { RecordedEvent } from '@helpdesk/event-store';
-import type { Transaction } from 'kysely';
-import { DocumentBatch, TrackingAccess } from './document-batch.js';
+import { DocumentBatch } from './document-batch.js';
+import { DocumentCache } from './document-cache.js';
+import { DocumentStatements } from './document-statements.js';
 import type { Projection, TableNames } from './projection.js';
+import type { ReadDatabase } from './read-model-schema.js';
+
+/** The documents a live runner keeps between batches, per table. */
+export const LIVE_CACHE_DOCUMENTS = 1_000;
 
 /**
- * Applies one batch of events to the tables `names` maps to, inside the caller's transaction, and
- * says how many the projection handled. Live runs, rebuilds and drift checks all go through here,
- * so they cannot disagree on what an event does.
+ * What one run (a live runner, a rebuild, a drift check's replay) keeps between its batches: the
+ * SQL it runs on its tables and the documents it read or wrote. A new one per run, and a new one
+ * whenever another writer may have touched the tables.
  */
-export async function applyEvents(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  trx: Transaction<any>,
-  projection: Projection,
-  names: TableNames,
-  events: readonly RecordedEvent[],
-): Promise<number> {
+export class ProjectionWriter {
+  readonly statements: DocumentStatements;
+
+  constructor(
+    db: ReadDatabase,
+    readonly projection: Projection,
+    readonly names: TableNames,
+    readonly cache: DocumentCache,
+  ) {
+    this.statements = new DocumentStatements(db, projection, names);
+  }
+
+  /** A writer whose cache knows the tables are empty, when they are (a build's fresh tables). */
+  static async open(db: ReadDatabase, projection: Projection, names: TableNames, capacity: number): Promise<ProjectionWriter> {
+    const startsEmpty = await tablesEmpty(db, projection, names);
+    return new ProjectionWriter(db, projection, names, new DocumentCache({ capacity, startsEmpty }));
+  }
+
+  /**
+   * Runs one batch's transaction: what `work` changed enters the cache only once it committed,
+   * and is forgotten when it rolled back.
+   */
+  async transaction<T>(db: ReadDatabase, work: (trx: ReadDatabase) => Promise<T>): Promise<T> {
+    this.cache.rollback();
+    try {
+      const result = await db.transaction().execute(work);
+      this.cache.commit();
+      return result;
+    } catch (error) {
+      this.cache.rollback();
+      throw error;
+    }
+  }
+}
+
+async function tablesEmpty(db: ReadDatabase, projection: Projection, names: TableNames): Promise<boolean> {
+  for (const table of projection.tables) {
+    if (await db.selectFrom(names(table.name)).select('id').limit(1).executeTakeFirst()) return false;
+  }
+  return true;
+}
+
+/**
+ * Applies one batch of events to the writer's tables, inside the caller's transaction (see
+ * `ProjectionWriter.transaction`), and says how many the projection handled. Live runs, rebuilds
+ * and drift checks all go through here, so they cannot disagree on what an event does.
+ */
+export async function applyEvents(trx: ReadDatabase, writer: ProjectionWriter, events: readonly RecordedEvent[]): Promise<number> {
+  const { projection } = writer;
   const handles = new Set(projection.eventTypes);
-  const batch = new DocumentBatch(trx, projection, names);
-  const access = new TrackingAccess(batch);
+  const batch = new DocumentBatch(trx, writer.statements, writer.cache);
   let handled = 0;
   for (const event of events) {
     if (!handles.has(event.type)) continue;
     try {
-      await projection.project(event, access);
+      await projection.project(event, batch);
     } catch (error) {
       throw new ProjectionFailure(event, error);
     }
     handled++;
   }
-  await batch.flush(access.changed);
+  await batch.flush();
   return handled;
 }
 

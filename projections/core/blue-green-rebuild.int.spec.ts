@@ -101,7 +101,7 @@ describe.each(readStoresUnderTest())('blue/green rebuild on $name', (readStoreUn
       onProgress: (p) => p.eventsRead >= 8 && stop.abort(),
     });
     expect(first.state).toBe('interrupted');
-    const staged = await readCheckpoint(readStore.db, stagingCheckpoint(ticketListProjection, first.build), 1);
+    const staged = await readCheckpoint(readStore.db, stagingCheckpoint(ticketListProjection, first.build), ticketListProjection.version);
     expect(staged?.position).toEqual(first.position);
     expect(await tableExists(readStore.db, physicalTableName(ticketListProjection, 'tickets'))).toBe(true);
 

@@ -1,19 +1,15 @@
 import type { EventStore, Position, RecordedEvent } from '@helpdesk/event-store';
-import { comparePositions, firstPosition, headPosition } from '@helpdesk/event-store';
-import { ProjectionFailure, applyEvents, yieldToEventLoop } from './apply-events.js';
-import {
-  CheckpointMovedError,
-  claimCheckpoint,
-  ensureCheckpointRow,
-  readCheckpoint,
-  writeCheckpoint,
-} from './checkpoints.js';
+import { comparePositions, headPosition } from '@helpdesk/event-store';
+import { ProjectionFailure } from './apply-events.js';
+import { BuildRun, type BuildOutcome, eventsAfter, stagingCheckpoint } from './build-run.js';
+import { CheckpointMovedError, ensureCheckpointRow } from './checkpoints.js';
 import { ensureLiveTables } from './live-tables.js';
-import { type Projection, type TableNames, liveTableNames, retiredTableNames, stagingTableNames } from './projection.js';
-import { CHECKPOINTS_TABLE, type ReadDatabase, createProjectionTables, dropProjectionTables, tableExists } from './read-model-schema.js';
-import { ProgressMeter, type RebuildProgress } from './rebuild-progress.js';
+import { type Projection, stagingTableNames } from './projection.js';
+import { CHECKPOINTS_TABLE, type ReadDatabase, createProjectionTables, dropProjectionTables } from './read-model-schema.js';
+import type { RebuildProgress } from './rebuild-progress.js';
 import { type RebuildRecord, finishRebuild, insertRebuild, listRebuilds } from './rebuild-registry.js';
-import { sql } from 'kysely';
+
+export { stagingCheckpoint } from './build-run.js';
 
 export interface RebuildOptions {
   readonly now?: () => Date;
@@ -25,16 +21,7 @@ export interface RebuildOptions {
   readonly batchSize?: number;
 }
 
-export interface RebuildOutcome {
-  readonly build: number;
-  /** `interrupted`: stopped by the signal; running the rebuild again resumes it. */
-  readonly state: 'switched' | 'interrupted';
-  readonly resumed: boolean;
-  /** `$all` events this run read. */
-  readonly eventsRead: number;
-  readonly eventsHandled: number;
-  readonly position: Position | null;
-}
+export type RebuildOutcome = BuildOutcome;
 
 /** The rebuilt projection threw: its tables were dropped and the live ones kept serving. */
 export class RebuildFailedError extends Error {
@@ -52,7 +39,16 @@ export class RebuildConflictError extends Error {
   }
 }
 
-const BATCH = 1_000;
+/** How one projection's rebuild ended when several were rebuilt together. */
+export type RebuildResult =
+  | { readonly projection: Projection; readonly outcome: RebuildOutcome }
+  | { readonly projection: Projection; readonly error: RebuildFailedError | RebuildConflictError };
+
+/**
+ * Events per batch. A rebuild is a catch-up, not a live feed: large batches mean few commits and
+ * each document written once per batch however many events touch it.
+ */
+const BATCH = 5_000;
 
 /**
  * Rebuilds a projection from the start of `$all` without downtime ("blue/green"): it fills a
@@ -63,18 +59,131 @@ const BATCH = 1_000;
  * where it stopped; a projection that throws fails the build and nothing is switched.
  */
 export async function rebuildProjection(store: EventStore, db: ReadDatabase, projection: Projection, options: RebuildOptions = {}): Promise<RebuildOutcome> {
+  const [result] = await rebuildProjections(store, db, [projection], options);
+  if ('error' in result) throw result.error;
+  return result.outcome;
+}
+
+/**
+ * Rebuilds several projections blue/green with one read of `$all`: every batch read goes to each
+ * build, which commits it to its own tables with its own checkpoint (builds resumed from different
+ * places skip what they already have). Each build keeps every guarantee of a rebuild alone: one
+ * that throws is failed and discarded while the others go on; each switches in on its own.
+ * Results come in the order of `projections`.
+ */
+export async function rebuildProjections(
+  store: EventStore,
+  db: ReadDatabase,
+  projections: readonly Projection[],
+  options: RebuildOptions = {},
+): Promise<RebuildResult[]> {
   const now = options.now ?? (() => new Date());
-  await ensureLiveTables(db, projection, now());
-  const { record, resumed } = await openBuild(db, projection, options.fresh ?? false, now());
-  const build = new BuildRun(store, db, projection, record, resumed, options, now);
-  try {
-    return await build.run();
-  } catch (error) {
-    if (error instanceof CheckpointMovedError) throw new RebuildConflictError(projection.name);
-    if (!(error instanceof ProjectionFailure)) throw error;
-    await discardBuild(db, projection, record, 'failed', now(), error.message);
-    throw new RebuildFailedError(record.build, error);
+  const results = new Map<Projection, RebuildResult>();
+  const builds: BuildRun[] = [];
+  for (const projection of projections) {
+    await ensureLiveTables(db, projection, now());
+    try {
+      const { record, resumed } = await openBuild(db, projection, options.fresh ?? false, now());
+      const build = new BuildRun(store, db, projection, record, resumed, now, options.onProgress);
+      await build.open();
+      builds.push(build);
+    } catch (error) {
+      if (!(error instanceof RebuildConflictError)) throw error;
+      results.set(projection, { projection, error });
+    }
   }
+  const fanOut = new FanOut(store, db, builds, options, now, (build, result) => results.set(build.projection, result));
+  await fanOut.run();
+  return projections.map((projection) => results.get(projection)!);
+}
+
+/** Reads `$all` once per pass and hands every batch to each build still running. */
+class FanOut {
+  private readonly batchSize: number;
+  private readonly failed = new Set<BuildRun>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: ReadDatabase,
+    private running: BuildRun[],
+    private readonly options: RebuildOptions,
+    private readonly now: () => Date,
+    private readonly settle: (build: BuildRun, result: RebuildResult) => void,
+  ) {
+    this.batchSize = options.batchSize ?? BATCH;
+  }
+
+  async run(): Promise<void> {
+    // Catch up until a pass over the log finds less than a batch: the rest goes into each switch.
+    for (;;) {
+      if (this.running.length === 0) return;
+      const read = await this.pass();
+      if (read === 'interrupted') {
+        for (const build of this.running) this.settle(build, { projection: build.projection, outcome: build.outcome('interrupted') });
+        return;
+      }
+      if (read < this.batchSize) break;
+    }
+    for (const build of this.running) {
+      await this.guarded(build, async () => this.settle(build, { projection: build.projection, outcome: await build.switchIn() }));
+    }
+  }
+
+  /** One read of the log from the build furthest behind; how many events it read. */
+  private async pass(): Promise<number | 'interrupted'> {
+    const head = await headPosition(this.store);
+    for (const build of this.running) build.extendTo(head);
+    let pending: RecordedEvent[] = [];
+    let read = 0;
+    for await (const event of eventsAfter(this.store, furthestBehind(this.running))) {
+      pending.push(event);
+      read++;
+      if (pending.length < this.batchSize) continue;
+      await this.apply(pending);
+      pending = [];
+      if (this.options.signal?.aborted) return 'interrupted';
+      if (this.running.length === 0) return read;
+    }
+    await this.apply(pending);
+    return read;
+  }
+
+  /** Each build commits the batch in its own transaction; on PostgreSQL they run side by side. */
+  private async apply(events: readonly RecordedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    // Settled, not raced: every transaction has ended before an error goes up.
+    const settled = await Promise.allSettled(this.running.map((build) => this.guarded(build, () => build.applyBatch(events))));
+    this.running = this.running.filter((build) => !this.failed.has(build));
+    const rejected = settled.find((result) => result.status === 'rejected');
+    if (rejected) throw rejected.reason;
+  }
+
+  /** A build that fails leaves the fan-out; the others go on. Anything else stops them all (resumable). */
+  private async guarded(build: BuildRun, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      const { projection, record } = build;
+      if (error instanceof CheckpointMovedError) {
+        this.failed.add(build);
+        return this.settle(build, { projection, error: new RebuildConflictError(projection.name) });
+      }
+      if (!(error instanceof ProjectionFailure)) throw error;
+      this.failed.add(build);
+      await discardBuild(this.db, projection, record, 'failed', this.now(), error.message);
+      this.settle(build, { projection, error: new RebuildFailedError(record.build, error) });
+    }
+  }
+}
+
+/** Where a shared read must start: the lowest checkpoint, `null` (the start) if any build has none. */
+function furthestBehind(builds: readonly BuildRun[]): Position | null {
+  let lowest: Position | null = null;
+  for (const build of builds) {
+    if (build.at === null) return null;
+    if (lowest === null || comparePositions(build.at, lowest) < 0) lowest = build.at;
+  }
+  return lowest;
 }
 
 /** Drops a build's tables and checkpoint and records how it ended. */
@@ -89,11 +198,6 @@ export async function discardBuild(
   await dropProjectionTables(db, projection, stagingTableNames(projection, record.build));
   await db.deleteFrom(CHECKPOINTS_TABLE).where('name', '=', stagingCheckpoint(projection, record.build)).where('version', '=', projection.version).execute();
   await finishRebuild(db, { name: projection.name, version: projection.version, build: record.build }, state, at, error);
-}
-
-/** The build's own checkpoint row, beside the live one. */
-export function stagingCheckpoint(projection: Pick<Projection, 'name'>, build: number): string {
-  return `${projection.name}#build${build}`;
 }
 
 /** Resumes the build in progress (unless `fresh`, or it was started under other rules), or starts a new one. */
@@ -121,146 +225,8 @@ async function openBuild(db: ReadDatabase, projection: Projection, fresh: boolea
   }
   const names = stagingTableNames(projection, build);
   await dropProjectionTables(db, projection, names);
-  await createProjectionTables(db, projection, names);
+  // Indexed once filled, just before the switch (see BuildRun.switchIn).
+  await createProjectionTables(db, projection, names, false);
   await ensureCheckpointRow(db, stagingCheckpoint(projection, build), projection.version, now);
   return { record, resumed: false };
-}
-
-class BuildRun {
-  private readonly staging: TableNames;
-  private readonly checkpointName: string;
-  private readonly batchSize: number;
-  private position: Position | null = null;
-  private handled = 0;
-  private read = 0;
-  private meter!: ProgressMeter;
-
-  constructor(
-    private readonly store: EventStore,
-    private readonly db: ReadDatabase,
-    private readonly projection: Projection,
-    private readonly record: RebuildRecord,
-    private readonly resumed: boolean,
-    private readonly options: RebuildOptions,
-    private readonly now: () => Date,
-  ) {
-    this.staging = stagingTableNames(projection, record.build);
-    this.checkpointName = stagingCheckpoint(projection, record.build);
-    this.batchSize = options.batchSize ?? BATCH;
-  }
-
-  async run(): Promise<RebuildOutcome> {
-    const stored = await readCheckpoint(this.db, this.checkpointName, this.projection.version);
-    this.position = stored?.position ?? null;
-    this.handled = stored?.eventsHandled ?? 0;
-    this.meter = new ProgressMeter(await firstPosition(this.store), await headPosition(this.store), this.position, () => Date.now());
-    // Catch up until a pass over the log finds less than a batch: the rest goes into the switch.
-    for (;;) {
-      const read = await this.catchUp();
-      if (read === 'interrupted') return this.outcome('interrupted');
-      if (read < this.batchSize) break;
-    }
-    this.report('switching');
-    await this.switchIn();
-    this.report('switched');
-    await dropProjectionTables(this.db, this.projection, retiredTableNames(this.projection, this.record.build));
-    return this.outcome('switched');
-  }
-
-  /** Applies every event after the build's checkpoint in batches; how many it read. */
-  private async catchUp(): Promise<number | 'interrupted'> {
-    this.meter.extendTo(await headPosition(this.store));
-    let pending: RecordedEvent[] = [];
-    let read = 0;
-    for await (const event of eventsAfter(this.store, this.position)) {
-      pending.push(event);
-      read++;
-      if (pending.length < this.batchSize) continue;
-      await this.applyBatch(pending);
-      pending = [];
-      if (this.options.signal?.aborted) return 'interrupted';
-    }
-    await this.applyBatch(pending);
-    return read;
-  }
-
-  private async applyBatch(events: readonly RecordedEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const last = events[events.length - 1].position;
-    let handled = this.handled;
-    await this.db.transaction().execute(async (trx) => {
-      await claimCheckpoint(trx, this.checkpointName, this.projection.version, this.position, this.now());
-      handled += await applyEvents(trx, this.projection, this.staging, events);
-      await writeCheckpoint(trx, this.checkpointName, this.projection.version, last, handled, this.now());
-    });
-    this.position = last;
-    this.handled = handled;
-    this.read += events.length;
-    this.report('catching_up');
-    await yieldToEventLoop();
-  }
-
-  /**
-   * One transaction: lock the live checkpoint (a write, so SQLite's write lock and PostgreSQL's
-   * row lock are taken before anything else), apply what was appended since the last pass, swap
-   * the tables by renaming, and hand the position to the live checkpoint.
-   */
-  private async switchIn(): Promise<void> {
-    const { name, version } = this.projection;
-    const live = liveTableNames(this.projection);
-    const retired = retiredTableNames(this.projection, this.record.build);
-    let position = this.position;
-    let handled = this.handled;
-    let read = 0;
-    await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable(CHECKPOINTS_TABLE).set({ updated_at: this.now().toISOString() }).where('name', '=', name).where('version', '=', version).execute();
-      await claimCheckpoint(trx, this.checkpointName, version, this.position, this.now());
-      const rest: RecordedEvent[] = [];
-      for await (const event of eventsAfter(this.store, this.position)) rest.push(event);
-      if (rest.length > 0) {
-        handled += await applyEvents(trx, this.projection, this.staging, rest);
-        position = rest[rest.length - 1].position;
-        read = rest.length;
-      }
-      for (const table of this.projection.tables) {
-        if (await tableExists(trx, live(table.name))) await renameTable(trx, live(table.name), retired(table.name));
-        await renameTable(trx, this.staging(table.name), live(table.name));
-      }
-      if (position) await writeCheckpoint(trx, name, version, position, handled, this.now());
-      else await trx.updateTable(CHECKPOINTS_TABLE).set({ position_commit: null, position_prepare: null, events_handled: 0, last_error: null }).where('name', '=', name).where('version', '=', version).execute();
-      await trx.deleteFrom(CHECKPOINTS_TABLE).where('name', '=', this.checkpointName).where('version', '=', version).execute();
-      await finishRebuild(trx, this.record, 'switched', this.now());
-    });
-    this.position = position;
-    this.handled = handled;
-    this.read += read;
-  }
-
-  private report(phase: RebuildProgress['phase']): void {
-    this.options.onProgress?.({
-      projection: this.projection.name,
-      build: this.record.build,
-      phase,
-      eventsRead: this.read,
-      eventsHandled: this.handled,
-      resumed: this.resumed,
-      ...this.meter.measure(this.position, this.read),
-    });
-  }
-
-  private outcome(state: RebuildOutcome['state']): RebuildOutcome {
-    return { build: this.record.build, state, resumed: this.resumed, eventsRead: this.read, eventsHandled: this.handled, position: this.position };
-  }
-}
-
-/** `$all` after `position` (readAll is inclusive), or from the start. */
-async function* eventsAfter(store: EventStore, position: Position | null): AsyncIterable<RecordedEvent> {
-  for await (const event of store.readAll({ direction: 'forwards', fromPosition: position ?? 'start' })) {
-    if (position && comparePositions(event.position, position) <= 0) continue;
-    yield event;
-  }
-}
-
-async function renameTable(db: ReadDatabase, from: string, to: string): Promise<void> {
-  await sql`ALTER TABLE ${sql.table(from)} RENAME TO ${sql.table(to)}`.execute(db);
 }

@@ -1,85 +1,46 @@
-import type { Transaction } from 'kysely';
-import type { Document, DocumentAccess, Projection, TableNames } from './projection.js';
-
-interface PendingChange {
-  readonly table: string;
-  readonly id: string;
-  readonly document: Document | null;
-}
+import type { DocumentCache } from './document-cache.js';
+import type { DocumentStatements } from './document-statements.js';
+import type { Document, DocumentAccess } from './projection.js';
+import type { ReadDatabase } from './read-model-schema.js';
 
 /**
- * The documents a batch of events touches, read once and written once: later events of the
- * batch see earlier events' changes, and the writes go out together with the checkpoint.
+ * The documents a batch of events touches, each read at most once and written once: later events
+ * of the batch see earlier events' changes, and the writes go out together, in the caller's
+ * transaction, with the checkpoint. Documents an earlier batch of the same run read or wrote come
+ * from `cache` without a query.
  */
 export class DocumentBatch implements DocumentAccess {
-  private readonly cache = new Map<string, Document | null>();
-
   constructor(
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    private readonly trx: Transaction<any>,
-    private readonly projection: Projection,
-    private readonly tableNames: TableNames,
+    private readonly trx: ReadDatabase,
+    private readonly statements: DocumentStatements,
+    private readonly cache: DocumentCache,
   ) {}
 
   async get<Doc extends Document>(table: string, id: string): Promise<Doc | null> {
-    const key = `${table}\u0000${id}`;
-    if (this.cache.has(key)) return this.cache.get(key) as Doc | null;
-    const row = await this.trx
-      .selectFrom(this.tableNames(table))
-      .select('document')
-      .where('id', '=', id)
-      .executeTakeFirst();
-    const document = row ? (JSON.parse(row.document as string) as Doc) : null;
-    this.cache.set(key, document);
-    return document;
+    const known = this.cache.lookup(table, id);
+    if (known !== undefined) return known as Doc | null;
+    const document = await this.statements.read(this.trx, table, id);
+    this.cache.remember(table, id, document);
+    return document as Doc | null;
   }
 
   put(table: string, id: string, document: Document): void {
-    this.cache.set(`${table}\u0000${id}`, document);
+    this.cache.change(table, id, document);
   }
 
   delete(table: string, id: string): void {
-    this.cache.set(`${table}\u0000${id}`, null);
+    this.cache.change(table, id, null);
   }
 
-  async flush(changed: ReadonlySet<string>): Promise<void> {
-    for (const change of this.changes(changed)) {
-      const table = this.tableNames(change.table);
-      if (change.document === null) {
-        await this.trx.deleteFrom(table).where('id', '=', change.id).execute();
-        continue;
+  /** Writes the batch's changes: deletions one by one (rare), the rest as multi-row upserts per table. */
+  async flush(): Promise<void> {
+    for (const [table, changes] of this.cache.changes()) {
+      const upserts: [string, Document][] = [];
+      for (const [id, document] of changes) {
+        if (document === null) await this.statements.delete(this.trx, table, id);
+        else upserts.push([id, document]);
       }
-      const row = { id: change.id, document: JSON.stringify(change.document), ...this.projection.columnsOf(change.table, change.document) };
-      const { id: _id, ...update } = row;
-      await this.trx.insertInto(table).values(row).onConflict((conflict) => conflict.column('id').doUpdateSet(update)).execute();
+      await this.statements.upsert(this.trx, table, upserts);
     }
-  }
-
-  private *changes(changed: ReadonlySet<string>): Iterable<PendingChange> {
-    for (const key of changed) {
-      const [table, id] = key.split('\u0000');
-      yield { table, id, document: this.cache.get(key) ?? null };
-    }
-  }
-}
-
-/** Records which documents were written, so unchanged reads are not written back. */
-export class TrackingAccess implements DocumentAccess {
-  readonly changed = new Set<string>();
-
-  constructor(private readonly batch: DocumentBatch) {}
-
-  get<Doc extends Document>(table: string, id: string): Promise<Doc | null> {
-    return this.batch.get<Doc>(table, id);
-  }
-
-  put(table: string, id: string, document: Document): void {
-    this.changed.add(`${table}\u0000${id}`);
-    this.batch.put(table, id, document);
-  }
-
-  delete(table: string, id: string): void {
-    this.changed.add(`${table}\u0000${id}`);
-    this.batch.delete(table, id);
   }
 }

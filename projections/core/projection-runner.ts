@@ -1,5 +1,5 @@
 import { AllSubscription, EventStore, Position, RecordedEvent, comparePositions } from '@helpdesk/event-store';
-import { ProjectionFailure, applyEvents, yieldToEventLoop } from './apply-events.js';
+import { LIVE_CACHE_DOCUMENTS, ProjectionFailure, ProjectionWriter, applyEvents, yieldToEventLoop } from './apply-events.js';
 import { CheckpointMovedError, claimCheckpoint, readCheckpoint, recordFailure, writeCheckpoint } from './checkpoints.js';
 import { ensureLiveTables } from './live-tables.js';
 import { Projection, liveTableNames } from './projection.js';
@@ -16,7 +16,9 @@ export interface ProjectionStatus {
   readonly lastError: string | null;
 }
 
-const MAX_BATCH = 500;
+/** Events per transaction once live; while catching up, more: fewer commits, each document written once per batch. */
+const LIVE_BATCH = 500;
+const CATCH_UP_BATCH = 5_000;
 
 export interface RunnerOptions {
   /**
@@ -52,7 +54,7 @@ export class ProjectionRunner {
   private handled = 0;
   private lastError: string | null = null;
   private readonly waiters = new Set<() => void>();
-  private readonly tables;
+  private writer: ProjectionWriter | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -61,7 +63,6 @@ export class ProjectionRunner {
     private readonly now: () => Date = () => new Date(),
     private readonly options: RunnerOptions = {},
   ) {
-    this.tables = liveTableNames(projection);
   }
 
   async start(): Promise<void> {
@@ -102,6 +103,8 @@ export class ProjectionRunner {
     this.handled = stored?.eventsHandled ?? 0;
     this.state = 'catching_up';
     this.lastError = null;
+    // Read after the checkpoint: a writer that changed the tables since moved it, and our first claim fails.
+    this.writer = await ProjectionWriter.open(this.db, this.projection, liveTableNames(this.projection), LIVE_CACHE_DOCUMENTS);
     this.subscription = this.store.subscribeToAll({ fromPosition: this.position ?? 'start' });
   }
 
@@ -138,7 +141,7 @@ export class ProjectionRunner {
       next = iterator.next();
       const message = item.value;
       if (message.kind === 'event') pending.push(message.event);
-      if (pending.length >= MAX_BATCH) {
+      if (pending.length >= (this.state === 'live' ? LIVE_BATCH : CATCH_UP_BATCH)) {
         await this.apply(pending);
         pending = [];
       }
@@ -171,10 +174,11 @@ export class ProjectionRunner {
     const { name, version } = this.projection;
     const last = events[events.length - 1].position;
     let handled = this.handled;
-    await this.db.transaction().execute(async (trx) => {
+    const writer = this.writer!;
+    await writer.transaction(this.db, async (trx) => {
       await this.options.beforeWrite?.(trx);
       await claimCheckpoint(trx, name, version, this.position, this.now());
-      handled += await applyEvents(trx, this.projection, this.tables, events);
+      handled += await applyEvents(trx, writer, events);
       await writeCheckpoint(trx, name, version, last, handled, this.now());
     });
     this.position = last;

@@ -34,7 +34,7 @@ describe.each(readStoresUnderTest())('stored projection status on $name', (readS
     const [status] = await readProjectionStatuses(world.store, readStore.db, [ticketListProjection]);
     expect(status).toMatchObject({
       name: 'ticket_list',
-      version: 1,
+      version: ticketListProjection.version,
       position: null,
       eventsHandled: 0,
       lagEvents: await allEvents(),

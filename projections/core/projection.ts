@@ -11,7 +11,11 @@ export interface TableSpec {
 
 export type Document = Readonly<Record<string, unknown>>;
 
-/** What a projection may do while handling one event: every change lands in one transaction. */
+/**
+ * What a projection may do while handling one event: every change lands in one transaction.
+ * Documents `get` returns are shared with later events and batches (kept parsed between them):
+ * build a new document and `put` it, never mutate one.
+ */
 export interface DocumentAccess {
   get<Doc extends Document>(table: string, id: string): Promise<Doc | null>;
   put(table: string, id: string, document: Document): void;

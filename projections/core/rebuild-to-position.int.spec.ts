@@ -48,7 +48,7 @@ describe.each(readStoresUnderTest())('rebuild to a position and drift check on $
   });
 
   it('stops exactly at the stored checkpoint, not at the head', async () => {
-    const before = await readCheckpoint(readStore.db, 'ticket_list', 1);
+    const before = await readCheckpoint(readStore.db, 'ticket_list', ticketListProjection.version);
     await world.receive(inboundMessage('wamid.3', at(2 * HOUR), '+33688888888'));
 
     const result = await checkProjectionDrift(world.store, readStore.db, ticketListProjection);
@@ -62,10 +62,10 @@ describe.each(readStoresUnderTest())('rebuild to a position and drift check on $
     const { readStore: other, dispose: disposeOther } = await readStoreUnderTest.open();
     try {
       await expect(rebuildToPosition(world.store, other.db, ticketListProjection, null)).resolves.toEqual({ position: null, eventsHandled: 0 });
-      const checkpoint = await readCheckpoint(readStore.db, 'ticket_list', 1);
+      const checkpoint = await readCheckpoint(readStore.db, 'ticket_list', ticketListProjection.version);
       const rebuilt = await rebuildToPosition(world.store, other.db, ticketListProjection, checkpoint!.position);
       expect(rebuilt).toEqual({ position: checkpoint!.position, eventsHandled: checkpoint!.eventsHandled });
-      expect(await readCheckpoint(other.db, 'ticket_list', 1)).toMatchObject({ position: checkpoint!.position });
+      expect(await readCheckpoint(other.db, 'ticket_list', ticketListProjection.version)).toMatchObject({ position: checkpoint!.position });
       const sorted = (rows: { id: string }[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
       const [mine, theirs] = [await snapshotReadModel(other.db, ticketListProjection), await snapshotReadModel(readStore.db, ticketListProjection)];
       expect(sorted(mine.tickets)).toEqual(sorted(theirs.tickets));

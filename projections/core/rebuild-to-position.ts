@@ -2,7 +2,7 @@ import { type EventStore, type Position, type RecordedEvent, comparePositions } 
 import { ReadStore } from '@helpdesk/read-store';
 import { type StoredCheckpoint, writeCheckpoint } from './checkpoints.js';
 import { readCheckpointOrNull } from './projection-status.js';
-import { applyEvents, yieldToEventLoop } from './apply-events.js';
+import { ProjectionWriter, applyEvents, yieldToEventLoop } from './apply-events.js';
 import { type DriftReport, type ReadModelSnapshot, compareReadModels, snapshotReadModel } from './drift-check.js';
 import { type Projection, liveTableNames } from './projection.js';
 import { type ReadDatabase, ensureProjectionTables } from './read-model-schema.js';
@@ -13,12 +13,14 @@ export interface RebuildResult {
   readonly eventsHandled: number;
 }
 
-const BATCH = 500;
+const BATCH = 5_000;
+/** Documents kept between batches, per table: a replay's working set, not the whole read model. */
+const CACHE_DOCUMENTS = 10_000;
 
 /**
  * Replays `$all` from the start through `until` (inclusive) into `db` — never past it — in
  * batches, each committed with its checkpoint like the runner does. `until === null` applies
- * nothing. The projection's `project` does the work, through a `DocumentBatch`, so the result is
+ * nothing. The projection's `project` does the work, through `applyEvents`, so the result is
  * what the runner would have produced at that position.
  */
 export async function rebuildToPosition(
@@ -30,7 +32,7 @@ export async function rebuildToPosition(
 ): Promise<RebuildResult> {
   await ensureProjectionTables(db, projection);
   if (until === null) return { position: null, eventsHandled: 0 };
-  const tables = liveTableNames(projection);
+  const writer = await ProjectionWriter.open(db, projection, liveTableNames(projection), CACHE_DOCUMENTS);
   let position: Position | null = null;
   let handled = 0;
   let pending: RecordedEvent[] = [];
@@ -41,8 +43,8 @@ export async function rebuildToPosition(
     pending = [];
     const last = events[events.length - 1].position;
     let count = handled;
-    await db.transaction().execute(async (trx) => {
-      count += await applyEvents(trx, projection, tables, events);
+    await writer.transaction(db, async (trx) => {
+      count += await applyEvents(trx, writer, events);
       await writeCheckpoint(trx, projection.name, projection.version, last, count, now());
     });
     position = last;

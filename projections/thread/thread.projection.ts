@@ -69,8 +69,10 @@ function startConversation({ data }: ConversationStarted, access: DocumentAccess
   access.put(CONVERSATIONS, conversationId, row as unknown as Document);
 }
 
+const NEW_MESSAGE_TYPES: ReadonlySet<string> = new Set(['InboundMessageReceived', 'UnsupportedMessageReceived', 'ReplyAccepted', 'TemplateMessageAccepted']);
+
 function isNewMessage(event: RecordedEvent): boolean {
-  return ['InboundMessageReceived', 'UnsupportedMessageReceived', 'ReplyAccepted', 'TemplateMessageAccepted'].includes(event.type);
+  return NEW_MESSAGE_TYPES.has(event.type);
 }
 
 function newMessage(conversation: ThreadConversation, event: RecordedEvent): ThreadMessage {

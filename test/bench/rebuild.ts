@@ -1,18 +1,17 @@
 import type { EventStore, Position } from '@helpdesk/event-store';
-import { ProjectionRunner } from '../../projections/core/projection-runner.js';
+import { rebuildProjections as blueGreenRebuild } from '../../projections/core/blue-green-rebuild.js';
 import type { Projection } from '../../projections/core/projection.js';
 import type { ReadDatabase } from '../../projections/core/read-model-schema.js';
+import { rebuildToPosition } from '../../projections/core/rebuild-to-position.js';
 
 export interface RebuildOptions {
-  /** Stop once every projection has applied the events up to here (default: the end of `$all`). */
-  readonly until?: Position;
-  /** Give up waiting after this long and report how far every projection got. */
+  /** Stop (between batches) after this long and report how far every projection got. */
   readonly deadlineSeconds?: number;
 }
 
 export interface RebuildOutcome {
   readonly seconds: number;
-  /** Every projection reached the end (or `until`) before the deadline. */
+  /** Every projection was switched in before the deadline. */
   readonly complete: boolean;
   /** The position every projection had applied when it stopped (the slowest's). */
   readonly reached: Position | null;
@@ -20,9 +19,9 @@ export interface RebuildOutcome {
 }
 
 /**
- * Every given projection from an empty checkpoint, as the service runs them: one runner per
- * projection, all at once, each following `$all` and committing batches with their checkpoint.
- * This is the swap point for the blue/green `rebuild` of projections/core when it lands.
+ * Every given projection rebuilt from the start of `$all` as an operator does it
+ * (`helpdesk projections rebuild --all --fresh`): blue/green builds fed by one read of the log,
+ * each committed batch by batch with its checkpoint and switched in at the end.
  */
 export async function rebuildProjections(
   store: EventStore,
@@ -30,26 +29,32 @@ export async function rebuildProjections(
   projections: readonly Projection[],
   options: RebuildOptions = {},
 ): Promise<RebuildOutcome> {
-  const runners = projections.map((projection) => new ProjectionRunner(store, db, projection));
+  const deadline = new AbortController();
+  const timer = options.deadlineSeconds ? setTimeout(() => deadline.abort(), options.deadlineSeconds * 1000) : undefined;
   const started = process.hrtime.bigint();
-  let timer: NodeJS.Timeout | undefined;
   try {
-    // One after the other, as the service does: concurrent CREATE TABLE can collide in PostgreSQL's catalog.
-    for (const runner of runners) await runner.start();
-    const done = Promise.all(runners.map((runner) => runner.whenCaughtUp(options.until))).then(() => true);
-    const complete = options.deadlineSeconds
-      ? await Promise.race([done, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), options.deadlineSeconds! * 1000)))])
-      : await done;
+    const results = await blueGreenRebuild(store, db, projections, { fresh: true, signal: deadline.signal });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const statuses = runners.map((runner) => runner.status());
-    const failed = statuses.find((status) => status.state === 'failed');
-    if (failed) throw new Error(`projection ${failed.name} failed during the rebuild: ${failed.lastError}`);
-    const positions = statuses.map((status) => status.position);
+    const outcomes = results.map((result) => {
+      if ('error' in result) throw new Error(`projection ${result.projection.name} failed during the rebuild: ${result.error.message}`);
+      return { name: result.projection.name, ...result.outcome };
+    });
+    const positions = outcomes.map((outcome) => outcome.position);
     const reached = positions.includes(null) ? null : positions.reduce((low, position) => (position!.commit < low!.commit ? position : low));
-    const eventsHandled = Object.fromEntries(statuses.map((status) => [status.name, status.eventsHandled]));
-    return { seconds, complete, reached, eventsHandled };
+    return {
+      seconds,
+      complete: outcomes.every((outcome) => outcome.state === 'switched'),
+      reached,
+      eventsHandled: Object.fromEntries(outcomes.map((outcome) => [outcome.name, outcome.eventsHandled])),
+    };
   } finally {
     clearTimeout(timer);
-    await Promise.all(runners.map((runner) => runner.stop()));
   }
+}
+
+/** One projection alone, replayed into an empty store up to `until`: where the time of the whole goes. */
+export async function rebuildAlone(store: EventStore, db: ReadDatabase, projection: Projection, until: Position): Promise<{ seconds: number; position: Position | null }> {
+  const started = process.hrtime.bigint();
+  const { position } = await rebuildToPosition(store, db, projection, until);
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, position };
 }

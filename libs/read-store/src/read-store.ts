@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Pool } from 'pg';
 import type { ReadStoreConfig } from '@helpdesk/config';
+import { withStatementCache } from './statement-cache.js';
 
 export interface ReadStoreHealth {
   readonly dialect: ReadStoreConfig['dialect'];
@@ -30,7 +31,7 @@ export class ReadStore<Schema = unknown> {
     database.pragma('synchronous = NORMAL');
     // The API, the projector and an operator's rebuild may write the same file: wait for the lock, do not fail.
     database.pragma('busy_timeout = 10000');
-    return new ReadStore(new Kysely<Schema>({ dialect: new SqliteDialect({ database }) }), 'sqlite');
+    return new ReadStore(new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), 'sqlite');
   }
 
   async health(): Promise<ReadStoreHealth> {

@@ -1,14 +1,16 @@
 import { parseArgs } from 'node:util';
-import { RebuildConflictError, RebuildFailedError, rebuildProjection } from '../../../../projections/core/blue-green-rebuild.js';
+import { type RebuildResult, rebuildProjections } from '../../../../projections/core/blue-green-rebuild.js';
 import type { Projection } from '../../../../projections/core/projection.js';
+import type { RebuildProgress } from '../../../../projections/core/rebuild-progress.js';
 import { UsageError, type CliIo } from '../cli-command.js';
 import { ProgressPrinter } from './progress-bar.js';
 import { withStores } from './with-stores.js';
 
 /**
- * `helpdesk projections rebuild <name>|--all [--fresh]`: blue/green rebuilds one after another.
- * Ctrl-C stops after the current batch and leaves the build to be resumed by the same command.
- * Exit 1 when a rebuild failed (its live tables were kept), 130 when interrupted.
+ * `helpdesk projections rebuild <name>|--all [--fresh]`: blue/green rebuilds, all of them with one
+ * read of the event log. Ctrl-C stops after the current batch and leaves the builds to be resumed
+ * by the same command. Exit 1 when a rebuild failed (its live tables were kept; the others still
+ * switch in), 130 when interrupted.
  */
 export async function projectionsRebuild(argv: readonly string[], io: CliIo, projections: readonly Projection[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -27,31 +29,39 @@ export async function projectionsRebuild(argv: readonly string[], io: CliIo, pro
   const onSigint = () => interrupt.abort();
   process.once('SIGINT', onSigint);
   try {
-    return await withStores(io, async (store, db) => {
-      for (const projection of chosen) {
-        const printer = new ProgressPrinter(io.stderr, io.stderrIsTty === true);
-        try {
-          const outcome = await rebuildProjection(store, db, projection, {
-            fresh: values.fresh,
-            batchSize,
-            signal: interrupt.signal,
-            onProgress: (progress) => printer.update(progress),
-          });
-          if (outcome.state === 'interrupted') {
-            io.stdout(`${projection.name}: build ${outcome.build} interrupted after ${outcome.eventsHandled} events; run the same command to resume it\n`);
-            return 130;
-          }
-          const resumed = outcome.resumed ? ' (resumed)' : '';
-          io.stdout(`${projection.name} v${projection.version}: build ${outcome.build}${resumed} switched in, ${outcome.eventsHandled} events handled\n`);
-        } catch (error) {
-          if (!(error instanceof RebuildFailedError || error instanceof RebuildConflictError)) throw error;
-          io.stderr(`\n${projection.name}: ${error.message}\n`);
-          return 1;
-        }
-      }
-      return 0;
-    });
+    const results = await withStores(io, (store, db) =>
+      rebuildProjections(store, db, chosen, { fresh: values.fresh, batchSize, signal: interrupt.signal, onProgress: progressPrinter(io, chosen.length) }),
+    );
+    return results.map((result) => report(io, result)).reduce((worst, code) => Math.max(worst, code), 0);
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/** One redrawn line for one projection on a terminal; several rebuilt together print lines, each at most every 2 s. */
+function progressPrinter(io: CliIo, projections: number): (progress: RebuildProgress) => void {
+  const isTty = io.stderrIsTty === true && projections === 1;
+  const printers = new Map<string, ProgressPrinter>();
+  return (progress) => {
+    let printer = printers.get(progress.projection);
+    if (!printer) printers.set(progress.projection, (printer = new ProgressPrinter(io.stderr, isTty)));
+    printer.update(progress);
+  };
+}
+
+/** Prints how one rebuild ended; its exit code. */
+function report(io: CliIo, result: RebuildResult): number {
+  const { projection } = result;
+  if ('error' in result) {
+    io.stderr(`\n${projection.name}: ${result.error.message}\n`);
+    return 1;
+  }
+  const { outcome } = result;
+  if (outcome.state === 'interrupted') {
+    io.stdout(`${projection.name}: build ${outcome.build} interrupted after ${outcome.eventsHandled} events; run the same command to resume it\n`);
+    return 130;
+  }
+  const resumed = outcome.resumed ? ' (resumed)' : '';
+  io.stdout(`${projection.name} v${projection.version}: build ${outcome.build}${resumed} switched in, ${outcome.eventsHandled} events handled\n`);
+  return 0;
 }

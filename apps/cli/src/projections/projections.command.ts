@@ -22,7 +22,8 @@ status  For each registered read model: version, checkpoint position, events han
 check   Rebuilds the read model in memory from the event store up to its stored checkpoint and
         compares every table row by row with the stored one. Exit code 1 when they differ.
 rebuild Rebuilds from the start of history into new tables while the live ones keep serving, then
-        switches them in atomically (blue/green), with a progress bar (rate, ETA). Killed or
+        switches them in atomically (blue/green), with a progress bar (rate, ETA); --all rebuilds
+        every read model with one read of the event log, each switched in on its own. Killed or
         interrupted (Ctrl-C), the same command resumes the build; --fresh discards it and starts
         over. A projection that throws fails the build: nothing is switched, exit code 1.
 
