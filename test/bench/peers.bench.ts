@@ -279,7 +279,7 @@ export async function benchmarkPeers(sizes: PeerSizes): Promise<ScenarioResult> 
       }
     }
   }
-  // Projecting the same events: our ticket list through our runner, and the same projection code through Emmett's processor.
+  // Projecting the same events: our ticket list rebuilt as operators rebuild it, and the same projection code through Emmett's processor.
   const projected = benchDir('peers-projection');
   let oursProjection = 0;
   let emmettProjectionSeconds = 0;
@@ -343,9 +343,9 @@ export async function benchmarkPeers(sizes: PeerSizes): Promise<ScenarioResult> 
     '  (devDependencies). The newest emmett-sqlite, 0.42.4, needs `@event-driven-io/emmett` 0.42.4 as a peer, which the npm',
     '  registry reachable here does not have (its newest is 0.42.0), so 0.38.5 is the newest pair that installs. `sqlite3`',
     '  has no reachable prebuilt binary here and compiles from source during `npm ci` (about a minute on 2 cores).',
-    '- The projection rows run the same `ticketListProjection.project` code on both: ours with the runner (500-event',
-    '  batches, one read-store transaction each, documents in `read-models.sqlite`), Emmett\'s inside its processor\'s',
-    '  transaction, in its own event-store file.',
+    '- The projection rows run the same `ticketListProjection.project` code on both: ours as `helpdesk projections rebuild`',
+    '  runs it (blue/green, 5,000-event batches, one read-store transaction each, documents in `read-models.sqlite`),',
+    '  Emmett\'s inside its processor\'s transaction, in its own event-store file.',
   ].join('\n');
   return { id: 'peers', title: 'Side by side: the floor (raw better-sqlite3) and a peer (Emmett)', markdown, metrics };
 }
