@@ -1,4 +1,6 @@
 import { GraphQLError } from 'graphql';
+import { type Position, comparePositions } from '@helpdesk/event-store';
+import { parsePosition } from '../graphql/positions.js';
 import type { NotificationKind } from './notification-topics.js';
 
 /** As published on a topic: the portal beside the GraphQL field named after the subscription. */
@@ -10,6 +12,8 @@ export interface DeliveryScope {
   readonly conversationId?: string;
   readonly expiresAt: Date;
   readonly now: () => Date;
+  /** A resumed subscription: what it missed goes out first, then live events after the last of them. */
+  readonly resume?: { readonly missed: readonly Published[]; readonly after: Position };
 }
 
 /** setTimeout's limit (about 24.8 days); tokens may live 30 days, so long waits are chained. */
@@ -24,6 +28,9 @@ export class LiveDeliveries implements AsyncIterableIterator<Published> {
   private readonly iterator: AsyncIterator<Published>;
   private readonly expired: Promise<never>;
   private timer: NodeJS.Timeout | undefined;
+  private readonly missed: Published[];
+  /** Live events at or before this were sent as missed ones (or before the client reconnected). */
+  private readonly sentUpTo: Position | undefined;
 
   constructor(
     /** Mercurius hands out a Readable: destroying it is what stops its pending read and its buffering. */
@@ -31,6 +38,9 @@ export class LiveDeliveries implements AsyncIterableIterator<Published> {
     private readonly scope: DeliveryScope,
   ) {
     this.iterator = source[Symbol.asyncIterator]();
+    this.missed = [...(scope.resume?.missed ?? [])];
+    const lastMissed = this.missed.length > 0 ? this.positionOf(this.missed[this.missed.length - 1]) : undefined;
+    this.sentUpTo = lastMissed ?? scope.resume?.after;
     // The token's remaining life by the service's clock, then counted down in real time.
     const deadline = Date.now() + (scope.expiresAt.getTime() - scope.now().getTime());
     this.expired = new Promise<never>((_resolve, reject) => this.expireAt(deadline, reject));
@@ -38,6 +48,8 @@ export class LiveDeliveries implements AsyncIterableIterator<Published> {
   }
 
   async next(): Promise<IteratorResult<Published>> {
+    const missed = this.missed.shift();
+    if (missed) return { done: false, value: missed };
     for (;;) {
       let item: IteratorResult<Published>;
       try {
@@ -73,7 +85,13 @@ export class LiveDeliveries implements AsyncIterableIterator<Published> {
   private isFor(published: Published): boolean {
     const body = published[this.scope.kind];
     if (published.portalId !== this.scope.portalId || !body) return false;
+    if (this.sentUpTo && comparePositions(this.positionOf(published) ?? this.sentUpTo, this.sentUpTo) <= 0) return false;
     return !this.scope.conversationId || body.conversationId === this.scope.conversationId;
+  }
+
+  private positionOf(published: Published): Position | undefined {
+    const position = (published[this.scope.kind] as { position?: string } | undefined)?.position;
+    return position === undefined ? undefined : (parsePosition(position) ?? undefined);
   }
 
   private expireAt(deadline: number, reject: (error: Error) => void): void {

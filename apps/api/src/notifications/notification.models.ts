@@ -69,7 +69,7 @@ export class TicketChangedModel {
   position!: string;
 }
 
-/** Both subscriptions can follow one conversation (the one an agent has open) instead of the whole portal. */
+/** Both subscriptions can follow one conversation (the one an agent has open) instead of the whole portal, and resume. */
 @ArgsType()
 export class NotificationArgs {
   @Field(() => ID, { nullable: true, description: "Only this conversation's events (in the caller's portal)." })
@@ -78,4 +78,15 @@ export class NotificationArgs {
   @IsNotEmpty()
   @MaxLength(300)
   conversationId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Resume after a reconnect: the `position` of the last notification received. What was missed since goes out first, in order, then live ones, none twice. ' +
+      'More than 1,000 missed: REPLAY_TOO_LONG (query the tickets again, then subscribe without it).',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  afterPosition?: string | null;
 }

@@ -1,11 +1,17 @@
 import { Inject } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
+import { ReadStore } from '@helpdesk/read-store';
 import { Args, Context, Resolver, Subscription } from '@nestjs/graphql';
 import type { AuthenticatedUser } from '../auth/access-token.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { type Counter, MetricsRegistry } from '../metrics/metrics-registry.js';
+import { badUserInput } from '../graphql/api-error.js';
+import { parsePosition } from '../graphql/positions.js';
+import { ProjectionsService } from '../projections/projections.service.js';
 import { CLOCK } from '../shared/clock.js';
 import type { Clock } from '../shared/clock.js';
 import { LiveDeliveries, type Published } from './live-deliveries.js';
+import { missedNotifications } from './missed-notifications.js';
 import { MessageReceivedModel, NotificationArgs, TicketChangedModel } from './notification.models.js';
 import { type NotificationKind, topicOf } from './notification-topics.js';
 import type { SubscriberContext } from './subscription-auth.js';
@@ -23,6 +29,9 @@ export class NotificationsResolver {
 
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly readStore: ReadStore,
+    private readonly projections: ProjectionsService,
     metrics: MetricsRegistry,
   ) {
     this.started = metrics.counter('graphql_subscriptions_started_total', 'GraphQL subscriptions started, by subscription', ['subscription']);
@@ -56,14 +65,21 @@ export class NotificationsResolver {
     args: NotificationArgs,
     context: SubscriptionContext,
   ): Promise<AsyncIterableIterator<Published>> {
+    const after = args.afterPosition ? parsePosition(args.afterPosition) : null;
+    if (args.afterPosition && !after) {
+      throw badUserInput([{ field: 'afterPosition', messages: ['afterPosition must be the `position` of a notification'] }]);
+    }
+    const scope = { kind, portalId: user.portalId, ...(args.conversationId && { conversationId: args.conversationId }) };
+    // Live first, then what was missed: an event announced meanwhile is in one or both, never in neither.
     const source = await context.pubsub.subscribe(topicOf(kind, user.portalId));
+    let resume;
+    try {
+      resume = after ? { after, missed: await missedNotifications(this.store, this.readStore.db, this.projections, scope, after) } : undefined;
+    } catch (error) {
+      source.destroy();
+      throw error;
+    }
     this.started.inc({ subscription: kind });
-    return new LiveDeliveries(source, {
-      kind,
-      portalId: user.portalId,
-      ...(args.conversationId && { conversationId: args.conversationId }),
-      expiresAt: context.accessExpiresAt,
-      now: () => this.clock.now(),
-    });
+    return new LiveDeliveries(source, { ...scope, expiresAt: context.accessExpiresAt, now: () => this.clock.now(), ...(resume && { resume }) });
   }
 }

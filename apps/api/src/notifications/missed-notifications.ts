@@ -1,0 +1,64 @@
+import type { EventStore, Position } from '@helpdesk/event-store';
+import type { ReadDatabase } from '../../../../projections/core/read-model-schema.js';
+import { ApiError } from '../graphql/api-error.js';
+import { type CatchingUp, waitForReadModels } from '../graphql/read-your-writes.js';
+import type { Published } from './live-deliveries.js';
+import type { NotificationKind } from './notification-topics.js';
+import { NOTIFYING_EVENTS, notificationsOf } from './notifications-of-event.js';
+
+/** A client further behind than this re-queries instead: replaying more would hold the feed for too long. */
+export const MAX_MISSED_NOTIFICATIONS = 1_000;
+const READ_MODELS_WAIT_MS = 5_000;
+
+export interface MissedScope {
+  readonly kind: NotificationKind;
+  readonly portalId: string;
+  readonly conversationId?: string;
+}
+
+/**
+ * What a subscriber that reconnects missed since `after` (the position of the last notification
+ * it received), up to now, in log order: the same notifications the live feed sent, built from
+ * the read models once they include the last missed event. Only the caller's portal (and
+ * conversation, if asked) is read.
+ */
+export async function missedNotifications(
+  store: EventStore,
+  db: ReadDatabase,
+  projections: CatchingUp,
+  scope: MissedScope,
+  after: Position,
+): Promise<Published[]> {
+  const subscription = store.subscribeToAll({
+    fromPosition: after,
+    filter: { on: 'eventType', regex: `^(${Object.keys(NOTIFYING_EVENTS).join('|')})$` },
+  });
+  const missed = [];
+  try {
+    for await (const message of subscription) {
+      if (message.kind === 'caughtUp') break;
+      if (message.kind !== 'event') continue;
+      const { event } = message;
+      if (event.metadata.tenantId !== scope.portalId) continue;
+      if (scope.conversationId && event.streamName !== `conversation-${scope.conversationId}`) continue;
+      missed.push(event);
+      if (missed.length > MAX_MISSED_NOTIFICATIONS) {
+        throw new ApiError('REPLAY_TOO_LONG', `More than ${MAX_MISSED_NOTIFICATIONS} events were missed: query the tickets again and subscribe without afterPosition`, {
+          max: MAX_MISSED_NOTIFICATIONS,
+        });
+      }
+    }
+  } finally {
+    await subscription.close();
+  }
+  if (missed.length === 0) return [];
+  await waitForReadModels(projections, missed[missed.length - 1].position, READ_MODELS_WAIT_MS);
+  const published: Published[] = [];
+  for (const event of missed) {
+    for (const notification of await notificationsOf(event, db, true)) {
+      if (notification.kind !== scope.kind || notification.portalId !== scope.portalId) continue;
+      published.push({ portalId: notification.portalId, [notification.kind]: notification.body });
+    }
+  }
+  return published;
+}
