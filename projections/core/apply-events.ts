@@ -36,15 +36,24 @@ export class ProjectionWriter {
    * and is forgotten when it rolled back.
    */
   async transaction<T>(db: ReadDatabase, work: (trx: ReadDatabase) => Promise<T>): Promise<T> {
-    this.cache.rollback();
-    try {
-      const result = await db.transaction().execute(work);
-      this.cache.commit();
-      return result;
-    } catch (error) {
-      this.cache.rollback();
-      throw error;
-    }
+    return writersTransaction(db, [this], work);
+  }
+}
+
+/** One transaction for several writers (a live group's batch): each cache keeps the changes only if it committed. */
+export async function writersTransaction<T>(
+  db: ReadDatabase,
+  writers: readonly ProjectionWriter[],
+  work: (trx: ReadDatabase) => Promise<T>,
+): Promise<T> {
+  for (const writer of writers) writer.cache.rollback();
+  try {
+    const result = await db.transaction().execute(work);
+    for (const writer of writers) writer.cache.commit();
+    return result;
+  } catch (error) {
+    for (const writer of writers) writer.cache.rollback();
+    throw error;
   }
 }
 

@@ -96,14 +96,24 @@ export async function ensureCheckpointRow(db: ReadDatabase, name: string, versio
 /**
  * The first statement of every batch's transaction: succeeds only if the checkpoint is still where
  * this writer left it. Being a write, it also takes SQLite's write lock before anything is read,
- * and PostgreSQL's row lock, so a batch and a rebuild's switch never interleave.
+ * and PostgreSQL's row lock, so a batch and a rebuild's switch never interleave. `expectedUpdatedAt`
+ * (what this writer last wrote there) also catches a switch that left the position where it was:
+ * the tables changed under the writer's cached documents all the same.
  */
-export async function claimCheckpoint(db: ReadDatabase, name: string, version: number, expected: Position | null, now: Date): Promise<void> {
+export async function claimCheckpoint(
+  db: ReadDatabase,
+  name: string,
+  version: number,
+  expected: Position | null,
+  now: Date,
+  expectedUpdatedAt?: string,
+): Promise<void> {
   let update = db
     .updateTable(CHECKPOINTS_TABLE)
     .set({ updated_at: now.toISOString() })
     .where('name', '=', name)
     .where('version', '=', version);
+  if (expectedUpdatedAt !== undefined) update = update.where('updated_at', '=', expectedUpdatedAt);
   update =
     expected === null
       ? update.where('position_commit', 'is', null)

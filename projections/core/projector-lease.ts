@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { Client } from 'pg';
-import { WriterFencedError } from './projection-runner.js';
+import { WriterFencedError } from './projection-group.js';
 import type { ReadDatabase } from './read-model-schema.js';
 
 /** Written by the lease holder only; its epoch fences the writes of a holder that lost the lock. */

@@ -1,6 +1,6 @@
 import type { EventStore, Position } from '@helpdesk/event-store';
 import type { Projection } from '../../../projections/core/projection.js';
-import { ProjectionRunner, type ProjectionStatus, type RunnerOptions } from '../../../projections/core/projection-runner.js';
+import { ProjectionGroup, type ProjectionStatus, type RunnerOptions } from '../../../projections/core/projection-group.js';
 import type { HeldLease, LeaseLog, ProjectorLease } from '../../../projections/core/projector-lease.js';
 import type { ReadDatabase } from '../../../projections/core/read-model-schema.js';
 
@@ -22,10 +22,10 @@ export interface ProjectorParts {
   readonly retryMs?: number;
 }
 
-/** The read models without the HTTP API: the same runners, behind the lease when there is one. */
+/** The read models without the HTTP API: the same projection group, behind the lease when there is one. */
 export class Projector {
   private state: ProjectorState = 'starting';
-  private runners: ProjectionRunner[] = [];
+  private group: ProjectionGroup | undefined;
   private readonly stopping = new AbortController();
   private readonly stopped: Promise<'stop'>;
   private loop: Promise<void> | undefined;
@@ -45,7 +45,7 @@ export class Projector {
   }
 
   status(): { state: ProjectorState; projections: ProjectionStatus[] } {
-    return { state: this.state, projections: this.runners.map((runner) => runner.status()) };
+    return { state: this.state, projections: this.group?.statuses() ?? [] };
   }
 
   /** Resolves when the projector is in `state` (tests and the process's own logs). */
@@ -53,9 +53,9 @@ export class Projector {
     while (this.state !== state) await new Promise<void>((resolve) => this.watchers.add(resolve));
   }
 
-  /** Resolves once every runner has applied `$all` up to `position` (default: is live). */
+  /** Resolves once every read model has applied `$all` up to `position` (default: is live). */
   async whenCaughtUp(position?: Position): Promise<void> {
-    await Promise.all(this.runners.map((runner) => runner.whenCaughtUp(position)));
+    await this.group?.whenCaughtUp(position);
   }
 
   private async run(): Promise<void> {
@@ -74,7 +74,7 @@ export class Projector {
         log.error({ err: error }, 'The projector could not run the read models: retrying');
         pauseMs = retryMs;
       } finally {
-        await this.stopRunners();
+        await this.group?.stop();
         await held?.release();
       }
       await this.pause(pauseMs);
@@ -85,9 +85,8 @@ export class Projector {
   private async project(held: HeldLease | undefined): Promise<'lost' | 'stop'> {
     const { store, db, projections, now = () => new Date(), log } = this.parts;
     const options: RunnerOptions = held ? { beforeWrite: (trx) => held.fence(trx) } : {};
-    this.runners = projections.map((projection) => new ProjectionRunner(store, db, projection, now, options));
-    // One after the other: concurrent CREATE TABLE IF NOT EXISTS can collide in PostgreSQL's catalog.
-    for (const runner of this.runners) await runner.start();
+    this.group = new ProjectionGroup(store, db, projections, now, options);
+    await this.group.start();
     this.setState('projecting');
     log.info({ projections: projections.map((projection) => projection.name), epoch: held?.epoch }, 'Projector running the read models');
     const outcome = await Promise.race([held?.lost ?? new Promise<never>(() => undefined), this.stopped]);
@@ -95,10 +94,6 @@ export class Projector {
     this.setState('waiting');
     log.warn({ reason: outcome.message }, 'Projector lease lost: stopping the read models until it is taken again');
     return 'lost';
-  }
-
-  private async stopRunners(): Promise<void> {
-    await Promise.all(this.runners.map((runner) => runner.stop()));
   }
 
   private async pause(ms: number): Promise<void> {

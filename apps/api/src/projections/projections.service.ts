@@ -4,7 +4,7 @@ import type { AppConfig, ProjectionsMode } from '@helpdesk/config';
 import { EVENT_STORE, headPosition } from '@helpdesk/event-store';
 import type { EventStore, Position } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
-import { ProjectionRunner, ProjectionStatus } from '../../../../projections/core/projection-runner.js';
+import { ProjectionGroup, type ProjectionStatus } from '../../../../projections/core/projection-group.js';
 import { CLOCK } from '../shared/clock.js';
 import type { Clock } from '../shared/clock.js';
 import { registeredProjections } from './registered-projections.js';
@@ -14,15 +14,15 @@ import type { Rulebook } from '@helpdesk/domain';
 import { StoredCheckpoints } from './stored-checkpoints.js';
 
 /**
- * The read models as the API sees them. `in-process` (default): runs every read model here, each
- * following `$all` from its own checkpoint. `off`: the projector worker runs them, and waits for
+ * The read models as the API sees them. `in-process` (default): runs every read model here, as one
+ * group following `$all` once, each from its own checkpoint. `off`: the projector worker runs them, and waits for
  * them follow the checkpoints it commits in the read store.
  */
 @Injectable()
 export class ProjectionsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Projections');
   readonly mode: ProjectionsMode;
-  private readonly runners: ProjectionRunner[];
+  private readonly group: ProjectionGroup | undefined;
   private readonly stored: StoredCheckpoints;
   readonly projections: readonly Projection[];
 
@@ -35,10 +35,7 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
   ) {
     this.projections = registeredProjections(rulebook);
     this.mode = config.projections;
-    this.runners =
-      this.mode === 'in-process'
-        ? this.projections.map((projection) => new ProjectionRunner(store, readStore.db, projection, () => clock.now()))
-        : [];
+    this.group = this.mode === 'in-process' ? new ProjectionGroup(store, readStore.db, this.projections, () => clock.now()) : undefined;
     this.stored = new StoredCheckpoints(readStore.db, this.projections);
   }
 
@@ -48,25 +45,24 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
       this.logger.log({ msg: 'Projections run in the projector worker (PROJECTIONS=off); reads wait on its checkpoints', projections });
       return;
     }
-    // One after the other: concurrent CREATE TABLE IF NOT EXISTS can collide in PostgreSQL's catalog.
-    for (const runner of this.runners) await runner.start();
+    await this.group?.start();
     this.logger.log({ msg: 'Projections started', projections });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stored.close();
-    await Promise.all(this.runners.map((runner) => runner.stop()));
+    await this.group?.stop();
   }
 
   /** In `off` mode, what the read store's checkpoints said at the last wait. */
   statuses(): ProjectionStatus[] {
-    return this.mode === 'in-process' ? this.runners.map((runner) => runner.status()) : this.stored.statuses();
+    return this.group ? this.group.statuses() : this.stored.statuses();
   }
 
   /** Read-your-writes: resolves once every projection has applied the events up to `position` (default: the head). */
   async whenCaughtUp(position?: Position): Promise<void> {
-    if (this.mode === 'in-process') {
-      await Promise.all(this.runners.map((runner) => runner.whenCaughtUp(position)));
+    if (this.group) {
+      await this.group.whenCaughtUp(position);
       return;
     }
     const target = position ?? (await this.head());

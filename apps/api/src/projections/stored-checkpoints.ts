@@ -1,7 +1,7 @@
 import { type Position, comparePositions } from '@helpdesk/event-store';
 import { readCheckpoint } from '../../../../projections/core/checkpoints.js';
 import type { Projection } from '../../../../projections/core/projection.js';
-import type { ProjectionStatus } from '../../../../projections/core/projection-runner.js';
+import type { ProjectionStatus } from '../../../../projections/core/projection-group.js';
 import type { ReadDatabase } from '../../../../projections/core/read-model-schema.js';
 
 interface Waiter {
