@@ -159,8 +159,8 @@ export async function benchmarkLag(sizes: LagSizes): Promise<ScenarioResult> {
     `- ${fmt(sizes.contacts)} contacts writing to 3 numbers, through the command bus in this process (no HTTP), the whole service`,
     '  running. When the command handler cannot keep up with the offered rate, messages queue before they are appended;',
     '  the lag is counted from the append, so it shows the read models\' delay, and the command row shows the queue.',
-    '- The append time is the store\'s own timestamp of the event (milliseconds); "applied" is when the last of the six',
-    '  runners committed the batch holding it (rows and checkpoint in one transaction).',
+    '- The append time is the store\'s own timestamp of the event (milliseconds); "applied" is when the projection group',
+    '  committed the batch holding it (all six read models\' rows and checkpoints in one transaction).',
   ].join('\n');
   return { id: 'lag', title: 'Scenario 2 — Projection lag under a steady load', markdown, metrics };
 }

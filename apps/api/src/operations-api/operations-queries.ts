@@ -24,7 +24,7 @@ import { ProjectionRebuilds } from './projection-rebuilds.service.js';
 import { readPortalConversation } from './portal-conversation.js';
 
 /**
- * Every projection the service runs: live state from the runners, checkpoint, lag, rows, rules and
+ * Every projection the service runs: live state from the projection group, checkpoint, lag, rows, rules and
  * rebuilds from the stores, and the progress of a rebuild this process runs.
  */
 export class GetProjectionStatusesQuery extends Query<ProjectionStatusModel[]> {}
