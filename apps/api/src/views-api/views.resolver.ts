@@ -4,9 +4,8 @@ import { Args, ArgsType, Field, ID, Int, Parent, Query, ResolveField, Resolver }
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { AuthenticatedUser } from '../auth/access-token.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
-import type { TicketCount } from '../../../../projections/ticket-list/index.js';
 import { COUNT_CAP } from '../../../../projections/ticket-list/index.js';
-import { toGraphqlError } from '../graphql/graphql-errors.filter.js';
+import { countedField } from '../tickets/counted-field.js';
 import { once } from '../tickets/once.js';
 import { ViewModel, viewModel } from './view.model.js';
 import { CountViewTicketsQuery, GetViewQuery, ListViewsQuery, type ViewDefinition } from './view-queries.js';
@@ -60,26 +59,16 @@ export class ViewsResolver {
     description: `How many tickets the view shows you now: \`tickets(viewId:)\` has this totalCount (so at most ${COUNT_CAP.toLocaleString('en')} for views on account, number or contact; see ticketCountCapped).`,
   })
   ticketCount(@Parent() view: ViewParent): Promise<number> {
-    return this.countOf(view, (count) => count.count);
+    return countedField(view.counted, (count) => count.count, this.logger, 'View.ticketCount');
   }
 
   @ResolveField(() => Boolean, { description: `True when more than ${COUNT_CAP.toLocaleString('en')} tickets match and ticketCount stopped there.` })
   ticketCountCapped(@Parent() view: ViewParent): Promise<boolean> {
-    return this.countOf(view, (count) => count.capped);
+    return countedField(view.counted, (count) => count.capped, this.logger, 'View.ticketCountCapped');
   }
 
   /** The view's tickets are counted once, and only if `ticketCount` or `ticketCountCapped` is asked for. */
   private withCount(view: ViewDefinition, user: AuthenticatedUser): ViewModel {
     return { ...viewModel(view), counted: once(() => this.queries.execute(new CountViewTicketsQuery(user, view.filters))) };
-  }
-
-  private async countOf<T>(view: ViewParent, pick: (count: TicketCount) => T): Promise<T> {
-    try {
-      return pick(await view.counted());
-    } catch (error) {
-      // Exception filters do not run for field resolvers: without this, a read-store error's own text would reach the client.
-      this.logger.error({ msg: 'View.ticketCount failed', err: error });
-      throw toGraphqlError(error);
-    }
   }
 }
