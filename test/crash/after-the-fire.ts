@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { loadConfig } from '@helpdesk/config';
-import { EVENT_STORE, type EventStore, type RecordedEvent, headPosition } from '@helpdesk/event-store';
+import { EVENT_STORE, type EventStore, headPosition } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import { createApp } from '../../apps/api/src/create-app.js';
 import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
@@ -13,6 +13,7 @@ import { snapshotReadModel } from '../../projections/core/drift-check.js';
 import type { ReadDatabase } from '../../projections/core/read-model-schema.js';
 import { threadProjection } from '../../projections/thread/index.js';
 import type { ThreadMessage } from '../../projections/thread/thread.documents.js';
+import { collect } from '../support/async-results.js';
 import { underFireEnv } from './api-under-fire.js';
 
 export interface AfterTheFire {
@@ -46,7 +47,7 @@ export async function inspectAfterTheFire(dataDir: string): Promise<AfterTheFire
 /** Waits until the running service has processed its inbox and projected everything, then reads what there is. */
 export async function inspectService(app: INestApplication): Promise<AfterTheFire> {
   const store = app.get<EventStore>(EVENT_STORE);
-  const events = await allEvents(store);
+  const events = await collect(store.readAll());
   const inbox = events.filter((event) => isInboxStream(event.streamName) && event.type === WEBHOOK_PAYLOAD_RECEIVED);
   if (inbox.length > 0) await app.get(InboxProcessor).whenProcessed(inbox[inbox.length - 1].position);
   const projections = app.get(ProjectionsService);
@@ -54,7 +55,7 @@ export async function inspectService(app: INestApplication): Promise<AfterTheFir
   if (head) await projections.whenCaughtUp(head);
 
   const db = app.get(ReadStore).db as ReadDatabase;
-  const received = (await allEvents(store)).filter((event) => event.type === 'InboundMessageReceived' || event.type === 'UnsupportedMessageReceived');
+  const received = (await collect(store.readAll())).filter((event) => event.type === 'InboundMessageReceived' || event.type === 'UnsupportedMessageReceived');
   const thread = await snapshotReadModel(db, threadProjection);
   const inboundInThreads = Object.values(thread)
     .flat()
@@ -73,12 +74,6 @@ export async function inspectService(app: INestApplication): Promise<AfterTheFir
     projections: projections.projections.length,
     payloadFailures: (await readPayloadFailures(store)).length,
   };
-}
-
-async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
-  for await (const event of store.readAll()) events.push(event);
-  return events;
 }
 
 function tally(keys: readonly string[]): Map<string, number> {

@@ -1,3 +1,4 @@
+import { conversationStreamName } from '@helpdesk/domain';
 import type { EventStore, Position } from '@helpdesk/event-store';
 import type { ReadDatabase } from '../../../../projections/core/read-model-schema.js';
 import { ApiError } from '../graphql/api-error.js';
@@ -40,7 +41,7 @@ export async function missedNotifications(
       if (message.kind !== 'event') continue;
       const { event } = message;
       if (event.metadata.tenantId !== scope.portalId) continue;
-      if (scope.conversationId && event.streamName !== `conversation-${scope.conversationId}`) continue;
+      if (scope.conversationId && event.streamName !== conversationStreamName(scope.conversationId)) continue;
       missed.push(event);
       if (missed.length > MAX_MISSED_NOTIFICATIONS) {
         throw new ApiError('REPLAY_TOO_LONG', `More than ${MAX_MISSED_NOTIFICATIONS} events were missed: query the tickets again and subscribe without afterPosition`, {
