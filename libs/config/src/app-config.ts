@@ -26,6 +26,15 @@ export interface AuthConfig {
   readonly secretFile?: string;
 }
 
+/** The Ed25519 private key that signs audit exports (see libs/audit-export). */
+export interface ExportSigningConfig {
+  /** PKCS#8 PEM or base64 DER; read (or made) on first use when it lives in DATA_DIR. */
+  readonly privateKeyPem: string;
+  /** `data-dir`: EXPORT_SIGNING_KEY was unset, so this install's own key in DATA_DIR signs exports. */
+  readonly source: 'environment' | 'data-dir';
+  readonly keyFile?: string;
+}
+
 /**
  * Who runs the read models: `in-process`, the API itself (one instance, or tests); `off`, a separate
  * `npm run projector` worker, so several API instances read models that exactly one process writes.
@@ -53,6 +62,7 @@ export interface AppConfig {
   readonly projections: ProjectionsMode;
   readonly whatsapp: WhatsAppConfig;
   readonly auth: AuthConfig;
+  readonly exportSigning: ExportSigningConfig;
   readonly rateLimits: RateLimitConfig;
 }
 

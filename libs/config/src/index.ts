@@ -1,4 +1,5 @@
 export * from './app-config.js';
 export * from './load-config.js';
 export * from './auth-secret.js';
+export * from './export-signing-key.js';
 export * from './rate-limit-config.js';

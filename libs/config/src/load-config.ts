@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { AppConfig, AuthConfig, LogLevel, ProjectionsMode } from './app-config.js';
 import { JWT_SECRET_FILE, authConfigFrom } from './auth-secret.js';
+import { EXPORT_SIGNING_KEY_FILE, exportSigningConfigFrom, exportSigningKeyProblem } from './export-signing-key.js';
 import { rateLimitConfigFrom } from './rate-limit-config.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -66,6 +67,7 @@ export function loadConfig(env: Environment): AppConfig {
       apiUrl,
     },
     auth: authConfig(env.AUTH_JWT_SECRET, dataDir, problems),
+    exportSigning: exportSigningConfig(env.EXPORT_SIGNING_KEY, dataDir, problems),
     rateLimits: rateLimitConfigFrom(env, environment, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -77,6 +79,12 @@ function authConfig(secret: string | undefined, dataDir: string, problems: strin
     problems.push(`AUTH_JWT_SECRET must be at least ${MIN_JWT_SECRET_LENGTH} characters (got ${secret.length})`);
   }
   return authConfigFrom(secret || undefined, join(dataDir, JWT_SECRET_FILE));
+}
+
+function exportSigningConfig(key: string | undefined, dataDir: string, problems: string[]) {
+  const problem = key ? exportSigningKeyProblem(key) : null;
+  if (problem) problems.push(problem);
+  return exportSigningConfigFrom(key || undefined, join(dataDir, EXPORT_SIGNING_KEY_FILE));
 }
 
 function parsePort(value: string | undefined, problems: string[]): number {
