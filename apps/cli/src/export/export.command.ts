@@ -1,60 +1,96 @@
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '@helpdesk/config';
-import { conversationStreamName } from '@helpdesk/domain';
-import { type EventStore, type RecordedEvent, StreamDeletedError, StreamNotFoundError } from '@helpdesk/event-store';
+import {
+  type ExportSigner,
+  type ExportVerifyKey,
+  type Verdict,
+  ExportChain,
+  conversationEvents,
+  conversationScope,
+  exportSigner,
+  exportVerifyKey,
+  linesOfFile,
+  portalEvents,
+  portalScope,
+  storeReference,
+  verifyExport,
+  verifyKeyOfSigner,
+} from '@helpdesk/audit-export';
+import { type AppConfig, loadConfig } from '@helpdesk/config';
+import type { EventStore, RecordedEvent } from '@helpdesk/event-store';
 import { openEventStore } from '../../../api/src/stores/open-event-store.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
-import { type ExportedEvent, ExportChain, canonicalJson, checkChain } from './export-chain.js';
 
 const USAGE = `Usage: helpdesk export conversation <conversationId> --out file.ndjson
        helpdesk export portal <portalId> --out file.ndjson
-       helpdesk export verify file.ndjson
+       helpdesk export verify file.ndjson [--offline] [--public-key key.pem] [--conversation <id> | --portal <id>]
+       helpdesk export public-key [--out key.pem]
 
 export writes NDJSON, one line per event (stream, revision, position, id, type, data, metadata,
-created) with a SHA-256 hash chained to the previous line's hash, then a summary line (count, last
-hash): the events of one conversation, or of every stream whose events carry the portal as tenant.
-verify recomputes the chain and compares every event with the store (id, type, data, revision);
-the first mismatch is reported with its line number and the exit code is 1.`;
+created) with a SHA-256 hash chained to the previous line's hash, then a trailer line (scope, count,
+first and last position, head hash, key id) signed with Ed25519 by EXPORT_SIGNING_KEY, or by this
+install's own key in DATA_DIR: the events of one conversation, or of every stream whose events
+carry the portal as tenant.
+verify checks the chain and the trailer's signature, then compares every line with the store: count,
+order, positions, revisions and every field. --offline reads no store: the file and the key alone.
+--public-key trusts that key (what \`export public-key\` printed) instead of the configured one.
+--conversation / --portal refuse a genuine export of something else. The first line that does not
+hold is reported with what is wrong, and the exit code is 1.
+public-key prints the public key auditors verify with, and its key id.`;
 
 export const exportCommand: CliCommand = {
   name: 'export',
-  summary: 'export a conversation or a portal as hash-chained NDJSON, or verify such an export',
+  summary: 'export a conversation or a portal as signed, hash-chained NDJSON, or verify such an export',
   usage: USAGE,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: true,
-      options: { out: { type: 'string' } },
+      options: {
+        out: { type: 'string' },
+        offline: { type: 'boolean', default: false },
+        'public-key': { type: 'string' },
+        conversation: { type: 'string' },
+        portal: { type: 'string' },
+      },
     });
     const [what, subject, ...extra] = positionals;
+    const verifyOnly = ['offline', 'public-key', 'conversation', 'portal'].filter((name) => values[name as keyof typeof values] !== undefined && values[name as keyof typeof values] !== false);
+    if (what === 'public-key') {
+      if (subject !== undefined || verifyOnly.length > 0) throw new UsageError('public-key takes only --out');
+      return printPublicKey(loadConfig(io.env), values.out, io);
+    }
     if (!subject?.trim() || extra.length > 0) throw new UsageError('expected one subject after the export kind');
     if (what === 'verify') {
       if (values.out !== undefined) throw new UsageError('verify takes no --out');
-      return withStore(io, (store) => verifyExport(store, resolve(subject), io));
+      if (values.conversation !== undefined && values.portal !== undefined) throw new UsageError('give --conversation or --portal, not both');
+      return verifyCommand(subject, values, io);
     }
     if (what !== 'conversation' && what !== 'portal') {
-      throw new UsageError(`expected 'conversation', 'portal' or 'verify', got '${what ?? ''}'`);
+      throw new UsageError(`expected 'conversation', 'portal', 'verify' or 'public-key', got '${what ?? ''}'`);
     }
+    if (verifyOnly.length > 0) throw new UsageError(`--${verifyOnly[0]} is for verify`);
     if (!values.out?.trim()) throw new UsageError('--out is required');
     const file = resolve(values.out);
-    return withStore(io, async (store) => {
+    const config = loadConfig(io.env);
+    const signer = exportSigner(config.exportSigning.privateKeyPem);
+    return withStore(config, async (store) => {
       const count =
-        what === 'conversation' ? await exportConversation(store, subject, file) : await exportPortal(store, subject, file);
+        what === 'conversation' ? await exportConversation(store, subject, file, signer) : await exportPortal(store, subject, file, signer);
       if (count === null) {
         io.stderr(`export: no conversation ${subject}\n`);
         return 1;
       }
-      io.stdout(`export: wrote ${count} events to ${file}\n`);
+      io.stdout(`export: wrote ${count} events to ${file}, signed with key ${signer.keyId}\n`);
       return 0;
     });
   },
 };
 
-async function withStore(io: CliIo, work: (store: EventStore) => Promise<number>): Promise<number> {
-  const store = openEventStore(loadConfig(io.env).eventStore);
+async function withStore(config: AppConfig, work: (store: EventStore) => Promise<number>): Promise<number> {
+  const store = openEventStore(config.eventStore);
   try {
     return await work(store);
   } finally {
@@ -62,33 +98,36 @@ async function withStore(io: CliIo, work: (store: EventStore) => Promise<number>
   }
 }
 
-/** Every event of one conversation, in revision order; null when there is no such conversation. */
-export async function exportConversation(store: EventStore, conversationId: string, file: string): Promise<number | null> {
-  const stream = conversationStreamName(conversationId);
-  const events: RecordedEvent[] = [];
-  try {
-    for await (const event of store.readStream(stream)) events.push(event);
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return null;
-    throw error;
+function printPublicKey(config: AppConfig, out: string | undefined, io: CliIo): number {
+  const signer = exportSigner(config.exportSigning.privateKeyPem);
+  if (out !== undefined) {
+    writeFileSync(resolve(out), signer.publicKeyPem);
+    io.stdout(`export: wrote the public key ${signer.keyId} to ${resolve(out)}\n`);
+  } else {
+    io.stdout(`# key id ${signer.keyId}\n${signer.publicKeyPem}`);
   }
-  return writeExport(file, `conversation ${conversationId}`, events);
+  return 0;
+}
+
+/** Every event of one conversation, in revision order; null when there is no such conversation. */
+export async function exportConversation(store: EventStore, conversationId: string, file: string, signer: ExportSigner): Promise<number | null> {
+  const events = await conversationEvents(store, conversationId);
+  if (events === null) return null;
+  return writeExport(file, conversationScope(conversationId), events, signer);
 }
 
 /** Every event of every stream in which some event carries `metadata.tenantId === portalId`, in `$all` order. */
-export async function exportPortal(store: EventStore, portalId: string, file: string): Promise<number> {
-  const streams = new Set<string>();
-  for await (const event of store.readAll()) {
-    if (event.metadata.tenantId === portalId) streams.add(event.streamName);
-  }
-  async function* portalEvents(): AsyncIterable<RecordedEvent> {
-    for await (const event of store.readAll()) if (streams.has(event.streamName)) yield event;
-  }
-  return writeExport(file, `portal ${portalId}`, portalEvents());
+export async function exportPortal(store: EventStore, portalId: string, file: string, signer: ExportSigner): Promise<number> {
+  return writeExport(file, portalScope(portalId), portalEvents(store, portalId), signer);
 }
 
-async function writeExport(file: string, scope: string, events: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>): Promise<number> {
-  const chain = new ExportChain(scope);
+async function writeExport(
+  file: string,
+  scope: string,
+  events: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>,
+  signer: ExportSigner,
+): Promise<number> {
+  const chain = new ExportChain(scope, signer);
   const fd = openSync(file, 'w');
   let count = 0;
   try {
@@ -96,47 +135,64 @@ async function writeExport(file: string, scope: string, events: AsyncIterable<Re
       writeSync(fd, chain.line(event));
       count += 1;
     }
-    writeSync(fd, chain.summary());
+    writeSync(fd, chain.trailer());
   } finally {
     closeSync(fd);
   }
   return count;
 }
 
-/** Recomputes the chain, then compares each event with the store. Exit code 0 when all holds, 1 otherwise. */
-export async function verifyExport(store: EventStore, file: string, io: CliIo): Promise<number> {
-  const check = checkChain(readFileSync(file, 'utf8'));
-  if (!check.ok) {
-    io.stderr(`verify: ${file} line ${check.line}: ${check.problem}\n`);
-    return 1;
-  }
-  for (let index = 0; index < check.events.length; index++) {
-    const problem = await differenceWithStore(store, check.events[index]);
-    if (problem) {
-      io.stderr(`verify: ${file} line ${check.lineNumbers[index]}: ${problem}\n`);
-      return 1;
-    }
-  }
-  io.stdout(`verify: ${file}: ${check.summary.count} events, chain intact, all match the store (last hash ${check.summary.lastHash})\n`);
-  return 0;
+interface VerifyFlags {
+  readonly offline?: boolean;
+  readonly 'public-key'?: string;
+  readonly conversation?: string;
+  readonly portal?: string;
 }
 
-async function differenceWithStore(store: EventStore, exported: ExportedEvent): Promise<string | null> {
-  if (!/^\d+$/.test(exported.revision)) return `revision '${exported.revision}' is not a number`;
-  const revision = BigInt(exported.revision);
-  let stored: RecordedEvent | undefined;
+async function verifyCommand(subject: string, flags: VerifyFlags, io: CliIo): Promise<number> {
+  const file = resolve(subject);
+  const config = flags.offline && flags['public-key'] !== undefined ? null : loadConfig(io.env);
+  let key: ExportVerifyKey;
   try {
-    for await (const event of store.readStream(exported.stream, { fromRevision: revision, maxCount: 1 })) stored = event;
+    key = flags['public-key'] !== undefined
+      ? exportVerifyKey(readFileSync(resolve(flags['public-key']), 'utf8'))
+      : verifyKeyOfSigner(exportSigner(config!.exportSigning.privateKeyPem));
   } catch (error) {
-    if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) {
-      return `stream ${exported.stream} is not in the store`;
-    }
-    throw error;
+    io.stderr(`verify: cannot use the key ${flags['public-key'] ?? 'EXPORT_SIGNING_KEY'}: ${(error as Error).message}\n`);
+    return 1;
   }
-  const where = `${exported.stream}@${exported.revision}`;
-  if (!stored || stored.revision !== revision) return `${where}: no event at this revision in the store`;
-  if (stored.id !== exported.id) return `${where}: id ${exported.id} in the file, ${stored.id} in the store`;
-  if (stored.type !== exported.type) return `${where}: type ${exported.type} in the file, ${stored.type} in the store`;
-  if (canonicalJson(stored.data) !== canonicalJson(exported.data)) return `${where}: data differs from the store`;
-  return null;
+  const expected = flags.conversation !== undefined ? conversationScope(flags.conversation) : flags.portal !== undefined ? portalScope(flags.portal) : undefined;
+  const verify = (store?: EventStore) =>
+    verifyExport(linesOfFile(file), { keys: [key], expectScope: () => expected, reference: store && storeReference(store) });
+  try {
+    const verdict = flags.offline ? await verify() : await withStoreVerdict(config!, verify);
+    return report(file, verdict, io);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EISDIR' && code !== 'EACCES') throw error;
+    io.stderr(`verify: cannot read ${file} (${code})\n`);
+    return 1;
+  }
+}
+
+async function withStoreVerdict(config: AppConfig, verify: (store: EventStore) => Promise<Verdict>): Promise<Verdict> {
+  const store = openEventStore(config.eventStore);
+  try {
+    return await verify(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Exit code 0 when all holds, 1 otherwise, with the verdict on stdout or stderr. */
+export function report(file: string, verdict: Verdict, io: CliIo): number {
+  if (!verdict.ok) {
+    io.stderr(`verify: ${file} line ${verdict.line}: ${verdict.kind}: ${verdict.problem}\n`);
+    return 1;
+  }
+  const store = verdict.comparedWithStore ? 'all match the store' : 'offline: not compared with a store';
+  io.stdout(
+    `verify: ${file}: ${verdict.scope}, ${verdict.count} events, chain intact, signed by ${verdict.keyId}, ${store} (head hash ${verdict.headHash})\n`,
+  );
+  return 0;
 }

@@ -1,12 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { exportSigner } from '@helpdesk/audit-export';
+import { loadConfig } from '@helpdesk/config';
 import { conversationStreamName } from '@helpdesk/domain';
 import type { RecordedEvent } from '@helpdesk/event-store';
 import { AssignTicketCommand, AssignTicketHandler } from '../../../api/src/conversation/assign-ticket.handler.js';
 import { agent, conversationOf, inboundMessage } from '../../../api/src/conversation/conversation.test-world.js';
 import { AUDITED_STORE_KINDS } from '../audited-stores.test-world.js';
+import { parseExport, rechained } from '../../../../libs/audit-export/src/forgery.test-world.js';
 import { type AuditorWorld, openAuditorWorld } from '../auditor.test-world.js';
-import { canonicalJson, hashOf } from './export-chain.js';
+import { runHelpdeskWith } from '../cli.test-world.js';
 
 const sentAt = '2025-03-10T09:00:00.000Z';
 const conversationId = conversationOf();
@@ -52,12 +55,34 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk export / export verify on $name', (
     expect(lines).toHaveLength(events.length + 1);
     expect(lines[0]).toMatchObject({ stream, revision: '0', id: events[0].id, type: 'ConversationStarted', created: events[0].created.toISOString() });
     expect(lines[0].position).toEqual({ commit: events[0].position.commit.toString(), prepare: events[0].position.prepare.toString() });
-    expect(lines.at(-1)).toEqual({ summary: true, scope: `conversation ${conversationId}`, count: events.length, lastHash: lines.at(-2)!.hash });
+    const keyId = exportSigner(loadConfig(world.env).exportSigning.privateKeyPem).keyId;
+    expect(lines.at(-1)).toMatchObject({
+      format: 'helpdesk-export/2',
+      scope: `conversation ${conversationId}`,
+      count: events.length,
+      first: { stream, revision: '0', position: lines[0].position },
+      last: { stream, revision: lines.at(-2)!.revision, position: lines.at(-2)!.position },
+      headHash: lines.at(-2)!.hash,
+      alg: 'Ed25519',
+      keyId,
+    });
 
     const verified = await run('export', 'verify', file);
     expect(verified.stderr).toBe('');
     expect(verified.code).toBe(0);
-    expect(verified.stdout).toContain(`${events.length} events, chain intact`);
+    expect(verified.stdout).toContain(`${events.length} events, chain intact, signed by ${keyId}, all match the store`);
+  });
+
+  it('verifies offline with the public key alone, which `export public-key` prints', async () => {
+    await run('export', 'conversation', conversationId, '--out', file);
+    const keyFile = join(world.dir, 'public.pem');
+    expect((await run('export', 'public-key', '--out', keyFile)).code).toBe(0);
+    expect(readFileSync(keyFile, 'utf8')).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+    // No DATA_DIR key, no store: an auditor's machine.
+    const auditor = await runHelpdeskWith({ DATA_DIR: join(world.dir, 'elsewhere'), EVENTSTORE_URL: 'esdb://nowhere.invalid:2113' }, 'export', 'verify', file, '--offline', '--public-key', keyFile);
+    expect(auditor).toMatchObject({ code: 0, stderr: '' });
+    expect(auditor.stdout).toContain('chain intact');
+    expect(auditor.stdout).toContain('offline: not compared with a store');
   });
 
   it('exports every stream of a portal (tenantId) across $all, in $all order', async () => {
@@ -73,7 +98,8 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk export / export verify on $name', (
     expect((await run('export', 'verify', file)).code).toBe(0);
 
     expect((await run('export', 'portal', 'nobody', '--out', file)).code).toBe(0);
-    expect(fileLines()).toEqual([{ summary: true, scope: 'portal nobody', count: 0, lastHash: '0'.repeat(64) }]);
+    expect(fileLines()).toEqual([expect.objectContaining({ format: 'helpdesk-export/2', scope: 'portal nobody', count: 0, first: null, last: null, headHash: '0'.repeat(64) })]);
+    expect((await run('export', 'verify', file)).code).toBe(0);
   });
 
   it('verify fails naming the line when one line of the file is edited', async () => {
@@ -86,27 +112,34 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk export / export verify on $name', (
 
     const verified = await run('export', 'verify', file);
     expect(verified.code).toBe(1);
-    expect(verified.stderr).toContain('line 3: hash mismatch');
+    expect(verified.stderr).toContain('line 3: chain: hash mismatch');
   });
 
-  it('verify fails naming the line when the chain is recomputed over edited data that the store does not have', async () => {
+  it('verify refuses a recomputed chain by its signature, and, re-signed with the key, by the store', async () => {
     await run('export', 'conversation', conversationId, '--out', file);
-    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
-    lines[1].data = { ...lines[1].data, forged: true };
-    let prev = lines[1].prevHash as string;
-    for (const line of lines.slice(1, -1)) {
-      const { prevHash: _p, hash: _h, ...event } = line;
-      line.prevHash = prev;
-      line.hash = hashOf(prev, event as never);
-      prev = line.hash as string;
-    }
-    lines.at(-1)!.lastHash = prev;
-    writeFileSync(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
-    expect(canonicalJson(lines[1].data)).toContain('forged');
+    const { events, trailer } = parseExport(readFileSync(file, 'utf8'));
+    const forged = events.map((event, index) => (index === 1 ? { ...event, data: { ...(event.data as object), forged: true } } : event));
 
+    writeFileSync(file, rechained(trailer.scope, forged, trailer));
+    const rechainedOnly = await run('export', 'verify', file);
+    expect(rechainedOnly.code).toBe(1);
+    expect(rechainedOnly.stderr).toContain(`line ${events.length + 1}: signature: the signature does not match key ${trailer.keyId}`);
+
+    writeFileSync(file, rechained(trailer.scope, forged, trailer, exportSigner(loadConfig(world.env).exportSigning.privateKeyPem)));
+    expect(await run('export', 'verify', file, '--offline')).toMatchObject({ code: 0 });
     const verified = await run('export', 'verify', file);
     expect(verified.code).toBe(1);
-    expect(verified.stderr).toMatch(/line 2: .*data differs from the store/);
+    expect(verified.stderr).toMatch(/line 2: field: .*data differs from the store/);
+  });
+
+  it('refuses huge lines and malformed JSON with the line and what is wrong', async () => {
+    writeFileSync(file, `{"oops"\n`);
+    expect(await run('export', 'verify', file, '--offline')).toMatchObject({ code: 1, stderr: expect.stringContaining('line 1: malformed: not valid JSON') });
+    await run('export', 'conversation', conversationId, '--out', file);
+    const firstLine = readFileSync(file, 'utf8').split('\n')[0];
+    writeFileSync(file, `${firstLine}\n${'x'.repeat(5 * 1024 * 1024)}`);
+    expect(await run('export', 'verify', file, '--offline')).toMatchObject({ code: 1, stderr: expect.stringContaining('line 2: malformed: line longer than 4194304 bytes') });
+    expect(await run('export', 'verify', join(world.dir, 'absent.ndjson'), '--offline')).toMatchObject({ code: 1, stderr: expect.stringContaining('cannot read') });
   });
 
   it('refuses a missing --out and an unknown conversation', async () => {
