@@ -1,87 +1,114 @@
-import { conversationIdFromStreamName } from '@helpdesk/domain';
+import {
+  type ExportSigner,
+  type ExportVerifyKey,
+  type ExportedEvent,
+  type StoreReference,
+  type Verdict,
+  ExportChain,
+  canonicalJson,
+  conversationScope,
+  linesOfText,
+  parseScope,
+  portalEvents,
+  portalScope,
+  toExportedEvent,
+  upToLast,
+  verifyExport,
+} from '@helpdesk/audit-export';
 import type { EventStore, RecordedEvent } from '@helpdesk/event-store';
-import { type ExportSummary, type ExportedEvent, ExportChain, canonicalJson, checkChain, toExportedEvent } from '../../../cli/src/export/export-chain.js';
 import { quarantinedMessageIds, redactData } from '../../../cli/src/replay/replay-model.js';
 import { readPortalConversation } from './portal-conversation.js';
 
 /**
- * Exports as an auditor takes them away over GraphQL: `helpdesk export`'s NDJSON and hash chain,
- * except that quarantined content is hidden, as in `conversationHistory`, since revealing it is a
- * recorded act of its own. Verifying compares with the same hidden view of the store, so an
- * export can never confirm a guess of quarantined content.
+ * Exports as an auditor takes them away over GraphQL: `helpdesk export`'s NDJSON, hash chain and
+ * signed trailer, except that quarantined content is hidden, as in `conversationHistory`, since
+ * revealing it is a recorded act of its own. Verifying compares with the same hidden view of the
+ * store, so an export can never confirm a guess of quarantined content.
  */
 export interface AuditorExport {
   readonly ndjson: string;
   readonly count: number;
   readonly lastHash: string;
   readonly scope: string;
+  readonly keyId: string;
   /** Events whose message content was replaced by the placeholder. */
   readonly hiddenEvents: number;
 }
-
-export type ExportVerification =
-  | { readonly ok: true; readonly count: number; readonly lastHash: string }
-  | { readonly ok: false; readonly line: number; readonly problem: string };
 
 interface ViewedEvent {
   readonly event: ExportedEvent;
   readonly hidden: boolean;
 }
 
+/** One event as the auditor sees it, given the message ids quarantined in its stream. */
+function viewed(recorded: RecordedEvent, quarantined: ReadonlySet<string>): ViewedEvent {
+  const event = toExportedEvent(recorded);
+  const messageId = (recorded.data as { messageId?: unknown } | null)?.messageId;
+  if (typeof messageId !== 'string' || !quarantined.has(messageId)) return { event, hidden: false };
+  const data = redactData(recorded.type, recorded.data);
+  return { event: { ...event, data }, hidden: canonicalJson(data) !== canonicalJson(recorded.data) };
+}
+
 /** The conversation's events, quarantined content hidden in every event that carries it, also before the quarantine. */
 export function auditorView(events: readonly RecordedEvent[]): ViewedEvent[] {
   const quarantined = new Set(quarantinedMessageIds(events));
-  return events.map((recorded) => {
-    const event = toExportedEvent(recorded);
-    const messageId = (recorded.data as { messageId?: unknown } | null)?.messageId;
-    if (typeof messageId !== 'string' || !quarantined.has(messageId)) return { event, hidden: false };
-    const data = redactData(recorded.type, recorded.data);
-    return { event: { ...event, data }, hidden: canonicalJson(data) !== canonicalJson(recorded.data) };
-  });
+  return events.map((recorded) => viewed(recorded, quarantined));
 }
 
-export function exportConversation(conversationId: string, events: readonly RecordedEvent[]): AuditorExport {
-  const scope = `conversation ${conversationId}`;
-  const chain = new ExportChain(scope);
+export function exportConversation(conversationId: string, events: readonly RecordedEvent[], signer: ExportSigner): AuditorExport {
+  const scope = conversationScope(conversationId);
+  const chain = new ExportChain(scope, signer);
   const view = auditorView(events);
   const lines = view.map(({ event }) => chain.line(event));
-  const summary = chain.summary();
-  const { count, lastHash } = JSON.parse(summary) as ExportSummary;
-  return { ndjson: [...lines, summary].join(''), count, lastHash, scope, hiddenEvents: view.filter((viewed) => viewed.hidden).length };
+  const trailer = chain.trailer();
+  const { count, headHash } = JSON.parse(trailer) as { count: number; headHash: string };
+  return {
+    ndjson: [...lines, trailer].join(''),
+    count,
+    lastHash: headHash,
+    scope,
+    keyId: signer.keyId,
+    hiddenEvents: view.filter((event) => event.hidden).length,
+  };
 }
 
 /**
- * Recomputes the chain (`helpdesk export verify`), then compares every event with the portal's
- * conversations in the store as the auditor sees them: id, type, position, time, data and metadata.
- * A stream that is not a conversation of the portal reads as absent, whether it exists or not.
+ * The store as the portal's auditor sees it: its conversations and, for a portal export, its own
+ * portal's streams, quarantined content hidden. Anything else reads as absent, whether it exists or not.
  */
-export async function verifyExport(store: EventStore, portalId: string, text: string): Promise<ExportVerification> {
-  const check = checkChain(text);
-  if (!check.ok) return check;
-  const views = new Map<string, Map<string, ViewedEvent> | null>();
-  for (const [index, exported] of check.events.entries()) {
-    if (!views.has(exported.stream)) views.set(exported.stream, await storedView(store, portalId, exported.stream));
-    const problem = differenceWith(views.get(exported.stream) ?? null, exported);
-    if (problem) return { ok: false, line: check.lineNumbers[index], problem };
+export function auditorReference(store: EventStore, portalId: string): StoreReference {
+  return async (trailer) => {
+    const scope = parseScope(trailer.scope);
+    if (scope?.kind === 'portal' && scope.id === portalId) return hiddenPortalEvents(store, portalId, trailer.last);
+    const events = scope?.kind === 'conversation' ? await readPortalConversation(store, portalId, scope.id) : null;
+    if (events === null) return { absent: `${trailer.scope} is not a conversation of this portal in the store` };
+    return (async function* () {
+      for (const { event } of auditorView(upToLast(events, trailer.last))) yield event;
+    })();
+  };
+}
+
+async function* hiddenPortalEvents(store: EventStore, portalId: string, last: Parameters<typeof portalEvents>[2]): AsyncGenerator<ExportedEvent> {
+  const quarantined = new Map<string, Set<string>>();
+  for await (const event of portalEvents(store, portalId, last)) {
+    if (event.type !== 'MessageQuarantined') continue;
+    const ids = quarantined.get(event.streamName) ?? new Set<string>();
+    ids.add(String((event.data as { messageId?: unknown }).messageId));
+    quarantined.set(event.streamName, ids);
   }
-  return { ok: true, count: check.summary.count, lastHash: check.summary.lastHash };
+  const none = new Set<string>();
+  for await (const event of portalEvents(store, portalId, last)) yield viewed(event, quarantined.get(event.streamName) ?? none).event;
 }
 
-async function storedView(store: EventStore, portalId: string, stream: string): Promise<Map<string, ViewedEvent> | null> {
-  const conversationId = conversationIdFromStreamName(stream);
-  const events = conversationId === null ? null : await readPortalConversation(store, portalId, conversationId);
-  return events && new Map(auditorView(events).map((viewed) => [viewed.event.revision, viewed]));
-}
-
-const COMPARED = ['id', 'type', 'position', 'created', 'data', 'metadata'] as const;
-
-function differenceWith(view: ReadonlyMap<string, ViewedEvent> | null, exported: ExportedEvent): string | null {
-  if (view === null) return `stream ${exported.stream} is not a conversation of this portal in the store`;
-  const where = `${exported.stream}@${exported.revision}`;
-  const stored = view.get(exported.revision);
-  if (!stored) return `${where}: no event at this revision in the store`;
-  const field = COMPARED.find((name) => canonicalJson(stored.event[name]) !== canonicalJson(exported[name]));
-  if (field === undefined) return null;
-  const hidden = field === 'data' && stored.hidden ? ' (quarantined content is verified in its hidden form)' : '';
-  return `${where}: ${field} differs from the store${hidden}`;
+/**
+ * `helpdesk export verify`'s verification, against the portal's store as its auditor sees it: a
+ * conversation's export, or the portal's own. With `conversationId`, an export of anything else is
+ * refused (`scope`); a portal export must be of the auditor's portal.
+ */
+export function verifyAuditorExport(store: EventStore, portalId: string, text: string, keys: readonly ExportVerifyKey[], conversationId?: string): Promise<Verdict> {
+  const expectScope = (scope: string): string | undefined => {
+    if (conversationId !== undefined) return conversationScope(conversationId);
+    return parseScope(scope)?.kind === 'portal' ? portalScope(portalId) : undefined;
+  };
+  return verifyExport(linesOfText(text), { keys, expectScope, reference: auditorReference(store, portalId) });
 }

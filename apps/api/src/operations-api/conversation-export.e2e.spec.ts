@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { conversationStreamName } from '@helpdesk/domain';
+import { type ExportLine, type ExportSigner, type ExportedEvent, exportSigner, linesOfText, toExportedEvent, verifyExport, verifyKeyOfSigner } from '@helpdesk/audit-export';
+import { loadConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@helpdesk/event-store';
-import { type ExportLine, type ExportedEvent, ExportChain, checkChain, toExportedEvent } from '../../../cli/src/export/export-chain.js';
+import { parseExport, rechained } from '../../../../libs/audit-export/src/forgery.test-world.js';
 import { exportConversation as cliExportConversation } from '../../../cli/src/export/export.command.js';
 import { QUARANTINE_PLACEHOLDER } from '../../../cli/src/replay/replay-model.js';
 import { QuarantineMessageCommand } from '../conversation/quarantine-message.handler.js';
@@ -11,8 +13,9 @@ import { ProjectionsService } from '../projections/projections.service.js';
 import { RECEIVED_AT, type TicketsWorld, acme, globex, openTicketsWorld } from '../tickets/tickets.test-world.js';
 import { seedConversations } from './operations.test-world.js';
 
-const EXPORT = `query Export($id: ID!) { conversationExport(conversationId: $id) { conversationId scope count lastHash hiddenEvents ndjson } }`;
+const EXPORT = `query Export($id: ID!) { conversationExport(conversationId: $id) { conversationId scope count lastHash keyId hiddenEvents ndjson } }`;
 const VERIFY = `query Verify($ndjson: String!) { verifyConversationExport(ndjson: $ndjson) { ok count lastHash line problem } }`;
+const VERIFY_KIND = `query Verify($ndjson: String!) { verifyConversationExport(ndjson: $ndjson) { ok kind line field problem } }`;
 const SECRET_TEXT = 'my card number is 4111 1111 1111 1111';
 
 interface Export {
@@ -20,6 +23,7 @@ interface Export {
   scope: string;
   count: number;
   lastHash: string;
+  keyId: string;
   hiddenEvents: number;
   ndjson: string;
 }
@@ -32,19 +36,13 @@ interface Verification {
   problem: string | null;
 }
 
-/** Event lines of an export, without the summary. */
+/** Event lines of an export, without the trailer. */
 const eventLines = (ndjson: string): ExportLine[] =>
   ndjson
     .trimEnd()
     .split('\n')
-    .map((line) => JSON.parse(line) as ExportLine & { summary?: true })
-    .filter((line) => line.summary !== true);
-
-/** An export of these events with a valid chain: what a forger able to recompute hashes would hand in. */
-function rechained(scope: string, events: readonly ExportedEvent[]): string {
-  const chain = new ExportChain(scope);
-  return events.map((event) => chain.line(event)).join('') + chain.summary();
-}
+    .map((line) => JSON.parse(line) as ExportLine & { format?: string })
+    .filter((line) => line.format === undefined);
 
 const withoutHashes = ({ prevHash: _prev, hash: _hash, ...event }: ExportLine): ExportedEvent => event;
 
@@ -55,6 +53,9 @@ describe('conversation export over GraphQL', () => {
   let auditor: string;
   let quarantinedConversation: string;
   let plainConversation: string;
+  /** The service's own signing key (DATA_DIR): what only an insider holding it could sign with. */
+  let serviceKey: ExportSigner;
+  const offline = (ndjson: string) => verifyExport(linesOfText(ndjson), { keys: [verifyKeyOfSigner(serviceKey)] });
 
   beforeAll(async () => {
     world = await openTicketsWorld();
@@ -69,6 +70,7 @@ describe('conversation export over GraphQL', () => {
     [plainConversation] = await seedConversations(world, 1, 'plain');
     await world.app.get(ProjectionsService).whenCaughtUp();
     auditor = await world.token(acme, 'auditor', 'auditor-1');
+    serviceKey = exportSigner(loadConfig({ DATA_DIR: world.dataDir }).exportSigning.privateKeyPem);
   });
 
   afterAll(() => world.close());
@@ -94,17 +96,16 @@ describe('conversation export over GraphQL', () => {
   it('writes the very bytes `helpdesk export conversation` writes when nothing is quarantined', async () => {
     const exported = (await exportOf(plainConversation))!;
     const file = join(world.dataDir, 'plain.ndjson');
-    const count = await cliExportConversation(store, plainConversation, file);
+    const count = await cliExportConversation(store, plainConversation, file, serviceKey);
     expect(exported.ndjson).toBe(readFileSync(file, 'utf8'));
-    expect(exported).toMatchObject({ conversationId: plainConversation, scope: `conversation ${plainConversation}`, count, hiddenEvents: 0 });
-    const chain = checkChain(exported.ndjson);
-    expect(chain.ok && chain.summary.lastHash).toBe(exported.lastHash);
+    expect(exported).toMatchObject({ conversationId: plainConversation, scope: `conversation ${plainConversation}`, count, hiddenEvents: 0, keyId: serviceKey.keyId });
+    expect(await offline(exported.ndjson)).toMatchObject({ ok: true, headHash: exported.lastHash, keyId: serviceKey.keyId });
   });
 
   it('hides quarantined content in every event that carries it; the chain holds and the rest is the store', async () => {
     const exported = (await exportOf(quarantinedConversation))!;
     const stored = await storedEvents(quarantinedConversation);
-    expect(checkChain(exported.ndjson).ok).toBe(true);
+    expect(await offline(exported.ndjson)).toMatchObject({ ok: true });
     const lines = eventLines(exported.ndjson);
     expect(exported.count).toBe(stored.length);
     expect(lines.map((line) => [line.revision, line.id, line.type])).toEqual(stored.map((event) => [String(event.revision), event.id, event.type]));
@@ -123,6 +124,8 @@ describe('conversation export over GraphQL', () => {
     }
   });
 
+  // A rewritten chain no longer verifies by its signature (see test/security/export-tampering); re-signed
+  // with the service's own key, as only an insider could, the store still tells every change.
   it('names the first line that does not hold: edited text, a rewritten chain, altered metadata, a truncated file', async () => {
     const exported = (await exportOf(quarantinedConversation))!;
     const lines = eventLines(exported.ndjson);
@@ -132,32 +135,45 @@ describe('conversation export over GraphQL', () => {
     const edited = await verify(exported.ndjson.replace('We are on it', 'We are not on it'));
     expect(edited).toMatchObject({ ok: false, line: replyLine, problem: expect.stringMatching(/^hash mismatch/) });
 
-    const events = lines.map(withoutHashes);
+    const { events, trailer } = parseExport(exported.ndjson);
     const forged = events.map((event, index) =>
       index === replyLine - 1 ? { ...event, data: { ...(event.data as object), content: { kind: 'text', body: 'We refuse' } } } : event,
     );
-    expect(checkChain(rechained(exported.scope, forged)).ok).toBe(true);
-    expect(await verify(rechained(exported.scope, forged))).toMatchObject({ ok: false, line: replyLine, problem: `${where}: data differs from the store` });
+    expect(await verify(rechained(exported.scope, forged, trailer))).toMatchObject({ ok: false, line: lines.length + 1, problem: expect.stringMatching(/^the signature does not match/) });
+    const resigned = rechained(exported.scope, forged, trailer, serviceKey);
+    expect(await offline(resigned)).toMatchObject({ ok: true });
+    expect(await verify(resigned)).toMatchObject({ ok: false, line: replyLine, problem: `${where}: data differs from the store` });
 
     const reattributed = events.map((event, index) =>
       index === replyLine - 1 ? { ...event, metadata: { ...(event.metadata as object), actorId: 'user:someone-else' } } : event,
     );
-    expect(await verify(rechained(exported.scope, reattributed))).toMatchObject({ ok: false, line: replyLine, problem: `${where}: metadata differs from the store` });
+    const answer = await world.graphql(VERIFY_KIND, { ndjson: rechained(exported.scope, reattributed, trailer, serviceKey) }, auditor);
+    expect(answer.data?.verifyConversationExport).toEqual({
+      ok: false,
+      kind: 'field',
+      line: replyLine,
+      field: 'metadata.actorId',
+      problem: `${where}: metadata.actorId differs from the store`,
+    });
 
     const truncated = exported.ndjson.trimEnd().split('\n').slice(0, -1).join('\n');
-    expect(await verify(truncated)).toMatchObject({ ok: false, line: lines.length + 1, problem: expect.stringContaining('missing summary line') });
+    expect(await verify(truncated)).toMatchObject({ ok: false, line: lines.length + 1, problem: expect.stringContaining('no signed trailer') });
   });
 
   it('never confirms quarantined content: an export carrying the true hidden text does not verify', async () => {
     const scope = `conversation ${quarantinedConversation}`;
     const stored = await storedEvents(quarantinedConversation);
-    const revealing = rechained(scope, stored.map(toExportedEvent));
+    // Even signed with the service's key: the store is compared in its hidden form.
+    const { trailer } = parseExport((await exportOf(quarantinedConversation))!.ndjson);
+    const revealing = rechained(scope, stored.map(toExportedEvent), trailer, serviceKey);
     const secretLine = stored.findIndex((event) => JSON.stringify(event.data).includes('4111')) + 1;
-    const answer = await world.graphql(VERIFY, { ndjson: revealing }, auditor);
+    const answer = await world.graphql(VERIFY_KIND, { ndjson: revealing }, auditor);
     expect(answer.data?.verifyConversationExport).toMatchObject({
       ok: false,
+      kind: 'field',
       line: secretLine,
-      problem: expect.stringMatching(/: data differs from the store \(quarantined content is verified in its hidden form\)$/),
+      field: 'data',
+      problem: expect.stringMatching(/: data differs from the store$/),
     });
   });
 
@@ -173,10 +189,11 @@ describe('conversation export over GraphQL', () => {
     const refused = await verify(foreign.ndjson, other);
     expect(refused).toMatchObject({ ok: false, line: 1 });
     const missingStream = conversationStreamName('acme-1-2');
-    const invented = rechained('conversation acme-1-2', [{ ...eventLines(foreign.ndjson).map(withoutHashes)[0], stream: missingStream }]);
+    const { trailer } = parseExport(foreign.ndjson);
+    const invented = rechained('conversation acme-1-2', [{ ...eventLines(foreign.ndjson).map(withoutHashes)[0], stream: missingStream }], trailer, serviceKey);
     const missing = await verify(invented, other);
     expect(missing).toMatchObject({ ok: false, line: 1 });
-    expect(refused.problem!.replace(conversationStreamName(quarantinedConversation), '<stream>')).toBe(missing.problem!.replace(missingStream, '<stream>'));
+    expect(refused.problem!.replace(quarantinedConversation, '<id>')).toBe(missing.problem!.replace('acme-1-2', '<id>'));
   });
 
   it('refuses agents and operators (FORBIDDEN)', async () => {

@@ -1,7 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { type ExportSigner, exportSigner, verifyKeyOfSigner } from '@helpdesk/audit-export';
+import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
-import { exportConversation, verifyExport } from './auditor-export.js';
+import { exportConversation, verifyAuditorExport } from './auditor-export.js';
 import type { ConversationExportModel, ExportVerificationModel } from './conversation-export.models.js';
 import { readPortalConversation } from './portal-conversation.js';
 
@@ -15,34 +17,56 @@ export class ExportConversationQuery extends Query<ConversationExportModel | nul
   }
 }
 
-/** An export checked against its chain and the portal's conversations in the store. */
+/** An export checked against its chain, its signature and the portal's store. */
 export class VerifyConversationExportQuery extends Query<ExportVerificationModel> {
   constructor(
     readonly portalId: string,
     readonly ndjson: string,
+    readonly conversationId?: string,
   ) {
     super();
   }
 }
 
+/** The service's export signer, from EXPORT_SIGNING_KEY or the key in DATA_DIR, read on first use. */
+function signerOf(config: AppConfig): () => ExportSigner {
+  let signer: ExportSigner | undefined;
+  return () => (signer ??= exportSigner(config.exportSigning.privateKeyPem));
+}
+
 @QueryHandler(ExportConversationQuery)
 export class ExportConversationHandler implements IQueryHandler<ExportConversationQuery, ConversationExportModel | null> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  private readonly signer: () => ExportSigner;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.signer = signerOf(config);
+  }
 
   async execute({ portalId, conversationId }: ExportConversationQuery): Promise<ConversationExportModel | null> {
     const events = await readPortalConversation(this.store, portalId, conversationId);
-    return events && { conversationId, ...exportConversation(conversationId, events) };
+    return events && { conversationId, ...exportConversation(conversationId, events, this.signer()) };
   }
 }
 
 @QueryHandler(VerifyConversationExportQuery)
 export class VerifyConversationExportHandler implements IQueryHandler<VerifyConversationExportQuery, ExportVerificationModel> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  private readonly signer: () => ExportSigner;
 
-  async execute({ portalId, ndjson }: VerifyConversationExportQuery): Promise<ExportVerificationModel> {
-    const verification = await verifyExport(this.store, portalId, ndjson);
-    return verification.ok
-      ? { ok: true, count: verification.count, lastHash: verification.lastHash, line: null, problem: null }
-      : { ok: false, count: null, lastHash: null, line: verification.line, problem: verification.problem };
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.signer = signerOf(config);
+  }
+
+  async execute({ portalId, ndjson, conversationId }: VerifyConversationExportQuery): Promise<ExportVerificationModel> {
+    const verdict = await verifyAuditorExport(this.store, portalId, ndjson, [verifyKeyOfSigner(this.signer())], conversationId);
+    const none = { count: null, lastHash: null, scope: null, keyId: null, kind: null, line: null, field: null, problem: null };
+    return verdict.ok
+      ? { ...none, ok: true, count: verdict.count, lastHash: verdict.headHash, scope: verdict.scope, keyId: verdict.keyId }
+      : { ...none, ok: false, kind: verdict.kind, line: verdict.line, field: verdict.field ?? null, problem: verdict.problem };
   }
 }

@@ -5,7 +5,7 @@ import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { ConversationExportArgs, ConversationExportModel, ExportVerificationModel, VerifyExportArgs } from './conversation-export.models.js';
 import { ExportConversationQuery, VerifyConversationExportQuery } from './conversation-export.queries.js';
 
-/** Auditors take a conversation of their portal away as a hash-chained export, and check one later, as `helpdesk export` does. */
+/** Auditors take a conversation of their portal away as a signed, hash-chained export, and check one later, as `helpdesk export` does. */
 @Resolver()
 @Roles('auditor')
 export class ConversationExportResolver {
@@ -13,7 +13,8 @@ export class ConversationExportResolver {
 
   @Query(() => ConversationExportModel, {
     nullable: true,
-    description: 'The conversation as hash-chained NDJSON (the CLI format), quarantined content hidden. Null if there is no such conversation in the portal.',
+    description:
+      'The conversation as hash-chained NDJSON with an Ed25519-signed trailer (the CLI format), quarantined content hidden. Null if there is no such conversation in the portal.',
   })
   conversationExport(@CurrentUser() user: AuthenticatedUser, @Args() { conversationId }: ConversationExportArgs): Promise<ConversationExportModel | null> {
     return this.queries.execute(new ExportConversationQuery(user.portalId, conversationId));
@@ -21,9 +22,9 @@ export class ConversationExportResolver {
 
   @Query(() => ExportVerificationModel, {
     description:
-      "Recomputes an export's hash chain and compares every event with the portal's conversations in the store (id, type, position, time, data, metadata); names the first line that does not hold.",
+      "Checks an export's hash chain and signed trailer, then compares the whole sequence with the portal's store as its auditor sees it (count, order, positions, revisions, every field); names the first line that does not hold and what is wrong. The same verification as `helpdesk export verify`.",
   })
-  verifyConversationExport(@CurrentUser() user: AuthenticatedUser, @Args() { ndjson }: VerifyExportArgs): Promise<ExportVerificationModel> {
-    return this.queries.execute(new VerifyConversationExportQuery(user.portalId, ndjson));
+  verifyConversationExport(@CurrentUser() user: AuthenticatedUser, @Args() { ndjson, conversationId }: VerifyExportArgs): Promise<ExportVerificationModel> {
+    return this.queries.execute(new VerifyConversationExportQuery(user.portalId, ndjson, conversationId));
   }
 }
