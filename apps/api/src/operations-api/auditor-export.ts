@@ -100,15 +100,22 @@ async function* hiddenPortalEvents(store: EventStore, portalId: string, last: Pa
   for await (const event of portalEvents(store, portalId, last)) yield viewed(event, quarantined.get(event.streamName) ?? none).event;
 }
 
+/** What the auditor says the export is of (`--conversation` / `--portal` of the CLI); nothing: any export of theirs. */
+export interface ExpectedExport {
+  readonly conversationId?: string;
+  readonly portal?: true;
+}
+
 /**
  * `helpdesk export verify`'s verification, against the portal's store as its auditor sees it: a
- * conversation's export, or the portal's own. With `conversationId`, an export of anything else is
- * refused (`scope`); a portal export must be of the auditor's portal.
+ * conversation's export, or the portal's own. An export of anything but what is expected is
+ * refused (`scope`); a portal export must always be of the auditor's portal.
  */
-export function verifyAuditorExport(store: EventStore, portalId: string, text: string, keys: readonly ExportVerifyKey[], conversationId?: string): Promise<Verdict> {
+export function verifyAuditorExport(store: EventStore, portalId: string, text: string, keys: readonly ExportVerifyKey[], expected: ExpectedExport = {}): Promise<Verdict> {
   const expectScope = (scope: string): string | undefined => {
-    if (conversationId !== undefined) return conversationScope(conversationId);
-    return parseScope(scope)?.kind === 'portal' ? portalScope(portalId) : undefined;
+    if (expected.conversationId !== undefined) return conversationScope(expected.conversationId);
+    if (expected.portal || parseScope(scope)?.kind === 'portal') return portalScope(portalId);
+    return undefined;
   };
   return verifyExport(linesOfText(text), { keys, expectScope, reference: auditorReference(store, portalId) });
 }

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 /** The most an export given to verifyConversationExport may be: the request body limit (1 MiB). */
 export const MAX_VERIFY_NDJSON_LENGTH = 1024 * 1024;
@@ -90,5 +90,10 @@ export class VerifyExportArgs {
   @IsString()
   @IsNotEmpty()
   @MaxLength(300)
-  conversationId?: string;
+  conversationId?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: "The export must be of your whole portal (`helpdesk export portal`): any other is refused (kind scope)." })
+  @IsOptional()
+  @IsBoolean()
+  ofPortal?: boolean | null;
 }

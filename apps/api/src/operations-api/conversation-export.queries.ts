@@ -3,7 +3,7 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { type ExportSigner, exportSigner, verifyKeyOfSigner } from '@helpdesk/audit-export';
 import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
-import { exportConversation, verifyAuditorExport } from './auditor-export.js';
+import { type ExpectedExport, exportConversation, verifyAuditorExport } from './auditor-export.js';
 import type { ConversationExportModel, ExportVerificationModel } from './conversation-export.models.js';
 import { readPortalConversation } from './portal-conversation.js';
 
@@ -22,7 +22,7 @@ export class VerifyConversationExportQuery extends Query<ExportVerificationModel
   constructor(
     readonly portalId: string,
     readonly ndjson: string,
-    readonly conversationId?: string,
+    readonly expected: ExpectedExport = {},
   ) {
     super();
   }
@@ -62,8 +62,8 @@ export class VerifyConversationExportHandler implements IQueryHandler<VerifyConv
     this.signer = signerOf(config);
   }
 
-  async execute({ portalId, ndjson, conversationId }: VerifyConversationExportQuery): Promise<ExportVerificationModel> {
-    const verdict = await verifyAuditorExport(this.store, portalId, ndjson, [verifyKeyOfSigner(this.signer())], conversationId);
+  async execute({ portalId, ndjson, expected }: VerifyConversationExportQuery): Promise<ExportVerificationModel> {
+    const verdict = await verifyAuditorExport(this.store, portalId, ndjson, [verifyKeyOfSigner(this.signer())], expected);
     const none = { count: null, lastHash: null, scope: null, keyId: null, kind: null, line: null, field: null, problem: null };
     return verdict.ok
       ? { ...none, ok: true, count: verdict.count, lastHash: verdict.headHash, scope: verdict.scope, keyId: verdict.keyId }

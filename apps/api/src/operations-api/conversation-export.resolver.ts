@@ -24,7 +24,8 @@ export class ConversationExportResolver {
     description:
       "Checks an export's hash chain and signed trailer, then compares the whole sequence with the portal's store as its auditor sees it (count, order, positions, revisions, every field); names the first line that does not hold and what is wrong. The same verification as `helpdesk export verify`.",
   })
-  verifyConversationExport(@CurrentUser() user: AuthenticatedUser, @Args() { ndjson, conversationId }: VerifyExportArgs): Promise<ExportVerificationModel> {
-    return this.queries.execute(new VerifyConversationExportQuery(user.portalId, ndjson, conversationId));
+  verifyConversationExport(@CurrentUser() user: AuthenticatedUser, @Args() { ndjson, conversationId, ofPortal }: VerifyExportArgs): Promise<ExportVerificationModel> {
+    const expected = conversationId ? { conversationId } : ofPortal ? { portal: true as const } : {};
+    return this.queries.execute(new VerifyConversationExportQuery(user.portalId, ndjson, expected));
   }
 }
