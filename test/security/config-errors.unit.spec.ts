@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { ConfigError, loadConfig, loadConfigOrExit } from '@helpdesk/config';
 
@@ -43,5 +44,17 @@ describe('configuration errors', () => {
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(`AUTH_JWT_SECRET must be at least 32 characters (got ${short.length})`);
     expect(attempt).not.toThrow(short);
+  });
+
+  it('refuse an export signing key that is not an Ed25519 private key, without its value', () => {
+    const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const body = p256.split('\n')[1];
+    expect(() => loadConfig({ ...SECRETS, EXPORT_SIGNING_KEY: p256 })).toThrow('EXPORT_SIGNING_KEY must be an Ed25519 private key (got a ec key)');
+    expect(() => loadConfig({ ...SECRETS, EXPORT_SIGNING_KEY: p256 })).not.toThrow(body);
+    const garbage = 'not-a-key-but-a-secret-anyway-4e1f';
+    expect(() => loadConfig({ ...SECRETS, EXPORT_SIGNING_KEY: garbage })).toThrow(/EXPORT_SIGNING_KEY must be an Ed25519 private key, PKCS#8 PEM or base64 DER/);
+    expect(() => loadConfig({ ...SECRETS, EXPORT_SIGNING_KEY: garbage })).not.toThrow(garbage);
+    const ed25519 = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+    expect(loadConfig({ ...SECRETS, EXPORT_SIGNING_KEY: ed25519 }).exportSigning).toMatchObject({ source: 'environment', privateKeyPem: ed25519 });
   });
 });

@@ -1,4 +1,10 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportSigner } from '@helpdesk/audit-export';
+import { parseExport, rechained } from '../../libs/audit-export/src/forgery.test-world.js';
+import { runHelpdeskWith } from '../../apps/cli/src/cli.test-world.js';
 import { OutboundDispatcher } from '../../apps/api/src/outbound/outbound-dispatcher.js';
 import { parsePosition } from '../../apps/api/src/graphql/positions.js';
 import { signHs256Jwt } from '../../apps/api/src/auth/hs256-jwt.js';
@@ -7,7 +13,19 @@ import { EVERY_ROLE, type MatrixWorld, openMatrixWorld } from './matrix-world.js
 import { APP_SECRET, JWT_SECRET } from './portals.world.js';
 
 const ACCESS_TOKEN = 'security-suite-graph-access-token-7f3a9c';
-const SECRETS = { appSecret: APP_SECRET, accessToken: ACCESS_TOKEN, jwtSecret: JWT_SECRET };
+/** EXPORT_SIGNING_KEY, as an operator sets it: PKCS#8 PEM with `\n` escapes, on one line. */
+const EXPORT_KEY_PEM = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const EXPORT_KEY_DER = createPrivateKey(EXPORT_KEY_PEM).export({ type: 'pkcs8', format: 'der' });
+const SECRETS = {
+  appSecret: APP_SECRET,
+  accessToken: ACCESS_TOKEN,
+  jwtSecret: JWT_SECRET,
+  // The private key in every form it could leak in: the PEM's body, and its 32-byte seed in base64 and hex.
+  exportKeyPem: EXPORT_KEY_DER.toString('base64'),
+  exportKeySeedBase64: EXPORT_KEY_DER.subarray(16).toString('base64').replace(/=+$/, ''),
+  exportKeySeedBase64url: EXPORT_KEY_DER.subarray(16).toString('base64url'),
+  exportKeySeedHex: EXPORT_KEY_DER.subarray(16).toString('hex'),
+};
 
 /** Everything a reader of the logs or a client could see. */
 const seen: string[] = [];
@@ -25,7 +43,10 @@ describe('secrets in logs, answers and events', () => {
   beforeAll(async () => {
     graph = await FakeGraphApi.start({ accessToken: ACCESS_TOKEN });
     const logDestination = { write: (line: string) => void logLines.push(line) };
-    const env = { LOG_LEVEL: 'trace', WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN, WHATSAPP_API_URL: graph.url };
+    const env = {
+      ...{ LOG_LEVEL: 'trace', WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN, WHATSAPP_API_URL: graph.url },
+      EXPORT_SIGNING_KEY: EXPORT_KEY_PEM.trimEnd().replace(/\n/g, '\\n'),
+    };
     matrix = await openMatrixWorld({ env, overrides: { logDestination } });
     // The seeding's own replies are sent (and accepted) before the failures below are scripted.
     const replies = (await matrix.world.eventsAfter(null)).filter((event) => event.type === 'ReplyAccepted');
@@ -91,6 +112,39 @@ describe('secrets in logs, answers and events', () => {
     const events = await matrix.world.eventsAfter(null);
     expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['OutboundMessageFailed', 'OutboundDeliveryUnknown']));
     for (const event of events) seen.push(JSON.stringify(event.data), JSON.stringify(event.metadata));
+  });
+
+  it('keeps the export signing key out of exports, verdicts and the CLI', async () => {
+    const { world, acme } = matrix;
+    const auditor = world.token('acme', ['auditor']);
+    const exported = await world.graphql('query ($c: ID!) { conversationExport(conversationId: $c) { ndjson keyId } }', { c: acme.conversationId }, auditor);
+    seen.push(exported.raw);
+    const ndjson = (exported.data?.conversationExport as { ndjson: string }).ndjson;
+    const { events, trailer } = parseExport(ndjson);
+    const other = exportSigner(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    const verify = 'query ($n: String!) { verifyConversationExport(ndjson: $n) { ok kind line problem keyId } }';
+    for (const text of [ndjson, rechained(trailer.scope, events, trailer, other), ndjson.replace('"format"', '"formal"'), '{']) {
+      seen.push((await world.graphql(verify, { n: text }, auditor)).raw);
+    }
+    expect(seen.some((raw) => raw.includes('"kind":"unknown-key"'))).toBe(true);
+
+    // The CLI with the same key: exports' public key, an offline verdict, a bad key refused.
+    const dir = mkdtempSync(join(tmpdir(), 'secrets-cli-'));
+    try {
+      const env = { DATA_DIR: dir, EXPORT_SIGNING_KEY: EXPORT_KEY_PEM };
+      const file = join(dir, 'export.ndjson');
+      writeFileSync(file, ndjson);
+      for (const argv of [['export', 'public-key'], ['export', 'verify', file, '--offline'], ['export', 'verify', file, '--offline', '--public-key', file]]) {
+        const run = await runHelpdeskWith(env, ...argv);
+        seen.push(run.stdout, run.stderr);
+      }
+      const refused = await runHelpdeskWith({ DATA_DIR: dir, EXPORT_SIGNING_KEY: EXPORT_KEY_DER.subarray(0, 40).toString('base64') }, 'export', 'public-key');
+      seen.push(refused.stdout, refused.stderr);
+      expect(refused.stderr).toContain('EXPORT_SIGNING_KEY must be an Ed25519 private key');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(seen.some((raw) => raw.includes(`signed by ${trailer.keyId}, offline`))).toBe(true);
   });
 
   it('finds none of them in anything captured, which is not nothing', () => {

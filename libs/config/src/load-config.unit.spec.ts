@@ -90,4 +90,20 @@ describe('loadConfig', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('signs exports with a key of its own in DATA_DIR (0600) when EXPORT_SIGNING_KEY is unset, the same for every process', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'config-'));
+    try {
+      const first = loadConfig({ DATA_DIR: dataDir }).exportSigning;
+      expect(first).toMatchObject({ source: 'data-dir', keyFile: join(dataDir, 'export-signing-key.pem') });
+      expect(first.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+      expect(statSync(join(dataDir, 'export-signing-key.pem')).mode & 0o777).toBe(0o600);
+      expect(loadConfig({ DATA_DIR: dataDir }).exportSigning.privateKeyPem).toBe(first.privateKeyPem);
+      const otherDir = mkdtempSync(join(tmpdir(), 'config-'));
+      expect(loadConfig({ DATA_DIR: otherDir }).exportSigning.privateKeyPem).not.toBe(first.privateKeyPem);
+      rmSync(otherDir, { recursive: true, force: true });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
