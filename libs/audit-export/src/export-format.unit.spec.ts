@@ -4,7 +4,7 @@ import { canonicalJson } from './canonical-json.js';
 import { EXPORT_FORMAT, ExportChain, GENESIS_HASH, hashOf, signedBytesOf, toExportedEvent } from './export-format.js';
 import { exportSigner, exportVerifyKey, verifyKeyOfSigner } from './export-keys.js';
 import { linesOfText } from './export-lines.js';
-import { verifyExport } from './verify-export.js';
+import { type StoreReference, verifyExport } from './verify-export.js';
 
 const event = (revision: bigint, data: object): RecordedEvent => ({
   id: `id-${revision}`,
@@ -79,5 +79,37 @@ describe('export hash chain and signed trailer', () => {
     const first = JSON.parse(exportText().split('\n')[0]) as Record<string, unknown>;
     const deep = JSON.stringify({ ...first, data: 'DEEP' }).replace('"DEEP"', `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
     expect(await offline(`${deep}\n`)).toMatchObject({ ok: false, kind: 'malformed', line: 1, problem: expect.stringMatching(/nested deeper/) });
+  });
+
+  it('compares with a reference: the store having more or fewer events than the file, a file changed between readings', async () => {
+    const storeOf = (...events: RecordedEvent[]): StoreReference => async () =>
+      (async function* () {
+        for (const stored of events) yield toExportedEvent(stored);
+      })();
+    const text = exportText();
+    const withStore = (reference: StoreReference, source = linesOfText(text)) => verifyExport(source, { keys, reference });
+    expect(await withStore(storeOf(event(0n, { a: 1 }), event(1n, { b: [1, 'x'] })))).toMatchObject({ ok: true, comparedWithStore: true });
+    expect(await withStore(storeOf(event(0n, { a: 1 })))).toMatchObject({ ok: false, kind: 'extra', line: 2 });
+    expect(await withStore(storeOf(event(0n, { a: 1 }), event(1n, { b: [1, 'x'] }), event(2n, {})))).toMatchObject({ ok: false, kind: 'missing', line: 3 });
+    expect(await withStore(async () => ({ absent: 'conversation x is not in the store' }))).toMatchObject({ ok: false, kind: 'not-in-store', line: 1 });
+
+    // The first reading is the signed file; the second, another one.
+    let readings = 0;
+    const other = exportText().replace('"x"', '"y"');
+    const changing = () => (readings++ === 0 ? linesOfText(text) : linesOfText(other))();
+    expect(await withStore(storeOf(event(0n, { a: 1 }), event(1n, { b: [1, 'x'] })), changing)).toMatchObject({
+      ok: false,
+      kind: 'chain',
+      line: 2,
+      problem: 'the file changed while it was being verified',
+    });
+  });
+
+  it('quotes at most 80 characters of what the file says', async () => {
+    const lines = exportText().split('\n');
+    const trailer = JSON.parse(lines[2]) as Record<string, unknown>;
+    const refused = await offline([lines[0], lines[1], JSON.stringify({ ...trailer, keyId: 'k'.repeat(10_000) }), ''].join('\n'));
+    expect(refused).toMatchObject({ ok: false, kind: 'unknown-key', line: 3 });
+    expect(refused.ok === false && refused.problem.length).toBeLessThan(300);
   });
 });

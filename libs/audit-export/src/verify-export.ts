@@ -140,6 +140,12 @@ function hashChecked(prevHash: string, event: ExportedEvent, number: number): st
   }
 }
 
+/** A value from the file as a problem may quote it: JSON, at most 80 characters. */
+const shown = (value: unknown): string => {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+};
+
 const sameRef = (a: EventRef | null, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);
 
 /** The file alone: every line's hash, then the trailer (count, first, last, head hash, key, signature, scope). */
@@ -169,19 +175,34 @@ async function checkFile(lines: LineSource, options: VerifyOptions): Promise<Exp
     last = refOf(event);
   }
   if (!trailer) return refuse('truncated', number + 1, 'no signed trailer: the file was cut off, or is not an export');
-  const { value, line } = trailer;
-  if (value.format !== EXPORT_FORMAT) refuse('malformed', line, `unknown export format ${JSON.stringify(value.format)}`);
+  try {
+    return checkTrailer(trailer.value, trailer.line, { count, first, last, headHash: prevHash }, options);
+  } catch (error) {
+    if (error instanceof JsonTooDeepError) return refuse('malformed', trailer.line, error.message);
+    throw error;
+  }
+}
+
+interface FileSummary {
+  readonly count: number;
+  readonly first: EventRef | null;
+  readonly last: EventRef | null;
+  readonly headHash: string;
+}
+
+function checkTrailer(value: Record<string, unknown>, line: number, { count, first, last, headHash: prevHash }: FileSummary, options: VerifyOptions): ExportTrailer {
+  if (value.format !== EXPORT_FORMAT) refuse('malformed', line, `unknown export format ${shown(value.format)}`);
   if (typeof value.scope !== 'string' || typeof value.keyId !== 'string' || typeof value.signature !== 'string' || value.alg !== SIGNATURE_ALGORITHM) {
     refuse('malformed', line, 'not a signed trailer (scope, alg, keyId, signature)');
   }
-  if (value.count !== count) refuse('count', line, `the trailer counts ${String(value.count)} events, the file has ${count}`);
+  if (value.count !== count) refuse('count', line, `the trailer counts ${shown(value.count)} events, the file has ${count}`);
   if (value.headHash !== prevHash || !HEX64.test(prevHash)) refuse('chain', line, "the trailer's head hash is not the last line's hash");
   if (!sameRef(first, value.first) || !sameRef(last, value.last)) refuse('trailer', line, "the trailer's first or last position is not the file's");
   const key = options.keys.find((candidate) => candidate.keyId === value.keyId);
   const trusted = options.keys.map((candidate) => candidate.keyId).join(', ') || 'none';
-  if (!key) refuse('unknown-key', line, `signed with key ${String(value.keyId)}, not a trusted key (trusted: ${trusted})`);
+  if (!key) refuse('unknown-key', line, `signed with key ${shown(value.keyId)}, not a trusted key (trusted: ${trusted})`);
   if (!key!.verify(signedBytesOf(value as unknown as ExportTrailer), value.signature as string)) {
-    refuse('signature', line, `the signature does not match key ${String(value.keyId)}: the file was rewritten after export`);
+    refuse('signature', line, `the signature does not match key ${shown(value.keyId)}: the file was rewritten after export`);
   }
   const expected = options.expectScope?.(value.scope as string);
   if (expected !== undefined && expected !== value.scope) refuse('scope', line, `an export of ${String(value.scope)}, not of ${expected}`);
@@ -204,14 +225,23 @@ export function firstDifference(file: ExportedEvent, stored: ExportedEvent): str
 const where = (event: ExportedEvent) => `${event.stream}@${event.revision}`;
 const described = (event: ExportedEvent) => `${where(event)} (${event.type} ${event.id})`;
 
-/** Reads the file's event lines again (already checked) with one line of lookahead. */
-async function* fileEvents(lines: LineSource): AsyncGenerator<ExportedEvent> {
+/**
+ * Reads the file's event lines a second time, re-checking the chain as it goes: a file that
+ * changed since the first reading ends in another head hash and is refused.
+ */
+async function* fileEvents(lines: LineSource, trailer: ExportTrailer): AsyncGenerator<ExportedEvent> {
+  let prevHash = GENESIS_HASH;
+  let number = 0;
   for await (const text of lines()) {
-    const parsed = JSON.parse(text) as Record<string, unknown>;
-    if ('format' in parsed) return;
-    const { prevHash: _prev, hash: _hash, ...event } = parsed;
-    yield event as unknown as ExportedEvent;
+    number += 1;
+    const parsed = parseLine(text, number);
+    if ('format' in parsed) break;
+    const { event, prevHash: claimedPrev, hash } = eventOf(parsed, number);
+    if (claimedPrev !== prevHash || hash !== hashChecked(prevHash, event, number)) refuse('chain', number, 'the file changed while it was being verified');
+    prevHash = hash as string;
+    yield event;
   }
+  if (prevHash !== trailer.headHash || number !== trailer.count + 1) refuse('chain', number, 'the file changed while it was being verified');
 }
 
 async function next<T>(iterator: AsyncIterator<T>): Promise<T | undefined> {
@@ -227,7 +257,7 @@ async function compareWithStore(lines: LineSource, trailer: ExportTrailer, refer
   const source = await reference(trailer);
   const trailerLine = trailer.count + 1;
   if ('absent' in source) return refuse('not-in-store', trailer.count > 0 ? 1 : trailerLine, source.absent);
-  const file = fileEvents(lines)[Symbol.asyncIterator]();
+  const file = fileEvents(lines, trailer)[Symbol.asyncIterator]();
   const stored = source[Symbol.asyncIterator]();
   let fileEvent = await next(file);
   let fileNext = await next(file);

@@ -75,7 +75,15 @@ export const exportCommand: CliCommand = {
     if (!values.out?.trim()) throw new UsageError('--out is required');
     const file = resolve(values.out);
     const config = loadConfig(io.env);
-    const signer = exportSigner(config.exportSigning.privateKeyPem);
+    let signer: ExportSigner;
+    try {
+      signer = exportSigner(config.exportSigning.privateKeyPem);
+    } catch (error) {
+      // No unsigned export: without a key there is nothing to prove the file with.
+      const where = config.exportSigning.source === 'environment' ? 'EXPORT_SIGNING_KEY' : config.exportSigning.keyFile;
+      io.stderr(`export: no signing key (${where}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}; set EXPORT_SIGNING_KEY or make DATA_DIR writable\n`);
+      return 1;
+    }
     return withStore(config, async (store) => {
       const count =
         what === 'conversation' ? await exportConversation(store, subject, file, signer) : await exportPortal(store, subject, file, signer);
