@@ -24,13 +24,20 @@ export async function conversationEvents(store: EventStore, conversationId: stri
 /**
  * Every event of every stream in which some event carries `metadata.tenantId === portalId`, in `$all`
  * order, up to `last` (included) when given: what `helpdesk export portal` wrote, read again.
+ * Two passes over `$all`; `firstPass` sees every event of the first, before anything is yielded.
  */
-export async function* portalEvents(store: EventStore, portalId: string, last?: EventRef | null): AsyncGenerator<RecordedEvent> {
+export async function* portalEvents(
+  store: EventStore,
+  portalId: string,
+  last?: EventRef | null,
+  firstPass?: (event: RecordedEvent) => void,
+): AsyncGenerator<RecordedEvent> {
   if (last === null) return;
   const streams = new Set<string>();
   for await (const event of store.readAll()) {
     if (last && !atOrBefore(event, last)) break;
     if (event.metadata.tenantId === portalId) streams.add(event.streamName);
+    firstPass?.(event);
   }
   for await (const event of store.readAll()) {
     if (last && !atOrBefore(event, last)) break;

@@ -88,16 +88,18 @@ export function auditorReference(store: EventStore, portalId: string): StoreRefe
   };
 }
 
+/** The portal's export as its auditor sees it: quarantined content hidden, stream by stream, up to `last`. */
 async function* hiddenPortalEvents(store: EventStore, portalId: string, last: Parameters<typeof portalEvents>[2]): AsyncGenerator<ExportedEvent> {
   const quarantined = new Map<string, Set<string>>();
-  for await (const event of portalEvents(store, portalId, last)) {
-    if (event.type !== 'MessageQuarantined') continue;
+  // portalEvents' first pass over $all also gathers the quarantined messages, before the first event is yielded.
+  const gather = (event: RecordedEvent) => {
+    if (event.type !== 'MessageQuarantined') return;
     const ids = quarantined.get(event.streamName) ?? new Set<string>();
     ids.add(String((event.data as { messageId?: unknown }).messageId));
     quarantined.set(event.streamName, ids);
-  }
+  };
   const none = new Set<string>();
-  for await (const event of portalEvents(store, portalId, last)) yield viewed(event, quarantined.get(event.streamName) ?? none).event;
+  for await (const event of portalEvents(store, portalId, last, gather)) yield viewed(event, quarantined.get(event.streamName) ?? none).event;
 }
 
 /** What the auditor says the export is of (`--conversation` / `--portal` of the CLI); nothing: any export of theirs. */

@@ -5,7 +5,7 @@ import { type ExportLine, type ExportSigner, type ExportedEvent, exportSigner, l
 import { loadConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@helpdesk/event-store';
 import { parseExport, rechained } from '../../../../libs/audit-export/src/forgery.test-world.js';
-import { exportConversation as cliExportConversation } from '../../../cli/src/export/export.command.js';
+import { exportConversation as cliExportConversation, exportPortal as cliExportPortal } from '../../../cli/src/export/export.command.js';
 import { QUARANTINE_PLACEHOLDER } from '../../../cli/src/replay/replay-model.js';
 import { QuarantineMessageCommand } from '../conversation/quarantine-message.handler.js';
 import { ReplyToContactCommand } from '../conversation/reply-to-contact.handler.js';
@@ -177,6 +177,28 @@ describe('conversation export over GraphQL', () => {
       field: 'data',
       problem: expect.stringMatching(/: data differs from the store$/),
     });
+  });
+
+  it("verifies the portal's own export in its hidden form, and never confirms quarantined content in it", async () => {
+    const file = join(world.dataDir, 'portal.ndjson');
+    await cliExportPortal(store, acme, file, serviceKey);
+    const raw = readFileSync(file, 'utf8');
+    const { events, trailer } = parseExport(raw);
+    const secretLine = events.findIndex((event) => JSON.stringify(event.data).includes('4111')) + 1;
+    expect(secretLine).toBeGreaterThan(0);
+    const verifyPortal = async (ndjson: string) =>
+      (await world.graphql(`query ($n: String!) { verifyConversationExport(ndjson: $n, ofPortal: true) { ok kind line field } }`, { n: ndjson }, auditor)).data
+        ?.verifyConversationExport;
+    expect(await verifyPortal(raw)).toEqual({ ok: false, kind: 'field', line: secretLine, field: 'data' });
+
+    // The same export with the content hidden as conversationExport hides it, signed by the service.
+    const hiddenLines = new Map(eventLines((await exportOf(quarantinedConversation))!.ndjson).map((line) => [line.id, line.data]));
+    const hidden = events.map((event) => (hiddenLines.has(event.id) ? { ...event, data: hiddenLines.get(event.id) } : event));
+    expect(await verifyPortal(rechained(trailer.scope, hidden, trailer, serviceKey))).toEqual({ ok: true, kind: null, line: null, field: null });
+    // Another portal's auditor: refused, whatever it is.
+    const other = await world.token(globex, 'auditor', 'auditor-2');
+    const refused = await world.graphql(`query ($n: String!) { verifyConversationExport(ndjson: $n) { ok kind } }`, { n: raw }, other);
+    expect(refused.data?.verifyConversationExport).toEqual({ ok: false, kind: 'scope' });
   });
 
   it("answers another portal's auditor null, and verifies nothing of another portal, as if it did not exist", async () => {
