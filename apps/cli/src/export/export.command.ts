@@ -91,7 +91,8 @@ export const exportCommand: CliCommand = {
         io.stderr(`export: no conversation ${subject}\n`);
         return 1;
       }
-      io.stdout(`export: wrote ${count} events to ${file}, signed with key ${signer.keyId}\n`);
+      const source = config.exportSigning.source === 'environment' ? 'EXPORT_SIGNING_KEY' : `this install's key in ${config.exportSigning.keyFile}`;
+      io.stdout(`export: wrote ${count} events to ${file}, signed with key ${signer.keyId} (${source}; auditors verify with 'helpdesk export public-key')\n`);
       return 0;
     });
   },
