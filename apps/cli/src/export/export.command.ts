@@ -57,7 +57,7 @@ export const exportCommand: CliCommand = {
       },
     });
     const [what, subject, ...extra] = positionals;
-    const verifyOnly = ['offline', 'public-key', 'conversation', 'portal'].filter((name) => values[name as keyof typeof values] !== undefined && values[name as keyof typeof values] !== false);
+    const verifyOnly = (['offline', 'public-key', 'conversation', 'portal'] as const).filter((name) => values[name] !== undefined && values[name] !== false);
     if (what === 'public-key') {
       if (subject !== undefined || verifyOnly.length > 0) throw new UsageError('public-key takes only --out');
       return printPublicKey(loadConfig(io.env), values.out, io);
