@@ -168,15 +168,29 @@ describe('cross-tenant claims of WhatsApp ids', () => {
   });
 
   it("sends globex's replies from globex's number only, never from acme's", async () => {
+    // globex tries again to take acme's number (refused: the test above), then acme's contact writes.
+    const hijack = { accountId: globexAccount, phoneNumberId: ACME.phoneNumberId, displayNumber: FRESH_DISPLAY };
+    await world.graphql(ADD_NUMBER, { i: hijack }, admin('globex'));
+    await inbound(ACME.phoneNumberId, ACME.displayNumber, 'wamid.acme-before-reply', 'is anyone there?');
     await inbound(GLOBEX.phoneNumberId, GLOBEX.displayNumber, 'wamid.globex-first', 'hello globex');
-    const conversationId = conversationOf('globex', GLOBEX.phoneNumberId);
-    const { replyToConversation } = await ok(REPLY, { i: { conversationId, text: 'globex answers' } }, admin('globex'));
+    const own = conversationOf('globex', GLOBEX.phoneNumberId);
+    // Where acme's contact would be in globex's portal, had acme's number been taken.
+    const hijacked = conversationOf('globex', ACME.phoneNumberId);
 
-    await world.app.get(OutboundDispatcher).whenIdle(parsePosition(replyToConversation.position) ?? undefined);
+    const replies = await Promise.all(
+      [own, hijacked].map((conversationId) => world.graphql(REPLY, { i: { conversationId, text: `globex answers ${conversationId}` } }, admin('globex'))),
+    );
+    const positions = replies.flatMap((answer) => {
+      const position = (answer.data?.replyToConversation as { position?: string } | null)?.position;
+      return position ? [parsePosition(position)!] : [];
+    });
+    for (const position of positions) await world.app.get(OutboundDispatcher).whenIdle(position);
 
-    const sent = graph.messageRequests.filter((request) => (request.body as { text?: { body?: string } }).text?.body === 'globex answers');
-    expect(sent.map((request) => request.phoneNumberId)).toEqual([GLOBEX.phoneNumberId]);
     expect(graph.messageRequests.filter((request) => request.phoneNumberId === ACME.phoneNumberId)).toEqual([]);
+    const sent = graph.messageRequests.filter((request) => (request.body as { text?: { body?: string } }).text?.body?.startsWith('globex answers'));
+    expect(sent.map((request) => request.phoneNumberId)).toEqual([GLOBEX.phoneNumberId]);
+    expect(replies.map((answer) => (answer.errors ? codeOf(answer) : 'sent'))).toEqual(['sent', 'CONVERSATION_NOT_FOUND']);
+    expect(await wamidsIn(conversationOf('acme', ACME.phoneNumberId))).toContain('wamid.acme-before-reply');
   });
 
   it("refuses globex connecting acme's WABA id, with the answer it gets for a WABA its own other account holds", async () => {
