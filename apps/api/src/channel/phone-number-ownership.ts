@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { Logger } from '@nestjs/common';
 import type { AppConfig } from '@helpdesk/config';
 import { DomainError, fromWaId, normaliseToE164, type PhoneNumberInput, type PhoneNumberOwnership } from '@helpdesk/domain';
 
@@ -13,6 +14,8 @@ export interface PhoneNumberOwnershipCheck {
 }
 
 export const PHONE_NUMBER_OWNERSHIP = Symbol('PHONE_NUMBER_OWNERSHIP');
+
+const logger = new Logger('PhoneNumberOwnership');
 
 export type OwnershipCheckMode = 'graph-api' | 'off';
 
@@ -33,7 +36,11 @@ export const ownershipUncheckable: PhoneNumberOwnershipCheck = {
 export function ownershipCheckFor(config: AppConfig | undefined): PhoneNumberOwnershipCheck {
   if (!config) return ownershipUncheckable;
   const { ownershipCheck, accessToken, apiUrl } = config.whatsapp;
-  if (ownershipCheck === 'off') return ownershipNotChecked;
+  if (ownershipCheck === 'off') {
+    logger.warn('WHATSAPP_OWNERSHIP_CHECK=off: WhatsApp numbers are connected without asking Meta who holds them');
+    return ownershipNotChecked;
+  }
+  if (!accessToken) logger.warn('WHATSAPP_ACCESS_TOKEN is not set: connecting WhatsApp accounts and numbers is refused');
   return accessToken ? new GraphApiOwnershipCheck({ apiUrl, accessToken }) : ownershipUncheckable;
 }
 
