@@ -1,4 +1,3 @@
-import type { ConnectAccount } from '@helpdesk/domain';
 import { AddPhoneNumberCommand, AddPhoneNumberHandler } from '../../apps/api/src/channel/add-phone-number.handler.js';
 import { ConnectAccountCommand, ConnectAccountHandler } from '../../apps/api/src/channel/connect-account.handler.js';
 import { DisconnectAccountCommand, DisconnectAccountHandler } from '../../apps/api/src/channel/disconnect-account.handler.js';
@@ -19,10 +18,11 @@ import type { TemplateRow } from './directory.documents.js';
 import { findContactsByPhone, listContacts } from './contacts.query.js';
 import { directoryProjection } from './directory.projection.js';
 import { listTemplates } from './templates.query.js';
+import { ownershipNotChecked } from '../../apps/api/src/channel/phone-number-ownership.js';
 
 const connectedAt = '2025-03-01T08:00:00.000Z';
 const other: CommandOrigin = { portalId: 'other-portal', actor: { kind: 'user', id: 'admin-2' } };
-const secondAccount: ConnectAccount['data'] = {
+const secondAccount: ConnectAccountCommand['data'] = {
   ...{ accountId: 'account-2', wabaId: 'waba-2', name: 'Zeta sales', timeZone: 'Europe/Amsterdam' },
   ...{ accountType: 'business', businessVerified: true, phoneNumbers: [{ phoneNumberId: 'pn-2', displayNumber: '+31 20 555 0000' }] },
 };
@@ -46,8 +46,8 @@ describe.each(readStoresUnderTest())('directory projection on $name', (readStore
   async function fillChannels(): Promise<void> {
     const { store, clock } = handlers();
     const added = { accountId, phoneNumberId: 'pn-3', displayNumber: '+15550003333' };
-    await new AddPhoneNumberHandler(store, clock).execute(new AddPhoneNumberCommand(admin, added));
-    await new ConnectAccountHandler(store, clock).execute(new ConnectAccountCommand(admin, secondAccount));
+    await new AddPhoneNumberHandler(store, clock, ownershipNotChecked).execute(new AddPhoneNumberCommand(admin, added));
+    await new ConnectAccountHandler(store, clock, ownershipNotChecked).execute(new ConnectAccountCommand(admin, secondAccount));
     await new RemovePhoneNumberHandler(store, clock).execute(new RemovePhoneNumberCommand(admin, { accountId, displayNumber: businessPhone }));
     await new MarkBusinessVerifiedHandler(store, clock).execute(new MarkBusinessVerifiedCommand(admin, { accountId }));
     await new DisconnectAccountHandler(store, clock).execute(new DisconnectAccountCommand(admin, { accountId: 'account-2' }));
@@ -57,7 +57,7 @@ describe.each(readStoresUnderTest())('directory projection on $name', (readStore
     const { store, clock } = handlers();
     const register = (data: RegisterTemplateCommand['data']) =>
       new RegisterTemplateHandler(store, clock).execute(new RegisterTemplateCommand(admin, data));
-    await new ConnectAccountHandler(store, clock).execute(new ConnectAccountCommand(admin, secondAccount));
+    await new ConnectAccountHandler(store, clock, ownershipNotChecked).execute(new ConnectAccountCommand(admin, secondAccount));
     await register({ accountId, name: 'welcome', language: 'en', category: 'marketing', body: 'Welcome {{1}}!' });
     await register({ accountId: 'account-2', name: 'promo', language: 'nl', category: 'marketing', body: 'Korting!' });
     await new RejectTemplateHandler(store, clock).execute(

@@ -7,6 +7,7 @@ import type { CommandOrigin } from '../../apps/api/src/shared/command-origin.js'
 import { ChangeViewCommand, ChangeViewHandler } from '../../apps/api/src/view/change-view.handler.js';
 import { CreateViewCommand, CreateViewHandler } from '../../apps/api/src/view/create-view.handler.js';
 import { DeleteViewCommand, DeleteViewHandler } from '../../apps/api/src/view/delete-view.handler.js';
+import { ownershipNotChecked } from '../../apps/api/src/channel/phone-number-ownership.js';
 
 /** A second WhatsApp account of the portal, with its own number. */
 export const secondAccount = { accountId: 'account-2', phoneNumberId: '200000000000002', businessPhone: '+15550002222' };
@@ -26,7 +27,7 @@ export function viewCommands(world: World) {
     close: (ticketId: string, phone?: string) =>
       new CloseTicketHandler(store, clock).execute(new CloseTicketCommand(admin, conversationOf(phone), { ticketId })),
     connectSecondAccount: () =>
-      new ConnectAccountHandler(store, clock).execute(
+      new ConnectAccountHandler(store, clock, ownershipNotChecked).execute(
         new ConnectAccountCommand(admin, {
           ...{ accountId: secondAccount.accountId, wabaId: 'waba-2', name: 'Acme sales', timeZone: 'Europe/Paris' },
           accountType: 'business',

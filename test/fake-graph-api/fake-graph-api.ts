@@ -8,6 +8,8 @@ import { messageBodyProblem } from './validate-message.js';
 export type FakeAnswer =
   /** 200 with Meta's documented body and a new wamid (or the one given). */
   | { readonly kind: 'accept'; readonly wamid?: string }
+  /** This JSON body as it is (the phone number list of a WABA). */
+  | { readonly kind: 'json'; readonly httpStatus: number; readonly body: unknown }
   | MetaErrorAnswer
   /** Anything else a proxy in between might answer (an HTML 502, an empty 200, ...). */
   | { readonly kind: 'raw'; readonly httpStatus: number; readonly body: string; readonly contentType?: string }
@@ -38,6 +40,16 @@ export interface FakeGraphApiOptions {
 }
 
 const MESSAGES_PATH = /^\/(v\d+\.\d+)\/(\d+)\/messages$/;
+const PHONE_NUMBERS_PATH = /^\/(v\d+\.\d+)\/([^/?]+)\/phone_numbers(?:\?(.*))?$/;
+
+/** One number as Meta lists it under a WABA (`GET /{waba-id}/phone_numbers`). */
+export interface ListedPhoneNumber {
+  /** The phone_number_id. */
+  readonly id: string;
+  /** Formatted as Meta shows it, e.g. "+1 555-010-0001". */
+  readonly display_phone_number: string;
+  readonly verified_name?: string;
+}
 export const accept: FakeAnswer = { kind: 'accept' };
 
 /**
@@ -51,6 +63,8 @@ export class FakeGraphApi {
   private readonly hung = new Map<ServerResponse, ReceivedRequest>();
   private readonly waiters: { count: number; resolve: () => void }[] = [];
   private wamids = 0;
+  private readonly wabas = new Map<string, readonly ListedPhoneNumber[]>();
+  private readonly phoneNumbersScript: FakeAnswer[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -79,6 +93,30 @@ export class FakeGraphApi {
   otherwise(behaviour: Behaviour): this {
     this.fallback = behaviour;
     return this;
+  }
+
+  /**
+   * Which numbers a WABA holds, as `GET /{waba-id}/phone_numbers` answers (Meta's page shape, `limit`
+   * and `after` cursors). A WABA never set answers Meta's error for an unknown object (400, code 100).
+   */
+  holdNumbers(wabaId: string, numbers: readonly ListedPhoneNumber[]): this {
+    this.wabas.set(wabaId, numbers);
+    return this;
+  }
+
+  /** Answers for the next `GET /{waba-id}/phone_numbers` (valid ones), in order, before the WABA's list. */
+  scriptPhoneNumbers(...answers: FakeAnswer[]): this {
+    this.phoneNumbersScript.push(...answers);
+    return this;
+  }
+
+  /** The `GET /{waba-id}/phone_numbers` requests received, and the `POST .../messages` ones. */
+  get phoneNumberLookups(): ReceivedRequest[] {
+    return this.requests.filter((request) => request.method === 'GET' && PHONE_NUMBERS_PATH.test(request.path));
+  }
+
+  get messageRequests(): ReceivedRequest[] {
+    return this.requests.filter((request) => request.method === 'POST');
   }
 
   /** The requests that carried our message id (`biz_opaque_callback_data`). */
@@ -124,6 +162,8 @@ export class FakeGraphApi {
   }
 
   private async decide(received: ReceivedRequest, match: RegExpExecArray | null): Promise<FakeAnswer> {
+    const lookup = PHONE_NUMBERS_PATH.exec(received.path);
+    if (received.method === 'GET' && lookup && lookup[1] === this.options.version) return this.listPhoneNumbers(received, lookup);
     if (received.method !== 'POST' || match === null || match[1] !== this.options.version) {
       return graphErrors.unknownPath(received.method, received.path);
     }
@@ -134,8 +174,38 @@ export class FakeGraphApi {
     return typeof behaviour === 'function' ? behaviour(received) : behaviour;
   }
 
+  private listPhoneNumbers(received: ReceivedRequest, [, , wabaId, query]: RegExpExecArray): FakeAnswer {
+    if (received.authorization !== `Bearer ${this.options.accessToken}`) return graphErrors.invalidToken();
+    const scripted = this.phoneNumbersScript.shift();
+    if (scripted) return scripted;
+    const held = this.wabas.get(decodeURIComponent(wabaId));
+    if (!held) return graphErrors.unknownObject('get', decodeURIComponent(wabaId));
+    const params = new URLSearchParams(query ?? '');
+    const limit = Math.max(1, Number(params.get('limit') ?? 25) || 25);
+    const from = params.get('after') ? Number(Buffer.from(params.get('after')!, 'base64url').toString()) : 0;
+    const page = held.slice(from, from + limit);
+    const cursor = (index: number) => Buffer.from(String(index)).toString('base64url');
+    const more = from + limit < held.length;
+    const data = page.map((number) => ({
+      verified_name: number.verified_name ?? 'Test business',
+      code_verification_status: 'VERIFIED',
+      display_phone_number: number.display_phone_number,
+      quality_rating: 'GREEN',
+      platform_type: 'CLOUD_API',
+      throughput: { level: 'STANDARD' },
+      id: number.id,
+    }));
+    const paging = {
+      cursors: { before: cursor(from), after: cursor(from + page.length) },
+      ...(more && { next: `${this.url}/${wabaId}/phone_numbers?limit=${limit}&after=${cursor(from + page.length)}` }),
+    };
+    return { kind: 'json', httpStatus: 200, body: { data, paging } };
+  }
+
   private async answer(response: ServerResponse, received: ReceivedRequest, answer: FakeAnswer): Promise<void> {
     switch (answer.kind) {
+      case 'json':
+        return this.send(response, received, answer.httpStatus, answer.body);
       case 'accept':
         return this.send(response, received, 200, this.accepted(received.body, answer.wamid));
       case 'error':

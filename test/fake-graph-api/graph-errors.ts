@@ -65,6 +65,20 @@ export const graphErrors = {
       fbtrace_id: fbtraceId(),
     },
   }),
+  /** What Meta answers for an id it does not show this token: unknown, or not shared with the app. */
+  unknownObject: (method: string, id: string): MetaErrorAnswer => ({
+    kind: 'error',
+    httpStatus: 400,
+    error: {
+      message:
+        `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, ` +
+        'or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api',
+      type: 'GraphMethodException',
+      code: 100,
+      error_subcode: 33,
+      fbtrace_id: fbtraceId(),
+    },
+  }),
   unknownPath: (method: string, path: string): MetaErrorAnswer => ({
     kind: 'error',
     httpStatus: 400,

@@ -17,5 +17,8 @@ export function refusedRoles(rule: FieldRule): Role[] {
   return rule.roles === 'public' ? [] : ROLES.filter((role) => !(rule.roles as readonly Role[]).includes(role));
 }
 
-/** A refusal that reveals nothing: not allowed, or not found (as if it did not exist). */
-export const REFUSAL_CODE = /^(NOT_ALLOWED|FORBIDDEN|NOT_FOUND|[A-Z]+(_[A-Z]+)*_NOT_FOUND|CHANNEL_NOT_CONNECTED)$/;
+/**
+ * A refusal that reveals nothing: not found, as if it did not exist (an unknown account is not
+ * connected). NOT_ALLOWED is not one: "belongs to another portal" told that the id exists.
+ */
+export const REFUSAL_CODE = /^(FORBIDDEN|NOT_FOUND|[A-Z]+(_[A-Z]+)*_NOT_FOUND|CHANNEL_NOT_CONNECTED)$/;

@@ -12,6 +12,7 @@ import { RegisterPortalCommand, RegisterPortalHandler } from '../../api/src/port
 import { QuotaGate } from '../../api/src/quota/quota-gate.js';
 import type { AuditedStoreKind } from './audited-stores.test-world.js';
 import { runHelpdeskWith } from './cli.test-world.js';
+import { ownershipNotChecked } from '../../api/src/channel/phone-number-ownership.js';
 
 /**
  * The conversation test world's portal (acme, one connected number) on a fresh store of `kind`.
@@ -24,7 +25,7 @@ export async function openAuditorWorld(kind: AuditedStoreKind, connectedAt: stri
   await new RegisterPortalHandler(store, clock).execute(
     new RegisterPortalCommand(admin, { name: 'Acme', timeZone: 'Europe/Paris', subscriptionStartedOn: '2024-01-15' }),
   );
-  await new ConnectAccountHandler(store, clock).execute(
+  await new ConnectAccountHandler(store, clock, ownershipNotChecked).execute(
     new ConnectAccountCommand(admin, {
       ...{ accountId, wabaId: 'waba-1', name: 'Acme support', timeZone: 'Europe/Paris' },
       ...{ accountType: 'business', businessVerified: false, phoneNumbers: [{ phoneNumberId, displayNumber: businessPhone }] },

@@ -16,6 +16,12 @@ export interface WhatsAppConfig {
   readonly accessToken?: string;
   /** Base URL of the Graph API, version included, e.g. https://graph.facebook.com/v21.0 */
   readonly apiUrl: string;
+  /**
+   * `graph-api`: a WhatsApp account or number is connected only once Meta lists the number under the
+   * WABA (`GET /{waba-id}/phone_numbers` with the access token; without a token, connections are
+   * refused). `off`: not asked (development and tests only; refused under NODE_ENV=production).
+   */
+  readonly ownershipCheck: 'graph-api' | 'off';
 }
 
 /** Bearer tokens of the GraphQL API: HS256 JWTs signed with one shared secret. */

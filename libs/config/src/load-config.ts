@@ -21,6 +21,7 @@ export const MIN_JWT_SECRET_LENGTH = 32;
 const ENVIRONMENTS = ['development', 'production', 'test'] as const;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const PROJECTIONS_MODES: readonly ProjectionsMode[] = ['in-process', 'off'];
+const OWNERSHIP_CHECKS = ['graph-api', 'off'] as const;
 
 /** Read once at start-up; every bad variable is named, all at once, before anything starts. */
 export function loadConfig(env: Environment): AppConfig {
@@ -47,6 +48,11 @@ export function loadConfig(env: Environment): AppConfig {
     problems.push(`WHATSAPP_API_URL must be an http(s):// URL (got '${withoutCredentials(apiUrl)}')`);
   }
   const environment = oneOf('NODE_ENV', ENVIRONMENTS, 'production');
+  // Secure by default; NODE_ENV=test defaults to off (as GRAPHQL_RATE_LIMIT does), production cannot turn it off.
+  const ownershipCheck = oneOf('WHATSAPP_OWNERSHIP_CHECK', OWNERSHIP_CHECKS, environment === 'test' ? 'off' : 'graph-api');
+  if (ownershipCheck === 'off' && environment === 'production') {
+    problems.push('WHATSAPP_OWNERSHIP_CHECK=off is for development and tests only, not NODE_ENV=production');
+  }
   const config: AppConfig = {
     environment,
     host: env.HOST || '0.0.0.0',
@@ -65,6 +71,7 @@ export function loadConfig(env: Environment): AppConfig {
       appSecret: env.WHATSAPP_APP_SECRET || undefined,
       accessToken: env.WHATSAPP_ACCESS_TOKEN || undefined,
       apiUrl,
+      ownershipCheck,
     },
     auth: authConfig(env.AUTH_JWT_SECRET, dataDir, problems),
     exportSigning: exportSigningConfig(env.EXPORT_SIGNING_KEY, dataDir, problems),

@@ -34,7 +34,7 @@ describe('loadConfig', () => {
   });
 
   it('reads the WhatsApp Cloud API settings, each half off until configured', () => {
-    expect(loadConfig({ AUTH_JWT_SECRET: SECRET }).whatsapp).toEqual({ apiUrl: 'https://graph.facebook.com/v21.0' });
+    expect(loadConfig({ AUTH_JWT_SECRET: SECRET }).whatsapp).toEqual({ apiUrl: 'https://graph.facebook.com/v21.0', ownershipCheck: 'graph-api' });
     const config = loadConfig({
       AUTH_JWT_SECRET: SECRET,
       WHATSAPP_VERIFY_TOKEN: 'verify-me',
@@ -47,10 +47,22 @@ describe('loadConfig', () => {
       appSecret: 'app-secret',
       accessToken: 'access-token',
       apiUrl: 'http://127.0.0.1:9999/v21.0',
+      ownershipCheck: 'graph-api',
     });
     expect(() => loadConfig({ AUTH_JWT_SECRET: SECRET, WHATSAPP_API_URL: 'graph.facebook.com' })).toThrow(
       /WHATSAPP_API_URL must be an http/,
     );
+  });
+
+  it('asks Meta who holds a number unless told otherwise, and never lets production turn that off', () => {
+    const check = (env: Record<string, string>) => loadConfig({ AUTH_JWT_SECRET: SECRET, ...env }).whatsapp.ownershipCheck;
+    expect(check({})).toBe('graph-api');
+    expect(check({ NODE_ENV: 'development' })).toBe('graph-api');
+    expect(check({ NODE_ENV: 'test' })).toBe('off');
+    expect(check({ NODE_ENV: 'test', WHATSAPP_OWNERSHIP_CHECK: 'graph-api' })).toBe('graph-api');
+    expect(check({ NODE_ENV: 'development', WHATSAPP_OWNERSHIP_CHECK: 'off' })).toBe('off');
+    expect(() => check({ WHATSAPP_OWNERSHIP_CHECK: 'off' })).toThrow(/WHATSAPP_OWNERSHIP_CHECK=off is for development and tests only/);
+    expect(() => check({ NODE_ENV: 'test', WHATSAPP_OWNERSHIP_CHECK: 'maybe' })).toThrow(/WHATSAPP_OWNERSHIP_CHECK must be one of graph-api, off/);
   });
 
   it('names every bad variable at once', () => {

@@ -3,6 +3,7 @@ export * from './portal/index.js';
 export * from './quota/index.js';
 export * from './conversation/index.js';
 export * from './phone-number/index.js';
+export * from './waba/index.js';
 export * from './channel/index.js';
 export * from './contact/index.js';
 export * from './template/index.js';

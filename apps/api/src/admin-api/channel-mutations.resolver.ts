@@ -36,9 +36,11 @@ export class ChannelMutationsResolver {
     @Args('input') input: ConnectWhatsAppAccountInput,
   ): Promise<WhatsAppAccountPayload> {
     const { accountId: given, wabaId, name, timeZone, accountType, businessVerified, phoneNumbers } = input;
+    // A new account's id is ours, never the client's, so no portal can take an id before another uses it.
     const accountId = given ?? randomUUID();
     const numbers = phoneNumbers.map(({ phoneNumberId, displayNumber }) => ({ phoneNumberId, displayNumber }));
-    const data = { accountId, wabaId, name, timeZone, accountType, businessVerified: businessVerified ?? false, phoneNumbers: numbers };
+    const profile = { accountId, wabaId, name, timeZone, accountType, businessVerified: businessVerified ?? false };
+    const data = { ...profile, phoneNumbers: numbers, reconnect: given !== undefined && given !== null };
     return { accountId, position: await this.run(user, (origin) => new ConnectAccountCommand(origin, data)) };
   }
 

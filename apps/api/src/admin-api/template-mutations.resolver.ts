@@ -1,8 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { type Command, CommandBus } from '@nestjs/cqrs';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { loadState } from '@helpdesk/command-handling';
-import { DomainError, type TemplateButton, type TemplateHeader, channelDecider, channelStream } from '@helpdesk/domain';
+import type { TemplateButton, TemplateHeader } from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
 import type { AuthenticatedUser } from '../auth/access-token.js';
@@ -34,7 +33,6 @@ export class TemplateMutationsResolver {
   @Mutation(() => TemplatePayload, { description: 'Registers a template of one of your connected accounts, pending until Meta approves it.' })
   async registerTemplate(@CurrentUser() user: AuthenticatedUser, @Args('input') input: RegisterTemplateInput): Promise<TemplatePayload> {
     const { accountId, name, language, category, body, header, buttons } = input;
-    await this.ensureConnectedInPortal(user, accountId);
     const data = { accountId, name, language, category, body, ...(header && { header: headerOf(header) }), buttons: (buttons ?? []).map(buttonOf) };
     return this.run(user, input, (origin) => new RegisterTemplateCommand(origin, data));
   }
@@ -49,17 +47,6 @@ export class TemplateMutationsResolver {
   rejectTemplate(@CurrentUser() user: AuthenticatedUser, @Args('input') input: RejectTemplateInput): Promise<TemplatePayload> {
     const { accountId, name, language, reason } = input;
     return this.run(user, input, (origin) => new RejectTemplateCommand(origin, { accountId, name, language, reason }));
-  }
-
-  /**
-   * Template streams are named by account, and the domain only knows a template's own portal: an
-   * account that is not connected to the caller's portal gets no template (as if unknown).
-   */
-  private async ensureConnectedInPortal(user: AuthenticatedUser, accountId: string): Promise<void> {
-    const { state } = await loadState(this.store, channelStream(accountId), channelDecider);
-    if (state.status !== 'Connected' || state.portalId !== user.portalId) {
-      throw new DomainError('CHANNEL_NOT_CONNECTED', `WhatsApp account ${accountId} is not connected`);
-    }
   }
 
   private async run(user: AuthenticatedUser, key: TemplateKeyInput, command: (origin: TracedOrigin) => Command<unknown>): Promise<TemplatePayload> {

@@ -9,7 +9,7 @@ import { CLOCK } from '../shared/clock.js';
 import type { Clock } from '../shared/clock.js';
 import { contextFrom } from '../shared/command-origin.js';
 import type { CommandOrigin } from '../shared/command-origin.js';
-import { channelRequest, releasePhoneNumbers } from './phone-number-claims.js';
+import { channelRequest, releasePhoneNumbers, releaseWaba } from './phone-number-claims.js';
 
 export class DisconnectAccountCommand extends Command<ChannelState> {
   constructor(
@@ -21,8 +21,9 @@ export class DisconnectAccountCommand extends Command<ChannelState> {
 }
 
 /**
- * Disconnects, then releases the numbers the disconnection names. Disconnecting twice decides
- * nothing but releases again, so a retry finishes what a crash interrupted.
+ * Disconnects, then releases the numbers the disconnection names (each with its phone_number_id),
+ * then the WABA id. Disconnecting twice decides nothing but releases again, so a retry finishes
+ * what a crash interrupted.
  */
 @CommandHandler(DisconnectAccountCommand)
 export class DisconnectAccountHandler implements ICommandHandler<DisconnectAccountCommand> {
@@ -39,6 +40,7 @@ export class DisconnectAccountHandler implements ICommandHandler<DisconnectAccou
     });
     if (state.status === 'Disconnected') {
       await releasePhoneNumbers(request, this.store, data.accountId, state.releasedPhoneNumbers);
+      await releaseWaba(request, this.store, data.accountId, state.wabaId);
     }
     return state;
   }

@@ -29,22 +29,33 @@ export async function loadChannel(store: EventStore, accountId: string): Promise
 /**
  * The connected channel a number belongs to, for routing inbound messages; null if no connected
  * account holds it. Takes E.164 or Meta's `display_phone_number` (digits, no '+').
- * The claim says which account holds the number; the account must still list it.
+ * Followed only when everything agrees: the number's claim names the account and portal, that
+ * account is connected in that portal and lists the number under the id the claim names, and the
+ * id's own claim is the same account's (or, for ids linked before id claims existed, the same number's).
  */
 export async function findChannelByDisplayNumber(store: EventStore, displayNumber: string): Promise<ChannelByNumber | null> {
   const phoneNumber = /^\d+$/.test(displayNumber) ? fromWaId(displayNumber) : normaliseToE164(displayNumber);
   const { state: claim } = await loadState(store, phoneNumberClaimStream(phoneNumber), phoneNumberClaimDecider);
   if (claim.status !== 'Claimed') return null;
   const channel = await loadChannel(store, claim.accountId);
-  const number = channel.status === 'Connected' ? phoneNumberOf(channel, phoneNumber) : undefined;
-  if (channel.status !== 'Connected' || !number) return null;
+  if (channel.status !== 'Connected' || channel.portalId !== claim.portalId) return null;
+  const number = phoneNumberOf(channel, phoneNumber);
+  if (!number || number.phoneNumberId !== claim.phoneNumberId) return null;
+  const { state: idClaim } = await loadState(store, phoneNumberIdStream(number.phoneNumberId), phoneNumberIdDecider);
+  const idHeld =
+    idClaim.status === 'Claimed'
+      ? idClaim.accountId === channel.accountId && idClaim.portalId === channel.portalId && idClaim.phoneNumber === phoneNumber
+      : idClaim.status === 'Linked' && idClaim.phoneNumber === phoneNumber;
+  if (!idHeld) return null;
   return { portalId: channel.portalId, accountId: channel.accountId, phoneNumberId: number.phoneNumberId, channel };
 }
 
-/** As above, from the `phone_number_id` of Meta's webhook metadata. */
+/** As above, from the `phone_number_id` of Meta's webhook metadata: only an id held by the account that holds its number. */
 export async function findChannelByPhoneNumberId(store: EventStore, phoneNumberId: string): Promise<ChannelByNumber | null> {
   const { state } = await loadState(store, phoneNumberIdStream(phoneNumberId), phoneNumberIdDecider);
-  if (state.phoneNumber === null) return null;
+  if (state.status === 'Unclaimed') return null;
   const found = await findChannelByDisplayNumber(store, state.phoneNumber);
-  return found?.phoneNumberId === phoneNumberId ? found : null;
+  if (!found || found.phoneNumberId !== phoneNumberId) return null;
+  if (state.status === 'Claimed' && (found.accountId !== state.accountId || found.portalId !== state.portalId)) return null;
+  return found;
 }

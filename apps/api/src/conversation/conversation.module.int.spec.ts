@@ -18,6 +18,7 @@ import { ConversationModule } from './conversation.module.js';
 import { admin, businessPhone, contactPhone, phoneNumberId } from './conversation.test-world.js';
 import { ReceiveInboundMessageCommand } from './receive-inbound-message.handler.js';
 import { SessionExpiryService } from './session-expiry/session-expiry.service.js';
+import { APP_CONFIG, loadConfig } from '@helpdesk/config';
 
 /** Checks the wiring only (Nest resolves every provider, the bus reaches the handlers): the rules are tested elsewhere. */
 describe('ConversationModule wired into Nest', () => {
@@ -30,8 +31,13 @@ describe('ConversationModule wired into Nest', () => {
     store = openSqliteEventStore({ dataDir });
     @Global()
     @Module({
-      providers: [{ provide: EVENT_STORE, useValue: store }, { provide: CLOCK, useValue: systemClock }],
-      exports: [EVENT_STORE, CLOCK],
+      providers: [
+        { provide: EVENT_STORE, useValue: store },
+        { provide: CLOCK, useValue: systemClock },
+        // Without a configuration the channel module refuses every connection (it cannot ask Meta).
+        { provide: APP_CONFIG, useValue: loadConfig({ DATA_DIR: dataDir, NODE_ENV: 'test' }) },
+      ],
+      exports: [EVENT_STORE, CLOCK, APP_CONFIG],
     })
     class TestStoresModule {}
     @Module({ imports: [CqrsModule.forRoot(), TestStoresModule, PortalModule, ChannelModule, ContactModule, ConversationModule] })

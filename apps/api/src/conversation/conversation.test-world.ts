@@ -14,6 +14,7 @@ import { RegisterTemplateCommand, RegisterTemplateHandler } from '../template/re
 import { type InboundMessage, ReceiveInboundMessageCommand, ReceiveInboundMessageHandler } from './receive-inbound-message.handler.js';
 import { ReplyToContactHandler } from './reply-to-contact.handler.js';
 import { SendTemplateHandler } from './send-template.handler.js';
+import { ownershipNotChecked } from '../channel/phone-number-ownership.js';
 
 /** A portal with one connected WhatsApp number and one approved template, over a real embedded store. */
 export const portalId = 'acme';
@@ -68,7 +69,7 @@ export async function openWorld({ connectedAt, subscriptionStartedOn = '2024-01-
     new RegisterPortalCommand(admin, { name: 'Acme', timeZone: 'Europe/Paris', subscriptionStartedOn, monthlyConversationLimit }),
   );
   const number = { phoneNumberId, displayNumber: businessPhone };
-  await new ConnectAccountHandler(store, clock).execute(
+  await new ConnectAccountHandler(store, clock, ownershipNotChecked).execute(
     new ConnectAccountCommand(admin, {
       ...{ accountId, wabaId: 'waba-1', name: 'Acme support', timeZone: 'Europe/Paris' },
       ...{ accountType: 'business', businessVerified: false, phoneNumbers: [number] },

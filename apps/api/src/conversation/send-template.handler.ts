@@ -95,12 +95,13 @@ export class SendTemplateHandler implements ICommandHandler<SendTemplateCommand>
 
   private async channelOf(conversation: StartedConversation): Promise<ChannelByNumber> {
     const route = await findChannelByPhoneNumberId(this.store, conversation.phoneNumberId);
-    if (!route) refuse('CHANNEL_NOT_CONNECTED', 'The WhatsApp number of this conversation is no longer connected');
+    // The number must still be this portal's: a number held elsewhere now is not this conversation's channel.
+    if (!route || route.portalId !== conversation.portalId) refuse('CHANNEL_NOT_CONNECTED', 'The WhatsApp number of this conversation is no longer connected');
     return route;
   }
 
   private async render(route: ChannelByNumber, { name, language, parameters }: TemplateRequest): Promise<TemplateToSend> {
-    const template = requireApprovedTemplate(await loadTemplate(this.store, route.accountId, name, language));
+    const template = requireApprovedTemplate(await loadTemplate(this.store, route.portalId, route.accountId, name, language));
     const rendered = bindTemplateParameters(template, parameters);
     const header = rendered.header === undefined ? {} : { renderedHeader: rendered.header };
     return { name, language, renderedText: rendered.body, ...header, parameters };

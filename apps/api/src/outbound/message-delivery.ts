@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type Actor, type ConversationCommand, DomainError } from '@helpdesk/domain';
 import type { EventStore } from '@helpdesk/event-store';
+import { findChannelByPhoneNumberId } from '../channel/find-channel-by-number.js';
 import { onConversation } from '../conversation/conversation-commands.js';
 import type { Clock } from '../shared/clock.js';
 import { type CommandOrigin, contextFrom } from '../shared/command-origin.js';
@@ -98,6 +99,12 @@ export class MessageDelivery {
   /** Sends only if this dispatcher recorded the attempt; false if it stopped before recording the answer. */
   private async attempt(message: OutboundMessage, attempt: number): Promise<boolean> {
     const { messageId, conversation } = message;
+    // Never from a number another portal holds now (a number given up and connected elsewhere, or a
+    // conversation recorded before ids were claimed): the message waits, nothing is sent or recorded.
+    const route = await findChannelByPhoneNumberId(this.deps.store, conversation.phoneNumberId);
+    if (route && route.portalId !== conversation.portalId) {
+      throw new DomainError('CHANNEL_NOT_CONNECTED', `The number ${conversation.phoneNumberId} of this conversation is now held by another portal`);
+    }
     const body = buildMessageRequest(message.accepted, conversation.contactWaId);
     const recorded = await this.record(message, { type: 'RecordOutboundSendAttempt', data: { messageId, attempt } });
     if (recorded.events.length === 0) return true;

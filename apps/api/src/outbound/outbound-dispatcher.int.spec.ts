@@ -1,7 +1,10 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { conversationStreamName } from '@helpdesk/domain';
-import { conversationOf, phoneNumberId } from '../conversation/conversation.test-world.js';
+import { ConnectAccountCommand, ConnectAccountHandler } from '../channel/connect-account.handler.js';
+import { DisconnectAccountCommand, DisconnectAccountHandler } from '../channel/disconnect-account.handler.js';
+import { ownershipNotChecked } from '../channel/phone-number-ownership.js';
+import { accountId, admin, businessPhone, conversationOf, phoneNumberId } from '../conversation/conversation.test-world.js';
 import { CHECKPOINT_STREAM } from './dispatcher-checkpoint.js';
 import { ACCESS_TOKEN, type OutboundWorld, VirtualTimers, contacts, openOutboundWorld } from './outbound.test-world.js';
 
@@ -13,6 +16,24 @@ describe('The outbound dispatcher against the fake Graph API and the embedded st
   });
 
   afterEach(() => outbound.close());
+
+  it('never sends from a number another portal holds by the time the reply goes out', async () => {
+    const { messageId, position } = await outbound.reply('Sent before the number moved');
+    const { store, clock } = outbound.world;
+    await new DisconnectAccountHandler(store, clock).execute(new DisconnectAccountCommand(admin, { accountId }));
+    await new ConnectAccountHandler(store, clock, ownershipNotChecked).execute(
+      new ConnectAccountCommand({ portalId: 'globex', actor: { kind: 'user', id: 'globex-admin' } }, {
+        ...{ accountId: 'globex-account', wabaId: '2002', name: 'Globex', timeZone: 'Europe/Paris', accountType: 'business' },
+        ...{ businessVerified: true, phoneNumbers: [{ phoneNumberId, displayNumber: businessPhone }] },
+      }),
+    );
+
+    const dispatcher = outbound.startDispatcher();
+    await dispatcher.whenIdle(position);
+
+    expect(outbound.graph.requests).toEqual([]);
+    expect(await outbound.typesOf(messageId)).toEqual(['ReplyAccepted']);
+  });
 
   it("sends an accepted reply exactly once, with the access token, and records Meta's id", async () => {
     const dispatcher = outbound.startDispatcher();

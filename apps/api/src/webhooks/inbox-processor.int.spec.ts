@@ -92,8 +92,15 @@ describe('The inbox processor against the embedded store', () => {
   });
 
   it('records an unexpected failure, goes on with the next payload, and reprocesses the payload after a fix', async () => {
+    // Bad data in the claim of the number's id (the account's own claim, naming no valid number) makes routing throw.
     const index = phoneNumberIdStream('1122334455667');
-    const link = (phoneNumber: string) => [{ id: randomUUID(), type: 'PhoneNumberIdLinked', data: { phoneNumberId: '1122334455667', phoneNumber } }];
+    const link = (phoneNumber: string) => [
+      {
+        id: randomUUID(),
+        type: 'PhoneNumberIdClaimed',
+        data: { phoneNumberId: '1122334455667', phoneNumber, accountId: 'account-1', portalId: 'acme', claimedAt: CONNECTED_AT },
+      },
+    ];
     await store.append(index, link('not a number'));
     const failing = await record(textPayload('wamid.failing', 'Hit by bad data'));
     const unrouted = await record(textPayload('wamid.elsewhere', 'To another number', { phoneNumberId: '999', display: '15550001111' }));

@@ -71,7 +71,7 @@ describe('seed-demo against a temporary DATA_DIR', () => {
           channel: { status: 'Connected', connectedAt: connectedAt.toISOString() },
         });
       }
-      await expect(loadTemplate(store, 'demo-whatsapp', 'order_update', 'en')).resolves.toMatchObject({ status: 'Approved' });
+      await expect(loadTemplate(store, 'demo', 'demo-whatsapp', 'order_update', 'en')).resolves.toMatchObject({ status: 'Approved' });
       await expect(findContactIdsByPhone(store, 'demo', '+31612345678')).resolves.toEqual(['demo-anna']);
     } finally {
       await store.close();

@@ -83,7 +83,7 @@ export async function seedTemplate(
   const registered = await unlessAlready('TEMPLATE_ALREADY_REGISTERED', () =>
     commandBus.execute(new RegisterTemplateCommand(origin(`${key}-register`), template)),
   );
-  const current = await loadTemplate(store, accountId, name, language);
+  const current = await loadTemplate(store, origin(key).portalId, accountId, name, language);
   if (current.status === 'Approved') return { subject, outcome: 'unchanged', detail: 'approved' };
   await commandBus.execute(new ApproveTemplateCommand(origin(`${key}-approve`), { accountId, name, language }));
   return { subject, outcome: registered ? 'created' : 'updated', detail: registered ? 'registered and approved' : 'approved' };

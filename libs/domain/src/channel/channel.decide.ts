@@ -8,17 +8,23 @@ import type {
   DisconnectAccount,
   MarkBusinessVerified,
   PhoneNumberInput,
+  PhoneNumberOwnership,
   RemovePhoneNumber,
 } from './channel.commands.js';
 import type { ChannelEvent } from './channel.events.js';
 import { MAX_PHONE_NUMBERS_PER_ACCOUNT, phoneNumberOf, type ChannelState, type ConnectedChannel } from './channel.state.js';
 
+/**
+ * Another portal's account is refused exactly as an unknown one (same code, same sentence), so an
+ * account id says nothing about other portals.
+ */
 export function decideChannel(command: ChannelCommand, state: ChannelState): ChannelEvent[] {
-  if (state.status !== 'NeverConnected' && state.portalId !== command.context.portalId) {
-    refuse('NOT_ALLOWED', `WhatsApp account ${command.data.accountId} belongs to another portal`);
-  }
+  const foreign = state.status !== 'NeverConnected' && state.portalId !== command.context.portalId;
+  if (foreign && command.type !== 'ConnectAccount') refuseUnknownAccount(command.data.accountId);
   switch (command.type) {
     case 'ConnectAccount':
+      if (command.data.reconnect && (foreign || state.status === 'NeverConnected')) refuseUnknownReconnection(command.data.accountId);
+      if (foreign) refuse('ACCOUNT_ALREADY_CLAIMED', `The account id ${command.data.accountId} is taken: connect without choosing one`);
       return connect(command, state);
     case 'AddPhoneNumber':
       return addPhoneNumber(command, connected(state, command.data.accountId));
@@ -42,6 +48,7 @@ function connect(command: ConnectAccount, state: ChannelState): ChannelEvent[] {
   if (!IANAZone.isValidZone(timeZone)) refuse('INVALID_TIME_ZONE', `'${timeZone}' is not an IANA time zone`);
   if (wabaId.trim() === '' || name.trim() === '') refuse('INVALID_COMMAND', 'A WhatsApp account needs its WABA id and a name');
   const phoneNumbers = normalisedPhoneNumbers(command.data.phoneNumbers);
+  requireOwnership(command.data.ownership, wabaId, phoneNumbers);
   const at = command.context.now.toISOString();
   const { portalId } = command.context;
   return [
@@ -62,6 +69,7 @@ function addPhoneNumber(command: AddPhoneNumber, channel: ConnectedChannel): Cha
     refuse('INVALID_COMMAND', `${displayNumber} or its id ${phoneNumberId} is already on this account, paired otherwise`);
   }
   if (channel.phoneNumbers.length >= MAX_PHONE_NUMBERS_PER_ACCOUNT) refuseTooMany();
+  requireOwnership(command.data.ownership, channel.wabaId, [{ phoneNumberId, displayNumber }]);
   const addedAt = command.context.now.toISOString();
   return [{ type: 'PhoneNumberAdded', data: { accountId, phoneNumberId, displayNumber, addedAt } }];
 }
@@ -89,8 +97,35 @@ function disconnect(command: DisconnectAccount, state: ChannelState): ChannelEve
 }
 
 function connected(state: ChannelState, accountId: string): ConnectedChannel {
-  if (state.status !== 'Connected') refuse('CHANNEL_NOT_CONNECTED', `WhatsApp account ${accountId} is not connected`);
+  if (state.status !== 'Connected') refuseUnknownAccount(accountId);
   return state;
+}
+
+/** The one answer for an account id that is not connected to the caller's portal, whoever else has it. */
+export function refuseUnknownAccount(accountId: string): never {
+  return refuse('CHANNEL_NOT_CONNECTED', `WhatsApp account ${accountId} is not connected`);
+}
+
+function refuseUnknownReconnection(accountId: string): never {
+  return refuse('CHANNEL_NOT_CONNECTED', `WhatsApp account ${accountId} was never connected to this portal: connect it without an account id`);
+}
+
+/** Every number must be one Meta lists under this very WABA, with this very phone_number_id. */
+function requireOwnership(ownership: PhoneNumberOwnership, wabaId: string, numbers: readonly PhoneNumberInput[]): void {
+  if (ownership.checkedWith === 'not-checked') return;
+  if (ownership.wabaId !== wabaId || !ownership.found) {
+    refuse('OWNERSHIP_NOT_VERIFIED', `Meta does not show WhatsApp Business Account ${wabaId} to this service`, { wabaId });
+  }
+  for (const { phoneNumberId, displayNumber } of numbers) {
+    const listed = ownership.phoneNumbers.some((held) => held.phoneNumberId === phoneNumberId && held.displayNumber === displayNumber);
+    if (!listed) {
+      refuse(
+        'OWNERSHIP_NOT_VERIFIED',
+        `Meta does not list ${displayNumber} with phone_number_id ${phoneNumberId} under WhatsApp Business Account ${wabaId}`,
+        { wabaId, phoneNumberId, displayNumber },
+      );
+    }
+  }
 }
 
 function normalisedPhoneNumbers(inputs: readonly PhoneNumberInput[]): PhoneNumberInput[] {

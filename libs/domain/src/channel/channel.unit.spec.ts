@@ -1,6 +1,6 @@
 import { specificationFor } from '../../../../test/support/decider-specification.js';
 import type { CommandContext } from '../core/index.js';
-import type { ChannelCommand, ConnectAccount, PhoneNumberInput } from './channel.commands.js';
+import type { ChannelCommand, ConnectAccount, PhoneNumberInput, PhoneNumberOwnership } from './channel.commands.js';
 import type { AccountConnected, AccountDisconnected, PhoneNumberAdded } from './channel.events.js';
 import { channelDecider } from './index.js';
 
@@ -16,13 +16,16 @@ const profile = { accountId, wabaId: 'waba-1', name: 'Support NL', timeZone: 'Eu
 const numberInput = (n: number): PhoneNumberInput => ({ phoneNumberId: `pn-${n}`, displayNumber: `+3161${String(n).padStart(7, '0')}` });
 const numbers = (count: number) => Array.from({ length: count }, (_, i) => numberInput(i + 1));
 
+const notChecked: PhoneNumberOwnership = { checkedWith: 'not-checked' };
+/** What Meta answers for waba-1: it holds these numbers. */
+const metaLists = (...held: PhoneNumberInput[]): PhoneNumberOwnership => ({ checkedWith: 'graph-api', wabaId: 'waba-1', found: true, phoneNumbers: held });
 const connect = (data: Partial<ConnectAccount['data']> = {}, portalId = 'portal-a'): ChannelCommand => ({
   type: 'ConnectAccount',
-  data: { ...profile, accountType: 'business', phoneNumbers: [], ...data },
+  data: { ...profile, accountType: 'business', phoneNumbers: [], ownership: notChecked, ...data },
   context: context(portalId),
 });
 const command = <T extends Exclude<ChannelCommand['type'], 'ConnectAccount'>>(type: T, data: object = {}, portalId = 'portal-a') =>
-  ({ type, data: { accountId, ...data }, context: context(portalId) }) as ChannelCommand;
+  ({ type, data: { accountId, ...(type === 'AddPhoneNumber' && { ownership: notChecked }), ...data }, context: context(portalId) }) as ChannelCommand;
 
 const connected: AccountConnected = {
   type: 'AccountConnected',
@@ -76,6 +79,44 @@ describe('Channel', () => {
     it.each(['AddPhoneNumber', 'RemovePhoneNumber', 'MarkBusinessVerified', 'DisconnectAccount'] as const)('refuses %s', (type) => {
       spec.given([]).when(command(type, numberInput(1))).thenRefuses('CHANNEL_NOT_CONNECTED');
     });
+
+    it('refuses a reconnection of an account it never had', () => {
+      spec.given([]).when(connect({ reconnect: true })).thenRefuses('CHANNEL_NOT_CONNECTED', /never connected to this portal/);
+    });
+  });
+
+  describe("Meta's word on who holds the numbers", () => {
+    const pn1 = numberInput(1);
+
+    it('connects when Meta lists every number under this WABA with the same id, compared in E.164', () => {
+      const asGiven = { phoneNumberId: 'pn-1', displayNumber: '+31 6 1000 0001' };
+      expect(spec.given([]).when(connect({ phoneNumbers: [asGiven], ownership: metaLists(pn1, numberInput(2)) })).events()).toHaveLength(2);
+    });
+
+    it('refuses a number Meta does not list under this WABA', () => {
+      spec.given([]).when(connect({ phoneNumbers: [pn1], ownership: metaLists(numberInput(2)) })).thenRefuses('OWNERSHIP_NOT_VERIFIED', /Meta does not list \+31610000001/);
+    });
+
+    it("refuses another account's phone_number_id under a fresh display number", () => {
+      const squatted = { phoneNumberId: 'pn-of-another-waba', displayNumber: pn1.displayNumber };
+      spec.given([]).when(connect({ phoneNumbers: [squatted], ownership: metaLists(pn1) })).thenRefuses('OWNERSHIP_NOT_VERIFIED', /pn-of-another-waba/);
+    });
+
+    it('refuses a WABA Meta does not show to this service, even with no numbers', () => {
+      const unknown: PhoneNumberOwnership = { checkedWith: 'graph-api', wabaId: 'waba-1', found: false, phoneNumbers: [] };
+      spec.given([]).when(connect({ ownership: unknown })).thenRefuses('OWNERSHIP_NOT_VERIFIED', /waba-1/);
+    });
+
+    it("refuses an answer about another WABA than the account's", () => {
+      const aboutAnother: PhoneNumberOwnership = { checkedWith: 'graph-api', wabaId: 'waba-2', found: true, phoneNumbers: [pn1] };
+      spec.given([]).when(connect({ phoneNumbers: [pn1], ownership: aboutAnother })).thenRefuses('OWNERSHIP_NOT_VERIFIED');
+    });
+
+    it("adds a number only if Meta lists it under the account's WABA", () => {
+      const history = [connected, added(1)];
+      expect(spec.given(history).when(command('AddPhoneNumber', { ...numberInput(2), ownership: metaLists(pn1, numberInput(2)) })).events()).toHaveLength(1);
+      spec.given(history).when(command('AddPhoneNumber', { ...numberInput(2), ownership: metaLists(pn1) })).thenRefuses('OWNERSHIP_NOT_VERIFIED');
+    });
   });
 
   describe('When connected', () => {
@@ -86,13 +127,20 @@ describe('Channel', () => {
     });
 
     it.each([
-      ['ConnectAccount', connect({}, 'portal-b')],
       ['AddPhoneNumber', command('AddPhoneNumber', numberInput(2), 'portal-b')],
       ['RemovePhoneNumber', command('RemovePhoneNumber', numberInput(1), 'portal-b')],
       ['MarkBusinessVerified', command('MarkBusinessVerified', {}, 'portal-b')],
       ['DisconnectAccount', command('DisconnectAccount', {}, 'portal-b')],
-    ])("refuses %s from another portal", (_type, fromOtherPortal) => {
-      spec.given(history).when(fromOtherPortal).thenRefuses('NOT_ALLOWED');
+      ['ConnectAccount (a reconnection)', connect({ reconnect: true }, 'portal-b')],
+    ])("refuses %s from another portal exactly as for an account it never had", (_type, fromOtherPortal) => {
+      const refusal = spec.given(history).when(fromOtherPortal).thenRefuses('CHANNEL_NOT_CONNECTED');
+      const unknown = spec.given([]).when(fromOtherPortal).thenRefuses('CHANNEL_NOT_CONNECTED');
+      expect(refusal.message).toBe(unknown.message);
+      expect(refusal.message).not.toMatch(/portal-a|another portal/);
+    });
+
+    it('refuses a new connection under an account id that is taken, without naming who took it', () => {
+      spec.given(history).when(connect({}, 'portal-b')).thenRefuses('ACCOUNT_ALREADY_CLAIMED', /^((?!portal-a).)*$/);
     });
 
     it('adds a number', () => {
@@ -153,7 +201,13 @@ describe('Channel', () => {
     });
 
     it("refuses another portal's connection", () => {
-      spec.given(history).when(connect({}, 'portal-b')).thenRefuses('NOT_ALLOWED');
+      spec.given(history).when(connect({}, 'portal-b')).thenRefuses('ACCOUNT_ALREADY_CLAIMED');
+      const reconnection = spec.given(history).when(connect({ reconnect: true }, 'portal-b')).thenRefuses('CHANNEL_NOT_CONNECTED');
+      expect(reconnection.message).toBe(spec.given([]).when(connect({ reconnect: true }, 'portal-b')).thenRefuses('CHANNEL_NOT_CONNECTED').message);
+    });
+
+    it('is reconnected by its own portal', () => {
+      expect(spec.given(history).when(connect({ reconnect: true })).events()[0]).toMatchObject({ type: 'AccountConnected' });
     });
 
     it('disconnecting again is a no-op', () => {

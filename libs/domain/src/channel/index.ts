@@ -1,6 +1,7 @@
 import type { Decider } from '../core/index.js';
 import type { ChannelCommand } from './channel.commands.js';
 import { decideChannel } from './channel.decide.js';
+export { refuseUnknownAccount } from './channel.decide.js';
 import type { ChannelEvent } from './channel.events.js';
 import { evolveChannel, initialChannelState, type ChannelState } from './channel.state.js';
 

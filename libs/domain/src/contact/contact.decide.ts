@@ -7,8 +7,11 @@ import type { ActiveContact, ContactPhoneIndexState, ContactState } from './cont
 const PHONE_PROPERTIES: readonly ContactPhoneProperty[] = ['phoneNumber', 'mobilePhoneNumber'];
 
 export function decideContact(command: ContactCommand, state: ContactState): ContactEvent[] {
+  // Contact streams are named by portal, so this cannot happen through a handler; if it did, another
+  // portal's contact answers as an unknown one.
   if (state.status === 'Active' && state.portalId !== command.context.portalId) {
-    refuse('NOT_ALLOWED', `Contact ${command.data.contactId} belongs to another portal`);
+    if (command.type === 'CreateContact') refuse('CONTACT_ALREADY_EXISTS', `Contact ${command.data.contactId} already exists`);
+    refuse('CONTACT_NOT_FOUND', `Contact ${command.data.contactId} does not exist`);
   }
   switch (command.type) {
     case 'CreateContact':

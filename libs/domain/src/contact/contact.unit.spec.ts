@@ -66,8 +66,10 @@ describe('Contact', () => {
       spec.given([created]).when(create()).thenRefuses('CONTACT_ALREADY_EXISTS');
     });
 
-    it('refuses a change from another portal', () => {
-      spec.given([created]).when(change({ name: 'Bea' }, 'portal-b')).thenRefuses('NOT_ALLOWED');
+    it("refuses a change from another portal exactly as an unknown contact's", () => {
+      const fromElsewhere = spec.given([created]).when(change({ name: 'Bea' }, 'portal-b')).thenRefuses('CONTACT_NOT_FOUND');
+      const unknown = spec.given([]).when(change({ name: 'Bea' }, 'portal-b')).thenRefuses('CONTACT_NOT_FOUND');
+      expect(fromElsewhere.message).toBe(unknown.message);
     });
 
     it('renames it', () => {

@@ -1,5 +1,5 @@
 import type { Decider } from '../core/index.js';
-import type { LinkPhoneNumberId, PhoneNumberClaimCommand } from './phone-number.commands.js';
+import type { PhoneNumberClaimCommand, PhoneNumberIdCommand } from './phone-number.commands.js';
 import { decidePhoneNumberClaim, decidePhoneNumberId } from './phone-number.decide.js';
 import type { PhoneNumberClaimEvent, PhoneNumberIdEvent } from './phone-number.events.js';
 import {
@@ -17,7 +17,7 @@ export const phoneNumberClaimDecider: Decider<PhoneNumberClaimCommand, PhoneNumb
   initialState: initialPhoneNumberClaimState,
 };
 
-export const phoneNumberIdDecider: Decider<LinkPhoneNumberId, PhoneNumberIdEvent, PhoneNumberIdState> = {
+export const phoneNumberIdDecider: Decider<PhoneNumberIdCommand, PhoneNumberIdEvent, PhoneNumberIdState> = {
   decide: decidePhoneNumberId,
   evolve: evolvePhoneNumberId,
   initialState: initialPhoneNumberIdState,

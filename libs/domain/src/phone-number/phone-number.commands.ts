@@ -10,4 +10,12 @@ export type ReleasePhoneNumber = DomainCommand<'ReleasePhoneNumber', { phoneNumb
 
 export type PhoneNumberClaimCommand = ClaimPhoneNumber | ReleasePhoneNumber;
 
-export type LinkPhoneNumberId = DomainCommand<'LinkPhoneNumberId', { phoneNumberId: string; phoneNumber: string }>;
+/** Meta's `phone_number_id` is claimed like the display number: by one account (so one portal) at a time. */
+export type ClaimPhoneNumberId = DomainCommand<
+  'ClaimPhoneNumberId',
+  { phoneNumberId: string; phoneNumber: string; accountId: string }
+>;
+
+export type ReleasePhoneNumberId = DomainCommand<'ReleasePhoneNumberId', { phoneNumberId: string; accountId: string }>;
+
+export type PhoneNumberIdCommand = ClaimPhoneNumberId | ReleasePhoneNumberId;

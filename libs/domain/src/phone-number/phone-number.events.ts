@@ -13,7 +13,22 @@ export type PhoneNumberReleased = DomainEvent<
 
 export type PhoneNumberClaimEvent = PhoneNumberClaimed | PhoneNumberReleased;
 
-/** Meta's `phone_number_id` points at a display number: an index for routing webhooks. */
+/**
+ * Before claims of `phone_number_id`s existed, this index pointed an id at a display number and was
+ * re-pointed by whichever account listed the id last. Still folded for streams written then; never
+ * written any more. It is no claim: routing by it also needs the display number's claim.
+ */
 export type PhoneNumberIdLinked = DomainEvent<'PhoneNumberIdLinked', { phoneNumberId: string; phoneNumber: string }>;
 
-export type PhoneNumberIdEvent = PhoneNumberIdLinked;
+/** Meta's `phone_number_id` is held by one account (and so one portal) until that account releases it. */
+export type PhoneNumberIdClaimed = DomainEvent<
+  'PhoneNumberIdClaimed',
+  { phoneNumberId: string; phoneNumber: string; accountId: string; portalId: string; claimedAt: string }
+>;
+
+export type PhoneNumberIdReleased = DomainEvent<
+  'PhoneNumberIdReleased',
+  { phoneNumberId: string; accountId: string; portalId: string; releasedAt: string }
+>;
+
+export type PhoneNumberIdEvent = PhoneNumberIdLinked | PhoneNumberIdClaimed | PhoneNumberIdReleased;

@@ -20,10 +20,28 @@ export function evolvePhoneNumberClaim(_state: PhoneNumberClaimState, event: Pho
   }
 }
 
-export type PhoneNumberIdState = Readonly<{ phoneNumber: string | null }>;
+/**
+ * `Linked`: only the legacy index event was written (before claims of ids existed); the id stays
+ * paired with that display number, and only the holder of that number's claim may claim the id.
+ */
+export type PhoneNumberIdState =
+  | Readonly<{ status: 'Unclaimed' }>
+  | Readonly<{ status: 'Linked'; phoneNumberId: string; phoneNumber: string }>
+  | Readonly<{ status: 'Claimed'; phoneNumberId: string; phoneNumber: string; accountId: string; portalId: string }>;
 
-export const initialPhoneNumberIdState: PhoneNumberIdState = { phoneNumber: null };
+export const initialPhoneNumberIdState: PhoneNumberIdState = { status: 'Unclaimed' };
 
-export function evolvePhoneNumberId(_state: PhoneNumberIdState, event: PhoneNumberIdEvent): PhoneNumberIdState {
-  return { phoneNumber: event.data.phoneNumber };
+export function evolvePhoneNumberId(state: PhoneNumberIdState, event: PhoneNumberIdEvent): PhoneNumberIdState {
+  switch (event.type) {
+    case 'PhoneNumberIdLinked':
+      return state.status === 'Claimed' ? state : { status: 'Linked', ...event.data };
+    case 'PhoneNumberIdClaimed': {
+      const { phoneNumberId, phoneNumber, accountId, portalId } = event.data;
+      return { status: 'Claimed', phoneNumberId, phoneNumber, accountId, portalId };
+    }
+    case 'PhoneNumberIdReleased':
+      return { status: 'Unclaimed' };
+    default:
+      return assertNever(event);
+  }
 }

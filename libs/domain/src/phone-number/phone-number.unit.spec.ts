@@ -51,9 +51,11 @@ describe('Phone number claim', () => {
       spec.given([claimedByA]).when(claim('acc-a', 'portal-a')).thenNothingHappens();
     });
 
-    it('refuses the holding account id used from another portal', () => {
-      spec.given([claimedByA]).when(claim('acc-a', 'portal-b')).thenRefuses('NOT_ALLOWED');
-      spec.given([claimedByA]).when(release('acc-a', 'portal-b')).thenRefuses('NOT_ALLOWED');
+    it("answers the holding account's id used from another portal as any other account: the same refusal, no release", () => {
+      const fromElsewhere = spec.given([claimedByA]).when(claim('acc-a', 'portal-b')).thenRefuses('PHONE_NUMBER_ALREADY_CLAIMED');
+      const otherAccount = spec.given([claimedByA]).when(claim('acc-b', 'portal-b')).thenRefuses('PHONE_NUMBER_ALREADY_CLAIMED');
+      expect(fromElsewhere.message).toBe(otherAccount.message);
+      spec.given([claimedByA]).when(release('acc-a', 'portal-b')).thenNothingHappens();
     });
 
     it('is released by the holding account', () => {
@@ -81,24 +83,56 @@ describe('Phone number claim', () => {
   });
 });
 
-describe('Phone number id index', () => {
+describe('Phone number id claim', () => {
   const spec = specificationFor(phoneNumberIdDecider);
-  const link = (number: string) =>
-    ({ type: 'LinkPhoneNumberId', data: { phoneNumberId: 'pn-1', phoneNumber: number }, context: inPortal('portal-a') }) as const;
-  const linked = { type: 'PhoneNumberIdLinked', data: { phoneNumberId: 'pn-1', phoneNumber } } as const;
+  const claimId = (accountId: string, portalId: string, number = phoneNumber) =>
+    ({ type: 'ClaimPhoneNumberId', data: { phoneNumberId: 'pn-1', phoneNumber: number, accountId }, context: inPortal(portalId) }) as const;
+  const releaseId = (accountId: string, portalId: string) =>
+    ({ type: 'ReleasePhoneNumberId', data: { phoneNumberId: 'pn-1', accountId }, context: inPortal(portalId) }) as const;
+  const idClaimedByA = {
+    type: 'PhoneNumberIdClaimed',
+    data: { phoneNumberId: 'pn-1', phoneNumber, accountId: 'acc-a', portalId: 'portal-a', claimedAt: '2025-02-01T00:00:00.000Z' },
+  } as const;
+  const legacyLink = { type: 'PhoneNumberIdLinked', data: { phoneNumberId: 'pn-1', phoneNumber } } as const;
 
-  it('links an id to its display number once', () => {
-    spec.given([]).when(link(phoneNumber)).then([linked]);
-    spec.given([linked]).when(link(phoneNumber)).thenNothingHappens();
+  it('is claimed by the first account that asks, with the display number Meta pairs it with', () => {
+    spec.given([]).when(claimId('acc-a', 'portal-a')).then([{ ...idClaimedByA, data: { ...idClaimedByA.data, claimedAt: now.toISOString() } }]);
   });
 
-  it('follows the id to a new display number', () => {
-    spec.given([linked]).when(link('+31687654321')).then([
-      { type: 'PhoneNumberIdLinked', data: { phoneNumberId: 'pn-1', phoneNumber: '+31687654321' } },
+  it('is a no-op for the holding account listing it again', () => {
+    spec.given([idClaimedByA]).when(claimId('acc-a', 'portal-a')).thenNothingHappens();
+  });
+
+  it('never moves to another account listing it under a fresh display number: the same refusal whoever holds it', () => {
+    const otherPortal = spec.given([idClaimedByA]).when(claimId('acc-b', 'portal-b', '+31687654321')).thenRefuses('PHONE_NUMBER_ALREADY_CLAIMED');
+    const samePortal = spec.given([idClaimedByA]).when(claimId('acc-b', 'portal-a', '+31687654321')).thenRefuses('PHONE_NUMBER_ALREADY_CLAIMED');
+    const sameAccountIdElsewhere = spec.given([idClaimedByA]).when(claimId('acc-a', 'portal-b')).thenRefuses('PHONE_NUMBER_ALREADY_CLAIMED');
+    expect(new Set([otherPortal.message, samePortal.message, sameAccountIdElsewhere.message]).size).toBe(1);
+    expect(otherPortal.message).toMatch(/disconnect it there first/);
+    expect(otherPortal.message).not.toMatch(/portal/);
+  });
+
+  it('refuses the holding account pairing it with another display number', () => {
+    spec.given([idClaimedByA]).when(claimId('acc-a', 'portal-a', '+31687654321')).thenRefuses('PHONE_NUMBER_ALREADY_CLAIMED');
+  });
+
+  it('is released by the holding account only; then another account may claim it', () => {
+    spec.given([idClaimedByA]).when(releaseId('acc-b', 'portal-b')).thenNothingHappens();
+    spec.given([idClaimedByA]).when(releaseId('acc-a', 'portal-b')).thenNothingHappens();
+    const released = { type: 'PhoneNumberIdReleased', data: { phoneNumberId: 'pn-1', accountId: 'acc-a', portalId: 'portal-a', releasedAt: now.toISOString() } } as const;
+    spec.given([idClaimedByA]).when(releaseId('acc-a', 'portal-a')).then([released]);
+    expect(spec.given([idClaimedByA, released]).when(claimId('acc-b', 'portal-b', '+31687654321')).events()).toMatchObject([
+      { type: 'PhoneNumberIdClaimed', data: { accountId: 'acc-b', portalId: 'portal-b', phoneNumber: '+31687654321' } },
     ]);
   });
 
-  it('refuses a number that is not E.164', () => {
-    spec.given([]).when(link('31612345678')).thenRefuses('INVALID_PHONE_NUMBER');
+  it('keeps an id linked before id claims existed paired with its display number', () => {
+    expect(spec.given([legacyLink]).when(claimId('acc-a', 'portal-a')).events()).toHaveLength(1);
+    spec.given([legacyLink]).when(claimId('acc-b', 'portal-b', '+31687654321')).thenRefuses('PHONE_NUMBER_ALREADY_CLAIMED');
+  });
+
+  it('refuses a display number that is not E.164, or no id', () => {
+    spec.given([]).when(claimId('acc-a', 'portal-a', '31612345678')).thenRefuses('INVALID_PHONE_NUMBER');
+    spec.given([]).when({ ...claimId('acc-a', 'portal-a'), data: { phoneNumberId: ' ', phoneNumber, accountId: 'acc-a' } }).thenRefuses('INVALID_COMMAND');
   });
 });

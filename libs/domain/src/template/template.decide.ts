@@ -8,17 +8,20 @@ import type { RegisteredTemplate, TemplateState } from './template.state.js';
 const TEMPLATE_NAME = /^[a-z0-9_]{1,512}$/;
 const LANGUAGE = /^[a-z]{2,3}(_[A-Z]{2})?$/;
 
+/**
+ * Another portal's template is refused as an unknown one: TEMPLATE_NOT_FOUND, same sentence. (Its
+ * registration is refused before it gets here: the account is not connected to the caller's portal.)
+ */
 export function decideTemplate(command: TemplateCommand, state: TemplateState): TemplateEvent[] {
-  if (state.status !== 'NotRegistered' && state.portalId !== command.context.portalId) {
-    refuse('NOT_ALLOWED', `Template ${command.data.name} belongs to another portal`);
-  }
+  const own: TemplateState = state.status !== 'NotRegistered' && state.portalId !== command.context.portalId ? { status: 'NotRegistered' } : state;
   switch (command.type) {
     case 'RegisterTemplate':
+      if (own !== state) refuse('TEMPLATE_ALREADY_REGISTERED', `Template ${command.data.name} (${command.data.language}) is already registered`);
       return register(command, state);
     case 'ApproveTemplate':
-      return approve(command, registered(state, command.data));
+      return approve(command, registered(own, command.data));
     case 'RejectTemplate':
-      return reject(command, registered(state, command.data));
+      return reject(command, registered(own, command.data));
     default:
       return assertNever(command);
   }

@@ -95,8 +95,9 @@ describe('Template', () => {
       spec.given([registered]).when(reject).then([{ ...rejected, data: { ...rejected.data, rejectedAt: at } }]);
     });
 
-    it('refuses a verdict from another portal', () => {
-      spec.given([registered]).when(approve('portal-b')).thenRefuses('NOT_ALLOWED');
+    it('refuses a verdict from another portal exactly as for a template never registered', () => {
+      const refusal = spec.given([registered]).when(approve('portal-b')).thenRefuses('TEMPLATE_NOT_FOUND');
+      expect(refusal.message).toBe(spec.given([]).when(approve('portal-b')).thenRefuses('TEMPLATE_NOT_FOUND').message);
     });
 
     it('cannot be sent', () => {
