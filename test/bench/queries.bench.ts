@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
 import { physicalTableName } from '../../projections/core/projection.js';
 import { searchProjection } from '../../projections/search/index.js';
-import { TICKET_COUNTS, ticketCountId, ticketListProjection } from '../../projections/ticket-list/index.js';
+import { CONTACT_COUNTS, NUMBER_COUNTS, TICKET_COUNTS, ticketCountId, ticketListProjection } from '../../projections/ticket-list/index.js';
 import { viewsProjection } from '../../projections/views/index.js';
 import { runLoad, startBenchApp } from './bench-app.js';
 import { benchConfig } from './bench-env.js';
@@ -51,6 +51,8 @@ export async function amplifyReadModel(options: { readonly dir: string; readonly
   const messages = physicalTableName(searchProjection, 'messages');
   // The copies change the counts the ticket list keeps: they are counted again, as the projection would have.
   const counts = physicalTableName(ticketListProjection, TICKET_COUNTS);
+  const numberCounts = physicalTableName(ticketListProjection, NUMBER_COUNTS);
+  const contactCounts = physicalTableName(ticketListProjection, CONTACT_COUNTS);
   const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   const projected = count(tickets);
   const copies = Math.max(0, Math.ceil(options.tickets / projected) - 1);
@@ -65,12 +67,13 @@ export async function amplifyReadModel(options: { readonly dir: string; readonly
     const last = (table: string) => (db.prepare(`SELECT max(rowid) AS n FROM ${table}`).get() as { n: number }).n;
     const [lastTicket, lastFacet, lastMessage] = [last(tickets), last(facets), last(messages)];
     db.exec(`
-      INSERT INTO ${tickets} (id, document, portal_id, conversation_id, status, owner_id, phone_number_id, contact_phone, contact_id,
-                              session_expires_at, created_at, updated_at, last_inbound_at, last_direction)
+      INSERT INTO ${tickets} (id, document, portal_id, conversation_id, status, owner_id, phone_number_id, account_id, business_phone,
+                              contact_phone, contact_id, session_expires_at, created_at, updated_at, last_inbound_at, last_direction)
         ${copiesCte}
         SELECT t.id || ${suffix},
                json_set(t.document, '$.ticketId', t.id || ${suffix}, '$.updatedAt', strftime('%Y-%m-%dT%H:%M:%fZ', t.updated_at, '-' || k.n || ' days')),
-               t.portal_id, t.conversation_id, t.status, t.owner_id, t.phone_number_id, t.contact_phone, t.contact_id, t.session_expires_at,
+               t.portal_id, t.conversation_id, t.status, t.owner_id, t.phone_number_id, t.account_id, t.business_phone, t.contact_phone,
+               t.contact_id, t.session_expires_at,
                t.created_at, strftime('%Y-%m-%dT%H:%M:%fZ', t.updated_at, '-' || k.n || ' days'), t.last_inbound_at, t.last_direction
         FROM k, ${tickets} t WHERE t.rowid <= ${lastTicket};
       INSERT INTO ${facets} (id, document, portal_id, account_id, business_phone)
@@ -87,6 +90,20 @@ export async function amplifyReadModel(options: { readonly dir: string; readonly
                json_object('portalId', portal_id, 'status', status, 'ownerId', owner_id, 'lastMessageDirection', last_direction, 'tickets', count(*)),
                portal_id, status, owner_id, last_direction, count(*)
         FROM ${tickets} GROUP BY portal_id, status, owner_id, last_direction;
+      DELETE FROM ${numberCounts};
+      INSERT INTO ${numberCounts} (id, document, portal_id, status, owner_id, last_direction, account_id, business_phone, tickets)
+        SELECT json_array(portal_id, status, owner_id, last_direction, account_id, business_phone),
+               json_object('portalId', portal_id, 'status', status, 'ownerId', owner_id, 'lastMessageDirection', last_direction,
+                           'accountId', account_id, 'businessPhone', business_phone, 'tickets', count(*)),
+               portal_id, status, owner_id, last_direction, account_id, business_phone, count(*)
+        FROM ${tickets} GROUP BY portal_id, status, owner_id, last_direction, account_id, business_phone;
+      DELETE FROM ${contactCounts};
+      INSERT INTO ${contactCounts} (id, document, portal_id, status, owner_id, last_direction, account_id, business_phone, contact_id, tickets)
+        SELECT json_array(portal_id, status, owner_id, last_direction, account_id, business_phone, contact_id),
+               json_object('portalId', portal_id, 'status', status, 'ownerId', owner_id, 'lastMessageDirection', last_direction,
+                           'accountId', account_id, 'businessPhone', business_phone, 'contactId', contact_id, 'tickets', count(*)),
+               portal_id, status, owner_id, last_direction, account_id, business_phone, contact_id, count(*)
+        FROM ${tickets} GROUP BY portal_id, status, owner_id, last_direction, account_id, business_phone, contact_id;
     `);
     for (const index of indexes) db.exec(index.sql);
     for (const row of db.prepare(`SELECT id, document FROM ${counts}`).all() as { id: string; document: string }[]) {

@@ -56,13 +56,15 @@ export class ViewsResolver {
   }
 
   @ResolveField(() => Int, {
-    description: `How many tickets the view shows you now: \`tickets(viewId:)\` has this totalCount (so at most ${COUNT_CAP.toLocaleString('en')} for views on account, number or contact; see ticketCountCapped).`,
+    description: 'How many tickets the view shows you now, exactly: every view filter is on counts the service keeps, whatever the number of tickets.',
   })
   ticketCount(@Parent() view: ViewParent): Promise<number> {
     return countedField(view.counted, (count) => count.count, this.logger, 'View.ticketCount');
   }
 
-  @ResolveField(() => Boolean, { description: `True when more than ${COUNT_CAP.toLocaleString('en')} tickets match and ticketCount stopped there.` })
+  @ResolveField(() => Boolean, {
+    description: `Whether ticketCount stopped at ${COUNT_CAP.toLocaleString('en')}: never for a view since every view filter is counted exactly; kept for clients that ask.`,
+  })
   ticketCountCapped(@Parent() view: ViewParent): Promise<boolean> {
     return countedField(view.counted, (count) => count.capped, this.logger, 'View.ticketCountCapped');
   }
