@@ -93,14 +93,17 @@ describe('views amplification', () => {
     expect(expected[2]).toBeGreaterThan(COPIES);
 
     const query = '{ views { id isDefault ticketCount ticketCountCapped } }';
-    // Once unmeasured: the first request after boot also loads code (compiled on first use under jest) and prepares statements.
-    expect((await world.graphql(query, {}, agent)).errors).toBeUndefined();
+    // A few unmeasured first: the first requests after boot also load code (compiled on first use under
+    // jest), prepare statements and warm the JIT; an agent repeating the request meets the warm service.
+    for (let warmUp = 0; warmUp < 3; warmUp++) expect((await world.graphql(query, {}, agent)).errors).toBeUndefined();
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const health = fetch(new URL('/health', await world.app.getUrl()));
     const answer = await world.graphql(query, {}, agent);
     delay.disable();
 
+    if (process.env.SHOW_DELAY) process.stdout.write(`event loop max delay: ${(delay.max / 1e6).toFixed(1)} ms\n`);
+    expect(delay.max / 1e6).toBeLessThan(MAX_EVENT_LOOP_DELAY_MS);
     expect(answer.errors).toBeUndefined();
     expect((await health).status).toBe(200);
     const views = (answer.data!.views as { id: string; isDefault: boolean; ticketCount: number; ticketCountCapped: boolean }[]).filter(
@@ -111,9 +114,7 @@ describe('views amplification', () => {
       const kind = Number(view.id.slice('view-'.length)) % kinds.length;
       expect([view.id, view.ticketCount, view.ticketCountCapped]).toEqual([view.id, expected[kind], false]);
     }
-    if (process.env.SHOW_DELAY) process.stdout.write(`event loop max delay: ${(delay.max / 1e6).toFixed(1)} ms\n`);
-    expect(delay.max / 1e6).toBeLessThan(MAX_EVENT_LOOP_DELAY_MS);
-  });
+  }, 120_000);
 
   it('refuses a custom view past the portal limit with VIEW_LIMIT_REACHED and its limit, appending nothing', async () => {
     const store = world.app.get<EventStore>(EVENT_STORE);
