@@ -1,4 +1,5 @@
-import { DEFAULT_VIEWS, type ViewFilter } from '@helpdesk/domain';
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_VIEWS, VIEW_LIMITS, type ViewFilter, viewStream } from '@helpdesk/domain';
 import { CreateContactCommand, CreateContactHandler } from '../../apps/api/src/contact/create-contact.handler.js';
 import { associateContactWithOpenConversations } from '../../apps/api/src/conversation/associate-contact-with-conversations.js';
 import { HOUR, admin, agent, conversationOf, inboundMessage, portalId } from '../../apps/api/src/conversation/conversation.test-world.js';
@@ -62,6 +63,20 @@ describe.each(readStoresUnderTest())('views read model on $name', (readStoreUnde
     expect(await getVisibleView(t.db, viewer('bob'), 'mine')).toBeNull();
     expect(await getVisibleView(t.db, viewer('bob'), 'gone')).toBeNull();
     expect(await getVisibleView(t.db, { ...viewer('anna'), portalId: 'globex' }, 'mine')).toBeNull();
+  });
+
+  it('lists at most the portal limit of custom views, even of a history from before the limit', async () => {
+    const created = (i: number) => ({
+      id: randomUUID(),
+      type: 'ViewCreated',
+      data: { viewId: `old-${i}`, portalId, creatorId: 'anna', name: `Old ${String(i).padStart(3, '0')}`, sharing: 'everyone', teamId: null, filters: [], createdAt: connectedAt },
+    });
+    for (let i = 0; i <= VIEW_LIMITS.perPortal; i++) await t.world.store.append(viewStream(portalId, `old-${i}`), [created(i)], 'no_stream');
+    await t.caughtUp();
+
+    const listed = await listVisibleViews(t.db, viewer('bob'));
+    expect(listed).toHaveLength(VIEW_LIMITS.perPortal);
+    expect(listed[VIEW_LIMITS.perPortal - 1].name).toBe(`Old ${VIEW_LIMITS.perPortal - 1}`);
   });
 
   it("counts each default view's tickets, following replies, assignment and closing", async () => {
