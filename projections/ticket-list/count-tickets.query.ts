@@ -1,7 +1,7 @@
 import type { ReadDatabase } from '../core/read-model-schema.js';
 import { physicalTableName } from '../core/projection.js';
-import { type TicketFilter, filterConditions, matchingTickets } from './list-tickets.query.js';
-import { TICKET_COUNTS } from './ticket-counts.js';
+import { type TicketCondition, type TicketFilter, filterConditions, matchingTickets } from './list-tickets.query.js';
+import { COUNT_TABLES } from './ticket-counts.js';
 import { ticketListProjection } from './ticket-list.projection.js';
 
 /** Beyond this many, a count that has to read the tickets themselves stops: "more than 1,000". */
@@ -15,15 +15,16 @@ export interface TicketCount {
 }
 
 /**
- * How many of the portal's tickets match the filter. When every condition is on status, owner and
- * latest-message direction (the default views, most custom ones), the maintained counts answer
- * exactly, in time that does not grow with the portal. Otherwise (search, account, number, dates)
- * the tickets are counted up to COUNT_CAP.
+ * How many of the portal's tickets match the filter. When every condition is on status, owner,
+ * latest-message direction, account, business number and contact (every view filter), the
+ * maintained counts answer exactly, in time that does not grow with the portal's tickets.
+ * Otherwise (search, dates, the ticket list's own number and contact-phone filters) the tickets
+ * are counted up to COUNT_CAP.
  */
 export async function countTickets(db: ReadDatabase, filter: TicketFilter, cap = COUNT_CAP): Promise<TicketCount> {
   const conditions = filterConditions(filter);
   if (conditions.every((condition) => condition.counted)) {
-    let sum = db.selectFrom(physicalTableName(ticketListProjection, TICKET_COUNTS)).where('portal_id', '=', filter.portalId);
+    let sum = db.selectFrom(physicalTableName(ticketListProjection, countTableFor(conditions))).where('portal_id', '=', filter.portalId);
     for (const condition of conditions) sum = sum.where(condition.where);
     const row = await sum.select((eb) => eb.fn.sum<number | string | null>('tickets').as('tickets')).executeTakeFirst();
     return { count: Number(row?.tickets ?? 0), capped: false };
@@ -35,4 +36,11 @@ export async function countTickets(db: ReadDatabase, filter: TicketFilter, cap =
     .executeTakeFirstOrThrow();
   const count = Number(row.tickets);
   return count > cap ? { count: cap, capped: true } : { count, capped: false };
+}
+
+/** The smallest count table with every column the conditions test. */
+function countTableFor(conditions: readonly TicketCondition[]): string {
+  const needed = conditions.map((condition) => COUNT_TABLES.findIndex((table) => table.name === (condition.countedIn ?? COUNT_TABLES[0].name)));
+  if (needed.includes(-1)) throw new Error(`A condition is counted in an unknown table: ${conditions.map((condition) => condition.countedIn).join(', ')}`);
+  return COUNT_TABLES[Math.max(0, ...needed)].name;
 }

@@ -29,6 +29,11 @@ export interface TicketCondition {
    * maintained counts, which have these columns, then count it exactly without reading tickets.
    */
   readonly counted: boolean;
+  /**
+   * With `counted`, when it also tests account_id, business_phone or contact_id: the count table
+   * that has those columns too (NUMBER_COUNTS or CONTACT_COUNTS; see ticket-counts.ts).
+   */
+  readonly countedIn?: string;
 }
 
 export interface TicketPage {

@@ -1,41 +1,85 @@
 import type { Document, DocumentAccess } from '../core/projection.js';
 import type { TicketRow } from './ticket-list.documents.js';
 
+/** Per status, owner and latest-message direction: a handful of rows per portal. */
 export const TICKET_COUNTS = 'counts';
+/** The same, per account and business number too: rows grow with the portal's numbers and agents, not its tickets. */
+export const NUMBER_COUNTS = 'number_counts';
+/** The same, per contact too: only read for a contact filter, which names at most 100 contacts, by index. */
+export const CONTACT_COUNTS = 'contact_counts';
+
+type Dimension = 'status' | 'ownerId' | 'lastMessageDirection' | 'accountId' | 'businessPhone' | 'contactId';
+
+const BASE = ['status', 'ownerId', 'lastMessageDirection'] as const satisfies readonly Dimension[];
 
 /**
- * How many of a portal's tickets share one status, owner and latest-message direction. A handful of
- * rows per portal: a view or filter on these columns alone is counted by summing them, whatever the
- * portal's size (see count-tickets.query.ts).
+ * Every count table, smallest first; each has the columns of the one before it. A filter on some of
+ * these columns is counted by summing the smallest table that has them all, so every view filter is
+ * counted exactly, in time that does not grow with the portal's tickets (see count-tickets.query.ts).
  */
+export const COUNT_TABLES: readonly { readonly name: string; readonly dimensions: readonly Dimension[] }[] = [
+  { name: TICKET_COUNTS, dimensions: BASE },
+  { name: NUMBER_COUNTS, dimensions: [...BASE, 'accountId', 'businessPhone'] },
+  { name: CONTACT_COUNTS, dimensions: [...BASE, 'accountId', 'businessPhone', 'contactId'] },
+];
+
+/** The column of each dimension: the tickets table's own name for it. */
+export const COUNT_COLUMNS: Readonly<Record<Dimension, string>> = {
+  status: 'status',
+  ownerId: 'owner_id',
+  lastMessageDirection: 'last_direction',
+  accountId: 'account_id',
+  businessPhone: 'business_phone',
+  contactId: 'contact_id',
+};
+
+/** How many of a portal's tickets share one value of each of a count table's dimensions. */
 export interface TicketCountRow {
   readonly portalId: string;
   readonly status: TicketRow['status'];
   readonly ownerId: string | null;
   readonly lastMessageDirection: TicketRow['lastMessageDirection'];
+  readonly accountId?: string | null;
+  readonly businessPhone?: string;
+  readonly contactId?: string | null;
   readonly tickets: number;
 }
 
-type Counted = Pick<TicketRow, 'portalId' | 'status' | 'ownerId' | 'lastMessageDirection'>;
+type Counted = Pick<TicketRow, 'portalId' | 'status' | 'ownerId' | 'lastMessageDirection' | 'accountId' | 'businessPhone' | 'contactId'>;
 
-export function ticketCountId({ portalId, status, ownerId, lastMessageDirection }: Counted): string {
+/** The row id in the status/owner/direction table (TICKET_COUNTS). */
+export function ticketCountId({ portalId, status, ownerId, lastMessageDirection }: Pick<Counted, 'portalId' | 'status' | 'ownerId' | 'lastMessageDirection'>): string {
   return JSON.stringify([portalId, status, ownerId, lastMessageDirection]);
 }
 
-/** Moves a ticket from its former combination (none when it is new) to its current one. */
-export async function recountTicket(access: DocumentAccess, before: TicketRow | null, after: TicketRow): Promise<void> {
-  if (before && ticketCountId(before) === ticketCountId(after)) return;
-  if (before) await addToCount(access, before, -1);
-  await addToCount(access, after, 1);
+function countId(dimensions: readonly Dimension[], ticket: Counted): string {
+  return JSON.stringify([ticket.portalId, ...dimensions.map((dimension) => ticket[dimension] ?? null)]);
 }
 
-async function addToCount(access: DocumentAccess, ticket: Counted, delta: number): Promise<void> {
-  const id = ticketCountId(ticket);
-  const current = await access.get<TicketCountRow & Document>(TICKET_COUNTS, id);
+/** Moves a ticket from its former combinations (none when it is new) to its current ones, in every count table. */
+export async function recountTicket(access: DocumentAccess, before: Counted | null, after: Counted): Promise<void> {
+  for (const { name, dimensions } of COUNT_TABLES) {
+    if (before && countId(dimensions, before) === countId(dimensions, after)) continue;
+    if (before) await addToCount(access, name, dimensions, before, -1);
+    await addToCount(access, name, dimensions, after, 1);
+  }
+}
+
+async function addToCount(access: DocumentAccess, table: string, dimensions: readonly Dimension[], ticket: Counted, delta: number): Promise<void> {
+  const id = countId(dimensions, ticket);
+  const current = await access.get<TicketCountRow & Document>(table, id);
   const tickets = (current?.tickets ?? 0) + delta;
   // An empty combination leaves no row, so live and rebuilt tables hold the same rows.
-  if (tickets === 0) return access.delete(TICKET_COUNTS, id);
-  const { portalId, status, ownerId, lastMessageDirection } = ticket;
-  const row: TicketCountRow = { portalId, status, ownerId, lastMessageDirection, tickets };
-  access.put(TICKET_COUNTS, id, row as unknown as Document);
+  if (tickets === 0) return access.delete(table, id);
+  const row = { portalId: ticket.portalId, ...Object.fromEntries(dimensions.map((dimension) => [dimension, ticket[dimension] ?? null])), tickets };
+  access.put(table, id, row as unknown as Document);
+}
+
+/** A count row's columns: the portal, its dimensions, and the number of tickets. */
+export function countColumns(table: string, row: TicketCountRow): Record<string, string | number | null> | undefined {
+  const dimensions = COUNT_TABLES.find((count) => count.name === table)?.dimensions;
+  if (!dimensions) return undefined;
+  const columns: Record<string, string | number | null> = { portal_id: row.portalId, tickets: row.tickets };
+  for (const dimension of dimensions) columns[COUNT_COLUMNS[dimension]] = row[dimension] ?? null;
+  return columns;
 }

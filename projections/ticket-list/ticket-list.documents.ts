@@ -7,6 +7,8 @@ export interface TicketRow {
   readonly ownerId: string | null;
   readonly sourceChannelType: 'whatsapp';
   readonly phoneNumberId: string;
+  /** The account the conversation came through: the one that last added its number before it started. */
+  readonly accountId: string | null;
   readonly businessPhone: string;
   readonly contactPhone: string;
   readonly contactId: string | null;
@@ -27,11 +29,18 @@ export interface ConversationRow {
   readonly conversationId: string;
   readonly portalId: string;
   readonly phoneNumberId: string;
+  readonly accountId: string | null;
   readonly businessPhone: string;
   readonly contactPhone: string;
   readonly contactId: string | null;
   readonly currentTicketId: string | null;
   readonly sessionExpiresAt: string | null;
+}
+
+/** The account that last added a number (Meta's phone_number_id): conversations started on it came through it. */
+export interface NumberAccount {
+  readonly phoneNumberId: string;
+  readonly accountId: string;
 }
 
 export const QUARANTINED_PREVIEW = '[Quarantined message]';

@@ -1,33 +1,37 @@
-import { conversationIdFromStreamName } from '@helpdesk/domain';
+import { type PhoneNumberAdded, conversationIdFromStreamName } from '@helpdesk/domain';
 import type { RecordedEvent } from '@helpdesk/event-store';
 import type { Document, DocumentAccess, Projection } from '../core/projection.js';
-import { ConversationRow, QUARANTINED_PREVIEW, TicketRow } from './ticket-list.documents.js';
+import { ConversationRow, type NumberAccount, QUARANTINED_PREVIEW, TicketRow } from './ticket-list.documents.js';
 import { previewOf } from './message-preview.js';
-import { TICKET_COUNTS, type TicketCountRow, recountTicket } from './ticket-counts.js';
+import { CONTACT_COUNTS, NUMBER_COUNTS, TICKET_COUNTS, type TicketCountRow, countColumns, recountTicket } from './ticket-counts.js';
 
 type Data = Record<string, string | null | undefined>;
 
 const TICKETS = 'tickets';
+const COUNTED = { portal_id: 'text', status: 'text', owner_id: 'text', last_direction: 'text', tickets: 'integer' } as const;
 const CONVERSATIONS = 'conversations';
+const NUMBER_ACCOUNTS = 'number_accounts';
 
 /**
  * The agents' ticket list: status, owner, channel, contact, preview, session and unread count per
- * ticket, and how many tickets each portal has per status, owner and latest-message direction.
+ * ticket, and how many tickets each portal has per status, owner and latest-message direction,
+ * also per account and business number, and per contact: every view filter is counted from these.
+ * Version 3 added the account (and the counts by number and by contact).
  */
 export const ticketListProjection: Projection = {
   name: 'ticket_list',
-  version: 2,
+  version: 3,
   eventTypes: [
     'ConversationStarted', 'TicketOpened', 'TicketAssigned', 'TicketClosed', 'TicketReopened',
     'InboundMessageReceived', 'UnsupportedMessageReceived', 'ReplyAccepted', 'TemplateMessageAccepted',
-    'SessionOpened', 'SessionExtended', 'SessionClosed', 'ContactAssociated', 'MessageQuarantined',
+    'SessionOpened', 'SessionExtended', 'SessionClosed', 'ContactAssociated', 'MessageQuarantined', 'PhoneNumberAdded',
   ],
   tables: [
     {
       name: TICKETS,
       columns: {
         portal_id: 'text', conversation_id: 'text', status: 'text', owner_id: 'text', phone_number_id: 'text',
-        contact_phone: 'text', contact_id: 'text', session_expires_at: 'text', created_at: 'text',
+        account_id: 'text', business_phone: 'text', contact_phone: 'text', contact_id: 'text', session_expires_at: 'text', created_at: 'text',
         updated_at: 'text', last_inbound_at: 'text', last_direction: 'text',
       },
       // Pages walk these in (updated_at, id) order: one per default view's filter, so no page sorts or skips rows.
@@ -41,27 +45,42 @@ export const ticketListProjection: Projection = {
       ],
     },
     { name: CONVERSATIONS, columns: { portal_id: 'text' }, indexes: [] },
+    { name: NUMBER_ACCOUNTS, columns: { account_id: 'text' }, indexes: [] },
     {
       name: TICKET_COUNTS,
       columns: { portal_id: 'text', status: 'text', owner_id: 'text', last_direction: 'text', tickets: 'integer' },
       indexes: [['portal_id']],
     },
+    {
+      name: NUMBER_COUNTS,
+      columns: { ...COUNTED, account_id: 'text', business_phone: 'text' },
+      indexes: [['portal_id', 'account_id'], ['portal_id', 'business_phone']],
+    },
+    {
+      name: CONTACT_COUNTS,
+      columns: { ...COUNTED, account_id: 'text', business_phone: 'text', contact_id: 'text' },
+      indexes: [['portal_id', 'contact_id']],
+    },
   ],
   columnsOf(table: string, document: Document): Record<string, string | number | null> {
     if (table === CONVERSATIONS) return { portal_id: (document as unknown as ConversationRow).portalId };
-    if (table === TICKET_COUNTS) {
-      const count = document as unknown as TicketCountRow;
-      return { portal_id: count.portalId, status: count.status, owner_id: count.ownerId, last_direction: count.lastMessageDirection, tickets: count.tickets };
-    }
+    if (table === NUMBER_ACCOUNTS) return { account_id: (document as unknown as NumberAccount).accountId };
+    const counted = countColumns(table, document as unknown as TicketCountRow);
+    if (counted) return counted;
     const ticket = document as unknown as TicketRow;
     return {
       portal_id: ticket.portalId, conversation_id: ticket.conversationId, status: ticket.status, owner_id: ticket.ownerId,
-      phone_number_id: ticket.phoneNumberId, contact_phone: ticket.contactPhone, contact_id: ticket.contactId,
+      phone_number_id: ticket.phoneNumberId, account_id: ticket.accountId, business_phone: ticket.businessPhone, contact_phone: ticket.contactPhone, contact_id: ticket.contactId,
       session_expires_at: ticket.sessionExpiresAt, created_at: ticket.createdAt, updated_at: ticket.updatedAt,
       last_inbound_at: ticket.lastInboundAt, last_direction: ticket.lastMessageDirection,
     };
   },
   async project(event, access) {
+    if (event.type === 'PhoneNumberAdded') {
+      const { phoneNumberId, accountId } = event.data as PhoneNumberAdded['data'];
+      const row: NumberAccount = { phoneNumberId, accountId };
+      return access.put(NUMBER_ACCOUNTS, phoneNumberId, row as unknown as Document);
+    }
     const conversationId = conversationIdFromStreamName(event.streamName);
     if (!conversationId) return;
     if (event.type === 'ConversationStarted') return startConversation(event, access);
@@ -80,10 +99,11 @@ export const ticketListProjection: Projection = {
   },
 };
 
-function startConversation(event: RecordedEvent, access: DocumentAccess): void {
+async function startConversation(event: RecordedEvent, access: DocumentAccess): Promise<void> {
   const data = event.data as Data;
+  const number = await access.get<NumberAccount & Document>(NUMBER_ACCOUNTS, data.phoneNumberId!);
   const row: ConversationRow = {
-    conversationId: data.conversationId!, portalId: data.portalId!, phoneNumberId: data.phoneNumberId!,
+    conversationId: data.conversationId!, portalId: data.portalId!, phoneNumberId: data.phoneNumberId!, accountId: number?.accountId ?? null,
     businessPhone: data.businessPhone!, contactPhone: data.contactPhone!, contactId: null, currentTicketId: null, sessionExpiresAt: null,
   };
   access.put(CONVERSATIONS, row.conversationId, row as unknown as Document);
@@ -110,7 +130,7 @@ function newTicket(conversation: ConversationRow, ticketId: string, event: Recor
   const at = (event.data as Data).openedAt ?? event.created.toISOString();
   return {
     ticketId, portalId: conversation.portalId, conversationId: conversation.conversationId, status: 'open', ownerId: null,
-    sourceChannelType: 'whatsapp', phoneNumberId: conversation.phoneNumberId, businessPhone: conversation.businessPhone,
+    sourceChannelType: 'whatsapp', phoneNumberId: conversation.phoneNumberId, accountId: conversation.accountId ?? null, businessPhone: conversation.businessPhone,
     contactPhone: conversation.contactPhone, contactId: conversation.contactId, preview: null, lastMessageId: null,
     sessionExpiresAt: conversation.sessionExpiresAt, unreadCount: 0, createdAt: at, updatedAt: at, lastInboundAt: null,
     lastMessageDirection: null,

@@ -1,4 +1,4 @@
-import { viewStream } from '@helpdesk/domain';
+import { VIEW_LIMITS, viewStream } from '@helpdesk/domain';
 import type { ReadDatabase } from '../core/read-model-schema.js';
 import { physicalTableName } from '../core/projection.js';
 import { VIEWS } from './view-definitions.js';
@@ -38,7 +38,11 @@ export async function getVisibleView(db: ReadDatabase, viewer: Viewer, viewId: s
   return view && canSee(view, viewer) ? view : null;
 }
 
-/** The custom views the viewer may see, by name. A portal has few, so there is no paging. */
+/**
+ * The custom views the viewer may see, by name: at most VIEW_LIMITS.perPortal, so `views` stays
+ * bounded even for a portal whose views were created before that limit (it then shows the first
+ * ones by name, until enough are deleted). There is no paging.
+ */
 export async function listVisibleViews(db: ReadDatabase, viewer: Viewer): Promise<ViewRow[]> {
   const rows = await db
     .selectFrom(table())
@@ -53,6 +57,7 @@ export async function listVisibleViews(db: ReadDatabase, viewer: Viewer): Promis
     )
     .orderBy('name_key')
     .orderBy('id')
+    .limit(VIEW_LIMITS.perPortal)
     .execute();
   return rows.map((row) => JSON.parse(row.document as string) as ViewRow).filter((view) => canSee(view, viewer));
 }

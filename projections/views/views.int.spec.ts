@@ -1,5 +1,8 @@
-import { DEFAULT_VIEWS, type ViewFilter } from '@helpdesk/domain';
-import { HOUR, agent, conversationOf, inboundMessage, portalId } from '../../apps/api/src/conversation/conversation.test-world.js';
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_VIEWS, VIEW_LIMITS, type ViewFilter, viewStream } from '@helpdesk/domain';
+import { CreateContactCommand, CreateContactHandler } from '../../apps/api/src/contact/create-contact.handler.js';
+import { associateContactWithOpenConversations } from '../../apps/api/src/conversation/associate-contact-with-conversations.js';
+import { HOUR, admin, agent, conversationOf, inboundMessage, portalId } from '../../apps/api/src/conversation/conversation.test-world.js';
 import { ReplyToContactCommand } from '../../apps/api/src/conversation/reply-to-contact.handler.js';
 import { ProjectionRunner } from '../core/projection-runner.js';
 import { physicalTableName } from '../core/projection.js';
@@ -62,6 +65,20 @@ describe.each(readStoresUnderTest())('views read model on $name', (readStoreUnde
     expect(await getVisibleView(t.db, { ...viewer('anna'), portalId: 'globex' }, 'mine')).toBeNull();
   });
 
+  it('lists at most the portal limit of custom views, even of a history from before the limit', async () => {
+    const created = (i: number) => ({
+      id: randomUUID(),
+      type: 'ViewCreated',
+      data: { viewId: `old-${i}`, portalId, creatorId: 'anna', name: `Old ${String(i).padStart(3, '0')}`, sharing: 'everyone', teamId: null, filters: [], createdAt: connectedAt },
+    });
+    for (let i = 0; i <= VIEW_LIMITS.perPortal; i++) await t.world.store.append(viewStream(portalId, `old-${i}`), [created(i)], 'no_stream');
+    await t.caughtUp();
+
+    const listed = await listVisibleViews(t.db, viewer('bob'));
+    expect(listed).toHaveLength(VIEW_LIMITS.perPortal);
+    expect(listed[VIEW_LIMITS.perPortal - 1].name).toBe(`Old ${VIEW_LIMITS.perPortal - 1}`);
+  });
+
   it("counts each default view's tickets, following replies, assignment and closing", async () => {
     t.world.clock.set(at(HOUR));
     await t.world.receive(inboundMessage('wamid.1', at(HOUR)));
@@ -100,6 +117,37 @@ describe.each(readStoresUnderTest())('views read model on $name', (readStoreUnde
     expect(await count([{ field: 'owner', anyOf: [{ kind: 'unassigned' }, { kind: 'user', userId: 'x' }] }])).toBe(2);
     expect(await count([{ field: 'status', anyOf: ['open'] }, { field: 'accountId', anyOf: ['account-1'] }])).toBe(1);
     expect((await countTickets(t.db, { portalId: 'globex' })).count).toBe(0);
+  });
+
+  it('counts account, number and contact views from maintained counts, equal to counting the rows, as tickets move', async () => {
+    const adasPhone = '+33600000003';
+    await commands().connectSecondAccount();
+    await new CreateContactHandler(t.world.store, t.world.clock, associateContactWithOpenConversations).execute(
+      new CreateContactCommand(admin, { contactId: 'contact-1', name: 'Ada', phoneNumber: adasPhone }),
+    );
+    t.world.clock.set(at(HOUR));
+    await t.world.receive(inboundMessage('wamid.1', at(HOUR)));
+    await t.world.receive({ ...inboundMessage('wamid.2', at(HOUR), otherPhone), phoneNumberId: secondAccount.phoneNumberId });
+    await t.world.receive(inboundMessage('wamid.3', at(HOUR + 1000), adasPhone));
+    await caughtUp();
+    const views: ViewFilter[][] = [
+      [{ field: 'accountId', anyOf: [secondAccount.accountId] }],
+      [{ field: 'accountId', anyOf: ['account-1'] }, { field: 'status', anyOf: ['open'] }],
+      [{ field: 'accountId', anyOf: ['account-1'] }, { field: 'owner', anyOf: [{ kind: 'current_user' }] }],
+      [{ field: 'phoneNumber', anyOf: [secondAccount.businessPhone] }, { field: 'status', anyOf: ['open'] }],
+      [{ field: 'contactId', anyOf: ['contact-1', 'nobody'] }],
+      [{ field: 'contactId', anyOf: ['contact-1'] }, { field: 'accountId', anyOf: ['account-1'] }],
+      [{ field: 'contactId', anyOf: ['contact-1'] }, { field: 'lastMessageDirection', anyOf: ['inbound'] }, { field: 'status', anyOf: ['closed'] }],
+    ];
+    const counts = (also: TicketCondition[] = []) => Promise.all(views.map((filters) => count(filters, 'agent-1', also)));
+    expect(await counts()).toEqual([1, 2, 0, 1, 1, 1, 0]);
+    expect(await counts([fromRows])).toEqual(await counts());
+
+    await commands().assign(await ticketOf(adasPhone), 'agent-1', adasPhone);
+    await commands().close(await ticketOf(adasPhone), adasPhone);
+    await caughtUp();
+    expect(await counts()).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect(await counts([fromRows])).toEqual(await counts());
   });
 
   it('gives the same rows when rebuilt from history as live', async () => {

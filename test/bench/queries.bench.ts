@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
 import { physicalTableName } from '../../projections/core/projection.js';
 import { searchProjection } from '../../projections/search/index.js';
-import { TICKET_COUNTS, ticketCountId, ticketListProjection } from '../../projections/ticket-list/index.js';
-import { viewsProjection } from '../../projections/views/index.js';
+import { CONTACT_COUNTS, NUMBER_COUNTS, TICKET_COUNTS, ticketCountId, ticketListProjection } from '../../projections/ticket-list/index.js';
 import { runLoad, startBenchApp } from './bench-app.js';
 import { benchConfig } from './bench-env.js';
 import { readLargeHistoryInfo } from './large-history.bench.js';
@@ -35,7 +34,7 @@ interface Amplified {
 const AMPLIFIED_FILE = 'amplified.json';
 
 /**
- * Copies the projected tickets (and their view facets and search rows) with new ids until the read
+ * Copies the projected tickets (and their search rows) with new ids until the read
  * model holds `tickets` tickets. Rebuilding a million tickets from events would need about 16 million
  * events, which does not fit the time budget; the copies have the shape, the spread of statuses,
  * owners and texts of the projected rows, and every index the projections create (dropped during
@@ -47,10 +46,11 @@ export async function amplifyReadModel(options: { readonly dir: string; readonly
   db.pragma('journal_mode = DELETE');
   db.pragma('synchronous = OFF');
   const tickets = physicalTableName(ticketListProjection, 'tickets');
-  const facets = physicalTableName(viewsProjection, 'ticket_facets');
   const messages = physicalTableName(searchProjection, 'messages');
   // The copies change the counts the ticket list keeps: they are counted again, as the projection would have.
   const counts = physicalTableName(ticketListProjection, TICKET_COUNTS);
+  const numberCounts = physicalTableName(ticketListProjection, NUMBER_COUNTS);
+  const contactCounts = physicalTableName(ticketListProjection, CONTACT_COUNTS);
   const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   const projected = count(tickets);
   const copies = Math.max(0, Math.ceil(options.tickets / projected) - 1);
@@ -59,24 +59,21 @@ export async function amplifyReadModel(options: { readonly dir: string; readonly
   const suffix = "'~' || k.n";
   db.transaction(() => {
     const indexes = db
-      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (?, ?, ?)`)
-      .all(tickets, facets, messages) as { name: string; sql: string }[];
+      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (?, ?)`)
+      .all(tickets, messages) as { name: string; sql: string }[];
     for (const index of indexes) db.exec(`DROP INDEX ${index.name}`);
     const last = (table: string) => (db.prepare(`SELECT max(rowid) AS n FROM ${table}`).get() as { n: number }).n;
-    const [lastTicket, lastFacet, lastMessage] = [last(tickets), last(facets), last(messages)];
+    const [lastTicket, lastMessage] = [last(tickets), last(messages)];
     db.exec(`
-      INSERT INTO ${tickets} (id, document, portal_id, conversation_id, status, owner_id, phone_number_id, contact_phone, contact_id,
-                              session_expires_at, created_at, updated_at, last_inbound_at, last_direction)
+      INSERT INTO ${tickets} (id, document, portal_id, conversation_id, status, owner_id, phone_number_id, account_id, business_phone,
+                              contact_phone, contact_id, session_expires_at, created_at, updated_at, last_inbound_at, last_direction)
         ${copiesCte}
         SELECT t.id || ${suffix},
                json_set(t.document, '$.ticketId', t.id || ${suffix}, '$.updatedAt', strftime('%Y-%m-%dT%H:%M:%fZ', t.updated_at, '-' || k.n || ' days')),
-               t.portal_id, t.conversation_id, t.status, t.owner_id, t.phone_number_id, t.contact_phone, t.contact_id, t.session_expires_at,
+               t.portal_id, t.conversation_id, t.status, t.owner_id, t.phone_number_id, t.account_id, t.business_phone, t.contact_phone,
+               t.contact_id, t.session_expires_at,
                t.created_at, strftime('%Y-%m-%dT%H:%M:%fZ', t.updated_at, '-' || k.n || ' days'), t.last_inbound_at, t.last_direction
         FROM k, ${tickets} t WHERE t.rowid <= ${lastTicket};
-      INSERT INTO ${facets} (id, document, portal_id, account_id, business_phone)
-        ${copiesCte}
-        SELECT f.id || ${suffix}, json_set(f.document, '$.ticketId', f.id || ${suffix}), f.portal_id, f.account_id, f.business_phone
-        FROM k, ${facets} f WHERE f.rowid <= ${lastFacet};
       INSERT INTO ${messages} (id, document, portal_id, ticket_id, text_key)
         ${copiesCte}
         SELECT m.id || ${suffix}, json_set(m.document, '$.ticketId', m.ticket_id || ${suffix}), m.portal_id, m.ticket_id || ${suffix}, m.text_key
@@ -87,6 +84,20 @@ export async function amplifyReadModel(options: { readonly dir: string; readonly
                json_object('portalId', portal_id, 'status', status, 'ownerId', owner_id, 'lastMessageDirection', last_direction, 'tickets', count(*)),
                portal_id, status, owner_id, last_direction, count(*)
         FROM ${tickets} GROUP BY portal_id, status, owner_id, last_direction;
+      DELETE FROM ${numberCounts};
+      INSERT INTO ${numberCounts} (id, document, portal_id, status, owner_id, last_direction, account_id, business_phone, tickets)
+        SELECT json_array(portal_id, status, owner_id, last_direction, account_id, business_phone),
+               json_object('portalId', portal_id, 'status', status, 'ownerId', owner_id, 'lastMessageDirection', last_direction,
+                           'accountId', account_id, 'businessPhone', business_phone, 'tickets', count(*)),
+               portal_id, status, owner_id, last_direction, account_id, business_phone, count(*)
+        FROM ${tickets} GROUP BY portal_id, status, owner_id, last_direction, account_id, business_phone;
+      DELETE FROM ${contactCounts};
+      INSERT INTO ${contactCounts} (id, document, portal_id, status, owner_id, last_direction, account_id, business_phone, contact_id, tickets)
+        SELECT json_array(portal_id, status, owner_id, last_direction, account_id, business_phone, contact_id),
+               json_object('portalId', portal_id, 'status', status, 'ownerId', owner_id, 'lastMessageDirection', last_direction,
+                           'accountId', account_id, 'businessPhone', business_phone, 'contactId', contact_id, 'tickets', count(*)),
+               portal_id, status, owner_id, last_direction, account_id, business_phone, contact_id, count(*)
+        FROM ${tickets} GROUP BY portal_id, status, owner_id, last_direction, account_id, business_phone, contact_id;
     `);
     for (const index of indexes) db.exec(index.sql);
     for (const row of db.prepare(`SELECT id, document FROM ${counts}`).all() as { id: string; document: string }[]) {
@@ -220,7 +231,7 @@ export async function benchmarkQueries(sizes: QuerySizes): Promise<ScenarioResul
   metrics.bootSeconds = bootSeconds;
   const markdown = [
     `Read model: ${fmt(amplified.tickets)} tickets in one portal — the ${fmt(amplified.projected)} tickets the rebuild above projected from`,
-    `${fmt(info.events)} events, copied ${fmt(amplified.copies)} times with new ids (their view facets and ${fmt(amplified.searchRows)} search rows too) in`,
+    `${fmt(info.events)} events, copied ${fmt(amplified.copies)} times with new ids (their ${fmt(amplified.searchRows)} search rows too) in`,
     `${fmt(amplified.seconds, 1)} s, because projecting a million tickets from events (≈ 16 million events) does not fit the time budget.`,
     `The service was then started on that data (${fmt(bootSeconds, 1)} s until every projection was live).`,
     '',

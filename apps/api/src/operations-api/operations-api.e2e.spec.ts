@@ -2,6 +2,7 @@ import { TestClock, later } from '../conversation/conversation.test-world.js';
 import { QuarantineMessageCommand } from '../conversation/quarantine-message.handler.js';
 import { ReplyToContactCommand } from '../conversation/reply-to-contact.handler.js';
 import { ProjectionsService } from '../projections/projections.service.js';
+import { CreateViewCommand } from '../view/create-view.handler.js';
 import { CONNECTED_AT, RECEIVED_AT, type TicketsWorld, acme, globex, openTicketsWorld } from '../tickets/tickets.test-world.js';
 
 const PROJECTIONS = `{ projections { name version state position eventsHandled lagEvents lagCapped lagSeconds lastError rows { table rows }
@@ -39,6 +40,8 @@ describe('operations GraphQL API', () => {
     conversationId = first.conversationId;
     const origin = { portalId: acme, actor: { kind: 'user' as const, id: 'agent-1' } };
     await world.bus.execute(new ReplyToContactCommand(origin, conversationId, { kind: 'text', body: 'We are on it' }));
+    // So that every projection, the views one included, has events to handle.
+    await world.bus.execute(new CreateViewCommand(origin, { viewId: 'open-ones', name: 'Open ones', sharing: 'everyone', filters: [] }));
     world.clock.set(later(RECEIVED_AT, HOUR));
     storeClock.set(later(RECEIVED_AT, HOUR));
     const second = await world.receive('wamid.ops-2', SECRET_TEXT);

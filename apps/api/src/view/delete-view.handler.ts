@@ -9,8 +9,9 @@ import { CLOCK } from '../shared/clock.js';
 import type { Clock } from '../shared/clock.js';
 import { causationFrom, contextFrom } from '../shared/command-origin.js';
 import type { CommandOrigin } from '../shared/command-origin.js';
+import { releaseViewSlot } from './view-slots.js';
 
-/** Deletes a view; private views only by their creator or an admin. */
+/** Deletes a view, and frees its slot (VIEW_LIMITS); private views only by their creator or an admin. */
 export class DeleteViewCommand extends Command<ViewState> {
   constructor(
     readonly origin: CommandOrigin,
@@ -28,9 +29,13 @@ export class DeleteViewHandler implements ICommandHandler<DeleteViewCommand> {
   ) {}
 
   async execute({ origin, data }: DeleteViewCommand): Promise<ViewState> {
-    const command: DeleteView = { type: 'DeleteView', data, context: contextFrom(origin, this.clock.now()) };
+    const now = this.clock.now();
+    const command: DeleteView = { type: 'DeleteView', data, context: contextFrom(origin, now) };
     const stream = viewStream(origin.portalId, data.viewId);
-    const { state } = await handleCommand(this.store, stream, viewDecider, command, { causation: causationFrom(origin) });
+    const causation = causationFrom(origin);
+    const { state } = await handleCommand(this.store, stream, viewDecider, command, { causation });
+    // Also when the view was deleted already: deleting again frees a slot a crash left taken.
+    await releaseViewSlot(this.store, origin, now, causation, data.viewId);
     return state;
   }
 }

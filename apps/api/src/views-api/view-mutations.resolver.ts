@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Args, Field, ID, Mutation, ObjectType, Resolver } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
 import { loadState } from '@helpdesk/command-handling';
-import { type ActorRole, DomainError, viewDecider, viewStream } from '@helpdesk/domain';
+import { type ActorRole, DomainError, VIEW_LIMITS, viewDecider, viewStream } from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
 import { canSee } from '../../../../projections/views/index.js';
@@ -37,7 +37,9 @@ export class ViewMutationsResolver {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  @Mutation(() => ViewPayload, { description: 'A custom view of your own; its id is chosen by the service.' })
+  @Mutation(() => ViewPayload, {
+    description: `A custom view of your own; its id is chosen by the service. At most ${VIEW_LIMITS.perCreator} per user and ${VIEW_LIMITS.perPortal} per portal: past either, VIEW_LIMIT_REACHED (with limit and scope); deleting a view frees its place.`,
+  })
   async createView(@CurrentUser() user: AuthenticatedUser, @Args('input') input: CreateViewInput): Promise<ViewPayload> {
     const viewId = randomUUID();
     const { name, sharing, filters } = input;

@@ -97,6 +97,7 @@ export class GetViewHandler implements IQueryHandler<GetViewQuery, ViewDefinitio
   }
 }
 
+/** Every view filter is on maintained counts, so a count sums a few rows whatever the portal's size. */
 @QueryHandler(CountViewTicketsQuery)
 export class CountViewTicketsHandler implements IQueryHandler<CountViewTicketsQuery, TicketCount> {
   constructor(private readonly readStore: ReadStore) {}

@@ -7,6 +7,7 @@ import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { COUNT_CAP } from '../../../../projections/ticket-list/index.js';
 import { countedField } from '../tickets/counted-field.js';
 import { once } from '../tickets/once.js';
+import { oneAtATime } from './one-at-a-time.js';
 import { ViewModel, viewModel } from './view.model.js';
 import { CountViewTicketsQuery, GetViewQuery, ListViewsQuery, type ViewDefinition } from './view-queries.js';
 
@@ -46,7 +47,9 @@ export class ViewsResolver {
   })
   async views(@CurrentUser() user: AuthenticatedUser, @Args() { atLeastPosition }: ViewsArgs): Promise<ViewModel[]> {
     const views = await this.queries.execute(new ListViewsQuery(user, atLeastPosition ?? undefined));
-    return views.map((view) => this.withCount(view, user));
+    // Up to 505 views (VIEW_LIMITS): their counts take turns with everything else the service does.
+    const inTurn = oneAtATime();
+    return views.map((view) => this.withCount(view, user, inTurn));
   }
 
   @Query(() => ViewModel, { nullable: true, description: 'One view; null if there is no such view you can see.' })
@@ -56,19 +59,22 @@ export class ViewsResolver {
   }
 
   @ResolveField(() => Int, {
-    description: `How many tickets the view shows you now: \`tickets(viewId:)\` has this totalCount (so at most ${COUNT_CAP.toLocaleString('en')} for views on account, number or contact; see ticketCountCapped).`,
+    description: 'How many tickets the view shows you now, exactly: every view filter is on counts the service keeps, whatever the number of tickets.',
   })
   ticketCount(@Parent() view: ViewParent): Promise<number> {
     return countedField(view.counted, (count) => count.count, this.logger, 'View.ticketCount');
   }
 
-  @ResolveField(() => Boolean, { description: `True when more than ${COUNT_CAP.toLocaleString('en')} tickets match and ticketCount stopped there.` })
+  @ResolveField(() => Boolean, {
+    description: `Whether ticketCount stopped at ${COUNT_CAP.toLocaleString('en')}: never for a view since every view filter is counted exactly; kept for clients that ask.`,
+  })
   ticketCountCapped(@Parent() view: ViewParent): Promise<boolean> {
     return countedField(view.counted, (count) => count.capped, this.logger, 'View.ticketCountCapped');
   }
 
   /** The view's tickets are counted once, and only if `ticketCount` or `ticketCountCapped` is asked for. */
-  private withCount(view: ViewDefinition, user: AuthenticatedUser): ViewModel {
-    return { ...viewModel(view), counted: once(() => this.queries.execute(new CountViewTicketsQuery(user, view.filters))) };
+  private withCount(view: ViewDefinition, user: AuthenticatedUser, inTurn?: ReturnType<typeof oneAtATime>): ViewModel {
+    const count = () => this.queries.execute(new CountViewTicketsQuery(user, view.filters));
+    return { ...viewModel(view), counted: once(() => (inTurn ? inTurn(count) : count())) };
   }
 }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Position } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
-import { HOUR, type World, inboundMessage, openWorld } from '../../../api/src/conversation/conversation.test-world.js';
+import { HOUR, type World, admin, inboundMessage, openWorld } from '../../../api/src/conversation/conversation.test-world.js';
+import { CreateViewCommand, CreateViewHandler } from '../../../api/src/view/create-view.handler.js';
 import { REGISTERED_PROJECTIONS } from '../../../api/src/projections/registered-projections.js';
 import { physicalTableName } from '../../../../projections/core/projection.js';
 import { ProjectionRunner } from '../../../../projections/core/projection-runner.js';
@@ -25,6 +26,9 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
     dataDir = world.dataDir;
     world.clock.set(at(HOUR));
     await world.receive(inboundMessage('wamid.1', at(HOUR)));
+    // So that every projection, the views one included, has events to handle.
+    const creator = { portalId: admin.portalId, actor: { kind: 'user' as const, id: 'agent-1' } };
+    await new CreateViewHandler(world.store, world.clock).execute(new CreateViewCommand(creator, { viewId: 'mine', name: 'Mine', sharing: 'only_me', filters: [] }));
     const readStore = ReadStore.open({ dialect: 'sqlite', file: join(dataDir, 'read-models.sqlite') });
     try {
       for (const projection of REGISTERED_PROJECTIONS) {

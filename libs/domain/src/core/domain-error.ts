@@ -41,6 +41,7 @@ export type DomainErrorCode =
   | 'VIEW_NOT_FOUND'
   | 'VIEW_ALREADY_EXISTS'
   | 'INVALID_VIEW'
+  | 'VIEW_LIMIT_REACHED'
   | 'NOT_ALLOWED'
   | 'INVALID_COMMAND';
 

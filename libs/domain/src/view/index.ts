@@ -18,3 +18,5 @@ export type * from './view.commands.js';
 export type * from './view.events.js';
 export type { ActiveView, ViewState } from './view.state.js';
 export { viewStream } from './view.stream.js';
+export { VIEW_LIMITS, viewSlotsDecider, viewSlotsStream } from './view-slots.js';
+export type * from './view-slots.js';
