@@ -39,7 +39,9 @@ export type DomainErrorCode =
   | 'VIEW_ALREADY_EXISTS'
   | 'INVALID_VIEW'
   | 'NOT_ALLOWED'
-  | 'INVALID_COMMAND';
+  | 'INVALID_COMMAND'
+  /** An idempotency key already recorded for another request (command-handling shell). */
+  | 'IDEMPOTENCY_KEY_REUSED';
 
 export class DomainError extends Error {
   constructor(

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { type CommandContext, DomainError } from '@helpdesk/domain';
+import type { EventMetadata } from '@helpdesk/event-store';
+
+/**
+ * What an idempotency key was first used for, as recorded in the metadata of the events it
+ * produced: the command's type, and a hash of the request (absent on events written before the
+ * hash was recorded: then the type alone is compared).
+ */
+export interface KeyUse {
+  readonly command: string;
+  readonly fingerprint?: string;
+}
+
+/** The keys used in one stream, by `portal|key`: a monotone set of facts about the stream. */
+export type UsedKeys = Map<string, KeyUse>;
+
+/**
+ * JSON with object keys sorted and `undefined` members dropped, so that the same request gives the
+ * same text whatever order its fields arrived in. Class instances count by their own fields.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    const json = JSON.stringify(value);
+    return json === undefined ? 'null' : json;
+  }
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
+  const members = Object.keys(value)
+    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+  return `{${members.join(',')}}`;
+}
+
+/**
+ * "The same command": the same command type and, when the caller says what was asked for
+ * (`request`, e.g. a GraphQL mutation's name and input without the key), the same canonical
+ * request. Without a request, the type alone: keys the service derives from what it records
+ * (`inbound|<wamid>`) name that fact, whose other details may legitimately differ on a redelivery.
+ */
+export function commandFingerprint(commandType: string, request?: unknown): string | undefined {
+  if (request === undefined) return undefined;
+  return createHash('sha256').update(canonicalJson({ command: commandType, request })).digest('hex');
+}
+
+/** A key belongs to the portal that used it: the same text chosen by another portal is another key. */
+export function scopedKey(portalId: string | undefined, idempotencyKey: string): string {
+  return `${portalId ?? ''}|${idempotencyKey}`;
+}
+
+/** What the events of one keyed command carry in their metadata. */
+export function keyMetadata(context: CommandContext, commandType: string, fingerprint: string | undefined): EventMetadata {
+  if (!context.idempotencyKey) return {};
+  return { idempotencyKey: context.idempotencyKey, command: commandType, ...(fingerprint && { commandFingerprint: fingerprint }) };
+}
+
+/** Adds the key an event was written under, if any, to `keys`. */
+export function noteKeyUse(keys: UsedKeys, metadata: EventMetadata | undefined): void {
+  const key = metadata?.idempotencyKey;
+  if (typeof key !== 'string' || typeof metadata?.command !== 'string') return;
+  const scoped = scopedKey(typeof metadata.tenantId === 'string' ? metadata.tenantId : undefined, key);
+  if (keys.has(scoped)) return;
+  const fingerprint = typeof metadata.commandFingerprint === 'string' ? metadata.commandFingerprint : undefined;
+  keys.set(scoped, { command: metadata.command, ...(fingerprint && { fingerprint }) });
+}
+
+/**
+ * Whether the command is a replay of one already recorded in the stream under its key: true for
+ * the same command (nothing to do again); a `DomainError` IDEMPOTENCY_KEY_REUSED for another one;
+ * false when the key is new here (or the command has none).
+ */
+export const IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED' as const;
+
+export function isReplay(keys: UsedKeys, commandType: string, context: CommandContext, fingerprint: string | undefined): boolean {
+  if (!context.idempotencyKey) return false;
+  const used = keys.get(scopedKey(context.portalId, context.idempotencyKey));
+  if (!used) return false;
+  const same = used.command === commandType && (used.fingerprint === undefined || fingerprint === undefined || used.fingerprint === fingerprint);
+  if (same) return true;
+  throw new DomainError(
+    IDEMPOTENCY_KEY_REUSED,
+    'This idempotency key was already used for another request: choose a new key for a new request',
+  );
+}
