@@ -152,6 +152,20 @@ describe('readiness on EventStoreDB (the in-process gRPC server stopped and star
     const store = app.get<EventStore>(EVENT_STORE);
     await expect(collect(store.readStream('helpdesk-health-write-probe'))).rejects.toBeInstanceOf(StreamNotFoundError);
   });
+
+  it('is not ready while the node serves reads but takes no writes (its cluster lost the leader)', async () => {
+    server.loseLeader();
+    try {
+      // A read probe alone said 200 here.
+      const health = await get('/health/ready');
+      expect(health).toMatchObject({ status: 503, body: { healthy: false, eventStore: { adapter: 'eventstoredb', healthy: false } } });
+      expect((await get('/health/live')).status).toBe(200);
+    } finally {
+      server.electLeader();
+    }
+    clock.set(new Date(clock.now().getTime() + UNHEALTHY_REUSED_FOR_MS).toISOString());
+    expect((await get('/health/ready')).status).toBe(200);
+  });
 });
 
 describe('health (EventStoreDB configured but unreachable)', () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, WrongExpectedVersionError } from '@helpdesk/event-store';
+import { EVENT_STORE } from '@helpdesk/event-store';
 import type { AppendResult, EventStore } from '@helpdesk/event-store';
 import { deterministicEventId } from '@helpdesk/command-handling';
 import { createHash } from 'node:crypto';
@@ -87,16 +87,9 @@ export class WebhookInbox {
     const streamName = inboxStreamName(sha256);
     const eventId = deterministicEventId(`whatsapp-inbox|${sha256}`);
     const metadata = { actorId: 'whatsapp:webhook', correlationId: eventId, payloadSha256: sha256 };
-    try {
-      const result = await this.store.append(streamName, [{ id: eventId, type, data, metadata }], 'no_stream');
-      return { ...result, streamName, eventId, sha256 };
-    } catch (error) {
-      // The stream holds another event: not ours (ids derive from the hash), so an operator wrote
-      // or archived it. The payload was stored before; writing it again would duplicate it.
-      if (error instanceof WrongExpectedVersionError && typeof error.actual === 'bigint') {
-        return { nextExpectedRevision: error.actual, position: { commit: -1n, prepare: -1n }, streamName, eventId, sha256 };
-      }
-      throw error;
-    }
+    // A resend appends the same id where it already stands: the store answers as for the first POST
+    // and writes nothing. Anything else in that stream is not ours: refused (503), never called stored.
+    const result = await this.store.append(streamName, [{ id: eventId, type, data, metadata }], 'no_stream');
+    return { ...result, streamName, eventId, sha256 };
   }
 }

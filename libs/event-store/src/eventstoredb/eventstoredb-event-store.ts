@@ -235,14 +235,23 @@ export class EventStoreDBEventStore implements EventStore {
 
   private async probeWrite(): Promise<void> {
     const probe = jsonEvent({ type: 'HealthWriteProbe', data: {} });
+    const append = this.client.appendToStream(HEALTH_WRITE_PROBE_STREAM, probe, {
+      expectedRevision: UNREACHABLE_REVISION,
+      deadline: this.healthTimeoutMs,
+    });
+    // The deadline is the server's to keep; a server that keeps nothing must not hold /health.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer to a write within ${this.healthTimeoutMs} ms`)), this.healthTimeoutMs);
+    });
     try {
-      await this.client.appendToStream(HEALTH_WRITE_PROBE_STREAM, probe, {
-        expectedRevision: UNREACHABLE_REVISION,
-        deadline: this.healthTimeoutMs,
-      });
+      await Promise.race([append, late]);
     } catch (error) {
       if (error instanceof ClientWrongExpectedVersionError) return;
       throw error;
+    } finally {
+      clearTimeout(timer);
+      append.catch(() => undefined);
     }
     throw new Error(`the write probe was accepted: ${HEALTH_WRITE_PROBE_STREAM} has ${UNREACHABLE_REVISION} events?`);
   }
