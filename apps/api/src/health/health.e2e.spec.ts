@@ -157,8 +157,9 @@ describe('readiness on EventStoreDB (the in-process gRPC server stopped and star
     server.loseLeader();
     try {
       // A read probe alone said 200 here.
-      const health = await get('/health/ready');
+      const health = await get('/health');
       expect(health).toMatchObject({ status: 503, body: { healthy: false, eventStore: { adapter: 'eventstoredb', healthy: false } } });
+      expect((await get('/health/ready')).status).toBe(503);
       expect((await get('/health/live')).status).toBe(200);
     } finally {
       server.electLeader();
