@@ -37,13 +37,14 @@ describeContract('replays refused or absorbed by the command shell', (ctx) => {
   it('refuses a key reused for another command type, appending nothing (it used to give one event id twice)', async () => {
     const stream = uniqueStream();
     const decider = notes();
-    await handleCommand(ctx.store, stream, decider, note('first', 'portal-a', 'key-1'));
+    await handleCommand(ctx.store, stream, decider, note('first', 'portal-a', 'key-1'), { request: { op: 'note', text: 'first' } });
     await handleCommand(ctx.store, stream, decider, note('second'));
     const before = await readStream(ctx.store, stream);
 
-    await expect(handleCommand(ctx.store, stream, decider, clear('portal-a', 'key-1'))).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    const clearUnderKey = (fresh: typeof decider) => handleCommand(ctx.store, stream, fresh, clear('portal-a', 'key-1'), { request: { op: 'clear' } });
+    await expect(clearUnderKey(decider)).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
     // After a restart too: what the key was used for is read from the events' metadata.
-    await expect(handleCommand(ctx.store, stream, notes(), clear('portal-a', 'key-1'))).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    await expect(clearUnderKey(notes())).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
 
     const after = await readStream(ctx.store, stream);
     expect(after.map((event) => event.id)).toEqual(before.map((event) => event.id));
@@ -79,13 +80,24 @@ describeContract('replays refused or absorbed by the command shell', (ctx) => {
   it('keeps the keys of two portals apart: the same text chosen by each is two keys', async () => {
     const stream = uniqueStream();
     const decider = notes();
-    await handleCommand(ctx.store, stream, decider, note('from a', 'portal-a', 'shared-key'));
-    const fromB = await handleCommand(ctx.store, stream, decider, clear('portal-b', 'shared-key'));
+    await handleCommand(ctx.store, stream, decider, note('from a', 'portal-a', 'shared-key'), { request: { op: 'note' } });
+    const fromB = await handleCommand(ctx.store, stream, decider, clear('portal-b', 'shared-key'), { request: { op: 'clear' } });
 
     expect(fromB.events.map((event) => event.type)).toEqual(['Cleared']);
     const stored = await readStream(ctx.store, stream);
     expect(stored.map((event) => event.metadata.tenantId)).toEqual(['portal-a', 'portal-b']);
     expect(new Set(stored.map((event) => event.id)).size).toBe(2);
+  });
+
+  it('never gives two commands under a key the service derived one event id (nothing is looked up for such keys)', async () => {
+    const stream = uniqueStream();
+    const decider = notes();
+    await handleCommand(ctx.store, stream, decider, note('derived', 'portal-a', 'inbound|wamid.1'));
+    await handleCommand(ctx.store, stream, decider, clear('portal-a', 'inbound|wamid.1'));
+
+    const ids = (await readStream(ctx.store, stream)).map((event) => event.id);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
   });
 
   it('writes once when the same first attempt races itself', async () => {

@@ -22,7 +22,7 @@ export interface HandledCommand<Event, State> {
   readonly nextExpectedRevision: bigint | 'no_stream';
   /** Where the new events stand in `$all`: what read-your-writes waits for. Absent when nothing was appended. */
   readonly position?: Position;
-  /** The stream already held this command under its idempotency key: nothing was decided or appended. */
+  /** The stream already held this request under its idempotency key: nothing was decided or appended. */
   readonly replayed?: boolean;
 }
 
@@ -32,7 +32,8 @@ export interface HandleCommandOptions {
   /**
    * What the client asked for, when it chose the idempotency key (e.g. the mutation's name and
    * input without the key): the key then names this request only, and another request under it
-   * is refused with IDEMPOTENCY_KEY_REUSED. Without it the key names the command type only.
+   * is refused with IDEMPOTENCY_KEY_REUSED. Without it (keys the service derives) nothing is
+   * looked up; event ids still derive from the command type, so two commands never share one.
    */
   readonly request?: unknown;
 }

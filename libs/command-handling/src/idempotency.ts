@@ -3,16 +3,20 @@ import { type CommandContext, DomainError } from '@helpdesk/domain';
 import type { EventMetadata } from '@helpdesk/event-store';
 
 /**
- * What an idempotency key was first used for, as recorded in the metadata of the events it
- * produced: the command's type, and a hash of the request (absent on events written before the
- * hash was recorded: then the type alone is compared).
+ * What a client's idempotency key was first used for, as recorded in the metadata of the events
+ * it produced: the command's type and the hash of the request.
  */
 export interface KeyUse {
   readonly command: string;
-  readonly fingerprint?: string;
+  readonly fingerprint: string;
 }
 
-/** The keys used in one stream, by `portal|key`: a monotone set of facts about the stream. */
+/**
+ * The client keys used in one stream, by `portal|key`: a monotone set of facts about the stream.
+ * Only keys recorded with a request hash are kept: those a client chose. The keys the service
+ * derives (`inbound|<wamid>`, one per message and status) are many, and the domain already treats
+ * their redeliveries as done; keeping them all would grow every cached conversation.
+ */
 export type UsedKeys = Map<string, KeyUse>;
 
 /**
@@ -34,10 +38,10 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * "The same command": the same command type and, when the caller says what was asked for
- * (`request`, e.g. a GraphQL mutation's name and input without the key), the same canonical
- * request. Without a request, the type alone: keys the service derives from what it records
- * (`inbound|<wamid>`) name that fact, whose other details may legitimately differ on a redelivery.
+ * "The same command": the same command type and the same canonical request (what the client asked
+ * for: a GraphQL mutation's name and input without the key). Without a request there is nothing to
+ * compare: keys the service derives from what it records (`inbound|<wamid>`) name that fact, whose
+ * other details may legitimately differ on a redelivery, and the domain treats it as done.
  */
 export function commandFingerprint(commandType: string, request?: unknown): string | undefined {
   if (request === undefined) return undefined;
@@ -55,28 +59,27 @@ export function keyMetadata(context: CommandContext, commandType: string, finger
   return { idempotencyKey: context.idempotencyKey, command: commandType, ...(fingerprint && { commandFingerprint: fingerprint }) };
 }
 
-/** Adds the key an event was written under, if any, to `keys`. */
+/** Adds the client key an event was written under, if any, to `keys`. */
 export function noteKeyUse(keys: UsedKeys, metadata: EventMetadata | undefined): void {
   const key = metadata?.idempotencyKey;
-  if (typeof key !== 'string' || typeof metadata?.command !== 'string') return;
+  const fingerprint = metadata?.commandFingerprint;
+  if (typeof key !== 'string' || typeof fingerprint !== 'string' || typeof metadata?.command !== 'string') return;
   const scoped = scopedKey(typeof metadata.tenantId === 'string' ? metadata.tenantId : undefined, key);
-  if (keys.has(scoped)) return;
-  const fingerprint = typeof metadata.commandFingerprint === 'string' ? metadata.commandFingerprint : undefined;
-  keys.set(scoped, { command: metadata.command, ...(fingerprint && { fingerprint }) });
+  if (!keys.has(scoped)) keys.set(scoped, { command: metadata.command, fingerprint });
 }
 
-/**
- * Whether the command is a replay of one already recorded in the stream under its key: true for
- * the same command (nothing to do again); a `DomainError` IDEMPOTENCY_KEY_REUSED for another one;
- * false when the key is new here (or the command has none).
- */
 export const IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED' as const;
 
+/**
+ * Whether the command is a replay of a client's request already recorded in the stream under its
+ * key: true for the same command and request (nothing to do again); a `DomainError`
+ * IDEMPOTENCY_KEY_REUSED for anything else; false when the key is new here (or there is none).
+ */
 export function isReplay(keys: UsedKeys, commandType: string, context: CommandContext, fingerprint: string | undefined): boolean {
   if (!context.idempotencyKey) return false;
   const used = keys.get(scopedKey(context.portalId, context.idempotencyKey));
   if (!used) return false;
-  const same = used.command === commandType && (used.fingerprint === undefined || fingerprint === undefined || used.fingerprint === fingerprint);
+  const same = used.command === commandType && used.fingerprint === fingerprint;
   if (same) return true;
   throw new DomainError(
     IDEMPOTENCY_KEY_REUSED,

@@ -1,6 +1,6 @@
 import type { CommandBus } from '@nestjs/cqrs';
-import { DomainError, type ChannelState, type DomainErrorCode, contactStream, portalStreamName } from '@helpdesk/domain';
-import { type EventStore, StreamNotFoundError } from '@helpdesk/event-store';
+import { DomainError, type ChannelState, type DomainErrorCode } from '@helpdesk/domain';
+import type { EventStore } from '@helpdesk/event-store';
 import { AddPhoneNumberCommand } from '../../../api/src/channel/add-phone-number.handler.js';
 import { ConnectAccountCommand } from '../../../api/src/channel/connect-account.handler.js';
 import { loadChannel } from '../../../api/src/channel/find-channel-by-number.js';
@@ -28,11 +28,9 @@ export interface SeedContext {
 
 export async function seedPortal({ commandBus, store, origin }: SeedContext, plan: DemoPlan): Promise<SeedStep> {
   const subject = `portal ${plan.portalId}`;
-  // A rerun's command is answered as done by its idempotency key, not refused: look first.
-  const existed = await hasEvents(store, portalStreamName(plan.portalId));
-  const created = existed
-    ? undefined
-    : await unlessAlready('PORTAL_ALREADY_REGISTERED', () => commandBus.execute(new RegisterPortalCommand(origin('portal'), plan.portal)));
+  const created = await unlessAlready('PORTAL_ALREADY_REGISTERED', () =>
+    commandBus.execute(new RegisterPortalCommand(origin('portal'), plan.portal)),
+  );
   const portal = created ?? (await loadPortal(store, plan.portalId));
   const limit = portal.monthlyLimits.at(-1)!.limit;
   const detail = `${portal.timeZone}, subscription started ${portal.subscriptionStartedOn}, ${limit} conversations a month`;
@@ -92,17 +90,13 @@ export async function seedTemplate(
 }
 
 export async function seedContact(
-  { commandBus, store, origin }: SeedContext,
+  { commandBus, origin }: SeedContext,
   contact: DemoPlan['contacts'][number],
 ): Promise<SeedStep> {
   const subject = `contact ${contact.contactId}`;
-  const contactOrigin = origin(`contact-${contact.contactId}`);
-  const existed = await hasEvents(store, contactStream(contactOrigin.portalId, contact.contactId));
-  const created = existed
-    ? undefined
-    : await unlessAlready('CONTACT_ALREADY_EXISTS', () =>
-        commandBus.execute(new CreateContactCommand(contactOrigin, contact)),
-      );
+  const created = await unlessAlready('CONTACT_ALREADY_EXISTS', () =>
+    commandBus.execute(new CreateContactCommand(origin(`contact-${contact.contactId}`), contact)),
+  );
   const numbers = [contact.phoneNumber, contact.mobilePhoneNumber].filter(Boolean).join(', ');
   return { subject, outcome: created ? 'created' : 'unchanged', detail: `${contact.name}, ${numbers}` };
 }
@@ -113,16 +107,6 @@ async function unlessAlready<T>(code: DomainErrorCode, run: () => Promise<T>): P
     return await run();
   } catch (error) {
     if (error instanceof DomainError && error.code === code) return undefined;
-    throw error;
-  }
-}
-
-async function hasEvents(store: EventStore, streamName: string): Promise<boolean> {
-  try {
-    for await (const _event of store.readStream(streamName, { maxCount: 1 })) return true;
-    return false;
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return false;
     throw error;
   }
 }
