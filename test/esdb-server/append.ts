@@ -1,10 +1,11 @@
-import type { handleClientStreamingCall, ServerErrorResponse } from '@grpc/grpc-js';
+import { status, type handleClientStreamingCall, type ServerErrorResponse } from '@grpc/grpc-js';
 import sharedPb from '@eventstore/db-client/generated/shared_pb.js';
 import streamsPb from '@eventstore/db-client/generated/streams_pb.js';
 import type { AppendReq, AppendResp } from '@eventstore/db-client/generated/streams_pb.js';
 import { sizeOnDisk } from './append-size.js';
 import type { ExpectedRevision } from './expected-revision.js';
 import {
+  grpcError,
   invalidArgumentError,
   maximumAppendSizeExceededError,
   requiredMetadataPropertyMissingError,
@@ -54,6 +55,7 @@ export function handleAppend(context: ServerContext): handleClientStreamingCall<
       const expected = expectedRevisionOf(options.getExpectedStreamRevisionCase(), options.getRevision());
       if (!expected) return fail(invalidArgumentError('The expected stream revision is missing.'));
       const streamName = streamNameOf(options.getStreamIdentifier());
+      if (!context.writes.accepted) return fail(grpcError(status.DEADLINE_EXCEEDED, 'Timeout'));
       const outcome = context.log.append(streamName, expected, events);
       if (outcome.kind === 'stream-deleted') return fail(streamDeletedError(streamName));
       settled = true;

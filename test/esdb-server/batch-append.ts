@@ -73,6 +73,7 @@ export function handleBatchAppend(context: ServerContext): handleBidiStreamingCa
       if (!request.getIsFinal()) return;
 
       pending.delete(key);
+      if (!context.writes.accepted) return respond(correlationId, append.streamName, timeoutStatus());
       const outcome = context.log.append(append.streamName, append.expected, append.events);
       respond(correlationId, append.streamName, resultOf(outcome, append));
     });

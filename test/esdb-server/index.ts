@@ -14,6 +14,10 @@ export interface InProcessEventStoreDB {
   stop(): Promise<void>;
   /** Listens again on the same port with the same data (to test reconnecting and resubscribing). */
   start(): Promise<void>;
+  /** Reads go on; every append is answered Timeout, as by a node of a cluster that lost its leader. */
+  loseLeader(): void;
+  /** Appends are taken again. */
+  electLeader(): void;
   /** Stops for good. */
   shutdown(): Promise<void>;
 }

@@ -8,4 +8,9 @@ export interface ServerContext {
   readonly maxAppendSize: number;
   /** Aborts when the server stops, so long-running calls stop waiting for new events. */
   readonly stopping: AbortSignal;
+  /**
+   * False while the node has no leader (`InProcessEventStoreDB.loseLeader()`): reads are served,
+   * every append is answered Timeout, as a node answers a write it cannot get committed.
+   */
+  readonly writes: { accepted: boolean };
 }

@@ -35,7 +35,10 @@ export class InProcessEventStoreDBServer {
   #port: number;
   #shutDown = false;
 
-  private constructor(grpcServer: Server, shuttingDown: AbortController, relay: TcpRelay, port: number) {
+  readonly #writes: { accepted: boolean };
+
+  private constructor(grpcServer: Server, shuttingDown: AbortController, relay: TcpRelay, port: number, writes: { accepted: boolean }) {
+    this.#writes = writes;
     this.#grpcServer = grpcServer;
     this.#shuttingDown = shuttingDown;
     this.#relay = relay;
@@ -50,6 +53,7 @@ export class InProcessEventStoreDBServer {
       log: new InMemoryLog(options.now),
       maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE,
       stopping: shuttingDown.signal,
+      writes: { accepted: true },
     };
     const grpcServer = createGrpcServer(context, {
       advertiseBatchAppend: options.advertiseBatchAppend ?? true,
@@ -57,7 +61,7 @@ export class InProcessEventStoreDBServer {
     });
     const relay = new TcpRelay({ host: HOST, port: await bindInsecure(grpcServer, HOST, 0) });
     const port = await relay.listen(HOST, options.port ?? 0);
-    return new InProcessEventStoreDBServer(grpcServer, shuttingDown, relay, port);
+    return new InProcessEventStoreDBServer(grpcServer, shuttingDown, relay, port, context.writes);
   }
 
   get port(): number {
@@ -71,6 +75,16 @@ export class InProcessEventStoreDBServer {
   async start(): Promise<void> {
     if (this.#shutDown) throw new Error('The in-process EventStoreDB was shut down; start a new one.');
     if (!this.#relay.isListening) this.#port = await this.#relay.listen(HOST, this.#port);
+  }
+
+  /** Reads go on; every append is answered Timeout, as by a node of a cluster that lost its leader. */
+  loseLeader(): void {
+    this.#writes.accepted = false;
+  }
+
+  /** Appends are taken again. */
+  electLeader(): void {
+    this.#writes.accepted = true;
   }
 
   /** Closes the port and resets every connection; open calls fail with "Connection dropped". */

@@ -8,6 +8,7 @@ import {
 } from '@helpdesk/event-store';
 import { Decider, DomainCommand, DomainEvent, fold } from '@helpdesk/domain';
 import { deterministicEventId } from './deterministic-event-id.js';
+import { type UsedKeys, commandFingerprint, isReplay, keyMetadata, noteKeyUse } from './idempotency.js';
 import { type CachedState, StateCache } from './state-cache.js';
 
 export interface Causation {
@@ -21,11 +22,20 @@ export interface HandledCommand<Event, State> {
   readonly nextExpectedRevision: bigint | 'no_stream';
   /** Where the new events stand in `$all`: what read-your-writes waits for. Absent when nothing was appended. */
   readonly position?: Position;
+  /** The stream already held this request under its idempotency key: nothing was decided or appended. */
+  readonly replayed?: boolean;
 }
 
 export interface HandleCommandOptions {
   readonly causation?: Causation;
   readonly maxAttempts?: number;
+  /**
+   * What the client asked for, when it chose the idempotency key (e.g. the mutation's name and
+   * input without the key): the key then names this request only, and another request under it
+   * is refused with IDEMPOTENCY_KEY_REUSED. Without it (keys the service derives) nothing is
+   * looked up; event ids still derive from the command type, so two commands never share one.
+   */
+  readonly request?: unknown;
 }
 
 /** Load, fold, decide, append with the expected revision; on a concurrent write, do it all again. */
@@ -38,15 +48,22 @@ export async function handleCommand<Command extends DomainCommand, Event extends
 ): Promise<HandledCommand<Event, State>> {
   const maxAttempts = options.maxAttempts ?? 20;
   const causation = options.causation ?? { correlationId: randomUUID() };
+  const fingerprint = commandFingerprint(command.type, options.request);
   for (let attempt = 1; ; attempt++) {
-    const { state, revision } = await loadState(store, streamName, decider);
+    const { state, revision, keys } = await loadStream(store, streamName, decider);
+    // Before deciding: a retried command is not decided again, another command under its key is refused.
+    if (isReplay(keys, command.type, command.context, fingerprint)) {
+      return { events: [], state, nextExpectedRevision: revision, replayed: true };
+    }
     const events = decider.decide(command, state);
     const newState = fold(decider.evolve, state, events);
     if (events.length === 0) return { events, state: newState, nextExpectedRevision: revision };
     try {
-      const stored = toStoredEvents(streamName, command, events, causation);
+      const stored = toStoredEvents(streamName, command, events, causation, fingerprint);
       const result = await store.append(streamName, stored, revision);
-      const appended = { state: newState, revision: result.nextExpectedRevision, eventId: stored[stored.length - 1].id };
+      // Only once the append is acknowledged is the key a fact of the stream.
+      for (const event of stored) noteKeyUse(keys, event.metadata);
+      const appended = { state: newState, revision: result.nextExpectedRevision, eventId: stored[stored.length - 1].id, keys };
       rememberAppended(store, streamName, decider.evolve, revision, events.length, appended);
       return { events, state: newState, nextExpectedRevision: result.nextExpectedRevision, position: result.position };
     } catch (error) {
@@ -63,20 +80,49 @@ export async function loadState<Event extends DomainEvent, State>(
   streamName: string,
   decider: Folding<Event, State>,
 ): Promise<{ state: State; revision: ExpectedRevision & (bigint | 'no_stream') }> {
+  const { state, revision } = await loadStream(store, streamName, decider);
+  return { state, revision };
+}
+
+/**
+ * For a handler that looks before it calls `handleCommand` (a dry run of the decider, a quota
+ * counted first): whether this command was already recorded in the stream under its key (true:
+ * nothing to do), refused with IDEMPOTENCY_KEY_REUSED if the key was recorded for another
+ * request, false if the key is new here.
+ */
+export async function isRecordedReplay<Event extends DomainEvent, State>(
+  store: EventStore,
+  streamName: string,
+  decider: Folding<Event, State>,
+  command: Pick<DomainCommand, 'type' | 'context'>,
+  options: Pick<HandleCommandOptions, 'request'> = {},
+): Promise<boolean> {
+  if (!command.context.idempotencyKey) return false;
+  const { keys } = await loadStream(store, streamName, decider);
+  return isReplay(keys, command.type, command.context, commandFingerprint(command.type, options.request));
+}
+
+async function loadStream<Event extends DomainEvent, State>(
+  store: EventStore,
+  streamName: string,
+  decider: Folding<Event, State>,
+): Promise<{ state: State; revision: ExpectedRevision & (bigint | 'no_stream'); keys: UsedKeys }> {
   const cache = new StateCache<State>(store, decider.evolve);
   const cached = cache.get(streamName);
   const since = cached && (await readSince(store, streamName, cached, decider));
   if (since) {
     if (since.revision !== cached.revision) cache.set(streamName, since);
-    return { state: since.state, revision: since.revision };
+    return { state: since.state, revision: since.revision, keys: since.keys };
   }
   cache.forget(streamName);
   const events: Event[] = [];
+  const keys: UsedKeys = new Map();
   let revision: bigint | 'no_stream' = 'no_stream';
   let eventId = '';
   try {
     for await (const recorded of store.readStream(streamName)) {
       events.push({ type: recorded.type, data: recorded.data } as Event);
+      noteKeyUse(keys, recorded.metadata);
       revision = recorded.revision;
       eventId = recorded.id;
     }
@@ -84,8 +130,8 @@ export async function loadState<Event extends DomainEvent, State>(
     if (!(error instanceof StreamNotFoundError)) throw error;
   }
   const state = fold(decider.evolve, decider.initialState, events);
-  if (revision !== 'no_stream') cache.set(streamName, { state, revision, eventId });
-  return { state, revision };
+  if (revision !== 'no_stream') cache.set(streamName, { state, revision, eventId, keys });
+  return { state, revision, keys };
 }
 
 /**
@@ -99,6 +145,7 @@ async function readSince<Event extends DomainEvent, State>(
   decider: Folding<Event, State>,
 ): Promise<CachedState<State> | undefined> {
   let { state, revision, eventId } = cached;
+  const { keys } = cached;
   let first = true;
   try {
     for await (const recorded of store.readStream(streamName, { fromRevision: cached.revision })) {
@@ -108,6 +155,7 @@ async function readSince<Event extends DomainEvent, State>(
         continue;
       }
       state = decider.evolve(state, { type: recorded.type, data: recorded.data } as Event);
+      noteKeyUse(keys, recorded.metadata);
       revision = recorded.revision;
       eventId = recorded.id;
     }
@@ -115,7 +163,7 @@ async function readSince<Event extends DomainEvent, State>(
     if (error instanceof StreamNotFoundError) return undefined;
     throw error;
   }
-  return first ? undefined : { state, revision, eventId };
+  return first ? undefined : { state, revision, eventId, keys };
 }
 
 function sameId(stored: string, remembered: string): boolean {
@@ -135,12 +183,22 @@ function rememberAppended<State>(
   if (appended.revision === expected) new StateCache<State>(store, evolve).set(streamName, appended);
 }
 
-function toStoredEvents(streamName: string, command: DomainCommand, events: readonly DomainEvent[], causation: Causation) {
+/**
+ * Ids derive from the portal, the key and the request, so that two identical first attempts
+ * racing each other append the very same ids (one write, by the store's idempotency), while two
+ * different requests under one key, or one key of two portals, can never name the same event.
+ */
+function toStoredEvents(
+  streamName: string,
+  command: DomainCommand,
+  events: readonly DomainEvent[],
+  causation: Causation,
+  fingerprint: string | undefined,
+) {
   const { context } = command;
+  const keyed = context.idempotencyKey && `${streamName}|${context.portalId}|${context.idempotencyKey}|${command.type}|${fingerprint ?? ''}`;
   return events.map((event, index) => ({
-    id: context.idempotencyKey
-      ? deterministicEventId(`${streamName}|${context.idempotencyKey}|${index}`)
-      : randomUUID(),
+    id: keyed ? deterministicEventId(`${keyed}|${index}`) : randomUUID(),
     type: event.type,
     data: event.data,
     metadata: {
@@ -149,8 +207,8 @@ function toStoredEvents(streamName: string, command: DomainCommand, events: read
       correlationId: causation.correlationId,
       causationId: causation.causationId ?? causation.correlationId,
       ...ruleVersionOf(event),
-      ...(context.idempotencyKey && { idempotencyKey: context.idempotencyKey }),
       command: command.type,
+      ...keyMetadata(context, command.type, fingerprint),
     },
   }));
 }

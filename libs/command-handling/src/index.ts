@@ -1,2 +1,3 @@
 export * from './deterministic-event-id.js';
 export * from './handle-command.js';
+export { IDEMPOTENCY_KEY_REUSED, canonicalJson, commandFingerprint } from './idempotency.js';

@@ -1,10 +1,16 @@
 import type { EventStore } from '@helpdesk/event-store';
+import type { UsedKeys } from './idempotency.js';
 
-/** A stream's state as folded up to `revision`, whose event had id `eventId`. */
+/**
+ * A stream's state as folded up to `revision`, whose event had id `eventId`, and the idempotency
+ * keys its events were written under. `keys` is shared by the states of one stream and only grows:
+ * a key in it is recorded in the stream, even if at a revision after this state's.
+ */
 export interface CachedState<State> {
   readonly state: State;
   readonly revision: bigint;
   readonly eventId: string;
+  readonly keys: UsedKeys;
 }
 
 type Evolve = (state: never, event: never) => unknown;

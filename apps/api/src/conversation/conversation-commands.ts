@@ -1,4 +1,4 @@
-import { type HandledCommand, deterministicEventId, handleCommand, loadState } from '@helpdesk/command-handling';
+import { type HandledCommand, deterministicEventId, handleCommand, isRecordedReplay, loadState } from '@helpdesk/command-handling';
 import {
   type ConversationCommand,
   type ConversationEvent,
@@ -36,7 +36,22 @@ export function onConversation(
   origin: CommandOrigin,
 ): Promise<HandledCommand<ConversationEvent, ConversationState>> {
   const stream = conversationStreamName(conversationId);
-  return handleCommand(store, stream, conversationDecider, command, { causation: causationFrom(origin) });
+  return handleCommand(store, stream, conversationDecider, command, { causation: causationFrom(origin), request: origin.request });
+}
+
+/**
+ * For handlers that look (dry run, quota) before `onConversation`: whether this request was
+ * already recorded under its idempotency key; IDEMPOTENCY_KEY_REUSED if the key names another one.
+ */
+export function isReplayedRequest(
+  store: EventStore,
+  conversationId: string,
+  commandType: ConversationCommand['type'],
+  origin: CommandOrigin,
+  now: Date,
+): Promise<boolean> {
+  const command = { type: commandType, context: contextFrom(origin, now) };
+  return isRecordedReplay(store, conversationStreamName(conversationId), conversationDecider, command, { request: origin.request });
 }
 
 export async function loadConversation(store: EventStore, conversationId: string): Promise<ConversationState> {

@@ -15,6 +15,7 @@ import {
   conversationCommand,
   loadConversation,
   newMessageId,
+  isReplayedRequest,
   onConversation,
 } from './conversation-commands.js';
 import { mustSettleAgain, openSession, releaseAfter } from './outbound-sending.js';
@@ -54,6 +55,7 @@ export class ReplyToContactHandler implements ICommandHandler<ReplyToContactComm
     const messageId = newMessageId(conversationId, origin, command.messageId);
     for (let attempt = 1; ; attempt++) {
       const now = this.clock.now();
+      if (await isReplayedRequest(this.store, conversationId, 'ReplyToContact', origin, now)) return { conversationId, recorded: [], messageId };
       const conversation = await loadConversation(this.store, conversationId);
       const sessionId = openSession(conversation, now)?.sessionId ?? '';
       const draft = { messageId, content, sessionId, countedAs: 'free' as const, ruleVersion: '' };

@@ -22,7 +22,7 @@ import { CLOCK } from '../shared/clock.js';
 import type { Clock } from '../shared/clock.js';
 import type { CommandOrigin } from '../shared/command-origin.js';
 import { loadTemplate } from '../template/load-template.js';
-import { changeOf, conversationCommand, loadConversation, newMessageId, onConversation } from './conversation-commands.js';
+import { changeOf, conversationCommand, isReplayedRequest, loadConversation, newMessageId, onConversation } from './conversation-commands.js';
 import { mustSettleAgain, openSession, releaseAfter } from './outbound-sending.js';
 import type { SentMessageReceipt } from './reply-to-contact.handler.js';
 
@@ -70,6 +70,7 @@ export class SendTemplateHandler implements ICommandHandler<SendTemplateCommand>
     const messageId = newMessageId(conversationId, origin, command.messageId);
     for (let attempt = 1; ; attempt++) {
       const now = this.clock.now();
+      if (await isReplayedRequest(this.store, conversationId, 'SendTemplate', origin, now)) return { conversationId, recorded: [], messageId };
       const conversation = await loadConversation(this.store, conversationId);
       const open = openSession(conversation, now);
       const unbound = { name: request.name, language: request.language, renderedText: '', parameters: request.parameters };

@@ -10,6 +10,8 @@ import { QuotaGate } from './quota-gate.js';
 import { QuotaAccount, QuotaPortal, quotaPortalAt } from './quota-requests.js';
 
 const origin: CommandOrigin = { portalId: 'acme', actor: { kind: 'user', id: 'agent-1' }, idempotencyKey: 'send-1' };
+/** The portal's set-up: two commands on one stream, so not under the send's key (a key names one command). */
+const admin: CommandOrigin = { portalId: 'acme', actor: { kind: 'user', id: 'admin-1' } };
 const utcAnchor = { subscriptionStartedOn: '2023-06-01', timeZone: 'UTC' };
 const portal: QuotaPortal = { portalId: 'acme', ...utcAnchor, monthlyLimit: 10 };
 const unverified: QuotaAccount = { accountId: 'waba-new', verified: false, timeZone: 'UTC' };
@@ -68,9 +70,9 @@ describe('QuotaGate: retries, releases and limit changes', () => {
   it('uses the monthly limit in force at the moment of the send', async () => {
     const clock = { now: () => new Date('2024-10-01T00:00:00Z') };
     const registration = { name: 'Acme', ...utcAnchor, monthlyConversationLimit: 1 };
-    await new RegisterPortalHandler(stores.current, clock).execute(new RegisterPortalCommand(origin, registration));
+    await new RegisterPortalHandler(stores.current, clock).execute(new RegisterPortalCommand(admin, registration));
     const change = { limit: 2, effectiveFrom: '2024-10-20T00:00:00Z' };
-    await new ChangeMonthlyLimitHandler(stores.current, clock).execute(new ChangeMonthlyLimitCommand(origin, change));
+    await new ChangeMonthlyLimitHandler(stores.current, clock).execute(new ChangeMonthlyLimitCommand(admin, change));
     const registered = await loadPortal(stores.current, 'acme');
     const beforeChange = new Date('2024-10-19T23:59:59.999Z');
     const atChange = new Date('2024-10-20T00:00:00.000Z');

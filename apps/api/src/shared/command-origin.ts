@@ -7,8 +7,20 @@ export interface CommandOrigin {
   readonly portalId: string;
   readonly actor: Actor;
   readonly idempotencyKey?: string;
+  /**
+   * What a client asked for under its own idempotency key (operation and input, without the key):
+   * the key then names that request only, and another request under it is refused.
+   */
+  readonly request?: unknown;
   readonly correlationId?: string;
   readonly causationId?: string;
+}
+
+/** The origin of a client's request: its key may be replayed for this very request, and no other. */
+export function forRequest(origin: CommandOrigin, operation: string, input: object): CommandOrigin {
+  if (!origin.idempotencyKey) return origin;
+  const { idempotencyKey: _key, ...asked } = input as Record<string, unknown>;
+  return { ...origin, request: { operation, input: asked } };
 }
 
 export function contextFrom(origin: CommandOrigin, now: Date): CommandContext {

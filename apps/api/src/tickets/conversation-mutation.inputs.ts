@@ -16,7 +16,7 @@ abstract class ConversationMutationInput {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The same key on a retried request records nothing twice (the first outcome stands).',
+    description: 'Names this request: sent again with the same key and input, it records nothing twice and answers as done (position null); any other request under a key already used in this conversation is refused with IDEMPOTENCY_KEY_REUSED. Keys are per portal.',
   })
   @IsOptional()
   @IsString()

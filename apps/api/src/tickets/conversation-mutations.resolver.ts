@@ -2,6 +2,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import type { AuthenticatedUser } from '../auth/access-token.js';
 import { CurrentUser, Roles, originOf } from '../auth/auth.decorators.js';
+import { type CommandOrigin, forRequest } from '../shared/command-origin.js';
 import { AssignTicketCommand } from '../conversation/assign-ticket.handler.js';
 import { CloseTicketCommand } from '../conversation/close-ticket.handler.js';
 import { QuarantineMessageCommand } from '../conversation/quarantine-message.handler.js';
@@ -31,8 +32,8 @@ export class ConversationMutationsResolver {
     @CurrentUser() user: AuthenticatedUser,
     @Args('input') input: ReplyToConversationInput,
   ): Promise<ConversationMessagePayload> {
-    const { conversationId, text, idempotencyKey } = input;
-    const command = new ReplyToContactCommand(originOf(user, idempotencyKey ?? undefined), conversationId, { kind: 'text', body: text });
+    const { conversationId, text } = input;
+    const command = new ReplyToContactCommand(clientOrigin(user, 'replyToConversation', input), conversationId, { kind: 'text', body: text });
     const receipt = await this.commands.execute(command);
     return messagePayload(receipt, receipt.messageId);
   }
@@ -40,9 +41,9 @@ export class ConversationMutationsResolver {
   @Mutation(() => ConversationMessagePayload, { description: 'An approved template: the only message allowed outside a session.' })
   @Roles('agent', 'admin')
   async sendTemplate(@CurrentUser() user: AuthenticatedUser, @Args('input') input: SendTemplateInput): Promise<ConversationMessagePayload> {
-    const { conversationId, name, language, bodyParameters, headerParameters, idempotencyKey } = input;
+    const { conversationId, name, language, bodyParameters, headerParameters } = input;
     const parameters = { body: bodyParameters ?? [], ...(headerParameters && { header: headerParameters }) };
-    const command = new SendTemplateCommand(originOf(user, idempotencyKey ?? undefined), conversationId, { name, language, parameters });
+    const command = new SendTemplateCommand(clientOrigin(user, 'sendTemplate', input), conversationId, { name, language, parameters });
     const receipt = await this.commands.execute(command);
     return messagePayload(receipt, receipt.messageId);
   }
@@ -50,24 +51,24 @@ export class ConversationMutationsResolver {
   @Mutation(() => TicketPayload)
   @Roles('agent', 'admin')
   async assignTicket(@CurrentUser() user: AuthenticatedUser, @Args('input') input: AssignTicketInput): Promise<TicketPayload> {
-    const { conversationId, ticketId, assigneeId, idempotencyKey } = input;
-    const origin = originOf(user, idempotencyKey ?? undefined);
+    const { conversationId, ticketId, assigneeId } = input;
+    const origin = clientOrigin(user, 'assignTicket', input);
     return ticketPayload(await this.commands.execute(new AssignTicketCommand(origin, conversationId, { ticketId, assigneeId })), ticketId);
   }
 
   @Mutation(() => TicketPayload)
   @Roles('agent', 'admin')
   async closeTicket(@CurrentUser() user: AuthenticatedUser, @Args('input') input: CloseTicketInput): Promise<TicketPayload> {
-    const { conversationId, ticketId, idempotencyKey } = input;
-    const origin = originOf(user, idempotencyKey ?? undefined);
+    const { conversationId, ticketId } = input;
+    const origin = clientOrigin(user, 'closeTicket', input);
     return ticketPayload(await this.commands.execute(new CloseTicketCommand(origin, conversationId, { ticketId })), ticketId);
   }
 
   @Mutation(() => TicketPayload)
   @Roles('agent', 'admin')
   async reopenTicket(@CurrentUser() user: AuthenticatedUser, @Args('input') input: ReopenTicketInput): Promise<TicketPayload> {
-    const { conversationId, ticketId, idempotencyKey } = input;
-    const origin = originOf(user, idempotencyKey ?? undefined);
+    const { conversationId, ticketId } = input;
+    const origin = clientOrigin(user, 'reopenTicket', input);
     return ticketPayload(await this.commands.execute(new ReopenTicketCommand(origin, conversationId, { ticketId })), ticketId);
   }
 
@@ -77,8 +78,8 @@ export class ConversationMutationsResolver {
     @CurrentUser() user: AuthenticatedUser,
     @Args('input') input: QuarantineMessageInput,
   ): Promise<ConversationMessagePayload> {
-    const { conversationId, messageId, reason, idempotencyKey } = input;
-    const command = new QuarantineMessageCommand(originOf(user, idempotencyKey ?? undefined), conversationId, { messageId, reason });
+    const { conversationId, messageId, reason } = input;
+    const command = new QuarantineMessageCommand(clientOrigin(user, 'quarantineMessage', input), conversationId, { messageId, reason });
     return messagePayload(await this.commands.execute(command), messageId);
   }
 
@@ -88,8 +89,16 @@ export class ConversationMutationsResolver {
     @CurrentUser() user: AuthenticatedUser,
     @Args('input') input: RevealQuarantinedMessageInput,
   ): Promise<ConversationMessagePayload> {
-    const { conversationId, messageId, reason, idempotencyKey } = input;
-    const command = new RevealQuarantinedMessageCommand(originOf(user, idempotencyKey ?? undefined), conversationId, { messageId, reason });
+    const { conversationId, messageId, reason } = input;
+    const command = new RevealQuarantinedMessageCommand(clientOrigin(user, 'revealQuarantinedMessage', input), conversationId, { messageId, reason });
     return messagePayload(await this.commands.execute(command), messageId);
   }
+}
+
+/**
+ * The caller's origin for one mutation: the client's key names this mutation with this input, so
+ * a retry is a no-op and another request under the same key is refused (IDEMPOTENCY_KEY_REUSED).
+ */
+function clientOrigin(user: AuthenticatedUser, operation: string, input: { idempotencyKey?: string | null }): CommandOrigin {
+  return forRequest(originOf(user, input.idempotencyKey ?? undefined), operation, input);
 }

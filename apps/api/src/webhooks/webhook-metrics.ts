@@ -31,7 +31,7 @@ export class WebhookMetrics {
   constructor(registry: MetricsRegistry) {
     const counter = registry.counter.bind(registry);
     this.verifications = counter('whatsapp_webhook_verifications_total', "Meta's endpoint verification requests", ['outcome']);
-    this.received = counter('whatsapp_webhooks_received_total', 'Signed webhook payloads stored in the inbox');
+    this.received = counter('whatsapp_webhooks_received_total', 'Signed webhook payloads acknowledged: stored by this POST or by an earlier one of the same bytes');
     this.rejected = counter('whatsapp_webhooks_rejected_total', 'Webhook POSTs not acknowledged, by reason', ['reason']);
     this.payloadsProcessed = counter('whatsapp_webhook_payloads_processed_total', 'Inbox payloads processed');
     this.payloadsFailed = counter('whatsapp_webhook_payloads_failed_total', 'Inbox payloads with an unexpected failure');

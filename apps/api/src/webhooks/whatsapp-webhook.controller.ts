@@ -95,7 +95,7 @@ export class WhatsAppWebhookController {
     }
     const stored = await this.store(() => this.inbox.record({ ...received, body: envelope.body }));
     this.metrics.received.inc();
-    this.logger.debug({ msg: 'WhatsApp webhook stored', payloadEventId: stored.eventId, inboxStream: stored.streamName });
+    this.logger.debug({ msg: 'WhatsApp webhook stored', payloadEventId: stored.eventId, payloadSha256: stored.sha256 });
     return { stored: true };
   }
 

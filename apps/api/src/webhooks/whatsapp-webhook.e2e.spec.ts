@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { pywaPayload } from './pywa.fixtures.js';
+import { inboxStreamName, payloadSha256 } from './webhook-inbox.js';
 import { RECEIVED_AT, VERIFY_TOKEN, type WebhookWorld, openWebhookWorld, receivedWamids, textPayload } from './webhook.test-world.js';
 
 /** The embedded store's log, under DATA_DIR. */
@@ -68,6 +69,42 @@ describe('The WhatsApp webhook over HTTP', () => {
         type: 'MalformedWebhookPayloadReceived',
         data: { body, bodyEncoding: 'utf8', reason: expect.stringMatching(reason) },
       });
+    });
+  });
+
+  describe("Meta's resends of the same bytes", () => {
+    it('stores a payload once however often it comes, and answers 200 every time', async () => {
+      await world.processed();
+      const before = (await world.inbox()).length;
+      const body = JSON.stringify(textPayload('wamid.resent', 'Sent until it got a 200'));
+      const answers = [];
+      for (let resend = 0; resend < 25; resend++) answers.push((await world.post(body)).status);
+      // The same bytes at the same time, as when Meta's retry overtakes a slow first answer.
+      answers.push(...(await Promise.all([world.post(body), world.post(body), world.post(body)])).map((response) => response.status));
+
+      expect(answers).toEqual(Array(28).fill(200));
+      const inbox = await world.inbox();
+      expect(inbox).toHaveLength(before + 1);
+      expect(inbox[inbox.length - 1]).toMatchObject({ streamName: inboxStreamName(payloadSha256(Buffer.from(body))), data: { body } });
+      await world.processed();
+      expect(receivedWamids(await world.conversation()).filter((wamid) => wamid === 'wamid.resent')).toHaveLength(1);
+    });
+
+    it('keeps a signed malformed body once too, and still answers 400 to each resend', async () => {
+      const body = '{"object":"whatsapp_business_account","entry":[ "resent"';
+      const before = (await world.inbox()).length;
+      const answers = [await world.post(body), await world.post(body), await world.post(body)].map((response) => response.status);
+
+      expect(answers).toEqual([400, 400, 400]);
+      expect((await world.inbox()).map((event) => event.type).slice(before)).toEqual(['MalformedWebhookPayloadReceived']);
+    });
+
+    it('stores bytes that differ by one byte as two payloads', async () => {
+      const before = (await world.inbox()).length;
+      const body = JSON.stringify(textPayload('wamid.spaced', 'One space apart'));
+      expect((await world.post(body)).status).toBe(200);
+      expect((await world.post(`${body} `)).status).toBe(200);
+      expect(await world.inbox()).toHaveLength(before + 2);
     });
   });
 

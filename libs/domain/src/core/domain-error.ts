@@ -43,7 +43,9 @@ export type DomainErrorCode =
   | 'INVALID_VIEW'
   | 'VIEW_LIMIT_REACHED'
   | 'NOT_ALLOWED'
-  | 'INVALID_COMMAND';
+  | 'INVALID_COMMAND'
+  /** An idempotency key already recorded for another request (command-handling shell). */
+  | 'IDEMPOTENCY_KEY_REUSED';
 
 export class DomainError extends Error {
   constructor(

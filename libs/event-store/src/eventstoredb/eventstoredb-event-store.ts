@@ -56,6 +56,9 @@ const STREAM_EXISTS_DELETE_ATTEMPTS = 5;
  * and no position (-1) since nothing was ever written. The port has no other way to say it.
  */
 const NO_STREAM_REVISION = -1n;
+/** Never written: the health check's append to it must be refused for its expected revision. */
+const HEALTH_WRITE_PROBE_STREAM = 'helpdesk-health-write-probe';
+const UNREACHABLE_REVISION = 2n ** 62n;
 const NO_POSITION: Position = { commit: -1n, prepare: -1n };
 
 /** The event store port on EventStoreDB, through the official gRPC client. */
@@ -195,9 +198,25 @@ export class EventStoreDBEventStore implements EventStore {
     }
   }
 
+  /**
+   * Healthy only if the server answers a read and would take a write: an append to a stream that
+   * is never written, at a revision it can never have, must come back as a wrong expected version.
+   * Only a leader that accepts writes checks that (nothing is written); a node without a leader,
+   * not ready, or gone answers otherwise or not in time.
+   */
   async health(): Promise<StoreHealth> {
     if (this.closed) return { adapter: 'eventstoredb', healthy: false, detail: 'closed' };
     const startedAt = Date.now();
+    try {
+      await this.probeRead();
+      await this.probeWrite();
+      return { adapter: 'eventstoredb', healthy: true, detail: `reachable and writable (${Date.now() - startedAt} ms)` };
+    } catch (error) {
+      return { adapter: 'eventstoredb', healthy: false, detail: describeError(toPortError(error)) };
+    }
+  }
+
+  private async probeRead(): Promise<void> {
     // The cheapest call that needs a live server: the last record of `$all` (system records included).
     const probe = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
     const reader = new ClientStreamReader(probe);
@@ -208,13 +227,33 @@ export class EventStoreDBEventStore implements EventStore {
     );
     try {
       await reader.next();
-      return { adapter: 'eventstoredb', healthy: true, detail: `reachable (${Date.now() - startedAt} ms)` };
-    } catch (error) {
-      return { adapter: 'eventstoredb', healthy: false, detail: describeError(toPortError(error)) };
     } finally {
       clearTimeout(timer);
       await cancelQuietly(probe);
     }
+  }
+
+  private async probeWrite(): Promise<void> {
+    const probe = jsonEvent({ type: 'HealthWriteProbe', data: {} });
+    const append = this.client.appendToStream(HEALTH_WRITE_PROBE_STREAM, probe, {
+      expectedRevision: UNREACHABLE_REVISION,
+      deadline: this.healthTimeoutMs,
+    });
+    // The deadline is the server's to keep; a server that keeps nothing must not hold /health.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer to a write within ${this.healthTimeoutMs} ms`)), this.healthTimeoutMs);
+    });
+    try {
+      await Promise.race([append, late]);
+    } catch (error) {
+      if (error instanceof ClientWrongExpectedVersionError) return;
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      append.catch(() => undefined);
+    }
+    throw new Error(`the write probe was accepted: ${HEALTH_WRITE_PROBE_STREAM} has ${UNREACHABLE_REVISION} events?`);
   }
 
   async close(): Promise<void> {

@@ -16,6 +16,8 @@ export class GroupCommit {
   private scheduled = false;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => undefined;
+  /** The last commit, when it failed: cleared by the next commit that succeeds. */
+  lastFailure: { readonly at: number; readonly message: string } | null = null;
 
   constructor(
     private readonly db: Database,
@@ -61,10 +63,12 @@ export class GroupCommit {
       runAll();
     } catch (commitError) {
       const error = this.toStoreError(commitError);
+      this.lastFailure = { at: Date.now(), message: (error as Error).message };
       batch.forEach((write) => write.reject(error));
       this.settle();
       return;
     }
+    this.lastFailure = null;
     this.onCommitted();
     batch.forEach((write, index) => {
       const outcome = outcomes[index];

@@ -37,6 +37,11 @@ export interface SqliteEventStoreOptions {
 
 export const SQLITE_EVENTS_FILE = 'events.sqlite';
 
+/** How long a failed commit keeps the store unhealthy when nothing was committed since. */
+const RECENT_COMMIT_FAILURE_MS = 10_000;
+/** The health check waits this long for the write lock: a commit of another process takes less. */
+const WRITE_PROBE_BUSY_TIMEOUT_MS = 50;
+
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly signal: AppendSignal;
@@ -95,12 +100,39 @@ export class SqliteEventStore implements EventStore {
     return this.writes.write(() => tombstoneStream(this.db, streamName, expected));
   }
 
+  /**
+   * Healthy only if the log can be read and written: the write lock is taken and given back at
+   * once (`BEGIN IMMEDIATE; ROLLBACK`, nothing written), which fails while another connection
+   * holds it or the file is read-only; and the last commit, if it failed (a full or failing
+   * disk), is not from the last 10 s with no commit since.
+   */
   async health(): Promise<StoreHealth> {
     try {
       prepared(this.db, 'SELECT 1').get();
-      return { adapter: 'sqlite', healthy: true, detail: this.db.name };
+      this.probeWriteLock();
     } catch (error) {
       return { adapter: 'sqlite', healthy: false, detail: (error as Error).message };
+    }
+    const failure = this.writes.lastFailure;
+    if (failure && Date.now() - failure.at < RECENT_COMMIT_FAILURE_MS) {
+      return { adapter: 'sqlite', healthy: false, detail: `the last commit failed: ${failure.message}` };
+    }
+    return { adapter: 'sqlite', healthy: true, detail: this.db.name };
+  }
+
+  /** Throws when the write lock cannot be had within a short wait. */
+  private probeWriteLock(): void {
+    // Inside one of our own transactions we hold the lock already.
+    if (this.db.inTransaction) return;
+    const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma(`busy_timeout = ${WRITE_PROBE_BUSY_TIMEOUT_MS}`);
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      this.db.exec('ROLLBACK');
+    } catch (error) {
+      throw new Error(`cannot write: ${(error as Error).message}`, { cause: error });
+    } finally {
+      this.db.pragma(`busy_timeout = ${timeout}`);
     }
   }
 
