@@ -65,11 +65,13 @@ describe('Demo: seed-demo, then the simulator against the booted API', () => {
     expect(summary).toMatchObject({ payloads: 100, requests: 100, delivered: 100, gaveUp: 0, responses: { '200': 100 } });
 
     const store = app.get<EventStore>(EVENT_STORE);
+    // Meta's redeliveries are the same bytes again: answered 200, stored once.
+    const sent = [...generateTraffic(traffic, createPrng(SEED))].filter((payload) => payload.description.duplicateOf === undefined);
+    expect(sent.length).toBeLessThan(100);
     const inbox = await eventsOf(store, (event) => isInboxStream(event.streamName));
-    expect(inbox).toHaveLength(100);
+    expect(inbox).toHaveLength(sent.length);
     await app.get(InboxProcessor).whenProcessed(inbox[inbox.length - 1].position);
 
-    const sent = [...generateTraffic(traffic, createPrng(SEED))].filter((payload) => payload.description.duplicateOf === undefined);
     const toConnected = sent.filter((payload) => !payload.description.unknownNumber).flatMap((payload) => payload.description.messages);
     const toUnknown = sent.filter((payload) => payload.description.unknownNumber).flatMap((payload) => payload.description.messages);
     const received = await eventsOf(store, (event) => event.type === 'InboundMessageReceived' || event.type === 'UnsupportedMessageReceived');
