@@ -2,3 +2,4 @@ export * from './app-config.js';
 export * from './load-config.js';
 export * from './auth-secret.js';
 export * from './rate-limit-config.js';
+export * from './edge-limits-config.js';
