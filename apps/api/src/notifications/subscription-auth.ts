@@ -25,6 +25,11 @@ const KEEP_ALIVE_MS = 25_000;
 export function subscriptionOptions(config: AppConfig, clock: Clock): NonNullable<MercuriusDriverConfig['subscription']> {
   return {
     keepAlive: KEEP_ALIVE_MS,
+    // Mercurius calls this when a connection_init arrives, with the socket: the init timeout's cue.
+    context: (socket: object) => {
+      initialised.add(socket);
+      return {};
+    },
     onConnect: ({ payload }: { payload: unknown }): SubscriberContext | false => {
       const token = bearerTokenIn(payload);
       if (!token) return false;
@@ -52,3 +57,29 @@ function expiryOf(token: string): Date {
   const { exp } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { exp: number };
   return new Date(exp * 1000);
 }
+
+/** Sockets that sent connection_init (whether or not it was accepted: a refused one is closed by Mercurius). */
+const initialised = new WeakSet<object>();
+
+interface ClosableSocket {
+  readonly readyState: number;
+  close(code?: number, reason?: string): void;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * WS_CONNECTION_INIT_TIMEOUT_MS: a WebSocket that has not sent `connection_init` this long after
+ * it opened is closed with 4408 (graphql-ws's "Connection initialisation timeout"), so an idle
+ * socket holds nothing for long. `server` is @fastify/websocket's WebSocketServer.
+ */
+export function closeUninitialisedSockets(server: { on(event: 'connection', listener: (socket: ClosableSocket) => void): unknown }, timeoutMs: number): void {
+  server.on('connection', (socket) => {
+    const timer = setTimeout(() => {
+      if (!initialised.has(socket) && socket.readyState === OPEN) socket.close(4408, 'Connection initialisation timeout');
+    }, timeoutMs);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
+}
+
+const OPEN = 1;
