@@ -26,8 +26,13 @@ import type { Clock } from '../shared/clock.js';
  */
 export const ANONYMOUS_DOCUMENT_LENGTH = 512;
 export const ANONYMOUS_TOKENS = 64;
-/** A field nested deeper than this (as written) is deeper than any budget of query-limits/ allows. */
-export const MAX_WRITTEN_DEPTH = Math.max(QUERY_LIMITS.maxDepth, QUERY_LIMITS.maxIntrospectionDepth);
+/**
+ * Fields nested deeper than this as written are refused before validation. It is far above every
+ * budget of query-limits/ (8, and 20 for introspection), whose rule refuses the usual towers with
+ * its own message; this only keeps absurd nesting (a thousand levels fit in the token budget) away
+ * from validation's recursive walks.
+ */
+export const MAX_WRITTEN_DEPTH = 3 * Math.max(QUERY_LIMITS.maxDepth, QUERY_LIMITS.maxIntrospectionDepth);
 
 /** The root fields a caller without a token may ask for. */
 const ANONYMOUS_ROOT_FIELDS = new Set(['serviceHealth', '__typename']);
@@ -129,13 +134,20 @@ export function isAnonymousDocument(source: string): boolean {
   const [operation] = document.definitions;
   if (operation.kind !== Kind.OPERATION_DEFINITION || operation.operation !== 'query') return false;
   if (operation.variableDefinitions?.length || operation.directives?.length) return false;
-  return operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && ANONYMOUS_ROOT_FIELDS.has(selection.name.value) && plain(selection.selectionSet));
+  return plain(operation.selectionSet, ANONYMOUS_ROOT_FIELDS);
 }
 
-function plain(selectionSet: SelectionSetNode | undefined): boolean {
+/** Only fields, without aliases, arguments or directives, all the way down; at the root, only `roots`. */
+function plain(selectionSet: SelectionSetNode | undefined, roots?: ReadonlySet<string>): boolean {
   if (!selectionSet) return true;
   return selectionSet.selections.every(
-    (selection) => selection.kind === Kind.FIELD && !selection.alias && !selection.arguments?.length && !selection.directives?.length && plain(selection.selectionSet),
+    (selection) =>
+      selection.kind === Kind.FIELD &&
+      (!roots || roots.has(selection.name.value)) &&
+      !selection.alias &&
+      !selection.arguments?.length &&
+      !selection.directives?.length &&
+      plain(selection.selectionSet),
   );
 }
 
