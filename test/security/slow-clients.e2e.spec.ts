@@ -9,6 +9,7 @@ const WebSocket = createRequire(import.meta.url)('ws') as typeof WebSocketClass;
 const REQUEST_TIMEOUT_MS = 1_000;
 const INIT_TIMEOUT_MS = 500;
 const MAX_PAYLOAD = 4_096;
+const MAX_SUBSCRIPTIONS = 3;
 
 /**
  * Slow and idle clients over real sockets, with short timeouts configured: a body trickled in
@@ -22,7 +23,7 @@ describe('slow and idle clients', () => {
   let port: number;
 
   beforeAll(async () => {
-    const env = { HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), HTTP_CONNECTION_TIMEOUT_MS: '5000', WS_CONNECTION_INIT_TIMEOUT_MS: String(INIT_TIMEOUT_MS), WS_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD) };
+    const env = { HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), HTTP_CONNECTION_TIMEOUT_MS: '5000', WS_CONNECTION_INIT_TIMEOUT_MS: String(INIT_TIMEOUT_MS), WS_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD), WS_MAX_SUBSCRIPTIONS: String(MAX_SUBSCRIPTIONS) };
     world = await openPortalsWorld({ listen: true, env });
     port = Number(new URL(world.url).port);
   });
@@ -69,6 +70,36 @@ describe('slow and idle clients', () => {
     await opened(socket);
     socket.send(JSON.stringify({ type: 'connection_init', payload: { padding: 'x'.repeat(MAX_PAYLOAD) } }));
     expect((await closeOf(socket, 5_000))?.code).toBe(1009);
+  });
+});
+
+describe('subscriptions per WebSocket', () => {
+  let world: PortalsWorld;
+
+  beforeAll(async () => {
+    world = await openPortalsWorld({ listen: true, env: { WS_MAX_SUBSCRIPTIONS: String(MAX_SUBSCRIPTIONS) } });
+  });
+
+  afterAll(() => world.close());
+
+  it(`keeps ${MAX_SUBSCRIPTIONS} at once (a completed one frees its place) and closes the socket with 1008 at one more`, async () => {
+    const socket = new WebSocket(world.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await opened(socket);
+    const acked = new Promise((resolve) => socket.on('message', (data: Buffer) => JSON.parse(String(data)).type === 'connection_ack' && resolve(true)));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${world.token('acme', ['agent'])}` } }));
+    await acked;
+    const subscribe = (id: string) => socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: 'subscription { ticketChanged { ticketId } }' } }));
+    const closed = closeOf(socket, 5_000);
+    for (const id of ['1', '2', '3']) subscribe(id);
+    socket.send(JSON.stringify({ id: '1', type: 'complete' }));
+    subscribe('4');
+    // Three at once, all accepted: the socket is still open once the server has answered a ping.
+    const pong = new Promise((resolve) => socket.on('message', (data: Buffer) => JSON.parse(String(data)).type === 'pong' && resolve(true)));
+    socket.send(JSON.stringify({ type: 'ping' }));
+    await pong;
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    subscribe('5');
+    expect((await closed)?.code).toBe(1008);
   });
 });
 

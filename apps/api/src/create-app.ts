@@ -7,7 +7,7 @@ import { AppModule, AppOverrides } from './app.module.js';
 import { inputValidationFailed } from './graphql/input-validation.js';
 import { useJsonOnlyGraphql } from './graphql/json-only-graphql.js';
 import { PinoNestLogger, createRootLogger } from './logging/pino-logger.js';
-import { closeUninitialisedSockets } from './notifications/subscription-auth.js';
+import { limitWebSockets } from './notifications/subscription-auth.js';
 import { monotonicNow } from './rate-limits/rate-limit-clock.js';
 import { systemClock } from './shared/clock.js';
 import { useRawJsonBodyRoutes } from './webhooks/raw-json-body.js';
@@ -62,10 +62,10 @@ function httpTimeouts(config: AppConfig) {
 /**
  * Registered before Mercurius, which then uses this WebSocket server instead of its own (1 MiB
  * messages, no init timeout): WS_MAX_PAYLOAD_BYTES per message (a larger one closes the socket,
- * 1009) and WS_CONNECTION_INIT_TIMEOUT_MS to send connection_init.
+ * 1009), WS_CONNECTION_INIT_TIMEOUT_MS to send connection_init, WS_MAX_SUBSCRIPTIONS at once.
  */
 async function useWebSocketLimits(adapter: FastifyAdapter, config: AppConfig): Promise<void> {
   const fastify = adapter.getInstance();
   await fastify.register(fastifyWebsocket, { options: { maxPayload: config.edge.wsMaxPayloadBytes } });
-  closeUninitialisedSockets(fastify.websocketServer, config.edge.connectionInitTimeoutMs);
+  limitWebSockets(fastify.websocketServer, { initTimeoutMs: config.edge.connectionInitTimeoutMs, maxSubscriptions: config.edge.wsMaxSubscriptions });
 }
