@@ -57,25 +57,31 @@ function hostileRequest(random: Random, caller: GraphqlCase['caller']): GraphqlC
     ...{ description, method: 'POST', url: '/graphql', payload, contentType, caller, refusal },
   });
   const query = (text: string) => JSON.stringify({ query: text });
-  const invalid = { status: 400, code: 'GRAPHQL_VALIDATION_FAILED' };
+  // Without a valid token, a document other than the small serviceHealth query is refused before
+  // it is parsed (graphql/request-budget.ts): 401 UNAUTHENTICATED, whatever the document's fault.
+  // Refusals of the HTTP request itself (415, 413, a body that is not JSON) come first.
+  const anonymous = caller === 'none' || caller === 'garbage';
+  const gated = (refusal: GraphqlCase['refusal']) => (anonymous ? { status: 401, code: 'UNAUTHENTICATED' } : refusal);
+  const invalid = gated({ status: 400, code: 'GRAPHQL_VALIDATION_FAILED' });
   return random.pick<() => GraphqlCase>([
-    () => post('an introspection tower', query(`{ __type(name: "Query") { fields { type { ${'ofType { '.repeat(20)}name${' }'.repeat(20)} } } } }`), { status: 400, code: 'QUERY_TOO_DEEP' }),
-    // Each page of 100 tickets with 3 fields costs 302: 40 of them are over the budget of 10,000.
-    () => post('aliases of big pages', query(`{ ${Array.from({ length: random.int(40, 60) }, (_, i) => `p${i}: tickets(first: 100) { nodes { id preview contactPhone } }`).join(' ')} }`), { status: 400, code: 'QUERY_TOO_COMPLEX' }),
+    () => post('an introspection tower', query(`{ __type(name: "Query") { fields { type { ${'ofType { '.repeat(20)}name${' }'.repeat(20)} } } } }`), gated({ status: 400, code: 'QUERY_TOO_DEEP' })),
+    // Each page of 100 tickets with 3 fields costs 302: 40 of them are over the budget of 10,000
+    // (and over the 30 aliases of GRAPHQL_MAX_ALIASES, refused with the same code before validation).
+    () => post('aliases of big pages', query(`{ ${Array.from({ length: random.int(40, 60) }, (_, i) => `p${i}: tickets(first: 100) { nodes { id preview contactPhone } }`).join(' ')} }`), gated({ status: 400, code: 'QUERY_TOO_COMPLEX' })),
     () => post('a fragment cycle', query('query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }'), invalid),
-    () => post('syntax garbage', query(`{ ${randomText(random, random.int(1, 200))}`), { status: 400 }),
+    () => post('syntax garbage', query(`{ ${randomText(random, random.int(1, 200))}`), gated({ status: 400 })),
     () => post('an unknown field', query(`{ ${random.pick(['nope', 'tickets { nope }', '__schema { nope }', 'serviceHealth(x: 1) { healthy }'])} }`), invalid),
     () => post('a body over 1 MiB', query(`{ serviceHealth { healthy } } #${'x'.repeat(1024 * 1024)}`), { status: 413, code: 'PAYLOAD_TOO_LARGE' }),
     () => post('not JSON', random.pick(['{"query": ', '{', nastyString(random).replace(/^[[{"]/, '') || 'x']), { status: 400 }),
     () => post('variables that are not an object', JSON.stringify({ query: 'query ($f: Int) { tickets(first: $f) { totalCount } }', variables: random.pick<Json>([[1], 'x', 3]) }), { status: 400 }),
     () => post('a batch', JSON.stringify([{ query: '{ serviceHealth { healthy } }' }, { query: '{ tickets { totalCount } }' }]), { status: 400 }),
     // GraphQL refuses it at execution (no data, HTTP 200), not at validation.
-    () => post('two operations and no name', query('query A { serviceHealth { healthy } } query B { views { id } }'), { status: 200, code: 'GRAPHQL_VALIDATION_FAILED' }),
+    () => post('two operations and no name', query('query A { serviceHealth { healthy } } query B { views { id } }'), gated({ status: 200, code: 'GRAPHQL_VALIDATION_FAILED' })),
     () => post('a content type without a parser', '{ serviceHealth { healthy } }', { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }, random.pick(['application/xml', 'image/png', 'multipart/mixed'])),
     // What a cross-site page can send without a preflight: refused before it is parsed.
     () => post('a form instead of JSON', new URLSearchParams({ query: random.pick(['{ serviceHealth { healthy } }', '{ tickets { totalCount } }', nastyString(random)]) }).toString(), { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }, random.pick(['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x'])),
     () => ({
-      ...{ description: 'a mutation over GET', method: 'GET', caller, refusal: { status: 405, code: 'METHOD_NOT_ALLOWED' } },
+      ...{ description: 'a mutation over GET', method: 'GET', caller, refusal: gated({ status: 405, code: 'METHOD_NOT_ALLOWED' }) },
       url: `/graphql?query=${encodeURIComponent('mutation { createContact(input: { name: "x" }) { contactId } }')}`,
     }),
   ])();

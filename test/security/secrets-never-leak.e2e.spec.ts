@@ -10,7 +10,7 @@ import { parsePosition } from '../../apps/api/src/graphql/positions.js';
 import { signHs256Jwt } from '../../apps/api/src/auth/hs256-jwt.js';
 import { FakeGraphApi, graphErrors } from '../fake-graph-api/index.js';
 import { EVERY_ROLE, type MatrixWorld, openMatrixWorld } from './matrix-world.js';
-import { APP_SECRET, JWT_SECRET } from './portals.world.js';
+import { APP_SECRET, JWT_SECRET, VERIFY_TOKEN } from './portals.world.js';
 
 const ACCESS_TOKEN = 'security-suite-graph-access-token-7f3a9c';
 /** EXPORT_SIGNING_KEY, as an operator sets it: PKCS#8 PEM with `\n` escapes, on one line. */
@@ -20,6 +20,7 @@ const SECRETS = {
   appSecret: APP_SECRET,
   accessToken: ACCESS_TOKEN,
   jwtSecret: JWT_SECRET,
+  verifyToken: VERIFY_TOKEN,
   // The private key in every form it could leak in: the PEM's body, and its 32-byte seed in base64 and hex.
   exportKeyPem: EXPORT_KEY_DER.toString('base64'),
   exportKeySeedBase64: EXPORT_KEY_DER.subarray(16).toString('base64').replace(/=+$/, ''),
@@ -32,9 +33,10 @@ const seen: string[] = [];
 const logLines: string[] = [];
 
 /**
- * At LOG_LEVEL=trace, with webhooks signed well and badly, GraphQL errors of every kind and
- * outbound calls that Meta refuses or drops: the app secret, the Graph API access token and the
- * JWT secret appear in no log line, no HTTP answer, no GraphQL error and no stored event.
+ * At LOG_LEVEL=trace, with webhooks signed well and badly, Meta's subscription handshakes (the verify
+ * token in the URL, however its name is encoded), GraphQL errors of every kind and outbound calls
+ * that Meta refuses or drops: the app secret, the Graph API access token, the JWT secret and the
+ * verify token appear in no log line, no HTTP answer, no GraphQL error and no stored event.
  */
 describe('secrets in logs, answers and events', () => {
   let matrix: MatrixWorld;
@@ -74,6 +76,12 @@ describe('secrets in logs, answers and events', () => {
     }
     const handshake = await matrix.world.request('GET', '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1', {});
     seen.push(handshake.raw);
+    // Meta's handshake carries the real verify token in the URL, which request logs show.
+    for (const name of ['hub.verify_token', 'hub%2Everify_token', 'hub.verify%5Ftoken', 'HUB.VERIFY_TOKEN']) {
+      const accepted = await matrix.world.request('GET', `/webhooks/whatsapp?hub.mode=subscribe&${name}=${encodeURIComponent(VERIFY_TOKEN)}&hub.challenge=42`, {});
+      seen.push(accepted.raw);
+    }
+    expect(logLines.some((line) => line.includes('/webhooks/whatsapp?hub.mode=subscribe'))).toBe(true);
     await matrix.world.settled();
     expect(seen.some((raw) => raw.includes('X-Hub-Signature-256 is wrong'))).toBe(true);
   });

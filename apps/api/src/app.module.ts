@@ -13,6 +13,7 @@ import { ConversationModule } from './conversation/conversation.module.js';
 import { DirectoryModule } from './directory/directory.module.js';
 import { formatGraphqlErrors } from './graphql/format-graphql-errors.js';
 import { GraphqlSupportModule } from './graphql/graphql-support.module.js';
+import { documentGate, subscriptionDocumentGate } from './graphql/request-budget.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
@@ -81,7 +82,20 @@ export class AppModule {
           // Depth and cost limits (query-limits/); subscriptions over WebSocket, token in connection_init (notifications/).
           validationRules: [queryLimitsRule()],
           subscription: subscriptionOptions(config, overrides.clock ?? systemClock),
-          hooks: { preSubscriptionExecution: refuseInvalidSubscription },
+          // Before Mercurius parses: a caller without a token may only ask for serviceHealth, and
+          // every document has a budget of characters, tokens, fields and aliases (graphql/request-budget.ts).
+          hooks: {
+            preParsing: documentGate(config, overrides.clock ?? systemClock),
+            preSubscriptionParsing: subscriptionDocumentGate(config),
+            preSubscriptionExecution: refuseInvalidSubscription,
+          },
+          // No cache of parsed documents, valid or not: Mercurius keys its two LRUs (1,024 entries
+          // each) by the document's text and keeps the whole parsed tree (and the validation errors
+          // of an invalid one), so a few large distinct documents held gigabytes. Parsing and
+          // validating a document within the budget above takes well under a millisecond or two.
+          cache: false,
+          // A backstop should a document reach Mercurius's parser without the gate (it never should).
+          graphql: { parseOptions: { maxTokens: config.edge.maxTokens } },
         }),
         AuthModule,
         GraphqlSupportModule,

@@ -1,28 +1,71 @@
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import fastifyWebsocket from '@fastify/websocket';
 import type { AppConfig } from '@helpdesk/config';
 import { AppModule, AppOverrides } from './app.module.js';
 import { inputValidationFailed } from './graphql/input-validation.js';
 import { useJsonOnlyGraphql } from './graphql/json-only-graphql.js';
 import { PinoNestLogger, createRootLogger } from './logging/pino-logger.js';
+import { limitWebSockets } from './notifications/subscription-auth.js';
+import { monotonicNow } from './rate-limits/rate-limit-clock.js';
+import { systemClock } from './shared/clock.js';
 import { useRawJsonBodyRoutes } from './webhooks/raw-json-body.js';
 
 /** The one way the service is assembled, shared by main.ts and the e2e tests. */
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<NestFastifyApplication> {
   const logger = createRootLogger(config.logLevel, overrides.logDestination);
-  const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: 1024 * 1024 });
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: 1024 * 1024,
+    ...httpTimeouts(config),
+    // Fastify takes a hop count too; Nest's option type omits it.
+    trustProxy: config.edge.trustProxy as boolean | string,
+  });
+  await useWebSocketLimits(adapter, config);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, overrides), adapter, {
     logger: new PinoNestLogger(logger),
     // The exact bytes as `request.rawBody`: Meta signs them, not their re-serialised JSON.
     rawBody: true,
   });
   useRawJsonBodyRoutes(app);
-  useJsonOnlyGraphql(app);
+  useJsonOnlyGraphql(app, config, overrides.clock ?? systemClock, overrides.rateLimitNow ?? monotonicNow);
   // The refused fields by path, for GraphQL's BAD_USER_INPUT; HTTP routes get Nest's usual 400 body.
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: inputValidationFailed }),
   );
   app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * HTTP_CONNECTION_TIMEOUT_MS: a socket idle that long is closed. HTTP_REQUEST_TIMEOUT_MS: a request
+ * (headers and body) must have arrived whole by then, or it is answered 408 and its connection
+ * closed, however slowly its bytes trickle in. Node checks pending requests every
+ * `connectionsCheckingInterval`, so that is a quarter of the timeout (at most Node's 30 s).
+ */
+function httpTimeouts(config: AppConfig) {
+  const { connectionTimeoutMs, requestTimeoutMs } = config.edge;
+  return {
+    connectionTimeout: connectionTimeoutMs,
+    requestTimeout: requestTimeoutMs,
+    ...(requestTimeoutMs > 0 && {
+      http: {
+        requestTimeout: requestTimeoutMs,
+        headersTimeout: Math.min(requestTimeoutMs, 60_000),
+        connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 4))),
+      },
+    }),
+  };
+}
+
+/**
+ * Registered before Mercurius, which then uses this WebSocket server instead of its own (1 MiB
+ * messages, no init timeout): WS_MAX_PAYLOAD_BYTES per message (a larger one closes the socket,
+ * 1009), WS_CONNECTION_INIT_TIMEOUT_MS to send connection_init, WS_MAX_SUBSCRIPTIONS at once.
+ */
+async function useWebSocketLimits(adapter: FastifyAdapter, config: AppConfig): Promise<void> {
+  const fastify = adapter.getInstance();
+  await fastify.register(fastifyWebsocket, { options: { maxPayload: config.edge.wsMaxPayloadBytes } });
+  limitWebSockets(fastify.websocketServer, { initTimeoutMs: config.edge.connectionInitTimeoutMs, maxSubscriptions: config.edge.wsMaxSubscriptions });
 }

@@ -55,6 +55,28 @@ export interface RateLimitConfig {
   readonly graphqlBurst: number;
 }
 
+/** The resource budget of every request at the edge: defaults and variables in edge-limits-config.ts. */
+export interface EdgeLimitsConfig {
+  readonly connectionTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly maxDocumentLength: number;
+  readonly maxTokens: number;
+  readonly maxFields: number;
+  readonly maxAliases: number;
+  /** Requests per second per client address without a valid token; 0 turns the limit off. */
+  readonly anonymousPerSecond: number;
+  readonly anonymousBurst: number;
+  readonly connectionInitTimeoutMs: number;
+  readonly wsMaxPayloadBytes: number;
+  readonly wsMaxSubscriptions: number;
+  /**
+   * Fastify's trustProxy: whose X-Forwarded-For to believe for `request.ip` (the per-address limit
+   * of token-less requests). false: the socket's address; true: any; a number: that many hops;
+   * a string: comma-separated addresses or CIDRs of the proxies.
+   */
+  readonly trustProxy: boolean | number | string;
+}
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface AppConfig {
@@ -70,6 +92,7 @@ export interface AppConfig {
   readonly auth: AuthConfig;
   readonly exportSigning: ExportSigningConfig;
   readonly rateLimits: RateLimitConfig;
+  readonly edge: EdgeLimitsConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

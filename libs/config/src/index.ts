@@ -3,3 +3,4 @@ export * from './load-config.js';
 export * from './auth-secret.js';
 export * from './export-signing-key.js';
 export * from './rate-limit-config.js';
+export * from './edge-limits-config.js';

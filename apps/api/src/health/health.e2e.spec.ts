@@ -56,7 +56,7 @@ describe('health (embedded default stores)', () => {
   });
 
   it('refuses an invalid GraphQL document with a 400 and a message', async () => {
-    const response = await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ noSuchField }' } });
+    const response = await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ serviceHealth { noSuchField } }' } });
     expect(response.statusCode).toBe(400);
     expect(JSON.stringify(response.json())).toMatch(/noSuchField/);
   });

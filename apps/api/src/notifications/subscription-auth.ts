@@ -25,6 +25,11 @@ const KEEP_ALIVE_MS = 25_000;
 export function subscriptionOptions(config: AppConfig, clock: Clock): NonNullable<MercuriusDriverConfig['subscription']> {
   return {
     keepAlive: KEEP_ALIVE_MS,
+    // Mercurius calls this when a connection_init arrives, with the socket: the init timeout's cue.
+    context: (socket: object) => {
+      initialised.add(socket);
+      return {};
+    },
     onConnect: ({ payload }: { payload: unknown }): SubscriberContext | false => {
       const token = bearerTokenIn(payload);
       if (!token) return false;
@@ -52,3 +57,75 @@ function expiryOf(token: string): Date {
   const { exp } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { exp: number };
   return new Date(exp * 1000);
 }
+
+/** Sockets that sent connection_init (whether or not it was accepted: a refused one is closed by Mercurius). */
+const initialised = new WeakSet<object>();
+
+interface ClosableSocket {
+  readonly readyState: number;
+  close(code?: number, reason?: string): void;
+  once(event: 'close', listener: () => void): unknown;
+  on(event: 'message', listener: (data: unknown) => void): unknown;
+  send(data: unknown, ...rest: unknown[]): void;
+}
+
+export interface WebSocketLimits {
+  /** WS_CONNECTION_INIT_TIMEOUT_MS */
+  readonly initTimeoutMs: number;
+  /** WS_MAX_SUBSCRIPTIONS */
+  readonly maxSubscriptions: number;
+}
+
+/** Client messages that start or stop an operation, in graphql-transport-ws and the older graphql-ws. */
+const STARTS = new Set(['subscribe', 'start']);
+const STOPS = new Set(['complete', 'stop']);
+/** Server messages that end an operation. */
+const ENDS = new Set(['complete', 'error']);
+
+/**
+ * Limits of every WebSocket, watched from @fastify/websocket's server (Mercurius has neither):
+ * - one that has not sent `connection_init` WS_CONNECTION_INIT_TIMEOUT_MS after it opened is
+ *   closed with 4408 (graphql-ws's "Connection initialisation timeout"), so a silent socket holds
+ *   nothing for long;
+ * - one that starts more than WS_MAX_SUBSCRIPTIONS operations at once is closed with 1008 (policy
+ *   violation), which ends all of them. Operations are counted from the messages both ways: a
+ *   `complete` from either side or an `error` from the server ends one.
+ */
+export function limitWebSockets(server: { on(event: 'connection', listener: (socket: ClosableSocket) => void): unknown }, limits: WebSocketLimits): void {
+  server.on('connection', (socket) => {
+    const timer = setTimeout(() => {
+      if (!initialised.has(socket) && socket.readyState === OPEN) socket.close(4408, 'Connection initialisation timeout');
+    }, limits.initTimeoutMs);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+
+    const active = new Set<string>();
+    socket.on('message', (data) => {
+      const message = messageOf(data);
+      if (!message) return;
+      if (STARTS.has(message.type)) active.add(message.id);
+      else if (STOPS.has(message.type)) active.delete(message.id);
+      if (active.size > limits.maxSubscriptions && socket.readyState === OPEN) {
+        socket.close(1008, `More than ${limits.maxSubscriptions} subscriptions on one connection`);
+      }
+    });
+    const send = socket.send.bind(socket);
+    socket.send = (data: unknown, ...rest: unknown[]) => {
+      const message = messageOf(data);
+      if (message && ENDS.has(message.type)) active.delete(message.id);
+      send(data, ...rest);
+    };
+  });
+}
+
+/** `{ type, id }` of a protocol message, or null; the payload is at most WS_MAX_PAYLOAD_BYTES. */
+function messageOf(data: unknown): { type: string; id: string } | null {
+  try {
+    const parsed = JSON.parse(String(data)) as { type?: unknown; id?: unknown };
+    return typeof parsed.type === 'string' ? { type: parsed.type, id: String(parsed.id ?? '') } : null;
+  } catch {
+    return null;
+  }
+}
+
+const OPEN = 1;

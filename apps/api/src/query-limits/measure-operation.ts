@@ -124,14 +124,20 @@ function firstOf(node: FieldNode, definition: GraphQLField<any, any>): number | 
   return typeof parameter.defaultValue === 'number' ? parameter.defaultValue : ASSUMED_PAGE_SIZE;
 }
 
-/** Root fields, through fragments, so each root field is measured (and classified) on its own. */
+/**
+ * Root fields, through fragments, so each root field is measured (and classified) on its own.
+ * Each fragment is walked once: `seen` is shared by the whole walk, not per path, or fragments
+ * spreading the next one twice (`F0 { ...F1 ...F1 } F1 { ...F2 ...F2 }`...) made 2^n walks of a
+ * document of n lines. Execution merges a fragment's fields however often it is spread, too.
+ */
 function rootFields(context: ValidationContext, selectionSet: SelectionSetNode, seen = new Set<string>()): FieldNode[] {
   return selectionSet.selections.flatMap((selection) => {
     if (selection.kind === Kind.FIELD) return [selection];
     if (selection.kind === Kind.INLINE_FRAGMENT) return rootFields(context, selection.selectionSet, seen);
     const fragment = context.getFragment(selection.name.value);
     if (!fragment || seen.has(selection.name.value)) return [];
-    return rootFields(context, fragment.selectionSet, new Set([...seen, selection.name.value]));
+    seen.add(selection.name.value);
+    return rootFields(context, fragment.selectionSet, seen);
   });
 }
 
