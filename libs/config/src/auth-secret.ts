@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { AuthConfig } from './app-config.js';
+import { readOrCreateSecretFile } from './data-dir-secret.js';
 
 export const JWT_SECRET_FILE = 'auth-jwt-secret';
 
@@ -24,17 +23,5 @@ export function authConfigFrom(environmentSecret: string | undefined, secretFile
 }
 
 function readOrCreateSecret(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  mkdirSync(dirname(file), { recursive: true });
-  try {
-    // 'wx': if two processes start at once, one writes and the other reads the winner's secret.
-    writeFileSync(file, `${randomBytes(48).toString('base64url')}\n`, { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  return readFileSync(file, 'utf8').trim();
+  return readOrCreateSecretFile(file, () => `${randomBytes(48).toString('base64url')}\n`).trim();
 }

@@ -1,7 +1,6 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { ExportSigningConfig } from './app-config.js';
+import { readOrCreateSecretFile } from './data-dir-secret.js';
 
 export const EXPORT_SIGNING_KEY_FILE = 'export-signing-key.pem';
 
@@ -42,18 +41,7 @@ export function exportSigningConfigFrom(environmentKey: string | undefined, keyF
 }
 
 function readOrCreateKey(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  mkdirSync(dirname(file), { recursive: true });
-  const { privateKey } = generateKeyPairSync('ed25519');
-  try {
-    // 'wx': if two processes start at once, one writes and the other reads the winner's key.
-    writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  return readFileSync(file, 'utf8');
+  return readOrCreateSecretFile(file, () =>
+    generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  );
 }
