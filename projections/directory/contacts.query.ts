@@ -5,9 +5,15 @@ import type { ContactRow } from './directory.documents.js';
 import { CONTACTS, directoryProjection } from './directory.projection.js';
 import { decodeCursor, encodeCursor } from '../core/page-cursor.js';
 
+/** A portal's contacts are counted up to this many: the count's work does not grow with the portal. */
+export const CONTACT_COUNT_CAP = 1_000;
+
 export interface ContactPage {
   readonly contacts: readonly ContactRow[];
+  /** The portal's contacts; CONTACT_COUNT_CAP when `totalCountCapped`. */
   readonly totalCount: number;
+  /** True when the portal has more contacts than the cap. */
+  readonly totalCountCapped: boolean;
   /** Pass as `after` for the next page; null on the last page. */
   readonly endCursor: string | null;
 }
@@ -31,10 +37,15 @@ export async function findContactsByPhone(db: ReadDatabase, portalId: string, ph
   return rows.map((row) => JSON.parse(row.document as string) as ContactRow);
 }
 
-/** A portal's contacts by name; the cursor is (name, id) so pages never skip or repeat one. */
-export async function listContacts(db: ReadDatabase, portalId: string, first = 25, after?: string): Promise<ContactPage> {
+/**
+ * A portal's contacts by name; the cursor is (name, id) so pages never skip or repeat one. The
+ * total is counted up to `countCap`, so no page's cost grows with the portal.
+ */
+export async function listContacts(db: ReadDatabase, portalId: string, first = 25, after?: string, countCap = CONTACT_COUNT_CAP): Promise<ContactPage> {
   const query = db.selectFrom(table()).where('portal_id', '=', portalId);
-  const total = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
+  const upToCap = query.select('id').limit(countCap + 1);
+  const total = await db.selectFrom(upToCap.as('counted')).select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow();
+  const counted = Number(total.count);
   let page = query.select(['id', 'document', 'name_key']).orderBy('name_key').orderBy('id').limit(first + 1);
   if (after) {
     const [nameKey, id] = decodeCursor(after, ['string', 'string'] as const);
@@ -45,7 +56,8 @@ export async function listContacts(db: ReadDatabase, portalId: string, first = 2
   const last = visible[visible.length - 1];
   return {
     contacts: visible.map((row) => JSON.parse(row.document) as ContactRow),
-    totalCount: Number((total as { count: number | string }).count),
+    totalCount: Math.min(counted, countCap),
+    totalCountCapped: counted > countCap,
     endCursor: rows.length > first && last ? encodeCursor([last.name_key, last.id]) : null,
   };
 }

@@ -108,6 +108,16 @@ describe.each(readStoresUnderTest())('directory projection on $name', (readStore
     expect(seen).toEqual(['anna', 'Bas', 'cor', 'Dirk', 'Eve']);
   });
 
+  it('counts contacts up to the cap and says when it stopped there', async () => {
+    for (const [index, name] of ['Eve', 'anna', 'Bas', 'Dirk', 'cor'].entries()) await createContact(admin, { contactId: `c-${index}`, name });
+    await t.caughtUp();
+
+    expect(await listContacts(t.db, portalId, 2, undefined, 5)).toMatchObject({ totalCount: 5, totalCountCapped: false });
+    const capped = await listContacts(t.db, portalId, 2, undefined, 3);
+    expect(capped).toMatchObject({ totalCount: 3, totalCountCapped: true });
+    expect(capped.contacts.map((contact) => contact.name)).toEqual(['anna', 'Bas']);
+  });
+
   it('lists channels with status, verification, time zone and current numbers', async () => {
     await fillChannels();
     await t.caughtUp();

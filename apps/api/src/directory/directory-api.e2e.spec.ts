@@ -13,7 +13,7 @@ const TEMPLATES = `query($accountId: ID) {
   }
 }`;
 const CONTACTS = `query($first: Int, $after: String) {
-  contacts(first: $first, after: $after) { totalCount nodes { id name phoneNumber mobilePhoneNumber } pageInfo { endCursor hasNextPage } }
+  contacts(first: $first, after: $after) { totalCount totalCountCapped nodes { id name phoneNumber mobilePhoneNumber } pageInfo { endCursor hasNextPage } }
 }`;
 const BY_PHONE = 'query($phone: String!) { contactsByPhone(phone: $phone) { id name phoneNumber mobilePhoneNumber } }';
 
@@ -93,7 +93,7 @@ describe('directory GraphQL API', () => {
       after = page.pageInfo.endCursor;
     } while (after);
     expect(names).toEqual(['ada Lovelace', 'Bob', 'Carla', 'Dan', 'Eve']);
-    expect((await world.graphql(CONTACTS, {}, other)).data?.contacts).toMatchObject({ totalCount: 1, nodes: [{ id: 'g-ada' }] });
+    expect((await world.graphql(CONTACTS, {}, other)).data?.contacts).toMatchObject({ totalCount: 1, totalCountCapped: false, nodes: [{ id: 'g-ada' }] });
     const bad = await world.graphql(CONTACTS, { after: 'bm9wZQ' }, agent);
     expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'after' }] });
   });

@@ -36,7 +36,8 @@ export class DirectoryResolver {
     const { first, after, atLeastPosition } = args;
     const query = new ListContactsQuery(user.portalId, first ?? DEFAULT_CONTACTS_PAGE, after ?? undefined, atLeastPosition ?? undefined);
     const page = await this.queries.execute(query);
-    return { nodes: page.contacts.map(contactModel), totalCount: page.totalCount, pageInfo: pageInfo(page.endCursor) };
+    const { totalCount, totalCountCapped } = page;
+    return { nodes: page.contacts.map(contactModel), totalCount, totalCountCapped, pageInfo: pageInfo(page.endCursor) };
   }
 
   @Query(() => [ContactModel], { description: "The portal's contacts whose phone or mobile number is this one." })
