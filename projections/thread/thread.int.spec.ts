@@ -137,7 +137,19 @@ describe.each(readStoresUnderTest())('thread projection on $name', (readStoreUnd
       after = page.endCursor ?? undefined;
     } while (after);
     expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `wamid.${i}`));
-    expect(await listThread(t.db, { ...thread, portalId: 'other-portal' })).toEqual({ messages: [], totalCount: 0, endCursor: null });
+    expect(await listThread(t.db, { ...thread, portalId: 'other-portal' })).toEqual({
+      messages: [], totalCount: 0, totalCountCapped: false, endCursor: null,
+    });
+  });
+
+  it('counts a thread up to the cap and says when it stopped there', async () => {
+    for (let i = 0; i < 5; i++) await receive(`wamid.${i}`, HOUR + i * 1000);
+    await t.caughtUp();
+
+    expect(await listThread(t.db, thread, 2, undefined, 5)).toMatchObject({ totalCount: 5, totalCountCapped: false });
+    const capped = await listThread(t.db, thread, 2, undefined, 4);
+    expect(capped).toMatchObject({ totalCount: 4, totalCountCapped: true });
+    expect(capped.messages.map((message) => message.wamid)).toEqual(['wamid.0', 'wamid.1']);
   });
 
   it('gives the same thread when rebuilt from history as live', async () => {

@@ -99,8 +99,11 @@ export class ThreadMessageConnectionModel {
   @Field(() => [ThreadMessageModel], { description: 'Oldest first.' })
   nodes!: ThreadMessageModel[];
 
-  @Field(() => Int, { description: 'Messages in the whole thread, on every page.' })
+  @Field(() => Int, { description: 'Messages in the whole thread, on every page: at most 10,000 (then totalCountCapped is true).' })
   totalCount!: number;
+
+  @Field({ description: 'True when the thread has more than 10,000 messages and totalCount stopped there (show "10,000+").' })
+  totalCountCapped!: boolean;
 
   @Field(() => PageInfoModel)
   pageInfo!: PageInfoModel;

@@ -23,7 +23,7 @@ const THREAD = `query Thread($id: ID!, $first: Int, $after: String, $at: String)
   conversation(id: $id, first: $first, after: $after, atLeastPosition: $at) {
     id businessPhone contactPhone
     thread {
-      totalCount pageInfo { endCursor hasNextPage }
+      totalCount totalCountCapped pageInfo { endCursor hasNextPage }
       nodes {
         id ticketId direction type from to sentAt wamid
         content {
@@ -105,7 +105,7 @@ describe('conversation thread GraphQL API', () => {
     expect(answer.errors).toBeUndefined();
     const conversation = answer.data?.conversation as { thread: { nodes: { ticketId: string }[] } };
     expect(conversation).toMatchObject({ id: conversationId, businessPhone: '+15550001111', contactPhone });
-    expect(conversation.thread).toMatchObject({ totalCount: 7, pageInfo: { endCursor: null, hasNextPage: false } });
+    expect(conversation.thread).toMatchObject({ totalCount: 7, totalCountCapped: false, pageInfo: { endCursor: null, hasNextPage: false } });
     const [inbound] = conversation.thread.nodes;
     expect(conversation.thread.nodes.every((node) => node.ticketId === inbound.ticketId)).toBe(true);
     expect(conversation.thread.nodes).toMatchObject([

@@ -29,7 +29,12 @@ export class ThreadsResolver {
       id: conversation.conversationId,
       businessPhone: conversation.businessPhone,
       contactPhone: conversation.contactPhone,
-      thread: { nodes: page.messages.map(threadMessageModel), totalCount: page.totalCount, pageInfo: pageInfo(page.endCursor) },
+      thread: {
+        nodes: page.messages.map(threadMessageModel),
+        totalCount: page.totalCount,
+        totalCountCapped: page.totalCountCapped,
+        pageInfo: pageInfo(page.endCursor),
+      },
     };
   }
 }
