@@ -56,7 +56,10 @@ function connect(command: ConnectAccount, state: ChannelState): ChannelEvent[] {
       type: 'AccountConnected',
       data: { accountId, portalId, wabaId, name: name.trim(), timeZone, businessVerified, connectedAt: at },
     },
-    ...phoneNumbers.map((number) => ({ type: 'PhoneNumberAdded' as const, data: { accountId, ...number, addedAt: at } })),
+    ...phoneNumbers.map((number) => ({
+      type: 'PhoneNumberAdded' as const,
+      data: { accountId, ...number, addedAt: at, ownershipCheckedWith: command.data.ownership.checkedWith },
+    })),
   ];
 }
 
@@ -71,7 +74,8 @@ function addPhoneNumber(command: AddPhoneNumber, channel: ConnectedChannel): Cha
   if (channel.phoneNumbers.length >= MAX_PHONE_NUMBERS_PER_ACCOUNT) refuseTooMany();
   requireOwnership(command.data.ownership, channel.wabaId, [{ phoneNumberId, displayNumber }]);
   const addedAt = command.context.now.toISOString();
-  return [{ type: 'PhoneNumberAdded', data: { accountId, phoneNumberId, displayNumber, addedAt } }];
+  const ownershipCheckedWith = command.data.ownership.checkedWith;
+  return [{ type: 'PhoneNumberAdded', data: { accountId, phoneNumberId, displayNumber, addedAt, ownershipCheckedWith } }];
 }
 
 function removePhoneNumber(command: RemovePhoneNumber, channel: ConnectedChannel): ChannelEvent[] {

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../core/index.js';
+import type { PhoneNumberOwnership } from './channel.commands.js';
 
 /** Only messages after `connectedAt` are synced: history from before a connection is never imported. */
 export type AccountConnected = DomainEvent<
@@ -14,10 +15,21 @@ export type AccountConnected = DomainEvent<
   }
 >;
 
-/** `displayNumber` is E.164; `phoneNumberId` is Meta's id, the one messages are sent from. */
+/**
+ * `displayNumber` is E.164; `phoneNumberId` is Meta's id, the one messages are sent from.
+ * `ownershipCheckedWith` tells an auditor whether Meta confirmed that the WABA holds the number
+ * (`graph-api`) or nobody asked (`not-checked`: seed-demo, tests); absent on numbers added
+ * before the check existed.
+ */
 export type PhoneNumberAdded = DomainEvent<
   'PhoneNumberAdded',
-  { accountId: string; phoneNumberId: string; displayNumber: string; addedAt: string }
+  {
+    accountId: string;
+    phoneNumberId: string;
+    displayNumber: string;
+    addedAt: string;
+    ownershipCheckedWith?: PhoneNumberOwnership['checkedWith'];
+  }
 >;
 
 export type PhoneNumberRemoved = DomainEvent<

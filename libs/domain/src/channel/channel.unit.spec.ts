@@ -46,7 +46,7 @@ describe('Channel', () => {
         .when(connect({ phoneNumbers: [{ phoneNumberId: 'pn-1', displayNumber: '+31 6 1000 0001' }] }))
         .then([
           { ...connected, data: { ...connected.data, connectedAt: at } },
-          { type: 'PhoneNumberAdded', data: { accountId, phoneNumberId: 'pn-1', displayNumber: '+31610000001', addedAt: at } },
+          { type: 'PhoneNumberAdded', data: { accountId, phoneNumberId: 'pn-1', displayNumber: '+31610000001', addedAt: at, ownershipCheckedWith: 'not-checked' } },
         ]);
     });
 
@@ -90,7 +90,10 @@ describe('Channel', () => {
 
     it('connects when Meta lists every number under this WABA with the same id, compared in E.164', () => {
       const asGiven = { phoneNumberId: 'pn-1', displayNumber: '+31 6 1000 0001' };
-      expect(spec.given([]).when(connect({ phoneNumbers: [asGiven], ownership: metaLists(pn1, numberInput(2)) })).events()).toHaveLength(2);
+      const events = spec.given([]).when(connect({ phoneNumbers: [asGiven], ownership: metaLists(pn1, numberInput(2)) })).events();
+      expect(events).toHaveLength(2);
+      // Whoever audits the account sees that Meta was asked.
+      expect(events[1]).toMatchObject({ type: 'PhoneNumberAdded', data: { ownershipCheckedWith: 'graph-api' } });
     });
 
     it('refuses a number Meta does not list under this WABA', () => {
@@ -144,7 +147,10 @@ describe('Channel', () => {
     });
 
     it('adds a number', () => {
-      spec.given(history).when(command('AddPhoneNumber', numberInput(2))).then([{ ...added(2), data: { ...added(2).data, addedAt: at } }]);
+      spec
+        .given(history)
+        .when(command('AddPhoneNumber', numberInput(2)))
+        .then([{ ...added(2), data: { ...added(2).data, addedAt: at, ownershipCheckedWith: 'not-checked' } }]);
     });
 
     it('adds the same number with the same id only once', () => {
@@ -196,7 +202,7 @@ describe('Channel', () => {
     it('connects again from now on: history before the new connection is not imported', () => {
       expect(spec.given(history).when(connect({ phoneNumbers: [numberInput(1)] })).events()).toEqual([
         { ...connected, data: { ...connected.data, connectedAt: at } },
-        { ...added(1), data: { ...added(1).data, addedAt: at } },
+        { ...added(1), data: { ...added(1).data, addedAt: at, ownershipCheckedWith: 'not-checked' } },
       ]);
     });
 
