@@ -30,7 +30,7 @@ describe('View handlers against the embedded store', () => {
   });
 
   it('lets only the creator or an admin change a private view', async () => {
-    expect((await refusalOf(change(user('bob'), { viewId: 'v-1', actorRole: 'agent', name: 'Mine' }))).code).toBe('NOT_ALLOWED');
+    expect((await refusalOf(change(user('bob'), { viewId: 'v-1', actorRole: 'agent', name: 'Mine' }))).code).toBe('VIEW_NOT_FOUND');
 
     await change(user('anna'), { viewId: 'v-1', actorRole: 'agent', sharing: 'my_team', teamId: 'team-nl' });
     const changed = await change(user('bob'), { viewId: 'v-1', actorRole: 'agent', name: 'Team WhatsApp' });

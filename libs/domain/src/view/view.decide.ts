@@ -9,9 +9,9 @@ const SHARING: readonly ViewSharing[] = ['only_me', 'my_team', 'everyone'];
 const MAX_NAME_LENGTH = 100;
 
 export function decideView(command: ViewCommand, state: ViewState): ViewEvent[] {
-  if (state.status !== 'NoView' && state.portalId !== command.context.portalId) {
-    refuse('NOT_ALLOWED', `View ${command.data.viewId} belongs to another portal`);
-  }
+  // Unreachable through the API (view streams are named by portal); kept so that no path can
+  // confirm another portal's view: it is answered as one that does not exist.
+  if (state.status !== 'NoView' && state.portalId !== command.context.portalId) refuseUnknownView(command.data.viewId);
   switch (command.type) {
     case 'CreateView':
       return create(command, state);
@@ -60,13 +60,20 @@ function remove(command: DeleteView, view: ActiveView): ViewEvent[] {
   return [{ type: 'ViewDeleted', data: { viewId: view.viewId, deletedAt: command.context.now.toISOString() } }];
 }
 
-/** A private view is its creator's; shared views are anyone's to manage. Admins manage them all. */
+/**
+ * A private view is its creator's; shared views are anyone's to manage. Admins manage them all.
+ * Someone else's private view is answered as one that does not exist: they cannot see it either.
+ */
 function manageable(state: ViewState, command: ChangeView | DeleteView): ActiveView {
-  if (state.status !== 'Active') refuse('VIEW_NOT_FOUND', `View ${command.data.viewId} does not exist`);
+  if (state.status !== 'Active') refuseUnknownView(command.data.viewId);
   if (state.sharing === 'only_me' && !isCreatorOrAdmin(state, command.context, command.data.actorRole)) {
-    refuse('NOT_ALLOWED', 'Only its creator or an admin may change a private view');
+    refuseUnknownView(command.data.viewId);
   }
   return state;
+}
+
+function refuseUnknownView(viewId: string): never {
+  return refuse('VIEW_NOT_FOUND', `View ${viewId} does not exist`);
 }
 
 function isCreatorOrAdmin(view: ActiveView, context: CommandContext, role: ActorRole): boolean {

@@ -109,9 +109,11 @@ describe('View', () => {
       spec.given([created()]).when(change({ name: 'My WhatsApp', sharing: 'only_me', filters: whatsappOpen })).thenNothingHappens();
     });
 
-    it('refuses another agent', () => {
-      spec.given([created()]).when(change({ name: 'Mine now' }, bob)).thenRefuses('NOT_ALLOWED', /creator or an admin/);
-      spec.given([created()]).when(remove(bob)).thenRefuses('NOT_ALLOWED');
+    it("refuses another agent exactly as a view that does not exist: they cannot see it either", () => {
+      const unknown = spec.given([]).when(change({ name: 'Mine now' }, bob)).thenRefuses('VIEW_NOT_FOUND');
+      const refused = spec.given([created()]).when(change({ name: 'Mine now' }, bob)).thenRefuses('VIEW_NOT_FOUND');
+      expect(refused.message).toBe(unknown.message);
+      spec.given([created()]).when(remove(bob)).thenRefuses('VIEW_NOT_FOUND');
     });
 
     it('is changed or deleted by an admin', () => {
@@ -120,7 +122,9 @@ describe('View', () => {
     });
 
     it('refuses anyone from another portal, admins included', () => {
-      spec.given([created()]).when(remove(anna, 'admin', 'portal-b')).thenRefuses('NOT_ALLOWED');
+      const unknown = spec.given([]).when(remove(anna, 'admin', 'portal-b')).thenRefuses('VIEW_NOT_FOUND');
+      const refused = spec.given([created()]).when(remove(anna, 'admin', 'portal-b')).thenRefuses('VIEW_NOT_FOUND');
+      expect(refused.message).toBe(unknown.message);
     });
   });
 
