@@ -34,7 +34,7 @@ install's own key in DATA_DIR: the events of one conversation, or of every strea
 carry the portal as tenant.
 verify checks the chain and the trailer's signature, then compares every line with the store: count,
 order, positions, revisions and every field. --offline reads no store: the file and the key alone.
---public-key trusts that key (what \`export public-key\` printed) instead of the configured one.
+--public-key trusts that key (what \`export public-key\` printed) instead of the configured one;\nrepeat it to trust several (the keys before and after a rotation).
 --conversation / --portal refuse a genuine export of something else. The first line that does not
 hold is reported with what is wrong, and the exit code is 1.
 public-key prints the public key auditors verify with, and its key id.`;
@@ -51,7 +51,7 @@ export const exportCommand: CliCommand = {
       options: {
         out: { type: 'string' },
         offline: { type: 'boolean', default: false },
-        'public-key': { type: 'string' },
+        'public-key': { type: 'string', multiple: true },
         conversation: { type: 'string' },
         portal: { type: 'string' },
       },
@@ -153,7 +153,7 @@ async function writeExport(
 
 interface VerifyFlags {
   readonly offline?: boolean;
-  readonly 'public-key'?: string;
+  readonly 'public-key'?: readonly string[];
   readonly conversation?: string;
   readonly portal?: string;
 }
@@ -161,18 +161,21 @@ interface VerifyFlags {
 async function verifyCommand(subject: string, flags: VerifyFlags, io: CliIo): Promise<number> {
   const file = resolve(subject);
   const config = flags.offline && flags['public-key'] !== undefined ? null : loadConfig(io.env);
-  let key: ExportVerifyKey;
-  try {
-    key = flags['public-key'] !== undefined
-      ? exportVerifyKey(readFileSync(resolve(flags['public-key']), 'utf8'))
-      : verifyKeyOfSigner(exportSigner(config!.exportSigning.privateKeyPem));
-  } catch (error) {
-    io.stderr(`verify: cannot use the key ${flags['public-key'] ?? 'EXPORT_SIGNING_KEY'}: ${(error as Error).message}\n`);
-    return 1;
+  // Several --public-key: files signed before and after a key rotation verify with one command.
+  const keys: ExportVerifyKey[] = [];
+  for (const keyFile of flags['public-key'] ?? [undefined]) {
+    try {
+      keys.push(keyFile !== undefined
+        ? exportVerifyKey(readFileSync(resolve(keyFile), 'utf8'))
+        : verifyKeyOfSigner(exportSigner(config!.exportSigning.privateKeyPem)));
+    } catch (error) {
+      io.stderr(`verify: cannot use the key ${keyFile ?? 'EXPORT_SIGNING_KEY'}: ${(error as Error).message}\n`);
+      return 1;
+    }
   }
   const expected = flags.conversation !== undefined ? conversationScope(flags.conversation) : flags.portal !== undefined ? portalScope(flags.portal) : undefined;
   const verify = (store?: EventStore) =>
-    verifyExport(linesOfFile(file), { keys: [key], expectScope: () => expected, reference: store && storeReference(store) });
+    verifyExport(linesOfFile(file), { keys, expectScope: () => expected, reference: store && storeReference(store) });
   try {
     const verdict = flags.offline ? await verify() : await withStoreVerdict(config!, verify);
     return report(file, verdict, io);

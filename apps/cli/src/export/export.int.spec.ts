@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportSigner } from '@helpdesk/audit-export';
@@ -83,6 +84,19 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk export / export verify on $name', (
     expect(auditor).toMatchObject({ code: 0, stderr: '' });
     expect(auditor.stdout).toContain('chain intact');
     expect(auditor.stdout).toContain('offline: not compared with a store');
+  });
+
+  it('trusts every --public-key given, so files signed before and after a key rotation verify', async () => {
+    await run('export', 'conversation', conversationId, '--out', file);
+    const currentKey = join(world.dir, 'current.pem');
+    expect((await run('export', 'public-key', '--out', currentKey)).code).toBe(0);
+    const retiredKey = join(world.dir, 'retired.pem');
+    writeFileSync(retiredKey, generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
+    const auditor = (...keys: string[]) =>
+      runHelpdeskWith({ DATA_DIR: join(world.dir, 'elsewhere') }, 'export', 'verify', file, '--offline', ...keys.flatMap((key) => ['--public-key', key]));
+
+    expect(await auditor(retiredKey)).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown-key') });
+    expect(await auditor(retiredKey, currentKey)).toMatchObject({ code: 0, stderr: '' });
   });
 
   it('exports every stream of a portal (tenantId) across $all, in $all order', async () => {
