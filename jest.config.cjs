@@ -17,6 +17,7 @@ module.exports = {
     '^@helpdesk/config$': '<rootDir>/libs/config/src/index.ts',
     '^@helpdesk/domain$': '<rootDir>/libs/domain/src/index.ts',
     '^@helpdesk/command-handling$': '<rootDir>/libs/command-handling/src/index.ts',
+    '^@helpdesk/projections/(.*?)(?:\\.js)?$': '<rootDir>/projections/$1',
     '^@helpdesk/audit-export$': '<rootDir>/libs/audit-export/src/index.ts',
     // Our sources import './x.js' (ESM); jest resolves the .ts file. Real .json.js files stay as they are.
     '^(\\.{1,2}/.*)(?<!\\.json)\\.js$': '$1',

@@ -5,7 +5,7 @@ import { conversationDecider, conversationStreamName, fold } from '@helpdesk/dom
 import { openSqliteEventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import { REGISTERED_PROJECTIONS } from '../../apps/api/src/projections/registered-projections.js';
-import { countTickets } from '../../projections/ticket-list/index.js';
+import { countTickets } from '@helpdesk/projections/ticket-list/index.js';
 import { HistoryGenerator, type HistoryTarget, longConversationEvents, writeHistory } from './history.js';
 import { latencyOf, markdownTable } from './measure.js';
 import { rebuildProjections } from './rebuild.js';

@@ -1,8 +1,8 @@
 import type { EventStore, Position } from '@helpdesk/event-store';
-import { rebuildProjections as blueGreenRebuild } from '../../projections/core/blue-green-rebuild.js';
-import type { Projection } from '../../projections/core/projection.js';
-import type { ReadDatabase } from '../../projections/core/read-model-schema.js';
-import { rebuildToPosition } from '../../projections/core/rebuild-to-position.js';
+import { rebuildProjections as blueGreenRebuild } from '@helpdesk/projections/core/blue-green-rebuild.js';
+import type { Projection } from '@helpdesk/projections/core/projection.js';
+import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
+import { rebuildToPosition } from '@helpdesk/projections/core/rebuild-to-position.js';
 
 export interface RebuildOptions {
   /** Stop (between batches) after this long and report how far every projection got. */

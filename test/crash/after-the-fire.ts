@@ -8,11 +8,11 @@ import { ProjectionsService } from '../../apps/api/src/projections/projections.s
 import { InboxProcessor } from '../../apps/api/src/webhooks/inbox-processor.js';
 import { readPayloadFailures } from '../../apps/api/src/webhooks/processing-failures.js';
 import { WEBHOOK_PAYLOAD_RECEIVED, isInboxStream } from '../../apps/api/src/webhooks/webhook-inbox.js';
-import { checkProjectionDrift } from '../../projections/core/rebuild-to-position.js';
-import { snapshotReadModel } from '../../projections/core/drift-check.js';
-import type { ReadDatabase } from '../../projections/core/read-model-schema.js';
-import { threadProjection } from '../../projections/thread/index.js';
-import type { ThreadMessage } from '../../projections/thread/thread.documents.js';
+import { checkProjectionDrift } from '@helpdesk/projections/core/rebuild-to-position.js';
+import { snapshotReadModel } from '@helpdesk/projections/core/drift-check.js';
+import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
+import { threadProjection } from '@helpdesk/projections/thread/index.js';
+import type { ThreadMessage } from '@helpdesk/projections/thread/thread.documents.js';
 import { collect } from '../support/async-results.js';
 import { underFireEnv } from './api-under-fire.js';
 

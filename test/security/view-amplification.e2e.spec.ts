@@ -9,8 +9,8 @@ import { ProjectionsService } from '../../apps/api/src/projections/projections.s
 import { acme, contactPhone } from '../../apps/api/src/tickets/tickets.test-world.js';
 import { CreateViewCommand } from '../../apps/api/src/view/create-view.handler.js';
 import { CREATE_VIEW, type ViewsWorld, openViewsWorld, refusal } from '../../apps/api/src/views-api/views-api.test-world.js';
-import { physicalTableName } from '../../projections/core/projection.js';
-import { ticketListProjection } from '../../projections/ticket-list/index.js';
+import { physicalTableName } from '@helpdesk/projections/core/projection.js';
+import { ticketListProjection } from '@helpdesk/projections/ticket-list/index.js';
 
 /** Copies of each projected ticket: about 10,000 tickets, so counting a view's rows costs (it read up to 1,001 each). */
 const COPIES = 5_000;

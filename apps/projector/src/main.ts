@@ -4,7 +4,7 @@ import { loadConfigOrExit } from '@helpdesk/config';
 import { ReadStore } from '@helpdesk/read-store';
 import { REGISTERED_PROJECTIONS } from '../../api/src/projections/registered-projections.js';
 import { openEventStore } from '../../api/src/stores/open-event-store.js';
-import { ProjectorLease } from '../../../projections/core/projector-lease.js';
+import { ProjectorLease } from '@helpdesk/projections/core/projector-lease.js';
 import { Projector } from './projector.js';
 
 /** How often the worker logs where each read model stands (lag and failures show up here). */

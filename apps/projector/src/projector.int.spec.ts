@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { ProjectionRunner } from '../../../projections/core/projection-runner.js';
-import { readCheckpoint } from '../../../projections/core/checkpoints.js';
-import { ProjectorLease } from '../../../projections/core/projector-lease.js';
-import { ticketListProjection } from '../../../projections/ticket-list/index.js';
+import { ProjectionRunner } from '@helpdesk/projections/core/projection-runner.js';
+import { readCheckpoint } from '@helpdesk/projections/core/checkpoints.js';
+import { ProjectorLease } from '@helpdesk/projections/core/projector-lease.js';
+import { ticketListProjection } from '@helpdesk/projections/ticket-list/index.js';
 import { CapturedLog, type ProjectorWorld, openProjectorWorld, postgresUrl } from './projector.test-world.js';
 
 if (!postgresUrl) console.warn('READ_STORE_TEST_URL is not set: the projector lease tests (PostgreSQL) are skipped.');

@@ -7,8 +7,8 @@ import type { Position } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import { REGISTERED_PROJECTIONS } from '../../api/src/projections/registered-projections.js';
 import { type World, inboundMessage, openWorld } from '../../api/src/conversation/conversation.test-world.js';
-import { ProjectorLease } from '../../../projections/core/projector-lease.js';
-import { listTickets } from '../../../projections/ticket-list/index.js';
+import { ProjectorLease } from '@helpdesk/projections/core/projector-lease.js';
+import { listTickets } from '@helpdesk/projections/ticket-list/index.js';
 import { Projector, type ProjectorLog } from './projector.js';
 
 export const CONNECTED_AT = '2024-11-05T08:00:00.000Z';

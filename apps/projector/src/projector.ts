@@ -1,8 +1,8 @@
 import type { EventStore, Position } from '@helpdesk/event-store';
-import type { Projection } from '../../../projections/core/projection.js';
-import { ProjectionGroup, type ProjectionStatus, type RunnerOptions } from '../../../projections/core/projection-group.js';
-import type { HeldLease, LeaseLog, ProjectorLease } from '../../../projections/core/projector-lease.js';
-import type { ReadDatabase } from '../../../projections/core/read-model-schema.js';
+import type { Projection } from '@helpdesk/projections/core/projection.js';
+import { ProjectionGroup, type ProjectionStatus, type RunnerOptions } from '@helpdesk/projections/core/projection-group.js';
+import type { HeldLease, LeaseLog, ProjectorLease } from '@helpdesk/projections/core/projector-lease.js';
+import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
 
 export type ProjectorState = 'starting' | 'waiting' | 'projecting' | 'stopped';
 

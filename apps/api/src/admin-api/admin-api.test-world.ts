@@ -1,5 +1,5 @@
 import { ReadStore } from '@helpdesk/read-store';
-import type { ReadDatabase } from '../../../../projections/core/read-model-schema.js';
+import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
 import { parsePosition } from '../graphql/positions.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import type { ViewsWorld } from '../views-api/views-api.test-world.js';

@@ -1,4 +1,4 @@
-import { listChannels } from '../../../../projections/directory/index.js';
+import { listChannels } from '@helpdesk/projections/directory/index.js';
 import { acme, globex } from '../tickets/tickets.test-world.js';
 import { type ViewsWorld, openViewsWorld, refusal } from '../views-api/views-api.test-world.js';
 import { ADD_NUMBER, CONNECT, DISCONNECT, REMOVE_NUMBER, VERIFY, readModelsAt } from './admin-api.test-world.js';

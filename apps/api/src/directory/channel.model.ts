@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
-import type { ChannelRow } from '../../../../projections/directory/index.js';
+import type { ChannelRow } from '@helpdesk/projections/directory/index.js';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
 
 export enum ChannelStatus {

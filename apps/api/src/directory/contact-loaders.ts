@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { contactStream } from '@helpdesk/domain';
 import { ReadStore } from '@helpdesk/read-store';
-import { physicalTableName } from '../../../../projections/core/projection.js';
-import type { ReadDatabase } from '../../../../projections/core/read-model-schema.js';
-import { CONTACTS, type ContactRow, directoryProjection } from '../../../../projections/directory/index.js';
+import { physicalTableName } from '@helpdesk/projections/core/projection.js';
+import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
+import { CONTACTS, type ContactRow, directoryProjection } from '@helpdesk/projections/directory/index.js';
 import { BatchLoader } from './batch-loader.js';
 
 export interface ContactKey {

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import type { ContactRow } from '../../../../projections/directory/index.js';
+import type { ContactRow } from '@helpdesk/projections/directory/index.js';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
 import { PageInfoModel } from '../graphql/page-info.model.js';
 

@@ -1,7 +1,7 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { DomainError } from '@helpdesk/domain';
 import { ReadStore } from '@helpdesk/read-store';
-import { InvalidCursorError } from '../../../../projections/core/page-cursor.js';
+import { InvalidCursorError } from '@helpdesk/projections/core/page-cursor.js';
 import {
   type ChannelRow,
   type ContactPage,
@@ -11,7 +11,7 @@ import {
   listChannels,
   listContacts,
   listTemplates,
-} from '../../../../projections/directory/index.js';
+} from '@helpdesk/projections/directory/index.js';
 import { badUserInput } from '../graphql/api-error.js';
 import { ReadYourWrites } from '../graphql/read-your-writes.js';
 

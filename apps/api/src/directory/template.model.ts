@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
-import type { TemplateRow } from '../../../../projections/directory/index.js';
+import type { TemplateRow } from '@helpdesk/projections/directory/index.js';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
 import type { Covers } from '../threads/thread-enums.js';
 

@@ -1,6 +1,6 @@
 import { conversationStreamName } from '@helpdesk/domain';
 import type { EventStore, Position } from '@helpdesk/event-store';
-import type { ReadDatabase } from '../../../../projections/core/read-model-schema.js';
+import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
 import { ApiError } from '../graphql/api-error.js';
 import { type CatchingUp, waitForReadModels } from '../graphql/read-your-writes.js';
 import type { Published } from './live-deliveries.js';

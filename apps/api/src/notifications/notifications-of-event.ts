@@ -1,10 +1,10 @@
 import { conversationIdFromStreamName } from '@helpdesk/domain';
 import type { RecordedEvent } from '@helpdesk/event-store';
-import { physicalTableName } from '../../../../projections/core/projection.js';
-import type { ReadDatabase } from '../../../../projections/core/read-model-schema.js';
-import { type ThreadMessage, threadMessageId, threadProjection } from '../../../../projections/thread/index.js';
-import { getTicket } from '../../../../projections/ticket-list/index.js';
-import { previewOf } from '../../../../projections/ticket-list/message-preview.js';
+import { physicalTableName } from '@helpdesk/projections/core/projection.js';
+import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
+import { type ThreadMessage, threadMessageId, threadProjection } from '@helpdesk/projections/thread/index.js';
+import { getTicket } from '@helpdesk/projections/ticket-list/index.js';
+import { previewOf } from '@helpdesk/projections/ticket-list/message-preview.js';
 import { formatPosition } from '../graphql/positions.js';
 import { TicketStatus } from '../tickets/ticket.model.js';
 import { TicketChangeKind } from './notification.models.js';

@@ -4,12 +4,12 @@ import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import { formatStateSummary } from '../../../cli/src/replay/format-replay-table.js';
 import { buildReplay } from '../../../cli/src/replay/replay-model.js';
-import { isMissingTable } from '../../../../projections/core/drift-check.js';
-import type { Projection } from '../../../../projections/core/projection.js';
-import { type StoredProjectionStatus, readProjectionStatuses } from '../../../../projections/core/projection-status.js';
-import type { ProjectionStatus as LiveProjectionStatus } from '../../../../projections/core/projection-runner.js';
-import type { ReadDatabase } from '../../../../projections/core/read-model-schema.js';
-import { type RebuildState, listRebuilds, liveBuild } from '../../../../projections/core/rebuild-registry.js';
+import { isMissingTable } from '@helpdesk/projections/core/drift-check.js';
+import type { Projection } from '@helpdesk/projections/core/projection.js';
+import { type StoredProjectionStatus, readProjectionStatuses } from '@helpdesk/projections/core/projection-status.js';
+import type { ProjectionStatus as LiveProjectionStatus } from '@helpdesk/projections/core/projection-runner.js';
+import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
+import { type RebuildState, listRebuilds, liveBuild } from '@helpdesk/projections/core/rebuild-registry.js';
 import { formatPosition } from '../graphql/positions.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import {

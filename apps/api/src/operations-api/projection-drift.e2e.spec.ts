@@ -1,7 +1,7 @@
 import { ReadStore } from '@helpdesk/read-store';
 import { sql } from 'kysely';
-import { physicalTableName } from '../../../../projections/core/projection.js';
-import { ticketListProjection } from '../../../../projections/ticket-list/index.js';
+import { physicalTableName } from '@helpdesk/projections/core/projection.js';
+import { ticketListProjection } from '@helpdesk/projections/ticket-list/index.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { RECEIVED_AT, type TicketsWorld, acme, openTicketsWorld } from '../tickets/tickets.test-world.js';
 import { REBUILD, STATUSES, rebuildEnded, seedConversations, statusOf } from './operations.test-world.js';

@@ -1,4 +1,4 @@
-import type { Projection } from '../../../../projections/core/projection.js';
+import type { Projection } from '@helpdesk/projections/core/projection.js';
 import { badUserInput } from '../graphql/api-error.js';
 
 /** The projection an operator named, among those the API runs; BAD_USER_INPUT naming the known ones otherwise. */

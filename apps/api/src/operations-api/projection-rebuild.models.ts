@@ -1,6 +1,6 @@
 import { ArgsType, Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import type { RebuildProgress } from '../../../../projections/core/rebuild-progress.js';
+import type { RebuildProgress } from '@helpdesk/projections/core/rebuild-progress.js';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
 import type { RebuildJob } from './projection-rebuilds.service.js';
 

@@ -2,9 +2,9 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import { GraphQLError } from 'graphql';
-import { RebuildConflictError, RebuildFailedError, rebuildProjection } from '../../../../projections/core/blue-green-rebuild.js';
-import type { Projection } from '../../../../projections/core/projection.js';
-import type { RebuildProgress } from '../../../../projections/core/rebuild-progress.js';
+import { RebuildConflictError, RebuildFailedError, rebuildProjection } from '@helpdesk/projections/core/blue-green-rebuild.js';
+import type { Projection } from '@helpdesk/projections/core/projection.js';
+import type { RebuildProgress } from '@helpdesk/projections/core/rebuild-progress.js';
 import { ApiError } from '../graphql/api-error.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { CLOCK, type Clock } from '../shared/clock.js';

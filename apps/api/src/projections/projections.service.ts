@@ -4,12 +4,12 @@ import type { AppConfig, ProjectionsMode } from '@helpdesk/config';
 import { EVENT_STORE, headPosition } from '@helpdesk/event-store';
 import type { EventStore, Position } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
-import { ProjectionGroup, type ProjectionStatus } from '../../../../projections/core/projection-group.js';
+import { ProjectionGroup, type ProjectionStatus } from '@helpdesk/projections/core/projection-group.js';
 import { CLOCK } from '../shared/clock.js';
 import type { Clock } from '../shared/clock.js';
 import { registeredProjections } from './registered-projections.js';
 import { ACTIVE_RULEBOOK } from '../shared/rulebook.js';
-import type { Projection } from '../../../../projections/core/projection.js';
+import type { Projection } from '@helpdesk/projections/core/projection.js';
 import type { Rulebook } from '@helpdesk/domain';
 import { StoredCheckpoints } from './stored-checkpoints.js';
 

@@ -1,8 +1,8 @@
 import { type Position, comparePositions } from '@helpdesk/event-store';
-import { readCheckpoint } from '../../../../projections/core/checkpoints.js';
-import type { Projection } from '../../../../projections/core/projection.js';
-import type { ProjectionStatus } from '../../../../projections/core/projection-group.js';
-import type { ReadDatabase } from '../../../../projections/core/read-model-schema.js';
+import { readCheckpoint } from '@helpdesk/projections/core/checkpoints.js';
+import type { Projection } from '@helpdesk/projections/core/projection.js';
+import type { ProjectionStatus } from '@helpdesk/projections/core/projection-group.js';
+import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
 
 interface Waiter {
   readonly position: Position;

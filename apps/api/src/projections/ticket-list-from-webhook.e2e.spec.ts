@@ -1,5 +1,5 @@
 import { ReadStore } from '@helpdesk/read-store';
-import { listTickets } from '../../../../projections/ticket-list/index.js';
+import { listTickets } from '@helpdesk/projections/ticket-list/index.js';
 import { pywaPayload } from '../webhooks/pywa.fixtures.js';
 import { RECEIVED_AT, WebhookWorld, openWebhookWorld, portalId } from '../webhooks/webhook.test-world.js';
 import { ProjectionsService } from './projections.service.js';

@@ -9,7 +9,7 @@ import {
   dailyUsage,
   documentOf,
   quotaUsage,
-} from '../../../../projections/quota/index.js';
+} from '@helpdesk/projections/quota/index.js';
 import { ReadYourWrites } from '../graphql/read-your-writes.js';
 import { CLOCK } from '../shared/clock.js';
 import type { Clock } from '../shared/clock.js';

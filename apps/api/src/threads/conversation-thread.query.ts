@@ -1,14 +1,14 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { ReadStore } from '@helpdesk/read-store';
-import { physicalTableName } from '../../../../projections/core/projection.js';
-import { InvalidCursorError } from '../../../../projections/core/page-cursor.js';
-import type { ReadDatabase } from '../../../../projections/core/read-model-schema.js';
+import { physicalTableName } from '@helpdesk/projections/core/projection.js';
+import { InvalidCursorError } from '@helpdesk/projections/core/page-cursor.js';
+import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
 import {
   type ThreadConversation,
   type ThreadPage,
   listThread,
   threadProjection,
-} from '../../../../projections/thread/index.js';
+} from '@helpdesk/projections/thread/index.js';
 import { badUserInput } from '../graphql/api-error.js';
 import { ReadYourWrites } from '../graphql/read-your-writes.js';
 

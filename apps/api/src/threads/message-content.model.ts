@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType, createUnionType, registerEnumType } from '@nestjs/graphql';
-import type { ThreadContent } from '../../../../projections/thread/index.js';
+import type { ThreadContent } from '@helpdesk/projections/thread/index.js';
 
 export enum MediaKind {
   IMAGE = 'image',

@@ -1,6 +1,6 @@
 import { registerEnumType } from '@nestjs/graphql';
 import type { DeliveryStatus, OutboundFailureReason, UnsupportedKind } from '@helpdesk/domain';
-import type { DispatchState, ThreadMessageType, ThreadPlaceholder } from '../../../../projections/thread/index.js';
+import type { DispatchState, ThreadMessageType, ThreadPlaceholder } from '@helpdesk/projections/thread/index.js';
 
 /**
  * The thread's enums carry the read model's own strings as values, so documents go out as they

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { type ThreadContent, type ThreadMessage, withoutQuarantinedContent } from '../../../../projections/thread/index.js';
+import { type ThreadContent, type ThreadMessage, withoutQuarantinedContent } from '@helpdesk/projections/thread/index.js';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
 import { PageInfoModel } from '../graphql/page-info.model.js';
 import { MessageContentUnion } from './message-content.model.js';

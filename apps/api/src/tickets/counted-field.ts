@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { TicketCount } from '../../../../projections/ticket-list/index.js';
+import type { TicketCount } from '@helpdesk/projections/ticket-list/index.js';
 import { toGraphqlError } from '../graphql/graphql-errors.filter.js';
 
 /**

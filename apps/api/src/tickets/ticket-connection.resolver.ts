@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { COUNT_CAP } from '../../../../projections/ticket-list/index.js';
+import { COUNT_CAP } from '@helpdesk/projections/ticket-list/index.js';
 import { countedField } from './counted-field.js';
 import { TicketConnectionModel } from './ticket.model.js';
 

@@ -8,10 +8,10 @@ import {
   countTickets,
   getTicket,
   listTickets,
-} from '../../../../projections/ticket-list/index.js';
+} from '@helpdesk/projections/ticket-list/index.js';
 import { badUserInput } from '../graphql/api-error.js';
 import { ReadYourWrites } from '../graphql/read-your-writes.js';
-import { InvalidCursorError } from '../../../../projections/core/page-cursor.js';
+import { InvalidCursorError } from '@helpdesk/projections/core/page-cursor.js';
 
 /** A page of the portal's ticket list; the portal is the caller's, from their token. */
 export class ListTicketsQuery extends Query<TicketPage> {

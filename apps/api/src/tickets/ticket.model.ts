@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import type { TicketCount, TicketRow } from '../../../../projections/ticket-list/index.js';
+import type { TicketCount, TicketRow } from '@helpdesk/projections/ticket-list/index.js';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
 import { PageInfoModel } from '../graphql/page-info.model.js';
 

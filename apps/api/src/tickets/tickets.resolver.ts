@@ -4,7 +4,7 @@ import type { AuthenticatedUser } from '../auth/access-token.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { pageInfo } from '../graphql/page-info.model.js';
 import { NarrowTicketsQuery } from '../views-api/narrow-tickets.query.js';
-import type { TicketFilter } from '../../../../projections/ticket-list/index.js';
+import type { TicketFilter } from '@helpdesk/projections/ticket-list/index.js';
 import { once } from './once.js';
 import { CountTicketsQuery, GetTicketQuery, ListTicketsQuery } from './ticket-queries.js';
 import { DEFAULT_PAGE_SIZE, TicketArgs, TicketsArgs } from './ticket-filter.input.js';

@@ -1,8 +1,8 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { ReadStore } from '@helpdesk/read-store';
-import { ticketSearchCondition } from '../../../../projections/search/index.js';
-import type { TicketCondition } from '../../../../projections/ticket-list/index.js';
-import { type Viewer, viewTicketConditions } from '../../../../projections/views/index.js';
+import { ticketSearchCondition } from '@helpdesk/projections/search/index.js';
+import type { TicketCondition } from '@helpdesk/projections/ticket-list/index.js';
+import { type Viewer, viewTicketConditions } from '@helpdesk/projections/views/index.js';
 import { ApiError } from '../graphql/api-error.js';
 import { ReadYourWrites } from '../graphql/read-your-writes.js';
 import { visibleView } from './view-queries.js';

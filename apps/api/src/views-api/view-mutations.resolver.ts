@@ -6,7 +6,7 @@ import { loadState } from '@helpdesk/command-handling';
 import { type ActorRole, DomainError, VIEW_LIMITS, viewDecider, viewStream } from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
-import { canSee } from '../../../../projections/views/index.js';
+import { canSee } from '@helpdesk/projections/views/index.js';
 import { tracedOriginOf, withRecordedPosition } from '../admin-api/recorded-position.js';
 import type { AuthenticatedUser } from '../auth/access-token.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';

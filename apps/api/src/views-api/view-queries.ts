@@ -1,9 +1,9 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { DEFAULT_VIEWS, type ViewFilter, type ViewSharing } from '@helpdesk/domain';
 import { ReadStore } from '@helpdesk/read-store';
-import type { ReadDatabase } from '../../../../projections/core/read-model-schema.js';
-import { type TicketCount, countTickets } from '../../../../projections/ticket-list/index.js';
-import { type ViewRow, type Viewer, getVisibleView, listVisibleViews, viewTicketConditions } from '../../../../projections/views/index.js';
+import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
+import { type TicketCount, countTickets } from '@helpdesk/projections/ticket-list/index.js';
+import { type ViewRow, type Viewer, getVisibleView, listVisibleViews, viewTicketConditions } from '@helpdesk/projections/views/index.js';
 import { ReadYourWrites } from '../graphql/read-your-writes.js';
 
 /** A view as the API shows it: one of the portal's default views, or a custom view. */

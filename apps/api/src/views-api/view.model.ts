@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { OwnerMatch, ViewFilter } from '@helpdesk/domain';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
-import type { TicketCount } from '../../../../projections/ticket-list/index.js';
+import type { TicketCount } from '@helpdesk/projections/ticket-list/index.js';
 import type { ViewDefinition } from './view-queries.js';
 
 export enum ViewSharing {

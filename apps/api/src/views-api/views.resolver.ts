@@ -4,7 +4,7 @@ import { Args, ArgsType, Field, ID, Int, Parent, Query, ResolveField, Resolver }
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { AuthenticatedUser } from '../auth/access-token.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
-import { COUNT_CAP } from '../../../../projections/ticket-list/index.js';
+import { COUNT_CAP } from '@helpdesk/projections/ticket-list/index.js';
 import { countedField } from '../tickets/counted-field.js';
 import { once } from '../tickets/once.js';
 import { oneAtATime } from './one-at-a-time.js';

@@ -1,5 +1,5 @@
-import type { RebuildProgress } from '../../../../projections/core/rebuild-progress.js';
-import { formatSeconds } from '../../../../projections/core/projection-status.js';
+import type { RebuildProgress } from '@helpdesk/projections/core/rebuild-progress.js';
+import { formatSeconds } from '@helpdesk/projections/core/projection-status.js';
 
 const WIDTH = 30;
 

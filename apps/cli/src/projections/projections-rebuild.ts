@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { type RebuildResult, rebuildProjections } from '../../../../projections/core/blue-green-rebuild.js';
-import type { Projection } from '../../../../projections/core/projection.js';
-import type { RebuildProgress } from '../../../../projections/core/rebuild-progress.js';
+import { type RebuildResult, rebuildProjections } from '@helpdesk/projections/core/blue-green-rebuild.js';
+import type { Projection } from '@helpdesk/projections/core/projection.js';
+import type { RebuildProgress } from '@helpdesk/projections/core/rebuild-progress.js';
 import { UsageError, type CliIo } from '../cli-command.js';
 import { ProgressPrinter } from './progress-bar.js';
 import { withStores } from './with-stores.js';

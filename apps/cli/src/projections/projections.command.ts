@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
-import type { DriftCheckResult } from '../../../../projections/core/rebuild-to-position.js';
-import { checkProjectionDrift } from '../../../../projections/core/rebuild-to-position.js';
-import type { Projection } from '../../../../projections/core/projection.js';
+import type { DriftCheckResult } from '@helpdesk/projections/core/rebuild-to-position.js';
+import { checkProjectionDrift } from '@helpdesk/projections/core/rebuild-to-position.js';
+import type { Projection } from '@helpdesk/projections/core/projection.js';
 import {
   LAG_COUNT_CAP,
   type StoredProjectionStatus,
   formatSeconds,
   readProjectionStatuses,
-} from '../../../../projections/core/projection-status.js';
+} from '@helpdesk/projections/core/projection-status.js';
 import { REGISTERED_PROJECTIONS } from '../../../api/src/projections/registered-projections.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
 import { projectionsRebuild } from './projections-rebuild.js';

@@ -9,12 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { openSqliteEventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import { HOUR, type World, inboundMessage, openWorld } from '../../../api/src/conversation/conversation.test-world.js';
-import { rebuildProjection, stagingCheckpoint } from '../../../../projections/core/blue-green-rebuild.js';
-import { readCheckpoint } from '../../../../projections/core/checkpoints.js';
-import { type ReadModelSnapshot, snapshotReadModel } from '../../../../projections/core/drift-check.js';
-import type { RebuildProgress } from '../../../../projections/core/rebuild-progress.js';
-import { listRebuilds } from '../../../../projections/core/rebuild-registry.js';
-import { ticketListProjection } from '../../../../projections/ticket-list/index.js';
+import { rebuildProjection, stagingCheckpoint } from '@helpdesk/projections/core/blue-green-rebuild.js';
+import { readCheckpoint } from '@helpdesk/projections/core/checkpoints.js';
+import { type ReadModelSnapshot, snapshotReadModel } from '@helpdesk/projections/core/drift-check.js';
+import type { RebuildProgress } from '@helpdesk/projections/core/rebuild-progress.js';
+import { listRebuilds } from '@helpdesk/projections/core/rebuild-registry.js';
+import { ticketListProjection } from '@helpdesk/projections/ticket-list/index.js';
 import { runHelpdesk } from '../cli.test-world.js';
 
 const CHILD = fileURLToPath(new URL('rebuild-worker.child.cjs', import.meta.url));

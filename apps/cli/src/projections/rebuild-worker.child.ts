@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { openSqliteEventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
-import { rebuildProjection } from '../../../../projections/core/blue-green-rebuild.js';
-import { ticketListProjection } from '../../../../projections/ticket-list/index.js';
+import { rebuildProjection } from '@helpdesk/projections/core/blue-green-rebuild.js';
+import { ticketListProjection } from '@helpdesk/projections/ticket-list/index.js';
 
 /**
  * The kill test's rebuild process: rebuilds the ticket list of `dataDir` in small batches and

@@ -1,7 +1,7 @@
 import { loadConfig } from '@helpdesk/config';
 import type { EventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
-import type { ReadDatabase } from '../../../../projections/core/read-model-schema.js';
+import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
 import { openEventStore } from '../../../api/src/stores/open-event-store.js';
 import type { CliIo } from '../cli-command.js';
 
