@@ -18,7 +18,7 @@ module.exports = {
     '^@helpdesk/domain$': '<rootDir>/libs/domain/src/index.ts',
     '^@helpdesk/command-handling$': '<rootDir>/libs/command-handling/src/index.ts',
     '^@helpdesk/projections/(.*?)(?:\\.js)?$': '<rootDir>/projections/$1',
-    '^@helpdesk/audit-export$': '<rootDir>/libs/audit-export/src/index.ts',
+    '^@helpdesk/audit$': '<rootDir>/libs/audit/src/index.ts',
     // Our sources import './x.js' (ESM); jest resolves the .ts file. Real .json.js files stay as they are.
     '^(\\.{1,2}/.*)(?<!\\.json)\\.js$': '$1',
     // Jest cannot require() an ES module, though Node 20.19+ can: these leaf packages, required by

@@ -1,9 +1,9 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ExportSigner, type ExportTrailer, type ExportedEvent, exportSigner } from '@helpdesk/audit-export';
+import { type ExportSigner, type ExportTrailer, type ExportedEvent, exportSigner } from '@helpdesk/audit';
 import { loadConfig } from '@helpdesk/config';
-import { parseExport, rechained } from '../../libs/audit-export/src/forgery.test-world.js';
+import { parseExport, rechained } from '../../libs/audit/src/forgery.test-world.js';
 import { seedConversations } from '../../apps/api/src/operations-api/operations.test-world.js';
 import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
 import { type TicketsWorld, RECEIVED_AT, acme, globex, openTicketsWorld } from '../../apps/api/src/tickets/tickets.test-world.js';

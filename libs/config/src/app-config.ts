@@ -32,7 +32,7 @@ export interface AuthConfig {
   readonly secretFile?: string;
 }
 
-/** The Ed25519 private key that signs audit exports (see libs/audit-export). */
+/** The Ed25519 private key that signs audit exports (see libs/audit). */
 export interface ExportSigningConfig {
   /** PKCS#8 PEM or base64 DER; read (or made) on first use when it lives in DATA_DIR. */
   readonly privateKeyPem: string;

@@ -1,5 +1,5 @@
 import { runHelpdesk } from '../../../cli/src/cli.test-world.js';
-import { QUARANTINE_PLACEHOLDER } from '../../../cli/src/replay/replay-model.js';
+import { QUARANTINE_PLACEHOLDER } from '@helpdesk/audit';
 import { TestClock, later } from '../conversation/conversation.test-world.js';
 import { CONNECTED_AT, RECEIVED_AT, type TicketsWorld, acme, openTicketsWorld } from '../tickets/tickets.test-world.js';
 

@@ -1,22 +1,5 @@
-import {
-  type ExportSigner,
-  type ExportVerifyKey,
-  type ExportedEvent,
-  type StoreReference,
-  type Verdict,
-  ExportChain,
-  canonicalJson,
-  conversationScope,
-  linesOfText,
-  parseScope,
-  portalEvents,
-  portalScope,
-  toExportedEvent,
-  upToLast,
-  verifyExport,
-} from '@helpdesk/audit-export';
+import { type ExportSigner, type ExportVerifyKey, type ExportedEvent, type StoreReference, type Verdict, ExportChain, canonicalJson, conversationScope, linesOfText, parseScope, portalEvents, portalScope, toExportedEvent, upToLast, verifyExport, quarantinedMessageIds, redactData } from '@helpdesk/audit';
 import type { EventStore, RecordedEvent } from '@helpdesk/event-store';
-import { quarantinedMessageIds, redactData } from '../../../cli/src/replay/replay-model.js';
 import { readPortalConversation } from './portal-conversation.js';
 
 /**

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { conversationStreamName } from '@helpdesk/domain';
-import { type ExportLine, type ExportSigner, type ExportedEvent, exportSigner, linesOfText, toExportedEvent, verifyExport, verifyKeyOfSigner } from '@helpdesk/audit-export';
+import { type ExportLine, type ExportSigner, type ExportedEvent, exportSigner, linesOfText, toExportedEvent, verifyExport, verifyKeyOfSigner, QUARANTINE_PLACEHOLDER } from '@helpdesk/audit';
 import { loadConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@helpdesk/event-store';
-import { parseExport, rechained } from '../../../../libs/audit-export/src/forgery.test-world.js';
+import { parseExport, rechained } from '../../../../libs/audit/src/forgery.test-world.js';
 import { exportConversation as cliExportConversation, exportPortal as cliExportPortal } from '../../../cli/src/export/export.command.js';
-import { QUARANTINE_PLACEHOLDER } from '../../../cli/src/replay/replay-model.js';
 import { QuarantineMessageCommand } from '../conversation/quarantine-message.handler.js';
 import { ReplyToContactCommand } from '../conversation/reply-to-contact.handler.js';
 import { ProjectionsService } from '../projections/projections.service.js';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { type ExportSigner, exportSigner, verifyKeyOfSigner } from '@helpdesk/audit-export';
+import { type ExportSigner, exportSigner, verifyKeyOfSigner } from '@helpdesk/audit';
 import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { type ExpectedExport, exportConversation, verifyAuditorExport } from './auditor-export.js';

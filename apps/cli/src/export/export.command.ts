@@ -16,7 +16,7 @@ import {
   storeReference,
   verifyExport,
   verifyKeyOfSigner,
-} from '@helpdesk/audit-export';
+} from '@helpdesk/audit';
 import { type AppConfig, loadConfig } from '@helpdesk/config';
 import type { EventStore, RecordedEvent } from '@helpdesk/event-store';
 import { openEventStore } from '../../../api/src/stores/open-event-store.js';

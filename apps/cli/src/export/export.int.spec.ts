@@ -1,14 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exportSigner } from '@helpdesk/audit-export';
+import { exportSigner } from '@helpdesk/audit';
 import { loadConfig } from '@helpdesk/config';
 import { conversationStreamName } from '@helpdesk/domain';
 import type { RecordedEvent } from '@helpdesk/event-store';
 import { AssignTicketCommand, AssignTicketHandler } from '../../../api/src/conversation/assign-ticket.handler.js';
 import { agent, conversationOf, inboundMessage } from '../../../api/src/conversation/conversation.test-world.js';
 import { AUDITED_STORE_KINDS } from '../audited-stores.test-world.js';
-import { parseExport, rechained } from '../../../../libs/audit-export/src/forgery.test-world.js';
+import { parseExport, rechained } from '../../../../libs/audit/src/forgery.test-world.js';
 import { type AuditorWorld, openAuditorWorld } from '../auditor.test-world.js';
 import { runHelpdeskWith } from '../cli.test-world.js';
 

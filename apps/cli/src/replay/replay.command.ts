@@ -7,9 +7,7 @@ import { RevealQuarantinedMessageCommand, RevealQuarantinedMessageHandler } from
 import { systemClock, type Clock } from '../../../api/src/shared/clock.js';
 import { openEventStore } from '../../../api/src/stores/open-event-store.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
-import { formatReplayJson, formatReplayNdjson } from './format-replay-json.js';
-import { formatReplayTable } from './format-replay-table.js';
-import { buildReplay, quarantinedMessageIds } from './replay-model.js';
+import { formatReplayJson, formatReplayNdjson, formatReplayTable, buildReplay, quarantinedMessageIds } from '@helpdesk/audit';
 
 const USAGE = `Usage: helpdesk replay conversation <conversationId> [--as-of ISO] [--format table|json|ndjson]
                                   [--reveal --reason "..." --auditor <id>]

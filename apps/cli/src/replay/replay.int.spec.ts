@@ -8,7 +8,7 @@ import { AUDITED_STORE_KINDS } from '../audited-stores.test-world.js';
 import { type AuditorWorld, openAuditorWorld } from '../auditor.test-world.js';
 import type { CliIo } from '../cli-command.js';
 import { replay } from './replay.command.js';
-import { QUARANTINE_PLACEHOLDER } from './replay-model.js';
+import { QUARANTINE_PLACEHOLDER } from '@helpdesk/audit';
 
 const sentAt = '2025-03-10T09:00:00.000Z';
 const assignedAt = later(sentAt, HOUR);
