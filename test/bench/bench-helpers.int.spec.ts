@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { conversationDecider, conversationStreamName, fold } from '@helpdesk/domain';
 import { openSqliteEventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
-import { REGISTERED_PROJECTIONS } from '../../apps/api/src/projections/registered-projections.js';
+import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
 import { countTickets } from '@helpdesk/projections/ticket-list/index.js';
 import { HistoryGenerator, type HistoryTarget, longConversationEvents, writeHistory } from './history.js';
 import { latencyOf, markdownTable } from './measure.js';

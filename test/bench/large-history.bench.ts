@@ -3,7 +3,7 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Position, StreamCheckpoint, openSqliteEventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
-import { REGISTERED_PROJECTIONS } from '../../apps/api/src/projections/registered-projections.js';
+import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
 import { CHECKPOINT_STREAM } from '../../apps/api/src/webhooks/processor-checkpoint.js';
 import { benchConfig, postgresSchema, postgresUrl, seedPortal } from './bench-env.js';
 import { writeHistory } from './history.js';

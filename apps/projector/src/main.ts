@@ -2,8 +2,8 @@ import { hostname } from 'node:os';
 import pino from 'pino';
 import { loadConfigOrExit } from '@helpdesk/config';
 import { ReadStore } from '@helpdesk/read-store';
-import { REGISTERED_PROJECTIONS } from '../../api/src/projections/registered-projections.js';
-import { openEventStore } from '../../api/src/stores/open-event-store.js';
+import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
+import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
 import { ProjectorLease } from '@helpdesk/projections/core/projector-lease.js';
 import { Projector } from './projector.js';
 

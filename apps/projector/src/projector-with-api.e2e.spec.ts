@@ -3,7 +3,7 @@ import { ReadStore } from '@helpdesk/read-store';
 import { formatPosition } from '../../api/src/graphql/positions.js';
 import { type NotificationsWorld, openNotificationsWorld } from '../../api/src/notifications/notifications.test-world.js';
 import { ProjectionsService } from '../../api/src/projections/projections.service.js';
-import { REGISTERED_PROJECTIONS } from '../../api/src/projections/registered-projections.js';
+import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
 import { Projector } from './projector.js';
 import { CapturedLog } from './projector.test-world.js';
 

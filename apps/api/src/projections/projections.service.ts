@@ -7,7 +7,7 @@ import { ReadStore } from '@helpdesk/read-store';
 import { ProjectionGroup, type ProjectionStatus } from '@helpdesk/projections/core/projection-group.js';
 import { CLOCK } from '../shared/clock.js';
 import type { Clock } from '../shared/clock.js';
-import { registeredProjections } from './registered-projections.js';
+import { registeredProjections } from '@helpdesk/projections/registered-projections.js';
 import { ACTIVE_RULEBOOK } from '../shared/rulebook.js';
 import type { Projection } from '@helpdesk/projections/core/projection.js';
 import type { Rulebook } from '@helpdesk/domain';

@@ -3,7 +3,7 @@ import { APP_CONFIG, AppConfig } from '@helpdesk/config';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
-import { openEventStore } from './open-event-store.js';
+import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
 
 /**
  * What stamps the embedded store's events (ms since the epoch). Optional: the system time where

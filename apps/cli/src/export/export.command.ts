@@ -19,7 +19,7 @@ import {
 } from '@helpdesk/audit';
 import { type AppConfig, loadConfig } from '@helpdesk/config';
 import type { EventStore, RecordedEvent } from '@helpdesk/event-store';
-import { openEventStore } from '../../../api/src/stores/open-event-store.js';
+import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
 
 const USAGE = `Usage: helpdesk export conversation <conversationId> --out file.ndjson

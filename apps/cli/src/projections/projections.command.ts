@@ -8,7 +8,7 @@ import {
   formatSeconds,
   readProjectionStatuses,
 } from '@helpdesk/projections/core/projection-status.js';
-import { REGISTERED_PROJECTIONS } from '../../../api/src/projections/registered-projections.js';
+import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
 import { projectionsRebuild } from './projections-rebuild.js';
 import { withStores } from './with-stores.js';

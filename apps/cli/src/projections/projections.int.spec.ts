@@ -5,7 +5,7 @@ import type { Position } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import { HOUR, type World, admin, inboundMessage, openWorld } from '../../../api/src/conversation/conversation.test-world.js';
 import { CreateViewCommand, CreateViewHandler } from '../../../api/src/view/create-view.handler.js';
-import { REGISTERED_PROJECTIONS } from '../../../api/src/projections/registered-projections.js';
+import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
 import { physicalTableName } from '@helpdesk/projections/core/projection.js';
 import { ProjectionRunner } from '@helpdesk/projections/core/projection-runner.js';
 import { runHelpdesk } from '../cli.test-world.js';

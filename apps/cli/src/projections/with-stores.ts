@@ -2,7 +2,7 @@ import { loadConfig } from '@helpdesk/config';
 import type { EventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
-import { openEventStore } from '../../../api/src/stores/open-event-store.js';
+import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
 import type { CliIo } from '../cli-command.js';
 
 /** The stores the API uses (DATA_DIR or EVENTSTORE_URL, READ_STORE_URL), closed afterwards. */

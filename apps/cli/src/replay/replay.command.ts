@@ -5,7 +5,7 @@ import { conversationStreamName } from '@helpdesk/domain';
 import { type EventStore, type RecordedEvent, StreamNotFoundError } from '@helpdesk/event-store';
 import { RevealQuarantinedMessageCommand, RevealQuarantinedMessageHandler } from '../../../api/src/conversation/reveal-quarantined-message.handler.js';
 import { systemClock, type Clock } from '../../../api/src/shared/clock.js';
-import { openEventStore } from '../../../api/src/stores/open-event-store.js';
+import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
 import { formatReplayJson, formatReplayNdjson, formatReplayTable, buildReplay, quarantinedMessageIds } from '@helpdesk/audit';
 

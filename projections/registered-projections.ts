@@ -1,11 +1,11 @@
-import type { Projection } from '@helpdesk/projections/core/projection.js';
-import { directoryProjection } from '@helpdesk/projections/directory/index.js';
-import { quotaProjectionUnder } from '@helpdesk/projections/quota/index.js';
+import type { Projection } from './core/projection.js';
+import { directoryProjection } from './directory/index.js';
+import { quotaProjectionUnder } from './quota/index.js';
 import { RULEBOOK, type Rulebook } from '@helpdesk/domain';
-import { threadProjection } from '@helpdesk/projections/thread/index.js';
-import { ticketListProjection } from '@helpdesk/projections/ticket-list/index.js';
-import { searchProjection } from '@helpdesk/projections/search/index.js';
-import { viewsProjection } from '@helpdesk/projections/views/index.js';
+import { threadProjection } from './thread/index.js';
+import { ticketListProjection } from './ticket-list/index.js';
+import { searchProjection } from './search/index.js';
+import { viewsProjection } from './views/index.js';
 
 /** Every read model the service keeps up to date, those that apply rules under `rulebook`; a new one is added here and nowhere else. */
 export function registeredProjections(rulebook: Rulebook = RULEBOOK): readonly Projection[] {

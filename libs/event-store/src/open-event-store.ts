@@ -1,6 +1,6 @@
 import type { EventStoreConfig } from '@helpdesk/config';
-import { EventStore, openSqliteEventStore } from '@helpdesk/event-store';
-import { connectEventStoreDB } from '@helpdesk/event-store/eventstoredb/index.js';
+import { EventStore, openSqliteEventStore } from './index.js';
+import { connectEventStoreDB } from './eventstoredb/index.js';
 
 export interface OpenEventStoreOptions {
   /** Stamps the embedded store's events (`created`, ms since the epoch); tests set it. EventStoreDB stamps its own. */
