@@ -1,15 +1,5 @@
-import { AddPhoneNumberCommand, AddPhoneNumberHandler } from '../../apps/api/src/channel/add-phone-number.handler.js';
-import { ConnectAccountCommand, ConnectAccountHandler } from '../../apps/api/src/channel/connect-account.handler.js';
-import { DisconnectAccountCommand, DisconnectAccountHandler } from '../../apps/api/src/channel/disconnect-account.handler.js';
-import { MarkBusinessVerifiedCommand, MarkBusinessVerifiedHandler } from '../../apps/api/src/channel/mark-business-verified.handler.js';
-import { RemovePhoneNumberCommand, RemovePhoneNumberHandler } from '../../apps/api/src/channel/remove-phone-number.handler.js';
-import { ChangeContactCommand, ChangeContactHandler } from '../../apps/api/src/contact/change-contact.handler.js';
-import { CreateContactCommand, CreateContactHandler } from '../../apps/api/src/contact/create-contact.handler.js';
-import { associateContactWithOpenConversations } from '../../apps/api/src/conversation/associate-contact-with-conversations.js';
-import { accountId, admin, businessPhone, phoneNumberId, portalId } from '../../apps/api/src/conversation/conversation.test-world.js';
-import type { CommandOrigin } from '../../apps/api/src/shared/command-origin.js';
-import { RegisterTemplateCommand, RegisterTemplateHandler } from '../../apps/api/src/template/register-template.handler.js';
-import { RejectTemplateCommand, RejectTemplateHandler } from '../../apps/api/src/template/reject-template.handler.js';
+import type { ChangeContact, ConnectAccount, CreateContact, RegisterTemplate } from '@helpdesk/domain';
+import { type Fact, adminActor, helpdesk, userActor } from '@helpdesk/domain/fixtures';
 import { readStoresUnderTest } from '../core/read-stores-under-test.js';
 import type { ReadDatabase } from '../core/read-model-schema.js';
 import { useProjectionWorld } from '../testing/projection.test-world.js';
@@ -18,23 +8,28 @@ import type { TemplateRow } from './directory.documents.js';
 import { findContactsByPhone, listContacts } from './contacts.query.js';
 import { directoryProjection } from './directory.projection.js';
 import { listTemplates } from './templates.query.js';
-import { ownershipNotChecked } from '../../apps/api/src/channel/phone-number-ownership.js';
 
 const connectedAt = '2025-03-01T08:00:00.000Z';
-const other: CommandOrigin = { portalId: 'other-portal', actor: { kind: 'user', id: 'admin-2' } };
-const secondAccount: ConnectAccountCommand['data'] = {
+const { accountId, businessPhone, phoneNumberId, portalId } = helpdesk;
+/** Who acts, for which portal. */
+interface Origin {
+  readonly portalId: string;
+  readonly actor: typeof adminActor;
+}
+const admin: Origin = { portalId, actor: adminActor };
+const other: Origin = { portalId: 'other-portal', actor: userActor('admin-2') };
+const secondAccount: Omit<ConnectAccount['data'], 'ownership'> = {
   ...{ accountId: 'account-2', wabaId: 'waba-2', name: 'Zeta sales', timeZone: 'Europe/Amsterdam' },
   ...{ accountType: 'business', businessVerified: true, phoneNumbers: [{ phoneNumberId: 'pn-2', displayNumber: '+31 20 555 0000' }] },
 };
 
 describe.each(readStoresUnderTest())('directory projection on $name', (readStoreUnderTest) => {
   const t = useProjectionWorld(directoryProjection, readStoreUnderTest, { connectedAt });
-  const handlers = () => ({ store: t.world.store, clock: t.world.clock });
-  const associate = associateContactWithOpenConversations;
-  const createContact = (origin: CommandOrigin, data: CreateContactCommand['data']) =>
-    new CreateContactHandler(t.world.store, t.world.clock, associate).execute(new CreateContactCommand(origin, data));
-  const changeContact = (origin: CommandOrigin, data: ChangeContactCommand['data']) =>
-    new ChangeContactHandler(t.world.store, t.world.clock, associate).execute(new ChangeContactCommand(origin, data));
+  const record = (facts: Fact[]) => t.world.append(facts);
+  const createContact = (origin: Origin, data: CreateContact['data']) =>
+    record(t.world.history.contact({ type: 'CreateContact', data }, origin.actor, origin.portalId));
+  const changeContact = (origin: Origin, data: ChangeContact['data']) =>
+    record(t.world.history.contact({ type: 'ChangeContact', data }, origin.actor, origin.portalId));
 
   async function fillContacts(): Promise<void> {
     const dutch = { phoneNumber: '020 123 4567', mobilePhoneNumber: '06 12345678', defaultCountry: 'NL' };
@@ -44,25 +39,21 @@ describe.each(readStoresUnderTest())('directory projection on $name', (readStore
   }
 
   async function fillChannels(): Promise<void> {
-    const { store, clock } = handlers();
-    const added = { accountId, phoneNumberId: 'pn-3', displayNumber: '+15550003333' };
-    await new AddPhoneNumberHandler(store, clock, ownershipNotChecked).execute(new AddPhoneNumberCommand(admin, added));
-    await new ConnectAccountHandler(store, clock, ownershipNotChecked).execute(new ConnectAccountCommand(admin, secondAccount));
-    await new RemovePhoneNumberHandler(store, clock).execute(new RemovePhoneNumberCommand(admin, { accountId, displayNumber: businessPhone }));
-    await new MarkBusinessVerifiedHandler(store, clock).execute(new MarkBusinessVerifiedCommand(admin, { accountId }));
-    await new DisconnectAccountHandler(store, clock).execute(new DisconnectAccountCommand(admin, { accountId: 'account-2' }));
+    const h = t.world.history;
+    await record(h.addPhoneNumber(accountId, { phoneNumberId: 'pn-3', displayNumber: '+15550003333' }));
+    await record(h.connectAccount(secondAccount));
+    await record(h.removePhoneNumber(accountId, businessPhone));
+    await record(h.markBusinessVerified(accountId));
+    await record(h.disconnectAccount('account-2'));
   }
 
   async function fillTemplates(): Promise<void> {
-    const { store, clock } = handlers();
-    const register = (data: RegisterTemplateCommand['data']) =>
-      new RegisterTemplateHandler(store, clock).execute(new RegisterTemplateCommand(admin, data));
-    await new ConnectAccountHandler(store, clock, ownershipNotChecked).execute(new ConnectAccountCommand(admin, secondAccount));
+    const h = t.world.history;
+    const register = (data: RegisterTemplate['data']) => record(h.registerTemplate(data));
+    await record(h.connectAccount(secondAccount));
     await register({ accountId, name: 'welcome', language: 'en', category: 'marketing', body: 'Welcome {{1}}!' });
     await register({ accountId: 'account-2', name: 'promo', language: 'nl', category: 'marketing', body: 'Korting!' });
-    await new RejectTemplateHandler(store, clock).execute(
-      new RejectTemplateCommand(admin, { accountId: 'account-2', name: 'promo', language: 'nl', reason: 'Promotional content' }),
-    );
+    await record(h.rejectTemplate({ accountId: 'account-2', name: 'promo', language: 'nl' }, 'Promotional content'));
   }
 
   it('finds contacts by a normalised phone or mobile number, in their own portal only', async () => {
@@ -151,7 +142,7 @@ describe.each(readStoresUnderTest())('directory projection on $name', (readStore
     await fillContacts();
     await changeContact(admin, { contactId: 'c-2', name: 'Bas', phoneNumber: '+31 20 765 4321' });
     await fillTemplates();
-    await new MarkBusinessVerifiedHandler(t.world.store, t.world.clock).execute(new MarkBusinessVerifiedCommand(admin, { accountId }));
+    await record(t.world.history.markBusinessVerified(accountId));
     await t.caughtUp();
 
     const read = async (db: ReadDatabase) => ({

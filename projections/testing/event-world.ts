@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Fact, HelpdeskHistory, type HistoryOptions, type InboundMessage } from '@helpdesk/domain/fixtures';
-import { type Position, type SqliteEventStore, openSqliteEventStore } from '@helpdesk/event-store';
+import { type Position, type RecordedEvent, type SqliteEventStore, StreamNotFoundError, openSqliteEventStore } from '@helpdesk/event-store';
 
 export type WorldOptions = HistoryOptions;
 
@@ -18,8 +18,10 @@ export interface EventWorld {
   readonly history: HelpdeskHistory;
   /** Appends facts in order, each run of one stream in one append; resolves to the last position. */
   append(...facts: readonly (readonly Fact[])[]): Promise<Position | undefined>;
-  /** Moves the history's clock, as the API's test clock did. */
-  readonly clock: { set(iso: string): void };
+  /** The history's clock, as the API's test clock was. */
+  readonly clock: { now(): Date; set(iso: string): void };
+  /** The events of `stream`, oldest first; none for a stream never written. */
+  eventsOf(stream: string): Promise<RecordedEvent[]>;
   /** A contact's message by webhook, recorded. */
   receive(message: InboundMessage): Promise<Position | undefined>;
   close(): Promise<void>;
@@ -34,7 +36,16 @@ export async function openEventWorld(options: WorldOptions): Promise<EventWorld>
     store,
     history,
     append: (...facts) => appendFacts(store, facts.flat()),
-    clock: { set: (iso) => void history.at(iso) },
+    clock: { now: () => new Date(history.clock), set: (iso) => void history.at(iso) },
+    async eventsOf(stream) {
+      const events: RecordedEvent[] = [];
+      try {
+        for await (const event of store.readStream(stream)) events.push(event);
+      } catch (error) {
+        if (!(error instanceof StreamNotFoundError)) throw error;
+      }
+      return events;
+    },
     receive: (message) => appendFacts(store, history.receive(message)),
     async close() {
       await store.close();

@@ -7,8 +7,17 @@ import { contactPhoneStream, contactStream } from './contact/contact.stream.js';
 import { contactPhoneNumbers, linkedContactIds } from './contact/contact.state.js';
 import type { Actor, CommandContext, Decider, DomainCommand, DomainEvent } from './core/index.js';
 import { fold } from './core/index.js';
-import type { ConversationCommand, ReplyContent, SessionState, StartedConversation, TemplateToSend } from './conversation/index.js';
-import { conversationDecider, conversationIdOf, conversationStreamName, sessionOpenAt } from './conversation/index.js';
+import type {
+  ConversationCommand,
+  DeliveryError,
+  DeliveryStatus,
+  OutboundFailure,
+  ReplyContent,
+  SessionState,
+  StartedConversation,
+  TemplateToSend,
+} from './conversation/index.js';
+import { conversationDecider, conversationIdOf, conversationStreamName, dueAttempt, sessionOpenAt } from './conversation/index.js';
 import type { InboundContent } from './conversation/message-content.js';
 import { normaliseToE164, toWaId } from './phone-number/e164.js';
 import { monthlyLimitAt, portalDecider, portalStreamName } from './portal/index.js';
@@ -56,11 +65,37 @@ export const helpdesk = {
   contactPhone: '+33612345678',
   template: { name: 'order_ready', language: 'en_US' },
   templateBody: 'Hi {{1}}, your order {{2}} is ready.',
-} as const;
+};
 
 export const adminActor: Actor = { kind: 'user', id: 'admin-1' };
 export const agentActor: Actor = { kind: 'user', id: 'agent-1' };
 export const userActor = (id: string): Actor => ({ kind: 'user', id });
+
+export const contentPolicyActor: Actor = { kind: 'system', id: 'content-policy' };
+export const dispatcherActor: Actor = { kind: 'system', id: 'outbound-dispatcher' };
+
+/** What one call to Meta told about a message, as the dispatcher classifies Meta's answer. */
+export type SendOutcome =
+  | { readonly kind: 'accepted'; readonly wamid: string }
+  | { readonly kind: 'not_taken'; readonly failure: OutboundFailure }
+  | { readonly kind: 'unknown'; readonly reason: string };
+
+/** Meta's usual answers, classified. */
+export const metaSays = {
+  accepted: (wamid: string): SendOutcome => ({ kind: 'accepted', wamid }),
+  /** A 400 with Meta's error: "(#100) Invalid parameter" becomes the title "Invalid parameter", the details the message. */
+  refused: (code: number, message: string, details: string): SendOutcome => ({
+    kind: 'not_taken',
+    failure: { code, title: message.replace(/^\(#\d+\)\s*/, ''), message: details, httpStatus: 400, fbtraceId: 'trace-1' },
+  }),
+  throttled: (): SendOutcome => ({ kind: 'not_taken', failure: { code: 130429, title: 'Rate limit hit', message: 'Rate limit hit', httpStatus: 400 } }),
+  noAnswer: (): SendOutcome => ({ kind: 'unknown', reason: 'The request was sent but no answer came: socket hang up' }),
+};
+
+/** The dispatcher's backoff (2 s doubling, capped at 5 min) with its jitter at one half. */
+export function retryDelayMs(failedAttempt: number): number {
+  return Math.floor(0.5 * Math.min(300_000, 2_000 * 2 ** Math.max(0, failedAttempt - 1)));
+}
 
 export const later = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
 
@@ -210,24 +245,30 @@ export class HelpdeskHistory {
 
   // Contacts
 
-  /** A contact command on its stream, then the phone index brought in line: replaced numbers unlinked, current ones linked. */
-  contact(command: Omit<ContactCommand, 'context'>, actor = adminActor): Fact[] {
+  /**
+   * A contact command on its stream (of this portal unless `portalId` says otherwise), then the
+   * phone index brought in line (replaced numbers unlinked, current ones linked) and the contact
+   * associated with the open conversations waiting for it, as the contact handlers do.
+   */
+  contact(command: Omit<ContactCommand, 'context'>, actor = adminActor, portalId = this.portalId): Fact[] {
     const contactId = command.data.contactId;
-    const stream = contactStream(this.portalId, contactId);
-    const facts = this.decide(stream, contactDecider, { ...command, context: this.context(actor) } as ContactCommand);
+    const context = this.context(actor, portalId);
+    const stream = contactStream(portalId, contactId);
+    const facts = this.decide(stream, contactDecider, { ...command, context } as ContactCommand);
     const contact = this.stateOf<ContactState>(stream, contactDecider) as ActiveContact;
     const index = (type: ContactPhoneCommand['type'], data: ContactPhoneCommand['data']) =>
-      this.decide(contactPhoneStream(this.portalId, data.phoneNumber), contactPhoneIndexDecider, { type, data, context: this.context(actor) });
+      this.decide(contactPhoneStream(portalId, data.phoneNumber), contactPhoneIndexDecider, { type, data, context });
+    const indexed: Fact[] = [];
     for (const { event } of facts) {
       if (event.type !== 'ContactPhoneNumberChanged') continue;
-      const { property, previous } = (event as ContactEvent & { type: 'ContactPhoneNumberChanged' }).data;
-      if (previous !== null) index('UnlinkContactPhone', { contactId, property, phoneNumber: previous });
+      const { property, previous } = (event as Extract<ContactEvent, { type: 'ContactPhoneNumberChanged' }>).data;
+      if (previous !== null) indexed.push(...index('UnlinkContactPhone', { contactId, property, phoneNumber: previous }));
     }
     for (const property of ['phoneNumber', 'mobilePhoneNumber'] as const) {
       const phoneNumber = contact[property];
-      if (phoneNumber !== null) index('LinkContactPhone', { contactId, property, phoneNumber });
+      if (phoneNumber !== null) indexed.push(...index('LinkContactPhone', { contactId, property, phoneNumber }));
     }
-    return [...facts, ...this.associateContact(contactId, actor)];
+    return [...facts, ...indexed, ...this.associateContact(contactId, actor, portalId)];
   }
 
   /** The contacts whose phone numbers include `phone`, as the phone index knows them. */
@@ -239,14 +280,14 @@ export class HelpdeskHistory {
   }
 
   /** Every open conversation with one of the contact's numbers and no contact yet is associated with it. */
-  associateContact(contactId: string, actor = adminActor): Fact[] {
-    const state = this.stateOf<ContactState>(contactStream(this.portalId, contactId), contactDecider);
+  associateContact(contactId: string, actor = adminActor, portalId = this.portalId): Fact[] {
+    const state = this.stateOf<ContactState>(contactStream(portalId, contactId), contactDecider);
     const waIds = new Set(contactPhoneNumbers(state).map(toWaId));
     const facts: Fact[] = [];
     for (const [stream, conversation] of this.conversations()) {
-      if (!waIds.has(conversation.contactWaId) || conversation.portalId !== this.portalId) continue;
+      if (!waIds.has(conversation.contactWaId) || conversation.portalId !== portalId) continue;
       if (conversation.contactId !== null || conversation.ticket?.status !== 'Open') continue;
-      const command = { type: 'AssociateContact' as const, data: { contactId }, context: this.context(actor) };
+      const command = { type: 'AssociateContact' as const, data: { contactId }, context: this.context(actor, portalId) };
       facts.push(...this.decide(stream, conversationDecider, command));
     }
     return facts;
@@ -313,9 +354,12 @@ export class HelpdeskHistory {
   reply(conversationId: string, content: ReplyContent, options: { messageId?: string; actor?: Actor } = {}): Fact[] {
     const { messageId = this.newId('reply'), actor = agentActor } = options;
     const session = this.openSession(conversationId);
+    const draft = { messageId, content, sessionId: session?.sessionId ?? '', countedAs: 'free' as const, ruleVersion: '' };
+    // A dry run of the decider first, as the handler does: a refused reply is never counted.
+    conversationDecider.decide({ type: 'ReplyToContact', data: draft, context: this.context(actor) }, this.conversation(conversationId));
     const facts: Fact[] = [];
     const count = session ? this.countSession(conversationId, messageId, session, actor, facts) : { ruleVersion: '', counted: false };
-    const data = { messageId, content, sessionId: session?.sessionId ?? '', countedAs: count.counted ? ('user_initiated_session' as const) : ('free' as const), ruleVersion: count.ruleVersion };
+    const data = { ...draft, countedAs: count.counted ? ('user_initiated_session' as const) : ('free' as const), ruleVersion: count.ruleVersion };
     return [...facts, ...this.onConversation(conversationId, { type: 'ReplyToContact', data }, actor)];
   }
 
@@ -323,10 +367,16 @@ export class HelpdeskHistory {
   sendTemplate(
     conversationId: string,
     request: { name: string; language: string; parameters: TemplateParameters },
-    options: { messageId?: string; actor?: Actor } = {},
+    options: { messageId?: string; actor?: Actor; notRecorded?: boolean } = {},
   ): Fact[] {
     const { messageId = this.newId('template'), actor = agentActor } = options;
     const conversation = this.conversation(conversationId);
+    const session = this.openSession(conversationId);
+    // A dry run of the decider first, as the handler does: a refused send is never counted.
+    const unbound = { name: request.name, language: request.language, renderedText: '', parameters: request.parameters };
+    const draft = { messageId, template: unbound, ruleVersion: '', businessInitiated: !session, sessionId: session?.sessionId };
+    conversationDecider.decide({ type: 'SendTemplate', data: draft, context: this.context(actor) }, conversation);
+
     const route = this.channelHolding(conversation.phoneNumberId);
     if (!route) throw new Error('The WhatsApp number of this conversation is no longer connected');
     const stream = templateStream(route.accountId, request.name, request.language);
@@ -339,16 +389,63 @@ export class HelpdeskHistory {
       ...(rendered.header === undefined ? {} : { renderedHeader: rendered.header }),
       parameters: request.parameters,
     };
-    const session = this.openSession(conversationId);
     const facts: Fact[] = [];
-    let ruleVersion: string;
-    if (session) {
-      ruleVersion = this.countSession(conversationId, messageId, session, actor, facts).ruleVersion;
-    } else {
-      ruleVersion = this.reserveBusinessInitiated(conversationId, messageId, route, actor, facts);
+    const settled = session
+      ? this.countSession(conversationId, messageId, session, actor, facts)
+      : this.reserveBusinessInitiated(conversationId, messageId, route, actor, facts);
+    if (options.notRecorded) {
+      // The conversation's append failed for good: the handler gives the reservation back.
+      return [...facts, ...this.release(messageId, 'MESSAGE_NOT_RECORDED', settled, actor)];
     }
-    const data = { messageId, template, ruleVersion, businessInitiated: !session, sessionId: session?.sessionId };
+    const data = { ...draft, template, ruleVersion: settled.ruleVersion };
     return [...facts, ...this.onConversation(conversationId, { type: 'SendTemplate', data }, actor)];
+  }
+
+  /** The content policy holds a message back. */
+  quarantine(conversationId: string, messageId: string, reason: string, actor: Actor = contentPolicyActor): Fact[] {
+    return this.onConversation(conversationId, { type: 'QuarantineMessage', data: { messageId, reason } }, actor);
+  }
+
+  /** An auditor reveals a quarantined message. */
+  reveal(conversationId: string, messageId: string, reason: string, actor: Actor = userActor('auditor-1')): Fact[] {
+    return this.onConversation(conversationId, { type: 'RevealQuarantinedMessage', data: { messageId, reason } }, actor);
+  }
+
+  /** Meta's status webhook for an outbound message. */
+  recordStatus(conversationId: string, wamid: string, status: DeliveryStatus, at: string, error?: DeliveryError): Fact[] {
+    const data = { wamid, status, at, ...(error && { error }) };
+    return this.onConversation(conversationId, { type: 'RecordDeliveryStatus', data }, { kind: 'whatsapp', id: this.conversation(conversationId).phoneNumberId });
+  }
+
+  /** An agent asks to send a message again. */
+  resend(conversationId: string, messageId: string, actor: Actor = agentActor): Fact[] {
+    return this.onConversation(conversationId, { type: 'ResendOutboundMessage', data: { messageId } }, actor);
+  }
+
+  /**
+   * The outbound dispatcher's work on one message, Meta answering with `outcomes` in turn (no
+   * answer once they run out): record each due attempt, then Meta's answer; a scheduled retry
+   * moves the clock to its time, as the dispatcher's wait does.
+   */
+  dispatch(conversationId: string, messageId: string, outcomes: readonly SendOutcome[]): Fact[] {
+    const answers = [...outcomes];
+    const facts: Fact[] = [];
+    for (;;) {
+      const dispatch = this.conversation(conversationId).messages.get(messageId)?.dispatch;
+      if (!dispatch) throw new Error(`no outbound message ${messageId} in ${conversationId}`);
+      if (dispatch.status === 'retry_scheduled' && dispatch.retryAt > this.now) this.at(dispatch.retryAt);
+      const attempt = dueAttempt(dispatch);
+      if (attempt === null) return facts;
+      facts.push(...this.onConversation(conversationId, { type: 'RecordOutboundSendAttempt', data: { messageId, attempt } }, dispatcherActor));
+      const outcome = answers.shift() ?? metaSays.noAnswer();
+      const decision =
+        outcome.kind === 'accepted'
+          ? { type: 'RecordOutboundWamid' as const, data: { messageId, wamid: outcome.wamid } }
+          : outcome.kind === 'not_taken'
+            ? { type: 'RecordOutboundSendFailure' as const, data: { messageId, attempt, failure: outcome.failure, retryDelayMs: retryDelayMs(attempt) } }
+            : { type: 'MarkOutboundDeliveryUnknown' as const, data: { messageId, attempt, reason: outcome.reason } };
+      facts.push(...this.onConversation(conversationId, decision, dispatcherActor));
+    }
   }
 
   // Views
@@ -400,12 +497,12 @@ export class HelpdeskHistory {
     return state;
   }
 
-  private countSession(conversationId: string, messageId: string, session: SessionState, actor: Actor, facts: Fact[]): { ruleVersion: string; counted: boolean } {
+  private countSession(conversationId: string, messageId: string, session: SessionState, actor: Actor, facts: Fact[]): Settlement {
     const now = new Date(this.now);
     const rule = countingRuleAt(now, this.rulebook.counting);
     if (rule.userInitiatedSession === 0) return { ruleVersion: rule.version, counted: false };
-    facts.push(...this.countMonthly(conversationId, messageId, { reason: 'user_initiated_session', sessionId: session.sessionId }, actor));
-    return { ruleVersion: rule.version, counted: true };
+    const periodKey = this.countMonthly(conversationId, messageId, { reason: 'user_initiated_session', sessionId: session.sessionId }, actor, facts);
+    return { ruleVersion: rule.version, counted: true, periodKey };
   }
 
   private reserveBusinessInitiated(
@@ -414,20 +511,31 @@ export class HelpdeskHistory {
     route: { channel: { businessVerified: boolean; timeZone: string }; accountId: string },
     actor: Actor,
     facts: Fact[],
-  ): string {
+  ): Settlement {
     const now = new Date(this.now);
     const rule = countingRuleAt(now, this.rulebook.counting);
-    facts.push(...this.countMonthly(conversationId, messageId, { reason: 'business_initiated' }, actor));
-    if (!route.channel.businessVerified) {
-      const day = calendarDayIn(now, route.channel.timeZone);
-      const capRule = dailyCapAt(now, this.rulebook);
-      const data = { accountId: route.accountId, day, conversationId, messageId, cap: capRule.unverifiedBusinessInitiated, ruleVersion: capRule.version };
-      facts.push(...this.decide(dailyQuotaStreamName(route.accountId, day), dailyQuotaDecider, { type: 'CountBusinessInitiated', data, context: this.context(actor) }));
-    }
-    return rule.version;
+    const periodKey = this.countMonthly(conversationId, messageId, { reason: 'business_initiated' }, actor, facts);
+    if (route.channel.businessVerified) return { ruleVersion: rule.version, counted: true, periodKey };
+    const day = calendarDayIn(now, route.channel.timeZone);
+    const capRule = dailyCapAt(now, this.rulebook);
+    const data = { accountId: route.accountId, day, conversationId, messageId, cap: capRule.unverifiedBusinessInitiated, ruleVersion: capRule.version };
+    facts.push(...this.decide(dailyQuotaStreamName(route.accountId, day), dailyQuotaDecider, { type: 'CountBusinessInitiated', data, context: this.context(actor) }));
+    return { ruleVersion: rule.version, counted: true, periodKey, daily: { accountId: route.accountId, day } };
   }
 
-  private countMonthly(conversationId: string, messageId: string, countedAs: CountedAs, actor: Actor): Fact[] {
+  /** Gives a count back: the day's first, then the month's. */
+  private release(messageId: string, reason: string, settled: Settlement, actor: Actor): Fact[] {
+    if (!settled.counted) return [];
+    const context = this.context(actor);
+    const daily = settled.daily
+      ? this.decide(dailyQuotaStreamName(settled.daily.accountId, settled.daily.day), dailyQuotaDecider, { type: 'ReleaseBusinessInitiated', data: { messageId, reason }, context })
+      : [];
+    const decider = monthlyQuotaDeciderUnder(this.rulebook.counting);
+    return [...daily, ...this.decide(monthlyQuotaStreamName(this.portalId, settled.periodKey), decider, { type: 'ReleaseConversation', data: { messageId, reason }, context })];
+  }
+
+  /** Counts the message in the portal's monthly quota; returns the period's key. */
+  private countMonthly(conversationId: string, messageId: string, countedAs: CountedAs, actor: Actor, facts: Fact[]): string {
     const now = new Date(this.now);
     const portal = this.portal();
     const rule = countingRuleAt(now, this.rulebook.counting);
@@ -437,6 +545,12 @@ export class HelpdeskHistory {
       ...{ periodKey: period.key, resetsAt: period.resetsAt, ...countedAs },
     };
     const decider = monthlyQuotaDeciderUnder(this.rulebook.counting);
-    return this.decide(monthlyQuotaStreamName(this.portalId, period.key), decider, { type: 'CountConversation', data, context: this.context(actor) });
+    facts.push(...this.decide(monthlyQuotaStreamName(this.portalId, period.key), decider, { type: 'CountConversation', data, context: this.context(actor) }));
+    return period.key;
   }
 }
+
+/** How the quota took a send, and where to give it back. */
+type Settlement =
+  | { readonly ruleVersion: string; readonly counted: false }
+  | { readonly ruleVersion: string; readonly counted: true; readonly periodKey: string; readonly daily?: { readonly accountId: string; readonly day: string } };
