@@ -1,4 +1,4 @@
-import { channelDecider } from './channel/index.js';
+import { channelDecider, refuseUnknownAccount } from './channel/index.js';
 import type { ChannelState, ConnectAccount } from './channel/index.js';
 import { channelStream } from './channel/channel.stream.js';
 import { contactDecider, contactPhoneIndexDecider } from './contact/index.js';
@@ -229,6 +229,9 @@ export class HelpdeskHistory {
   // Templates
 
   registerTemplate(data: RegisterTemplate['data'], actor = adminActor): Fact[] {
+    // Only an account connected to this portal gets templates, as the handler checks.
+    const channel = this.stateOf<ChannelState>(channelStream(data.accountId), channelDecider);
+    if (channel.status !== 'Connected' || channel.portalId !== this.portalId) refuseUnknownAccount(data.accountId);
     const stream = templateStream(data.accountId, data.name, data.language);
     return this.decide(stream, templateDecider, { type: 'RegisterTemplate', data, context: this.context(actor) });
   }
