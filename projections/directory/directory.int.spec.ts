@@ -1,4 +1,4 @@
-import type { ChangeContact, ConnectAccount, CreateContact, RegisterTemplate } from '@helpdesk/domain';
+import type { ChangeContact, ConnectAccount, CreateContact } from '@helpdesk/domain';
 import { type Fact, adminActor, helpdesk, userActor } from '@helpdesk/domain/fixtures';
 import { readStoresUnderTest } from '../core/read-stores-under-test.js';
 import type { ReadDatabase } from '../core/read-model-schema.js';
@@ -25,40 +25,43 @@ const secondAccount: Omit<ConnectAccount['data'], 'ownership'> = {
 
 describe.each(readStoresUnderTest())('directory projection on $name', (readStoreUnderTest) => {
   const t = useProjectionWorld(directoryProjection, readStoreUnderTest, { connectedAt });
-  const record = (facts: Fact[]) => t.world.append(facts);
   const createContact = (origin: Origin, data: CreateContact['data']) =>
-    record(t.world.history.contact({ type: 'CreateContact', data }, origin.actor, origin.portalId));
+    t.world.history.contact({ type: 'CreateContact', data }, origin.actor, origin.portalId);
   const changeContact = (origin: Origin, data: ChangeContact['data']) =>
-    record(t.world.history.contact({ type: 'ChangeContact', data }, origin.actor, origin.portalId));
+    t.world.history.contact({ type: 'ChangeContact', data }, origin.actor, origin.portalId);
 
-  async function fillContacts(): Promise<void> {
+  function contacts(): Fact[] {
     const dutch = { phoneNumber: '020 123 4567', mobilePhoneNumber: '06 12345678', defaultCountry: 'NL' };
-    await createContact(admin, { contactId: 'c-1', name: 'Anna', ...dutch });
-    await createContact(admin, { contactId: 'c-2', name: 'bas', mobilePhoneNumber: '+31 6 12345678' });
-    await createContact(other, { contactId: 'c-1', name: 'Cor', mobilePhoneNumber: '+31612345678' });
+    return [
+      ...createContact(admin, { contactId: 'c-1', name: 'Anna', ...dutch }),
+      ...createContact(admin, { contactId: 'c-2', name: 'bas', mobilePhoneNumber: '+31 6 12345678' }),
+      ...createContact(other, { contactId: 'c-1', name: 'Cor', mobilePhoneNumber: '+31612345678' }),
+    ];
   }
 
-  async function fillChannels(): Promise<void> {
+  function channelChanges(): Fact[] {
     const h = t.world.history;
-    await record(h.addPhoneNumber(accountId, { phoneNumberId: 'pn-3', displayNumber: '+15550003333' }));
-    await record(h.connectAccount(secondAccount));
-    await record(h.removePhoneNumber(accountId, businessPhone));
-    await record(h.markBusinessVerified(accountId));
-    await record(h.disconnectAccount('account-2'));
+    return [
+      ...h.addPhoneNumber(accountId, { phoneNumberId: 'pn-3', displayNumber: '+15550003333' }),
+      ...h.connectAccount(secondAccount),
+      ...h.removePhoneNumber(accountId, businessPhone),
+      ...h.markBusinessVerified(accountId),
+      ...h.disconnectAccount('account-2'),
+    ];
   }
 
-  async function fillTemplates(): Promise<void> {
+  function templates(): Fact[] {
     const h = t.world.history;
-    const register = (data: RegisterTemplate['data']) => record(h.registerTemplate(data));
-    await record(h.connectAccount(secondAccount));
-    await register({ accountId, name: 'welcome', language: 'en', category: 'marketing', body: 'Welcome {{1}}!' });
-    await register({ accountId: 'account-2', name: 'promo', language: 'nl', category: 'marketing', body: 'Korting!' });
-    await record(h.rejectTemplate({ accountId: 'account-2', name: 'promo', language: 'nl' }, 'Promotional content'));
+    return [
+      ...h.connectAccount(secondAccount),
+      ...h.registerTemplate({ accountId, name: 'welcome', language: 'en', category: 'marketing', body: 'Welcome {{1}}!' }),
+      ...h.registerTemplate({ accountId: 'account-2', name: 'promo', language: 'nl', category: 'marketing', body: 'Korting!' }),
+      ...h.rejectTemplate({ accountId: 'account-2', name: 'promo', language: 'nl' }, 'Promotional content'),
+    ];
   }
 
   it('finds contacts by a normalised phone or mobile number, in their own portal only', async () => {
-    await fillContacts();
-    await t.caughtUp();
+    await t.given(contacts()).then();
 
     const names = async (portal: string, phone: string) => (await findContactsByPhone(t.db, portal, phone)).map((contact) => contact.name);
     expect(await names(portalId, '+31612345678')).toEqual(['Anna', 'bas']);
@@ -70,10 +73,9 @@ describe.each(readStoresUnderTest())('directory projection on $name', (readStore
   });
 
   it('follows renames and number changes', async () => {
-    await fillContacts();
+    const history = contacts();
     t.world.clock.set('2025-03-02T10:00:00.000Z');
-    await changeContact(admin, { contactId: 'c-1', name: 'Anna de Vries', mobilePhoneNumber: null });
-    await t.caughtUp();
+    await t.given(history).when(changeContact(admin, { contactId: 'c-1', name: 'Anna de Vries', mobilePhoneNumber: null })).then();
 
     expect((await findContactsByPhone(t.db, portalId, '+31612345678')).map((contact) => contact.contactId)).toEqual(['c-2']);
     const [anna] = await findContactsByPhone(t.db, portalId, '+31201234567');
@@ -84,9 +86,8 @@ describe.each(readStoresUnderTest())('directory projection on $name', (readStore
   });
 
   it('pages through contacts by name, whatever the case, without skipping or repeating', async () => {
-    for (const [index, name] of ['Eve', 'anna', 'Bas', 'Dirk', 'cor'].entries()) await createContact(admin, { contactId: `c-${index}`, name });
-    await createContact(other, { contactId: 'c-9', name: 'Aaron' });
-    await t.caughtUp();
+    const created = ['Eve', 'anna', 'Bas', 'Dirk', 'cor'].map((name, index) => createContact(admin, { contactId: `c-${index}`, name }));
+    await t.given(...created, createContact(other, { contactId: 'c-9', name: 'Aaron' })).then();
 
     const seen: string[] = [];
     let after: string | undefined;
@@ -100,8 +101,7 @@ describe.each(readStoresUnderTest())('directory projection on $name', (readStore
   });
 
   it('counts contacts up to the cap and says when it stopped there', async () => {
-    for (const [index, name] of ['Eve', 'anna', 'Bas', 'Dirk', 'cor'].entries()) await createContact(admin, { contactId: `c-${index}`, name });
-    await t.caughtUp();
+    await t.given(...['Eve', 'anna', 'Bas', 'Dirk', 'cor'].map((name, index) => createContact(admin, { contactId: `c-${index}`, name }))).then();
 
     expect(await listContacts(t.db, portalId, 2, undefined, 5)).toMatchObject({ totalCount: 5, totalCountCapped: false });
     const capped = await listContacts(t.db, portalId, 2, undefined, 3);
@@ -110,8 +110,7 @@ describe.each(readStoresUnderTest())('directory projection on $name', (readStore
   });
 
   it('lists channels with status, verification, time zone and current numbers', async () => {
-    await fillChannels();
-    await t.caughtUp();
+    await t.given().when(channelChanges()).then();
 
     expect(await listChannels(t.db, portalId)).toEqual([
       {
@@ -124,8 +123,7 @@ describe.each(readStoresUnderTest())('directory projection on $name', (readStore
   });
 
   it('lists templates with their review status, for the portal or one account', async () => {
-    await fillTemplates();
-    await t.caughtUp();
+    await t.given().when(templates()).then();
 
     const keys = (rows: TemplateRow[]) => rows.map((row) => `${row.accountId}/${row.name}:${row.status}`);
     expect(keys(await listTemplates(t.db, portalId))).toEqual([
@@ -139,11 +137,10 @@ describe.each(readStoresUnderTest())('directory projection on $name', (readStore
   });
 
   it('gives the same directory when rebuilt from history as live', async () => {
-    await fillContacts();
-    await changeContact(admin, { contactId: 'c-2', name: 'Bas', phoneNumber: '+31 20 765 4321' });
-    await fillTemplates();
-    await record(t.world.history.markBusinessVerified(accountId));
-    await t.caughtUp();
+    await t
+      .given(contacts(), changeContact(admin, { contactId: 'c-2', name: 'Bas', phoneNumber: '+31 20 765 4321' }), templates())
+      .when(t.world.history.markBusinessVerified(accountId))
+      .then();
 
     const read = async (db: ReadDatabase) => ({
       contacts: await listContacts(db, portalId, 100),
