@@ -1,6 +1,6 @@
 import type { ReadStore } from '@helpdesk/read-store';
 import { HOUR, inboundMessage } from '@helpdesk/domain/fixtures';
-import { type EventWorld, openEventWorld } from '../testing/event-world.js';
+import { type EventWorld, openEventWorld } from '../testing/event.test-world.js';
 import { ticketListProjection } from '../ticket-list/index.js';
 import { snapshotReadModel } from './drift-check.js';
 import type { Projection } from './projection.js';

@@ -1,7 +1,7 @@
 import { type Position, headPosition } from '@helpdesk/event-store';
 import type { ReadStore } from '@helpdesk/read-store';
 import { HOUR, inboundMessage } from '@helpdesk/domain/fixtures';
-import { type EventWorld, openEventWorld } from '../testing/event-world.js';
+import { type EventWorld, openEventWorld } from '../testing/event.test-world.js';
 import { threadProjection } from '../thread/index.js';
 import { ticketListProjection } from '../ticket-list/index.js';
 import { rebuildProjection } from './blue-green-rebuild.js';

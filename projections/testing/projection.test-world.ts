@@ -4,9 +4,9 @@ import type { Projection } from '../core/projection.js';
 import { ProjectionRunner } from '../core/projection-runner.js';
 import type { ReadDatabase } from '../core/read-model-schema.js';
 import type { ReadStoreUnderTest } from '../core/read-stores-under-test.js';
-import { type EventWorld, type WorldOptions, openEventWorld } from './event-world.js';
+import { type EventWorld, type WorldOptions, openEventWorld } from './event.test-world.js';
 
-export type { EventWorld, WorldOptions } from './event-world.js';
+export type { EventWorld, WorldOptions } from './event.test-world.js';
 
 type Facts = readonly (readonly Fact[])[];
 

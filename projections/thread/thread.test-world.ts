@@ -1,6 +1,6 @@
 import type { DeliveryError, DeliveryStatus } from '@helpdesk/domain';
 import { type SendOutcome, conversationOf, metaSays } from '@helpdesk/domain/fixtures';
-import type { EventWorld } from '../testing/event-world.js';
+import type { EventWorld } from '../testing/event.test-world.js';
 
 /** Meta's answers, one per call, as the dispatcher classifies them. */
 export const metaAnswers = metaSays;

@@ -1,6 +1,6 @@
 import { type Fact, conversationOf, userActor } from '@helpdesk/domain/fixtures';
 import type { ChangeView, CreateView } from '@helpdesk/domain';
-import type { EventWorld } from '../testing/event-world.js';
+import type { EventWorld } from '../testing/event.test-world.js';
 
 /** A second WhatsApp account of the portal, with its own number. */
 export const secondAccount = { accountId: 'account-2', phoneNumberId: '200000000000002', businessPhone: '+15550002222' };
