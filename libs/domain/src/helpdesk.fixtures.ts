@@ -1,5 +1,5 @@
 import { channelDecider, refuseUnknownAccount } from './channel/index.js';
-import type { ChannelState, ConnectAccount } from './channel/index.js';
+import type { ChannelState, ConnectAccount, ConnectedChannel } from './channel/index.js';
 import { channelStream } from './channel/channel.stream.js';
 import { contactDecider, contactPhoneIndexDecider } from './contact/index.js';
 import type { ActiveContact, ContactCommand, ContactEvent, ContactPhoneCommand, ContactPhoneIndexState, ContactState } from './contact/index.js';
@@ -474,18 +474,18 @@ export class HelpdeskHistory {
 
   private *conversations(): Iterable<[string, StartedConversation]> {
     for (const [stream, state] of this.states) {
-      if (stream.startsWith('conversation-') && (state as { status?: string }).status === 'Started') yield [stream, state as StartedConversation];
+      if (stream.startsWith(conversationStreamName('')) && (state as { status?: string }).status === 'Started') yield [stream, state as StartedConversation];
     }
   }
 
-  private channelHolding(phoneNumberId: string): { channel: ChannelState & { status: 'Connected'; portalId: string; connectedAt: string; businessVerified: boolean; timeZone: string }; accountId: string; displayNumber: string } | null {
+  /** The connected account holding the number, as the handlers find it by its phone-number id. */
+  private channelHolding(phoneNumberId: string): { channel: ConnectedChannel; accountId: string; displayNumber: string } | null {
     for (const [stream, state] of this.states) {
-      if (!stream.startsWith('whatsapp-account-')) continue;
-      const channel = state as ChannelState & { status: string };
+      if (!stream.startsWith(channelStream(''))) continue;
+      const channel = state as ChannelState;
       if (channel.status !== 'Connected') continue;
-      const connected = channel as never as { portalId: string; connectedAt: string; businessVerified: boolean; timeZone: string; phoneNumbers: readonly { phoneNumberId: string; displayNumber: string }[] };
-      const number = connected.phoneNumbers.find((held) => held.phoneNumberId === phoneNumberId);
-      if (number) return { channel: connected as never, accountId: stream.slice('whatsapp-account-'.length), displayNumber: number.displayNumber };
+      const number = channel.phoneNumbers.find((held) => held.phoneNumberId === phoneNumberId);
+      if (number) return { channel, accountId: channel.accountId, displayNumber: number.displayNumber };
     }
     return null;
   }
@@ -511,7 +511,7 @@ export class HelpdeskHistory {
   private reserveBusinessInitiated(
     conversationId: string,
     messageId: string,
-    route: { channel: { businessVerified: boolean; timeZone: string }; accountId: string },
+    route: { channel: ConnectedChannel; accountId: string },
     actor: Actor,
     facts: Fact[],
   ): Settlement {
