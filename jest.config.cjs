@@ -15,6 +15,7 @@ module.exports = {
     '^@helpdesk/event-store/(.*?)(?:\\.js)?$': '<rootDir>/libs/event-store/src/$1',
     '^@helpdesk/read-store$': '<rootDir>/libs/read-store/src/index.ts',
     '^@helpdesk/config$': '<rootDir>/libs/config/src/index.ts',
+    '^@helpdesk/domain/fixtures$': '<rootDir>/libs/domain/src/helpdesk.fixtures.ts',
     '^@helpdesk/domain$': '<rootDir>/libs/domain/src/index.ts',
     '^@helpdesk/command-handling$': '<rootDir>/libs/command-handling/src/index.ts',
     '^@helpdesk/projections/(.*?)(?:\\.js)?$': '<rootDir>/projections/$1',

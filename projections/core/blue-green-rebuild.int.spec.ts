@@ -1,6 +1,7 @@
 import { headPosition } from '@helpdesk/event-store';
 import type { ReadStore } from '@helpdesk/read-store';
-import { HOUR, type World, inboundMessage, openWorld } from '../../apps/api/src/conversation/conversation.test-world.js';
+import { HOUR, inboundMessage } from '@helpdesk/domain/fixtures';
+import { type EventWorld, openEventWorld } from '../testing/event.test-world.js';
 import { ticketListProjection } from '../ticket-list/index.js';
 import { RebuildFailedError, rebuildProjection, stagingCheckpoint } from './blue-green-rebuild.js';
 import { readCheckpoint } from './checkpoints.js';
@@ -32,7 +33,7 @@ const sortedRows = (snapshot: ReadModelSnapshot) =>
   Object.fromEntries(Object.entries(snapshot).map(([table, rows]) => [table, [...rows].sort((a, b) => a.id.localeCompare(b.id))]));
 
 describe.each(readStoresUnderTest())('blue/green rebuild on $name', (readStoreUnderTest) => {
-  let world: World;
+  let world: EventWorld;
   let readStore: ReadStore;
   let dispose: () => Promise<void>;
   let runner: ProjectionRunner | undefined;
@@ -51,7 +52,7 @@ describe.each(readStoresUnderTest())('blue/green rebuild on $name', (readStoreUn
   }
 
   beforeEach(async () => {
-    world = await openWorld({ connectedAt });
+    world = await openEventWorld({ connectedAt });
     ({ readStore, dispose } = await readStoreUnderTest.open());
     world.clock.set(at(HOUR));
     await receiveMany(12);

@@ -1,5 +1,6 @@
 import type { ReadStore } from '@helpdesk/read-store';
-import { HOUR, type World, inboundMessage, openWorld } from '../../apps/api/src/conversation/conversation.test-world.js';
+import { HOUR, inboundMessage } from '@helpdesk/domain/fixtures';
+import { type EventWorld, openEventWorld } from '../testing/event.test-world.js';
 import { ticketListProjection } from '../ticket-list/index.js';
 import { snapshotReadModel } from './drift-check.js';
 import type { Projection } from './projection.js';
@@ -21,12 +22,12 @@ const buggy: Projection = {
 };
 
 describe.each(readStoresUnderTest())('a projection that throws, on $name', (readStoreUnderTest) => {
-  let world: World;
+  let world: EventWorld;
   let readStore: ReadStore;
   let dispose: () => Promise<void>;
 
   beforeEach(async () => {
-    world = await openWorld({ connectedAt });
+    world = await openEventWorld({ connectedAt });
     ({ readStore, dispose } = await readStoreUnderTest.open());
     for (let index = 1; index <= 5; index++) {
       world.clock.set(at(HOUR + index * 1000));

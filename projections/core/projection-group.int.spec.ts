@@ -1,6 +1,7 @@
 import { type Position, headPosition } from '@helpdesk/event-store';
 import type { ReadStore } from '@helpdesk/read-store';
-import { HOUR, type World, inboundMessage, openWorld } from '../../apps/api/src/conversation/conversation.test-world.js';
+import { HOUR, inboundMessage } from '@helpdesk/domain/fixtures';
+import { type EventWorld, openEventWorld } from '../testing/event.test-world.js';
 import { threadProjection } from '../thread/index.js';
 import { ticketListProjection } from '../ticket-list/index.js';
 import { rebuildProjection } from './blue-green-rebuild.js';
@@ -24,7 +25,7 @@ const buggyThread: Projection = {
 };
 
 describe.each(readStoresUnderTest())('a projection group on $name', (readStoreUnderTest) => {
-  let world: World;
+  let world: EventWorld;
   let readStore: ReadStore;
   let dispose: () => Promise<void>;
   let group: ProjectionGroup | undefined;
@@ -47,7 +48,7 @@ describe.each(readStoresUnderTest())('a projection group on $name', (readStoreUn
   const equalsRebuild = async (projection: Projection) => (await checkProjectionDrift(world.store, readStore.db, projection)).report.equal;
 
   beforeEach(async () => {
-    world = await openWorld({ connectedAt });
+    world = await openEventWorld({ connectedAt });
     ({ readStore, dispose } = await readStoreUnderTest.open());
   });
 

@@ -1,5 +1,6 @@
 import type { ReadStore } from '@helpdesk/read-store';
-import { HOUR, type World, inboundMessage, openWorld } from '../../apps/api/src/conversation/conversation.test-world.js';
+import { HOUR, inboundMessage } from '@helpdesk/domain/fixtures';
+import { type EventWorld, openEventWorld } from '../testing/event.test-world.js';
 import { threadProjection } from '../thread/index.js';
 import { ticketListProjection } from '../ticket-list/index.js';
 import { ProjectionRunner } from './projection-runner.js';
@@ -10,12 +11,12 @@ const connectedAt = '2025-03-03T08:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(connectedAt) + ms).toISOString();
 
 describe.each(readStoresUnderTest())('stored projection status on $name', (readStoreUnderTest) => {
-  let world: World;
+  let world: EventWorld;
   let readStore: ReadStore;
   let dispose: () => Promise<void>;
 
   beforeEach(async () => {
-    world = await openWorld({ connectedAt });
+    world = await openEventWorld({ connectedAt });
     ({ readStore, dispose } = await readStoreUnderTest.open());
   });
 

@@ -1,5 +1,6 @@
 import type { ReadStore } from '@helpdesk/read-store';
-import { HOUR, type World, inboundMessage, openWorld } from '../../apps/api/src/conversation/conversation.test-world.js';
+import { HOUR, inboundMessage } from '@helpdesk/domain/fixtures';
+import { type EventWorld, openEventWorld } from '../testing/event.test-world.js';
 import { searchProjection } from '../search/index.js';
 import { threadProjection } from '../thread/index.js';
 import { ticketListProjection } from '../ticket-list/index.js';
@@ -23,13 +24,13 @@ const outcomeOf = (result: RebuildResult) => {
 };
 
 describe.each(readStoresUnderTest())('rebuilding several projections with one read of $all on $name', (readStoreUnderTest) => {
-  let world: World;
+  let world: EventWorld;
   let readStore: ReadStore;
   let dispose: () => Promise<void>;
   let events: number;
 
   beforeEach(async () => {
-    world = await openWorld({ connectedAt });
+    world = await openEventWorld({ connectedAt });
     ({ readStore, dispose } = await readStoreUnderTest.open());
     world.clock.set(at(HOUR));
     for (let index = 0; index < 10; index++) {

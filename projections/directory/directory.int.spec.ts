@@ -1,15 +1,5 @@
-import { AddPhoneNumberCommand, AddPhoneNumberHandler } from '../../apps/api/src/channel/add-phone-number.handler.js';
-import { ConnectAccountCommand, ConnectAccountHandler } from '../../apps/api/src/channel/connect-account.handler.js';
-import { DisconnectAccountCommand, DisconnectAccountHandler } from '../../apps/api/src/channel/disconnect-account.handler.js';
-import { MarkBusinessVerifiedCommand, MarkBusinessVerifiedHandler } from '../../apps/api/src/channel/mark-business-verified.handler.js';
-import { RemovePhoneNumberCommand, RemovePhoneNumberHandler } from '../../apps/api/src/channel/remove-phone-number.handler.js';
-import { ChangeContactCommand, ChangeContactHandler } from '../../apps/api/src/contact/change-contact.handler.js';
-import { CreateContactCommand, CreateContactHandler } from '../../apps/api/src/contact/create-contact.handler.js';
-import { associateContactWithOpenConversations } from '../../apps/api/src/conversation/associate-contact-with-conversations.js';
-import { accountId, admin, businessPhone, phoneNumberId, portalId } from '../../apps/api/src/conversation/conversation.test-world.js';
-import type { CommandOrigin } from '../../apps/api/src/shared/command-origin.js';
-import { RegisterTemplateCommand, RegisterTemplateHandler } from '../../apps/api/src/template/register-template.handler.js';
-import { RejectTemplateCommand, RejectTemplateHandler } from '../../apps/api/src/template/reject-template.handler.js';
+import type { ChangeContact, ConnectAccount, CreateContact } from '@helpdesk/domain';
+import { type Fact, adminActor, helpdesk, userActor } from '@helpdesk/domain/fixtures';
 import { readStoresUnderTest } from '../core/read-stores-under-test.js';
 import type { ReadDatabase } from '../core/read-model-schema.js';
 import { useProjectionWorld } from '../testing/projection.test-world.js';
@@ -18,56 +8,60 @@ import type { TemplateRow } from './directory.documents.js';
 import { findContactsByPhone, listContacts } from './contacts.query.js';
 import { directoryProjection } from './directory.projection.js';
 import { listTemplates } from './templates.query.js';
-import { ownershipNotChecked } from '../../apps/api/src/channel/phone-number-ownership.js';
 
 const connectedAt = '2025-03-01T08:00:00.000Z';
-const other: CommandOrigin = { portalId: 'other-portal', actor: { kind: 'user', id: 'admin-2' } };
-const secondAccount: ConnectAccountCommand['data'] = {
+const { accountId, businessPhone, phoneNumberId, portalId } = helpdesk;
+/** Who acts, for which portal. */
+interface Origin {
+  readonly portalId: string;
+  readonly actor: typeof adminActor;
+}
+const admin: Origin = { portalId, actor: adminActor };
+const other: Origin = { portalId: 'other-portal', actor: userActor('admin-2') };
+const secondAccount: Omit<ConnectAccount['data'], 'ownership'> = {
   ...{ accountId: 'account-2', wabaId: 'waba-2', name: 'Zeta sales', timeZone: 'Europe/Amsterdam' },
   ...{ accountType: 'business', businessVerified: true, phoneNumbers: [{ phoneNumberId: 'pn-2', displayNumber: '+31 20 555 0000' }] },
 };
 
 describe.each(readStoresUnderTest())('directory projection on $name', (readStoreUnderTest) => {
   const t = useProjectionWorld(directoryProjection, readStoreUnderTest, { connectedAt });
-  const handlers = () => ({ store: t.world.store, clock: t.world.clock });
-  const associate = associateContactWithOpenConversations;
-  const createContact = (origin: CommandOrigin, data: CreateContactCommand['data']) =>
-    new CreateContactHandler(t.world.store, t.world.clock, associate).execute(new CreateContactCommand(origin, data));
-  const changeContact = (origin: CommandOrigin, data: ChangeContactCommand['data']) =>
-    new ChangeContactHandler(t.world.store, t.world.clock, associate).execute(new ChangeContactCommand(origin, data));
+  const createContact = (origin: Origin, data: CreateContact['data']) =>
+    t.world.history.contact({ type: 'CreateContact', data }, origin.actor, origin.portalId);
+  const changeContact = (origin: Origin, data: ChangeContact['data']) =>
+    t.world.history.contact({ type: 'ChangeContact', data }, origin.actor, origin.portalId);
 
-  async function fillContacts(): Promise<void> {
+  function contacts(): Fact[] {
     const dutch = { phoneNumber: '020 123 4567', mobilePhoneNumber: '06 12345678', defaultCountry: 'NL' };
-    await createContact(admin, { contactId: 'c-1', name: 'Anna', ...dutch });
-    await createContact(admin, { contactId: 'c-2', name: 'bas', mobilePhoneNumber: '+31 6 12345678' });
-    await createContact(other, { contactId: 'c-1', name: 'Cor', mobilePhoneNumber: '+31612345678' });
+    return [
+      ...createContact(admin, { contactId: 'c-1', name: 'Anna', ...dutch }),
+      ...createContact(admin, { contactId: 'c-2', name: 'bas', mobilePhoneNumber: '+31 6 12345678' }),
+      ...createContact(other, { contactId: 'c-1', name: 'Cor', mobilePhoneNumber: '+31612345678' }),
+    ];
   }
 
-  async function fillChannels(): Promise<void> {
-    const { store, clock } = handlers();
-    const added = { accountId, phoneNumberId: 'pn-3', displayNumber: '+15550003333' };
-    await new AddPhoneNumberHandler(store, clock, ownershipNotChecked).execute(new AddPhoneNumberCommand(admin, added));
-    await new ConnectAccountHandler(store, clock, ownershipNotChecked).execute(new ConnectAccountCommand(admin, secondAccount));
-    await new RemovePhoneNumberHandler(store, clock).execute(new RemovePhoneNumberCommand(admin, { accountId, displayNumber: businessPhone }));
-    await new MarkBusinessVerifiedHandler(store, clock).execute(new MarkBusinessVerifiedCommand(admin, { accountId }));
-    await new DisconnectAccountHandler(store, clock).execute(new DisconnectAccountCommand(admin, { accountId: 'account-2' }));
+  function channelChanges(): Fact[] {
+    const h = t.world.history;
+    return [
+      ...h.addPhoneNumber(accountId, { phoneNumberId: 'pn-3', displayNumber: '+15550003333' }),
+      ...h.connectAccount(secondAccount),
+      ...h.removePhoneNumber(accountId, businessPhone),
+      ...h.markBusinessVerified(accountId),
+      ...h.disconnectAccount('account-2'),
+    ];
   }
 
-  async function fillTemplates(): Promise<void> {
-    const { store, clock } = handlers();
-    const register = (data: RegisterTemplateCommand['data']) =>
-      new RegisterTemplateHandler(store, clock).execute(new RegisterTemplateCommand(admin, data));
-    await new ConnectAccountHandler(store, clock, ownershipNotChecked).execute(new ConnectAccountCommand(admin, secondAccount));
-    await register({ accountId, name: 'welcome', language: 'en', category: 'marketing', body: 'Welcome {{1}}!' });
-    await register({ accountId: 'account-2', name: 'promo', language: 'nl', category: 'marketing', body: 'Korting!' });
-    await new RejectTemplateHandler(store, clock).execute(
-      new RejectTemplateCommand(admin, { accountId: 'account-2', name: 'promo', language: 'nl', reason: 'Promotional content' }),
-    );
+  function templates(): Fact[] {
+    const h = t.world.history;
+    return [
+      ...h.connectAccount(secondAccount),
+      ...h.registerTemplate({ accountId, name: 'welcome', language: 'en', category: 'marketing', body: 'Welcome {{1}}!' }),
+      ...h.registerTemplate({ accountId: 'account-2', name: 'promo', language: 'nl', category: 'marketing', body: 'Korting!' }),
+      ...h.rejectTemplate({ accountId: 'account-2', name: 'promo', language: 'nl' }, 'Promotional content'),
+    ];
   }
 
   it('finds contacts by a normalised phone or mobile number, in their own portal only', async () => {
-    await fillContacts();
-    await t.caughtUp();
+    await t.given(contacts()).then();
 
     const names = async (portal: string, phone: string) => (await findContactsByPhone(t.db, portal, phone)).map((contact) => contact.name);
     expect(await names(portalId, '+31612345678')).toEqual(['Anna', 'bas']);
@@ -79,10 +73,9 @@ describe.each(readStoresUnderTest())('directory projection on $name', (readStore
   });
 
   it('follows renames and number changes', async () => {
-    await fillContacts();
+    const history = contacts();
     t.world.clock.set('2025-03-02T10:00:00.000Z');
-    await changeContact(admin, { contactId: 'c-1', name: 'Anna de Vries', mobilePhoneNumber: null });
-    await t.caughtUp();
+    await t.given(history).when(changeContact(admin, { contactId: 'c-1', name: 'Anna de Vries', mobilePhoneNumber: null })).then();
 
     expect((await findContactsByPhone(t.db, portalId, '+31612345678')).map((contact) => contact.contactId)).toEqual(['c-2']);
     const [anna] = await findContactsByPhone(t.db, portalId, '+31201234567');
@@ -93,9 +86,8 @@ describe.each(readStoresUnderTest())('directory projection on $name', (readStore
   });
 
   it('pages through contacts by name, whatever the case, without skipping or repeating', async () => {
-    for (const [index, name] of ['Eve', 'anna', 'Bas', 'Dirk', 'cor'].entries()) await createContact(admin, { contactId: `c-${index}`, name });
-    await createContact(other, { contactId: 'c-9', name: 'Aaron' });
-    await t.caughtUp();
+    const created = ['Eve', 'anna', 'Bas', 'Dirk', 'cor'].map((name, index) => createContact(admin, { contactId: `c-${index}`, name }));
+    await t.given(...created, createContact(other, { contactId: 'c-9', name: 'Aaron' })).then();
 
     const seen: string[] = [];
     let after: string | undefined;
@@ -109,8 +101,7 @@ describe.each(readStoresUnderTest())('directory projection on $name', (readStore
   });
 
   it('counts contacts up to the cap and says when it stopped there', async () => {
-    for (const [index, name] of ['Eve', 'anna', 'Bas', 'Dirk', 'cor'].entries()) await createContact(admin, { contactId: `c-${index}`, name });
-    await t.caughtUp();
+    await t.given(...['Eve', 'anna', 'Bas', 'Dirk', 'cor'].map((name, index) => createContact(admin, { contactId: `c-${index}`, name }))).then();
 
     expect(await listContacts(t.db, portalId, 2, undefined, 5)).toMatchObject({ totalCount: 5, totalCountCapped: false });
     const capped = await listContacts(t.db, portalId, 2, undefined, 3);
@@ -119,8 +110,7 @@ describe.each(readStoresUnderTest())('directory projection on $name', (readStore
   });
 
   it('lists channels with status, verification, time zone and current numbers', async () => {
-    await fillChannels();
-    await t.caughtUp();
+    await t.given().when(channelChanges()).then();
 
     expect(await listChannels(t.db, portalId)).toEqual([
       {
@@ -133,8 +123,7 @@ describe.each(readStoresUnderTest())('directory projection on $name', (readStore
   });
 
   it('lists templates with their review status, for the portal or one account', async () => {
-    await fillTemplates();
-    await t.caughtUp();
+    await t.given().when(templates()).then();
 
     const keys = (rows: TemplateRow[]) => rows.map((row) => `${row.accountId}/${row.name}:${row.status}`);
     expect(keys(await listTemplates(t.db, portalId))).toEqual([
@@ -148,11 +137,10 @@ describe.each(readStoresUnderTest())('directory projection on $name', (readStore
   });
 
   it('gives the same directory when rebuilt from history as live', async () => {
-    await fillContacts();
-    await changeContact(admin, { contactId: 'c-2', name: 'Bas', phoneNumber: '+31 20 765 4321' });
-    await fillTemplates();
-    await new MarkBusinessVerifiedHandler(t.world.store, t.world.clock).execute(new MarkBusinessVerifiedCommand(admin, { accountId }));
-    await t.caughtUp();
+    await t
+      .given(contacts(), changeContact(admin, { contactId: 'c-2', name: 'Bas', phoneNumber: '+31 20 765 4321' }), templates())
+      .when(t.world.history.markBusinessVerified(accountId))
+      .then();
 
     const read = async (db: ReadDatabase) => ({
       contacts: await listContacts(db, portalId, 100),

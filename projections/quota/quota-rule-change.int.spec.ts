@@ -1,6 +1,5 @@
 import { RULEBOOK, type Rulebook } from '@helpdesk/domain';
-import { HOUR, agent, conversationOf, inboundMessage, portalId } from '../../apps/api/src/conversation/conversation.test-world.js';
-import { ReplyToContactCommand } from '../../apps/api/src/conversation/reply-to-contact.handler.js';
+import { HOUR, conversationOf, helpdesk, inboundMessage } from '@helpdesk/domain/fixtures';
 import { rebuildProjection } from '../core/blue-green-rebuild.js';
 import { readProjectionStatuses } from '../core/projection-status.js';
 import { checkProjectionDrift } from '../core/rebuild-to-position.js';
@@ -10,6 +9,7 @@ import { quotaUsage } from './quota-usage.query.js';
 import { quotaProjectionUnder } from './quota.projection.js';
 
 /** The rulebook as it stood before the 1 November 2024 switch was written into it. */
+const { portalId } = helpdesk;
 const beforeTheSwitch: Rulebook = { ...RULEBOOK, counting: RULEBOOK.counting.filter((rule) => rule.effectiveFrom < '2024-11-01') };
 const october = '2024-10-31T10:00:00.000Z';
 const november = '2024-11-02T10:00:00.000Z';
@@ -25,7 +25,7 @@ describe.each(readStoresUnderTest())('replaying the 1 November 2024 switch on $n
       t.world.clock.set(sentAt);
       await t.world.receive(inboundMessage(`wamid.${index}`, sentAt, contacts[index]));
       t.world.clock.set(new Date(Date.parse(sentAt) + HOUR).toISOString());
-      await t.world.replies.execute(new ReplyToContactCommand(agent(), conversationOf(contacts[index]), { kind: 'text', body: 'On it' }));
+      await t.world.append(t.world.history.reply(conversationOf(contacts[index]), { kind: 'text', body: 'On it' }));
     }
     await t.caughtUp();
   });

@@ -1,26 +1,11 @@
-import { failingAppends } from '../../test/support/failing-appends.js';
-import { MarkBusinessVerifiedCommand, MarkBusinessVerifiedHandler } from '../../apps/api/src/channel/mark-business-verified.handler.js';
-import {
-  DAY,
-  HOUR,
-  accountId,
-  admin,
-  agent,
-  conversationOf,
-  inboundMessage,
-  later,
-  portalId,
-  template,
-} from '../../apps/api/src/conversation/conversation.test-world.js';
-import { SendTemplateCommand, SendTemplateHandler } from '../../apps/api/src/conversation/send-template.handler.js';
-import { ChangeMonthlyLimitCommand, ChangeMonthlyLimitHandler } from '../../apps/api/src/portal/change-monthly-limit.handler.js';
-import { QuotaGate } from '../../apps/api/src/quota/quota-gate.js';
+import { DAY, HOUR, conversationOf, helpdesk, inboundMessage, later } from '@helpdesk/domain/fixtures';
 import { readStoresUnderTest } from '../core/read-stores-under-test.js';
 import { useProjectionWorld } from '../testing/projection.test-world.js';
 import { dailyUsage } from './daily-usage.query.js';
 import { quotaUsage } from './quota-usage.query.js';
 import { quotaProjection } from './quota.projection.js';
 
+const { accountId, portalId, template } = helpdesk;
 const contacts = ['+33612345670', '+33612345671', '+33612345672'];
 const firstMessagesAt = '2025-03-10T09:00:00.000Z';
 /** A day after the contacts wrote: their sessions are over, so templates are business-initiated. */
@@ -30,7 +15,11 @@ const march = { periodKey: '2025-02-15', startsAt: '2025-02-14T23:00:00.000Z', r
 describe.each(readStoresUnderTest())('quota projection on $name', (readStoreUnderTest) => {
   const t = useProjectionWorld(quotaProjection, readStoreUnderTest, { connectedAt: '2025-03-01T08:00:00.000Z', monthlyConversationLimit: 3 });
   const request = { ...template, parameters: { body: ['Ana', '#1042'] } };
-  const sendTemplate = (phone: string) => t.world.templates.execute(new SendTemplateCommand(agent(), conversationOf(phone), request));
+  const sendTemplate = (phone: string) => t.world.append(t.world.history.sendTemplate(conversationOf(phone), request));
+  /** A send whose conversation append failed for good (the disk was full): its quota is given back. */
+  const sendTemplateNotRecorded = (phone: string) => t.world.append(t.world.history.sendTemplate(conversationOf(phone), request, { notRecorded: true }));
+  const changeMonthlyLimit = (data: { limit: number; effectiveFrom: string }) => t.world.append(t.world.history.changeMonthlyLimit(data));
+  const markBusinessVerified = () => t.world.append(t.world.history.markBusinessVerified(accountId));
   const now = new Date(sendsAt);
 
   beforeEach(async () => {
@@ -55,8 +44,7 @@ describe.each(readStoresUnderTest())('quota projection on $name', (readStoreUnde
   });
 
   it('gives back a conversation whose send could not be recorded', async () => {
-    const failing = new SendTemplateHandler(failingAppends(t.world.store, 'conversation-'), t.world.clock, new QuotaGate(t.world.store));
-    await expect(failing.execute(new SendTemplateCommand(agent(), conversationOf(contacts[0]), request))).rejects.toThrow('disk full');
+    await sendTemplateNotRecorded(contacts[0]);
     await sendTemplate(contacts[1]);
     await t.caughtUp();
 
@@ -67,8 +55,7 @@ describe.each(readStoresUnderTest())('quota projection on $name', (readStoreUnde
   it('shows the limit in force: now, at the end of a past period and at the start of a future one', async () => {
     await sendTemplate(contacts[0]);
     const effectiveFrom = '2025-03-12T00:00:00.000Z';
-    const change = new ChangeMonthlyLimitCommand(admin, { limit: 10, effectiveFrom });
-    await new ChangeMonthlyLimitHandler(t.world.store, t.world.clock).execute(change);
+    await changeMonthlyLimit({ limit: 10, effectiveFrom });
     await t.caughtUp();
 
     expect(await quotaUsage(t.db, portalId, undefined, now)).toMatchObject({ used: 1, limit: 3, remaining: 2 });
@@ -94,7 +81,7 @@ describe.each(readStoresUnderTest())('quota projection on $name', (readStoreUnde
   it('lifts the daily cap from the local day the business is verified', async () => {
     await sendTemplate(contacts[0]);
     t.world.clock.set(later(sendsAt, DAY));
-    await new MarkBusinessVerifiedHandler(t.world.store, t.world.clock).execute(new MarkBusinessVerifiedCommand(admin, { accountId }));
+    await markBusinessVerified();
     await sendTemplate(contacts[1]);
     await t.caughtUp();
 
@@ -106,13 +93,10 @@ describe.each(readStoresUnderTest())('quota projection on $name', (readStoreUnde
   });
 
   it('gives the same usage when rebuilt from history as live', async () => {
-    const failing = new SendTemplateHandler(failingAppends(t.world.store, 'conversation-'), t.world.clock, new QuotaGate(t.world.store));
-    await expect(failing.execute(new SendTemplateCommand(agent(), conversationOf(contacts[2]), request))).rejects.toThrow('disk full');
+    await sendTemplateNotRecorded(contacts[2]);
     await sendTemplate(contacts[0]);
-    await new ChangeMonthlyLimitHandler(t.world.store, t.world.clock).execute(
-      new ChangeMonthlyLimitCommand(admin, { limit: 5, effectiveFrom: '2025-03-11T12:00:00.000Z' }),
-    );
-    await new MarkBusinessVerifiedHandler(t.world.store, t.world.clock).execute(new MarkBusinessVerifiedCommand(admin, { accountId }));
+    await changeMonthlyLimit({ limit: 5, effectiveFrom: '2025-03-11T12:00:00.000Z' });
+    await markBusinessVerified();
     await sendTemplate(contacts[1]);
     await t.caughtUp();
 

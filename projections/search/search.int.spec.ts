@@ -1,19 +1,15 @@
-import { ChangeContactCommand, ChangeContactHandler } from '../../apps/api/src/contact/change-contact.handler.js';
-import { CreateContactCommand, CreateContactHandler } from '../../apps/api/src/contact/create-contact.handler.js';
-import { associateContactWithOpenConversations } from '../../apps/api/src/conversation/associate-contact-with-conversations.js';
-import { HOUR, admin, agent, conversationOf, inboundMessage, portalId } from '../../apps/api/src/conversation/conversation.test-world.js';
-import { ReplyToContactCommand } from '../../apps/api/src/conversation/reply-to-contact.handler.js';
-import { SendTemplateCommand } from '../../apps/api/src/conversation/send-template.handler.js';
+import type { ChangeContact, CreateContact } from '@helpdesk/domain';
+import { HOUR, conversationOf, helpdesk, inboundMessage } from '@helpdesk/domain/fixtures';
 import { ProjectionRunner } from '../core/projection-runner.js';
 import { physicalTableName } from '../core/projection.js';
 import type { ReadDatabase } from '../core/read-model-schema.js';
 import { readStoresUnderTest } from '../core/read-stores-under-test.js';
 import { useProjectionWorld } from '../testing/projection.test-world.js';
-import { quarantine } from '../thread/thread.test-world.js';
 import { listTickets, ticketListProjection } from '../ticket-list/index.js';
 import { ticketSearchCondition } from './search-tickets.js';
 import { searchProjection } from './search.projection.js';
 
+const { portalId } = helpdesk;
 const connectedAt = '2025-03-03T08:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(connectedAt) + ms).toISOString();
 const adaPhone = '+33612345678';
@@ -39,10 +35,8 @@ describe.each(readStoresUnderTest())('search read model on $name', (readStoreUnd
   const receive = (wamid: string, from: string, body: string) =>
     t.world.receive({ ...inboundMessage(wamid, t.world.clock.now().toISOString(), from), content: { kind: 'text', body } });
   const contacts = () => ({
-    create: (data: CreateContactCommand['data']) =>
-      new CreateContactHandler(t.world.store, t.world.clock, associateContactWithOpenConversations).execute(new CreateContactCommand(admin, data)),
-    change: (data: ChangeContactCommand['data']) =>
-      new ChangeContactHandler(t.world.store, t.world.clock, associateContactWithOpenConversations).execute(new ChangeContactCommand(admin, data)),
+    create: (data: CreateContact['data']) => t.world.append(t.world.history.contact({ type: 'CreateContact', data })),
+    change: (data: ChangeContact['data']) => t.world.append(t.world.history.contact({ type: 'ChangeContact', data })),
   });
 
   beforeEach(async () => {
@@ -53,9 +47,9 @@ describe.each(readStoresUnderTest())('search read model on $name', (readStoreUnd
   });
 
   it('finds tickets by message text, in any case, and by replies and templates sent', async () => {
-    await t.world.replies.execute(new ReplyToContactCommand(agent(), conversationOf(bobPhone), { kind: 'text', body: 'Try the Reinstall' }));
-    await t.world.templates.execute(
-      new SendTemplateCommand(agent(), conversationOf(adaPhone), { name: 'order_ready', language: 'en_US', parameters: { body: ['Ada', 'Z-9'] } }),
+    await t.world.append(
+      t.world.history.reply(conversationOf(bobPhone), { kind: 'text', body: 'Try the Reinstall' }),
+      t.world.history.sendTemplate(conversationOf(adaPhone), { name: 'order_ready', language: 'en_US', parameters: { body: ['Ada', 'Z-9'] } }),
     );
     await caughtUp();
     expect(await found('order #42')).toEqual([adaPhone]);
@@ -87,7 +81,7 @@ describe.each(readStoresUnderTest())('search read model on $name', (readStoreUnd
 
   it('never finds quarantined content, and never another portal', async () => {
     const [message] = (await t.world.eventsOf(`conversation-${conversationOf(adaPhone)}`)).filter((event) => event.type === 'InboundMessageReceived');
-    await quarantine(t.world, (message.data as { messageId: string }).messageId, 'phishing');
+    await t.world.append(t.world.history.quarantine(conversationOf(adaPhone), (message.data as { messageId: string }).messageId, 'phishing'));
     await caughtUp();
     expect(await found('order')).toEqual([]);
     expect(await found('lovelace')).toEqual([adaPhone]);

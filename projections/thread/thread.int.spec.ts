@@ -1,20 +1,4 @@
-import {
-  HOUR,
-  agent,
-  businessPhone,
-  contactPhone,
-  conversationOf,
-  inboundMessage,
-  phoneNumberId,
-  portalId,
-  template,
-} from '../../apps/api/src/conversation/conversation.test-world.js';
-import { ReplyToContactCommand } from '../../apps/api/src/conversation/reply-to-contact.handler.js';
-import {
-  RevealQuarantinedMessageCommand,
-  RevealQuarantinedMessageHandler,
-} from '../../apps/api/src/conversation/reveal-quarantined-message.handler.js';
-import { SendTemplateCommand } from '../../apps/api/src/conversation/send-template.handler.js';
+import { HOUR, conversationOf, helpdesk, inboundMessage } from '@helpdesk/domain/fixtures';
 import { physicalTableName } from '../core/projection.js';
 import { readStoresUnderTest } from '../core/read-stores-under-test.js';
 import { useProjectionWorld } from '../testing/projection.test-world.js';
@@ -22,16 +6,24 @@ import { listThread } from './list-thread.query.js';
 import { threadProjection } from './thread.projection.js';
 import { deliver, metaAnswers, quarantine, recordStatus, resend } from './thread.test-world.js';
 
+const { businessPhone, contactPhone, phoneNumberId, portalId, template } = helpdesk;
 const connectedAt = '2025-03-03T08:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(connectedAt) + ms).toISOString();
 const thread = { portalId, conversationId: conversationOf() };
 
 describe.each(readStoresUnderTest())('thread projection on $name', (readStoreUnderTest) => {
   const t = useProjectionWorld(threadProjection, readStoreUnderTest, { connectedAt });
-  const receive = (wamid: string, ms: number) => (t.world.clock.set(at(ms)), t.world.receive(inboundMessage(wamid, at(ms))));
-  const reply = (body: string, ms: number) => {
+  /** The contact's message, and the id the conversation gave it. */
+  const receive = async (wamid: string, ms: number) => {
     t.world.clock.set(at(ms));
-    return t.world.replies.execute(new ReplyToContactCommand(agent(), conversationOf(), { kind: 'text', body }));
+    await t.world.receive(inboundMessage(wamid, at(ms)));
+    return { messageId: t.world.history.conversation().messageIdByWamid.get(wamid)! };
+  };
+  /** An agent's reply, and its message id. */
+  const reply = async (body: string, ms: number) => {
+    const messageId = t.world.history.newId('reply');
+    await t.world.append(t.world.history.at(at(ms)).reply(conversationOf(), { kind: 'text', body }, { messageId }));
+    return { messageId };
   };
 
   it('keeps inbound messages, placeholders, replies and templates in order, with senders and times', async () => {
@@ -41,7 +33,7 @@ describe.each(readStoresUnderTest())('thread projection on $name', (readStoreUnd
     await t.world.receive({ phoneNumberId, wamid: 'wamid.2', from: contactPhone, sentAt: at(HOUR + 1000), content: reaction });
     await reply('On it', HOUR + 60_000);
     t.world.clock.set(at(HOUR + 120_000));
-    await t.world.templates.execute(new SendTemplateCommand(agent(), conversationOf(), { ...template, parameters: { body: ['Ana', '#7'] } }));
+    await t.world.append(t.world.history.sendTemplate(conversationOf(), { ...template, parameters: { body: ['Ana', '#7'] } }));
     await t.caughtUp();
 
     const page = await listThread(t.db, thread);
@@ -109,10 +101,8 @@ describe.each(readStoresUnderTest())('thread projection on $name', (readStoreUnd
     const { messageId } = await receive('wamid.1', HOUR);
     await receive('wamid.2', HOUR + 1000);
     await quarantine(t.world, messageId, 'phishing link');
-    const auditor = { portalId, actor: { kind: 'user', id: 'auditor-1' } } as const;
-    await new RevealQuarantinedMessageHandler(t.world.store, t.world.clock).execute(
-      new RevealQuarantinedMessageCommand(auditor, conversationOf(), { messageId, reason: 'fraud case 42' }),
-    );
+    const auditor = { kind: 'user', id: 'auditor-1' } as const;
+    await t.world.append(t.world.history.reveal(conversationOf(), messageId, 'fraud case 42', auditor));
     await t.caughtUp();
 
     const { messages } = await listThread(t.db, thread);

@@ -1,62 +1,26 @@
 import type { DeliveryError, DeliveryStatus } from '@helpdesk/domain';
-import type { World } from '../../apps/api/src/conversation/conversation.test-world.js';
-import { agent, conversationOf, later, phoneNumberId, portalId } from '../../apps/api/src/conversation/conversation.test-world.js';
-import { QuarantineMessageCommand, QuarantineMessageHandler } from '../../apps/api/src/conversation/quarantine-message.handler.js';
-import { RecordDeliveryStatusCommand, RecordDeliveryStatusHandler } from '../../apps/api/src/conversation/record-delivery-status.handler.js';
-import { ResendOutboundMessageCommand, ResendOutboundMessageHandler } from '../../apps/api/src/conversation/resend-outbound-message.handler.js';
-import { DEFAULT_BACKOFF } from '../../apps/api/src/outbound/backoff.js';
-import type { GraphApi, GraphCall } from '../../apps/api/src/outbound/graph-api-client.js';
-import { MessageDelivery } from '../../apps/api/src/outbound/message-delivery.js';
-import { RequestSlots } from '../../apps/api/src/outbound/request-slots.js';
-import type { CommandOrigin } from '../../apps/api/src/shared/command-origin.js';
+import { type SendOutcome, conversationOf, metaSays } from '@helpdesk/domain/fixtures';
+import type { EventWorld } from '../testing/event.test-world.js';
 
-const meta: CommandOrigin = { portalId, actor: { kind: 'whatsapp', id: phoneNumberId } };
-const contentPolicy: CommandOrigin = { portalId, actor: { kind: 'system', id: 'content-policy' } };
-
-/** Meta's answers, one per call, as the Graph API client reports them. */
-export const metaAnswers = {
-  accepted: (wamid: string): GraphCall => ({ outcome: 'answered', httpStatus: 200, body: { messages: [{ id: wamid }] } }),
-  refused: (code: number, message: string, details: string): GraphCall => ({
-    outcome: 'answered',
-    httpStatus: 400,
-    body: { error: { code, message, error_data: { details }, fbtrace_id: 'trace-1' } },
-  }),
-  throttled: (): GraphCall => ({ outcome: 'answered', httpStatus: 400, body: { error: { code: 130429, message: 'Rate limit hit' } } }),
-  noAnswer: (): GraphCall => ({ outcome: 'no_answer', reason: 'socket hang up' }),
-};
+/** Meta's answers, one per call, as the dispatcher classifies them. */
+export const metaAnswers = metaSays;
 
 /**
- * The production delivery path (record the attempt, call Meta, record the answer) with Meta's
- * answers scripted; waits for a retry move the test clock instead of sleeping.
+ * The outbound dispatcher's record of one message (each attempt, then Meta's scripted answer),
+ * decided by the conversation's decider; a scheduled retry moves the clock instead of sleeping.
  */
-export async function deliver(world: World, messageId: string, answers: GraphCall[], phone?: string): Promise<void> {
-  const graph: GraphApi = { sendMessage: async () => answers.shift() ?? metaAnswers.noAnswer() };
-  const delivery = new MessageDelivery({
-    store: world.store,
-    graph,
-    clock: world.clock,
-    random: () => 0.5,
-    sleep: async (ms) => (world.clock.set(later(world.clock.now().toISOString(), ms)), true),
-    slots: new RequestSlots(1),
-    settings: { staleAttemptMs: 60_000, backoff: DEFAULT_BACKOFF, storeRetryMs: 10, storeRetryMaxMs: 100 },
-    isStopping: () => false,
-  });
-  await delivery.deliver(conversationOf(phone), messageId);
+export function deliver(world: EventWorld, messageId: string, answers: SendOutcome[], phone?: string) {
+  return world.append(world.history.dispatch(conversationOf(phone), messageId, answers));
 }
 
-export function recordStatus(world: World, wamid: string, status: DeliveryStatus, at: string, error?: DeliveryError) {
-  const command = new RecordDeliveryStatusCommand(meta, conversationOf(), { wamid, status, at, ...(error && { error }) });
-  return new RecordDeliveryStatusHandler(world.store, world.clock).execute(command);
+export function recordStatus(world: EventWorld, wamid: string, status: DeliveryStatus, at: string, error?: DeliveryError) {
+  return world.append(world.history.recordStatus(conversationOf(), wamid, status, at, error));
 }
 
-export function quarantine(world: World, messageId: string, reason: string) {
-  return new QuarantineMessageHandler(world.store, world.clock).execute(
-    new QuarantineMessageCommand(contentPolicy, conversationOf(), { messageId, reason }),
-  );
+export function quarantine(world: EventWorld, messageId: string, reason: string) {
+  return world.append(world.history.quarantine(conversationOf(), messageId, reason));
 }
 
-export function resend(world: World, messageId: string) {
-  return new ResendOutboundMessageHandler(world.store, world.clock).execute(
-    new ResendOutboundMessageCommand(agent(), conversationOf(), messageId),
-  );
+export function resend(world: EventWorld, messageId: string) {
+  return world.append(world.history.resend(conversationOf(), messageId));
 }

@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_VIEWS, VIEW_LIMITS, type ViewFilter, viewStream } from '@helpdesk/domain';
-import { CreateContactCommand, CreateContactHandler } from '../../apps/api/src/contact/create-contact.handler.js';
-import { associateContactWithOpenConversations } from '../../apps/api/src/conversation/associate-contact-with-conversations.js';
-import { HOUR, admin, agent, conversationOf, inboundMessage, portalId } from '../../apps/api/src/conversation/conversation.test-world.js';
-import { ReplyToContactCommand } from '../../apps/api/src/conversation/reply-to-contact.handler.js';
+import { HOUR, conversationOf, helpdesk, inboundMessage } from '@helpdesk/domain/fixtures';
 import { ProjectionRunner } from '../core/projection-runner.js';
 import { physicalTableName } from '../core/projection.js';
 import type { ReadDatabase } from '../core/read-model-schema.js';
@@ -15,6 +12,7 @@ import { viewTicketConditions } from './view-tickets.query.js';
 import { secondAccount, viewCommands } from './views.test-world.js';
 import { viewsProjection } from './views.projection.js';
 
+const { portalId } = helpdesk;
 const connectedAt = '2025-03-03T08:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(connectedAt) + ms).toISOString();
 const otherPhone = '+33699999999';
@@ -88,7 +86,7 @@ describe.each(readStoresUnderTest())('views read model on $name', (readStoreUnde
       Object.fromEntries(await Promise.all(DEFAULT_VIEWS.map(async (view) => [view.viewId, await count(view.filters, userId, also)])));
     expect(await counts()).toEqual({ 'all-open': 2, 'all-closed': 0, unassigned: 2, 'assigned-to-me': 0, sent: 0 });
 
-    await t.world.replies.execute(new ReplyToContactCommand(agent(), conversationOf(), { kind: 'text', body: 'On it' }));
+    await t.world.append(t.world.history.reply(conversationOf(), { kind: 'text', body: 'On it' }));
     await commands().assign(await ticketOf(otherPhone), 'agent-1', otherPhone);
     await caughtUp();
     expect(await counts()).toEqual({ 'all-open': 2, 'all-closed': 0, unassigned: 1, 'assigned-to-me': 1, sent: 1 });
@@ -122,9 +120,7 @@ describe.each(readStoresUnderTest())('views read model on $name', (readStoreUnde
   it('counts account, number and contact views from maintained counts, equal to counting the rows, as tickets move', async () => {
     const adasPhone = '+33600000003';
     await commands().connectSecondAccount();
-    await new CreateContactHandler(t.world.store, t.world.clock, associateContactWithOpenConversations).execute(
-      new CreateContactCommand(admin, { contactId: 'contact-1', name: 'Ada', phoneNumber: adasPhone }),
-    );
+    await t.world.append(t.world.history.contact({ type: 'CreateContact', data: { contactId: 'contact-1', name: 'Ada', phoneNumber: adasPhone } }));
     t.world.clock.set(at(HOUR));
     await t.world.receive(inboundMessage('wamid.1', at(HOUR)));
     await t.world.receive({ ...inboundMessage('wamid.2', at(HOUR), otherPhone), phoneNumberId: secondAccount.phoneNumberId });
@@ -157,7 +153,7 @@ describe.each(readStoresUnderTest())('views read model on $name', (readStoreUnde
     await commands().remove('anna', 'w');
     t.world.clock.set(at(HOUR));
     await t.world.receive(inboundMessage('wamid.1', at(HOUR)));
-    await t.world.replies.execute(new ReplyToContactCommand(agent(), conversationOf(), { kind: 'text', body: 'Hi' }));
+    await t.world.append(t.world.history.reply(conversationOf(), { kind: 'text', body: 'Hi' }));
     await t.caughtUp();
     const everything = async (db: ReadDatabase) => {
       const tables = viewsProjection.tables.map((table) => physicalTableName(viewsProjection, table.name));

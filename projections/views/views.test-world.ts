@@ -1,34 +1,26 @@
-import { ConnectAccountCommand, ConnectAccountHandler } from '../../apps/api/src/channel/connect-account.handler.js';
-import { AssignTicketCommand, AssignTicketHandler } from '../../apps/api/src/conversation/assign-ticket.handler.js';
-import { CloseTicketCommand, CloseTicketHandler } from '../../apps/api/src/conversation/close-ticket.handler.js';
-import { admin, conversationOf } from '../../apps/api/src/conversation/conversation.test-world.js';
-import type { World } from '../../apps/api/src/conversation/conversation.test-world.js';
-import type { CommandOrigin } from '../../apps/api/src/shared/command-origin.js';
-import { ChangeViewCommand, ChangeViewHandler } from '../../apps/api/src/view/change-view.handler.js';
-import { CreateViewCommand, CreateViewHandler } from '../../apps/api/src/view/create-view.handler.js';
-import { DeleteViewCommand, DeleteViewHandler } from '../../apps/api/src/view/delete-view.handler.js';
-import { ownershipNotChecked } from '../../apps/api/src/channel/phone-number-ownership.js';
+import { type Fact, conversationOf, userActor } from '@helpdesk/domain/fixtures';
+import type { ChangeView, CreateView } from '@helpdesk/domain';
+import type { EventWorld } from '../testing/event.test-world.js';
 
 /** A second WhatsApp account of the portal, with its own number. */
 export const secondAccount = { accountId: 'account-2', phoneNumberId: '200000000000002', businessPhone: '+15550002222' };
 
-export const user = (id: string): CommandOrigin => ({ portalId: admin.portalId, actor: { kind: 'user', id } });
-
-/** The real command handlers the views read model follows, over the conversation test world's store. */
-export function viewCommands(world: World) {
-  const { store, clock } = world;
+/**
+ * What the views read model follows, decided by the domain's deciders on the world's history
+ * (views by users, tickets by the admin) and appended to its store in turn.
+ */
+export function viewCommands(world: EventWorld) {
+  const h = world.history;
+  const record = (facts: Fact[]) => world.append(facts);
   return {
-    create: (by: string, data: CreateViewCommand['data']) => new CreateViewHandler(store, clock).execute(new CreateViewCommand(user(by), data)),
-    change: (by: string, data: ChangeViewCommand['data']) => new ChangeViewHandler(store, clock).execute(new ChangeViewCommand(user(by), data)),
-    remove: (by: string, viewId: string) =>
-      new DeleteViewHandler(store, clock).execute(new DeleteViewCommand(user(by), { viewId, actorRole: 'agent' })),
-    assign: (ticketId: string, assigneeId: string, phone?: string) =>
-      new AssignTicketHandler(store, clock).execute(new AssignTicketCommand(admin, conversationOf(phone), { ticketId, assigneeId })),
-    close: (ticketId: string, phone?: string) =>
-      new CloseTicketHandler(store, clock).execute(new CloseTicketCommand(admin, conversationOf(phone), { ticketId })),
+    create: (by: string, data: CreateView['data']) => record(h.view({ type: 'CreateView', data }, userActor(by))),
+    change: (by: string, data: ChangeView['data']) => record(h.view({ type: 'ChangeView', data }, userActor(by))),
+    remove: (by: string, viewId: string) => record(h.view({ type: 'DeleteView', data: { viewId, actorRole: 'agent' } }, userActor(by))),
+    assign: (ticketId: string, assigneeId: string, phone?: string) => record(h.assign(conversationOf(phone), assigneeId, ticketId)),
+    close: (ticketId: string, phone?: string) => record(h.close(conversationOf(phone), ticketId)),
     connectSecondAccount: () =>
-      new ConnectAccountHandler(store, clock, ownershipNotChecked).execute(
-        new ConnectAccountCommand(admin, {
+      record(
+        h.connectAccount({
           ...{ accountId: secondAccount.accountId, wabaId: 'waba-2', name: 'Acme sales', timeZone: 'Europe/Paris' },
           accountType: 'business',
           businessVerified: true,

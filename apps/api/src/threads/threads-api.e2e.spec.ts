@@ -1,5 +1,5 @@
 import { EVENT_STORE } from '@helpdesk/event-store';
-import { metaAnswers } from '@helpdesk/projections/thread/thread.test-world.js';
+import { metaAnswers } from '../outbound/delivery.test-world.js';
 import { DEFAULT_BACKOFF } from '../outbound/backoff.js';
 import { MessageDelivery } from '../outbound/message-delivery.js';
 import { RequestSlots } from '../outbound/request-slots.js';
