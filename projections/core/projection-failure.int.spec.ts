@@ -2,7 +2,6 @@ import type { ReadStore } from '@helpdesk/read-store';
 import { HOUR, type World, inboundMessage, openWorld } from '../../apps/api/src/conversation/conversation.test-world.js';
 import { ticketListProjection } from '../ticket-list/index.js';
 import { snapshotReadModel } from './drift-check.js';
-import type { Projection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { readProjectionStatuses } from './projection-status.js';
 import { checkProjectionDrift } from './rebuild-to-position.js';
@@ -12,7 +11,7 @@ const connectedAt = '2025-03-03T08:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(connectedAt) + ms).toISOString();
 
 /** The ticket list as a release with a bug shipped it: it cannot handle the third contact's message. */
-const buggy: Projection = {
+const buggy: typeof ticketListProjection = {
   ...ticketListProjection,
   async project(event, access) {
     if ((event.data as { wamid?: string }).wamid === 'wamid.3') throw new Error('preview of wamid.3 is not a string');
