@@ -2,7 +2,7 @@ import type { RecordedEvent } from '@helpdesk/event-store';
 import { DocumentBatch } from './document-batch.js';
 import { DocumentCache } from './document-cache.js';
 import { DocumentStatements } from './document-statements.js';
-import type { Projection, TableNames } from './projection.js';
+import { type Projection, type TableNames, handledEvents } from './projection.js';
 import type { ReadDatabase } from './read-model-schema.js';
 
 /** The documents a live runner keeps between batches, per table. */
@@ -71,11 +71,11 @@ async function tablesEmpty(db: ReadDatabase, projection: Projection, names: Tabl
  */
 export async function applyEvents(trx: ReadDatabase, writer: ProjectionWriter, events: readonly RecordedEvent[]): Promise<number> {
   const { projection } = writer;
-  const handles = new Set(projection.eventTypes);
+  const handles = handledEvents(projection);
   const batch = new DocumentBatch(trx, writer.statements, writer.cache);
   let handled = 0;
   for (const event of events) {
-    if (!handles.has(event.type)) continue;
+    if (!handles(event)) continue;
     try {
       await projection.project(event, batch);
     } catch (error) {

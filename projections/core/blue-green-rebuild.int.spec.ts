@@ -18,7 +18,7 @@ const connectedAt = '2025-03-03T08:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(connectedAt) + ms).toISOString();
 
 /** Ticket documents with an extra field, as a new version of the code would write them. */
-const relabelled = (label: string): Projection => ({
+const relabelled = (label: string): typeof ticketListProjection => ({
   ...ticketListProjection,
   async project(event, access) {
     await ticketListProjection.project(event, {
@@ -129,7 +129,7 @@ describe.each(readStoresUnderTest())('blue/green rebuild on $name', (readStoreUn
   it('refuses to switch when the rebuilt projection throws, and the live tables keep serving', async () => {
     await liveRunner(ticketListProjection);
     const before = sortedRows(await snapshotReadModel(readStore.db, ticketListProjection));
-    const broken: Projection = {
+    const broken: typeof ticketListProjection = {
       ...ticketListProjection,
       async project(event, access) {
         if (event.type === 'InboundMessageReceived' && (event.data as { wamid: string }).wamid === 'wamid.7') throw new Error('boom');
@@ -148,7 +148,7 @@ describe.each(readStoresUnderTest())('blue/green rebuild on $name', (readStoreUn
   });
 
   it('repairs a live runner stopped by a failing event once a fixed projection is switched in', async () => {
-    const broken: Projection = {
+    const broken: typeof ticketListProjection = {
       ...ticketListProjection,
       async project(event, access) {
         if ((event.data as { wamid?: string }).wamid === 'wamid.20') throw new Error('cannot handle wamid.20');

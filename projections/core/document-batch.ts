@@ -16,12 +16,12 @@ export class DocumentBatch implements DocumentAccess {
     private readonly cache: DocumentCache,
   ) {}
 
-  async get<Doc extends Document>(table: string, id: string): Promise<Doc | null> {
+  async get(table: string, id: string): Promise<Document | null> {
     const known = this.cache.lookup(table, id);
-    if (known !== undefined) return known as Doc | null;
+    if (known !== undefined) return known;
     const document = await this.statements.read(this.trx, table, id);
     this.cache.remember(table, id, document);
-    return document as Doc | null;
+    return document;
   }
 
   put(table: string, id: string, document: Document): void {

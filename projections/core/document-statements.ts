@@ -53,7 +53,7 @@ export class DocumentStatements {
   private async upsertRows(db: ReadDatabase, table: string, columns: readonly string[], documents: readonly (readonly [string, Document])[]): Promise<void> {
     const parameters: unknown[] = [];
     for (const [id, document] of documents) {
-      const values = this.projection.columnsOf(table, document);
+      const values = this.projection.columnsOf({ table, document });
       parameters.push(id, JSON.stringify(document));
       for (const column of columns) parameters.push(values[column] ?? null);
     }

@@ -3,7 +3,6 @@ import { HOUR, inboundMessage } from '@helpdesk/domain/fixtures';
 import { type EventWorld, openEventWorld } from '../testing/event.test-world.js';
 import { ticketListProjection } from '../ticket-list/index.js';
 import { snapshotReadModel } from './drift-check.js';
-import type { Projection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { readProjectionStatuses } from './projection-status.js';
 import { checkProjectionDrift } from './rebuild-to-position.js';
@@ -13,7 +12,7 @@ const connectedAt = '2025-03-03T08:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(connectedAt) + ms).toISOString();
 
 /** The ticket list as a release with a bug shipped it: it cannot handle the third contact's message. */
-const buggy: Projection = {
+const buggy: typeof ticketListProjection = {
   ...ticketListProjection,
   async project(event, access) {
     if ((event.data as { wamid?: string }).wamid === 'wamid.3') throw new Error('preview of wamid.3 is not a string');

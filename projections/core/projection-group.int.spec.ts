@@ -16,7 +16,7 @@ const connectedAt = '2025-03-03T08:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(connectedAt) + ms).toISOString();
 
 /** The thread as a release with a bug shipped it: it cannot handle the third contact's message. */
-const buggyThread: Projection = {
+const buggyThread: typeof threadProjection = {
   ...threadProjection,
   async project(event, access) {
     if ((event.data as { wamid?: string }).wamid === 'wamid.3') throw new Error('thread of wamid.3 is broken');
@@ -128,7 +128,7 @@ describe.each(readStoresUnderTest())('a projection group on $name', (readStoreUn
 
     // The thread starts from scratch; a message arrives (appended) as it begins catching up.
     let arrived: Promise<Position> | undefined;
-    const threadCatchingUp: Projection = {
+    const threadCatchingUp: typeof threadProjection = {
       ...threadProjection,
       async project(event, access) {
         if (!arrived) await (arrived = receive(21, 1));

@@ -86,7 +86,7 @@ describe.each(readStoresUnderTest())('rebuilding several projections with one re
   });
 
   it('fails only the build whose projection throws: it is discarded, the others switch in', async () => {
-    const broken: Projection = {
+    const broken: typeof threadProjection = {
       ...threadProjection,
       async project(event, access) {
         if ((event.data as { wamid?: string }).wamid === 'wamid.5') throw new Error('thread code is broken');

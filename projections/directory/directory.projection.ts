@@ -1,29 +1,36 @@
 import type { ChannelEvent, ContactEvent, TemplateEvent } from '@helpdesk/domain';
-import type { RecordedEvent } from '@helpdesk/event-store';
-import type { Document, DocumentAccess, Projection } from '../core/projection.js';
+import { type ColumnValues, type Projection, type ProjectedEvent, type TableDocument, evolveDocument, handleEvents } from '../core/projection.js';
 import type { ChannelRow, ContactRow, TemplateRow } from './directory.documents.js';
 
 export const CONTACTS = 'contacts';
 export const CHANNELS = 'channels';
 export const TEMPLATES = 'templates';
 
-const CONTACT_EVENTS = ['ContactCreated', 'ContactRenamed', 'ContactPhoneNumberChanged'];
-const CHANNEL_EVENTS = ['AccountConnected', 'PhoneNumberAdded', 'PhoneNumberRemoved', 'BusinessVerified', 'AccountDisconnected'];
-const TEMPLATE_EVENTS = ['TemplateRegistered', 'TemplateApproved', 'TemplateRejected'];
+export type DirectoryEvent = ContactEvent | ChannelEvent | TemplateEvent;
+
+export type DirectoryRows = {
+  readonly contacts: ContactRow;
+  readonly channels: ChannelRow;
+  readonly templates: TemplateRow;
+};
 
 /** Lower case, so names sort the same whatever their case; the stored name keeps its spelling. */
 export function nameKey(name: string): string {
   return name.toLowerCase();
 }
 
+/** Each document is `evolve`d from its own events; contacts and templates are keyed by their stream name, channels by their account. */
+const contactDocument = evolveDocument<ContactEvent, DirectoryRows, typeof CONTACTS>(CONTACTS, (event) => event.streamName, contactChange);
+const channelDocument = evolveDocument<ChannelEvent, DirectoryRows, typeof CHANNELS>(CHANNELS, (event) => event.data.accountId, channelChange);
+const templateDocument = evolveDocument<TemplateEvent, DirectoryRows, typeof TEMPLATES>(TEMPLATES, (event) => event.streamName, templateChange);
+
 /**
  * A portal's contacts, channels and templates. Contacts and templates are keyed by their stream
  * name: contact ids are unique per portal only, and the stream names the aggregate exactly.
  */
-export const directoryProjection: Projection = {
+export const directoryProjection: Projection<DirectoryEvent, DirectoryRows> = {
   name: 'directory',
   version: 1,
-  eventTypes: [...CONTACT_EVENTS, ...CHANNEL_EVENTS, ...TEMPLATE_EVENTS],
   tables: [
     {
       name: CONTACTS,
@@ -37,35 +44,36 @@ export const directoryProjection: Projection = {
       indexes: [['portal_id', 'account_id', 'name', 'language']],
     },
   ],
-  columnsOf(table: string, document: Document): Record<string, string | number | null> {
-    if (table === CONTACTS) {
-      const contact = document as unknown as ContactRow;
-      const { portalId, name, phoneNumber, mobilePhoneNumber } = contact;
-      return { portal_id: portalId, name_key: nameKey(name), phone_number: phoneNumber, mobile_phone_number: mobilePhoneNumber };
+  columnsOf(entry: TableDocument<DirectoryRows>): ColumnValues {
+    switch (entry.table) {
+      case CONTACTS: {
+        const { portalId, name, phoneNumber, mobilePhoneNumber } = entry.document;
+        return { portal_id: portalId, name_key: nameKey(name), phone_number: phoneNumber, mobile_phone_number: mobilePhoneNumber };
+      }
+      case CHANNELS:
+        return { portal_id: entry.document.portalId, name_key: nameKey(entry.document.name) };
+      case TEMPLATES: {
+        const template = entry.document;
+        return { portal_id: template.portalId, account_id: template.accountId, name: template.name, language: template.language };
+      }
     }
-    if (table === CHANNELS) {
-      const channel = document as unknown as ChannelRow;
-      return { portal_id: channel.portalId, name_key: nameKey(channel.name) };
-    }
-    const template = document as unknown as TemplateRow;
-    return { portal_id: template.portalId, account_id: template.accountId, name: template.name, language: template.language };
   },
-  async project(event, access) {
-    if (CONTACT_EVENTS.includes(event.type)) return change(access, CONTACTS, event.streamName, event, contactChange);
-    if (TEMPLATE_EVENTS.includes(event.type)) return change(access, TEMPLATES, event.streamName, event, templateChange);
-    return change(access, CHANNELS, (event.data as { accountId: string }).accountId, event, channelChange);
-  },
+  ...handleEvents<DirectoryEvent, DirectoryRows>({
+    ContactCreated: contactDocument,
+    ContactRenamed: contactDocument,
+    ContactPhoneNumberChanged: contactDocument,
+    AccountConnected: channelDocument,
+    PhoneNumberAdded: channelDocument,
+    PhoneNumberRemoved: channelDocument,
+    BusinessVerified: channelDocument,
+    AccountDisconnected: channelDocument,
+    TemplateRegistered: templateDocument,
+    TemplateApproved: templateDocument,
+    TemplateRejected: templateDocument,
+  }),
 };
 
-type Change<Row, Event> = (row: Row | null, event: Event) => Row | null;
-
-async function change<Row, Event>(access: DocumentAccess, table: string, id: string, event: RecordedEvent, next: Change<Row, Event>) {
-  const current = await access.get<Row & Document>(table, id);
-  const changed = next(current, { type: event.type, data: event.data } as Event);
-  if (changed !== null && changed !== current) access.put(table, id, changed as unknown as Document);
-}
-
-const contactChange: Change<ContactRow, ContactEvent> = (contact, event) => {
+function contactChange(contact: ContactRow | null, event: ProjectedEvent<ContactEvent>): ContactRow | null {
   if (event.type === 'ContactCreated') {
     const { contactId, portalId, name, phoneNumber, mobilePhoneNumber, createdAt } = event.data;
     return { contactId, portalId, name, phoneNumber, mobilePhoneNumber, createdAt, updatedAt: createdAt };
@@ -73,9 +81,9 @@ const contactChange: Change<ContactRow, ContactEvent> = (contact, event) => {
   if (!contact) return null;
   if (event.type === 'ContactRenamed') return { ...contact, name: event.data.name, updatedAt: event.data.renamedAt };
   return { ...contact, [event.data.property]: event.data.current, updatedAt: event.data.changedAt };
-};
+}
 
-const channelChange: Change<ChannelRow, ChannelEvent> = (channel, event) => {
+function channelChange(channel: ChannelRow | null, event: ProjectedEvent<ChannelEvent>): ChannelRow | null {
   if (event.type === 'AccountConnected') {
     const { accountId, portalId, wabaId, name, timeZone, businessVerified, connectedAt } = event.data;
     const connection = { status: 'connected', connectedAt, disconnectedAt: null, phoneNumbers: [] } as const;
@@ -94,9 +102,9 @@ const channelChange: Change<ChannelRow, ChannelEvent> = (channel, event) => {
     case 'AccountDisconnected':
       return { ...channel, status: 'disconnected', disconnectedAt: event.data.disconnectedAt, phoneNumbers: [] };
   }
-};
+}
 
-const templateChange: Change<TemplateRow, TemplateEvent> = (template, event) => {
+function templateChange(template: TemplateRow | null, event: ProjectedEvent<TemplateEvent>): TemplateRow | null {
   if (event.type === 'TemplateRegistered') {
     const { accountId, portalId, name, language, category, body, header, buttons, registeredAt } = event.data;
     const review = { status: 'pending', rejectionReason: null, reviewedAt: null } as const;
@@ -105,4 +113,5 @@ const templateChange: Change<TemplateRow, TemplateEvent> = (template, event) => 
   if (!template) return null;
   if (event.type === 'TemplateApproved') return { ...template, status: 'approved', rejectionReason: null, reviewedAt: event.data.approvedAt };
   return { ...template, status: 'rejected', rejectionReason: event.data.reason, reviewedAt: event.data.rejectedAt };
-};
+}
+

@@ -1,30 +1,29 @@
 import type {
   InboundMessageReceived,
   ReplyAccepted,
+  ReplyContent,
   SupportedInboundContent,
   TemplateMessageAccepted,
 } from '@helpdesk/domain';
-import type { RecordedEvent } from '@helpdesk/event-store';
 
-export const TEXT_MESSAGE_TYPES = ['InboundMessageReceived', 'ReplyAccepted', 'TemplateMessageAccepted'];
+export type TextMessage = InboundMessageReceived | ReplyAccepted | TemplateMessageAccepted;
 
-type TextMessage = InboundMessageReceived | ReplyAccepted | TemplateMessageAccepted;
+export const TEXT_MESSAGE_TYPES = ['InboundMessageReceived', 'ReplyAccepted', 'TemplateMessageAccepted'] as const satisfies readonly TextMessage['type'][];
 
 /**
  * Every word an agent could read in a message: bodies, captions, file names, places, shared
  * contacts, button titles, templates as sent. Null when there is none (media alone, placeholders).
  */
-export function messageText(event: RecordedEvent): string | null {
-  const message = { type: event.type, data: event.data } as TextMessage;
+export function messageText(message: TextMessage): string | null {
   const parts =
     message.type === 'TemplateMessageAccepted'
       ? [message.data.renderedHeader, message.data.renderedText]
-      : contentParts(message.data.content as SupportedInboundContent);
+      : contentParts(message.data.content);
   const text = parts.filter((part): part is string => typeof part === 'string' && part.trim() !== '').join('\n');
   return text === '' ? null : text;
 }
 
-function contentParts(content: SupportedInboundContent): (string | undefined)[] {
+function contentParts(content: SupportedInboundContent | ReplyContent): (string | undefined)[] {
   switch (content.kind) {
     case 'text':
       return [content.body];

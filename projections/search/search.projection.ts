@@ -1,6 +1,5 @@
-import { type ContactCreated, type ContactRenamed, conversationIdFromStreamName } from '@helpdesk/domain';
-import type { RecordedEvent } from '@helpdesk/event-store';
-import type { Document, DocumentAccess, Projection } from '../core/projection.js';
+import { type HelpdeskEventOf, type HelpdeskEventType, conversationIdFromStreamName } from '@helpdesk/domain';
+import type { ColumnValues, DocumentAccess, Projection, ProjectedEvent, TableDocument } from '../core/projection.js';
 import { TEXT_MESSAGE_TYPES, messageText } from './message-text.js';
 
 /** One message's searchable text; quarantined messages have no row, so their content is never found. */
@@ -41,56 +40,71 @@ function messageRowId(conversationId: string, messageId: string): string {
 }
 
 /** What agents search tickets by: message text (never quarantined content) and contact names. */
-export const searchProjection: Projection = {
+const SEARCH_EVENTS = [
+  'ConversationStarted', 'TicketOpened', ...TEXT_MESSAGE_TYPES, 'MessageQuarantined', 'ContactCreated', 'ContactRenamed',
+] as const satisfies readonly HelpdeskEventType[];
+
+export type SearchEvent = HelpdeskEventOf<(typeof SEARCH_EVENTS)[number]>;
+type ContactEvent = ProjectedEvent<HelpdeskEventOf<'ContactCreated' | 'ContactRenamed'>>;
+
+export type SearchRows = {
+  readonly messages: SearchMessage;
+  readonly contacts: SearchContact;
+  readonly conversations: SearchConversation;
+};
+
+export const searchProjection: Projection<SearchEvent, SearchRows> = {
   name: 'search',
   version: 1,
-  eventTypes: ['ConversationStarted', 'TicketOpened', ...TEXT_MESSAGE_TYPES, 'MessageQuarantined', 'ContactCreated', 'ContactRenamed'],
+  eventTypes: SEARCH_EVENTS,
   tables: [
     { name: SEARCH_MESSAGES, columns: { portal_id: 'text', ticket_id: 'text', text_key: 'text' }, indexes: [['portal_id', 'ticket_id']] },
     { name: SEARCH_CONTACTS, columns: { portal_id: 'text', contact_id: 'text', name_key: 'text' }, indexes: [['portal_id', 'contact_id']] },
     { name: CONVERSATIONS, columns: { portal_id: 'text' }, indexes: [] },
   ],
-  columnsOf(table: string, document: Document): Record<string, string | number | null> {
-    if (table === SEARCH_MESSAGES) {
-      const message = document as unknown as SearchMessage;
-      return { portal_id: message.portalId, ticket_id: message.ticketId, text_key: searchKey(message.text) };
+  columnsOf(entry: TableDocument<SearchRows>): ColumnValues {
+    switch (entry.table) {
+      case SEARCH_MESSAGES: {
+        const message = entry.document;
+        return { portal_id: message.portalId, ticket_id: message.ticketId, text_key: searchKey(message.text) };
+      }
+      case SEARCH_CONTACTS: {
+        const contact = entry.document;
+        return { portal_id: contact.portalId, contact_id: contact.contactId, name_key: searchKey(contact.name) };
+      }
+      default:
+        return { portal_id: entry.document.portalId };
     }
-    if (table === SEARCH_CONTACTS) {
-      const contact = document as unknown as SearchContact;
-      return { portal_id: contact.portalId, contact_id: contact.contactId, name_key: searchKey(contact.name) };
-    }
-    return { portal_id: (document as unknown as SearchConversation).portalId };
   },
   async project(event, access) {
     if (event.type === 'ContactCreated' || event.type === 'ContactRenamed') return projectContact(event, access);
     const conversationId = conversationIdFromStreamName(event.streamName);
     if (!conversationId) return;
-    const data = event.data as Record<string, string | null | undefined>;
     if (event.type === 'ConversationStarted') {
-      const row: SearchConversation = { conversationId, portalId: data.portalId!, currentTicketId: null };
-      return access.put(CONVERSATIONS, conversationId, row as unknown as Document);
+      const row: SearchConversation = { conversationId, portalId: event.data.portalId, currentTicketId: null };
+      return access.put(CONVERSATIONS, conversationId, row);
     }
-    const conversation = await access.get<SearchConversation & Document>(CONVERSATIONS, conversationId);
+    const conversation = await access.get(CONVERSATIONS, conversationId);
     if (!conversation) return;
-    if (event.type === 'TicketOpened') return access.put(CONVERSATIONS, conversationId, { ...conversation, currentTicketId: data.ticketId! });
-    const id = messageRowId(conversationId, data.messageId!);
+    if (event.type === 'TicketOpened') return access.put(CONVERSATIONS, conversationId, { ...conversation, currentTicketId: event.data.ticketId });
+    const id = messageRowId(conversationId, event.data.messageId);
     // The content leaves the read store entirely: no search, export or backup can find it afterwards.
     if (event.type === 'MessageQuarantined') return access.delete(SEARCH_MESSAGES, id);
     const text = messageText(event);
     if (text === null) return;
-    const ticketId = data.ticketId ?? conversation.currentTicketId;
-    const message: SearchMessage = { messageId: data.messageId!, portalId: conversation.portalId, conversationId, ticketId, text };
-    access.put(SEARCH_MESSAGES, id, message as unknown as Document);
+    const ticketId = event.data.ticketId ?? conversation.currentTicketId;
+    const message: SearchMessage = { messageId: event.data.messageId, portalId: conversation.portalId, conversationId, ticketId, text };
+    access.put(SEARCH_MESSAGES, id, message);
   },
 };
 
 /** Contacts are keyed by their stream name: contact ids are unique per portal only. */
-async function projectContact(event: RecordedEvent, access: DocumentAccess): Promise<void> {
+async function projectContact(event: ContactEvent, access: DocumentAccess<SearchRows>): Promise<void> {
   if (event.type === 'ContactCreated') {
-    const { contactId, portalId, name } = event.data as ContactCreated['data'];
+    const { contactId, portalId, name } = event.data;
     const row: SearchContact = { contactId, portalId, name };
-    return access.put(SEARCH_CONTACTS, event.streamName, row as unknown as Document);
+    return access.put(SEARCH_CONTACTS, event.streamName, row);
   }
-  const contact = await access.get<SearchContact & Document>(SEARCH_CONTACTS, event.streamName);
-  if (contact) access.put(SEARCH_CONTACTS, event.streamName, { ...contact, name: (event.data as ContactRenamed['data']).name });
+  const contact = await access.get(SEARCH_CONTACTS, event.streamName);
+  if (contact) access.put(SEARCH_CONTACTS, event.streamName, { ...contact, name: event.data.name });
 }

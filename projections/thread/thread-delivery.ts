@@ -7,45 +7,44 @@ import type {
   OutboundRetryScheduled,
   OutboundSendAttempted,
 } from '@helpdesk/domain';
-import type { RecordedEvent } from '@helpdesk/event-store';
+import type { ProjectedEvent } from '../core/projection.js';
 import type { DeliveryTrack, DispatchFailure, DispatchTrack } from './thread.documents.js';
 
-type DispatchEvent =
+export type DispatchEvent =
   | OutboundSendAttempted
   | OutboundRetryScheduled
   | OutboundMessageFailed
   | OutboundDeliveryUnknown
   | OutboundResendRequested;
 
-export const DISPATCH_EVENT_TYPES: readonly DispatchEvent['type'][] = [
+export const DISPATCH_EVENT_TYPES = [
   'OutboundSendAttempted', 'OutboundRetryScheduled', 'OutboundMessageFailed', 'OutboundDeliveryUnknown', 'OutboundResendRequested',
-];
+] as const satisfies readonly DispatchEvent['type'][];
 
 /** The dispatch after one Outbound* event; it follows the write model's own steps. */
-export function nextDispatch(current: DispatchTrack, event: RecordedEvent): DispatchTrack {
-  const typed = { type: event.type, data: event.data } as DispatchEvent;
-  switch (typed.type) {
+export function nextDispatch(current: DispatchTrack, event: ProjectedEvent<DispatchEvent>): DispatchTrack {
+  switch (event.type) {
     case 'OutboundSendAttempted':
-      return { ...current, state: 'attempting', attempts: typed.data.attempt, lastAttemptAt: typed.data.at, retryAt: null };
+      return { ...current, state: 'attempting', attempts: event.data.attempt, lastAttemptAt: event.data.at, retryAt: null };
     case 'OutboundRetryScheduled':
       return {
         ...current,
         state: 'retry_scheduled',
-        retryAt: typed.data.retryAt,
+        retryAt: event.data.retryAt,
         // The event has no time of its own: the time it was recorded is when Meta's refusal was known.
-        lastFailure: failureOf(typed.data, typed.data.attempt, null, event.created.toISOString()),
+        lastFailure: failureOf(event.data, event.data.attempt, null, event.created.toISOString()),
       };
     case 'OutboundMessageFailed':
       return {
         ...current,
         state: 'failed',
         retryAt: null,
-        lastFailure: failureOf(typed.data, typed.data.attempt, typed.data.reason, typed.data.failedAt),
+        lastFailure: failureOf(event.data, event.data.attempt, event.data.reason, event.data.failedAt),
       };
     case 'OutboundDeliveryUnknown':
-      return { ...current, state: 'unknown', unknownReason: typed.data.reason };
+      return { ...current, state: 'unknown', unknownReason: event.data.reason };
     case 'OutboundResendRequested':
-      return { ...current, state: 'retry_scheduled', retryAt: typed.data.requestedAt, resendRequestedAt: typed.data.requestedAt };
+      return { ...current, state: 'retry_scheduled', retryAt: event.data.requestedAt, resendRequestedAt: event.data.requestedAt };
     default:
       return current;
   }
@@ -59,7 +58,7 @@ export function takenByMeta(current: DispatchTrack | null): DispatchTrack | null
 const STATUS_TIME = { sent: 'sentAt', delivered: 'deliveredAt', read: 'readAt', played: 'playedAt', failed: 'failedAt' } as const;
 
 /** The domain records a status only when it moves forward, so the latest recorded one is the current one. */
-export function nextDelivery(current: DeliveryTrack | null, event: DeliveryStatusRecorded): DeliveryTrack | null {
+export function nextDelivery(current: DeliveryTrack | null, event: Pick<DeliveryStatusRecorded, 'data'>): DeliveryTrack | null {
   if (current === null) return null;
   const { status, at, error } = event.data;
   return { ...current, status, [STATUS_TIME[status]]: at, ...(status === 'failed' && { error: error ?? null }) };

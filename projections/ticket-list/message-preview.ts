@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@helpdesk/event-store';
+import type { InboundMessageReceived, ReplyAccepted, TemplateMessageAccepted, UnsupportedMessageReceived } from '@helpdesk/domain';
 
 interface ContentLike {
   readonly kind: string;
@@ -11,12 +11,14 @@ interface ContentLike {
 
 const PREVIEW_LENGTH = 140;
 
+/** The events that carry a message, and so a preview. */
+export type PreviewedEvent = InboundMessageReceived | UnsupportedMessageReceived | ReplyAccepted | TemplateMessageAccepted;
+
 /** A one-line preview: the text if there is one, else what kind of message it was. */
-export function previewOf(event: RecordedEvent): string {
-  const data = event.data as { content?: ContentLike; unsupportedKind?: string; renderedText?: string };
-  if (event.type === 'UnsupportedMessageReceived') return `[Unsupported message: ${data.unsupportedKind ?? 'unknown'}]`;
-  if (event.type === 'TemplateMessageAccepted') return shorten(data.renderedText ?? '[Template]');
-  const content = data.content;
+export function previewOf(event: PreviewedEvent): string {
+  if (event.type === 'UnsupportedMessageReceived') return `[Unsupported message: ${event.data.unsupportedKind ?? 'unknown'}]`;
+  if (event.type === 'TemplateMessageAccepted') return shorten(event.data.renderedText ?? '[Template]');
+  const content: ContentLike | undefined = event.data.content;
   if (!content) return '[Message]';
   const text = content.body ?? content.caption ?? content.text ?? content.title ?? content.name;
   return text ? shorten(text) : `[${content.kind}]`;

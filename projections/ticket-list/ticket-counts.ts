@@ -1,4 +1,4 @@
-import type { Document, DocumentAccess } from '../core/projection.js';
+import type { ColumnValues, DocumentAccess } from '../core/projection.js';
 import type { TicketRow } from './ticket-list.documents.js';
 
 /** Per status, owner and latest-message direction: a handful of rows per portal. */
@@ -17,7 +17,9 @@ const BASE = ['status', 'ownerId', 'lastMessageDirection'] as const satisfies re
  * these columns is counted by summing the smallest table that has them all, so every view filter is
  * counted exactly, in time that does not grow with the portal's tickets (see count-tickets.query.ts).
  */
-export const COUNT_TABLES: readonly { readonly name: string; readonly dimensions: readonly Dimension[] }[] = [
+export type CountTable = typeof TICKET_COUNTS | typeof NUMBER_COUNTS | typeof CONTACT_COUNTS;
+
+export const COUNT_TABLES: readonly { readonly name: CountTable; readonly dimensions: readonly Dimension[] }[] = [
   { name: TICKET_COUNTS, dimensions: BASE },
   { name: NUMBER_COUNTS, dimensions: [...BASE, 'accountId', 'businessPhone'] },
   { name: CONTACT_COUNTS, dimensions: [...BASE, 'accountId', 'businessPhone', 'contactId'] },
@@ -45,6 +47,9 @@ export interface TicketCountRow {
   readonly tickets: number;
 }
 
+/** Every count table holds count rows. */
+export type CountRows = { readonly [T in CountTable]: TicketCountRow };
+
 type Counted = Pick<TicketRow, 'portalId' | 'status' | 'ownerId' | 'lastMessageDirection' | 'accountId' | 'businessPhone' | 'contactId'>;
 
 /** The row id in the status/owner/direction table (TICKET_COUNTS). */
@@ -57,7 +62,7 @@ function countId(dimensions: readonly Dimension[], ticket: Counted): string {
 }
 
 /** Moves a ticket from its former combinations (none when it is new) to its current ones, in every count table. */
-export async function recountTicket(access: DocumentAccess, before: Counted | null, after: Counted): Promise<void> {
+export async function recountTicket(access: DocumentAccess<CountRows>, before: Counted | null, after: Counted): Promise<void> {
   for (const { name, dimensions } of COUNT_TABLES) {
     if (before && countId(dimensions, before) === countId(dimensions, after)) continue;
     if (before) await addToCount(access, name, dimensions, before, -1);
@@ -65,20 +70,24 @@ export async function recountTicket(access: DocumentAccess, before: Counted | nu
   }
 }
 
-async function addToCount(access: DocumentAccess, table: string, dimensions: readonly Dimension[], ticket: Counted, delta: number): Promise<void> {
+async function addToCount(access: DocumentAccess<CountRows>, table: CountTable, dimensions: readonly Dimension[], ticket: Counted, delta: number): Promise<void> {
   const id = countId(dimensions, ticket);
-  const current = await access.get<TicketCountRow & Document>(table, id);
+  const current = await access.get(table, id);
   const tickets = (current?.tickets ?? 0) + delta;
   // An empty combination leaves no row, so live and rebuilt tables hold the same rows.
   if (tickets === 0) return access.delete(table, id);
-  const row = { portalId: ticket.portalId, ...Object.fromEntries(dimensions.map((dimension) => [dimension, ticket[dimension] ?? null])), tickets };
-  access.put(table, id, row as unknown as Document);
+  const { portalId, status, ownerId, lastMessageDirection } = ticket;
+  const row: TicketCountRow = {
+    portalId, status, ownerId, lastMessageDirection,
+    ...Object.fromEntries(dimensions.slice(BASE.length).map((dimension) => [dimension, ticket[dimension] ?? null])),
+    tickets,
+  };
+  access.put(table, id, row);
 }
 
 /** A count row's columns: the portal, its dimensions, and the number of tickets. */
-export function countColumns(table: string, row: TicketCountRow): Record<string, string | number | null> | undefined {
-  const dimensions = COUNT_TABLES.find((count) => count.name === table)?.dimensions;
-  if (!dimensions) return undefined;
+export function countColumns(table: CountTable, row: TicketCountRow): ColumnValues {
+  const dimensions = COUNT_TABLES.find((count) => count.name === table)?.dimensions ?? [];
   const columns: Record<string, string | number | null> = { portal_id: row.portalId, tickets: row.tickets };
   for (const dimension of dimensions) columns[COUNT_COLUMNS[dimension]] = row[dimension] ?? null;
   return columns;

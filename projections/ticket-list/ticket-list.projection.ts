@@ -1,16 +1,36 @@
-import { type PhoneNumberAdded, conversationIdFromStreamName } from '@helpdesk/domain';
-import type { RecordedEvent } from '@helpdesk/event-store';
-import type { Document, DocumentAccess, Projection } from '../core/projection.js';
-import { ConversationRow, type NumberAccount, QUARANTINED_PREVIEW, TicketRow } from './ticket-list.documents.js';
+import {
+  type ConversationStarted,
+  type HelpdeskEventOf,
+  type HelpdeskEventType,
+  type TicketOpened,
+  conversationIdFromStreamName,
+} from '@helpdesk/domain';
+import type { ColumnValues, DocumentAccess, Projection, ProjectedEvent, TableDocument } from '../core/projection.js';
+import type { ConversationRow, NumberAccount, TicketRow } from './ticket-list.documents.js';
+import { QUARANTINED_PREVIEW } from './ticket-list.documents.js';
 import { previewOf } from './message-preview.js';
-import { CONTACT_COUNTS, NUMBER_COUNTS, TICKET_COUNTS, type TicketCountRow, countColumns, recountTicket } from './ticket-counts.js';
-
-type Data = Record<string, string | null | undefined>;
+import { CONTACT_COUNTS, type CountRows, NUMBER_COUNTS, TICKET_COUNTS, countColumns, recountTicket } from './ticket-counts.js';
 
 const TICKETS = 'tickets';
 const COUNTED = { portal_id: 'text', status: 'text', owner_id: 'text', last_direction: 'text', tickets: 'integer' } as const;
 const CONVERSATIONS = 'conversations';
 const NUMBER_ACCOUNTS = 'number_accounts';
+
+const TICKET_LIST_EVENTS = [
+  'ConversationStarted', 'TicketOpened', 'TicketAssigned', 'TicketClosed', 'TicketReopened',
+  'InboundMessageReceived', 'UnsupportedMessageReceived', 'ReplyAccepted', 'TemplateMessageAccepted',
+  'SessionOpened', 'SessionExtended', 'SessionClosed', 'ContactAssociated', 'MessageQuarantined', 'PhoneNumberAdded',
+] as const satisfies readonly HelpdeskEventType[];
+
+export type TicketListEvent = HelpdeskEventOf<(typeof TICKET_LIST_EVENTS)[number]>;
+/** The events of a conversation after its start: each changes the conversation's row, its ticket's, or both. */
+type ConversationStep = ProjectedEvent<Exclude<TicketListEvent, { type: 'ConversationStarted' | 'PhoneNumberAdded' }>>;
+
+export type TicketListRows = {
+  readonly tickets: TicketRow;
+  readonly conversations: ConversationRow;
+  readonly number_accounts: NumberAccount;
+} & CountRows;
 
 /**
  * The agents' ticket list: status, owner, channel, contact, preview, session and unread count per
@@ -18,14 +38,10 @@ const NUMBER_ACCOUNTS = 'number_accounts';
  * also per account and business number, and per contact: every view filter is counted from these.
  * Version 3 added the account (and the counts by number and by contact).
  */
-export const ticketListProjection: Projection = {
+export const ticketListProjection: Projection<TicketListEvent, TicketListRows> = {
   name: 'ticket_list',
   version: 3,
-  eventTypes: [
-    'ConversationStarted', 'TicketOpened', 'TicketAssigned', 'TicketClosed', 'TicketReopened',
-    'InboundMessageReceived', 'UnsupportedMessageReceived', 'ReplyAccepted', 'TemplateMessageAccepted',
-    'SessionOpened', 'SessionExtended', 'SessionClosed', 'ContactAssociated', 'MessageQuarantined', 'PhoneNumberAdded',
-  ],
+  eventTypes: TICKET_LIST_EVENTS,
   tables: [
     {
       name: TICKETS,
@@ -62,72 +78,75 @@ export const ticketListProjection: Projection = {
       indexes: [['portal_id', 'contact_id']],
     },
   ],
-  columnsOf(table: string, document: Document): Record<string, string | number | null> {
-    if (table === CONVERSATIONS) return { portal_id: (document as unknown as ConversationRow).portalId };
-    if (table === NUMBER_ACCOUNTS) return { account_id: (document as unknown as NumberAccount).accountId };
-    const counted = countColumns(table, document as unknown as TicketCountRow);
-    if (counted) return counted;
-    const ticket = document as unknown as TicketRow;
-    return {
-      portal_id: ticket.portalId, conversation_id: ticket.conversationId, status: ticket.status, owner_id: ticket.ownerId,
-      phone_number_id: ticket.phoneNumberId, account_id: ticket.accountId, business_phone: ticket.businessPhone, contact_phone: ticket.contactPhone, contact_id: ticket.contactId,
-      session_expires_at: ticket.sessionExpiresAt, created_at: ticket.createdAt, updated_at: ticket.updatedAt,
-      last_inbound_at: ticket.lastInboundAt, last_direction: ticket.lastMessageDirection,
-    };
+  columnsOf(entry: TableDocument<TicketListRows>): ColumnValues {
+    switch (entry.table) {
+      case CONVERSATIONS:
+        return { portal_id: entry.document.portalId };
+      case NUMBER_ACCOUNTS:
+        return { account_id: entry.document.accountId };
+      case TICKETS: {
+        const ticket = entry.document;
+        return {
+          portal_id: ticket.portalId, conversation_id: ticket.conversationId, status: ticket.status, owner_id: ticket.ownerId,
+          phone_number_id: ticket.phoneNumberId, account_id: ticket.accountId, business_phone: ticket.businessPhone, contact_phone: ticket.contactPhone, contact_id: ticket.contactId,
+          session_expires_at: ticket.sessionExpiresAt, created_at: ticket.createdAt, updated_at: ticket.updatedAt,
+          last_inbound_at: ticket.lastInboundAt, last_direction: ticket.lastMessageDirection,
+        };
+      }
+      default:
+        return countColumns(entry.table, entry.document);
+    }
   },
   async project(event, access) {
     if (event.type === 'PhoneNumberAdded') {
-      const { phoneNumberId, accountId } = event.data as PhoneNumberAdded['data'];
-      const row: NumberAccount = { phoneNumberId, accountId };
-      return access.put(NUMBER_ACCOUNTS, phoneNumberId, row as unknown as Document);
+      const { phoneNumberId, accountId } = event.data;
+      return access.put(NUMBER_ACCOUNTS, phoneNumberId, { phoneNumberId, accountId });
     }
     const conversationId = conversationIdFromStreamName(event.streamName);
     if (!conversationId) return;
     if (event.type === 'ConversationStarted') return startConversation(event, access);
-    const conversation = await access.get<ConversationRow & Document>(CONVERSATIONS, conversationId);
+    const conversation = await access.get(CONVERSATIONS, conversationId);
     if (!conversation) return;
     const changed = conversationChange(event, conversation);
-    if (changed !== conversation) access.put(CONVERSATIONS, conversationId, changed as unknown as Document);
-    const ticketId = (event.data as Data).ticketId ?? changed.currentTicketId;
+    if (changed !== conversation) access.put(CONVERSATIONS, conversationId, changed);
+    const ticketId = ('ticketId' in event.data ? event.data.ticketId : undefined) ?? changed.currentTicketId;
     if (!ticketId) return;
     const opened = event.type === 'TicketOpened';
-    const ticket = opened ? newTicket(changed, ticketId, event) : await access.get<TicketRow & Document>(TICKETS, ticketId);
+    const ticket = opened ? newTicket(changed, ticketId, event) : await access.get(TICKETS, ticketId);
     if (!ticket) return;
     const updated: TicketRow = { ...ticketChange(event, ticket, changed), updatedAt: event.created.toISOString() };
-    access.put(TICKETS, ticketId, updated as unknown as Document);
+    access.put(TICKETS, ticketId, updated);
     await recountTicket(access, opened ? null : ticket, updated);
   },
 };
 
-async function startConversation(event: RecordedEvent, access: DocumentAccess): Promise<void> {
-  const data = event.data as Data;
-  const number = await access.get<NumberAccount & Document>(NUMBER_ACCOUNTS, data.phoneNumberId!);
+async function startConversation({ data }: ProjectedEvent<ConversationStarted>, access: DocumentAccess<TicketListRows>): Promise<void> {
+  const number = await access.get(NUMBER_ACCOUNTS, data.phoneNumberId);
   const row: ConversationRow = {
-    conversationId: data.conversationId!, portalId: data.portalId!, phoneNumberId: data.phoneNumberId!, accountId: number?.accountId ?? null,
-    businessPhone: data.businessPhone!, contactPhone: data.contactPhone!, contactId: null, currentTicketId: null, sessionExpiresAt: null,
+    conversationId: data.conversationId, portalId: data.portalId, phoneNumberId: data.phoneNumberId, accountId: number?.accountId ?? null,
+    businessPhone: data.businessPhone, contactPhone: data.contactPhone, contactId: null, currentTicketId: null, sessionExpiresAt: null,
   };
-  access.put(CONVERSATIONS, row.conversationId, row as unknown as Document);
+  access.put(CONVERSATIONS, row.conversationId, row);
 }
 
-function conversationChange(event: RecordedEvent, conversation: ConversationRow): ConversationRow {
-  const data = event.data as Data;
+function conversationChange(event: ConversationStep, conversation: ConversationRow): ConversationRow {
   switch (event.type) {
     case 'TicketOpened':
-      return { ...conversation, currentTicketId: data.ticketId! };
+      return { ...conversation, currentTicketId: event.data.ticketId };
     case 'SessionOpened':
     case 'SessionExtended':
-      return { ...conversation, sessionExpiresAt: data.expiresAt! };
+      return { ...conversation, sessionExpiresAt: event.data.expiresAt };
     case 'SessionClosed':
       return { ...conversation, sessionExpiresAt: null };
     case 'ContactAssociated':
-      return { ...conversation, contactId: data.contactId! };
+      return { ...conversation, contactId: event.data.contactId };
     default:
       return conversation;
   }
 }
 
-function newTicket(conversation: ConversationRow, ticketId: string, event: RecordedEvent): TicketRow {
-  const at = (event.data as Data).openedAt ?? event.created.toISOString();
+function newTicket(conversation: ConversationRow, ticketId: string, event: ProjectedEvent<TicketOpened>): TicketRow {
+  const at = event.data.openedAt ?? event.created.toISOString();
   return {
     ticketId, portalId: conversation.portalId, conversationId: conversation.conversationId, status: 'open', ownerId: null,
     sourceChannelType: 'whatsapp', phoneNumberId: conversation.phoneNumberId, accountId: conversation.accountId ?? null, businessPhone: conversation.businessPhone,
@@ -137,12 +156,11 @@ function newTicket(conversation: ConversationRow, ticketId: string, event: Recor
   };
 }
 
-function ticketChange(event: RecordedEvent, ticket: TicketRow, conversation: ConversationRow): TicketRow {
-  const data = event.data as Data;
+function ticketChange(event: ConversationStep, ticket: TicketRow, conversation: ConversationRow): TicketRow {
   const withSession = { ...ticket, sessionExpiresAt: conversation.sessionExpiresAt, contactId: conversation.contactId };
   switch (event.type) {
     case 'TicketAssigned':
-      return { ...withSession, ownerId: data.to ?? null };
+      return { ...withSession, ownerId: event.data.to ?? null };
     case 'TicketClosed':
       return { ...withSession, status: 'closed' };
     case 'TicketReopened':
@@ -150,14 +168,14 @@ function ticketChange(event: RecordedEvent, ticket: TicketRow, conversation: Con
     case 'InboundMessageReceived':
     case 'UnsupportedMessageReceived':
       return {
-        ...withSession, preview: previewOf(event), lastMessageId: data.messageId!, unreadCount: ticket.unreadCount + 1,
-        lastInboundAt: data.sentAt!, lastMessageDirection: 'inbound',
+        ...withSession, preview: previewOf(event), lastMessageId: event.data.messageId, unreadCount: ticket.unreadCount + 1,
+        lastInboundAt: event.data.sentAt, lastMessageDirection: 'inbound',
       };
     case 'ReplyAccepted':
     case 'TemplateMessageAccepted':
-      return { ...withSession, preview: previewOf(event), lastMessageId: data.messageId!, unreadCount: 0, lastMessageDirection: 'outbound' };
+      return { ...withSession, preview: previewOf(event), lastMessageId: event.data.messageId, unreadCount: 0, lastMessageDirection: 'outbound' };
     case 'MessageQuarantined':
-      return data.messageId === ticket.lastMessageId ? { ...withSession, preview: QUARANTINED_PREVIEW } : withSession;
+      return event.data.messageId === ticket.lastMessageId ? { ...withSession, preview: QUARANTINED_PREVIEW } : withSession;
     default:
       return withSession;
   }

@@ -1,33 +1,32 @@
 import type { ViewEvent } from '@helpdesk/domain';
-import type { RecordedEvent } from '@helpdesk/event-store';
-import type { Document, DocumentAccess } from '../core/projection.js';
+import { type ProjectedEvent, evolveDocument } from '../core/projection.js';
 import type { ViewRow } from './views.documents.js';
 
 export const VIEWS = 'views';
-export const VIEW_EVENT_TYPES = ['ViewCreated', 'ViewRenamed', 'ViewSharingChanged', 'ViewFiltersChanged', 'ViewDeleted'];
+export const VIEW_EVENT_TYPES = [
+  'ViewCreated', 'ViewRenamed', 'ViewSharingChanged', 'ViewFiltersChanged', 'ViewDeleted',
+] as const satisfies readonly ViewEvent['type'][];
+
+export type ViewRows = { readonly views: ViewRow };
 
 /** Lower case, so views sort by name whatever its case; the row keeps the name as written. */
 export function viewNameKey(name: string): string {
   return name.toLowerCase();
 }
 
-/** Views are keyed by their stream name: view ids are unique per portal only. */
-export async function projectViewEvent(event: RecordedEvent, access: DocumentAccess): Promise<void> {
-  const typed = { type: event.type, data: event.data } as ViewEvent;
-  const id = event.streamName;
-  if (typed.type === 'ViewCreated') {
-    const { viewId, portalId, creatorId, name, sharing, teamId, filters, createdAt } = typed.data;
-    const row: ViewRow = { viewId, portalId, creatorId, name, sharing, teamId, filters, createdAt, updatedAt: createdAt };
-    return access.put(VIEWS, id, row as unknown as Document);
+/** A view's next row: a deleted view, or an event for a view never created, leaves none. */
+export function evolveView(view: ViewRow | null, event: ProjectedEvent<ViewEvent>): ViewRow | null {
+  if (event.type === 'ViewCreated') {
+    const { viewId, portalId, creatorId, name, sharing, teamId, filters, createdAt } = event.data;
+    return { viewId, portalId, creatorId, name, sharing, teamId, filters, createdAt, updatedAt: createdAt };
   }
-  const view = await access.get<ViewRow & Document>(VIEWS, id);
-  if (!view) return;
-  const changed = viewChange(view, typed);
-  if (changed === null) access.delete(VIEWS, id);
-  else access.put(VIEWS, id, changed as unknown as Document);
+  return view && viewChange(view, event);
 }
 
-function viewChange(view: ViewRow, event: Exclude<ViewEvent, { type: 'ViewCreated' }>): ViewRow | null {
+/** Views are keyed by their stream name: view ids are unique per portal only. */
+export const projectViewEvent = evolveDocument<ViewEvent, ViewRows, typeof VIEWS>(VIEWS, (event) => event.streamName, evolveView);
+
+function viewChange(view: ViewRow, event: ProjectedEvent<Exclude<ViewEvent, { type: 'ViewCreated' }>>): ViewRow | null {
   switch (event.type) {
     case 'ViewRenamed':
       return { ...view, name: event.data.name, updatedAt: event.data.renamedAt };

@@ -1,13 +1,13 @@
-import type { Document, Projection } from '../core/projection.js';
-import { VIEWS, VIEW_EVENT_TYPES, projectViewEvent, viewNameKey } from './view-definitions.js';
-import type { ViewRow } from './views.documents.js';
+import type { ViewEvent } from '@helpdesk/domain';
+import type { ColumnValues, Projection, TableDocument } from '../core/projection.js';
+import { VIEWS, VIEW_EVENT_TYPES, type ViewRows, projectViewEvent, viewNameKey } from './view-definitions.js';
 
 /**
  * Agents' custom views. A view's tickets are the ticket list filtered by its filters (see
  * view-tickets.query.ts), and counted from the ticket list's counts. Version 3 dropped the ticket
  * facets (account and business number per ticket): the ticket list keeps and counts them now.
  */
-export const viewsProjection: Projection = {
+export const viewsProjection: Projection<ViewEvent, ViewRows> = {
   name: 'views',
   version: 3,
   eventTypes: VIEW_EVENT_TYPES,
@@ -18,8 +18,8 @@ export const viewsProjection: Projection = {
       indexes: [['portal_id', 'name_key']],
     },
   ],
-  columnsOf(_table: string, document: Document): Record<string, string | number | null> {
-    const { portalId, creatorId, sharing, teamId, name } = document as unknown as ViewRow;
+  columnsOf({ document }: TableDocument<ViewRows>): ColumnValues {
+    const { portalId, creatorId, sharing, teamId, name } = document;
     return { portal_id: portalId, creator_id: creatorId, sharing, team_id: teamId, name_key: viewNameKey(name) };
   },
   project: projectViewEvent,

@@ -4,7 +4,7 @@ import { getSQLiteEventStore, type SQLiteConnection } from '@event-driven-io/emm
 import { type EventToAppend, type RecordedEvent, openSqliteEventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import type { Document, DocumentAccess, Projection } from '@helpdesk/projections/core/projection.js';
-import { physicalTableName } from '@helpdesk/projections/core/projection.js';
+import { handledEvents, physicalTableName } from '@helpdesk/projections/core/projection.js';
 import { ticketListProjection } from '@helpdesk/projections/ticket-list/index.js';
 import { benchDir } from './bench-env.js';
 import { HistoryGenerator, type HistoryTarget } from './history.js';
@@ -154,15 +154,15 @@ function emmettDocumentAccess(connection: SQLiteConnection, projection: Projecti
   const table = (name: string) => `emt_${physicalTableName(projection, name)}`;
   return {
     pending,
-    async get<Doc extends Document>(name: string, id: string): Promise<Doc | null> {
+    async get(name: string, id: string): Promise<Document | null> {
       const key = `${name}\u0000${id}`;
-      if (cache.has(key)) return cache.get(key) as Doc | null;
+      if (cache.has(key)) return cache.get(key) ?? null;
       const row = await connection.querySingle<{ document: string }>(`SELECT document FROM ${table(name)} WHERE id = ?`, [id]);
-      return row ? (JSON.parse(row.document) as Doc) : null;
+      return row ? (JSON.parse(row.document) as Document) : null;
     },
     put(name: string, id: string, document: Document): void {
       cache.set(`${name}\u0000${id}`, document);
-      const columns = projection.columnsOf(name, document);
+      const columns = projection.columnsOf({ table: name, document });
       const keys = Object.keys(columns);
       const sql = `INSERT INTO ${table(name)} (id, document${keys.map((key) => `, ${key}`).join('')}) VALUES (?, ?${keys.map(() => ', ?').join('')})
         ON CONFLICT (id) DO UPDATE SET document = excluded.document${keys.map((key) => `, ${key} = excluded.${key}`).join('')}`;
@@ -191,14 +191,12 @@ async function emmettProjection(file: string, projection: Projection, lastGlobal
   const store = getSQLiteEventStore({ fileName: file, schema: { autoMigration: 'None' } });
   // Its best settings for a rebuild: big batches, no pause between them (defaults: 100 events, 50 ms).
   const consumer = store.consumer({ pulling: { batchSize: 500, pullingFrequencyInMs: 0 } });
-  const handles = new Set(projection.eventTypes);
+  const handles = handledEvents(projection);
   consumer.processor({
     processorId: `bench-${projection.name}-${attempt}`,
     startFrom: 'BEGINNING',
     stopAfter: (message) => message.metadata.globalPosition >= lastGlobalPosition,
     eachMessage: async (message, { connection }) => {
-      if (!handles.has(message.type)) return;
-      const access = emmettDocumentAccess(connection, projection);
       const recorded = {
         id: String(message.metadata.messageId),
         type: message.type,
@@ -209,6 +207,8 @@ async function emmettProjection(file: string, projection: Projection, lastGlobal
         position: { commit: message.metadata.globalPosition, prepare: message.metadata.globalPosition },
         created: new Date(),
       } as unknown as RecordedEvent;
+      if (!handles(recorded)) return;
+      const access = emmettDocumentAccess(connection, projection);
       await projection.project(recorded, access);
       await Promise.all(access.pending);
     },

@@ -9,3 +9,4 @@ export * from './contact/index.js';
 export * from './template/index.js';
 export * from './view/index.js';
 export * from './rules/index.js';
+export * from './events.js';

@@ -1,6 +1,6 @@
-import { conversationIdFromStreamName } from '@helpdesk/domain';
+import { type HelpdeskEventOf, conversationIdFromStreamName } from '@helpdesk/domain';
 import type { RecordedEvent } from '@helpdesk/event-store';
-import { physicalTableName } from '@helpdesk/projections/core/projection.js';
+import { handledEvents, physicalTableName } from '@helpdesk/projections/core/projection.js';
 import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
 import { type ThreadMessage, threadMessageId, threadProjection } from '@helpdesk/projections/thread/index.js';
 import { getTicket } from '@helpdesk/projections/ticket-list/index.js';
@@ -11,7 +11,7 @@ import { TicketChangeKind } from './notification.models.js';
 import type { Notification } from './notification-topics.js';
 
 /** The conversation events agents are told about, and how each changes its ticket. */
-export const NOTIFYING_EVENTS: Readonly<Record<string, TicketChangeKind>> = {
+export const NOTIFYING_EVENTS = {
   InboundMessageReceived: TicketChangeKind.MESSAGE_RECEIVED,
   UnsupportedMessageReceived: TicketChangeKind.MESSAGE_RECEIVED,
   TicketOpened: TicketChangeKind.OPENED,
@@ -20,7 +20,20 @@ export const NOTIFYING_EVENTS: Readonly<Record<string, TicketChangeKind>> = {
   TicketReopened: TicketChangeKind.REOPENED,
   ReplyAccepted: TicketChangeKind.MESSAGE_SENT,
   TemplateMessageAccepted: TicketChangeKind.MESSAGE_SENT,
-};
+} as const satisfies { readonly [Type in NotifyingEvent['type']]: TicketChangeKind };
+
+type NotifyingEvent = HelpdeskEventOf<
+  | 'InboundMessageReceived'
+  | 'UnsupportedMessageReceived'
+  | 'TicketOpened'
+  | 'TicketAssigned'
+  | 'TicketClosed'
+  | 'TicketReopened'
+  | 'ReplyAccepted'
+  | 'TemplateMessageAccepted'
+>;
+
+const isNotifying = handledEvents<NotifyingEvent>({ eventTypes: Object.keys(NOTIFYING_EVENTS) as NotifyingEvent['type'][] });
 
 interface EventFacts {
   readonly ticketId?: string | null;
@@ -35,15 +48,16 @@ interface EventFacts {
  * confirms the message is not quarantined.
  */
 export async function notificationsOf(event: RecordedEvent, db: ReadDatabase, confirmed: boolean): Promise<Notification[]> {
-  const change = NOTIFYING_EVENTS[event.type];
+  if (!isNotifying(event)) return [];
+  const change: TicketChangeKind = NOTIFYING_EVENTS[event.type];
   const portalId = event.metadata.tenantId;
   const conversationId = conversationIdFromStreamName(event.streamName);
-  if (!change || !portalId || !conversationId?.startsWith(`${portalId}-`)) return [];
-  const { ticketId, messageId, sentAt } = event.data as EventFacts;
+  if (!portalId || !conversationId?.startsWith(`${portalId}-`)) return [];
+  const { ticketId, messageId, sentAt }: EventFacts = event.data;
   if (!ticketId) return [];
   const position = formatPosition(event.position);
   const notifications: Notification[] = [];
-  if (change === TicketChangeKind.MESSAGE_RECEIVED && messageId && sentAt) {
+  if ((event.type === 'InboundMessageReceived' || event.type === 'UnsupportedMessageReceived') && messageId && sentAt) {
     const preview = confirmed && (await isShowable(db, portalId, threadMessageId(conversationId, messageId))) ? previewOf(event) : null;
     notifications.push({ kind: 'messageReceived', portalId, body: { conversationId, ticketId, messageId, preview, sentAt, position } });
   }
