@@ -1,6 +1,6 @@
 import { headPosition } from '@helpdesk/event-store';
 import type { ReadStore } from '@helpdesk/read-store';
-import { HOUR, type World, inboundMessage, openWorld } from '../../apps/api/src/conversation/conversation.test-world.js';
+import { HOUR, type World, inboundMessage, openWorld } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { ticketListProjection } from '../ticket-list/index.js';
 import { RebuildFailedError, rebuildProjection, stagingCheckpoint } from './blue-green-rebuild.js';
 import { readCheckpoint } from './checkpoints.js';

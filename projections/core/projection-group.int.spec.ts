@@ -1,6 +1,6 @@
 import { type Position, headPosition } from '@helpdesk/event-store';
 import type { ReadStore } from '@helpdesk/read-store';
-import { HOUR, type World, inboundMessage, openWorld } from '../../apps/api/src/conversation/conversation.test-world.js';
+import { HOUR, type World, inboundMessage, openWorld } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { threadProjection } from '../thread/index.js';
 import { ticketListProjection } from '../ticket-list/index.js';
 import { rebuildProjection } from './blue-green-rebuild.js';

@@ -1,5 +1,5 @@
 import type { ReadStore } from '@helpdesk/read-store';
-import { HOUR, type World, inboundMessage, openWorld } from '../../apps/api/src/conversation/conversation.test-world.js';
+import { HOUR, type World, inboundMessage, openWorld } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { searchProjection } from '../search/index.js';
 import { threadProjection } from '../thread/index.js';
 import { ticketListProjection } from '../ticket-list/index.js';

@@ -1,6 +1,6 @@
 import { RULEBOOK, type Rulebook } from '@helpdesk/domain';
-import { HOUR, agent, conversationOf, inboundMessage, portalId } from '../../apps/api/src/conversation/conversation.test-world.js';
-import { ReplyToContactCommand } from '../../apps/api/src/conversation/reply-to-contact.handler.js';
+import { HOUR, agent, conversationOf, inboundMessage, portalId } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { rebuildProjection } from '../core/blue-green-rebuild.js';
 import { readProjectionStatuses } from '../core/projection-status.js';
 import { checkProjectionDrift } from '../core/rebuild-to-position.js';

@@ -1,5 +1,5 @@
 import { failingAppends } from '../../test/support/failing-appends.js';
-import { MarkBusinessVerifiedCommand, MarkBusinessVerifiedHandler } from '../../apps/api/src/channel/mark-business-verified.handler.js';
+import { MarkBusinessVerifiedCommand, MarkBusinessVerifiedHandler } from '@helpdesk/commands/channel/mark-business-verified.handler.js';
 import {
   DAY,
   HOUR,
@@ -11,10 +11,10 @@ import {
   later,
   portalId,
   template,
-} from '../../apps/api/src/conversation/conversation.test-world.js';
-import { SendTemplateCommand, SendTemplateHandler } from '../../apps/api/src/conversation/send-template.handler.js';
-import { ChangeMonthlyLimitCommand, ChangeMonthlyLimitHandler } from '../../apps/api/src/portal/change-monthly-limit.handler.js';
-import { QuotaGate } from '../../apps/api/src/quota/quota-gate.js';
+} from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { SendTemplateCommand, SendTemplateHandler } from '@helpdesk/commands/conversation/send-template.handler.js';
+import { ChangeMonthlyLimitCommand, ChangeMonthlyLimitHandler } from '@helpdesk/commands/portal/change-monthly-limit.handler.js';
+import { QuotaGate } from '@helpdesk/commands/quota/quota-gate.js';
 import { readStoresUnderTest } from '../core/read-stores-under-test.js';
 import { useProjectionWorld } from '../testing/projection.test-world.js';
 import { dailyUsage } from './daily-usage.query.js';

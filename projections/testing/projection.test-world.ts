@@ -1,5 +1,5 @@
 import type { ReadStore } from '@helpdesk/read-store';
-import { type World, type WorldOptions, openWorld } from '../../apps/api/src/conversation/conversation.test-world.js';
+import { type World, type WorldOptions, openWorld } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import type { Projection } from '../core/projection.js';
 import { ProjectionRunner } from '../core/projection-runner.js';
 import type { ReadDatabase } from '../core/read-model-schema.js';

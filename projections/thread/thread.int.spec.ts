@@ -8,13 +8,13 @@ import {
   phoneNumberId,
   portalId,
   template,
-} from '../../apps/api/src/conversation/conversation.test-world.js';
-import { ReplyToContactCommand } from '../../apps/api/src/conversation/reply-to-contact.handler.js';
+} from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import {
   RevealQuarantinedMessageCommand,
   RevealQuarantinedMessageHandler,
-} from '../../apps/api/src/conversation/reveal-quarantined-message.handler.js';
-import { SendTemplateCommand } from '../../apps/api/src/conversation/send-template.handler.js';
+} from '@helpdesk/commands/conversation/reveal-quarantined-message.handler.js';
+import { SendTemplateCommand } from '@helpdesk/commands/conversation/send-template.handler.js';
 import { physicalTableName } from '../core/projection.js';
 import { readStoresUnderTest } from '../core/read-stores-under-test.js';
 import { useProjectionWorld } from '../testing/projection.test-world.js';

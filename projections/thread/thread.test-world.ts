@@ -1,14 +1,14 @@
 import type { DeliveryError, DeliveryStatus } from '@helpdesk/domain';
-import type { World } from '../../apps/api/src/conversation/conversation.test-world.js';
-import { agent, conversationOf, later, phoneNumberId, portalId } from '../../apps/api/src/conversation/conversation.test-world.js';
-import { QuarantineMessageCommand, QuarantineMessageHandler } from '../../apps/api/src/conversation/quarantine-message.handler.js';
-import { RecordDeliveryStatusCommand, RecordDeliveryStatusHandler } from '../../apps/api/src/conversation/record-delivery-status.handler.js';
-import { ResendOutboundMessageCommand, ResendOutboundMessageHandler } from '../../apps/api/src/conversation/resend-outbound-message.handler.js';
+import type { World } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { agent, conversationOf, later, phoneNumberId, portalId } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { QuarantineMessageCommand, QuarantineMessageHandler } from '@helpdesk/commands/conversation/quarantine-message.handler.js';
+import { RecordDeliveryStatusCommand, RecordDeliveryStatusHandler } from '@helpdesk/commands/conversation/record-delivery-status.handler.js';
+import { ResendOutboundMessageCommand, ResendOutboundMessageHandler } from '@helpdesk/commands/conversation/resend-outbound-message.handler.js';
 import { DEFAULT_BACKOFF } from '../../apps/api/src/outbound/backoff.js';
 import type { GraphApi, GraphCall } from '../../apps/api/src/outbound/graph-api-client.js';
 import { MessageDelivery } from '../../apps/api/src/outbound/message-delivery.js';
 import { RequestSlots } from '../../apps/api/src/outbound/request-slots.js';
-import type { CommandOrigin } from '../../apps/api/src/shared/command-origin.js';
+import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
 
 const meta: CommandOrigin = { portalId, actor: { kind: 'whatsapp', id: phoneNumberId } };
 const contentPolicy: CommandOrigin = { portalId, actor: { kind: 'system', id: 'content-policy' } };

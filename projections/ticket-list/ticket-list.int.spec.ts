@@ -1,8 +1,8 @@
 import type { ReadStore } from '@helpdesk/read-store';
-import { AssignTicketCommand, AssignTicketHandler } from '../../apps/api/src/conversation/assign-ticket.handler.js';
-import { CloseTicketCommand, CloseTicketHandler } from '../../apps/api/src/conversation/close-ticket.handler.js';
-import { ReopenTicketCommand, ReopenTicketHandler } from '../../apps/api/src/conversation/reopen-ticket.handler.js';
-import { ReplyToContactCommand } from '../../apps/api/src/conversation/reply-to-contact.handler.js';
+import { AssignTicketCommand, AssignTicketHandler } from '@helpdesk/commands/conversation/assign-ticket.handler.js';
+import { CloseTicketCommand, CloseTicketHandler } from '@helpdesk/commands/conversation/close-ticket.handler.js';
+import { ReopenTicketCommand, ReopenTicketHandler } from '@helpdesk/commands/conversation/reopen-ticket.handler.js';
+import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import {
   HOUR,
   World,
@@ -12,7 +12,7 @@ import {
   conversationOf,
   inboundMessage,
   openWorld,
-} from '../../apps/api/src/conversation/conversation.test-world.js';
+} from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { ProjectionRunner } from '../core/projection-runner.js';
 import { physicalTableName } from '../core/projection.js';
 import type { ReadDatabase } from '../core/read-model-schema.js';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_VIEWS, VIEW_LIMITS, type ViewFilter, viewStream } from '@helpdesk/domain';
-import { CreateContactCommand, CreateContactHandler } from '../../apps/api/src/contact/create-contact.handler.js';
-import { associateContactWithOpenConversations } from '../../apps/api/src/conversation/associate-contact-with-conversations.js';
-import { HOUR, admin, agent, conversationOf, inboundMessage, portalId } from '../../apps/api/src/conversation/conversation.test-world.js';
-import { ReplyToContactCommand } from '../../apps/api/src/conversation/reply-to-contact.handler.js';
+import { CreateContactCommand, CreateContactHandler } from '@helpdesk/commands/contact/create-contact.handler.js';
+import { associateContactWithOpenConversations } from '@helpdesk/commands/conversation/associate-contact-with-conversations.js';
+import { HOUR, admin, agent, conversationOf, inboundMessage, portalId } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { ProjectionRunner } from '../core/projection-runner.js';
 import { physicalTableName } from '../core/projection.js';
 import type { ReadDatabase } from '../core/read-model-schema.js';

@@ -1,13 +1,13 @@
-import { ConnectAccountCommand, ConnectAccountHandler } from '../../apps/api/src/channel/connect-account.handler.js';
-import { AssignTicketCommand, AssignTicketHandler } from '../../apps/api/src/conversation/assign-ticket.handler.js';
-import { CloseTicketCommand, CloseTicketHandler } from '../../apps/api/src/conversation/close-ticket.handler.js';
-import { admin, conversationOf } from '../../apps/api/src/conversation/conversation.test-world.js';
-import type { World } from '../../apps/api/src/conversation/conversation.test-world.js';
-import type { CommandOrigin } from '../../apps/api/src/shared/command-origin.js';
-import { ChangeViewCommand, ChangeViewHandler } from '../../apps/api/src/view/change-view.handler.js';
-import { CreateViewCommand, CreateViewHandler } from '../../apps/api/src/view/create-view.handler.js';
-import { DeleteViewCommand, DeleteViewHandler } from '../../apps/api/src/view/delete-view.handler.js';
-import { ownershipNotChecked } from '../../apps/api/src/channel/phone-number-ownership.js';
+import { ConnectAccountCommand, ConnectAccountHandler } from '@helpdesk/commands/channel/connect-account.handler.js';
+import { AssignTicketCommand, AssignTicketHandler } from '@helpdesk/commands/conversation/assign-ticket.handler.js';
+import { CloseTicketCommand, CloseTicketHandler } from '@helpdesk/commands/conversation/close-ticket.handler.js';
+import { admin, conversationOf } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import type { World } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
+import { ChangeViewCommand, ChangeViewHandler } from '@helpdesk/commands/view/change-view.handler.js';
+import { CreateViewCommand, CreateViewHandler } from '@helpdesk/commands/view/create-view.handler.js';
+import { DeleteViewCommand, DeleteViewHandler } from '@helpdesk/commands/view/delete-view.handler.js';
+import { ownershipNotChecked } from '@helpdesk/commands/channel/phone-number-ownership.js';
 
 /** A second WhatsApp account of the portal, with its own number. */
 export const secondAccount = { accountId: 'account-2', phoneNumberId: '200000000000002', businessPhone: '+15550002222' };

@@ -12,13 +12,13 @@ import { loadConfig } from '@helpdesk/config';
 import { RULEBOOK, type Rulebook, conversationIdOf, toWaId } from '@helpdesk/domain';
 import { runHelpdesk } from '../../../cli/src/cli.test-world.js';
 import { mintToken } from '../../../cli/src/mint-token/mint-token.command.js';
-import { ConnectAccountCommand } from '../channel/connect-account.handler.js';
-import { TestClock } from '../conversation/conversation.test-world.js';
-import { ReceiveInboundMessageCommand } from '../conversation/receive-inbound-message.handler.js';
-import { ReplyToContactCommand } from '../conversation/reply-to-contact.handler.js';
+import { ConnectAccountCommand } from '@helpdesk/commands/channel/connect-account.handler.js';
+import { TestClock } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
+import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { createApp } from '../create-app.js';
 import { formatPosition } from '../graphql/positions.js';
-import { RegisterPortalCommand } from '../portal/register-portal.handler.js';
+import { RegisterPortalCommand } from '@helpdesk/commands/portal/register-portal.handler.js';
 
 const SECRET = 'e2e-secret-that-is-long-enough-for-hs256';
 const beforeTheSwitch: Rulebook = { ...RULEBOOK, counting: RULEBOOK.counting.filter((rule) => rule.effectiveFrom < '2024-11-01') };

@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { loadConfig } from '@helpdesk/config';
 import { mintToken } from '../../../cli/src/mint-token/mint-token.command.js';
 import type { AppOverrides } from '../app.module.js';
-import { ConnectAccountCommand } from '../channel/connect-account.handler.js';
-import { TestClock } from '../conversation/conversation.test-world.js';
-import { ReceiveInboundMessageCommand } from '../conversation/receive-inbound-message.handler.js';
+import { ConnectAccountCommand } from '@helpdesk/commands/channel/connect-account.handler.js';
+import { TestClock } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
 import { createApp } from '../create-app.js';
-import { RegisterPortalCommand } from '../portal/register-portal.handler.js';
-import type { CommandOrigin } from '../shared/command-origin.js';
-import { ApproveTemplateCommand } from '../template/approve-template.handler.js';
-import { RegisterTemplateCommand } from '../template/register-template.handler.js';
+import { RegisterPortalCommand } from '@helpdesk/commands/portal/register-portal.handler.js';
+import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
+import { ApproveTemplateCommand } from '@helpdesk/commands/template/approve-template.handler.js';
+import { RegisterTemplateCommand } from '@helpdesk/commands/template/register-template.handler.js';
 
 /** Two portals on one booted service; acme has a WhatsApp number, an approved template and a contact who wrote. */
 export const SECRET = 'e2e-secret-that-is-long-enough-for-hs256';

@@ -1,5 +1,5 @@
 import { mintToken } from '../../../cli/src/mint-token/mint-token.command.js';
-import { ReceiveInboundMessageCommand } from '../conversation/receive-inbound-message.handler.js';
+import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
 import { formatPosition } from '../graphql/positions.js';
 import { type GraphqlAnswer, RECEIVED_AT, SECRET, openTicketsWorld, phoneNumberId } from '../tickets/tickets.test-world.js';
 
