@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@helpdesk/config';
-import { mintToken } from '../../../cli/src/mint-token/mint-token.command.js';
+import { testToken } from '@helpdesk/auth/fixtures';
 import type { AppOverrides } from '../app.module.js';
 import { ConnectAccountCommand } from '@helpdesk/commands/channel/connect-account.handler.js';
 import { TestClock } from '@helpdesk/commands/conversation/conversation.test-world.js';
@@ -50,11 +50,7 @@ export async function openTicketsWorld(overrides: Omit<AppOverrides, 'clock'> = 
     bus,
     /** A token as `helpdesk mint-token` prints it. */
     async token(portal: string, roles: string, user = 'agent-1'): Promise<string> {
-      let printed = '';
-      const io = { stdout: (text: string) => (printed += text), stderr: () => undefined, env };
-      const code = await mintToken(['--portal', portal, '--user', user, '--roles', roles, '--team', 'support'], io, new Date());
-      if (code !== 0) throw new Error(`mint-token exited with ${code}`);
-      return printed.trim();
+      return testToken({ portal, user, roles, team: 'support' }, SECRET);
     },
     async graphql(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphqlAnswer> {
       const headers: Record<string, string> = { 'content-type': 'application/json' };

@@ -6,7 +6,7 @@ import { openSqliteEventStore, type RecordedEvent } from '@helpdesk/event-store'
 import { findChannelByPhoneNumberId } from '@helpdesk/commands/channel/find-channel-by-number.js';
 import { findContactIdsByPhone } from '@helpdesk/commands/contact/contact-phone-index.js';
 import { loadTemplate } from '@helpdesk/commands/template/load-template.js';
-import { readTargetsFile } from '../../../simulator/src/targets-file.js';
+import { readTargetsFile } from '@helpdesk/demo';
 import type { CliIo } from '../cli-command.js';
 import { COMMANDS } from '../commands.js';
 import { runCli } from '../run-cli.js';

@@ -5,7 +5,7 @@ import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { normaliseToE164, toWaId } from '@helpdesk/domain';
 import { systemClock, type Clock } from '@helpdesk/commands/shared/clock.js';
 import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
-import type { DemoTargets } from '../../../simulator/src/targets-file.js';
+import type { DemoTargets } from '@helpdesk/demo';
 import { withAppContext } from '../app-context/with-app-context.js';
 import { demoPlan, type SeedDemoOptions } from './demo-plan.js';
 import { seedChannel, seedContact, seedPortal, seedTemplate, type SeedContext, type SeedStep } from './seed-steps.js';

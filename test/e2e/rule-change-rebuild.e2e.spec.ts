@@ -10,14 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@helpdesk/config';
 import { RULEBOOK, type Rulebook, conversationIdOf, toWaId } from '@helpdesk/domain';
-import { runHelpdesk } from '../../../cli/src/cli.test-world.js';
-import { mintToken } from '../../../cli/src/mint-token/mint-token.command.js';
+import { runHelpdesk } from '../../apps/cli/src/cli.test-world.js';
+import { mintToken } from '../../apps/cli/src/mint-token/mint-token.command.js';
 import { ConnectAccountCommand } from '@helpdesk/commands/channel/connect-account.handler.js';
 import { TestClock } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
-import { createApp } from '../create-app.js';
-import { formatPosition } from '../graphql/positions.js';
+import { createApp } from '../../apps/api/src/create-app.js';
+import { formatPosition } from '../../apps/api/src/graphql/positions.js';
 import { RegisterPortalCommand } from '@helpdesk/commands/portal/register-portal.handler.js';
 
 const SECRET = 'e2e-secret-that-is-long-enough-for-hs256';

@@ -4,13 +4,13 @@ import { conversationStreamName } from '@helpdesk/domain';
 import { type ExportLine, type ExportSigner, type ExportedEvent, exportSigner, linesOfText, toExportedEvent, verifyExport, verifyKeyOfSigner, QUARANTINE_PLACEHOLDER } from '@helpdesk/audit';
 import { loadConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@helpdesk/event-store';
-import { parseExport, rechained } from '../../../../libs/audit/src/forgery.test-world.js';
-import { exportConversation as cliExportConversation, exportPortal as cliExportPortal } from '../../../cli/src/export/export.command.js';
+import { parseExport, rechained } from '../../libs/audit/src/forgery.test-world.js';
+import { exportConversation as cliExportConversation, exportPortal as cliExportPortal } from '../../apps/cli/src/export/export.command.js';
 import { QuarantineMessageCommand } from '@helpdesk/commands/conversation/quarantine-message.handler.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
-import { ProjectionsService } from '../projections/projections.service.js';
-import { RECEIVED_AT, type TicketsWorld, acme, globex, openTicketsWorld } from '../tickets/tickets.test-world.js';
-import { seedConversations } from './operations.test-world.js';
+import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
+import { RECEIVED_AT, type TicketsWorld, acme, globex, openTicketsWorld } from '../../apps/api/src/tickets/tickets.test-world.js';
+import { seedConversations } from '../../apps/api/src/operations-api/operations.test-world.js';
 
 const EXPORT = `query Export($id: ID!) { conversationExport(conversationId: $id) { conversationId scope count lastHash keyId hiddenEvents ndjson } }`;
 const VERIFY = `query Verify($ndjson: String!) { verifyConversationExport(ndjson: $ndjson) { ok count lastHash line problem } }`;
