@@ -20,6 +20,11 @@ module.exports = {
     '^@helpdesk/command-handling$': '<rootDir>/libs/command-handling/src/index.ts',
     '^@helpdesk/projections/(.*?)(?:\\.js)?$': '<rootDir>/projections/$1',
     '^@helpdesk/audit$': '<rootDir>/libs/audit/src/index.ts',
+    '^@helpdesk/commands$': '<rootDir>/libs/commands/src/index.ts',
+    '^@helpdesk/commands/(.*?)(?:\\.js)?$': '<rootDir>/libs/commands/src/$1',
+    '^@helpdesk/auth/fixtures$': '<rootDir>/libs/auth/src/access-token.fixtures.ts',
+    '^@helpdesk/auth$': '<rootDir>/libs/auth/src/index.ts',
+    '^@helpdesk/demo$': '<rootDir>/libs/demo/src/index.ts',
     // Our sources import './x.js' (ESM); jest resolves the .ts file. Real .json.js files stay as they are.
     '^(\\.{1,2}/.*)(?<!\\.json)\\.js$': '$1',
     // Jest cannot require() an ES module, though Node 20.19+ can: these leaf packages, required by

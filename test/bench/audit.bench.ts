@@ -1,6 +1,6 @@
 import { conversationStreamName } from '@helpdesk/domain';
 import { openSqliteEventStore } from '@helpdesk/event-store';
-import { systemClock } from '../../apps/api/src/shared/clock.js';
+import { systemClock } from '@helpdesk/commands/shared/clock.js';
 import { replay } from '../../apps/cli/src/replay/replay.command.js';
 import { startBenchApp } from './bench-app.js';
 import { benchConfig, benchDir, seedPortal } from './bench-env.js';

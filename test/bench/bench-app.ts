@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore, type Position } from '@helpdesk/event-store';
-import { mintAccessToken, type Role } from '../../apps/api/src/auth/access-token.js';
+import { mintAccessToken, type Role } from '@helpdesk/auth';
 import { createApp } from '../../apps/api/src/create-app.js';
 import { BENCH_JWT_SECRET } from './bench-env.js';
 import type { HttpJob, HttpResult, LoadJob, LoadResult, WebhookJob, WebhookResult } from './load-generator.js';

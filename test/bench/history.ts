@@ -12,7 +12,7 @@ import {
 } from '@helpdesk/domain';
 import type { EventStore, EventToAppend, Position } from '@helpdesk/event-store';
 import { metaJson, signatureOf } from '../../apps/simulator/src/sign-payload.js';
-import { createPrng, type Prng } from '../../apps/simulator/src/prng.js';
+import { createPrng, type Prng } from '@helpdesk/demo';
 
 /**
  * A long, realistic event history written straight through the event store's append (the fast

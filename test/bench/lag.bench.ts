@@ -1,6 +1,6 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { performance } from 'node:perf_hooks';
-import { ReceiveInboundMessageCommand } from '../../apps/api/src/conversation/receive-inbound-message.handler.js';
+import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
 import { formatPosition } from '../../apps/api/src/graphql/positions.js';
 import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
 import { headOf, startBenchApp } from './bench-app.js';

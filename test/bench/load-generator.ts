@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { generateTraffic } from '../../apps/simulator/src/generate-traffic.js';
-import { createPrng } from '../../apps/simulator/src/prng.js';
+import { createPrng } from '@helpdesk/demo';
 import { runSimulation } from '../../apps/simulator/src/run-simulation.js';
 import type { SimulationSummary } from '../../apps/simulator/src/simulation-summary.js';
 import { TRAFFIC_DEFAULTS, type BusinessNumber, type TrafficOptions } from '../../apps/simulator/src/traffic-options.js';

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { type AppConfig, loadConfig } from '@helpdesk/config';
 import { deliverPayload, type Attempt } from '../../apps/simulator/src/deliver-payload.js';
 import { generateTraffic, type GeneratedPayload } from '../../apps/simulator/src/generate-traffic.js';
-import { createPrng, type Prng } from '../../apps/simulator/src/prng.js';
+import { createPrng, type Prng } from '@helpdesk/demo';
 import { Slots, sleep } from '../../apps/simulator/src/slots.js';
 import type { TrafficOptions } from '../../apps/simulator/src/traffic-options.js';
 import { seedDemo } from '../../apps/cli/src/seed-demo/seed-demo.js';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@helpdesk/config';
 import { createApp } from '../../apps/api/src/create-app.js';
-import { createPrng } from '../../apps/simulator/src/prng.js';
+import { createPrng } from '@helpdesk/demo';
 import { sleep } from '../../apps/simulator/src/slots.js';
 import { type InProcessEventStoreDB, startInProcessEventStoreDB } from '../esdb-server/index.js';
 import { type AfterTheFire, inspectService } from './after-the-fire.js';

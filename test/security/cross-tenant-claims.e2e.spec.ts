@@ -7,10 +7,10 @@ import {
   wabaClaimStream,
 } from '@helpdesk/domain';
 import type { RecordedEvent } from '@helpdesk/event-store';
-import { findChannelByPhoneNumberId } from '../../apps/api/src/channel/find-channel-by-number.js';
+import { findChannelByPhoneNumberId } from '@helpdesk/commands/channel/find-channel-by-number.js';
 import { parsePosition } from '../../apps/api/src/graphql/positions.js';
 import { OutboundDispatcher } from '../../apps/api/src/outbound/outbound-dispatcher.js';
-import { RegisterPortalCommand } from '../../apps/api/src/portal/register-portal.handler.js';
+import { RegisterPortalCommand } from '@helpdesk/commands/portal/register-portal.handler.js';
 import { signWhatsAppPayload } from '../../apps/api/src/webhooks/whatsapp-signature.js';
 import { FakeGraphApi } from '../fake-graph-api/index.js';
 import { eventsOf } from '../support/stream-events.js';

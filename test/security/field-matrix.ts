@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '../../apps/api/src/auth/access-token.js';
+import { ROLES, type Role } from '@helpdesk/auth';
 import type { FieldRule } from './field-rule.js';
 import { MUTATION_FIELDS } from './mutation-fields.matrix.js';
 import { QUERY_FIELDS } from './query-fields.matrix.js';

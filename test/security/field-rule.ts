@@ -1,4 +1,4 @@
-import type { Role } from '../../apps/api/src/auth/access-token.js';
+import type { Role } from '@helpdesk/auth';
 import type { PortalIds } from './seed-portals.js';
 
 /** The victim portal's ids, plus what only its auditor could have produced. */

@@ -1,5 +1,5 @@
 import type { Position, RecordedEvent } from '@helpdesk/event-store';
-import type { Role } from '../../apps/api/src/auth/access-token.js';
+import type { Role } from '@helpdesk/auth';
 import type { Target } from './field-rule.js';
 import { type GraphqlAnswer, type PortalsWorld, type PortalsWorldOptions, openPortalsWorld } from './portals.world.js';
 import { seedPortal } from './seed-portals.js';

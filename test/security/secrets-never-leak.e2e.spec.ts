@@ -7,7 +7,7 @@ import { parseExport, rechained } from '../../libs/audit/src/forgery.test-world.
 import { runHelpdeskWith } from '../../apps/cli/src/cli.test-world.js';
 import { OutboundDispatcher } from '../../apps/api/src/outbound/outbound-dispatcher.js';
 import { parsePosition } from '../../apps/api/src/graphql/positions.js';
-import { signHs256Jwt } from '../../apps/api/src/auth/hs256-jwt.js';
+import { signHs256Jwt } from '@helpdesk/auth';
 import { FakeGraphApi, graphErrors } from '../fake-graph-api/index.js';
 import { EVERY_ROLE, type MatrixWorld, openMatrixWorld } from './matrix-world.js';
 import { APP_SECRET, JWT_SECRET, VERIFY_TOKEN } from './portals.world.js';

@@ -1,11 +1,11 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import { conversationStreamName } from '@helpdesk/domain';
-import { ConnectAccountCommand } from '../../apps/api/src/channel/connect-account.handler.js';
-import { ReceiveInboundMessageCommand } from '../../apps/api/src/conversation/receive-inbound-message.handler.js';
-import { RegisterPortalCommand } from '../../apps/api/src/portal/register-portal.handler.js';
-import type { CommandOrigin } from '../../apps/api/src/shared/command-origin.js';
-import { ApproveTemplateCommand } from '../../apps/api/src/template/approve-template.handler.js';
-import { RegisterTemplateCommand } from '../../apps/api/src/template/register-template.handler.js';
+import { ConnectAccountCommand } from '@helpdesk/commands/channel/connect-account.handler.js';
+import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
+import { RegisterPortalCommand } from '@helpdesk/commands/portal/register-portal.handler.js';
+import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
+import { ApproveTemplateCommand } from '@helpdesk/commands/template/approve-template.handler.js';
+import { RegisterTemplateCommand } from '@helpdesk/commands/template/register-template.handler.js';
 import type { PortalsWorld } from './portals.world.js';
 
 export const CONTACT_PHONE = '+33612345678';

@@ -1,4 +1,4 @@
-import { ReceiveInboundMessageCommand } from '../../apps/api/src/conversation/receive-inbound-message.handler.js';
+import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
 import { MetricsRegistry } from '../../apps/api/src/metrics/metrics-registry.js';
 import { Subscriber } from '../../apps/api/src/notifications/subscriber.test-world.js';
 import { refusedRoles } from './field-matrix.js';

@@ -1,4 +1,4 @@
-import type { Role } from '../../apps/api/src/auth/access-token.js';
+import type { Role } from '@helpdesk/auth';
 import type { FieldRule, Target } from './field-rule.js';
 import { FIELD_MATRIX, REFUSAL_CODE, refusedRoles } from './field-matrix.js';
 import { EVERY_ROLE, type MatrixWorld, openMatrixWorld } from './matrix-world.js';

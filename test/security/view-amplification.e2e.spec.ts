@@ -3,11 +3,11 @@ import { EVENT_STORE, type EventStore, headPosition } from '@helpdesk/event-stor
 import type { ViewFilter } from '@helpdesk/domain';
 import { sql } from 'kysely';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { CreateContactCommand } from '../../apps/api/src/contact/create-contact.handler.js';
+import { CreateContactCommand } from '@helpdesk/commands/contact/create-contact.handler.js';
 import { parsePosition } from '../../apps/api/src/graphql/positions.js';
 import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
 import { acme, contactPhone } from '../../apps/api/src/tickets/tickets.test-world.js';
-import { CreateViewCommand } from '../../apps/api/src/view/create-view.handler.js';
+import { CreateViewCommand } from '@helpdesk/commands/view/create-view.handler.js';
 import { CREATE_VIEW, type ViewsWorld, openViewsWorld, refusal } from '../../apps/api/src/views-api/views-api.test-world.js';
 import { physicalTableName } from '@helpdesk/projections/core/projection.js';
 import { ticketListProjection } from '@helpdesk/projections/ticket-list/index.js';

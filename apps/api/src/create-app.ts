@@ -9,7 +9,7 @@ import { useJsonOnlyGraphql } from './graphql/json-only-graphql.js';
 import { PinoNestLogger, createRootLogger } from './logging/pino-logger.js';
 import { limitWebSockets } from './notifications/subscription-auth.js';
 import { monotonicNow } from './rate-limits/rate-limit-clock.js';
-import { systemClock } from './shared/clock.js';
+import { systemClock } from '@helpdesk/commands/shared/clock.js';
 import { useRawJsonBodyRoutes } from './webhooks/raw-json-body.js';
 
 /** The one way the service is assembled, shared by main.ts and the e2e tests. */

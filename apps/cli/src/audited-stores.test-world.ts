@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type EventStore, openSqliteEventStore } from '@helpdesk/event-store';
 import { connectEventStoreDB } from '@helpdesk/event-store/eventstoredb/index.js';
 import { startInProcessEventStoreDB } from '../../../test/esdb-server/index.js';
-import type { Clock } from '../../api/src/shared/clock.js';
+import type { Clock } from '@helpdesk/commands/shared/clock.js';
 
 /** One fresh, empty event store an auditor's command runs against, and how to reach it. */
 export interface AuditedStore {

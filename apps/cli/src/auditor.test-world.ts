@@ -1,18 +1,18 @@
 import type { RecordedEvent } from '@helpdesk/event-store';
 import { eventsOf } from '../../../test/support/stream-events.js';
-import { ConnectAccountCommand, ConnectAccountHandler } from '../../api/src/channel/connect-account.handler.js';
-import { TestClock, accountId, admin, businessPhone, phoneNumberId } from '../../api/src/conversation/conversation.test-world.js';
+import { ConnectAccountCommand, ConnectAccountHandler } from '@helpdesk/commands/channel/connect-account.handler.js';
+import { TestClock, accountId, admin, businessPhone, phoneNumberId } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import {
   type InboundMessage,
   ReceiveInboundMessageCommand,
   ReceiveInboundMessageHandler,
-} from '../../api/src/conversation/receive-inbound-message.handler.js';
-import { ReplyToContactHandler } from '../../api/src/conversation/reply-to-contact.handler.js';
-import { RegisterPortalCommand, RegisterPortalHandler } from '../../api/src/portal/register-portal.handler.js';
-import { QuotaGate } from '../../api/src/quota/quota-gate.js';
+} from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
+import { ReplyToContactHandler } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
+import { RegisterPortalCommand, RegisterPortalHandler } from '@helpdesk/commands/portal/register-portal.handler.js';
+import { QuotaGate } from '@helpdesk/commands/quota/quota-gate.js';
 import type { AuditedStoreKind } from './audited-stores.test-world.js';
 import { runHelpdeskWith } from './cli.test-world.js';
-import { ownershipNotChecked } from '../../api/src/channel/phone-number-ownership.js';
+import { ownershipNotChecked } from '@helpdesk/commands/channel/phone-number-ownership.js';
 
 /**
  * The conversation test world's portal (acme, one connected number) on a fresh store of `kind`.

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { Position } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
-import { type World, inboundMessage, openWorld } from '../../api/src/conversation/conversation.test-world.js';
+import { type World, inboundMessage, openWorld } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { ProjectorLease } from '@helpdesk/projections/core/projector-lease.js';
 import { listTickets } from '@helpdesk/projections/ticket-list/index.js';
 import { Projector, type ProjectorLog } from './projector.js';

@@ -13,7 +13,7 @@ import {
 import { newNumericId, newSha256, newWamid, unixSeconds } from './meta-ids.js';
 import type { MessageType } from './message-types.js';
 import { randomMobileWaId } from './contact-pool.js';
-import type { Prng } from './prng.js';
+import type { Prng } from '@helpdesk/demo';
 
 /** What has been said in one contact's conversation with one business number, for replies and reactions to refer to. */
 export interface Thread {

@@ -1,4 +1,4 @@
-import { digits, type Prng } from './prng.js';
+import { digits, type KnownContact, type Prng } from '@helpdesk/demo';
 
 /** A person writing to the business: WhatsApp knows them by `wa_id`, E.164 digits without '+'. */
 export interface SimulatedContact {
@@ -8,10 +8,7 @@ export interface SimulatedContact {
   readonly readReceipts: boolean;
 }
 
-export interface KnownContact {
-  readonly name: string;
-  readonly waId: string;
-}
+export type { KnownContact };
 
 /** Mobile number plans whose lengths libphonenumber accepts: country code, mobile prefix, digits after it. */
 const MOBILE_PLANS = [

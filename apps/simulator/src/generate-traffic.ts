@@ -2,7 +2,7 @@ import { buildInboundMessage, remember, type Thread } from './build-inbound-mess
 import { createContactPool, type SimulatedContact } from './contact-pool.js';
 import { newConversationId, newNumericId, newWamid } from './meta-ids.js';
 import { MESSAGE_TYPE_WEIGHTS, type MessageType, type StatusKind } from './message-types.js';
-import type { Prng } from './prng.js';
+import type { Prng } from '@helpdesk/demo';
 import { metaJson, signatureOf } from './sign-payload.js';
 import { StatusSchedule } from './status-schedule.js';
 import { TRAFFIC_DEFAULTS, problemsWith, type BusinessNumber, type TrafficOptions } from './traffic-options.js';

@@ -3,7 +3,7 @@ import { fromWaId } from '@helpdesk/domain';
 import { generateTraffic, type GeneratedPayload } from './generate-traffic.js';
 import { envelopePaths, keyPaths, loadMetaShapes, valuesOf } from './meta-shape.fixtures.js';
 import { MESSAGE_TYPES, STATUS_KINDS, STATUS_RANK, type StatusKind } from './message-types.js';
-import { createPrng } from './prng.js';
+import { createPrng } from '@helpdesk/demo';
 import type { TrafficOptions } from './traffic-options.js';
 
 const options: TrafficOptions = {

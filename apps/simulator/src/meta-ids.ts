@@ -1,4 +1,4 @@
-import { digits, type Prng } from './prng.js';
+import { digits, type Prng } from '@helpdesk/demo';
 
 const HEX = '0123456789ABCDEF';
 

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateTraffic } from './generate-traffic.js';
-import { createPrng } from './prng.js';
+import { createPrng } from '@helpdesk/demo';
 import { runSimulation, webhookUrl, type RequestLogLine, type SimulationOptions } from './run-simulation.js';
 import type { TrafficOptions } from './traffic-options.js';
 

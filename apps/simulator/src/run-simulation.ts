@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { deliverPayload, type Attempt, type RetryPolicy } from './deliver-payload.js';
 import { generateTraffic, type GeneratedPayload, type PayloadDescription } from './generate-traffic.js';
-import { createPrng } from './prng.js';
+import { createPrng } from '@helpdesk/demo';
 import { SimulationTally, type SimulationSummary } from './simulation-summary.js';
 import { Slots, sleep } from './slots.js';
 import type { TrafficOptions } from './traffic-options.js';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { KnownContact } from './contact-pool.js';
 import type { SimulationOptions } from './run-simulation.js';
 import { webhookUrl } from './run-simulation.js';
-import { readTargetsFile } from './targets-file.js';
+import { readTargetsFile } from '@helpdesk/demo';
 import { TRAFFIC_DEFAULTS, problemsWith, type BusinessNumber } from './traffic-options.js';
 
 export const SIMULATE_USAGE = `Usage: simulate --secret <app secret> --rate <payloads/s> (--duration <s> | --count <n>) [options]

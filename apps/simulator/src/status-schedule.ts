@@ -1,7 +1,7 @@
 import { DELIVERY_ERRORS } from './content-catalog.js';
 import { unixSeconds } from './meta-ids.js';
 import type { StatusKind } from './message-types.js';
-import type { Prng } from './prng.js';
+import type { Prng } from '@helpdesk/demo';
 
 /** A message the business sent, whose statuses Meta will report. */
 export interface OutboundMessage {

@@ -1,13 +1,6 @@
-import type { KnownContact } from './contact-pool.js';
+import type { BusinessNumber, KnownContact } from '@helpdesk/demo';
 
-/** A business number the traffic is addressed to, as Meta names it in `value.metadata`. */
-export interface BusinessNumber {
-  readonly phoneNumberId: string;
-  /** E.164 or Meta's `display_phone_number` (digits only); the payload carries digits only. */
-  readonly displayNumber: string;
-  /** The WhatsApp Business account: the payload's `entry[].id`. */
-  readonly wabaId: string;
-}
+export type { BusinessNumber };
 
 export interface TrafficOptions {
   readonly appSecret: string;

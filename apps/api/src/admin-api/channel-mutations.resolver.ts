@@ -5,13 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { normaliseToE164 } from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
-import type { AuthenticatedUser } from '../auth/access-token.js';
+import type { AuthenticatedUser } from '@helpdesk/auth';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
-import { AddPhoneNumberCommand } from '../channel/add-phone-number.handler.js';
-import { ConnectAccountCommand } from '../channel/connect-account.handler.js';
-import { DisconnectAccountCommand } from '../channel/disconnect-account.handler.js';
-import { MarkBusinessVerifiedCommand } from '../channel/mark-business-verified.handler.js';
-import { RemovePhoneNumberCommand } from '../channel/remove-phone-number.handler.js';
+import { AddPhoneNumberCommand } from '@helpdesk/commands/channel/add-phone-number.handler.js';
+import { ConnectAccountCommand } from '@helpdesk/commands/channel/connect-account.handler.js';
+import { DisconnectAccountCommand } from '@helpdesk/commands/channel/disconnect-account.handler.js';
+import { MarkBusinessVerifiedCommand } from '@helpdesk/commands/channel/mark-business-verified.handler.js';
+import { RemovePhoneNumberCommand } from '@helpdesk/commands/channel/remove-phone-number.handler.js';
 import { PhoneNumberPayload, WhatsAppAccountPayload } from './admin-mutation.payloads.js';
 import {
   AddPhoneNumberInput,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { comparePositions, headPosition } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
-import type { AuthenticatedUser } from '../auth/access-token.js';
+import type { AuthenticatedUser } from '@helpdesk/auth';
 import { originOf } from '../auth/auth.decorators.js';
 import { formatPosition } from '../graphql/positions.js';
-import type { CommandOrigin } from '../shared/command-origin.js';
+import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
 
 /** A command on the caller's behalf whose events can be told apart: they carry this request's correlation id. */
 export type TracedOrigin = CommandOrigin & { readonly correlationId: string };

@@ -1,7 +1,7 @@
 import { EVENT_STORE } from '@helpdesk/event-store';
 import { listContacts, listTemplates } from '@helpdesk/projections/directory/index.js';
 import { metaAnswers, deliver } from '../outbound/delivery.test-world.js';
-import type { World } from '../conversation/conversation.test-world.js';
+import type { World } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { acme, contactPhone, globex } from '../tickets/tickets.test-world.js';
 import { type ViewsWorld, openViewsWorld, refusal } from '../views-api/views-api.test-world.js';
 import {

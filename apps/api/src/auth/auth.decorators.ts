@@ -1,8 +1,8 @@
 import { SetMetadata, createParamDecorator } from '@nestjs/common';
 import type { ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import type { CommandOrigin } from '../shared/command-origin.js';
-import type { AuthenticatedUser, Role } from './access-token.js';
+import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
+import type { AuthenticatedUser, Role } from '@helpdesk/auth';
 
 export const PUBLIC_KEY = 'helpdesk:public';
 export const ROLES_KEY = 'helpdesk:roles';

@@ -5,9 +5,9 @@ import { APP_CONFIG } from '@helpdesk/config';
 import type { AppConfig } from '@helpdesk/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../graphql/api-error.js';
-import { CLOCK } from '../shared/clock.js';
-import type { Clock } from '../shared/clock.js';
-import { InvalidAccessToken, type AuthenticatedUser, type Role, readAccessToken } from './access-token.js';
+import { CLOCK } from '@helpdesk/commands/shared/clock.js';
+import type { Clock } from '@helpdesk/commands/shared/clock.js';
+import { InvalidAccessToken, type AuthenticatedUser, type Role, readAccessToken } from '@helpdesk/auth';
 import { type AuthenticatedContext, PUBLIC_KEY, ROLES_KEY } from './auth.decorators.js';
 
 /** Mercurius's context, as the Nest driver builds it: the Fastify request as `req`, and the reply. */

@@ -1,6 +1,6 @@
-import { DisconnectAccountCommand } from '../channel/disconnect-account.handler.js';
-import { RegisterTemplateCommand } from '../template/register-template.handler.js';
-import { RejectTemplateCommand } from '../template/reject-template.handler.js';
+import { DisconnectAccountCommand } from '@helpdesk/commands/channel/disconnect-account.handler.js';
+import { RegisterTemplateCommand } from '@helpdesk/commands/template/register-template.handler.js';
+import { RejectTemplateCommand } from '@helpdesk/commands/template/reject-template.handler.js';
 import { type TicketsWorld, acme, globex, openTicketsWorld, template } from '../tickets/tickets.test-world.js';
 import { admin, connectAccount, createContact, logHead } from './directory.test-world.js';
 

@@ -1,6 +1,6 @@
 import { QueryBus } from '@nestjs/cqrs';
 import { Args, Query, Resolver } from '@nestjs/graphql';
-import type { AuthenticatedUser } from '../auth/access-token.js';
+import type { AuthenticatedUser } from '@helpdesk/auth';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { pageInfo } from '../graphql/page-info.model.js';
 import { ChannelModel, channelModel } from './channel.model.js';

@@ -1,9 +1,9 @@
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
-import { ConnectAccountCommand } from '../channel/connect-account.handler.js';
-import { CreateContactCommand } from '../contact/create-contact.handler.js';
+import { ConnectAccountCommand } from '@helpdesk/commands/channel/connect-account.handler.js';
+import { CreateContactCommand } from '@helpdesk/commands/contact/create-contact.handler.js';
 import { formatPosition } from '../graphql/positions.js';
-import type { CommandOrigin } from '../shared/command-origin.js';
+import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
 import type { TicketsWorld } from '../tickets/tickets.test-world.js';
 
 /** What the directory suites add to the tickets world: contacts and channels made by the real handlers. */

@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { FastifyRequest, RouteOptions, preParsingAsyncHookHandler } from 'fastify';
 import type { AppConfig } from '@helpdesk/config';
 import { TokenBuckets } from '../rate-limits/token-buckets.js';
-import type { Clock } from '../shared/clock.js';
+import type { Clock } from '@helpdesk/commands/shared/clock.js';
 import { callerOf } from './request-budget.js';
 
 const GRAPHQL_PATH = '/graphql';

@@ -1,8 +1,8 @@
 import { type DocumentNode, GraphQLError, Kind, type SelectionSetNode, parse } from 'graphql';
 import type { AppConfig, EdgeLimitsConfig } from '@helpdesk/config';
-import { type AuthenticatedUser, InvalidAccessToken, readAccessToken } from '../auth/access-token.js';
+import { type AuthenticatedUser, InvalidAccessToken, readAccessToken } from '@helpdesk/auth';
 import { QUERY_LIMITS } from '../query-limits/query-limits.js';
-import type { Clock } from '../shared/clock.js';
+import type { Clock } from '@helpdesk/commands/shared/clock.js';
 
 /**
  * The budget of a GraphQL document, checked in Mercurius's preParsing hook, that is before

@@ -3,8 +3,8 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
-import { CLOCK } from '../shared/clock.js';
-import type { Clock } from '../shared/clock.js';
+import { CLOCK } from '@helpdesk/commands/shared/clock.js';
+import type { Clock } from '@helpdesk/commands/shared/clock.js';
 import { GetServiceHealth, ServiceHealth } from './get-service-health.query.js';
 
 /**

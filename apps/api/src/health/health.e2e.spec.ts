@@ -7,7 +7,7 @@ import { loadConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore, StreamNotFoundError } from '@helpdesk/event-store';
 import { type InProcessEventStoreDB, startInProcessEventStoreDB } from '../../../../test/esdb-server/index.js';
 import { collect } from '../../../../test/support/async-results.js';
-import { TestClock } from '../conversation/conversation.test-world.js';
+import { TestClock } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { createApp } from '../create-app.js';
 import { UNHEALTHY_REUSED_FOR_MS } from './get-service-health.handler.js';
 

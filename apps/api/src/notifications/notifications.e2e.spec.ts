@@ -2,7 +2,7 @@ import { conversationStreamName } from '@helpdesk/domain';
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import { eventsOf } from '../../../../test/support/stream-events.js';
-import { signHs256Jwt } from '../auth/hs256-jwt.js';
+import { signHs256Jwt } from '@helpdesk/auth';
 import { parsePosition } from '../graphql/positions.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { notificationsOf } from './notifications-of-event.js';

@@ -1,7 +1,7 @@
 import type { AppConfig } from '@helpdesk/config';
 import type { MercuriusDriverConfig } from '@nestjs/mercurius';
-import { type AuthenticatedUser, InvalidAccessToken, readAccessToken } from '../auth/access-token.js';
-import type { Clock } from '../shared/clock.js';
+import { type AuthenticatedUser, InvalidAccessToken, readAccessToken } from '@helpdesk/auth';
+import type { Clock } from '@helpdesk/commands/shared/clock.js';
 
 /** What a WebSocket connection carries once its `connection_init` was accepted. */
 export interface SubscriberContext {

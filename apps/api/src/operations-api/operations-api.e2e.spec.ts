@@ -1,8 +1,8 @@
-import { TestClock, later } from '../conversation/conversation.test-world.js';
-import { QuarantineMessageCommand } from '../conversation/quarantine-message.handler.js';
-import { ReplyToContactCommand } from '../conversation/reply-to-contact.handler.js';
+import { TestClock, later } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { QuarantineMessageCommand } from '@helpdesk/commands/conversation/quarantine-message.handler.js';
+import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { ProjectionsService } from '../projections/projections.service.js';
-import { CreateViewCommand } from '../view/create-view.handler.js';
+import { CreateViewCommand } from '@helpdesk/commands/view/create-view.handler.js';
 import { CONNECTED_AT, RECEIVED_AT, type TicketsWorld, acme, globex, openTicketsWorld } from '../tickets/tickets.test-world.js';
 
 const PROJECTIONS = `{ projections { name version state position eventsHandled lagEvents lagCapped lagSeconds lastError rows { table rows }

@@ -1,6 +1,6 @@
 import { QueryBus } from '@nestjs/cqrs';
 import { Args, ID, Query, Resolver } from '@nestjs/graphql';
-import type { AuthenticatedUser } from '../auth/access-token.js';
+import type { AuthenticatedUser } from '@helpdesk/auth';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
 import { GetConversationHistoryQuery, GetProjectionStatusesQuery } from './operations-queries.js';

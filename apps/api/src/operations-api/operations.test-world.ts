@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '@helpdesk/config';
-import { ReceiveInboundMessageCommand } from '../conversation/receive-inbound-message.handler.js';
+import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
 import { createApp } from '../create-app.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { type GraphqlAnswer, SECRET, type TicketsWorld, phoneNumberId } from '../tickets/tickets.test-world.js';

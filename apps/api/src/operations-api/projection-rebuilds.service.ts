@@ -7,7 +7,7 @@ import type { Projection } from '@helpdesk/projections/core/projection.js';
 import type { RebuildProgress } from '@helpdesk/projections/core/rebuild-progress.js';
 import { ApiError } from '../graphql/api-error.js';
 import { ProjectionsService } from '../projections/projections.service.js';
-import { CLOCK, type Clock } from '../shared/clock.js';
+import { CLOCK, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { projectionNamed } from './projection-named.js';
 
 export type RebuildJobState = 'running' | 'switched' | 'failed' | 'interrupted';

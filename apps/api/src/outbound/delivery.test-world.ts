@@ -1,5 +1,5 @@
-import type { World } from '../conversation/conversation.test-world.js';
-import { conversationOf, later } from '../conversation/conversation.test-world.js';
+import type { World } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { conversationOf, later } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { DEFAULT_BACKOFF } from './backoff.js';
 import type { GraphApi, GraphCall } from './graph-api-client.js';
 import { MessageDelivery } from './message-delivery.js';

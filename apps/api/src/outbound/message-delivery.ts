@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { type Actor, type ConversationCommand, DomainError } from '@helpdesk/domain';
 import type { EventStore } from '@helpdesk/event-store';
-import { findChannelByPhoneNumberId } from '../channel/find-channel-by-number.js';
-import { onConversation } from '../conversation/conversation-commands.js';
-import type { Clock } from '../shared/clock.js';
-import { type CommandOrigin, contextFrom } from '../shared/command-origin.js';
+import { findChannelByPhoneNumberId } from '@helpdesk/commands/channel/find-channel-by-number.js';
+import { onConversation } from '@helpdesk/commands/conversation/conversation-commands.js';
+import type { Clock } from '@helpdesk/commands/shared/clock.js';
+import { type CommandOrigin, contextFrom } from '@helpdesk/commands/shared/command-origin.js';
 import { type BackoffPolicy, retryDelayMs } from './backoff.js';
 import { buildMessageRequest } from './build-message-request.js';
 import { type SendOutcome, classifyGraphCall } from './classify-graph-call.js';

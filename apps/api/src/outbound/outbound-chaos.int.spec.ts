@@ -5,7 +5,7 @@
  * sent again once Meta may have it, every message ends in exactly one recorded outcome, and every
  * retry waited its backoff.
  */
-import { createPrng } from '../../../simulator/src/prng.js';
+import { createPrng } from '@helpdesk/demo';
 import { type FakeAnswer, accept, graphErrors } from '../../../../test/fake-graph-api/index.js';
 import { backoffCeilingMs } from './backoff.js';
 import { type OutboundWorld, contacts, openOutboundWorld } from './outbound.test-world.js';

@@ -1,5 +1,5 @@
 import { openSqliteEventStore } from '@helpdesk/event-store';
-import { systemTimers } from '../conversation/session-expiry/timers.js';
+import { systemTimers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
 import { HttpGraphApi } from './graph-api-client.js';
 import { OutboundDispatcher } from './outbound-dispatcher.js';
 

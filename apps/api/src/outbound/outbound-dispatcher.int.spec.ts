@@ -1,10 +1,10 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { conversationStreamName } from '@helpdesk/domain';
-import { ConnectAccountCommand, ConnectAccountHandler } from '../channel/connect-account.handler.js';
-import { DisconnectAccountCommand, DisconnectAccountHandler } from '../channel/disconnect-account.handler.js';
-import { ownershipNotChecked } from '../channel/phone-number-ownership.js';
-import { accountId, admin, businessPhone, conversationOf, phoneNumberId } from '../conversation/conversation.test-world.js';
+import { ConnectAccountCommand, ConnectAccountHandler } from '@helpdesk/commands/channel/connect-account.handler.js';
+import { DisconnectAccountCommand, DisconnectAccountHandler } from '@helpdesk/commands/channel/disconnect-account.handler.js';
+import { ownershipNotChecked } from '@helpdesk/commands/channel/phone-number-ownership.js';
+import { accountId, admin, businessPhone, conversationOf, phoneNumberId } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { CHECKPOINT_STREAM } from './dispatcher-checkpoint.js';
 import { ACCESS_TOKEN, type OutboundWorld, VirtualTimers, contacts, openOutboundWorld } from './outbound.test-world.js';
 

@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { conversationIdFromStreamName } from '@helpdesk/domain';
 import type { AllSubscription, EventStore, Position, RecordedEvent, StreamCheckpoint } from '@helpdesk/event-store';
-import type { Timers } from '../conversation/session-expiry/timers.js';
-import type { Clock } from '../shared/clock.js';
+import type { Timers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
+import type { Clock } from '@helpdesk/commands/shared/clock.js';
 import { DispatchProgress } from './dispatch-progress.js';
 import { dispatcherCheckpoint } from './dispatcher-checkpoint.js';
 import { DEFAULT_DISPATCHER_SETTINGS, type DispatcherSettings, OUTBOUND_WORK_EVENT_TYPES } from './dispatcher-settings.js';

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
-import { type Timers, systemTimers } from '../conversation/session-expiry/timers.js';
-import { CLOCK, type Clock } from '../shared/clock.js';
+import { type Timers, systemTimers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
+import { CLOCK, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { GRAPH_API, type GraphApi, HttpGraphApi } from './graph-api-client.js';
 import { OutboundDispatcher } from './outbound-dispatcher.js';
 

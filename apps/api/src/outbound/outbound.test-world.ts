@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { conversationStreamName } from '@helpdesk/domain';
 import type { EventStore, RecordedEvent } from '@helpdesk/event-store';
 import { FakeGraphApi } from '../../../../test/fake-graph-api/index.js';
-import type { Timers } from '../conversation/session-expiry/timers.js';
+import type { Timers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
 import {
   HOUR,
   type TestClock,
@@ -13,9 +13,9 @@ import {
   later,
   openWorld,
   template,
-} from '../conversation/conversation.test-world.js';
-import { ReplyToContactCommand } from '../conversation/reply-to-contact.handler.js';
-import { SendTemplateCommand } from '../conversation/send-template.handler.js';
+} from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
+import { SendTemplateCommand } from '@helpdesk/commands/conversation/send-template.handler.js';
 import { type GraphApi, HttpGraphApi } from './graph-api-client.js';
 import type { DispatcherSettings } from './dispatcher-settings.js';
 import { OutboundDispatcher } from './outbound-dispatcher.js';

@@ -1,4 +1,4 @@
-import type { Timers } from '../conversation/session-expiry/timers.js';
+import type { Timers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
 
 /** Waits on the injected timers; every wait ends early (false) once the dispatcher stops. */
 export class Sleeper {

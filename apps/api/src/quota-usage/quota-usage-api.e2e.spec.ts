@@ -1,8 +1,8 @@
-import { later } from '../conversation/conversation.test-world.js';
-import { ReceiveInboundMessageCommand } from '../conversation/receive-inbound-message.handler.js';
+import { later } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
 import { admin, connectAccount } from '../directory/directory.test-world.js';
-import { ApproveTemplateCommand } from '../template/approve-template.handler.js';
-import { RegisterTemplateCommand } from '../template/register-template.handler.js';
+import { ApproveTemplateCommand } from '@helpdesk/commands/template/approve-template.handler.js';
+import { RegisterTemplateCommand } from '@helpdesk/commands/template/register-template.handler.js';
 import {
   RECEIVED_AT,
   type TicketsWorld,

@@ -11,8 +11,8 @@ import {
   quotaUsage,
 } from '@helpdesk/projections/quota/index.js';
 import { ReadYourWrites } from '../graphql/read-your-writes.js';
-import { CLOCK } from '../shared/clock.js';
-import type { Clock } from '../shared/clock.js';
+import { CLOCK } from '@helpdesk/commands/shared/clock.js';
+import type { Clock } from '@helpdesk/commands/shared/clock.js';
 
 /** The portal's monthly usage: the current period, or the one starting on `periodKey`. */
 export class GetQuotaUsageQuery extends Query<QuotaUsage | null> {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { signHs256Jwt } from '../auth/hs256-jwt.js';
+import { signHs256Jwt } from '@helpdesk/auth';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { Subscriber } from '../notifications/subscriber.test-world.js';
 import { APP_SECRET, type PortalsWorld, openPortalsWorld } from '../../../../test/security/portals.world.js';

@@ -3,11 +3,11 @@ import { metaAnswers } from '../outbound/delivery.test-world.js';
 import { DEFAULT_BACKOFF } from '../outbound/backoff.js';
 import { MessageDelivery } from '../outbound/message-delivery.js';
 import { RequestSlots } from '../outbound/request-slots.js';
-import { RecordDeliveryStatusCommand } from '../conversation/record-delivery-status.handler.js';
-import { RecordOutboundWamidCommand } from '../conversation/record-outbound-wamid.handler.js';
-import { later } from '../conversation/conversation.test-world.js';
-import { ReceiveInboundMessageCommand } from '../conversation/receive-inbound-message.handler.js';
-import type { CommandOrigin } from '../shared/command-origin.js';
+import { RecordDeliveryStatusCommand } from '@helpdesk/commands/conversation/record-delivery-status.handler.js';
+import { RecordOutboundWamidCommand } from '@helpdesk/commands/conversation/record-outbound-wamid.handler.js';
+import { later } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
+import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
 import {
   RECEIVED_AT,
   type TicketsWorld,

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
-import type { ConversationChange } from '../conversation/conversation-commands.js';
+import type { ConversationChange } from '@helpdesk/commands/conversation/conversation-commands.js';
 import { formatPosition } from '../graphql/positions.js';
 
 const POSITION =

@@ -1,15 +1,15 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import type { AuthenticatedUser } from '../auth/access-token.js';
+import type { AuthenticatedUser } from '@helpdesk/auth';
 import { CurrentUser, Roles, originOf } from '../auth/auth.decorators.js';
-import { type CommandOrigin, forRequest } from '../shared/command-origin.js';
-import { AssignTicketCommand } from '../conversation/assign-ticket.handler.js';
-import { CloseTicketCommand } from '../conversation/close-ticket.handler.js';
-import { QuarantineMessageCommand } from '../conversation/quarantine-message.handler.js';
-import { ReopenTicketCommand } from '../conversation/reopen-ticket.handler.js';
-import { ReplyToContactCommand } from '../conversation/reply-to-contact.handler.js';
-import { RevealQuarantinedMessageCommand } from '../conversation/reveal-quarantined-message.handler.js';
-import { SendTemplateCommand } from '../conversation/send-template.handler.js';
+import { type CommandOrigin, forRequest } from '@helpdesk/commands/shared/command-origin.js';
+import { AssignTicketCommand } from '@helpdesk/commands/conversation/assign-ticket.handler.js';
+import { CloseTicketCommand } from '@helpdesk/commands/conversation/close-ticket.handler.js';
+import { QuarantineMessageCommand } from '@helpdesk/commands/conversation/quarantine-message.handler.js';
+import { ReopenTicketCommand } from '@helpdesk/commands/conversation/reopen-ticket.handler.js';
+import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
+import { RevealQuarantinedMessageCommand } from '@helpdesk/commands/conversation/reveal-quarantined-message.handler.js';
+import { SendTemplateCommand } from '@helpdesk/commands/conversation/send-template.handler.js';
 import {
   AssignTicketInput,
   CloseTicketInput,

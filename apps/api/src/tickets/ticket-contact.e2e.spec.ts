@@ -1,6 +1,6 @@
 import type { CompiledQuery } from 'kysely';
 import { ReadStore } from '@helpdesk/read-store';
-import { ReceiveInboundMessageCommand } from '../conversation/receive-inbound-message.handler.js';
+import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
 import { connectAccount, createContact, logHead } from '../directory/directory.test-world.js';
 import { loadContacts } from '../directory/contact-loaders.js';
 import { RECEIVED_AT, type TicketsWorld, acme, globex, openTicketsWorld, phoneNumberId } from './tickets.test-world.js';

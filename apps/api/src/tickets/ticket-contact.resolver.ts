@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import type { AuthenticatedUser } from '../auth/access-token.js';
+import type { AuthenticatedUser } from '@helpdesk/auth';
 import { CurrentUser } from '../auth/auth.decorators.js';
 import { ContactLoaders } from '../directory/contact-loaders.js';
 import { ContactModel, contactModel } from '../directory/contact.model.js';

@@ -1,5 +1,5 @@
-import { signHs256Jwt } from '../auth/hs256-jwt.js';
-import { later } from '../conversation/conversation.test-world.js';
+import { signHs256Jwt } from '@helpdesk/auth';
+import { later } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { formatPosition } from '../graphql/positions.js';
 import { RECEIVED_AT, SECRET, type TicketsWorld, acme, contactPhone, globex, openTicketsWorld, template } from './tickets.test-world.js';
 

@@ -4,16 +4,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@helpdesk/config';
-import { mintToken } from '../../../cli/src/mint-token/mint-token.command.js';
+import { testToken } from '@helpdesk/auth/fixtures';
 import type { AppOverrides } from '../app.module.js';
-import { ConnectAccountCommand } from '../channel/connect-account.handler.js';
-import { TestClock } from '../conversation/conversation.test-world.js';
-import { ReceiveInboundMessageCommand } from '../conversation/receive-inbound-message.handler.js';
+import { ConnectAccountCommand } from '@helpdesk/commands/channel/connect-account.handler.js';
+import { TestClock } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
 import { createApp } from '../create-app.js';
-import { RegisterPortalCommand } from '../portal/register-portal.handler.js';
-import type { CommandOrigin } from '../shared/command-origin.js';
-import { ApproveTemplateCommand } from '../template/approve-template.handler.js';
-import { RegisterTemplateCommand } from '../template/register-template.handler.js';
+import { RegisterPortalCommand } from '@helpdesk/commands/portal/register-portal.handler.js';
+import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
+import { ApproveTemplateCommand } from '@helpdesk/commands/template/approve-template.handler.js';
+import { RegisterTemplateCommand } from '@helpdesk/commands/template/register-template.handler.js';
 
 /** Two portals on one booted service; acme has a WhatsApp number, an approved template and a contact who wrote. */
 export const SECRET = 'e2e-secret-that-is-long-enough-for-hs256';
@@ -50,11 +50,7 @@ export async function openTicketsWorld(overrides: Omit<AppOverrides, 'clock'> = 
     bus,
     /** A token as `helpdesk mint-token` prints it. */
     async token(portal: string, roles: string, user = 'agent-1'): Promise<string> {
-      let printed = '';
-      const io = { stdout: (text: string) => (printed += text), stderr: () => undefined, env };
-      const code = await mintToken(['--portal', portal, '--user', user, '--roles', roles, '--team', 'support'], io, new Date());
-      if (code !== 0) throw new Error(`mint-token exited with ${code}`);
-      return printed.trim();
+      return testToken({ portal, user, roles, team: 'support' }, SECRET);
     },
     async graphql(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphqlAnswer> {
       const headers: Record<string, string> = { 'content-type': 'application/json' };

@@ -1,9 +1,9 @@
 import { APP_CONFIG } from '@helpdesk/config';
 import type { AppConfig } from '@helpdesk/config';
-import { mintAccessToken } from '../auth/access-token.js';
-import type { Role } from '../auth/access-token.js';
-import { later } from '../conversation/conversation.test-world.js';
-import { ChangeMonthlyLimitCommand } from '../portal/change-monthly-limit.handler.js';
+import { mintAccessToken } from '@helpdesk/auth';
+import type { Role } from '@helpdesk/auth';
+import { later } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { ChangeMonthlyLimitCommand } from '@helpdesk/commands/portal/change-monthly-limit.handler.js';
 import { pywaPayload } from '../webhooks/pywa.fixtures.js';
 import { CONNECTED_AT, RECEIVED_AT, WebhookWorld, admin, openWebhookWorld } from '../webhooks/webhook.test-world.js';
 

@@ -8,11 +8,11 @@ import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
 import { canSee } from '@helpdesk/projections/views/index.js';
 import { tracedOriginOf, withRecordedPosition } from '../admin-api/recorded-position.js';
-import type { AuthenticatedUser } from '../auth/access-token.js';
+import type { AuthenticatedUser } from '@helpdesk/auth';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
-import { ChangeViewCommand } from '../view/change-view.handler.js';
-import { CreateViewCommand } from '../view/create-view.handler.js';
-import { DeleteViewCommand } from '../view/delete-view.handler.js';
+import { ChangeViewCommand } from '@helpdesk/commands/view/change-view.handler.js';
+import { CreateViewCommand } from '@helpdesk/commands/view/create-view.handler.js';
+import { DeleteViewCommand } from '@helpdesk/commands/view/delete-view.handler.js';
 import { ViewSharing } from './view.model.js';
 import { ChangeViewInput, CreateViewInput, DeleteViewInput, viewFilterOf } from './view-mutation.inputs.js';
 

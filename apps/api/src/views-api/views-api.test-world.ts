@@ -1,5 +1,5 @@
-import { mintToken } from '../../../cli/src/mint-token/mint-token.command.js';
-import { ReceiveInboundMessageCommand } from '../conversation/receive-inbound-message.handler.js';
+import { testToken } from '@helpdesk/auth/fixtures';
+import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
 import { formatPosition } from '../graphql/positions.js';
 import { type GraphqlAnswer, RECEIVED_AT, SECRET, openTicketsWorld, phoneNumberId } from '../tickets/tickets.test-world.js';
 
@@ -14,11 +14,7 @@ export async function openViewsWorld() {
     ...world,
     /** As `helpdesk mint-token --portal P --user U --roles R [--team T]` prints it. */
     async tokenFor(portal: string, user: string, roles: string, team?: string): Promise<string> {
-      let printed = '';
-      const io = { stdout: (text: string) => (printed += text), stderr: () => undefined, env: { AUTH_JWT_SECRET: SECRET, NODE_ENV: 'test' } };
-      const argv = ['--portal', portal, '--user', user, '--roles', roles, ...(team ? ['--team', team] : [])];
-      if ((await mintToken(argv, io, new Date())) !== 0) throw new Error('mint-token failed');
-      return printed.trim();
+      return testToken({ portal, user, roles, ...(team && { team }) }, SECRET);
     },
     /** The field's data; throws with the errors when there are any. */
     async ok<T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, token: string): Promise<T> {

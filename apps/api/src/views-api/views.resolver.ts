@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { Args, ArgsType, Field, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import type { AuthenticatedUser } from '../auth/access-token.js';
+import type { AuthenticatedUser } from '@helpdesk/auth';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { COUNT_CAP } from '@helpdesk/projections/ticket-list/index.js';
 import { countedField } from '../tickets/counted-field.js';

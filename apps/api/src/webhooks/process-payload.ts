@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EVENT_STORE, StoreUnavailableError } from '@helpdesk/event-store';
 import type { EventStore, Position, RecordedEvent } from '@helpdesk/event-store';
-import { CLOCK } from '../shared/clock.js';
-import type { Clock } from '../shared/clock.js';
+import { CLOCK } from '@helpdesk/commands/shared/clock.js';
+import type { Clock } from '@helpdesk/commands/shared/clock.js';
 import { type ItemOutcome, WebhookItemDispatcher } from './dispatch-webhook-item.js';
 import { mapWebhookPayload } from './map-webhook-payload.js';
 import { type ItemFailure, describeError, recordPayloadFailure } from './processing-failures.js';

@@ -1,6 +1,6 @@
 import { conversationIdOf } from '@helpdesk/domain';
 import type { EventStore } from '@helpdesk/event-store';
-import { findChannelByDisplayNumber, findChannelByPhoneNumberId } from '../channel/find-channel-by-number.js';
+import { findChannelByDisplayNumber, findChannelByPhoneNumberId } from '@helpdesk/commands/channel/find-channel-by-number.js';
 import type { StatusUpdate } from './webhook-items.js';
 
 export interface StatusRoute {

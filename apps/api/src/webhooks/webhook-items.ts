@@ -1,5 +1,5 @@
 import type { DeliveryStatus } from '@helpdesk/domain';
-import type { InboundMessage } from '../conversation/receive-inbound-message.handler.js';
+import type { InboundMessage } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
 
 /** One of Meta's `errors[]` entries, as Meta wrote it. */
 export interface MetaError {

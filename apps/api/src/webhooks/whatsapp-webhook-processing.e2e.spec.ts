@@ -1,6 +1,6 @@
 import { conversationIdOf } from '@helpdesk/domain';
-import { RecordOutboundWamidCommand } from '../conversation/record-outbound-wamid.handler.js';
-import { ReplyToContactCommand } from '../conversation/reply-to-contact.handler.js';
+import { RecordOutboundWamidCommand } from '@helpdesk/commands/conversation/record-outbound-wamid.handler.js';
+import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { pywaPayload } from './pywa.fixtures.js';
 import { WEBHOOK_PAYLOAD_RECEIVED, inboxStreamName, payloadSha256 } from './webhook-inbox.js';
 import {

@@ -1,14 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
-import { ChannelModule } from '../../../api/src/channel/channel.module.js';
-import { CONTACT_ASSOCIATION } from '../../../api/src/contact/contact-association.js';
-import { ContactModule } from '../../../api/src/contact/contact.module.js';
-import { associateContactWithOpenConversations } from '../../../api/src/conversation/associate-contact-with-conversations.js';
-import { PortalModule } from '../../../api/src/portal/portal.module.js';
-import { CLOCK, type Clock } from '../../../api/src/shared/clock.js';
-import { StoresModule } from '../../../api/src/stores/stores.module.js';
-import { TemplateModule } from '../../../api/src/template/template.module.js';
+import { ChannelModule } from '@helpdesk/commands/channel/channel.module.js';
+import { CONTACT_ASSOCIATION } from '@helpdesk/commands/contact/contact-association.js';
+import { ContactModule } from '@helpdesk/commands/contact/contact.module.js';
+import { associateContactWithOpenConversations } from '@helpdesk/commands/conversation/associate-contact-with-conversations.js';
+import { PortalModule } from '@helpdesk/commands/portal/portal.module.js';
+import { CLOCK, type Clock } from '@helpdesk/commands/shared/clock.js';
+import { StoresModule } from '@helpdesk/commands/stores/stores.module.js';
+import { TemplateModule } from '@helpdesk/commands/template/template.module.js';
 
 /**
  * The API's command handlers without HTTP, on the API's stores (same DATA_DIR or EVENTSTORE_URL).

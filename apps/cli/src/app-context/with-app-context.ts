@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { AppConfig } from '@helpdesk/config';
-import { systemClock, type Clock } from '../../../api/src/shared/clock.js';
+import { systemClock, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { CliModule } from './cli.module.js';
 
 /** Boots the handlers on the configured stores, runs `work`, and closes the stores whatever happens. */

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@helpdesk/config';
-import { ROLES, type Role, mintAccessToken } from '../../../api/src/auth/access-token.js';
+import { ROLES, type Role, mintAccessToken } from '@helpdesk/auth';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
 
 const USAGE = `Usage: helpdesk mint-token --portal P --user U --roles agent[,admin,auditor,operator] [--team T] [--expires-in 8h]

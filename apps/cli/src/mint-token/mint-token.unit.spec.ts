@@ -1,4 +1,4 @@
-import { readAccessToken } from '../../../api/src/auth/access-token.js';
+import { readAccessToken } from '@helpdesk/auth';
 import type { CliIo } from '../cli-command.js';
 import { COMMANDS } from '../commands.js';
 import { runCli } from '../run-cli.js';

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { openSqliteEventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
-import { HOUR, type World, inboundMessage, openWorld } from '../../../api/src/conversation/conversation.test-world.js';
+import { HOUR, type World, inboundMessage, openWorld } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { rebuildProjection, stagingCheckpoint } from '@helpdesk/projections/core/blue-green-rebuild.js';
 import { readCheckpoint } from '@helpdesk/projections/core/checkpoints.js';
 import { type ReadModelSnapshot, snapshotReadModel } from '@helpdesk/projections/core/drift-check.js';

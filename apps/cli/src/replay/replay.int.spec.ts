@@ -1,9 +1,9 @@
 import { conversationStreamName } from '@helpdesk/domain';
 import type { RecordedEvent } from '@helpdesk/event-store';
-import { AssignTicketCommand, AssignTicketHandler } from '../../../api/src/conversation/assign-ticket.handler.js';
-import { HOUR, agent, conversationOf, inboundMessage, later } from '../../../api/src/conversation/conversation.test-world.js';
-import { QuarantineMessageCommand, QuarantineMessageHandler } from '../../../api/src/conversation/quarantine-message.handler.js';
-import { ReplyToContactCommand } from '../../../api/src/conversation/reply-to-contact.handler.js';
+import { AssignTicketCommand, AssignTicketHandler } from '@helpdesk/commands/conversation/assign-ticket.handler.js';
+import { HOUR, agent, conversationOf, inboundMessage, later } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { QuarantineMessageCommand, QuarantineMessageHandler } from '@helpdesk/commands/conversation/quarantine-message.handler.js';
+import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { AUDITED_STORE_KINDS } from '../audited-stores.test-world.js';
 import { type AuditorWorld, openAuditorWorld } from '../auditor.test-world.js';
 import type { CliIo } from '../cli-command.js';

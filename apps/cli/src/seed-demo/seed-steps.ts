@@ -1,16 +1,16 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import { DomainError, type ChannelState, type DomainErrorCode } from '@helpdesk/domain';
 import type { EventStore } from '@helpdesk/event-store';
-import { AddPhoneNumberCommand } from '../../../api/src/channel/add-phone-number.handler.js';
-import { ConnectAccountCommand } from '../../../api/src/channel/connect-account.handler.js';
-import { loadChannel } from '../../../api/src/channel/find-channel-by-number.js';
-import { CreateContactCommand } from '../../../api/src/contact/create-contact.handler.js';
-import { loadPortal } from '../../../api/src/portal/load-portal.js';
-import { RegisterPortalCommand } from '../../../api/src/portal/register-portal.handler.js';
-import type { CommandOrigin } from '../../../api/src/shared/command-origin.js';
-import { ApproveTemplateCommand } from '../../../api/src/template/approve-template.handler.js';
-import { loadTemplate } from '../../../api/src/template/load-template.js';
-import { RegisterTemplateCommand } from '../../../api/src/template/register-template.handler.js';
+import { AddPhoneNumberCommand } from '@helpdesk/commands/channel/add-phone-number.handler.js';
+import { ConnectAccountCommand } from '@helpdesk/commands/channel/connect-account.handler.js';
+import { loadChannel } from '@helpdesk/commands/channel/find-channel-by-number.js';
+import { CreateContactCommand } from '@helpdesk/commands/contact/create-contact.handler.js';
+import { loadPortal } from '@helpdesk/commands/portal/load-portal.js';
+import { RegisterPortalCommand } from '@helpdesk/commands/portal/register-portal.handler.js';
+import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
+import { ApproveTemplateCommand } from '@helpdesk/commands/template/approve-template.handler.js';
+import { loadTemplate } from '@helpdesk/commands/template/load-template.js';
+import { RegisterTemplateCommand } from '@helpdesk/commands/template/register-template.handler.js';
 import type { DemoPlan } from './demo-plan.js';
 
 export interface SeedStep {

@@ -1,11 +1,11 @@
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
-import { formatPosition } from '../../api/src/graphql/positions.js';
-import { type NotificationsWorld, openNotificationsWorld } from '../../api/src/notifications/notifications.test-world.js';
-import { ProjectionsService } from '../../api/src/projections/projections.service.js';
+import { formatPosition } from '../../apps/api/src/graphql/positions.js';
+import { type NotificationsWorld, openNotificationsWorld } from '../../apps/api/src/notifications/notifications.test-world.js';
+import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
 import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
-import { Projector } from './projector.js';
-import { CapturedLog } from './projector.test-world.js';
+import { Projector } from '../../apps/projector/src/projector.js';
+import { CapturedLog } from '../../apps/projector/src/projector.test-world.js';
 
 const TICKETS = 'query($at: String) { tickets(atLeastPosition: $at) { nodes { preview unreadCount } } }';
 

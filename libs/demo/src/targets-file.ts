@@ -1,6 +1,19 @@
 import { readFileSync } from 'node:fs';
-import type { KnownContact } from './contact-pool.js';
-import type { BusinessNumber } from './traffic-options.js';
+
+/** A contact the help desk already knows (seed-demo created it), who may write again. */
+export interface KnownContact {
+  readonly name: string;
+  readonly waId: string;
+}
+
+/** A business number the traffic is addressed to, as Meta names it in `value.metadata`. */
+export interface BusinessNumber {
+  readonly phoneNumberId: string;
+  /** E.164 or Meta's `display_phone_number` (digits only); the payload carries digits only. */
+  readonly displayNumber: string;
+  /** The WhatsApp Business account: the payload's `entry[].id`. */
+  readonly wabaId: string;
+}
 
 /** What `helpdesk seed-demo --out file.json` writes: the simulator reads the numbers and contacts back. */
 export interface DemoTargets {

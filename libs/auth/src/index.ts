@@ -1,0 +1,2 @@
+export * from './access-token.js';
+export * from './hs256-jwt.js';
