@@ -6,7 +6,7 @@ import { type ThreadMessage, threadMessageId, threadProjection } from '@helpdesk
 import { getTicket } from '@helpdesk/projections/ticket-list/index.js';
 import { previewOf } from '@helpdesk/projections/ticket-list/message-preview.js';
 import { formatPosition } from '../graphql/positions.js';
-import { TicketStatus } from '../tickets/ticket.model.js';
+import { TicketStatus } from '../conversation/ticket.model.js';
 import { TicketChangeKind } from './notification.models.js';
 import type { Notification } from './notification-topics.js';
 
