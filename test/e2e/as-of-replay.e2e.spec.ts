@@ -1,7 +1,7 @@
 import { runHelpdesk } from '../../apps/cli/src/cli.test-world.js';
 import { QUARANTINE_PLACEHOLDER } from '@helpdesk/audit';
 import { TestClock, later } from '@helpdesk/commands/conversation/conversation.test-world.js';
-import { CONNECTED_AT, RECEIVED_AT, type TicketsWorld, acme, openTicketsWorld } from '../../apps/api/src/tickets/tickets.test-world.js';
+import { CONNECTED_AT, RECEIVED_AT, type TicketsWorld, acme, openTicketsWorld } from '../../apps/api/src/conversation/tickets.test-world.js';
 
 const THREAD = `query Thread($id: ID!, $at: String) { conversation(id: $id, atLeastPosition: $at, first: 100) {
   thread { totalCount nodes { id direction quarantine { reason } content { ... on TextContent { body } } } } } }`;

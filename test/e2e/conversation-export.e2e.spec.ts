@@ -9,7 +9,7 @@ import { exportConversation as cliExportConversation, exportPortal as cliExportP
 import { QuarantineMessageCommand } from '@helpdesk/commands/conversation/quarantine-message.handler.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
-import { RECEIVED_AT, type TicketsWorld, acme, globex, openTicketsWorld } from '../../apps/api/src/tickets/tickets.test-world.js';
+import { RECEIVED_AT, type TicketsWorld, acme, globex, openTicketsWorld } from '../../apps/api/src/conversation/tickets.test-world.js';
 import { seedConversations } from '../../apps/api/src/operations-api/operations.test-world.js';
 
 const EXPORT = `query Export($id: ID!) { conversationExport(conversationId: $id) { conversationId scope count lastHash keyId hiddenEvents ndjson } }`;

@@ -6,7 +6,7 @@ import { loadConfig } from '@helpdesk/config';
 import { parseExport, rechained } from '../../libs/audit/src/forgery.test-world.js';
 import { seedConversations } from '../../apps/api/src/operations-api/operations.test-world.js';
 import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
-import { type TicketsWorld, RECEIVED_AT, acme, globex, openTicketsWorld } from '../../apps/api/src/tickets/tickets.test-world.js';
+import { type TicketsWorld, RECEIVED_AT, acme, globex, openTicketsWorld } from '../../apps/api/src/conversation/tickets.test-world.js';
 import { runHelpdeskWith } from '../../apps/cli/src/cli.test-world.js';
 
 /** What a verifier answered, in the same shape for the CLI and GraphQL. */

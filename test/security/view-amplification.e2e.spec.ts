@@ -6,9 +6,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CreateContactCommand } from '@helpdesk/commands/contact/create-contact.handler.js';
 import { parsePosition } from '../../apps/api/src/graphql/positions.js';
 import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
-import { acme, contactPhone } from '../../apps/api/src/tickets/tickets.test-world.js';
+import { acme, contactPhone } from '../../apps/api/src/conversation/tickets.test-world.js';
 import { CreateViewCommand } from '@helpdesk/commands/view/create-view.handler.js';
-import { CREATE_VIEW, type ViewsWorld, openViewsWorld, refusal } from '../../apps/api/src/views-api/views-api.test-world.js';
+import { CREATE_VIEW, type ViewsWorld, openViewsWorld, refusal } from '../../apps/api/src/view/views.test-world.js';
 import { physicalTableName } from '@helpdesk/projections/core/projection.js';
 import { ticketListProjection } from '@helpdesk/projections/ticket-list/index.js';
 

@@ -5,12 +5,13 @@ import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { DestinationStream } from 'pino';
 import { APP_CONFIG, AppConfig } from '@helpdesk/config';
 import { RULEBOOK, type Rulebook } from '@helpdesk/domain';
-import { AdminApiModule } from './admin-api/admin-api.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { ChannelApiModule } from './channel/channel-api.module.js';
+import { ContactApiModule } from './contact/contact-api.module.js';
+import { ConversationApiModule } from './conversation/conversation-api.module.js';
 import { ChannelModule } from '@helpdesk/commands/channel/channel.module.js';
 import { ContactModule } from '@helpdesk/commands/contact/contact.module.js';
 import { ConversationModule } from '@helpdesk/commands/conversation/conversation.module.js';
-import { DirectoryModule } from './directory/directory.module.js';
 import { formatGraphqlErrors } from './graphql/format-graphql-errors.js';
 import { GraphqlSupportModule } from './graphql/graphql-support.module.js';
 import { documentGate, subscriptionDocumentGate } from './graphql/request-budget.js';
@@ -24,17 +25,16 @@ import { PortalModule } from '@helpdesk/commands/portal/portal.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { QuotaModule } from '@helpdesk/commands/quota/quota.module.js';
 import { queryLimitsRule, refuseInvalidSubscription } from './query-limits/query-limits.js';
-import { QuotaUsageModule } from './quota-usage/quota-usage.module.js';
+import { QuotaApiModule } from './quota/quota-api.module.js';
 import { RATE_LIMIT_NOW, monotonicNow } from './rate-limits/rate-limit-clock.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { CLOCK, Clock, systemClock } from '@helpdesk/commands/shared/clock.js';
 import { ACTIVE_RULEBOOK } from '@helpdesk/commands/shared/rulebook.js';
 import { EVENT_STORE_NOW, StoresModule } from '@helpdesk/commands/stores/stores.module.js';
 import { TemplateModule } from '@helpdesk/commands/template/template.module.js';
-import { ThreadsModule } from './threads/threads.module.js';
-import { TicketsModule } from './tickets/tickets.module.js';
+import { TemplateApiModule } from './template/template-api.module.js';
 import { ViewModule } from '@helpdesk/commands/view/view.module.js';
-import { ViewsApiModule } from './views-api/views-api.module.js';
+import { ViewApiModule } from './view/view-api.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 export interface AppOverrides {
@@ -112,12 +112,14 @@ export class AppModule {
         ConversationModule,
         OutboundModule,
         WebhooksModule,
-        TicketsModule,
         NotificationsModule,
-        ThreadsModule,
-        QuotaUsageModule,
-        DirectoryModule,
-        ViewsApiModule, AdminApiModule,
+        // The GraphQL side of each capability: its resolvers, inputs, models and queries.
+        ConversationApiModule,
+        ChannelApiModule,
+        TemplateApiModule,
+        ContactApiModule,
+        ViewApiModule,
+        QuotaApiModule,
         OperationsApiModule,
         RateLimitsModule,
       ],

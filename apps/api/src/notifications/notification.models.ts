@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
-import { TicketStatus } from '../tickets/ticket.model.js';
+import { TicketStatus } from '../conversation/ticket.model.js';
 
 const POSITION = 'Where the event stands in the log: pass it as `atLeastPosition` to read the change (already in the read models when it arrives).';
 

@@ -1,14 +1,15 @@
 import { type HelpdeskEventOf, conversationIdFromStreamName } from '@helpdesk/domain';
 import type { RecordedEvent } from '@helpdesk/event-store';
-import { handledEvents, physicalTableName } from '@helpdesk/projections/core/projection.js';
+import { handledEvents } from '@helpdesk/projections/core/projection.js';
 import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
-import { type ThreadMessage, threadMessageId, threadProjection } from '@helpdesk/projections/thread/index.js';
+import { threadMessageId } from '@helpdesk/projections/thread/index.js';
 import { getTicket } from '@helpdesk/projections/ticket-list/index.js';
 import { previewOf } from '@helpdesk/projections/ticket-list/message-preview.js';
 import { formatPosition } from '../graphql/positions.js';
-import { TicketStatus } from '../tickets/ticket.model.js';
+import { TicketStatus } from '../conversation/ticket.model.js';
 import { TicketChangeKind } from './notification.models.js';
 import type { Notification } from './notification-topics.js';
+import { isShowable } from './showable-message.reader.js';
 
 /** The conversation events agents are told about, and how each changes its ticket. */
 export const NOTIFYING_EVENTS = {
@@ -68,14 +69,4 @@ export async function notificationsOf(event: RecordedEvent, db: ReadDatabase, co
     notifications.push({ kind: 'ticketChanged', portalId, body: { ticketId, conversationId, change, status, ownerId, unreadCount, updatedAt, position } });
   }
   return notifications;
-}
-
-async function isShowable(db: ReadDatabase, portalId: string, threadMessageKey: string): Promise<boolean> {
-  const row = (await db
-    .selectFrom(physicalTableName(threadProjection, 'messages'))
-    .select('document')
-    .where('id', '=', threadMessageKey)
-    .where('portal_id', '=', portalId)
-    .executeTakeFirst()) as { document: string } | undefined;
-  return row !== undefined && (JSON.parse(row.document) as ThreadMessage).quarantine === null;
 }

@@ -3,7 +3,7 @@ import { QuarantineMessageCommand } from '@helpdesk/commands/conversation/quaran
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { CreateViewCommand } from '@helpdesk/commands/view/create-view.handler.js';
-import { CONNECTED_AT, RECEIVED_AT, type TicketsWorld, acme, globex, openTicketsWorld } from '../tickets/tickets.test-world.js';
+import { CONNECTED_AT, RECEIVED_AT, type TicketsWorld, acme, globex, openTicketsWorld } from '../conversation/tickets.test-world.js';
 
 const PROJECTIONS = `{ projections { name version state position eventsHandled lagEvents lagCapped lagSeconds lastError rows { table rows }
   liveBuild rulesVersion currentRulesVersion stale pendingRebuild { build } rebuild { build } } }`;

@@ -3,7 +3,7 @@ import { Args, ID, Query, Resolver } from '@nestjs/graphql';
 import type { AuthenticatedUser } from '@helpdesk/auth';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
-import { GetConversationHistoryQuery, GetProjectionStatusesQuery } from './operations-queries.js';
+import { GetConversationHistoryQuery, GetProjectionStatusesQuery } from './operations.queries.js';
 import { HistoryEntryModel, ProjectionStatusModel } from './operations.models.js';
 
 /** Operators watch the read models; the status spans every portal, so it is theirs alone. */

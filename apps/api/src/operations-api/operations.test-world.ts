@@ -3,7 +3,7 @@ import { loadConfig } from '@helpdesk/config';
 import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
 import { createApp } from '../create-app.js';
 import { ProjectionsService } from '../projections/projections.service.js';
-import { type GraphqlAnswer, SECRET, type TicketsWorld, phoneNumberId } from '../tickets/tickets.test-world.js';
+import { type GraphqlAnswer, SECRET, type TicketsWorld, phoneNumberId } from '../conversation/tickets.test-world.js';
 
 export const REBUILD_JOB = 'projection state fresh build error startedAt finishedAt progress { phase eventsRead eventsHandled fraction eventsPerSecond etaSeconds resumed }';
 export const REBUILD = `mutation Rebuild($name: String!, $fresh: Boolean, $batchSize: Int) {

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { physicalTableName } from '@helpdesk/projections/core/projection.js';
 import { ticketListProjection } from '@helpdesk/projections/ticket-list/index.js';
 import { ProjectionsService } from '../projections/projections.service.js';
-import { RECEIVED_AT, type TicketsWorld, acme, openTicketsWorld } from '../tickets/tickets.test-world.js';
+import { RECEIVED_AT, type TicketsWorld, acme, openTicketsWorld } from '../conversation/tickets.test-world.js';
 import { REBUILD, STATUSES, rebuildEnded, seedConversations, statusOf } from './operations.test-world.js';
 
 const DRIFT = `query Drift($name: String!) {

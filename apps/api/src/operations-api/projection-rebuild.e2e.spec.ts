@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { ProjectionsService } from '../projections/projections.service.js';
-import { RECEIVED_AT, type TicketsWorld, acme, openTicketsWorld } from '../tickets/tickets.test-world.js';
+import { RECEIVED_AT, type TicketsWorld, acme, openTicketsWorld } from '../conversation/tickets.test-world.js';
 import {
   REBUILD,
   REBUILD_JOB_QUERY,

@@ -1,0 +1,126 @@
+import { Field, ID, InputType } from '@nestjs/graphql';
+import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { MAX_TEXT_LENGTH } from '@helpdesk/domain';
+
+const ID_LENGTH = 300;
+const NOT_BLANK = /\S/;
+
+/** Fields every conversation mutation takes: which conversation, and the client's retry key. */
+@InputType({ isAbstract: true })
+abstract class ConversationMutationInput {
+  @Field(() => ID, { description: "A ticket's conversationId." })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(ID_LENGTH)
+  conversationId!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Names this request: sent again with the same key and input, it records nothing twice and answers as done (position null); any other request under a key already used in this conversation is refused with IDEMPOTENCY_KEY_REUSED. Keys are per portal.',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  idempotencyKey?: string | null;
+}
+
+@InputType()
+export class ReplyToConversationInput extends ConversationMutationInput {
+  @Field({ description: 'Free-form text: allowed only while the 24-hour session is open (else SESSION_CLOSED).' })
+  @IsString()
+  @Matches(NOT_BLANK, { message: 'text must not be blank' })
+  @MaxLength(MAX_TEXT_LENGTH)
+  text!: string;
+}
+
+@InputType()
+export class SendTemplateInput extends ConversationMutationInput {
+  @Field({ description: 'An approved template of the WhatsApp account.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  name!: string;
+
+  @Field({ description: "The template's language code, e.g. en_US." })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(20)
+  language!: string;
+
+  @Field(() => [String], { nullable: true, description: 'Values of the body placeholders {{1}}, {{2}}, ... in order.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(1024, { each: true })
+  bodyParameters?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Values of the header placeholders, if the header has any.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @MaxLength(1024, { each: true })
+  headerParameters?: string[] | null;
+}
+
+@InputType({ isAbstract: true })
+abstract class TicketMutationInput extends ConversationMutationInput {
+  @Field(() => ID, { description: "The conversation's current ticket." })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(ID_LENGTH)
+  ticketId!: string;
+}
+
+@InputType()
+export class AssignTicketInput extends TicketMutationInput {
+  @Field(() => ID, { description: 'The user who will own the ticket.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(ID_LENGTH)
+  assigneeId!: string;
+}
+
+@InputType()
+export class CloseTicketInput extends TicketMutationInput {}
+
+@InputType()
+export class ReopenTicketInput extends TicketMutationInput {}
+
+@InputType({ isAbstract: true })
+abstract class MessageMutationInput extends ConversationMutationInput {
+  @Field(() => ID)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(ID_LENGTH)
+  messageId!: string;
+
+  @Field({ description: 'Why: recorded with the action, for the audit trail.' })
+  @IsString()
+  @Matches(NOT_BLANK, { message: 'reason must not be blank' })
+  @MaxLength(1000)
+  reason!: string;
+}
+
+@InputType()
+export class QuarantineMessageInput extends MessageMutationInput {}
+
+@InputType()
+export class RevealQuarantinedMessageInput extends MessageMutationInput {}
+
+@InputType()
+export class ResendOutboundMessageInput {
+  @Field(() => ID, { description: "A ticket's conversationId." })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  conversationId!: string;
+
+  @Field(() => ID, { description: 'A message whose delivery is unknown or failed.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  messageId!: string;
+}
