@@ -10,10 +10,7 @@ import {
   template,
 } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
-import {
-  RevealQuarantinedMessageCommand,
-  RevealQuarantinedMessageHandler,
-} from '@helpdesk/commands/conversation/reveal-quarantined-message.handler.js';
+import { RunConversationCommand, RunConversationCommandHandler } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { SendTemplateCommand } from '@helpdesk/commands/conversation/send-template.handler.js';
 import { physicalTableName } from '../core/projection.js';
 import { readStoresUnderTest } from '../core/read-stores-under-test.js';
@@ -110,8 +107,8 @@ describe.each(readStoresUnderTest())('thread projection on $name', (readStoreUnd
     await receive('wamid.2', HOUR + 1000);
     await quarantine(t.world, messageId, 'phishing link');
     const auditor = { portalId, actor: { kind: 'user', id: 'auditor-1' } } as const;
-    await new RevealQuarantinedMessageHandler(t.world.store, t.world.clock).execute(
-      new RevealQuarantinedMessageCommand(auditor, conversationOf(), { messageId, reason: 'fraud case 42' }),
+    await new RunConversationCommandHandler(t.world.store, t.world.clock).execute(
+      new RunConversationCommand(auditor, conversationOf(), 'RevealQuarantinedMessage', { messageId, reason: 'fraud case 42' }),
     );
     await t.caughtUp();
 

@@ -1,9 +1,7 @@
 import type { DeliveryError, DeliveryStatus } from '@helpdesk/domain';
 import type { World } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { agent, conversationOf, later, phoneNumberId, portalId } from '@helpdesk/commands/conversation/conversation.test-world.js';
-import { QuarantineMessageCommand, QuarantineMessageHandler } from '@helpdesk/commands/conversation/quarantine-message.handler.js';
-import { RecordDeliveryStatusCommand, RecordDeliveryStatusHandler } from '@helpdesk/commands/conversation/record-delivery-status.handler.js';
-import { ResendOutboundMessageCommand, ResendOutboundMessageHandler } from '@helpdesk/commands/conversation/resend-outbound-message.handler.js';
+import { RunConversationCommand, RunConversationCommandHandler } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { DEFAULT_BACKOFF } from '../../apps/api/src/outbound/backoff.js';
 import type { GraphApi, GraphCall } from '../../apps/api/src/outbound/graph-api-client.js';
 import { MessageDelivery } from '../../apps/api/src/outbound/message-delivery.js';
@@ -45,18 +43,18 @@ export async function deliver(world: World, messageId: string, answers: GraphCal
 }
 
 export function recordStatus(world: World, wamid: string, status: DeliveryStatus, at: string, error?: DeliveryError) {
-  const command = new RecordDeliveryStatusCommand(meta, conversationOf(), { wamid, status, at, ...(error && { error }) });
-  return new RecordDeliveryStatusHandler(world.store, world.clock).execute(command);
+  const command = new RunConversationCommand(meta, conversationOf(), 'RecordDeliveryStatus', { wamid, status, at, ...(error && { error }) });
+  return new RunConversationCommandHandler(world.store, world.clock).execute(command);
 }
 
 export function quarantine(world: World, messageId: string, reason: string) {
-  return new QuarantineMessageHandler(world.store, world.clock).execute(
-    new QuarantineMessageCommand(contentPolicy, conversationOf(), { messageId, reason }),
+  return new RunConversationCommandHandler(world.store, world.clock).execute(
+    new RunConversationCommand(contentPolicy, conversationOf(), 'QuarantineMessage', { messageId, reason }),
   );
 }
 
 export function resend(world: World, messageId: string) {
-  return new ResendOutboundMessageHandler(world.store, world.clock).execute(
-    new ResendOutboundMessageCommand(agent(), conversationOf(), messageId),
+  return new RunConversationCommandHandler(world.store, world.clock).execute(
+    new RunConversationCommand(agent(), conversationOf(), 'ResendOutboundMessage', { messageId }),
   );
 }

@@ -1,7 +1,5 @@
 import type { ReadStore } from '@helpdesk/read-store';
-import { AssignTicketCommand, AssignTicketHandler } from '@helpdesk/commands/conversation/assign-ticket.handler.js';
-import { CloseTicketCommand, CloseTicketHandler } from '@helpdesk/commands/conversation/close-ticket.handler.js';
-import { ReopenTicketCommand, ReopenTicketHandler } from '@helpdesk/commands/conversation/reopen-ticket.handler.js';
+import { RunConversationCommand, RunConversationCommandHandler } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import {
   HOUR,
@@ -81,10 +79,10 @@ describe.each(readStoresUnderTest())('ticket list projection on $name', (readSto
     await world.receive(inboundMessage('wamid.1', at(HOUR)));
     await caughtUp();
     const [ticket] = (await listTickets(readStore.db, { portalId: 'acme' })).tickets;
-    await new AssignTicketHandler(world.store, world.clock).execute(
-      new AssignTicketCommand(admin, conversationOf(), { ticketId: ticket.ticketId, assigneeId: 'agent-7' }),
+    await new RunConversationCommandHandler(world.store, world.clock).execute(
+      new RunConversationCommand(admin, conversationOf(), 'AssignTicket', { ticketId: ticket.ticketId, assigneeId: 'agent-7' }),
     );
-    await new CloseTicketHandler(world.store, world.clock).execute(new CloseTicketCommand(admin, conversationOf(), { ticketId: ticket.ticketId }));
+    await new RunConversationCommandHandler(world.store, world.clock).execute(new RunConversationCommand(admin, conversationOf(), 'CloseTicket', { ticketId: ticket.ticketId }));
     await caughtUp();
 
     expect(await count({ status: ['open'] })).toBe(0);
@@ -120,14 +118,14 @@ describe.each(readStoresUnderTest())('ticket list projection on $name', (readSto
     await caughtUp();
     const ticketOf = async (phone: string) => (await listTickets(readStore.db, { portalId: 'acme', contactPhone: phone })).tickets[0].ticketId;
     const [first, second, third] = await Promise.all(phones.map(ticketOf));
-    const assign = new AssignTicketHandler(world.store, world.clock);
-    await assign.execute(new AssignTicketCommand(admin, conversationOf(phones[0]), { ticketId: first, assigneeId: 'agent-7' }));
-    await assign.execute(new AssignTicketCommand(admin, conversationOf(phones[1]), { ticketId: second, assigneeId: 'agent-7' }));
-    await assign.execute(new AssignTicketCommand(admin, conversationOf(phones[1]), { ticketId: second, assigneeId: 'agent-8' }));
+    const assign = new RunConversationCommandHandler(world.store, world.clock);
+    await assign.execute(new RunConversationCommand(admin, conversationOf(phones[0]), 'AssignTicket', { ticketId: first, assigneeId: 'agent-7' }));
+    await assign.execute(new RunConversationCommand(admin, conversationOf(phones[1]), 'AssignTicket', { ticketId: second, assigneeId: 'agent-7' }));
+    await assign.execute(new RunConversationCommand(admin, conversationOf(phones[1]), 'AssignTicket', { ticketId: second, assigneeId: 'agent-8' }));
     await world.replies.execute(new ReplyToContactCommand(agent(), conversationOf(phones[1]), { kind: 'text', body: 'On it' }));
-    await new CloseTicketHandler(world.store, world.clock).execute(new CloseTicketCommand(admin, conversationOf(phones[2]), { ticketId: third }));
-    await new CloseTicketHandler(world.store, world.clock).execute(new CloseTicketCommand(admin, conversationOf(phones[0]), { ticketId: first }));
-    await new ReopenTicketHandler(world.store, world.clock).execute(new ReopenTicketCommand(admin, conversationOf(phones[0]), { ticketId: first }));
+    await new RunConversationCommandHandler(world.store, world.clock).execute(new RunConversationCommand(admin, conversationOf(phones[2]), 'CloseTicket', { ticketId: third }));
+    await new RunConversationCommandHandler(world.store, world.clock).execute(new RunConversationCommand(admin, conversationOf(phones[0]), 'CloseTicket', { ticketId: first }));
+    await new RunConversationCommandHandler(world.store, world.clock).execute(new RunConversationCommand(admin, conversationOf(phones[0]), 'ReopenTicket', { ticketId: first }));
     await caughtUp();
 
     const filters: Omit<TicketFilter, 'portalId'>[] = [
@@ -162,11 +160,11 @@ describe.each(readStoresUnderTest())('ticket list projection on $name', (readSto
     }
     await caughtUp();
     const [closing] = (await listTickets(readStore.db, { portalId: 'acme' })).tickets;
-    await new AssignTicketHandler(world.store, world.clock).execute(
-      new AssignTicketCommand(admin, conversationOf(closing.contactPhone), { ticketId: closing.ticketId, assigneeId: 'agent-7' }),
+    await new RunConversationCommandHandler(world.store, world.clock).execute(
+      new RunConversationCommand(admin, conversationOf(closing.contactPhone), 'AssignTicket', { ticketId: closing.ticketId, assigneeId: 'agent-7' }),
     );
-    await new CloseTicketHandler(world.store, world.clock).execute(
-      new CloseTicketCommand(admin, conversationOf(closing.contactPhone), { ticketId: closing.ticketId }),
+    await new RunConversationCommandHandler(world.store, world.clock).execute(
+      new RunConversationCommand(admin, conversationOf(closing.contactPhone), 'CloseTicket', { ticketId: closing.ticketId }),
     );
     await caughtUp();
     const live = { page: await listTickets(readStore.db, { portalId: 'acme' }, 100), counts: await allCountRows(readStore.db) };

@@ -1,6 +1,5 @@
 import { ConnectAccountCommand, ConnectAccountHandler } from '@helpdesk/commands/channel/connect-account.handler.js';
-import { AssignTicketCommand, AssignTicketHandler } from '@helpdesk/commands/conversation/assign-ticket.handler.js';
-import { CloseTicketCommand, CloseTicketHandler } from '@helpdesk/commands/conversation/close-ticket.handler.js';
+import { RunConversationCommand, RunConversationCommandHandler } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { admin, conversationOf } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import type { World } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
@@ -23,9 +22,9 @@ export function viewCommands(world: World) {
     remove: (by: string, viewId: string) =>
       new DeleteViewHandler(store, clock).execute(new DeleteViewCommand(user(by), { viewId, actorRole: 'agent' })),
     assign: (ticketId: string, assigneeId: string, phone?: string) =>
-      new AssignTicketHandler(store, clock).execute(new AssignTicketCommand(admin, conversationOf(phone), { ticketId, assigneeId })),
+      new RunConversationCommandHandler(store, clock).execute(new RunConversationCommand(admin, conversationOf(phone), 'AssignTicket', { ticketId, assigneeId })),
     close: (ticketId: string, phone?: string) =>
-      new CloseTicketHandler(store, clock).execute(new CloseTicketCommand(admin, conversationOf(phone), { ticketId })),
+      new RunConversationCommandHandler(store, clock).execute(new RunConversationCommand(admin, conversationOf(phone), 'CloseTicket', { ticketId })),
     connectSecondAccount: () =>
       new ConnectAccountHandler(store, clock, ownershipNotChecked).execute(
         new ConnectAccountCommand(admin, {

@@ -8,7 +8,7 @@ import type { AuthenticatedUser } from '@helpdesk/auth';
 import { CurrentUser, Roles, originOf } from '../auth/auth.decorators.js';
 import { ChangeContactCommand } from '@helpdesk/commands/contact/change-contact.handler.js';
 import { CreateContactCommand } from '@helpdesk/commands/contact/create-contact.handler.js';
-import { ResendOutboundMessageCommand } from '@helpdesk/commands/conversation/resend-outbound-message.handler.js';
+import { RunConversationCommand } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { ConversationMessagePayload, messagePayload } from '../tickets/conversation-mutation.payloads.js';
 import { ContactPayload } from './admin-mutation.payloads.js';
 import { ChangeContactInput, CreateContactInput, ResendOutboundMessageInput } from './contact-mutation.inputs.js';
@@ -63,7 +63,7 @@ export class ContactMutationsResolver {
     @CurrentUser() user: AuthenticatedUser,
     @Args('input') { conversationId, messageId }: ResendOutboundMessageInput,
   ): Promise<ConversationMessagePayload> {
-    const change = await this.commands.execute(new ResendOutboundMessageCommand(originOf(user), conversationId, messageId));
+    const change = await this.commands.execute(new RunConversationCommand(originOf(user), conversationId, 'ResendOutboundMessage', { messageId }));
     return messagePayload(change, messageId);
   }
 }
