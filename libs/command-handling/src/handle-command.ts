@@ -108,7 +108,7 @@ export async function loadState<Event extends DomainEvent, State>(
 }
 
 /**
- * For a handler that looks before it calls `handleCommand` (a dry run of the decider, a quota
+ * For a handler that looks before it calls `handleCommand` (a precondition, a quota
  * counted first): whether this command was already recorded in the stream under its key (true:
  * nothing to do), refused with IDEMPOTENCY_KEY_REUSED if the key was recorded for another
  * request, false if the key is new here.
