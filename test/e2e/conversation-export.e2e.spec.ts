@@ -6,7 +6,7 @@ import { loadConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@helpdesk/event-store';
 import { parseExport, rechained } from '../../libs/audit/src/forgery.test-world.js';
 import { exportConversation as cliExportConversation, exportPortal as cliExportPortal } from '../../apps/cli/src/export/export.command.js';
-import { QuarantineMessageCommand } from '@helpdesk/commands/conversation/quarantine-message.handler.js';
+import { RunConversationCommand } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
 import { RECEIVED_AT, type TicketsWorld, acme, globex, openTicketsWorld } from '../../apps/api/src/conversation/tickets.test-world.js';
@@ -65,7 +65,7 @@ describe('conversation export over GraphQL', () => {
     const origin = { portalId: acme, actor: { kind: 'user' as const, id: 'agent-1' } };
     await world.bus.execute(new ReplyToContactCommand(origin, quarantinedConversation, { kind: 'text', body: 'We are on it' }));
     const second = await world.receive('wamid.export-2', SECRET_TEXT);
-    await world.bus.execute(new QuarantineMessageCommand(origin, quarantinedConversation, { messageId: second.messageId, reason: 'card number' }));
+    await world.bus.execute(new RunConversationCommand(origin, quarantinedConversation, 'QuarantineMessage', { messageId: second.messageId, reason: 'card number' }));
     [plainConversation] = await seedConversations(world, 1, 'plain');
     await world.app.get(ProjectionsService).whenCaughtUp();
     auditor = await world.token(acme, 'auditor', 'auditor-1');

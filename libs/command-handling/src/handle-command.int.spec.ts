@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { type Decider, type DomainCommand, type DomainEvent, refuse } from '@helpdesk/domain';
 import { type EventStore, openSqliteEventStore } from '@helpdesk/event-store';
-import { handleCommand, loadState } from './handle-command.js';
+import { backoffDelay, handleCommand, loadState } from './handle-command.js';
 
 type Added = DomainEvent<'Added', { amount: number }>;
 type Add = DomainCommand<'Add', { amount: number; atMost: number }>;
@@ -64,5 +64,73 @@ describe('handleCommand with states remembered between commands', () => {
     await other.deleteStream(stream);
     await other.append(stream, [{ id: randomUUID(), type: 'Added', data: { amount: 1 } }]);
     expect(await loadState(store, stream, total)).toEqual({ state: 1, revision: 1n });
+  });
+});
+
+/** A store on which another writer appends to the stream just before each of our first `times` appends. */
+function outrunBy(rival: EventStore, times: number, store: EventStore): EventStore {
+  let left = times;
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'append') {
+        return async (...args: Parameters<EventStore['append']>) => {
+          if (left-- > 0) await rival.append(args[0], [{ id: randomUUID(), type: 'Added', data: { amount: 0 } }]);
+          return target.append(...args);
+        };
+      }
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+describe('handleCommand backing off on a contended stream', () => {
+  let dataDir: string;
+  let store: EventStore;
+  let rival: EventStore;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'handle-command-backoff-'));
+    store = openSqliteEventStore({ dataDir });
+    rival = openSqliteEventStore({ dataDir });
+  });
+
+  afterEach(async () => {
+    await Promise.all([store.close(), rival.close()]);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('waits a jittered, growing and bounded delay before each retry, and none before the first attempt', async () => {
+    const stream = `total-${randomUUID()}`;
+    const draws = [0.5, 0.9, 0.1, 0.75, 0.999, 0];
+    const delays: number[] = [];
+    const backoff = {
+      baseMs: 10,
+      maxMs: 60,
+      random: () => draws[delays.length],
+      sleep: async (ms: number) => void delays.push(ms),
+    };
+    const handled = await handleCommand(outrunBy(rival, 6, store), stream, total, add(3), { backoff, maxAttempts: 7 });
+    expect(handled.state).toBe(3);
+    // Ceilings 10, 20, 40, 60, 60, 60 (capped at maxMs), each scaled by its random draw.
+    expect(delays).toEqual([5, 18, 4, 45, 59, 0]);
+    const ceilings = delays.map((_, index) => backoffDelay({ ...backoff, random: () => 1 }, index + 1));
+    expect(ceilings).toEqual([10, 20, 40, 60, 60, 60]);
+    delays.forEach((delay, index) => expect(delay).toBeLessThan(ceilings[index]));
+  });
+
+  it('retries at once without a backoff, as before', async () => {
+    const stream = `total-${randomUUID()}`;
+    const handled = await handleCommand(outrunBy(rival, 3, store), stream, total, add(2));
+    expect(handled.state).toBe(2);
+    expect(await loadState(store, stream, total)).toEqual({ state: 2, revision: 3n });
+  });
+
+  it('gives up after maxAttempts, having waited between the attempts only', async () => {
+    const stream = `total-${randomUUID()}`;
+    const delays: number[] = [];
+    const backoff = { baseMs: 1, maxMs: 8, random: () => 0.5, sleep: async (ms: number) => void delays.push(ms) };
+    await expect(handleCommand(outrunBy(rival, 10, store), stream, total, add(1), { backoff, maxAttempts: 4 })).rejects.toThrow();
+    expect(delays).toEqual([0, 1, 2]);
   });
 });

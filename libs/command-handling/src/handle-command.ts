@@ -36,7 +36,29 @@ export interface HandleCommandOptions {
    * looked up; event ids still derive from the command type, so two commands never share one.
    */
   readonly request?: unknown;
+  /** How long to wait before trying again after a concurrent write; without it, at once. */
+  readonly backoff?: Backoff;
 }
+
+/**
+ * Exponential backoff with full jitter: before attempt n+1, a random wait in
+ * [0, min(maxMs, baseMs * 2^(n-1))). Writers racing for one hot stream then spread out instead of
+ * reading and losing again in lockstep. `random` and `sleep` are there for tests.
+ */
+export interface Backoff {
+  readonly baseMs: number;
+  readonly maxMs: number;
+  readonly random?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** The wait before the attempt after `attempt` (1 for the first retry). */
+export function backoffDelay(backoff: Backoff, attempt: number): number {
+  const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(attempt - 1, 30));
+  return Math.floor((backoff.random ?? Math.random)() * ceiling);
+}
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Load, fold, decide, append with the expected revision; on a concurrent write, do it all again. */
 export async function handleCommand<Command extends DomainCommand, Event extends DomainEvent, State>(
@@ -69,6 +91,7 @@ export async function handleCommand<Command extends DomainCommand, Event extends
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError) || attempt >= maxAttempts) throw error;
     }
+    if (options.backoff) await (options.backoff.sleep ?? sleepFor)(backoffDelay(options.backoff, attempt));
   }
 }
 
@@ -85,7 +108,7 @@ export async function loadState<Event extends DomainEvent, State>(
 }
 
 /**
- * For a handler that looks before it calls `handleCommand` (a dry run of the decider, a quota
+ * For a handler that looks before it calls `handleCommand` (a precondition, a quota
  * counted first): whether this command was already recorded in the stream under its key (true:
  * nothing to do), refused with IDEMPOTENCY_KEY_REUSED if the key was recorded for another
  * request, false if the key is new here.

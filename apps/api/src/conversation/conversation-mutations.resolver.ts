@@ -3,12 +3,8 @@ import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import type { AuthenticatedUser } from '@helpdesk/auth';
 import { CurrentUser, Roles, originOf } from '../auth/auth.decorators.js';
 import { type CommandOrigin, forRequest } from '@helpdesk/commands/shared/command-origin.js';
-import { AssignTicketCommand } from '@helpdesk/commands/conversation/assign-ticket.handler.js';
-import { CloseTicketCommand } from '@helpdesk/commands/conversation/close-ticket.handler.js';
-import { QuarantineMessageCommand } from '@helpdesk/commands/conversation/quarantine-message.handler.js';
-import { ReopenTicketCommand } from '@helpdesk/commands/conversation/reopen-ticket.handler.js';
+import { RunConversationCommand } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
-import { RevealQuarantinedMessageCommand } from '@helpdesk/commands/conversation/reveal-quarantined-message.handler.js';
 import { SendTemplateCommand } from '@helpdesk/commands/conversation/send-template.handler.js';
 import {
   AssignTicketInput,
@@ -53,7 +49,7 @@ export class ConversationMutationsResolver {
   async assignTicket(@CurrentUser() user: AuthenticatedUser, @Args('input') input: AssignTicketInput): Promise<TicketPayload> {
     const { conversationId, ticketId, assigneeId } = input;
     const origin = clientOrigin(user, 'assignTicket', input);
-    return ticketPayload(await this.commands.execute(new AssignTicketCommand(origin, conversationId, { ticketId, assigneeId })), ticketId);
+    return ticketPayload(await this.commands.execute(new RunConversationCommand(origin, conversationId, 'AssignTicket', { ticketId, assigneeId })), ticketId);
   }
 
   @Mutation(() => TicketPayload)
@@ -61,7 +57,7 @@ export class ConversationMutationsResolver {
   async closeTicket(@CurrentUser() user: AuthenticatedUser, @Args('input') input: CloseTicketInput): Promise<TicketPayload> {
     const { conversationId, ticketId } = input;
     const origin = clientOrigin(user, 'closeTicket', input);
-    return ticketPayload(await this.commands.execute(new CloseTicketCommand(origin, conversationId, { ticketId })), ticketId);
+    return ticketPayload(await this.commands.execute(new RunConversationCommand(origin, conversationId, 'CloseTicket', { ticketId })), ticketId);
   }
 
   @Mutation(() => TicketPayload)
@@ -69,7 +65,7 @@ export class ConversationMutationsResolver {
   async reopenTicket(@CurrentUser() user: AuthenticatedUser, @Args('input') input: ReopenTicketInput): Promise<TicketPayload> {
     const { conversationId, ticketId } = input;
     const origin = clientOrigin(user, 'reopenTicket', input);
-    return ticketPayload(await this.commands.execute(new ReopenTicketCommand(origin, conversationId, { ticketId })), ticketId);
+    return ticketPayload(await this.commands.execute(new RunConversationCommand(origin, conversationId, 'ReopenTicket', { ticketId })), ticketId);
   }
 
   @Mutation(() => ConversationMessagePayload, { description: "Hides a message that violates WhatsApp's content policy." })
@@ -79,7 +75,7 @@ export class ConversationMutationsResolver {
     @Args('input') input: QuarantineMessageInput,
   ): Promise<ConversationMessagePayload> {
     const { conversationId, messageId, reason } = input;
-    const command = new QuarantineMessageCommand(clientOrigin(user, 'quarantineMessage', input), conversationId, { messageId, reason });
+    const command = new RunConversationCommand(clientOrigin(user, 'quarantineMessage', input), conversationId, 'QuarantineMessage', { messageId, reason });
     return messagePayload(await this.commands.execute(command), messageId);
   }
 
@@ -90,7 +86,7 @@ export class ConversationMutationsResolver {
     @Args('input') input: RevealQuarantinedMessageInput,
   ): Promise<ConversationMessagePayload> {
     const { conversationId, messageId, reason } = input;
-    const command = new RevealQuarantinedMessageCommand(clientOrigin(user, 'revealQuarantinedMessage', input), conversationId, { messageId, reason });
+    const command = new RunConversationCommand(clientOrigin(user, 'revealQuarantinedMessage', input), conversationId, 'RevealQuarantinedMessage', { messageId, reason });
     return messagePayload(await this.commands.execute(command), messageId);
   }
 }

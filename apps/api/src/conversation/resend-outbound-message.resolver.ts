@@ -2,7 +2,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import type { AuthenticatedUser } from '@helpdesk/auth';
 import { CurrentUser, Roles, originOf } from '../auth/auth.decorators.js';
-import { ResendOutboundMessageCommand } from '@helpdesk/commands/conversation/resend-outbound-message.handler.js';
+import { RunConversationCommand } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { ResendOutboundMessageInput } from './conversation-mutation.inputs.js';
 import { ConversationMessagePayload, messagePayload } from './conversation-mutation.payloads.js';
 
@@ -19,7 +19,7 @@ export class ResendOutboundMessageResolver {
     @CurrentUser() user: AuthenticatedUser,
     @Args('input') { conversationId, messageId }: ResendOutboundMessageInput,
   ): Promise<ConversationMessagePayload> {
-    const change = await this.commands.execute(new ResendOutboundMessageCommand(originOf(user), conversationId, messageId));
+    const change = await this.commands.execute(new RunConversationCommand(originOf(user), conversationId, 'ResendOutboundMessage', { messageId }));
     return messagePayload(change, messageId);
   }
 }

@@ -3,8 +3,7 @@ import { metaAnswers } from '../outbound/delivery.test-world.js';
 import { DEFAULT_BACKOFF } from '../outbound/backoff.js';
 import { MessageDelivery } from '../outbound/message-delivery.js';
 import { RequestSlots } from '../outbound/request-slots.js';
-import { RecordDeliveryStatusCommand } from '@helpdesk/commands/conversation/record-delivery-status.handler.js';
-import { RecordOutboundWamidCommand } from '@helpdesk/commands/conversation/record-outbound-wamid.handler.js';
+import { RunConversationCommand } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { later } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
 import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
@@ -63,7 +62,7 @@ describe('conversation thread GraphQL API', () => {
   };
   const status = async (wamid: string, value: 'delivered' | 'read' | 'failed', ms: number, error?: typeof metaError) => {
     const data = { wamid, status: value, at: at(ms), ...(error && { error }) };
-    return world.bus.execute(new RecordDeliveryStatusCommand(meta, conversationId, data));
+    return world.bus.execute(new RunConversationCommand(meta, conversationId, 'RecordDeliveryStatus', data));
   };
   /** The production delivery path with Meta's answer scripted: it refuses the message for good. */
   const metaRefuses = (messageId: string) =>
@@ -82,11 +81,11 @@ describe('conversation thread GraphQL API', () => {
     await receive('wamid.t2', 1000, { kind: 'image', mediaId: 'media-1', mimeType: 'image/jpeg', caption: 'The box' });
     await receive('wamid.t3', 2000, { kind: 'unsupported', unsupportedKind: 'reaction', detail: 'Reacted 👍' });
     const read = await reply('It ships today', 60_000);
-    await world.bus.execute(new RecordOutboundWamidCommand(meta, conversationId, { messageId: read, wamid: 'wamid.out-1' }));
+    await world.bus.execute(new RunConversationCommand(meta, conversationId, 'RecordOutboundWamid', { messageId: read, wamid: 'wamid.out-1' }));
     await status('wamid.out-1', 'delivered', 61_000);
     await status('wamid.out-1', 'read', 62_000);
     const failed = await reply('Tracking: A-42', 70_000);
-    await world.bus.execute(new RecordOutboundWamidCommand(meta, conversationId, { messageId: failed, wamid: 'wamid.out-2' }));
+    await world.bus.execute(new RunConversationCommand(meta, conversationId, 'RecordOutboundWamid', { messageId: failed, wamid: 'wamid.out-2' }));
     await status('wamid.out-2', 'failed', 71_000, metaError);
     await metaRefuses(await reply('Order?', 75_000));
     world.clock.set(at(80_000));

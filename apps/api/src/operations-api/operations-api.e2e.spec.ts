@@ -1,5 +1,5 @@
 import { TestClock, later } from '@helpdesk/commands/conversation/conversation.test-world.js';
-import { QuarantineMessageCommand } from '@helpdesk/commands/conversation/quarantine-message.handler.js';
+import { RunConversationCommand } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { CreateViewCommand } from '@helpdesk/commands/view/create-view.handler.js';
@@ -46,7 +46,7 @@ describe('operations GraphQL API', () => {
     storeClock.set(later(RECEIVED_AT, HOUR));
     const second = await world.receive('wamid.ops-2', SECRET_TEXT);
     const quarantined = await world.bus.execute(
-      new QuarantineMessageCommand(origin, conversationId, { messageId: second.messageId, reason: 'card number' }),
+      new RunConversationCommand(origin, conversationId, 'QuarantineMessage', { messageId: second.messageId, reason: 'card number' }),
     );
     await world.app.get(ProjectionsService).whenCaughtUp(quarantined.position ?? undefined);
   });

@@ -3,9 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { MAX_SEND_ATTEMPTS } from '@helpdesk/domain';
 import { graphErrors } from '../../../../test/fake-graph-api/index.js';
 import { agent, conversationOf, phoneNumberId, portalId, refusalOf } from '@helpdesk/commands/conversation/conversation.test-world.js';
-import { RecordDeliveryStatusCommand, RecordDeliveryStatusHandler } from '@helpdesk/commands/conversation/record-delivery-status.handler.js';
+import { RunConversationCommand, RunConversationCommandHandler } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
-import { ResendOutboundMessageCommand, ResendOutboundMessageHandler } from '@helpdesk/commands/conversation/resend-outbound-message.handler.js';
 import type { Timers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
 import { backoffCeilingMs } from './backoff.js';
 import { type GraphApi, HttpGraphApi } from './graph-api-client.js';
@@ -179,16 +178,16 @@ describe("The outbound dispatcher facing Meta's errors", () => {
     outbound.graph.script({ kind: 'drop' });
     const messageId = await sendOne();
     const meta = { portalId, actor: { kind: 'whatsapp' as const, id: phoneNumberId } };
-    await new RecordDeliveryStatusHandler(outbound.world.store, outbound.world.clock).execute(
-      new RecordDeliveryStatusCommand(meta, conversationOf(), {
+    await new RunConversationCommandHandler(outbound.world.store, outbound.world.clock).execute(
+      new RunConversationCommand(meta, conversationOf(), 'RecordDeliveryStatus', {
         ...{ messageId, wamid: 'wamid.recovered' },
         ...{ status: 'sent', at: '2025-03-10T10:00:05.000Z' },
       }),
     );
 
     expect((await outbound.typesOf(messageId)).slice(-2)).toEqual(['OutboundWamidRecorded', 'DeliveryStatusRecorded']);
-    const resend = new ResendOutboundMessageHandler(outbound.world.store, outbound.world.clock);
-    const refusal = await refusalOf(resend.execute(new ResendOutboundMessageCommand(agent(), conversationOf(), messageId)));
+    const resend = new RunConversationCommandHandler(outbound.world.store, outbound.world.clock);
+    const refusal = await refusalOf(resend.execute(new RunConversationCommand(agent(), conversationOf(), 'ResendOutboundMessage', { messageId })));
     expect(refusal.code).toBe('INVALID_COMMAND');
   });
 
@@ -197,8 +196,8 @@ describe("The outbound dispatcher facing Meta's errors", () => {
     const dispatcher = outbound.startDispatcher();
     const { messageId, position } = await outbound.reply('Your order shipped');
     await dispatcher.whenIdle(position);
-    const resend = new ResendOutboundMessageHandler(outbound.world.store, outbound.world.clock);
-    const requested = await resend.execute(new ResendOutboundMessageCommand(agent(), conversationOf(), messageId));
+    const resend = new RunConversationCommandHandler(outbound.world.store, outbound.world.clock);
+    const requested = await resend.execute(new RunConversationCommand(agent(), conversationOf(), 'ResendOutboundMessage', { messageId }));
     await dispatcher.whenIdle(requested.position);
 
     expect(outbound.graph.requestsFor(messageId)).toHaveLength(2);

@@ -4,7 +4,7 @@ import { DomainError, type DomainErrorCode, type OutboundMessageRef } from '@hel
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
 import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
-import { RecordDeliveryStatusCommand } from '@helpdesk/commands/conversation/record-delivery-status.handler.js';
+import { RunConversationCommand } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
 import { routeStatus } from './route-status.js';
 import type { StatusUpdate, WebhookItem } from './webhook-items.js';
@@ -94,7 +94,7 @@ export class WebhookItemDispatcher {
     const error = status.error && { ...status.error };
     const record = (ref: OutboundMessageRef) =>
       this.commands.execute(
-        new RecordDeliveryStatusCommand(origin, route.conversationId, { ...ref, status: status.status, at: status.at, ...(error && { error }) }),
+        new RunConversationCommand(origin, route.conversationId, 'RecordDeliveryStatus', { ...ref, status: status.status, at: status.at, ...(error && { error }) }),
       );
     try {
       // The sender may have named our message in biz_opaque_callback_data: the status then lands

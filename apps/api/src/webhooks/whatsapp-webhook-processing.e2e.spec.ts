@@ -1,5 +1,5 @@
 import { conversationIdOf } from '@helpdesk/domain';
-import { RecordOutboundWamidCommand } from '@helpdesk/commands/conversation/record-outbound-wamid.handler.js';
+import { RunConversationCommand } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { pywaPayload } from './pywa.fixtures.js';
 import { WEBHOOK_PAYLOAD_RECEIVED, inboxStreamName, payloadSha256 } from './webhook-inbox.js';
@@ -124,7 +124,7 @@ describe('WhatsApp webhooks processed into conversations', () => {
     it('records a status of a message we sent, found by its wamid or by the id we gave Meta', async () => {
       await world.processed();
       const first = await reply('Hello from the help desk');
-      await world.bus.execute(new RecordOutboundWamidCommand(admin, conversationId, { messageId: first, wamid: 'wamid.out-1' }));
+      await world.bus.execute(new RunConversationCommand(admin, conversationId, 'RecordOutboundWamid', { messageId: first, wamid: 'wamid.out-1' }));
       const second = await reply('And once more');
 
       expect((await world.post(statusPayload('delivered', 'wamid.out-1'))).status).toBe(200);
@@ -146,7 +146,7 @@ describe('WhatsApp webhooks processed into conversations', () => {
     it("keeps Meta's whole reason when a message we sent failed", async () => {
       await world.processed();
       const failed = await reply('This one will fail');
-      await world.bus.execute(new RecordOutboundWamidCommand(admin, conversationId, { messageId: failed, wamid: 'wamid.out-9' }));
+      await world.bus.execute(new RunConversationCommand(admin, conversationId, 'RecordOutboundWamid', { messageId: failed, wamid: 'wamid.out-9' }));
 
       expect((await world.post(statusPayload('failed', 'wamid.out-9'))).status).toBe(200);
       await world.processed();

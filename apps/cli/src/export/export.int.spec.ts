@@ -5,7 +5,7 @@ import { exportSigner } from '@helpdesk/audit';
 import { loadConfig } from '@helpdesk/config';
 import { conversationStreamName } from '@helpdesk/domain';
 import type { RecordedEvent } from '@helpdesk/event-store';
-import { AssignTicketCommand, AssignTicketHandler } from '@helpdesk/commands/conversation/assign-ticket.handler.js';
+import { RunConversationCommand, RunConversationCommandHandler } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { agent, conversationOf, inboundMessage } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { AUDITED_STORE_KINDS } from '../audited-stores.test-world.js';
 import { parseExport, rechained } from '../../../../libs/audit/src/forgery.test-world.js';
@@ -27,8 +27,8 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk export / export verify on $name', (
     await world.receive(inboundMessage('wamid.a', sentAt));
     await world.receive(inboundMessage('wamid.b', sentAt, '+33699999999'));
     const opened = (await world.eventsOf(stream)).find((event) => event.type === 'TicketOpened')!;
-    await new AssignTicketHandler(world.store, world.clock).execute(
-      new AssignTicketCommand(agent(), conversationId, { ticketId: (opened.data as { ticketId: string }).ticketId, assigneeId: 'agent-1' }),
+    await new RunConversationCommandHandler(world.store, world.clock).execute(
+      new RunConversationCommand(agent(), conversationId, 'AssignTicket', { ticketId: (opened.data as { ticketId: string }).ticketId, assigneeId: 'agent-1' }),
     );
   });
 

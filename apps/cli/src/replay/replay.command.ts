@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@helpdesk/config';
 import { conversationStreamName } from '@helpdesk/domain';
 import { type EventStore, type RecordedEvent, StreamNotFoundError } from '@helpdesk/event-store';
-import { RevealQuarantinedMessageCommand, RevealQuarantinedMessageHandler } from '@helpdesk/commands/conversation/reveal-quarantined-message.handler.js';
+import { RunConversationCommand, RunConversationCommandHandler } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { systemClock, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
@@ -108,11 +108,11 @@ async function recordReveals(
   const portalId = (started?.data as { portalId?: string } | undefined)?.portalId ?? started?.metadata.tenantId;
   if (messageIds.length === 0) return [];
   if (!portalId) throw new Error(`conversation ${conversationId} has no ConversationStarted event naming its portal`);
-  const handler = new RevealQuarantinedMessageHandler(store, clock);
+  const handler = new RunConversationCommandHandler(store, clock);
   const correlationId = `replay-reveal-${randomUUID()}`;
   for (const messageId of messageIds) {
     const origin = { portalId, actor: { kind: 'user' as const, id: auditor }, correlationId };
-    await handler.execute(new RevealQuarantinedMessageCommand(origin, conversationId, { messageId, reason }));
+    await handler.execute(new RunConversationCommand(origin, conversationId, 'RevealQuarantinedMessage', { messageId, reason }));
   }
   return messageIds;
 }

@@ -1,8 +1,7 @@
 import { conversationStreamName } from '@helpdesk/domain';
 import type { RecordedEvent } from '@helpdesk/event-store';
-import { AssignTicketCommand, AssignTicketHandler } from '@helpdesk/commands/conversation/assign-ticket.handler.js';
+import { RunConversationCommand, RunConversationCommandHandler } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { HOUR, agent, conversationOf, inboundMessage, later } from '@helpdesk/commands/conversation/conversation.test-world.js';
-import { QuarantineMessageCommand, QuarantineMessageHandler } from '@helpdesk/commands/conversation/quarantine-message.handler.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { AUDITED_STORE_KINDS } from '../audited-stores.test-world.js';
 import { type AuditorWorld, openAuditorWorld } from '../auditor.test-world.js';
@@ -26,16 +25,16 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk replay conversation on $name', (kin
     world.clock.set(sentAt);
     await world.receive({ ...inboundMessage('wamid.a', sentAt), content: { kind: 'text', body: SECRET } });
     world.clock.set(assignedAt);
-    await new AssignTicketHandler(world.store, world.clock).execute(
-      new AssignTicketCommand(agent(), conversationId, { ticketId: (await ticketId()) ?? '', assigneeId: 'agent-1' }),
+    await new RunConversationCommandHandler(world.store, world.clock).execute(
+      new RunConversationCommand(agent(), conversationId, 'AssignTicket', { ticketId: (await ticketId()) ?? '', assigneeId: 'agent-1' }),
     );
     // The store stamps events with the world's clock: the reply and the quarantine come an hour after the assignment.
     world.clock.set(repliedAt);
     await world.replies.execute(new ReplyToContactCommand(agent(), conversationId, { kind: 'text', body: 'We are on it' }));
     const inbound = (await world.eventsOf(stream)).find((event) => event.type === 'InboundMessageReceived')!;
     quarantinedId = (inbound.data as { messageId: string }).messageId;
-    await new QuarantineMessageHandler(world.store, world.clock).execute(
-      new QuarantineMessageCommand(agent(), conversationId, { messageId: quarantinedId, reason: 'card number' }),
+    await new RunConversationCommandHandler(world.store, world.clock).execute(
+      new RunConversationCommand(agent(), conversationId, 'QuarantineMessage', { messageId: quarantinedId, reason: 'card number' }),
     );
   });
 

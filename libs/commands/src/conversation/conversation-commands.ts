@@ -40,7 +40,7 @@ export function onConversation(
 }
 
 /**
- * For handlers that look (dry run, quota) before `onConversation`: whether this request was
+ * For workflows that look (a precondition, the quota) before `onConversation`: whether this request was
  * already recorded under its idempotency key; IDEMPOTENCY_KEY_REUSED if the key names another one.
  */
 export function isReplayedRequest(

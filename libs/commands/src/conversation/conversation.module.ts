@@ -1,18 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { CONTACT_ASSOCIATION } from '../contact/contact-association.js';
 import { QuotaModule } from '../quota/quota.module.js';
-import { AssignTicketHandler } from './assign-ticket.handler.js';
 import { associateContactWithOpenConversations } from './associate-contact-with-conversations.js';
-import { AssociateContactHandler } from './associate-contact.handler.js';
-import { CloseTicketHandler } from './close-ticket.handler.js';
-import { QuarantineMessageHandler } from './quarantine-message.handler.js';
+import { RunConversationCommandHandler } from './conversation-command.handler.js';
 import { ReceiveInboundMessageHandler } from './receive-inbound-message.handler.js';
-import { RecordDeliveryStatusHandler } from './record-delivery-status.handler.js';
-import { RecordOutboundWamidHandler } from './record-outbound-wamid.handler.js';
-import { ReopenTicketHandler } from './reopen-ticket.handler.js';
 import { ReplyToContactHandler } from './reply-to-contact.handler.js';
-import { ResendOutboundMessageHandler } from './resend-outbound-message.handler.js';
-import { RevealQuarantinedMessageHandler } from './reveal-quarantined-message.handler.js';
 import { SendTemplateHandler } from './send-template.handler.js';
 import { SessionExpiryService } from './session-expiry/session-expiry.service.js';
 import { SESSION_EXPIRY_TIMERS, systemTimers } from './session-expiry/timers.js';
@@ -31,15 +23,7 @@ import { SESSION_EXPIRY_TIMERS, systemTimers } from './session-expiry/timers.js'
     ReceiveInboundMessageHandler,
     ReplyToContactHandler,
     SendTemplateHandler,
-    RecordOutboundWamidHandler,
-    RecordDeliveryStatusHandler,
-    ResendOutboundMessageHandler,
-    QuarantineMessageHandler,
-    RevealQuarantinedMessageHandler,
-    AssignTicketHandler,
-    CloseTicketHandler,
-    ReopenTicketHandler,
-    AssociateContactHandler,
+    RunConversationCommandHandler,
     SessionExpiryService,
   ],
   exports: [CONTACT_ASSOCIATION],

@@ -12,11 +12,8 @@ import {
   portalId,
   refusalOf,
 } from './conversation.test-world.js';
-import { QuarantineMessageCommand, QuarantineMessageHandler } from './quarantine-message.handler.js';
-import { RecordDeliveryStatusCommand, RecordDeliveryStatusHandler } from './record-delivery-status.handler.js';
-import { RecordOutboundWamidCommand, RecordOutboundWamidHandler } from './record-outbound-wamid.handler.js';
+import { RunConversationCommand, RunConversationCommandHandler } from './conversation-command.handler.js';
 import { ReplyToContactCommand } from './reply-to-contact.handler.js';
-import { RevealQuarantinedMessageCommand, RevealQuarantinedMessageHandler } from './reveal-quarantined-message.handler.js';
 
 const sentAt = '2025-03-10T09:00:00.000Z';
 const meta: CommandOrigin = { portalId, actor: { kind: 'whatsapp', id: phoneNumberId } };
@@ -40,15 +37,15 @@ describe('Tracking messages of a conversation against the embedded store', () =>
     const { messageId } = await world.replies.execute(
       new ReplyToContactCommand(agent(), conversationOf(), { kind: 'text', body: 'Your order shipped' }),
     );
-    await new RecordOutboundWamidHandler(world.store, world.clock).execute(
-      new RecordOutboundWamidCommand({ ...agent(), actor: { kind: 'system', id: 'dispatcher' } }, conversationOf(), {
+    await new RunConversationCommandHandler(world.store, world.clock).execute(
+      new RunConversationCommand({ ...agent(), actor: { kind: 'system', id: 'dispatcher' } }, conversationOf(), 'RecordOutboundWamid', {
         messageId,
         wamid: 'wamid.out-1',
       }),
     );
-    const statuses = new RecordDeliveryStatusHandler(world.store, world.clock);
+    const statuses = new RunConversationCommandHandler(world.store, world.clock);
     const status = (value: 'sent' | 'delivered' | 'read', at: string) =>
-      statuses.execute(new RecordDeliveryStatusCommand(meta, conversationOf(), { wamid: 'wamid.out-1', status: value, at }));
+      statuses.execute(new RunConversationCommand(meta, conversationOf(), 'RecordDeliveryStatus', { wamid: 'wamid.out-1', status: value, at }));
     await Promise.all([status('read', later(sentAt, 3 * HOUR)), status('read', later(sentAt, 3 * HOUR))]);
     await Promise.all([status('sent', later(sentAt, HOUR)), status('delivered', later(sentAt, 2 * HOUR))]);
 
@@ -59,8 +56,8 @@ describe('Tracking messages of a conversation against the embedded store', () =>
   it('refuses a status for a WhatsApp id it does not know yet, so Meta retries it', async () => {
     await world.receive(inboundMessage('wamid.a', sentAt));
     const error = await refusalOf(
-      new RecordDeliveryStatusHandler(world.store, world.clock).execute(
-        new RecordDeliveryStatusCommand(meta, conversationOf(), { wamid: 'wamid.unknown', status: 'sent', at: sentAt }),
+      new RunConversationCommandHandler(world.store, world.clock).execute(
+        new RunConversationCommand(meta, conversationOf(), 'RecordDeliveryStatus', { wamid: 'wamid.unknown', status: 'sent', at: sentAt }),
       ),
     );
     expect(error.code).toBe('MESSAGE_NOT_FOUND');
@@ -68,14 +65,14 @@ describe('Tracking messages of a conversation against the embedded store', () =>
 
   it('quarantines a message and records who revealed it, and why', async () => {
     const { messageId } = await world.receive(inboundMessage('wamid.a', sentAt));
-    await new QuarantineMessageHandler(world.store, world.clock).execute(
-      new QuarantineMessageCommand({ ...meta, actor: { kind: 'system', id: 'content-policy' } }, conversationOf(), {
+    await new RunConversationCommandHandler(world.store, world.clock).execute(
+      new RunConversationCommand({ ...meta, actor: { kind: 'system', id: 'content-policy' } }, conversationOf(), 'QuarantineMessage', {
         messageId,
         reason: 'phishing link',
       }),
     );
-    await new RevealQuarantinedMessageHandler(world.store, world.clock).execute(
-      new RevealQuarantinedMessageCommand(auditor, conversationOf(), { messageId, reason: 'fraud case 42' }),
+    await new RunConversationCommandHandler(world.store, world.clock).execute(
+      new RunConversationCommand(auditor, conversationOf(), 'RevealQuarantinedMessage', { messageId, reason: 'fraud case 42' }),
     );
 
     const [revealed] = await eventsOfType('QuarantinedContentRevealed');
@@ -87,8 +84,8 @@ describe('Tracking messages of a conversation against the embedded store', () =>
     const { messageId } = await world.receive(inboundMessage('wamid.a', sentAt));
     const stranger: CommandOrigin = { portalId: 'other', actor: { kind: 'user', id: 'intruder' } };
     const error = await refusalOf(
-      new RevealQuarantinedMessageHandler(world.store, world.clock).execute(
-        new RevealQuarantinedMessageCommand(stranger, conversationOf(), { messageId, reason: 'curious' }),
+      new RunConversationCommandHandler(world.store, world.clock).execute(
+        new RunConversationCommand(stranger, conversationOf(), 'RevealQuarantinedMessage', { messageId, reason: 'curious' }),
       ),
     );
     expect(error.code).toBe('CONVERSATION_NOT_FOUND');

@@ -1,7 +1,7 @@
 import { conversationsByPhoneStreamName } from '@helpdesk/domain';
 import { CreateContactCommand, CreateContactHandler } from '../contact/create-contact.handler.js';
 import { associateContactWithOpenConversations } from './associate-contact-with-conversations.js';
-import { CloseTicketCommand, CloseTicketHandler } from './close-ticket.handler.js';
+import { RunConversationCommand, RunConversationCommandHandler } from './conversation-command.handler.js';
 import {
   DAY,
   HOUR,
@@ -71,7 +71,7 @@ describe('Receiving WhatsApp messages against the embedded store', () => {
     const { conversationId } = await world.receive(inboundMessage('wamid.a', sentAt));
     const [opened] = (await world.eventsOf(`conversation-${conversationId}`)).filter((event) => event.type === 'TicketOpened');
     const { ticketId } = opened.data as { ticketId: string };
-    await new CloseTicketHandler(world.store, world.clock).execute(new CloseTicketCommand(admin, conversationId, { ticketId }));
+    await new RunConversationCommandHandler(world.store, world.clock).execute(new RunConversationCommand(admin, conversationId, 'CloseTicket', { ticketId }));
     await world.receive(inboundMessage('wamid.b', later(sentAt, DAY + HOUR)));
 
     expect(await world.typesOf()).toEqual([

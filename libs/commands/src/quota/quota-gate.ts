@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { HandleCommandOptions, handleCommand } from '@helpdesk/command-handling';
+import { type Backoff, HandleCommandOptions, handleCommand } from '@helpdesk/command-handling';
 import {
   calendarDayIn,
   CommandContext,
@@ -34,10 +34,12 @@ import type {
 } from './quota-requests.js';
 
 /**
- * Every send of every channel of a portal writes its monthly stream, so a burst of sends retries
- * in turn (one writer wins each round): allow as many rounds as concurrent sends we expect.
+ * Every send of every channel of a portal writes its monthly stream, so a burst of sends races
+ * for it (one writer wins each round). The losers wait a random, growing while before trying
+ * again, which spreads them out: far fewer rounds are needed than there are concurrent sends.
  */
-const QUOTA_MAX_ATTEMPTS = 100;
+const QUOTA_MAX_ATTEMPTS = 25;
+const QUOTA_BACKOFF: Backoff = { baseMs: 2, maxMs: 100 };
 
 /**
  * Where conversation sends take their share of the portal's monthly quota and of an unverified
@@ -147,5 +149,5 @@ function traced(origin: CommandOrigin): CommandOrigin {
 }
 
 function options(origin: CommandOrigin): HandleCommandOptions {
-  return { causation: causationFrom(origin), maxAttempts: QUOTA_MAX_ATTEMPTS };
+  return { causation: causationFrom(origin), maxAttempts: QUOTA_MAX_ATTEMPTS, backoff: QUOTA_BACKOFF };
 }

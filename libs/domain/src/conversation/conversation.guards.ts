@@ -4,14 +4,14 @@ import type { ConversationState, StartedConversation, ThreadMessage } from './co
 const NO_CONVERSATION = 'There is no conversation with this contact yet';
 
 /** Every command but the first inbound message needs the conversation, in the caller's own portal. */
-export function startedConversation(state: ConversationState, context: CommandContext): StartedConversation {
+export function startedConversation(state: ConversationState, context: Pick<CommandContext, 'portalId'>): StartedConversation {
   if (state.status !== 'Started') refuse('CONVERSATION_NOT_FOUND', NO_CONVERSATION);
   assertSamePortal(state, context);
   return state;
 }
 
 /** Another portal's conversation is answered exactly like a missing one: an id must not confirm that it exists. */
-export function assertSamePortal(conversation: StartedConversation, context: CommandContext): void {
+export function assertSamePortal(conversation: StartedConversation, context: Pick<CommandContext, 'portalId'>): void {
   if (conversation.portalId !== context.portalId) refuse('CONVERSATION_NOT_FOUND', NO_CONVERSATION);
 }
 

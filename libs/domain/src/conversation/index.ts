@@ -5,7 +5,7 @@ export * from './conversation.state.js';
 export * from './conversation.stream.js';
 export { isDeliveryProgress } from './decide-message.js';
 export { dueAttempt } from './decide-outbound-delivery.js';
-export { MAX_TEXT_LENGTH } from './decide-session.js';
 export * from './message-content.js';
 export { MAX_SEND_ATTEMPTS, OUTSIDE_WINDOW_ERROR_CODE, isRetryableFailure } from './outbound-delivery.js';
 export { validateOutboundMedia } from './outbound-media.js';
+export * from './send-preconditions.js';

@@ -4,7 +4,9 @@
  * conversation's fold quadratic). Every version ever handed out keeps its contents: all versions
  * share one log of values per key, each tagged with the version that wrote it, and a read looks up
  * the newest value not after its own version. Setting on an older version (two commands deciding
- * from the same state) copies what that version sees into a log of its own.
+ * from the same state) copies what that version sees into a log of its own. `delete` writes a
+ * tombstone: a key set again after it keeps its first place in the iteration order (a `Map` would
+ * move it to the end).
  */
 export class AppendOnlyMap<K, V> implements ReadonlyMap<K, V> {
   private constructor(
@@ -18,30 +20,27 @@ export class AppendOnlyMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   set(key: K, value: V): AppendOnlyMap<K, V> {
-    const log = this.version === this.log.newest ? this.log : this.copyOfVisible();
-    const version = ++log.newest;
-    const size = this.has(key) ? this.size : this.size + 1;
-    const writes = log.history.get(key);
-    if (writes) writes.push({ version, value });
-    else log.history.set(key, [{ version, value }]);
-    return new AppendOnlyMap(log, version, size);
+    return this.write(key, { value }, this.has(key) ? this.size : this.size + 1);
+  }
+
+  /** This map without `key`; the very same version when the key is absent. */
+  delete(key: K): AppendOnlyMap<K, V> {
+    return this.has(key) ? this.write(key, { deleted: true }, this.size - 1) : this;
   }
 
   get(key: K): V | undefined {
-    const writes = this.log.history.get(key);
-    return writes && this.visible(writes)?.value;
+    return this.present(key)?.value as V | undefined;
   }
 
   has(key: K): boolean {
-    const writes = this.log.history.get(key);
-    return writes !== undefined && this.visible(writes) !== undefined;
+    return this.present(key) !== undefined;
   }
 
   /** In the order the keys were first set, as a `Map` iterates. */
   *entries(): MapIterator<[K, V]> {
     for (const [key, writes] of this.log.history) {
       const write = this.visible(writes);
-      if (write) yield [key, write.value];
+      if (write && !write.deleted) yield [key, write.value as V];
     }
   }
 
@@ -59,6 +58,21 @@ export class AppendOnlyMap<K, V> implements ReadonlyMap<K, V> {
 
   forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
     for (const [key, value] of this.entries()) callback.call(thisArg, value, key, this);
+  }
+
+  private write(key: K, change: Pick<Write<V>, 'value' | 'deleted'>, size: number): AppendOnlyMap<K, V> {
+    const log = this.version === this.log.newest ? this.log : this.copyOfVisible();
+    const version = ++log.newest;
+    const writes = log.history.get(key);
+    if (writes) writes.push({ version, ...change });
+    else log.history.set(key, [{ version, ...change }]);
+    return new AppendOnlyMap(log, version, size);
+  }
+
+  private present(key: K): Write<V> | undefined {
+    const writes = this.log.history.get(key);
+    const write = writes && this.visible(writes);
+    return write && !write.deleted ? write : undefined;
   }
 
   /** The newest write not after this version; writes are in version order. */
@@ -84,7 +98,9 @@ export class AppendOnlyMap<K, V> implements ReadonlyMap<K, V> {
 
 interface Write<V> {
   readonly version: number;
-  readonly value: V;
+  readonly value?: V;
+  /** A tombstone: the key is absent from this version on. */
+  readonly deleted?: true;
 }
 
 interface VersionLog<K, V> {

@@ -40,4 +40,29 @@ describe('AppendOnlyMap', () => {
     for (let value = 0; value < 50; value++) versions.push(versions[versions.length - 1].set('key', value));
     versions.forEach((version, index) => expect(version.get('key')).toBe(index === 0 ? undefined : index - 1));
   });
+
+  it('deletes a key from the new version only, and sets it again in its first place', () => {
+    const before = AppendOnlyMap.empty<string, number>().set('a', 1).set('b', 2);
+    const deleted = before.delete('a');
+    expect(deleted.has('a')).toBe(false);
+    expect(deleted.get('a')).toBeUndefined();
+    expect(deleted.size).toBe(1);
+    expect([...deleted]).toEqual([['b', 2]]);
+    expect([...before]).toEqual([['a', 1], ['b', 2]]);
+    const again = deleted.set('a', 3);
+    expect(again.size).toBe(2);
+    expect([...again]).toEqual([['a', 3], ['b', 2]]);
+    expect(deleted.has('a')).toBe(false);
+  });
+
+  it('deletes nothing when the key is absent, and branches a delete from an older version', () => {
+    const base = AppendOnlyMap.empty<string, number>().set('a', 1);
+    expect(base.delete('z')).toBe(base);
+    const newer = base.set('b', 2);
+    const branch = base.delete('a');
+    expect([...branch]).toEqual([]);
+    expect(branch.size).toBe(0);
+    expect([...newer]).toEqual([['a', 1], ['b', 2]]);
+    expect([...branch.set('c', 3)]).toEqual([['c', 3]]);
+  });
 });

@@ -1,4 +1,4 @@
-import { assertNever } from '../core/index.js';
+import { AppendOnlyMap, assertNever } from '../core/index.js';
 import { COUNTING_RULES, type CountingRule, countedWeight } from './counting-rules.js';
 import type { CountedAs, DailyQuotaEvent, MonthlyQuotaEvent } from './quota.events.js';
 
@@ -16,29 +16,30 @@ export type MonthlyQuota =
       portalId: string;
       periodKey: string;
       /** Counted and not released, by message id. */
-      counted: ReadonlyMap<string, CountedConversation>;
+      counted: AppendOnlyMap<string, CountedConversation>;
       /** Sessions already counted, to the message that counted them. */
-      sessions: ReadonlyMap<string, string>;
+      sessions: AppendOnlyMap<string, string>;
     }>;
 
 export const initialMonthlyQuota: MonthlyQuota = { status: 'Empty' };
 
+/** Each event adds to (or takes from) the maps of the state before it, without copying them: a fold stays linear. */
 export function evolveMonthlyQuota(state: MonthlyQuota, event: MonthlyQuotaEvent): MonthlyQuota {
-  const counted = new Map(state.status === 'Counting' ? state.counted : []);
-  const sessions = new Map(state.status === 'Counting' ? state.sessions : []);
+  let counted = state.status === 'Counting' ? state.counted : AppendOnlyMap.empty<string, CountedConversation>();
+  let sessions = state.status === 'Counting' ? state.sessions : AppendOnlyMap.empty<string, string>();
   const { portalId, periodKey, messageId, conversationId } = event.data;
   switch (event.type) {
     case 'ConversationCounted': {
       const { reason, countedAt } = event.data;
       const sessionId = event.data.reason === 'user_initiated_session' ? event.data.sessionId : undefined;
-      counted.set(messageId, sessionId === undefined ? { conversationId, reason, countedAt } : { conversationId, sessionId, reason, countedAt });
-      if (sessionId !== undefined) sessions.set(sessionId, messageId);
+      counted = counted.set(messageId, sessionId === undefined ? { conversationId, reason, countedAt } : { conversationId, sessionId, reason, countedAt });
+      if (sessionId !== undefined) sessions = sessions.set(sessionId, messageId);
       break;
     }
     case 'ConversationReleased': {
       const sessionId = counted.get(messageId)?.sessionId;
-      counted.delete(messageId);
-      if (sessionId !== undefined) sessions.delete(sessionId);
+      counted = counted.delete(messageId);
+      if (sessionId !== undefined) sessions = sessions.delete(sessionId);
       break;
     }
     default:
@@ -62,20 +63,20 @@ export type DailyQuota =
       accountId: string;
       day: string;
       /** Conversation ids of the counted (not released) messages, by message id. */
-      counted: ReadonlyMap<string, string>;
+      counted: AppendOnlyMap<string, string>;
     }>;
 
 export const initialDailyQuota: DailyQuota = { status: 'Empty' };
 
 export function evolveDailyQuota(state: DailyQuota, event: DailyQuotaEvent): DailyQuota {
-  const counted = new Map(state.status === 'Counting' ? state.counted : []);
+  let counted = state.status === 'Counting' ? state.counted : AppendOnlyMap.empty<string, string>();
   const { accountId, day, messageId, conversationId } = event.data;
   switch (event.type) {
     case 'BusinessInitiatedCounted':
-      counted.set(messageId, conversationId);
+      counted = counted.set(messageId, conversationId);
       break;
     case 'BusinessInitiatedReleased':
-      counted.delete(messageId);
+      counted = counted.delete(messageId);
       break;
     default:
       return assertNever(event);
