@@ -1,4 +1,5 @@
 import type { DomainCommand } from '../core/index.js';
+import type { TicketCommand } from './ticket.js';
 import type { ReplyCountedAs, DeliveryError, DeliveryStatus, OutboundFailure } from './conversation.events.js';
 import type { InboundContent, ReplyContent, TemplateToSend } from './message-content.js';
 
@@ -73,10 +74,6 @@ export type ResendOutboundMessage = DomainCommand<'ResendOutboundMessage', { mes
 export type QuarantineMessage = DomainCommand<'QuarantineMessage', { messageId: string; reason: string }>;
 export type RevealQuarantinedMessage = DomainCommand<'RevealQuarantinedMessage', { messageId: string; reason: string }>;
 
-export type AssignTicket = DomainCommand<'AssignTicket', { ticketId: string; assigneeId: string }>;
-export type CloseTicket = DomainCommand<'CloseTicket', { ticketId: string }>;
-export type ReopenTicket = DomainCommand<'ReopenTicket', { ticketId: string }>;
-
 export type AssociateContact = DomainCommand<'AssociateContact', { contactId: string }>;
 
 export type ConversationCommand =
@@ -92,7 +89,5 @@ export type ConversationCommand =
   | ResendOutboundMessage
   | QuarantineMessage
   | RevealQuarantinedMessage
-  | AssignTicket
-  | CloseTicket
-  | ReopenTicket
+  | TicketCommand
   | AssociateContact;

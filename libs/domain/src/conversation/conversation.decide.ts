@@ -16,9 +16,11 @@ import {
   revealQuarantinedMessage,
 } from './decide-message.js';
 import { closeExpiredSession, replyToContact, sendTemplate } from './decide-session.js';
-import { assignTicket, associateContact, closeTicket, reopenTicket } from './decide-ticket.js';
+import { associateContact } from './decide-contact.js';
+import { decideTicket, isTicketCommand } from './ticket.js';
 
 export function decideConversation(command: ConversationCommand, state: ConversationState): ConversationEvent[] {
+  if (isTicketCommand(command)) return decideTicket(command, state);
   switch (command.type) {
     case 'ReceiveInboundMessage':
       return receiveInboundMessage(command, state);
@@ -44,12 +46,6 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       return quarantineMessage(command, state);
     case 'RevealQuarantinedMessage':
       return revealQuarantinedMessage(command, state);
-    case 'AssignTicket':
-      return assignTicket(command, state);
-    case 'CloseTicket':
-      return closeTicket(command, state);
-    case 'ReopenTicket':
-      return reopenTicket(command, state);
     case 'AssociateContact':
       return associateContact(command, state);
     default:

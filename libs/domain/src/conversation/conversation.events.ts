@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../core/index.js';
+import type { TicketEvent } from './ticket.js';
 import type { TemplateParameters } from '../template/index.js';
 import type { ReplyContent, SupportedInboundContent, UnsupportedKind } from './message-content.js';
 
@@ -15,14 +16,6 @@ export type ConversationStarted = DomainEvent<
     startedAt: string;
   }
 >;
-
-export type TicketOpened = DomainEvent<'TicketOpened', { ticketId: string; openedAt: string }>;
-export type TicketAssigned = DomainEvent<
-  'TicketAssigned',
-  { ticketId: string; from: string | null; to: string; assignedAt: string }
->;
-export type TicketClosed = DomainEvent<'TicketClosed', { ticketId: string; closedAt: string }>;
-export type TicketReopened = DomainEvent<'TicketReopened', { ticketId: string; reopenedAt: string }>;
 
 interface InboundMessageFacts {
   messageId: string;
@@ -162,10 +155,7 @@ export type QuarantinedContentRevealed = DomainEvent<
 
 export type ConversationEvent =
   | ConversationStarted
-  | TicketOpened
-  | TicketAssigned
-  | TicketClosed
-  | TicketReopened
+  | TicketEvent
   | InboundMessageReceived
   | UnsupportedMessageReceived
   | SessionOpened

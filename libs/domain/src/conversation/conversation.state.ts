@@ -1,7 +1,7 @@
 import { AppendOnlyMap, assertNever } from '../core/index.js';
 import type { ConversationEvent, DeliveryStatus } from './conversation.events.js';
+import { type TicketState, evolveTicket, isTicketEvent } from './ticket.js';
 
-export type TicketState = Readonly<{ ticketId: string; status: 'Open' | 'Closed'; assigneeId: string | null }>;
 
 /** 'Open' until SessionClosed is recorded; whether it is open at a given instant also depends on `expiresAt`. */
 export type SessionState = Readonly<{ sessionId: string; status: 'Open' | 'Closed'; expiresAt: string }>;
@@ -68,17 +68,10 @@ export function evolveConversation(state: ConversationState, event: Conversation
 }
 
 function evolveStarted(state: StartedConversation, event: ConversationEvent): StartedConversation {
+  if (isTicketEvent(event)) return { ...state, ticket: evolveTicket(state.ticket, event) };
   switch (event.type) {
     case 'ConversationStarted':
       return state;
-    case 'TicketOpened':
-      return { ...state, ticket: { ticketId: event.data.ticketId, status: 'Open', assigneeId: null } };
-    case 'TicketAssigned':
-      return state.ticket ? { ...state, ticket: { ...state.ticket, assigneeId: event.data.to } } : state;
-    case 'TicketClosed':
-      return state.ticket ? { ...state, ticket: { ...state.ticket, status: 'Closed' } } : state;
-    case 'TicketReopened':
-      return state.ticket ? { ...state, ticket: { ...state.ticket, status: 'Open' } } : state;
     case 'InboundMessageReceived':
     case 'UnsupportedMessageReceived':
       return withMessage(state, event.data.messageId, { direction: 'inbound', wamid: event.data.wamid });

@@ -9,3 +9,4 @@ export * from './message-content.js';
 export { MAX_SEND_ATTEMPTS, OUTSIDE_WINDOW_ERROR_CODE, isRetryableFailure } from './outbound-delivery.js';
 export { validateOutboundMedia } from './outbound-media.js';
 export * from './send-preconditions.js';
+export * from './ticket.js';
