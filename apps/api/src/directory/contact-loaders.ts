@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { contactStream } from '@helpdesk/domain';
+import { contactStreamName } from '@helpdesk/domain';
 import { ReadStore } from '@helpdesk/read-store';
 import { physicalTableName } from '@helpdesk/projections/core/projection.js';
 import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
@@ -43,7 +43,7 @@ const keyId = (key: ContactKey) => JSON.stringify([key.portalId, key.contactId])
  */
 export async function loadContacts(db: ReadDatabase, keys: readonly ContactKey[]): Promise<(ContactRow | null)[]> {
   if (keys.length === 0) return [];
-  const ids = [...new Set(keys.map((key) => contactStream(key.portalId, key.contactId)))];
+  const ids = [...new Set(keys.map((key) => contactStreamName(key.portalId, key.contactId)))];
   const portals = [...new Set(keys.map((key) => key.portalId))];
   const rows = (await db
     .selectFrom(physicalTableName(directoryProjection, CONTACTS))

@@ -1,13 +1,13 @@
 import { handleCommand, loadState, type Causation } from '@helpdesk/command-handling';
 import {
   channelDecider,
-  channelStream,
+  channelStreamName,
   phoneNumberClaimDecider,
-  phoneNumberClaimStream,
+  phoneNumberClaimStreamName,
   phoneNumberIdDecider,
-  phoneNumberIdStream,
+  phoneNumberIdStreamName,
   wabaClaimDecider,
-  wabaClaimStream,
+  wabaClaimStreamName,
   type AddPhoneNumber,
   type ChannelEvent,
   type ChannelState,
@@ -42,11 +42,11 @@ export type Claim =
 export function claimStreamOf(claim: Claim): string {
   switch (claim.kind) {
     case 'waba':
-      return wabaClaimStream(claim.wabaId);
+      return wabaClaimStreamName(claim.wabaId);
     case 'number':
-      return phoneNumberClaimStream(claim.phoneNumber);
+      return phoneNumberClaimStreamName(claim.phoneNumber);
     case 'number-id':
-      return phoneNumberIdStream(claim.phoneNumberId);
+      return phoneNumberIdStreamName(claim.phoneNumberId);
   }
 }
 
@@ -64,7 +64,7 @@ export async function appendWithClaims(
   draft: ConnectAccountDraft | AddPhoneNumberDraft,
 ): Promise<ChannelState> {
   const { accountId } = draft.data;
-  const stream = channelStream(accountId);
+  const stream = channelStreamName(accountId);
   const { state } = await loadState(store, stream, channelDecider);
   // A dry run without Meta's answer: what the account alone refuses (another portal's or an unknown
   // account, a personal one, too many numbers, ...) is refused before Meta is asked, and a retry that
@@ -157,7 +157,7 @@ export async function releasePhoneNumbers(
   phoneNumbers: readonly string[],
 ): Promise<void> {
   for (const phoneNumber of phoneNumbers) {
-    const { state } = await loadState(store, phoneNumberClaimStream(phoneNumber), phoneNumberClaimDecider);
+    const { state } = await loadState(store, phoneNumberClaimStreamName(phoneNumber), phoneNumberClaimDecider);
     const held = state.status === 'Claimed' && state.accountId === accountId && state.portalId === request.origin.portalId;
     const claims: Claim[] = [
       ...(held ? [{ kind: 'number-id' as const, phoneNumberId: state.phoneNumberId, phoneNumber }] : []),
