@@ -5,8 +5,10 @@ import { toWaId } from './phone-number/e164.js';
  * `{category}-{part}-{part}...` by `streamName`, and nothing else spells a name.
  *
  * A subscription filtered on `streamPrefix(category)` must see that category only, so no
- * category's prefix (with its '-') should begin another's. Two still do: `contact-` begins
- * `contact-phone-` and `phone-number-` begins `phone-number-id-`.
+ * category's prefix (with its '-') may begin another's (stream-names.unit.spec.ts checks it).
+ * New categories contain no '-' (words joined by '_'): EventStoreDB's `$by_category` splits a name
+ * at its first '-', so there a category with a '-' would share its `$ce-` stream with others. The
+ * categories that already had one keep it: renaming them would strand every stored stream.
  */
 export const StreamCategory = {
   portal: 'portal',
@@ -15,9 +17,9 @@ export const StreamCategory = {
   channel: 'whatsapp-account',
   wabaClaim: 'waba',
   phoneNumberClaim: 'phone-number',
-  phoneNumberIdClaim: 'phone-number-id',
+  phoneNumberIdClaim: 'phone_number_id',
   contact: 'contact',
-  contactPhoneIndex: 'contact-phone',
+  contactPhoneIndex: 'contact_phone',
   template: 'template',
   view: 'view',
   viewSlots: 'view_slots',
@@ -38,7 +40,20 @@ export const SingleStreamName = {
   outboundDispatcherCheckpoint: 'outbound-dispatcher-checkpoint',
 } as const;
 
-export function streamName(category: StreamCategory, ...parts: readonly string[]): string {
+/**
+ * Names the categories that collided had before: `contact-` began `contact-phone-` and
+ * `phone-number-` began `phone-number-id-`. Streams under these names are frozen: nothing writes
+ * them any more, and their loaders fold them before the stream of the current name (the
+ * `olderNames` of `handleCommand` and `loadState`).
+ */
+export const FormerStreamCategory = {
+  contactPhoneIndex: 'contact-phone',
+  phoneNumberIdClaim: 'phone-number-id',
+} as const;
+
+type AnyCategory = StreamCategory | (typeof FormerStreamCategory)[keyof typeof FormerStreamCategory];
+
+export function streamName(category: AnyCategory, ...parts: readonly string[]): string {
   return [category, ...parts].join('-');
 }
 
@@ -86,6 +101,11 @@ export function phoneNumberIdStreamName(phoneNumberId: string): string {
   return streamName(StreamCategory.phoneNumberIdClaim, phoneNumberId);
 }
 
+/** Where the id's claim was written before its category was renamed: folded first, never written. */
+export function formerPhoneNumberIdStreamNames(phoneNumberId: string): string[] {
+  return [streamName(FormerStreamCategory.phoneNumberIdClaim, phoneNumberId)];
+}
+
 export function contactStreamName(portalId: string, contactId: string): string {
   return streamName(StreamCategory.contact, portalId, contactId);
 }
@@ -93,6 +113,11 @@ export function contactStreamName(portalId: string, contactId: string): string {
 /** Per portal: two portals' contacts with one number never meet. */
 export function contactPhoneStreamName(portalId: string, e164: string): string {
   return streamName(StreamCategory.contactPhoneIndex, portalId, toWaId(e164));
+}
+
+/** Where the number's index was written before its category was renamed: folded first, never written. */
+export function formerContactPhoneStreamNames(portalId: string, e164: string): string[] {
+  return [streamName(FormerStreamCategory.contactPhoneIndex, portalId, toWaId(e164))];
 }
 
 export function templateStreamName(accountId: string, name: string, language: string): string {

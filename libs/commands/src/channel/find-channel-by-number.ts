@@ -7,10 +7,12 @@ import {
   phoneNumberClaimDecider,
   phoneNumberClaimStreamName,
   phoneNumberIdDecider,
+  formerPhoneNumberIdStreamNames,
   phoneNumberIdStreamName,
   phoneNumberOf,
   type ChannelState,
   type ConnectedChannel,
+  type PhoneNumberIdState,
 } from '@helpdesk/domain';
 import type { EventStore } from '@helpdesk/event-store';
 
@@ -41,7 +43,7 @@ export async function findChannelByDisplayNumber(store: EventStore, displayNumbe
   if (channel.status !== 'Connected' || channel.portalId !== claim.portalId) return null;
   const number = phoneNumberOf(channel, phoneNumber);
   if (!number || number.phoneNumberId !== claim.phoneNumberId) return null;
-  const { state: idClaim } = await loadState(store, phoneNumberIdStreamName(number.phoneNumberId), phoneNumberIdDecider);
+  const idClaim = await loadPhoneNumberIdClaim(store, number.phoneNumberId);
   const idHeld =
     idClaim.status === 'Claimed'
       ? idClaim.accountId === channel.accountId && idClaim.portalId === channel.portalId && idClaim.phoneNumber === phoneNumber
@@ -52,10 +54,16 @@ export async function findChannelByDisplayNumber(store: EventStore, displayNumbe
 
 /** As above, from the `phone_number_id` of Meta's webhook metadata: only an id held by the account that holds its number. */
 export async function findChannelByPhoneNumberId(store: EventStore, phoneNumberId: string): Promise<ChannelByNumber | null> {
-  const { state } = await loadState(store, phoneNumberIdStreamName(phoneNumberId), phoneNumberIdDecider);
+  const state = await loadPhoneNumberIdClaim(store, phoneNumberId);
   if (state.status === 'Unclaimed') return null;
   const found = await findChannelByDisplayNumber(store, state.phoneNumber);
   if (!found || found.phoneNumberId !== phoneNumberId) return null;
   if (state.status === 'Claimed' && (found.accountId !== state.accountId || found.portalId !== state.portalId)) return null;
   return found;
+}
+
+/** The id's claim, with what was written under its former stream name first. */
+async function loadPhoneNumberIdClaim(store: EventStore, phoneNumberId: string): Promise<PhoneNumberIdState> {
+  const olderNames = formerPhoneNumberIdStreamNames(phoneNumberId);
+  return (await loadState(store, phoneNumberIdStreamName(phoneNumberId), phoneNumberIdDecider, { olderNames })).state;
 }

@@ -5,6 +5,7 @@ import {
   phoneNumberClaimDecider,
   phoneNumberClaimStreamName,
   phoneNumberIdDecider,
+  formerPhoneNumberIdStreamNames,
   phoneNumberIdStreamName,
   wabaClaimDecider,
   wabaClaimStreamName,
@@ -48,6 +49,11 @@ export function claimStreamOf(claim: Claim): string {
     case 'number-id':
       return phoneNumberIdStreamName(claim.phoneNumberId);
   }
+}
+
+/** Where the claim was written under a former name: folded before `claimStreamOf`, never written. */
+function olderNamesOf(claim: Claim): string[] {
+  return claim.kind === 'number-id' ? formerPhoneNumberIdStreamNames(claim.phoneNumberId) : [];
 }
 
 /**
@@ -100,23 +106,24 @@ async function takeClaims(request: ChannelRequest, store: EventStore, accountId:
   try {
     for (const claim of [...claims].sort((a, b) => compare(claimStreamOf(a), claimStreamOf(b)))) {
       const stream = claimStreamOf(claim);
+      const options = { causation, olderNames: olderNamesOf(claim) };
       const { events } =
         claim.kind === 'waba'
-          ? await handleCommand(store, stream, wabaClaimDecider, { type: 'ClaimWaba', data: { wabaId: claim.wabaId, accountId }, context }, { causation })
+          ? await handleCommand(store, stream, wabaClaimDecider, { type: 'ClaimWaba', data: { wabaId: claim.wabaId, accountId }, context }, options)
           : claim.kind === 'number'
             ? await handleCommand(
                 store,
                 stream,
                 phoneNumberClaimDecider,
                 { type: 'ClaimPhoneNumber', data: { phoneNumber: claim.phoneNumber, phoneNumberId: claim.phoneNumberId, accountId }, context },
-                { causation },
+                options,
               )
             : await handleCommand(
                 store,
                 stream,
                 phoneNumberIdDecider,
                 { type: 'ClaimPhoneNumberId', data: { phoneNumberId: claim.phoneNumberId, phoneNumber: claim.phoneNumber, accountId }, context },
-                { causation },
+                options,
               );
       if (events.length > 0) claimed.push(claim);
     }
@@ -133,14 +140,15 @@ export async function releaseClaims(request: ChannelRequest, store: EventStore, 
   const context = stepContext(request, 'release');
   for (const claim of claims) {
     const stream = claimStreamOf(claim);
+    const options = { causation, olderNames: olderNamesOf(claim) };
     if (claim.kind === 'waba') {
-      await handleCommand(store, stream, wabaClaimDecider, { type: 'ReleaseWaba', data: { wabaId: claim.wabaId, accountId }, context }, { causation });
+      await handleCommand(store, stream, wabaClaimDecider, { type: 'ReleaseWaba', data: { wabaId: claim.wabaId, accountId }, context }, options);
     } else if (claim.kind === 'number') {
       const data = { phoneNumber: claim.phoneNumber, accountId };
-      await handleCommand(store, stream, phoneNumberClaimDecider, { type: 'ReleasePhoneNumber', data, context }, { causation });
+      await handleCommand(store, stream, phoneNumberClaimDecider, { type: 'ReleasePhoneNumber', data, context }, options);
     } else {
       const data = { phoneNumberId: claim.phoneNumberId, accountId };
-      await handleCommand(store, stream, phoneNumberIdDecider, { type: 'ReleasePhoneNumberId', data, context }, { causation });
+      await handleCommand(store, stream, phoneNumberIdDecider, { type: 'ReleasePhoneNumberId', data, context }, options);
     }
   }
 }

@@ -4,6 +4,7 @@ import {
   contactPhoneIndexDecider,
   contactPhoneNumbers,
   contactPhoneStreamName,
+  formerContactPhoneStreamNames,
   contactStreamName,
   linkedContactIds,
   normaliseToE164,
@@ -29,7 +30,8 @@ export interface ContactRequest {
  */
 export async function findContactIdsByPhone(store: EventStore, portalId: string, phoneNumber: string): Promise<string[]> {
   const e164 = normaliseToE164(phoneNumber);
-  const { state: index } = await loadState(store, contactPhoneStreamName(portalId, e164), contactPhoneIndexDecider);
+  const olderNames = formerContactPhoneStreamNames(portalId, e164);
+  const { state: index } = await loadState(store, contactPhoneStreamName(portalId, e164), contactPhoneIndexDecider, { olderNames });
   const candidates = linkedContactIds(index);
   const contacts = await Promise.all(
     candidates.map((contactId) => loadState(store, contactStreamName(portalId, contactId), contactDecider)),
@@ -69,5 +71,6 @@ async function updateIndex(
   const idempotencyKey = origin.idempotencyKey && `${origin.idempotencyKey}:${type}:${data.property}`;
   const command: ContactPhoneCommand = { type, data, context: contextFrom({ ...origin, idempotencyKey }, now) };
   const stream = contactPhoneStreamName(origin.portalId, data.phoneNumber);
-  await handleCommand(store, stream, contactPhoneIndexDecider, command, { causation });
+  const olderNames = formerContactPhoneStreamNames(origin.portalId, data.phoneNumber);
+  await handleCommand(store, stream, contactPhoneIndexDecider, command, { causation, olderNames });
 }
