@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +12,8 @@ import {
   phoneNumberIdStreamName,
   streamPrefix,
 } from '@helpdesk/domain';
-import { openSqliteEventStore, type EventStore, type RecordedEvent } from '@helpdesk/event-store';
-import { refusalOf } from '../../../test/support/domain-refusals.js';
-import { useTemporarySqliteStore } from '../../../test/support/temporary-sqlite-store.js';
+import { comparePositions, openSqliteEventStore, type EventStore, type Position, type RecordedEvent } from '@helpdesk/event-store';
+import { describeContract } from '../../../test/contract/support.js';
 import { ConnectAccountCommand, ConnectAccountHandler } from './channel/connect-account.handler.js';
 import { findChannelByDisplayNumber, findChannelByPhoneNumberId } from './channel/find-channel-by-number.js';
 import { ownershipNotChecked } from './channel/phone-number-ownership.js';
@@ -32,8 +32,6 @@ const portal = (portalId: string, idempotencyKey?: string): CommandOrigin => ({
   idempotencyKey,
 });
 const noAssociation: AssociateContact = async () => {};
-const KEPT = { phoneNumberId: 'pn-kept', displayNumber: '+31612345678' };
-const RELEASED = { phoneNumberId: 'pn-released', displayNumber: '+31687654321' };
 const account = (accountId: string, phoneNumbers: ConnectAccountCommand['data']['phoneNumbers']): ConnectAccountCommand['data'] => ({
   accountId,
   wabaId: `waba-${accountId}`,
@@ -55,14 +53,18 @@ function formerNameOf(streamName: string): string {
   return renamed ? renamed[1] + streamName.slice(renamed[0].length) : streamName;
 }
 
-async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
-  for await (const event of store.readAll()) events.push(event);
-  return events;
+/** Where `$all` ends now: a store under test may be shared by the tests of a file (EventStoreDB). */
+async function endOf(store: EventStore): Promise<Position | 'start'> {
+  for await (const event of store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 })) return event.position;
+  return 'start';
 }
 
-async function eventsIn(store: EventStore, streamName: string): Promise<RecordedEvent[]> {
-  return (await allEvents(store)).filter((event) => event.streamName === streamName);
+async function eventsAfter(store: EventStore, mark: Position | 'start'): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for await (const event of store.readAll({ fromPosition: mark })) {
+    if (mark === 'start' || comparePositions(event.position, mark) > 0) events.push(event);
+  }
+  return events;
 }
 
 /**
@@ -75,7 +77,7 @@ async function writeAsBeforeTheRename(target: EventStore, history: (store: Event
   const scratch = openSqliteEventStore({ dataDir });
   try {
     await history(scratch);
-    for (const event of await allEvents(scratch)) {
+    for (const event of await eventsAfter(scratch, 'start')) {
       await target.append(formerNameOf(event.streamName), [{ id: event.id, type: event.type, data: event.data, metadata: event.metadata }], 'any');
     }
   } finally {
@@ -84,111 +86,147 @@ async function writeAsBeforeTheRename(target: EventStore, history: (store: Event
   }
 }
 
-describe('A store written before the contact phone index and the phone_number_id claims were renamed', () => {
-  const stores = useTemporarySqliteStore('stream-names-');
-  const connect = (store: EventStore, origin: CommandOrigin, data: ConnectAccountCommand['data']) =>
-    new ConnectAccountHandler(store, clock, ownershipNotChecked).execute(new ConnectAccountCommand(origin, data));
-  const createContact = (store: EventStore, data: CreateContactCommand['data']) =>
-    new CreateContactHandler(store, clock, noAssociation).execute(new CreateContactCommand(portal('a'), data));
-  const changeContact = (store: EventStore, data: ChangeContactCommand['data']) =>
-    new ChangeContactHandler(store, clock, noAssociation).execute(new ChangeContactCommand(portal('a'), data));
+/**
+ * This test's own portals, accounts, ids and numbers: on a store shared by the file's tests (the
+ * EventStoreDB under test) no two tests meet. Numbers are Dutch mobiles, `+316` and eight digits.
+ */
+function ownWorld() {
+  const run = randomUUID().slice(0, 8);
+  const digits = String(100_000 + Math.floor(Math.random() * 900_000));
+  const mobile = (n: number) => `+316${n}${digits}0`;
+  return {
+    a: `a-${run}`,
+    b: `b-${run}`,
+    c: `c-${run}`,
+    kept: { phoneNumberId: `106${run}`, displayNumber: mobile(1) },
+    released: { phoneNumberId: `206${run}`, displayNumber: mobile(2) },
+    fresh: mobile(3),
+    third: mobile(4),
+    oldMobile: mobile(5),
+    newMobile: mobile(6),
+    landline: `+3120${digits}1`,
+  };
+}
+
+describeContract('A store written before the contact phone index and the phone_number_id claims were renamed', (ctx) => {
+  let w: ReturnType<typeof ownWorld>;
+  /** Where `$all` ended before this test wrote its store. */
+  let start: Position | 'start';
+  const store = () => ctx.store;
+  const events = async () => eventsAfter(store(), start);
+  const eventsIn = async (streamName: string) => (await events()).filter((event) => event.streamName === streamName);
+  const connect = (on: EventStore, origin: CommandOrigin, data: ConnectAccountCommand['data']) =>
+    new ConnectAccountHandler(on, clock, ownershipNotChecked).execute(new ConnectAccountCommand(origin, data));
+  const createContact = (on: EventStore, data: CreateContactCommand['data']) =>
+    new CreateContactHandler(on, clock, noAssociation).execute(new CreateContactCommand(portal(w.a), data));
+  const changeContact = (on: EventStore, data: ChangeContactCommand['data']) =>
+    new ChangeContactHandler(on, clock, noAssociation).execute(new ChangeContactCommand(portal(w.a), data));
+  const refusalCode = (done: Promise<unknown>) =>
+    done.then(
+      () => 'done',
+      (error: unknown) => (error instanceof DomainError ? error.code : Promise.reject(error)),
+    );
 
   /** Portal a connected an account with two numbers and removed one; it has a contact with two numbers. */
-  const before = async (store: EventStore) => {
-    await connect(store, portal('a'), account('acc-a', [KEPT, RELEASED]));
-    await new RemovePhoneNumberHandler(store, clock).execute(
-      new RemovePhoneNumberCommand(portal('a'), { accountId: 'acc-a', displayNumber: RELEASED.displayNumber }),
+  const before = async (on: EventStore) => {
+    await connect(on, portal(w.a), account(`acc-${w.a}`, [w.kept, w.released]));
+    await new RemovePhoneNumberHandler(on, clock).execute(
+      new RemovePhoneNumberCommand(portal(w.a), { accountId: `acc-${w.a}`, displayNumber: w.released.displayNumber }),
     );
-    await createContact(store, { contactId: 'c-1', name: 'Anna', phoneNumber: '+31201234567', mobilePhoneNumber: '+31611111111' });
+    await createContact(on, { contactId: 'c-1', name: 'Anna', phoneNumber: w.landline, mobilePhoneNumber: w.oldMobile });
   };
 
   beforeEach(async () => {
-    await writeAsBeforeTheRename(stores.current, before);
+    w = ownWorld();
+    start = await endOf(store());
+    await writeAsBeforeTheRename(store(), before);
   });
 
   it('holds only former names for the two categories, as the code before wrote them', async () => {
-    const names = new Set((await allEvents(stores.current)).map((event) => event.streamName));
+    const names = new Set((await events()).map((event) => event.streamName));
 
     expect([...names].filter((name) => RENAMED.some(([current]) => name.startsWith(current)))).toEqual([]);
-    expect(names).toContain(formerPhoneNumberIdStreamNames(KEPT.phoneNumberId)[0]);
-    expect(names).toContain(formerPhoneNumberIdStreamNames(RELEASED.phoneNumberId)[0]);
-    expect(names).toContain(formerContactPhoneStreamNames('a', '+31611111111')[0]);
+    expect(names).toContain(formerPhoneNumberIdStreamNames(w.kept.phoneNumberId)[0]);
+    expect(names).toContain(formerPhoneNumberIdStreamNames(w.released.phoneNumberId)[0]);
+    expect(names).toContain(formerContactPhoneStreamNames(w.a, w.oldMobile)[0]);
   });
 
   it('finds the channel and the contact through what was written under the former names', async () => {
-    const byNumber = await findChannelByDisplayNumber(stores.current, KEPT.displayNumber);
+    const byNumber = await findChannelByDisplayNumber(store(), w.kept.displayNumber);
 
-    expect(byNumber).toMatchObject({ portalId: 'a', accountId: 'acc-a', phoneNumberId: KEPT.phoneNumberId });
-    await expect(findChannelByPhoneNumberId(stores.current, KEPT.phoneNumberId)).resolves.toEqual(byNumber);
-    await expect(findChannelByPhoneNumberId(stores.current, RELEASED.phoneNumberId)).resolves.toBeNull();
-    await expect(findContactIdsByPhone(stores.current, 'a', '+31611111111')).resolves.toEqual(['c-1']);
-    await expect(findContactIdsByPhone(stores.current, 'a', '+31201234567')).resolves.toEqual(['c-1']);
+    expect(byNumber).toMatchObject({ portalId: w.a, accountId: `acc-${w.a}`, phoneNumberId: w.kept.phoneNumberId });
+    await expect(findChannelByPhoneNumberId(store(), w.kept.phoneNumberId)).resolves.toEqual(byNumber);
+    await expect(findChannelByPhoneNumberId(store(), w.released.phoneNumberId)).resolves.toBeNull();
+    await expect(findContactIdsByPhone(store(), w.a, w.oldMobile)).resolves.toEqual(['c-1']);
+    await expect(findContactIdsByPhone(store(), w.a, w.landline)).resolves.toEqual(['c-1']);
   });
 
   it('still refuses an id claimed under its former name to another portal, under any display number', async () => {
-    const hijack = account('acc-b', [{ phoneNumberId: KEPT.phoneNumberId, displayNumber: '+31699999999' }]);
+    const hijack = account(`acc-${w.b}`, [{ phoneNumberId: w.kept.phoneNumberId, displayNumber: w.fresh }]);
 
-    expect((await refusalOf(connect(stores.current, portal('b'), hijack))).code).toBe('PHONE_NUMBER_ALREADY_CLAIMED');
+    expect(await refusalCode(connect(store(), portal(w.b), hijack))).toBe('PHONE_NUMBER_ALREADY_CLAIMED');
 
-    await expect(findChannelByPhoneNumberId(stores.current, KEPT.phoneNumberId)).resolves.toMatchObject({ portalId: 'a' });
-    expect(await eventsIn(stores.current, phoneNumberIdStreamName(KEPT.phoneNumberId))).toEqual([]);
+    await expect(findChannelByPhoneNumberId(store(), w.kept.phoneNumberId)).resolves.toMatchObject({ portalId: w.a });
+    expect(await eventsIn(phoneNumberIdStreamName(w.kept.phoneNumberId))).toEqual([]);
   });
 
   it('claims again, under the current name, an id released under its former name; and then refuses it to a third', async () => {
-    const formerEvents = await eventsIn(stores.current, formerPhoneNumberIdStreamNames(RELEASED.phoneNumberId)[0]);
+    const former = formerPhoneNumberIdStreamNames(w.released.phoneNumberId)[0];
+    const formerEvents = await eventsIn(former);
 
-    await connect(stores.current, portal('b'), account('acc-b', [RELEASED]));
+    await connect(store(), portal(w.b), account(`acc-${w.b}`, [w.released]));
 
-    await expect(findChannelByPhoneNumberId(stores.current, RELEASED.phoneNumberId)).resolves.toMatchObject({ portalId: 'b', accountId: 'acc-b' });
-    const claims = await eventsIn(stores.current, phoneNumberIdStreamName(RELEASED.phoneNumberId));
-    expect(claims.map((event) => [event.type, (event.data as { accountId?: string }).accountId])).toEqual([['PhoneNumberIdClaimed', 'acc-b']]);
-    expect(await eventsIn(stores.current, formerPhoneNumberIdStreamNames(RELEASED.phoneNumberId)[0])).toEqual(formerEvents);
-    const third = account('acc-c', [{ phoneNumberId: RELEASED.phoneNumberId, displayNumber: '+31655555555' }]);
-    expect((await refusalOf(connect(stores.current, portal('c'), third))).code).toBe('PHONE_NUMBER_ALREADY_CLAIMED');
+    await expect(findChannelByPhoneNumberId(store(), w.released.phoneNumberId)).resolves.toMatchObject({ portalId: w.b, accountId: `acc-${w.b}` });
+    const claims = await eventsIn(phoneNumberIdStreamName(w.released.phoneNumberId));
+    expect(claims.map((event) => [event.type, (event.data as { accountId?: string }).accountId])).toEqual([['PhoneNumberIdClaimed', `acc-${w.b}`]]);
+    expect(await eventsIn(former)).toEqual(formerEvents);
+    const third = account(`acc-${w.c}`, [{ phoneNumberId: w.released.phoneNumberId, displayNumber: w.third }]);
+    expect(await refusalCode(connect(store(), portal(w.c), third))).toBe('PHONE_NUMBER_ALREADY_CLAIMED');
   });
 
   it('writes index changes to the current name, on top of the former one', async () => {
-    const formerIndex = formerContactPhoneStreamNames('a', '+31611111111')[0];
-    const formerEvents = await eventsIn(stores.current, formerIndex);
+    const formerIndex = formerContactPhoneStreamNames(w.a, w.oldMobile)[0];
+    const formerEvents = await eventsIn(formerIndex);
 
-    await changeContact(stores.current, { contactId: 'c-1', mobilePhoneNumber: '+31633333333' });
-    await createContact(stores.current, { contactId: 'c-2', name: 'Bert', mobilePhoneNumber: '+31201234567' });
+    await changeContact(store(), { contactId: 'c-1', mobilePhoneNumber: w.newMobile });
+    await createContact(store(), { contactId: 'c-2', name: 'Bert', mobilePhoneNumber: w.landline });
 
-    await expect(findContactIdsByPhone(stores.current, 'a', '+31611111111')).resolves.toEqual([]);
-    await expect(findContactIdsByPhone(stores.current, 'a', '+31633333333')).resolves.toEqual(['c-1']);
-    await expect(findContactIdsByPhone(stores.current, 'a', '+31201234567')).resolves.toEqual(['c-1', 'c-2']);
-    expect((await eventsIn(stores.current, contactPhoneStreamName('a', '+31611111111'))).map((event) => event.type)).toEqual(['ContactPhoneUnlinked']);
-    expect(await eventsIn(stores.current, formerIndex)).toEqual(formerEvents);
+    await expect(findContactIdsByPhone(store(), w.a, w.oldMobile)).resolves.toEqual([]);
+    await expect(findContactIdsByPhone(store(), w.a, w.newMobile)).resolves.toEqual(['c-1']);
+    await expect(findContactIdsByPhone(store(), w.a, w.landline)).resolves.toEqual(['c-1', 'c-2']);
+    expect((await eventsIn(contactPhoneStreamName(w.a, w.oldMobile))).map((event) => event.type)).toEqual(['ContactPhoneUnlinked']);
+    expect(await eventsIn(formerIndex)).toEqual(formerEvents);
   });
 
   it('writes nothing under a former name, and nothing at all when run a second time', async () => {
-    const formerStreams = async () =>
-      (await allEvents(stores.current)).filter((event) => RENAMED.some(([, former]) => event.streamName.startsWith(former)));
+    const formerStreams = async () => (await events()).filter((event) => RENAMED.some(([, former]) => event.streamName.startsWith(former)));
     /** Every write is a retry the second time: the contact's change is made, the account is connected. */
-    const upgrade = async () => {
-      const connected = await connect(stores.current, portal('b'), account('acc-b', [RELEASED])).then(
-        () => 'connected',
-        (error: unknown) => (error instanceof DomainError ? error.code : Promise.reject(error)),
-      );
-      await changeContact(stores.current, { contactId: 'c-1', mobilePhoneNumber: '+31633333333' });
-      return {
-        connected,
-        kept: await findChannelByPhoneNumberId(stores.current, KEPT.phoneNumberId),
-        reclaimed: await findChannelByPhoneNumberId(stores.current, RELEASED.phoneNumberId),
-        byOldMobile: await findContactIdsByPhone(stores.current, 'a', '+31611111111'),
-        byNewMobile: await findContactIdsByPhone(stores.current, 'a', '+31633333333'),
-        byPhone: await findContactIdsByPhone(stores.current, 'a', '+31201234567'),
-      };
-    };
+    const upgrade = async () => ({
+      connected: await refusalCode(connect(store(), portal(w.b), account(`acc-${w.b}`, [w.released]))),
+      changed: await refusalCode(changeContact(store(), { contactId: 'c-1', mobilePhoneNumber: w.newMobile })),
+      kept: await findChannelByPhoneNumberId(store(), w.kept.phoneNumberId),
+      reclaimed: await findChannelByPhoneNumberId(store(), w.released.phoneNumberId),
+      byOldMobile: await findContactIdsByPhone(store(), w.a, w.oldMobile),
+      byNewMobile: await findContactIdsByPhone(store(), w.a, w.newMobile),
+      byLandline: await findContactIdsByPhone(store(), w.a, w.landline),
+    });
     const former = await formerStreams();
 
     const first = await upgrade();
-    const written = await allEvents(stores.current);
+    const written = await events();
     const second = await upgrade();
 
-    expect(first).toMatchObject({ connected: 'connected', kept: { portalId: 'a' }, reclaimed: { portalId: 'b' }, byOldMobile: [], byNewMobile: ['c-1'], byPhone: ['c-1'] });
+    expect(first).toMatchObject({
+      connected: 'done',
+      changed: 'done',
+      kept: { portalId: w.a },
+      reclaimed: { portalId: w.b },
+      byOldMobile: [],
+      byNewMobile: ['c-1'],
+      byLandline: ['c-1'],
+    });
     expect(second).toEqual({ ...first, connected: 'CHANNEL_ALREADY_CONNECTED' });
-    expect(await allEvents(stores.current)).toEqual(written);
+    expect(await events()).toEqual(written);
     expect(await formerStreams()).toEqual(former);
   });
 });
