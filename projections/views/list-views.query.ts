@@ -1,4 +1,4 @@
-import { VIEW_LIMITS, viewStream } from '@helpdesk/domain';
+import { VIEW_LIMITS, viewStreamName } from '@helpdesk/domain';
 import type { ReadDatabase } from '../core/read-model-schema.js';
 import { physicalTableName } from '../core/projection.js';
 import { VIEWS } from './view-definitions.js';
@@ -31,7 +31,7 @@ export async function getVisibleView(db: ReadDatabase, viewer: Viewer, viewId: s
   const row = await db
     .selectFrom(table())
     .select('document')
-    .where('id', '=', viewStream(viewer.portalId, viewId))
+    .where('id', '=', viewStreamName(viewer.portalId, viewId))
     .where('portal_id', '=', viewer.portalId)
     .executeTakeFirst();
   const view = row ? (JSON.parse(row.document as string) as ViewRow) : null;

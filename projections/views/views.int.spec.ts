@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_VIEWS, VIEW_LIMITS, type ViewFilter, viewStream } from '@helpdesk/domain';
+import { DEFAULT_VIEWS, VIEW_LIMITS, type ViewFilter, viewStreamName } from '@helpdesk/domain';
 import { HOUR, conversationOf, helpdesk, inboundMessage } from '@helpdesk/domain/fixtures';
 import { ProjectionRunner } from '../core/projection-runner.js';
 import { physicalTableName } from '../core/projection.js';
@@ -69,7 +69,7 @@ describe.each(readStoresUnderTest())('views read model on $name', (readStoreUnde
       type: 'ViewCreated',
       data: { viewId: `old-${i}`, portalId, creatorId: 'anna', name: `Old ${String(i).padStart(3, '0')}`, sharing: 'everyone', teamId: null, filters: [], createdAt: connectedAt },
     });
-    for (let i = 0; i <= VIEW_LIMITS.perPortal; i++) await t.world.store.append(viewStream(portalId, `old-${i}`), [created(i)], 'no_stream');
+    for (let i = 0; i <= VIEW_LIMITS.perPortal; i++) await t.world.store.append(viewStreamName(portalId, `old-${i}`), [created(i)], 'no_stream');
     await t.caughtUp();
 
     const listed = await listVisibleViews(t.db, viewer('bob'));

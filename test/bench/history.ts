@@ -12,6 +12,7 @@ import {
 } from '@helpdesk/domain';
 import type { EventStore, EventToAppend, Position } from '@helpdesk/event-store';
 import { metaJson, signatureOf } from '../../apps/simulator/src/sign-payload.js';
+import { dailyInboxStreamName } from '../../apps/api/src/webhooks/webhook-inbox.js';
 import { createPrng, type Prng } from '@helpdesk/demo';
 
 /**
@@ -240,7 +241,6 @@ export async function writeHistory(store: EventStore, target: HistoryTarget, opt
       at += 7;
       conversations++;
       if (sample.length < 16 && conversations % 97 === 1) sample.push(history.conversationId);
-      const day = new Date(at).toISOString().slice(0, 10);
       const indexed = {
         id: randomUUID(),
         type: 'ConversationIndexed',
@@ -248,7 +248,7 @@ export async function writeHistory(store: EventStore, target: HistoryTarget, opt
         metadata: { tenantId: target.portalId },
       };
       appends.push(
-        store.append(`whatsapp-inbox-${day}`, history.inbox, 'any'),
+        store.append(dailyInboxStreamName(new Date(at)), history.inbox, 'any'),
         store.append(conversationStreamName(history.conversationId), history.events, 'no_stream').then((result) => {
           lastPosition = result.position;
         }),

@@ -5,6 +5,7 @@ import { type Position, StreamCheckpoint, openSqliteEventStore } from '@helpdesk
 import { ReadStore } from '@helpdesk/read-store';
 import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
 import { CHECKPOINT_STREAM } from '../../apps/api/src/webhooks/processor-checkpoint.js';
+import { isInboxStream } from '../../apps/api/src/webhooks/webhook-inbox.js';
 import { benchConfig, postgresSchema, postgresUrl, seedPortal } from './bench-env.js';
 import { writeHistory } from './history.js';
 import { fmt, markdownTable, seconds } from './measure.js';
@@ -82,7 +83,7 @@ export async function benchmarkLargeHistory(options: LargeHistoryOptions): Promi
   // The inbox payloads are history: the service must not process them again when it starts on this store.
   let lastInbox: Position | null = null;
   for await (const event of store.readAll({ direction: 'backwards', fromPosition: 'end' })) {
-    if (event.streamName.startsWith('whatsapp-inbox-')) {
+    if (isInboxStream(event.streamName)) {
       lastInbox = event.position;
       break;
     }

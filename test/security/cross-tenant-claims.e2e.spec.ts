@@ -1,10 +1,10 @@
 import {
-  channelStream,
+  channelStreamName,
   conversationIdOf,
   conversationStreamName,
-  phoneNumberClaimStream,
-  phoneNumberIdStream,
-  wabaClaimStream,
+  phoneNumberClaimStreamName,
+  phoneNumberIdStreamName,
+  wabaClaimStreamName,
 } from '@helpdesk/domain';
 import type { RecordedEvent } from '@helpdesk/event-store';
 import { findChannelByPhoneNumberId } from '@helpdesk/commands/channel/find-channel-by-number.js';
@@ -69,7 +69,7 @@ describe('cross-tenant claims of WhatsApp ids', () => {
 
   /** Every stream holding something of acme's: its account, its ids' claims, its conversations. */
   const touchesAcme = (event: RecordedEvent) =>
-    [channelStream(acmeAccount), phoneNumberIdStream(ACME.phoneNumberId), phoneNumberClaimStream(ACME.displayNumber), wabaClaimStream(ACME.wabaId)].includes(
+    [channelStreamName(acmeAccount), phoneNumberIdStreamName(ACME.phoneNumberId), phoneNumberClaimStreamName(ACME.displayNumber), wabaClaimStreamName(ACME.wabaId)].includes(
       event.streamName,
     ) || event.streamName.includes('acme');
 
@@ -254,7 +254,7 @@ describe('cross-tenant claims of WhatsApp ids', () => {
       const winner = (winners[0].data as { connectWhatsAppAccount: { accountId: string } }).connectWhatsAppAccount.accountId;
       const connected = (await world.eventsAfter(before)).filter((event) => event.type === 'AccountConnected');
       expect(connected.map((event) => (event.data as { accountId: string }).accountId)).toEqual([winner]);
-      const wabaClaims = await eventsOf(world.store, wabaClaimStream(wabaId));
+      const wabaClaims = await eventsOf(world.store, wabaClaimStreamName(wabaId));
       const holders = wabaClaims.filter((event) => event.type === 'WabaClaimed').length - wabaClaims.filter((event) => event.type === 'WabaReleased').length;
       expect({ wabaId, holders, last: wabaClaims.at(-1)?.data }).toMatchObject({ wabaId, holders: 1, last: { accountId: winner } });
     }

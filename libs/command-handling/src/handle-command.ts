@@ -27,6 +27,8 @@ export interface HandledCommand<Event, State> {
 }
 
 export interface HandleCommandOptions {
+  /** See `OlderNames`. */
+  readonly olderNames?: readonly string[];
   readonly causation?: Causation;
   readonly maxAttempts?: number;
   /**
@@ -72,7 +74,7 @@ export async function handleCommand<Command extends DomainCommand, Event extends
   const causation = options.causation ?? { correlationId: randomUUID() };
   const fingerprint = commandFingerprint(command.type, options.request);
   for (let attempt = 1; ; attempt++) {
-    const { state, revision, keys } = await loadStream(store, streamName, decider);
+    const { state, revision, keys } = await loadStream(store, streamName, decider, options);
     // Before deciding: a retried command is not decided again, another command under its key is refused.
     if (isReplay(keys, command.type, command.context, fingerprint)) {
       return { events: [], state, nextExpectedRevision: revision, replayed: true };
@@ -86,7 +88,7 @@ export async function handleCommand<Command extends DomainCommand, Event extends
       // Only once the append is acknowledged is the key a fact of the stream.
       for (const event of stored) noteKeyUse(keys, event.metadata);
       const appended = { state: newState, revision: result.nextExpectedRevision, eventId: stored[stored.length - 1].id, keys };
-      rememberAppended(store, streamName, decider.evolve, revision, events.length, appended);
+      rememberAppended(store, cacheKeyOf(streamName, options), decider.evolve, revision, events.length, appended);
       return { events, state: newState, nextExpectedRevision: result.nextExpectedRevision, position: result.position };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError) || attempt >= maxAttempts) throw error;
@@ -97,13 +99,24 @@ export async function handleCommand<Command extends DomainCommand, Event extends
 
 type Folding<Event extends DomainEvent, State> = Pick<Decider<never, Event, State>, 'evolve' | 'initialState'>;
 
+/**
+ * Names the stream had before it was renamed, oldest first. Those streams are frozen: nothing
+ * writes them again, so their events are folded before the stream's own and the expected revision
+ * is the current stream's alone, which is race-free because a frozen stream cannot move under it.
+ * Their idempotency keys count too: a request first recorded under an older name is a replay.
+ */
+export interface OlderNames {
+  readonly olderNames?: readonly string[];
+}
+
 /** The stream's state and revision: folded from what this process saw before plus what was appended since. */
 export async function loadState<Event extends DomainEvent, State>(
   store: EventStore,
   streamName: string,
   decider: Folding<Event, State>,
+  options: OlderNames = {},
 ): Promise<{ state: State; revision: ExpectedRevision & (bigint | 'no_stream') }> {
-  const { state, revision } = await loadStream(store, streamName, decider);
+  const { state, revision } = await loadStream(store, streamName, decider, options);
   return { state, revision };
 }
 
@@ -118,10 +131,10 @@ export async function isRecordedReplay<Event extends DomainEvent, State>(
   streamName: string,
   decider: Folding<Event, State>,
   command: Pick<DomainCommand, 'type' | 'context'>,
-  options: Pick<HandleCommandOptions, 'request'> = {},
+  options: Pick<HandleCommandOptions, 'request' | 'olderNames'> = {},
 ): Promise<boolean> {
   if (!command.context.idempotencyKey) return false;
-  const { keys } = await loadStream(store, streamName, decider);
+  const { keys } = await loadStream(store, streamName, decider, options);
   return isReplay(keys, command.type, command.context, commandFingerprint(command.type, options.request));
 }
 
@@ -129,17 +142,33 @@ async function loadStream<Event extends DomainEvent, State>(
   store: EventStore,
   streamName: string,
   decider: Folding<Event, State>,
+  { olderNames = [] }: OlderNames = {},
 ): Promise<{ state: State; revision: ExpectedRevision & (bigint | 'no_stream'); keys: UsedKeys }> {
+  const cacheKey = cacheKeyOf(streamName, { olderNames });
   const cache = new StateCache<State>(store, decider.evolve);
-  const cached = cache.get(streamName);
+  const cached = cache.get(cacheKey);
   const since = cached && (await readSince(store, streamName, cached, decider));
   if (since) {
-    if (since.revision !== cached.revision) cache.set(streamName, since);
+    if (since.revision !== cached.revision) cache.set(cacheKey, since);
     return { state: since.state, revision: since.revision, keys: since.keys };
   }
-  cache.forget(streamName);
+  cache.forget(cacheKey);
   const events: Event[] = [];
   const keys: UsedKeys = new Map();
+  for (const olderName of olderNames) await readWhole(store, olderName, events, keys);
+  const { revision, eventId } = await readWhole(store, streamName, events, keys);
+  const state = fold(decider.evolve, decider.initialState, events);
+  if (revision !== 'no_stream') cache.set(cacheKey, { state, revision, eventId, keys });
+  return { state, revision, keys };
+}
+
+/** Adds the stream's events and keys to those given; a stream that does not exist adds none. */
+async function readWhole<Event extends DomainEvent>(
+  store: EventStore,
+  streamName: string,
+  events: Event[],
+  keys: UsedKeys,
+): Promise<{ revision: bigint | 'no_stream'; eventId: string }> {
   let revision: bigint | 'no_stream' = 'no_stream';
   let eventId = '';
   try {
@@ -152,9 +181,15 @@ async function loadStream<Event extends DomainEvent, State>(
   } catch (error) {
     if (!(error instanceof StreamNotFoundError)) throw error;
   }
-  const state = fold(decider.evolve, decider.initialState, events);
-  if (revision !== 'no_stream') cache.set(streamName, { state, revision, eventId, keys });
-  return { state, revision, keys };
+  return { revision, eventId };
+}
+
+/**
+ * A state folded with older names is remembered apart from one folded without them. The revision
+ * and event id it remembers are the current stream's: the frozen ones never move.
+ */
+function cacheKeyOf(streamName: string, { olderNames = [] }: OlderNames): string {
+  return olderNames.length === 0 ? streamName : [...olderNames, streamName].join('\u0000');
 }
 
 /**

@@ -1,9 +1,7 @@
 import { channelDecider, refuseUnknownAccount } from './channel/index.js';
 import type { ChannelState, ConnectAccount, ConnectedChannel } from './channel/index.js';
-import { channelStream } from './channel/channel.stream.js';
 import { contactDecider, contactPhoneIndexDecider } from './contact/index.js';
 import type { ActiveContact, ContactCommand, ContactEvent, ContactPhoneCommand, ContactPhoneIndexState, ContactState } from './contact/index.js';
-import { contactPhoneStream, contactStream } from './contact/contact.stream.js';
 import { contactPhoneNumbers, linkedContactIds } from './contact/contact.state.js';
 import type { Actor, CommandContext, Decider, DomainCommand, DomainEvent } from './core/index.js';
 import { fold } from './core/index.js';
@@ -17,26 +15,38 @@ import type {
   StartedConversation,
   TemplateToSend,
 } from './conversation/index.js';
-import { conversationDecider, conversationIdOf, conversationStreamName, dueAttempt, sessionOpenAt } from './conversation/index.js';
+import { conversationDecider, conversationIdOf, dueAttempt, sessionOpenAt } from './conversation/index.js';
 import type { InboundContent } from './conversation/message-content.js';
 import { normaliseToE164, toWaId } from './phone-number/e164.js';
-import { monthlyLimitAt, portalDecider, portalStreamName } from './portal/index.js';
+import { monthlyLimitAt, portalDecider } from './portal/index.js';
 import type { PortalCommand, PortalState, RegisteredPortal } from './portal/index.js';
 import type { CountedAs } from './quota/index.js';
 import {
   calendarDayIn,
   countingRuleAt,
   dailyQuotaDecider,
-  dailyQuotaStreamName,
   monthlyPeriodContaining,
   monthlyQuotaDeciderUnder,
-  monthlyQuotaStreamName,
 } from './quota/index.js';
 import { RULEBOOK, type Rulebook, dailyCapAt } from './rules/index.js';
-import { bindTemplateParameters, requireApprovedTemplate, templateDecider, templateStream } from './template/index.js';
+import { bindTemplateParameters, requireApprovedTemplate, templateDecider } from './template/index.js';
 import type { RegisterTemplate, TemplateParameters, TemplateState } from './template/index.js';
-import { viewDecider, viewSlotsDecider, viewSlotsStream, viewStream } from './view/index.js';
+import { viewDecider, viewSlotsDecider } from './view/index.js';
 import type { ViewCommand } from './view/index.js';
+import {
+  StreamCategory,
+  channelStreamName,
+  contactPhoneStreamName,
+  contactStreamName,
+  conversationStreamName,
+  dailyQuotaStreamName,
+  monthlyQuotaStreamName,
+  portalStreamName,
+  streamPrefix,
+  templateStreamName,
+  viewSlotsStreamName,
+  viewStreamName,
+} from './stream-names.js';
 
 /**
  * Histories for read-model specs, made by the deciders themselves: each builder runs the command
@@ -206,43 +216,43 @@ export class HelpdeskHistory {
 
   connectAccount(data: ConnectData, actor = adminActor): Fact[] {
     const command = { type: 'ConnectAccount' as const, data: { ...data, ownership: { checkedWith: 'not-checked' as const } }, context: this.context(actor) };
-    return this.decide(channelStream(data.accountId), channelDecider, command);
+    return this.decide(channelStreamName(data.accountId), channelDecider, command);
   }
 
   addPhoneNumber(accountId: string, number: { phoneNumberId: string; displayNumber: string }, actor = adminActor): Fact[] {
     const data = { accountId, ...number, ownership: { checkedWith: 'not-checked' as const } };
-    return this.decide(channelStream(accountId), channelDecider, { type: 'AddPhoneNumber', data, context: this.context(actor) });
+    return this.decide(channelStreamName(accountId), channelDecider, { type: 'AddPhoneNumber', data, context: this.context(actor) });
   }
 
   removePhoneNumber(accountId: string, displayNumber: string, actor = adminActor): Fact[] {
-    return this.decide(channelStream(accountId), channelDecider, { type: 'RemovePhoneNumber', data: { accountId, displayNumber }, context: this.context(actor) });
+    return this.decide(channelStreamName(accountId), channelDecider, { type: 'RemovePhoneNumber', data: { accountId, displayNumber }, context: this.context(actor) });
   }
 
   markBusinessVerified(accountId: string, actor = adminActor): Fact[] {
-    return this.decide(channelStream(accountId), channelDecider, { type: 'MarkBusinessVerified', data: { accountId }, context: this.context(actor) });
+    return this.decide(channelStreamName(accountId), channelDecider, { type: 'MarkBusinessVerified', data: { accountId }, context: this.context(actor) });
   }
 
   disconnectAccount(accountId: string, actor = adminActor): Fact[] {
-    return this.decide(channelStream(accountId), channelDecider, { type: 'DisconnectAccount', data: { accountId }, context: this.context(actor) });
+    return this.decide(channelStreamName(accountId), channelDecider, { type: 'DisconnectAccount', data: { accountId }, context: this.context(actor) });
   }
 
   // Templates
 
   registerTemplate(data: RegisterTemplate['data'], actor = adminActor): Fact[] {
     // Only an account connected to this portal gets templates, as the handler checks.
-    const channel = this.stateOf<ChannelState>(channelStream(data.accountId), channelDecider);
+    const channel = this.stateOf<ChannelState>(channelStreamName(data.accountId), channelDecider);
     if (channel.status !== 'Connected' || channel.portalId !== this.portalId) refuseUnknownAccount(data.accountId);
-    const stream = templateStream(data.accountId, data.name, data.language);
+    const stream = templateStreamName(data.accountId, data.name, data.language);
     return this.decide(stream, templateDecider, { type: 'RegisterTemplate', data, context: this.context(actor) });
   }
 
   approveTemplate(key: { accountId: string; name: string; language: string }, actor = adminActor): Fact[] {
-    const stream = templateStream(key.accountId, key.name, key.language);
+    const stream = templateStreamName(key.accountId, key.name, key.language);
     return this.decide(stream, templateDecider, { type: 'ApproveTemplate', data: key, context: this.context(actor) });
   }
 
   rejectTemplate(key: { accountId: string; name: string; language: string }, reason: string, actor = adminActor): Fact[] {
-    const stream = templateStream(key.accountId, key.name, key.language);
+    const stream = templateStreamName(key.accountId, key.name, key.language);
     return this.decide(stream, templateDecider, { type: 'RejectTemplate', data: { ...key, reason }, context: this.context(actor) });
   }
 
@@ -256,11 +266,11 @@ export class HelpdeskHistory {
   contact(command: Omit<ContactCommand, 'context'>, actor = adminActor, portalId = this.portalId): Fact[] {
     const contactId = command.data.contactId;
     const context = this.context(actor, portalId);
-    const stream = contactStream(portalId, contactId);
+    const stream = contactStreamName(portalId, contactId);
     const facts = this.decide(stream, contactDecider, { ...command, context } as ContactCommand);
     const contact = this.stateOf<ContactState>(stream, contactDecider) as ActiveContact;
     const index = (type: ContactPhoneCommand['type'], data: ContactPhoneCommand['data']) =>
-      this.decide(contactPhoneStream(portalId, data.phoneNumber), contactPhoneIndexDecider, { type, data, context });
+      this.decide(contactPhoneStreamName(portalId, data.phoneNumber), contactPhoneIndexDecider, { type, data, context });
     const indexed: Fact[] = [];
     for (const { event } of facts) {
       if (event.type !== 'ContactPhoneNumberChanged') continue;
@@ -277,14 +287,14 @@ export class HelpdeskHistory {
   /** The contacts whose phone numbers include `phone`, as the phone index knows them. */
   contactIdsByPhone(phone: string): string[] {
     const e164 = normaliseToE164(phone);
-    const index = this.stateOf<ContactPhoneIndexState>(contactPhoneStream(this.portalId, e164), contactPhoneIndexDecider);
-    const contactOf = (contactId: string) => this.stateOf<ContactState>(contactStream(this.portalId, contactId), contactDecider);
+    const index = this.stateOf<ContactPhoneIndexState>(contactPhoneStreamName(this.portalId, e164), contactPhoneIndexDecider);
+    const contactOf = (contactId: string) => this.stateOf<ContactState>(contactStreamName(this.portalId, contactId), contactDecider);
     return linkedContactIds(index).filter((contactId) => contactPhoneNumbers(contactOf(contactId)).includes(e164));
   }
 
   /** Every open conversation with one of the contact's numbers and no contact yet is associated with it. */
   associateContact(contactId: string, actor = adminActor, portalId = this.portalId): Fact[] {
-    const state = this.stateOf<ContactState>(contactStream(portalId, contactId), contactDecider);
+    const state = this.stateOf<ContactState>(contactStreamName(portalId, contactId), contactDecider);
     const waIds = new Set(contactPhoneNumbers(state).map(toWaId));
     const facts: Fact[] = [];
     for (const [stream, conversation] of this.conversations()) {
@@ -382,7 +392,7 @@ export class HelpdeskHistory {
 
     const route = this.channelHolding(conversation.phoneNumberId);
     if (!route) throw new Error('The WhatsApp number of this conversation is no longer connected');
-    const stream = templateStream(route.accountId, request.name, request.language);
+    const stream = templateStreamName(route.accountId, request.name, request.language);
     const approved = requireApprovedTemplate(this.stateOf<TemplateState>(stream, templateDecider));
     const rendered = bindTemplateParameters(approved, request.parameters);
     const template: TemplateToSend = {
@@ -458,8 +468,8 @@ export class HelpdeskHistory {
     const { viewId } = command.data;
     const context = this.context(actor);
     const full = { ...command, context } as ViewCommand;
-    const stream = viewStream(this.portalId, viewId);
-    const slots = viewSlotsStream(this.portalId);
+    const stream = viewStreamName(this.portalId, viewId);
+    const slots = viewSlotsStreamName(this.portalId);
     if (full.type === 'CreateView') {
       viewDecider.decide(full, this.stateOf(stream, viewDecider));
       const reserved = this.decide(slots, viewSlotsDecider, { type: 'ReserveViewSlot', data: { viewId, creatorId: actor.id }, context });
@@ -474,14 +484,14 @@ export class HelpdeskHistory {
 
   private *conversations(): Iterable<[string, StartedConversation]> {
     for (const [stream, state] of this.states) {
-      if (stream.startsWith(conversationStreamName('')) && (state as { status?: string }).status === 'Started') yield [stream, state as StartedConversation];
+      if (stream.startsWith(streamPrefix(StreamCategory.conversation)) && (state as { status?: string }).status === 'Started') yield [stream, state as StartedConversation];
     }
   }
 
   /** The connected account holding the number, as the handlers find it by its phone-number id. */
   private channelHolding(phoneNumberId: string): { channel: ConnectedChannel; accountId: string; displayNumber: string } | null {
     for (const [stream, state] of this.states) {
-      if (!stream.startsWith(channelStream(''))) continue;
+      if (!stream.startsWith(streamPrefix(StreamCategory.channel))) continue;
       const channel = state as ChannelState;
       if (channel.status !== 'Connected') continue;
       const number = channel.phoneNumbers.find((held) => held.phoneNumberId === phoneNumberId);

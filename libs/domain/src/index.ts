@@ -1,4 +1,5 @@
 export * from './core/index.js';
+export * from './stream-names.js';
 export * from './portal/index.js';
 export * from './quota/index.js';
 export * from './conversation/index.js';

@@ -1,4 +1,4 @@
-import { contactStream } from '@helpdesk/domain';
+import { contactStreamName } from '@helpdesk/domain';
 import { physicalTableName } from '@helpdesk/projections/core/projection.js';
 import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
 import { CONTACTS, type ContactRow, directoryProjection } from '@helpdesk/projections/directory/index.js';
@@ -17,7 +17,7 @@ export const contactKeyId = (key: ContactKey) => JSON.stringify([key.portalId, k
  */
 export async function loadContacts(db: ReadDatabase, keys: readonly ContactKey[]): Promise<(ContactRow | null)[]> {
   if (keys.length === 0) return [];
-  const ids = [...new Set(keys.map((key) => contactStream(key.portalId, key.contactId)))];
+  const ids = [...new Set(keys.map((key) => contactStreamName(key.portalId, key.contactId)))];
   const portals = [...new Set(keys.map((key) => key.portalId))];
   const rows = (await db
     .selectFrom(physicalTableName(directoryProjection, CONTACTS))

@@ -1,6 +1,7 @@
+import { SingleStreamName } from '@helpdesk/domain';
 import { type EventStore, StreamCheckpoint } from '@helpdesk/event-store';
 
-export const CHECKPOINT_STREAM = 'outbound-dispatcher-checkpoint';
+export const CHECKPOINT_STREAM = SingleStreamName.outboundDispatcherCheckpoint;
 
 /**
  * Where the dispatcher resumes after a restart. Only an optimisation: correctness comes from each

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Args, Field, ID, Mutation, ObjectType, Resolver } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
 import { loadState } from '@helpdesk/command-handling';
-import { type ActorRole, DomainError, VIEW_LIMITS, viewDecider, viewStream } from '@helpdesk/domain';
+import { type ActorRole, DomainError, VIEW_LIMITS, viewDecider, viewStreamName } from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
 import { canSee } from '@helpdesk/projections/views/index.js';
@@ -90,7 +90,7 @@ function actorRoleOf(user: AuthenticatedUser): ActorRole {
  */
 async function ensureCanReachView(store: EventStore, user: AuthenticatedUser, viewId: string): Promise<void> {
   if (actorRoleOf(user) === 'admin') return;
-  const { state } = await loadState(store, viewStream(user.portalId, viewId), viewDecider);
+  const { state } = await loadState(store, viewStreamName(user.portalId, viewId), viewDecider);
   if (state.status === 'Active' && !canSee(state, user)) {
     throw new DomainError('VIEW_NOT_FOUND', `View ${viewId} does not exist`);
   }

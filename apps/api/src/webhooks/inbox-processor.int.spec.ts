@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APP_CONFIG, loadConfig } from '@helpdesk/config';
-import { phoneNumberIdStream } from '@helpdesk/domain';
+import { phoneNumberIdStreamName } from '@helpdesk/domain';
 import { EVENT_STORE, type SqliteEventStore, openSqliteEventStore } from '@helpdesk/event-store';
 import { ChannelModule } from '@helpdesk/commands/channel/channel.module.js';
 import { ContactModule } from '@helpdesk/commands/contact/contact.module.js';
@@ -93,7 +93,7 @@ describe('The inbox processor against the embedded store', () => {
 
   it('records an unexpected failure, goes on with the next payload, and reprocesses the payload after a fix', async () => {
     // Bad data in the claim of the number's id (the account's own claim, naming no valid number) makes routing throw.
-    const index = phoneNumberIdStream('1122334455667');
+    const index = phoneNumberIdStreamName('1122334455667');
     const link = (phoneNumber: string) => [
       {
         id: randomUUID(),

@@ -1,3 +1,4 @@
+import { SingleStreamName } from '@helpdesk/domain';
 import { type EventStore, type Position, StreamNotFoundError } from '@helpdesk/event-store';
 import { randomUUID } from 'node:crypto';
 
@@ -5,7 +6,7 @@ import { randomUUID } from 'node:crypto';
  * Payloads whose processing failed unexpectedly (a bug, bad data): one event per failed attempt,
  * for operators to find, fix and reprocess. Expected refusals (an unconnected number) never land here.
  */
-export const FAILURES_STREAM = 'whatsapp-processor-failures';
+export const FAILURES_STREAM = SingleStreamName.inboxProcessorFailures;
 export const WEBHOOK_PAYLOAD_FAILED = 'WebhookPayloadFailed';
 
 export interface ItemFailure {

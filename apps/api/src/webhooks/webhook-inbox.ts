@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { AppendResult, EventStore } from '@helpdesk/event-store';
 import { deterministicEventId } from '@helpdesk/command-handling';
+import { StreamCategory, streamName, streamPrefix } from '@helpdesk/domain';
 import { createHash } from 'node:crypto';
 
 /**
@@ -15,7 +16,7 @@ import { createHash } from 'node:crypto';
  * stands) and still gets its 200. Nothing is remembered in memory, so this holds across restarts,
  * on both stores; a POST whose append failed stored nothing, so its resend is stored.
  */
-export const INBOX_STREAM_PREFIX = 'whatsapp-inbox-';
+export const INBOX_STREAM_PREFIX = streamPrefix(StreamCategory.webhookInbox);
 
 export const WEBHOOK_PAYLOAD_RECEIVED = 'WebhookPayloadReceived';
 /** Signed by Meta but not a webhook we can read: kept for inspection, refused with 400, never processed. */
@@ -37,7 +38,7 @@ export interface MalformedWebhookPayloadReceived extends WebhookPayloadReceived 
 
 /** Streams written before payloads were keyed by their hash: one per UTC day. Still followed and read. */
 export function dailyInboxStreamName(receivedAt: Date): string {
-  return `${INBOX_STREAM_PREFIX}${receivedAt.toISOString().slice(0, 10)}`;
+  return streamName(StreamCategory.webhookInbox, receivedAt.toISOString().slice(0, 10));
 }
 
 /** Hex SHA-256 of the bytes exactly as Meta signed them. */
@@ -52,7 +53,7 @@ export function storedBytes(payload: WebhookPayloadReceived | MalformedWebhookPa
 
 /** The one stream that may ever hold the payload with these bytes. */
 export function inboxStreamName(sha256: string): string {
-  return `${INBOX_STREAM_PREFIX}sha256-${sha256}`;
+  return streamName(StreamCategory.webhookInbox, 'sha256', sha256);
 }
 
 export function isInboxStream(streamName: string): boolean {

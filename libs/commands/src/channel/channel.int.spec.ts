@@ -1,4 +1,12 @@
-import { channelStream, phoneNumberClaimStream, phoneNumberIdStream, wabaClaimStream, type DomainError } from '@helpdesk/domain';
+import {
+  StreamCategory,
+  channelStreamName,
+  phoneNumberClaimStreamName,
+  phoneNumberIdStreamName,
+  streamPrefix,
+  wabaClaimStreamName,
+  type DomainError,
+} from '@helpdesk/domain';
 import { StoreUnavailableError, type EventStore } from '@helpdesk/event-store';
 import { refusalOf } from '../../../../test/support/domain-refusals.js';
 import { failingAppends } from '../../../../test/support/failing-appends.js';
@@ -36,6 +44,9 @@ describe('Channel handlers against the embedded store', () => {
   const stores = useTemporarySqliteStore('channel-');
   const connect = (origin: CommandOrigin, data: Connection, on: EventStore = stores.current) =>
     new ConnectAccountHandler(on, clock, ownershipNotChecked).execute(new ConnectAccountCommand(origin, data));
+  /** Writes to the number claims and to the `phone_number_id` claims fail. */
+  const claimWritesFail = () =>
+    failingAppends(failingAppends(stores.current, streamPrefix(StreamCategory.phoneNumberClaim)), streamPrefix(StreamCategory.phoneNumberIdClaim));
   const disconnect = (origin: CommandOrigin, accountId: string) =>
     new DisconnectAccountHandler(stores.current, clock).execute(new DisconnectAccountCommand(origin, { accountId }));
 
@@ -48,7 +59,7 @@ describe('Channel handlers against the embedded store', () => {
     await expect(findChannelByPhoneNumberId(stores.current, 'pn-shared')).resolves.toEqual(byNumber);
     await expect(findChannelByDisplayNumber(stores.current, '+31687654321')).resolves.toBeNull();
     await expect(findChannelByPhoneNumberId(stores.current, 'pn-unknown')).resolves.toBeNull();
-    const [claimed] = await eventsOf(stores.current, phoneNumberClaimStream('+31612345678'));
+    const [claimed] = await eventsOf(stores.current, phoneNumberClaimStreamName('+31612345678'));
     expect(claimed.metadata).toMatchObject({ tenantId: 'a', actorId: 'user:admin-a', correlationId: 'req-a', command: 'ClaimPhoneNumber' });
   });
 
@@ -65,8 +76,8 @@ describe('Channel handlers against the embedded store', () => {
     expect(losers[0].message).toMatch(/disconnect it there first/);
     const winner = (await findChannelByDisplayNumber(stores.current, '+31612345678'))!;
     const loserAccount = winner.accountId === 'acc-a' ? 'acc-b' : 'acc-a';
-    expect(await eventsOf(stores.current, channelStream(loserAccount))).toEqual([]);
-    const claims = await eventsOf(stores.current, phoneNumberClaimStream('+31612345678'));
+    expect(await eventsOf(stores.current, channelStreamName(loserAccount))).toEqual([]);
+    const claims = await eventsOf(stores.current, phoneNumberClaimStreamName('+31612345678'));
     expect(claims.map((event) => event.type)).toEqual(['PhoneNumberClaimed']);
   });
 
@@ -126,17 +137,17 @@ describe('Channel handlers against the embedded store', () => {
     const refusal = await refusalOf(connect(portal('a'), account('acc-a', [shared, { phoneNumberId: 'pn-9', displayNumber: '+31699999999' }])));
 
     expect(refusal.code).toBe('PHONE_NUMBER_ALREADY_CLAIMED');
-    const claimHistory = await eventsOf(stores.current, phoneNumberClaimStream('+31612345678'));
+    const claimHistory = await eventsOf(stores.current, phoneNumberClaimStreamName('+31612345678'));
     expect(claimHistory.map((event) => event.type)).toEqual(['PhoneNumberClaimed', 'PhoneNumberReleased']);
     await connect(portal('c'), account('acc-c', [shared]));
   });
 
   it('releases its claims when the account cannot be written', async () => {
-    const accountWritesFail = failingAppends(stores.current, 'whatsapp-account-');
+    const accountWritesFail = failingAppends(stores.current, streamPrefix(StreamCategory.channel));
 
     await expect(connect(portal('a'), account('acc-a', [shared]), accountWritesFail)).rejects.toBeInstanceOf(StoreUnavailableError);
 
-    expect(await eventsOf(stores.current, channelStream('acc-a'))).toEqual([]);
+    expect(await eventsOf(stores.current, channelStreamName('acc-a'))).toEqual([]);
     await connect(portal('b'), account('acc-b', [shared]));
   });
 
@@ -146,7 +157,7 @@ describe('Channel handlers against the embedded store', () => {
       new RemovePhoneNumberHandler(on, clock).execute(
         new RemovePhoneNumberCommand(portal('a'), { accountId: 'acc-a', displayNumber: shared.displayNumber }),
       );
-    await expect(remove(failingAppends(stores.current, 'phone-number-'))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(remove(claimWritesFail())).rejects.toBeInstanceOf(StoreUnavailableError);
     expect((await refusalOf(connect(portal('b'), account('acc-b', [shared])))).code).toBe('PHONE_NUMBER_ALREADY_CLAIMED');
 
     expect((await refusalOf(remove(stores.current))).code).toBe('PHONE_NUMBER_NOT_ON_CHANNEL');
@@ -158,7 +169,7 @@ describe('Channel handlers against the embedded store', () => {
     await connect(portal('a'), account('acc-a', [shared]));
     const disconnectOn = (on: EventStore) =>
       new DisconnectAccountHandler(on, clock).execute(new DisconnectAccountCommand(portal('a'), { accountId: 'acc-a' }));
-    await expect(disconnectOn(failingAppends(stores.current, 'phone-number-'))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(disconnectOn(claimWritesFail())).rejects.toBeInstanceOf(StoreUnavailableError);
 
     await expect(disconnectOn(stores.current)).resolves.toMatchObject({ status: 'Disconnected', releasedPhoneNumbers: ['+31612345678'] });
 
@@ -179,7 +190,7 @@ describe('Channel handlers against the embedded store', () => {
 
   describe('claims of every external id', () => {
     const fresh = { phoneNumberId: 'pn-b-own', displayNumber: '+31 6 87654321' };
-    const streamsOfA = [channelStream('acc-a'), phoneNumberClaimStream('+31612345678'), phoneNumberIdStream('pn-shared'), wabaClaimStream('waba-acc-a')];
+    const streamsOfA = [channelStreamName('acc-a'), phoneNumberClaimStreamName('+31612345678'), phoneNumberIdStreamName('pn-shared'), wabaClaimStreamName('waba-acc-a')];
     const historyOf = (streams: readonly string[]) => Promise.all(streams.map((stream) => eventsOf(stores.current, stream)));
     const addTo = (origin: CommandOrigin, accountId: string, number: { phoneNumberId: string; displayNumber: string }) =>
       new AddPhoneNumberHandler(stores.current, clock, ownershipNotChecked).execute(new AddPhoneNumberCommand(origin, { accountId, ...number }));
@@ -198,9 +209,9 @@ describe('Channel handlers against the embedded store', () => {
       expect(await historyOf(streamsOfA)).toEqual(before);
       await expect(findChannelByPhoneNumberId(stores.current, 'pn-shared')).resolves.toMatchObject({ portalId: 'a', accountId: 'acc-a' });
       // The fresh number B claimed on the way was given back, and B's accounts list nothing.
-      const freshClaims = await eventsOf(stores.current, phoneNumberClaimStream('+31687654321'));
+      const freshClaims = await eventsOf(stores.current, phoneNumberClaimStreamName('+31687654321'));
       expect(freshClaims.map((event) => event.type)).toEqual(['PhoneNumberClaimed', 'PhoneNumberReleased', 'PhoneNumberClaimed', 'PhoneNumberReleased']);
-      expect(await eventsOf(stores.current, channelStream('acc-b'))).toEqual([]);
+      expect(await eventsOf(stores.current, channelStreamName('acc-b'))).toEqual([]);
       expect(await loadChannel(stores.current, 'acc-b2')).toMatchObject({ status: 'Connected', phoneNumbers: [] });
     });
 
@@ -213,10 +224,10 @@ describe('Channel handlers against the embedded store', () => {
 
       expect(refusal.code).toBe('ACCOUNT_ALREADY_CLAIMED');
       expect(samePortal.message).toBe(refusal.message);
-      expect(await eventsOf(stores.current, channelStream('acc-b'))).toEqual([]);
-      expect((await eventsOf(stores.current, wabaClaimStream('waba-acc-a'))).map((event) => event.type)).toEqual(['WabaClaimed']);
+      expect(await eventsOf(stores.current, channelStreamName('acc-b'))).toEqual([]);
+      expect((await eventsOf(stores.current, wabaClaimStreamName('waba-acc-a'))).map((event) => event.type)).toEqual(['WabaClaimed']);
       await disconnect(portal('a'), 'acc-a');
-      expect((await eventsOf(stores.current, wabaClaimStream('waba-acc-a'))).map((event) => event.type)).toEqual(['WabaClaimed', 'WabaReleased']);
+      expect((await eventsOf(stores.current, wabaClaimStreamName('waba-acc-a'))).map((event) => event.type)).toEqual(['WabaClaimed', 'WabaReleased']);
       await expect(connect(portal('b'), squat)).resolves.toMatchObject({ status: 'Connected', portalId: 'b' });
     });
 
@@ -228,7 +239,7 @@ describe('Channel handlers against the embedded store', () => {
       await connect(portal('b'), account('acc-b', [shared]));
       await disconnect(portal('b'), 'acc-b');
 
-      const idClaims = await eventsOf(stores.current, phoneNumberIdStream('pn-shared'));
+      const idClaims = await eventsOf(stores.current, phoneNumberIdStreamName('pn-shared'));
       expect(idClaims.map((event) => [event.type, (event.data as { portalId: string }).portalId])).toEqual([
         ['PhoneNumberIdClaimed', 'a'],
         ['PhoneNumberIdReleased', 'a'],
@@ -247,8 +258,8 @@ describe('Channel handlers against the embedded store', () => {
       expect(['PHONE_NUMBER_ALREADY_CLAIMED', 'ACCOUNT_ALREADY_CLAIMED']).toContain(loser.code);
       const winner = (await findChannelByPhoneNumberId(stores.current, 'pn-shared'))!;
       const losing = winner.accountId === 'acc-a' ? 'acc-b' : 'acc-a';
-      expect(await eventsOf(stores.current, channelStream(losing))).toEqual([]);
-      for (const stream of [phoneNumberClaimStream('+31612345678'), phoneNumberIdStream('pn-shared'), wabaClaimStream('waba-contested')]) {
+      expect(await eventsOf(stores.current, channelStreamName(losing))).toEqual([]);
+      for (const stream of [phoneNumberClaimStreamName('+31612345678'), phoneNumberIdStreamName('pn-shared'), wabaClaimStreamName('waba-contested')]) {
         const held = (await eventsOf(stores.current, stream)).filter((event) => event.type.endsWith('Claimed'));
         const released = (await eventsOf(stores.current, stream)).filter((event) => event.type.endsWith('Released'));
         // Only the winner holds it now: the loser's claims, if any, were given back.
@@ -261,7 +272,7 @@ describe('Channel handlers against the embedded store', () => {
       await connect(portal('a'), account('acc-a', [shared]));
       await connect(portal('b'), account('acc-b', [fresh]));
       // What the old code let B write: the id re-pointed at B's display number.
-      await stores.current.append(phoneNumberIdStream('pn-shared'), [
+      await stores.current.append(phoneNumberIdStreamName('pn-shared'), [
         { id: '7c7f1f1e-9d6c-4a55-9b53-2b0c8f6f7a01', type: 'PhoneNumberIdLinked', data: { phoneNumberId: 'pn-shared', phoneNumber: '+31687654321' } },
       ]);
 

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { handleCommand } from '@helpdesk/command-handling';
-import { channelDecider, channelStream } from '@helpdesk/domain';
+import { channelDecider, channelStreamName } from '@helpdesk/domain';
 import type { ChannelState, DisconnectAccount } from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
@@ -35,7 +35,7 @@ export class DisconnectAccountHandler implements ICommandHandler<DisconnectAccou
   async execute({ origin, data }: DisconnectAccountCommand): Promise<ChannelState> {
     const request = channelRequest(origin, this.clock.now());
     const command: DisconnectAccount = { type: 'DisconnectAccount', data, context: contextFrom(origin, request.now) };
-    const { state } = await handleCommand(this.store, channelStream(data.accountId), channelDecider, command, {
+    const { state } = await handleCommand(this.store, channelStreamName(data.accountId), channelDecider, command, {
       causation: request.causation,
     });
     if (state.status === 'Disconnected') {

@@ -1,16 +1,18 @@
 import { loadState } from '@helpdesk/command-handling';
 import {
   channelDecider,
-  channelStream,
+  channelStreamName,
   fromWaId,
   normaliseToE164,
   phoneNumberClaimDecider,
-  phoneNumberClaimStream,
+  phoneNumberClaimStreamName,
   phoneNumberIdDecider,
-  phoneNumberIdStream,
+  formerPhoneNumberIdStreamNames,
+  phoneNumberIdStreamName,
   phoneNumberOf,
   type ChannelState,
   type ConnectedChannel,
+  type PhoneNumberIdState,
 } from '@helpdesk/domain';
 import type { EventStore } from '@helpdesk/event-store';
 
@@ -23,7 +25,7 @@ export interface ChannelByNumber {
 }
 
 export async function loadChannel(store: EventStore, accountId: string): Promise<ChannelState> {
-  return (await loadState(store, channelStream(accountId), channelDecider)).state;
+  return (await loadState(store, channelStreamName(accountId), channelDecider)).state;
 }
 
 /**
@@ -35,13 +37,13 @@ export async function loadChannel(store: EventStore, accountId: string): Promise
  */
 export async function findChannelByDisplayNumber(store: EventStore, displayNumber: string): Promise<ChannelByNumber | null> {
   const phoneNumber = /^\d+$/.test(displayNumber) ? fromWaId(displayNumber) : normaliseToE164(displayNumber);
-  const { state: claim } = await loadState(store, phoneNumberClaimStream(phoneNumber), phoneNumberClaimDecider);
+  const { state: claim } = await loadState(store, phoneNumberClaimStreamName(phoneNumber), phoneNumberClaimDecider);
   if (claim.status !== 'Claimed') return null;
   const channel = await loadChannel(store, claim.accountId);
   if (channel.status !== 'Connected' || channel.portalId !== claim.portalId) return null;
   const number = phoneNumberOf(channel, phoneNumber);
   if (!number || number.phoneNumberId !== claim.phoneNumberId) return null;
-  const { state: idClaim } = await loadState(store, phoneNumberIdStream(number.phoneNumberId), phoneNumberIdDecider);
+  const idClaim = await loadPhoneNumberIdClaim(store, number.phoneNumberId);
   const idHeld =
     idClaim.status === 'Claimed'
       ? idClaim.accountId === channel.accountId && idClaim.portalId === channel.portalId && idClaim.phoneNumber === phoneNumber
@@ -52,10 +54,16 @@ export async function findChannelByDisplayNumber(store: EventStore, displayNumbe
 
 /** As above, from the `phone_number_id` of Meta's webhook metadata: only an id held by the account that holds its number. */
 export async function findChannelByPhoneNumberId(store: EventStore, phoneNumberId: string): Promise<ChannelByNumber | null> {
-  const { state } = await loadState(store, phoneNumberIdStream(phoneNumberId), phoneNumberIdDecider);
+  const state = await loadPhoneNumberIdClaim(store, phoneNumberId);
   if (state.status === 'Unclaimed') return null;
   const found = await findChannelByDisplayNumber(store, state.phoneNumber);
   if (!found || found.phoneNumberId !== phoneNumberId) return null;
   if (state.status === 'Claimed' && (found.accountId !== state.accountId || found.portalId !== state.portalId)) return null;
   return found;
+}
+
+/** The id's claim, with what was written under its former stream name first. */
+async function loadPhoneNumberIdClaim(store: EventStore, phoneNumberId: string): Promise<PhoneNumberIdState> {
+  const olderNames = formerPhoneNumberIdStreamNames(phoneNumberId);
+  return (await loadState(store, phoneNumberIdStreamName(phoneNumberId), phoneNumberIdDecider, { olderNames })).state;
 }

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { handleCommand } from '@helpdesk/command-handling';
-import { channelDecider, channelStream } from '@helpdesk/domain';
+import { channelDecider, channelStreamName } from '@helpdesk/domain';
 import type { ChannelState, MarkBusinessVerified } from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
@@ -30,7 +30,7 @@ export class MarkBusinessVerifiedHandler implements ICommandHandler<MarkBusiness
   async execute({ origin, data }: MarkBusinessVerifiedCommand): Promise<ChannelState> {
     const context = contextFrom(origin, this.clock.now());
     const command: MarkBusinessVerified = { type: 'MarkBusinessVerified', data, context };
-    const { state } = await handleCommand(this.store, channelStream(data.accountId), channelDecider, command, {
+    const { state } = await handleCommand(this.store, channelStreamName(data.accountId), channelDecider, command, {
       causation: causationFrom(origin),
     });
     return state;

@@ -1,13 +1,14 @@
 import { handleCommand, loadState, type Causation } from '@helpdesk/command-handling';
 import {
   channelDecider,
-  channelStream,
+  channelStreamName,
   phoneNumberClaimDecider,
-  phoneNumberClaimStream,
+  phoneNumberClaimStreamName,
   phoneNumberIdDecider,
-  phoneNumberIdStream,
+  formerPhoneNumberIdStreamNames,
+  phoneNumberIdStreamName,
   wabaClaimDecider,
-  wabaClaimStream,
+  wabaClaimStreamName,
   type AddPhoneNumber,
   type ChannelEvent,
   type ChannelState,
@@ -42,12 +43,17 @@ export type Claim =
 export function claimStreamOf(claim: Claim): string {
   switch (claim.kind) {
     case 'waba':
-      return wabaClaimStream(claim.wabaId);
+      return wabaClaimStreamName(claim.wabaId);
     case 'number':
-      return phoneNumberClaimStream(claim.phoneNumber);
+      return phoneNumberClaimStreamName(claim.phoneNumber);
     case 'number-id':
-      return phoneNumberIdStream(claim.phoneNumberId);
+      return phoneNumberIdStreamName(claim.phoneNumberId);
   }
+}
+
+/** Where the claim was written under a former name: folded before `claimStreamOf`, never written. */
+function olderNamesOf(claim: Claim): string[] {
+  return claim.kind === 'number-id' ? formerPhoneNumberIdStreamNames(claim.phoneNumberId) : [];
 }
 
 /**
@@ -64,7 +70,7 @@ export async function appendWithClaims(
   draft: ConnectAccountDraft | AddPhoneNumberDraft,
 ): Promise<ChannelState> {
   const { accountId } = draft.data;
-  const stream = channelStream(accountId);
+  const stream = channelStreamName(accountId);
   const { state } = await loadState(store, stream, channelDecider);
   // A dry run without Meta's answer: what the account alone refuses (another portal's or an unknown
   // account, a personal one, too many numbers, ...) is refused before Meta is asked, and a retry that
@@ -100,23 +106,24 @@ async function takeClaims(request: ChannelRequest, store: EventStore, accountId:
   try {
     for (const claim of [...claims].sort((a, b) => compare(claimStreamOf(a), claimStreamOf(b)))) {
       const stream = claimStreamOf(claim);
+      const options = { causation, olderNames: olderNamesOf(claim) };
       const { events } =
         claim.kind === 'waba'
-          ? await handleCommand(store, stream, wabaClaimDecider, { type: 'ClaimWaba', data: { wabaId: claim.wabaId, accountId }, context }, { causation })
+          ? await handleCommand(store, stream, wabaClaimDecider, { type: 'ClaimWaba', data: { wabaId: claim.wabaId, accountId }, context }, options)
           : claim.kind === 'number'
             ? await handleCommand(
                 store,
                 stream,
                 phoneNumberClaimDecider,
                 { type: 'ClaimPhoneNumber', data: { phoneNumber: claim.phoneNumber, phoneNumberId: claim.phoneNumberId, accountId }, context },
-                { causation },
+                options,
               )
             : await handleCommand(
                 store,
                 stream,
                 phoneNumberIdDecider,
                 { type: 'ClaimPhoneNumberId', data: { phoneNumberId: claim.phoneNumberId, phoneNumber: claim.phoneNumber, accountId }, context },
-                { causation },
+                options,
               );
       if (events.length > 0) claimed.push(claim);
     }
@@ -133,14 +140,15 @@ export async function releaseClaims(request: ChannelRequest, store: EventStore, 
   const context = stepContext(request, 'release');
   for (const claim of claims) {
     const stream = claimStreamOf(claim);
+    const options = { causation, olderNames: olderNamesOf(claim) };
     if (claim.kind === 'waba') {
-      await handleCommand(store, stream, wabaClaimDecider, { type: 'ReleaseWaba', data: { wabaId: claim.wabaId, accountId }, context }, { causation });
+      await handleCommand(store, stream, wabaClaimDecider, { type: 'ReleaseWaba', data: { wabaId: claim.wabaId, accountId }, context }, options);
     } else if (claim.kind === 'number') {
       const data = { phoneNumber: claim.phoneNumber, accountId };
-      await handleCommand(store, stream, phoneNumberClaimDecider, { type: 'ReleasePhoneNumber', data, context }, { causation });
+      await handleCommand(store, stream, phoneNumberClaimDecider, { type: 'ReleasePhoneNumber', data, context }, options);
     } else {
       const data = { phoneNumberId: claim.phoneNumberId, accountId };
-      await handleCommand(store, stream, phoneNumberIdDecider, { type: 'ReleasePhoneNumberId', data, context }, { causation });
+      await handleCommand(store, stream, phoneNumberIdDecider, { type: 'ReleasePhoneNumberId', data, context }, options);
     }
   }
 }
@@ -157,7 +165,7 @@ export async function releasePhoneNumbers(
   phoneNumbers: readonly string[],
 ): Promise<void> {
   for (const phoneNumber of phoneNumbers) {
-    const { state } = await loadState(store, phoneNumberClaimStream(phoneNumber), phoneNumberClaimDecider);
+    const { state } = await loadState(store, phoneNumberClaimStreamName(phoneNumber), phoneNumberClaimDecider);
     const held = state.status === 'Claimed' && state.accountId === accountId && state.portalId === request.origin.portalId;
     const claims: Claim[] = [
       ...(held ? [{ kind: 'number-id' as const, phoneNumberId: state.phoneNumberId, phoneNumber }] : []),

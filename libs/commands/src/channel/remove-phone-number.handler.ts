@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { handleCommand } from '@helpdesk/command-handling';
-import { channelDecider, channelStream, DomainError, normaliseToE164 } from '@helpdesk/domain';
+import { channelDecider, channelStreamName, DomainError, normaliseToE164 } from '@helpdesk/domain';
 import type { ChannelState, RemovePhoneNumber } from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
@@ -36,7 +36,7 @@ export class RemovePhoneNumberHandler implements ICommandHandler<RemovePhoneNumb
     const command: RemovePhoneNumber = { type: 'RemovePhoneNumber', data, context: contextFrom(origin, request.now) };
     const release = () => releasePhoneNumbers(request, this.store, data.accountId, [normaliseToE164(data.displayNumber)]);
     try {
-      const { state } = await handleCommand(this.store, channelStream(data.accountId), channelDecider, command, {
+      const { state } = await handleCommand(this.store, channelStreamName(data.accountId), channelDecider, command, {
         causation: request.causation,
       });
       await release();

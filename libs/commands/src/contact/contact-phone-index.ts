@@ -3,8 +3,9 @@ import {
   contactDecider,
   contactPhoneIndexDecider,
   contactPhoneNumbers,
-  contactPhoneStream,
-  contactStream,
+  contactPhoneStreamName,
+  formerContactPhoneStreamNames,
+  contactStreamName,
   linkedContactIds,
   normaliseToE164,
   type ActiveContact,
@@ -29,10 +30,11 @@ export interface ContactRequest {
  */
 export async function findContactIdsByPhone(store: EventStore, portalId: string, phoneNumber: string): Promise<string[]> {
   const e164 = normaliseToE164(phoneNumber);
-  const { state: index } = await loadState(store, contactPhoneStream(portalId, e164), contactPhoneIndexDecider);
+  const olderNames = formerContactPhoneStreamNames(portalId, e164);
+  const { state: index } = await loadState(store, contactPhoneStreamName(portalId, e164), contactPhoneIndexDecider, { olderNames });
   const candidates = linkedContactIds(index);
   const contacts = await Promise.all(
-    candidates.map((contactId) => loadState(store, contactStream(portalId, contactId), contactDecider)),
+    candidates.map((contactId) => loadState(store, contactStreamName(portalId, contactId), contactDecider)),
   );
   return candidates.filter((_contactId, i) => contactPhoneNumbers(contacts[i].state).includes(e164));
 }
@@ -68,6 +70,7 @@ async function updateIndex(
   // Several index updates of one request may share a stream: each needs its own idempotency key.
   const idempotencyKey = origin.idempotencyKey && `${origin.idempotencyKey}:${type}:${data.property}`;
   const command: ContactPhoneCommand = { type, data, context: contextFrom({ ...origin, idempotencyKey }, now) };
-  const stream = contactPhoneStream(origin.portalId, data.phoneNumber);
-  await handleCommand(store, stream, contactPhoneIndexDecider, command, { causation });
+  const stream = contactPhoneStreamName(origin.portalId, data.phoneNumber);
+  const olderNames = formerContactPhoneStreamNames(origin.portalId, data.phoneNumber);
+  await handleCommand(store, stream, contactPhoneIndexDecider, command, { causation, olderNames });
 }

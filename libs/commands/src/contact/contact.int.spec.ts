@@ -1,3 +1,4 @@
+import { StreamCategory, streamPrefix } from '@helpdesk/domain';
 import { StoreUnavailableError, type EventStore } from '@helpdesk/event-store';
 import { refusalOf } from '../../../../test/support/domain-refusals.js';
 import { failingAppends } from '../../../../test/support/failing-appends.js';
@@ -85,7 +86,7 @@ describe('Contact handlers against the embedded store', () => {
   it('repairs the index on a retried change after the index write failed', async () => {
     await create(inPortal('a'), { contactId: 'c-1', name: 'Anna', mobilePhoneNumber: '+31612345678' });
     const move = { contactId: 'c-1', mobilePhoneNumber: '+31687654321' };
-    const indexWritesFail = failingAppends(stores.current, 'contact-phone-');
+    const indexWritesFail = failingAppends(stores.current, streamPrefix(StreamCategory.contactPhoneIndex));
     await expect(change(inPortal('a'), move, indexWritesFail)).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(findContactIdsByPhone(stores.current, 'a', '+31612345678')).resolves.toEqual([]);
 

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { handleCommand } from '@helpdesk/command-handling';
-import { templateDecider, templateStream } from '@helpdesk/domain';
+import { templateDecider, templateStreamName } from '@helpdesk/domain';
 import type { ApproveTemplate, TemplateState } from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
@@ -29,7 +29,7 @@ export class ApproveTemplateHandler implements ICommandHandler<ApproveTemplateCo
 
   async execute({ origin, data }: ApproveTemplateCommand): Promise<TemplateState> {
     const command: ApproveTemplate = { type: 'ApproveTemplate', data, context: contextFrom(origin, this.clock.now()) };
-    const stream = templateStream(data.accountId, data.name, data.language);
+    const stream = templateStreamName(data.accountId, data.name, data.language);
     const { state } = await handleCommand(this.store, stream, templateDecider, command, { causation: causationFrom(origin) });
     return state;
   }

@@ -1,5 +1,5 @@
 import { loadState } from '@helpdesk/command-handling';
-import { refuse, templateDecider, templateStream, type RegisteredTemplate } from '@helpdesk/domain';
+import { refuse, templateDecider, templateStreamName, type RegisteredTemplate } from '@helpdesk/domain';
 import type { EventStore } from '@helpdesk/event-store';
 
 /**
@@ -14,7 +14,7 @@ export async function loadTemplate(
   name: string,
   language: string,
 ): Promise<RegisteredTemplate> {
-  const { state } = await loadState(store, templateStream(accountId, name, language), templateDecider);
+  const { state } = await loadState(store, templateStreamName(accountId, name, language), templateDecider);
   if (state.status === 'NotRegistered' || state.portalId !== portalId) {
     refuse('TEMPLATE_NOT_FOUND', `No template ${name} (${language}) on account ${accountId}`, { accountId, name, language });
   }

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { handleCommand, loadState } from '@helpdesk/command-handling';
-import { channelDecider, channelStream, refuseUnknownAccount, templateDecider, templateStream } from '@helpdesk/domain';
+import { channelDecider, channelStreamName, refuseUnknownAccount, templateDecider, templateStreamName } from '@helpdesk/domain';
 import type { RegisterTemplate, TemplateState } from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
@@ -30,10 +30,10 @@ export class RegisterTemplateHandler implements ICommandHandler<RegisterTemplate
   async execute({ origin, data }: RegisterTemplateCommand): Promise<TemplateState> {
     // Template streams are named by account: only an account connected to the caller's portal gets
     // templates, and any other account id is refused as an unknown one.
-    const { state: channel } = await loadState(this.store, channelStream(data.accountId), channelDecider);
+    const { state: channel } = await loadState(this.store, channelStreamName(data.accountId), channelDecider);
     if (channel.status !== 'Connected' || channel.portalId !== origin.portalId) refuseUnknownAccount(data.accountId);
     const command: RegisterTemplate = { type: 'RegisterTemplate', data, context: contextFrom(origin, this.clock.now()) };
-    const stream = templateStream(data.accountId, data.name, data.language);
+    const stream = templateStreamName(data.accountId, data.name, data.language);
     const { state } = await handleCommand(this.store, stream, templateDecider, command, { causation: causationFrom(origin) });
     return state;
   }

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { handleCommand } from '@helpdesk/command-handling';
-import { viewDecider, viewStream } from '@helpdesk/domain';
+import { viewDecider, viewStreamName } from '@helpdesk/domain';
 import type { ChangeView, ViewState } from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
@@ -29,7 +29,7 @@ export class ChangeViewHandler implements ICommandHandler<ChangeViewCommand> {
 
   async execute({ origin, data }: ChangeViewCommand): Promise<ViewState> {
     const command: ChangeView = { type: 'ChangeView', data, context: contextFrom(origin, this.clock.now()) };
-    const stream = viewStream(origin.portalId, data.viewId);
+    const stream = viewStreamName(origin.portalId, data.viewId);
     const { state } = await handleCommand(this.store, stream, viewDecider, command, { causation: causationFrom(origin) });
     return state;
   }

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { handleCommand, loadState } from '@helpdesk/command-handling';
-import { viewDecider, viewStream } from '@helpdesk/domain';
+import { viewDecider, viewStreamName } from '@helpdesk/domain';
 import type { CreateView, ViewState } from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
@@ -35,7 +35,7 @@ export class CreateViewHandler implements ICommandHandler<CreateViewCommand> {
   async execute({ origin, data }: CreateViewCommand): Promise<ViewState> {
     const now = this.clock.now();
     const command: CreateView = { type: 'CreateView', data, context: contextFrom(origin, now) };
-    const stream = viewStream(origin.portalId, data.viewId);
+    const stream = viewStreamName(origin.portalId, data.viewId);
     const causation = causationFrom(origin);
     // Decided once without appending, so an invalid view, a taken id or a non-user is refused before it takes a slot.
     viewDecider.decide(command, (await loadState(this.store, stream, viewDecider)).state);

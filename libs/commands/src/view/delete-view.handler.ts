@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { handleCommand } from '@helpdesk/command-handling';
-import { viewDecider, viewStream } from '@helpdesk/domain';
+import { viewDecider, viewStreamName } from '@helpdesk/domain';
 import type { DeleteView, ViewState } from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
@@ -31,7 +31,7 @@ export class DeleteViewHandler implements ICommandHandler<DeleteViewCommand> {
   async execute({ origin, data }: DeleteViewCommand): Promise<ViewState> {
     const now = this.clock.now();
     const command: DeleteView = { type: 'DeleteView', data, context: contextFrom(origin, now) };
-    const stream = viewStream(origin.portalId, data.viewId);
+    const stream = viewStreamName(origin.portalId, data.viewId);
     const causation = causationFrom(origin);
     const { state } = await handleCommand(this.store, stream, viewDecider, command, { causation });
     // Also when the view was deleted already: deleting again frees a slot a crash left taken.

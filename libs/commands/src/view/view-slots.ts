@@ -1,5 +1,5 @@
 import { handleCommand, type Causation } from '@helpdesk/command-handling';
-import { viewSlotsDecider, viewSlotsStream, type CommandContext, type ViewSlotCommand } from '@helpdesk/domain';
+import { viewSlotsDecider, viewSlotsStreamName, type CommandContext, type ViewSlotCommand } from '@helpdesk/domain';
 import type { EventStore } from '@helpdesk/event-store';
 import { contextFrom, type CommandOrigin } from '../shared/command-origin.js';
 
@@ -15,12 +15,12 @@ function stepContext(origin: CommandOrigin, now: Date, step: 'reserve' | 'releas
  */
 export async function reserveViewSlot(store: EventStore, origin: CommandOrigin, now: Date, causation: Causation, viewId: string, creatorId: string): Promise<boolean> {
   const command: ViewSlotCommand = { type: 'ReserveViewSlot', data: { viewId, creatorId }, context: stepContext(origin, now, 'reserve') };
-  const { events } = await handleCommand(store, viewSlotsStream(origin.portalId), viewSlotsDecider, command, { causation });
+  const { events } = await handleCommand(store, viewSlotsStreamName(origin.portalId), viewSlotsDecider, command, { causation });
   return events.length > 0;
 }
 
 /** A no-op for a view holding no slot, so repeating a deletion after a crash frees the slot it missed. */
 export async function releaseViewSlot(store: EventStore, origin: CommandOrigin, now: Date, causation: Causation, viewId: string): Promise<void> {
   const command: ViewSlotCommand = { type: 'ReleaseViewSlot', data: { viewId }, context: stepContext(origin, now, 'release') };
-  await handleCommand(store, viewSlotsStream(origin.portalId), viewSlotsDecider, command, { causation });
+  await handleCommand(store, viewSlotsStreamName(origin.portalId), viewSlotsDecider, command, { causation });
 }

@@ -1,4 +1,4 @@
-import { VIEW_LIMITS, type DomainError, viewSlotsStream, viewStream } from '@helpdesk/domain';
+import { VIEW_LIMITS, type DomainError, viewSlotsStreamName, viewStreamName } from '@helpdesk/domain';
 import { refusalOf } from '../../../../test/support/domain-refusals.js';
 import { eventsOf } from '../../../../test/support/stream-events.js';
 import { useTemporarySqliteStore } from '../../../../test/support/temporary-sqlite-store.js';
@@ -36,7 +36,7 @@ describe('View handlers against the embedded store', () => {
     const changed = await change(user('bob'), { viewId: 'v-1', actorRole: 'agent', name: 'Team WhatsApp' });
 
     expect(changed).toMatchObject({ status: 'Active', name: 'Team WhatsApp', sharing: 'my_team', teamId: 'team-nl', creatorId: 'anna' });
-    const events = await eventsOf(stores.current, viewStream('a', 'v-1'));
+    const events = await eventsOf(stores.current, viewStreamName('a', 'v-1'));
     expect(events.map((event) => [event.type, event.metadata.actorId])).toEqual([
       ['ViewCreated', 'user:anna'],
       ['ViewSharingChanged', 'user:anna'],
@@ -79,7 +79,7 @@ describe('View handlers against the embedded store', () => {
       const outcome = settled(await Promise.allSettled([create('anna', 'race-1'), create('anna', 'race-2')]));
 
       expect(outcome).toEqual(['VIEW_LIMIT_REACHED', 'created']);
-      const raced = [await eventsOf(stores.current, viewStream('a', 'race-1')), await eventsOf(stores.current, viewStream('a', 'race-2'))];
+      const raced = [await eventsOf(stores.current, viewStreamName('a', 'race-1')), await eventsOf(stores.current, viewStreamName('a', 'race-2'))];
       expect(raced.map((events) => events.length).sort()).toEqual([0, 1]);
       // Another user still has slots of their own.
       expect(await create('bob', 'bobs')).toMatchObject({ status: 'Active' });
@@ -92,7 +92,7 @@ describe('View handlers against the embedded store', () => {
       expect(outcome).toEqual(['VIEW_LIMIT_REACHED', 'created']);
       const refusal = await refusalOf(create('xavi', 'late'));
       expect([refusal.code, refusal.details]).toEqual(['VIEW_LIMIT_REACHED', { limit: VIEW_LIMITS.perPortal, scope: 'portal' }]);
-      expect(await eventsOf(stores.current, viewStream('a', 'late'))).toEqual([]);
+      expect(await eventsOf(stores.current, viewStreamName('a', 'late'))).toEqual([]);
       // Another portal has slots of its own.
       expect(await create('anna', 'elsewhere', 'b')).toMatchObject({ status: 'Active' });
     });
@@ -100,9 +100,9 @@ describe('View handlers against the embedded store', () => {
     it('frees a slot when a view is deleted, once, and takes none for a view the domain refuses', async () => {
       await fill(VIEW_LIMITS.perPortal - 1);
       expect((await refusalOf(create('zoe', 'one-too-many'))).code).toBe('VIEW_LIMIT_REACHED');
-      const slotEvents = (await eventsOf(stores.current, viewSlotsStream('a'))).length;
+      const slotEvents = (await eventsOf(stores.current, viewSlotsStreamName('a'))).length;
       expect((await refusalOf(create('zoe', 'v-1'))).code).toBe('VIEW_ALREADY_EXISTS');
-      expect(await eventsOf(stores.current, viewSlotsStream('a'))).toHaveLength(slotEvents);
+      expect(await eventsOf(stores.current, viewSlotsStreamName('a'))).toHaveLength(slotEvents);
 
       const remove = () => new DeleteViewHandler(stores.current, clock).execute(new DeleteViewCommand(user('anna'), { viewId: 'v-1', actorRole: 'agent' }));
       await remove();

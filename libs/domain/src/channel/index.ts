@@ -21,4 +21,3 @@ export type {
   DisconnectedChannel,
   NeverConnectedChannel,
 } from './channel.state.js';
-export { channelStream } from './channel.stream.js';

@@ -27,4 +27,3 @@ export type * from './contact.commands.js';
 export type * from './contact.events.js';
 export { contactPhoneNumbers, linkedContactIds } from './contact.state.js';
 export type { ActiveContact, ContactPhoneIndexState, ContactPhoneLink, ContactState } from './contact.state.js';
-export { contactPhoneStream, contactStream } from './contact.stream.js';

@@ -2,7 +2,7 @@ import { type Actor, type CommandContext, fold } from '../core/index.js';
 import type { ConversationCommand, ReceiveInboundMessage, ReplyToContact, SendTemplate } from './conversation.commands.js';
 import { conversationDecider } from './conversation.decide.js';
 import type { ConversationEvent } from './conversation.events.js';
-import { conversationIdOf } from './conversation.stream.js';
+import { conversationIdOf } from './conversation-key.js';
 
 /** Builders shared by the conversation specs: one contact writing to one business number. */
 export const portalId = 'portal-1';

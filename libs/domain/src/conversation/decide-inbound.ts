@@ -9,7 +9,7 @@ import {
   evolveConversation,
   sessionOpenAt,
 } from './conversation.state.js';
-import { conversationIdOf } from './conversation.stream.js';
+import { conversationIdOf } from './conversation-key.js';
 import { sessionWindowMsAt } from '../rules/rulebook.js';
 
 /**

@@ -2,7 +2,7 @@ export * from './conversation.commands.js';
 export * from './conversation.decide.js';
 export * from './conversation.events.js';
 export * from './conversation.state.js';
-export * from './conversation.stream.js';
+export * from './conversation-key.js';
 export { isDeliveryProgress } from './decide-message.js';
 export { dueAttempt } from './decide-outbound-delivery.js';
 export * from './message-content.js';

@@ -27,4 +27,3 @@ export * from './e164.js';
 export type * from './phone-number.commands.js';
 export type * from './phone-number.events.js';
 export type { PhoneNumberClaimState, PhoneNumberIdState } from './phone-number.state.js';
-export { phoneNumberClaimStream, phoneNumberIdStream } from './phone-number.stream.js';

@@ -14,4 +14,3 @@ export * from './portal.commands.js';
 export { DEFAULT_MONTHLY_CONVERSATION_LIMIT } from './portal.decide.js';
 export * from './portal.events.js';
 export * from './portal.state.js';
-export * from './portal.stream.js';

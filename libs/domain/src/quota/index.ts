@@ -36,4 +36,3 @@ export * from './periods.js';
 export * from './quota.commands.js';
 export * from './quota.events.js';
 export * from './quota.state.js';
-export * from './quota.stream.js';

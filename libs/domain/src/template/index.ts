@@ -17,4 +17,3 @@ export { bindTemplateParameters } from './template-parameters.js';
 export type { RenderedTemplate, TemplateParameters } from './template-parameters.js';
 export { requireApprovedTemplate } from './template.state.js';
 export type { ApprovedTemplate, RegisteredTemplate, TemplateState } from './template.state.js';
-export { templateStream } from './template.stream.js';

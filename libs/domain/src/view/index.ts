@@ -17,6 +17,5 @@ export type { OwnerMatch, ViewFilter } from './view-filters.js';
 export type * from './view.commands.js';
 export type * from './view.events.js';
 export type { ActiveView, ViewState } from './view.state.js';
-export { viewStream } from './view.stream.js';
-export { VIEW_LIMITS, viewSlotsDecider, viewSlotsStream } from './view-slots.js';
+export { VIEW_LIMITS, viewSlotsDecider } from './view-slots.js';
 export type * from './view-slots.js';

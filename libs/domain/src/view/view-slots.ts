@@ -80,8 +80,3 @@ export const viewSlotsDecider: Decider<ViewSlotCommand, ViewSlotEvent, ViewSlots
   evolve: evolveViewSlots,
   initialState: initialViewSlotsState,
 };
-
-/** One stream per portal: its expected revision makes two creations racing for the last slot end with one view. */
-export function viewSlotsStream(portalId: string): string {
-  return `view_slots-${portalId}`;
-}

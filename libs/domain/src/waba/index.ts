@@ -13,8 +13,3 @@ export const wabaClaimDecider: Decider<WabaClaimCommand, WabaClaimEvent, WabaCla
 export type * from './waba.commands.js';
 export type * from './waba.events.js';
 export type { WabaClaimState } from './waba.state.js';
-
-/** One stream per WABA id across all portals: its expected revision settles two portals connecting it at once. */
-export function wabaClaimStream(wabaId: string): string {
-  return `waba-${wabaId}`;
-}

@@ -1,3 +1,0 @@
-export function channelStream(accountId: string): string {
-  return `whatsapp-account-${accountId}`;
-}

@@ -1,3 +1,0 @@
-export function viewStream(portalId: string, viewId: string): string {
-  return `view-${portalId}-${viewId}`;
-}
