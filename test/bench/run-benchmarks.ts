@@ -295,7 +295,7 @@ function analysis(results: readonly ScenarioResult[]): string {
   const pg = m('rebuild-postgres', 'rebuildPostgres');
   if (pg !== null && rebuild !== null) {
     lines.push(
-      `- **PostgreSQL rebuild** (${fmt(pg)} events/s, ${fmt(pg / rebuild, 2)}× SQLite; first run 7,516): one multi-row upsert per table per batch, the builds\'`,
+      `- **PostgreSQL rebuild** (${fmt(pg)} events/s, ${fmt(pg / rebuild, 2)}× SQLite; first run 7,516): one multi-row upsert per table per batch, the builds'`,
       '  transactions side by side on the pool; the server shares the two cores with the rebuild.',
     );
   }

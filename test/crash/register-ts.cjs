@@ -9,7 +9,7 @@
 const Module = require('node:module');
 const fs = require('node:fs');
 const path = require('node:path');
-const crypto = require('node:crypto');
+const { createHash } = require('node:crypto');
 const ts = require('typescript');
 
 const root = path.resolve(__dirname, '../..');
@@ -50,7 +50,7 @@ const cacheDir = path.join(root, 'node_modules', '.cache', 'register-ts');
 
 function transpile(filename) {
   const source = fs.readFileSync(filename, 'utf8');
-  const key = crypto.createHash('sha256').update(`${ts.version}\0${filename}\0${source}`).digest('hex');
+  const key = createHash('sha256').update(`${ts.version}\0${filename}\0${source}`).digest('hex');
   const cached = path.join(cacheDir, `${key}.js`);
   try {
     return fs.readFileSync(cached, 'utf8');

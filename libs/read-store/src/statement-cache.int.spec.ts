@@ -5,7 +5,7 @@ import { withStatementCache } from './statement-cache.js';
 describe('withStatementCache', () => {
   let database: Database.Database;
   let prepared: string[];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   let db: Kysely<any>;
 
   beforeEach(async () => {
@@ -15,15 +15,27 @@ describe('withStatementCache', () => {
     database.prepare = ((text: string) => (prepared.push(text), prepare(text))) as typeof database.prepare;
     db = new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(database, 3) }) });
     await sql`CREATE TABLE items (id TEXT PRIMARY KEY, label TEXT)`.execute(db);
-    await db.insertInto('items').values([{ id: 'a', label: 'one' }, { id: 'b', label: 'two' }]).execute();
+    await db
+      .insertInto('items')
+      .values([
+        { id: 'a', label: 'one' },
+        { id: 'b', label: 'two' },
+      ])
+      .execute();
   });
 
   afterEach(() => db.destroy());
 
-  const labelOf = async (id: string) => (await db.selectFrom('items').select('label').where('id', '=', id).executeTakeFirst())?.label;
+  const labelOf = async (id: string) =>
+    (await db.selectFrom('items').select('label').where('id', '=', id).executeTakeFirst())?.label;
 
   it('prepares a statement once and answers each run with its own parameters', async () => {
-    expect([await labelOf('a'), await labelOf('b'), await labelOf('nope'), await labelOf('a')]).toEqual(['one', 'two', undefined, 'one']);
+    expect([await labelOf('a'), await labelOf('b'), await labelOf('nope'), await labelOf('a')]).toEqual([
+      'one',
+      'two',
+      undefined,
+      'one',
+    ]);
 
     expect(prepared.filter((text) => text.startsWith('select "label"'))).toHaveLength(1);
   });
@@ -65,7 +77,8 @@ describe('withStatementCache', () => {
     const cached = withStatementCache(database);
     const text = 'SELECT label FROM items ORDER BY id';
     const seen: string[] = [];
-    for (const row of cached.prepare(text).iterate([]) as Iterable<{ label: string }>) seen.push(`${row.label}:${cached.prepare(text).all([]).length}`);
+    for (const row of cached.prepare(text).iterate([]) as Iterable<{ label: string }>)
+      seen.push(`${row.label}:${cached.prepare(text).all([]).length}`);
     expect(seen).toEqual(['one:2', 'two:2']);
     cached.prepare(text).all([]);
     // The kept one, then a fresh one for each row while it was busy; once free, the kept one again.

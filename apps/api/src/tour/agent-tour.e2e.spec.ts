@@ -8,7 +8,7 @@ import { pywaPayload } from '../webhooks/pywa.fixtures.js';
 import { CONNECTED_AT, RECEIVED_AT, WebhookWorld, admin, openWebhookWorld } from '../webhooks/webhook.test-world.js';
 
 interface Answer {
-  data: Record<string, any> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
+  data: Record<string, any> | null;
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
@@ -57,10 +57,23 @@ describe("an agent's day, over HTTP", () => {
     await world.processed();
     const [last] = (await world.conversation()).slice(-1);
     const at = `${last.position.commit}:${last.position.prepare}`;
-    const views = await graphql('query ($at: String) { views(atLeastPosition: $at) { id ticketCount } }', { at }, agent);
-    expect(views.data?.views).toEqual(expect.arrayContaining([{ id: 'all-open', ticketCount: 1 }, { id: 'unassigned', ticketCount: 1 }]));
-    const list = await graphql('{ tickets(viewId: "all-open") { nodes { id conversationId preview unreadCount } } }', {}, agent);
-    const [ticket] = list.data?.tickets.nodes;
+    const views = await graphql(
+      'query ($at: String) { views(atLeastPosition: $at) { id ticketCount } }',
+      { at },
+      agent,
+    );
+    expect(views.data?.views).toEqual(
+      expect.arrayContaining([
+        { id: 'all-open', ticketCount: 1 },
+        { id: 'unassigned', ticketCount: 1 },
+      ]),
+    );
+    const list = await graphql(
+      '{ tickets(viewId: "all-open") { nodes { id conversationId preview unreadCount } } }',
+      {},
+      agent,
+    );
+    const [ticket] = list.data?.tickets.nodes ?? [];
     expect(ticket).toMatchObject({ preview: 'Body Text', unreadCount: 1 });
 
     // 2. A reply inside the 24 hours is accepted (before 1 Nov 2024 it counts the session once).
@@ -71,7 +84,9 @@ describe("an agent's day, over HTTP", () => {
     const replyId = accepted.data?.replyToConversation.messageId;
 
     // 3. Meta reports it read (naming our message id): the thread shows the read time.
-    const status = pywaPayload('message_status.json', 'read') as { entry: { changes: { value: { statuses: object[] } }[] }[] };
+    const status = pywaPayload('message_status.json', 'read') as {
+      entry: { changes: { value: { statuses: object[] } }[] }[];
+    };
     const value = status.entry[0].changes[0].value;
     value.statuses = [{ ...value.statuses[0], id: 'wamid.reply-1', biz_opaque_callback_data: replyId }];
     expect((await world.post(JSON.stringify(status))).status).toBe(200);
@@ -79,7 +94,11 @@ describe("an agent's day, over HTTP", () => {
     const [afterRead] = (await world.conversation()).slice(-1);
     const thread = `query ($c: ID!, $at: String) { conversation(id: $c, atLeastPosition: $at) {
       thread { nodes { id direction quarantine { reason } content { __typename ... on TextContent { body } } delivery { status readAt } } } } }`;
-    const read = await graphql(thread, { c: ticket.conversationId, at: `${afterRead.position.commit}:${afterRead.position.prepare}` }, agent);
+    const read = await graphql(
+      thread,
+      { c: ticket.conversationId, at: `${afterRead.position.commit}:${afterRead.position.prepare}` },
+      agent,
+    );
     const readReply = read.data?.conversation.thread.nodes.find((message: { id: string }) => message.id === replyId);
     expect(readReply.delivery).toMatchObject({ status: 'READ', readAt: expect.any(String) });
 
@@ -96,12 +115,20 @@ describe("an agent's day, over HTTP", () => {
       adminToken,
     );
     expect(registered.errors).toBeUndefined();
-    await graphql('mutation ($i: ApproveTemplateInput!) { approveTemplate(input: $i) { position } }', { i: template }, adminToken);
+    await graphql(
+      'mutation ($i: ApproveTemplateInput!) { approveTemplate(input: $i) { position } }',
+      { i: template },
+      adminToken,
+    );
     const send = `mutation ($c: ID!, $k: String) { sendTemplate(input: { conversationId: $c, name: "follow_up", language: "en",
       bodyParameters: ["Sam"], idempotencyKey: $k }) { messageId position } }`;
     const sent = await graphql(send, { c: ticket.conversationId, k: 't1' }, agent);
     expect(sent.errors).toBeUndefined();
-    const usage = await graphql('query ($at: String) { quotaUsage(atLeastPosition: $at) { used limit remaining } }', { at: sent.data?.sendTemplate.position }, agent);
+    const usage = await graphql(
+      'query ($at: String) { quotaUsage(atLeastPosition: $at) { used limit remaining } }',
+      { at: sent.data?.sendTemplate.position },
+      agent,
+    );
     expect(usage.data?.quotaUsage).toEqual({ used: 2, limit: 2, remaining: 0 });
 
     // 6. The next business-initiated conversation is over the monthly limit: refused, nothing sent.
@@ -109,14 +136,24 @@ describe("an agent's day, over HTTP", () => {
     expect(overLimit.errors?.[0].extensions?.code).toBe('MONTHLY_LIMIT_REACHED');
 
     // 7. Quarantined: the message keeps its place, its text is gone from every answer.
-    const inbound = read.data?.conversation.thread.nodes.find((message: { direction: string }) => message.direction === 'INBOUND');
+    const inbound = read.data?.conversation.thread.nodes.find(
+      (message: { direction: string }) => message.direction === 'INBOUND',
+    );
     const quarantined = await graphql(
       'mutation ($c: ID!, $m: ID!) { quarantineMessage(input: { conversationId: $c, messageId: $m, reason: "phishing" }) { position } }',
       { c: ticket.conversationId, m: inbound.id },
       agent,
     );
-    const afterQuarantine = await graphql(thread, { c: ticket.conversationId, at: quarantined.data?.quarantineMessage.position }, agent);
-    expect(afterQuarantine.data?.conversation.thread.nodes[0]).toMatchObject({ id: inbound.id, quarantine: { reason: 'phishing' }, content: null });
+    const afterQuarantine = await graphql(
+      thread,
+      { c: ticket.conversationId, at: quarantined.data?.quarantineMessage.position },
+      agent,
+    );
+    expect(afterQuarantine.data?.conversation.thread.nodes[0]).toMatchObject({
+      id: inbound.id,
+      quarantine: { reason: 'phishing' },
+      content: null,
+    });
     expect(JSON.stringify(afterQuarantine)).not.toContain('Body Text');
     const searched = await graphql('{ tickets(search: "Body Text") { totalCount } }', {}, agent);
     expect(searched.data?.tickets.totalCount).toBe(0);

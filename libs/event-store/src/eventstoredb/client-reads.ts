@@ -92,6 +92,8 @@ export class ClientReads {
    * event at exactly that position is fetched with a one-event forwards read and handed over first.
    */
   private readAllBackwardsFrom(from: Position, maxCount: number | undefined): AsyncIterable<RecordedEvent> {
+    // An async generator method of an object literal has its own `this`: it reaches the reader through this name.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const reads = this;
     return {
       async *[Symbol.asyncIterator]() {
@@ -143,6 +145,8 @@ export class ClientReads {
     keep: (event: RecordedEvent) => boolean,
     maxYielded: number | undefined,
   ): AsyncIterable<RecordedEvent> {
+    // An async generator method of an object literal has its own `this`: it reaches the reader through this name.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const reads = this;
     return {
       async *[Symbol.asyncIterator]() {
