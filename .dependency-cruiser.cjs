@@ -17,7 +17,8 @@ module.exports = {
   forbidden: [
     {
       name: 'app-imports-another-app',
-      comment: 'An app never imports another app: what two apps share lives in a lib (libs/commands, libs/auth, libs/demo...). Specs that drive several apps together live in test/e2e.',
+      comment:
+        'An app never imports another app: what two apps share lives in a lib (libs/commands, libs/auth, libs/demo...). Specs that drive several apps together live in test/e2e.',
       severity: 'error',
       from: { path: '^apps/([^/]+)/' },
       to: { path: '^apps/', pathNot: '^apps/$1/' },
@@ -47,10 +48,11 @@ module.exports = {
     },
     {
       name: 'domain-is-pure',
-      comment: 'libs/domain holds deciders and value objects: it imports only itself, luxon and libphonenumber-js (no Nest, no node: modules, no other lib).',
+      comment:
+        'libs/domain holds deciders and value objects: it imports only itself, luxon and libphonenumber-js (no Nest, no node: modules, no other lib).',
       severity: 'error',
       from: { path: '^libs/domain/', pathNot: TEST_FILE },
-      to: { pathNot: [ '^libs/domain/', DOMAIN_PACKAGES ] },
+      to: { pathNot: ['^libs/domain/', DOMAIN_PACKAGES] },
     },
     {
       name: 'domain-tests-are-pure',
@@ -61,7 +63,8 @@ module.exports = {
     },
     {
       name: 'libs-in-a-cycle',
-      comment: 'No folder cycle runs through two libs (a folder of one lib imports another lib that, through its folders, imports it back).',
+      comment:
+        'No folder cycle runs through two libs (a folder of one lib imports another lib that, through its folders, imports it back).',
       severity: 'error',
       scope: 'folder',
       from: { path: '^libs/([^/]+)(/|$)' },

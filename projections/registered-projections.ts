@@ -9,7 +9,14 @@ import { viewsProjection } from './views/index.js';
 
 /** Every read model the service keeps up to date, those that apply rules under `rulebook`; a new one is added here and nowhere else. */
 export function registeredProjections(rulebook: Rulebook = RULEBOOK): readonly Projection[] {
-  return [ticketListProjection, threadProjection, quotaProjectionUnder(rulebook), directoryProjection, viewsProjection, searchProjection];
+  return [
+    ticketListProjection,
+    threadProjection,
+    quotaProjectionUnder(rulebook),
+    directoryProjection,
+    viewsProjection,
+    searchProjection,
+  ];
 }
 
 /** Under the repository's rulebook. */

@@ -26,7 +26,12 @@ export class ProjectionWriter {
   }
 
   /** A writer whose cache knows the tables are empty, when they are (a build's fresh tables). */
-  static async open(db: ReadDatabase, projection: Projection, names: TableNames, capacity: number): Promise<ProjectionWriter> {
+  static async open(
+    db: ReadDatabase,
+    projection: Projection,
+    names: TableNames,
+    capacity: number,
+  ): Promise<ProjectionWriter> {
     const startsEmpty = await tablesEmpty(db, projection, names);
     return new ProjectionWriter(db, projection, names, new DocumentCache({ capacity, startsEmpty }));
   }
@@ -69,7 +74,11 @@ async function tablesEmpty(db: ReadDatabase, projection: Projection, names: Tabl
  * `ProjectionWriter.transaction`), and says how many the projection handled. Live runs, rebuilds
  * and drift checks all go through here, so they cannot disagree on what an event does.
  */
-export async function applyEvents(trx: ReadDatabase, writer: ProjectionWriter, events: readonly RecordedEvent[]): Promise<number> {
+export async function applyEvents(
+  trx: ReadDatabase,
+  writer: ProjectionWriter,
+  events: readonly RecordedEvent[],
+): Promise<number> {
   const { projection } = writer;
   const handles = handledEvents(projection);
   const batch = new DocumentBatch(trx, writer.statements, writer.cache);
@@ -89,7 +98,10 @@ export async function applyEvents(trx: ReadDatabase, writer: ProjectionWriter, e
 
 /** The event a projection could not apply: the run stops there, naming it. */
 export class ProjectionFailure extends Error {
-  constructor(readonly event: RecordedEvent, cause: unknown) {
+  constructor(
+    readonly event: RecordedEvent,
+    cause: unknown,
+  ) {
     super(
       `cannot apply ${event.type} at ${event.streamName}@${event.revision} (position ${event.position.commit}): ${
         cause instanceof Error ? cause.message : String(cause)

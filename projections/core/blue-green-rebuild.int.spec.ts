@@ -30,7 +30,9 @@ const relabelled = (label: string): typeof ticketListProjection => ({
 });
 
 const sortedRows = (snapshot: ReadModelSnapshot) =>
-  Object.fromEntries(Object.entries(snapshot).map(([table, rows]) => [table, [...rows].sort((a, b) => a.id.localeCompare(b.id))]));
+  Object.fromEntries(
+    Object.entries(snapshot).map(([table, rows]) => [table, [...rows].sort((a, b) => a.id.localeCompare(b.id))]),
+  );
 
 describe.each(readStoresUnderTest())('blue/green rebuild on $name', (readStoreUnderTest) => {
   let world: EventWorld;
@@ -40,7 +42,9 @@ describe.each(readStoresUnderTest())('blue/green rebuild on $name', (readStoreUn
 
   async function receiveMany(count: number, from = 0): Promise<void> {
     for (let index = from; index < from + count; index++) {
-      await world.receive(inboundMessage(`wamid.${index}`, at(HOUR + index * 1000), `+3361234${String(index).padStart(4, '0')}`));
+      await world.receive(
+        inboundMessage(`wamid.${index}`, at(HOUR + index * 1000), `+3361234${String(index).padStart(4, '0')}`),
+      );
     }
   }
 
@@ -69,7 +73,10 @@ describe.each(readStoresUnderTest())('blue/green rebuild on $name', (readStoreUn
     await liveRunner(ticketListProjection);
     const progress: RebuildProgress[] = [];
 
-    const outcome = await rebuildProjection(world.store, readStore.db, relabelled('v2'), { batchSize: 5, onProgress: (p) => progress.push(p) });
+    const outcome = await rebuildProjection(world.store, readStore.db, relabelled('v2'), {
+      batchSize: 5,
+      onProgress: (p) => progress.push(p),
+    });
 
     expect(outcome).toMatchObject({ build: 1, state: 'switched', resumed: false });
     const tickets = (await snapshotReadModel(readStore.db, ticketListProjection)).tickets;
@@ -102,18 +109,27 @@ describe.each(readStoresUnderTest())('blue/green rebuild on $name', (readStoreUn
       onProgress: (p) => p.eventsRead >= 8 && stop.abort(),
     });
     expect(first.state).toBe('interrupted');
-    const staged = await readCheckpoint(readStore.db, stagingCheckpoint(ticketListProjection, first.build), ticketListProjection.version);
+    const staged = await readCheckpoint(
+      readStore.db,
+      stagingCheckpoint(ticketListProjection, first.build),
+      ticketListProjection.version,
+    );
     expect(staged?.position).toEqual(first.position);
     expect(await tableExists(readStore.db, physicalTableName(ticketListProjection, 'tickets'))).toBe(true);
 
     const reads: number[] = [];
-    const second = await rebuildProjection(world.store, readStore.db, ticketListProjection, { batchSize: 4, onProgress: (p) => reads.push(p.eventsRead) });
+    const second = await rebuildProjection(world.store, readStore.db, ticketListProjection, {
+      batchSize: 4,
+      onProgress: (p) => reads.push(p.eventsRead),
+    });
     expect(second).toMatchObject({ build: first.build, state: 'switched', resumed: true });
 
     const { readStore: other, dispose: disposeOther } = await readStoreUnderTest.open();
     try {
       let allReads = 0;
-      const uninterrupted = await rebuildProjection(world.store, other.db, ticketListProjection, { onProgress: (p) => (allReads = p.eventsRead) });
+      const uninterrupted = await rebuildProjection(world.store, other.db, ticketListProjection, {
+        onProgress: (p) => (allReads = p.eventsRead),
+      });
       expect(uninterrupted.eventsHandled).toBe(second.eventsHandled);
       expect(sortedRows(await snapshotReadModel(readStore.db, ticketListProjection))).toEqual(
         sortedRows(await snapshotReadModel(other.db, ticketListProjection)),
@@ -132,7 +148,8 @@ describe.each(readStoresUnderTest())('blue/green rebuild on $name', (readStoreUn
     const broken: typeof ticketListProjection = {
       ...ticketListProjection,
       async project(event, access) {
-        if (event.type === 'InboundMessageReceived' && (event.data as { wamid: string }).wamid === 'wamid.7') throw new Error('boom');
+        if (event.type === 'InboundMessageReceived' && (event.data as { wamid: string }).wamid === 'wamid.7')
+          throw new Error('boom');
         await ticketListProjection.project(event, access);
       },
     };
@@ -140,10 +157,16 @@ describe.each(readStoresUnderTest())('blue/green rebuild on $name', (readStoreUn
     const failure = rebuildProjection(world.store, readStore.db, broken, { batchSize: 3 });
 
     await expect(failure).rejects.toThrow(RebuildFailedError);
-    await expect(failure).rejects.toThrow(/rebuild 1 failed, the live tables were kept: cannot apply InboundMessageReceived .*: boom/);
+    await expect(failure).rejects.toThrow(
+      /rebuild 1 failed, the live tables were kept: cannot apply InboundMessageReceived .*: boom/,
+    );
     expect(sortedRows(await snapshotReadModel(readStore.db, ticketListProjection))).toEqual(before);
     expect(await tableExists(readStore.db, stagingTableNames(ticketListProjection, 1)('tickets'))).toBe(false);
-    expect((await listRebuilds(readStore.db, ticketListProjection)).at(-1)).toMatchObject({ build: 1, state: 'failed', error: expect.stringMatching(/boom/) });
+    expect((await listRebuilds(readStore.db, ticketListProjection)).at(-1)).toMatchObject({
+      build: 1,
+      state: 'failed',
+      error: expect.stringMatching(/boom/),
+    });
     expect(runner!.status().state).toBe('live');
   });
 

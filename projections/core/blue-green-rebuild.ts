@@ -5,7 +5,12 @@ import { BuildRun, type BuildOutcome, eventsAfter, stagingCheckpoint } from './b
 import { CheckpointMovedError, ensureCheckpointRow } from './checkpoints.js';
 import { ensureLiveTables } from './live-tables.js';
 import { type Projection, stagingTableNames } from './projection.js';
-import { CHECKPOINTS_TABLE, type ReadDatabase, createProjectionTables, dropProjectionTables } from './read-model-schema.js';
+import {
+  CHECKPOINTS_TABLE,
+  type ReadDatabase,
+  createProjectionTables,
+  dropProjectionTables,
+} from './read-model-schema.js';
 import type { RebuildProgress } from './rebuild-progress.js';
 import { type RebuildRecord, finishRebuild, insertRebuild, listRebuilds } from './rebuild-registry.js';
 
@@ -25,8 +30,14 @@ export type RebuildOutcome = BuildOutcome;
 
 /** The rebuilt projection threw: its tables were dropped and the live ones kept serving. */
 export class RebuildFailedError extends Error {
-  constructor(readonly build: number, cause: unknown) {
-    super(`rebuild ${build} failed, the live tables were kept: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  constructor(
+    readonly build: number,
+    cause: unknown,
+  ) {
+    super(
+      `rebuild ${build} failed, the live tables were kept: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
     this.name = 'RebuildFailedError';
   }
 }
@@ -58,7 +69,12 @@ const BATCH = 5_000;
  * on from there. Every batch commits with the build's checkpoint, so a killed rebuild resumes
  * where it stopped; a projection that throws fails the build and nothing is switched.
  */
-export async function rebuildProjection(store: EventStore, db: ReadDatabase, projection: Projection, options: RebuildOptions = {}): Promise<RebuildOutcome> {
+export async function rebuildProjection(
+  store: EventStore,
+  db: ReadDatabase,
+  projection: Projection,
+  options: RebuildOptions = {},
+): Promise<RebuildOutcome> {
   const [result] = await rebuildProjections(store, db, [projection], options);
   if ('error' in result) throw result.error;
   return result.outcome;
@@ -119,13 +135,16 @@ class FanOut {
       if (this.running.length === 0) return;
       const read = await this.pass();
       if (read === 'interrupted') {
-        for (const build of this.running) this.settle(build, { projection: build.projection, outcome: build.outcome('interrupted') });
+        for (const build of this.running)
+          this.settle(build, { projection: build.projection, outcome: build.outcome('interrupted') });
         return;
       }
       if (read < this.batchSize) break;
     }
     for (const build of this.running) {
-      await this.guarded(build, async () => this.settle(build, { projection: build.projection, outcome: await build.switchIn() }));
+      await this.guarded(build, async () =>
+        this.settle(build, { projection: build.projection, outcome: await build.switchIn() }),
+      );
     }
   }
 
@@ -152,7 +171,9 @@ class FanOut {
   private async apply(events: readonly RecordedEvent[]): Promise<void> {
     if (events.length === 0) return;
     // Settled, not raced: every transaction has ended before an error goes up.
-    const settled = await Promise.allSettled(this.running.map((build) => this.guarded(build, () => build.applyBatch(events))));
+    const settled = await Promise.allSettled(
+      this.running.map((build) => this.guarded(build, () => build.applyBatch(events))),
+    );
     this.running = this.running.filter((build) => !this.failed.has(build));
     const rejected = settled.find((result) => result.status === 'rejected');
     if (rejected) throw rejected.reason;
@@ -196,12 +217,27 @@ export async function discardBuild(
   error: string | null = null,
 ): Promise<void> {
   await dropProjectionTables(db, projection, stagingTableNames(projection, record.build));
-  await db.deleteFrom(CHECKPOINTS_TABLE).where('name', '=', stagingCheckpoint(projection, record.build)).where('version', '=', projection.version).execute();
-  await finishRebuild(db, { name: projection.name, version: projection.version, build: record.build }, state, at, error);
+  await db
+    .deleteFrom(CHECKPOINTS_TABLE)
+    .where('name', '=', stagingCheckpoint(projection, record.build))
+    .where('version', '=', projection.version)
+    .execute();
+  await finishRebuild(
+    db,
+    { name: projection.name, version: projection.version, build: record.build },
+    state,
+    at,
+    error,
+  );
 }
 
 /** Resumes the build in progress (unless `fresh`, or it was started under other rules), or starts a new one. */
-async function openBuild(db: ReadDatabase, projection: Projection, fresh: boolean, now: Date): Promise<{ record: RebuildRecord; resumed: boolean }> {
+async function openBuild(
+  db: ReadDatabase,
+  projection: Projection,
+  fresh: boolean,
+  now: Date,
+): Promise<{ record: RebuildRecord; resumed: boolean }> {
   const rebuilds = await listRebuilds(db, projection);
   const inProgress = rebuilds.find((rebuild) => rebuild.state === 'building');
   const rules = projection.rulesVersion ?? null;

@@ -3,8 +3,20 @@ import { comparePositions, firstPosition, headPosition } from '@helpdesk/event-s
 import { sql } from 'kysely';
 import { ProjectionWriter, applyEvents, yieldToEventLoop } from './apply-events.js';
 import { claimCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoints.js';
-import { type Projection, type TableNames, liveTableNames, retiredTableNames, stagingTableNames } from './projection.js';
-import { CHECKPOINTS_TABLE, type ReadDatabase, createProjectionIndexes, dropProjectionTables, tableExists } from './read-model-schema.js';
+import {
+  type Projection,
+  type TableNames,
+  liveTableNames,
+  retiredTableNames,
+  stagingTableNames,
+} from './projection.js';
+import {
+  CHECKPOINTS_TABLE,
+  type ReadDatabase,
+  createProjectionIndexes,
+  dropProjectionTables,
+  tableExists,
+} from './read-model-schema.js';
 import { ProgressMeter, type RebuildProgress } from './rebuild-progress.js';
 import { type RebuildRecord, finishRebuild } from './rebuild-registry.js';
 
@@ -68,7 +80,9 @@ export class BuildRun {
     const stored = await readCheckpoint(this.db, this.checkpointName, this.projection.version);
     this.position = stored?.position ?? null;
     this.handled = stored?.eventsHandled ?? 0;
-    this.meter = new ProgressMeter(await firstPosition(this.store), await headPosition(this.store), this.position, () => Date.now());
+    this.meter = new ProgressMeter(await firstPosition(this.store), await headPosition(this.store), this.position, () =>
+      Date.now(),
+    );
     this.writer = await ProjectionWriter.open(this.db, this.projection, this.staging, BUILD_CACHE_DOCUMENTS);
   }
 
@@ -111,7 +125,12 @@ export class BuildRun {
     let handled = this.handled;
     let read = 0;
     await this.writer.transaction(this.db, async (trx) => {
-      await trx.updateTable(CHECKPOINTS_TABLE).set({ updated_at: this.now().toISOString() }).where('name', '=', name).where('version', '=', version).execute();
+      await trx
+        .updateTable(CHECKPOINTS_TABLE)
+        .set({ updated_at: this.now().toISOString() })
+        .where('name', '=', name)
+        .where('version', '=', version)
+        .execute();
       await claimCheckpoint(trx, this.checkpointName, version, this.position, this.now());
       const rest: RecordedEvent[] = [];
       for await (const event of eventsAfter(this.store, this.position)) rest.push(event);
@@ -125,8 +144,18 @@ export class BuildRun {
         await renameTable(trx, this.staging(table.name), live(table.name));
       }
       if (position) await writeCheckpoint(trx, name, version, position, handled, this.now());
-      else await trx.updateTable(CHECKPOINTS_TABLE).set({ position_commit: null, position_prepare: null, events_handled: 0, last_error: null }).where('name', '=', name).where('version', '=', version).execute();
-      await trx.deleteFrom(CHECKPOINTS_TABLE).where('name', '=', this.checkpointName).where('version', '=', version).execute();
+      else
+        await trx
+          .updateTable(CHECKPOINTS_TABLE)
+          .set({ position_commit: null, position_prepare: null, events_handled: 0, last_error: null })
+          .where('name', '=', name)
+          .where('version', '=', version)
+          .execute();
+      await trx
+        .deleteFrom(CHECKPOINTS_TABLE)
+        .where('name', '=', this.checkpointName)
+        .where('version', '=', version)
+        .execute();
       await finishRebuild(trx, this.record, 'switched', this.now());
     });
     this.position = position;
@@ -138,7 +167,14 @@ export class BuildRun {
   }
 
   outcome(state: BuildOutcome['state']): BuildOutcome {
-    return { build: this.record.build, state, resumed: this.resumed, eventsRead: this.read, eventsHandled: this.handled, position: this.position };
+    return {
+      build: this.record.build,
+      state,
+      resumed: this.resumed,
+      eventsRead: this.read,
+      eventsHandled: this.handled,
+      position: this.position,
+    };
   }
 
   private after(batch: readonly RecordedEvent[]): readonly RecordedEvent[] {

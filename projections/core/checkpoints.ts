@@ -16,7 +16,11 @@ interface CheckpointRow {
   updated_at: string;
 }
 
-export async function readCheckpoint(db: ReadDatabase, name: string, version: number): Promise<StoredCheckpoint | null> {
+export async function readCheckpoint(
+  db: ReadDatabase,
+  name: string,
+  version: number,
+): Promise<StoredCheckpoint | null> {
   const row = (await db
     .selectFrom(CHECKPOINTS_TABLE)
     .selectAll()
@@ -68,11 +72,19 @@ export async function writeCheckpoint(
     .execute();
 }
 
-export async function recordFailure(db: ReadDatabase, name: string, version: number, error: string, now: Date): Promise<void> {
+export async function recordFailure(
+  db: ReadDatabase,
+  name: string,
+  version: number,
+  error: string,
+  now: Date,
+): Promise<void> {
   await db
     .insertInto(CHECKPOINTS_TABLE)
     .values({ name, version, events_handled: 0, last_error: error, updated_at: now.toISOString() })
-    .onConflict((conflict) => conflict.columns(['name', 'version']).doUpdateSet({ last_error: error, updated_at: now.toISOString() }))
+    .onConflict((conflict) =>
+      conflict.columns(['name', 'version']).doUpdateSet({ last_error: error, updated_at: now.toISOString() }),
+    )
     .execute();
 }
 
@@ -117,7 +129,9 @@ export async function claimCheckpoint(
   update =
     expected === null
       ? update.where('position_commit', 'is', null)
-      : update.where('position_commit', '=', expected.commit.toString()).where('position_prepare', '=', expected.prepare.toString());
+      : update
+          .where('position_commit', '=', expected.commit.toString())
+          .where('position_prepare', '=', expected.prepare.toString());
   const result = await update.executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw new CheckpointMovedError(name);
 }

@@ -31,7 +31,12 @@ describe('DocumentCache', () => {
     cache.commit();
 
     // b was written least recently: forgotten, so nothing unknown in t can be called absent any more; u still can.
-    expect([cache.lookup('t', 'a'), cache.lookup('t', 'b'), cache.lookup('t', 'c'), cache.lookup('t', 'x')]).toEqual([{ n: 4 }, undefined, { n: 3 }, undefined]);
+    expect([cache.lookup('t', 'a'), cache.lookup('t', 'b'), cache.lookup('t', 'c'), cache.lookup('t', 'x')]).toEqual([
+      { n: 4 },
+      undefined,
+      { n: 3 },
+      undefined,
+    ]);
     expect([cache.lookup('u', 'a'), cache.lookup('u', 'x')]).toEqual([{ n: 9 }, null]);
   });
 });

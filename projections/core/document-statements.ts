@@ -30,13 +30,19 @@ export class DocumentStatements {
   }
 
   async read(db: ReadDatabase, table: string, id: string): Promise<Document | null> {
-    const text = this.text(`select:${table}`, () => `SELECT document FROM ${this.quoted(table)} WHERE id = ${this.parameter(1)}`);
+    const text = this.text(
+      `select:${table}`,
+      () => `SELECT document FROM ${this.quoted(table)} WHERE id = ${this.parameter(1)}`,
+    );
     const { rows } = await db.executeQuery<{ document: string }>(CompiledQuery.raw(text, [id]));
     return rows.length === 0 ? null : (JSON.parse(rows[0].document) as Document);
   }
 
   async delete(db: ReadDatabase, table: string, id: string): Promise<void> {
-    const text = this.text(`delete:${table}`, () => `DELETE FROM ${this.quoted(table)} WHERE id = ${this.parameter(1)}`);
+    const text = this.text(
+      `delete:${table}`,
+      () => `DELETE FROM ${this.quoted(table)} WHERE id = ${this.parameter(1)}`,
+    );
     await db.executeQuery(CompiledQuery.raw(text, [id]));
   }
 
@@ -45,19 +51,27 @@ export class DocumentStatements {
     const columns = Object.keys(this.specs.get(table)!.columns);
     const chunk = this.postgres ? POSTGRES_ROWS_PER_UPSERT : SQLITE_ROWS_PER_UPSERT;
     let start = 0;
-    for (; start + chunk <= documents.length; start += chunk) await this.upsertRows(db, table, columns, documents.slice(start, start + chunk));
+    for (; start + chunk <= documents.length; start += chunk)
+      await this.upsertRows(db, table, columns, documents.slice(start, start + chunk));
     if (this.postgres && start < documents.length) return this.upsertRows(db, table, columns, documents.slice(start));
     for (; start < documents.length; start++) await this.upsertRows(db, table, columns, [documents[start]]);
   }
 
-  private async upsertRows(db: ReadDatabase, table: string, columns: readonly string[], documents: readonly (readonly [string, Document])[]): Promise<void> {
+  private async upsertRows(
+    db: ReadDatabase,
+    table: string,
+    columns: readonly string[],
+    documents: readonly (readonly [string, Document])[],
+  ): Promise<void> {
     const parameters: unknown[] = [];
     for (const [id, document] of documents) {
       const values = this.projection.columnsOf({ table, document });
       parameters.push(id, JSON.stringify(document));
       for (const column of columns) parameters.push(values[column] ?? null);
     }
-    const text = this.text(`upsert:${table}:${documents.length}`, () => this.upsertText(table, columns, documents.length));
+    const text = this.text(`upsert:${table}:${documents.length}`, () =>
+      this.upsertText(table, columns, documents.length),
+    );
     await db.executeQuery(CompiledQuery.raw(text, parameters));
   }
 

@@ -46,14 +46,27 @@ const ABSENT = '(absent)';
  * documents are compared as JSON values (key order does not matter). `expected` is the rebuilt
  * model, `actual` the stored one: "missing" rows are ones the stored model lacks.
  */
-export function compareReadModels(expected: ReadModelSnapshot, actual: ReadModelSnapshot, maxDifferences = 10): DriftReport {
+export function compareReadModels(
+  expected: ReadModelSnapshot,
+  actual: ReadModelSnapshot,
+  maxDifferences = 10,
+): DriftReport {
   const tableNames = [...new Set([...Object.keys(expected), ...Object.keys(actual)])];
-  const tables = tableNames.map((table) => compareTable(table, expected[table] ?? [], actual[table] ?? [], maxDifferences));
-  const equal = tables.every((table) => table.missing.length === 0 && table.extra.length === 0 && table.differing.length === 0);
+  const tables = tableNames.map((table) =>
+    compareTable(table, expected[table] ?? [], actual[table] ?? [], maxDifferences),
+  );
+  const equal = tables.every(
+    (table) => table.missing.length === 0 && table.extra.length === 0 && table.differing.length === 0,
+  );
   return { equal, tables };
 }
 
-function compareTable(table: string, expected: readonly ReadModelRow[], actual: readonly ReadModelRow[], maxDifferences: number): TableDrift {
+function compareTable(
+  table: string,
+  expected: readonly ReadModelRow[],
+  actual: readonly ReadModelRow[],
+  maxDifferences: number,
+): TableDrift {
   const expectedById = byId(expected);
   const actualById = byId(actual);
   const missing: string[] = [];
@@ -71,8 +84,22 @@ function compareTable(table: string, expected: readonly ReadModelRow[], actual: 
   const firstDifference =
     first === undefined
       ? null
-      : { id: first, differences: diffJson(parse(expectedById.get(first)!), parse(actualById.get(first)!), '$').slice(0, maxDifferences) };
-  return { table, expectedRows: expected.length, actualRows: actual.length, missing, extra, differing, firstDifference };
+      : {
+          id: first,
+          differences: diffJson(parse(expectedById.get(first)!), parse(actualById.get(first)!), '$').slice(
+            0,
+            maxDifferences,
+          ),
+        };
+  return {
+    table,
+    expectedRows: expected.length,
+    actualRows: actual.length,
+    missing,
+    extra,
+    differing,
+    firstDifference,
+  };
 }
 
 function byId(rows: readonly ReadModelRow[]): Map<string, string> {
@@ -116,8 +143,10 @@ export function diffJson(expected: unknown, actual: unknown, path = '$'): Docume
     const differences: DocumentDifference[] = [];
     for (let index = 0; index < length; index++) {
       const child = `${path}[${index}]`;
-      if (index >= actual.length) differences.push({ path: child, expected: canonicalJson(expected[index]), actual: ABSENT });
-      else if (index >= expected.length) differences.push({ path: child, expected: ABSENT, actual: canonicalJson(actual[index]) });
+      if (index >= actual.length)
+        differences.push({ path: child, expected: canonicalJson(expected[index]), actual: ABSENT });
+      else if (index >= expected.length)
+        differences.push({ path: child, expected: ABSENT, actual: canonicalJson(actual[index]) });
       else differences.push(...diffJson(expected[index], actual[index], child));
     }
     return differences;
@@ -131,7 +160,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Reads every row (id, document) of a projection's tables; a table that does not exist reads as empty. */
-export async function snapshotReadModel(db: ReadDatabase, projection: Projection): Promise<Record<string, ReadModelRow[]>> {
+export async function snapshotReadModel(
+  db: ReadDatabase,
+  projection: Projection,
+): Promise<Record<string, ReadModelRow[]>> {
   const snapshot: Record<string, ReadModelRow[]> = {};
   for (const table of projection.tables) {
     const name = physicalTableName(projection, table.name);

@@ -37,14 +37,24 @@ describe('compareReadModels', () => {
   });
 
   it('compares documents that are not JSON as text', () => {
-    expect(compareReadModels({ t: [{ id: 'a', document: 'not json' }] }, { t: [{ id: 'a', document: 'not json' }] }).equal).toBe(true);
-    expect(compareReadModels({ t: [{ id: 'a', document: 'not json' }] }, { t: [{ id: 'a', document: '{}' }] }).equal).toBe(false);
+    expect(
+      compareReadModels({ t: [{ id: 'a', document: 'not json' }] }, { t: [{ id: 'a', document: 'not json' }] }).equal,
+    ).toBe(true);
+    expect(
+      compareReadModels({ t: [{ id: 'a', document: 'not json' }] }, { t: [{ id: 'a', document: '{}' }] }).equal,
+    ).toBe(false);
   });
 
   it('limits the differences listed', () => {
-    const many = Object.fromEntries(Array.from({ length: 20 }, (_, index) => [`k${String(index).padStart(2, '0')}`, index]));
+    const many = Object.fromEntries(
+      Array.from({ length: 20 }, (_, index) => [`k${String(index).padStart(2, '0')}`, index]),
+    );
     const report = compareReadModels({ t: [row('a', many)] }, { t: [row('a', {})] }, 3);
-    expect(report.tables[0].firstDifference?.differences.map((difference) => difference.path)).toEqual(['$.k00', '$.k01', '$.k02']);
+    expect(report.tables[0].firstDifference?.differences.map((difference) => difference.path)).toEqual([
+      '$.k00',
+      '$.k01',
+      '$.k02',
+    ]);
   });
 });
 

@@ -6,7 +6,10 @@ import type { ReadDatabase } from './read-model-schema.js';
 
 /** A member's error inside a batch's transaction: the batch is done again without it (or only up to its failing event). */
 class MemberError extends Error {
-  constructor(readonly member: GroupMember, override readonly cause: unknown) {
+  constructor(
+    readonly member: GroupMember,
+    override readonly cause: unknown,
+  ) {
     super(cause instanceof Error ? cause.message : String(cause));
   }
 }
@@ -53,7 +56,8 @@ export async function commitBatch(
           return counts;
         },
       );
-      for (const [member, count] of handled) member.committed(plan.get(member)!.at(-1)!.position, count, now.toISOString());
+      for (const [member, count] of handled)
+        member.committed(plan.get(member)!.at(-1)!.position, count, now.toISOString());
       for (const [member, error] of failures) member.fail(error);
       for (const member of moved) member.reload = true;
       return;
@@ -73,7 +77,12 @@ export async function commitBatch(
   }
 }
 
-async function applyToMember(trx: ReadDatabase, member: GroupMember, events: readonly RecordedEvent[], now: Date): Promise<number> {
+async function applyToMember(
+  trx: ReadDatabase,
+  member: GroupMember,
+  events: readonly RecordedEvent[],
+  now: Date,
+): Promise<number> {
   const { name, version } = member.projection;
   await claimCheckpoint(trx, name, version, member.position, now, member.stamp);
   const handled = member.handled + (await applyEvents(trx, member.writer!, events));

@@ -50,7 +50,12 @@ export class GroupMember {
     this.failed = false;
     this.lastError = null;
     // Read after the checkpoint: a writer that changed the tables since moved it, and our first claim fails.
-    this.writer = await ProjectionWriter.open(db, this.projection, liveTableNames(this.projection), LIVE_CACHE_DOCUMENTS);
+    this.writer = await ProjectionWriter.open(
+      db,
+      this.projection,
+      liveTableNames(this.projection),
+      LIVE_CACHE_DOCUMENTS,
+    );
     this.reload = false;
   }
 

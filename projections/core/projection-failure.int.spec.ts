@@ -42,7 +42,9 @@ describe.each(readStoresUnderTest())('a projection that throws, on $name', (read
   it('stops at that event with the error in its status, skips nothing, and goes on from there once fixed and restarted', async () => {
     const failing = new ProjectionRunner(world.store, readStore.db, buggy);
     await failing.start();
-    await expect(failing.whenCaughtUp()).rejects.toThrow(/cannot apply InboundMessageReceived at conversation-.*: preview of wamid\.3 is not a string/);
+    await expect(failing.whenCaughtUp()).rejects.toThrow(
+      /cannot apply InboundMessageReceived at conversation-.*: preview of wamid\.3 is not a string/,
+    );
     expect(failing.status()).toMatchObject({ state: 'failed', lastError: expect.stringContaining('wamid.3') });
     await failing.stop();
 
@@ -50,7 +52,9 @@ describe.each(readStoresUnderTest())('a projection that throws, on $name', (read
     expect(stored.lastError).toMatch(/preview of wamid\.3 is not a string/);
     expect(stored.lagEvents).toBeGreaterThan(0);
     // Everything before the failing event (the third ticket opened, its message not), nothing after it.
-    const previews = (await snapshotReadModel(readStore.db, ticketListProjection)).tickets.map((row) => JSON.parse(row.document).preview).sort();
+    const previews = (await snapshotReadModel(readStore.db, ticketListProjection)).tickets
+      .map((row) => JSON.parse(row.document).preview)
+      .sort();
     expect(previews).toEqual(['Hello (wamid.1)', 'Hello (wamid.2)', null].sort());
 
     const fixed = new ProjectionRunner(world.store, readStore.db, ticketListProjection);

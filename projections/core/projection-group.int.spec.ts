@@ -33,19 +33,25 @@ describe.each(readStoresUnderTest())('a projection group on $name', (readStoreUn
   async function receive(from: number, count: number): Promise<Position> {
     for (let index = from; index < from + count; index++) {
       world.clock.set(at(HOUR + index * 1000));
-      await world.receive(inboundMessage(`wamid.${index}`, at(HOUR + index * 1000), `+3361234${String(index).padStart(4, '0')}`));
+      await world.receive(
+        inboundMessage(`wamid.${index}`, at(HOUR + index * 1000), `+3361234${String(index).padStart(4, '0')}`),
+      );
     }
     return (await headPosition(world.store))!;
   }
 
   async function startGroup(projections: Projection[], options = {}): Promise<ProjectionGroup> {
     await group?.stop();
-    group = new ProjectionGroup(world.store, readStore.db, projections, () => new Date(), { repairPollMs: 20, ...options });
+    group = new ProjectionGroup(world.store, readStore.db, projections, () => new Date(), {
+      repairPollMs: 20,
+      ...options,
+    });
     await group.start();
     return group;
   }
 
-  const equalsRebuild = async (projection: Projection) => (await checkProjectionDrift(world.store, readStore.db, projection)).report.equal;
+  const equalsRebuild = async (projection: Projection) =>
+    (await checkProjectionDrift(world.store, readStore.db, projection)).report.equal;
 
   beforeEach(async () => {
     world = await openEventWorld({ connectedAt });
@@ -78,7 +84,9 @@ describe.each(readStoresUnderTest())('a projection group on $name', (readStoreUn
     await receive(1, 5);
     await startGroup([ticketListProjection, buggyThread]);
 
-    await expect(group!.whenCaughtUp()).rejects.toThrow(/cannot apply InboundMessageReceived at conversation-.*: thread of wamid\.3 is broken/);
+    await expect(group!.whenCaughtUp()).rejects.toThrow(
+      /cannot apply InboundMessageReceived at conversation-.*: thread of wamid\.3 is broken/,
+    );
     const head = await receive(6, 2);
     await group!.whenProjectionCaughtUp(ticketListProjection.name, head);
 

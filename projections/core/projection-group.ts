@@ -143,7 +143,10 @@ export class ProjectionGroup {
   private async subscribe(): Promise<void> {
     await this.reloadMembers();
     const positions = this.members.filter((member) => member.active).map((member) => member.seen);
-    this.cursor = positions.reduce<Position | null>((furthest, seen) => (atOrAfter(furthest, seen) ? furthest : seen), null);
+    this.cursor = positions.reduce<Position | null>(
+      (furthest, seen) => (atOrAfter(furthest, seen) ? furthest : seen),
+      null,
+    );
     this.live = false;
     this.subscription = this.store.subscribeToAll({ fromPosition: this.cursor ?? 'start' });
   }
@@ -179,7 +182,10 @@ export class ProjectionGroup {
     let pending: RecordedEvent[] = [];
     let next = iterator.next();
     for (;;) {
-      const item = pending.length > 0 || this.hasOwnWork() ? await Promise.race([next, nextTurn()]) : await Promise.race([next, this.nudged()]);
+      const item =
+        pending.length > 0 || this.hasOwnWork()
+          ? await Promise.race([next, nextTurn()])
+          : await Promise.race([next, this.nudged()]);
       if (item === IDLE) {
         await this.step(pending);
         pending = [];
@@ -230,13 +236,17 @@ export class ProjectionGroup {
     await this.commit(work);
     this.cursor = events.at(-1)!.position;
     // Members that had nothing to apply (all of it before their checkpoint) have seen it all the same.
-    for (const member of work.keys()) if (member.active && atOrAfter(this.cursor, member.seen)) member.seen = this.cursor;
+    for (const member of work.keys())
+      if (member.active && atOrAfter(this.cursor, member.seen)) member.seen = this.cursor;
   }
 
   /** A member behind the group reads its next chunk of `$all` itself. */
   private async catchUp(member: GroupMember): Promise<void> {
     const events: RecordedEvent[] = [];
-    for await (const event of this.store.readAll({ fromPosition: member.seen ?? 'start', maxCount: (this.options.memberCatchUpChunk ?? MEMBER_CATCH_UP_CHUNK) + 1 })) {
+    for await (const event of this.store.readAll({
+      fromPosition: member.seen ?? 'start',
+      maxCount: (this.options.memberCatchUpChunk ?? MEMBER_CATCH_UP_CHUNK) + 1,
+    })) {
       events.push(event);
     }
     const unseen = member.unseen(events);

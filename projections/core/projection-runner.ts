@@ -9,7 +9,13 @@ export { type RunnerOptions, WriterFencedError } from './projection-group.js';
 
 /** One projection following `$all` on its own: a group of one (tests, tools). */
 export class ProjectionRunner extends ProjectionGroup {
-  constructor(store: EventStore, db: ReadDatabase, readonly projection: Projection, now?: () => Date, options?: RunnerOptions) {
+  constructor(
+    store: EventStore,
+    db: ReadDatabase,
+    readonly projection: Projection,
+    now?: () => Date,
+    options?: RunnerOptions,
+  ) {
     super(store, db, [projection], now, options);
   }
 

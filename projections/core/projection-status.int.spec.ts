@@ -56,7 +56,10 @@ describe.each(readStoresUnderTest())('stored projection status on $name', (readS
     await world.receive(inboundMessage('wamid.2', at(HOUR), '+33699999999'));
     const behind = (await allEvents()) - before;
 
-    const [ticketList, thread] = await readProjectionStatuses(world.store, readStore.db, [ticketListProjection, threadProjection]);
+    const [ticketList, thread] = await readProjectionStatuses(world.store, readStore.db, [
+      ticketListProjection,
+      threadProjection,
+    ]);
     expect(ticketList).toMatchObject({ lagEvents: behind, lagCapped: false, rows: { tickets: 1, conversations: 1 } });
     expect(ticketList.eventsHandled).toBeGreaterThan(0);
     expect(ticketList.lagSeconds).toBeGreaterThanOrEqual(0);

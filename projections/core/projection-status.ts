@@ -63,7 +63,8 @@ async function statusOf(
   const lag = await countAfter(store, position, lagCap);
   let lagSeconds: number | null = null;
   if (lag.count === 0) lagSeconds = 0;
-  else if (newest && lag.reference) lagSeconds = Math.max(0, (newest.created.getTime() - lag.reference.created.getTime()) / 1000);
+  else if (newest && lag.reference)
+    lagSeconds = Math.max(0, (newest.created.getTime() - lag.reference.created.getTime()) / 1000);
   return {
     name: projection.name,
     version: projection.version,
@@ -89,8 +90,16 @@ async function rulesAndRebuilds(db: ReadDatabase, projection: Projection) {
   const rulesVersion = liveBuild(rebuilds)?.rulesVersion ?? null;
   const currentRulesVersion = projection.rulesVersion ?? null;
   const latest = rebuilds.at(-1);
-  const pendingRebuild = latest && latest.state !== 'switched' ? { build: latest.build, state: latest.state, startedAt: latest.startedAt, error: latest.error } : null;
-  return { rulesVersion, currentRulesVersion, stale: currentRulesVersion !== null && rulesVersion !== currentRulesVersion, pendingRebuild };
+  const pendingRebuild =
+    latest && latest.state !== 'switched'
+      ? { build: latest.build, state: latest.state, startedAt: latest.startedAt, error: latest.error }
+      : null;
+  return {
+    rulesVersion,
+    currentRulesVersion,
+    stale: currentRulesVersion !== null && rulesVersion !== currentRulesVersion,
+    pendingRebuild,
+  };
 }
 
 /** A read store the projection never ran on has no checkpoints table yet: that is "never ran". */
@@ -130,7 +139,9 @@ async function rowCounts(db: ReadDatabase, projection: Projection): Promise<Reco
   const rows: Record<string, number | null> = {};
   for (const table of projection.tables) {
     try {
-      const result = await sql<{ count: number | string }>`SELECT COUNT(*) AS count FROM ${sql.table(physicalTableName(projection, table.name))}`.execute(db);
+      const result = await sql<{
+        count: number | string;
+      }>`SELECT COUNT(*) AS count FROM ${sql.table(physicalTableName(projection, table.name))}`.execute(db);
       rows[table.name] = Number(result.rows[0]?.count ?? 0);
     } catch (error) {
       if (!isMissingTable(error)) throw error;

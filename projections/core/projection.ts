@@ -54,21 +54,25 @@ export type ProjectedEvent<E extends DomainEvent = DomainEvent> = E extends Doma
  * TypeScript compares two projections member by member (methods bivariantly) rather than by their
  * type arguments, which it would find unrelated: a typed projection is then a plain one.
  */
-export type Projection<E extends DomainEvent = DomainEvent, Rows extends RowTypes = RowTypes> = [E, Rows] extends [unknown, unknown]
+export type Projection<E extends DomainEvent = DomainEvent, Rows extends RowTypes = RowTypes> = [E, Rows] extends [
+  unknown,
+  unknown,
+]
   ? {
-  readonly name: string;
-  readonly version: number;
-  readonly eventTypes: readonly E['type'][];
-  readonly tables: readonly TableSpec<TableName<Rows>>[];
-  /** Pulls a document's indexed columns out of it. */
-  columnsOf(entry: TableDocument<Rows>): ColumnValues;
-  project(event: ProjectedEvent<E>, access: DocumentAccess<Rows>): Promise<void>;
-  /**
-   * The versioned configuration the documents depend on (e.g. the rulebook's version). Tables
-   * built under other rules still serve, but status calls them stale until a rebuild.
-   */
-  readonly rulesVersion?: string;
-} : never;
+      readonly name: string;
+      readonly version: number;
+      readonly eventTypes: readonly E['type'][];
+      readonly tables: readonly TableSpec<TableName<Rows>>[];
+      /** Pulls a document's indexed columns out of it. */
+      columnsOf(entry: TableDocument<Rows>): ColumnValues;
+      project(event: ProjectedEvent<E>, access: DocumentAccess<Rows>): Promise<void>;
+      /**
+       * The versioned configuration the documents depend on (e.g. the rulebook's version). Tables
+       * built under other rules still serve, but status calls them stale until a rebuild.
+       */
+      readonly rulesVersion?: string;
+    }
+  : never;
 
 /**
  * The one place a stored event (a type name and JSON data) becomes a domain event: it is one of
@@ -83,7 +87,10 @@ export function handledEvents<E extends DomainEvent>(
 
 /** One handler per event type, each receiving its own event: a missing or unknown type does not compile. */
 export type EventHandlers<E extends DomainEvent, Rows extends RowTypes> = {
-  readonly [T in E['type']]: (event: ProjectedEvent<Extract<E, { type: T }>>, access: DocumentAccess<Rows>) => Promise<void> | void;
+  readonly [T in E['type']]: (
+    event: ProjectedEvent<Extract<E, { type: T }>>,
+    access: DocumentAccess<Rows>,
+  ) => Promise<void> | void;
 };
 
 /** `eventTypes` and `project` from a map of handlers keyed by event type. */
@@ -95,7 +102,10 @@ export function handleEvents<E extends DomainEvent, Rows extends RowTypes>(
     eventTypes,
     async project(event, access) {
       // TypeScript cannot correlate the event's type with its handler's: the map's type does.
-      const handler = handlers[event.type as E['type']] as (event: ProjectedEvent<E>, access: DocumentAccess<Rows>) => Promise<void> | void;
+      const handler = handlers[event.type as E['type']] as (
+        event: ProjectedEvent<E>,
+        access: DocumentAccess<Rows>,
+      ) => Promise<void> | void;
       await handler(event, access);
     },
   };

@@ -52,7 +52,9 @@ export class ProjectorLease {
     while (!signal.aborted) {
       try {
         this.waiting ??= await connect(this.options.connectionString, this.options.holder);
-        const { rows } = await this.waiting.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${LOCK_KEY}) AS locked`);
+        const { rows } = await this.waiting.query<{ locked: boolean }>(
+          `SELECT pg_try_advisory_lock(${LOCK_KEY}) AS locked`,
+        );
         if (rows[0].locked) {
           const client = this.waiting;
           this.waiting = undefined;
@@ -102,13 +104,18 @@ export class ProjectorLease {
     // A silent network loss shows up here, not as an event.
     heartbeat = setInterval(() => void client.query('SELECT 1').catch(lose), retryMs);
     heartbeat.unref();
-    this.options.log.info({ epoch, holder: this.options.holder }, 'Projector lease taken: this instance writes the read models');
+    this.options.log.info(
+      { epoch, holder: this.options.holder },
+      'Projector lease taken: this instance writes the read models',
+    );
     return {
       epoch,
       lost,
       async fence(trx) {
         if (isLost) throw new WriterFencedError(`the projector lease (epoch ${epoch}) was lost`);
-        const current = await sql<{ epoch: string }>`SELECT epoch::text AS epoch FROM ${sql.table(LEASE_TABLE)} WHERE id = 1 FOR SHARE`.execute(trx);
+        const current = await sql<{
+          epoch: string;
+        }>`SELECT epoch::text AS epoch FROM ${sql.table(LEASE_TABLE)} WHERE id = 1 FOR SHARE`.execute(trx);
         const now = current.rows[0]?.epoch;
         if (now !== epoch) throw new WriterFencedError(`another projector took over (epoch ${now}, ours ${epoch})`);
       },

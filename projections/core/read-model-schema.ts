@@ -35,7 +35,12 @@ export async function ensureProjectionTables(db: ReadDatabase, projection: Proje
  * that name when a rebuild's table is renamed into place, so an existing table is never given its
  * indexes a second time.
  */
-export async function createProjectionTables(db: ReadDatabase, projection: Projection, names: TableNames, withIndexes = true): Promise<void> {
+export async function createProjectionTables(
+  db: ReadDatabase,
+  projection: Projection,
+  names: TableNames,
+  withIndexes = true,
+): Promise<void> {
   for (const table of projection.tables) {
     const name = names(table.name);
     if (await tableExists(db, name)) continue;
@@ -51,13 +56,22 @@ export async function createProjectionTables(db: ReadDatabase, projection: Proje
 }
 
 /** The query indexes of tables created without them; those already there are kept. */
-export async function createProjectionIndexes(db: ReadDatabase, projection: Projection, names: TableNames): Promise<void> {
+export async function createProjectionIndexes(
+  db: ReadDatabase,
+  projection: Projection,
+  names: TableNames,
+): Promise<void> {
   for (const table of projection.tables) await createTableIndexes(db, table, names(table.name));
 }
 
 async function createTableIndexes(db: ReadDatabase, table: TableSpec, name: string): Promise<void> {
   for (const [ordinal, columns] of table.indexes.entries()) {
-    await db.schema.createIndex(`${name}_ix${ordinal}`).ifNotExists().on(name).columns([...columns]).execute();
+    await db.schema
+      .createIndex(`${name}_ix${ordinal}`)
+      .ifNotExists()
+      .on(name)
+      .columns([...columns])
+      .execute();
   }
 }
 
@@ -75,6 +89,8 @@ export async function tableExists(db: ReadDatabase, name: string): Promise<boole
     const result = await sql<{ found: boolean }>`SELECT to_regclass(${name}) IS NOT NULL AS found`.execute(db);
     return Boolean(result.rows[0]?.found);
   }
-  const result = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ${name}`.execute(db);
+  const result = await sql<{
+    name: string;
+  }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ${name}`.execute(db);
   return result.rows.length > 0;
 }

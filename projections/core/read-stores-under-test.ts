@@ -11,7 +11,8 @@ export interface ReadStoreUnderTest {
 }
 
 const postgresUrl = process.env.READ_STORE_TEST_URL;
-if (!postgresUrl) console.warn('READ_STORE_TEST_URL is not set: projection tests run on SQLite only, PostgreSQL is skipped.');
+if (!postgresUrl)
+  console.warn('READ_STORE_TEST_URL is not set: projection tests run on SQLite only, PostgreSQL is skipped.');
 
 /** SQLite always; PostgreSQL when READ_STORE_TEST_URL is set (CI sets it), each test in its own schema. */
 export function readStoresUnderTest(): ReadStoreUnderTest[] {
@@ -20,7 +21,10 @@ export function readStoresUnderTest(): ReadStoreUnderTest[] {
     async open() {
       const dir = mkdtempSync(join(tmpdir(), 'read-store-'));
       const readStore = ReadStore.open({ dialect: 'sqlite', file: join(dir, 'read.sqlite') });
-      return { readStore, dispose: async () => (await readStore.close(), rmSync(dir, { recursive: true, force: true })) };
+      return {
+        readStore,
+        dispose: async () => (await readStore.close(), rmSync(dir, { recursive: true, force: true })),
+      };
     },
   };
   if (!postgresUrl) return [sqlite];

@@ -43,7 +43,10 @@ export class ProgressMeter {
     if (head && (!this.head || head.commit > this.head.commit)) this.head = head;
   }
 
-  measure(position: Position | null, eventsRead: number): Pick<RebuildProgress, 'fraction' | 'eventsPerSecond' | 'etaSeconds'> {
+  measure(
+    position: Position | null,
+    eventsRead: number,
+  ): Pick<RebuildProgress, 'fraction' | 'eventsPerSecond' | 'etaSeconds'> {
     const first = Number(this.first?.commit ?? 0n);
     const head = Number(this.head?.commit ?? 0n);
     const at = Number(position?.commit ?? BigInt(this.startPosition));

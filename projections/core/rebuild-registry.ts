@@ -49,7 +49,10 @@ export async function ensureRebuildsTable(db: ReadDatabase): Promise<void> {
     .execute();
 }
 
-export async function listRebuilds(db: ReadDatabase, projection: Pick<Projection, 'name' | 'version'>): Promise<RebuildRecord[]> {
+export async function listRebuilds(
+  db: ReadDatabase,
+  projection: Pick<Projection, 'name' | 'version'>,
+): Promise<RebuildRecord[]> {
   const rows = (await db
     .selectFrom(REBUILDS_TABLE)
     .selectAll()
@@ -67,18 +70,16 @@ export function liveBuild(rebuilds: readonly RebuildRecord[]): RebuildRecord | n
 
 /** Inserts a registry row; with `ifAbsent` an existing row for the same build is kept, otherwise the insert fails. */
 export async function insertRebuild(db: ReadDatabase, record: RebuildRecord, ifAbsent = true): Promise<void> {
-  const insert = db
-    .insertInto(REBUILDS_TABLE)
-    .values({
-      name: record.name,
-      version: record.version,
-      build: record.build,
-      state: record.state,
-      rules_version: record.rulesVersion,
-      started_at: record.startedAt,
-      finished_at: record.finishedAt,
-      error: record.error,
-    });
+  const insert = db.insertInto(REBUILDS_TABLE).values({
+    name: record.name,
+    version: record.version,
+    build: record.build,
+    state: record.state,
+    rules_version: record.rulesVersion,
+    started_at: record.startedAt,
+    finished_at: record.finishedAt,
+    error: record.error,
+  });
   if (!ifAbsent) return void (await insert.execute());
   await insert.onConflict((conflict) => conflict.columns(['name', 'version', 'build']).doNothing()).execute();
 }

@@ -56,19 +56,30 @@ describe.each(readStoresUnderTest())('rebuild to a position and drift check on $
 
     expect(result.report.equal).toBe(true);
     expect(result.rebuilt.position).toEqual(before?.position);
-    expect(result.report.tables.find((table) => table.table === 'tickets')).toMatchObject({ expectedRows: 2, actualRows: 2 });
+    expect(result.report.tables.find((table) => table.table === 'tickets')).toMatchObject({
+      expectedRows: 2,
+      actualRows: 2,
+    });
   });
 
   it('rebuilds nothing at no position, and everything up to a given position', async () => {
     const { readStore: other, dispose: disposeOther } = await readStoreUnderTest.open();
     try {
-      await expect(rebuildToPosition(world.store, other.db, ticketListProjection, null)).resolves.toEqual({ position: null, eventsHandled: 0 });
+      await expect(rebuildToPosition(world.store, other.db, ticketListProjection, null)).resolves.toEqual({
+        position: null,
+        eventsHandled: 0,
+      });
       const checkpoint = await readCheckpoint(readStore.db, 'ticket_list', ticketListProjection.version);
       const rebuilt = await rebuildToPosition(world.store, other.db, ticketListProjection, checkpoint!.position);
       expect(rebuilt).toEqual({ position: checkpoint!.position, eventsHandled: checkpoint!.eventsHandled });
-      expect(await readCheckpoint(other.db, 'ticket_list', ticketListProjection.version)).toMatchObject({ position: checkpoint!.position });
+      expect(await readCheckpoint(other.db, 'ticket_list', ticketListProjection.version)).toMatchObject({
+        position: checkpoint!.position,
+      });
       const sorted = (rows: { id: string }[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
-      const [mine, theirs] = [await snapshotReadModel(other.db, ticketListProjection), await snapshotReadModel(readStore.db, ticketListProjection)];
+      const [mine, theirs] = [
+        await snapshotReadModel(other.db, ticketListProjection),
+        await snapshotReadModel(readStore.db, ticketListProjection),
+      ];
       expect(sorted(mine.tickets)).toEqual(sorted(theirs.tickets));
     } finally {
       await disposeOther();
@@ -77,10 +88,15 @@ describe.each(readStoresUnderTest())('rebuild to a position and drift check on $
 
   it('reports a tampered, a deleted and an added row by id', async () => {
     const table = physicalTableName(ticketListProjection, 'tickets');
-    const { rows } = await sql<{ id: string; document: string }>`SELECT id, document FROM ${sql.table(table)} ORDER BY id`.execute(readStore.db);
+    const { rows } = await sql<{
+      id: string;
+      document: string;
+    }>`SELECT id, document FROM ${sql.table(table)} ORDER BY id`.execute(readStore.db);
     const [tampered, deleted] = rows;
     const document = { ...(JSON.parse(tampered.document) as Record<string, unknown>), status: 'closed' };
-    await sql`UPDATE ${sql.table(table)} SET document = ${JSON.stringify(document)} WHERE id = ${tampered.id}`.execute(readStore.db);
+    await sql`UPDATE ${sql.table(table)} SET document = ${JSON.stringify(document)} WHERE id = ${tampered.id}`.execute(
+      readStore.db,
+    );
     await sql`DELETE FROM ${sql.table(table)} WHERE id = ${deleted.id}`.execute(readStore.db);
     await sql`INSERT INTO ${sql.table(table)} (id, document) VALUES (${'ghost'}, ${'{}'})`.execute(readStore.db);
 

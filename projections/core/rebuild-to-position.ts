@@ -86,14 +86,25 @@ export async function checkProjectionDrift(
     const stored = await snapshotReadModel(liveDb, projection);
     const after = await readCheckpointOrNull(liveDb, projection);
     if (!samePosition(checkpoint?.position ?? null, after?.position ?? null)) {
-      if (attempt >= attempts) throw new Error(`Projection ${projection.name} kept moving while it was read; try again`);
+      if (attempt >= attempts)
+        throw new Error(`Projection ${projection.name} kept moving while it was read; try again`);
       continue;
     }
     const memory = ReadStore.open({ dialect: 'sqlite', file: ':memory:' });
     try {
-      const rebuilt = await rebuildToPosition(store, memory.db as ReadDatabase, projection, checkpoint?.position ?? null);
+      const rebuilt = await rebuildToPosition(
+        store,
+        memory.db as ReadDatabase,
+        projection,
+        checkpoint?.position ?? null,
+      );
       const expected: ReadModelSnapshot = await snapshotReadModel(memory.db as ReadDatabase, projection);
-      return { projection: { name: projection.name, version: projection.version }, checkpoint, rebuilt, report: compareReadModels(expected, stored) };
+      return {
+        projection: { name: projection.name, version: projection.version },
+        checkpoint,
+        rebuilt,
+        report: compareReadModels(expected, stored),
+      };
     } finally {
       await memory.close();
     }

@@ -41,15 +41,30 @@ export async function findContactsByPhone(db: ReadDatabase, portalId: string, ph
  * A portal's contacts by name; the cursor is (name, id) so pages never skip or repeat one. The
  * total is counted up to `countCap`, so no page's cost grows with the portal.
  */
-export async function listContacts(db: ReadDatabase, portalId: string, first = 25, after?: string, countCap = CONTACT_COUNT_CAP): Promise<ContactPage> {
+export async function listContacts(
+  db: ReadDatabase,
+  portalId: string,
+  first = 25,
+  after?: string,
+  countCap = CONTACT_COUNT_CAP,
+): Promise<ContactPage> {
   const query = db.selectFrom(table()).where('portal_id', '=', portalId);
   const upToCap = query.select('id').limit(countCap + 1);
-  const total = await db.selectFrom(upToCap.as('counted')).select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow();
+  const total = await db
+    .selectFrom(upToCap.as('counted'))
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .executeTakeFirstOrThrow();
   const counted = Number(total.count);
-  let page = query.select(['id', 'document', 'name_key']).orderBy('name_key').orderBy('id').limit(first + 1);
+  let page = query
+    .select(['id', 'document', 'name_key'])
+    .orderBy('name_key')
+    .orderBy('id')
+    .limit(first + 1);
   if (after) {
     const [nameKey, id] = decodeCursor(after, ['string', 'string'] as const);
-    page = page.where((eb) => eb.or([eb('name_key', '>', nameKey), eb.and([eb('name_key', '=', nameKey), eb('id', '>', id)])]));
+    page = page.where((eb) =>
+      eb.or([eb('name_key', '>', nameKey), eb.and([eb('name_key', '=', nameKey), eb('id', '>', id)])]),
+    );
   }
   const rows = (await page.execute()) as { id: string; document: string; name_key: string }[];
   const visible = rows.slice(0, first);

@@ -1,5 +1,12 @@
 import type { ChannelEvent, ContactEvent, TemplateEvent } from '@helpdesk/domain';
-import { type ColumnValues, type Projection, type ProjectedEvent, type TableDocument, evolveDocument, handleEvents } from '../core/projection.js';
+import {
+  type ColumnValues,
+  type Projection,
+  type ProjectedEvent,
+  type TableDocument,
+  evolveDocument,
+  handleEvents,
+} from '../core/projection.js';
 import type { ChannelRow, ContactRow, TemplateRow } from './directory.documents.js';
 
 export const CONTACTS = 'contacts';
@@ -20,9 +27,21 @@ export function nameKey(name: string): string {
 }
 
 /** Each document is `evolve`d from its own events; contacts and templates are keyed by their stream name, channels by their account. */
-const contactDocument = evolveDocument<ContactEvent, DirectoryRows, typeof CONTACTS>(CONTACTS, (event) => event.streamName, contactChange);
-const channelDocument = evolveDocument<ChannelEvent, DirectoryRows, typeof CHANNELS>(CHANNELS, (event) => event.data.accountId, channelChange);
-const templateDocument = evolveDocument<TemplateEvent, DirectoryRows, typeof TEMPLATES>(TEMPLATES, (event) => event.streamName, templateChange);
+const contactDocument = evolveDocument<ContactEvent, DirectoryRows, typeof CONTACTS>(
+  CONTACTS,
+  (event) => event.streamName,
+  contactChange,
+);
+const channelDocument = evolveDocument<ChannelEvent, DirectoryRows, typeof CHANNELS>(
+  CHANNELS,
+  (event) => event.data.accountId,
+  channelChange,
+);
+const templateDocument = evolveDocument<TemplateEvent, DirectoryRows, typeof TEMPLATES>(
+  TEMPLATES,
+  (event) => event.streamName,
+  templateChange,
+);
 
 /**
  * A portal's contacts, channels and templates. Contacts and templates are keyed by their stream
@@ -35,7 +54,11 @@ export const directoryProjection: Projection<DirectoryEvent, DirectoryRows> = {
     {
       name: CONTACTS,
       columns: { portal_id: 'text', name_key: 'text', phone_number: 'text', mobile_phone_number: 'text' },
-      indexes: [['portal_id', 'name_key'], ['portal_id', 'phone_number'], ['portal_id', 'mobile_phone_number']],
+      indexes: [
+        ['portal_id', 'name_key'],
+        ['portal_id', 'phone_number'],
+        ['portal_id', 'mobile_phone_number'],
+      ],
     },
     { name: CHANNELS, columns: { portal_id: 'text', name_key: 'text' }, indexes: [['portal_id', 'name_key']] },
     {
@@ -48,13 +71,23 @@ export const directoryProjection: Projection<DirectoryEvent, DirectoryRows> = {
     switch (entry.table) {
       case CONTACTS: {
         const { portalId, name, phoneNumber, mobilePhoneNumber } = entry.document;
-        return { portal_id: portalId, name_key: nameKey(name), phone_number: phoneNumber, mobile_phone_number: mobilePhoneNumber };
+        return {
+          portal_id: portalId,
+          name_key: nameKey(name),
+          phone_number: phoneNumber,
+          mobile_phone_number: mobilePhoneNumber,
+        };
       }
       case CHANNELS:
         return { portal_id: entry.document.portalId, name_key: nameKey(entry.document.name) };
       case TEMPLATES: {
         const template = entry.document;
-        return { portal_id: template.portalId, account_id: template.accountId, name: template.name, language: template.language };
+        return {
+          portal_id: template.portalId,
+          account_id: template.accountId,
+          name: template.name,
+          language: template.language,
+        };
       }
     }
   },
@@ -96,7 +129,10 @@ function channelChange(channel: ChannelRow | null, event: ProjectedEvent<Channel
       return { ...channel, phoneNumbers: [...channel.phoneNumbers, { phoneNumberId, displayNumber, addedAt }] };
     }
     case 'PhoneNumberRemoved':
-      return { ...channel, phoneNumbers: channel.phoneNumbers.filter((number) => number.displayNumber !== event.data.displayNumber) };
+      return {
+        ...channel,
+        phoneNumbers: channel.phoneNumbers.filter((number) => number.displayNumber !== event.data.displayNumber),
+      };
     case 'BusinessVerified':
       return { ...channel, verified: true };
     case 'AccountDisconnected':
@@ -111,7 +147,7 @@ function templateChange(template: TemplateRow | null, event: ProjectedEvent<Temp
     return { accountId, portalId, name, language, category, body, header, buttons, ...review, registeredAt };
   }
   if (!template) return null;
-  if (event.type === 'TemplateApproved') return { ...template, status: 'approved', rejectionReason: null, reviewedAt: event.data.approvedAt };
+  if (event.type === 'TemplateApproved')
+    return { ...template, status: 'approved', rejectionReason: null, reviewedAt: event.data.approvedAt };
   return { ...template, status: 'rejected', rejectionReason: event.data.reason, reviewedAt: event.data.rejectedAt };
 }
-

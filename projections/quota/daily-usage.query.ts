@@ -8,7 +8,12 @@ import { documentOf } from './quota-usage.query.js';
  * time zone) against the cap of unverified businesses. Null for an account unknown to `portalId`:
  * another portal's account is indistinguishable from none.
  */
-export async function dailyUsage(db: ReadDatabase, portalId: string, accountId: string, day: string): Promise<DailyUsage | null> {
+export async function dailyUsage(
+  db: ReadDatabase,
+  portalId: string,
+  accountId: string,
+  day: string,
+): Promise<DailyUsage | null> {
   const account = await documentOf<QuotaAccountRow>(db, 'accounts', accountId);
   if (!account || account.portalId !== portalId) return null;
   const row = await documentOf<QuotaDayRow>(db, 'days', dailyQuotaStreamName(accountId, day));

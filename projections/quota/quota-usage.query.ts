@@ -1,4 +1,10 @@
-import { type MonthlyPeriod, type PeriodAnchor, monthlyLimitAt, monthlyPeriodContaining, monthlyQuotaStreamName } from '@helpdesk/domain';
+import {
+  type MonthlyPeriod,
+  type PeriodAnchor,
+  monthlyLimitAt,
+  monthlyPeriodContaining,
+  monthlyQuotaStreamName,
+} from '@helpdesk/domain';
 import type { ReadDatabase } from '../core/read-model-schema.js';
 import { physicalTableName } from '../core/projection.js';
 import type { QuotaPeriodRow, QuotaPortalRow, QuotaUsage } from './quota.documents.js';
@@ -10,7 +16,12 @@ const DAY_MS = 24 * 3_600_000;
  * A portal's monthly conversations: the period containing `now`, or the one starting on
  * `periodKey` (its local start date). Null for an unknown portal or a date no period starts on.
  */
-export async function quotaUsage(db: ReadDatabase, portalId: string, periodKey?: string, now = new Date()): Promise<QuotaUsage | null> {
+export async function quotaUsage(
+  db: ReadDatabase,
+  portalId: string,
+  periodKey?: string,
+  now = new Date(),
+): Promise<QuotaUsage | null> {
   const portal = await documentOf<QuotaPortalRow>(db, 'portals', portalId);
   if (!portal) return null;
   const period = periodKey === undefined ? monthlyPeriodContaining(now, portal) : periodStartingOn(periodKey, portal);

@@ -8,7 +8,11 @@ import type {
 
 export type TextMessage = InboundMessageReceived | ReplyAccepted | TemplateMessageAccepted;
 
-export const TEXT_MESSAGE_TYPES = ['InboundMessageReceived', 'ReplyAccepted', 'TemplateMessageAccepted'] as const satisfies readonly TextMessage['type'][];
+export const TEXT_MESSAGE_TYPES = [
+  'InboundMessageReceived',
+  'ReplyAccepted',
+  'TemplateMessageAccepted',
+] as const satisfies readonly TextMessage['type'][];
 
 /**
  * Every word an agent could read in a message: bodies, captions, file names, places, shared
@@ -30,7 +34,10 @@ function contentParts(content: SupportedInboundContent | ReplyContent): (string 
     case 'location':
       return [content.name, content.address];
     case 'contacts':
-      return content.contacts.flatMap((contact) => [contact.formattedName, ...contact.phones.map((phone) => phone.phone)]);
+      return content.contacts.flatMap((contact) => [
+        contact.formattedName,
+        ...contact.phones.map((phone) => phone.phone),
+      ]);
     case 'interactive_reply':
       return [content.title, content.description];
     case 'button_reply':

@@ -49,7 +49,11 @@ export function ticketSearchCondition(portalId: string, term: string): TicketCon
         .where('portal_id', '=', portalId)
         .where('ticket_id', '=', eb.ref(`${tickets}.id`))
         .where(like('text_key', pattern));
-      const namedContacts = eb.selectFrom(contacts).select('contact_id').where('portal_id', '=', portalId).where(like('name_key', pattern));
+      const namedContacts = eb
+        .selectFrom(contacts)
+        .select('contact_id')
+        .where('portal_id', '=', portalId)
+        .where(like('name_key', pattern));
       return eb.or([
         eb.exists(inMessages),
         eb('contact_id', 'in', namedContacts),

@@ -28,12 +28,18 @@ describe.each(readStoresUnderTest())('search read model on $name', (readStoreUnd
 
   async function caughtUp(): Promise<void> {
     await t.caughtUp();
-    for await (const last of t.world.store.readAll({ direction: 'backwards', maxCount: 1 })) await ticketList.whenCaughtUp(last.position);
+    for await (const last of t.world.store.readAll({ direction: 'backwards', maxCount: 1 }))
+      await ticketList.whenCaughtUp(last.position);
   }
   const found = async (term: string, portal = portalId) =>
-    (await listTickets(t.db, { portalId: portal, matching: [ticketSearchCondition(portal, term)] })).tickets.map((ticket) => ticket.contactPhone);
+    (await listTickets(t.db, { portalId: portal, matching: [ticketSearchCondition(portal, term)] })).tickets.map(
+      (ticket) => ticket.contactPhone,
+    );
   const receive = (wamid: string, from: string, body: string) =>
-    t.world.receive({ ...inboundMessage(wamid, t.world.clock.now().toISOString(), from), content: { kind: 'text', body } });
+    t.world.receive({
+      ...inboundMessage(wamid, t.world.clock.now().toISOString(), from),
+      content: { kind: 'text', body },
+    });
   const contacts = () => ({
     create: (data: CreateContact['data']) => t.world.append(t.world.history.contact({ type: 'CreateContact', data })),
     change: (data: ChangeContact['data']) => t.world.append(t.world.history.contact({ type: 'ChangeContact', data })),
@@ -49,7 +55,11 @@ describe.each(readStoresUnderTest())('search read model on $name', (readStoreUnd
   it('finds tickets by message text, in any case, and by replies and templates sent', async () => {
     await t.world.append(
       t.world.history.reply(conversationOf(bobPhone), { kind: 'text', body: 'Try the Reinstall' }),
-      t.world.history.sendTemplate(conversationOf(adaPhone), { name: 'order_ready', language: 'en_US', parameters: { body: ['Ada', 'Z-9'] } }),
+      t.world.history.sendTemplate(conversationOf(adaPhone), {
+        name: 'order_ready',
+        language: 'en_US',
+        parameters: { body: ['Ada', 'Z-9'] },
+      }),
     );
     await caughtUp();
     expect(await found('order #42')).toEqual([adaPhone]);
@@ -80,8 +90,16 @@ describe.each(readStoresUnderTest())('search read model on $name', (readStoreUnd
   });
 
   it('never finds quarantined content, and never another portal', async () => {
-    const [message] = (await t.world.eventsOf(`conversation-${conversationOf(adaPhone)}`)).filter((event) => event.type === 'InboundMessageReceived');
-    await t.world.append(t.world.history.quarantine(conversationOf(adaPhone), (message.data as { messageId: string }).messageId, 'phishing'));
+    const [message] = (await t.world.eventsOf(`conversation-${conversationOf(adaPhone)}`)).filter(
+      (event) => event.type === 'InboundMessageReceived',
+    );
+    await t.world.append(
+      t.world.history.quarantine(
+        conversationOf(adaPhone),
+        (message.data as { messageId: string }).messageId,
+        'phishing',
+      ),
+    );
     await caughtUp();
     expect(await found('order')).toEqual([]);
     expect(await found('lovelace')).toEqual([adaPhone]);

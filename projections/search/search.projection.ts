@@ -41,7 +41,12 @@ function messageRowId(conversationId: string, messageId: string): string {
 
 /** What agents search tickets by: message text (never quarantined content) and contact names. */
 const SEARCH_EVENTS = [
-  'ConversationStarted', 'TicketOpened', ...TEXT_MESSAGE_TYPES, 'MessageQuarantined', 'ContactCreated', 'ContactRenamed',
+  'ConversationStarted',
+  'TicketOpened',
+  ...TEXT_MESSAGE_TYPES,
+  'MessageQuarantined',
+  'ContactCreated',
+  'ContactRenamed',
 ] as const satisfies readonly HelpdeskEventType[];
 
 export type SearchEvent = HelpdeskEventOf<(typeof SEARCH_EVENTS)[number]>;
@@ -58,8 +63,16 @@ export const searchProjection: Projection<SearchEvent, SearchRows> = {
   version: 1,
   eventTypes: SEARCH_EVENTS,
   tables: [
-    { name: SEARCH_MESSAGES, columns: { portal_id: 'text', ticket_id: 'text', text_key: 'text' }, indexes: [['portal_id', 'ticket_id']] },
-    { name: SEARCH_CONTACTS, columns: { portal_id: 'text', contact_id: 'text', name_key: 'text' }, indexes: [['portal_id', 'contact_id']] },
+    {
+      name: SEARCH_MESSAGES,
+      columns: { portal_id: 'text', ticket_id: 'text', text_key: 'text' },
+      indexes: [['portal_id', 'ticket_id']],
+    },
+    {
+      name: SEARCH_CONTACTS,
+      columns: { portal_id: 'text', contact_id: 'text', name_key: 'text' },
+      indexes: [['portal_id', 'contact_id']],
+    },
     { name: CONVERSATIONS, columns: { portal_id: 'text' }, indexes: [] },
   ],
   columnsOf(entry: TableDocument<SearchRows>): ColumnValues {
@@ -86,14 +99,21 @@ export const searchProjection: Projection<SearchEvent, SearchRows> = {
     }
     const conversation = await access.get(CONVERSATIONS, conversationId);
     if (!conversation) return;
-    if (event.type === 'TicketOpened') return access.put(CONVERSATIONS, conversationId, { ...conversation, currentTicketId: event.data.ticketId });
+    if (event.type === 'TicketOpened')
+      return access.put(CONVERSATIONS, conversationId, { ...conversation, currentTicketId: event.data.ticketId });
     const id = messageRowId(conversationId, event.data.messageId);
     // The content leaves the read store entirely: no search, export or backup can find it afterwards.
     if (event.type === 'MessageQuarantined') return access.delete(SEARCH_MESSAGES, id);
     const text = messageText(event);
     if (text === null) return;
     const ticketId = event.data.ticketId ?? conversation.currentTicketId;
-    const message: SearchMessage = { messageId: event.data.messageId, portalId: conversation.portalId, conversationId, ticketId, text };
+    const message: SearchMessage = {
+      messageId: event.data.messageId,
+      portalId: conversation.portalId,
+      conversationId,
+      ticketId,
+      text,
+    };
     access.put(SEARCH_MESSAGES, id, message);
   },
 };

@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Fact, HelpdeskHistory, type HistoryOptions, type InboundMessage } from '@helpdesk/domain/fixtures';
-import { type Position, type RecordedEvent, type SqliteEventStore, StreamNotFoundError, openSqliteEventStore } from '@helpdesk/event-store';
+import {
+  type Position,
+  type RecordedEvent,
+  type SqliteEventStore,
+  StreamNotFoundError,
+  openSqliteEventStore,
+} from '@helpdesk/event-store';
 
 export type WorldOptions = HistoryOptions;
 
@@ -63,7 +69,8 @@ export async function appendFacts(store: SqliteEventStore, facts: readonly Fact[
   while (index < facts.length) {
     const first = facts[index];
     const batch: Fact[] = [];
-    while (index < facts.length && facts[index].stream === first.stream && facts[index].context === first.context) batch.push(facts[index++]);
+    while (index < facts.length && facts[index].stream === first.stream && facts[index].context === first.context)
+      batch.push(facts[index++]);
     const correlationId = randomUUID();
     const events = batch.map(({ event, context, command }) => {
       const ruleVersion = (event.data as { ruleVersion?: unknown }).ruleVersion;

@@ -22,7 +22,10 @@ export interface Scenario {
    * Appends the history, then the events under test, waits for the projection and returns what
    * `read` finds in the read store (the read store itself without `read`).
    */
-  then<T = ReadDatabase>(read?: (db: ReadDatabase) => T | Promise<T>, onRejected?: (error: unknown) => never): Promise<T>;
+  then<T = ReadDatabase>(
+    read?: (db: ReadDatabase) => T | Promise<T>,
+    onRejected?: (error: unknown) => never,
+  ): Promise<T>;
 }
 
 export interface ProjectionWorld {
@@ -41,8 +44,13 @@ export interface ProjectionWorld {
  * Registers the hooks that give every test of the enclosing `describe` a fresh world and a
  * runner of `projection` on the given read store, stopped and removed after the test.
  */
-export function useProjectionWorld(projection: Projection, readStoreUnderTest: ReadStoreUnderTest, options: WorldOptions): ProjectionWorld {
-  let opened: { world: EventWorld; readStore: ReadStore; dispose(): Promise<void>; runner: ProjectionRunner } | undefined;
+export function useProjectionWorld(
+  projection: Projection,
+  readStoreUnderTest: ReadStoreUnderTest,
+  options: WorldOptions,
+): ProjectionWorld {
+  let opened:
+    { world: EventWorld; readStore: ReadStore; dispose(): Promise<void>; runner: ProjectionRunner } | undefined;
   const current = () => {
     if (!opened) throw new Error('no projection world: used outside a test');
     return opened;

@@ -29,13 +29,28 @@ export interface ThreadPage {
  * The agents' view of a thread, oldest first. Scoped by portal: another portal's conversation id
  * gives an empty thread. Quarantined messages keep their place but never their content.
  */
-export async function listThread(db: ReadDatabase, key: ThreadKey, first = 50, after?: string, countCap = THREAD_COUNT_CAP): Promise<ThreadPage> {
+export async function listThread(
+  db: ReadDatabase,
+  key: ThreadKey,
+  first = 50,
+  after?: string,
+  countCap = THREAD_COUNT_CAP,
+): Promise<ThreadPage> {
   const table = physicalTableName(threadProjection, 'messages');
-  const query = db.selectFrom(table).where('portal_id', '=', key.portalId).where('conversation_id', '=', key.conversationId);
+  const query = db
+    .selectFrom(table)
+    .where('portal_id', '=', key.portalId)
+    .where('conversation_id', '=', key.conversationId);
   const upToCap = query.select('position').limit(countCap + 1);
-  const total = await db.selectFrom(upToCap.as('counted')).select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow();
+  const total = await db
+    .selectFrom(upToCap.as('counted'))
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .executeTakeFirstOrThrow();
   const counted = Number(total.count);
-  let page = query.select(['document', 'position']).orderBy('position', 'asc').limit(first + 1);
+  let page = query
+    .select(['document', 'position'])
+    .orderBy('position', 'asc')
+    .limit(first + 1);
   if (after) page = page.where('position', '>', decodeCursor(after, ['number'] as const)[0]);
   const rows = (await page.execute()) as { document: string; position: number | string }[];
   const visible = rows.slice(0, first);

@@ -18,14 +18,24 @@ export type DispatchEvent =
   | OutboundResendRequested;
 
 export const DISPATCH_EVENT_TYPES = [
-  'OutboundSendAttempted', 'OutboundRetryScheduled', 'OutboundMessageFailed', 'OutboundDeliveryUnknown', 'OutboundResendRequested',
+  'OutboundSendAttempted',
+  'OutboundRetryScheduled',
+  'OutboundMessageFailed',
+  'OutboundDeliveryUnknown',
+  'OutboundResendRequested',
 ] as const satisfies readonly DispatchEvent['type'][];
 
 /** The dispatch after one Outbound* event; it follows the write model's own steps. */
 export function nextDispatch(current: DispatchTrack, event: ProjectedEvent<DispatchEvent>): DispatchTrack {
   switch (event.type) {
     case 'OutboundSendAttempted':
-      return { ...current, state: 'attempting', attempts: event.data.attempt, lastAttemptAt: event.data.at, retryAt: null };
+      return {
+        ...current,
+        state: 'attempting',
+        attempts: event.data.attempt,
+        lastAttemptAt: event.data.at,
+        retryAt: null,
+      };
     case 'OutboundRetryScheduled':
       return {
         ...current,
@@ -44,7 +54,12 @@ export function nextDispatch(current: DispatchTrack, event: ProjectedEvent<Dispa
     case 'OutboundDeliveryUnknown':
       return { ...current, state: 'unknown', unknownReason: event.data.reason };
     case 'OutboundResendRequested':
-      return { ...current, state: 'retry_scheduled', retryAt: event.data.requestedAt, resendRequestedAt: event.data.requestedAt };
+      return {
+        ...current,
+        state: 'retry_scheduled',
+        retryAt: event.data.requestedAt,
+        resendRequestedAt: event.data.requestedAt,
+      };
     default:
       return current;
   }
@@ -55,16 +70,30 @@ export function takenByMeta(current: DispatchTrack | null): DispatchTrack | null
   return current && { ...current, state: 'sent', retryAt: null };
 }
 
-const STATUS_TIME = { sent: 'sentAt', delivered: 'deliveredAt', read: 'readAt', played: 'playedAt', failed: 'failedAt' } as const;
+const STATUS_TIME = {
+  sent: 'sentAt',
+  delivered: 'deliveredAt',
+  read: 'readAt',
+  played: 'playedAt',
+  failed: 'failedAt',
+} as const;
 
 /** The domain records a status only when it moves forward, so the latest recorded one is the current one. */
-export function nextDelivery(current: DeliveryTrack | null, event: Pick<DeliveryStatusRecorded, 'data'>): DeliveryTrack | null {
+export function nextDelivery(
+  current: DeliveryTrack | null,
+  event: Pick<DeliveryStatusRecorded, 'data'>,
+): DeliveryTrack | null {
   if (current === null) return null;
   const { status, at, error } = event.data;
   return { ...current, status, [STATUS_TIME[status]]: at, ...(status === 'failed' && { error: error ?? null }) };
 }
 
-function failureOf(failure: OutboundFailure, attempt: number, reason: DispatchFailure['reason'], at: string): DispatchFailure {
+function failureOf(
+  failure: OutboundFailure,
+  attempt: number,
+  reason: DispatchFailure['reason'],
+  at: string,
+): DispatchFailure {
   const { code, title, message, httpStatus } = failure;
   return { code, title, message, httpStatus, attempt, reason, at };
 }

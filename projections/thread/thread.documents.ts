@@ -94,11 +94,23 @@ export interface ThreadConversation {
 }
 
 export const NO_DELIVERY: DeliveryTrack = {
-  status: null, sentAt: null, deliveredAt: null, readAt: null, playedAt: null, failedAt: null, error: null,
+  status: null,
+  sentAt: null,
+  deliveredAt: null,
+  readAt: null,
+  playedAt: null,
+  failedAt: null,
+  error: null,
 };
 
 export const PENDING_DISPATCH: DispatchTrack = {
-  state: 'pending', attempts: 0, lastAttemptAt: null, retryAt: null, unknownReason: null, resendRequestedAt: null, lastFailure: null,
+  state: 'pending',
+  attempts: 0,
+  lastAttemptAt: null,
+  retryAt: null,
+  unknownReason: null,
+  resendRequestedAt: null,
+  lastFailure: null,
 };
 
 /** Defence in depth: whatever a row holds, a quarantined message leaves with no content. */

@@ -30,23 +30,63 @@ describe.each(readStoresUnderTest())('thread projection on $name', (readStoreUnd
     await receive('wamid.1', HOUR);
     t.world.clock.set(at(HOUR + 1000));
     const reaction = { kind: 'unsupported', unsupportedKind: 'reaction', detail: 'Reacted 👍' } as const;
-    await t.world.receive({ phoneNumberId, wamid: 'wamid.2', from: contactPhone, sentAt: at(HOUR + 1000), content: reaction });
+    await t.world.receive({
+      phoneNumberId,
+      wamid: 'wamid.2',
+      from: contactPhone,
+      sentAt: at(HOUR + 1000),
+      content: reaction,
+    });
     await reply('On it', HOUR + 60_000);
     t.world.clock.set(at(HOUR + 120_000));
-    await t.world.append(t.world.history.sendTemplate(conversationOf(), { ...template, parameters: { body: ['Ana', '#7'] } }));
+    await t.world.append(
+      t.world.history.sendTemplate(conversationOf(), { ...template, parameters: { body: ['Ana', '#7'] } }),
+    );
     await t.caughtUp();
 
     const page = await listThread(t.db, thread);
     expect(page.totalCount).toBe(4);
     expect(page.messages).toMatchObject([
-      { direction: 'inbound', type: 'text', content: { kind: 'text', body: 'Hello (wamid.1)' }, placeholder: null,
-        from: contactPhone, to: businessPhone, sentAt: at(HOUR), wamid: 'wamid.1', delivery: null, dispatch: null },
-      { direction: 'inbound', type: 'unsupported', content: null,
-        placeholder: { kind: 'unsupported', unsupportedKind: 'reaction', detail: 'Reacted 👍' }, sentAt: at(HOUR + 1000) },
-      { direction: 'outbound', type: 'text', content: { kind: 'text', body: 'On it' }, from: businessPhone, to: contactPhone,
-        sentAt: at(HOUR + 60_000), delivery: { status: null }, dispatch: { state: 'pending', attempts: 0 } },
-      { direction: 'outbound', type: 'template', sentAt: at(HOUR + 120_000),
-        content: { kind: 'template', templateName: 'order_ready', language: 'en_US', renderedText: 'Hi Ana, your order #7 is ready.' } },
+      {
+        direction: 'inbound',
+        type: 'text',
+        content: { kind: 'text', body: 'Hello (wamid.1)' },
+        placeholder: null,
+        from: contactPhone,
+        to: businessPhone,
+        sentAt: at(HOUR),
+        wamid: 'wamid.1',
+        delivery: null,
+        dispatch: null,
+      },
+      {
+        direction: 'inbound',
+        type: 'unsupported',
+        content: null,
+        placeholder: { kind: 'unsupported', unsupportedKind: 'reaction', detail: 'Reacted 👍' },
+        sentAt: at(HOUR + 1000),
+      },
+      {
+        direction: 'outbound',
+        type: 'text',
+        content: { kind: 'text', body: 'On it' },
+        from: businessPhone,
+        to: contactPhone,
+        sentAt: at(HOUR + 60_000),
+        delivery: { status: null },
+        dispatch: { state: 'pending', attempts: 0 },
+      },
+      {
+        direction: 'outbound',
+        type: 'template',
+        sentAt: at(HOUR + 120_000),
+        content: {
+          kind: 'template',
+          templateName: 'order_ready',
+          language: 'en_US',
+          renderedText: 'Hi Ana, your order #7 is ready.',
+        },
+      },
     ]);
     const positions = page.messages.map((message) => message.position);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
@@ -61,7 +101,12 @@ describe.each(readStoresUnderTest())('thread projection on $name', (readStoreUnd
     await recordStatus(t.world, 'wamid.out-1', 'delivered', at(HOUR + 61_000));
     const failed = await reply('Still there?', HOUR + 70_000);
     await deliver(t.world, failed.messageId, [metaAnswers.accepted('wamid.out-2')]);
-    const error = { code: 131026, title: 'Message undeliverable', message: 'Receiver is incapable', details: 'Old WhatsApp version' };
+    const error = {
+      code: 131026,
+      title: 'Message undeliverable',
+      message: 'Receiver is incapable',
+      details: 'Old WhatsApp version',
+    };
     await recordStatus(t.world, 'wamid.out-2', 'failed', at(HOUR + 71_000), error);
     await t.caughtUp();
 
@@ -69,16 +114,29 @@ describe.each(readStoresUnderTest())('thread projection on $name', (readStoreUnd
     expect(first).toMatchObject({
       wamid: 'wamid.out-1',
       dispatch: { state: 'sent', attempts: 1, lastFailure: null },
-      delivery: { status: 'read', sentAt: null, deliveredAt: at(HOUR + 61_000), readAt: at(HOUR + 62_000), failedAt: null, error: null },
+      delivery: {
+        status: 'read',
+        sentAt: null,
+        deliveredAt: at(HOUR + 61_000),
+        readAt: at(HOUR + 62_000),
+        failedAt: null,
+        error: null,
+      },
     });
-    expect(second).toMatchObject({ wamid: 'wamid.out-2', delivery: { status: 'failed', failedAt: at(HOUR + 71_000), error } });
+    expect(second).toMatchObject({
+      wamid: 'wamid.out-2',
+      delivery: { status: 'failed', failedAt: at(HOUR + 71_000), error },
+    });
   });
 
   it("shows dispatch: retried then refused with Meta's error, unknown, and an agent's resend", async () => {
     await receive('wamid.1', HOUR);
     const refused = await reply('Order?', HOUR + 60_000);
     const details = 'Parameter value is not valid';
-    await deliver(t.world, refused.messageId, [metaAnswers.throttled(), metaAnswers.refused(100, '(#100) Invalid parameter', details)]);
+    await deliver(t.world, refused.messageId, [
+      metaAnswers.throttled(),
+      metaAnswers.refused(100, '(#100) Invalid parameter', details),
+    ]);
     const unknown = await reply('Hello?', HOUR + 120_000);
     await deliver(t.world, unknown.messageId, [metaAnswers.noAnswer()]);
     await t.caughtUp();
@@ -87,14 +145,28 @@ describe.each(readStoresUnderTest())('thread projection on $name', (readStoreUnd
     expect(first.dispatch).toMatchObject({
       state: 'failed',
       attempts: 2,
-      lastFailure: { code: 100, title: 'Invalid parameter', message: details, httpStatus: 400, attempt: 2, reason: 'refused' },
+      lastFailure: {
+        code: 100,
+        title: 'Invalid parameter',
+        message: details,
+        httpStatus: 400,
+        attempt: 2,
+        reason: 'refused',
+      },
     });
-    expect(second.dispatch).toMatchObject({ state: 'unknown', attempts: 1, unknownReason: expect.stringContaining('socket hang up') });
+    expect(second.dispatch).toMatchObject({
+      state: 'unknown',
+      attempts: 1,
+      unknownReason: expect.stringContaining('socket hang up'),
+    });
 
     await resend(t.world, unknown.messageId);
     await t.caughtUp();
     const resent = (await listThread(t.db, thread)).messages[2];
-    expect(resent.dispatch).toMatchObject({ state: 'retry_scheduled', resendRequestedAt: t.world.clock.now().toISOString() });
+    expect(resent.dispatch).toMatchObject({
+      state: 'retry_scheduled',
+      resendRequestedAt: t.world.clock.now().toISOString(),
+    });
   });
 
   it('never returns quarantined content, not even after an auditor revealed it, and never stores it', async () => {
@@ -128,7 +200,10 @@ describe.each(readStoresUnderTest())('thread projection on $name', (readStoreUnd
     } while (after);
     expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `wamid.${i}`));
     expect(await listThread(t.db, { ...thread, portalId: 'other-portal' })).toEqual({
-      messages: [], totalCount: 0, totalCountCapped: false, endCursor: null,
+      messages: [],
+      totalCount: 0,
+      totalCountCapped: false,
+      endCursor: null,
     });
   });
 
@@ -149,7 +224,10 @@ describe.each(readStoresUnderTest())('thread projection on $name', (readStoreUnd
     await deliver(t.world, sent.messageId, [metaAnswers.accepted('wamid.out-1')]);
     await recordStatus(t.world, 'wamid.out-1', 'read', at(HOUR + 62_000));
     const failed = await reply('Order?', HOUR + 70_000);
-    await deliver(t.world, failed.messageId, [metaAnswers.throttled(), metaAnswers.refused(100, 'Invalid parameter', 'bad')]);
+    await deliver(t.world, failed.messageId, [
+      metaAnswers.throttled(),
+      metaAnswers.refused(100, 'Invalid parameter', 'bad'),
+    ]);
     await quarantine(t.world, messageId, 'phishing link');
     await t.caughtUp();
 

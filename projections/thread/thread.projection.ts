@@ -11,10 +11,20 @@ import { NO_DELIVERY, PENDING_DISPATCH, type ThreadConversation, type ThreadMess
 const MESSAGES = 'messages';
 const CONVERSATIONS = 'conversations';
 
-const NEW_MESSAGE_TYPES = ['InboundMessageReceived', 'UnsupportedMessageReceived', 'ReplyAccepted', 'TemplateMessageAccepted'] as const;
+const NEW_MESSAGE_TYPES = [
+  'InboundMessageReceived',
+  'UnsupportedMessageReceived',
+  'ReplyAccepted',
+  'TemplateMessageAccepted',
+] as const;
 
 const THREAD_EVENTS = [
-  'ConversationStarted', ...NEW_MESSAGE_TYPES, 'OutboundWamidRecorded', 'DeliveryStatusRecorded', 'MessageQuarantined', ...DISPATCH_EVENT_TYPES,
+  'ConversationStarted',
+  ...NEW_MESSAGE_TYPES,
+  'OutboundWamidRecorded',
+  'DeliveryStatusRecorded',
+  'MessageQuarantined',
+  ...DISPATCH_EVENT_TYPES,
 ] as const satisfies readonly HelpdeskEventType[];
 
 export type ThreadEvent = HelpdeskEventOf<(typeof THREAD_EVENTS)[number]>;
@@ -78,23 +88,59 @@ function isNewMessage(event: NewMessageEvent | MessageChange): event is NewMessa
 
 function newMessage(conversation: ThreadConversation, event: NewMessageEvent): ThreadMessage {
   const { conversationId, portalId, businessPhone, contactPhone } = conversation;
-  const base = { messageId: event.data.messageId, portalId, conversationId, position: Number(event.revision), quarantine: null };
+  const base = {
+    messageId: event.data.messageId,
+    portalId,
+    conversationId,
+    position: Number(event.revision),
+    quarantine: null,
+  };
   if (event.type === 'InboundMessageReceived' || event.type === 'UnsupportedMessageReceived') {
     const { ticketId, from, to, sentAt, wamid } = event.data;
-    const inbound = { ...base, direction: 'inbound', ticketId, from, to, sentAt, wamid, delivery: null, dispatch: null } as const;
+    const inbound = {
+      ...base,
+      direction: 'inbound',
+      ticketId,
+      from,
+      to,
+      sentAt,
+      wamid,
+      delivery: null,
+      dispatch: null,
+    } as const;
     if (event.type === 'InboundMessageReceived') {
       return { ...inbound, type: event.data.content.kind, content: event.data.content, placeholder: null };
     }
     const { unsupportedKind, detail } = event.data;
-    return { ...inbound, type: 'unsupported', content: null, placeholder: { kind: 'unsupported', unsupportedKind, detail } };
+    return {
+      ...inbound,
+      type: 'unsupported',
+      content: null,
+      placeholder: { kind: 'unsupported', unsupportedKind, detail },
+    };
   }
   const outbound = {
-    ...base, direction: 'outbound', ticketId: event.data.ticketId, placeholder: null, from: businessPhone, to: contactPhone,
-    sentAt: event.data.acceptedAt, wamid: null, delivery: NO_DELIVERY, dispatch: PENDING_DISPATCH,
+    ...base,
+    direction: 'outbound',
+    ticketId: event.data.ticketId,
+    placeholder: null,
+    from: businessPhone,
+    to: contactPhone,
+    sentAt: event.data.acceptedAt,
+    wamid: null,
+    delivery: NO_DELIVERY,
+    dispatch: PENDING_DISPATCH,
   } as const;
-  if (event.type === 'ReplyAccepted') return { ...outbound, type: event.data.content.kind, content: event.data.content };
+  if (event.type === 'ReplyAccepted')
+    return { ...outbound, type: event.data.content.kind, content: event.data.content };
   const { templateName, language, renderedText, renderedHeader } = event.data;
-  const content = { kind: 'template', templateName, language, renderedText, ...(renderedHeader !== undefined && { renderedHeader }) } as const;
+  const content = {
+    kind: 'template',
+    templateName,
+    language,
+    renderedText,
+    ...(renderedHeader !== undefined && { renderedHeader }),
+  } as const;
   return { ...outbound, type: 'template', content };
 }
 

@@ -13,7 +13,13 @@ export function deliver(world: EventWorld, messageId: string, answers: SendOutco
   return world.append(world.history.dispatch(conversationOf(phone), messageId, answers));
 }
 
-export function recordStatus(world: EventWorld, wamid: string, status: DeliveryStatus, at: string, error?: DeliveryError) {
+export function recordStatus(
+  world: EventWorld,
+  wamid: string,
+  status: DeliveryStatus,
+  at: string,
+  error?: DeliveryError,
+) {
   return world.append(world.history.recordStatus(conversationOf(), wamid, status, at, error));
 }
 

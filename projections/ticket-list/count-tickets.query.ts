@@ -24,12 +24,16 @@ export interface TicketCount {
 export async function countTickets(db: ReadDatabase, filter: TicketFilter, cap = COUNT_CAP): Promise<TicketCount> {
   const conditions = filterConditions(filter);
   if (conditions.every((condition) => condition.counted)) {
-    let sum = db.selectFrom(physicalTableName(ticketListProjection, countTableFor(conditions))).where('portal_id', '=', filter.portalId);
+    let sum = db
+      .selectFrom(physicalTableName(ticketListProjection, countTableFor(conditions)))
+      .where('portal_id', '=', filter.portalId);
     for (const condition of conditions) sum = sum.where(condition.where);
     const row = await sum.select((eb) => eb.fn.sum<number | string | null>('tickets').as('tickets')).executeTakeFirst();
     return { count: Number(row?.tickets ?? 0), capped: false };
   }
-  const upToCap = matchingTickets(db, filter).select('id').limit(cap + 1);
+  const upToCap = matchingTickets(db, filter)
+    .select('id')
+    .limit(cap + 1);
   const row = await db
     .selectFrom(upToCap.as('matching'))
     .select((eb) => eb.fn.countAll<number | string>().as('tickets'))
@@ -40,7 +44,12 @@ export async function countTickets(db: ReadDatabase, filter: TicketFilter, cap =
 
 /** The smallest count table with every column the conditions test. */
 function countTableFor(conditions: readonly TicketCondition[]): string {
-  const needed = conditions.map((condition) => COUNT_TABLES.findIndex((table) => table.name === (condition.countedIn ?? COUNT_TABLES[0].name)));
-  if (needed.includes(-1)) throw new Error(`A condition is counted in an unknown table: ${conditions.map((condition) => condition.countedIn).join(', ')}`);
+  const needed = conditions.map((condition) =>
+    COUNT_TABLES.findIndex((table) => table.name === (condition.countedIn ?? COUNT_TABLES[0].name)),
+  );
+  if (needed.includes(-1))
+    throw new Error(
+      `A condition is counted in an unknown table: ${conditions.map((condition) => condition.countedIn).join(', ')}`,
+    );
   return COUNT_TABLES[Math.max(0, ...needed)].name;
 }

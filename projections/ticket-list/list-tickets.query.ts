@@ -52,7 +52,10 @@ export function filterConditions(filter: TicketFilter): TicketCondition[] {
   if (status?.length) add(true, (eb) => eb('status', 'in', [...status]));
   if (ownerIds?.length || unassigned) {
     add(true, (eb) =>
-      eb.or([...(ownerIds?.length ? [eb('owner_id', 'in', [...ownerIds])] : []), ...(unassigned ? [eb('owner_id', 'is', null)] : [])]),
+      eb.or([
+        ...(ownerIds?.length ? [eb('owner_id', 'in', [...ownerIds])] : []),
+        ...(unassigned ? [eb('owner_id', 'is', null)] : []),
+      ]),
     );
   }
   if (phoneNumberIds?.length) add(false, (eb) => eb('phone_number_id', 'in', [...phoneNumberIds]));
@@ -74,11 +77,22 @@ export function matchingTickets(db: ReadDatabase, filter: TicketFilter): SelectQ
  * Newest activity first; the cursor is (updated_at, id) so pages never skip or repeat a ticket.
  * How many tickets match is a separate question (countTickets), asked only when wanted.
  */
-export async function listTickets(db: ReadDatabase, filter: TicketFilter, first = 25, after?: string): Promise<TicketPage> {
-  let page = matchingTickets(db, filter).select(['id', 'document', 'updated_at']).orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(first + 1);
+export async function listTickets(
+  db: ReadDatabase,
+  filter: TicketFilter,
+  first = 25,
+  after?: string,
+): Promise<TicketPage> {
+  let page = matchingTickets(db, filter)
+    .select(['id', 'document', 'updated_at'])
+    .orderBy('updated_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(first + 1);
   if (after) {
     const [updatedAt, id] = decodeCursor(after, ['string', 'string'] as const);
-    page = page.where((eb) => eb.or([eb('updated_at', '<', updatedAt), eb.and([eb('updated_at', '=', updatedAt), eb('id', '<', id)])]));
+    page = page.where((eb) =>
+      eb.or([eb('updated_at', '<', updatedAt), eb.and([eb('updated_at', '=', updatedAt), eb('id', '<', id)])]),
+    );
   }
   const rows = (await page.execute()) as { id: string; document: string; updated_at: string }[];
   const visible = rows.slice(0, first);

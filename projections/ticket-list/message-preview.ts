@@ -1,4 +1,9 @@
-import type { InboundMessageReceived, ReplyAccepted, TemplateMessageAccepted, UnsupportedMessageReceived } from '@helpdesk/domain';
+import type {
+  InboundMessageReceived,
+  ReplyAccepted,
+  TemplateMessageAccepted,
+  UnsupportedMessageReceived,
+} from '@helpdesk/domain';
 
 interface ContentLike {
   readonly kind: string;
@@ -12,11 +17,13 @@ interface ContentLike {
 const PREVIEW_LENGTH = 140;
 
 /** The events that carry a message, and so a preview. */
-export type PreviewedEvent = InboundMessageReceived | UnsupportedMessageReceived | ReplyAccepted | TemplateMessageAccepted;
+export type PreviewedEvent =
+  InboundMessageReceived | UnsupportedMessageReceived | ReplyAccepted | TemplateMessageAccepted;
 
 /** A one-line preview: the text if there is one, else what kind of message it was. */
 export function previewOf(event: PreviewedEvent): string {
-  if (event.type === 'UnsupportedMessageReceived') return `[Unsupported message: ${event.data.unsupportedKind ?? 'unknown'}]`;
+  if (event.type === 'UnsupportedMessageReceived')
+    return `[Unsupported message: ${event.data.unsupportedKind ?? 'unknown'}]`;
   if (event.type === 'TemplateMessageAccepted') return shorten(event.data.renderedText ?? '[Template]');
   const content: ContentLike | undefined = event.data.content;
   if (!content) return '[Message]';

@@ -50,10 +50,18 @@ export interface TicketCountRow {
 /** Every count table holds count rows. */
 export type CountRows = { readonly [T in CountTable]: TicketCountRow };
 
-type Counted = Pick<TicketRow, 'portalId' | 'status' | 'ownerId' | 'lastMessageDirection' | 'accountId' | 'businessPhone' | 'contactId'>;
+type Counted = Pick<
+  TicketRow,
+  'portalId' | 'status' | 'ownerId' | 'lastMessageDirection' | 'accountId' | 'businessPhone' | 'contactId'
+>;
 
 /** The row id in the status/owner/direction table (TICKET_COUNTS). */
-export function ticketCountId({ portalId, status, ownerId, lastMessageDirection }: Pick<Counted, 'portalId' | 'status' | 'ownerId' | 'lastMessageDirection'>): string {
+export function ticketCountId({
+  portalId,
+  status,
+  ownerId,
+  lastMessageDirection,
+}: Pick<Counted, 'portalId' | 'status' | 'ownerId' | 'lastMessageDirection'>): string {
   return JSON.stringify([portalId, status, ownerId, lastMessageDirection]);
 }
 
@@ -62,7 +70,11 @@ function countId(dimensions: readonly Dimension[], ticket: Counted): string {
 }
 
 /** Moves a ticket from its former combinations (none when it is new) to its current ones, in every count table. */
-export async function recountTicket(access: DocumentAccess<CountRows>, before: Counted | null, after: Counted): Promise<void> {
+export async function recountTicket(
+  access: DocumentAccess<CountRows>,
+  before: Counted | null,
+  after: Counted,
+): Promise<void> {
   for (const { name, dimensions } of COUNT_TABLES) {
     if (before && countId(dimensions, before) === countId(dimensions, after)) continue;
     if (before) await addToCount(access, name, dimensions, before, -1);
@@ -70,7 +82,13 @@ export async function recountTicket(access: DocumentAccess<CountRows>, before: C
   }
 }
 
-async function addToCount(access: DocumentAccess<CountRows>, table: CountTable, dimensions: readonly Dimension[], ticket: Counted, delta: number): Promise<void> {
+async function addToCount(
+  access: DocumentAccess<CountRows>,
+  table: CountTable,
+  dimensions: readonly Dimension[],
+  ticket: Counted,
+  delta: number,
+): Promise<void> {
   const id = countId(dimensions, ticket);
   const current = await access.get(table, id);
   const tickets = (current?.tickets ?? 0) + delta;
@@ -78,7 +96,10 @@ async function addToCount(access: DocumentAccess<CountRows>, table: CountTable, 
   if (tickets === 0) return access.delete(table, id);
   const { portalId, status, ownerId, lastMessageDirection } = ticket;
   const row: TicketCountRow = {
-    portalId, status, ownerId, lastMessageDirection,
+    portalId,
+    status,
+    ownerId,
+    lastMessageDirection,
     ...Object.fromEntries(dimensions.slice(BASE.length).map((dimension) => [dimension, ticket[dimension] ?? null])),
     tickets,
   };

@@ -11,15 +11,21 @@ import { ticketListProjection } from './ticket-list.projection.js';
 const { contactPhone } = helpdesk;
 const connectedAt = '2025-03-03T08:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(connectedAt) + ms).toISOString();
-const countRows = (db: ReadDatabase) => db.selectFrom(physicalTableName(ticketListProjection, TICKET_COUNTS)).selectAll().orderBy('id').execute();
+const countRows = (db: ReadDatabase) =>
+  db.selectFrom(physicalTableName(ticketListProjection, TICKET_COUNTS)).selectAll().orderBy('id').execute();
 /** Every count table's rows: by status/owner/direction, by number and by contact. */
 const allCountRows = (db: ReadDatabase) =>
-  Promise.all(COUNT_TABLES.map(({ name }) => db.selectFrom(physicalTableName(ticketListProjection, name)).selectAll().orderBy('id').execute()));
+  Promise.all(
+    COUNT_TABLES.map(({ name }) =>
+      db.selectFrom(physicalTableName(ticketListProjection, name)).selectAll().orderBy('id').execute(),
+    ),
+  );
 
 describe.each(readStoresUnderTest())('ticket list projection on $name', (readStoreUnderTest) => {
   const spec = useProjectionWorld(ticketListProjection, readStoreUnderTest, { connectedAt });
   const history = () => spec.world.history;
-  const count = async (filter: Omit<TicketFilter, 'portalId'> = {}, portalId = 'acme') => (await countTickets(spec.db, { portalId, ...filter })).count;
+  const count = async (filter: Omit<TicketFilter, 'portalId'> = {}, portalId = 'acme') =>
+    (await countTickets(spec.db, { portalId, ...filter })).count;
 
   it('lists a new ticket with its contact, preview, unread count and open session', async () => {
     const h = history().at(at(HOUR));
@@ -46,10 +52,7 @@ describe.each(readStoresUnderTest())('ticket list projection on $name', (readSto
     const h = history().at(at(HOUR));
     const received = h.receive(inboundMessage('wamid.1', at(HOUR)));
     const ticketId = h.ticketOf(conversationOf());
-    await spec
-      .given(received)
-      .when(h.assign(conversationOf(), 'agent-7'), h.close(conversationOf()))
-      .then();
+    await spec.given(received).when(h.assign(conversationOf(), 'agent-7'), h.close(conversationOf())).then();
 
     expect(await count({ status: ['open'] })).toBe(0);
     const closed = await listTickets(spec.db, { portalId: 'acme', status: ['closed'], ownerIds: ['agent-7'] });
@@ -60,7 +63,9 @@ describe.each(readStoresUnderTest())('ticket list projection on $name', (readSto
 
   it('pages through tickets newest first without skipping or repeating', async () => {
     const h = history();
-    const received = [0, 1, 2, 3, 4, 5, 6].map((i) => h.at(at(HOUR + i * 1000)).receive(inboundMessage(`wamid.${i}`, at(HOUR + i * 1000), `+3361234560${i}`)));
+    const received = [0, 1, 2, 3, 4, 5, 6].map((i) =>
+      h.at(at(HOUR + i * 1000)).receive(inboundMessage(`wamid.${i}`, at(HOUR + i * 1000), `+3361234560${i}`)),
+    );
     await spec.given(...received).then();
     const seen: string[] = [];
     let after: string | undefined;
@@ -76,7 +81,9 @@ describe.each(readStoresUnderTest())('ticket list projection on $name', (readSto
   it('keeps its counts equal to counting the rows while tickets move between statuses, owners and directions', async () => {
     const h = history();
     const phones = ['+33612345601', '+33612345602', '+33612345603'];
-    const received = phones.map((phone, i) => h.at(at(HOUR + i * 1000)).receive(inboundMessage(`wamid.${i}`, at(HOUR + i * 1000), phone)));
+    const received = phones.map((phone, i) =>
+      h.at(at(HOUR + i * 1000)).receive(inboundMessage(`wamid.${i}`, at(HOUR + i * 1000), phone)),
+    );
     const [first, second, third] = phones.map((phone) => conversationOf(phone));
     await spec
       .given(...received)
@@ -92,8 +99,13 @@ describe.each(readStoresUnderTest())('ticket list projection on $name', (readSto
       .then();
 
     const filters: Omit<TicketFilter, 'portalId'>[] = [
-      {}, { status: ['open'] }, { status: ['closed'] }, { status: ['open'], unassigned: true }, { ownerIds: ['agent-7'] },
-      { status: ['open'], ownerIds: ['agent-8'], unassigned: true }, { ownerIds: ['agent-9'] },
+      {},
+      { status: ['open'] },
+      { status: ['closed'] },
+      { status: ['open'], unassigned: true },
+      { ownerIds: ['agent-7'] },
+      { status: ['open'], ownerIds: ['agent-8'], unassigned: true },
+      { ownerIds: ['agent-9'] },
     ];
     // updatedAfter is not a counted column: with it, the same filter is counted from the rows themselves.
     const fromRows = (filter: Omit<TicketFilter, 'portalId'>) => count({ ...filter, updatedAfter: connectedAt });
@@ -104,7 +116,9 @@ describe.each(readStoresUnderTest())('ticket list projection on $name', (readSto
 
   it('counts the rows up to a cap when a filter is not on counted columns, and says so', async () => {
     const h = history();
-    const received = [0, 1, 2].map((i) => h.at(at(HOUR + i * 1000)).receive(inboundMessage(`wamid.${i}`, at(HOUR + i * 1000), `+3361234560${i}`)));
+    const received = [0, 1, 2].map((i) =>
+      h.at(at(HOUR + i * 1000)).receive(inboundMessage(`wamid.${i}`, at(HOUR + i * 1000), `+3361234560${i}`)),
+    );
     const db = await spec.given(...received).then();
     const since = { portalId: 'acme', updatedAfter: connectedAt };
     expect(await countTickets(db, since, 3)).toEqual({ count: 3, capped: false });
@@ -116,7 +130,9 @@ describe.each(readStoresUnderTest())('ticket list projection on $name', (readSto
 
   it('gives the same rows when rebuilt from history as live', async () => {
     const h = history();
-    const received = [0, 1, 2, 3].map((i) => h.at(at(HOUR + i * 1000)).receive(inboundMessage(`wamid.${i}`, at(HOUR + i * 1000), `+3361234560${i % 2}`)));
+    const received = [0, 1, 2, 3].map((i) =>
+      h.at(at(HOUR + i * 1000)).receive(inboundMessage(`wamid.${i}`, at(HOUR + i * 1000), `+3361234560${i % 2}`)),
+    );
     const [closing] = (await spec.given(...received).then((db) => listTickets(db, { portalId: 'acme' }))).tickets;
     const conversationId = conversationOf(closing.contactPhone);
     const live = await spec
@@ -124,7 +140,10 @@ describe.each(readStoresUnderTest())('ticket list projection on $name', (readSto
       .then(async (db) => ({ page: await listTickets(db, { portalId: 'acme' }, 100), counts: await allCountRows(db) }));
     for (const rows of live.counts) expect(rows.length).toBeGreaterThan(1);
 
-    const rebuiltRows = await spec.rebuilt(async (db) => ({ page: await listTickets(db, { portalId: 'acme' }, 100), counts: await allCountRows(db) }));
+    const rebuiltRows = await spec.rebuilt(async (db) => ({
+      page: await listTickets(db, { portalId: 'acme' }, 100),
+      counts: await allCountRows(db),
+    }));
     expect(rebuiltRows).toEqual(live);
   });
 });

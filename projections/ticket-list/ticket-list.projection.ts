@@ -9,17 +9,42 @@ import type { ColumnValues, DocumentAccess, Projection, ProjectedEvent, TableDoc
 import type { ConversationRow, NumberAccount, TicketRow } from './ticket-list.documents.js';
 import { QUARANTINED_PREVIEW } from './ticket-list.documents.js';
 import { previewOf } from './message-preview.js';
-import { CONTACT_COUNTS, type CountRows, NUMBER_COUNTS, TICKET_COUNTS, countColumns, recountTicket } from './ticket-counts.js';
+import {
+  CONTACT_COUNTS,
+  type CountRows,
+  NUMBER_COUNTS,
+  TICKET_COUNTS,
+  countColumns,
+  recountTicket,
+} from './ticket-counts.js';
 
 const TICKETS = 'tickets';
-const COUNTED = { portal_id: 'text', status: 'text', owner_id: 'text', last_direction: 'text', tickets: 'integer' } as const;
+const COUNTED = {
+  portal_id: 'text',
+  status: 'text',
+  owner_id: 'text',
+  last_direction: 'text',
+  tickets: 'integer',
+} as const;
 const CONVERSATIONS = 'conversations';
 const NUMBER_ACCOUNTS = 'number_accounts';
 
 const TICKET_LIST_EVENTS = [
-  'ConversationStarted', 'TicketOpened', 'TicketAssigned', 'TicketClosed', 'TicketReopened',
-  'InboundMessageReceived', 'UnsupportedMessageReceived', 'ReplyAccepted', 'TemplateMessageAccepted',
-  'SessionOpened', 'SessionExtended', 'SessionClosed', 'ContactAssociated', 'MessageQuarantined', 'PhoneNumberAdded',
+  'ConversationStarted',
+  'TicketOpened',
+  'TicketAssigned',
+  'TicketClosed',
+  'TicketReopened',
+  'InboundMessageReceived',
+  'UnsupportedMessageReceived',
+  'ReplyAccepted',
+  'TemplateMessageAccepted',
+  'SessionOpened',
+  'SessionExtended',
+  'SessionClosed',
+  'ContactAssociated',
+  'MessageQuarantined',
+  'PhoneNumberAdded',
 ] as const satisfies readonly HelpdeskEventType[];
 
 export type TicketListEvent = HelpdeskEventOf<(typeof TICKET_LIST_EVENTS)[number]>;
@@ -46,9 +71,20 @@ export const ticketListProjection: Projection<TicketListEvent, TicketListRows> =
     {
       name: TICKETS,
       columns: {
-        portal_id: 'text', conversation_id: 'text', status: 'text', owner_id: 'text', phone_number_id: 'text',
-        account_id: 'text', business_phone: 'text', contact_phone: 'text', contact_id: 'text', session_expires_at: 'text', created_at: 'text',
-        updated_at: 'text', last_inbound_at: 'text', last_direction: 'text',
+        portal_id: 'text',
+        conversation_id: 'text',
+        status: 'text',
+        owner_id: 'text',
+        phone_number_id: 'text',
+        account_id: 'text',
+        business_phone: 'text',
+        contact_phone: 'text',
+        contact_id: 'text',
+        session_expires_at: 'text',
+        created_at: 'text',
+        updated_at: 'text',
+        last_inbound_at: 'text',
+        last_direction: 'text',
       },
       // Pages walk these in (updated_at, id) order: one per default view's filter, so no page sorts or skips rows.
       indexes: [
@@ -70,7 +106,10 @@ export const ticketListProjection: Projection<TicketListEvent, TicketListRows> =
     {
       name: NUMBER_COUNTS,
       columns: { ...COUNTED, account_id: 'text', business_phone: 'text' },
-      indexes: [['portal_id', 'account_id'], ['portal_id', 'business_phone']],
+      indexes: [
+        ['portal_id', 'account_id'],
+        ['portal_id', 'business_phone'],
+      ],
     },
     {
       name: CONTACT_COUNTS,
@@ -87,10 +126,20 @@ export const ticketListProjection: Projection<TicketListEvent, TicketListRows> =
       case TICKETS: {
         const ticket = entry.document;
         return {
-          portal_id: ticket.portalId, conversation_id: ticket.conversationId, status: ticket.status, owner_id: ticket.ownerId,
-          phone_number_id: ticket.phoneNumberId, account_id: ticket.accountId, business_phone: ticket.businessPhone, contact_phone: ticket.contactPhone, contact_id: ticket.contactId,
-          session_expires_at: ticket.sessionExpiresAt, created_at: ticket.createdAt, updated_at: ticket.updatedAt,
-          last_inbound_at: ticket.lastInboundAt, last_direction: ticket.lastMessageDirection,
+          portal_id: ticket.portalId,
+          conversation_id: ticket.conversationId,
+          status: ticket.status,
+          owner_id: ticket.ownerId,
+          phone_number_id: ticket.phoneNumberId,
+          account_id: ticket.accountId,
+          business_phone: ticket.businessPhone,
+          contact_phone: ticket.contactPhone,
+          contact_id: ticket.contactId,
+          session_expires_at: ticket.sessionExpiresAt,
+          created_at: ticket.createdAt,
+          updated_at: ticket.updatedAt,
+          last_inbound_at: ticket.lastInboundAt,
+          last_direction: ticket.lastMessageDirection,
         };
       }
       default:
@@ -120,11 +169,21 @@ export const ticketListProjection: Projection<TicketListEvent, TicketListRows> =
   },
 };
 
-async function startConversation({ data }: ProjectedEvent<ConversationStarted>, access: DocumentAccess<TicketListRows>): Promise<void> {
+async function startConversation(
+  { data }: ProjectedEvent<ConversationStarted>,
+  access: DocumentAccess<TicketListRows>,
+): Promise<void> {
   const number = await access.get(NUMBER_ACCOUNTS, data.phoneNumberId);
   const row: ConversationRow = {
-    conversationId: data.conversationId, portalId: data.portalId, phoneNumberId: data.phoneNumberId, accountId: number?.accountId ?? null,
-    businessPhone: data.businessPhone, contactPhone: data.contactPhone, contactId: null, currentTicketId: null, sessionExpiresAt: null,
+    conversationId: data.conversationId,
+    portalId: data.portalId,
+    phoneNumberId: data.phoneNumberId,
+    accountId: number?.accountId ?? null,
+    businessPhone: data.businessPhone,
+    contactPhone: data.contactPhone,
+    contactId: null,
+    currentTicketId: null,
+    sessionExpiresAt: null,
   };
   access.put(CONVERSATIONS, row.conversationId, row);
 }
@@ -148,10 +207,24 @@ function conversationChange(event: ConversationStep, conversation: ConversationR
 function newTicket(conversation: ConversationRow, ticketId: string, event: ProjectedEvent<TicketOpened>): TicketRow {
   const at = event.data.openedAt ?? event.created.toISOString();
   return {
-    ticketId, portalId: conversation.portalId, conversationId: conversation.conversationId, status: 'open', ownerId: null,
-    sourceChannelType: 'whatsapp', phoneNumberId: conversation.phoneNumberId, accountId: conversation.accountId ?? null, businessPhone: conversation.businessPhone,
-    contactPhone: conversation.contactPhone, contactId: conversation.contactId, preview: null, lastMessageId: null,
-    sessionExpiresAt: conversation.sessionExpiresAt, unreadCount: 0, createdAt: at, updatedAt: at, lastInboundAt: null,
+    ticketId,
+    portalId: conversation.portalId,
+    conversationId: conversation.conversationId,
+    status: 'open',
+    ownerId: null,
+    sourceChannelType: 'whatsapp',
+    phoneNumberId: conversation.phoneNumberId,
+    accountId: conversation.accountId ?? null,
+    businessPhone: conversation.businessPhone,
+    contactPhone: conversation.contactPhone,
+    contactId: conversation.contactId,
+    preview: null,
+    lastMessageId: null,
+    sessionExpiresAt: conversation.sessionExpiresAt,
+    unreadCount: 0,
+    createdAt: at,
+    updatedAt: at,
+    lastInboundAt: null,
     lastMessageDirection: null,
   };
 }
@@ -168,14 +241,26 @@ function ticketChange(event: ConversationStep, ticket: TicketRow, conversation: 
     case 'InboundMessageReceived':
     case 'UnsupportedMessageReceived':
       return {
-        ...withSession, preview: previewOf(event), lastMessageId: event.data.messageId, unreadCount: ticket.unreadCount + 1,
-        lastInboundAt: event.data.sentAt, lastMessageDirection: 'inbound',
+        ...withSession,
+        preview: previewOf(event),
+        lastMessageId: event.data.messageId,
+        unreadCount: ticket.unreadCount + 1,
+        lastInboundAt: event.data.sentAt,
+        lastMessageDirection: 'inbound',
       };
     case 'ReplyAccepted':
     case 'TemplateMessageAccepted':
-      return { ...withSession, preview: previewOf(event), lastMessageId: event.data.messageId, unreadCount: 0, lastMessageDirection: 'outbound' };
+      return {
+        ...withSession,
+        preview: previewOf(event),
+        lastMessageId: event.data.messageId,
+        unreadCount: 0,
+        lastMessageDirection: 'outbound',
+      };
     case 'MessageQuarantined':
-      return event.data.messageId === ticket.lastMessageId ? { ...withSession, preview: QUARANTINED_PREVIEW } : withSession;
+      return event.data.messageId === ticket.lastMessageId
+        ? { ...withSession, preview: QUARANTINED_PREVIEW }
+        : withSession;
     default:
       return withSession;
   }

@@ -4,7 +4,11 @@ import type { ViewRow } from './views.documents.js';
 
 export const VIEWS = 'views';
 export const VIEW_EVENT_TYPES = [
-  'ViewCreated', 'ViewRenamed', 'ViewSharingChanged', 'ViewFiltersChanged', 'ViewDeleted',
+  'ViewCreated',
+  'ViewRenamed',
+  'ViewSharingChanged',
+  'ViewFiltersChanged',
+  'ViewDeleted',
 ] as const satisfies readonly ViewEvent['type'][];
 
 export type ViewRows = { readonly views: ViewRow };
@@ -24,7 +28,11 @@ export function evolveView(view: ViewRow | null, event: ProjectedEvent<ViewEvent
 }
 
 /** Views are keyed by their stream name: view ids are unique per portal only. */
-export const projectViewEvent = evolveDocument<ViewEvent, ViewRows, typeof VIEWS>(VIEWS, (event) => event.streamName, evolveView);
+export const projectViewEvent = evolveDocument<ViewEvent, ViewRows, typeof VIEWS>(
+  VIEWS,
+  (event) => event.streamName,
+  evolveView,
+);
 
 function viewChange(view: ViewRow, event: ProjectedEvent<Exclude<ViewEvent, { type: 'ViewCreated' }>>): ViewRow | null {
   switch (event.type) {

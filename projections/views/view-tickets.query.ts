@@ -39,7 +39,9 @@ export function viewTicketConditions(filters: readonly ViewFilter[], scope: View
       case 'accountId':
         return [{ counted: true, countedIn: NUMBER_COUNTS, where: (eb) => eb('account_id', 'in', [...filter.anyOf]) }];
       case 'phoneNumber':
-        return [{ counted: true, countedIn: NUMBER_COUNTS, where: (eb) => eb('business_phone', 'in', [...filter.anyOf]) }];
+        return [
+          { counted: true, countedIn: NUMBER_COUNTS, where: (eb) => eb('business_phone', 'in', [...filter.anyOf]) },
+        ];
     }
   });
 }
@@ -48,4 +50,3 @@ function ownerCondition(eb: Builder, match: OwnerMatch, scope: ViewScope): Expre
   if (match.kind === 'unassigned') return eb('owner_id', 'is', null);
   return eb('owner_id', '=', match.kind === 'user' ? match.userId : scope.userId);
 }
-

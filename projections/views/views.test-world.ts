@@ -3,7 +3,11 @@ import type { ChangeView, CreateView } from '@helpdesk/domain';
 import type { EventWorld } from '../testing/event.test-world.js';
 
 /** A second WhatsApp account of the portal, with its own number. */
-export const secondAccount = { accountId: 'account-2', phoneNumberId: '200000000000002', businessPhone: '+15550002222' };
+export const secondAccount = {
+  accountId: 'account-2',
+  phoneNumberId: '200000000000002',
+  businessPhone: '+15550002222',
+};
 
 /**
  * What the views read model follows, decided by the domain's deciders on the world's history
@@ -15,8 +19,10 @@ export function viewCommands(world: EventWorld) {
   return {
     create: (by: string, data: CreateView['data']) => record(h.view({ type: 'CreateView', data }, userActor(by))),
     change: (by: string, data: ChangeView['data']) => record(h.view({ type: 'ChangeView', data }, userActor(by))),
-    remove: (by: string, viewId: string) => record(h.view({ type: 'DeleteView', data: { viewId, actorRole: 'agent' } }, userActor(by))),
-    assign: (ticketId: string, assigneeId: string, phone?: string) => record(h.assign(conversationOf(phone), assigneeId, ticketId)),
+    remove: (by: string, viewId: string) =>
+      record(h.view({ type: 'DeleteView', data: { viewId, actorRole: 'agent' } }, userActor(by))),
+    assign: (ticketId: string, assigneeId: string, phone?: string) =>
+      record(h.assign(conversationOf(phone), assigneeId, ticketId)),
     close: (ticketId: string, phone?: string) => record(h.close(conversationOf(phone), ticketId)),
     connectSecondAccount: () =>
       record(

@@ -16,9 +16,11 @@ const TREE: Readonly<Record<string, string>> = {
   'tsconfig.json': '{ "compilerOptions": { "module": "nodenext", "moduleResolution": "nodenext" } }',
   'apps/api/src/main.ts': "import { entities } from '../../../libs/a/src/index.js';\nexport const api = entities;",
   'apps/api/src/broken.ts': "export { gone } from './missing.js';",
-  'apps/cli/src/main.ts': "import { api } from '../../api/src/main.js';\nimport { own } from './own.js';\nexport const cli = [api, own];",
+  'apps/cli/src/main.ts':
+    "import { api } from '../../api/src/main.js';\nimport { own } from './own.js';\nexport const cli = [api, own];",
   'apps/cli/src/own.ts': 'export const own = 1;',
-  'projections/list/list.ts': "import { api } from '../../apps/api/src/main.js';\nimport { entities } from '../../libs/a/src/index.js';\nexport const list = [api, entities];",
+  'projections/list/list.ts':
+    "import { api } from '../../apps/api/src/main.js';\nimport { entities } from '../../libs/a/src/index.js';\nexport const list = [api, entities];",
   'libs/a/src/index.ts': "import { b } from '../../b/src/index.js';\nexport const entities = b;",
   'libs/b/src/index.ts': "import { entities } from '../../a/src/index.js';\nexport const b = () => entities;",
   'libs/shared/src/index.ts':
@@ -26,7 +28,8 @@ const TREE: Readonly<Record<string, string>> = {
   'libs/domain/src/rule.ts':
     "import { readFileSync } from 'node:fs';\nimport { shared } from '../../shared/src/index.js';\nimport { pure } from './pure.js';\nexport const rule = [readFileSync, shared, pure];",
   'libs/domain/src/pure.ts': 'export const pure = 1;',
-  'test/e2e/everything.ts': "import { api } from '../../apps/api/src/main.js';\nimport { cli } from '../../apps/cli/src/main.js';\nexport const all = [api, cli];",
+  'test/e2e/everything.ts':
+    "import { api } from '../../apps/api/src/main.js';\nimport { cli } from '../../apps/cli/src/main.js';\nexport const all = [api, cli];",
 };
 
 interface Violation {
@@ -51,7 +54,17 @@ describe('the dependency rules (.dependency-cruiser.cjs)', () => {
   it('report every forbidden import as an error, and nothing the layers allow', () => {
     const run = spawnSync(
       process.execPath,
-      [DEPCRUISE, '--config', join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'json', 'apps', 'libs', 'projections', 'test'],
+      [
+        DEPCRUISE,
+        '--config',
+        join(ROOT, '.dependency-cruiser.cjs'),
+        '--output-type',
+        'json',
+        'apps',
+        'libs',
+        'projections',
+        'test',
+      ],
       { cwd: dir, encoding: 'utf8' },
     );
     expect(run.stderr).toBe('');

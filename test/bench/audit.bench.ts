@@ -23,7 +23,11 @@ export async function benchmarkAudit(sizes: AuditSizes): Promise<ScenarioResult>
   const dir = benchDir('audit');
   const config = benchConfig(dir.path);
   const target = await seedPortal(config, 'audit', 1, new Date(Date.now() - 30 * 24 * 3600_000));
-  const { conversationId, events } = longConversationEvents(target, sizes.events, new Date(Date.now() - 20 * 24 * 3600_000));
+  const { conversationId, events } = longConversationEvents(
+    target,
+    sizes.events,
+    new Date(Date.now() - 20 * 24 * 3600_000),
+  );
   // A conversation a tenth as long, to show how the replay's cost grows with the length of the conversation.
   const shortEvents = Math.max(1, Math.round(sizes.events / 10));
   const short = longConversationEvents(target, shortEvents, new Date(Date.now() - 20 * 24 * 3600_000), '+31688888888');
@@ -32,7 +36,8 @@ export async function benchmarkAudit(sizes: AuditSizes): Promise<ScenarioResult>
     let expected: bigint | 'no_stream' = 'no_stream';
     for (let from = 0; from < conversation.events.length; from += 500) {
       const chunk = conversation.events.slice(from, from + 500);
-      expected = (await store.append(conversationStreamName(conversation.conversationId), chunk, expected)).nextExpectedRevision;
+      expected = (await store.append(conversationStreamName(conversation.conversationId), chunk, expected))
+        .nextExpectedRevision;
     }
   }
   await store.close();
@@ -40,7 +45,11 @@ export async function benchmarkAudit(sizes: AuditSizes): Promise<ScenarioResult>
   const cli = async (format: 'json' | 'table', id = conversationId) => {
     let bytes = 0;
     const started = process.hrtime.bigint();
-    const code = await replay(['conversation', id, '--format', format], { env, stdout: (text) => void (bytes += text.length), stderr: () => undefined }, systemClock);
+    const code = await replay(
+      ['conversation', id, '--format', format],
+      { env, stdout: (text) => void (bytes += text.length), stderr: () => undefined },
+      systemClock,
+    );
     if (code !== 0) throw new Error(`replay exited with ${code}`);
     return { ms: milliseconds(started), bytes };
   };
@@ -75,10 +84,16 @@ export async function benchmarkAudit(sizes: AuditSizes): Promise<ScenarioResult>
     dir.dispose();
   }
   // On start the service's session expiry closes the conversation's last session (it expired long ago): one event more.
-  if (entries < events.length) throw new Error(`conversationHistory returned ${entries} entries for ${events.length} events`);
+  if (entries < events.length)
+    throw new Error(`conversationHistory returned ${entries} entries for ${events.length} events`);
   const row = (label: string, values: number[], count = events.length) => {
     const latency = latencyOf(values);
-    return [label, `${fmt(latency.p50)} ms`, `${fmt(Math.min(...values))} – ${fmt(latency.max)} ms`, `${fmt(count / (latency.p50 / 1000))} events/s`];
+    return [
+      label,
+      `${fmt(latency.p50)} ms`,
+      `${fmt(Math.min(...values))} – ${fmt(latency.max)} ms`,
+      `${fmt(count / (latency.p50 / 1000))} events/s`,
+    ];
   };
   const markdown = [
     markdownTable(
@@ -86,7 +101,11 @@ export async function benchmarkAudit(sizes: AuditSizes): Promise<ScenarioResult>
       [
         row(`\`helpdesk replay conversation --format json\` (${fmt(jsonBytes / 2 ** 20, 1)} MiB of output)`, json),
         row('`helpdesk replay conversation --format table`', table),
-        row(`The same \`--format json\` replay of a ${fmt(shortEvents)}-event conversation (for the growth)`, shortJson, shortEvents),
+        row(
+          `The same \`--format json\` replay of a ${fmt(shortEvents)}-event conversation (for the growth)`,
+          shortJson,
+          shortEvents,
+        ),
         row(`GraphQL \`conversationHistory\` (auditor), every field (${fmt(entries)} entries)`, graphql),
       ],
     ),
@@ -98,6 +117,13 @@ export async function benchmarkAudit(sizes: AuditSizes): Promise<ScenarioResult>
     id: 'audit',
     title: `Scenario 5 — Audit replay of a ${fmt(events.length)}-event conversation`,
     markdown,
-    metrics: { events: events.length, shortEvents, shortJsonMs: latencyOf(shortJson).p50, cliJsonMs: latencyOf(json).p50, cliTableMs: latencyOf(table).p50, graphqlMs: latencyOf(graphql).p50 },
+    metrics: {
+      events: events.length,
+      shortEvents,
+      shortJsonMs: latencyOf(shortJson).p50,
+      cliJsonMs: latencyOf(json).p50,
+      cliTableMs: latencyOf(table).p50,
+      graphqlMs: latencyOf(graphql).p50,
+    },
   };
 }

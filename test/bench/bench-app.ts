@@ -38,7 +38,8 @@ export async function startBenchApp(config: AppConfig): Promise<BenchApp> {
         payload: JSON.stringify({ query, variables }),
       });
       const body = JSON.parse(response.body) as { data?: T; errors?: unknown[] };
-      if (response.statusCode !== 200 || body.errors) throw new Error(`GraphQL failed (${response.statusCode}): ${response.body.slice(0, 500)}`);
+      if (response.statusCode !== 200 || body.errors)
+        throw new Error(`GraphQL failed (${response.statusCode}): ${response.body.slice(0, 500)}`);
       return body.data as T;
     },
     close: () => app.close(),
@@ -64,12 +65,17 @@ export function runLoad(job: LoadJob): Promise<WebhookResult | HttpResult> {
 
 /** The last event of `$all` (null for an empty store). */
 export async function headOf(store: EventStore): Promise<Position | null> {
-  for await (const event of store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 })) return event.position;
+  for await (const event of store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 }))
+    return event.position;
   return null;
 }
 
 /** The last event whose stream passes `test`, searching back from the end. */
-export async function lastEventWhere(store: EventStore, test: (streamName: string) => boolean): Promise<Position | null> {
-  for await (const event of store.readAll({ direction: 'backwards', fromPosition: 'end' })) if (test(event.streamName)) return event.position;
+export async function lastEventWhere(
+  store: EventStore,
+  test: (streamName: string) => boolean,
+): Promise<Position | null> {
+  for await (const event of store.readAll({ direction: 'backwards', fromPosition: 'end' }))
+    if (test(event.streamName)) return event.position;
   return null;
 }

@@ -44,7 +44,12 @@ export function benchConfig(dataDir: string, env: Record<string, string> = {}): 
  * A portal with one WhatsApp account and `numbers` connected numbers, through the service's own
  * command handlers (the CLI's seed-demo): what the traffic and the history are addressed to.
  */
-export async function seedPortal(config: AppConfig, portalId: string, numbers: number, connectedAt: Date): Promise<HistoryTarget> {
+export async function seedPortal(
+  config: AppConfig,
+  portalId: string,
+  numbers: number,
+  connectedAt: Date,
+): Promise<HistoryTarget> {
   const { targets } = await seedDemo(config, { portalId, numbers, timeZone: 'Europe/Amsterdam', connectedAt });
   return {
     portalId: targets.portalId,

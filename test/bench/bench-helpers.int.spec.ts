@@ -34,11 +34,16 @@ describe('benchmark helpers', () => {
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('generates conversations the real decider accepts, with the command shell\'s metadata', () => {
+  it("generates conversations the real decider accepts, with the command shell's metadata", () => {
     const generator = new HistoryGenerator(target, 3);
     const conversation = generator.conversation(new Date('2025-01-02T10:00:00.000Z'));
     const types = conversation.events.map((event) => event.type);
-    expect(types.slice(0, 4)).toEqual(['ConversationStarted', 'TicketOpened', 'InboundMessageReceived', 'SessionOpened']);
+    expect(types.slice(0, 4)).toEqual([
+      'ConversationStarted',
+      'TicketOpened',
+      'InboundMessageReceived',
+      'SessionOpened',
+    ]);
     expect(types).toEqual(expect.arrayContaining(['ReplyAccepted', 'OutboundWamidRecorded', 'DeliveryStatusRecorded']));
     const state = fold(conversationDecider.evolve, conversationDecider.initialState, conversation.events as never[]);
     expect(state.status).toBe('Started');
@@ -48,7 +53,11 @@ describe('benchmark helpers', () => {
 
   it('writes a history through the store and rebuilds every projection from it', async () => {
     const store = openSqliteEventStore({ dataDir: dir });
-    const written = await writeHistory(store, target, { events: 1_500, startAt: new Date(Date.now() - 3600_000), inFlight: 16 });
+    const written = await writeHistory(store, target, {
+      events: 1_500,
+      startAt: new Date(Date.now() - 3600_000),
+      inFlight: 16,
+    });
     expect(written.events).toBeGreaterThanOrEqual(1_500);
     let stored = 0;
     for await (const _event of store.readAll()) stored++;

@@ -64,14 +64,20 @@ export async function benchmarkEventStore(sizes: EventStoreBenchSizes): Promise<
     withFreshStore((store) =>
       ratePerSecond(sizes.batches * 100, async () => {
         for (let b = 0; b < sizes.batches; b++) {
-          await store.append(`conversation-${b}`, Array.from({ length: 100 }, (_, i) => messageEvent(b * 100 + i)));
+          await store.append(
+            `conversation-${b}`,
+            Array.from({ length: 100 }, (_, i) => messageEvent(b * 100 + i)),
+          );
         }
       }),
     ),
   );
   const readAll = await withFreshStore(async (store) => {
     for (let written = 0; written < sizes.readAllEvents; written += 1000) {
-      await store.append(`conversation-${written}`, Array.from({ length: 1000 }, (_, i) => messageEvent(written + i)));
+      await store.append(
+        `conversation-${written}`,
+        Array.from({ length: 1000 }, (_, i) => messageEvent(written + i)),
+      );
     }
     return repeat(sizes.runs, async () => {
       let count = 0;
@@ -83,14 +89,22 @@ export async function benchmarkEventStore(sizes: EventStoreBenchSizes): Promise<
     });
   });
   return [
-    { scenario: `Single appends, one at a time (${sizes.singleAppends} × 1 event, each awaited)`, unit: 'events/s', runs: single },
+    {
+      scenario: `Single appends, one at a time (${sizes.singleAppends} × 1 event, each awaited)`,
+      unit: 'events/s',
+      runs: single,
+    },
     {
       scenario: `Concurrent appends (${sizes.concurrentWriters} writers × ${sizes.concurrentAppendsPerWriter} appends, expected revision checked)`,
       unit: 'events/s',
       runs: concurrent,
     },
     { scenario: `100-event batches (${sizes.batches} batches)`, unit: 'events/s', runs: batched },
-    { scenario: `Read \`$all\` forwards (${sizes.readAllEvents.toLocaleString('en-US')} events)`, unit: 'events/s', runs: readAll },
+    {
+      scenario: `Read \`$all\` forwards (${sizes.readAllEvents.toLocaleString('en-US')} events)`,
+      unit: 'events/s',
+      runs: readAll,
+    },
   ];
 }
 

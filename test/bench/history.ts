@@ -55,8 +55,26 @@ export interface WrittenHistory {
 const RULE_VERSION = 'conversations/2024-11-01';
 const AGENTS = ['agent-1', 'agent-2', 'agent-3', 'agent-4', 'agent-5', 'agent-6', 'agent-7', 'agent-8'];
 const WORDS = [
-  'order', 'invoice', 'delivery', 'refund', 'password', 'account', 'shipping', 'broken', 'package', 'tracking',
-  'payment', 'subscription', 'cancel', 'address', 'receipt', 'warranty', 'discount', 'voucher', 'return', 'help',
+  'order',
+  'invoice',
+  'delivery',
+  'refund',
+  'password',
+  'account',
+  'shipping',
+  'broken',
+  'package',
+  'tracking',
+  'payment',
+  'subscription',
+  'cancel',
+  'address',
+  'receipt',
+  'warranty',
+  'discount',
+  'voucher',
+  'return',
+  'help',
 ];
 
 /** One conversation's events as the command shell stores them (ids, metadata), plus its webhook payloads. */
@@ -92,7 +110,12 @@ export class HistoryGenerator {
     const t = (ms: number) => new Date(at.getTime() + ms);
     const whatsapp = { kind: 'whatsapp' as const, id: number.phoneNumberId };
     const agent = { kind: 'user' as const, id: prng.pick(AGENTS) };
-    const context = (now: Date, actor: typeof whatsapp | typeof agent, idempotencyKey: string) => ({ portalId, actor, now, idempotencyKey });
+    const context = (now: Date, actor: typeof whatsapp | typeof agent, idempotencyKey: string) => ({
+      portalId,
+      actor,
+      now,
+      idempotencyKey,
+    });
     const wamidIn1 = `wamid.HBgL${n}A`;
     const wamidIn2 = `wamid.HBgL${n}B`;
     const wamidOut = `wamid.HBgL${n}C`;
@@ -120,14 +143,40 @@ export class HistoryGenerator {
       inbound(wamidIn1, text1, 0),
       {
         type: 'ReplyToContact',
-        data: { messageId: replyId, content: { kind: 'text', body: `Thanks, we are looking into your ${prng.pick(WORDS)}.` }, sessionId: '', countedAs: 'free', ruleVersion: RULE_VERSION },
+        data: {
+          messageId: replyId,
+          content: { kind: 'text', body: `Thanks, we are looking into your ${prng.pick(WORDS)}.` },
+          sessionId: '',
+          countedAs: 'free',
+          ruleVersion: RULE_VERSION,
+        },
         context: context(t(60_000), agent, `reply-${n}`),
       },
-      { type: 'RecordOutboundSendAttempt', data: { messageId: replyId, attempt: 1 }, context: context(t(60_050), whatsapp, `attempt|${replyId}|1`) },
-      { type: 'RecordOutboundWamid', data: { messageId: replyId, wamid: wamidOut }, context: context(t(60_300), whatsapp, `wamid|${replyId}`) },
-      { type: 'RecordDeliveryStatus', data: { wamid: wamidOut, status: 'sent', at: t(60_400).toISOString() }, context: context(t(60_500), whatsapp, `status|${wamidOut}|sent`) },
-      { type: 'RecordDeliveryStatus', data: { wamid: wamidOut, status: 'delivered', at: t(61_000).toISOString() }, context: context(t(61_100), whatsapp, `status|${wamidOut}|delivered`) },
-      { type: 'RecordDeliveryStatus', data: { wamid: wamidOut, status: 'read', at: t(90_000).toISOString() }, context: context(t(90_100), whatsapp, `status|${wamidOut}|read`) },
+      {
+        type: 'RecordOutboundSendAttempt',
+        data: { messageId: replyId, attempt: 1 },
+        context: context(t(60_050), whatsapp, `attempt|${replyId}|1`),
+      },
+      {
+        type: 'RecordOutboundWamid',
+        data: { messageId: replyId, wamid: wamidOut },
+        context: context(t(60_300), whatsapp, `wamid|${replyId}`),
+      },
+      {
+        type: 'RecordDeliveryStatus',
+        data: { wamid: wamidOut, status: 'sent', at: t(60_400).toISOString() },
+        context: context(t(60_500), whatsapp, `status|${wamidOut}|sent`),
+      },
+      {
+        type: 'RecordDeliveryStatus',
+        data: { wamid: wamidOut, status: 'delivered', at: t(61_000).toISOString() },
+        context: context(t(61_100), whatsapp, `status|${wamidOut}|delivered`),
+      },
+      {
+        type: 'RecordDeliveryStatus',
+        data: { wamid: wamidOut, status: 'read', at: t(90_000).toISOString() },
+        context: context(t(90_100), whatsapp, `status|${wamidOut}|read`),
+      },
       inbound(wamidIn2, text2, 120_000),
     ];
     const events: EventToAppend[] = [];
@@ -141,7 +190,11 @@ export class HistoryGenerator {
     steps.forEach((step) => decideAndRecord(step));
     const ticketId = state.status === 'Started' ? state.ticket?.ticketId : undefined;
     if (ticketId && prng.chance(0.4)) {
-      decideAndRecord({ type: 'AssignTicket', data: { ticketId, assigneeId: agent.id }, context: context(t(150_000), agent, `assign-${n}`) });
+      decideAndRecord({
+        type: 'AssignTicket',
+        data: { ticketId, assigneeId: agent.id },
+        context: context(t(150_000), agent, `assign-${n}`),
+      });
     }
     if (ticketId && prng.chance(0.3)) {
       decideAndRecord({ type: 'CloseTicket', data: { ticketId }, context: context(t(180_000), agent, `close-${n}`) });
@@ -177,9 +230,20 @@ export class HistoryGenerator {
               field: 'messages',
               value: {
                 messaging_product: 'whatsapp',
-                metadata: { display_phone_number: number.displayNumber.replace(/\D/g, ''), phone_number_id: number.phoneNumberId },
+                metadata: {
+                  display_phone_number: number.displayNumber.replace(/\D/g, ''),
+                  phone_number_id: number.phoneNumberId,
+                },
                 contacts: [{ profile: { name: `Contact ${contactWaId.slice(-4)}` }, wa_id: contactWaId }],
-                messages: [{ from: contactWaId, id: wamid, timestamp: String(Math.floor(sentAt.getTime() / 1000)), type: 'text', text: { body } }],
+                messages: [
+                  {
+                    from: contactWaId,
+                    id: wamid,
+                    timestamp: String(Math.floor(sentAt.getTime() / 1000)),
+                    type: 'text',
+                    text: { body },
+                  },
+                ],
               },
             },
           ],
@@ -191,7 +255,12 @@ export class HistoryGenerator {
     return {
       id: eventId,
       type: 'WebhookPayloadReceived',
-      data: { body: raw, signature: signatureOf(raw, this.target.appSecret), receivedAt: new Date(sentAt.getTime() + 200).toISOString(), contentType: 'application/json' },
+      data: {
+        body: raw,
+        signature: signatureOf(raw, this.target.appSecret),
+        receivedAt: new Date(sentAt.getTime() + 200).toISOString(),
+        contentType: 'application/json',
+      },
       metadata: { actorId: 'whatsapp:webhook', correlationId: eventId },
     };
   }
@@ -200,7 +269,7 @@ export class HistoryGenerator {
 /** The reply's session is the open one, as the reply handler finds it before deciding. */
 function fillSession(command: ConversationCommand, state: ConversationState): ConversationCommand {
   if (command.type !== 'ReplyToContact' || command.data.sessionId !== '') return command;
-  const sessionId = state.status === 'Started' ? state.session?.sessionId ?? '' : '';
+  const sessionId = state.status === 'Started' ? (state.session?.sessionId ?? '') : '';
   return { ...command, data: { ...command.data, sessionId } };
 }
 
@@ -225,7 +294,11 @@ function storedEvent(command: ConversationCommand, event: ConversationEvent, cor
 }
 
 /** Writes conversations until `options.events` events are in the store. */
-export async function writeHistory(store: EventStore, target: HistoryTarget, options: HistoryOptions): Promise<WrittenHistory> {
+export async function writeHistory(
+  store: EventStore,
+  target: HistoryTarget,
+  options: HistoryOptions,
+): Promise<WrittenHistory> {
   const generator = new HistoryGenerator(target, options.seed);
   const inFlight = options.inFlight ?? 256;
   const started = process.hrtime.bigint();
@@ -271,7 +344,11 @@ export function longConversationEvents(
 ): { conversationId: string; events: EventToAppend[] } {
   const number = target.numbers[0];
   const portalId = target.portalId;
-  const conversationId = conversationIdOf({ portalId, phoneNumberId: number.phoneNumberId, contactWaId: toWaId(contactPhone) });
+  const conversationId = conversationIdOf({
+    portalId,
+    phoneNumberId: number.phoneNumberId,
+    contactWaId: toWaId(contactPhone),
+  });
   const out: EventToAppend[] = [];
   let state: ConversationState = conversationDecider.initialState;
   const whatsapp = { kind: 'whatsapp' as const, id: number.phoneNumberId };
@@ -289,23 +366,46 @@ export function longConversationEvents(
     record({
       type: 'ReceiveInboundMessage',
       data: {
-        phoneNumberId: number.phoneNumberId, ticketId: randomUUID(), sessionId: randomUUID(), messageId: randomUUID(), wamid,
-        from: contactPhone, to: number.displayNumber, sentAt: now(0).toISOString(), channelConnectedAt: target.connectedAt,
-        content: { kind: 'text', body: `Message ${i} about my order` }, matchingContactIds: [],
+        phoneNumberId: number.phoneNumberId,
+        ticketId: randomUUID(),
+        sessionId: randomUUID(),
+        messageId: randomUUID(),
+        wamid,
+        from: contactPhone,
+        to: number.displayNumber,
+        sentAt: now(0).toISOString(),
+        channelConnectedAt: target.connectedAt,
+        content: { kind: 'text', body: `Message ${i} about my order` },
+        matchingContactIds: [],
       },
       context: { portalId, actor: whatsapp, now: now(100), idempotencyKey: `inbound|${wamid}` },
     });
     const messageId = randomUUID();
     record({
       type: 'ReplyToContact',
-      data: { messageId, content: { kind: 'text', body: `Answer ${i}` }, sessionId: '', countedAs: 'free', ruleVersion: RULE_VERSION },
+      data: {
+        messageId,
+        content: { kind: 'text', body: `Answer ${i}` },
+        sessionId: '',
+        countedAs: 'free',
+        ruleVersion: RULE_VERSION,
+      },
       context: { portalId, actor: agent, now: now(200), idempotencyKey: `reply-long-${i}` },
     });
-    record({ type: 'RecordOutboundWamid', data: { messageId, wamid: `${wamid}.out` }, context: { portalId, actor: whatsapp, now: now(300) } });
-    record({ type: 'RecordDeliveryStatus', data: { wamid: `${wamid}.out`, status: 'delivered', at: now(400).toISOString() }, context: { portalId, actor: whatsapp, now: now(400) } });
+    record({
+      type: 'RecordOutboundWamid',
+      data: { messageId, wamid: `${wamid}.out` },
+      context: { portalId, actor: whatsapp, now: now(300) },
+    });
+    record({
+      type: 'RecordDeliveryStatus',
+      data: { wamid: `${wamid}.out`, status: 'delivered', at: now(400).toISOString() },
+      context: { portalId, actor: whatsapp, now: now(400) },
+    });
     if (i % 50 === 49) {
       const ticketId = state.status === 'Started' ? state.ticket?.ticketId : undefined;
-      if (ticketId) record({ type: 'CloseTicket', data: { ticketId }, context: { portalId, actor: agent, now: now(500) } });
+      if (ticketId)
+        record({ type: 'CloseTicket', data: { ticketId }, context: { portalId, actor: agent, now: now(500) } });
     }
   }
   return { conversationId, events: out.slice(0, events) };

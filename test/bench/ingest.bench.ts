@@ -149,9 +149,19 @@ export async function benchmarkIngest(sizes: IngestSizes): Promise<ScenarioResul
     `${fmt(figures.sent)} in ${fmt(figures.seconds, 1)} s`,
     `${fmt(figures.perSecond)} payloads/s (≈ ${fmt(figures.messagesPerSecond)} messages/s)`,
     `${fmt(figures.latency.p50, 1)} / ${fmt(figures.latency.p99, 1)} / ${fmt(figures.latency.max, 1)} ms`,
-    Object.keys(figures.notOk).length === 0 ? 'none' : Object.entries(figures.notOk).map(([code, count]) => `${code}: ${count}`).join(', '),
+    Object.keys(figures.notOk).length === 0
+      ? 'none'
+      : Object.entries(figures.notOk)
+          .map(([code, count]) => `${code}: ${count}`)
+          .join(', '),
     figures.clientLagP99 === null ? 'closed loop' : `${fmt(figures.clientLagP99, 1)} ms`,
-    step.processorPaused ? 'paused' : processedPerSecond !== null ? `${fmt(processedPerSecond)} payloads/s` : step.drainSeconds > 0 ? 'not drained in time' : 'not waited for',
+    step.processorPaused
+      ? 'paused'
+      : processedPerSecond !== null
+        ? `${fmt(processedPerSecond)} payloads/s`
+        : step.drainSeconds > 0
+          ? 'not drained in time'
+          : 'not waited for',
     cpuMsPerPayload === null ? '—' : `${fmt(cpuMsPerPayload, 2)} ms`,
   ]);
   const running = outcomes.filter((outcome) => !outcome.step.processorPaused);
@@ -173,18 +183,27 @@ export async function benchmarkIngest(sizes: IngestSizes): Promise<ScenarioResul
   });
   const markdown = [
     markdownTable(
-      ['Offered load', 'Payloads sent', 'Acknowledged (200, durable)', 'Latency p50 / p99 / max', 'Not 200', 'Client lag p99', 'Processed into tickets', 'Service CPU per payload'],
+      [
+        'Offered load',
+        'Payloads sent',
+        'Acknowledged (200, durable)',
+        'Latency p50 / p99 / max',
+        'Not 200',
+        'Client lag p99',
+        'Processed into tickets',
+        'Service CPU per payload',
+      ],
       rows,
     ),
     '',
     `- Traffic: the simulator's generator (\`apps/simulator\`), ${fmt(sizes.contacts)} contacts writing to 3 connected numbers, one signed`,
-    '  payload per POST, from a forked load process over loopback (keep-alive). The open-loop steps use the simulator\'s own',
+    "  payload per POST, from a forked load process over loopback (keep-alive). The open-loop steps use the simulator's own",
     '  driver on a fixed schedule ("client lag" is how late it started requests against that schedule: above a few',
     '  milliseconds the service was not keeping up and requests waited for a free connection). That driver (fetch, a',
     '  payload generated and signed per request) needs most of a core at 1,000/s here, so at that step the client, the',
     '  service and its inbox processor share the two cores. The saturation steps',
     `  send ${fmt(sizes.prepared)} payloads generated and signed beforehand, closed loop, so the load process spends its core on`,
-    '  sending only (it still shares the two cores with the service: about a third of a core at the full run\'s rates).',
+    "  sending only (it still shares the two cores with the service: about a third of a core at the full run's rates).",
     '- "Processed into tickets": payloads divided by the time from the step\'s first request until the inbox processor had',
     '  turned every stored payload into commands (messages, statuses, tickets, sessions), projections running alongside.',
     '  The saturation steps do not wait for it. In the last step the inbox processor is stopped: the webhook edge alone',
@@ -196,5 +215,10 @@ export async function benchmarkIngest(sizes: IngestSizes): Promise<ScenarioResul
     `- Peak memory of the process running the service during this scenario: RSS ${fmt(peak.rssMiB)} MiB, V8 heap ${fmt(peak.heapUsedMiB)} MiB`,
     `  (the benchmark harness alone, before the service started: RSS ${fmt(baseline.rssMiB)} MiB).`,
   ].join('\n');
-  return { id: 'ingest', title: 'Scenario 1 — Webhook ingest (signed POSTs, real service over loopback)', markdown, metrics };
+  return {
+    id: 'ingest',
+    title: 'Scenario 1 — Webhook ingest (signed POSTs, real service over loopback)',
+    markdown,
+    metrics,
+  };
 }

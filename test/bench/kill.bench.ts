@@ -23,7 +23,9 @@ export async function benchmarkKill(sizes: KillSizes): Promise<ScenarioResult> {
     const run = await runUnderFire({ dataDir: dir.path, apiCommand: [process.execPath, api], ...sizes });
     const after = await inspectAfterTheFire(dir.path);
     const lost = run.payloads.filter((payload) => !after.storedBodies.has(payload.body)).length;
-    const notOnce = run.messagesSent.filter((wamid) => after.receivedEvents.get(wamid) !== 1 || after.threadEntries.get(wamid) !== 1).length;
+    const notOnce = run.messagesSent.filter(
+      (wamid) => after.receivedEvents.get(wamid) !== 1 || after.threadEntries.get(wamid) !== 1,
+    ).length;
     const answers = Object.entries(run.answers)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([status, count]) => `${status === 'none' ? 'no answer (killed, refused)' : status}: ${fmt(count)}`)
@@ -34,14 +36,23 @@ export async function benchmarkKill(sizes: KillSizes): Promise<ScenarioResult> {
         ['Held during the kill test', 'Figure'],
         [
           ['Inbound messages sent (distinct, to connected numbers)', fmt(run.messagesSent.length)],
-          ['Payloads (with statuses, Meta\'s redeliveries, unknown numbers)', fmt(run.payloads.length)],
+          ["Payloads (with statuses, Meta's redeliveries, unknown numbers)", fmt(run.payloads.length)],
           ['Requests, retries included', `${fmt(run.requests)} (${answers})`],
-          ['SIGKILLs of the API', `${run.kills} (the last after every payload was acknowledged, while the inbox was still being processed)`],
-          ['Wall time, first request to the last kill', `${fmt(run.seconds, 1)} s: ${fmt(acknowledgedPerSecond)} payloads acknowledged/s on average, restarts included`],
+          [
+            'SIGKILLs of the API',
+            `${run.kills} (the last after every payload was acknowledged, while the inbox was still being processed)`,
+          ],
+          [
+            'Wall time, first request to the last kill',
+            `${fmt(run.seconds, 1)} s: ${fmt(acknowledgedPerSecond)} payloads acknowledged/s on average, restarts included`,
+          ],
           ['Restart until /health answered 200 (median)', `${fmt(median(run.restartSeconds), 2)} s`],
           ['Acknowledged payloads missing from the inbox', fmt(lost)],
           ['Messages not exactly once in the events and in their thread', fmt(notOnce)],
-          ['Projections differing from a rebuild from history', after.drifted.length === 0 ? `none of ${after.projections}` : after.drifted.join(', ')],
+          [
+            'Projections differing from a rebuild from history',
+            after.drifted.length === 0 ? `none of ${after.projections}` : after.drifted.join(', '),
+          ],
         ],
       ),
       '',
@@ -54,7 +65,12 @@ export async function benchmarkKill(sizes: KillSizes): Promise<ScenarioResult> {
       id: 'kill',
       title: 'Reliability — the load held while the API is SIGKILLed',
       markdown,
-      metrics: { killMessages: run.messagesSent.length, killPayloadsPerSecond: acknowledgedPerSecond, killLost: lost, killNotOnce: notOnce },
+      metrics: {
+        killMessages: run.messagesSent.length,
+        killPayloadsPerSecond: acknowledgedPerSecond,
+        killLost: lost,
+        killNotOnce: notOnce,
+      },
     };
   } finally {
     dir.dispose();

@@ -32,7 +32,15 @@ interface Bucket {
   achieved: number;
 }
 
-const newBucket = (): Bucket => ({ lags: [], graphqlLags: [], commandTimes: [], seen: 0, failures: 0, firstFailure: '', achieved: 0 });
+const newBucket = (): Bucket => ({
+  lags: [],
+  graphqlLags: [],
+  commandTimes: [],
+  seen: 0,
+  failures: 0,
+  firstFailure: '',
+  achieved: 0,
+});
 
 /**
  * Scenario 2: inbound messages at a steady rate through the service's own command handler (route,
@@ -65,7 +73,9 @@ export async function benchmarkLag(sizes: LagSizes): Promise<ScenarioResult> {
       const watch = projections.whenCaughtUp(position).then(async () => {
         bucket.lags.push(Date.now() - appendedAt);
         if (sample) {
-          await app.graphql(token, 'query ($p: String) { tickets(atLeastPosition: $p, first: 1) { totalCount } }', { p: formatPosition(position) });
+          await app.graphql(token, 'query ($p: String) { tickets(atLeastPosition: $p, first: 1) { totalCount } }', {
+            p: formatPosition(position),
+          });
           bucket.graphqlLags.push(Date.now() - appendedAt);
         }
       });
@@ -114,7 +124,8 @@ export async function benchmarkLag(sizes: LagSizes): Promise<ScenarioResult> {
       await Promise.all(commands);
       // Everything of this step is visible before the next starts (bounded).
       const deadline = Date.now() + 60_000;
-      while ((bucket.seen < total - bucket.failures || pending.size > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      while ((bucket.seen < total - bucket.failures || pending.size > 0) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await subscription.close();
     await watching;
@@ -122,13 +133,26 @@ export async function benchmarkLag(sizes: LagSizes): Promise<ScenarioResult> {
     await app.close();
     dir.dispose();
   }
-  const cell = (latency: Latency) => [fmt(latency.count), `${fmt(latency.p50, 1)} ms`, `${fmt(latency.p99, 1)} ms`, `${fmt(latency.max, 1)} ms`];
+  const cell = (latency: Latency) => [
+    fmt(latency.count),
+    `${fmt(latency.p50, 1)} ms`,
+    `${fmt(latency.p99, 1)} ms`,
+    `${fmt(latency.max, 1)} ms`,
+  ];
   const rows = buckets.flatMap((bucket, index) => {
     const { rate } = sizes.steps[index];
     return [
       [`${fmt(rate)}/s`, 'Append → applied by all six read models', ...cell(latencyOf(bucket.lags))],
-      [`${fmt(rate)}/s`, 'Append → answered by GraphQL `tickets(atLeastPosition:)`', ...cell(latencyOf(bucket.graphqlLags))],
-      [`${fmt(rate)}/s`, 'Receive-message command, sent → done (for reference)', ...cell(latencyOf(bucket.commandTimes))],
+      [
+        `${fmt(rate)}/s`,
+        'Append → answered by GraphQL `tickets(atLeastPosition:)`',
+        ...cell(latencyOf(bucket.graphqlLags)),
+      ],
+      [
+        `${fmt(rate)}/s`,
+        'Receive-message command, sent → done (for reference)',
+        ...cell(latencyOf(bucket.commandTimes)),
+      ],
     ];
   });
   const first = buckets[0];
@@ -158,9 +182,9 @@ export async function benchmarkLag(sizes: LagSizes): Promise<ScenarioResult> {
     ),
     `- ${fmt(sizes.contacts)} contacts writing to 3 numbers, through the command bus in this process (no HTTP), the whole service`,
     '  running. When the command handler cannot keep up with the offered rate, messages queue before they are appended;',
-    '  the lag is counted from the append, so it shows the read models\' delay, and the command row shows the queue.',
+    "  the lag is counted from the append, so it shows the read models' delay, and the command row shows the queue.",
     '- The append time is the store\'s own timestamp of the event (milliseconds); "applied" is when the projection group',
-    '  committed the batch holding it (all six read models\' rows and checkpoints in one transaction).',
+    "  committed the batch holding it (all six read models' rows and checkpoints in one transaction).",
   ].join('\n');
   return { id: 'lag', title: 'Scenario 2 — Projection lag under a steady load', markdown, metrics };
 }

@@ -41,7 +41,9 @@ async function rawReads(dir: string): Promise<{ raw: number; store: number; even
   const db = new Database(join(dir, 'events.sqlite'), { readonly: true });
   let events = 0;
   let started = process.hrtime.bigint();
-  for (const row of db.prepare('SELECT position, stream, revision, id, type, data, metadata, created FROM events ORDER BY position').iterate() as Iterable<{ data: string; metadata: string }>) {
+  for (const row of db
+    .prepare('SELECT position, stream, revision, id, type, data, metadata, created FROM events ORDER BY position')
+    .iterate() as Iterable<{ data: string; metadata: string }>) {
     JSON.parse(row.data);
     JSON.parse(row.metadata);
     events++;
@@ -62,7 +64,9 @@ function rebuildRow(label: string, outcome: RebuildOutcome, total: number, floor
   const rate = covered / outcome.seconds;
   return [
     label,
-    outcome.complete ? `${fmt(covered)} events in ${fmt(outcome.seconds, 1)} s` : `${fmt(covered)} of ${fmt(total)} events in ${fmt(outcome.seconds, 1)} s (stopped at the time budget)`,
+    outcome.complete
+      ? `${fmt(covered)} events in ${fmt(outcome.seconds, 1)} s`
+      : `${fmt(covered)} of ${fmt(total)} events in ${fmt(outcome.seconds, 1)} s (stopped at the time budget)`,
     `${fmt(rate)} events/s`,
     `${fmt((100 * rate) / floor, 1)} %`,
   ];
@@ -79,7 +83,10 @@ export async function benchmarkLargeHistory(options: LargeHistoryOptions): Promi
   const target = await seedPortal(config, 'big', 5, new Date(Date.now() - 2 * 24 * 3600_000));
   const store = openSqliteEventStore({ dataDir: dir });
   // Sessions opened within the last 24 hours stay open while the benchmarks run: nothing expires under them.
-  const written = await writeHistory(store, target, { events: options.events, startAt: new Date(Date.now() - 12 * 3600_000) });
+  const written = await writeHistory(store, target, {
+    events: options.events,
+    startAt: new Date(Date.now() - 12 * 3600_000),
+  });
   // The inbox payloads are history: the service must not process them again when it starts on this store.
   let lastInbox: Position | null = null;
   for await (const event of store.readAll({ direction: 'backwards', fromPosition: 'end' })) {
@@ -96,13 +103,22 @@ export async function benchmarkLargeHistory(options: LargeHistoryOptions): Promi
 
   const reopened = openSqliteEventStore({ dataDir: dir });
   const readStore = ReadStore.open({ dialect: 'sqlite', file: join(dir, 'read-models.sqlite') });
-  const all = await rebuildProjections(reopened, readStore.db, REGISTERED_PROJECTIONS, { deadlineSeconds: options.deadlineSeconds });
+  const all = await rebuildProjections(reopened, readStore.db, REGISTERED_PROJECTIONS, {
+    deadlineSeconds: options.deadlineSeconds,
+  });
   await readStore.close();
-  if (!all.complete) throw new Error('the SQLite rebuild did not finish within its time budget: the queries would run on a partial read model');
+  if (!all.complete)
+    throw new Error(
+      'the SQLite rebuild did not finish within its time budget: the queries would run on a partial read model',
+    );
 
   // Each projection alone on the start of the same history: where the time goes.
   let until: Position | undefined;
-  for await (const event of reopened.readAll({ fromPosition: { commit: BigInt(options.breakdownEvents), prepare: BigInt(options.breakdownEvents) }, maxCount: 1 })) until = event.position;
+  for await (const event of reopened.readAll({
+    fromPosition: { commit: BigInt(options.breakdownEvents), prepare: BigInt(options.breakdownEvents) },
+    maxCount: 1,
+  }))
+    until = event.position;
   const breakdown: { name: string; rate: number }[] = [];
   for (const projection of REGISTERED_PROJECTIONS) {
     const alone = ReadStore.open({ dialect: 'sqlite', file: join(dir, `breakdown-${projection.name}.sqlite`) });
@@ -125,16 +141,31 @@ export async function benchmarkLargeHistory(options: LargeHistoryOptions): Promi
   const sequential = 1 / breakdown.reduce((sum, entry) => sum + 1 / entry.rate, 0);
   const markdown = [
     `History: ${fmt(total)} events — ${fmt(written.conversations)} conversations (each: message in, reply, send attempt, wamid, sent/delivered/read,`,
-    'a second message, 40 % assigned, 30 % closed), every inbound message\'s signed webhook payload in the inbox streams and the',
+    "a second message, 40 % assigned, 30 % closed), every inbound message's signed webhook payload in the inbox streams and the",
     `conversation index entries, plus the seeded portal and channel. Written through the store's append (many appends per`,
     `event-loop turn, group commit) in ${fmt(written.seconds, 1)} s: ${fmt(written.events / written.seconds)} events/s.`,
     '',
     markdownTable(
       ['Reading or rebuilding the whole history', 'Size and time', 'Rate', 'Of the raw read'],
       [
-        ['Raw read: better-sqlite3 `SELECT … ORDER BY position`, JSON parsed (the floor)', `${fmt(total)} events in ${fmt(total / reads.raw, 1)} s`, `${fmt(reads.raw)} events/s`, '100 %'],
-        ['The store\'s `readAll()` (the port: pages of 512, envelopes built)', `${fmt(total)} events in ${fmt(total / reads.store, 1)} s`, `${fmt(reads.store)} events/s`, `${fmt((100 * reads.store) / reads.raw, 1)} %`],
-        rebuildRow(`Blue/green rebuild of all ${REGISTERED_PROJECTIONS.length} projections into SQLite (\`helpdesk projections rebuild --all --fresh\`: one read of \`$all\`)`, all, total, reads.raw),
+        [
+          'Raw read: better-sqlite3 `SELECT … ORDER BY position`, JSON parsed (the floor)',
+          `${fmt(total)} events in ${fmt(total / reads.raw, 1)} s`,
+          `${fmt(reads.raw)} events/s`,
+          '100 %',
+        ],
+        [
+          "The store's `readAll()` (the port: pages of 512, envelopes built)",
+          `${fmt(total)} events in ${fmt(total / reads.store, 1)} s`,
+          `${fmt(reads.store)} events/s`,
+          `${fmt((100 * reads.store) / reads.raw, 1)} %`,
+        ],
+        rebuildRow(
+          `Blue/green rebuild of all ${REGISTERED_PROJECTIONS.length} projections into SQLite (\`helpdesk projections rebuild --all --fresh\`: one read of \`$all\`)`,
+          all,
+          total,
+          reads.raw,
+        ),
       ],
     ),
     '',
@@ -142,7 +173,11 @@ export async function benchmarkLargeHistory(options: LargeHistoryOptions): Promi
     '',
     markdownTable(
       ['Projection', 'Alone', 'Events it handles'],
-      breakdown.map((entry) => [entry.name, `${fmt(entry.rate)} events/s`, `${fmt(all.eventsHandled[entry.name] ?? 0)} of ${fmt(total)}`]),
+      breakdown.map((entry) => [
+        entry.name,
+        `${fmt(entry.rate)} events/s`,
+        `${fmt(all.eventsHandled[entry.name] ?? 0)} of ${fmt(total)}`,
+      ]),
     ),
     '',
     `- Each alone: replayed into an empty store up to that position (\`rebuildToPosition\`, the drift check's replay), reading \`$all\` itself.`,
@@ -179,14 +214,21 @@ export async function benchmarkPostgresRebuild(options: PostgresRebuildOptions):
   const title = `Scenario 3 — Rebuild from ${fmt(info.events)} events (PostgreSQL read store)`;
   const reachable = await postgresUrl();
   if ('skipped' in reachable) {
-    return { id: 'rebuild-postgres', title, markdown: `Not measured: ${reachable.skipped}. Set READ_STORE_TEST_URL to run it.`, metrics: { rebuildPostgres: null } };
+    return {
+      id: 'rebuild-postgres',
+      title,
+      markdown: `Not measured: ${reachable.skipped}. Set READ_STORE_TEST_URL to run it.`,
+      metrics: { rebuildPostgres: null },
+    };
   }
   const schema = await postgresSchema(reachable.url);
   const store = openSqliteEventStore({ dataDir: options.dir });
   const readStore = ReadStore.open({ dialect: 'postgres', connectionString: schema.url });
   let outcome: RebuildOutcome;
   try {
-    outcome = await rebuildProjections(store, readStore.db, REGISTERED_PROJECTIONS, { deadlineSeconds: options.deadlineSeconds });
+    outcome = await rebuildProjections(store, readStore.db, REGISTERED_PROJECTIONS, {
+      deadlineSeconds: options.deadlineSeconds,
+    });
   } finally {
     await readStore.close();
     await store.close();
@@ -200,14 +242,28 @@ export async function benchmarkPostgresRebuild(options: PostgresRebuildOptions):
       ['Reading or rebuilding the whole history', 'Size and time', 'Rate', 'Of the raw read'],
       [
         ['Raw read (from the SQLite scenario above, the floor)', '', `${fmt(info.rawReadPerSecond)} events/s`, '100 %'],
-        rebuildRow(`Blue/green rebuild of all ${REGISTERED_PROJECTIONS.length} projections into PostgreSQL (one read of \`$all\`)`, outcome, info.events, info.rawReadPerSecond),
+        rebuildRow(
+          `Blue/green rebuild of all ${REGISTERED_PROJECTIONS.length} projections into PostgreSQL (one read of \`$all\`)`,
+          outcome,
+          info.events,
+          info.rawReadPerSecond,
+        ),
       ],
     ),
     '',
     `- PostgreSQL ${server.host} on this machine (its CPU is shared with the benchmark), a fresh schema, the service's pool (10 connections).`,
     '  Each build commits its batch in its own transaction, side by side on the pool; changed documents go out as upserts of',
     '  up to 1,000 rows, so a batch costs a few round trips per table rather than one per document.',
-    ...(outcome.complete ? [] : [`- Stopped after ${fmt(options.deadlineSeconds)} s to keep the whole run within its budget; the rate is over the events every projection had applied by then.`]),
+    ...(outcome.complete
+      ? []
+      : [
+          `- Stopped after ${fmt(options.deadlineSeconds)} s to keep the whole run within its budget; the rate is over the events every projection had applied by then.`,
+        ]),
   ].join('\n');
-  return { id: 'rebuild-postgres', title, markdown, metrics: { rebuildPostgres: rate, rebuildPostgresComplete: outcome.complete ? 1 : 0, postgresEvents: covered } };
+  return {
+    id: 'rebuild-postgres',
+    title,
+    markdown,
+    metrics: { rebuildPostgres: rate, rebuildPostgresComplete: outcome.complete ? 1 : 0, postgresEvents: covered },
+  };
 }

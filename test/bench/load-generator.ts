@@ -4,7 +4,11 @@ import { generateTraffic } from '../../apps/simulator/src/generate-traffic.js';
 import { createPrng } from '@helpdesk/demo';
 import { runSimulation } from '../../apps/simulator/src/run-simulation.js';
 import type { SimulationSummary } from '../../apps/simulator/src/simulation-summary.js';
-import { TRAFFIC_DEFAULTS, type BusinessNumber, type TrafficOptions } from '../../apps/simulator/src/traffic-options.js';
+import {
+  TRAFFIC_DEFAULTS,
+  type BusinessNumber,
+  type TrafficOptions,
+} from '../../apps/simulator/src/traffic-options.js';
 import { latencyOf, type Latency } from './measure.js';
 
 /**
@@ -64,12 +68,24 @@ export interface HttpResult {
   readonly latencyMs: Latency;
 }
 
-export type WebhookResult = { readonly kind: 'simulation'; readonly summary: SimulationSummary } | { readonly kind: 'saturation'; readonly result: HttpResult; readonly messages: number; readonly payloads: number };
+export type WebhookResult =
+  | { readonly kind: 'simulation'; readonly summary: SimulationSummary }
+  | { readonly kind: 'saturation'; readonly result: HttpResult; readonly messages: number; readonly payloads: number };
 
-export type LoadResult = { readonly kind: 'webhooks'; readonly result: WebhookResult } | { readonly kind: 'http'; readonly result: HttpResult };
+export type LoadResult =
+  | { readonly kind: 'webhooks'; readonly result: WebhookResult }
+  | { readonly kind: 'http'; readonly result: HttpResult };
 
 function traffic(job: WebhookJob, rate: number, count: number): TrafficOptions {
-  return { ...TRAFFIC_DEFAULTS, appSecret: job.appSecret, targets: job.targets, contacts: job.contacts, count, rate, startAt: new Date(job.startAt) };
+  return {
+    ...TRAFFIC_DEFAULTS,
+    appSecret: job.appSecret,
+    targets: job.targets,
+    contacts: job.contacts,
+    count,
+    rate,
+    startAt: new Date(job.startAt),
+  };
 }
 
 async function runWebhooks(job: WebhookJob): Promise<WebhookResult> {
@@ -86,7 +102,10 @@ async function runWebhooks(job: WebhookJob): Promise<WebhookResult> {
   }
   const count = job.prepare ?? 20_000;
   const payloads = [...generateTraffic(traffic(job, 1_000, count), createPrng(job.seed))];
-  const messages = payloads.reduce((sum, payload) => sum + (payload.description.duplicateOf === undefined ? payload.description.messages.length : 0), 0);
+  const messages = payloads.reduce(
+    (sum, payload) => sum + (payload.description.duplicateOf === undefined ? payload.description.messages.length : 0),
+    0,
+  );
   const url = new URL(job.url);
   const result = await closedLoop({
     baseUrl: url.origin,
@@ -115,11 +134,20 @@ async function closedLoop(job: Omit<HttpJob, 'kind'>): Promise<HttpResult> {
   const send = (spec: (typeof bodies)[number]) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
       const outgoing = request(
-        { agent, host: base.hostname, port: base.port, path: spec.path, method: 'POST', headers: { ...spec.headers, 'content-length': spec.buffer.length } },
+        {
+          agent,
+          host: base.hostname,
+          port: base.port,
+          path: spec.path,
+          method: 'POST',
+          headers: { ...spec.headers, 'content-length': spec.buffer.length },
+        },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+          );
           response.on('error', reject);
         },
       );
@@ -163,7 +191,10 @@ async function closedLoop(job: Omit<HttpJob, 'kind'>): Promise<HttpResult> {
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]) as LoadJob;
-  const result: LoadResult = job.kind === 'webhooks' ? { kind: 'webhooks', result: await runWebhooks(job) } : { kind: 'http', result: await closedLoop(job) };
+  const result: LoadResult =
+    job.kind === 'webhooks'
+      ? { kind: 'webhooks', result: await runWebhooks(job) }
+      : { kind: 'http', result: await closedLoop(job) };
   process.send!(result, () => process.exit(0));
 }
 

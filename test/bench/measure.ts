@@ -110,7 +110,11 @@ export function fmt(value: number, digits?: number): string {
 }
 
 export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [`| ${headers.join(' | ')} |`, `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  return [
+    `| ${headers.join(' | ')} |`,
+    `| ${headers.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 }
 
 export function formatTable(figures: readonly Figure[]): string {

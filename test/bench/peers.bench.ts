@@ -90,15 +90,29 @@ function rawSqlite(dir: string): Contender {
   db.pragma('synchronous = FULL');
   db.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, stream TEXT NOT NULL, revision INTEGER NOT NULL,
     id TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, created INTEGER NOT NULL, UNIQUE (stream, revision))`);
-  const insert = db.prepare('INSERT INTO events (stream, revision, id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO events (stream, revision, id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const revisions = new Map<string, number>();
   const write = (stream: string, event: EventToAppend) => {
     const revision = (revisions.get(stream) ?? -1) + 1;
     revisions.set(stream, revision);
-    insert.run(stream, revision, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata ?? {}), Date.now());
+    insert.run(
+      stream,
+      revision,
+      event.id,
+      event.type,
+      JSON.stringify(event.data),
+      JSON.stringify(event.metadata ?? {}),
+      Date.now(),
+    );
   };
-  const many = db.transaction((stream: string, events: readonly EventToAppend[]) => events.forEach((event) => write(stream, event)));
-  const select = db.prepare('SELECT position, stream, revision, id, type, data, metadata, created FROM events ORDER BY position');
+  const many = db.transaction((stream: string, events: readonly EventToAppend[]) =>
+    events.forEach((event) => write(stream, event)),
+  );
+  const select = db.prepare(
+    'SELECT position, stream, revision, id, type, data, metadata, created FROM events ORDER BY position',
+  );
   return {
     name: 'Raw better-sqlite3 (the floor)',
     appendOne: async (stream, event) => write(stream, event),
@@ -120,7 +134,11 @@ function rawSqlite(dir: string): Contender {
 function emmett(dir: string): Contender & { file: string } {
   const file = join(dir, 'emmett.sqlite');
   const store = getSQLiteEventStore({ fileName: file, schema: { autoMigration: 'CreateOrUpdate' } });
-  const toEmmett = (event: EventToAppend) => ({ type: event.type, data: event.data as Record<string, unknown>, metadata: { ...(event.metadata ?? {}), eventId: event.id } });
+  const toEmmett = (event: EventToAppend) => ({
+    type: event.type,
+    data: event.data as Record<string, unknown>,
+    metadata: { ...(event.metadata ?? {}), eventId: event.id },
+  });
   return {
     name: 'Emmett 0.38.5 (emmett-sqlite)',
     file,
@@ -148,7 +166,10 @@ function emmett(dir: string): Contender & { file: string } {
 }
 
 /** Our ticket-list projection's own code, run by Emmett's processor over Emmett's connection (documents in Emmett's file). */
-function emmettDocumentAccess(connection: SQLiteConnection, projection: Projection): DocumentAccess & { pending: Promise<unknown>[] } {
+function emmettDocumentAccess(
+  connection: SQLiteConnection,
+  projection: Projection,
+): DocumentAccess & { pending: Promise<unknown>[] } {
   const cache = new Map<string, Document | null>();
   const pending: Promise<unknown>[] = [];
   const table = (name: string) => `emt_${physicalTableName(projection, name)}`;
@@ -157,7 +178,10 @@ function emmettDocumentAccess(connection: SQLiteConnection, projection: Projecti
     async get(name: string, id: string): Promise<Document | null> {
       const key = `${name}\u0000${id}`;
       if (cache.has(key)) return cache.get(key) ?? null;
-      const row = await connection.querySingle<{ document: string }>(`SELECT document FROM ${table(name)} WHERE id = ?`, [id]);
+      const row = await connection.querySingle<{ document: string }>(
+        `SELECT document FROM ${table(name)} WHERE id = ?`,
+        [id],
+      );
       return row ? (JSON.parse(row.document) as Document) : null;
     },
     put(name: string, id: string, document: Document): void {
@@ -175,12 +199,19 @@ function emmettDocumentAccess(connection: SQLiteConnection, projection: Projecti
   };
 }
 
-async function emmettProjection(file: string, projection: Projection, lastGlobalPosition: bigint, attempt: number): Promise<number> {
+async function emmettProjection(
+  file: string,
+  projection: Projection,
+  lastGlobalPosition: bigint,
+  attempt: number,
+): Promise<number> {
   const { sqliteConnection } = await import('@event-driven-io/emmett-sqlite');
   const setup = sqliteConnection({ fileName: file });
   for (const spec of projection.tables) {
     const name = `emt_${physicalTableName(projection, spec.name)}`;
-    const columns = Object.entries(spec.columns).map(([column, type]) => `, ${column} ${type}`).join('');
+    const columns = Object.entries(spec.columns)
+      .map(([column, type]) => `, ${column} ${type}`)
+      .join('');
     await setup.command(`DROP TABLE IF EXISTS ${name}`);
     await setup.command(`CREATE TABLE ${name} (id TEXT PRIMARY KEY, document TEXT NOT NULL${columns})`);
     for (const [ordinal, columnsOfIndex] of spec.indexes.entries()) {
@@ -238,7 +269,9 @@ export async function benchmarkPeers(sizes: PeerSizes): Promise<ScenarioResult> 
     try {
       return await work();
     } catch (error) {
-      incidents.push(`${what}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (that measurement was repeated once, from scratch)`);
+      incidents.push(
+        `${what}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (that measurement was repeated once, from scratch)`,
+      );
       return work();
     }
   };
@@ -248,27 +281,42 @@ export async function benchmarkPeers(sizes: PeerSizes): Promise<ScenarioResult> 
   for (let run = 0; run < sizes.runs; run++) {
     for (const make of makers) {
       const keep = run === sizes.runs - 1 && make === emmett;
-      const outcome = await attempt(`${make === emmett ? 'Emmett' : make === ours ? 'This store' : 'Raw'}, run ${run + 1}`, async () => {
-        const dir = benchDir('peers');
-        const contender = make(dir.path);
-        let done = false;
-        try {
-          const single = one.length / (await timed(async () => {
-            for (const { stream, event } of one) await contender.appendOne(`single-${stream}`, event);
-          }));
-          const batch = total / (await timed(async () => {
-            for (const stream of streams) await contender.appendMany(stream.name, stream.events);
-          }));
-          let read = 0;
-          const readRate = total / (await timed(async () => void (read = await contender.readAll())));
-          if (read !== total + one.length) throw new Error(`${contender.name} read ${read} events, wrote ${total + one.length}`);
-          done = true;
-          return { name: contender.name, single, batch, read: readRate, dir, file: (contender as Partial<ReturnType<typeof emmett>>).file };
-        } finally {
-          await contender.close();
-          if (!(done && keep)) dir.dispose();
-        }
-      });
+      const outcome = await attempt(
+        `${make === emmett ? 'Emmett' : make === ours ? 'This store' : 'Raw'}, run ${run + 1}`,
+        async () => {
+          const dir = benchDir('peers');
+          const contender = make(dir.path);
+          let done = false;
+          try {
+            const single =
+              one.length /
+              (await timed(async () => {
+                for (const { stream, event } of one) await contender.appendOne(`single-${stream}`, event);
+              }));
+            const batch =
+              total /
+              (await timed(async () => {
+                for (const stream of streams) await contender.appendMany(stream.name, stream.events);
+              }));
+            let read = 0;
+            const readRate = total / (await timed(async () => void (read = await contender.readAll())));
+            if (read !== total + one.length)
+              throw new Error(`${contender.name} read ${read} events, wrote ${total + one.length}`);
+            done = true;
+            return {
+              name: contender.name,
+              single,
+              batch,
+              read: readRate,
+              dir,
+              file: (contender as Partial<ReturnType<typeof emmett>>).file,
+            };
+          } finally {
+            await contender.close();
+            if (!(done && keep)) dir.dispose();
+          }
+        },
+      );
       const entry = (rows[outcome.name] ??= { single: [], batch: [], read: [] });
       entry.single.push(outcome.single);
       entry.batch.push(outcome.batch);
@@ -292,22 +340,34 @@ export async function benchmarkPeers(sizes: PeerSizes): Promise<ScenarioResult> 
     await readStore.close();
     await store.close();
     let attempts = 0;
-    emmettProjectionSeconds = await attempt('Emmett projection', () => emmettProjection(emmettFile, ticketListProjection, written, ++attempts));
+    emmettProjectionSeconds = await attempt('Emmett projection', () =>
+      emmettProjection(emmettFile, ticketListProjection, written, ++attempts),
+    );
   } finally {
     projected.dispose();
     emmettDir?.dispose();
   }
   const emmettProjectionRate = (total + one.length) / emmettProjectionSeconds;
   const names = Object.keys(rows);
-  const line = (label: string, pick: (entry: (typeof rows)[string]) => number[]) =>
-    [label, ...names.map((name) => `${fmt(median(pick(rows[name])))} events/s`)];
+  const line = (label: string, pick: (entry: (typeof rows)[string]) => number[]) => [
+    label,
+    ...names.map((name) => `${fmt(median(pick(rows[name])))} events/s`),
+  ];
   const table = markdownTable(
     ['Same events, same machine', ...names],
     [
       line(`Single-event appends, each awaited (${fmt(one.length)} appends, one fsync each)`, (entry) => entry.single),
-      line(`One append per conversation (${fmt(streams.length)} appends, ${fmt(total / streams.length, 1)} events each, awaited in turn)`, (entry) => entry.batch),
+      line(
+        `One append per conversation (${fmt(streams.length)} appends, ${fmt(total / streams.length, 1)} events each, awaited in turn)`,
+        (entry) => entry.batch,
+      ),
       line(`Read everything from the start (${fmt(total + one.length)} events, JSON parsed)`, (entry) => entry.read),
-      ['Ticket-list projection of the same events, from scratch (our projection code in both)', `${fmt(oursProjection)} events/s`, 'n/a', `${fmt(emmettProjectionRate)} events/s`],
+      [
+        'Ticket-list projection of the same events, from scratch (our projection code in both)',
+        `${fmt(oursProjection)} events/s`,
+        'n/a',
+        `${fmt(emmettProjectionRate)} events/s`,
+      ],
     ],
   );
   const [oursName, rawName, emmettName] = names;
@@ -327,7 +387,7 @@ export async function benchmarkPeers(sizes: PeerSizes): Promise<ScenarioResult> 
   };
   const markdown = [
     `${sizes.runs > 1 ? `Medians of ${sizes.runs} runs` : 'One run'}; every contender on a fresh file. Durability is the same everywhere: WAL with`,
-    '`synchronous=FULL` (Emmett leaves SQLite\'s default, which is FULL), so every acknowledged append is fsynced.',
+    "`synchronous=FULL` (Emmett leaves SQLite's default, which is FULL), so every acknowledged append is fsynced.",
     '',
     table,
     '',
@@ -345,7 +405,7 @@ export async function benchmarkPeers(sizes: PeerSizes): Promise<ScenarioResult> 
     '  has no reachable prebuilt binary here and compiles from source during `npm ci` (about a minute on 2 cores).',
     '- The projection rows run the same `ticketListProjection.project` code on both: ours as `helpdesk projections rebuild`',
     '  runs it (blue/green, 5,000-event batches, one read-store transaction each, documents in `read-models.sqlite`),',
-    '  Emmett\'s inside its processor\'s transaction, in its own event-store file.',
+    "  Emmett's inside its processor's transaction, in its own event-store file.",
   ].join('\n');
   return { id: 'peers', title: 'Side by side: the floor (raw better-sqlite3) and a peer (Emmett)', markdown, metrics };
 }

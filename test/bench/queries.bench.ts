@@ -4,11 +4,26 @@ import { join } from 'node:path';
 import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
 import { physicalTableName } from '@helpdesk/projections/core/projection.js';
 import { searchProjection } from '@helpdesk/projections/search/index.js';
-import { CONTACT_COUNTS, NUMBER_COUNTS, TICKET_COUNTS, ticketCountId, ticketListProjection } from '@helpdesk/projections/ticket-list/index.js';
+import {
+  CONTACT_COUNTS,
+  NUMBER_COUNTS,
+  TICKET_COUNTS,
+  ticketCountId,
+  ticketListProjection,
+} from '@helpdesk/projections/ticket-list/index.js';
 import { runLoad, startBenchApp } from './bench-app.js';
 import { benchConfig } from './bench-env.js';
 import { readLargeHistoryInfo } from './large-history.bench.js';
-import { type MemoryPeak, MemorySampler, currentMemory, fmt, latencyOf, markdownTable, milliseconds, seconds } from './measure.js';
+import {
+  type MemoryPeak,
+  MemorySampler,
+  currentMemory,
+  fmt,
+  latencyOf,
+  markdownTable,
+  milliseconds,
+  seconds,
+} from './measure.js';
 import type { ScenarioResult } from './scenario.js';
 
 export interface QuerySizes {
@@ -41,7 +56,10 @@ const AMPLIFIED_FILE = 'amplified.json';
  * the copy and created again from their own SQL, which is faster than growing them row by row).
  * Runs in a process of its own, before the queries, so the service's memory is measured alone.
  */
-export async function amplifyReadModel(options: { readonly dir: string; readonly tickets: number }): Promise<ScenarioResult> {
+export async function amplifyReadModel(options: {
+  readonly dir: string;
+  readonly tickets: number;
+}): Promise<ScenarioResult> {
   const db = new Database(join(options.dir, 'read-models.sqlite'));
   db.pragma('journal_mode = DELETE');
   db.pragma('synchronous = OFF');
@@ -101,10 +119,17 @@ export async function amplifyReadModel(options: { readonly dir: string; readonly
     `);
     for (const index of indexes) db.exec(index.sql);
     for (const row of db.prepare(`SELECT id, document FROM ${counts}`).all() as { id: string; document: string }[]) {
-      if (row.id !== ticketCountId(JSON.parse(row.document))) throw new Error(`count row ${row.id} is not keyed as the projection keys it`);
+      if (row.id !== ticketCountId(JSON.parse(row.document)))
+        throw new Error(`count row ${row.id} is not keyed as the projection keys it`);
     }
   })();
-  const amplified: Amplified = { projected, tickets: count(tickets), copies, seconds: seconds(started), searchRows: count(messages) };
+  const amplified: Amplified = {
+    projected,
+    tickets: count(tickets),
+    copies,
+    seconds: seconds(started),
+    searchRows: count(messages),
+  };
   db.pragma('journal_mode = WAL');
   db.close();
   writeFileSync(join(options.dir, AMPLIFIED_FILE), JSON.stringify(amplified));
@@ -140,7 +165,8 @@ export async function benchmarkQueries(sizes: QuerySizes): Promise<ScenarioResul
       variables: {},
     },
     {
-      label: 'Another view\'s first page (status and owner): `tickets(viewId: "unassigned", first: 25)` with `totalCount`',
+      label:
+        'Another view\'s first page (status and owner): `tickets(viewId: "unassigned", first: 25)` with `totalCount`',
       query: `query { tickets(viewId: "unassigned", first: 25) { totalCount nodes { ${ticketFields} } pageInfo { endCursor hasNextPage } } }`,
       variables: {},
     },
@@ -181,7 +207,12 @@ export async function benchmarkQueries(sizes: QuerySizes): Promise<ScenarioResul
       const server = latencyOf(times);
       if (server.p50 > 1_000) {
         // Seconds per request on one event loop: more in flight would only queue (and take minutes).
-        rows.push([spec.label, `${fmt(server.p50, 2)} / ${fmt(server.p99, 2)} ms (${fmt(server.count)})`, `not measured: at most ≈ ${fmt(1000 / server.p50, 2)} req/s`, '—']);
+        rows.push([
+          spec.label,
+          `${fmt(server.p50, 2)} / ${fmt(server.p99, 2)} ms (${fmt(server.count)})`,
+          `not measured: at most ≈ ${fmt(1000 / server.p50, 2)} req/s`,
+          '—',
+        ]);
         metrics[`q${index}P50`] = server.p50;
         metrics[`q${index}P99`] = server.p99;
         continue;
@@ -191,13 +222,20 @@ export async function benchmarkQueries(sizes: QuerySizes): Promise<ScenarioResul
       const load = await runLoad({
         kind: 'http',
         baseUrl: app.baseUrl,
-        requests: [{ path: '/graphql', body: JSON.stringify({ query: spec.query, variables: spec.variables }), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }],
+        requests: [
+          {
+            path: '/graphql',
+            body: JSON.stringify({ query: spec.query, variables: spec.variables }),
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          },
+        ],
         concurrency,
         durationSeconds: sizes.loadSeconds,
         maxRequests: 1_000_000,
         graphql: true,
       });
-      if (load.failures > 0) throw new Error(`${spec.label}: ${load.failures} failed requests (first: ${load.firstFailure})`);
+      if (load.failures > 0)
+        throw new Error(`${spec.label}: ${load.failures} failed requests (first: ${load.firstFailure})`);
       rows.push([
         spec.label,
         `${fmt(server.p50, 2)} / ${fmt(server.p99, 2)} ms (${fmt(server.count)})`,
@@ -208,7 +246,8 @@ export async function benchmarkQueries(sizes: QuerySizes): Promise<ScenarioResul
       metrics[`q${index}P99`] = server.p99;
       metrics[`q${index}Rps`] = load.perSecond;
       const phasePeak = phase.stop();
-      if (phasePeak.rssMiB > peakPhase.rssMiB) peakPhase = { label: spec.label.split(':')[0], rssMiB: phasePeak.rssMiB };
+      if (phasePeak.rssMiB > peakPhase.rssMiB)
+        peakPhase = { label: spec.label.split(':')[0], rssMiB: phasePeak.rssMiB };
     }
     // What the service keeps, as opposed to what a burst of requests left for the collector (needs --expose-gc).
     const collect = (globalThis as { gc?: () => void }).gc;
@@ -235,16 +274,31 @@ export async function benchmarkQueries(sizes: QuerySizes): Promise<ScenarioResul
     `${fmt(amplified.seconds, 1)} s, because projecting a million tickets from events (≈ 16 million events) does not fit the time budget.`,
     `The service was then started on that data (${fmt(bootSeconds, 1)} s until every projection was live).`,
     '',
-    markdownTable(['Query (agent token)', 'Server-side p50 / p99 (requests)', `Throughput, ${sizes.concurrency} in flight`, 'Client p50 / p99'], rows),
+    markdownTable(
+      [
+        'Query (agent token)',
+        'Server-side p50 / p99 (requests)',
+        `Throughput, ${sizes.concurrency} in flight`,
+        'Client p50 / p99',
+      ],
+      rows,
+    ),
     '',
-    '- `totalCount` and `ticketCount` are counted only when asked for: from the ticket list\'s maintained counts (per portal, status,',
+    "- `totalCount` and `ticketCount` are counted only when asked for: from the ticket list's maintained counts (per portal, status,",
     '  owner and latest-message direction) for the default views, up to 1,000 ticket rows otherwise (the search).',
     '- Server-side: Fastify `inject`, one request at a time: routing, auth, validation, cost limits, resolvers, SQL and',
     '  serialisation, without a socket. Throughput: a separate client process over loopback, closed loop, with the',
     '  per-portal GraphQL rate limit switched off (`GRAPHQL_RATE_LIMIT=0`; its default, 50/s, would be measured instead).',
     `- Peak memory of the process running the service during the queries: RSS ${fmt(peak.rssMiB)} MiB, V8 heap ${fmt(peak.heapUsedMiB)} MiB`,
     `  (before the service started: RSS ${fmt(baseline.rssMiB)} MiB); the highest RSS came during the load of "${peakPhase.label}".` +
-      (retained ? ` After serving, once a full GC ran: RSS ${fmt(retained.rssMiB)} MiB, V8 heap ${fmt(retained.heapUsedMiB)} MiB.` : ''),
+      (retained
+        ? ` After serving, once a full GC ran: RSS ${fmt(retained.rssMiB)} MiB, V8 heap ${fmt(retained.heapUsedMiB)} MiB.`
+        : ''),
   ].join('\n');
-  return { id: 'queries', title: `Scenario 4 — GraphQL queries at ${fmt(amplified.tickets)} tickets`, markdown, metrics };
+  return {
+    id: 'queries',
+    title: `Scenario 4 — GraphQL queries at ${fmt(amplified.tickets)} tickets`,
+    markdown,
+    metrics,
+  };
 }

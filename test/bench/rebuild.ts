@@ -30,17 +30,22 @@ export async function rebuildProjections(
   options: RebuildOptions = {},
 ): Promise<RebuildOutcome> {
   const deadline = new AbortController();
-  const timer = options.deadlineSeconds ? setTimeout(() => deadline.abort(), options.deadlineSeconds * 1000) : undefined;
+  const timer = options.deadlineSeconds
+    ? setTimeout(() => deadline.abort(), options.deadlineSeconds * 1000)
+    : undefined;
   const started = process.hrtime.bigint();
   try {
     const results = await blueGreenRebuild(store, db, projections, { fresh: true, signal: deadline.signal });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const outcomes = results.map((result) => {
-      if ('error' in result) throw new Error(`projection ${result.projection.name} failed during the rebuild: ${result.error.message}`);
+      if ('error' in result)
+        throw new Error(`projection ${result.projection.name} failed during the rebuild: ${result.error.message}`);
       return { name: result.projection.name, ...result.outcome };
     });
     const positions = outcomes.map((outcome) => outcome.position);
-    const reached = positions.includes(null) ? null : positions.reduce((low, position) => (position!.commit < low!.commit ? position : low));
+    const reached = positions.includes(null)
+      ? null
+      : positions.reduce((low, position) => (position!.commit < low!.commit ? position : low));
     return {
       seconds,
       complete: outcomes.every((outcome) => outcome.state === 'switched'),
@@ -53,7 +58,12 @@ export async function rebuildProjections(
 }
 
 /** One projection alone, replayed into an empty store up to `until`: where the time of the whole goes. */
-export async function rebuildAlone(store: EventStore, db: ReadDatabase, projection: Projection, until: Position): Promise<{ seconds: number; position: Position | null }> {
+export async function rebuildAlone(
+  store: EventStore,
+  db: ReadDatabase,
+  projection: Projection,
+  until: Position,
+): Promise<{ seconds: number; position: Position | null }> {
   const started = process.hrtime.bigint();
   const { position } = await rebuildToPosition(store, db, projection, until);
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, position };

@@ -26,7 +26,10 @@ function cpuSample(): CpuSample | null {
     const idle = fields[3] + (fields[4] ?? 0);
     const total = fields.reduce((sum, value) => sum + value, 0);
     const stat = readFileSync('/proc/self/stat', 'utf8');
-    const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    const after = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
     // utime, stime, cutime, cstime are fields 14-17 of /proc/pid/stat, i.e. 11-14 after the command name.
     const own = after[11] + after[12] + after[13] + after[14];
     return { busy: total - idle, total, own };
@@ -39,7 +42,10 @@ function runScenario(scenario: string, options: object): Promise<ScenarioResult>
   const script = fileURLToPath(new URL('./scenario-runner.js', import.meta.url));
   return new Promise((resolveResult, reject) => {
     // --expose-gc: a scenario may collect before reading what memory the service keeps.
-    const child = fork(script, [JSON.stringify({ scenario, options })], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(script, [JSON.stringify({ scenario, options })], {
+      execArgv: ['--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     let outcome: { ok: true; result: ScenarioResult } | { ok: false; error: string } | undefined;
     child.on('message', (message) => (outcome = message as typeof outcome));
     child.on('error', reject);
@@ -90,13 +96,27 @@ async function main(): Promise<void> {
     await run('ingest', 'Scenario 1 — Webhook ingest', plan.ingest);
     await run('lag', 'Scenario 2 — Projection lag', plan.lag);
     await run('kill', 'Reliability — the load held while the API is SIGKILLed', plan.kill);
-    await run('large-history', 'Scenario 3 — Rebuild (SQLite)', { ...plan.largeHistory, dir: big.path }, 'queries', 'rebuild-postgres');
+    await run(
+      'large-history',
+      'Scenario 3 — Rebuild (SQLite)',
+      { ...plan.largeHistory, dir: big.path },
+      'queries',
+      'rebuild-postgres',
+    );
     const historyOk = results.some((result) => result.id === 'rebuild-sqlite');
     if (historyOk) {
-      await run('amplify', 'Scenario 4 — Queries (set-up)', { dir: big.path, tickets: plan.queries.tickets }, 'queries');
+      await run(
+        'amplify',
+        'Scenario 4 — Queries (set-up)',
+        { dir: big.path, tickets: plan.queries.tickets },
+        'queries',
+      );
       await run('queries', 'Scenario 4 — Queries', { ...plan.queries, dir: big.path });
       // Whatever is left of the budget, less a margin for writing up: PostgreSQL is the slowest and goes last.
-      const deadlineSeconds = Math.max(plan.postgres.minSeconds, Math.min(plan.postgres.maxSeconds, plan.budgetSeconds - elapsed() - 15));
+      const deadlineSeconds = Math.max(
+        plan.postgres.minSeconds,
+        Math.min(plan.postgres.maxSeconds, plan.budgetSeconds - elapsed() - 15),
+      );
       await run('rebuild-postgres', 'Scenario 3 — Rebuild (PostgreSQL)', { dir: big.path, deadlineSeconds });
     }
   } finally {
@@ -136,7 +156,7 @@ function concurrencyNote({ cpuBefore, cpuAfter, loadBefore, loadAfter }: ReportI
       `- CPU used by other processes during the run: ${fmt(share, 0)} % of the machine's capacity (PostgreSQL serving the`,
       '  benchmark counts as "other" too). ' +
         (share >= 10
-          ? '**Other work was running concurrently on this machine (other engineers\' builds and tests): the figures are lower and noisier than on an idle machine.**'
+          ? "**Other work was running concurrently on this machine (other engineers' builds and tests): the figures are lower and noisier than on an idle machine.**"
           : 'The machine was otherwise close to idle.'),
     );
   }
@@ -150,7 +170,8 @@ function metric(results: readonly ScenarioResult[], id: string, key: string): nu
 
 function targetsTable(results: readonly ScenarioResult[]): string {
   const m = (id: string, key: string) => metric(results, id, key);
-  const verdict = (value: number | null, ok: (value: number) => boolean) => (value === null ? 'not measured' : ok(value) ? 'met' : '**missed**');
+  const verdict = (value: number | null, ok: (value: number) => boolean) =>
+    value === null ? 'not measured' : ok(value) ? 'met' : '**missed**';
   const ingest = m('ingest', 'maxPayloadsPerSecond');
   const emmettSingle = m('peers', 'emmettSingle');
   const lag = m('lag', 'lagP99');
@@ -162,7 +183,8 @@ function targetsTable(results: readonly ScenarioResult[]): string {
   const rss = m('queries', 'peakRssMiB');
   const ingestRss = m('ingest', 'peakRssMiB');
   const tickets = m('queries', 'tickets');
-  const show = (value: number | null, unit: string, digits?: number) => (value === null ? '—' : `${fmt(value, digits)} ${unit}`);
+  const show = (value: number | null, unit: string, digits?: number) =>
+    value === null ? '—' : `${fmt(value, digits)} ${unit}`;
   return markdownTable(
     ['Target (issue 7, 2 cores)', 'Measured in this run', 'Verdict'],
     [
@@ -172,8 +194,10 @@ function targetsTable(results: readonly ScenarioResult[]): string {
         verdict(ingest, (value) => value >= 5000),
       ],
       [
-        'Ingest ≥ 2× the peer\'s append rate',
-        ingest !== null && emmettSingle ? `${fmt(ingest / emmettSingle, 1)}× Emmett's single appends (${fmt(emmettSingle)}/s)` : '—',
+        "Ingest ≥ 2× the peer's append rate",
+        ingest !== null && emmettSingle
+          ? `${fmt(ingest / emmettSingle, 1)}× Emmett's single appends (${fmt(emmettSingle)}/s)`
+          : '—',
         verdict(ingest !== null && emmettSingle ? ingest / emmettSingle : null, (value) => value >= 2),
       ],
       [
@@ -181,8 +205,16 @@ function targetsTable(results: readonly ScenarioResult[]): string {
         `${show(lag, 'ms', 1)} (GraphQL: ${show(lagGraphql, 'ms', 1)}) at ${show(m('lag', 'rate'), 'messages/s')}`,
         verdict(lagGraphql ?? lag, (value) => value <= 50),
       ],
-      ['Rebuild ≥ 100,000 events/s on SQLite', show(rebuild, 'events/s'), verdict(rebuild, (value) => value >= 100_000)],
-      ['Rebuild ≥ half the raw read speed', rebuild !== null && raw ? `${fmt((100 * rebuild) / raw, 1)} % of ${fmt(raw)} events/s` : '—', verdict(rebuild !== null && raw ? rebuild / raw : null, (value) => value >= 0.5)],
+      [
+        'Rebuild ≥ 100,000 events/s on SQLite',
+        show(rebuild, 'events/s'),
+        verdict(rebuild, (value) => value >= 100_000),
+      ],
+      [
+        'Rebuild ≥ half the raw read speed',
+        rebuild !== null && raw ? `${fmt((100 * rebuild) / raw, 1)} % of ${fmt(raw)} events/s` : '—',
+        verdict(rebuild !== null && raw ? rebuild / raw : null, (value) => value >= 0.5),
+      ],
       [
         `View page p99 ≤ 5 ms server-side at ${tickets ? fmt(tickets) : '1,000,000'} tickets`,
         `${show(view, 'ms', 2)} ("all-open"); ${show(viewNoCount, 'ms', 2)} ("unassigned")`,
@@ -197,17 +229,32 @@ function targetsTable(results: readonly ScenarioResult[]): string {
   );
 }
 
-const ORDER = ['event-store', 'peers', 'ingest', 'lag', 'rebuild-sqlite', 'large-history', 'rebuild-postgres', 'queries', 'audit', 'kill'];
+const ORDER = [
+  'event-store',
+  'peers',
+  'ingest',
+  'lag',
+  'rebuild-sqlite',
+  'large-history',
+  'rebuild-postgres',
+  'queries',
+  'audit',
+  'kill',
+];
 
 function writeReport(input: ReportInput): string {
   const sorted = [...input.results].sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id));
-  const sections = sorted.filter((result) => result.markdown !== '').flatMap((result) => [`## ${result.title}`, '', result.markdown, '']);
+  const sections = sorted
+    .filter((result) => result.markdown !== '')
+    .flatMap((result) => [`## ${result.title}`, '', result.markdown, '']);
   return [
     '# Benchmarks',
     '',
     'Written by `npm run bench`; every figure is measured on the machine below, in one run of the script',
     `(${fmt(input.seconds / 60, 1)} minutes). The scenarios are those of issue 7; each runs in a process of its own.`,
-    input.quick ? '\n**Quick mode: small sizes, for a smoke run only. The figures below are not the benchmark.**\n' : '',
+    input.quick
+      ? '\n**Quick mode: small sizes, for a smoke run only. The figures below are not the benchmark.**\n'
+      : '',
     '## Machine',
     '',
     describeMachine(),
@@ -247,8 +294,8 @@ function analysis(results: readonly ScenarioResult[]): string {
       '  Fixed: statements prepared once per connection (better-sqlite3 `prepare` was ~10 % of CPU), one shared tail of',
       '  `$all` instead of every subscriber re-querying the log after each commit (~7 %), and the inbox processor working',
       `  on 8 payloads at once (one contact in order) so its commands share group commits${processed === null ? '' : ` (${fmt(processed)} payloads/s turned into tickets at the 1,000/s step; 277 before)`}.`,
-      '  What is left: one event loop does everything, and the group commit\'s fsync stands it still (up to ~28 % of wall',
-      '  time at the edge alone), then the command path\'s stream reads (~8 %), the HTTP write path (~5 %) and GC.',
+      "  What is left: one event loop does everything, and the group commit's fsync stands it still (up to ~28 % of wall",
+      "  time at the edge alone), then the command path's stream reads (~8 %), the HTTP write path (~5 %) and GC.",
       '  Tried and dropped: committing on a worker thread that owns the write connection, so the loop serves HTTP during the',
       '  fsync. Measured back to back on this machine, quiet: the edge went from 4,573 to 4,174 payloads/s and saturation',
       '  with the processor from 2,737 to 2,025: on 2 cores the thread hop and the extra thread cost more than the fsync wait.',
@@ -266,14 +313,14 @@ function analysis(results: readonly ScenarioResult[]): string {
       '  read-store transaction, each with its own checkpoint) instead of six runners committing separately (~30 % less',
       '  CPU for the same load); the conversation fold is linear; `loadState` folds only what was appended since the state',
       `  it remembers. What is left: at 1,000/s the one event loop is close to saturated (a receive-message command takes ${fmt(command ?? 0, 1)} ms`,
-      '  at the median, sent to done). Each message\'s command still reads about six streams (number, claim, channel,',
-      '  contact index, conversation, index of conversations; ~10 % of CPU), the read store\'s statements and commits',
+      "  at the median, sent to done). Each message's command still reads about six streams (number, claim, channel,",
+      "  contact index, conversation, index of conversations; ~10 % of CPU), the read store's statements and commits",
       '  take ~12 % (batches are small at this rate, so commits are many), GC ~9 %. A spike of queued commands is the p99.',
       '  At this rate the service sits at the knee of its capacity on this 2-core VM, so the p99 swings between runs: two',
       '  full runs ten minutes apart on 2026-11-21, both with the machine otherwise idle, gave 107 ms and 2,156 ms.',
       '  Levers not taken: a routing cache (phone number id → channel, portal) to skip most stream reads, a short',
       '  batching window for the group; the projector in its own process gets its own core, but the embedded store',
-      '  wakes another process\'s subscribers by polling every 200 ms, which alone is over the target.',
+      "  wakes another process's subscribers by polling every 200 ms, which alone is over the target.",
     );
   }
   const rebuild = m('rebuild-sqlite', 'rebuildSqlite');
@@ -283,13 +330,13 @@ function analysis(results: readonly ScenarioResult[]): string {
     lines.push(
       `- **Rebuild** (${fmt(rebuild)} events/s, ${fmt((100 * rebuild) / raw, 1)} % of the raw read; targets 100,000 and 50 %; first run 9,852). Fixed: all read`,
       '  models are rebuilt blue/green from one read of `$all` (six before), in batches of 5,000 events, with the documents',
-      '  they wrote kept parsed between batches, multi-row upserts through cached prepared statements (Kysely\'s SQLite',
+      "  they wrote kept parsed between batches, multi-row upserts through cached prepared statements (Kysely's SQLite",
       '  driver prepared every statement anew), and the query indexes built once before the switch. What is left (profile',
       `  of 300,000 events on SQLite): ~20 % reading \`$all\` (the store's \`readAll()\` alone runs at ${fmt(storeRead)} events/s), ~16 % GC,`,
       '  ~24 % SQLite (half executing the upserts, half COMMIT writing the pages to the WAL: each document is written about',
-      '  once per batch it changes in), ~20 % the projections\' own logic. Everything runs on one thread. What would move it:',
-      '  not parsing events no read model handles (the inbox\'s webhook payloads are the largest events of the log) and',
-      '  writing the read store from another thread, so SQLite\'s work overlaps the projections\'.',
+      "  once per batch it changes in), ~20 % the projections' own logic. Everything runs on one thread. What would move it:",
+      "  not parsing events no read model handles (the inbox's webhook payloads are the largest events of the log) and",
+      "  writing the read store from another thread, so SQLite's work overlaps the projections'.",
     );
   }
   const pg = m('rebuild-postgres', 'rebuildPostgres');
@@ -326,7 +373,7 @@ function analysis(results: readonly ScenarioResult[]): string {
   if (longReplay !== null && shortReplay !== null && events !== null && shortEvents !== null) {
     lines.push(
       `- **Audit replay** (${fmt(events)} events in ${fmt(longReplay)} ms; ${fmt(shortEvents)} events in ${fmt(shortReplay, 1)} ms: ${fmt(events / shortEvents, 0)}× the events, ${fmt(longReplay / shortReplay, 0)}× the time;`,
-      '  first run 1,636 ms, quadratic). Fixed: the conversation\'s message maps are persistent (`AppendOnlyMap`), so',
+      "  first run 1,636 ms, quadratic). Fixed: the conversation's message maps are persistent (`AppendOnlyMap`), so",
       '  `evolve` no longer copies the whole map per message event; the same fold serves every command on a conversation.',
       `  GraphQL \`conversationHistory\` (${graphqlReplay === null ? '—' : fmt(graphqlReplay)} ms) spends the difference on mapping and serialising the entries.`,
     );

@@ -24,20 +24,59 @@ export interface BenchPlan {
 
 export const fullPlan: BenchPlan = {
   budgetSeconds: 13.5 * 60,
-  eventStore: { runs: 5, singleAppends: 2_000, concurrentWriters: 64, concurrentAppendsPerWriter: 200, batches: 200, readAllEvents: 200_000 },
+  eventStore: {
+    runs: 5,
+    singleAppends: 2_000,
+    concurrentWriters: 64,
+    concurrentAppendsPerWriter: 200,
+    batches: 200,
+    readAllEvents: 200_000,
+  },
   peers: { runs: 3, singleAppends: 1_000, events: 25_000 },
   audit: { events: 10_000, runs: 5 },
   ingest: {
     contacts: 1_000,
     prepared: 20_000,
     steps: [
-      { label: '80 payloads/s (Meta\'s default throughput per number)', rate: 80, seconds: 5, concurrency: 64, drainSeconds: 30 },
-      { label: '1,000 payloads/s (Meta\'s maximum per number)', rate: 1_000, seconds: 5, concurrency: 256, drainSeconds: 90 },
-      { label: 'Saturation: as fast as answered, 64 in flight', rate: null, seconds: 8, concurrency: 64, drainSeconds: 0 },
-      { label: 'Saturation, inbox processor stopped (the webhook edge alone)', rate: null, seconds: 5, concurrency: 64, drainSeconds: 0, processorPaused: true },
+      {
+        label: "80 payloads/s (Meta's default throughput per number)",
+        rate: 80,
+        seconds: 5,
+        concurrency: 64,
+        drainSeconds: 30,
+      },
+      {
+        label: "1,000 payloads/s (Meta's maximum per number)",
+        rate: 1_000,
+        seconds: 5,
+        concurrency: 256,
+        drainSeconds: 90,
+      },
+      {
+        label: 'Saturation: as fast as answered, 64 in flight',
+        rate: null,
+        seconds: 8,
+        concurrency: 64,
+        drainSeconds: 0,
+      },
+      {
+        label: 'Saturation, inbox processor stopped (the webhook edge alone)',
+        rate: null,
+        seconds: 5,
+        concurrency: 64,
+        drainSeconds: 0,
+        processorPaused: true,
+      },
     ],
   },
-  lag: { steps: [{ rate: 1_000, seconds: 10 }, { rate: 200, seconds: 5 }], contacts: 2_000, graphqlEvery: 10 },
+  lag: {
+    steps: [
+      { rate: 1_000, seconds: 10 },
+      { rate: 200, seconds: 5 },
+    ],
+    contacts: 2_000,
+    graphqlEvery: 10,
+  },
   largeHistory: { events: 1_000_000, breakdownEvents: 100_000, deadlineSeconds: 420 },
   queries: { tickets: 1_000_000, serverRequests: 200, serverSeconds: 8, loadSeconds: 5, concurrency: 8 },
   postgres: { minSeconds: 30, maxSeconds: 330 },
@@ -46,7 +85,14 @@ export const fullPlan: BenchPlan = {
 
 export const quickPlan: BenchPlan = {
   budgetSeconds: 60,
-  eventStore: { runs: 2, singleAppends: 200, concurrentWriters: 16, concurrentAppendsPerWriter: 50, batches: 20, readAllEvents: 20_000 },
+  eventStore: {
+    runs: 2,
+    singleAppends: 200,
+    concurrentWriters: 16,
+    concurrentAppendsPerWriter: 50,
+    batches: 20,
+    readAllEvents: 20_000,
+  },
   peers: { runs: 1, singleAppends: 100, events: 3_000 },
   audit: { events: 1_000, runs: 2 },
   ingest: {
@@ -56,10 +102,24 @@ export const quickPlan: BenchPlan = {
       { label: '80 payloads/s', rate: 80, seconds: 1, concurrency: 16, drainSeconds: 5 },
       { label: '1,000 payloads/s', rate: 1_000, seconds: 1, concurrency: 64, drainSeconds: 10 },
       { label: 'Saturation, 32 in flight', rate: null, seconds: 1, concurrency: 32, drainSeconds: 0 },
-      { label: 'Saturation, inbox processor stopped', rate: null, seconds: 1, concurrency: 32, drainSeconds: 0, processorPaused: true },
+      {
+        label: 'Saturation, inbox processor stopped',
+        rate: null,
+        seconds: 1,
+        concurrency: 32,
+        drainSeconds: 0,
+        processorPaused: true,
+      },
     ],
   },
-  lag: { steps: [{ rate: 300, seconds: 2 }, { rate: 100, seconds: 1 }], contacts: 300, graphqlEvery: 10 },
+  lag: {
+    steps: [
+      { rate: 300, seconds: 2 },
+      { rate: 100, seconds: 1 },
+    ],
+    contacts: 300,
+    graphqlEvery: 10,
+  },
   largeHistory: { events: 20_000, breakdownEvents: 5_000, deadlineSeconds: 60 },
   queries: { tickets: 10_000, serverRequests: 20, serverSeconds: 1, loadSeconds: 1, concurrency: 4 },
   postgres: { minSeconds: 5, maxSeconds: 10 },

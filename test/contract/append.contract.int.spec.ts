@@ -1,9 +1,4 @@
-import {
-  EventStoreError,
-  ExpectedRevision,
-  WrongExpectedVersionError,
-  comparePositions,
-} from '@helpdesk/event-store';
+import { EventStoreError, ExpectedRevision, WrongExpectedVersionError, comparePositions } from '@helpdesk/event-store';
 import {
   allMark,
   describeContract,

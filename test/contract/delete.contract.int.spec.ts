@@ -13,7 +13,11 @@ describeContract('deleting streams', (ctx) => {
     return stream;
   }
 
-  async function expectError(action: () => unknown, type: new (...args: never[]) => Error, stream: string): Promise<void> {
+  async function expectError(
+    action: () => unknown,
+    type: new (...args: never[]) => Error,
+    stream: string,
+  ): Promise<void> {
     const error = await failure(action);
     expect(error).toBeInstanceOf(type);
     expect(error).toMatchObject({ streamName: stream });
@@ -67,7 +71,11 @@ describeContract('deleting streams', (ctx) => {
       const after = await ctx.store.getStreamMetadata(stream);
       expect(after?.metadata.custom).toBeUndefined();
       // optimistic concurrency on metadata still works from what getStreamMetadata says
-      const written = await ctx.store.setStreamMetadata(stream, { custom: { owner: 'team-b' } }, after!.metastreamRevision);
+      const written = await ctx.store.setStreamMetadata(
+        stream,
+        { custom: { owner: 'team-b' } },
+        after!.metastreamRevision,
+      );
       expect(written.nextExpectedRevision).toBe(after!.metastreamRevision + 1n);
       expect((await ctx.store.getStreamMetadata(stream))?.metadata.custom).toEqual({ owner: 'team-b' });
     });
@@ -86,7 +94,11 @@ describeContract('deleting streams', (ctx) => {
     it('a metadata write on a soft-deleted stream is refused and does not bring its events back', async () => {
       const stream = await streamWith(2);
       await ctx.store.deleteStream(stream);
-      await expectError(() => ctx.store.setStreamMetadata(stream, { custom: { owner: 'team-b' } }), StreamNotFoundError, stream);
+      await expectError(
+        () => ctx.store.setStreamMetadata(stream, { custom: { owner: 'team-b' } }),
+        StreamNotFoundError,
+        stream,
+      );
       await expectError(() => readStream(ctx.store, stream), StreamNotFoundError, stream);
       expect((await ctx.store.append(stream, events(1), 'no_stream')).nextExpectedRevision).toBe(2n);
     });

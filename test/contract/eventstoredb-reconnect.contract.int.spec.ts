@@ -202,19 +202,23 @@ describe('eventstoredb (in-process gRPC): reconnecting after the server restarts
     expect(ids(await readStream(store, stream))).toHaveLength(3);
   });
 
-  it('a subscription whose reconnect attempts run out ends with StoreUnavailableError', async () => {
-    const subscription = store.subscribeToAll({ fromPosition: 'end', reconnect: { maxAttempts: 2, delayMs: 20 } });
-    try {
-      await takeUntil(subscription, isCaughtUp);
-      await stop();
-      const error = await failure(async () => {
-        while ((await nextMessage(subscription)) !== undefined) {
-          // caughtUp or checkpoints may still come; the iteration has to fail
-        }
-      });
-      expect(error).toBeInstanceOf(StoreUnavailableError);
-    } finally {
-      await subscription.close();
-    }
-  }, SLOW);
+  it(
+    'a subscription whose reconnect attempts run out ends with StoreUnavailableError',
+    async () => {
+      const subscription = store.subscribeToAll({ fromPosition: 'end', reconnect: { maxAttempts: 2, delayMs: 20 } });
+      try {
+        await takeUntil(subscription, isCaughtUp);
+        await stop();
+        const error = await failure(async () => {
+          while ((await nextMessage(subscription)) !== undefined) {
+            // caughtUp or checkpoints may still come; the iteration has to fail
+          }
+        });
+        expect(error).toBeInstanceOf(StoreUnavailableError);
+      } finally {
+        await subscription.close();
+      }
+    },
+    SLOW,
+  );
 });

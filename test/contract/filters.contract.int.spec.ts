@@ -32,10 +32,18 @@ describeContract('filtered subscriptions and checkpoints', (ctx) => {
 
     const subscription = ctx.subscribe({ fromPosition: mark, filter });
     const history = eventsOf(await takeUntil(subscription, isCaughtUp));
-    expect(ids(history)).toEqual(writes.slice(0, half).filter((w) => w.matches).map((w) => w.event.id));
+    expect(ids(history)).toEqual(
+      writes
+        .slice(0, half)
+        .filter((w) => w.matches)
+        .map((w) => w.event.id),
+    );
 
     for (const w of writes.slice(half)) await ctx.store.append(w.stream, [w.event]);
-    const expectedLive = writes.slice(half).filter((w) => w.matches).map((w) => w.event.id);
+    const expectedLive = writes
+      .slice(half)
+      .filter((w) => w.matches)
+      .map((w) => w.event.id);
     expect(ids(await take(subscription, expectedLive.length))).toEqual(expectedLive);
 
     // nothing that should have been filtered out is still on its way
@@ -62,7 +70,11 @@ describeContract('filtered subscriptions and checkpoints', (ctx) => {
     const stream = `${p}-stream`;
     const types = [`${p}.Opened`, `${p}.Opened2`, `${p}.Closed`, `x${p}.Closed`, `${p}.Assigned`];
     const regex = `^${p}\\.(Opened|Closed)$`;
-    const writes = [...types, ...types].map((type) => ({ stream, event: event(type, {}), matches: new RegExp(regex).test(type) }));
+    const writes = [...types, ...types].map((type) => ({
+      stream,
+      event: event(type, {}),
+      matches: new RegExp(regex).test(type),
+    }));
     expect(writes.filter((w) => w.matches)).toHaveLength(4);
     await expectFilterDelivers({ on: 'eventType', regex }, writes);
   });

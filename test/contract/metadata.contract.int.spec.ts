@@ -56,7 +56,10 @@ describeContract('stream metadata', (ctx) => {
     expect(stale).toMatchObject({ expected: 0n, actual: 1n });
 
     await ctx.store.setStreamMetadata(stream, { custom: { v: 2 } }, 'stream_exists');
-    expect(await ctx.store.getStreamMetadata(stream)).toEqual({ metadata: { custom: { v: 2 } }, metastreamRevision: 2n });
+    expect(await ctx.store.getStreamMetadata(stream)).toEqual({
+      metadata: { custom: { v: 2 } },
+      metastreamRevision: 2n,
+    });
 
     const never = await failure(() => ctx.store.setStreamMetadata(uniqueStream(), { custom: {} }, 'stream_exists'));
     expect(never).toBeInstanceOf(WrongExpectedVersionError);
@@ -87,7 +90,10 @@ describeContract('stream metadata', (ctx) => {
   it('can be written before the stream has events; the stream stays not found until then', async () => {
     const stream = uniqueStream();
     await ctx.store.setStreamMetadata(stream, { custom: { early: true } });
-    expect(await ctx.store.getStreamMetadata(stream)).toEqual({ metadata: { custom: { early: true } }, metastreamRevision: 0n });
+    expect(await ctx.store.getStreamMetadata(stream)).toEqual({
+      metadata: { custom: { early: true } },
+      metastreamRevision: 0n,
+    });
     expect(await failure(() => readStream(ctx.store, stream))).toBeInstanceOf(StreamNotFoundError);
     expect((await ctx.store.append(stream, events(1), 'no_stream')).nextExpectedRevision).toBe(0n);
   });

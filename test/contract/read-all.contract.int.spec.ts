@@ -64,8 +64,9 @@ describeContract('reading $all', (ctx) => {
     const order = await interleaved(prefix);
     const mine = await readAllSince(ctx.store, mark, prefix);
     const from = mine[7];
-    const read = (await readAll(ctx.store, { direction: 'backwards', fromPosition: from.position }))
-      .filter(belongsTo(prefix));
+    const read = (await readAll(ctx.store, { direction: 'backwards', fromPosition: from.position })).filter(
+      belongsTo(prefix),
+    );
     expect(ids(read)).toEqual(order.slice(0, 8).reverse());
   });
 

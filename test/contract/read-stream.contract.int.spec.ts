@@ -65,7 +65,9 @@ describeContract('reading a stream', (ctx) => {
 
   it("'end' backwards with maxCount 1 is the last event; forwards from 'end' is empty", async () => {
     const { stream } = await tenEvents();
-    expect(revisions(await readStream(ctx.store, stream, { direction: 'backwards', fromRevision: 'end', maxCount: 1 }))).toEqual([9n]);
+    expect(
+      revisions(await readStream(ctx.store, stream, { direction: 'backwards', fromRevision: 'end', maxCount: 1 })),
+    ).toEqual([9n]);
     expect(await readStream(ctx.store, stream, { fromRevision: 'end' })).toEqual([]);
   });
 
@@ -129,7 +131,11 @@ describeContract('reading a stream', (ctx) => {
       const stream = uniqueStream();
       const data = {
         text: 'Olá, ¿qué tal? 日本語 — emoji 🎉👩🏽‍💻, quotes "\'`, backslash \\ and \n newline',
-        nested: { list: [1, -2.5, 0, 1e21, 'two', null, true, false, { deep: { deeper: ['x'] } }], empty: {}, none: [] },
+        nested: {
+          list: [1, -2.5, 0, 1e21, 'two', null, true, false, { deep: { deeper: ['x'] } }],
+          empty: {},
+          none: [],
+        },
         nothing: null,
         zero: 0,
         emptyString: '',

@@ -19,7 +19,8 @@ const notes = (): Decider<Note | Clear, NoteEvent, number> => ({
   initialState: 0,
   evolve: (count, event) => (event.type === 'Noted' ? count + 1 : 0),
   decide: (command, count) => {
-    if (command.type === 'Clear') return count === 0 ? refuse('INVALID_COMMAND', 'nothing to clear') : [{ type: 'Cleared', data: {} }];
+    if (command.type === 'Clear')
+      return count === 0 ? refuse('INVALID_COMMAND', 'nothing to clear') : [{ type: 'Cleared', data: {} }];
     return [{ type: 'Noted', data: { text: command.data.text } }];
   },
 });
@@ -30,18 +31,29 @@ const context = (portalId: string, idempotencyKey?: string) => ({
   now: new Date('2024-01-01T00:00:00Z'),
   ...(idempotencyKey && { idempotencyKey }),
 });
-const note = (text: string, portalId = 'portal-a', key?: string): Note => ({ type: 'Note', data: { text }, context: context(portalId, key) });
-const clear = (portalId = 'portal-a', key?: string): Clear => ({ type: 'Clear', data: {}, context: context(portalId, key) });
+const note = (text: string, portalId = 'portal-a', key?: string): Note => ({
+  type: 'Note',
+  data: { text },
+  context: context(portalId, key),
+});
+const clear = (portalId = 'portal-a', key?: string): Clear => ({
+  type: 'Clear',
+  data: {},
+  context: context(portalId, key),
+});
 
 describeContract('replays refused or absorbed by the command shell', (ctx) => {
   it('refuses a key reused for another command type, appending nothing (it used to give one event id twice)', async () => {
     const stream = uniqueStream();
     const decider = notes();
-    await handleCommand(ctx.store, stream, decider, note('first', 'portal-a', 'key-1'), { request: { op: 'note', text: 'first' } });
+    await handleCommand(ctx.store, stream, decider, note('first', 'portal-a', 'key-1'), {
+      request: { op: 'note', text: 'first' },
+    });
     await handleCommand(ctx.store, stream, decider, note('second'));
     const before = await readStream(ctx.store, stream);
 
-    const clearUnderKey = (fresh: typeof decider) => handleCommand(ctx.store, stream, fresh, clear('portal-a', 'key-1'), { request: { op: 'clear' } });
+    const clearUnderKey = (fresh: typeof decider) =>
+      handleCommand(ctx.store, stream, fresh, clear('portal-a', 'key-1'), { request: { op: 'clear' } });
     await expect(clearUnderKey(decider)).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
     // After a restart too: what the key was used for is read from the events' metadata.
     await expect(clearUnderKey(notes())).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
@@ -56,7 +68,9 @@ describeContract('replays refused or absorbed by the command shell', (ctx) => {
     const decider = notes();
     await handleCommand(ctx.store, stream, decider, note('hello', 'portal-a', 'key-2'), { request: { text: 'hello' } });
 
-    const other = handleCommand(ctx.store, stream, notes(), note('goodbye', 'portal-a', 'key-2'), { request: { text: 'goodbye' } });
+    const other = handleCommand(ctx.store, stream, notes(), note('goodbye', 'portal-a', 'key-2'), {
+      request: { text: 'goodbye' },
+    });
     await expect(other).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
     expect((await readStream(ctx.store, stream)).map((event) => event.data)).toEqual([{ text: 'hello' }]);
   });
@@ -68,8 +82,12 @@ describeContract('replays refused or absorbed by the command shell', (ctx) => {
     const first = await handleCommand(ctx.store, stream, decider, note('once', 'portal-a', 'key-3'), { request });
     // The same request with its fields in another order is the same request.
     const sameAgain = { input: { tags: ['a'], text: 'once' }, operation: 'note' };
-    const retried = await handleCommand(ctx.store, stream, decider, note('once', 'portal-a', 'key-3'), { request: sameAgain });
-    const afterRestart = await handleCommand(ctx.store, stream, notes(), note('once', 'portal-a', 'key-3'), { request });
+    const retried = await handleCommand(ctx.store, stream, decider, note('once', 'portal-a', 'key-3'), {
+      request: sameAgain,
+    });
+    const afterRestart = await handleCommand(ctx.store, stream, notes(), note('once', 'portal-a', 'key-3'), {
+      request,
+    });
 
     expect(first.events).toHaveLength(1);
     expect(retried).toMatchObject({ events: [], state: 1, replayed: true, nextExpectedRevision: 0n });
@@ -80,8 +98,12 @@ describeContract('replays refused or absorbed by the command shell', (ctx) => {
   it('keeps the keys of two portals apart: the same text chosen by each is two keys', async () => {
     const stream = uniqueStream();
     const decider = notes();
-    await handleCommand(ctx.store, stream, decider, note('from a', 'portal-a', 'shared-key'), { request: { op: 'note' } });
-    const fromB = await handleCommand(ctx.store, stream, decider, clear('portal-b', 'shared-key'), { request: { op: 'clear' } });
+    await handleCommand(ctx.store, stream, decider, note('from a', 'portal-a', 'shared-key'), {
+      request: { op: 'note' },
+    });
+    const fromB = await handleCommand(ctx.store, stream, decider, clear('portal-b', 'shared-key'), {
+      request: { op: 'clear' },
+    });
 
     expect(fromB.events.map((event) => event.type)).toEqual(['Cleared']);
     const stored = await readStream(ctx.store, stream);
@@ -115,7 +137,12 @@ describeContract('replays refused or absorbed by the command shell', (ctx) => {
 });
 
 describeContract("Meta's resends of the same webhook bytes", (ctx) => {
-  const payload = (body: string) => ({ body, signature: 'sha256=checked-at-the-edge', receivedAt: new Date().toISOString(), contentType: 'application/json' });
+  const payload = (body: string) => ({
+    body,
+    signature: 'sha256=checked-at-the-edge',
+    receivedAt: new Date().toISOString(),
+    contentType: 'application/json',
+  });
 
   it('stores one event for 25 resends, and none more after a restart', async () => {
     const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [], nonce: uniquePrefix() });

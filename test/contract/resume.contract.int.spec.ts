@@ -58,50 +58,58 @@ describeContract('resuming subscriptions', (ctx) => {
     await expectNothingPending(resumed, streams[0], mine);
   });
 
-  it('from the last event position of a filtered subscription delivers exactly the remaining matches', async () => {
-    const p = uniquePrefix();
-    const mark = await allMark(ctx.store);
-    const matching = await matchesAmongNoise(p);
-    const filter: AllFilter = { on: 'streamName', prefixes: [`${p}-match`], checkpointEvery: 10 };
+  it(
+    'from the last event position of a filtered subscription delivers exactly the remaining matches',
+    async () => {
+      const p = uniquePrefix();
+      const mark = await allMark(ctx.store);
+      const matching = await matchesAmongNoise(p);
+      const filter: AllFilter = { on: 'streamName', prefixes: [`${p}-match`], checkpointEvery: 10 };
 
-    const first = ctx.subscribe({ fromPosition: mark, filter });
-    const seen = await take(first, 15);
-    await first.close();
-    const resumed = ctx.subscribe({ fromPosition: seen[seen.length - 1].position, filter });
-    const rest = await take(resumed, 25);
+      const first = ctx.subscribe({ fromPosition: mark, filter });
+      const seen = await take(first, 15);
+      await first.close();
+      const resumed = ctx.subscribe({ fromPosition: seen[seen.length - 1].position, filter });
+      const rest = await take(resumed, 25);
 
-    expect(ids([...seen, ...rest])).toEqual(matching);
-    await expectNothingPending(resumed, `${p}-match-0`, () => true);
-  }, SLOW);
+      expect(ids([...seen, ...rest])).toEqual(matching);
+      await expectNothingPending(resumed, `${p}-match-0`, () => true);
+    },
+    SLOW,
+  );
 
-  it('from a checkpoint delivers exactly the remaining matches', async () => {
-    const p = uniquePrefix();
-    const mark = await allMark(ctx.store);
-    const matching = await matchesAmongNoise(p);
-    const filter: AllFilter = { on: 'streamName', prefixes: [`${p}-match`], checkpointEvery: 10 };
+  it(
+    'from a checkpoint delivers exactly the remaining matches',
+    async () => {
+      const p = uniquePrefix();
+      const mark = await allMark(ctx.store);
+      const matching = await matchesAmongNoise(p);
+      const filter: AllFilter = { on: 'streamName', prefixes: [`${p}-match`], checkpointEvery: 10 };
 
-    // read until a checkpoint that comes after at least 10 matches
-    const first = ctx.subscribe({ fromPosition: mark, filter });
-    const messages: SubscriptionMessage[] = [];
-    let checkpoint: Position | undefined;
-    let delivered = 0;
-    while (!checkpoint) {
-      const message = await nextMessage(first);
-      if (!message) throw new Error('subscription ended');
-      messages.push(message);
-      if (message.kind === 'event') delivered++;
-      if (message.kind === 'checkpoint' && delivered >= 10) checkpoint = message.position;
-      if (delivered === matching.length) throw new Error('no checkpoint after the 10th match');
-    }
-    await first.close();
-    expectConsistentCheckpoints(messages);
-    const seen = messages.flatMap((m) => (m.kind === 'event' ? [m.event.id] : []));
+      // read until a checkpoint that comes after at least 10 matches
+      const first = ctx.subscribe({ fromPosition: mark, filter });
+      const messages: SubscriptionMessage[] = [];
+      let checkpoint: Position | undefined;
+      let delivered = 0;
+      while (!checkpoint) {
+        const message = await nextMessage(first);
+        if (!message) throw new Error('subscription ended');
+        messages.push(message);
+        if (message.kind === 'event') delivered++;
+        if (message.kind === 'checkpoint' && delivered >= 10) checkpoint = message.position;
+        if (delivered === matching.length) throw new Error('no checkpoint after the 10th match');
+      }
+      await first.close();
+      expectConsistentCheckpoints(messages);
+      const seen = messages.flatMap((m) => (m.kind === 'event' ? [m.event.id] : []));
 
-    const resumed = ctx.subscribe({ fromPosition: checkpoint, filter });
-    const rest = await take(resumed, matching.length - seen.length);
-    expect([...seen, ...ids(rest)]).toEqual(matching);
-    await expectNothingPending(resumed, `${p}-match-1`, () => true);
-  }, SLOW);
+      const resumed = ctx.subscribe({ fromPosition: checkpoint, filter });
+      const rest = await take(resumed, matching.length - seen.length);
+      expect([...seen, ...ids(rest)]).toEqual(matching);
+      await expectNothingPending(resumed, `${p}-match-1`, () => true);
+    },
+    SLOW,
+  );
 
   it('picks up exactly the events appended while no subscription was open', async () => {
     const prefix = uniquePrefix();

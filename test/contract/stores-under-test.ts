@@ -92,6 +92,8 @@ export function storesUnderTest(): StoreUnderTest[] {
   const all = [sqliteStore(), inProcessEventStoreDB()];
   const url = process.env.EVENTSTORE_TEST_URL;
   if (url) all.push(realEventStoreDB(url));
-  const only = process.env.CONTRACT_STORES?.split(',').map((s) => s.trim()).filter(Boolean);
+  const only = process.env.CONTRACT_STORES?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return only?.length ? all.filter((s) => only.some((o) => s.name.includes(o))) : all;
 }

@@ -209,6 +209,9 @@ describeContract('subscriptions to $all', (ctx) => {
     expect(delivered.filter((e) => isSystemEventType(e.type) || e.streamName.startsWith('$'))).toEqual([]);
     const mine = delivered.filter(belongsTo(prefix));
     expect(mine.filter((e) => e.streamName === a)).toHaveLength(1);
-    expect(mine.filter((e) => e.type === 'Recreated' || e.type === 'Sentinel').map((e) => e.type)).toEqual(['Recreated', 'Sentinel']);
+    expect(mine.filter((e) => e.type === 'Recreated' || e.type === 'Sentinel').map((e) => e.type)).toEqual([
+      'Recreated',
+      'Sentinel',
+    ]);
   });
 });

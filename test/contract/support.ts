@@ -47,7 +47,11 @@ export function events(count: number, type = 'Thing', extra: Record<string, unkn
 /* ------------------------------------------------------------------ reads */
 
 /** Reads a stream into an array; a synchronous throw from `readStream` becomes a rejection too. */
-export async function readStream(store: EventStore, streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+export async function readStream(
+  store: EventStore,
+  streamName: string,
+  options?: ReadStreamOptions,
+): Promise<RecordedEvent[]> {
   return collect(store.readStream(streamName, options));
 }
 
@@ -99,9 +103,7 @@ export const range = (from: number, toInclusive: number): bigint[] =>
 export function expectStrictlyIncreasing(positions: readonly Position[]): void {
   for (let i = 1; i < positions.length; i++) {
     if (comparePositions(positions[i - 1], positions[i]) >= 0) {
-      throw new Error(
-        `positions not strictly increasing at ${i}: ${fmt(positions[i - 1])} then ${fmt(positions[i])}`,
-      );
+      throw new Error(`positions not strictly increasing at ${i}: ${fmt(positions[i - 1])} then ${fmt(positions[i])}`);
     }
   }
 }
@@ -174,7 +176,8 @@ export async function takeUntil(
   const out: SubscriptionMessage[] = [];
   for (;;) {
     const message = await nextMessage(subscription);
-    if (message === undefined) throw new Error(`subscription ended after ${out.length} messages before the awaited one`);
+    if (message === undefined)
+      throw new Error(`subscription ended after ${out.length} messages before the awaited one`);
     out.push(message);
     if (stop(message)) return out;
   }

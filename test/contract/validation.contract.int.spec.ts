@@ -1,11 +1,24 @@
 import { EventToAppend, InvalidEventError, StreamNotFoundError } from '@helpdesk/event-store';
-import { allMark, describeContract, event, events, failure, ids, readAll, readStream, uniqueStream } from './support.js';
+import {
+  allMark,
+  describeContract,
+  event,
+  events,
+  failure,
+  ids,
+  readAll,
+  readStream,
+  uniqueStream,
+} from './support.js';
 
 type BadAppend = (stream: string) => { streamName: string; batch: EventToAppend[] };
 
 const invalid: [string, BadAppend][] = [
   ['a non-UUID id', (s) => ({ streamName: s, batch: [event('Ok', {}), { ...event('Bad', {}), id: 'not-a-uuid' }] })],
-  ['a UUID with trailing junk', (s) => ({ streamName: s, batch: [{ ...event('Bad', {}), id: `${event('x', {}).id}x` }] })],
+  [
+    'a UUID with trailing junk',
+    (s) => ({ streamName: s, batch: [{ ...event('Bad', {}), id: `${event('x', {}).id}x` }] }),
+  ],
   [
     'the same id twice in one append',
     (s) => {
@@ -34,14 +47,18 @@ describeContract('validation of appended events', (ctx) => {
     expect(await failure(() => readStream(ctx.store, stream))).toBeInstanceOf(StreamNotFoundError);
     const batchIds = new Set(ids(batch));
     const sinceMark = await readAll(ctx.store, { fromPosition: mark });
-    expect(sinceMark.filter((e) => batchIds.has(e.id) || e.streamName === stream || e.streamName === streamName)).toEqual([]);
+    expect(
+      sinceMark.filter((e) => batchIds.has(e.id) || e.streamName === stream || e.streamName === streamName),
+    ).toEqual([]);
   });
 
   it('an invalid event in a batch for an existing stream leaves the stream untouched', async () => {
     const stream = uniqueStream();
     const written = events(2);
     await ctx.store.append(stream, written, 'no_stream');
-    const error = await failure(() => ctx.store.append(stream, [event('Ok', {}), { ...event('Bad', {}), id: '42' }], 1n));
+    const error = await failure(() =>
+      ctx.store.append(stream, [event('Ok', {}), { ...event('Bad', {}), id: '42' }], 1n),
+    );
     expect(error).toBeInstanceOf(InvalidEventError);
     expect(ids(await readStream(ctx.store, stream))).toEqual(ids(written));
     expect((await ctx.store.append(stream, events(1), 1n)).nextExpectedRevision).toBe(2n);

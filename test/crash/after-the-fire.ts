@@ -55,7 +55,9 @@ export async function inspectService(app: INestApplication): Promise<AfterTheFir
   if (head) await projections.whenCaughtUp(head);
 
   const db = app.get(ReadStore).db as ReadDatabase;
-  const received = (await collect(store.readAll())).filter((event) => event.type === 'InboundMessageReceived' || event.type === 'UnsupportedMessageReceived');
+  const received = (await collect(store.readAll())).filter(
+    (event) => event.type === 'InboundMessageReceived' || event.type === 'UnsupportedMessageReceived',
+  );
   const thread = await snapshotReadModel(db, threadProjection);
   const inboundInThreads = Object.values(thread)
     .flat()

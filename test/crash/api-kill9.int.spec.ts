@@ -27,7 +27,14 @@ describe(`The API SIGKILLed ${KILLS} times under ${MESSAGES} messages with Meta-
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'api-kill9-'));
-    run = await runUnderFire({ dataDir, apiCommand: [process.execPath, API], messages: MESSAGES, kills: KILLS, seed: SEED, concurrency: 32 });
+    run = await runUnderFire({
+      dataDir,
+      apiCommand: [process.execPath, API],
+      messages: MESSAGES,
+      kills: KILLS,
+      seed: SEED,
+      concurrency: 32,
+    });
   }, 900_000);
 
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -54,7 +61,8 @@ describe(`The API SIGKILLed ${KILLS} times under ${MESSAGES} messages with Meta-
     });
 
     it('recorded every message exactly once, and shows it exactly once in its thread', () => {
-      const notOnce = (counts: ReadonlyMap<string, number>) => run.messagesSent.filter((wamid) => counts.get(wamid) !== 1);
+      const notOnce = (counts: ReadonlyMap<string, number>) =>
+        run.messagesSent.filter((wamid) => counts.get(wamid) !== 1);
       expect(notOnce(after.receivedEvents)).toEqual([]);
       expect(notOnce(after.threadEntries)).toEqual([]);
       // Nothing else got in: messages to numbers nobody connected stay out.

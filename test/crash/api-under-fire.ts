@@ -38,7 +38,11 @@ export interface UnderFireReport extends MetaSendTally {
 }
 
 /** The API's environment: the embedded stores in `dataDir`, webhooks signed with the test secret. */
-export function underFireEnv(dataDir: string, port: number, extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+export function underFireEnv(
+  dataDir: string,
+  port: number,
+  extra: Readonly<Record<string, string>> = {},
+): Record<string, string> {
   return {
     DATA_DIR: dataDir,
     PORT: String(port),
@@ -93,7 +97,11 @@ export async function runUnderFire(options: UnderFireOptions): Promise<UnderFire
  * Seeds a portal with three connected numbers, then generates the simulator's traffic to them
  * until it holds `messages` distinct inbound messages to connected numbers.
  */
-export async function seedWithTraffic(config: AppConfig, messages: number, prng: Prng): Promise<{ payloads: GeneratedPayload[]; messagesSent: string[] }> {
+export async function seedWithTraffic(
+  config: AppConfig,
+  messages: number,
+  prng: Prng,
+): Promise<{ payloads: GeneratedPayload[]; messagesSent: string[] }> {
   const seeded = await seedDemo(config, {
     portalId: KILL_TEST_PORTAL,
     numbers: 3,
@@ -152,21 +160,28 @@ export async function sendLikeMeta(
 }
 
 /** Payloads until `messages` distinct inbound messages to connected numbers are in them. */
-function trafficWith(traffic: TrafficOptions, messages: number, prng: Prng): { payloads: GeneratedPayload[]; messagesSent: string[] } {
+function trafficWith(
+  traffic: TrafficOptions,
+  messages: number,
+  prng: Prng,
+): { payloads: GeneratedPayload[]; messagesSent: string[] } {
   const payloads: GeneratedPayload[] = [];
   const messagesSent: string[] = [];
   for (const payload of generateTraffic(traffic, prng)) {
     if (messagesSent.length >= messages) break;
     payloads.push(payload);
     const { duplicateOf, unknownNumber } = payload.description;
-    if (duplicateOf === undefined && !unknownNumber) messagesSent.push(...payload.description.messages.map((message) => message.wamid));
+    if (duplicateOf === undefined && !unknownNumber)
+      messagesSent.push(...payload.description.messages.map((message) => message.wamid));
   }
   return { payloads, messagesSent };
 }
 
 /** Acknowledgement counts after which the API dies, spread at random over the run. */
 function killPoints(payloads: number, kills: number, prng: Prng): number[] {
-  const points = Array.from({ length: Math.max(0, kills - 1) }, () => prng.int(Math.floor(payloads * 0.05), Math.floor(payloads * 0.95)));
+  const points = Array.from({ length: Math.max(0, kills - 1) }, () =>
+    prng.int(Math.floor(payloads * 0.05), Math.floor(payloads * 0.95)),
+  );
   return points.sort((a, b) => a - b);
 }
 
@@ -179,7 +194,10 @@ class RestartableApi {
   readonly webhookUrl: string;
   private readonly healthUrl: string;
 
-  constructor(private readonly command: readonly string[], private readonly env: Record<string, string>) {
+  constructor(
+    private readonly command: readonly string[],
+    private readonly env: Record<string, string>,
+  ) {
     const base = `http://127.0.0.1:${env.PORT}`;
     this.webhookUrl = `${base}/webhooks/whatsapp`;
     this.healthUrl = `${base}/health`;
@@ -194,7 +212,8 @@ class RestartableApi {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     const deadline = performance.now() + 120_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode} while starting: ${this.stderr}`);
+      if (child.exitCode !== null)
+        throw new Error(`the API exited with ${child.exitCode} while starting: ${this.stderr}`);
       if (await this.healthy()) return;
       if (performance.now() > deadline) throw new Error(`the API did not answer /health in 120 s: ${this.stderr}`);
       await sleep(50);
@@ -232,7 +251,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

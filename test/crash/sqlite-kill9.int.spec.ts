@@ -81,7 +81,8 @@ async function verifyStore(dataDir: string, acked: readonly Ack[]): Promise<numb
       try {
         for await (const e of store.readStream(stream)) {
           // revisions contiguous from 0
-          if (e.revision !== expected) throw new Error(`${stream}: revision ${e.revision} where ${expected} was expected`);
+          if (e.revision !== expected)
+            throw new Error(`${stream}: revision ${e.revision} where ${expected} was expected`);
           expected++;
           const data = e.data as CrashEventData;
           byId.set(e.id, { stream, revision: e.revision, ...data, position: e.position });
@@ -97,7 +98,9 @@ async function verifyStore(dataDir: string, acked: readonly Ack[]): Promise<numb
       ack.ids.forEach((id, i) => {
         const stored = byId.get(id);
         if (!stored || stored.stream !== ack.stream || stored.revision !== ack.first + BigInt(i)) {
-          missing.push(`${ack.stream}@${ack.first + BigInt(i)} (${id}): ${stored ? `found at ${stored.stream}@${stored.revision}` : 'absent'}`);
+          missing.push(
+            `${ack.stream}@${ack.first + BigInt(i)} (${id}): ${stored ? `found at ${stored.stream}@${stored.revision}` : 'absent'}`,
+          );
         }
       });
     }
@@ -111,8 +114,11 @@ async function verifyStore(dataDir: string, acked: readonly Ack[]): Promise<numb
       stored.sort((a, b) => a.index - b.index);
       const whole =
         stored.length === stored[0].of &&
-        stored.every((e, i) => e.index === i && e.stream === stored[0].stream && e.revision === stored[0].revision + BigInt(i));
-      if (!whole) broken.push(`${batch}: ${stored.map((e) => `${e.stream}@${e.revision}#${e.index}/${e.of}`).join(' ')}`);
+        stored.every(
+          (e, i) => e.index === i && e.stream === stored[0].stream && e.revision === stored[0].revision + BigInt(i),
+        );
+      if (!whole)
+        broken.push(`${batch}: ${stored.map((e) => `${e.stream}@${e.revision}#${e.index}/${e.of}`).join(' ')}`);
     }
     expect(broken).toEqual([]);
 
@@ -142,48 +148,44 @@ describe('sqlite event store survives kill -9 of its writer', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it(
-    `keeps every acknowledged append and never half a batch, over ${ROUNDS} kill/reopen rounds`,
-    async () => {
-      const acked: Ack[] = [];
-      let stored = 0;
-      for (let round = 1; round <= ROUNDS; round++) {
-        const killAfter = 200 + Math.floor(Math.random() * 400);
-        const result = await runWriterAndKill(dataDir, killAfter);
-        if (result.signal !== 'SIGKILL') {
-          throw new Error(
-            `round ${round}: writer ended by itself (code ${result.code}) after ${result.acks.length} acks: ` +
-              `${result.errorLine ?? ''}\n${result.stderr}`,
-          );
-        }
-        expect(result.acks.length).toBeGreaterThanOrEqual(killAfter);
-        acked.push(...result.acks);
-
-        const now = await verifyStore(dataDir, acked);
-        const ackedEvents = acked.reduce((n, a) => n + a.ids.length, 0);
-        expect(now).toBeGreaterThanOrEqual(ackedEvents);
-        expect(now).toBeGreaterThan(stored);
-        stored = now;
+  it(`keeps every acknowledged append and never half a batch, over ${ROUNDS} kill/reopen rounds`, async () => {
+    const acked: Ack[] = [];
+    let stored = 0;
+    for (let round = 1; round <= ROUNDS; round++) {
+      const killAfter = 200 + Math.floor(Math.random() * 400);
+      const result = await runWriterAndKill(dataDir, killAfter);
+      if (result.signal !== 'SIGKILL') {
+        throw new Error(
+          `round ${round}: writer ended by itself (code ${result.code}) after ${result.acks.length} acks: ` +
+            `${result.errorLine ?? ''}\n${result.stderr}`,
+        );
       }
+      expect(result.acks.length).toBeGreaterThanOrEqual(killAfter);
+      acked.push(...result.acks);
 
-      // and the store still takes writes at the revisions it reports
-      const store = openSqliteEventStore({ dataDir });
-      try {
-        for (const stream of STREAMS) {
-          const [last] = await collect(store.readStream(stream, { direction: 'backwards', maxCount: 1 }));
-          const result = await store.append(
-            stream,
-            [{ id: randomUUID(), type: 'AfterCrashes', data: {} }],
-            last.revision,
-          );
-          expect(result.nextExpectedRevision).toBe(last.revision + 1n);
-        }
-      } finally {
-        await store.close();
+      const now = await verifyStore(dataDir, acked);
+      const ackedEvents = acked.reduce((n, a) => n + a.ids.length, 0);
+      expect(now).toBeGreaterThanOrEqual(ackedEvents);
+      expect(now).toBeGreaterThan(stored);
+      stored = now;
+    }
+
+    // and the store still takes writes at the revisions it reports
+    const store = openSqliteEventStore({ dataDir });
+    try {
+      for (const stream of STREAMS) {
+        const [last] = await collect(store.readStream(stream, { direction: 'backwards', maxCount: 1 }));
+        const result = await store.append(
+          stream,
+          [{ id: randomUUID(), type: 'AfterCrashes', data: {} }],
+          last.revision,
+        );
+        expect(result.nextExpectedRevision).toBe(last.revision + 1n);
       }
-    },
-    180_000,
-  );
+    } finally {
+      await store.close();
+    }
+  }, 180_000);
 });
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {

@@ -19,7 +19,14 @@ export interface CrashEventData {
 export type WriterLine =
   | { readonly t: 'ready'; readonly revisions: Record<string, string> }
   /** `first`/`last`: the revisions of the batch's first and last event, as decimal strings. */
-  | { readonly t: 'ack'; readonly stream: string; readonly batch: string; readonly ids: string[]; readonly first: string; readonly last: string }
+  | {
+      readonly t: 'ack';
+      readonly stream: string;
+      readonly batch: string;
+      readonly ids: string[];
+      readonly first: string;
+      readonly last: string;
+    }
   | { readonly t: 'error'; readonly message: string };
 
 function print(line: WriterLine): void {

@@ -1,7 +1,13 @@
 import { runHelpdesk } from '../../apps/cli/src/cli.test-world.js';
 import { QUARANTINE_PLACEHOLDER } from '@helpdesk/audit';
 import { TestClock, later } from '@helpdesk/commands/conversation/conversation.test-world.js';
-import { CONNECTED_AT, RECEIVED_AT, type TicketsWorld, acme, openTicketsWorld } from '../../apps/api/src/conversation/tickets.test-world.js';
+import {
+  CONNECTED_AT,
+  RECEIVED_AT,
+  type TicketsWorld,
+  acme,
+  openTicketsWorld,
+} from '../../apps/api/src/conversation/tickets.test-world.js';
 
 const THREAD = `query Thread($id: ID!, $at: String) { conversation(id: $id, atLeastPosition: $at, first: 100) {
   thread { totalCount nodes { id direction quarantine { reason } content { ... on TextContent { body } } } } } }`;
@@ -32,10 +38,18 @@ interface ReplayRow {
   data: { messageId?: string; content?: { body?: string } | string };
 }
 
-const DIRECTION_OF: Record<string, SeenMessage['direction']> = { InboundMessageReceived: 'INBOUND', ReplyAccepted: 'OUTBOUND' };
+const DIRECTION_OF: Record<string, SeenMessage['direction']> = {
+  InboundMessageReceived: 'INBOUND',
+  ReplyAccepted: 'OUTBOUND',
+};
 
 function seenInThread(nodes: readonly ThreadNode[]): SeenMessage[] {
-  return nodes.map((node) => ({ id: node.id, direction: node.direction, text: node.content?.body ?? null, quarantined: node.quarantine !== null }));
+  return nodes.map((node) => ({
+    id: node.id,
+    direction: node.direction,
+    text: node.content?.body ?? null,
+    quarantined: node.quarantine !== null,
+  }));
 }
 
 /** The messages an auditor's replay rows show: quarantined when the cut holds the quarantine, content as replayed. */
@@ -46,7 +60,10 @@ function seenInReplay(rows: readonly ReplayRow[]): SeenMessage[] {
     .map((row) => ({
       id: row.data.messageId!,
       direction: DIRECTION_OF[row.type],
-      text: row.data.content === QUARANTINE_PLACEHOLDER ? null : ((row.data.content as { body?: string } | undefined)?.body ?? null),
+      text:
+        row.data.content === QUARANTINE_PLACEHOLDER
+          ? null
+          : ((row.data.content as { body?: string } | undefined)?.body ?? null),
       quarantined: quarantined.has(row.data.messageId),
     }));
 }
@@ -75,7 +92,8 @@ describe('an as-of replay matches the thread the projection showed at that time'
 
   async function thread(position: string, token: string): Promise<SeenMessage[]> {
     const answer = await ask(THREAD, { id: conversationId, at: position }, token);
-    const { totalCount, nodes } = (answer.data?.conversation as { thread: { totalCount: number; nodes: ThreadNode[] } }).thread;
+    const { totalCount, nodes } = (answer.data?.conversation as { thread: { totalCount: number; nodes: ThreadNode[] } })
+      .thread;
     expect(nodes).toHaveLength(totalCount);
     return seenInThread(nodes);
   }
@@ -110,20 +128,34 @@ describe('an as-of replay matches the thread the projection showed at that time'
     expect(threadNow.slice(threadAtCut.length).map((message) => message.text)).toEqual(['Any news?', 'It ships today']);
   });
 
-  it("GraphQL conversationHistory as of T shows exactly the thread at T (ids, order, text), the secret nowhere", async () => {
+  it('GraphQL conversationHistory as of T shows exactly the thread at T (ids, order, text), the secret nowhere', async () => {
     const auditor = await world.token(acme, 'auditor', 'auditor-1');
     const answer = await ask(HISTORY, { id: conversationId, asOf: cutAt }, auditor);
     const entries = answer.data?.conversationHistory as { type: string; data: string }[];
 
-    expect(seenInReplay(entries.map((entry) => ({ type: entry.type, data: JSON.parse(entry.data) as ReplayRow['data'] })))).toEqual(threadAtCut);
+    expect(
+      seenInReplay(entries.map((entry) => ({ type: entry.type, data: JSON.parse(entry.data) as ReplayRow['data'] }))),
+    ).toEqual(threadAtCut);
     expect(answer.raw).not.toContain('4111');
   });
 
   it('helpdesk replay --as-of T on the same DATA_DIR shows exactly the thread at T, the secret nowhere', async () => {
-    const run = await runHelpdesk(world.dataDir, 'replay', 'conversation', conversationId, '--as-of', cutAt, '--format', 'ndjson');
+    const run = await runHelpdesk(
+      world.dataDir,
+      'replay',
+      'conversation',
+      conversationId,
+      '--as-of',
+      cutAt,
+      '--format',
+      'ndjson',
+    );
 
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    const rows = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as ReplayRow);
+    const rows = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as ReplayRow);
     expect(seenInReplay(rows)).toEqual(threadAtCut);
     expect(run.stdout).not.toContain('4111');
   });

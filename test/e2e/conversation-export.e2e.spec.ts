@@ -1,15 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { conversationStreamName } from '@helpdesk/domain';
-import { type ExportLine, type ExportSigner, type ExportedEvent, exportSigner, linesOfText, toExportedEvent, verifyExport, verifyKeyOfSigner, QUARANTINE_PLACEHOLDER } from '@helpdesk/audit';
+import {
+  type ExportLine,
+  type ExportSigner,
+  type ExportedEvent,
+  exportSigner,
+  linesOfText,
+  toExportedEvent,
+  verifyExport,
+  verifyKeyOfSigner,
+  QUARANTINE_PLACEHOLDER,
+} from '@helpdesk/audit';
 import { loadConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@helpdesk/event-store';
 import { parseExport, rechained } from '../../libs/audit/src/forgery.test-world.js';
-import { exportConversation as cliExportConversation, exportPortal as cliExportPortal } from '../../apps/cli/src/export/export.command.js';
+import {
+  exportConversation as cliExportConversation,
+  exportPortal as cliExportPortal,
+} from '../../apps/cli/src/export/export.command.js';
 import { RunConversationCommand } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
-import { RECEIVED_AT, type TicketsWorld, acme, globex, openTicketsWorld } from '../../apps/api/src/conversation/tickets.test-world.js';
+import {
+  RECEIVED_AT,
+  type TicketsWorld,
+  acme,
+  globex,
+  openTicketsWorld,
+} from '../../apps/api/src/conversation/tickets.test-world.js';
 import { seedConversations } from '../../apps/api/src/operations-api/operations.test-world.js';
 
 const EXPORT = `query Export($id: ID!) { conversationExport(conversationId: $id) { conversationId scope count lastHash keyId hiddenEvents ndjson } }`;
@@ -63,9 +82,16 @@ describe('conversation export over GraphQL', () => {
     const first = await world.receive('wamid.export-1', 'Where is my order?');
     quarantinedConversation = first.conversationId;
     const origin = { portalId: acme, actor: { kind: 'user' as const, id: 'agent-1' } };
-    await world.bus.execute(new ReplyToContactCommand(origin, quarantinedConversation, { kind: 'text', body: 'We are on it' }));
+    await world.bus.execute(
+      new ReplyToContactCommand(origin, quarantinedConversation, { kind: 'text', body: 'We are on it' }),
+    );
     const second = await world.receive('wamid.export-2', SECRET_TEXT);
-    await world.bus.execute(new RunConversationCommand(origin, quarantinedConversation, 'QuarantineMessage', { messageId: second.messageId, reason: 'card number' }));
+    await world.bus.execute(
+      new RunConversationCommand(origin, quarantinedConversation, 'QuarantineMessage', {
+        messageId: second.messageId,
+        reason: 'card number',
+      }),
+    );
     [plainConversation] = await seedConversations(world, 1, 'plain');
     await world.app.get(ProjectionsService).whenCaughtUp();
     auditor = await world.token(acme, 'auditor', 'auditor-1');
@@ -97,8 +123,18 @@ describe('conversation export over GraphQL', () => {
     const file = join(world.dataDir, 'plain.ndjson');
     const count = await cliExportConversation(store, plainConversation, file, serviceKey);
     expect(exported.ndjson).toBe(readFileSync(file, 'utf8'));
-    expect(exported).toMatchObject({ conversationId: plainConversation, scope: `conversation ${plainConversation}`, count, hiddenEvents: 0, keyId: serviceKey.keyId });
-    expect(await offline(exported.ndjson)).toMatchObject({ ok: true, headHash: exported.lastHash, keyId: serviceKey.keyId });
+    expect(exported).toMatchObject({
+      conversationId: plainConversation,
+      scope: `conversation ${plainConversation}`,
+      count,
+      hiddenEvents: 0,
+      keyId: serviceKey.keyId,
+    });
+    expect(await offline(exported.ndjson)).toMatchObject({
+      ok: true,
+      headHash: exported.lastHash,
+      keyId: serviceKey.keyId,
+    });
   });
 
   it('hides quarantined content in every event that carries it; the chain holds and the rest is the store', async () => {
@@ -107,7 +143,9 @@ describe('conversation export over GraphQL', () => {
     expect(await offline(exported.ndjson)).toMatchObject({ ok: true });
     const lines = eventLines(exported.ndjson);
     expect(exported.count).toBe(stored.length);
-    expect(lines.map((line) => [line.revision, line.id, line.type])).toEqual(stored.map((event) => [String(event.revision), event.id, event.type]));
+    expect(lines.map((line) => [line.revision, line.id, line.type])).toEqual(
+      stored.map((event) => [String(event.revision), event.id, event.type]),
+    );
     // Not '4111' in the whole text: a hash or the signature may contain those digits by chance.
     expect(exported.ndjson).not.toContain(SECRET_TEXT);
     expect(lines.map((line) => JSON.stringify(line.data)).join('\n')).not.toContain('4111');
@@ -121,7 +159,13 @@ describe('conversation export over GraphQL', () => {
   it('verifies its exports against the chain and the store', async () => {
     for (const conversationId of [quarantinedConversation, plainConversation]) {
       const exported = (await exportOf(conversationId))!;
-      expect(await verify(exported.ndjson)).toEqual({ ok: true, count: exported.count, lastHash: exported.lastHash, line: null, problem: null });
+      expect(await verify(exported.ndjson)).toEqual({
+        ok: true,
+        count: exported.count,
+        lastHash: exported.lastHash,
+        line: null,
+        problem: null,
+      });
     }
   });
 
@@ -138,17 +182,33 @@ describe('conversation export over GraphQL', () => {
 
     const { events, trailer } = parseExport(exported.ndjson);
     const forged = events.map((event, index) =>
-      index === replyLine - 1 ? { ...event, data: { ...(event.data as object), content: { kind: 'text', body: 'We refuse' } } } : event,
+      index === replyLine - 1
+        ? { ...event, data: { ...(event.data as object), content: { kind: 'text', body: 'We refuse' } } }
+        : event,
     );
-    expect(await verify(rechained(exported.scope, forged, trailer))).toMatchObject({ ok: false, line: lines.length + 1, problem: expect.stringMatching(/^the signature does not match/) });
+    expect(await verify(rechained(exported.scope, forged, trailer))).toMatchObject({
+      ok: false,
+      line: lines.length + 1,
+      problem: expect.stringMatching(/^the signature does not match/),
+    });
     const resigned = rechained(exported.scope, forged, trailer, serviceKey);
     expect(await offline(resigned)).toMatchObject({ ok: true });
-    expect(await verify(resigned)).toMatchObject({ ok: false, line: replyLine, problem: `${where}: data differs from the store` });
+    expect(await verify(resigned)).toMatchObject({
+      ok: false,
+      line: replyLine,
+      problem: `${where}: data differs from the store`,
+    });
 
     const reattributed = events.map((event, index) =>
-      index === replyLine - 1 ? { ...event, metadata: { ...(event.metadata as object), actorId: 'user:someone-else' } } : event,
+      index === replyLine - 1
+        ? { ...event, metadata: { ...(event.metadata as object), actorId: 'user:someone-else' } }
+        : event,
     );
-    const answer = await world.graphql(VERIFY_KIND, { ndjson: rechained(exported.scope, reattributed, trailer, serviceKey) }, auditor);
+    const answer = await world.graphql(
+      VERIFY_KIND,
+      { ndjson: rechained(exported.scope, reattributed, trailer, serviceKey) },
+      auditor,
+    );
     expect(answer.data?.verifyConversationExport).toEqual({
       ok: false,
       kind: 'field',
@@ -158,7 +218,11 @@ describe('conversation export over GraphQL', () => {
     });
 
     const truncated = exported.ndjson.trimEnd().split('\n').slice(0, -1).join('\n');
-    expect(await verify(truncated)).toMatchObject({ ok: false, line: lines.length + 1, problem: expect.stringContaining('no signed trailer') });
+    expect(await verify(truncated)).toMatchObject({
+      ok: false,
+      line: lines.length + 1,
+      problem: expect.stringContaining('no signed trailer'),
+    });
   });
 
   it('never confirms quarantined content: an export carrying the true hidden text does not verify', async () => {
@@ -186,17 +250,35 @@ describe('conversation export over GraphQL', () => {
     const secretLine = events.findIndex((event) => JSON.stringify(event.data).includes('4111')) + 1;
     expect(secretLine).toBeGreaterThan(0);
     const verifyPortal = async (ndjson: string) =>
-      (await world.graphql(`query ($n: String!) { verifyConversationExport(ndjson: $n, ofPortal: true) { ok kind line field } }`, { n: ndjson }, auditor)).data
-        ?.verifyConversationExport;
+      (
+        await world.graphql(
+          `query ($n: String!) { verifyConversationExport(ndjson: $n, ofPortal: true) { ok kind line field } }`,
+          { n: ndjson },
+          auditor,
+        )
+      ).data?.verifyConversationExport;
     expect(await verifyPortal(raw)).toEqual({ ok: false, kind: 'field', line: secretLine, field: 'data' });
 
     // The same export with the content hidden as conversationExport hides it, signed by the service.
-    const hiddenLines = new Map(eventLines((await exportOf(quarantinedConversation))!.ndjson).map((line) => [line.id, line.data]));
-    const hidden = events.map((event) => (hiddenLines.has(event.id) ? { ...event, data: hiddenLines.get(event.id) } : event));
-    expect(await verifyPortal(rechained(trailer.scope, hidden, trailer, serviceKey))).toEqual({ ok: true, kind: null, line: null, field: null });
+    const hiddenLines = new Map(
+      eventLines((await exportOf(quarantinedConversation))!.ndjson).map((line) => [line.id, line.data]),
+    );
+    const hidden = events.map((event) =>
+      hiddenLines.has(event.id) ? { ...event, data: hiddenLines.get(event.id) } : event,
+    );
+    expect(await verifyPortal(rechained(trailer.scope, hidden, trailer, serviceKey))).toEqual({
+      ok: true,
+      kind: null,
+      line: null,
+      field: null,
+    });
     // Another portal's auditor: refused, whatever it is.
     const other = await world.token(globex, 'auditor', 'auditor-2');
-    const refused = await world.graphql(`query ($n: String!) { verifyConversationExport(ndjson: $n) { ok kind } }`, { n: raw }, other);
+    const refused = await world.graphql(
+      `query ($n: String!) { verifyConversationExport(ndjson: $n) { ok kind } }`,
+      { n: raw },
+      other,
+    );
     expect(refused.data?.verifyConversationExport).toEqual({ ok: false, kind: 'scope' });
   });
 
@@ -213,19 +295,33 @@ describe('conversation export over GraphQL', () => {
     expect(refused).toMatchObject({ ok: false, line: 1 });
     const missingStream = conversationStreamName('acme-1-2');
     const { trailer } = parseExport(foreign.ndjson);
-    const invented = rechained('conversation acme-1-2', [{ ...eventLines(foreign.ndjson).map(withoutHashes)[0], stream: missingStream }], trailer, serviceKey);
+    const invented = rechained(
+      'conversation acme-1-2',
+      [{ ...eventLines(foreign.ndjson).map(withoutHashes)[0], stream: missingStream }],
+      trailer,
+      serviceKey,
+    );
     const missing = await verify(invented, other);
     expect(missing).toMatchObject({ ok: false, line: 1 });
-    expect(refused.problem!.replace(quarantinedConversation, '<id>')).toBe(missing.problem!.replace('acme-1-2', '<id>'));
+    expect(refused.problem!.replace(quarantinedConversation, '<id>')).toBe(
+      missing.problem!.replace('acme-1-2', '<id>'),
+    );
   });
 
   it('refuses agents and operators (FORBIDDEN)', async () => {
     for (const roles of ['agent', 'operator']) {
       const token = await world.token(acme, roles);
-      for (const [query, variables] of [[EXPORT, { id: plainConversation }], [VERIFY, { ndjson: '{}' }]] as const) {
+      for (const [query, variables] of [
+        [EXPORT, { id: plainConversation }],
+        [VERIFY, { ndjson: '{}' }],
+      ] as const) {
         const answer = await world.graphql(query, variables, token);
         const answered = Object.values(answer.data ?? {}).filter((field) => field !== null);
-        expect({ roles, answered, code: answer.errors?.[0].extensions?.code }).toEqual({ roles, answered: [], code: 'FORBIDDEN' });
+        expect({ roles, answered, code: answer.errors?.[0].extensions?.code }).toEqual({
+          roles,
+          answered: [],
+          code: 'FORBIDDEN',
+        });
         expect(answer.raw).not.toContain('Question 0');
       }
     }

@@ -28,7 +28,13 @@ describe('Demo: seed-demo, then the simulator against the booted API', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'demo-traffic-'));
-    config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: 'verify' });
+    config = loadConfig({
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+      WHATSAPP_APP_SECRET: APP_SECRET,
+      WHATSAPP_VERIFY_TOKEN: 'verify',
+    });
     const connectedAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
     seeded = await seedDemo(config, { portalId: 'demo', numbers: 2, timeZone: 'Europe/Amsterdam', connectedAt });
     app = await createApp(config);
@@ -62,26 +68,42 @@ describe('Demo: seed-demo, then the simulator against the booted API', () => {
       retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 500, timeoutMs: 5000 },
     });
 
-    expect(summary).toMatchObject({ payloads: 100, requests: 100, delivered: 100, gaveUp: 0, responses: { '200': 100 } });
+    expect(summary).toMatchObject({
+      payloads: 100,
+      requests: 100,
+      delivered: 100,
+      gaveUp: 0,
+      responses: { '200': 100 },
+    });
 
     const store = app.get<EventStore>(EVENT_STORE);
     // Meta's redeliveries are the same bytes again: answered 200, stored once.
-    const sent = [...generateTraffic(traffic, createPrng(SEED))].filter((payload) => payload.description.duplicateOf === undefined);
+    const sent = [...generateTraffic(traffic, createPrng(SEED))].filter(
+      (payload) => payload.description.duplicateOf === undefined,
+    );
     expect(sent.length).toBeLessThan(100);
     const inbox = await eventsOf(store, (event) => isInboxStream(event.streamName));
     expect(inbox).toHaveLength(sent.length);
     await app.get(InboxProcessor).whenProcessed(inbox[inbox.length - 1].position);
 
-    const toConnected = sent.filter((payload) => !payload.description.unknownNumber).flatMap((payload) => payload.description.messages);
-    const toUnknown = sent.filter((payload) => payload.description.unknownNumber).flatMap((payload) => payload.description.messages);
-    const received = await eventsOf(store, (event) => event.type === 'InboundMessageReceived' || event.type === 'UnsupportedMessageReceived');
+    const toConnected = sent
+      .filter((payload) => !payload.description.unknownNumber)
+      .flatMap((payload) => payload.description.messages);
+    const toUnknown = sent
+      .filter((payload) => payload.description.unknownNumber)
+      .flatMap((payload) => payload.description.messages);
+    const received = await eventsOf(
+      store,
+      (event) => event.type === 'InboundMessageReceived' || event.type === 'UnsupportedMessageReceived',
+    );
     const shownAs = new Map(received.map((event) => [(event.data as { wamid: string }).wamid, kindOf(event)]));
     const conversations = new Set(received.map((event) => event.streamName));
 
     expect(conversations.size).toBeGreaterThan(1);
     expect([...conversations].every((stream) => stream.startsWith('conversation-demo-'))).toBe(true);
     expect(received).toHaveLength(toConnected.length);
-    for (const { type, wamid } of toConnected) expect([type, wamid, shownAs.get(wamid)]).toEqual([type, wamid, SHOWN_AS[type]]);
+    for (const { type, wamid } of toConnected)
+      expect([type, wamid, shownAs.get(wamid)]).toEqual([type, wamid, SHOWN_AS[type]]);
     expect(toUnknown.length).toBeGreaterThan(0);
     for (const message of toUnknown) expect(shownAs.has(message.wamid)).toBe(false);
     // Anna, seed-demo's first contact, writes most: her conversations are associated with her contact.

@@ -1,7 +1,10 @@
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import { formatPosition } from '../../apps/api/src/graphql/positions.js';
-import { type NotificationsWorld, openNotificationsWorld } from '../../apps/api/src/notifications/notifications.test-world.js';
+import {
+  type NotificationsWorld,
+  openNotificationsWorld,
+} from '../../apps/api/src/notifications/notifications.test-world.js';
 import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
 import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
 import { Projector } from '../../apps/projector/src/projector.js';
@@ -17,7 +20,12 @@ describe('API with PROJECTIONS=off and the projector worker', () => {
   beforeEach(async () => {
     world = await openNotificationsWorld({ PROJECTIONS: 'off' });
     const store = world.app.get<symbol, EventStore>(EVENT_STORE);
-    projector = new Projector({ store, db: world.app.get(ReadStore).db, projections: REGISTERED_PROJECTIONS, log: new CapturedLog() });
+    projector = new Projector({
+      store,
+      db: world.app.get(ReadStore).db,
+      projections: REGISTERED_PROJECTIONS,
+      log: new CapturedLog(),
+    });
   });
 
   afterEach(async () => {
@@ -32,7 +40,9 @@ describe('API with PROJECTIONS=off and the projector worker', () => {
 
     projector.start();
     await projector.whenState('projecting');
-    const messages = world.subscriber(world.token('acme')).subscribe('subscription { messageReceived { preview position } }');
+    const messages = world
+      .subscriber(world.token('acme'))
+      .subscribe('subscription { messageReceived { preview position } }');
     await world.subscriptionsStarted('messageReceived', 1);
 
     const receipt = await world.receive('acme', 'wamid.1', '+33612345678', 'Where is my order?');
@@ -42,7 +52,9 @@ describe('API with PROJECTIONS=off and the projector worker', () => {
     expect(delivery.data?.messageReceived).toMatchObject({ preview: 'Where is my order?' });
 
     // What the API reports in this mode: the projector's checkpoints, read from the read store.
-    expect(projections.statuses().map((status) => status.name)).toEqual(REGISTERED_PROJECTIONS.map((projection) => projection.name));
+    expect(projections.statuses().map((status) => status.name)).toEqual(
+      REGISTERED_PROJECTIONS.map((projection) => projection.name),
+    );
     expect(projections.statuses().every((status) => status.position !== null && status.lastError === null)).toBe(true);
   });
 });

@@ -21,7 +21,10 @@ import { formatPosition } from '../../apps/api/src/graphql/positions.js';
 import { RegisterPortalCommand } from '@helpdesk/commands/portal/register-portal.handler.js';
 
 const SECRET = 'e2e-secret-that-is-long-enough-for-hs256';
-const beforeTheSwitch: Rulebook = { ...RULEBOOK, counting: RULEBOOK.counting.filter((rule) => rule.effectiveFrom < '2024-11-01') };
+const beforeTheSwitch: Rulebook = {
+  ...RULEBOOK,
+  counting: RULEBOOK.counting.filter((rule) => rule.effectiveFrom < '2024-11-01'),
+};
 const phoneNumberId = '106540352242922';
 const origin = { portalId: 'acme', actor: { kind: 'user' as const, id: 'admin-1' } };
 const QUOTA = `query Quota($at: String) { quotaUsage(periodKey: "2024-10-15", atLeastPosition: $at) { used limit remaining } }`;
@@ -47,7 +50,10 @@ describe('a rule change followed by a rebuild, while the API keeps answering', (
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables }),
     });
-    return { status: response.status, ...((await response.json()) as { data?: Record<string, never>; errors?: unknown[] }) };
+    return {
+      status: response.status,
+      ...((await response.json()) as { data?: Record<string, never>; errors?: unknown[] }),
+    };
   }
 
   beforeAll(async () => {
@@ -64,21 +70,44 @@ describe('a rule change followed by a rebuild, while the API keeps answering', (
   it('recomputes November’s session as free and never fails a query on the way', async () => {
     await start(beforeTheSwitch);
     const bus = app!.get(CommandBus);
-    await bus.execute(new RegisterPortalCommand(origin, { name: 'Acme', timeZone: 'Europe/Paris', subscriptionStartedOn: '2024-01-15' }));
+    await bus.execute(
+      new RegisterPortalCommand(origin, {
+        name: 'Acme',
+        timeZone: 'Europe/Paris',
+        subscriptionStartedOn: '2024-01-15',
+      }),
+    );
     await bus.execute(
       new ConnectAccountCommand(origin, {
         ...{ accountId: 'account-1', wabaId: 'waba-1', name: 'Acme support', timeZone: 'Europe/Paris' },
-        ...{ accountType: 'business', businessVerified: true, phoneNumbers: [{ phoneNumberId, displayNumber: '+15550001111' }] },
+        ...{
+          accountType: 'business',
+          businessVerified: true,
+          phoneNumbers: [{ phoneNumberId, displayNumber: '+15550001111' }],
+        },
       }),
     );
     let last = '';
     for (const [index, day] of ['2024-10-31', '2024-11-02'].entries()) {
       const from = `+3361234567${index}`;
       clock.set(`${day}T10:00:00.000Z`);
-      await bus.execute(new ReceiveInboundMessageCommand({ phoneNumberId, wamid: `wamid.${index}`, from, sentAt: `${day}T10:00:00.000Z`, content: { kind: 'text', body: 'Hi' } }));
+      await bus.execute(
+        new ReceiveInboundMessageCommand({
+          phoneNumberId,
+          wamid: `wamid.${index}`,
+          from,
+          sentAt: `${day}T10:00:00.000Z`,
+          content: { kind: 'text', body: 'Hi' },
+        }),
+      );
       clock.set(`${day}T11:00:00.000Z`);
       const conversationId = conversationIdOf({ portalId: 'acme', phoneNumberId, contactWaId: toWaId(from) });
-      const receipt = await bus.execute(new ReplyToContactCommand({ ...origin, actor: { kind: 'user', id: 'agent-1' } }, conversationId, { kind: 'text', body: 'On it' }));
+      const receipt = await bus.execute(
+        new ReplyToContactCommand({ ...origin, actor: { kind: 'user', id: 'agent-1' } }, conversationId, {
+          kind: 'text',
+          body: 'On it',
+        }),
+      );
       last = formatPosition(receipt.position!);
     }
     const before = await graphql(QUOTA, { at: last });

@@ -102,7 +102,8 @@ function addEvents(
   for (const message of messages) {
     const parsed = proposedEventOf(message);
     if (parsed.kind === 'invalid-id') return badRequestStatus('An event id is not a valid UUID.');
-    if (parsed.kind === 'missing-metadata') return badRequestStatus(`Required metadata '${parsed.property}' is missing.`);
+    if (parsed.kind === 'missing-metadata')
+      return badRequestStatus(`Required metadata '${parsed.property}' is missing.`);
     append.size += sizeOnDisk(parsed.event);
     if (append.size > maxAppendSize) return maximumAppendSizeExceededStatus(maxAppendSize);
     append.events.push(parsed.event);

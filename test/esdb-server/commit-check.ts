@@ -28,7 +28,11 @@ export type CommitDecision =
  * - a soft-deleted stream accepts `no_stream` (it is re-created) but `stream_exists` is refused
  *   as deleted; a tombstoned stream refuses everything.
  */
-export function checkCommit(stream: StreamFacts, expected: ExpectedRevision, eventIds: readonly string[]): CommitDecision {
+export function checkCommit(
+  stream: StreamFacts,
+  expected: ExpectedRevision,
+  eventIds: readonly string[],
+): CommitDecision {
   if (stream.lastRevision === 'tombstoned') return { kind: 'stream-deleted' };
   const current = stream.lastRevision;
   const ok: CommitDecision = { kind: 'ok', currentRevision: current, softDeleted: stream.softDeleted };
@@ -46,7 +50,9 @@ export function checkCommit(stream: StreamFacts, expected: ExpectedRevision, eve
   const expectedRevision = expected.kind === 'no_stream' ? -1 : expected.revision;
   if (expectedRevision > current) return wrongExpectedVersion;
   if (expectedRevision === current) return ok;
-  return checkIdempotencyAfter(stream, expectedRevision, eventIds, expected.kind === 'no_stream') ?? wrongExpectedVersion;
+  return (
+    checkIdempotencyAfter(stream, expectedRevision, eventIds, expected.kind === 'no_stream') ?? wrongExpectedVersion
+  );
 }
 
 function checkIdempotencyById(stream: StreamFacts, eventIds: readonly string[]): CommitDecision | undefined {
@@ -55,9 +61,7 @@ function checkIdempotencyById(stream: StreamFacts, eventIds: readonly string[]):
   for (const [index, eventId] of eventIds.entries()) {
     const revision = stream.revisionOfEventId(eventId);
     if (revision === undefined) {
-      return index === 0
-        ? undefined
-        : { kind: 'wrong-expected-version', currentRevision: currentOf(stream) };
+      return index === 0 ? undefined : { kind: 'wrong-expected-version', currentRevision: currentOf(stream) };
     }
     lastRevision = revision;
   }

@@ -308,7 +308,9 @@ describe('in-process EventStoreDB gRPC server', () => {
       await eventually(() => eventsOf(seen).length === 6);
       await subscription.unsubscribe();
 
-      expect(seen[0]).toEqual(expect.objectContaining({ kind: 'event', revision: 2n, position: first.position!.commit }));
+      expect(seen[0]).toEqual(
+        expect.objectContaining({ kind: 'event', revision: 2n, position: first.position!.commit }),
+      );
       expect(eventsOf(seen).map((item) => item.revision)).toEqual([2n, 3n, 4n, 5n, 6n, 7n]);
       expect(seen.filter((item) => item.kind === 'caughtUp')).toHaveLength(1);
       expect(seen.at(-1)).toEqual(expect.objectContaining({ kind: 'event', revision: 7n }));

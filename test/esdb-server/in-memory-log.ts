@@ -127,7 +127,8 @@ export class InMemoryLog {
     let firstVisible = 0;
     if (metadata.maxCount !== undefined) firstVisible = Math.max(firstVisible, lastRevision - metadata.maxCount + 1);
     if (metadata.truncateBefore !== undefined) firstVisible = Math.max(firstVisible, metadata.truncateBefore);
-    const oldestVisibleMs = metadata.maxAgeSeconds === undefined ? -Infinity : this.now() - metadata.maxAgeSeconds * 1000;
+    const oldestVisibleMs =
+      metadata.maxAgeSeconds === undefined ? -Infinity : this.now() - metadata.maxAgeSeconds * 1000;
     const events = this.#stream(streamName)
       .events.slice(firstVisible)
       .filter((event) => event.createdEpochMs >= oldestVisibleMs);
@@ -135,7 +136,11 @@ export class InMemoryLog {
   }
 
   append(streamName: string, expected: ExpectedRevision, events: readonly ProposedEvent[]): WriteOutcome {
-    const decision = checkCommit(this.#factsOf(streamName), expected, events.map((event) => event.id));
+    const decision = checkCommit(
+      this.#factsOf(streamName),
+      expected,
+      events.map((event) => event.id),
+    );
     switch (decision.kind) {
       case 'stream-deleted':
       case 'wrong-expected-version':

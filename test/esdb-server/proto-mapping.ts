@@ -49,7 +49,9 @@ export function uuidOf(message: UUID | undefined): string | undefined {
   if (message.hasStructured()) {
     const structured = message.getStructured();
     if (!structured) return undefined;
-    return formatUuidHex(int64Hex(structured.getMostSignificantBits()) + int64Hex(structured.getLeastSignificantBits()));
+    return formatUuidHex(
+      int64Hex(structured.getMostSignificantBits()) + int64Hex(structured.getLeastSignificantBits()),
+    );
   }
   const hex = message.getString().replace(/[{}-]/g, '').toLowerCase();
   return /^[0-9a-f]{32}$/.test(hex) ? formatUuidHex(hex) : undefined;
@@ -118,8 +120,7 @@ export function readEventOf(record: LogRecord, uuidFormat: UuidFormat): ReadResp
   return new streamsPb.ReadResp.ReadEvent().setEvent(recorded).setCommitPosition(position);
 }
 
-const revisionToWire = (revision: number): string =>
-  revision === TOMBSTONE_REVISION ? MAX_INT64 : String(revision);
+const revisionToWire = (revision: number): string => (revision === TOMBSTONE_REVISION ? MAX_INT64 : String(revision));
 
 function int64Hex(signed: string): string {
   return BigInt.asUintN(64, BigInt(signed)).toString(16).padStart(16, '0');

@@ -49,7 +49,12 @@ export function parseReadRequest(request: ReadReq): ReadRequest | string {
   const direction: Direction = options.getReadDirection() === ReadDirection.BACKWARDS ? 'backwards' : 'forwards';
   const subscribing = options.getCountOptionCase() === CountOptionCase.SUBSCRIPTION;
   const filterOptions = options.getFilterOptionCase() === FilterOptionCase.FILTER ? options.getFilter() : undefined;
-  const combination = [options.getStreamOptionCase(), options.getCountOptionCase(), direction, options.getFilterOptionCase()];
+  const combination = [
+    options.getStreamOptionCase(),
+    options.getCountOptionCase(),
+    direction,
+    options.getFilterOptionCase(),
+  ];
   const invalid = `The combination of (${combination.join(', ')}) is invalid.`;
   if (subscribing && direction === 'backwards') return invalid;
   if (!subscribing && options.getCountOptionCase() !== CountOptionCase.COUNT) return invalid;

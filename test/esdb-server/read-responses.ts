@@ -14,7 +14,9 @@ export const streamNotFoundResponse = (streamName: string): ReadResp =>
   );
 
 export const confirmationResponse = (subscriptionId: string): ReadResp =>
-  new streamsPb.ReadResp().setConfirmation(new streamsPb.ReadResp.SubscriptionConfirmation().setSubscriptionId(subscriptionId));
+  new streamsPb.ReadResp().setConfirmation(
+    new streamsPb.ReadResp.SubscriptionConfirmation().setSubscriptionId(subscriptionId),
+  );
 
 export const caughtUpResponse = (): ReadResp => new streamsPb.ReadResp().setCaughtUp(new streamsPb.ReadResp.CaughtUp());
 
@@ -23,4 +25,3 @@ export const checkpointResponse = (position: number): ReadResp =>
   new streamsPb.ReadResp().setCheckpoint(
     new streamsPb.ReadResp.Checkpoint().setCommitPosition(String(position)).setPreparePosition(String(position)),
   );
-

@@ -37,7 +37,13 @@ export class InProcessEventStoreDBServer {
 
   readonly #writes: { accepted: boolean };
 
-  private constructor(grpcServer: Server, shuttingDown: AbortController, relay: TcpRelay, port: number, writes: { accepted: boolean }) {
+  private constructor(
+    grpcServer: Server,
+    shuttingDown: AbortController,
+    relay: TcpRelay,
+    port: number,
+    writes: { accepted: boolean },
+  ) {
     this.#writes = writes;
     this.#grpcServer = grpcServer;
     this.#shuttingDown = shuttingDown;

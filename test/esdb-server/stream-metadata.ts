@@ -20,8 +20,7 @@ const METASTREAM_PREFIX = '$$';
 
 export const metastreamOf = (streamName: string): string => `${METASTREAM_PREFIX}${streamName}`;
 export const isMetastream = (streamName: string): boolean => streamName.startsWith(METASTREAM_PREFIX);
-export const originalStreamOf = (metastreamName: string): string =>
-  metastreamName.slice(METASTREAM_PREFIX.length);
+export const originalStreamOf = (metastreamName: string): string => metastreamName.slice(METASTREAM_PREFIX.length);
 
 /**
  * A soft delete writes `$tb` = long.MaxValue. It is written as exact text because JSON.parse

@@ -3,12 +3,7 @@ import type { ReadResp } from '@eventstore/db-client/generated/streams_pb.js';
 import { streamDeletedError } from './grpc-errors.js';
 import type { InMemoryLog } from './in-memory-log.js';
 import { TOMBSTONE_REVISION, type LogRecord } from './log-record.js';
-import {
-  caughtUpResponse,
-  checkpointResponse,
-  confirmationResponse,
-  eventResponse,
-} from './read-responses.js';
+import { caughtUpResponse, checkpointResponse, confirmationResponse, eventResponse } from './read-responses.js';
 import type { ReadRequest } from './read-request.js';
 import type { ResponseWriter } from './response-writer.js';
 
@@ -42,7 +37,8 @@ export async function subscribeToAll(
     while (next < log.size && responses.isOpen) {
       lastScanned = log.recordAt(next++);
       if (!filter || filter.filter.matches(lastScanned)) await responses.write(eventResponse(lastScanned, uuidFormat));
-      if (checkpoints?.recordScanned(lastScanned.position)) await responses.write(checkpointResponse(lastScanned.position));
+      if (checkpoints?.recordScanned(lastScanned.position))
+        await responses.write(checkpointResponse(lastScanned.position));
     }
     if (!caughtUp) {
       caughtUp = true;

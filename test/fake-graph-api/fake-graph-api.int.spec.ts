@@ -1,7 +1,13 @@
 import { FakeGraphApi, graphErrors } from './index.js';
 
 const token = 'test-access-token';
-const text = { messaging_product: 'whatsapp', recipient_type: 'individual', to: '33612345678', type: 'text', text: { body: 'Hi' } };
+const text = {
+  messaging_product: 'whatsapp',
+  recipient_type: 'individual',
+  to: '33612345678',
+  type: 'text',
+  text: { body: 'Hi' },
+};
 
 describe('The fake Graph API', () => {
   let graph: FakeGraphApi;
@@ -40,7 +46,12 @@ describe('The fake Graph API', () => {
       const response = await post(text, { token: wrong });
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({
-        error: { message: expect.stringMatching(/access token/), type: 'OAuthException', code: 190, fbtrace_id: expect.any(String) },
+        error: {
+          message: expect.stringMatching(/access token/),
+          type: 'OAuthException',
+          code: 190,
+          fbtrace_id: expect.any(String),
+        },
       });
     }
     expect(graph.requests).toHaveLength(2);
@@ -49,7 +60,10 @@ describe('The fake Graph API', () => {
   it.each([
     ['media by id with a caption', { type: 'image', image: { id: 'media-1', caption: 'Receipt' } }],
     ['media by link', { type: 'video', video: { link: 'https://cdn.example.com/v.mp4' } }],
-    ['a document with its file name', { type: 'document', document: { id: 'media-2', filename: 'invoice.pdf', caption: 'x' } }],
+    [
+      'a document with its file name',
+      { type: 'document', document: { id: 'media-2', filename: 'invoice.pdf', caption: 'x' } },
+    ],
     ['a sticker', { type: 'sticker', sticker: { id: 'media-3' } }],
     [
       'a template with header and body parameters',
@@ -72,12 +86,20 @@ describe('The fake Graph API', () => {
 
   it.each([
     ['a text without body', { ...text, text: {} }, /text\['body'\]/],
-    ['media with both id and link', { ...text, type: 'image', image: { id: 'm', link: 'https://x/y.png' } }, /exactly one/],
+    [
+      'media with both id and link',
+      { ...text, type: 'image', image: { id: 'm', link: 'https://x/y.png' } },
+      /exactly one/,
+    ],
     ['a caption on audio', { ...text, type: 'audio', audio: { id: 'm', caption: 'no' } }, /caption/],
     ['a template without language', { ...text, type: 'template', template: { name: 'x' } }, /language/],
     [
       'an empty component',
-      { ...text, type: 'template', template: { name: 'x', language: { code: 'en' }, components: [{ type: 'body', parameters: [] }] } },
+      {
+        ...text,
+        type: 'template',
+        template: { name: 'x', language: { code: 'en' }, components: [{ type: 'body', parameters: [] }] },
+      },
       /parameters/,
     ],
     ['an unknown type', { ...text, type: 'poll' }, /not a supported/],
@@ -85,28 +107,45 @@ describe('The fake Graph API', () => {
   ])("refuses %s with Meta's invalid parameter error (100)", async (_, body, details) => {
     const response = await post(body);
     expect(response.status).toBe(400);
-    const { error } = (await response.json()) as { error: { code: number; message: string; error_data: { details: string } } };
+    const { error } = (await response.json()) as {
+      error: { code: number; message: string; error_data: { details: string } };
+    };
     expect(error).toMatchObject({ code: 100, message: '(#100) Invalid parameter' });
     expect(error.error_data.details).toMatch(details);
   });
 
   it('answers as scripted, in order, then accepts again', async () => {
-    graph.script(graphErrors.reEngagement(), graphErrors.rateLimit(), graphErrors.unavailable(), graphErrors.undeliverable());
+    graph.script(
+      graphErrors.reEngagement(),
+      graphErrors.rateLimit(),
+      graphErrors.unavailable(),
+      graphErrors.undeliverable(),
+    );
     const answers = [];
     for (let n = 0; n < 5; n++) {
       const response = await post(text);
       const body = (await response.json()) as { error?: { code: number } };
       answers.push([response.status, body.error?.code ?? 'ok']);
     }
-    expect(answers).toEqual([[400, 131047], [400, 130429], [503, 2], [400, 131026], [200, 'ok']]);
+    expect(answers).toEqual([
+      [400, 131047],
+      [400, 130429],
+      [503, 2],
+      [400, 131026],
+      [200, 'ok'],
+    ]);
   });
 
   it('lets a function choose the answer from the request', async () => {
     graph.otherwise((request) =>
-      (request.body as { to: string }).to.endsWith('8') ? graphErrors.serverError() : { kind: 'accept', wamid: 'wamid.fixed' },
+      (request.body as { to: string }).to.endsWith('8')
+        ? graphErrors.serverError()
+        : { kind: 'accept', wamid: 'wamid.fixed' },
     );
     expect((await post(text)).status).toBe(500);
-    expect(await (await post({ ...text, to: '33612345679' })).json()).toMatchObject({ messages: [{ id: 'wamid.fixed' }] });
+    expect(await (await post({ ...text, to: '33612345679' })).json()).toMatchObject({
+      messages: [{ id: 'wamid.fixed' }],
+    });
   });
 
   it('drops the connection after reading the whole request', async () => {

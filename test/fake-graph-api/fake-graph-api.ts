@@ -163,7 +163,8 @@ export class FakeGraphApi {
 
   private async decide(received: ReceivedRequest, match: RegExpExecArray | null): Promise<FakeAnswer> {
     const lookup = PHONE_NUMBERS_PATH.exec(received.path);
-    if (received.method === 'GET' && lookup && lookup[1] === this.options.version) return this.listPhoneNumbers(received, lookup);
+    if (received.method === 'GET' && lookup && lookup[1] === this.options.version)
+      return this.listPhoneNumbers(received, lookup);
     if (received.method !== 'POST' || match === null || match[1] !== this.options.version) {
       return graphErrors.unknownPath(received.method, received.path);
     }

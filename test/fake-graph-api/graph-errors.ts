@@ -21,7 +21,13 @@ export function fbtraceId(): string {
 }
 
 /** Meta's form: the message is "(#code) Title", the details say what happened. */
-export function metaError(httpStatus: number, code: number, title: string, details: string, subcode?: number): MetaErrorAnswer {
+export function metaError(
+  httpStatus: number,
+  code: number,
+  title: string,
+  details: string,
+  subcode?: number,
+): MetaErrorAnswer {
   return {
     kind: 'error',
     httpStatus,
@@ -47,13 +53,24 @@ export const graphErrors = {
     ),
   rateLimit: () => metaError(400, 130429, 'Rate limit hit', 'Cloud API message throughput has been reached.'),
   pairRateLimit: () =>
-    metaError(400, 131056, '(Business Account, Consumer Account) pair rate limit hit', 'Too many messages sent to this recipient.'),
+    metaError(
+      400,
+      131056,
+      '(Business Account, Consumer Account) pair rate limit hit',
+      'Too many messages sent to this recipient.',
+    ),
   undeliverable: () =>
-    metaError(400, 131026, 'Message Undeliverable', 'Unable to deliver message. The recipient may not be a WhatsApp user.'),
+    metaError(
+      400,
+      131026,
+      'Message Undeliverable',
+      'Unable to deliver message. The recipient may not be a WhatsApp user.',
+    ),
   invalidParameter: (details: string) => metaError(400, 100, 'Invalid parameter', details),
   serverError: (httpStatus = 500) =>
     metaError(httpStatus, 131000, 'Something went wrong', 'Message failed to send due to an unknown error.'),
-  unavailable: () => metaError(503, 2, 'Service temporarily unavailable', 'Temporary due to downtime or due to being overloaded.'),
+  unavailable: () =>
+    metaError(503, 2, 'Service temporarily unavailable', 'Temporary due to downtime or due to being overloaded.'),
   /** No `error_data` here: Graph's OAuth layer answers before the WhatsApp API does. */
   invalidToken: (): MetaErrorAnswer => ({
     kind: 'error',

@@ -10,14 +10,16 @@ const CAPTIONED = new Set(['image', 'video', 'document']);
 const TEMPLATE_COMPONENTS = new Set(['header', 'body', 'button']);
 const PARAMETER_TYPES = new Set(['text', 'currency', 'date_time', 'image', 'video', 'document', 'payload']);
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const isText = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 
 export function messageBodyProblem(body: unknown): string | null {
   if (!isObject(body)) return 'The request body must be a JSON object';
   if (body.messaging_product !== 'whatsapp') return "Param messaging_product must be 'whatsapp'";
   if (!isText(body.to) || !/^\+?\d{6,15}$/.test(body.to)) return "Param to must be the recipient's phone number";
-  if (body.recipient_type !== undefined && body.recipient_type !== 'individual') return "Param recipient_type must be 'individual'";
+  if (body.recipient_type !== undefined && body.recipient_type !== 'individual')
+    return "Param recipient_type must be 'individual'";
   const callback = body.biz_opaque_callback_data;
   if (callback !== undefined && (typeof callback !== 'string' || callback.length > 512)) {
     return 'Param biz_opaque_callback_data must be a string of at most 512 characters';
@@ -32,7 +34,8 @@ export function messageBodyProblem(body: unknown): string | null {
 function textProblem(text: unknown): string | null {
   if (!isObject(text) || !isText(text.body)) return "Param text['body'] is required";
   if (text.body.length > 4096) return "Param text['body'] must be at most 4096 characters";
-  if (text.preview_url !== undefined && typeof text.preview_url !== 'boolean') return "Param text['preview_url'] must be a boolean";
+  if (text.preview_url !== undefined && typeof text.preview_url !== 'boolean')
+    return "Param text['preview_url'] must be a boolean";
   return unknownKeys('text', text, ['body', 'preview_url']);
 }
 
@@ -43,7 +46,12 @@ function mediaProblem(type: string, media: unknown): string | null {
   if (media.link !== undefined && !(isText(media.link) && /^https?:\/\//.test(media.link))) {
     return `Param ${type}['link'] must be an http(s) URL`;
   }
-  const allowed = ['id', 'link', ...(CAPTIONED.has(type) ? ['caption'] : []), ...(type === 'document' ? ['filename'] : [])];
+  const allowed = [
+    'id',
+    'link',
+    ...(CAPTIONED.has(type) ? ['caption'] : []),
+    ...(type === 'document' ? ['filename'] : []),
+  ];
   return unknownKeys(type, media, allowed);
 }
 
@@ -74,7 +82,8 @@ function componentProblem(component: unknown): string | null {
     return `Param template['components'][${String(component.type)}]['parameters'] must be a non-empty array`;
   }
   for (const parameter of component.parameters) {
-    if (!isObject(parameter) || !PARAMETER_TYPES.has(parameter.type as string)) return 'A template parameter has an unknown type';
+    if (!isObject(parameter) || !PARAMETER_TYPES.has(parameter.type as string))
+      return 'A template parameter has an unknown type';
     if (parameter.type === 'text' && !isText(parameter.text)) return "A text parameter needs a non-empty 'text'";
     const type = parameter.type as string;
     if (!(type in parameter)) return `A ${type} parameter needs its '${type}' value`;

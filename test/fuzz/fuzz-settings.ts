@@ -18,13 +18,16 @@ export function fuzzSettings(defaultCases: number, defaultSeed: number): FuzzSet
 /** Wraps a failing case's error with what it takes to run it again. */
 export function failedCase(error: unknown, seed: number, index: number, description: string): Error {
   const reason = error instanceof Error ? error.message : String(error);
-  return new Error(`Fuzz case ${index} failed (reproduce with FUZZ_SEED=${seed} FUZZ_CASE=${index}): ${description}\n${reason}`);
+  return new Error(
+    `Fuzz case ${index} failed (reproduce with FUZZ_SEED=${seed} FUZZ_CASE=${index}): ${description}\n${reason}`,
+  );
 }
 
 function integerFrom(name: string, fallback: number): number {
   const value = process.env[name];
   if (value === undefined || value === '') return fallback;
   const number = Number(value);
-  if (!Number.isSafeInteger(number) || number < 0) throw new Error(`${name} must be a non-negative integer (got '${value}')`);
+  if (!Number.isSafeInteger(number) || number < 0)
+    throw new Error(`${name} must be a non-negative integer (got '${value}')`);
   return number;
 }

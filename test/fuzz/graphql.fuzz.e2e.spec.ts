@@ -37,10 +37,27 @@ describe(`GraphQL inputs under fuzz (FUZZ_SEED=${seed}, ${cases.length} cases)`,
       none: undefined,
       garbage: 'eyJhbGciOiJub25lIn0.e30.',
     };
-    const idsOf = (portal: typeof acme) => [portal.conversationId, portal.ticketId, portal.inboundMessageId, portal.quarantinedMessageId, portal.outboundMessageId, portal.contactId, portal.viewId, portal.accountId, portal.phoneNumberId];
+    const idsOf = (portal: typeof acme) => [
+      portal.conversationId,
+      portal.ticketId,
+      portal.inboundMessageId,
+      portal.quarantinedMessageId,
+      portal.outboundMessageId,
+      portal.contactId,
+      portal.viewId,
+      portal.accountId,
+      portal.phoneNumberId,
+    ];
     known = {
       ids: [...idsOf(acme), ...idsOf(globex)],
-      strings: [acme.template.name, acme.displayNumber, globex.displayNumber, acme.exportNdjson, acme.exportNdjson.replace('hello', 'hullo'), 'ticket_list'],
+      strings: [
+        acme.template.name,
+        acme.displayNumber,
+        globex.displayNumber,
+        acme.exportNdjson,
+        acme.exportNdjson.replace('hello', 'hullo'),
+        'ticket_list',
+      ],
     };
   });
 
@@ -63,7 +80,10 @@ describe(`GraphQL inputs under fuzz (FUZZ_SEED=${seed}, ${cases.length} cases)`,
 
   async function checkCase(fuzz: GraphqlCase, head: Position | null): Promise<Position | null> {
     const token = tokens[fuzz.caller];
-    const headers = { ...(fuzz.contentType && { 'content-type': fuzz.contentType }), ...(token && { authorization: `Bearer ${token}` }) };
+    const headers = {
+      ...(fuzz.contentType && { 'content-type': fuzz.contentType }),
+      ...(token && { authorization: `Bearer ${token}` }),
+    };
     const answer = await matrix.world.request(fuzz.method, fuzz.url, headers, fuzz.payload);
     const appended = await matrix.world.eventsAfter(head);
     if (answer.status >= 500) throw new Error(`answered ${answer.status}: ${answer.raw.slice(0, 500)}`);
@@ -71,14 +91,22 @@ describe(`GraphQL inputs under fuzz (FUZZ_SEED=${seed}, ${cases.length} cases)`,
     for (const error of body.errors ?? []) {
       const code = error.extensions?.code;
       if (typeof code !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(code) || FAILURE_CODES.includes(code)) {
-        throw new Error(`an error without a stable code, or a failure of the service: ${JSON.stringify(error).slice(0, 500)}`);
+        throw new Error(
+          `an error without a stable code, or a failure of the service: ${JSON.stringify(error).slice(0, 500)}`,
+        );
       }
     }
     if (fuzz.refusal) {
       const refusal = { status: answer.status, ...(fuzz.refusal.code && { code: body.errors?.[0]?.extensions?.code }) };
-      if (JSON.stringify(refusal) !== JSON.stringify(fuzz.refusal)) throw new Error(`refused as ${JSON.stringify(refusal)}, not ${JSON.stringify(fuzz.refusal)}: ${answer.raw.slice(0, 300)}`);
+      if (JSON.stringify(refusal) !== JSON.stringify(fuzz.refusal))
+        throw new Error(
+          `refused as ${JSON.stringify(refusal)}, not ${JSON.stringify(fuzz.refusal)}: ${answer.raw.slice(0, 300)}`,
+        );
     }
-    const refused = !fuzz.field || answer.status !== 200 || (body.errors !== undefined && (body.data?.[fuzz.field.name] ?? null) === null);
+    const refused =
+      !fuzz.field ||
+      answer.status !== 200 ||
+      (body.errors !== undefined && (body.data?.[fuzz.field.name] ?? null) === null);
     if (refused || !fuzz.field?.mutation) {
       expect(appended.map((event) => `${event.streamName} ${event.type}`)).toEqual([]);
       return head;

@@ -33,7 +33,23 @@ const STRINGS = [
   '9'.repeat(400),
 ];
 
-const NUMBERS = [0, -0, 1, -1, 0.5, -2.5, 2 ** 31 - 1, 2 ** 31, -(2 ** 31) - 1, 2 ** 53, -(2 ** 53), 1e21, -1e308, 1.7976931348623157e308, 5e-324];
+const NUMBERS = [
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  -2.5,
+  2 ** 31 - 1,
+  2 ** 31,
+  -(2 ** 31) - 1,
+  2 ** 53,
+  -(2 ** 53),
+  1e21,
+  -1e308,
+  1.7976931348623157e308,
+  5e-324,
+];
 
 /** Strings that break careless code: control characters, broken surrogates, injections, RTL, huge ones. */
 export function nastyString(random: Random): string {
@@ -49,7 +65,16 @@ export function nastyNumber(random: Random): number {
 }
 
 export function randomText(random: Random, length: number): string {
-  return Array.from({ length }, () => String.fromCodePoint(random.weighted([[6, random.int(32, 126)], [2, random.int(0xa0, 0x2fff)], [1, random.int(0x1f300, 0x1faff)], [1, random.int(0, 31)]]))).join('');
+  return Array.from({ length }, () =>
+    String.fromCodePoint(
+      random.weighted([
+        [6, random.int(32, 126)],
+        [2, random.int(0xa0, 0x2fff)],
+        [1, random.int(0x1f300, 0x1faff)],
+        [1, random.int(0, 31)],
+      ]),
+    ),
+  ).join('');
 }
 
 export function randomJson(random: Random, depth = 3): Json {
@@ -59,7 +84,16 @@ export function randomJson(random: Random, depth = 3): Json {
     [2, () => nastyNumber(random)],
     [3, () => nastyString(random)],
     [depth > 0 ? 2 : 0, () => Array.from({ length: random.int(0, 4) }, () => randomJson(random, depth - 1))],
-    [depth > 0 ? 2 : 0, () => Object.fromEntries(Array.from({ length: random.int(0, 4) }, () => [nastyString(random).slice(0, 20), randomJson(random, depth - 1)]))],
+    [
+      depth > 0 ? 2 : 0,
+      () =>
+        Object.fromEntries(
+          Array.from({ length: random.int(0, 4) }, () => [
+            nastyString(random).slice(0, 20),
+            randomJson(random, depth - 1),
+          ]),
+        ),
+    ],
   ])();
 }
 
@@ -79,7 +113,9 @@ export function wrongTypeFor(value: Json, random: Random): Json {
 
 /** `[[[...]]]` or `{"a":{"a":...}}`, `depth` levels: as text, since building it as a value would be the test's own stack overflow. */
 export function deeplyNested(random: Random, depth: number): string {
-  return random.chance(0.5) ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  return random.chance(0.5)
+    ? `${'['.repeat(depth)}${']'.repeat(depth)}`
+    : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 }
 
 /**
@@ -100,7 +136,13 @@ export function mutateJson(value: Json, random: Random): Json {
     [2, () => set(key, nastyString(random))],
     [1, () => set(key, nastyNumber(random))],
     [2, () => (Array.isArray(container) ? container.splice(Number(key), 1) : delete container[key as string])],
-    [1, () => (Array.isArray(container) ? container.push(...structuredClone(container)) : set(nastyString(random).slice(0, 30), randomJson(random)))],
+    [
+      1,
+      () =>
+        Array.isArray(container)
+          ? container.push(...structuredClone(container))
+          : set(nastyString(random).slice(0, 30), randomJson(random)),
+    ],
     [1, () => set(key, Array.isArray(current) ? [] : {})],
   ])();
   return copy;

@@ -17,7 +17,14 @@ export interface WebhookCase {
 const FIXTURES: readonly NamedPayload[] = allPywaPayloads();
 /** The contact of every fixture: each case writes as one of many, so no conversation grows for the whole run. */
 const FIXTURE_CONTACT = '972987654321';
-const OTHER_CONTENT_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonp', 'application/xml', 'multipart/form-data; boundary=x', 'application/json-patch+json'];
+const OTHER_CONTENT_TYPES = [
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'application/jsonp',
+  'application/xml',
+  'multipart/form-data; boundary=x',
+  'application/json-patch+json',
+];
 
 /** A POST to the webhook: a real payload as is, mutated, broken, random, huge or deep; signed or not; of any content type. */
 export function webhookCase(random: Random, appSecret: string): WebhookCase {
@@ -32,8 +39,13 @@ export function webhookCase(random: Random, appSecret: string): WebhookCase {
   ])();
   const [signedAs, signature] = signatureFor(random, body, appSecret);
   const json = body.length > WEBHOOK_BODY_LIMIT || random.chance(0.9);
-  const contentType = json ? random.pick(['application/json', 'application/json; charset=utf-8', 'application/json;charset=UTF-8']) : random.pick(OTHER_CONTENT_TYPES);
-  const headers: Record<string, string | string[]> = { 'content-type': contentType, ...(signature !== undefined && { 'x-hub-signature-256': signature }) };
+  const contentType = json
+    ? random.pick(['application/json', 'application/json; charset=utf-8', 'application/json;charset=UTF-8'])
+    : random.pick(OTHER_CONTENT_TYPES);
+  const headers: Record<string, string | string[]> = {
+    'content-type': contentType,
+    ...(signature !== undefined && { 'x-hub-signature-256': signature }),
+  };
   return {
     description: `${what} (${body.length} bytes), ${signedAs}, ${contentType}`,
     body,
@@ -67,7 +79,10 @@ function isMetaEnvelope(body: Buffer): boolean {
 function fixture(random: Random): NamedPayload {
   const { key, payload } = random.pick(FIXTURES);
   const contact = String(972_000_000_000 + random.int(0, 999));
-  return { key, payload: JSON.parse(JSON.stringify(payload).replaceAll(FIXTURE_CONTACT, contact)) as Record<string, unknown> };
+  return {
+    key,
+    payload: JSON.parse(JSON.stringify(payload).replaceAll(FIXTURE_CONTACT, contact)) as Record<string, unknown>,
+  };
 }
 
 function realPayload(random: Random): [string, Buffer] {
@@ -89,7 +104,10 @@ function brokenEnvelope(random: Random): [string, Buffer] {
   const entry = (payload as { entry: Json }).entry;
   const [what, value] = random.pick<[string, Json]>([
     ['another object', { object: random.pick(['page', 'instagram', 'WHATSAPP_BUSINESS_ACCOUNT', '']), entry }],
-    ['entry not a list', { object: 'whatsapp_business_account', entry: random.pick<Json>([null, {}, 'x', 1, { 0: entry }]) }],
+    [
+      'entry not a list',
+      { object: 'whatsapp_business_account', entry: random.pick<Json>([null, {}, 'x', 1, { 0: entry }]) },
+    ],
     ['no entry', { object: 'whatsapp_business_account' }],
     ['a list', [payload as Json]],
     ['a string', nastyString(random)],
@@ -103,7 +121,10 @@ function mutatedBytes(random: Random): [string, Buffer] {
   const [what, mutated] = random.pick<[string, () => Buffer]>([
     ['truncated', () => bytes.subarray(0, random.int(0, bytes.length - 1))],
     ['bytes flipped', () => Buffer.from(bytes.map((byte) => (random.chance(0.01) ? random.int(0, 255) : byte)))],
-    ['invalid UTF-8 inside', () => Buffer.concat([bytes.subarray(0, 40), Buffer.from([0xc3, 0x28, 0xff]), bytes.subarray(40)])],
+    [
+      'invalid UTF-8 inside',
+      () => Buffer.concat([bytes.subarray(0, 40), Buffer.from([0xc3, 0x28, 0xff]), bytes.subarray(40)]),
+    ],
     ['a BOM first', () => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes])],
     ['random bytes', () => random.bytes(random.int(0, 2_000))],
     ['empty', () => Buffer.alloc(0)],
@@ -123,10 +144,17 @@ function hugePayload(random: Random): [string, Buffer] {
   const over = random.chance(0.6);
   const size = over ? WEBHOOK_BODY_LIMIT + random.int(1, 64 * 1024) : WEBHOOK_BODY_LIMIT - random.int(1_024, 64 * 1024);
   const prefix = '{"object":"whatsapp_business_account","entry":[],"padding":"';
-  return [`${over ? 'over' : 'just under'} the body limit`, Buffer.from(`${prefix}${'x'.repeat(size - prefix.length - 2)}"}`)];
+  return [
+    `${over ? 'over' : 'just under'} the body limit`,
+    Buffer.from(`${prefix}${'x'.repeat(size - prefix.length - 2)}"}`),
+  ];
 }
 
-function signatureFor(random: Random, body: Buffer, appSecret: string): ['signed' | string, string | string[] | undefined] {
+function signatureFor(
+  random: Random,
+  body: Buffer,
+  appSecret: string,
+): ['signed' | string, string | string[] | undefined] {
   const hmac = (key: string, bytes: Buffer | string) => createHmac('sha256', key).update(bytes).digest('hex');
   const valid = hmac(appSecret, body);
   return random.weighted<() => ['signed' | string, string | string[] | undefined]>([
@@ -141,6 +169,12 @@ function signatureFor(random: Random, body: Buffer, appSecret: string): ['signed
     [3, () => ['a SHA-1 header', `sha1=${createHmac('sha1', appSecret).update(body).digest('hex')}`]],
     [3, () => ['the bare digest', valid]],
     [3, () => ['the header twice', [`sha256=${valid}`, `sha256=${valid}`]]],
-    [2, () => ['an odd signature', random.pick(['sha256=', 'sha256', '=', 'null', `sha256=${'a'.repeat(10_000)}`, `sha256=${valid}00`])]],
+    [
+      2,
+      () => [
+        'an odd signature',
+        random.pick(['sha256=', 'sha256', '=', 'null', `sha256=${'a'.repeat(10_000)}`, `sha256=${valid}00`]),
+      ],
+    ],
   ])();
 }

@@ -47,7 +47,10 @@ describe(`the WhatsApp webhook under fuzz (FUZZ_SEED=${seed}, ${cases.length} ca
     const metrics = world.app.get(MetricsRegistry);
     expect(metrics.counter('whatsapp_webhook_payloads_failed_total', '').get()).toBe(0);
     // Kept payloads went all the way: messages recorded in conversations, odd items counted as unmapped.
-    if (cases.length >= 100) expect(metrics.counter('whatsapp_messages_routed_total', '', ['outcome']).get({ outcome: 'recorded' })).toBeGreaterThan(0);
+    if (cases.length >= 100)
+      expect(
+        metrics.counter('whatsapp_messages_routed_total', '', ['outcome']).get({ outcome: 'recorded' }),
+      ).toBeGreaterThan(0);
   }, 120_000);
 
   /** One POST and its consequences; returns the head of `$all` once everything it caused is done. */
@@ -55,8 +58,10 @@ describe(`the WhatsApp webhook under fuzz (FUZZ_SEED=${seed}, ${cases.length} ca
     const answer = await world.post('/webhooks/whatsapp', fuzz.body, fuzz.headers);
     const appended = await world.eventsAfter(head);
     expect(answer.status).toBeLessThan(500);
-    if (answer.status !== fuzz.expected) throw new Error(`answered ${answer.status}, not ${fuzz.expected}: ${answer.raw.slice(0, 300)}`);
-    if (answer.status !== 200) expect(JSON.parse(answer.raw)).toMatchObject({ statusCode: answer.status, message: expect.anything() });
+    if (answer.status !== fuzz.expected)
+      throw new Error(`answered ${answer.status}, not ${fuzz.expected}: ${answer.raw.slice(0, 300)}`);
+    if (answer.status !== 200)
+      expect(JSON.parse(answer.raw)).toMatchObject({ statusCode: answer.status, message: expect.anything() });
     if (answer.status !== 200 && answer.status !== 400) {
       expect(appended.map((event) => event.type)).toEqual([]);
       return head;
@@ -69,7 +74,9 @@ describe(`the WhatsApp webhook under fuzz (FUZZ_SEED=${seed}, ${cases.length} ca
     }
     // Signed and new: exactly one event in the inbox, holding the very bytes Meta signed.
     const inbox = appended.filter((event) => isInboxStream(event.streamName));
-    expect(inbox.map((event) => event.type)).toEqual([answer.status === 200 ? 'WebhookPayloadReceived' : 'MalformedWebhookPayloadReceived']);
+    expect(inbox.map((event) => event.type)).toEqual([
+      answer.status === 200 ? 'WebhookPayloadReceived' : 'MalformedWebhookPayloadReceived',
+    ]);
     expect(keptBytes(inbox[0]).equals(fuzz.body)).toBe(true);
     expect(inbox[0].streamName).toBe(inboxStreamName(hash));
     kept.add(hash);

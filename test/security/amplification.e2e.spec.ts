@@ -19,23 +19,29 @@ const MAX_RETAINED_MIB = 25;
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const repeat = (count: number, item: (i: number) => string, separator = ' ') => Array.from({ length: count }, (_, i) => item(i)).join(separator);
+const repeat = (count: number, item: (i: number) => string, separator = ' ') =>
+  Array.from({ length: count }, (_, i) => item(i)).join(separator);
 
 /** Documents that cost the server much more than they cost the client. */
 const ATTACKS: Record<string, () => string> = {
   '5,000 aliases of serviceHealth': () => `{ ${repeat(5_000, (i) => `a${i}: serviceHealth { healthy }`)} }`,
-  '5,000 unaliased serviceHealth (field merging is quadratic)': () => `{ ${repeat(5_000, () => 'serviceHealth { healthy }')} }`,
+  '5,000 unaliased serviceHealth (field merging is quadratic)': () =>
+    `{ ${repeat(5_000, () => 'serviceHealth { healthy }')} }`,
   '40,000 unknown fields (820 KiB, invalid)': () => `{ ${repeat(40_000, (i) => `f${i}`)} }`,
   'nesting 5,000 deep': () => `${'{ a '.repeat(5_000)}${'}'.repeat(5_000)}`,
   '200,000 tokens in one argument': () => `{ serviceHealth(x: [${repeat(200_000, () => '1', ',')}]) { healthy } }`,
-  'fragments doubling 40 times': () => `{ ...F0 } ${repeat(40, (i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`)} fragment F40 on Query { serviceHealth { healthy } }`,
+  'fragments doubling 40 times': () =>
+    `{ ...F0 } ${repeat(40, (i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`)} fragment F40 on Query { serviceHealth { healthy } }`,
   '20,000 repeated directives': () => `{ serviceHealth ${repeat(20_000, () => '@include(if: true)')} { healthy } }`,
-  'introspection': () => getIntrospectionQuery(),
+  introspection: () => getIntrospectionQuery(),
   // Just within the budget (GRAPHQL_MAX_FIELDS 150, GRAPHQL_MAX_ALIASES 30, GRAPHQL_MAX_TOKENS 3,000):
   // what a caller with a token can make the server validate.
-  '75 unaliased serviceHealth { healthy } (the most fields allowed, merged pairwise)': () => `{ ${repeat(75, () => 'serviceHealth { healthy }')} }`,
-  '30 aliases of serviceHealth (the most aliases allowed)': () => `{ ${repeat(30, (i) => `a${i}: serviceHealth { healthy }`)} }`,
-  '2,991 tokens (nearly the most tokens allowed)': () => `{ serviceHealth(x: [${repeat(2_979, () => '1', ',')}]) { healthy } }`,
+  '75 unaliased serviceHealth { healthy } (the most fields allowed, merged pairwise)': () =>
+    `{ ${repeat(75, () => 'serviceHealth { healthy }')} }`,
+  '30 aliases of serviceHealth (the most aliases allowed)': () =>
+    `{ ${repeat(30, (i) => `a${i}: serviceHealth { healthy }`)} }`,
+  '2,991 tokens (nearly the most tokens allowed)': () =>
+    `{ serviceHealth(x: [${repeat(2_979, () => '1', ',')}]) { healthy } }`,
 };
 
 interface Served {
@@ -65,32 +71,60 @@ describe('no request holds the event loop or memory beyond its budget', () => {
     // One more turn of the loop, so a delay at the very end is recorded.
     await new Promise((resolve) => setTimeout(resolve, 20));
     histogram.disable();
-    return { status: answer.status, codes: (answer.errors ?? []).map((error) => error.extensions?.code), maxDelayMs: histogram.max / 1e6 };
+    return {
+      status: answer.status,
+      codes: (answer.errors ?? []).map((error) => error.extensions?.code),
+      maxDelayMs: histogram.max / 1e6,
+    };
   }
 
   for (const [name, document] of Object.entries(ATTACKS)) {
     it(`${name}: without a token, refused as UNAUTHENTICATED within the budget`, async () => {
       const answer = await served(document());
-      expect({ name, ...answer, maxDelayMs: answer.maxDelayMs < MAX_DELAY_MS }).toEqual({ name, status: 401, codes: ['UNAUTHENTICATED'], maxDelayMs: true });
+      expect({ name, ...answer, maxDelayMs: answer.maxDelayMs < MAX_DELAY_MS }).toEqual({
+        name,
+        status: 401,
+        codes: ['UNAUTHENTICATED'],
+        maxDelayMs: true,
+      });
     });
 
     it(`${name}: with a token, answered within the budget`, async () => {
       const answer = await served(document(), token);
-      expect({ name, serverFailure: answer.status >= 500 || answer.codes.includes('INTERNAL_SERVER_ERROR') }).toEqual({ name, serverFailure: false });
+      expect({ name, serverFailure: answer.status >= 500 || answer.codes.includes('INTERNAL_SERVER_ERROR') }).toEqual({
+        name,
+        serverFailure: false,
+      });
       expect(answer.maxDelayMs).toBeLessThan(MAX_DELAY_MS);
     });
   }
 
   it('introspection with a token still works (GraphiQL and codegen send one)', async () => {
     const answer = await world.graphql(getIntrospectionQuery(), {}, token);
-    expect({ errors: answer.errors, hasSchema: Boolean((answer.data as { __schema?: unknown } | null)?.__schema) }).toEqual({ errors: undefined, hasSchema: true });
+    expect({
+      errors: answer.errors,
+      hasSchema: Boolean((answer.data as { __schema?: unknown } | null)?.__schema),
+    }).toEqual({ errors: undefined, hasSchema: true });
   });
 
   it('answers the serviceHealth query without a token, and nothing else (not even introspection)', async () => {
-    expect((await world.graphql('query Health { serviceHealth { healthy eventStore { healthy } } }')).data).toEqual({ serviceHealth: { healthy: true, eventStore: { healthy: true } } });
-    for (const query of ['{ __schema { types { name } } }', '{ serviceHealth { healthy } __type(name: "Query") { name } }', '{ h: serviceHealth { healthy } }', '{ ...F } fragment F on Query { serviceHealth { healthy } }', 'query ($x: Boolean!) { serviceHealth @include(if: $x) { healthy } }', 'mutation { createContact(input: { name: "x" }) { contactId } }']) {
+    expect((await world.graphql('query Health { serviceHealth { healthy eventStore { healthy } } }')).data).toEqual({
+      serviceHealth: { healthy: true, eventStore: { healthy: true } },
+    });
+    for (const query of [
+      '{ __schema { types { name } } }',
+      '{ serviceHealth { healthy } __type(name: "Query") { name } }',
+      '{ h: serviceHealth { healthy } }',
+      '{ ...F } fragment F on Query { serviceHealth { healthy } }',
+      'query ($x: Boolean!) { serviceHealth @include(if: $x) { healthy } }',
+      'mutation { createContact(input: { name: "x" }) { contactId } }',
+    ]) {
       const answer = await world.graphql(query);
-      expect({ query, status: answer.status, codes: answer.errors?.map((error) => error.extensions?.code) }).toEqual({ query, status: 401, codes: ['UNAUTHENTICATED'] });
+      expect({ query, status: answer.status, codes: answer.errors?.map((error) => error.extensions?.code) }).toEqual({
+        query,
+        status: 401,
+        codes: ['UNAUTHENTICATED'],
+      });
     }
   });
 
@@ -101,10 +135,15 @@ describe('no request holds the event loop or memory beyond its budget', () => {
     for (let round = 0; round < 3; round++) {
       for (const bearer of [undefined, token]) {
         await world.graphql(`${ATTACKS['40,000 unknown fields (820 KiB, invalid)']()} # ${round}`, {}, bearer);
-        await world.graphql(`${ATTACKS['5,000 unaliased serviceHealth (field merging is quadratic)']()} # ${round}`, {}, bearer);
+        await world.graphql(
+          `${ATTACKS['5,000 unaliased serviceHealth (field merging is quadratic)']()} # ${round}`,
+          {},
+          bearer,
+        );
       }
     }
-    for (let i = 0; i < 300; i++) await world.graphql(`{ tickets { totalCount } unknown${i} { ${repeat(50, (j) => `f${j}`)} } }`, {}, token);
+    for (let i = 0; i < 300; i++)
+      await world.graphql(`{ tickets { totalCount } unknown${i} { ${repeat(50, (j) => `f${j}`)} } }`, {}, token);
     await new Promise((resolve) => setTimeout(resolve, 50));
     gc();
     const retainedMiB = (process.memoryUsage().heapUsed - before) / 1024 / 1024;
@@ -118,7 +157,10 @@ describe('token-less requests are limited per client address', () => {
   let now = 0;
 
   beforeAll(async () => {
-    world = await openPortalsWorld({ env: { GRAPHQL_ANONYMOUS_RATE_LIMIT: '0.1', GRAPHQL_ANONYMOUS_RATE_LIMIT_BURST: '3' }, overrides: { rateLimitNow: () => now } });
+    world = await openPortalsWorld({
+      env: { GRAPHQL_ANONYMOUS_RATE_LIMIT: '0.1', GRAPHQL_ANONYMOUS_RATE_LIMIT_BURST: '3' },
+      overrides: { rateLimitNow: () => now },
+    });
   });
 
   afterAll(() => world.close());
@@ -126,8 +168,16 @@ describe('token-less requests are limited per client address', () => {
   it('refuses the fourth token-less request at once with 429 and Retry-After, but never one with a valid token', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await world.graphql('{ serviceHealth { healthy } }')).status);
-    const limited = await world.post('/graphql', JSON.stringify({ query: '{ serviceHealth { healthy } }' }), { 'content-type': 'application/json', authorization: 'Bearer forged' });
-    expect({ statuses, forged: limited.status, retryAfter: limited.headers['retry-after'], code: JSON.parse(limited.raw).errors[0].extensions.code }).toEqual({ statuses: [200, 200, 200, 429], forged: 429, retryAfter: '10', code: 'RATE_LIMITED' });
+    const limited = await world.post('/graphql', JSON.stringify({ query: '{ serviceHealth { healthy } }' }), {
+      'content-type': 'application/json',
+      authorization: 'Bearer forged',
+    });
+    expect({
+      statuses,
+      forged: limited.status,
+      retryAfter: limited.headers['retry-after'],
+      code: JSON.parse(limited.raw).errors[0].extensions.code,
+    }).toEqual({ statuses: [200, 200, 200, 429], forged: 429, retryAfter: '10', code: 'RATE_LIMITED' });
     const token = world.token('acme', ['agent']);
     expect((await world.graphql('{ serviceHealth { healthy } }', {}, token)).status).toBe(200);
     now += 10_000;

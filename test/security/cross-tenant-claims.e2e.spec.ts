@@ -18,15 +18,27 @@ import { APP_SECRET, type GraphqlAnswer, type PortalsWorld, openPortalsWorld } f
 
 const ACCESS_TOKEN = 'cross-tenant-claims-graph-token';
 /** Meta's ids: acme's WABA and number, globex's, and a display number nobody holds. */
-const ACME = { wabaId: '1001', phoneNumberId: '106540352242922', displayNumber: '+15550001111', listed: '+1 555-000-1111' };
-const GLOBEX = { wabaId: '2002', phoneNumberId: '206540352242933', displayNumber: '+15550002222', listed: '+1 555-000-2222' };
+const ACME = {
+  wabaId: '1001',
+  phoneNumberId: '106540352242922',
+  displayNumber: '+15550001111',
+  listed: '+1 555-000-1111',
+};
+const GLOBEX = {
+  wabaId: '2002',
+  phoneNumberId: '206540352242933',
+  displayNumber: '+15550002222',
+  listed: '+1 555-000-2222',
+};
 const FRESH_DISPLAY = '+15550009999';
 const CONTACT_WA_ID = '33612345678';
 
-const CONNECT = 'mutation ($i: ConnectWhatsAppAccountInput!) { connectWhatsAppAccount(input: $i) { accountId position } }';
+const CONNECT =
+  'mutation ($i: ConnectWhatsAppAccountInput!) { connectWhatsAppAccount(input: $i) { accountId position } }';
 const ADD_NUMBER = 'mutation ($i: AddPhoneNumberInput!) { addPhoneNumber(input: $i) { accountId position } }';
 const REMOVE_NUMBER = 'mutation ($i: RemovePhoneNumberInput!) { removePhoneNumber(input: $i) { accountId position } }';
-const DISCONNECT = 'mutation ($i: WhatsAppAccountInput!) { disconnectWhatsAppAccount(input: $i) { accountId position } }';
+const DISCONNECT =
+  'mutation ($i: WhatsAppAccountInput!) { disconnectWhatsAppAccount(input: $i) { accountId position } }';
 const VERIFY = 'mutation ($i: WhatsAppAccountInput!) { markBusinessVerified(input: $i) { accountId position } }';
 const REGISTER_TEMPLATE = 'mutation ($i: RegisterTemplateInput!) { registerTemplate(input: $i) { name position } }';
 const APPROVE_TEMPLATE = 'mutation ($i: ApproveTemplateInput!) { approveTemplate(input: $i) { name position } }';
@@ -35,7 +47,11 @@ const REPLY = 'mutation ($i: ReplyToConversationInput!) { replyToConversation(in
 const TEMPLATES = 'query ($a: ID) { templates(accountId: $a) { name } }';
 const DAILY_USAGE = 'query ($a: ID!) { dailyUsage(accountId: $a) { accountId businessInitiated } }';
 
-const connection = (wabaId: string, numbers: { phoneNumberId: string; displayNumber: string }[], accountId?: string) => ({
+const connection = (
+  wabaId: string,
+  numbers: { phoneNumberId: string; displayNumber: string }[],
+  accountId?: string,
+) => ({
   i: {
     ...(accountId && { accountId }),
     ...{ wabaId, name: `Support ${wabaId}`, timeZone: 'Europe/Paris', accountType: 'BUSINESS' },
@@ -69,9 +85,12 @@ describe('cross-tenant claims of WhatsApp ids', () => {
 
   /** Every stream holding something of acme's: its account, its ids' claims, its conversations. */
   const touchesAcme = (event: RecordedEvent) =>
-    [channelStreamName(acmeAccount), phoneNumberIdStreamName(ACME.phoneNumberId), phoneNumberClaimStreamName(ACME.displayNumber), wabaClaimStreamName(ACME.wabaId)].includes(
-      event.streamName,
-    ) || event.streamName.includes('acme');
+    [
+      channelStreamName(acmeAccount),
+      phoneNumberIdStreamName(ACME.phoneNumberId),
+      phoneNumberClaimStreamName(ACME.displayNumber),
+      wabaClaimStreamName(ACME.wabaId),
+    ].includes(event.streamName) || event.streamName.includes('acme');
 
   async function inbound(phoneNumberId: string, display: string, wamid: string, body: string) {
     const sentAt = Math.floor(world.clock.now().getTime() / 1000) + 60;
@@ -118,10 +137,17 @@ describe('cross-tenant claims of WhatsApp ids', () => {
     });
     for (const portalId of ['acme', 'globex', 'initech', 'umbrella']) {
       const origin = { portalId, actor: { kind: 'user' as const, id: `${portalId}-admin` } };
-      await world.bus.execute(new RegisterPortalCommand(origin, { name: portalId, timeZone: 'Europe/Paris', subscriptionStartedOn: '2024-01-15' }));
+      await world.bus.execute(
+        new RegisterPortalCommand(origin, {
+          name: portalId,
+          timeZone: 'Europe/Paris',
+          subscriptionStartedOn: '2024-01-15',
+        }),
+      );
     }
     acmeAccount = (await ok(CONNECT, connection(ACME.wabaId, [ACME]), admin('acme'))).connectWhatsAppAccount.accountId;
-    globexAccount = (await ok(CONNECT, connection(GLOBEX.wabaId, [GLOBEX]), admin('globex'))).connectWhatsAppAccount.accountId;
+    globexAccount = (await ok(CONNECT, connection(GLOBEX.wabaId, [GLOBEX]), admin('globex'))).connectWhatsAppAccount
+      .accountId;
     await inbound(ACME.phoneNumberId, ACME.displayNumber, 'wamid.acme-first', 'first');
   });
 
@@ -162,9 +188,15 @@ describe('cross-tenant claims of WhatsApp ids', () => {
     expect(appended.map((event) => event.type)).toEqual(['PhoneNumberClaimed', 'PhoneNumberReleased']);
 
     await inbound(ACME.phoneNumberId, ACME.displayNumber, 'wamid.acme-after', 'after the attempt');
-    expect(await wamidsIn(conversationOf('acme', ACME.phoneNumberId))).toEqual(['wamid.acme-first', 'wamid.acme-after']);
+    expect(await wamidsIn(conversationOf('acme', ACME.phoneNumberId))).toEqual([
+      'wamid.acme-first',
+      'wamid.acme-after',
+    ]);
     expect(await wamidsIn(conversationOf('globex', ACME.phoneNumberId))).toEqual([]);
-    await expect(findChannelByPhoneNumberId(world.store, ACME.phoneNumberId)).resolves.toMatchObject({ portalId: 'acme', accountId: acmeAccount });
+    await expect(findChannelByPhoneNumberId(world.store, ACME.phoneNumberId)).resolves.toMatchObject({
+      portalId: 'acme',
+      accountId: acmeAccount,
+    });
   });
 
   it("sends globex's replies from globex's number only, never from acme's", async () => {
@@ -178,7 +210,9 @@ describe('cross-tenant claims of WhatsApp ids', () => {
     const hijacked = conversationOf('globex', ACME.phoneNumberId);
 
     const replies = await Promise.all(
-      [own, hijacked].map((conversationId) => world.graphql(REPLY, { i: { conversationId, text: `globex answers ${conversationId}` } }, admin('globex'))),
+      [own, hijacked].map((conversationId) =>
+        world.graphql(REPLY, { i: { conversationId, text: `globex answers ${conversationId}` } }, admin('globex')),
+      ),
     );
     const positions = replies.flatMap((answer) => {
       const position = (answer.data?.replyToConversation as { position?: string } | null)?.position;
@@ -187,9 +221,14 @@ describe('cross-tenant claims of WhatsApp ids', () => {
     for (const position of positions) await world.app.get(OutboundDispatcher).whenIdle(position);
 
     expect(graph.messageRequests.filter((request) => request.phoneNumberId === ACME.phoneNumberId)).toEqual([]);
-    const sent = graph.messageRequests.filter((request) => (request.body as { text?: { body?: string } }).text?.body?.startsWith('globex answers'));
+    const sent = graph.messageRequests.filter((request) =>
+      (request.body as { text?: { body?: string } }).text?.body?.startsWith('globex answers'),
+    );
     expect(sent.map((request) => request.phoneNumberId)).toEqual([GLOBEX.phoneNumberId]);
-    expect(replies.map((answer) => (answer.errors ? codeOf(answer) : 'sent'))).toEqual(['sent', 'CONVERSATION_NOT_FOUND']);
+    expect(replies.map((answer) => (answer.errors ? codeOf(answer) : 'sent'))).toEqual([
+      'sent',
+      'CONVERSATION_NOT_FOUND',
+    ]);
     expect(await wamidsIn(conversationOf('acme', ACME.phoneNumberId))).toContain('wamid.acme-before-reply');
   });
 
@@ -218,7 +257,11 @@ describe('cross-tenant claims of WhatsApp ids', () => {
   it('refuses a WABA Meta does not show this service, and records nothing', async () => {
     const before = await world.head();
 
-    const unverified = await world.graphql(CONNECT, connection('4004', [{ phoneNumberId: '406540352242955', displayNumber: '+15550004444' }]), admin('globex'));
+    const unverified = await world.graphql(
+      CONNECT,
+      connection('4004', [{ phoneNumberId: '406540352242955', displayNumber: '+15550004444' }]),
+      admin('globex'),
+    );
 
     expect(codeOf(unverified)).toBe('OWNERSHIP_NOT_VERIFIED');
     expect(await world.head()).toEqual(before);
@@ -229,7 +272,11 @@ describe('cross-tenant claims of WhatsApp ids', () => {
     graph.scriptPhoneNumbers({ kind: 'drop' });
     const before = await world.head();
 
-    const unreachable = await world.graphql(CONNECT, connection('5005', [{ phoneNumberId: '506540352242966', displayNumber: '+15550005555' }]), admin('initech'));
+    const unreachable = await world.graphql(
+      CONNECT,
+      connection('5005', [{ phoneNumberId: '506540352242966', displayNumber: '+15550005555' }]),
+      admin('initech'),
+    );
 
     expect(unreachable.errors?.[0]?.extensions).toMatchObject({ code: 'OWNERSHIP_CHECK_UNAVAILABLE', retryable: true });
     expect(await world.head()).toEqual(before);
@@ -244,19 +291,28 @@ describe('cross-tenant claims of WhatsApp ids', () => {
     ] as const) {
       const before = await world.head();
       const answers = await Promise.all(
-        ['initech', 'umbrella'].map((portalId) => world.graphql(CONNECT, connection(wabaId, [...numbers]), admin(portalId))),
+        ['initech', 'umbrella'].map((portalId) =>
+          world.graphql(CONNECT, connection(wabaId, [...numbers]), admin(portalId)),
+        ),
       );
 
       const winners = answers.filter((answer) => !answer.errors);
       const losers = answers.filter((answer) => answer.errors);
       expect({ wabaId, winners: winners.length, losers: losers.length }).toEqual({ wabaId, winners: 1, losers: 1 });
       expect(['ACCOUNT_ALREADY_CLAIMED', 'PHONE_NUMBER_ALREADY_CLAIMED']).toContain(codeOf(losers[0]));
-      const winner = (winners[0].data as { connectWhatsAppAccount: { accountId: string } }).connectWhatsAppAccount.accountId;
+      const winner = (winners[0].data as { connectWhatsAppAccount: { accountId: string } }).connectWhatsAppAccount
+        .accountId;
       const connected = (await world.eventsAfter(before)).filter((event) => event.type === 'AccountConnected');
       expect(connected.map((event) => (event.data as { accountId: string }).accountId)).toEqual([winner]);
       const wabaClaims = await eventsOf(world.store, wabaClaimStreamName(wabaId));
-      const holders = wabaClaims.filter((event) => event.type === 'WabaClaimed').length - wabaClaims.filter((event) => event.type === 'WabaReleased').length;
-      expect({ wabaId, holders, last: wabaClaims.at(-1)?.data }).toMatchObject({ wabaId, holders: 1, last: { accountId: winner } });
+      const holders =
+        wabaClaims.filter((event) => event.type === 'WabaClaimed').length -
+        wabaClaims.filter((event) => event.type === 'WabaReleased').length;
+      expect({ wabaId, holders, last: wabaClaims.at(-1)?.data }).toMatchObject({
+        wabaId,
+        holders: 1,
+        last: { accountId: winner },
+      });
     }
   });
 
@@ -268,13 +324,25 @@ describe('cross-tenant claims of WhatsApp ids', () => {
     const before = await world.head();
     const globex = admin('globex');
     const asks: [string, string, (accountId: string, name: string) => Record<string, unknown>][] = [
-      ['addPhoneNumber', ADD_NUMBER, (accountId) => ({ i: { accountId, phoneNumberId: '806540352242988', displayNumber: '+15550008888' } })],
+      [
+        'addPhoneNumber',
+        ADD_NUMBER,
+        (accountId) => ({ i: { accountId, phoneNumberId: '806540352242988', displayNumber: '+15550008888' } }),
+      ],
       ['removePhoneNumber', REMOVE_NUMBER, (accountId) => ({ i: { accountId, displayNumber: ACME.displayNumber } })],
       ['disconnectWhatsAppAccount', DISCONNECT, (accountId) => ({ i: { accountId } })],
       ['markBusinessVerified', VERIFY, (accountId) => ({ i: { accountId } })],
-      ['registerTemplate', REGISTER_TEMPLATE, (accountId) => ({ i: { accountId, name: 'probe', language: 'en_US', category: 'UTILITY', body: 'x {{1}}' } })],
+      [
+        'registerTemplate',
+        REGISTER_TEMPLATE,
+        (accountId) => ({ i: { accountId, name: 'probe', language: 'en_US', category: 'UTILITY', body: 'x {{1}}' } }),
+      ],
       ['approveTemplate', APPROVE_TEMPLATE, (accountId, name) => ({ i: { accountId, name, language: 'en_US' } })],
-      ['rejectTemplate', REJECT_TEMPLATE, (accountId, name) => ({ i: { accountId, name, language: 'en_US', reason: 'probe' } })],
+      [
+        'rejectTemplate',
+        REJECT_TEMPLATE,
+        (accountId, name) => ({ i: { accountId, name, language: 'en_US', reason: 'probe' } }),
+      ],
       ['templates', TEMPLATES, (accountId) => ({ a: accountId })],
       ['dailyUsage', DAILY_USAGE, (accountId) => ({ a: accountId })],
     ];
@@ -285,7 +353,11 @@ describe('cross-tenant claims of WhatsApp ids', () => {
       const unknownName = await world.graphql(query, variables(acmeAccount, 'never_registered'), globex);
       const seen = { field, data: elsewhere.data, errors: errorsOf(elsewhere, { ID: acmeAccount }) };
       expect(seen).toEqual({ field, data: unknownId.data, errors: errorsOf(unknownId, { ID: unknownAccount }) });
-      expect(seen).toEqual({ field, data: unknownName.data, errors: errorsOf(unknownName, { ID: acmeAccount, acme_order_ready: 'never_registered' }) });
+      expect(seen).toEqual({
+        field,
+        data: unknownName.data,
+        errors: errorsOf(unknownName, { ID: acmeAccount, acme_order_ready: 'never_registered' }),
+      });
       expect({ field, leaked: elsewhere.raw.includes('another portal') }).toEqual({ field, leaked: false });
     }
     expect((await world.eventsAfter(before)).filter(touchesAcme)).toEqual([]);

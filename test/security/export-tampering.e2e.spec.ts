@@ -6,7 +6,13 @@ import { loadConfig } from '@helpdesk/config';
 import { parseExport, rechained } from '../../libs/audit/src/forgery.test-world.js';
 import { seedConversations } from '../../apps/api/src/operations-api/operations.test-world.js';
 import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
-import { type TicketsWorld, RECEIVED_AT, acme, globex, openTicketsWorld } from '../../apps/api/src/conversation/tickets.test-world.js';
+import {
+  type TicketsWorld,
+  RECEIVED_AT,
+  acme,
+  globex,
+  openTicketsWorld,
+} from '../../apps/api/src/conversation/tickets.test-world.js';
 import { runHelpdeskWith } from '../../apps/cli/src/cli.test-world.js';
 
 /** What a verifier answered, in the same shape for the CLI and GraphQL. */
@@ -58,7 +64,10 @@ const FIELD_CHANGES: Record<string, { edit: (event: Record<string, any>) => void
   actor: { edit: (event) => (event.metadata.actorId = 'user:mallory'), field: 'metadata.actorId' },
   time: { edit: (event) => (event.created = '2020-01-01T00:00:00.000Z'), field: 'created' },
   tenant: { edit: (event) => (event.metadata.tenantId = globex), field: 'metadata.tenantId' },
-  position: { edit: (event) => (event.position.commit = String(BigInt(event.position.commit) + 1n)), field: 'position' },
+  position: {
+    edit: (event) => (event.position.commit = String(BigInt(event.position.commit) + 1n)),
+    field: 'position',
+  },
   revision: { edit: (event) => (event.revision = String(BigInt(event.revision) + 100n)), field: 'revision' },
   type: { edit: (event) => (event.type = 'TicketClosed'), field: 'type' },
   data: { edit: (event) => (event.data = { ...event.data, injected: true }), field: 'data' },
@@ -75,7 +84,8 @@ const STRUCTURAL: Record<string, { lines: Tamper; events: Edit; kind: string; li
     line: (middle) => middle + 1,
   },
   'a line duplicated': {
-    lines: (ndjson, middle) => fromLines(lineArray(ndjson).flatMap((line, index) => (index === middle ? [line, line] : [line]))),
+    lines: (ndjson, middle) =>
+      fromLines(lineArray(ndjson).flatMap((line, index) => (index === middle ? [line, line] : [line]))),
     events: (events, middle) => events.flatMap((event, index) => (index === middle ? [event, event] : [event])),
     kind: 'duplicate',
     line: (middle) => middle + 2,
@@ -96,7 +106,8 @@ const STRUCTURAL: Record<string, { lines: Tamper; events: Edit; kind: string; li
   },
 };
 
-const otherKey = (): ExportSigner => exportSigner(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+const otherKey = (): ExportSigner =>
+  exportSigner(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 
 /**
  * The reviewer's finding: a rewritten actor, time, tenant or position, a deleted, duplicated or
@@ -136,10 +147,19 @@ describe('tampered audit exports', () => {
     };
     const conversationNdjson = await exported('conversation', conversationId);
     // GraphQL and the CLI write the same bytes (nothing is quarantined here).
-    const graphqlExport = await world.graphql('query ($c: ID!) { conversationExport(conversationId: $c) { ndjson } }', { c: conversationId }, auditor);
+    const graphqlExport = await world.graphql(
+      'query ($c: ID!) { conversationExport(conversationId: $c) { ndjson } }',
+      { c: conversationId },
+      auditor,
+    );
     expect((graphqlExport.data?.conversationExport as { ndjson: string }).ndjson).toBe(conversationNdjson);
     subjects = [
-      { name: 'conversation', ndjson: conversationNdjson, cliExpect: ['--conversation', conversationId], conversationId },
+      {
+        name: 'conversation',
+        ndjson: conversationNdjson,
+        cliExpect: ['--conversation', conversationId],
+        conversationId,
+      },
       { name: 'portal', ndjson: await exported('portal', acme), cliExpect: ['--portal', acme], ofPortal: true },
     ];
     otherConversation = { name: 'other conversation', ndjson: await exported('conversation', otherId), cliExpect: [] };
@@ -161,14 +181,28 @@ describe('tampered audit exports', () => {
   }
 
   /** The three verifiers on one text, as `subject` expects it. */
-  async function verdicts(ndjson: string, subject: Subject): Promise<{ offline: Verdict; store: Verdict; graphql: Verdict }> {
+  async function verdicts(
+    ndjson: string,
+    subject: Subject,
+  ): Promise<{ offline: Verdict; store: Verdict; graphql: Verdict }> {
     const path = join(world.dataDir, `tampered-${(file += 1)}.ndjson`);
     writeFileSync(path, ndjson);
-    const offline = cliVerdict(await cli('export', 'verify', path, '--offline', '--public-key', publicKeyFile, ...subject.cliExpect));
+    const offline = cliVerdict(
+      await cli('export', 'verify', path, '--offline', '--public-key', publicKeyFile, ...subject.cliExpect),
+    );
     const store = cliVerdict(await cli('export', 'verify', path, ...subject.cliExpect));
-    const answer = await world.graphql(VERIFY, { n: ndjson, c: subject.conversationId ?? null, p: subject.ofPortal ?? null }, auditor);
+    const answer = await world.graphql(
+      VERIFY,
+      { n: ndjson, c: subject.conversationId ?? null, p: subject.ofPortal ?? null },
+      auditor,
+    );
     expect(answer.errors).toBeUndefined();
-    const { ok, kind, line, problem } = answer.data?.verifyConversationExport as { ok: boolean; kind: string; line: number; problem: string };
+    const { ok, kind, line, problem } = answer.data?.verifyConversationExport as {
+      ok: boolean;
+      kind: string;
+      line: number;
+      problem: string;
+    };
     return { offline, store, graphql: ok ? { ok: true } : { ok: false, kind, line, problem } };
   }
 
@@ -188,21 +222,38 @@ describe('tampered audit exports', () => {
   describe.each(['conversation', 'portal'])('of a %s', (name) => {
     it('verifies untouched, offline, with the store and over GraphQL', async () => {
       const subject = subjectNamed(name);
-      expect(await verdicts(subject.ndjson, subject)).toEqual({ offline: { ok: true }, store: { ok: true }, graphql: { ok: true } });
+      expect(await verdicts(subject.ndjson, subject)).toEqual({
+        offline: { ok: true },
+        store: { ok: true },
+        graphql: { ok: true },
+      });
     });
 
-    it.each(Object.keys(FIELD_CHANGES))('refuses a changed %s: edited, re-chained, or signed with another key', async (change) => {
-      const subject = subjectNamed(name);
-      const middle = middleOf(subject);
-      const { edit } = FIELD_CHANGES[change];
-      await expectRefused(editLine(edit)(subject.ndjson, middle), subject, 'chain', middle + 1);
-      const { events, trailer } = parts(subject);
-      const edited = editEvent(edit)(events, middle);
-      await expectRefused(rechained(trailer.scope, edited, trailer), subject, 'signature', trailerLine(subject));
-      await expectRefused(rechained(trailer.scope, edited, trailer, otherKey()), subject, 'unknown-key', trailerLine(subject));
-      const impostor = otherKey();
-      await expectRefused(rechained(trailer.scope, edited, trailer, { ...impostor, keyId: serviceKey.keyId }), subject, 'signature', trailerLine(subject));
-    });
+    it.each(Object.keys(FIELD_CHANGES))(
+      'refuses a changed %s: edited, re-chained, or signed with another key',
+      async (change) => {
+        const subject = subjectNamed(name);
+        const middle = middleOf(subject);
+        const { edit } = FIELD_CHANGES[change];
+        await expectRefused(editLine(edit)(subject.ndjson, middle), subject, 'chain', middle + 1);
+        const { events, trailer } = parts(subject);
+        const edited = editEvent(edit)(events, middle);
+        await expectRefused(rechained(trailer.scope, edited, trailer), subject, 'signature', trailerLine(subject));
+        await expectRefused(
+          rechained(trailer.scope, edited, trailer, otherKey()),
+          subject,
+          'unknown-key',
+          trailerLine(subject),
+        );
+        const impostor = otherKey();
+        await expectRefused(
+          rechained(trailer.scope, edited, trailer, { ...impostor, keyId: serviceKey.keyId }),
+          subject,
+          'signature',
+          trailerLine(subject),
+        );
+      },
+    );
 
     it.each(Object.keys(STRUCTURAL))('refuses %s: as is, re-chained, or signed with another key', async (change) => {
       const subject = subjectNamed(name);
@@ -227,7 +278,12 @@ describe('tampered audit exports', () => {
       await expectRefused(fromLines(lines.slice(0, -1)), subject, 'truncated', lines.length);
       await expectRefused(fromLines([...lines.slice(0, -2), lines.at(-1)!]), subject, 'count', lines.length - 1);
       const { events, trailer } = parts(subject);
-      await expectRefused(rechained(trailer.scope, events.slice(0, -1), trailer), subject, 'signature', lines.length - 1);
+      await expectRefused(
+        rechained(trailer.scope, events.slice(0, -1), trailer),
+        subject,
+        'signature',
+        lines.length - 1,
+      );
     });
 
     it('refuses a genuine export of another conversation or portal in its place', async () => {
@@ -241,20 +297,31 @@ describe('tampered audit exports', () => {
 
     // An insider holding the private key can sign anything; the store still tells every change,
     // through the CLI and GraphQL alike (offline, the file and the key cannot).
-    it.each([...Object.keys(FIELD_CHANGES), ...Object.keys(STRUCTURAL)])('re-signed with the service key, the store refuses %s', async (change) => {
-      const subject = subjectNamed(name);
-      const middle = middleOf(subject);
-      const { events, trailer } = parts(subject);
-      const field = FIELD_CHANGES[change];
-      const edited = field ? editEvent(field.edit)(events, middle) : STRUCTURAL[change].events(events, middle);
-      const { offline, store, graphql } = await verdicts(rechained(trailer.scope, edited, trailer, serviceKey), subject);
-      expect(offline).toEqual({ ok: true });
-      const expected = field
-        ? { ok: false, kind: 'field', line: middle + 1, problem: expect.stringContaining(`: ${field.field} differs from the store`) }
-        : { ok: false, kind: STRUCTURAL[change].kind, line: STRUCTURAL[change].line(middle) };
-      expect(store).toMatchObject(expected);
-      expect(graphql).toEqual(store);
-    });
+    it.each([...Object.keys(FIELD_CHANGES), ...Object.keys(STRUCTURAL)])(
+      're-signed with the service key, the store refuses %s',
+      async (change) => {
+        const subject = subjectNamed(name);
+        const middle = middleOf(subject);
+        const { events, trailer } = parts(subject);
+        const field = FIELD_CHANGES[change];
+        const edited = field ? editEvent(field.edit)(events, middle) : STRUCTURAL[change].events(events, middle);
+        const { offline, store, graphql } = await verdicts(
+          rechained(trailer.scope, edited, trailer, serviceKey),
+          subject,
+        );
+        expect(offline).toEqual({ ok: true });
+        const expected = field
+          ? {
+              ok: false,
+              kind: 'field',
+              line: middle + 1,
+              problem: expect.stringContaining(`: ${field.field} differs from the store`),
+            }
+          : { ok: false, kind: STRUCTURAL[change].kind, line: STRUCTURAL[change].line(middle) };
+        expect(store).toMatchObject(expected);
+        expect(graphql).toEqual(store);
+      },
+    );
   });
 
   it('refuses malformed lines and over-long input with a clear verdict or error', async () => {

@@ -12,27 +12,42 @@ const account = 'accountId position';
 
 const onTicket = (field: string, input: string) => (t: Target) =>
   mutation(field, input, ticket, { conversationId: t.conversationId, ticketId: t.ticketId });
-const onAccount = (field: string) => (t: Target) => mutation(field, 'WhatsAppAccountInput', account, { accountId: t.accountId });
+const onAccount = (field: string) => (t: Target) =>
+  mutation(field, 'WhatsAppAccountInput', account, { accountId: t.accountId });
 
 /** Every Mutation field: who may call it, and what another portal's token changes when it aims at the victim (nothing). */
 export const MUTATION_FIELDS: Readonly<Record<string, FieldRule>> = {
   replyToConversation: {
     roles: agents,
     otherPortal: 'refused',
-    probe: (t) => mutation('replyToConversation', 'ReplyToConversationInput', message, { conversationId: t.conversationId, text: 'probe' }),
+    probe: (t) =>
+      mutation('replyToConversation', 'ReplyToConversationInput', message, {
+        conversationId: t.conversationId,
+        text: 'probe',
+      }),
   },
   sendTemplate: {
     roles: agents,
     otherPortal: 'refused',
     probe: (t) =>
       mutation('sendTemplate', 'SendTemplateInput', message, {
-        ...{ conversationId: t.conversationId, name: t.template.name, language: t.template.language, bodyParameters: ['probe'] },
+        ...{
+          conversationId: t.conversationId,
+          name: t.template.name,
+          language: t.template.language,
+          bodyParameters: ['probe'],
+        },
       }),
   },
   assignTicket: {
     roles: agents,
     otherPortal: 'refused',
-    probe: (t) => mutation('assignTicket', 'AssignTicketInput', ticket, { conversationId: t.conversationId, ticketId: t.ticketId, assigneeId: 'intruder' }),
+    probe: (t) =>
+      mutation('assignTicket', 'AssignTicketInput', ticket, {
+        conversationId: t.conversationId,
+        ticketId: t.ticketId,
+        assigneeId: 'intruder',
+      }),
   },
   closeTicket: { roles: agents, otherPortal: 'refused', probe: onTicket('closeTicket', 'CloseTicketInput') },
   reopenTicket: { roles: agents, otherPortal: 'refused', probe: onTicket('reopenTicket', 'ReopenTicketInput') },
@@ -40,7 +55,11 @@ export const MUTATION_FIELDS: Readonly<Record<string, FieldRule>> = {
     roles: agents,
     otherPortal: 'refused',
     probe: (t) =>
-      mutation('quarantineMessage', 'QuarantineMessageInput', message, { conversationId: t.conversationId, messageId: t.inboundMessageId, reason: 'probe' }),
+      mutation('quarantineMessage', 'QuarantineMessageInput', message, {
+        conversationId: t.conversationId,
+        messageId: t.inboundMessageId,
+        reason: 'probe',
+      }),
   },
   revealQuarantinedMessage: {
     roles: ['auditor'],
@@ -53,22 +72,36 @@ export const MUTATION_FIELDS: Readonly<Record<string, FieldRule>> = {
   resendOutboundMessage: {
     roles: agents,
     otherPortal: 'refused',
-    probe: (t) => mutation('resendOutboundMessage', 'ResendOutboundMessageInput', message, { conversationId: t.conversationId, messageId: t.outboundMessageId }),
+    probe: (t) =>
+      mutation('resendOutboundMessage', 'ResendOutboundMessageInput', message, {
+        conversationId: t.conversationId,
+        messageId: t.outboundMessageId,
+      }),
   },
   createContact: {
     roles: agents,
     otherPortal: 'own-portal',
-    probe: () => mutation('createContact', 'CreateContactInput', 'contactId position', { name: 'probe contact', phoneNumber: CONTACT_PHONE }),
+    probe: () =>
+      mutation('createContact', 'CreateContactInput', 'contactId position', {
+        name: 'probe contact',
+        phoneNumber: CONTACT_PHONE,
+      }),
   },
   changeContact: {
     roles: agents,
     otherPortal: 'refused',
-    probe: (t) => mutation('changeContact', 'ChangeContactInput', 'contactId position', { contactId: t.contactId, name: 'probe' }),
+    probe: (t) =>
+      mutation('changeContact', 'ChangeContactInput', 'contactId position', { contactId: t.contactId, name: 'probe' }),
   },
   createView: {
     roles: agents,
     otherPortal: 'own-portal',
-    probe: () => mutation('createView', 'CreateViewInput', 'viewId position', { name: 'probe view', sharing: 'ONLY_ME', filters: [] }),
+    probe: () =>
+      mutation('createView', 'CreateViewInput', 'viewId position', {
+        name: 'probe view',
+        sharing: 'ONLY_ME',
+        filters: [],
+      }),
   },
   changeView: {
     roles: agents,
@@ -85,11 +118,21 @@ export const MUTATION_FIELDS: Readonly<Record<string, FieldRule>> = {
     otherPortal: 'refused',
     probe: (t) =>
       mutation('connectWhatsAppAccount', 'ConnectWhatsAppAccountInput', account, {
-        ...{ accountId: t.accountId, wabaId: '999000999', name: 'probe', timeZone: 'Europe/Paris', accountType: 'BUSINESS' },
+        ...{
+          accountId: t.accountId,
+          wabaId: '999000999',
+          name: 'probe',
+          timeZone: 'Europe/Paris',
+          accountType: 'BUSINESS',
+        },
         phoneNumbers: [{ phoneNumberId: t.phoneNumberId, displayNumber: t.displayNumber }],
       }),
   },
-  disconnectWhatsAppAccount: { roles: ['admin'], otherPortal: 'refused', probe: onAccount('disconnectWhatsAppAccount') },
+  disconnectWhatsAppAccount: {
+    roles: ['admin'],
+    otherPortal: 'refused',
+    probe: onAccount('disconnectWhatsAppAccount'),
+  },
   markBusinessVerified: { roles: ['admin'], otherPortal: 'refused', probe: onAccount('markBusinessVerified') },
   addPhoneNumber: {
     roles: ['admin'],
@@ -102,25 +145,40 @@ export const MUTATION_FIELDS: Readonly<Record<string, FieldRule>> = {
   removePhoneNumber: {
     roles: ['admin'],
     otherPortal: 'refused',
-    probe: (t) => mutation('removePhoneNumber', 'RemovePhoneNumberInput', 'accountId displayNumber position', { accountId: t.accountId, displayNumber: t.displayNumber }),
+    probe: (t) =>
+      mutation('removePhoneNumber', 'RemovePhoneNumberInput', 'accountId displayNumber position', {
+        accountId: t.accountId,
+        displayNumber: t.displayNumber,
+      }),
   },
   registerTemplate: {
     roles: ['admin'],
     otherPortal: 'refused',
     probe: (t) =>
       mutation('registerTemplate', 'RegisterTemplateInput', 'accountId name language position', {
-        ...{ accountId: t.accountId, name: 'probe_template', language: 'en_US', category: 'UTILITY', body: 'probe {{1}}' },
+        ...{
+          accountId: t.accountId,
+          name: 'probe_template',
+          language: 'en_US',
+          category: 'UTILITY',
+          body: 'probe {{1}}',
+        },
       }),
   },
   approveTemplate: {
     roles: ['admin'],
     otherPortal: 'refused',
-    probe: (t) => mutation('approveTemplate', 'ApproveTemplateInput', 'accountId name language position', { ...t.template }),
+    probe: (t) =>
+      mutation('approveTemplate', 'ApproveTemplateInput', 'accountId name language position', { ...t.template }),
   },
   rejectTemplate: {
     roles: ['admin'],
     otherPortal: 'refused',
-    probe: (t) => mutation('rejectTemplate', 'RejectTemplateInput', 'accountId name language position', { ...t.template, reason: 'probe' }),
+    probe: (t) =>
+      mutation('rejectTemplate', 'RejectTemplateInput', 'accountId name language position', {
+        ...t.template,
+        reason: 'probe',
+      }),
   },
   rebuildProjection: {
     roles: ['operator'],

@@ -32,7 +32,10 @@ const FORM = new URLSearchParams({ query: '{ serviceHealth { healthy } }' }).toS
 const NOT_JSON: [string, string][] = [
   ['application/x-www-form-urlencoded', FORM],
   ['text/plain', JSON.stringify({ query: '{ serviceHealth { healthy } }' })],
-  ['multipart/form-data; boundary=x', `--x\r\nContent-Disposition: form-data; name="query"\r\n\r\n{ serviceHealth { healthy } }\r\n--x--\r\n`],
+  [
+    'multipart/form-data; boundary=x',
+    `--x\r\nContent-Disposition: form-data; name="query"\r\n\r\n{ serviceHealth { healthy } }\r\n--x--\r\n`,
+  ],
   ['', FORM],
 ];
 
@@ -51,7 +54,13 @@ describe('POST /graphql takes JSON only, however its URL is spelled', () => {
     const outcomes: Record<string, unknown>[] = [];
     let routed = 0;
     for (const path of SPELLINGS) {
-      const json = await rawRequest(port, 'POST', path, { 'content-type': 'application/json' }, JSON.stringify({ query: '{ serviceHealth { healthy } }' }));
+      const json = await rawRequest(
+        port,
+        'POST',
+        path,
+        { 'content-type': 'application/json' },
+        JSON.stringify({ query: '{ serviceHealth { healthy } }' }),
+      );
       const reaches = json.status === 200 && json.text.includes('"healthy":true');
       if (reaches) routed++;
       for (const [contentType, body] of NOT_JSON) {

@@ -4,7 +4,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@helpdesk/config';
-import { EVENT_STORE, type EventStore, type Position, type RecordedEvent, comparePositions } from '@helpdesk/event-store';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+  comparePositions,
+} from '@helpdesk/event-store';
 import type { AppOverrides } from '../../apps/api/src/app.module.js';
 import { type Role, mintAccessToken } from '@helpdesk/auth';
 import { TestClock } from '@helpdesk/commands/conversation/conversation.test-world.js';
@@ -60,7 +66,11 @@ export async function openPortalsWorld(options: PortalsWorldOptions = {}) {
     bus: app.get(CommandBus),
     url: options.listen ? `${await app.getUrl()}/graphql` : '',
     token(portalId: string, roles: readonly Role[], userId = `${portalId}-user`, teamId = 'support'): string {
-      return mintAccessToken({ portalId, userId, teamId, roles, expiresInSeconds: 7 * 86_400 }, JWT_SECRET, clock.now());
+      return mintAccessToken(
+        { portalId, userId, teamId, roles, expiresInSeconds: 7 * 86_400 },
+        JWT_SECRET,
+        clock.now(),
+      );
     },
     async graphql(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphqlAnswer> {
       const answer = await this.post('/graphql', JSON.stringify({ query, variables }), {
@@ -72,13 +82,19 @@ export async function openPortalsWorld(options: PortalsWorldOptions = {}) {
     post(url: string, payload: string | Buffer, headers: Record<string, string | string[]>): Promise<HttpAnswer> {
       return this.request('POST', url, headers, payload);
     },
-    async request(method: 'GET' | 'POST', url: string, headers: Record<string, string | string[]>, payload?: string | Buffer): Promise<HttpAnswer> {
+    async request(
+      method: 'GET' | 'POST',
+      url: string,
+      headers: Record<string, string | string[]>,
+      payload?: string | Buffer,
+    ): Promise<HttpAnswer> {
       const response = await fastify.inject({ method, url, headers, ...(payload !== undefined && { payload }) });
       return { status: response.statusCode, raw: response.body, headers: response.headers };
     },
     /** The last position of `$all` (null while empty): unchanged means nothing was appended. */
     async head(): Promise<Position | null> {
-      for await (const event of store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 })) return event.position;
+      for await (const event of store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 }))
+        return event.position;
       return null;
     },
     /** Every event appended after `position` (all of them for null), oldest first. */

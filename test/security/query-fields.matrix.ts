@@ -5,31 +5,48 @@ const THREAD = 'thread { nodes { id content { __typename ... on TextContent { bo
 
 /** Every Query field: who may ask, and what another portal gets when it asks about the victim's things. */
 export const QUERY_FIELDS: Readonly<Record<string, FieldRule>> = {
-  serviceHealth: { roles: 'public', otherPortal: 'nothing', probe: () => ({ query: '{ serviceHealth { healthy } }' }), ownerSees: isNotNull },
+  serviceHealth: {
+    roles: 'public',
+    otherPortal: 'nothing',
+    probe: () => ({ query: '{ serviceHealth { healthy } }' }),
+    ownerSees: isNotNull,
+  },
   tickets: {
     roles: anyRole,
     otherPortal: 'nothing',
     // Searching the victim's own words: the strongest way to look for its tickets.
-    probe: (t) => ({ query: 'query ($s: String) { tickets(search: $s) { totalCount nodes { id preview contact { name } } } }', variables: { s: t.marker } }),
+    probe: (t) => ({
+      query: 'query ($s: String) { tickets(search: $s) { totalCount nodes { id preview contact { name } } } }',
+      variables: { s: t.marker },
+    }),
     nothing: (value) => (value as { totalCount: number }).totalCount === 0,
   },
   ticket: {
     roles: anyRole,
     otherPortal: 'nothing',
-    probe: (t) => ({ query: 'query ($id: ID!) { ticket(id: $id) { id preview contact { name } } }', variables: { id: t.ticketId } }),
+    probe: (t) => ({
+      query: 'query ($id: ID!) { ticket(id: $id) { id preview contact { name } } }',
+      variables: { id: t.ticketId },
+    }),
     nothing: isNull,
   },
   conversation: {
     roles: anyRole,
     otherPortal: 'nothing',
-    probe: (t) => ({ query: `query ($id: ID!) { conversation(id: $id) { id ${THREAD} } }`, variables: { id: t.conversationId } }),
+    probe: (t) => ({
+      query: `query ($id: ID!) { conversation(id: $id) { id ${THREAD} } }`,
+      variables: { id: t.conversationId },
+    }),
     nothing: isNull,
   },
   views: { roles: anyRole, otherPortal: 'nothing', probe: () => ({ query: '{ views { id name ticketCount } }' }) },
   view: {
     roles: anyRole,
     otherPortal: 'nothing',
-    probe: (t) => ({ query: 'query ($id: ID!) { view(id: $id) { id name ticketCount } }', variables: { id: t.viewId } }),
+    probe: (t) => ({
+      query: 'query ($id: ID!) { view(id: $id) { id name ticketCount } }',
+      variables: { id: t.viewId },
+    }),
     nothing: isNull,
   },
   quotaUsage: {
@@ -42,7 +59,10 @@ export const QUERY_FIELDS: Readonly<Record<string, FieldRule>> = {
   dailyUsage: {
     roles: anyRole,
     otherPortal: 'nothing',
-    probe: (t) => ({ query: 'query ($a: ID!) { dailyUsage(accountId: $a) { accountId businessInitiated } }', variables: { a: t.accountId } }),
+    probe: (t) => ({
+      query: 'query ($a: ID!) { dailyUsage(accountId: $a) { accountId businessInitiated } }',
+      variables: { a: t.accountId },
+    }),
     ownerSees: isNotNull,
     nothing: isNull,
   },
@@ -50,36 +70,60 @@ export const QUERY_FIELDS: Readonly<Record<string, FieldRule>> = {
   templates: {
     roles: anyRole,
     otherPortal: 'nothing',
-    probe: (t) => ({ query: 'query ($a: ID) { templates(accountId: $a) { name body } }', variables: { a: t.accountId } }),
+    probe: (t) => ({
+      query: 'query ($a: ID) { templates(accountId: $a) { name body } }',
+      variables: { a: t.accountId },
+    }),
     nothing: (value) => (value as unknown[]).length === 0,
   },
-  contacts: { roles: anyRole, otherPortal: 'nothing', probe: () => ({ query: '{ contacts { totalCount nodes { id name } } }' }) },
+  contacts: {
+    roles: anyRole,
+    otherPortal: 'nothing',
+    probe: () => ({ query: '{ contacts { totalCount nodes { id name } } }' }),
+  },
   contactsByPhone: {
     roles: anyRole,
     otherPortal: 'nothing',
-    probe: () => ({ query: 'query ($p: String!) { contactsByPhone(phone: $p) { id name } }', variables: { p: CONTACT_PHONE } }),
+    probe: () => ({
+      query: 'query ($p: String!) { contactsByPhone(phone: $p) { id name } }',
+      variables: { p: CONTACT_PHONE },
+    }),
   },
   conversationHistory: {
     roles: ['auditor'],
     otherPortal: 'nothing',
-    probe: (t) => ({ query: 'query ($c: ID!) { conversationHistory(conversationId: $c) { type data } }', variables: { c: t.conversationId } }),
+    probe: (t) => ({
+      query: 'query ($c: ID!) { conversationHistory(conversationId: $c) { type data } }',
+      variables: { c: t.conversationId },
+    }),
     nothing: isNull,
   },
   conversationExport: {
     roles: ['auditor'],
     otherPortal: 'nothing',
-    probe: (t) => ({ query: 'query ($c: ID!) { conversationExport(conversationId: $c) { ndjson count } }', variables: { c: t.conversationId } }),
+    probe: (t) => ({
+      query: 'query ($c: ID!) { conversationExport(conversationId: $c) { ndjson count } }',
+      variables: { c: t.conversationId },
+    }),
     nothing: isNull,
   },
   verifyConversationExport: {
     roles: ['auditor'],
     otherPortal: 'nothing',
     // The victim's real export, as if it had leaked: another portal cannot even have it confirmed.
-    probe: (t) => ({ query: 'query ($n: String!) { verifyConversationExport(ndjson: $n) { ok line problem } }', variables: { n: t.exportNdjson } }),
+    probe: (t) => ({
+      query: 'query ($n: String!) { verifyConversationExport(ndjson: $n) { ok line problem } }',
+      variables: { n: t.exportNdjson },
+    }),
     ownerSees: (value) => (value as { ok: boolean }).ok === true,
     nothing: (value) => (value as { ok: boolean }).ok === false,
   },
-  projections: { roles: ['operator'], otherPortal: 'service-wide', probe: () => ({ query: '{ projections { name state lagEvents } }' }), ownerSees: isNotNull },
+  projections: {
+    roles: ['operator'],
+    otherPortal: 'service-wide',
+    probe: () => ({ query: '{ projections { name state lagEvents } }' }),
+    ownerSees: isNotNull,
+  },
   projectionRebuild: {
     roles: ['operator'],
     otherPortal: 'service-wide',

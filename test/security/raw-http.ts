@@ -9,11 +9,22 @@ export interface RawAnswer {
  * One HTTP/1.1 request written byte for byte on a fresh TCP connection (`Connection: close`), so
  * the path reaches the server exactly as spelled: no client library normalises `%67`, `#` or `//`.
  */
-export function rawRequest(port: number, method: string, path: string, headers: Record<string, string>, body = ''): Promise<RawAnswer> {
+export function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body = '',
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
-    const head = [`${method} ${path} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', `Content-Length: ${Buffer.byteLength(body)}`];
+    const head = [
+      `${method} ${path} HTTP/1.1`,
+      'Host: 127.0.0.1',
+      'Connection: close',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+    ];
     for (const [name, value] of Object.entries(headers)) head.push(`${name}: ${value}`);
     socket.on('connect', () => socket.end(`${head.join('\r\n')}\r\n\r\n${body}`));
     socket.on('data', (chunk) => chunks.push(chunk));

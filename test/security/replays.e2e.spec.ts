@@ -35,8 +35,10 @@ describe('replays', () => {
       { i: { conversationId: portal.conversationId, ticketId: portal.ticketId, idempotencyKey } },
       agentOf(portal.portalId),
     );
-  const conversation = (portal: PortalIds): Promise<RecordedEvent[]> => collect(world.store.readStream(conversationStreamName(portal.conversationId)));
-  const codes = (answer: { errors?: readonly { extensions?: { code?: unknown } }[] }) => answer.errors?.map((error) => error.extensions?.code);
+  const conversation = (portal: PortalIds): Promise<RecordedEvent[]> =>
+    collect(world.store.readStream(conversationStreamName(portal.conversationId)));
+  const codes = (answer: { errors?: readonly { extensions?: { code?: unknown } }[] }) =>
+    answer.errors?.map((error) => error.extensions?.code);
 
   beforeAll(async () => {
     world = await openPortalsWorld();
@@ -49,17 +51,23 @@ describe('replays', () => {
 
   it('stores the same webhook bytes once when Meta sends them 25 times, answering 200 each time', async () => {
     const body = JSON.stringify(textMessage(acme, 'wamid.replayed-25', 'Until it got a 200'));
-    const headers = { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppPayload(body, APP_SECRET) };
+    const headers = {
+      'content-type': 'application/json',
+      'x-hub-signature-256': signWhatsAppPayload(body, APP_SECRET),
+    };
     const head = await world.head();
 
     const statuses: number[] = [];
-    for (let resend = 0; resend < 25; resend++) statuses.push((await world.post('/webhooks/whatsapp', body, headers)).status);
+    for (let resend = 0; resend < 25; resend++)
+      statuses.push((await world.post('/webhooks/whatsapp', body, headers)).status);
 
     expect(statuses).toEqual(Array(25).fill(200));
     const inbox = (await world.eventsAfter(head)).filter((event) => isInboxStream(event.streamName));
     expect(inbox.map((event) => event.streamName)).toEqual([inboxStreamName(payloadSha256(Buffer.from(body)))]);
     await world.settled(inbox[0].position);
-    const received = (await conversation(acme)).filter((event) => (event.data as { wamid?: string }).wamid === 'wamid.replayed-25');
+    const received = (await conversation(acme)).filter(
+      (event) => (event.data as { wamid?: string }).wamid === 'wamid.replayed-25',
+    );
     expect(received.map((event) => event.type)).toEqual(['InboundMessageReceived']);
   });
 
@@ -92,7 +100,9 @@ describe('replays', () => {
     expect(closedAgain).toMatchObject({ data: { closeTicket: { ticketId: acme.ticketId, position: null } } });
     expect(closedAgain.errors).toBeUndefined();
     const firstReply = (sent.data as { replyToConversation: { messageId: string } }).replyToConversation;
-    expect(sentAgain).toMatchObject({ data: { replyToConversation: { messageId: firstReply.messageId, position: null } } });
+    expect(sentAgain).toMatchObject({
+      data: { replyToConversation: { messageId: firstReply.messageId, position: null } },
+    });
     expect(await world.eventsAfter(head)).toEqual([]);
   });
 
@@ -124,9 +134,20 @@ function textMessage(portal: PortalIds, wamid: string, body: string) {
             field: 'messages',
             value: {
               messaging_product: 'whatsapp',
-              metadata: { display_phone_number: portal.displayNumber.replace('+', ''), phone_number_id: portal.phoneNumberId },
+              metadata: {
+                display_phone_number: portal.displayNumber.replace('+', ''),
+                phone_number_id: portal.phoneNumberId,
+              },
               contacts: [{ profile: { name: 'Test Name' }, wa_id: from }],
-              messages: [{ from, id: wamid, timestamp: String(Math.floor(Date.parse('2024-11-05T09:00:00.000Z') / 1000)), type: 'text', text: { body } }],
+              messages: [
+                {
+                  from,
+                  id: wamid,
+                  timestamp: String(Math.floor(Date.parse('2024-11-05T09:00:00.000Z') / 1000)),
+                  type: 'text',
+                  text: { body },
+                },
+              ],
             },
           },
         ],

@@ -62,7 +62,8 @@ describe('secrets in logs, answers and events', () => {
 
   it('keeps them out of webhook answers and logs, whether signed well or badly', async () => {
     const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [] }] });
-    const sign = (secret: string, bytes: string) => `sha256=${createHmac('sha256', secret).update(bytes).digest('hex')}`;
+    const sign = (secret: string, bytes: string) =>
+      `sha256=${createHmac('sha256', secret).update(bytes).digest('hex')}`;
     const attempts: [string, Record<string, string>][] = [
       [body, { 'x-hub-signature-256': sign(APP_SECRET, body) }],
       [body, { 'x-hub-signature-256': sign('a-guess', body) }],
@@ -71,14 +72,25 @@ describe('secrets in logs, answers and events', () => {
       [body, { 'x-hub-signature-256': sign(APP_SECRET, `${body} `) }],
     ];
     for (const [payload, signature] of attempts) {
-      const answer = await matrix.world.post('/webhooks/whatsapp', payload, { 'content-type': 'application/json', ...signature });
+      const answer = await matrix.world.post('/webhooks/whatsapp', payload, {
+        'content-type': 'application/json',
+        ...signature,
+      });
       seen.push(answer.raw, JSON.stringify(answer.headers));
     }
-    const handshake = await matrix.world.request('GET', '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1', {});
+    const handshake = await matrix.world.request(
+      'GET',
+      '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1',
+      {},
+    );
     seen.push(handshake.raw);
     // Meta's handshake carries the real verify token in the URL, which request logs show.
     for (const name of ['hub.verify_token', 'hub%2Everify_token', 'hub.verify%5Ftoken', 'HUB.VERIFY_TOKEN']) {
-      const accepted = await matrix.world.request('GET', `/webhooks/whatsapp?hub.mode=subscribe&${name}=${encodeURIComponent(VERIFY_TOKEN)}&hub.challenge=42`, {});
+      const accepted = await matrix.world.request(
+        'GET',
+        `/webhooks/whatsapp?hub.mode=subscribe&${name}=${encodeURIComponent(VERIFY_TOKEN)}&hub.challenge=42`,
+        {},
+      );
       seen.push(accepted.raw);
     }
     expect(logLines.some((line) => line.includes('/webhooks/whatsapp?hub.mode=subscribe'))).toBe(true);
@@ -88,16 +100,32 @@ describe('secrets in logs, answers and events', () => {
 
   it('keeps them out of GraphQL errors of every kind', async () => {
     const { world } = matrix;
-    const forged = signHs256Jwt({ sub: 'x', portalId: 'acme', roles: ['admin'], exp: 4_102_444_800 }, 'not-the-jwt-secret-but-long-enough-1234');
-    const expired = world.token('acme', ['agent']).replace(/\..*/, `.${Buffer.from('{"sub":"x","portalId":"acme","roles":["agent"],"exp":1}').toString('base64url')}.x`);
+    const forged = signHs256Jwt(
+      { sub: 'x', portalId: 'acme', roles: ['admin'], exp: 4_102_444_800 },
+      'not-the-jwt-secret-but-long-enough-1234',
+    );
+    const expired = world
+      .token('acme', ['agent'])
+      .replace(
+        /\..*/,
+        `.${Buffer.from('{"sub":"x","portalId":"acme","roles":["agent"],"exp":1}').toString('base64url')}.x`,
+      );
     const asks: [string, Record<string, unknown>, string | undefined][] = [
       ['{ tickets { totalCount } }', {}, undefined],
       ['{ tickets { totalCount } }', {}, forged],
       ['{ tickets { totalCount } }', {}, expired],
       ['{ projections { name } }', {}, world.token('acme', ['agent'])],
       ['query ($f: Int) { tickets(first: $f) { totalCount } }', { f: 'many' }, world.token('acme', ['agent'])],
-      ['mutation ($i: CreateViewInput!) { createView(input: $i) { viewId } }', { i: { name: '', sharing: 'EVERYONE', filters: [] } }, world.token('acme', ['agent'])],
-      ['mutation { replyToConversation(input: { conversationId: "nope", text: "x" }) { messageId } }', {}, world.token('acme', EVERY_ROLE)],
+      [
+        'mutation ($i: CreateViewInput!) { createView(input: $i) { viewId } }',
+        { i: { name: '', sharing: 'EVERYONE', filters: [] } },
+        world.token('acme', ['agent']),
+      ],
+      [
+        'mutation { replyToConversation(input: { conversationId: "nope", text: "x" }) { messageId } }',
+        {},
+        world.token('acme', EVERY_ROLE),
+      ],
       ['{ tickets { ', {}, world.token('acme', ['agent'])],
     ];
     for (const [query, variables, token] of asks) seen.push((await world.graphql(query, variables, token)).raw);
@@ -105,12 +133,21 @@ describe('secrets in logs, answers and events', () => {
   });
 
   it('keeps them out of what is logged and stored when Meta refuses, fails or drops outbound messages', async () => {
-    graph.script(graphErrors.invalidToken(), graphErrors.invalidParameter('bad'), { kind: 'raw', httpStatus: 400, body: '<html>proxy</html>' }, { kind: 'drop' });
+    graph.script(
+      graphErrors.invalidToken(),
+      graphErrors.invalidParameter('bad'),
+      { kind: 'raw', httpStatus: 400, body: '<html>proxy</html>' },
+      { kind: 'drop' },
+    );
     const token = matrix.world.token('acme', ['agent']);
     const reply = 'mutation ($i: ReplyToConversationInput!) { replyToConversation(input: $i) { position } }';
     let position = '';
     for (let attempt = 0; attempt < 4; attempt++) {
-      const answer = await matrix.world.graphql(reply, { i: { conversationId: matrix.acme.conversationId, text: `attempt ${attempt}` } }, token);
+      const answer = await matrix.world.graphql(
+        reply,
+        { i: { conversationId: matrix.acme.conversationId, text: `attempt ${attempt}` } },
+        token,
+      );
       position = (answer.data?.replyToConversation as { position: string }).position;
     }
     await matrix.world.app.get(OutboundDispatcher).whenIdle(parsePosition(position) ?? undefined);
@@ -118,20 +155,33 @@ describe('secrets in logs, answers and events', () => {
     expect(graph.requests.slice(-4).map((request) => request.outcome)).toEqual([401, 400, 400, 'dropped']);
     expect(graph.requests.every((request) => request.authorization === `Bearer ${ACCESS_TOKEN}`)).toBe(true);
     const events = await matrix.world.eventsAfter(null);
-    expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['OutboundMessageFailed', 'OutboundDeliveryUnknown']));
+    expect(events.map((event) => event.type)).toEqual(
+      expect.arrayContaining(['OutboundMessageFailed', 'OutboundDeliveryUnknown']),
+    );
     for (const event of events) seen.push(JSON.stringify(event.data), JSON.stringify(event.metadata));
   });
 
   it('keeps the export signing key out of exports, verdicts and the CLI', async () => {
     const { world, acme } = matrix;
     const auditor = world.token('acme', ['auditor']);
-    const exported = await world.graphql('query ($c: ID!) { conversationExport(conversationId: $c) { ndjson keyId } }', { c: acme.conversationId }, auditor);
+    const exported = await world.graphql(
+      'query ($c: ID!) { conversationExport(conversationId: $c) { ndjson keyId } }',
+      { c: acme.conversationId },
+      auditor,
+    );
     seen.push(exported.raw);
     const ndjson = (exported.data?.conversationExport as { ndjson: string }).ndjson;
     const { events, trailer } = parseExport(ndjson);
-    const other = exportSigner(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    const other = exportSigner(
+      generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    );
     const verify = 'query ($n: String!) { verifyConversationExport(ndjson: $n) { ok kind line problem keyId } }';
-    for (const text of [ndjson, rechained(trailer.scope, events, trailer, other), ndjson.replace('"format"', '"formal"'), '{']) {
+    for (const text of [
+      ndjson,
+      rechained(trailer.scope, events, trailer, other),
+      ndjson.replace('"format"', '"formal"'),
+      '{',
+    ]) {
       seen.push((await world.graphql(verify, { n: text }, auditor)).raw);
     }
     expect(seen.some((raw) => raw.includes('"kind":"unknown-key"'))).toBe(true);
@@ -142,11 +192,19 @@ describe('secrets in logs, answers and events', () => {
       const env = { DATA_DIR: dir, EXPORT_SIGNING_KEY: EXPORT_KEY_PEM };
       const file = join(dir, 'export.ndjson');
       writeFileSync(file, ndjson);
-      for (const argv of [['export', 'public-key'], ['export', 'verify', file, '--offline'], ['export', 'verify', file, '--offline', '--public-key', file]]) {
+      for (const argv of [
+        ['export', 'public-key'],
+        ['export', 'verify', file, '--offline'],
+        ['export', 'verify', file, '--offline', '--public-key', file],
+      ]) {
         const run = await runHelpdeskWith(env, ...argv);
         seen.push(run.stdout, run.stderr);
       }
-      const refused = await runHelpdeskWith({ DATA_DIR: dir, EXPORT_SIGNING_KEY: EXPORT_KEY_DER.subarray(0, 40).toString('base64') }, 'export', 'public-key');
+      const refused = await runHelpdeskWith(
+        { DATA_DIR: dir, EXPORT_SIGNING_KEY: EXPORT_KEY_DER.subarray(0, 40).toString('base64') },
+        'export',
+        'public-key',
+      );
       seen.push(refused.stdout, refused.stderr);
       expect(refused.stderr).toContain('EXPORT_SIGNING_KEY must be an Ed25519 private key');
     } finally {
@@ -157,7 +215,12 @@ describe('secrets in logs, answers and events', () => {
 
   it('finds none of them in anything captured, which is not nothing', () => {
     // Requests, Nest's own messages, GraphQL errors, the webhook and outbound delivery: all were captured.
-    for (const logged of ['incoming request', 'The bearer token is not valid', 'WhatsApp webhook stored', 'Outbound delivery is on']) {
+    for (const logged of [
+      'incoming request',
+      'The bearer token is not valid',
+      'WhatsApp webhook stored',
+      'Outbound delivery is on',
+    ]) {
       expect({ logged, found: logLines.some((line) => line.includes(logged)) }).toEqual({ logged, found: true });
     }
     for (const [name, secret] of Object.entries(SECRETS)) {

@@ -44,7 +44,13 @@ export async function seedPortal(world: PortalsWorld, portalId: 'acme' | 'globex
   await seedCommands(world.bus, { portalId, marker, accountId, phoneNumberId, displayNumber, template });
   const receive = (wamid: string, body: string) =>
     world.bus.execute(
-      new ReceiveInboundMessageCommand({ phoneNumberId, wamid, from: CONTACT_PHONE, sentAt: world.clock.now().toISOString(), content: { kind: 'text', body } }),
+      new ReceiveInboundMessageCommand({
+        phoneNumberId,
+        wamid,
+        from: CONTACT_PHONE,
+        sentAt: world.clock.now().toISOString(),
+        content: { kind: 'text', body },
+      }),
     );
   const inbound = await receive(`wamid.${portalId}-1`, `${marker} hello`);
   const toQuarantine = await receive(`wamid.${portalId}-2`, `${marker} to quarantine`);
@@ -57,9 +63,12 @@ export async function seedPortal(world: PortalsWorld, portalId: 'acme' | 'globex
     if (answer.errors) throw new Error(`seeding ${portalId} failed: ${answer.raw}`);
     return answer.data as Record<string, Record<string, string>>;
   };
-  const reply = await call('mutation ($i: ReplyToConversationInput!) { replyToConversation(input: $i) { messageId } }', {
-    i: { conversationId, text: `${marker} reply` },
-  });
+  const reply = await call(
+    'mutation ($i: ReplyToConversationInput!) { replyToConversation(input: $i) { messageId } }',
+    {
+      i: { conversationId, text: `${marker} reply` },
+    },
+  );
   await call('mutation ($i: QuarantineMessageInput!) { quarantineMessage(input: $i) { messageId } }', {
     i: { conversationId, messageId: toQuarantine.messageId, reason: 'policy' },
   });
@@ -72,7 +81,11 @@ export async function seedPortal(world: PortalsWorld, portalId: 'acme' | 'globex
   return {
     ...{ portalId, marker, accountId, phoneNumberId, displayNumber, template, conversationId, ticketId },
     ...{ inboundMessageId: inbound.messageId, quarantinedMessageId: toQuarantine.messageId },
-    ...{ outboundMessageId: reply.replyToConversation.messageId, contactId: contact.createContact.contactId, viewId: view.createView.viewId },
+    ...{
+      outboundMessageId: reply.replyToConversation.messageId,
+      contactId: contact.createContact.contactId,
+      viewId: view.createView.viewId,
+    },
   };
 }
 
@@ -80,14 +93,31 @@ type PortalSeed = Pick<PortalIds, 'portalId' | 'marker' | 'accountId' | 'phoneNu
 
 async function seedCommands(bus: CommandBus, seed: PortalSeed): Promise<void> {
   const admin: CommandOrigin = { portalId: seed.portalId, actor: { kind: 'user', id: `${seed.portalId}-admin` } };
-  await bus.execute(new RegisterPortalCommand(admin, { name: `${seed.marker} portal`, timeZone: 'Europe/Paris', subscriptionStartedOn: '2024-01-15' }));
   await bus.execute(
-    new ConnectAccountCommand(admin, {
-      ...{ accountId: seed.accountId, wabaId: `${seed.portalId}-waba`, name: `${seed.marker} account`, timeZone: 'Europe/Paris' },
-      ...{ accountType: 'business', businessVerified: true, phoneNumbers: [{ phoneNumberId: seed.phoneNumberId, displayNumber: seed.displayNumber }] },
+    new RegisterPortalCommand(admin, {
+      name: `${seed.marker} portal`,
+      timeZone: 'Europe/Paris',
+      subscriptionStartedOn: '2024-01-15',
     }),
   );
-  await bus.execute(new RegisterTemplateCommand(admin, { ...seed.template, category: 'utility', body: `${seed.marker}: hi {{1}}` }));
+  await bus.execute(
+    new ConnectAccountCommand(admin, {
+      ...{
+        accountId: seed.accountId,
+        wabaId: `${seed.portalId}-waba`,
+        name: `${seed.marker} account`,
+        timeZone: 'Europe/Paris',
+      },
+      ...{
+        accountType: 'business',
+        businessVerified: true,
+        phoneNumbers: [{ phoneNumberId: seed.phoneNumberId, displayNumber: seed.displayNumber }],
+      },
+    }),
+  );
+  await bus.execute(
+    new RegisterTemplateCommand(admin, { ...seed.template, category: 'utility', body: `${seed.marker}: hi {{1}}` }),
+  );
   await bus.execute(new ApproveTemplateCommand(admin, seed.template));
 }
 

@@ -23,7 +23,13 @@ describe('slow and idle clients', () => {
   let port: number;
 
   beforeAll(async () => {
-    const env = { HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), HTTP_CONNECTION_TIMEOUT_MS: '5000', WS_CONNECTION_INIT_TIMEOUT_MS: String(INIT_TIMEOUT_MS), WS_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD), WS_MAX_SUBSCRIPTIONS: String(MAX_SUBSCRIPTIONS) };
+    const env = {
+      HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      HTTP_CONNECTION_TIMEOUT_MS: '5000',
+      WS_CONNECTION_INIT_TIMEOUT_MS: String(INIT_TIMEOUT_MS),
+      WS_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD),
+      WS_MAX_SUBSCRIPTIONS: String(MAX_SUBSCRIPTIONS),
+    };
     world = await openPortalsWorld({ listen: true, env });
     port = Number(new URL(world.url).port);
   });
@@ -38,7 +44,9 @@ describe('slow and idle clients', () => {
     socket.on('data', (chunk) => received.push(chunk));
     socket.on('error', () => undefined);
     await new Promise((resolve) => socket.once('connect', resolve));
-    socket.write(`POST /webhooks/whatsapp HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Hub-Signature-256: sha256=00\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`);
+    socket.write(
+      `POST /webhooks/whatsapp HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Hub-Signature-256: sha256=00\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+    );
     let sent = 0;
     const trickle = setInterval(() => {
       if (!socket.destroyed && socket.writable) socket.write(body[sent++]);
@@ -46,7 +54,10 @@ describe('slow and idle clients', () => {
     const closedAfter = await closedWithin(socket, 10 * REQUEST_TIMEOUT_MS);
     clearInterval(trickle);
     const answer = Buffer.concat(received).toString('utf8');
-    expect({ closed: closedAfter !== null, answered: answer.slice(0, 12) }).toEqual({ closed: true, answered: 'HTTP/1.1 408' });
+    expect({ closed: closedAfter !== null, answered: answer.slice(0, 12) }).toEqual({
+      closed: true,
+      answered: 'HTTP/1.1 408',
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 50);
     expect(sent).toBeLessThan(body.length);
   });
@@ -54,9 +65,16 @@ describe('slow and idle clients', () => {
   it('closes a WebSocket that never sends connection_init with 4408, and keeps one that did', async () => {
     const silent = new WebSocket(world.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
     const polite = new WebSocket(world.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
-    const acked = new Promise((resolve) => polite.on('message', (data: Buffer) => JSON.parse(String(data)).type === 'connection_ack' && resolve(true)));
+    const acked = new Promise((resolve) =>
+      polite.on('message', (data: Buffer) => JSON.parse(String(data)).type === 'connection_ack' && resolve(true)),
+    );
     await Promise.all([opened(silent), opened(polite)]);
-    polite.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${world.token('acme', ['agent'])}` } }));
+    polite.send(
+      JSON.stringify({
+        type: 'connection_init',
+        payload: { authorization: `Bearer ${world.token('acme', ['agent'])}` },
+      }),
+    );
     const [close] = await Promise.all([closeOf(silent, 10 * INIT_TIMEOUT_MS), acked]);
     expect(close).toEqual({ code: 4408, reason: 'Connection initialisation timeout' });
     // The accepted one outlives the init timeout: only a connection that never initialised is closed.
@@ -85,16 +103,28 @@ describe('subscriptions per WebSocket', () => {
   it(`keeps ${MAX_SUBSCRIPTIONS} at once (a completed one frees its place) and closes the socket with 1008 at one more`, async () => {
     const socket = new WebSocket(world.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
     await opened(socket);
-    const acked = new Promise((resolve) => socket.on('message', (data: Buffer) => JSON.parse(String(data)).type === 'connection_ack' && resolve(true)));
-    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${world.token('acme', ['agent'])}` } }));
+    const acked = new Promise((resolve) =>
+      socket.on('message', (data: Buffer) => JSON.parse(String(data)).type === 'connection_ack' && resolve(true)),
+    );
+    socket.send(
+      JSON.stringify({
+        type: 'connection_init',
+        payload: { authorization: `Bearer ${world.token('acme', ['agent'])}` },
+      }),
+    );
     await acked;
-    const subscribe = (id: string) => socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: 'subscription { ticketChanged { ticketId } }' } }));
+    const subscribe = (id: string) =>
+      socket.send(
+        JSON.stringify({ id, type: 'subscribe', payload: { query: 'subscription { ticketChanged { ticketId } }' } }),
+      );
     const closed = closeOf(socket, 5_000);
     for (const id of ['1', '2', '3']) subscribe(id);
     socket.send(JSON.stringify({ id: '1', type: 'complete' }));
     subscribe('4');
     // Three at once, all accepted: the socket is still open once the server has answered a ping.
-    const pong = new Promise((resolve) => socket.on('message', (data: Buffer) => JSON.parse(String(data)).type === 'pong' && resolve(true)));
+    const pong = new Promise((resolve) =>
+      socket.on('message', (data: Buffer) => JSON.parse(String(data)).type === 'pong' && resolve(true)),
+    );
     socket.send(JSON.stringify({ type: 'ping' }));
     await pong;
     expect(socket.readyState).toBe(WebSocket.OPEN);

@@ -27,27 +27,33 @@ describe('the tenant × role matrix for subscriptions', () => {
     await matrix.world.close();
   });
 
-  it.each(fields)("%s: another portal's token, with every role, hears nothing of the victim's conversation", async (field, rule) => {
-    const { query, variables } = rule.probe(matrix.acme);
-    const intruder = subscriber(matrix.world.token('globex', EVERY_ROLE, 'intruder'));
-    const aimed = intruder.subscribe(query, variables);
-    // Its own portal's events, on the same socket: once they arrive, anything of acme's would have too.
-    const barrier = intruder.subscribe(`subscription { ${field} { conversationId } }`);
-    const owner = subscriber(matrix.world.token('acme', ['agent'])).subscribe(query, variables);
-    await started(field, 3);
+  it.each(fields)(
+    "%s: another portal's token, with every role, hears nothing of the victim's conversation",
+    async (field, rule) => {
+      const { query, variables } = rule.probe(matrix.acme);
+      const intruder = subscriber(matrix.world.token('globex', EVERY_ROLE, 'intruder'));
+      const aimed = intruder.subscribe(query, variables);
+      // Its own portal's events, on the same socket: once they arrive, anything of acme's would have too.
+      const barrier = intruder.subscribe(`subscription { ${field} { conversationId } }`);
+      const owner = subscriber(matrix.world.token('acme', ['agent'])).subscribe(query, variables);
+      await started(field, 3);
 
-    await receive(matrix.acme, `${matrix.acme.marker} for ${field}`);
-    await receive(matrix.globex, `globex news for ${field}`);
+      await receive(matrix.acme, `${matrix.acme.marker} for ${field}`);
+      await receive(matrix.globex, `globex news for ${field}`);
 
-    const [heard] = await owner.whenReceived(1);
-    expect(heard.data?.[field]).toMatchObject({ conversationId: matrix.acme.conversationId });
-    const [own] = await barrier.whenReceived(1);
-    expect(own.data?.[field]).toMatchObject({ conversationId: matrix.globex.conversationId });
-    expect({ aimed: aimed.received, barrier: barrier.received.map((delivery) => delivery.data?.[field]?.conversationId) }).toEqual({
-      aimed: [],
-      barrier: [matrix.globex.conversationId],
-    });
-  });
+      const [heard] = await owner.whenReceived(1);
+      expect(heard.data?.[field]).toMatchObject({ conversationId: matrix.acme.conversationId });
+      const [own] = await barrier.whenReceived(1);
+      expect(own.data?.[field]).toMatchObject({ conversationId: matrix.globex.conversationId });
+      expect({
+        aimed: aimed.received,
+        barrier: barrier.received.map((delivery) => delivery.data?.[field]?.conversationId),
+      }).toEqual({
+        aimed: [],
+        barrier: [matrix.globex.conversationId],
+      });
+    },
+  );
 
   it.each(fields)("%s: the victim's own token without agent or admin is FORBIDDEN", async (_field, rule) => {
     const { query, variables } = rule.probe(matrix.acme);
@@ -66,14 +72,21 @@ describe('the tenant × role matrix for subscriptions', () => {
 
   let wamids = 0;
   function receive(portal: PortalIds, body: string) {
-    const message = { phoneNumberId: portal.phoneNumberId, wamid: `wamid.sub-${++wamids}`, from: CONTACT_PHONE, sentAt: matrix.world.clock.now().toISOString() };
+    const message = {
+      phoneNumberId: portal.phoneNumberId,
+      wamid: `wamid.sub-${++wamids}`,
+      from: CONTACT_PHONE,
+      sentAt: matrix.world.clock.now().toISOString(),
+    };
     return matrix.world.bus.execute(new ReceiveInboundMessageCommand({ ...message, content: { kind: 'text', body } }));
   }
 
   /** Resolves once the server has registered `count` more subscriptions of this kind (no sleeping). */
   const seen = new Map<string, number>();
   async function started(kind: string, count: number): Promise<void> {
-    const counter = matrix.world.app.get(MetricsRegistry).counter('graphql_subscriptions_started_total', '', ['subscription']);
+    const counter = matrix.world.app
+      .get(MetricsRegistry)
+      .counter('graphql_subscriptions_started_total', '', ['subscription']);
     const target = (seen.get(kind) ?? 0) + count;
     seen.set(kind, target);
     while (counter.get({ subscription: kind }) < target) await new Promise((resolve) => setImmediate(resolve));

@@ -54,20 +54,26 @@ describe.each(httpFields)('%s', (_name, field, rule: FieldRule) => {
   });
 
   const refused = refusedRoles(rule);
-  if (refused.length > 0) it(`the victim's own token with only ${refused.join(' or ')} is FORBIDDEN and changes nothing`, async () => {
-    for (const role of refused) {
-      const { answer, appended } = await matrix.observe(() => ask(matrix.acme, matrix.world.token('acme', [role])));
-      expect({ role, code: answer.errors?.[0]?.extensions?.code, value: answer.data?.[field] ?? null }).toEqual({ role, code: 'FORBIDDEN', value: null });
-      expect(answer.raw).not.toContain(matrix.acme.marker);
-      expect(appended).toEqual([]);
-    }
-  });
+  if (refused.length > 0)
+    it(`the victim's own token with only ${refused.join(' or ')} is FORBIDDEN and changes nothing`, async () => {
+      for (const role of refused) {
+        const { answer, appended } = await matrix.observe(() => ask(matrix.acme, matrix.world.token('acme', [role])));
+        expect({ role, code: answer.errors?.[0]?.extensions?.code, value: answer.data?.[field] ?? null }).toEqual({
+          role,
+          code: 'FORBIDDEN',
+          value: null,
+        });
+        expect(answer.raw).not.toContain(matrix.acme.marker);
+        expect(appended).toEqual([]);
+      }
+    });
 
-  if (rule.roles !== 'public') it('without a token it is UNAUTHENTICATED', async () => {
-    const { answer, appended } = await matrix.observe(() => ask(matrix.acme, undefined));
-    expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    expect(appended).toEqual([]);
-  });
+  if (rule.roles !== 'public')
+    it('without a token it is UNAUTHENTICATED', async () => {
+      const { answer, appended } = await matrix.observe(() => ask(matrix.acme, undefined));
+      expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(appended).toEqual([]);
+    });
 
   it('each admitted role gets past the role check', async () => {
     const admitted: readonly (Role | undefined)[] = rule.roles === 'public' ? [undefined] : rule.roles;
@@ -79,7 +85,9 @@ describe.each(httpFields)('%s', (_name, field, rule: FieldRule) => {
       expect({ role, code }).not.toMatchObject({ code: expect.stringMatching(/^(FORBIDDEN|UNAUTHENTICATED)$/) });
       if (isMutation(field)) continue;
       // Reads: the victim's own admitted role sees its data, so another portal's "nothing" means something.
-      const sees = rule.ownerSees ? rule.ownerSees(answer.data?.[field] ?? null, matrix.acme) : answer.raw.includes(matrix.acme.marker);
+      const sees = rule.ownerSees
+        ? rule.ownerSees(answer.data?.[field] ?? null, matrix.acme)
+        : answer.raw.includes(matrix.acme.marker);
       expect({ role, sees, raw: sees ? '' : answer.raw }).toEqual({ role, sees: true, raw: '' });
     }
   });

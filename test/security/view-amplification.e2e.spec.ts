@@ -30,14 +30,27 @@ const otherPhone = '+33699999999';
 function viewKinds(businessPhone: string): { filters: ViewFilter[]; where: string }[] {
   return [
     { filters: [{ field: 'accountId', anyOf: ['account-1'] }], where: '1 = 1' },
-    { filters: [{ field: 'phoneNumber', anyOf: [businessPhone] }, { field: 'status', anyOf: ['open'] }], where: "status = 'open'" },
+    {
+      filters: [
+        { field: 'phoneNumber', anyOf: [businessPhone] },
+        { field: 'status', anyOf: ['open'] },
+      ],
+      where: "status = 'open'",
+    },
     { filters: [{ field: 'contactId', anyOf: ['contact-1'] }], where: "contact_id = 'contact-1'" },
     {
-      filters: [{ field: 'contactId', anyOf: ['contact-1', 'nobody'] }, { field: 'owner', anyOf: [{ kind: 'user', userId: 'agent-7' }] }],
+      filters: [
+        { field: 'contactId', anyOf: ['contact-1', 'nobody'] },
+        { field: 'owner', anyOf: [{ kind: 'user', userId: 'agent-7' }] },
+      ],
       where: "contact_id = 'contact-1' AND owner_id = 'agent-7'",
     },
     {
-      filters: [{ field: 'accountId', anyOf: ['account-1'] }, { field: 'status', anyOf: ['closed'] }, { field: 'owner', anyOf: [{ kind: 'unassigned' }] }],
+      filters: [
+        { field: 'accountId', anyOf: ['account-1'] },
+        { field: 'status', anyOf: ['closed'] },
+        { field: 'owner', anyOf: [{ kind: 'unassigned' }] },
+      ],
       where: "status = 'closed' AND owner_id IS NULL",
     },
     { filters: [{ field: 'accountId', anyOf: ['account-2'] }], where: '1 = 0' },
@@ -59,21 +72,34 @@ describe('views amplification', () => {
   beforeAll(async () => {
     world = await openViewsWorld();
     const admin = { portalId: acme, actor: { kind: 'user' as const, id: 'admin-1' } };
-    await world.bus.execute(new CreateContactCommand(admin, { contactId: 'contact-1', name: 'Ada', phoneNumber: contactPhone }));
+    await world.bus.execute(
+      new CreateContactCommand(admin, { contactId: 'contact-1', name: 'Ada', phoneNumber: contactPhone }),
+    );
     await world.receiveFrom(contactPhone, 'wamid.1', 'Where is my order?');
     const received = await world.receiveFrom(otherPhone, 'wamid.2', 'Invoice please');
     await world.app.get(ProjectionsService).whenCaughtUp(parsePosition(received.position) ?? undefined);
     const db = world.app.get(ReadStore).db;
     const tickets = physicalTableName(ticketListProjection, 'tickets');
-    const [{ phone }] = (await sql<{ phone: string }>`SELECT DISTINCT json_extract(document, '$.businessPhone') AS phone FROM ${sql.table(tickets)}`.execute(db)).rows;
+    const [{ phone }] = (
+      await sql<{
+        phone: string;
+      }>`SELECT DISTINCT json_extract(document, '$.businessPhone') AS phone FROM ${sql.table(tickets)}`.execute(db)
+    ).rows;
     kinds = viewKinds(phone);
     await copyTickets(world, COPIES);
     for (let i = 0; i < PORTAL_VIEW_LIMIT; i++) {
       const origin = { portalId: acme, actor: { kind: 'user' as const, id: `creator-${Math.floor(i / PER_USER)}` } };
-      const data = { viewId: `view-${i}`, name: `View ${i}`, sharing: 'everyone' as const, filters: kinds[i % kinds.length].filters };
+      const data = {
+        viewId: `view-${i}`,
+        name: `View ${i}`,
+        sharing: 'everyone' as const,
+        filters: kinds[i % kinds.length].filters,
+      };
       await world.bus.execute(new CreateViewCommand(origin, data));
     }
-    await world.app.get(ProjectionsService).whenCaughtUp((await headPosition(world.app.get<EventStore>(EVENT_STORE))) ?? undefined);
+    await world.app
+      .get(ProjectionsService)
+      .whenCaughtUp((await headPosition(world.app.get<EventStore>(EVENT_STORE))) ?? undefined);
     agent = await world.tokenFor(acme, 'anna', 'agent');
   }, 120_000);
 
@@ -84,7 +110,9 @@ describe('views amplification', () => {
     const tickets = physicalTableName(ticketListProjection, 'tickets');
     const expected = await Promise.all(
       kinds.map(async ({ where }) => {
-        const query = sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(tickets)} WHERE portal_id = ${acme} AND ${sql.raw(where)}`;
+        const query = sql<{
+          n: number;
+        }>`SELECT count(*) AS n FROM ${sql.table(tickets)} WHERE portal_id = ${acme} AND ${sql.raw(where)}`;
         return Number((await query.execute(db)).rows[0].n);
       }),
     );
@@ -105,9 +133,9 @@ describe('views amplification', () => {
     expect(delay.max / 1e6).toBeLessThan(MAX_EVENT_LOOP_DELAY_MS);
     expect(answer.errors).toBeUndefined();
     expect((await health).status).toBe(200);
-    const views = (answer.data!.views as { id: string; isDefault: boolean; ticketCount: number; ticketCountCapped: boolean }[]).filter(
-      (view) => !view.isDefault,
-    );
+    const views = (
+      answer.data!.views as { id: string; isDefault: boolean; ticketCount: number; ticketCountCapped: boolean }[]
+    ).filter((view) => !view.isDefault);
     expect(views).toHaveLength(PORTAL_VIEW_LIMIT);
     for (const view of views) {
       const kind = Number(view.id.slice('view-'.length)) % kinds.length;
@@ -119,7 +147,11 @@ describe('views amplification', () => {
     const store = world.app.get<EventStore>(EVENT_STORE);
     const before = await headPosition(store);
     const newcomer = await world.tokenFor(acme, 'newcomer', 'agent');
-    const answer = await world.graphql(CREATE_VIEW, { input: { name: 'One too many', sharing: 'ONLY_ME', filters: [] } }, newcomer);
+    const answer = await world.graphql(
+      CREATE_VIEW,
+      { input: { name: 'One too many', sharing: 'ONLY_ME', filters: [] } },
+      newcomer,
+    );
 
     expect(refusal(answer)).toEqual({ code: 'VIEW_LIMIT_REACHED' });
     expect(answer.errors![0].extensions).toMatchObject({ limit: PORTAL_VIEW_LIMIT, scope: 'portal' });
@@ -152,8 +184,12 @@ async function copyTickets(world: ViewsWorld, copies: number): Promise<void> {
     .execute(db);
   // Every count table: the columns beside portal_id and tickets, in the order the projection keys rows by.
   const keys: Record<string, string> = {
-    status: 'status', owner_id: 'ownerId', last_direction: 'lastMessageDirection',
-    account_id: 'accountId', business_phone: 'businessPhone', contact_id: 'contactId',
+    status: 'status',
+    owner_id: 'ownerId',
+    last_direction: 'lastMessageDirection',
+    account_id: 'accountId',
+    business_phone: 'businessPhone',
+    contact_id: 'contactId',
   };
   for (const table of ticketListProjection.tables.filter((candidate) => 'tickets' in candidate.columns)) {
     const counted = Object.keys(keys).filter((column) => column in table.columns);

@@ -1,4 +1,11 @@
-import { Decider, DomainCommand, DomainError, DomainErrorCode, DomainEvent, fold } from '../../libs/domain/src/core/index.js';
+import {
+  Decider,
+  DomainCommand,
+  DomainError,
+  DomainErrorCode,
+  DomainEvent,
+  fold,
+} from '../../libs/domain/src/core/index.js';
 
 /**
  * given(events).when(command).then(events) for a pure decider, used from jest:

@@ -2,7 +2,10 @@ import { DomainError } from '../../libs/domain/src/core/index.js';
 
 /** The DomainError `promise` rejects with; fails the test when it resolves or rejects with anything else. */
 export async function refusalOf(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(() => undefined, (thrown: unknown) => thrown);
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
   expect(error).toBeInstanceOf(DomainError);
   return error as DomainError;
 }

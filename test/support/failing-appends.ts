@@ -4,8 +4,13 @@ import { StoreUnavailableError, type EventStore } from '@helpdesk/event-store';
 export function failingAppends(store: EventStore, streamPrefix: string): EventStore {
   return Object.create(store, {
     append: {
-      value: (stream: string, ...rest: Parameters<EventStore['append']> extends [string, ...infer Rest] ? Rest : never) =>
-        stream.startsWith(streamPrefix) ? Promise.reject(new StoreUnavailableError('disk full')) : store.append(stream, ...rest),
+      value: (
+        stream: string,
+        ...rest: Parameters<EventStore['append']> extends [string, ...infer Rest] ? Rest : never
+      ) =>
+        stream.startsWith(streamPrefix)
+          ? Promise.reject(new StoreUnavailableError('disk full'))
+          : store.append(stream, ...rest),
     },
   }) as EventStore;
 }

@@ -32,7 +32,12 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   useJsonOnlyGraphql(app, config, overrides.clock ?? systemClock, overrides.rateLimitNow ?? monotonicNow);
   // The refused fields by path, for GraphQL's BAD_USER_INPUT; HTTP routes get Nest's usual 400 body.
   app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: inputValidationFailed }),
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: inputValidationFailed,
+    }),
   );
   app.enableShutdownHooks();
   return app;
@@ -67,5 +72,8 @@ function httpTimeouts(config: AppConfig) {
 async function useWebSocketLimits(adapter: FastifyAdapter, config: AppConfig): Promise<void> {
   const fastify = adapter.getInstance();
   await fastify.register(fastifyWebsocket, { options: { maxPayload: config.edge.wsMaxPayloadBytes } });
-  limitWebSockets(fastify.websocketServer, { initTimeoutMs: config.edge.connectionInitTimeoutMs, maxSubscriptions: config.edge.wsMaxSubscriptions });
+  limitWebSockets(fastify.websocketServer, {
+    initTimeoutMs: config.edge.connectionInitTimeoutMs,
+    maxSubscriptions: config.edge.wsMaxSubscriptions,
+  });
 }

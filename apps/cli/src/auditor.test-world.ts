@@ -1,7 +1,13 @@
 import type { RecordedEvent } from '@helpdesk/event-store';
 import { eventsOf } from '../../../test/support/stream-events.js';
 import { ConnectAccountCommand, ConnectAccountHandler } from '@helpdesk/commands/channel/connect-account.handler.js';
-import { TestClock, accountId, admin, businessPhone, phoneNumberId } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import {
+  TestClock,
+  accountId,
+  admin,
+  businessPhone,
+  phoneNumberId,
+} from '@helpdesk/commands/conversation/conversation.test-world.js';
 import {
   type InboundMessage,
   ReceiveInboundMessageCommand,
@@ -28,7 +34,11 @@ export async function openAuditorWorld(kind: AuditedStoreKind, connectedAt: stri
   await new ConnectAccountHandler(store, clock, ownershipNotChecked).execute(
     new ConnectAccountCommand(admin, {
       ...{ accountId, wabaId: 'waba-1', name: 'Acme support', timeZone: 'Europe/Paris' },
-      ...{ accountType: 'business', businessVerified: false, phoneNumbers: [{ phoneNumberId, displayNumber: businessPhone }] },
+      ...{
+        accountType: 'business',
+        businessVerified: false,
+        phoneNumbers: [{ phoneNumberId, displayNumber: businessPhone }],
+      },
     }),
   );
 

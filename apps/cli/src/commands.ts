@@ -6,4 +6,10 @@ import { replayCommand } from './replay/replay.command.js';
 import { seedDemoCommand } from './seed-demo/seed-demo.command.js';
 
 /** Every `helpdesk` subcommand. Later: projection status/rebuild, replay. */
-export const COMMANDS: readonly CliCommand[] = [seedDemoCommand, mintTokenCommand, projectionsCommand, replayCommand, exportCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  seedDemoCommand,
+  mintTokenCommand,
+  projectionsCommand,
+  replayCommand,
+  exportCommand,
+];

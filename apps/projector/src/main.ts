@@ -24,9 +24,15 @@ async function main(): Promise<void> {
   let lease: ProjectorLease | undefined;
   if (config.readStore.dialect === 'postgres') {
     lease = new ProjectorLease({ connectionString: config.readStore.connectionString, holder, log });
-    log.info({ holder }, 'PostgreSQL read store: one projector writes at a time (advisory lock); extra instances wait as standbys');
+    log.info(
+      { holder },
+      'PostgreSQL read store: one projector writes at a time (advisory lock); extra instances wait as standbys',
+    );
   } else {
-    log.warn({ file: config.readStore.file }, 'SQLite read store: nothing stops a second projector here, so run exactly one against this DATA_DIR');
+    log.warn(
+      { file: config.readStore.file },
+      'SQLite read store: nothing stops a second projector here, so run exactly one against this DATA_DIR',
+    );
   }
   log.info('The API instances must run with PROJECTIONS=off, or they write the read models as well');
 
@@ -35,7 +41,13 @@ async function main(): Promise<void> {
   const statusLog = setInterval(() => {
     const { state, projections } = projector.status();
     const failed = projections.filter((projection) => projection.state === 'failed');
-    const fields = { state, projections: projections.map(({ position, ...rest }) => ({ ...rest, position: position?.commit.toString() ?? null })) };
+    const fields = {
+      state,
+      projections: projections.map(({ position, ...rest }) => ({
+        ...rest,
+        position: position?.commit.toString() ?? null,
+      })),
+    };
     if (failed.length > 0) log.error(fields, 'Read models stopped on an error: fix, then restart the projector');
     else log.info(fields, 'Projector status');
   }, STATUS_LOG_MS);

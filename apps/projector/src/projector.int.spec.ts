@@ -50,7 +50,10 @@ onPostgres('projector lease on PostgreSQL', () => {
 
     // Each message counted once: the new holder resumed from the old one's checkpoints.
     expect(await world.tickets()).toMatchObject([{ unreadCount: 2, preview: 'Hello (wamid.2)' }]);
-    const lease = await sql<{ epoch: string; holder: string }>`SELECT epoch::text AS epoch, holder FROM projector_lease`.execute(world.readStore.db);
+    const lease = await sql<{
+      epoch: string;
+      holder: string;
+    }>`SELECT epoch::text AS epoch, holder FROM projector_lease`.execute(world.readStore.db);
     expect(lease.rows).toEqual([{ epoch: '2', holder: 'second' }]);
     // The first one is a standby now: it tries again and finds the lease taken.
     await first.log.when(/Another projector holds the lease/);
@@ -59,7 +62,9 @@ onPostgres('projector lease on PostgreSQL', () => {
 
   it('fences a holder that has not noticed it was replaced: its next batch writes nothing, and no error is recorded', async () => {
     const log = new CapturedLog();
-    const held = await new ProjectorLease({ connectionString: world.url, holder: 'stale', retryMs: 50, log }).acquire(new AbortController().signal);
+    const held = await new ProjectorLease({ connectionString: world.url, holder: 'stale', retryMs: 50, log }).acquire(
+      new AbortController().signal,
+    );
     const runner = new ProjectionRunner(world.world.store, world.readStore.db, ticketListProjection, () => new Date(), {
       beforeWrite: (trx) => held!.fence(trx),
     });

@@ -30,7 +30,8 @@ export class CapturedLog implements ProjectorLog {
   }
 
   async when(pattern: RegExp): Promise<void> {
-    while (!this.lines.some((line) => pattern.test(line.message))) await new Promise<void>((resolve) => this.watchers.add(resolve));
+    while (!this.lines.some((line) => pattern.test(line.message)))
+      await new Promise<void>((resolve) => this.watchers.add(resolve));
   }
 
   private push(level: string, fields: object, message: string): void {
@@ -56,7 +57,9 @@ export async function openProjectorWorld(dialect: 'sqlite' | 'postgres') {
     url = withSchema.toString();
   }
   const readStore =
-    dialect === 'postgres' ? ReadStore.open({ dialect, connectionString: url }) : ReadStore.open({ dialect, file: join(dir, 'read.sqlite') });
+    dialect === 'postgres'
+      ? ReadStore.open({ dialect, connectionString: url })
+      : ReadStore.open({ dialect, file: join(dir, 'read.sqlite') });
   const projectors: Projector[] = [];
 
   return {
@@ -66,8 +69,16 @@ export async function openProjectorWorld(dialect: 'sqlite' | 'postgres') {
     url,
     /** A projector on this world's stores; with PostgreSQL, behind its own lease connection named `holder`. */
     projector(holder: string, log = new CapturedLog()): { projector: Projector; log: CapturedLog } {
-      const lease = dialect === 'postgres' ? new ProjectorLease({ connectionString: url, holder, retryMs: 50, log }) : undefined;
-      const projector = new Projector({ store: world.store, db: readStore.db, projections: REGISTERED_PROJECTIONS, lease, log, retryMs: 50 });
+      const lease =
+        dialect === 'postgres' ? new ProjectorLease({ connectionString: url, holder, retryMs: 50, log }) : undefined;
+      const projector = new Projector({
+        store: world.store,
+        db: readStore.db,
+        projections: REGISTERED_PROJECTIONS,
+        lease,
+        log,
+        retryMs: 50,
+      });
       projectors.push(projector);
       return { projector, log };
     },

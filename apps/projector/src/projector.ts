@@ -1,6 +1,10 @@
 import type { EventStore, Position } from '@helpdesk/event-store';
 import type { Projection } from '@helpdesk/projections/core/projection.js';
-import { ProjectionGroup, type ProjectionStatus, type RunnerOptions } from '@helpdesk/projections/core/projection-group.js';
+import {
+  ProjectionGroup,
+  type ProjectionStatus,
+  type RunnerOptions,
+} from '@helpdesk/projections/core/projection-group.js';
 import type { HeldLease, LeaseLog, ProjectorLease } from '@helpdesk/projections/core/projector-lease.js';
 import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
 
@@ -32,7 +36,9 @@ export class Projector {
   private readonly watchers = new Set<() => void>();
 
   constructor(private readonly parts: ProjectorParts) {
-    this.stopped = new Promise((resolve) => this.stopping.signal.addEventListener('abort', () => resolve('stop'), { once: true }));
+    this.stopped = new Promise((resolve) =>
+      this.stopping.signal.addEventListener('abort', () => resolve('stop'), { once: true }),
+    );
   }
 
   start(): void {
@@ -88,7 +94,10 @@ export class Projector {
     this.group = new ProjectionGroup(store, db, projections, now, options);
     await this.group.start();
     this.setState('projecting');
-    log.info({ projections: projections.map((projection) => projection.name), epoch: held?.epoch }, 'Projector running the read models');
+    log.info(
+      { projections: projections.map((projection) => projection.name), epoch: held?.epoch },
+      'Projector running the read models',
+    );
     const outcome = await Promise.race([held?.lost ?? new Promise<never>(() => undefined), this.stopped]);
     if (outcome === 'stop') return 'stop';
     this.setState('waiting');

@@ -70,8 +70,10 @@ function contextOf(type: MessageType, { prng, thread, businessDisplayNumber }: M
   if (type === 'interactive_button' || type === 'interactive_list' || type === 'button') {
     return { context: { from: businessDisplayNumber, id: replyingTo ?? newWamid(prng, businessDisplayNumber) } };
   }
-  if (type === 'text' && replyingTo && prng.chance(0.15)) return { context: { from: businessDisplayNumber, id: replyingTo } };
-  if ((type === 'text' || type === 'image' || type === 'video') && prng.chance(0.05)) return { context: { forwarded: true } };
+  if (type === 'text' && replyingTo && prng.chance(0.15))
+    return { context: { from: businessDisplayNumber, id: replyingTo } };
+  if ((type === 'text' || type === 'image' || type === 'video') && prng.chance(0.05))
+    return { context: { forwarded: true } };
   return {};
 }
 
@@ -110,7 +112,10 @@ function bodyOf(type: MessageType, context: MessageContext): Record<string, unkn
     case 'contacts':
       return { type, contacts: [sharedContact(prng)] };
     case 'interactive_button':
-      return { type: 'interactive', interactive: { type: 'button_reply', button_reply: { ...prng.pick(BUTTON_REPLIES) } } };
+      return {
+        type: 'interactive',
+        interactive: { type: 'button_reply', button_reply: { ...prng.pick(BUTTON_REPLIES) } },
+      };
     case 'interactive_list':
       return { type: 'interactive', interactive: { type: 'list_reply', list_reply: { ...prng.pick(LIST_REPLIES) } } };
     case 'button': {
@@ -142,7 +147,11 @@ function reactable({ prng, thread }: MessageContext): string {
 
 function sharedContact(prng: Prng): object {
   const waId = randomMobileWaId(prng);
-  const [first, last] = prng.pick([['Chandler', 'Bing'], ['Monica', 'Geller'], ['Rachel', 'Green']]);
+  const [first, last] = prng.pick([
+    ['Chandler', 'Bing'],
+    ['Monica', 'Geller'],
+    ['Rachel', 'Green'],
+  ]);
   return {
     name: { first_name: first, last_name: last, formatted_name: `${first} ${last}` },
     phones: [{ phone: `+${waId}`, wa_id: waId, type: prng.pick(['CELL', 'HOME', 'WORK']) }],

@@ -61,7 +61,8 @@ export const DELIVERY_ERRORS = [
   {
     code: 131047,
     title: 'Re-engagement message',
-    details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+    details:
+      'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
   },
   { code: 131026, title: 'Message undeliverable', details: 'Message Undeliverable.' },
   {

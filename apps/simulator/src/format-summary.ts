@@ -8,7 +8,8 @@ export function formatSummary(summary: SimulationSummary): string {
       .filter(([, count]) => count > 0)
       .map(([key, count]) => `${key} ${count}`)
       .join(', ') || 'none';
-  const total = (record: Readonly<Record<string, number>>) => Object.values(record).reduce((sum, count) => sum + count, 0);
+  const total = (record: Readonly<Record<string, number>>) =>
+    Object.values(record).reduce((sum, count) => sum + count, 0);
   // A few late starts (a GC pause, the first connection) are noise; a late median or full slots are not.
   const behind = summary.lagMs.p50 > Math.max(5, 1000 / summary.targetRate) || summary.lagMs.max > 1000;
   const advice = [

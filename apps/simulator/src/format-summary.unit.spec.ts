@@ -2,7 +2,8 @@ import { formatSummary } from './format-summary.js';
 import { MESSAGE_TYPES, STATUS_KINDS } from './message-types.js';
 import type { SimulationSummary } from './simulation-summary.js';
 
-const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
+const zeros = <K extends string>(keys: readonly K[]) =>
+  Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
 const summary: SimulationSummary = {
   payloads: 100,
   duplicates: 5,
@@ -43,6 +44,8 @@ describe('formatSummary', () => {
 
   it('says when the driver fell behind or ran out of slots', () => {
     const late = formatSummary({ ...summary, lagMs: { p50: 40, p99: 900, max: 1500 }, waitedForSlot: 30 });
-    expect(late).toMatch(/lag .*\(fell behind the schedule; 30 payloads waited for a free slot: raise --concurrency or lower --rate\)$/);
+    expect(late).toMatch(
+      /lag .*\(fell behind the schedule; 30 payloads waited for a free slot: raise --concurrency or lower --rate\)$/,
+    );
   });
 });

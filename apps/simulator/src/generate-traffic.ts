@@ -84,7 +84,8 @@ class TrafficWorld {
         const taken = this.schedule.takeDue(seq, options.batch);
         const business = options.targets.find((target) => target.phoneNumberId === taken[0].phoneNumberId)!;
         changes.push({ business, statuses: taken.map((scheduled) => scheduled.status) });
-        for (const { kind, wamid, phoneNumberId, outOfOrder } of taken) statuses.push({ kind, wamid, phoneNumberId, outOfOrder });
+        for (const { kind, wamid, phoneNumberId, outOfOrder } of taken)
+          statuses.push({ kind, wamid, phoneNumberId, outOfOrder });
       } else {
         const business = prng.pick(unknownNumber ? this.unknownTargets : options.targets);
         changes.push(this.inboundChange(seq, business, !unknownNumber, messages));
@@ -124,7 +125,12 @@ class TrafficWorld {
       });
       if (built.listsContact) contacts.set(from, { name: contact.name, waId: from });
       messages.push(built.message);
-      described.push({ type: built.type, wamid: built.message.id as string, from, phoneNumberId: business.phoneNumberId });
+      described.push({
+        type: built.type,
+        wamid: built.message.id as string,
+        from,
+        phoneNumberId: business.phoneNumberId,
+      });
       if (answered && built.type !== 'system' && prng.chance(REPLY_SHARE)) this.answer(seq, business, contact, thread);
     }
     return { business, contacts: [...contacts.values()], messages };

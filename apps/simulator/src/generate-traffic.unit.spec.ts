@@ -33,8 +33,12 @@ describe('generateTraffic', () => {
   const parsed = originals.map((payload) => JSON.parse(payload.body));
 
   it('is reproducible: the same seed gives the same bytes, another seed other traffic', () => {
-    expect(run({ count: 200 }).map((payload) => payload.body)).toEqual(payloads.slice(0, 200).map((payload) => payload.body));
-    expect(run({ count: 200 }, 8).map((payload) => payload.body)).not.toEqual(payloads.slice(0, 200).map((payload) => payload.body));
+    expect(run({ count: 200 }).map((payload) => payload.body)).toEqual(
+      payloads.slice(0, 200).map((payload) => payload.body),
+    );
+    expect(run({ count: 200 }, 8).map((payload) => payload.body)).not.toEqual(
+      payloads.slice(0, 200).map((payload) => payload.body),
+    );
   });
 
   it('generates exactly `count` payloads, and endlessly without one', () => {
@@ -52,7 +56,7 @@ describe('generateTraffic', () => {
     }
   });
 
-  it("escapes slashes and non-ASCII as Meta does, so re-serialised JSON would not match the signature", () => {
+  it('escapes slashes and non-ASCII as Meta does, so re-serialised JSON would not match the signature', () => {
     expect(payloads.every((payload) => /^[\x20-\x7e]*$/.test(payload.body))).toBe(true);
     expect(payloads.some((payload) => payload.body.includes('\\/'))).toBe(true);
     expect(payloads.some((payload) => JSON.stringify(JSON.parse(payload.body)) !== payload.body)).toBe(true);
@@ -60,9 +64,13 @@ describe('generateTraffic', () => {
 
   it("has the envelope of Meta's payloads: object, entries of changes with field and value", () => {
     const shapes = loadMetaShapes();
-    const unknownPaths = new Set(parsed.flatMap((payload) => envelopePaths(payload).filter((path) => !shapes.envelope.has(path))));
+    const unknownPaths = new Set(
+      parsed.flatMap((payload) => envelopePaths(payload).filter((path) => !shapes.envelope.has(path))),
+    );
     expect([...unknownPaths]).toEqual([]);
-    const values = parsed.flatMap((payload) => payload.entry.map((entry: { changes: { value: unknown }[] }) => entry.changes));
+    const values = parsed.flatMap((payload) =>
+      payload.entry.map((entry: { changes: { value: unknown }[] }) => entry.changes),
+    );
     expect(new Set(parsed.map((payload) => payload.object))).toEqual(new Set(['whatsapp_business_account']));
     for (const changes of values.slice(0, 200)) {
       expect(changes).toEqual([
@@ -70,7 +78,10 @@ describe('generateTraffic', () => {
           field: 'messages',
           value: expect.objectContaining({
             messaging_product: 'whatsapp',
-            metadata: { display_phone_number: expect.stringMatching(/^\d+$/), phone_number_id: expect.stringMatching(/^\d+$/) },
+            metadata: {
+              display_phone_number: expect.stringMatching(/^\d+$/),
+              phone_number_id: expect.stringMatching(/^\d+$/),
+            },
           }),
         },
       ]);
@@ -91,15 +102,24 @@ describe('generateTraffic', () => {
           continue;
         }
         // Replying, forwarding and captioning (images, videos, documents) are the contact's choice, not the type's shape.
-        const union = new Set([...real.flat(), ...contextPaths, ...['image', 'video', 'document'].map((media) => `${media}.caption`)]);
+        const union = new Set([
+          ...real.flat(),
+          ...contextPaths,
+          ...['image', 'video', 'document'].map((media) => `${media}.caption`),
+        ]);
         const common = real
           .reduce((all, paths) => all.filter((path) => paths.includes(path)))
           .filter((path) => !contextPaths.has(path) && !path.endsWith('.caption') && !ownType.test(path));
         const ours = keyPaths(message).filter((path) => !ownType.test(path));
         for (const path of ours) if (!union.has(path)) problems.add(`${message.type} has ${path}, no real one does`);
-        for (const path of common) if (!ours.includes(path)) problems.add(`${message.type} lacks ${path}, every real one has`);
+        for (const path of common)
+          if (!ours.includes(path)) problems.add(`${message.type} lacks ${path}, every real one has`);
         if (message.edit) {
-          expect(message.edit.message).toEqual({ context: { id: expect.any(String) }, type: 'text', text: { body: expect.any(String) } });
+          expect(message.edit.message).toEqual({
+            context: { id: expect.any(String) },
+            type: 'text',
+            text: { body: expect.any(String) },
+          });
         }
       }
     }
@@ -111,7 +131,10 @@ describe('generateTraffic', () => {
     const all = parsed.flatMap((payload) => valuesOf(payload, 'statuses'));
     expect(new Set(all.flatMap((status) => keyPaths(status).filter((path) => !statuses.has(path))))).toEqual(new Set());
     for (const status of all.slice(0, 300)) {
-      expect(status).toMatchObject({ id: expect.stringMatching(/^wamid\./), timestamp: expect.stringMatching(/^\d+$/) });
+      expect(status).toMatchObject({
+        id: expect.stringMatching(/^wamid\./),
+        timestamp: expect.stringMatching(/^\d+$/),
+      });
     }
   });
 
@@ -142,16 +165,21 @@ describe('generateTraffic', () => {
       const original = payloads[duplicate.description.duplicateOf!];
       expect([duplicate.body, duplicate.signature]).toEqual([original.body, original.signature]);
     }
-    expect(run({ duplicates: 0, count: 500 }).some((payload) => payload.description.duplicateOf !== undefined)).toBe(false);
+    expect(run({ duplicates: 0, count: 500 }).some((payload) => payload.description.duplicateOf !== undefined)).toBe(
+      false,
+    );
   });
 
   it('delivers about the requested share of status lifecycles out of order', () => {
     const arrivals = new Map<string, StatusKind[]>();
     for (const payload of originals) {
-      for (const status of payload.description.statuses) arrivals.set(status.wamid, [...(arrivals.get(status.wamid) ?? []), status.kind]);
+      for (const status of payload.description.statuses)
+        arrivals.set(status.wamid, [...(arrivals.get(status.wamid) ?? []), status.kind]);
     }
     const lifecycles = [...arrivals.values()].filter((kinds) => kinds.length >= 2);
-    const disordered = lifecycles.filter((kinds) => kinds.some((kind, i) => i > 0 && STATUS_RANK[kind] < STATUS_RANK[kinds[i - 1]]));
+    const disordered = lifecycles.filter((kinds) =>
+      kinds.some((kind, i) => i > 0 && STATUS_RANK[kind] < STATUS_RANK[kinds[i - 1]]),
+    );
     expect(lifecycles.length).toBeGreaterThan(500);
     expect(disordered.length / lifecycles.length).toBeGreaterThan(0.14);
     expect(disordered.length / lifecycles.length).toBeLessThan(0.26);
@@ -171,16 +199,28 @@ describe('generateTraffic', () => {
   });
 
   it('batches up to `batch` messages or statuses per change, and some payloads carry several entries', () => {
-    const changes = parsed.flatMap((payload) => payload.entry.map((entry: { changes: { value: object }[] }) => entry.changes[0].value));
-    const sizes = changes.map((value: { messages?: unknown[]; statuses?: unknown[] }) => (value.messages ?? value.statuses ?? []).length);
+    const changes = parsed.flatMap((payload) =>
+      payload.entry.map((entry: { changes: { value: object }[] }) => entry.changes[0].value),
+    );
+    const sizes = changes.map(
+      (value: { messages?: unknown[]; statuses?: unknown[] }) => (value.messages ?? value.statuses ?? []).length,
+    );
     expect(Math.max(...sizes)).toBe(3);
     expect(Math.min(...sizes)).toBe(1);
     expect(parsed.some((payload) => payload.entry.length > 1)).toBe(true);
     const single = run({ batch: 1, multiEntry: 0, count: 300 }).map((payload) => JSON.parse(payload.body));
-    expect(single.every((payload) => payload.entry.length === 1 && valuesOf(payload, 'messages').length + valuesOf(payload, 'statuses').length === 1)).toBe(true);
+    expect(
+      single.every(
+        (payload) =>
+          payload.entry.length === 1 &&
+          valuesOf(payload, 'messages').length + valuesOf(payload, 'statuses').length === 1,
+      ),
+    ).toBe(true);
   });
 
   it('refuses options it cannot honour, naming each problem', () => {
-    expect(() => run({ targets: [], duplicates: 2, batch: 0 })).toThrow(/no target.*batch must be a positive integer.*duplicates must be between 0 and 1/);
+    expect(() => run({ targets: [], duplicates: 2, batch: 0 })).toThrow(
+      /no target.*batch must be a positive integer.*duplicates must be between 0 and 1/,
+    );
   });
 });

@@ -53,4 +53,10 @@ export const STATUS_KINDS = ['sent', 'delivered', 'read', 'played', 'failed'] as
 export type StatusKind = (typeof STATUS_KINDS)[number];
 
 /** How far along a message a status is: a later rank arriving before an earlier one is out of order. */
-export const STATUS_RANK: Readonly<Record<StatusKind, number>> = { sent: 0, delivered: 1, read: 2, played: 3, failed: 4 };
+export const STATUS_RANK: Readonly<Record<StatusKind, number>> = {
+  sent: 0,
+  delivered: 1,
+  read: 2,
+  played: 3,
+  failed: 4,
+};

@@ -79,7 +79,12 @@ describe('runSimulation against a local webhook server', () => {
 
     expect(summary).toMatchObject({ payloads: 50, delivered: 50, gaveUp: 0, requests: 60, retries: 10 });
     expect(summary.responses).toEqual({ '200': 50, '503': 10 });
-    expect(server.received.filter((request) => request.status === 200).map((request) => request.body).sort()).toEqual([...bodies].sort());
+    expect(
+      server.received
+        .filter((request) => request.status === 200)
+        .map((request) => request.body)
+        .sort(),
+    ).toEqual([...bodies].sort());
     expect(summary.latencyMs.p99).toBeGreaterThan(0);
   });
 
@@ -115,27 +120,40 @@ describe('runSimulation against a local webhook server', () => {
     server = await startWebhookServer((_body, attempt) => (attempt === 1 ? 503 : 200));
     const lines: RequestLogLine[] = [];
 
-    const summary = await runSimulation(options(server.url, {
-      traffic: { ...traffic, count: undefined, rate: 200 },
-      durationSeconds: 0.1,
-      onRequest: (line) => lines.push(line),
-    }));
+    const summary = await runSimulation(
+      options(server.url, {
+        traffic: { ...traffic, count: undefined, rate: 200 },
+        durationSeconds: 0.1,
+        onRequest: (line) => lines.push(line),
+      }),
+    );
 
     expect(summary).toMatchObject({ payloads: 20, requests: 40, retries: 20, delivered: 20 });
     expect(lines).toHaveLength(40);
-    expect(lines.filter((line) => line.attempt === 1).map((line) => line.seq).sort((a, b) => a - b)).toEqual([...Array(20).keys()]);
+    expect(
+      lines
+        .filter((line) => line.attempt === 1)
+        .map((line) => line.seq)
+        .sort((a, b) => a - b),
+    ).toEqual([...Array(20).keys()]);
     expect(lines.find((line) => line.attempt === 2)).toMatchObject({ status: 200 });
     expect(lines.find((line) => line.attempt === 2)).not.toHaveProperty('lagMs');
-    expect(lines.find((line) => line.attempt === 1)).toMatchObject({ status: 503, lagMs: expect.any(Number), messages: expect.any(Array) });
+    expect(lines.find((line) => line.attempt === 1)).toMatchObject({
+      status: 503,
+      lagMs: expect.any(Number),
+      messages: expect.any(Array),
+    });
   });
 
   it('gives up at the attempt cap, and counts a wrong secret as 401s', async () => {
     server = await startWebhookServer(() => 200);
 
-    const summary = await runSimulation(options(server.url, {
-      traffic: { ...traffic, appSecret: 'not-the-secret', count: 5 },
-      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 2000 },
-    }));
+    const summary = await runSimulation(
+      options(server.url, {
+        traffic: { ...traffic, appSecret: 'not-the-secret', count: 5 },
+        retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 2000 },
+      }),
+    );
 
     expect(summary).toMatchObject({ payloads: 5, requests: 15, delivered: 0, gaveUp: 5, responses: { '401': 15 } });
   });
@@ -146,10 +164,12 @@ describe('runSimulation against a local webhook server', () => {
     await server.close();
     server = undefined;
 
-    const summary = await runSimulation(options(closedUrl, {
-      traffic: { ...traffic, count: 3 },
-      retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 2000 },
-    }));
+    const summary = await runSimulation(
+      options(closedUrl, {
+        traffic: { ...traffic, count: 3 },
+        retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 2000 },
+      }),
+    );
 
     expect(summary).toMatchObject({ payloads: 3, requests: 6, gaveUp: 3, responses: { 'network error': 6 } });
   });
@@ -159,13 +179,15 @@ describe('runSimulation against a local webhook server', () => {
     const stop = new AbortController();
     let answered = 0;
 
-    const summary = await runSimulation(options(server.url, {
-      traffic: { ...traffic, count: 10_000, rate: 1000 },
-      signal: stop.signal,
-      onRequest: () => {
-        if (++answered === 10) stop.abort();
-      },
-    }));
+    const summary = await runSimulation(
+      options(server.url, {
+        traffic: { ...traffic, count: 10_000, rate: 1000 },
+        signal: stop.signal,
+        onRequest: () => {
+          if (++answered === 10) stop.abort();
+        },
+      }),
+    );
 
     expect(summary.payloads).toBeLessThan(100);
     expect(summary.delivered).toBe(summary.payloads);

@@ -63,16 +63,28 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     lastStart = performance.now();
     const lagMs = Math.max(0, lastStart - due);
     tally.dispatched(payload.description, lagMs, waitedForSlot);
-    const delivery = deliverPayload(options.url, payload, options.retry, slots, (attempt) => {
-      tally.attempted(attempt);
-      options.onRequest?.(logLine(payload, attempt, lagMs));
-    }, signal).then((result) => tally.finished(result));
+    const delivery = deliverPayload(
+      options.url,
+      payload,
+      options.retry,
+      slots,
+      (attempt) => {
+        tally.attempted(attempt);
+        options.onRequest?.(logLine(payload, attempt, lagMs));
+      },
+      signal,
+    ).then((result) => tally.finished(result));
     inFlight.add(delivery);
     void delivery.finally(() => inFlight.delete(delivery));
     seq++;
   }
   await Promise.all(inFlight);
-  return tally.summary({ targetRate: traffic.rate, firstStart: start, lastStart, elapsedMs: performance.now() - start });
+  return tally.summary({
+    targetRate: traffic.rate,
+    firstStart: start,
+    lastStart,
+    elapsedMs: performance.now() - start,
+  });
 }
 
 /** Timers may fire a fraction of a millisecond early: a payload never goes before its time. */

@@ -36,7 +36,11 @@ Options:
 
 export type ParsedSimulateArgs =
   | { readonly kind: 'help' }
-  | { readonly kind: 'run'; readonly options: Omit<SimulationOptions, 'onRequest' | 'signal'>; readonly logFile?: string };
+  | {
+      readonly kind: 'run';
+      readonly options: Omit<SimulationOptions, 'onRequest' | 'signal'>;
+      readonly logFile?: string;
+    };
 
 /** Throws an Error listing every problem with the command line. */
 export function parseSimulateArgs(argv: readonly string[], env: NodeJS.ProcessEnv, now: Date): ParsedSimulateArgs {
@@ -106,7 +110,8 @@ export function parseSimulateArgs(argv: readonly string[], env: NodeJS.ProcessEn
     maxDelayMs: 5000,
     timeoutMs: number('timeout-ms', values['timeout-ms']),
   };
-  if (!(concurrency >= 1) || !(retry.maxAttempts >= 1)) problems.push('--concurrency and --max-attempts must be at least 1');
+  if (!(concurrency >= 1) || !(retry.maxAttempts >= 1))
+    problems.push('--concurrency and --max-attempts must be at least 1');
   let url = '';
   try {
     url = webhookUrl(values.url);
@@ -127,7 +132,9 @@ function targetsFrom(
   const numbers = values['display-number'] ?? [];
   if (ids.length !== numbers.length) problems.push('give one --display-number per --phone-number-id');
   const wabaId = values['waba-id'];
-  const fromArgs = ids.slice(0, numbers.length).map((phoneNumberId, i) => ({ phoneNumberId, displayNumber: numbers[i], wabaId }));
+  const fromArgs = ids
+    .slice(0, numbers.length)
+    .map((phoneNumberId, i) => ({ phoneNumberId, displayNumber: numbers[i], wabaId }));
   if (!values.targets) return { targets: fromArgs, contacts: [] };
   try {
     const file = readTargetsFile(values.targets);

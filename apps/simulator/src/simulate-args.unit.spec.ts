@@ -12,8 +12,28 @@ describe('parseSimulateArgs', () => {
 
   it('reads a full command line with numbers given one by one', () => {
     const parsed = parseSimulateArgs(
-      ['--url', 'http://127.0.0.1:3000', '--secret', 's3cret', '--rate', '50', '--count', '500', '--seed', '9',
-        '--phone-number-id', '106540352242922', '--display-number', '+1 555 078 3881', '--duplicates', '0.1', '--batch', '4', '--log', 'run.ndjson'],
+      [
+        '--url',
+        'http://127.0.0.1:3000',
+        '--secret',
+        's3cret',
+        '--rate',
+        '50',
+        '--count',
+        '500',
+        '--seed',
+        '9',
+        '--phone-number-id',
+        '106540352242922',
+        '--display-number',
+        '+1 555 078 3881',
+        '--duplicates',
+        '0.1',
+        '--batch',
+        '4',
+        '--log',
+        'run.ndjson',
+      ],
       {},
       now,
     );
@@ -69,10 +89,21 @@ describe('parseSimulateArgs', () => {
       parseSimulateArgs(['--rate', 'fast', '--phone-number-id', 'abc', '--duplicates', '3', '--url', 'nope'], {}, now),
     ).toThrow(/no display-number|give one --display-number/);
     try {
-      parseSimulateArgs(['--rate', 'fast', '--count', '1', '--duration', '1', '--duplicates', '3', '--url', 'nope'], {}, now);
+      parseSimulateArgs(
+        ['--rate', 'fast', '--count', '1', '--duration', '1', '--duplicates', '3', '--url', 'nope'],
+        {},
+        now,
+      );
     } catch (error) {
       const message = (error as Error).message;
-      for (const problem of [/--rate must be a number/, /exactly one of --count and --duration/, /the app secret is empty/, /no target phone number/, /duplicates must be between 0 and 1/, /--url 'nope' is not a URL/]) {
+      for (const problem of [
+        /--rate must be a number/,
+        /exactly one of --count and --duration/,
+        /the app secret is empty/,
+        /no target phone number/,
+        /duplicates must be between 0 and 1/,
+        /--url 'nope' is not a URL/,
+      ]) {
         expect(message).toMatch(problem);
       }
     }

@@ -33,8 +33,14 @@ export class SimulationTally {
   private duplicates = 0;
   private unknownNumber = 0;
   private multiEntry = 0;
-  private readonly messagesByType = Object.fromEntries(MESSAGE_TYPES.map((type) => [type, 0])) as Record<MessageType, number>;
-  private readonly statusesByKind = Object.fromEntries(STATUS_KINDS.map((kind) => [kind, 0])) as Record<StatusKind, number>;
+  private readonly messagesByType = Object.fromEntries(MESSAGE_TYPES.map((type) => [type, 0])) as Record<
+    MessageType,
+    number
+  >;
+  private readonly statusesByKind = Object.fromEntries(STATUS_KINDS.map((kind) => [kind, 0])) as Record<
+    StatusKind,
+    number
+  >;
   private outOfOrderStatuses = 0;
   private readonly responses: Record<string, number> = {};
   private readonly latencies: number[] = [];
@@ -61,7 +67,8 @@ export class SimulationTally {
   }
 
   attempted(attempt: Attempt): void {
-    const key = attempt.status === null ? (attempt.error === 'timeout' ? 'timeout' : 'network error') : String(attempt.status);
+    const key =
+      attempt.status === null ? (attempt.error === 'timeout' ? 'timeout' : 'network error') : String(attempt.status);
     this.responses[key] = (this.responses[key] ?? 0) + 1;
     this.latencies.push(attempt.latencyMs);
   }

@@ -55,7 +55,13 @@ export class StatusSchedule {
   private pending: Pending[] = [];
   private nextOrder = 0;
 
-  plan(prng: Prng, message: OutboundMessage, seq: number, timeAt: (seq: number) => Date, outOfOrderShare: number): void {
+  plan(
+    prng: Prng,
+    message: OutboundMessage,
+    seq: number,
+    timeAt: (seq: number) => Date,
+    outOfOrderShare: number,
+  ): void {
     const kinds = LIFECYCLES[prng.weighted(LIFECYCLE_WEIGHTS)].filter(
       (kind) => message.readReceipts || (kind !== 'read' && kind !== 'played'),
     );

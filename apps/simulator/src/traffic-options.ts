@@ -41,7 +41,8 @@ export const TRAFFIC_DEFAULTS = {
 export function problemsWith(options: TrafficOptions): string[] {
   const problems: string[] = [];
   const share = (name: string, value: number | undefined) => {
-    if (value !== undefined && !(value >= 0 && value <= 1)) problems.push(`${name} must be between 0 and 1 (got ${value})`);
+    if (value !== undefined && !(value >= 0 && value <= 1))
+      problems.push(`${name} must be between 0 and 1 (got ${value})`);
   };
   if (options.appSecret === '') problems.push('the app secret is empty');
   if (options.targets.length === 0) {

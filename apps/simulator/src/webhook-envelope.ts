@@ -28,9 +28,10 @@ function valueOf({ business, contacts, messages, statuses }: Change): object {
   return {
     messaging_product: 'whatsapp',
     metadata: { display_phone_number: displayPhoneNumber(business), phone_number_id: business.phoneNumberId },
-    ...(contacts && contacts.length > 0 && {
-      contacts: contacts.map(({ name, waId }) => ({ profile: { name }, wa_id: waId })),
-    }),
+    ...(contacts &&
+      contacts.length > 0 && {
+        contacts: contacts.map(({ name, waId }) => ({ profile: { name }, wa_id: waId })),
+      }),
     ...(messages && messages.length > 0 && { messages }),
     ...(statuses && statuses.length > 0 && { statuses }),
   };

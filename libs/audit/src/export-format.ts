@@ -61,7 +61,11 @@ export function toExportedEvent(event: RecordedEvent): ExportedEvent {
 }
 
 export function refOf(event: ExportedEvent): EventRef {
-  return { stream: event.stream, revision: event.revision, position: { commit: event.position.commit, prepare: event.position.prepare } };
+  return {
+    stream: event.stream,
+    revision: event.revision,
+    position: { commit: event.position.commit, prepare: event.position.prepare },
+  };
 }
 
 /** SHA-256 of the previous hash and the event's canonical JSON. */

@@ -21,7 +21,10 @@ export interface ExportVerifyKey {
 }
 
 export function keyIdOf(publicKey: KeyObject): string {
-  return `ed25519:${createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 32)}`;
+  return `ed25519:${createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 32)}`;
 }
 
 /** A private key as PKCS#8 PEM or base64 PKCS#8 DER; throws unless it is an Ed25519 private key. */
@@ -30,7 +33,8 @@ export function ed25519PrivateKey(text: string): KeyObject {
   const key = trimmed.startsWith('-----BEGIN')
     ? createPrivateKey(trimmed)
     : createPrivateKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'pkcs8' });
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`not an Ed25519 key (${key.asymmetricKeyType ?? 'unknown'})`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new Error(`not an Ed25519 key (${key.asymmetricKeyType ?? 'unknown'})`);
   return key;
 }
 
@@ -47,10 +51,12 @@ export function exportSigner(privateKeyText: string): ExportSigner {
 /** A public key (SPKI PEM, or a private key's PEM, whose public half is taken); throws unless Ed25519. */
 export function exportVerifyKey(keyText: string): ExportVerifyKey {
   const text = keyText.trim().replace(/\\n/g, '\n');
-  const publicKey = /-----BEGIN (ENCRYPTED )?PRIVATE KEY-----/.test(text) || !text.startsWith('-----BEGIN')
-    ? createPublicKey(ed25519PrivateKey(text))
-    : createPublicKey(text);
-  if (publicKey.asymmetricKeyType !== 'ed25519') throw new Error(`not an Ed25519 key (${publicKey.asymmetricKeyType ?? 'unknown'})`);
+  const publicKey =
+    /-----BEGIN (ENCRYPTED )?PRIVATE KEY-----/.test(text) || !text.startsWith('-----BEGIN')
+      ? createPublicKey(ed25519PrivateKey(text))
+      : createPublicKey(text);
+  if (publicKey.asymmetricKeyType !== 'ed25519')
+    throw new Error(`not an Ed25519 key (${publicKey.asymmetricKeyType ?? 'unknown'})`);
   return verifyKeyOf(publicKey);
 }
 

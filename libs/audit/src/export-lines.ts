@@ -25,7 +25,8 @@ export function linesOfText(text: string, maxBytes = MAX_LINE_BYTES): LineSource
       const end = text.indexOf('\n', start);
       const stop = end === -1 ? text.length : end;
       number += 1;
-      if (Buffer.byteLength(text.slice(start, Math.min(stop, start + maxBytes + 1))) > maxBytes) throw new LineTooLongError(number, maxBytes);
+      if (Buffer.byteLength(text.slice(start, Math.min(stop, start + maxBytes + 1))) > maxBytes)
+        throw new LineTooLongError(number, maxBytes);
       yield text.slice(start, stop).replace(/\r$/, '');
       start = stop + 1;
     }

@@ -8,7 +8,10 @@ export interface ParsedExport {
 }
 
 export function parseExport(text: string): ParsedExport {
-  const lines = text.trimEnd().split('\n').map((line) => JSON.parse(line) as ExportLine & Partial<ExportTrailer>);
+  const lines = text
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as ExportLine & Partial<ExportTrailer>);
   const trailer = lines.pop() as unknown as ExportTrailer;
   return { events: lines.map(({ prevHash: _prev, hash: _hash, ...event }) => event), trailer };
 }
@@ -18,7 +21,12 @@ export function parseExport(text: string): ParsedExport {
  * With `signer`, signed by that key (the operator's own key: an insider; or another); without, the
  * original signature is kept, which no longer covers the trailer.
  */
-export function rechained(scope: string, events: readonly ExportedEvent[], original: ExportTrailer, signer?: ExportSigner): string {
+export function rechained(
+  scope: string,
+  events: readonly ExportedEvent[],
+  original: ExportTrailer,
+  signer?: ExportSigner,
+): string {
   const forger: ExportSigner = signer ?? { keyId: original.keyId, publicKeyPem: '', sign: () => original.signature };
   const chain = new ExportChain(scope, forger);
   return events.map((event) => chain.line(event)).join('') + chain.trailer();

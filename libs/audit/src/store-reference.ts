@@ -6,7 +6,10 @@ import type { StoreReference } from './verify-export.js';
 /** Whether `event` comes at or before `last` in `$all`. */
 export function atOrBefore(event: RecordedEvent, last: EventRef): boolean {
   const commit = BigInt(last.position.commit);
-  return event.position.commit < commit || (event.position.commit === commit && event.position.prepare <= BigInt(last.position.prepare));
+  return (
+    event.position.commit < commit ||
+    (event.position.commit === commit && event.position.prepare <= BigInt(last.position.prepare))
+  );
 }
 
 /** Every event of the conversation's stream, in revision order; null when there is no such stream. */
@@ -52,7 +55,9 @@ export function upToLast(events: readonly RecordedEvent[], last: EventRef | null
   return events.filter((event) => event.revision <= revision);
 }
 
-async function* exported(events: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>): AsyncGenerator<ExportedEvent> {
+async function* exported(
+  events: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>,
+): AsyncGenerator<ExportedEvent> {
   for await (const event of events) yield toExportedEvent(event);
 }
 

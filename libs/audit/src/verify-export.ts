@@ -1,6 +1,15 @@
 import { JsonTooDeepError, canonicalJson } from './canonical-json.js';
 import { type ExportVerifyKey, SIGNATURE_ALGORITHM } from './export-keys.js';
-import { EXPORT_FORMAT, type EventRef, type ExportTrailer, type ExportedEvent, GENESIS_HASH, hashOf, refOf, signedBytesOf } from './export-format.js';
+import {
+  EXPORT_FORMAT,
+  type EventRef,
+  type ExportTrailer,
+  type ExportedEvent,
+  GENESIS_HASH,
+  hashOf,
+  refOf,
+  signedBytesOf,
+} from './export-format.js';
 import { type LineSource, LineTooLongError } from './export-lines.js';
 
 /**
@@ -56,7 +65,9 @@ export type Refusal = Extract<Verdict, { ok: false }>;
  * The store's events the export must equal, one for each line, in order; or why there are none
  * (`not-in-store`). Given the verified trailer, so the reference stops where the export stopped.
  */
-export type StoreReference = (trailer: ExportTrailer) => Promise<AsyncIterable<ExportedEvent> | { readonly absent: string }>;
+export type StoreReference = (
+  trailer: ExportTrailer,
+) => Promise<AsyncIterable<ExportedEvent> | { readonly absent: string }>;
 
 export interface VerifyOptions {
   /** The keys whose signatures are trusted. */
@@ -74,12 +85,15 @@ class Refused extends Error {
 }
 
 const refuse = (kind: VerdictKind, line: number, problem: string, field?: string): never => {
-  throw new Refused(field === undefined ? { ok: false, kind, line, problem } : { ok: false, kind, line, problem, field });
+  throw new Refused(
+    field === undefined ? { ok: false, kind, line, problem } : { ok: false, kind, line, problem, field },
+  );
 };
 
 const DIGITS = /^\d+$/;
 const HEX64 = /^[0-9a-f]{64}$/;
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * The one verification of an export, for `helpdesk export verify` (offline or with the store) and
@@ -90,10 +104,18 @@ export async function verifyExport(lines: LineSource, options: VerifyOptions): P
   try {
     const trailer = await checkFile(lines, options);
     if (options.reference) await compareWithStore(lines, trailer, options.reference);
-    return { ok: true, scope: trailer.scope, count: trailer.count, headHash: trailer.headHash, keyId: trailer.keyId, comparedWithStore: options.reference !== undefined };
+    return {
+      ok: true,
+      scope: trailer.scope,
+      count: trailer.count,
+      headHash: trailer.headHash,
+      keyId: trailer.keyId,
+      comparedWithStore: options.reference !== undefined,
+    };
   } catch (error) {
     if (error instanceof Refused) return error.refusal;
-    if (error instanceof LineTooLongError) return { ok: false, kind: 'malformed', line: error.line, problem: `line longer than ${error.maxBytes} bytes` };
+    if (error instanceof LineTooLongError)
+      return { ok: false, kind: 'malformed', line: error.line, problem: `line longer than ${error.maxBytes} bytes` };
     throw error;
   }
 }
@@ -109,7 +131,10 @@ function parseLine(text: string, number: number): Record<string, unknown> {
   return parsed;
 }
 
-function eventOf(parsed: Record<string, unknown>, number: number): { event: ExportedEvent; prevHash: unknown; hash: unknown } {
+function eventOf(
+  parsed: Record<string, unknown>,
+  number: number,
+): { event: ExportedEvent; prevHash: unknown; hash: unknown } {
   const { prevHash, hash, ...event } = parsed;
   const position = event.position;
   const wellFormed =
@@ -127,7 +152,12 @@ function eventOf(parsed: Record<string, unknown>, number: number): { event: Expo
     'data' in event &&
     isObject(event.metadata) &&
     Object.keys(event).length === 8;
-  if (!wellFormed) refuse('malformed', number, 'not an exported event (stream, revision, position, id, type, data, metadata, created)');
+  if (!wellFormed)
+    refuse(
+      'malformed',
+      number,
+      'not an exported event (stream, revision, position, id, type, data, metadata, created)',
+    );
   return { event: event as unknown as ExportedEvent, prevHash, hash };
 }
 
@@ -160,13 +190,19 @@ async function checkFile(lines: LineSource, options: VerifyOptions): Promise<Exp
     number += 1;
     if (trailer) refuse('malformed', number, 'a line after the trailer');
     const parsed = parseLine(text, number);
-    if (parsed.summary === true) refuse('unsigned', number, 'an unsigned v1 export (summary line): it proves nothing, export it again');
+    if (parsed.summary === true)
+      refuse('unsigned', number, 'an unsigned v1 export (summary line): it proves nothing, export it again');
     if ('format' in parsed) {
       trailer = { value: parsed, line: number };
       continue;
     }
     const { event, prevHash: claimedPrev, hash } = eventOf(parsed, number);
-    if (claimedPrev !== prevHash) refuse('chain', number, "prevHash is not the previous line's hash: a line was removed, added or moved before this one");
+    if (claimedPrev !== prevHash)
+      refuse(
+        'chain',
+        number,
+        "prevHash is not the previous line's hash: a line was removed, added or moved before this one",
+      );
     const expected = hashChecked(prevHash, event, number);
     if (hash !== expected) refuse('chain', number, 'hash mismatch: the line was changed after export');
     prevHash = expected;
@@ -190,22 +226,41 @@ interface FileSummary {
   readonly headHash: string;
 }
 
-function checkTrailer(value: Record<string, unknown>, line: number, { count, first, last, headHash: prevHash }: FileSummary, options: VerifyOptions): ExportTrailer {
+function checkTrailer(
+  value: Record<string, unknown>,
+  line: number,
+  { count, first, last, headHash: prevHash }: FileSummary,
+  options: VerifyOptions,
+): ExportTrailer {
   if (value.format !== EXPORT_FORMAT) refuse('malformed', line, `unknown export format ${shown(value.format)}`);
-  if (typeof value.scope !== 'string' || typeof value.keyId !== 'string' || typeof value.signature !== 'string' || value.alg !== SIGNATURE_ALGORITHM) {
+  if (
+    typeof value.scope !== 'string' ||
+    typeof value.keyId !== 'string' ||
+    typeof value.signature !== 'string' ||
+    value.alg !== SIGNATURE_ALGORITHM
+  ) {
     refuse('malformed', line, 'not a signed trailer (scope, alg, keyId, signature)');
   }
-  if (value.count !== count) refuse('count', line, `the trailer counts ${shown(value.count)} events, the file has ${count}`);
-  if (value.headHash !== prevHash || !HEX64.test(prevHash)) refuse('chain', line, "the trailer's head hash is not the last line's hash");
-  if (!sameRef(first, value.first) || !sameRef(last, value.last)) refuse('trailer', line, "the trailer's first or last position is not the file's");
+  if (value.count !== count)
+    refuse('count', line, `the trailer counts ${shown(value.count)} events, the file has ${count}`);
+  if (value.headHash !== prevHash || !HEX64.test(prevHash))
+    refuse('chain', line, "the trailer's head hash is not the last line's hash");
+  if (!sameRef(first, value.first) || !sameRef(last, value.last))
+    refuse('trailer', line, "the trailer's first or last position is not the file's");
   const key = options.keys.find((candidate) => candidate.keyId === value.keyId);
   const trusted = options.keys.map((candidate) => candidate.keyId).join(', ') || 'none';
-  if (!key) refuse('unknown-key', line, `signed with key ${shown(value.keyId)}, not a trusted key (trusted: ${trusted})`);
+  if (!key)
+    refuse('unknown-key', line, `signed with key ${shown(value.keyId)}, not a trusted key (trusted: ${trusted})`);
   if (!key!.verify(signedBytesOf(value as unknown as ExportTrailer), value.signature as string)) {
-    refuse('signature', line, `the signature does not match key ${shown(value.keyId)}: the file was rewritten after export`);
+    refuse(
+      'signature',
+      line,
+      `the signature does not match key ${shown(value.keyId)}: the file was rewritten after export`,
+    );
   }
   const expected = options.expectScope?.(value.scope as string);
-  if (expected !== undefined && expected !== value.scope) refuse('scope', line, `an export of ${String(value.scope)}, not of ${expected}`);
+  if (expected !== undefined && expected !== value.scope)
+    refuse('scope', line, `an export of ${String(value.scope)}, not of ${expected}`);
   return value as unknown as ExportTrailer;
 }
 
@@ -217,7 +272,8 @@ export function firstDifference(file: ExportedEvent, stored: ExportedEvent): str
   const fileMeta = (file.metadata ?? {}) as Record<string, unknown>;
   const storedMeta = (stored.metadata ?? {}) as Record<string, unknown>;
   const keys = [...new Set([...Object.keys(fileMeta), ...Object.keys(storedMeta)])].sort();
-  for (const key of keys) if (canonicalJson(fileMeta[key] ?? null) !== canonicalJson(storedMeta[key] ?? null)) return `metadata.${key}`;
+  for (const key of keys)
+    if (canonicalJson(fileMeta[key] ?? null) !== canonicalJson(storedMeta[key] ?? null)) return `metadata.${key}`;
   if (canonicalJson(file.data) !== canonicalJson(stored.data)) return 'data';
   return null;
 }
@@ -237,11 +293,13 @@ async function* fileEvents(lines: LineSource, trailer: ExportTrailer): AsyncGene
     const parsed = parseLine(text, number);
     if ('format' in parsed) break;
     const { event, prevHash: claimedPrev, hash } = eventOf(parsed, number);
-    if (claimedPrev !== prevHash || hash !== hashChecked(prevHash, event, number)) refuse('chain', number, 'the file changed while it was being verified');
+    if (claimedPrev !== prevHash || hash !== hashChecked(prevHash, event, number))
+      refuse('chain', number, 'the file changed while it was being verified');
     prevHash = hash as string;
     yield event;
   }
-  if (prevHash !== trailer.headHash || number !== trailer.count + 1) refuse('chain', number, 'the file changed while it was being verified');
+  if (prevHash !== trailer.headHash || number !== trailer.count + 1)
+    refuse('chain', number, 'the file changed while it was being verified');
 }
 
 async function next<T>(iterator: AsyncIterator<T>): Promise<T | undefined> {
@@ -268,16 +326,23 @@ async function compareWithStore(lines: LineSource, trailer: ExportTrailer, refer
   try {
     while (fileEvent) {
       if (!storedEvent) {
-        if (previous && previous.id === fileEvent.id) refuse('duplicate', number, `repeats the previous line's event ${described(fileEvent)}`);
+        if (previous && previous.id === fileEvent.id)
+          refuse('duplicate', number, `repeats the previous line's event ${described(fileEvent)}`);
         refuse('extra', number, `${described(fileEvent)} is not in the store after line ${number - 1}'s event`);
       }
       const expected = storedEvent!;
       if (fileEvent.id !== expected.id) {
-        if (previous && previous.id === fileEvent.id) refuse('duplicate', number, `repeats the previous line's event ${described(fileEvent)}`);
+        if (previous && previous.id === fileEvent.id)
+          refuse('duplicate', number, `repeats the previous line's event ${described(fileEvent)}`);
         if (storedNext && fileNext && fileEvent.id === storedNext.id && fileNext.id === expected.id) {
-          refuse('reordered', number, `lines ${number} and ${number + 1} are swapped: the store has ${described(expected)} first`);
+          refuse(
+            'reordered',
+            number,
+            `lines ${number} and ${number + 1} are swapped: the store has ${described(expected)} first`,
+          );
         }
-        if (storedNext && fileEvent.id === storedNext.id) refuse('missing', number, `the store's ${described(expected)} is missing before this line`);
+        if (storedNext && fileEvent.id === storedNext.id)
+          refuse('missing', number, `the store's ${described(expected)} is missing before this line`);
         if (fileEvent.stream !== expected.stream || fileEvent.revision !== expected.revision) {
           refuse('mismatch', number, `${described(fileEvent)} where the store has ${described(expected)}`);
         }

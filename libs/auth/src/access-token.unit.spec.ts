@@ -19,8 +19,17 @@ function reasonOf(token: string, at = NOW, secret = SECRET): string {
 
 describe('access tokens (HS256 JWT)', () => {
   it('reads back what it minted: portal, user, team, roles', () => {
-    const token = mintAccessToken({ portalId: 'acme', userId: 'agent-1', teamId: 'support', roles: ['agent'], expiresInSeconds: 60 }, SECRET, NOW);
-    expect(readAccessToken(token, SECRET, NOW)).toEqual({ portalId: 'acme', userId: 'agent-1', teamId: 'support', roles: ['agent'] });
+    const token = mintAccessToken(
+      { portalId: 'acme', userId: 'agent-1', teamId: 'support', roles: ['agent'], expiresInSeconds: 60 },
+      SECRET,
+      NOW,
+    );
+    expect(readAccessToken(token, SECRET, NOW)).toEqual({
+      portalId: 'acme',
+      userId: 'agent-1',
+      teamId: 'support',
+      roles: ['agent'],
+    });
     expect(reasonOf(token, new Date(NOW.getTime() + 61_000 + 30_000))).toBe('expired');
   });
 
@@ -28,7 +37,9 @@ describe('access tokens (HS256 JWT)', () => {
     const token = signHs256Jwt({ ...claims, exp: seconds + 60 }, SECRET);
     expect(reasonOf(token, NOW, 'another-secret-that-is-long-enough-too')).toBe('bad_signature');
     const [header, , signature] = token.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...claims, portalId: 'globex', exp: seconds + 60 })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ ...claims, portalId: 'globex', exp: seconds + 60 })).toString(
+      'base64url',
+    );
     expect(reasonOf(`${header}.${forged}.${signature}`)).toBe('bad_signature');
     const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
     const payload = token.split('.')[1];

@@ -53,7 +53,10 @@ describe('handleCommand with states remembered between commands', () => {
   it('retries on a concurrent write and decides on the state that includes it', async () => {
     const stream = `total-${randomUUID()}`;
     await handleCommand(store, stream, total, add(1));
-    const outcomes = await Promise.allSettled([handleCommand(store, stream, total, add(4, 5)), handleCommand(store, stream, total, add(4, 5))]);
+    const outcomes = await Promise.allSettled([
+      handleCommand(store, stream, total, add(4, 5)),
+      handleCommand(store, stream, total, add(4, 5)),
+    ]);
     expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(await loadState(other, stream, total)).toEqual({ state: 5, revision: 1n });
   });
@@ -130,7 +133,9 @@ describe('handleCommand backing off on a contended stream', () => {
     const stream = `total-${randomUUID()}`;
     const delays: number[] = [];
     const backoff = { baseMs: 1, maxMs: 8, random: () => 0.5, sleep: async (ms: number) => void delays.push(ms) };
-    await expect(handleCommand(outrunBy(rival, 10, store), stream, total, add(1), { backoff, maxAttempts: 4 })).rejects.toThrow();
+    await expect(
+      handleCommand(outrunBy(rival, 10, store), stream, total, add(1), { backoff, maxAttempts: 4 }),
+    ).rejects.toThrow();
     expect(delays).toEqual([0, 1, 2]);
   });
 });

@@ -87,7 +87,12 @@ export async function handleCommand<Command extends DomainCommand, Event extends
       const result = await store.append(streamName, stored, revision);
       // Only once the append is acknowledged is the key a fact of the stream.
       for (const event of stored) noteKeyUse(keys, event.metadata);
-      const appended = { state: newState, revision: result.nextExpectedRevision, eventId: stored[stored.length - 1].id, keys };
+      const appended = {
+        state: newState,
+        revision: result.nextExpectedRevision,
+        eventId: stored[stored.length - 1].id,
+        keys,
+      };
       rememberAppended(store, cacheKeyOf(streamName, options), decider.evolve, revision, events.length, appended);
       return { events, state: newState, nextExpectedRevision: result.nextExpectedRevision, position: result.position };
     } catch (error) {
@@ -254,7 +259,9 @@ function toStoredEvents(
   fingerprint: string | undefined,
 ) {
   const { context } = command;
-  const keyed = context.idempotencyKey && `${streamName}|${context.portalId}|${context.idempotencyKey}|${command.type}|${fingerprint ?? ''}`;
+  const keyed =
+    context.idempotencyKey &&
+    `${streamName}|${context.portalId}|${context.idempotencyKey}|${command.type}|${fingerprint ?? ''}`;
   return events.map((event, index) => ({
     id: keyed ? deterministicEventId(`${keyed}|${index}`) : randomUUID(),
     type: event.type,

@@ -45,7 +45,9 @@ export function canonicalJson(value: unknown): string {
  */
 export function commandFingerprint(commandType: string, request?: unknown): string | undefined {
   if (request === undefined) return undefined;
-  return createHash('sha256').update(canonicalJson({ command: commandType, request })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ command: commandType, request }))
+    .digest('hex');
 }
 
 /** A key belongs to the portal that used it: the same text chosen by another portal is another key. */
@@ -54,9 +56,17 @@ export function scopedKey(portalId: string | undefined, idempotencyKey: string):
 }
 
 /** What the events of one keyed command carry in their metadata. */
-export function keyMetadata(context: CommandContext, commandType: string, fingerprint: string | undefined): EventMetadata {
+export function keyMetadata(
+  context: CommandContext,
+  commandType: string,
+  fingerprint: string | undefined,
+): EventMetadata {
   if (!context.idempotencyKey) return {};
-  return { idempotencyKey: context.idempotencyKey, command: commandType, ...(fingerprint && { commandFingerprint: fingerprint }) };
+  return {
+    idempotencyKey: context.idempotencyKey,
+    command: commandType,
+    ...(fingerprint && { commandFingerprint: fingerprint }),
+  };
 }
 
 /** Adds the client key an event was written under, if any, to `keys`. */
@@ -75,7 +85,12 @@ export const IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED' as const;
  * key: true for the same command and request (nothing to do again); a `DomainError`
  * IDEMPOTENCY_KEY_REUSED for anything else; false when the key is new here (or there is none).
  */
-export function isReplay(keys: UsedKeys, commandType: string, context: CommandContext, fingerprint: string | undefined): boolean {
+export function isReplay(
+  keys: UsedKeys,
+  commandType: string,
+  context: CommandContext,
+  fingerprint: string | undefined,
+): boolean {
   if (!context.idempotencyKey) return false;
   const used = keys.get(scopedKey(context.portalId, context.idempotencyKey));
   if (!used) return false;

@@ -9,7 +9,9 @@ const context = (portalId: string, idempotencyKey?: string) => ({
 
 describe('canonicalJson', () => {
   it('sorts object keys at every depth and drops undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: undefined, x: null }], c: 'é' } })).toBe('{"a":{"c":"é","d":[2,{"x":null,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: undefined, x: null }], c: 'é' } })).toBe(
+      '{"a":{"c":"é","d":[2,{"x":null,"z":1}]},"b":1}',
+    );
     expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
   });
 
@@ -22,7 +24,9 @@ describe('canonicalJson', () => {
 
 describe('commandFingerprint', () => {
   it('is the same for the same type and request, whatever the field order', () => {
-    expect(commandFingerprint('Reply', { text: 'hi', id: 'c' })).toBe(commandFingerprint('Reply', { id: 'c', text: 'hi' }));
+    expect(commandFingerprint('Reply', { text: 'hi', id: 'c' })).toBe(
+      commandFingerprint('Reply', { id: 'c', text: 'hi' }),
+    );
     expect(commandFingerprint('Reply', { text: 'hi' })).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -47,10 +51,16 @@ describe('isReplay', () => {
 
   it('refuses another type or another request under a used key with IDEMPOTENCY_KEY_REUSED', () => {
     const close = commandFingerprint('Close', { text: 'hi' });
-    expect(() => isReplay(keys, 'Close', context('a', 'k'), close)).toThrow(expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED' }));
-    expect(() => isReplay(keys, 'Close', context('a', 'k'), undefined)).toThrow(expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED' }));
+    expect(() => isReplay(keys, 'Close', context('a', 'k'), close)).toThrow(
+      expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED' }),
+    );
+    expect(() => isReplay(keys, 'Close', context('a', 'k'), undefined)).toThrow(
+      expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED' }),
+    );
     const other = commandFingerprint('Reply', { text: 'bye' });
-    expect(() => isReplay(keys, 'Reply', context('a', 'k'), other)).toThrow(expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED' }));
+    expect(() => isReplay(keys, 'Reply', context('a', 'k'), other)).toThrow(
+      expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED' }),
+    );
   });
 
   it('keeps no key the service derived: the domain answers its redeliveries', () => {

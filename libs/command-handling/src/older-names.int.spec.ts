@@ -54,8 +54,13 @@ describe('handleCommand with older names of the stream', () => {
   });
 
   it('folds the older streams first, then appends to the current one at its own revision', async () => {
-    expect(await loadState(store, current, total, { olderNames: [older] })).toEqual({ state: 5, revision: 'no_stream' });
-    await expect(handleCommand(store, current, total, add(6, 10), { olderNames: [older] })).rejects.toMatchObject({ code: 'INVALID_LIMIT' });
+    expect(await loadState(store, current, total, { olderNames: [older] })).toEqual({
+      state: 5,
+      revision: 'no_stream',
+    });
+    await expect(handleCommand(store, current, total, add(6, 10), { olderNames: [older] })).rejects.toMatchObject({
+      code: 'INVALID_LIMIT',
+    });
 
     const handled = await handleCommand(store, current, total, add(4, 10), { olderNames: [older] });
 
@@ -79,7 +84,10 @@ describe('handleCommand with older names of the stream', () => {
     const first = `total-first-${randomUUID()}`;
     await store.append(first, [added(1)]);
     const order: number[] = [];
-    const recording = { ...total, evolve: (sum: number, event: Added) => (order.push(event.data.amount), sum + event.data.amount) };
+    const recording = {
+      ...total,
+      evolve: (sum: number, event: Added) => (order.push(event.data.amount), sum + event.data.amount),
+    };
 
     await loadState(store, current, recording, { olderNames: [first, `total-missing-${randomUUID()}`, older] });
 
@@ -87,10 +95,16 @@ describe('handleCommand with older names of the stream', () => {
   });
 
   it('takes a request recorded under an older name as a replay', async () => {
-    const keyed = (amount: number): Add => ({ ...add(amount), context: { ...add(amount).context, idempotencyKey: 'k-1' } });
+    const keyed = (amount: number): Add => ({
+      ...add(amount),
+      context: { ...add(amount).context, idempotencyKey: 'k-1' },
+    });
     await handleCommand(store, older, total, keyed(1), { request: { amount: 1 } });
 
-    const retried = await handleCommand(store, current, total, keyed(1), { request: { amount: 1 }, olderNames: [older] });
+    const retried = await handleCommand(store, current, total, keyed(1), {
+      request: { amount: 1 },
+      olderNames: [older],
+    });
 
     expect(retried).toMatchObject({ replayed: true, events: [], state: 6 });
     await expect(amounts(store, current)).rejects.toBeDefined();

@@ -12,7 +12,13 @@ import {
   phoneNumberIdStreamName,
   streamPrefix,
 } from '@helpdesk/domain';
-import { comparePositions, openSqliteEventStore, type EventStore, type Position, type RecordedEvent } from '@helpdesk/event-store';
+import {
+  comparePositions,
+  openSqliteEventStore,
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+} from '@helpdesk/event-store';
 import { describeContract } from '../../../test/contract/support.js';
 import { ConnectAccountCommand, ConnectAccountHandler } from './channel/connect-account.handler.js';
 import { findChannelByDisplayNumber, findChannelByPhoneNumberId } from './channel/find-channel-by-number.js';
@@ -32,7 +38,10 @@ const portal = (portalId: string, idempotencyKey?: string): CommandOrigin => ({
   idempotencyKey,
 });
 const noAssociation: AssociateContact = async () => {};
-const account = (accountId: string, phoneNumbers: ConnectAccountCommand['data']['phoneNumbers']): ConnectAccountCommand['data'] => ({
+const account = (
+  accountId: string,
+  phoneNumbers: ConnectAccountCommand['data']['phoneNumbers'],
+): ConnectAccountCommand['data'] => ({
   accountId,
   wabaId: `waba-${accountId}`,
   name: `Support ${accountId}`,
@@ -55,7 +64,8 @@ function formerNameOf(streamName: string): string {
 
 /** Where `$all` ends now: a store under test may be shared by the tests of a file (EventStoreDB). */
 async function endOf(store: EventStore): Promise<Position | 'start'> {
-  for await (const event of store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 })) return event.position;
+  for await (const event of store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 }))
+    return event.position;
   return 'start';
 }
 
@@ -72,13 +82,20 @@ async function eventsAfter(store: EventStore, mark: Position | 'start'): Promise
  * The history is written through today's handlers into a scratch store, then every event is
  * appended to `target` in the same order, under the stream name it had then. Only the port is used.
  */
-async function writeAsBeforeTheRename(target: EventStore, history: (store: EventStore) => Promise<void>): Promise<void> {
+async function writeAsBeforeTheRename(
+  target: EventStore,
+  history: (store: EventStore) => Promise<void>,
+): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stream-names-before-'));
   const scratch = openSqliteEventStore({ dataDir });
   try {
     await history(scratch);
     for (const event of await eventsAfter(scratch, 'start')) {
-      await target.append(formerNameOf(event.streamName), [{ id: event.id, type: event.type, data: event.data, metadata: event.metadata }], 'any');
+      await target.append(
+        formerNameOf(event.streamName),
+        [{ id: event.id, type: event.type, data: event.data, metadata: event.metadata }],
+        'any',
+      );
     }
   } finally {
     await scratch.close();
@@ -108,125 +125,141 @@ function ownWorld() {
   };
 }
 
-describeContract('A store written before the contact phone index and the phone_number_id claims were renamed', (ctx) => {
-  let w: ReturnType<typeof ownWorld>;
-  /** Where `$all` ended before this test wrote its store. */
-  let start: Position | 'start';
-  const store = () => ctx.store;
-  const events = async () => eventsAfter(store(), start);
-  const eventsIn = async (streamName: string) => (await events()).filter((event) => event.streamName === streamName);
-  const connect = (on: EventStore, origin: CommandOrigin, data: ConnectAccountCommand['data']) =>
-    new ConnectAccountHandler(on, clock, ownershipNotChecked).execute(new ConnectAccountCommand(origin, data));
-  const createContact = (on: EventStore, data: CreateContactCommand['data']) =>
-    new CreateContactHandler(on, clock, noAssociation).execute(new CreateContactCommand(portal(w.a), data));
-  const changeContact = (on: EventStore, data: ChangeContactCommand['data']) =>
-    new ChangeContactHandler(on, clock, noAssociation).execute(new ChangeContactCommand(portal(w.a), data));
-  const refusalCode = (done: Promise<unknown>) =>
-    done.then(
-      () => 'done',
-      (error: unknown) => (error instanceof DomainError ? error.code : Promise.reject(error)),
-    );
+describeContract(
+  'A store written before the contact phone index and the phone_number_id claims were renamed',
+  (ctx) => {
+    let w: ReturnType<typeof ownWorld>;
+    /** Where `$all` ended before this test wrote its store. */
+    let start: Position | 'start';
+    const store = () => ctx.store;
+    const events = async () => eventsAfter(store(), start);
+    const eventsIn = async (streamName: string) => (await events()).filter((event) => event.streamName === streamName);
+    const connect = (on: EventStore, origin: CommandOrigin, data: ConnectAccountCommand['data']) =>
+      new ConnectAccountHandler(on, clock, ownershipNotChecked).execute(new ConnectAccountCommand(origin, data));
+    const createContact = (on: EventStore, data: CreateContactCommand['data']) =>
+      new CreateContactHandler(on, clock, noAssociation).execute(new CreateContactCommand(portal(w.a), data));
+    const changeContact = (on: EventStore, data: ChangeContactCommand['data']) =>
+      new ChangeContactHandler(on, clock, noAssociation).execute(new ChangeContactCommand(portal(w.a), data));
+    const refusalCode = (done: Promise<unknown>) =>
+      done.then(
+        () => 'done',
+        (error: unknown) => (error instanceof DomainError ? error.code : Promise.reject(error)),
+      );
 
-  /** Portal a connected an account with two numbers and removed one; it has a contact with two numbers. */
-  const before = async (on: EventStore) => {
-    await connect(on, portal(w.a), account(`acc-${w.a}`, [w.kept, w.released]));
-    await new RemovePhoneNumberHandler(on, clock).execute(
-      new RemovePhoneNumberCommand(portal(w.a), { accountId: `acc-${w.a}`, displayNumber: w.released.displayNumber }),
-    );
-    await createContact(on, { contactId: 'c-1', name: 'Anna', phoneNumber: w.landline, mobilePhoneNumber: w.oldMobile });
-  };
+    /** Portal a connected an account with two numbers and removed one; it has a contact with two numbers. */
+    const before = async (on: EventStore) => {
+      await connect(on, portal(w.a), account(`acc-${w.a}`, [w.kept, w.released]));
+      await new RemovePhoneNumberHandler(on, clock).execute(
+        new RemovePhoneNumberCommand(portal(w.a), { accountId: `acc-${w.a}`, displayNumber: w.released.displayNumber }),
+      );
+      await createContact(on, {
+        contactId: 'c-1',
+        name: 'Anna',
+        phoneNumber: w.landline,
+        mobilePhoneNumber: w.oldMobile,
+      });
+    };
 
-  beforeEach(async () => {
-    w = ownWorld();
-    start = await endOf(store());
-    await writeAsBeforeTheRename(store(), before);
-  });
-
-  it('holds only former names for the two categories, as the code before wrote them', async () => {
-    const names = new Set((await events()).map((event) => event.streamName));
-
-    expect([...names].filter((name) => RENAMED.some(([current]) => name.startsWith(current)))).toEqual([]);
-    expect(names).toContain(formerPhoneNumberIdStreamNames(w.kept.phoneNumberId)[0]);
-    expect(names).toContain(formerPhoneNumberIdStreamNames(w.released.phoneNumberId)[0]);
-    expect(names).toContain(formerContactPhoneStreamNames(w.a, w.oldMobile)[0]);
-  });
-
-  it('finds the channel and the contact through what was written under the former names', async () => {
-    const byNumber = await findChannelByDisplayNumber(store(), w.kept.displayNumber);
-
-    expect(byNumber).toMatchObject({ portalId: w.a, accountId: `acc-${w.a}`, phoneNumberId: w.kept.phoneNumberId });
-    await expect(findChannelByPhoneNumberId(store(), w.kept.phoneNumberId)).resolves.toEqual(byNumber);
-    await expect(findChannelByPhoneNumberId(store(), w.released.phoneNumberId)).resolves.toBeNull();
-    await expect(findContactIdsByPhone(store(), w.a, w.oldMobile)).resolves.toEqual(['c-1']);
-    await expect(findContactIdsByPhone(store(), w.a, w.landline)).resolves.toEqual(['c-1']);
-  });
-
-  it('still refuses an id claimed under its former name to another portal, under any display number', async () => {
-    const hijack = account(`acc-${w.b}`, [{ phoneNumberId: w.kept.phoneNumberId, displayNumber: w.fresh }]);
-
-    expect(await refusalCode(connect(store(), portal(w.b), hijack))).toBe('PHONE_NUMBER_ALREADY_CLAIMED');
-
-    await expect(findChannelByPhoneNumberId(store(), w.kept.phoneNumberId)).resolves.toMatchObject({ portalId: w.a });
-    expect(await eventsIn(phoneNumberIdStreamName(w.kept.phoneNumberId))).toEqual([]);
-  });
-
-  it('claims again, under the current name, an id released under its former name; and then refuses it to a third', async () => {
-    const former = formerPhoneNumberIdStreamNames(w.released.phoneNumberId)[0];
-    const formerEvents = await eventsIn(former);
-
-    await connect(store(), portal(w.b), account(`acc-${w.b}`, [w.released]));
-
-    await expect(findChannelByPhoneNumberId(store(), w.released.phoneNumberId)).resolves.toMatchObject({ portalId: w.b, accountId: `acc-${w.b}` });
-    const claims = await eventsIn(phoneNumberIdStreamName(w.released.phoneNumberId));
-    expect(claims.map((event) => [event.type, (event.data as { accountId?: string }).accountId])).toEqual([['PhoneNumberIdClaimed', `acc-${w.b}`]]);
-    expect(await eventsIn(former)).toEqual(formerEvents);
-    const third = account(`acc-${w.c}`, [{ phoneNumberId: w.released.phoneNumberId, displayNumber: w.third }]);
-    expect(await refusalCode(connect(store(), portal(w.c), third))).toBe('PHONE_NUMBER_ALREADY_CLAIMED');
-  });
-
-  it('writes index changes to the current name, on top of the former one', async () => {
-    const formerIndex = formerContactPhoneStreamNames(w.a, w.oldMobile)[0];
-    const formerEvents = await eventsIn(formerIndex);
-
-    await changeContact(store(), { contactId: 'c-1', mobilePhoneNumber: w.newMobile });
-    await createContact(store(), { contactId: 'c-2', name: 'Bert', mobilePhoneNumber: w.landline });
-
-    await expect(findContactIdsByPhone(store(), w.a, w.oldMobile)).resolves.toEqual([]);
-    await expect(findContactIdsByPhone(store(), w.a, w.newMobile)).resolves.toEqual(['c-1']);
-    await expect(findContactIdsByPhone(store(), w.a, w.landline)).resolves.toEqual(['c-1', 'c-2']);
-    expect((await eventsIn(contactPhoneStreamName(w.a, w.oldMobile))).map((event) => event.type)).toEqual(['ContactPhoneUnlinked']);
-    expect(await eventsIn(formerIndex)).toEqual(formerEvents);
-  });
-
-  it('writes nothing under a former name, and nothing at all when run a second time', async () => {
-    const formerStreams = async () => (await events()).filter((event) => RENAMED.some(([, former]) => event.streamName.startsWith(former)));
-    /** Every write is a retry the second time: the contact's change is made, the account is connected. */
-    const upgrade = async () => ({
-      connected: await refusalCode(connect(store(), portal(w.b), account(`acc-${w.b}`, [w.released]))),
-      changed: await refusalCode(changeContact(store(), { contactId: 'c-1', mobilePhoneNumber: w.newMobile })),
-      kept: await findChannelByPhoneNumberId(store(), w.kept.phoneNumberId),
-      reclaimed: await findChannelByPhoneNumberId(store(), w.released.phoneNumberId),
-      byOldMobile: await findContactIdsByPhone(store(), w.a, w.oldMobile),
-      byNewMobile: await findContactIdsByPhone(store(), w.a, w.newMobile),
-      byLandline: await findContactIdsByPhone(store(), w.a, w.landline),
+    beforeEach(async () => {
+      w = ownWorld();
+      start = await endOf(store());
+      await writeAsBeforeTheRename(store(), before);
     });
-    const former = await formerStreams();
 
-    const first = await upgrade();
-    const written = await events();
-    const second = await upgrade();
+    it('holds only former names for the two categories, as the code before wrote them', async () => {
+      const names = new Set((await events()).map((event) => event.streamName));
 
-    expect(first).toMatchObject({
-      connected: 'done',
-      changed: 'done',
-      kept: { portalId: w.a },
-      reclaimed: { portalId: w.b },
-      byOldMobile: [],
-      byNewMobile: ['c-1'],
-      byLandline: ['c-1'],
+      expect([...names].filter((name) => RENAMED.some(([current]) => name.startsWith(current)))).toEqual([]);
+      expect(names).toContain(formerPhoneNumberIdStreamNames(w.kept.phoneNumberId)[0]);
+      expect(names).toContain(formerPhoneNumberIdStreamNames(w.released.phoneNumberId)[0]);
+      expect(names).toContain(formerContactPhoneStreamNames(w.a, w.oldMobile)[0]);
     });
-    expect(second).toEqual({ ...first, connected: 'CHANNEL_ALREADY_CONNECTED' });
-    expect(await events()).toEqual(written);
-    expect(await formerStreams()).toEqual(former);
-  });
-});
+
+    it('finds the channel and the contact through what was written under the former names', async () => {
+      const byNumber = await findChannelByDisplayNumber(store(), w.kept.displayNumber);
+
+      expect(byNumber).toMatchObject({ portalId: w.a, accountId: `acc-${w.a}`, phoneNumberId: w.kept.phoneNumberId });
+      await expect(findChannelByPhoneNumberId(store(), w.kept.phoneNumberId)).resolves.toEqual(byNumber);
+      await expect(findChannelByPhoneNumberId(store(), w.released.phoneNumberId)).resolves.toBeNull();
+      await expect(findContactIdsByPhone(store(), w.a, w.oldMobile)).resolves.toEqual(['c-1']);
+      await expect(findContactIdsByPhone(store(), w.a, w.landline)).resolves.toEqual(['c-1']);
+    });
+
+    it('still refuses an id claimed under its former name to another portal, under any display number', async () => {
+      const hijack = account(`acc-${w.b}`, [{ phoneNumberId: w.kept.phoneNumberId, displayNumber: w.fresh }]);
+
+      expect(await refusalCode(connect(store(), portal(w.b), hijack))).toBe('PHONE_NUMBER_ALREADY_CLAIMED');
+
+      await expect(findChannelByPhoneNumberId(store(), w.kept.phoneNumberId)).resolves.toMatchObject({ portalId: w.a });
+      expect(await eventsIn(phoneNumberIdStreamName(w.kept.phoneNumberId))).toEqual([]);
+    });
+
+    it('claims again, under the current name, an id released under its former name; and then refuses it to a third', async () => {
+      const former = formerPhoneNumberIdStreamNames(w.released.phoneNumberId)[0];
+      const formerEvents = await eventsIn(former);
+
+      await connect(store(), portal(w.b), account(`acc-${w.b}`, [w.released]));
+
+      await expect(findChannelByPhoneNumberId(store(), w.released.phoneNumberId)).resolves.toMatchObject({
+        portalId: w.b,
+        accountId: `acc-${w.b}`,
+      });
+      const claims = await eventsIn(phoneNumberIdStreamName(w.released.phoneNumberId));
+      expect(claims.map((event) => [event.type, (event.data as { accountId?: string }).accountId])).toEqual([
+        ['PhoneNumberIdClaimed', `acc-${w.b}`],
+      ]);
+      expect(await eventsIn(former)).toEqual(formerEvents);
+      const third = account(`acc-${w.c}`, [{ phoneNumberId: w.released.phoneNumberId, displayNumber: w.third }]);
+      expect(await refusalCode(connect(store(), portal(w.c), third))).toBe('PHONE_NUMBER_ALREADY_CLAIMED');
+    });
+
+    it('writes index changes to the current name, on top of the former one', async () => {
+      const formerIndex = formerContactPhoneStreamNames(w.a, w.oldMobile)[0];
+      const formerEvents = await eventsIn(formerIndex);
+
+      await changeContact(store(), { contactId: 'c-1', mobilePhoneNumber: w.newMobile });
+      await createContact(store(), { contactId: 'c-2', name: 'Bert', mobilePhoneNumber: w.landline });
+
+      await expect(findContactIdsByPhone(store(), w.a, w.oldMobile)).resolves.toEqual([]);
+      await expect(findContactIdsByPhone(store(), w.a, w.newMobile)).resolves.toEqual(['c-1']);
+      await expect(findContactIdsByPhone(store(), w.a, w.landline)).resolves.toEqual(['c-1', 'c-2']);
+      expect((await eventsIn(contactPhoneStreamName(w.a, w.oldMobile))).map((event) => event.type)).toEqual([
+        'ContactPhoneUnlinked',
+      ]);
+      expect(await eventsIn(formerIndex)).toEqual(formerEvents);
+    });
+
+    it('writes nothing under a former name, and nothing at all when run a second time', async () => {
+      const formerStreams = async () =>
+        (await events()).filter((event) => RENAMED.some(([, former]) => event.streamName.startsWith(former)));
+      /** Every write is a retry the second time: the contact's change is made, the account is connected. */
+      const upgrade = async () => ({
+        connected: await refusalCode(connect(store(), portal(w.b), account(`acc-${w.b}`, [w.released]))),
+        changed: await refusalCode(changeContact(store(), { contactId: 'c-1', mobilePhoneNumber: w.newMobile })),
+        kept: await findChannelByPhoneNumberId(store(), w.kept.phoneNumberId),
+        reclaimed: await findChannelByPhoneNumberId(store(), w.released.phoneNumberId),
+        byOldMobile: await findContactIdsByPhone(store(), w.a, w.oldMobile),
+        byNewMobile: await findContactIdsByPhone(store(), w.a, w.newMobile),
+        byLandline: await findContactIdsByPhone(store(), w.a, w.landline),
+      });
+      const former = await formerStreams();
+
+      const first = await upgrade();
+      const written = await events();
+      const second = await upgrade();
+
+      expect(first).toMatchObject({
+        connected: 'done',
+        changed: 'done',
+        kept: { portalId: w.a },
+        reclaimed: { portalId: w.b },
+        byOldMobile: [],
+        byNewMobile: ['c-1'],
+        byLandline: ['c-1'],
+      });
+      expect(second).toEqual({ ...first, connected: 'CHANNEL_ALREADY_CONNECTED' });
+      expect(await events()).toEqual(written);
+      expect(await formerStreams()).toEqual(former);
+    });
+  },
+);

@@ -47,7 +47,12 @@ export function edgeLimitsConfigFrom(env: Environment, environment: string, prob
     maxTokens: int('GRAPHQL_MAX_TOKENS', d.maxTokens, 16),
     maxFields: int('GRAPHQL_MAX_FIELDS', d.maxFields, 1),
     maxAliases: int('GRAPHQL_MAX_ALIASES', d.maxAliases, 0),
-    anonymousPerSecond: number(env, 'GRAPHQL_ANONYMOUS_RATE_LIMIT', environment === 'test' ? 0 : d.anonymousPerSecond, problems),
+    anonymousPerSecond: number(
+      env,
+      'GRAPHQL_ANONYMOUS_RATE_LIMIT',
+      environment === 'test' ? 0 : d.anonymousPerSecond,
+      problems,
+    ),
     anonymousBurst: int('GRAPHQL_ANONYMOUS_RATE_LIMIT_BURST', d.anonymousBurst, 1),
     connectionInitTimeoutMs: int('WS_CONNECTION_INIT_TIMEOUT_MS', d.connectionInitTimeoutMs, 1),
     wsMaxPayloadBytes: int('WS_MAX_PAYLOAD_BYTES', d.wsMaxPayloadBytes, 1_024),

@@ -14,9 +14,24 @@ describe('edge limits configuration', () => {
   it('reads every variable', () => {
     const { edge } = loadConfig({
       AUTH_JWT_SECRET: SECRET,
-      ...{ HTTP_CONNECTION_TIMEOUT_MS: '0', HTTP_REQUEST_TIMEOUT_MS: '1000', GRAPHQL_MAX_DOCUMENT_LENGTH: '4096', GRAPHQL_MAX_TOKENS: '500' },
-      ...{ GRAPHQL_MAX_FIELDS: '50', GRAPHQL_MAX_ALIASES: '0', GRAPHQL_ANONYMOUS_RATE_LIMIT: '0.5', GRAPHQL_ANONYMOUS_RATE_LIMIT_BURST: '2' },
-      ...{ WS_CONNECTION_INIT_TIMEOUT_MS: '250', WS_MAX_PAYLOAD_BYTES: '2048', WS_MAX_SUBSCRIPTIONS: '4', TRUST_PROXY: '10.0.0.0/8' },
+      ...{
+        HTTP_CONNECTION_TIMEOUT_MS: '0',
+        HTTP_REQUEST_TIMEOUT_MS: '1000',
+        GRAPHQL_MAX_DOCUMENT_LENGTH: '4096',
+        GRAPHQL_MAX_TOKENS: '500',
+      },
+      ...{
+        GRAPHQL_MAX_FIELDS: '50',
+        GRAPHQL_MAX_ALIASES: '0',
+        GRAPHQL_ANONYMOUS_RATE_LIMIT: '0.5',
+        GRAPHQL_ANONYMOUS_RATE_LIMIT_BURST: '2',
+      },
+      ...{
+        WS_CONNECTION_INIT_TIMEOUT_MS: '250',
+        WS_MAX_PAYLOAD_BYTES: '2048',
+        WS_MAX_SUBSCRIPTIONS: '4',
+        TRUST_PROXY: '10.0.0.0/8',
+      },
     });
     expect(edge).toEqual({
       connectionTimeoutMs: 0,
@@ -37,7 +52,14 @@ describe('edge limits configuration', () => {
   });
 
   it('names every bad value at once', () => {
-    const env = { AUTH_JWT_SECRET: SECRET, HTTP_REQUEST_TIMEOUT_MS: '-1', GRAPHQL_MAX_TOKENS: '3', GRAPHQL_MAX_FIELDS: '1.5', WS_MAX_PAYLOAD_BYTES: 'lots', GRAPHQL_ANONYMOUS_RATE_LIMIT: '-2' };
+    const env = {
+      AUTH_JWT_SECRET: SECRET,
+      HTTP_REQUEST_TIMEOUT_MS: '-1',
+      GRAPHQL_MAX_TOKENS: '3',
+      GRAPHQL_MAX_FIELDS: '1.5',
+      WS_MAX_PAYLOAD_BYTES: 'lots',
+      GRAPHQL_ANONYMOUS_RATE_LIMIT: '-2',
+    };
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
       loadConfig(env);

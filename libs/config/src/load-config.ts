@@ -38,7 +38,9 @@ export function loadConfig(env: Environment): AppConfig {
   const dataDir = resolve(env.DATA_DIR || './data');
   const eventStoreUrl = env.EVENTSTORE_URL;
   if (eventStoreUrl && !/^esdb(\+discover)?:\/\/[^/]+/.test(eventStoreUrl)) {
-    problems.push(`EVENTSTORE_URL must be an esdb:// or esdb+discover:// connection string (got '${withoutCredentials(eventStoreUrl)}')`);
+    problems.push(
+      `EVENTSTORE_URL must be an esdb:// or esdb+discover:// connection string (got '${withoutCredentials(eventStoreUrl)}')`,
+    );
   }
   const readStoreUrl = env.READ_STORE_URL;
   if (readStoreUrl && !/^postgres(ql)?:\/\/.+/.test(readStoreUrl)) {
@@ -50,7 +52,11 @@ export function loadConfig(env: Environment): AppConfig {
   }
   const environment = oneOf('NODE_ENV', ENVIRONMENTS, 'production');
   // Secure by default; NODE_ENV=test defaults to off (as GRAPHQL_RATE_LIMIT does), production cannot turn it off.
-  const ownershipCheck = oneOf('WHATSAPP_OWNERSHIP_CHECK', OWNERSHIP_CHECKS, environment === 'test' ? 'off' : 'graph-api');
+  const ownershipCheck = oneOf(
+    'WHATSAPP_OWNERSHIP_CHECK',
+    OWNERSHIP_CHECKS,
+    environment === 'test' ? 'off' : 'graph-api',
+  );
   if (ownershipCheck === 'off' && environment === 'production') {
     problems.push('WHATSAPP_OWNERSHIP_CHECK=off is for development and tests only, not NODE_ENV=production');
   }
@@ -119,5 +125,7 @@ export function loadConfigOrExit(env: Environment): AppConfig {
 
 /** A connection string as an error may show it: a password or token in it is masked. */
 export function withoutCredentials(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, '$1***@').replace(/([?&](?:password|token|access_token)=)[^&#]*/gi, '$1***');
+  return value
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, '$1***@')
+    .replace(/([?&](?:password|token|access_token)=)[^&#]*/gi, '$1***');
 }

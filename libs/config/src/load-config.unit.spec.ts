@@ -10,7 +10,10 @@ describe('loadConfig', () => {
   it('defaults to the embedded stores under ./data', () => {
     const config = loadConfig({ AUTH_JWT_SECRET: SECRET });
     expect(config.eventStore).toEqual({ adapter: 'sqlite', dataDir: expect.stringMatching(/\/data$/) });
-    expect(config.readStore).toEqual({ dialect: 'sqlite', file: expect.stringMatching(/\/data\/read-models\.sqlite$/) });
+    expect(config.readStore).toEqual({
+      dialect: 'sqlite',
+      file: expect.stringMatching(/\/data\/read-models\.sqlite$/),
+    });
     expect(config.port).toBe(3000);
     expect(config.environment).toBe('production');
   });
@@ -34,7 +37,10 @@ describe('loadConfig', () => {
   });
 
   it('reads the WhatsApp Cloud API settings, each half off until configured', () => {
-    expect(loadConfig({ AUTH_JWT_SECRET: SECRET }).whatsapp).toEqual({ apiUrl: 'https://graph.facebook.com/v21.0', ownershipCheck: 'graph-api' });
+    expect(loadConfig({ AUTH_JWT_SECRET: SECRET }).whatsapp).toEqual({
+      apiUrl: 'https://graph.facebook.com/v21.0',
+      ownershipCheck: 'graph-api',
+    });
     const config = loadConfig({
       AUTH_JWT_SECRET: SECRET,
       WHATSAPP_VERIFY_TOKEN: 'verify-me',
@@ -55,19 +61,30 @@ describe('loadConfig', () => {
   });
 
   it('asks Meta who holds a number unless told otherwise, and never lets production turn that off', () => {
-    const check = (env: Record<string, string>) => loadConfig({ AUTH_JWT_SECRET: SECRET, ...env }).whatsapp.ownershipCheck;
+    const check = (env: Record<string, string>) =>
+      loadConfig({ AUTH_JWT_SECRET: SECRET, ...env }).whatsapp.ownershipCheck;
     expect(check({})).toBe('graph-api');
     expect(check({ NODE_ENV: 'development' })).toBe('graph-api');
     expect(check({ NODE_ENV: 'test' })).toBe('off');
     expect(check({ NODE_ENV: 'test', WHATSAPP_OWNERSHIP_CHECK: 'graph-api' })).toBe('graph-api');
     expect(check({ NODE_ENV: 'development', WHATSAPP_OWNERSHIP_CHECK: 'off' })).toBe('off');
-    expect(() => check({ WHATSAPP_OWNERSHIP_CHECK: 'off' })).toThrow(/WHATSAPP_OWNERSHIP_CHECK=off is for development and tests only/);
-    expect(() => check({ NODE_ENV: 'test', WHATSAPP_OWNERSHIP_CHECK: 'maybe' })).toThrow(/WHATSAPP_OWNERSHIP_CHECK must be one of graph-api, off/);
+    expect(() => check({ WHATSAPP_OWNERSHIP_CHECK: 'off' })).toThrow(
+      /WHATSAPP_OWNERSHIP_CHECK=off is for development and tests only/,
+    );
+    expect(() => check({ NODE_ENV: 'test', WHATSAPP_OWNERSHIP_CHECK: 'maybe' })).toThrow(
+      /WHATSAPP_OWNERSHIP_CHECK must be one of graph-api, off/,
+    );
   });
 
   it('names every bad variable at once', () => {
     const attempt = () =>
-      loadConfig({ AUTH_JWT_SECRET: SECRET, PORT: '70000', EVENTSTORE_URL: 'http://nope', READ_STORE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+      loadConfig({
+        AUTH_JWT_SECRET: SECRET,
+        PORT: '70000',
+        EVENTSTORE_URL: 'http://nope',
+        READ_STORE_URL: 'mysql://x',
+        LOG_LEVEL: 'loud',
+      });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
@@ -82,7 +99,9 @@ describe('loadConfig', () => {
   });
 
   it('uses AUTH_JWT_SECRET when set and refuses a short one', () => {
-    expect(() => loadConfig({ AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET must be at least 32 characters \(got 5\)/);
+    expect(() => loadConfig({ AUTH_JWT_SECRET: 'short' })).toThrow(
+      /AUTH_JWT_SECRET must be at least 32 characters \(got 5\)/,
+    );
     expect(loadConfig({ AUTH_JWT_SECRET: SECRET }).auth).toEqual({ jwtSecret: SECRET, jwtSecretSource: 'environment' });
   });
 

@@ -13,7 +13,9 @@ export const DEFAULT_GRAPHQL_RATE_LIMIT_BURST = 100;
 export function rateLimitConfigFrom(env: Environment, environment: string, problems: string[]): RateLimitConfig {
   const fallbackRate = environment === 'test' ? 0 : DEFAULT_GRAPHQL_RATE_LIMIT;
   const graphqlPerSecond = positiveNumber(env, 'GRAPHQL_RATE_LIMIT', fallbackRate, problems, { allowZero: true });
-  const graphqlBurst = positiveNumber(env, 'GRAPHQL_RATE_LIMIT_BURST', DEFAULT_GRAPHQL_RATE_LIMIT_BURST, problems, { integer: true });
+  const graphqlBurst = positiveNumber(env, 'GRAPHQL_RATE_LIMIT_BURST', DEFAULT_GRAPHQL_RATE_LIMIT_BURST, problems, {
+    integer: true,
+  });
   return { graphqlPerSecond, graphqlBurst };
 }
 
@@ -27,7 +29,10 @@ function positiveNumber(
   const value = env[name];
   if (value === undefined || value === '') return fallback;
   const number = Number(value);
-  const valid = Number.isFinite(number) && (rules.allowZero ? number >= 0 : number > 0) && (!rules.integer || Number.isInteger(number));
+  const valid =
+    Number.isFinite(number) &&
+    (rules.allowZero ? number >= 0 : number > 0) &&
+    (!rules.integer || Number.isInteger(number));
   if (valid) return number;
   const what = rules.integer ? 'a positive integer' : `a ${rules.allowZero ? 'non-negative' : 'positive'} number`;
   problems.push(`${name} must be ${what} (got '${value}')`);

@@ -9,7 +9,12 @@ describe('GraphQL rate limit settings', () => {
 
   it('are off by default under NODE_ENV=test, and on when set there', () => {
     expect(loadConfig({ AUTH_JWT_SECRET: SECRET, NODE_ENV: 'test' }).rateLimits.graphqlPerSecond).toBe(0);
-    const set = loadConfig({ AUTH_JWT_SECRET: SECRET, NODE_ENV: 'test', GRAPHQL_RATE_LIMIT: '2.5', GRAPHQL_RATE_LIMIT_BURST: '5' });
+    const set = loadConfig({
+      AUTH_JWT_SECRET: SECRET,
+      NODE_ENV: 'test',
+      GRAPHQL_RATE_LIMIT: '2.5',
+      GRAPHQL_RATE_LIMIT_BURST: '5',
+    });
     expect(set.rateLimits).toEqual({ graphqlPerSecond: 2.5, graphqlBurst: 5 });
   });
 
@@ -18,11 +23,16 @@ describe('GraphQL rate limit settings', () => {
   });
 
   it('name each bad value', () => {
-    const attempt = () => loadConfig({ AUTH_JWT_SECRET: SECRET, GRAPHQL_RATE_LIMIT: '-1', GRAPHQL_RATE_LIMIT_BURST: '1.5' });
+    const attempt = () =>
+      loadConfig({ AUTH_JWT_SECRET: SECRET, GRAPHQL_RATE_LIMIT: '-1', GRAPHQL_RATE_LIMIT_BURST: '1.5' });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/GRAPHQL_RATE_LIMIT must be a non-negative number \(got '-1'\)/);
     expect(attempt).toThrow(/GRAPHQL_RATE_LIMIT_BURST must be a positive integer \(got '1.5'\)/);
-    expect(() => loadConfig({ AUTH_JWT_SECRET: SECRET, GRAPHQL_RATE_LIMIT_BURST: '0' })).toThrow(/GRAPHQL_RATE_LIMIT_BURST must be a positive integer/);
-    expect(() => loadConfig({ AUTH_JWT_SECRET: SECRET, GRAPHQL_RATE_LIMIT: 'lots' })).toThrow(/GRAPHQL_RATE_LIMIT must be/);
+    expect(() => loadConfig({ AUTH_JWT_SECRET: SECRET, GRAPHQL_RATE_LIMIT_BURST: '0' })).toThrow(
+      /GRAPHQL_RATE_LIMIT_BURST must be a positive integer/,
+    );
+    expect(() => loadConfig({ AUTH_JWT_SECRET: SECRET, GRAPHQL_RATE_LIMIT: 'lots' })).toThrow(
+      /GRAPHQL_RATE_LIMIT must be/,
+    );
   });
 });

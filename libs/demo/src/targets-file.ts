@@ -26,7 +26,11 @@ export interface DemoTargets {
   readonly contacts: readonly KnownContact[];
 }
 
-export function readTargetsFile(path: string): { targets: BusinessNumber[]; contacts: KnownContact[]; connectedAt?: Date } {
+export function readTargetsFile(path: string): {
+  targets: BusinessNumber[];
+  contacts: KnownContact[];
+  connectedAt?: Date;
+} {
   const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<DemoTargets>;
   if (!Array.isArray(parsed.numbers) || parsed.numbers.length === 0 || typeof parsed.wabaId !== 'string') {
     throw new Error(`${path} is not a seed-demo targets file (it needs "wabaId" and "numbers")`);

@@ -1,7 +1,14 @@
 import { channelDecider, refuseUnknownAccount } from './channel/index.js';
 import type { ChannelState, ConnectAccount, ConnectedChannel } from './channel/index.js';
 import { contactDecider, contactPhoneIndexDecider } from './contact/index.js';
-import type { ActiveContact, ContactCommand, ContactEvent, ContactPhoneCommand, ContactPhoneIndexState, ContactState } from './contact/index.js';
+import type {
+  ActiveContact,
+  ContactCommand,
+  ContactEvent,
+  ContactPhoneCommand,
+  ContactPhoneIndexState,
+  ContactState,
+} from './contact/index.js';
 import { contactPhoneNumbers, linkedContactIds } from './contact/contact.state.js';
 import type { Actor, CommandContext, Decider, DomainCommand, DomainEvent } from './core/index.js';
 import { fold } from './core/index.js';
@@ -96,9 +103,18 @@ export const metaSays = {
   /** A 400 with Meta's error: "(#100) Invalid parameter" becomes the title "Invalid parameter", the details the message. */
   refused: (code: number, message: string, details: string): SendOutcome => ({
     kind: 'not_taken',
-    failure: { code, title: message.replace(/^\(#\d+\)\s*/, ''), message: details, httpStatus: 400, fbtraceId: 'trace-1' },
+    failure: {
+      code,
+      title: message.replace(/^\(#\d+\)\s*/, ''),
+      message: details,
+      httpStatus: 400,
+      fbtraceId: 'trace-1',
+    },
   }),
-  throttled: (): SendOutcome => ({ kind: 'not_taken', failure: { code: 130429, title: 'Rate limit hit', message: 'Rate limit hit', httpStatus: 400 } }),
+  throttled: (): SendOutcome => ({
+    kind: 'not_taken',
+    failure: { code: 130429, title: 'Rate limit hit', message: 'Rate limit hit', httpStatus: 400 },
+  }),
   noAnswer: (): SendOutcome => ({ kind: 'unknown', reason: 'The request was sent but no answer came: socket hang up' }),
 };
 
@@ -109,7 +125,11 @@ export function retryDelayMs(failedAttempt: number): number {
 
 export const later = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
 
-export function conversationOf(phone: string = helpdesk.contactPhone, phoneNumberId: string = helpdesk.phoneNumberId, portalId: string = helpdesk.portalId): string {
+export function conversationOf(
+  phone: string = helpdesk.contactPhone,
+  phoneNumberId: string = helpdesk.phoneNumberId,
+  portalId: string = helpdesk.portalId,
+): string {
   return conversationIdOf({ portalId, phoneNumberId, contactWaId: toWaId(phone) });
 }
 
@@ -123,7 +143,13 @@ export interface InboundMessage {
 }
 
 export function inboundMessage(wamid: string, sentAt: string, from: string = helpdesk.contactPhone): InboundMessage {
-  return { phoneNumberId: helpdesk.phoneNumberId, wamid, from, sentAt, content: { kind: 'text', body: `Hello (${wamid})` } };
+  return {
+    phoneNumberId: helpdesk.phoneNumberId,
+    wamid,
+    from,
+    sentAt,
+    content: { kind: 'text', body: `Hello (${wamid})` },
+  };
 }
 
 export interface HistoryOptions {
@@ -159,13 +185,23 @@ export class HelpdeskHistory {
     const history = new HelpdeskHistory(options);
     const { subscriptionStartedOn = '2024-01-15', monthlyConversationLimit } = options;
     const setup = [
-      ...history.registerPortal({ name: 'Acme', timeZone: 'Europe/Paris', subscriptionStartedOn, monthlyConversationLimit }),
+      ...history.registerPortal({
+        name: 'Acme',
+        timeZone: 'Europe/Paris',
+        subscriptionStartedOn,
+        monthlyConversationLimit,
+      }),
       ...history.connectAccount({
         ...{ accountId: helpdesk.accountId, wabaId: 'waba-1', name: 'Acme support', timeZone: 'Europe/Paris' },
         ...{ accountType: 'business', businessVerified: false },
         phoneNumbers: [{ phoneNumberId: helpdesk.phoneNumberId, displayNumber: helpdesk.businessPhone }],
       }),
-      ...history.registerTemplate({ accountId: helpdesk.accountId, ...helpdesk.template, category: 'utility', body: helpdesk.templateBody }),
+      ...history.registerTemplate({
+        accountId: helpdesk.accountId,
+        ...helpdesk.template,
+        category: 'utility',
+        body: helpdesk.templateBody,
+      }),
       ...history.approveTemplate({ accountId: helpdesk.accountId, ...helpdesk.template }),
     ];
     return { history, setup };
@@ -187,7 +223,11 @@ export class HelpdeskHistory {
   }
 
   /** Runs `command` through `decider` on the stream's state so far; records and returns what it decided. */
-  decide<C extends DomainCommand, E extends DomainEvent, S>(stream: string, decider: Decider<C, E, S>, command: C): Fact[] {
+  decide<C extends DomainCommand, E extends DomainEvent, S>(
+    stream: string,
+    decider: Decider<C, E, S>,
+    command: C,
+  ): Fact[] {
     const state = this.stateOf(stream, decider);
     const events = decider.decide(command, state);
     this.states.set(stream, fold(decider.evolve, state, events));
@@ -205,35 +245,67 @@ export class HelpdeskHistory {
   // Portal
 
   registerPortal(data: Extract<PortalCommand, { type: 'RegisterPortal' }>['data'], actor = adminActor): Fact[] {
-    return this.decide(portalStreamName(this.portalId), portalDecider, { type: 'RegisterPortal', data, context: this.context(actor) });
+    return this.decide(portalStreamName(this.portalId), portalDecider, {
+      type: 'RegisterPortal',
+      data,
+      context: this.context(actor),
+    });
   }
 
   changeMonthlyLimit(data: Extract<PortalCommand, { type: 'ChangeMonthlyLimit' }>['data'], actor = adminActor): Fact[] {
-    return this.decide(portalStreamName(this.portalId), portalDecider, { type: 'ChangeMonthlyLimit', data, context: this.context(actor) });
+    return this.decide(portalStreamName(this.portalId), portalDecider, {
+      type: 'ChangeMonthlyLimit',
+      data,
+      context: this.context(actor),
+    });
   }
 
   // Channels (the ownership check is off, as in the API's tests)
 
   connectAccount(data: ConnectData, actor = adminActor): Fact[] {
-    const command = { type: 'ConnectAccount' as const, data: { ...data, ownership: { checkedWith: 'not-checked' as const } }, context: this.context(actor) };
+    const command = {
+      type: 'ConnectAccount' as const,
+      data: { ...data, ownership: { checkedWith: 'not-checked' as const } },
+      context: this.context(actor),
+    };
     return this.decide(channelStreamName(data.accountId), channelDecider, command);
   }
 
-  addPhoneNumber(accountId: string, number: { phoneNumberId: string; displayNumber: string }, actor = adminActor): Fact[] {
+  addPhoneNumber(
+    accountId: string,
+    number: { phoneNumberId: string; displayNumber: string },
+    actor = adminActor,
+  ): Fact[] {
     const data = { accountId, ...number, ownership: { checkedWith: 'not-checked' as const } };
-    return this.decide(channelStreamName(accountId), channelDecider, { type: 'AddPhoneNumber', data, context: this.context(actor) });
+    return this.decide(channelStreamName(accountId), channelDecider, {
+      type: 'AddPhoneNumber',
+      data,
+      context: this.context(actor),
+    });
   }
 
   removePhoneNumber(accountId: string, displayNumber: string, actor = adminActor): Fact[] {
-    return this.decide(channelStreamName(accountId), channelDecider, { type: 'RemovePhoneNumber', data: { accountId, displayNumber }, context: this.context(actor) });
+    return this.decide(channelStreamName(accountId), channelDecider, {
+      type: 'RemovePhoneNumber',
+      data: { accountId, displayNumber },
+      context: this.context(actor),
+    });
   }
 
   markBusinessVerified(accountId: string, actor = adminActor): Fact[] {
-    return this.decide(channelStreamName(accountId), channelDecider, { type: 'MarkBusinessVerified', data: { accountId }, context: this.context(actor) });
+    return this.decide(channelStreamName(accountId), channelDecider, {
+      type: 'MarkBusinessVerified',
+      data: { accountId },
+      context: this.context(actor),
+    });
   }
 
   disconnectAccount(accountId: string, actor = adminActor): Fact[] {
-    return this.decide(channelStreamName(accountId), channelDecider, { type: 'DisconnectAccount', data: { accountId }, context: this.context(actor) });
+    return this.decide(channelStreamName(accountId), channelDecider, {
+      type: 'DisconnectAccount',
+      data: { accountId },
+      context: this.context(actor),
+    });
   }
 
   // Templates
@@ -251,9 +323,17 @@ export class HelpdeskHistory {
     return this.decide(stream, templateDecider, { type: 'ApproveTemplate', data: key, context: this.context(actor) });
   }
 
-  rejectTemplate(key: { accountId: string; name: string; language: string }, reason: string, actor = adminActor): Fact[] {
+  rejectTemplate(
+    key: { accountId: string; name: string; language: string },
+    reason: string,
+    actor = adminActor,
+  ): Fact[] {
     const stream = templateStreamName(key.accountId, key.name, key.language);
-    return this.decide(stream, templateDecider, { type: 'RejectTemplate', data: { ...key, reason }, context: this.context(actor) });
+    return this.decide(stream, templateDecider, {
+      type: 'RejectTemplate',
+      data: { ...key, reason },
+      context: this.context(actor),
+    });
   }
 
   // Contacts
@@ -270,12 +350,17 @@ export class HelpdeskHistory {
     const facts = this.decide(stream, contactDecider, { ...command, context } as ContactCommand);
     const contact = this.stateOf<ContactState>(stream, contactDecider) as ActiveContact;
     const index = (type: ContactPhoneCommand['type'], data: ContactPhoneCommand['data']) =>
-      this.decide(contactPhoneStreamName(portalId, data.phoneNumber), contactPhoneIndexDecider, { type, data, context });
+      this.decide(contactPhoneStreamName(portalId, data.phoneNumber), contactPhoneIndexDecider, {
+        type,
+        data,
+        context,
+      });
     const indexed: Fact[] = [];
     for (const { event } of facts) {
       if (event.type !== 'ContactPhoneNumberChanged') continue;
       const { property, previous } = (event as Extract<ContactEvent, { type: 'ContactPhoneNumberChanged' }>).data;
-      if (previous !== null) indexed.push(...index('UnlinkContactPhone', { contactId, property, phoneNumber: previous }));
+      if (previous !== null)
+        indexed.push(...index('UnlinkContactPhone', { contactId, property, phoneNumber: previous }));
     }
     for (const property of ['phoneNumber', 'mobilePhoneNumber'] as const) {
       const phoneNumber = contact[property];
@@ -287,8 +372,12 @@ export class HelpdeskHistory {
   /** The contacts whose phone numbers include `phone`, as the phone index knows them. */
   contactIdsByPhone(phone: string): string[] {
     const e164 = normaliseToE164(phone);
-    const index = this.stateOf<ContactPhoneIndexState>(contactPhoneStreamName(this.portalId, e164), contactPhoneIndexDecider);
-    const contactOf = (contactId: string) => this.stateOf<ContactState>(contactStreamName(this.portalId, contactId), contactDecider);
+    const index = this.stateOf<ContactPhoneIndexState>(
+      contactPhoneStreamName(this.portalId, e164),
+      contactPhoneIndexDecider,
+    );
+    const contactOf = (contactId: string) =>
+      this.stateOf<ContactState>(contactStreamName(this.portalId, contactId), contactDecider);
     return linkedContactIds(index).filter((contactId) => contactPhoneNumbers(contactOf(contactId)).includes(e164));
   }
 
@@ -300,7 +389,11 @@ export class HelpdeskHistory {
     for (const [stream, conversation] of this.conversations()) {
       if (!waIds.has(conversation.contactWaId) || conversation.portalId !== portalId) continue;
       if (conversation.contactId !== null || conversation.ticket?.status !== 'Open') continue;
-      const command = { type: 'AssociateContact' as const, data: { contactId }, context: this.context(actor, portalId) };
+      const command = {
+        type: 'AssociateContact' as const,
+        data: { contactId },
+        context: this.context(actor, portalId),
+      };
       facts.push(...this.decide(stream, conversationDecider, command));
     }
     return facts;
@@ -314,7 +407,11 @@ export class HelpdeskHistory {
     if (!route) throw new Error(`No connected WhatsApp channel holds the number ${message.phoneNumberId}`);
     const { channel, displayNumber } = route;
     const portalId = channel.portalId;
-    const conversationId = conversationIdOf({ portalId, phoneNumberId: message.phoneNumberId, contactWaId: toWaId(message.from) });
+    const conversationId = conversationIdOf({
+      portalId,
+      phoneNumberId: message.phoneNumberId,
+      contactWaId: toWaId(message.from),
+    });
     const data = {
       phoneNumberId: message.phoneNumberId,
       ticketId: `ticket-${message.wamid}`,
@@ -328,12 +425,23 @@ export class HelpdeskHistory {
       content: message.content,
       matchingContactIds: this.contactIdsByPhone(message.from),
     };
-    const context = { ...this.context({ kind: 'whatsapp', id: message.phoneNumberId }, portalId), idempotencyKey: `inbound|${message.wamid}` };
-    return this.decide(conversationStreamName(conversationId), conversationDecider, { type: 'ReceiveInboundMessage', data, context });
+    const context = {
+      ...this.context({ kind: 'whatsapp', id: message.phoneNumberId }, portalId),
+      idempotencyKey: `inbound|${message.wamid}`,
+    };
+    return this.decide(conversationStreamName(conversationId), conversationDecider, {
+      type: 'ReceiveInboundMessage',
+      data,
+      context,
+    });
   }
 
   /** A command on the conversation, decided as its API handler decides it. */
-  onConversation(conversationId: string, command: Omit<ConversationCommand, 'context'>, actor: Actor = adminActor): Fact[] {
+  onConversation(
+    conversationId: string,
+    command: Omit<ConversationCommand, 'context'>,
+    actor: Actor = adminActor,
+  ): Fact[] {
     const full = { ...command, context: this.context(actor) } as ConversationCommand;
     return this.decide(conversationStreamName(conversationId), conversationDecider, full);
   }
@@ -351,7 +459,12 @@ export class HelpdeskHistory {
     return ticket.ticketId;
   }
 
-  assign(conversationId: string, assigneeId: string, ticketId = this.ticketOf(conversationId), actor = adminActor): Fact[] {
+  assign(
+    conversationId: string,
+    assigneeId: string,
+    ticketId = this.ticketOf(conversationId),
+    actor = adminActor,
+  ): Fact[] {
     return this.onConversation(conversationId, { type: 'AssignTicket', data: { ticketId, assigneeId } }, actor);
   }
 
@@ -367,12 +480,27 @@ export class HelpdeskHistory {
   reply(conversationId: string, content: ReplyContent, options: { messageId?: string; actor?: Actor } = {}): Fact[] {
     const { messageId = this.newId('reply'), actor = agentActor } = options;
     const session = this.openSession(conversationId);
-    const draft = { messageId, content, sessionId: session?.sessionId ?? '', countedAs: 'free' as const, ruleVersion: '' };
+    const draft = {
+      messageId,
+      content,
+      sessionId: session?.sessionId ?? '',
+      countedAs: 'free' as const,
+      ruleVersion: '',
+    };
     // A dry run of the decider first, as the handler does: a refused reply is never counted.
-    conversationDecider.decide({ type: 'ReplyToContact', data: draft, context: this.context(actor) }, this.conversation(conversationId));
+    conversationDecider.decide(
+      { type: 'ReplyToContact', data: draft, context: this.context(actor) },
+      this.conversation(conversationId),
+    );
     const facts: Fact[] = [];
-    const count = session ? this.countSession(conversationId, messageId, session, actor, facts) : { ruleVersion: '', counted: false };
-    const data = { ...draft, countedAs: count.counted ? ('user_initiated_session' as const) : ('free' as const), ruleVersion: count.ruleVersion };
+    const count = session
+      ? this.countSession(conversationId, messageId, session, actor, facts)
+      : { ruleVersion: '', counted: false };
+    const data = {
+      ...draft,
+      countedAs: count.counted ? ('user_initiated_session' as const) : ('free' as const),
+      ruleVersion: count.ruleVersion,
+    };
     return [...facts, ...this.onConversation(conversationId, { type: 'ReplyToContact', data }, actor)];
   }
 
@@ -386,8 +514,19 @@ export class HelpdeskHistory {
     const conversation = this.conversation(conversationId);
     const session = this.openSession(conversationId);
     // A dry run of the decider first, as the handler does: a refused send is never counted.
-    const unbound = { name: request.name, language: request.language, renderedText: '', parameters: request.parameters };
-    const draft = { messageId, template: unbound, ruleVersion: '', businessInitiated: !session, sessionId: session?.sessionId };
+    const unbound = {
+      name: request.name,
+      language: request.language,
+      renderedText: '',
+      parameters: request.parameters,
+    };
+    const draft = {
+      messageId,
+      template: unbound,
+      ruleVersion: '',
+      businessInitiated: !session,
+      sessionId: session?.sessionId,
+    };
     conversationDecider.decide({ type: 'SendTemplate', data: draft, context: this.context(actor) }, conversation);
 
     const route = this.channelHolding(conversation.phoneNumberId);
@@ -421,13 +560,27 @@ export class HelpdeskHistory {
 
   /** An auditor reveals a quarantined message. */
   reveal(conversationId: string, messageId: string, reason: string, actor: Actor = userActor('auditor-1')): Fact[] {
-    return this.onConversation(conversationId, { type: 'RevealQuarantinedMessage', data: { messageId, reason } }, actor);
+    return this.onConversation(
+      conversationId,
+      { type: 'RevealQuarantinedMessage', data: { messageId, reason } },
+      actor,
+    );
   }
 
   /** Meta's status webhook for an outbound message. */
-  recordStatus(conversationId: string, wamid: string, status: DeliveryStatus, at: string, error?: DeliveryError): Fact[] {
+  recordStatus(
+    conversationId: string,
+    wamid: string,
+    status: DeliveryStatus,
+    at: string,
+    error?: DeliveryError,
+  ): Fact[] {
     const data = { wamid, status, at, ...(error && { error }) };
-    return this.onConversation(conversationId, { type: 'RecordDeliveryStatus', data }, { kind: 'whatsapp', id: this.conversation(conversationId).phoneNumberId });
+    return this.onConversation(
+      conversationId,
+      { type: 'RecordDeliveryStatus', data },
+      { kind: 'whatsapp', id: this.conversation(conversationId).phoneNumberId },
+    );
   }
 
   /** An agent asks to send a message again. */
@@ -449,13 +602,22 @@ export class HelpdeskHistory {
       if (dispatch.status === 'retry_scheduled' && dispatch.retryAt > this.now) this.at(dispatch.retryAt);
       const attempt = dueAttempt(dispatch);
       if (attempt === null) return facts;
-      facts.push(...this.onConversation(conversationId, { type: 'RecordOutboundSendAttempt', data: { messageId, attempt } }, dispatcherActor));
+      facts.push(
+        ...this.onConversation(
+          conversationId,
+          { type: 'RecordOutboundSendAttempt', data: { messageId, attempt } },
+          dispatcherActor,
+        ),
+      );
       const outcome = answers.shift() ?? metaSays.noAnswer();
       const decision =
         outcome.kind === 'accepted'
           ? { type: 'RecordOutboundWamid' as const, data: { messageId, wamid: outcome.wamid } }
           : outcome.kind === 'not_taken'
-            ? { type: 'RecordOutboundSendFailure' as const, data: { messageId, attempt, failure: outcome.failure, retryDelayMs: retryDelayMs(attempt) } }
+            ? {
+                type: 'RecordOutboundSendFailure' as const,
+                data: { messageId, attempt, failure: outcome.failure, retryDelayMs: retryDelayMs(attempt) },
+              }
             : { type: 'MarkOutboundDeliveryUnknown' as const, data: { messageId, attempt, reason: outcome.reason } };
       facts.push(...this.onConversation(conversationId, decision, dispatcherActor));
     }
@@ -472,24 +634,37 @@ export class HelpdeskHistory {
     const slots = viewSlotsStreamName(this.portalId);
     if (full.type === 'CreateView') {
       viewDecider.decide(full, this.stateOf(stream, viewDecider));
-      const reserved = this.decide(slots, viewSlotsDecider, { type: 'ReserveViewSlot', data: { viewId, creatorId: actor.id }, context });
+      const reserved = this.decide(slots, viewSlotsDecider, {
+        type: 'ReserveViewSlot',
+        data: { viewId, creatorId: actor.id },
+        context,
+      });
       return [...reserved, ...this.decide(stream, viewDecider, full)];
     }
     const decided = this.decide(stream, viewDecider, full);
     if (full.type !== 'DeleteView') return decided;
-    return [...decided, ...this.decide(slots, viewSlotsDecider, { type: 'ReleaseViewSlot', data: { viewId }, context })];
+    return [
+      ...decided,
+      ...this.decide(slots, viewSlotsDecider, { type: 'ReleaseViewSlot', data: { viewId }, context }),
+    ];
   }
 
   // The shell's share
 
   private *conversations(): Iterable<[string, StartedConversation]> {
     for (const [stream, state] of this.states) {
-      if (stream.startsWith(streamPrefix(StreamCategory.conversation)) && (state as { status?: string }).status === 'Started') yield [stream, state as StartedConversation];
+      if (
+        stream.startsWith(streamPrefix(StreamCategory.conversation)) &&
+        (state as { status?: string }).status === 'Started'
+      )
+        yield [stream, state as StartedConversation];
     }
   }
 
   /** The connected account holding the number, as the handlers find it by its phone-number id. */
-  private channelHolding(phoneNumberId: string): { channel: ConnectedChannel; accountId: string; displayNumber: string } | null {
+  private channelHolding(
+    phoneNumberId: string,
+  ): { channel: ConnectedChannel; accountId: string; displayNumber: string } | null {
     for (const [stream, state] of this.states) {
       if (!stream.startsWith(streamPrefix(StreamCategory.channel))) continue;
       const channel = state as ChannelState;
@@ -510,11 +685,23 @@ export class HelpdeskHistory {
     return state;
   }
 
-  private countSession(conversationId: string, messageId: string, session: SessionState, actor: Actor, facts: Fact[]): Settlement {
+  private countSession(
+    conversationId: string,
+    messageId: string,
+    session: SessionState,
+    actor: Actor,
+    facts: Fact[],
+  ): Settlement {
     const now = new Date(this.now);
     const rule = countingRuleAt(now, this.rulebook.counting);
     if (rule.userInitiatedSession === 0) return { ruleVersion: rule.version, counted: false };
-    const periodKey = this.countMonthly(conversationId, messageId, { reason: 'user_initiated_session', sessionId: session.sessionId }, actor, facts);
+    const periodKey = this.countMonthly(
+      conversationId,
+      messageId,
+      { reason: 'user_initiated_session', sessionId: session.sessionId },
+      actor,
+      facts,
+    );
     return { ruleVersion: rule.version, counted: true, periodKey };
   }
 
@@ -531,8 +718,21 @@ export class HelpdeskHistory {
     if (route.channel.businessVerified) return { ruleVersion: rule.version, counted: true, periodKey };
     const day = calendarDayIn(now, route.channel.timeZone);
     const capRule = dailyCapAt(now, this.rulebook);
-    const data = { accountId: route.accountId, day, conversationId, messageId, cap: capRule.unverifiedBusinessInitiated, ruleVersion: capRule.version };
-    facts.push(...this.decide(dailyQuotaStreamName(route.accountId, day), dailyQuotaDecider, { type: 'CountBusinessInitiated', data, context: this.context(actor) }));
+    const data = {
+      accountId: route.accountId,
+      day,
+      conversationId,
+      messageId,
+      cap: capRule.unverifiedBusinessInitiated,
+      ruleVersion: capRule.version,
+    };
+    facts.push(
+      ...this.decide(dailyQuotaStreamName(route.accountId, day), dailyQuotaDecider, {
+        type: 'CountBusinessInitiated',
+        data,
+        context: this.context(actor),
+      }),
+    );
     return { ruleVersion: rule.version, counted: true, periodKey, daily: { accountId: route.accountId, day } };
   }
 
@@ -541,14 +741,31 @@ export class HelpdeskHistory {
     if (!settled.counted) return [];
     const context = this.context(actor);
     const daily = settled.daily
-      ? this.decide(dailyQuotaStreamName(settled.daily.accountId, settled.daily.day), dailyQuotaDecider, { type: 'ReleaseBusinessInitiated', data: { messageId, reason }, context })
+      ? this.decide(dailyQuotaStreamName(settled.daily.accountId, settled.daily.day), dailyQuotaDecider, {
+          type: 'ReleaseBusinessInitiated',
+          data: { messageId, reason },
+          context,
+        })
       : [];
     const decider = monthlyQuotaDeciderUnder(this.rulebook.counting);
-    return [...daily, ...this.decide(monthlyQuotaStreamName(this.portalId, settled.periodKey), decider, { type: 'ReleaseConversation', data: { messageId, reason }, context })];
+    return [
+      ...daily,
+      ...this.decide(monthlyQuotaStreamName(this.portalId, settled.periodKey), decider, {
+        type: 'ReleaseConversation',
+        data: { messageId, reason },
+        context,
+      }),
+    ];
   }
 
   /** Counts the message in the portal's monthly quota; returns the period's key. */
-  private countMonthly(conversationId: string, messageId: string, countedAs: CountedAs, actor: Actor, facts: Fact[]): string {
+  private countMonthly(
+    conversationId: string,
+    messageId: string,
+    countedAs: CountedAs,
+    actor: Actor,
+    facts: Fact[],
+  ): string {
     const now = new Date(this.now);
     const portal = this.portal();
     const rule = countingRuleAt(now, this.rulebook.counting);
@@ -558,7 +775,13 @@ export class HelpdeskHistory {
       ...{ periodKey: period.key, resetsAt: period.resetsAt, ...countedAs },
     };
     const decider = monthlyQuotaDeciderUnder(this.rulebook.counting);
-    facts.push(...this.decide(monthlyQuotaStreamName(this.portalId, period.key), decider, { type: 'CountConversation', data, context: this.context(actor) }));
+    facts.push(
+      ...this.decide(monthlyQuotaStreamName(this.portalId, period.key), decider, {
+        type: 'CountConversation',
+        data,
+        context: this.context(actor),
+      }),
+    );
     return period.key;
   }
 }
@@ -566,4 +789,9 @@ export class HelpdeskHistory {
 /** How the quota took a send, and where to give it back. */
 type Settlement =
   | { readonly ruleVersion: string; readonly counted: false }
-  | { readonly ruleVersion: string; readonly counted: true; readonly periodKey: string; readonly daily?: { readonly accountId: string; readonly day: string } };
+  | {
+      readonly ruleVersion: string;
+      readonly counted: true;
+      readonly periodKey: string;
+      readonly daily?: { readonly accountId: string; readonly day: string };
+    };

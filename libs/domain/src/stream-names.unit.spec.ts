@@ -26,7 +26,14 @@ import {
 const categories = Object.values(StreamCategory);
 
 /** The categories named before the rule that a category has no '-': renaming them would strand their streams. */
-const HYPHENATED_BEFORE_THE_RULE = ['quota-month', 'quota-day', 'whatsapp-account', 'phone-number', 'conversations-by-phone', 'whatsapp-inbox'];
+const HYPHENATED_BEFORE_THE_RULE = [
+  'quota-month',
+  'quota-day',
+  'whatsapp-account',
+  'phone-number',
+  'conversations-by-phone',
+  'whatsapp-inbox',
+];
 
 /**
  * Either way round: a stream of `contact` whose first part is `phone` would be named like one of
@@ -34,7 +41,11 @@ const HYPHENATED_BEFORE_THE_RULE = ['quota-month', 'quota-day', 'whatsapp-accoun
  */
 function overlapsOf(list: readonly string[]): string[] {
   const prefixOf = (category: string) => `${category}-`;
-  return list.flatMap((a) => list.filter((b) => a !== b && prefixOf(b).startsWith(prefixOf(a))).map((b) => `${prefixOf(a)} begins ${prefixOf(b)}`));
+  return list.flatMap((a) =>
+    list
+      .filter((b) => a !== b && prefixOf(b).startsWith(prefixOf(a)))
+      .map((b) => `${prefixOf(a)} begins ${prefixOf(b)}`),
+  );
 }
 
 describe('Stream names', () => {
@@ -44,7 +55,9 @@ describe('Stream names', () => {
   });
 
   it('names no single stream so that a category’s prefix filter would see it', () => {
-    const seen = Object.values(SingleStreamName).filter((name) => categories.some((category) => name.startsWith(streamPrefix(category))));
+    const seen = Object.values(SingleStreamName).filter((name) =>
+      categories.some((category) => name.startsWith(streamPrefix(category))),
+    );
     expect(seen).toEqual([]);
   });
 
@@ -60,7 +73,9 @@ describe('Stream names', () => {
   });
 
   it('keeps a category free of "-" unless it had one before the rule, so EventStoreDB’s $by_category sees it whole', () => {
-    expect(categories.filter((category) => category.includes('-')).sort()).toEqual([...HYPHENATED_BEFORE_THE_RULE].sort());
+    expect(categories.filter((category) => category.includes('-')).sort()).toEqual(
+      [...HYPHENATED_BEFORE_THE_RULE].sort(),
+    );
     expect(categories.every((category) => /^[a-z][a-z_-]*[a-z]$/.test(category))).toBe(true);
   });
 
@@ -107,6 +122,8 @@ describe('Stream names', () => {
     expect(phoneNumberIdStreamName('106540352242922')).toBe('phone_number_id-106540352242922');
     expect(formerPhoneNumberIdStreamNames('106540352242922')).toEqual(['phone-number-id-106540352242922']);
     // The former names fall under the prefixes of `contact` and `phone-number`: why they are no category now.
-    expect(Object.values(FormerStreamCategory).every((former) => !(categories as readonly string[]).includes(former))).toBe(true);
+    expect(
+      Object.values(FormerStreamCategory).every((former) => !(categories as readonly string[]).includes(former)),
+    ).toBe(true);
   });
 });

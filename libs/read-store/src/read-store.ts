@@ -31,7 +31,10 @@ export class ReadStore<Schema = unknown> {
     database.pragma('synchronous = NORMAL');
     // The API, the projector and an operator's rebuild may write the same file: wait for the lock, do not fail.
     database.pragma('busy_timeout = 10000');
-    return new ReadStore(new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), 'sqlite');
+    return new ReadStore(
+      new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }),
+      'sqlite',
+    );
   }
 
   async health(): Promise<ReadStoreHealth> {

@@ -36,7 +36,9 @@ export class AuthGuard implements CanActivate {
     graphqlContext.currentUser ??= this.authenticate(graphqlContext);
     const needed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (needed?.length && !needed.some((role) => graphqlContext.currentUser?.roles.includes(role))) {
-      throw new ApiError('FORBIDDEN', `This operation needs one of the roles: ${needed.join(', ')}`, { requiredRoles: needed });
+      throw new ApiError('FORBIDDEN', `This operation needs one of the roles: ${needed.join(', ')}`, {
+        requiredRoles: needed,
+      });
     }
     return true;
   }

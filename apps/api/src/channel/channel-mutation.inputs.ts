@@ -1,6 +1,17 @@
 import { Field, ID, InputType, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEnum,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 
 export enum WhatsAppAccountType {
   BUSINESS = 'business',
@@ -42,7 +53,10 @@ export class WhatsAppAccountInput {
 
 @InputType()
 export class ConnectWhatsAppAccountInput {
-  @Field(() => ID, { nullable: true, description: 'To reconnect an account disconnected before; absent: a new account.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'To reconnect an account disconnected before; absent: a new account.',
+  })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -70,7 +84,11 @@ export class ConnectWhatsAppAccountInput {
   @IsEnum(WhatsAppAccountType)
   accountType!: WhatsAppAccountType;
 
-  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Meta Business Manager verified the business.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description: 'Meta Business Manager verified the business.',
+  })
   @IsOptional()
   @IsBoolean()
   businessVerified?: boolean | null;

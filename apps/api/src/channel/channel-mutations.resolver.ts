@@ -30,7 +30,9 @@ export class ChannelMutationsResolver {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  @Mutation(() => WhatsAppAccountPayload, { description: 'Connects a business account and claims its numbers; only later messages are synced.' })
+  @Mutation(() => WhatsAppAccountPayload, {
+    description: 'Connects a business account and claims its numbers; only later messages are synced.',
+  })
   async connectWhatsAppAccount(
     @CurrentUser() user: AuthenticatedUser,
     @Args('input') input: ConnectWhatsAppAccountInput,
@@ -44,37 +46,64 @@ export class ChannelMutationsResolver {
     return { accountId, position: await this.run(user, (origin) => new ConnectAccountCommand(origin, data)) };
   }
 
-  @Mutation(() => WhatsAppAccountPayload, { description: 'Disconnects the account and releases its numbers. Twice changes nothing.' })
+  @Mutation(() => WhatsAppAccountPayload, {
+    description: 'Disconnects the account and releases its numbers. Twice changes nothing.',
+  })
   async disconnectWhatsAppAccount(
     @CurrentUser() user: AuthenticatedUser,
     @Args('input') { accountId }: WhatsAppAccountInput,
   ): Promise<WhatsAppAccountPayload> {
-    return { accountId, position: await this.run(user, (origin) => new DisconnectAccountCommand(origin, { accountId })) };
+    return {
+      accountId,
+      position: await this.run(user, (origin) => new DisconnectAccountCommand(origin, { accountId })),
+    };
   }
 
-  @Mutation(() => WhatsAppAccountPayload, { description: 'Meta verified the business: lifts the cap of 50 business-initiated conversations a day.' })
+  @Mutation(() => WhatsAppAccountPayload, {
+    description: 'Meta verified the business: lifts the cap of 50 business-initiated conversations a day.',
+  })
   async markBusinessVerified(
     @CurrentUser() user: AuthenticatedUser,
     @Args('input') { accountId }: WhatsAppAccountInput,
   ): Promise<WhatsAppAccountPayload> {
-    return { accountId, position: await this.run(user, (origin) => new MarkBusinessVerifiedCommand(origin, { accountId })) };
+    return {
+      accountId,
+      position: await this.run(user, (origin) => new MarkBusinessVerifiedCommand(origin, { accountId })),
+    };
   }
 
-  @Mutation(() => PhoneNumberPayload, { description: 'At most 25 numbers per account; a number connected elsewhere is refused.' })
-  async addPhoneNumber(@CurrentUser() user: AuthenticatedUser, @Args('input') input: AddPhoneNumberInput): Promise<PhoneNumberPayload> {
+  @Mutation(() => PhoneNumberPayload, {
+    description: 'At most 25 numbers per account; a number connected elsewhere is refused.',
+  })
+  async addPhoneNumber(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') input: AddPhoneNumberInput,
+  ): Promise<PhoneNumberPayload> {
     const { accountId, phoneNumberId, displayNumber } = input;
-    const position = await this.run(user, (origin) => new AddPhoneNumberCommand(origin, { accountId, phoneNumberId, displayNumber }));
+    const position = await this.run(
+      user,
+      (origin) => new AddPhoneNumberCommand(origin, { accountId, phoneNumberId, displayNumber }),
+    );
     return { accountId, displayNumber: normaliseToE164(displayNumber), position };
   }
 
   @Mutation(() => PhoneNumberPayload, { description: 'Removes the number from the account and releases it.' })
-  async removePhoneNumber(@CurrentUser() user: AuthenticatedUser, @Args('input') input: RemovePhoneNumberInput): Promise<PhoneNumberPayload> {
+  async removePhoneNumber(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') input: RemovePhoneNumberInput,
+  ): Promise<PhoneNumberPayload> {
     const { accountId, displayNumber } = input;
-    const position = await this.run(user, (origin) => new RemovePhoneNumberCommand(origin, { accountId, displayNumber }));
+    const position = await this.run(
+      user,
+      (origin) => new RemovePhoneNumberCommand(origin, { accountId, displayNumber }),
+    );
     return { accountId, displayNumber: normaliseToE164(displayNumber), position };
   }
 
-  private async run(user: AuthenticatedUser, command: (origin: TracedOrigin) => Command<unknown>): Promise<string | null> {
+  private async run(
+    user: AuthenticatedUser,
+    command: (origin: TracedOrigin) => Command<unknown>,
+  ): Promise<string | null> {
     const origin = tracedOriginOf(user);
     return (await withRecordedPosition(this.store, origin, () => this.commands.execute(command(origin)))).position;
   }

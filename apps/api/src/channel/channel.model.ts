@@ -48,7 +48,9 @@ export class ChannelModel {
   @Field(() => DateTimeScalar, { nullable: true })
   disconnectedAt!: string | null;
 
-  @Field(() => [ChannelPhoneNumberModel], { description: 'The numbers connected now (at most 25); none once disconnected.' })
+  @Field(() => [ChannelPhoneNumberModel], {
+    description: 'The numbers connected now (at most 25); none once disconnected.',
+  })
   phoneNumbers!: ChannelPhoneNumberModel[];
 }
 

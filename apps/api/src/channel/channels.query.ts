@@ -15,7 +15,10 @@ export class ListChannelsQuery extends Query<ChannelRow[]> {
 
 @QueryHandler(ListChannelsQuery)
 export class ListChannelsHandler implements IQueryHandler<ListChannelsQuery, ChannelRow[]> {
-  constructor(private readonly readStore: ReadStore, private readonly readYourWrites: ReadYourWrites) {}
+  constructor(
+    private readonly readStore: ReadStore,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
 
   async execute({ portalId, atLeastPosition }: ListChannelsQuery): Promise<ChannelRow[]> {
     await this.readYourWrites.atLeast(atLeastPosition);

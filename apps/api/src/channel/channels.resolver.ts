@@ -13,7 +13,10 @@ export class ChannelsResolver {
   constructor(private readonly queries: QueryBus) {}
 
   @Query(() => [ChannelModel], { description: "The portal's WhatsApp accounts by name, disconnected ones included." })
-  async channels(@CurrentUser() user: AuthenticatedUser, @Args() { atLeastPosition }: AtLeastPositionArgs): Promise<ChannelModel[]> {
+  async channels(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args() { atLeastPosition }: AtLeastPositionArgs,
+  ): Promise<ChannelModel[]> {
     const rows = await this.queries.execute(new ListChannelsQuery(user.portalId, atLeastPosition ?? undefined));
     return rows.map(channelModel);
   }

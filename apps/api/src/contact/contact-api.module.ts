@@ -6,7 +6,13 @@ import { ContactsResolver } from './contacts.resolver.js';
 
 /** The portal's contacts in GraphQL, kept by agents; by batch (ContactLoaders) for other types' fields such as Ticket.contact. */
 @Module({
-  providers: [ListContactsHandler, FindContactsByPhoneHandler, ContactsResolver, ContactMutationsResolver, ContactLoaders],
+  providers: [
+    ListContactsHandler,
+    FindContactsByPhoneHandler,
+    ContactsResolver,
+    ContactMutationsResolver,
+    ContactLoaders,
+  ],
   exports: [ContactLoaders],
 })
 export class ContactApiModule {}

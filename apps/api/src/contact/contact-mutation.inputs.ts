@@ -28,7 +28,10 @@ export class CreateContactInput {
   @MaxLength(PHONE_LENGTH)
   mobilePhoneNumber?: string | null;
 
-  @Field(() => String, { nullable: true, description: "ISO 3166 alpha-2 (NL, FR, ...): reads national spellings such as '06 12345678'." })
+  @Field(() => String, {
+    nullable: true,
+    description: "ISO 3166 alpha-2 (NL, FR, ...): reads national spellings such as '06 12345678'.",
+  })
   @IsOptional()
   @Matches(COUNTRY, { message: 'defaultCountry must be an ISO 3166 alpha-2 code such as NL' })
   defaultCountry?: string | null;

@@ -24,7 +24,10 @@ export class ContactMutationsResolver {
   @Mutation(() => ContactPayload, {
     description: 'A contact, associated with the open conversations of its numbers; its id is chosen by the service.',
   })
-  async createContact(@CurrentUser() user: AuthenticatedUser, @Args('input') input: CreateContactInput): Promise<ContactPayload> {
+  async createContact(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') input: CreateContactInput,
+  ): Promise<ContactPayload> {
     const contactId = randomUUID();
     const { name, phoneNumber, mobilePhoneNumber, defaultCountry } = input;
     const data = {
@@ -34,12 +37,19 @@ export class ContactMutationsResolver {
       ...(defaultCountry != null && { defaultCountry }),
     };
     const origin = tracedOriginOf(user);
-    const { position } = await withRecordedPosition(this.store, origin, () => this.commands.execute(new CreateContactCommand(origin, data)));
+    const { position } = await withRecordedPosition(this.store, origin, () =>
+      this.commands.execute(new CreateContactCommand(origin, data)),
+    );
     return { contactId, position };
   }
 
-  @Mutation(() => ContactPayload, { description: 'Renames a contact or changes its numbers; conversations on a new number are associated.' })
-  async changeContact(@CurrentUser() user: AuthenticatedUser, @Args('input') input: ChangeContactInput): Promise<ContactPayload> {
+  @Mutation(() => ContactPayload, {
+    description: 'Renames a contact or changes its numbers; conversations on a new number are associated.',
+  })
+  async changeContact(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') input: ChangeContactInput,
+  ): Promise<ContactPayload> {
     const { contactId, name, phoneNumber, mobilePhoneNumber, defaultCountry } = input;
     const data = {
       ...{ contactId },
@@ -50,7 +60,9 @@ export class ContactMutationsResolver {
       ...(defaultCountry != null && { defaultCountry }),
     };
     const origin = tracedOriginOf(user);
-    const { position } = await withRecordedPosition(this.store, origin, () => this.commands.execute(new ChangeContactCommand(origin, data)));
+    const { position } = await withRecordedPosition(this.store, origin, () =>
+      this.commands.execute(new ChangeContactCommand(origin, data)),
+    );
     return { contactId, position };
   }
 }

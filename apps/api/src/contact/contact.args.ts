@@ -7,7 +7,11 @@ export const DEFAULT_CONTACTS_PAGE = 25;
 
 @ArgsType()
 export class ContactsArgs extends AtLeastPositionArgs {
-  @Field(() => Int, { nullable: true, defaultValue: DEFAULT_CONTACTS_PAGE, description: `Page size, 1 to ${MAX_CONTACTS_PAGE}.` })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_CONTACTS_PAGE,
+    description: `Page size, 1 to ${MAX_CONTACTS_PAGE}.`,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -30,10 +30,14 @@ export class ContactConnectionModel {
   @Field(() => [ContactModel], { description: 'By name.' })
   nodes!: ContactModel[];
 
-  @Field(() => Int, { description: "The portal's contacts, on every page: at most 1,000 (then totalCountCapped is true)." })
+  @Field(() => Int, {
+    description: "The portal's contacts, on every page: at most 1,000 (then totalCountCapped is true).",
+  })
   totalCount!: number;
 
-  @Field({ description: 'True when the portal has more than 1,000 contacts and totalCount stopped there (show "1,000+").' })
+  @Field({
+    description: 'True when the portal has more than 1,000 contacts and totalCount stopped there (show "1,000+").',
+  })
   totalCountCapped!: boolean;
 
   @Field(() => PageInfoModel)

@@ -2,7 +2,12 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { DomainError } from '@helpdesk/domain';
 import { ReadStore } from '@helpdesk/read-store';
 import { InvalidCursorError } from '@helpdesk/projections/core/page-cursor.js';
-import { type ContactPage, type ContactRow, findContactsByPhone, listContacts } from '@helpdesk/projections/directory/index.js';
+import {
+  type ContactPage,
+  type ContactRow,
+  findContactsByPhone,
+  listContacts,
+} from '@helpdesk/projections/directory/index.js';
 import { badUserInput } from '../graphql/api-error.js';
 import { ReadYourWrites } from '../graphql/read-your-writes.js';
 
@@ -31,7 +36,10 @@ export class FindContactsByPhoneQuery extends Query<ContactRow[]> {
 
 @QueryHandler(ListContactsQuery)
 export class ListContactsHandler implements IQueryHandler<ListContactsQuery, ContactPage> {
-  constructor(private readonly readStore: ReadStore, private readonly readYourWrites: ReadYourWrites) {}
+  constructor(
+    private readonly readStore: ReadStore,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
 
   async execute({ portalId, first, after, atLeastPosition }: ListContactsQuery): Promise<ContactPage> {
     await this.readYourWrites.atLeast(atLeastPosition);
@@ -48,7 +56,10 @@ export class ListContactsHandler implements IQueryHandler<ListContactsQuery, Con
 
 @QueryHandler(FindContactsByPhoneQuery)
 export class FindContactsByPhoneHandler implements IQueryHandler<FindContactsByPhoneQuery, ContactRow[]> {
-  constructor(private readonly readStore: ReadStore, private readonly readYourWrites: ReadYourWrites) {}
+  constructor(
+    private readonly readStore: ReadStore,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
 
   async execute({ portalId, phone, atLeastPosition }: FindContactsByPhoneQuery): Promise<ContactRow[]> {
     await this.readYourWrites.atLeast(atLeastPosition);
@@ -57,7 +68,9 @@ export class FindContactsByPhoneHandler implements IQueryHandler<FindContactsByP
     } catch (error) {
       // The client's input, named as such; its value is not echoed back.
       if (error instanceof DomainError && error.code === 'INVALID_PHONE_NUMBER') {
-        throw badUserInput([{ field: 'phone', messages: ['phone must be a phone number with its country code, e.g. +33612345678'] }]);
+        throw badUserInput([
+          { field: 'phone', messages: ['phone must be a phone number with its country code, e.g. +33612345678'] },
+        ]);
       }
       throw error;
     }

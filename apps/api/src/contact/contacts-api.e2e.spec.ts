@@ -18,7 +18,12 @@ describe('contacts GraphQL API', () => {
     world = await openTicketsWorld();
     agent = await world.token(acme, 'agent');
     other = await world.token(globex, 'agent,admin,auditor');
-    for (const [id, name] of [['c-eve', 'Eve'], ['c-ada', 'ada Lovelace'], ['c-carla', 'Carla'], ['c-bob', 'Bob']] as const) {
+    for (const [id, name] of [
+      ['c-eve', 'Eve'],
+      ['c-ada', 'ada Lovelace'],
+      ['c-carla', 'Carla'],
+      ['c-bob', 'Bob'],
+    ] as const) {
       await createContact(world, acme, id, name, id === 'c-ada' ? { mobile: '+33 6 12 34 56 78' } : {});
     }
     await createContact(world, acme, 'c-dan', 'Dan', { phone: '+33612345678' });
@@ -34,18 +39,26 @@ describe('contacts GraphQL API', () => {
     let after: string | null = null;
     do {
       const answer = await world.graphql(CONTACTS, { first: 2, after }, agent);
-      const page = answer.data?.contacts as { totalCount: number; nodes: { name: string }[]; pageInfo: { endCursor: string | null } };
+      const page = answer.data?.contacts as {
+        totalCount: number;
+        nodes: { name: string }[];
+        pageInfo: { endCursor: string | null };
+      };
       expect(page.totalCount).toBe(5);
       names.push(...page.nodes.map((node) => node.name));
       after = page.pageInfo.endCursor;
     } while (after);
     expect(names).toEqual(['ada Lovelace', 'Bob', 'Carla', 'Dan', 'Eve']);
-    expect((await world.graphql(CONTACTS, {}, other)).data?.contacts).toMatchObject({ totalCount: 1, totalCountCapped: false, nodes: [{ id: 'g-ada' }] });
+    expect((await world.graphql(CONTACTS, {}, other)).data?.contacts).toMatchObject({
+      totalCount: 1,
+      totalCountCapped: false,
+      nodes: [{ id: 'g-ada' }],
+    });
     const bad = await world.graphql(CONTACTS, { after: 'bm9wZQ' }, agent);
     expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'after' }] });
   });
 
-  it('finds contacts by either number in any dialable spelling, only in the caller\'s portal', async () => {
+  it("finds contacts by either number in any dialable spelling, only in the caller's portal", async () => {
     const found = await world.graphql(BY_PHONE, { phone: '+33 (0)6 12 34 56 78' }, agent);
     expect(found.errors).toBeUndefined();
     expect(found.data?.contactsByPhone).toEqual([
@@ -63,7 +76,9 @@ describe('contacts GraphQL API', () => {
   it('lets auditors read too, and nobody without a token or a reading role', async () => {
     const auditor = await world.token(acme, 'auditor');
     expect((await world.graphql(CONTACTS, {}, auditor)).errors).toBeUndefined();
-    expect((await world.graphql(CONTACTS, {}, await world.token(acme, 'operator'))).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await world.graphql(CONTACTS, {}, await world.token(acme, 'operator'))).errors?.[0].extensions?.code).toBe(
+      'FORBIDDEN',
+    );
     expect((await world.graphql(CONTACTS, {})).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

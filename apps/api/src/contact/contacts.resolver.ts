@@ -16,16 +16,26 @@ export class ContactsResolver {
   @Query(() => ContactConnectionModel, { description: "The portal's contacts by name." })
   async contacts(@CurrentUser() user: AuthenticatedUser, @Args() args: ContactsArgs): Promise<ContactConnectionModel> {
     const { first, after, atLeastPosition } = args;
-    const query = new ListContactsQuery(user.portalId, first ?? DEFAULT_CONTACTS_PAGE, after ?? undefined, atLeastPosition ?? undefined);
+    const query = new ListContactsQuery(
+      user.portalId,
+      first ?? DEFAULT_CONTACTS_PAGE,
+      after ?? undefined,
+      atLeastPosition ?? undefined,
+    );
     const page = await this.queries.execute(query);
     const { totalCount, totalCountCapped } = page;
     return { nodes: page.contacts.map(contactModel), totalCount, totalCountCapped, pageInfo: pageInfo(page.endCursor) };
   }
 
   @Query(() => [ContactModel], { description: "The portal's contacts whose phone or mobile number is this one." })
-  async contactsByPhone(@CurrentUser() user: AuthenticatedUser, @Args() args: ContactsByPhoneArgs): Promise<ContactModel[]> {
+  async contactsByPhone(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args() args: ContactsByPhoneArgs,
+  ): Promise<ContactModel[]> {
     const { phone, atLeastPosition } = args;
-    const rows = await this.queries.execute(new FindContactsByPhoneQuery(user.portalId, phone, atLeastPosition ?? undefined));
+    const rows = await this.queries.execute(
+      new FindContactsByPhoneQuery(user.portalId, phone, atLeastPosition ?? undefined),
+    );
     return rows.map(contactModel);
   }
 }

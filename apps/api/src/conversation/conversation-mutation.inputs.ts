@@ -16,7 +16,8 @@ abstract class ConversationMutationInput {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Names this request: sent again with the same key and input, it records nothing twice and answers as done (position null); any other request under a key already used in this conversation is refused with IDEMPOTENCY_KEY_REUSED. Keys are per portal.',
+    description:
+      'Names this request: sent again with the same key and input, it records nothing twice and answers as done (position null); any other request under a key already used in this conversation is refused with IDEMPOTENCY_KEY_REUSED. Keys are per portal.',
   })
   @IsOptional()
   @IsString()

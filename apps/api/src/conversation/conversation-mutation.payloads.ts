@@ -31,9 +31,17 @@ export class TicketPayload {
 }
 
 export function messagePayload(change: ConversationChange, messageId: string): ConversationMessagePayload {
-  return { conversationId: change.conversationId, messageId, position: change.position ? formatPosition(change.position) : null };
+  return {
+    conversationId: change.conversationId,
+    messageId,
+    position: change.position ? formatPosition(change.position) : null,
+  };
 }
 
 export function ticketPayload(change: ConversationChange, ticketId: string): TicketPayload {
-  return { conversationId: change.conversationId, ticketId, position: change.position ? formatPosition(change.position) : null };
+  return {
+    conversationId: change.conversationId,
+    ticketId,
+    position: change.position ? formatPosition(change.position) : null,
+  };
 }

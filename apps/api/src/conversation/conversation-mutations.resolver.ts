@@ -15,7 +15,12 @@ import {
   RevealQuarantinedMessageInput,
   SendTemplateInput,
 } from './conversation-mutation.inputs.js';
-import { ConversationMessagePayload, TicketPayload, messagePayload, ticketPayload } from './conversation-mutation.payloads.js';
+import {
+  ConversationMessagePayload,
+  TicketPayload,
+  messagePayload,
+  ticketPayload,
+} from './conversation-mutation.payloads.js';
 
 /** What agents do to a conversation: each mutation is one command on the caller's portal. */
 @Resolver()
@@ -29,53 +34,92 @@ export class ConversationMutationsResolver {
     @Args('input') input: ReplyToConversationInput,
   ): Promise<ConversationMessagePayload> {
     const { conversationId, text } = input;
-    const command = new ReplyToContactCommand(clientOrigin(user, 'replyToConversation', input), conversationId, { kind: 'text', body: text });
+    const command = new ReplyToContactCommand(clientOrigin(user, 'replyToConversation', input), conversationId, {
+      kind: 'text',
+      body: text,
+    });
     const receipt = await this.commands.execute(command);
     return messagePayload(receipt, receipt.messageId);
   }
 
-  @Mutation(() => ConversationMessagePayload, { description: 'An approved template: the only message allowed outside a session.' })
+  @Mutation(() => ConversationMessagePayload, {
+    description: 'An approved template: the only message allowed outside a session.',
+  })
   @Roles('agent', 'admin')
-  async sendTemplate(@CurrentUser() user: AuthenticatedUser, @Args('input') input: SendTemplateInput): Promise<ConversationMessagePayload> {
+  async sendTemplate(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') input: SendTemplateInput,
+  ): Promise<ConversationMessagePayload> {
     const { conversationId, name, language, bodyParameters, headerParameters } = input;
     const parameters = { body: bodyParameters ?? [], ...(headerParameters && { header: headerParameters }) };
-    const command = new SendTemplateCommand(clientOrigin(user, 'sendTemplate', input), conversationId, { name, language, parameters });
+    const command = new SendTemplateCommand(clientOrigin(user, 'sendTemplate', input), conversationId, {
+      name,
+      language,
+      parameters,
+    });
     const receipt = await this.commands.execute(command);
     return messagePayload(receipt, receipt.messageId);
   }
 
   @Mutation(() => TicketPayload)
   @Roles('agent', 'admin')
-  async assignTicket(@CurrentUser() user: AuthenticatedUser, @Args('input') input: AssignTicketInput): Promise<TicketPayload> {
+  async assignTicket(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') input: AssignTicketInput,
+  ): Promise<TicketPayload> {
     const { conversationId, ticketId, assigneeId } = input;
     const origin = clientOrigin(user, 'assignTicket', input);
-    return ticketPayload(await this.commands.execute(new RunConversationCommand(origin, conversationId, 'AssignTicket', { ticketId, assigneeId })), ticketId);
+    return ticketPayload(
+      await this.commands.execute(
+        new RunConversationCommand(origin, conversationId, 'AssignTicket', { ticketId, assigneeId }),
+      ),
+      ticketId,
+    );
   }
 
   @Mutation(() => TicketPayload)
   @Roles('agent', 'admin')
-  async closeTicket(@CurrentUser() user: AuthenticatedUser, @Args('input') input: CloseTicketInput): Promise<TicketPayload> {
+  async closeTicket(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') input: CloseTicketInput,
+  ): Promise<TicketPayload> {
     const { conversationId, ticketId } = input;
     const origin = clientOrigin(user, 'closeTicket', input);
-    return ticketPayload(await this.commands.execute(new RunConversationCommand(origin, conversationId, 'CloseTicket', { ticketId })), ticketId);
+    return ticketPayload(
+      await this.commands.execute(new RunConversationCommand(origin, conversationId, 'CloseTicket', { ticketId })),
+      ticketId,
+    );
   }
 
   @Mutation(() => TicketPayload)
   @Roles('agent', 'admin')
-  async reopenTicket(@CurrentUser() user: AuthenticatedUser, @Args('input') input: ReopenTicketInput): Promise<TicketPayload> {
+  async reopenTicket(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') input: ReopenTicketInput,
+  ): Promise<TicketPayload> {
     const { conversationId, ticketId } = input;
     const origin = clientOrigin(user, 'reopenTicket', input);
-    return ticketPayload(await this.commands.execute(new RunConversationCommand(origin, conversationId, 'ReopenTicket', { ticketId })), ticketId);
+    return ticketPayload(
+      await this.commands.execute(new RunConversationCommand(origin, conversationId, 'ReopenTicket', { ticketId })),
+      ticketId,
+    );
   }
 
-  @Mutation(() => ConversationMessagePayload, { description: "Hides a message that violates WhatsApp's content policy." })
+  @Mutation(() => ConversationMessagePayload, {
+    description: "Hides a message that violates WhatsApp's content policy.",
+  })
   @Roles('agent', 'admin')
   async quarantineMessage(
     @CurrentUser() user: AuthenticatedUser,
     @Args('input') input: QuarantineMessageInput,
   ): Promise<ConversationMessagePayload> {
     const { conversationId, messageId, reason } = input;
-    const command = new RunConversationCommand(clientOrigin(user, 'quarantineMessage', input), conversationId, 'QuarantineMessage', { messageId, reason });
+    const command = new RunConversationCommand(
+      clientOrigin(user, 'quarantineMessage', input),
+      conversationId,
+      'QuarantineMessage',
+      { messageId, reason },
+    );
     return messagePayload(await this.commands.execute(command), messageId);
   }
 
@@ -86,7 +130,12 @@ export class ConversationMutationsResolver {
     @Args('input') input: RevealQuarantinedMessageInput,
   ): Promise<ConversationMessagePayload> {
     const { conversationId, messageId, reason } = input;
-    const command = new RunConversationCommand(clientOrigin(user, 'revealQuarantinedMessage', input), conversationId, 'RevealQuarantinedMessage', { messageId, reason });
+    const command = new RunConversationCommand(
+      clientOrigin(user, 'revealQuarantinedMessage', input),
+      conversationId,
+      'RevealQuarantinedMessage',
+      { messageId, reason },
+    );
     return messagePayload(await this.commands.execute(command), messageId);
   }
 }
@@ -95,6 +144,10 @@ export class ConversationMutationsResolver {
  * The caller's origin for one mutation: the client's key names this mutation with this input, so
  * a retry is a no-op and another request under the same key is refused (IDEMPOTENCY_KEY_REUSED).
  */
-function clientOrigin(user: AuthenticatedUser, operation: string, input: { idempotencyKey?: string | null }): CommandOrigin {
+function clientOrigin(
+  user: AuthenticatedUser,
+  operation: string,
+  input: { idempotencyKey?: string | null },
+): CommandOrigin {
   return forRequest(originOf(user, input.idempotencyKey ?? undefined), operation, input);
 }

@@ -25,7 +25,10 @@ export class GetConversationThreadQuery extends Query<ConversationThread | null>
 }
 
 @QueryHandler(GetConversationThreadQuery)
-export class GetConversationThreadHandler implements IQueryHandler<GetConversationThreadQuery, ConversationThread | null> {
+export class GetConversationThreadHandler implements IQueryHandler<
+  GetConversationThreadQuery,
+  ConversationThread | null
+> {
   constructor(
     private readonly readStore: ReadStore,
     private readonly readYourWrites: ReadYourWrites,
@@ -41,7 +44,9 @@ export class GetConversationThreadHandler implements IQueryHandler<GetConversati
       return { conversation, page: await listThread(this.readStore.db, { portalId, conversationId }, first, after) };
     } catch (error) {
       if (error instanceof InvalidCursorError) {
-        throw badUserInput([{ field: 'after', messages: ['after must be a thread.pageInfo.endCursor of this conversation'] }]);
+        throw badUserInput([
+          { field: 'after', messages: ['after must be a thread.pageInfo.endCursor of this conversation'] },
+        ]);
       }
       throw error;
     }

@@ -33,7 +33,11 @@ export class ConversationArgs {
   @MaxLength(300)
   id!: string;
 
-  @Field(() => Int, { nullable: true, defaultValue: DEFAULT_THREAD_PAGE, description: `Messages per page, 1 to ${MAX_THREAD_PAGE}.` })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_THREAD_PAGE,
+    description: `Messages per page, 1 to ${MAX_THREAD_PAGE}.`,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -48,7 +52,8 @@ export class ConversationArgs {
 
   @Field(() => String, {
     nullable: true,
-    description: "Read-your-writes: a mutation's `position`. Waits (up to 5 s, then STALE_READ) until the thread includes it.",
+    description:
+      "Read-your-writes: a mutation's `position`. Waits (up to 5 s, then STALE_READ) until the thread includes it.",
   })
   @IsOptional()
   @IsString()

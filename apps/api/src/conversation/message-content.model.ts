@@ -124,7 +124,9 @@ export class ButtonReplyContentModel {
   text!: string;
 }
 
-@ObjectType('TemplateMessageContent', { description: 'A template as the contact reads it: the bound text, not the parameters.' })
+@ObjectType('TemplateMessageContent', {
+  description: 'A template as the contact reads it: the bound text, not the parameters.',
+})
 export class TemplateMessageContentModel {
   @Field()
   templateName!: string;

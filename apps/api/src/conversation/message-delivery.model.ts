@@ -42,7 +42,9 @@ export class MessageDeliveryModel {
   error!: DeliveryErrorModel | null;
 }
 
-@ObjectType('DispatchFailure', { description: "Meta's refusal of an attempt, or no answer at all (code and httpStatus null)." })
+@ObjectType('DispatchFailure', {
+  description: "Meta's refusal of an attempt, or no answer at all (code and httpStatus null).",
+})
 export class DispatchFailureModel {
   @Field(() => Int, { nullable: true, description: "Meta's error code (131047, 130429, 100, ...)." })
   code!: number | null;
@@ -59,7 +61,10 @@ export class DispatchFailureModel {
   @Field(() => Int)
   attempt!: number;
 
-  @Field(() => DispatchFailureReason, { nullable: true, description: 'Set when the failure is final; null while retried.' })
+  @Field(() => DispatchFailureReason, {
+    nullable: true,
+    description: 'Set when the failure is final; null while retried.',
+  })
   reason!: DispatchFailureReason | null;
 
   @Field(() => DateTimeScalar)

@@ -19,7 +19,9 @@ export class ResendOutboundMessageResolver {
     @CurrentUser() user: AuthenticatedUser,
     @Args('input') { conversationId, messageId }: ResendOutboundMessageInput,
   ): Promise<ConversationMessagePayload> {
-    const change = await this.commands.execute(new RunConversationCommand(originOf(user), conversationId, 'ResendOutboundMessage', { messageId }));
+    const change = await this.commands.execute(
+      new RunConversationCommand(originOf(user), conversationId, 'ResendOutboundMessage', { messageId }),
+    );
     return messagePayload(change, messageId);
   }
 }

@@ -76,7 +76,10 @@ registerEnumType(MessageDirection, { name: 'MessageDirection' });
 registerEnumType(MessageType, { name: 'MessageType' });
 registerEnumType(PlaceholderKind, { name: 'PlaceholderKind' });
 registerEnumType(UnsupportedMessageKind, { name: 'UnsupportedMessageKind' });
-registerEnumType(DeliveryStatusValue, { name: 'DeliveryStatus', description: "Meta's status webhooks; they only move forward." });
+registerEnumType(DeliveryStatusValue, {
+  name: 'DeliveryStatus',
+  description: "Meta's status webhooks; they only move forward.",
+});
 registerEnumType(DispatchStateValue, {
   name: 'DispatchState',
   description:

@@ -1,5 +1,9 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { type ThreadContent, type ThreadMessage, withoutQuarantinedContent } from '@helpdesk/projections/thread/index.js';
+import {
+  type ThreadContent,
+  type ThreadMessage,
+  withoutQuarantinedContent,
+} from '@helpdesk/projections/thread/index.js';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
 import { PageInfoModel } from '../graphql/page-info.model.js';
 import { MessageContentUnion } from './message-content.model.js';
@@ -15,7 +19,10 @@ export class MessagePlaceholderModel {
   @Field(() => UnsupportedMessageKind, { nullable: true, description: 'UNSUPPORTED placeholders: what Meta sent.' })
   unsupportedKind?: UnsupportedMessageKind;
 
-  @Field(() => String, { nullable: true, description: 'UNSUPPORTED placeholders: a line for agents, e.g. "Reacted 👍".' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'UNSUPPORTED placeholders: a line for agents, e.g. "Reacted 👍".',
+  })
   detail?: string;
 }
 
@@ -46,7 +53,10 @@ export class ThreadMessageModel {
   @Field(() => MessageType)
   type!: MessageType;
 
-  @Field(() => MessageContentUnion, { nullable: true, description: 'Null for unsupported and quarantined messages: see placeholder.' })
+  @Field(() => MessageContentUnion, {
+    nullable: true,
+    description: 'Null for unsupported and quarantined messages: see placeholder.',
+  })
   content!: ThreadContent | null;
 
   @Field(() => MessagePlaceholderModel, { nullable: true })
@@ -99,10 +109,14 @@ export class ThreadMessageConnectionModel {
   @Field(() => [ThreadMessageModel], { description: 'Oldest first.' })
   nodes!: ThreadMessageModel[];
 
-  @Field(() => Int, { description: 'Messages in the whole thread, on every page: at most 10,000 (then totalCountCapped is true).' })
+  @Field(() => Int, {
+    description: 'Messages in the whole thread, on every page: at most 10,000 (then totalCountCapped is true).',
+  })
   totalCount!: number;
 
-  @Field({ description: 'True when the thread has more than 10,000 messages and totalCount stopped there (show "10,000+").' })
+  @Field({
+    description: 'True when the thread has more than 10,000 messages and totalCount stopped there (show "10,000+").',
+  })
   totalCountCapped!: boolean;
 
   @Field(() => PageInfoModel)

@@ -39,10 +39,16 @@ const THREAD = `query Thread($id: ID!, $first: Int, $after: String, $at: String)
     }
   }
 }`;
-const REPLY = 'mutation($input: ReplyToConversationInput!) { replyToConversation(input: $input) { messageId position } }';
+const REPLY =
+  'mutation($input: ReplyToConversationInput!) { replyToConversation(input: $input) { messageId position } }';
 const at = (ms: number) => later(RECEIVED_AT, ms);
 const meta: CommandOrigin = { portalId: acme, actor: { kind: 'whatsapp', id: phoneNumberId } };
-const metaError = { code: 131026, title: 'Message undeliverable', message: 'Receiver is incapable', details: 'Old WhatsApp version' };
+const metaError = {
+  code: 131026,
+  title: 'Message undeliverable',
+  message: 'Receiver is incapable',
+  details: 'Old WhatsApp version',
+};
 
 /** The thread read model over GraphQL: order, content and placeholders, delivery, dispatch, quarantine, tenancy. */
 describe('conversation thread GraphQL API', () => {
@@ -53,22 +59,37 @@ describe('conversation thread GraphQL API', () => {
 
   const receive = async (wamid: string, ms: number, content: ReceiveInboundMessageCommand['message']['content']) => {
     world.clock.set(at(ms));
-    return world.bus.execute(new ReceiveInboundMessageCommand({ phoneNumberId, wamid, from: contactPhone, sentAt: at(ms), content }));
+    return world.bus.execute(
+      new ReceiveInboundMessageCommand({ phoneNumberId, wamid, from: contactPhone, sentAt: at(ms), content }),
+    );
   };
   const reply = async (text: string, ms: number) => {
     world.clock.set(at(ms));
     const answer = await world.graphql(REPLY, { input: { conversationId, text } }, agent);
     return (answer.data?.replyToConversation as { messageId: string }).messageId;
   };
-  const status = async (wamid: string, value: 'delivered' | 'read' | 'failed', ms: number, error?: typeof metaError) => {
+  const status = async (
+    wamid: string,
+    value: 'delivered' | 'read' | 'failed',
+    ms: number,
+    error?: typeof metaError,
+  ) => {
     const data = { wamid, status: value, at: at(ms), ...(error && { error }) };
     return world.bus.execute(new RunConversationCommand(meta, conversationId, 'RecordDeliveryStatus', data));
   };
   /** The production delivery path with Meta's answer scripted: it refuses the message for good. */
   const metaRefuses = (messageId: string) =>
     new MessageDelivery({
-      ...{ store: world.app.get(EVENT_STORE), clock: world.clock, random: () => 0.5, sleep: async () => true, isStopping: () => false },
-      graph: { sendMessage: async () => metaAnswers.refused(100, '(#100) Invalid parameter', 'Parameter value is not valid') },
+      ...{
+        store: world.app.get(EVENT_STORE),
+        clock: world.clock,
+        random: () => 0.5,
+        sleep: async () => true,
+        isStopping: () => false,
+      },
+      graph: {
+        sendMessage: async () => metaAnswers.refused(100, '(#100) Invalid parameter', 'Parameter value is not valid'),
+      },
       slots: new RequestSlots(1),
       settings: { staleAttemptMs: 60_000, backoff: DEFAULT_BACKOFF, storeRetryMs: 10, storeRetryMaxMs: 100 },
     }).deliver(conversationId, messageId);
@@ -81,11 +102,21 @@ describe('conversation thread GraphQL API', () => {
     await receive('wamid.t2', 1000, { kind: 'image', mediaId: 'media-1', mimeType: 'image/jpeg', caption: 'The box' });
     await receive('wamid.t3', 2000, { kind: 'unsupported', unsupportedKind: 'reaction', detail: 'Reacted 👍' });
     const read = await reply('It ships today', 60_000);
-    await world.bus.execute(new RunConversationCommand(meta, conversationId, 'RecordOutboundWamid', { messageId: read, wamid: 'wamid.out-1' }));
+    await world.bus.execute(
+      new RunConversationCommand(meta, conversationId, 'RecordOutboundWamid', {
+        messageId: read,
+        wamid: 'wamid.out-1',
+      }),
+    );
     await status('wamid.out-1', 'delivered', 61_000);
     await status('wamid.out-1', 'read', 62_000);
     const failed = await reply('Tracking: A-42', 70_000);
-    await world.bus.execute(new RunConversationCommand(meta, conversationId, 'RecordOutboundWamid', { messageId: failed, wamid: 'wamid.out-2' }));
+    await world.bus.execute(
+      new RunConversationCommand(meta, conversationId, 'RecordOutboundWamid', {
+        messageId: failed,
+        wamid: 'wamid.out-2',
+      }),
+    );
     await status('wamid.out-2', 'failed', 71_000, metaError);
     await metaRefuses(await reply('Order?', 75_000));
     world.clock.set(at(80_000));
@@ -104,23 +135,76 @@ describe('conversation thread GraphQL API', () => {
     expect(answer.errors).toBeUndefined();
     const conversation = answer.data?.conversation as { thread: { nodes: { ticketId: string }[] } };
     expect(conversation).toMatchObject({ id: conversationId, businessPhone: '+15550001111', contactPhone });
-    expect(conversation.thread).toMatchObject({ totalCount: 7, totalCountCapped: false, pageInfo: { endCursor: null, hasNextPage: false } });
+    expect(conversation.thread).toMatchObject({
+      totalCount: 7,
+      totalCountCapped: false,
+      pageInfo: { endCursor: null, hasNextPage: false },
+    });
     const [inbound] = conversation.thread.nodes;
     expect(conversation.thread.nodes.every((node) => node.ticketId === inbound.ticketId)).toBe(true);
     expect(conversation.thread.nodes).toMatchObject([
-      { direction: 'INBOUND', type: 'TEXT', from: contactPhone, to: '+15550001111', sentAt: at(0), wamid: 'wamid.t1',
-        content: { __typename: 'TextContent', body: 'Where is my order?' }, placeholder: null, delivery: null, dispatch: null },
-      { type: 'IMAGE', content: { __typename: 'MediaContent', kind: 'IMAGE', mediaId: 'media-1', mimeType: 'image/jpeg' } },
-      { type: 'UNSUPPORTED', content: null, placeholder: { kind: 'UNSUPPORTED', unsupportedKind: 'REACTION', detail: 'Reacted 👍' } },
-      { direction: 'OUTBOUND', type: 'TEXT', from: '+15550001111', to: contactPhone, sentAt: at(60_000), wamid: 'wamid.out-1',
-        content: { body: 'It ships today' }, dispatch: { state: 'SENT', attempts: 0, lastFailure: null },
-        delivery: { status: 'READ', sentAt: null, deliveredAt: at(61_000), readAt: at(62_000), failedAt: null, error: null } },
+      {
+        direction: 'INBOUND',
+        type: 'TEXT',
+        from: contactPhone,
+        to: '+15550001111',
+        sentAt: at(0),
+        wamid: 'wamid.t1',
+        content: { __typename: 'TextContent', body: 'Where is my order?' },
+        placeholder: null,
+        delivery: null,
+        dispatch: null,
+      },
+      {
+        type: 'IMAGE',
+        content: { __typename: 'MediaContent', kind: 'IMAGE', mediaId: 'media-1', mimeType: 'image/jpeg' },
+      },
+      {
+        type: 'UNSUPPORTED',
+        content: null,
+        placeholder: { kind: 'UNSUPPORTED', unsupportedKind: 'REACTION', detail: 'Reacted 👍' },
+      },
+      {
+        direction: 'OUTBOUND',
+        type: 'TEXT',
+        from: '+15550001111',
+        to: contactPhone,
+        sentAt: at(60_000),
+        wamid: 'wamid.out-1',
+        content: { body: 'It ships today' },
+        dispatch: { state: 'SENT', attempts: 0, lastFailure: null },
+        delivery: {
+          status: 'READ',
+          sentAt: null,
+          deliveredAt: at(61_000),
+          readAt: at(62_000),
+          failedAt: null,
+          error: null,
+        },
+      },
       { content: { body: 'Tracking: A-42' }, delivery: { status: 'FAILED', failedAt: at(71_000), error: metaError } },
-      { content: { body: 'Order?' }, wamid: null, delivery: { status: null },
-        dispatch: { state: 'FAILED', attempts: 1, lastFailure: { code: 100, httpStatus: 400, attempt: 1, reason: 'REFUSED' } } },
-      { type: 'TEMPLATE', sentAt: at(80_000), delivery: { status: null }, dispatch: { state: 'PENDING', attempts: 0 },
-        content: { __typename: 'TemplateMessageContent', templateName: 'order_ready', language: 'en_US',
-          renderedText: 'Hi Ada, your order A-42 is ready.' } },
+      {
+        content: { body: 'Order?' },
+        wamid: null,
+        delivery: { status: null },
+        dispatch: {
+          state: 'FAILED',
+          attempts: 1,
+          lastFailure: { code: 100, httpStatus: 400, attempt: 1, reason: 'REFUSED' },
+        },
+      },
+      {
+        type: 'TEMPLATE',
+        sentAt: at(80_000),
+        delivery: { status: null },
+        dispatch: { state: 'PENDING', attempts: 0 },
+        content: {
+          __typename: 'TemplateMessageContent',
+          templateName: 'order_ready',
+          language: 'en_US',
+          renderedText: 'Hi Ada, your order A-42 is ready.',
+        },
+      },
     ]);
   });
 
@@ -156,14 +240,26 @@ describe('conversation thread GraphQL API', () => {
     );
     expect(reveal.errors).toBeUndefined();
 
-    const readers = [[agent, quarantined.data?.quarantineMessage], [auditor, reveal.data?.revealQuarantinedMessage]] as const;
+    const readers = [
+      [agent, quarantined.data?.quarantineMessage],
+      [auditor, reveal.data?.revealQuarantinedMessage],
+    ] as const;
     for (const [token, payload] of readers) {
-      const answer = await world.graphql(THREAD, { id: conversationId, at: (payload as { position: string }).position }, token);
+      const answer = await world.graphql(
+        THREAD,
+        { id: conversationId, at: (payload as { position: string }).position },
+        token,
+      );
       const nodes = (answer.data?.conversation as { thread: { nodes: Record<string, unknown>[] } }).thread.nodes;
       const inOrder = ['wamid.t1', 'wamid.t2', 'wamid.t3', 'wamid.out-1', 'wamid.out-2', null, null, 'wamid.t4'];
       expect(nodes.map((node) => node.wamid)).toEqual(inOrder);
       const placeholder = { kind: 'QUARANTINED' };
-      expect(nodes[7]).toMatchObject({ type: 'TEXT', content: null, placeholder, quarantine: { reason: 'phishing link' } });
+      expect(nodes[7]).toMatchObject({
+        type: 'TEXT',
+        content: null,
+        placeholder,
+        quarantine: { reason: 'phishing link' },
+      });
       expect(answer.raw).not.toContain('phish.example');
       expect(answer.raw).not.toContain('Claim your prize');
     }
@@ -177,7 +273,9 @@ describe('conversation thread GraphQL API', () => {
     const audited = await world.graphql(THREAD, { id: conversationId, first: 1 }, auditor);
     expect(audited.data?.conversation).toMatchObject({ id: conversationId });
     const operator = await world.token(acme, 'operator');
-    expect((await world.graphql(THREAD, { id: conversationId }, operator)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await world.graphql(THREAD, { id: conversationId }, operator)).errors?.[0].extensions?.code).toBe(
+      'FORBIDDEN',
+    );
     expect((await world.graphql(THREAD, { id: conversationId })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

@@ -15,9 +15,13 @@ export class ThreadsResolver {
 
   @Query(() => ConversationModel, {
     nullable: true,
-    description: "One of the portal's conversations with a page of its thread; null if there is no such conversation in it.",
+    description:
+      "One of the portal's conversations with a page of its thread; null if there is no such conversation in it.",
   })
-  async conversation(@CurrentUser() user: AuthenticatedUser, @Args() args: ConversationArgs): Promise<ConversationModel | null> {
+  async conversation(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args() args: ConversationArgs,
+  ): Promise<ConversationModel | null> {
     const { id, first, after, atLeastPosition } = args;
     const pageSize = first ?? DEFAULT_THREAD_PAGE;
     const found = await this.queries.execute(

@@ -22,7 +22,9 @@ export class TicketConnectionResolver {
     return countedField(connection.counted, (count) => count.count, this.logger, 'TicketConnection.totalCount');
   }
 
-  @ResolveField(() => Boolean, { description: `True when more than ${COUNT_CAP.toLocaleString('en')} tickets match and totalCount stopped there.` })
+  @ResolveField(() => Boolean, {
+    description: `True when more than ${COUNT_CAP.toLocaleString('en')} tickets match and totalCount stopped there.`,
+  })
   totalCountCapped(@Parent() connection: ConnectionParent): Promise<boolean> {
     return countedField(connection.counted, (count) => count.capped, this.logger, 'TicketConnection.totalCountCapped');
   }

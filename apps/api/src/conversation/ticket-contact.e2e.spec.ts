@@ -13,7 +13,12 @@ const TICKETS = `query($at: String) {
 const CONTACTS_TABLE = 'rm_directory_v1_contacts';
 const secondNumber = '200000000000001';
 
-type TicketNode = { id: string; contactPhone: string; contactId: string | null; contact: { id: string; name: string } | null };
+type TicketNode = {
+  id: string;
+  contactPhone: string;
+  contactId: string | null;
+  contact: { id: string; name: string } | null;
+};
 
 /** Ticket.contact: the directory's contact for each ticket, one SQL query per page of tickets, never another portal's. */
 describe('Ticket.contact', () => {
@@ -35,8 +40,11 @@ describe('Ticket.contact', () => {
     // The same contact id in another portal: a loader keyed by contact id alone would mix them up.
     await createContact(world, globex, 'c-1', 'Globex One', { phone: '+33611111111' });
     const writes: [number: string, from: string][] = [
-      [phoneNumberId, '+33611111111'], [secondNumber, '+33611111111'], [phoneNumberId, '+33622222222'],
-      [phoneNumberId, '+33633333333'], [phoneNumberId, '+33699999999'],
+      [phoneNumberId, '+33611111111'],
+      [secondNumber, '+33611111111'],
+      [phoneNumberId, '+33622222222'],
+      [phoneNumberId, '+33633333333'],
+      [phoneNumberId, '+33699999999'],
     ];
     for (const [index, [number, from]] of writes.entries()) {
       const content = { kind: 'text', body: 'Hi' } as const;
@@ -48,7 +56,8 @@ describe('Ticket.contact', () => {
     const executor = world.app.get(ReadStore).db.getExecutor();
     const execute = executor.executeQuery.bind(executor);
     executor.executeQuery = <R>(query: CompiledQuery<R>) => {
-      if (contactQueries && query.sql.includes(CONTACTS_TABLE)) contactQueries.push({ sql: query.sql, parameters: query.parameters });
+      if (contactQueries && query.sql.includes(CONTACTS_TABLE))
+        contactQueries.push({ sql: query.sql, parameters: query.parameters });
       return execute(query);
     };
   });
@@ -64,14 +73,24 @@ describe('Ticket.contact', () => {
     const nodes = (answer.data?.tickets as { nodes: TicketNode[] }).nodes;
     const byPhone = nodes.map(({ contactPhone, contact }) => [contactPhone, contact?.name ?? null]).sort();
     expect(byPhone).toEqual([
-      ['+33611111111', 'Ada'], ['+33611111111', 'Ada'], ['+33622222222', 'Bob'], ['+33633333333', 'Carla'], ['+33699999999', null],
+      ['+33611111111', 'Ada'],
+      ['+33611111111', 'Ada'],
+      ['+33622222222', 'Bob'],
+      ['+33633333333', 'Carla'],
+      ['+33699999999', null],
     ]);
-    expect(nodes.find((node) => node.contact?.id === 'c-1')?.contact).toEqual({ id: 'c-1', name: 'Ada', phoneNumber: '+33611111111' });
+    expect(nodes.find((node) => node.contact?.id === 'c-1')?.contact).toEqual({
+      id: 'c-1',
+      name: 'Ada',
+      phoneNumber: '+33611111111',
+    });
 
     // Five tickets, four with a contact, three distinct contacts: one query, each contact asked for once.
     expect(queries).toHaveLength(1);
     expect(queries[0].sql).toMatch(/ in \(/i);
-    expect(queries[0].parameters).toEqual(expect.arrayContaining(['contact-acme-c-1', 'contact-acme-c-2', 'contact-acme-c-3', acme]));
+    expect(queries[0].parameters).toEqual(
+      expect.arrayContaining(['contact-acme-c-1', 'contact-acme-c-2', 'contact-acme-c-3', acme]),
+    );
     expect(queries[0].parameters).toHaveLength(4);
   });
 
@@ -79,7 +98,11 @@ describe('Ticket.contact', () => {
     const one = (await world.graphql(TICKETS, { at }, agent)).data?.tickets as { nodes: TicketNode[] };
     const ticketId = one.nodes.find((node) => node.contactId === 'c-2')?.id;
     contactQueries = [];
-    const answer = await world.graphql('query($id: ID!) { ticket(id: $id) { contact { name } } }', { id: ticketId }, agent);
+    const answer = await world.graphql(
+      'query($id: ID!) { ticket(id: $id) { contact { name } } }',
+      { id: ticketId },
+      agent,
+    );
     const queries = contactQueries;
     contactQueries = null;
     expect(answer.data).toEqual({ ticket: { contact: { name: 'Bob' } } });

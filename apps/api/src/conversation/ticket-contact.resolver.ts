@@ -32,7 +32,9 @@ export class TicketContactResolver {
   ): Promise<ContactModel | null> {
     if (!ticket.contactId) return null;
     try {
-      const row = await this.contacts.forRequest(context).load({ portalId: user.portalId, contactId: ticket.contactId });
+      const row = await this.contacts
+        .forRequest(context)
+        .load({ portalId: user.portalId, contactId: ticket.contactId });
       return row && contactModel(row);
     } catch (error) {
       // Exception filters do not run for field resolvers: without this, a read-store error's own text would reach the client.

@@ -30,7 +30,10 @@ export class TicketFilterInput {
   @IsEnum(TicketStatus, { each: true })
   status?: TicketStatus[] | null;
 
-  @Field(() => [ID], { nullable: true, description: 'Tickets owned by any of these users (or unassigned, with `unassigned: true`).' })
+  @Field(() => [ID], {
+    nullable: true,
+    description: 'Tickets owned by any of these users (or unassigned, with `unassigned: true`).',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
@@ -75,7 +78,11 @@ export class TicketsArgs {
   @Type(() => TicketFilterInput)
   filter?: TicketFilterInput | null;
 
-  @Field(() => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_PAGE_SIZE,
+    description: `Page size, 1 to ${MAX_PAGE_SIZE}.`,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -90,7 +97,8 @@ export class TicketsArgs {
 
   @Field(() => String, {
     nullable: true,
-    description: "Read-your-writes: a mutation's `position`. Waits (up to 5 s, then STALE_READ) until the list includes it.",
+    description:
+      "Read-your-writes: a mutation's `position`. Waits (up to 5 s, then STALE_READ) until the list includes it.",
   })
   @IsOptional()
   @IsString()
@@ -99,7 +107,8 @@ export class TicketsArgs {
 
   @Field(() => ID, {
     nullable: true,
-    description: "Only this view's tickets, ANDed with `filter`: a default view (all-open, ...) or a custom view you can see (else NOT_FOUND).",
+    description:
+      "Only this view's tickets, ANDed with `filter`: a default view (all-open, ...) or a custom view you can see (else NOT_FOUND).",
   })
   @IsOptional()
   @IsString()
@@ -109,7 +118,8 @@ export class TicketsArgs {
 
   @Field(() => String, {
     nullable: true,
-    description: "Tickets whose contact's name or number, or a message's text, contains this (any case). Never quarantined content.",
+    description:
+      "Tickets whose contact's name or number, or a message's text, contains this (any case). Never quarantined content.",
   })
   @IsOptional()
   @IsString()

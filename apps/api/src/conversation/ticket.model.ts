@@ -40,13 +40,19 @@ export class TicketModel {
   @Field(() => String, { nullable: true })
   contactId!: string | null;
 
-  @Field(() => String, { nullable: true, description: "The last message's text or placeholder; never quarantined content." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The last message's text or placeholder; never quarantined content.",
+  })
   preview!: string | null;
 
   @Field(() => String, { nullable: true })
   lastMessageId!: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When the 24-hour session ends; free-form replies only before.' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When the 24-hour session ends; free-form replies only before.',
+  })
   sessionExpiresAt!: string | null;
 
   @Field(() => Int)

@@ -1,7 +1,16 @@
 import { signHs256Jwt } from '@helpdesk/auth';
 import { later } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { formatPosition } from '../graphql/positions.js';
-import { RECEIVED_AT, SECRET, type TicketsWorld, acme, contactPhone, globex, openTicketsWorld, template } from './tickets.test-world.js';
+import {
+  RECEIVED_AT,
+  SECRET,
+  type TicketsWorld,
+  acme,
+  contactPhone,
+  globex,
+  openTicketsWorld,
+  template,
+} from './tickets.test-world.js';
 
 const TICKETS = `query Tickets($filter: TicketFilterInput, $first: Int, $after: String, $at: String) {
   tickets(filter: $filter, first: $first, after: $after, atLeastPosition: $at) {
@@ -70,11 +79,13 @@ describe('tickets GraphQL API', () => {
     expect((await world.graphql('{ serviceHealth { healthy } }')).data).toEqual({ serviceHealth: { healthy: true } });
   });
 
-  it("shows a portal only its own tickets: the portal comes from the token, never from the input", async () => {
+  it('shows a portal only its own tickets: the portal comes from the token, never from the input', async () => {
     const own = await world.graphql(TICKETS, { filter: { contactPhone, status: ['OPEN'] } }, agent);
     expect(own.data?.tickets).toMatchObject({
       totalCount: 1,
-      nodes: [{ id: ticketId, conversationId, status: 'OPEN', ownerId: null, contactPhone, preview: 'Where is my order?' }],
+      nodes: [
+        { id: ticketId, conversationId, status: 'OPEN', ownerId: null, contactPhone, preview: 'Where is my order?' },
+      ],
       pageInfo: { endCursor: null, hasNextPage: false },
     });
     expect((await world.graphql(TICKET, { id: ticketId }, agent)).data).toEqual({
@@ -86,17 +97,32 @@ describe('tickets GraphQL API', () => {
     expect((await world.graphql(TICKET, { id: ticketId }, other)).data).toEqual({ ticket: null });
     const reply = await world.graphql(REPLY, { input: { conversationId, text: 'Hello from globex' } }, other);
     // Answered exactly like an id that does not exist: the id confirms nothing.
-    const unknown = await world.graphql(REPLY, { input: { conversationId: `${conversationId}0`, text: 'Hello from globex' } }, other);
-    expect(reply.errors?.[0]).toMatchObject({ message: 'There is no conversation with this contact yet', extensions: { code: 'CONVERSATION_NOT_FOUND' } });
+    const unknown = await world.graphql(
+      REPLY,
+      { input: { conversationId: `${conversationId}0`, text: 'Hello from globex' } },
+      other,
+    );
+    expect(reply.errors?.[0]).toMatchObject({
+      message: 'There is no conversation with this contact yet',
+      extensions: { code: 'CONVERSATION_NOT_FOUND' },
+    });
     expect(reply.errors?.[0].message).toBe(unknown.errors?.[0].message);
     expect(reply.errors?.[0].extensions).toEqual(unknown.errors?.[0].extensions);
   });
 
   it('replies inside the session, and a query with the returned position sees each change', async () => {
-    const reply = await world.graphql(REPLY, { input: { conversationId, text: 'It ships today', idempotencyKey: 'reply-1' } }, agent);
+    const reply = await world.graphql(
+      REPLY,
+      { input: { conversationId, text: 'It ships today', idempotencyKey: 'reply-1' } },
+      agent,
+    );
     expect(reply.errors).toBeUndefined();
     const { position, messageId } = reply.data?.replyToConversation as { position: string; messageId: string };
-    const retried = await world.graphql(REPLY, { input: { conversationId, text: 'It ships today', idempotencyKey: 'reply-1' } }, agent);
+    const retried = await world.graphql(
+      REPLY,
+      { input: { conversationId, text: 'It ships today', idempotencyKey: 'reply-1' } },
+      agent,
+    );
     expect(retried.data?.replyToConversation).toEqual({ conversationId, messageId, position: null });
     const afterReply = await world.graphql(TICKET, { id: ticketId, at: position }, agent);
     expect(afterReply.data?.ticket).toMatchObject({ preview: 'It ships today' });
@@ -163,7 +189,10 @@ describe('tickets GraphQL API', () => {
 
   it('codes every error of a document with several mistakes as GRAPHQL_VALIDATION_FAILED', async () => {
     const answer = await world.graphql('{ tickets { nodes { noSuchField alsoMissing } } }', {}, agent);
-    expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_VALIDATION_FAILED']);
+    expect(answer.errors?.map((error) => error.extensions?.code)).toEqual([
+      'GRAPHQL_VALIDATION_FAILED',
+      'GRAPHQL_VALIDATION_FAILED',
+    ]);
   });
 
   it('refuses invalid input with BAD_USER_INPUT naming the field, and never shows a stack', async () => {

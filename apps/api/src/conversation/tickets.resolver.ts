@@ -32,14 +32,25 @@ export class TicketsResolver {
       ...(filter?.updatedBefore && { updatedBefore: filter.updatedBefore }),
       ...(matching.length > 0 && { matching }),
     };
-    const query = new ListTicketsQuery(ticketFilter, first ?? DEFAULT_PAGE_SIZE, after ?? undefined, atLeastPosition ?? undefined);
+    const query = new ListTicketsQuery(
+      ticketFilter,
+      first ?? DEFAULT_PAGE_SIZE,
+      after ?? undefined,
+      atLeastPosition ?? undefined,
+    );
     const page = await this.queries.execute(query);
     const counted = once(() => this.queries.execute(new CountTicketsQuery(ticketFilter)));
     return { nodes: page.tickets.map(ticketModel), pageInfo: pageInfo(page.endCursor), counted };
   }
 
-  @Query(() => TicketModel, { nullable: true, description: "One of the portal's tickets; null if there is no such ticket in it." })
-  async ticket(@CurrentUser() user: AuthenticatedUser, @Args() { id, atLeastPosition }: TicketArgs): Promise<TicketModel | null> {
+  @Query(() => TicketModel, {
+    nullable: true,
+    description: "One of the portal's tickets; null if there is no such ticket in it.",
+  })
+  async ticket(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args() { id, atLeastPosition }: TicketArgs,
+  ): Promise<TicketModel | null> {
     const row = await this.queries.execute(new GetTicketQuery(user.portalId, id, atLeastPosition ?? undefined));
     return row && ticketModel(row);
   }

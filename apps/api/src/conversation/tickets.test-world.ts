@@ -28,7 +28,10 @@ export const template = { accountId: 'account-1', name: 'order_ready', language:
 export interface GraphqlAnswer {
   readonly status: number;
   readonly data: Record<string, unknown> | null;
-  readonly errors?: { message: string; extensions?: { code?: string; fields?: { field: string }[] } & Record<string, unknown> }[];
+  readonly errors?: {
+    message: string;
+    extensions?: { code?: string; fields?: { field: string }[] } & Record<string, unknown>;
+  }[];
   readonly raw: string;
 }
 
@@ -61,7 +64,13 @@ export async function openTicketsWorld(overrides: Omit<AppOverrides, 'clock'> = 
     },
     /** A contact's WhatsApp message to acme's number, at the clock's time. */
     receive(wamid: string, body = 'Where is my order?') {
-      const message = { phoneNumberId, wamid, from: contactPhone, sentAt: clock.now().toISOString(), content: { kind: 'text' as const, body } };
+      const message = {
+        phoneNumberId,
+        wamid,
+        from: contactPhone,
+        sentAt: clock.now().toISOString(),
+        content: { kind: 'text' as const, body },
+      };
       return bus.execute(new ReceiveInboundMessageCommand(message));
     },
     async close(): Promise<void> {
@@ -84,7 +93,11 @@ async function seedPortals(bus: CommandBus): Promise<void> {
   await bus.execute(
     new ConnectAccountCommand(admin(acme), {
       ...{ accountId: template.accountId, wabaId: 'waba-1', name: 'Acme support', timeZone: 'Europe/Paris' },
-      ...{ accountType: 'business', businessVerified: true, phoneNumbers: [{ phoneNumberId, displayNumber: '+15550001111' }] },
+      ...{
+        accountType: 'business',
+        businessVerified: true,
+        phoneNumbers: [{ phoneNumberId, displayNumber: '+15550001111' }],
+      },
     }),
   );
   const body = 'Hi {{1}}, your order {{2}} is ready.';

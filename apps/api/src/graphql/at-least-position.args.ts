@@ -6,7 +6,8 @@ import { IsOptional, IsString, MaxLength } from 'class-validator';
 export class AtLeastPositionArgs {
   @Field(() => String, {
     nullable: true,
-    description: "Read-your-writes: a mutation's `position`. Waits (up to 5 s, then STALE_READ) until the answer includes it.",
+    description:
+      "Read-your-writes: a mutation's `position`. Waits (up to 5 s, then STALE_READ) until the answer includes it.",
   })
   @IsOptional()
   @IsString()

@@ -52,7 +52,8 @@ export class BatchLoader<Key, Value> {
   private async run(batch: readonly Pending<Key, Value>[]): Promise<void> {
     try {
       const values = await this.batchLoad(batch.map((pending) => pending.key));
-      if (values.length !== batch.length) throw new Error(`A batch load answered ${values.length} values for ${batch.length} keys`);
+      if (values.length !== batch.length)
+        throw new Error(`A batch load answered ${values.length} values for ${batch.length} keys`);
       batch.forEach((pending, index) => pending.resolve(values[index] ?? null));
     } catch (error) {
       for (const pending of batch) pending.reject(error);

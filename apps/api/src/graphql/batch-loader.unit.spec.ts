@@ -25,7 +25,9 @@ async function afterHops<T>(hops: number, load: () => Promise<T>): Promise<T> {
 describe('BatchLoader', () => {
   it('loads the keys of one wave in one batch, each answer to its own key, null where there is none', async () => {
     const { loader, batches } = recordingLoader();
-    const answers = await Promise.all(['a', 'b', 'missing', 'c'].map((key, index) => afterHops(index * 3, () => loader.load(key))));
+    const answers = await Promise.all(
+      ['a', 'b', 'missing', 'c'].map((key, index) => afterHops(index * 3, () => loader.load(key))),
+    );
     expect(answers).toEqual(['A', 'B', null, 'C']);
     expect(batches).toEqual([['a', 'b', 'missing', 'c']]);
   });
@@ -39,7 +41,13 @@ describe('BatchLoader', () => {
 
   it('splits a wave bigger than the batch size into several batches', async () => {
     const { loader, batches } = recordingLoader(2);
-    expect(await Promise.all(['a', 'b', 'c', 'd', 'e'].map((key) => loader.load(key)))).toEqual(['A', 'B', 'C', 'D', 'E']);
+    expect(await Promise.all(['a', 'b', 'c', 'd', 'e'].map((key) => loader.load(key)))).toEqual([
+      'A',
+      'B',
+      'C',
+      'D',
+      'E',
+    ]);
     expect(batches).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
   });
 
@@ -52,7 +60,10 @@ describe('BatchLoader', () => {
   });
 
   it('refuses a batch function that answers for the wrong number of keys', async () => {
-    const loader = new BatchLoader<string, string>(async () => ['only one'], (key) => key);
+    const loader = new BatchLoader<string, string>(
+      async () => ['only one'],
+      (key) => key,
+    );
     await expect(Promise.all([loader.load('a'), loader.load('b')])).rejects.toThrow('answered 1 values for 2 keys');
   });
 });

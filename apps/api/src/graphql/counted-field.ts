@@ -7,7 +7,12 @@ import { toGraphqlError } from './graphql-errors.filter.js';
  * Exception filters do not run for field resolvers: without this, a read-store error's own text
  * would reach the client, so it is logged and answered with its code only.
  */
-export async function countedField<T>(counted: () => Promise<TicketCount>, pick: (count: TicketCount) => T, logger: Logger, field: string): Promise<T> {
+export async function countedField<T>(
+  counted: () => Promise<TicketCount>,
+  pick: (count: TicketCount) => T,
+  logger: Logger,
+  field: string,
+): Promise<T> {
   try {
     return pick(await counted());
   } catch (error) {

@@ -20,13 +20,15 @@ export const DateTimeScalar = new GraphQLScalarType<string, string>({
     return parseInstant(value);
   },
   parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING) throw new GraphQLError('DateTime cannot represent a non-string value', { nodes: ast });
+    if (ast.kind !== Kind.STRING)
+      throw new GraphQLError('DateTime cannot represent a non-string value', { nodes: ast });
     return parseInstant(ast.value);
   },
 });
 
 function parseInstant(value: unknown): string {
   const millis = typeof value === 'string' && RFC_3339.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(millis)) throw new GraphQLError(`DateTime cannot represent ${JSON.stringify(value)}: expected e.g. 2024-11-01T09:30:00Z`);
+  if (Number.isNaN(millis))
+    throw new GraphQLError(`DateTime cannot represent ${JSON.stringify(value)}: expected e.g. 2024-11-01T09:30:00Z`);
   return new Date(millis).toISOString();
 }

@@ -3,6 +3,8 @@
  * GraphQL cannot serialise a value its enum lacks: each enum is checked to cover every value of
  * the read model (`true satisfies Covers<...>`), and a new one fails to compile instead of failing a query.
  */
-export type Covers<EnumValues extends string, ReadModelValues extends string> = [Exclude<ReadModelValues, EnumValues>] extends [never]
+export type Covers<EnumValues extends string, ReadModelValues extends string> = [
+  Exclude<ReadModelValues, EnumValues>,
+] extends [never]
   ? true
   : never;

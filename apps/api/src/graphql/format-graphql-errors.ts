@@ -35,9 +35,13 @@ function withCode(error: GraphQLFormattedError, statusCode: number | undefined):
   if (refusal) return { ...error, extensions: { ...error.extensions, code: refusal } };
   if (INPUT_PROBLEM.test(error.message)) {
     const fields = fieldsNamedIn(error.message);
-    return { ...error, extensions: { ...error.extensions, ...(fields.length > 0 && { fields }), code: 'BAD_USER_INPUT' } };
+    return {
+      ...error,
+      extensions: { ...error.extensions, ...(fields.length > 0 && { fields }), code: 'BAD_USER_INPUT' },
+    };
   }
-  if (error.message.startsWith('Syntax Error')) return { ...error, extensions: { ...error.extensions, code: 'GRAPHQL_PARSE_FAILED' } };
+  if (error.message.startsWith('Syntax Error'))
+    return { ...error, extensions: { ...error.extensions, code: 'GRAPHQL_PARSE_FAILED' } };
   // An error with a path was thrown while resolving a field, and nothing gave it a code: its text is
   // ours, not the client's business (it may name files or data), so only the code goes out.
   if (error.path) return { ...error, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };

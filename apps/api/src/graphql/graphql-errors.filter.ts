@@ -35,7 +35,9 @@ export function toGraphqlError(exception: unknown): GraphQLError {
   }
   if (exception instanceof InputValidationError) {
     const fields = exception.fields;
-    return graphqlError('BAD_USER_INPUT', `Invalid input: ${fields.flatMap((field) => field.messages).join('; ')}`, { fields });
+    return graphqlError('BAD_USER_INPUT', `Invalid input: ${fields.flatMap((field) => field.messages).join('; ')}`, {
+      fields,
+    });
   }
   if (exception instanceof StoreUnavailableError) {
     return graphqlError('SERVICE_UNAVAILABLE', 'A store of the service is unavailable: retry later');

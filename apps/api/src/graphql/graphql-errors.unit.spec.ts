@@ -7,20 +7,28 @@ import { waitForReadModels } from './read-your-writes.js';
 
 describe('GraphQL error mapping', () => {
   it("keeps the domain's stable code and sentence, and hides anything unexpected", () => {
-    const closed = toGraphqlError(new DomainError('SESSION_CLOSED', 'The session is closed: send an approved template', { closedAt: 'x' }));
+    const closed = toGraphqlError(
+      new DomainError('SESSION_CLOSED', 'The session is closed: send an approved template', { closedAt: 'x' }),
+    );
     expect(closed.toJSON()).toEqual({
       message: 'The session is closed: send an approved template',
       extensions: { code: 'SESSION_CLOSED', closedAt: 'x' },
     });
     const leaked = toGraphqlError(new Error('SQLITE_CANTOPEN /secret/path/events.sqlite'));
-    expect(leaked.toJSON()).toEqual({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(leaked.toJSON()).toEqual({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
     expect(toGraphqlError(new StoreUnavailableError('disk on fire')).extensions.code).toBe('SERVICE_UNAVAILABLE');
   });
 
   it('names every refused field, nested ones by path', () => {
     const error = inputValidationFailed([
       { property: 'text', constraints: { matches: 'text must not be blank' }, children: [] },
-      { property: 'filter', children: [{ property: 'ownerIds', constraints: { isArray: 'ownerIds must be an array' }, children: [] }] },
+      {
+        property: 'filter',
+        children: [{ property: 'ownerIds', constraints: { isArray: 'ownerIds must be an array' }, children: [] }],
+      },
     ]);
     expect(toGraphqlError(error).extensions).toEqual({
       code: 'BAD_USER_INPUT',
@@ -29,7 +37,10 @@ describe('GraphQL error mapping', () => {
         { field: 'filter.ownerIds', messages: ['ownerIds must be an array'] },
       ],
     });
-    expect(error.getResponse()).toMatchObject({ statusCode: 400, message: ['text must not be blank', 'ownerIds must be an array'] });
+    expect(error.getResponse()).toMatchObject({
+      statusCode: 400,
+      message: ['text must not be blank', 'ownerIds must be an array'],
+    });
   });
 });
 

@@ -25,16 +25,24 @@ const GRAPHQL_PATH = '/graphql';
  *
  * Must run before GraphQLModule registers its routes (createApp calls it before app.init()).
  */
-export function useJsonOnlyGraphql(app: NestFastifyApplication, config: AppConfig, clock: Clock, now: () => number): void {
+export function useJsonOnlyGraphql(
+  app: NestFastifyApplication,
+  config: AppConfig,
+  clock: Clock,
+  now: () => number,
+): void {
   const fastify = app.getHttpAdapter().getInstance();
   const { anonymousPerSecond, anonymousBurst } = config.edge;
-  const anonymous = anonymousPerSecond > 0 ? new TokenBuckets({ perSecond: anonymousPerSecond, burst: anonymousBurst }, now) : null;
+  const anonymous =
+    anonymousPerSecond > 0 ? new TokenBuckets({ perSecond: anonymousPerSecond, burst: anonymousBurst }, now) : null;
 
   const jsonOnly: preParsingAsyncHookHandler = async (request) => {
     if (request.method !== 'POST') return;
     const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (mediaType === 'application/json') return;
-    refuse(415, `POST ${GRAPHQL_PATH} takes application/json, not '${mediaType || 'no content type'}'`, { code: 'UNSUPPORTED_MEDIA_TYPE' });
+    refuse(415, `POST ${GRAPHQL_PATH} takes application/json, not '${mediaType || 'no content type'}'`, {
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    });
   };
 
   const anonymousLimit: preParsingAsyncHookHandler = async (request, reply) => {
@@ -63,5 +71,8 @@ function isWebSocketUpgrade(request: FastifyRequest): boolean {
  * with this status and GraphQL's error shape, and Fastify reads no body after a failed preParsing.
  */
 function refuse(status: number, message: string, extensions: Record<string, unknown>): never {
-  throw new GraphQLError(message, { extensions, originalError: Object.assign(new Error(message), { statusCode: status }) });
+  throw new GraphQLError(message, {
+    extensions,
+    originalError: Object.assign(new Error(message), { statusCode: status }),
+  });
 }

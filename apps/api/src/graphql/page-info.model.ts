@@ -3,7 +3,10 @@ import { Field, ObjectType } from '@nestjs/graphql';
 /** Forward pagination: pass `endCursor` as `after` while `hasNextPage`. */
 @ObjectType('PageInfo')
 export class PageInfoModel {
-  @Field(() => String, { nullable: true, description: 'The cursor to pass as `after` for the next page; null on the last page.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The cursor to pass as `after` for the next page; null on the last page.',
+  })
   endCursor!: string | null;
 
   @Field()

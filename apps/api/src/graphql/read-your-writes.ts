@@ -56,14 +56,21 @@ export async function waitForReadModels(
   try {
     const outcome = await Promise.race([projections.whenCaughtUp(position).then(() => 'caught_up' as const), timedOut]);
     if (outcome === 'timeout') {
-      throw new ApiError('STALE_READ', `The read models did not reach this position within ${timeoutMs / 1000} s: retry`, {
-        timeoutMs,
-      });
+      throw new ApiError(
+        'STALE_READ',
+        `The read models did not reach this position within ${timeoutMs / 1000} s: retry`,
+        {
+          timeoutMs,
+        },
+      );
     }
   } catch (error) {
     if (error instanceof ApiError) throw error;
     onFailure(error);
-    throw new ApiError('STALE_READ', 'The read models cannot reach this position now: a projection has stopped on an error');
+    throw new ApiError(
+      'STALE_READ',
+      'The read models cannot reach this position now: a projection has stopped on an error',
+    );
   } finally {
     clearTimeout(timer);
   }

@@ -34,7 +34,8 @@ export async function withRecordedPosition<Result>(
   const result = await run();
   for await (const event of store.readAll({ direction: 'backwards', fromPosition: 'end' })) {
     if (before && comparePositions(event.position, before) <= 0) break;
-    if (event.metadata.correlationId === origin.correlationId) return { result, position: formatPosition(event.position) };
+    if (event.metadata.correlationId === origin.correlationId)
+      return { result, position: formatPosition(event.position) };
   }
   return { result, position: null };
 }

@@ -40,7 +40,12 @@ const ANONYMOUS_ROOT_FIELDS = new Set(['serviceHealth', '__typename']);
 export type DocumentLimits = Pick<EdgeLimitsConfig, 'maxDocumentLength' | 'maxTokens' | 'maxFields' | 'maxAliases'>;
 
 /** Mercurius reads `originalError.statusCode` as the HTTP status of an error raised before execution. */
-function refusal(message: string, statusCode: number, extensions: Record<string, unknown>, at?: GraphQLError): GraphQLError {
+function refusal(
+  message: string,
+  statusCode: number,
+  extensions: Record<string, unknown>,
+  at?: GraphQLError,
+): GraphQLError {
   return new GraphQLError(message, {
     ...(at && { source: at.source, positions: at.positions }),
     extensions,
@@ -50,7 +55,10 @@ function refusal(message: string, statusCode: number, extensions: Record<string,
 
 /** `count` unknown when the parser stopped at the first token over the limit. */
 function tooComplex(limit: string, max: number, what: string, count?: number): GraphQLError {
-  const message = count === undefined ? `The document has more than ${max} ${what}` : `The document has ${count} ${what}, over the limit of ${max}`;
+  const message =
+    count === undefined
+      ? `The document has more than ${max} ${what}`
+      : `The document has ${count} ${what}, over the limit of ${max}`;
   return refusal(message, 400, { code: 'QUERY_TOO_COMPLEX', limit, ...(count !== undefined && { count }), max });
 }
 
@@ -109,11 +117,15 @@ export function checkDocumentBudget(source: string, limits: DocumentLimits): voi
   if (written.fields > limits.maxFields) throw tooComplex('fields', limits.maxFields, 'fields', written.fields);
   if (written.aliases > limits.maxAliases) throw tooComplex('aliases', limits.maxAliases, 'aliases', written.aliases);
   if (written.depth > MAX_WRITTEN_DEPTH) {
-    throw refusal(`Query depth ${written.depth} exceeds the limit of ${MAX_WRITTEN_DEPTH}: ask for fewer nested fields`, 400, {
-      code: 'QUERY_TOO_DEEP',
-      depth: written.depth,
-      maxDepth: MAX_WRITTEN_DEPTH,
-    });
+    throw refusal(
+      `Query depth ${written.depth} exceeds the limit of ${MAX_WRITTEN_DEPTH}: ask for fewer nested fields`,
+      400,
+      {
+        code: 'QUERY_TOO_DEEP',
+        depth: written.depth,
+        maxDepth: MAX_WRITTEN_DEPTH,
+      },
+    );
   }
 }
 
@@ -152,7 +164,11 @@ function plain(selectionSet: SelectionSetNode | undefined, roots?: ReadonlySet<s
 }
 
 /** The caller of an HTTP request, from its bearer token; null without a valid one. */
-export function callerOf(authorization: string | string[] | undefined, config: AppConfig, clock: Clock): { user: AuthenticatedUser | null; problem: string } {
+export function callerOf(
+  authorization: string | string[] | undefined,
+  config: AppConfig,
+  clock: Clock,
+): { user: AuthenticatedUser | null; problem: string } {
   const token = typeof authorization === 'string' ? /^Bearer +(\S+) *$/i.exec(authorization)?.[1] : undefined;
   if (!token) return { user: null, problem: 'A bearer token is required (Authorization: Bearer <token>)' };
   try {

@@ -20,12 +20,39 @@ describe('the document budget, checked before Mercurius parses', () => {
   });
 
   it('refuses length, tokens, fields, aliases and written depth with their limit and a 400', () => {
-    expect(refusalOf(`{ serviceHealth { healthy } } #${'x'.repeat(2_000)}`)).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'length', count: 2_031, max: 2_000, status: 400 });
-    expect(refusalOf(`{ serviceHealth(x: [${'1 '.repeat(100)}]) { healthy } }`)).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'tokens', max: 100, status: 400 });
-    expect(refusalOf(`{ ${'serviceHealth { healthy } '.repeat(6)} }`)).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'fields', count: 12, max: 10, status: 400 });
-    expect(refusalOf('{ a: x b: x c: x }')).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases', count: 3, max: 2, status: 400 });
-    expect(refusalOf(`${'{ a '.repeat(61)}${'}'.repeat(61)}`, { ...LIMITS, maxFields: 100, maxTokens: 1_000 })).toEqual({ code: 'QUERY_TOO_DEEP', depth: 61, maxDepth: 60, status: 400 });
-    expect(refusalOf(`${'{ a '.repeat(60)}${'}'.repeat(60)}`, { ...LIMITS, maxFields: 100, maxTokens: 1_000 })).toBeNull();
+    expect(refusalOf(`{ serviceHealth { healthy } } #${'x'.repeat(2_000)}`)).toEqual({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'length',
+      count: 2_031,
+      max: 2_000,
+      status: 400,
+    });
+    expect(refusalOf(`{ serviceHealth(x: [${'1 '.repeat(100)}]) { healthy } }`)).toEqual({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'tokens',
+      max: 100,
+      status: 400,
+    });
+    expect(refusalOf(`{ ${'serviceHealth { healthy } '.repeat(6)} }`)).toEqual({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'fields',
+      count: 12,
+      max: 10,
+      status: 400,
+    });
+    expect(refusalOf('{ a: x b: x c: x }')).toEqual({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'aliases',
+      count: 3,
+      max: 2,
+      status: 400,
+    });
+    expect(refusalOf(`${'{ a '.repeat(61)}${'}'.repeat(61)}`, { ...LIMITS, maxFields: 100, maxTokens: 1_000 })).toEqual(
+      { code: 'QUERY_TOO_DEEP', depth: 61, maxDepth: 60, status: 400 },
+    );
+    expect(
+      refusalOf(`${'{ a '.repeat(60)}${'}'.repeat(60)}`, { ...LIMITS, maxFields: 100, maxTokens: 1_000 }),
+    ).toBeNull();
   });
 
   it('answers a syntax error itself, so Mercurius never reads the query as a JSON syntax tree', () => {
@@ -40,7 +67,11 @@ describe('the document budget, checked before Mercurius parses', () => {
   });
 
   it('lets a caller without a token run only a small, plain serviceHealth query', () => {
-    for (const allowed of ['{ serviceHealth { healthy } }', 'query Health { serviceHealth { healthy eventStore { kind healthy } } }', '{ __typename }']) {
+    for (const allowed of [
+      '{ serviceHealth { healthy } }',
+      'query Health { serviceHealth { healthy eventStore { kind healthy } } }',
+      '{ __typename }',
+    ]) {
       expect({ allowed, ok: isAnonymousDocument(allowed) }).toEqual({ allowed, ok: true });
     }
     const refused = [
@@ -60,6 +91,7 @@ describe('the document budget, checked before Mercurius parses', () => {
       `{ serviceHealth { ${'healthy '.repeat(70)} } }`,
       '{ serviceHealth { healthy }',
     ];
-    for (const document of refused) expect({ document, ok: isAnonymousDocument(document) }).toEqual({ document, ok: false });
+    for (const document of refused)
+      expect({ document, ok: isAnonymousDocument(document) }).toEqual({ document, ok: false });
   });
 });

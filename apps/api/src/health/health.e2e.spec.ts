@@ -56,7 +56,11 @@ describe('health (embedded default stores)', () => {
   });
 
   it('refuses an invalid GraphQL document with a 400 and a message', async () => {
-    const response = await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ serviceHealth { noSuchField } }' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/graphql',
+      payload: { query: '{ serviceHealth { noSuchField } }' },
+    });
     expect(response.statusCode).toBe(400);
     expect(JSON.stringify(response.json())).toMatch(/noSuchField/);
   });
@@ -96,11 +100,18 @@ describe('readiness while the embedded event store cannot write (its file locked
       locker.exec('BEGIN EXCLUSIVE');
       const health = await get('/health');
       expect(health.status).toBe(503);
-      expect(health.body).toMatchObject({ healthy: false, eventStore: { adapter: 'sqlite', healthy: false, detail: expect.stringMatching(/cannot write/) } });
+      expect(health.body).toMatchObject({
+        healthy: false,
+        eventStore: { adapter: 'sqlite', healthy: false, detail: expect.stringMatching(/cannot write/) },
+      });
       expect(health.body.readStore).toEqual({ dialect: 'sqlite', healthy: true });
       expect((await get('/health/ready')).status).toBe(503);
       expect(await get('/health/live')).toEqual({ status: 200, body: { live: true } });
-      const graphql = await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ serviceHealth { healthy eventStore { healthy } } }' } });
+      const graphql = await app.inject({
+        method: 'POST',
+        url: '/graphql',
+        payload: { query: '{ serviceHealth { healthy eventStore { healthy } } }' },
+      });
       expect(graphql.json()).toEqual({ data: { serviceHealth: { healthy: false, eventStore: { healthy: false } } } });
       locker.exec('ROLLBACK');
     } finally {
@@ -127,7 +138,12 @@ describe('readiness on EventStoreDB (the in-process gRPC server stopped and star
   beforeAll(async () => {
     server = await startInProcessEventStoreDB();
     dataDir = mkdtempSync(join(tmpdir(), 'helpdesk-health-esdb-'));
-    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', EVENTSTORE_URL: server.connectionString });
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+      EVENTSTORE_URL: server.connectionString,
+    });
     app = await createApp(config, { clock });
     await app.init();
   });
@@ -139,10 +155,16 @@ describe('readiness on EventStoreDB (the in-process gRPC server stopped and star
   });
 
   it('is ready while the server takes writes, 503 while it is down, ready again after, and the check writes nothing', async () => {
-    expect(await get('/health/ready')).toMatchObject({ status: 200, body: { eventStore: { adapter: 'eventstoredb', healthy: true, detail: expect.stringMatching(/writable/) } } });
+    expect(await get('/health/ready')).toMatchObject({
+      status: 200,
+      body: { eventStore: { adapter: 'eventstoredb', healthy: true, detail: expect.stringMatching(/writable/) } },
+    });
     await server.stop();
     try {
-      expect(await get('/health')).toMatchObject({ status: 503, body: { eventStore: { adapter: 'eventstoredb', healthy: false } } });
+      expect(await get('/health')).toMatchObject({
+        status: 503,
+        body: { eventStore: { adapter: 'eventstoredb', healthy: false } },
+      });
       expect((await get('/health/live')).status).toBe(200);
     } finally {
       await server.start();
@@ -158,7 +180,10 @@ describe('readiness on EventStoreDB (the in-process gRPC server stopped and star
     try {
       // A read probe alone said 200 here.
       const health = await get('/health');
-      expect(health).toMatchObject({ status: 503, body: { healthy: false, eventStore: { adapter: 'eventstoredb', healthy: false } } });
+      expect(health).toMatchObject({
+        status: 503,
+        body: { healthy: false, eventStore: { adapter: 'eventstoredb', healthy: false } },
+      });
       expect((await get('/health/ready')).status).toBe(503);
       expect((await get('/health/live')).status).toBe(200);
     } finally {

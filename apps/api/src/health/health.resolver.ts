@@ -14,7 +14,11 @@ export class HealthResolver {
     const health = await this.queries.execute(new GetServiceHealth());
     return {
       healthy: health.healthy,
-      eventStore: { kind: health.eventStore.adapter, healthy: health.eventStore.healthy, detail: health.eventStore.detail },
+      eventStore: {
+        kind: health.eventStore.adapter,
+        healthy: health.eventStore.healthy,
+        detail: health.eventStore.detail,
+      },
       readStore: { kind: health.readStore.dialect, healthy: health.readStore.healthy, detail: health.readStore.detail },
     };
   }

@@ -25,11 +25,14 @@ const SECRET_QUERY_PARAMETERS = new Set(['hub.verify_token', 'verify_token', 'ac
 export function redactedUrl(url: string): string {
   const question = url.indexOf('?');
   if (question < 0) return url;
-  const parameters = url.slice(question + 1).split('&').map((parameter) => {
-    const equals = parameter.indexOf('=');
-    const name = equals < 0 ? parameter : parameter.slice(0, equals);
-    return SECRET_QUERY_PARAMETERS.has(decoded(name).trim().toLowerCase()) ? `${name}=[redacted]` : parameter;
-  });
+  const parameters = url
+    .slice(question + 1)
+    .split('&')
+    .map((parameter) => {
+      const equals = parameter.indexOf('=');
+      const name = equals < 0 ? parameter : parameter.slice(0, equals);
+      return SECRET_QUERY_PARAMETERS.has(decoded(name).trim().toLowerCase()) ? `${name}=[redacted]` : parameter;
+    });
   return `${url.slice(0, question)}?${parameters.join('&')}`;
 }
 

@@ -17,7 +17,9 @@ export class Counter {
     if (!(by >= 0)) throw new Error(`Counter ${this.name} only goes up (got ${by})`);
     const names = Object.keys(labels).sort();
     if (names.join() !== [...this.labelNames].sort().join()) {
-      throw new Error(`Counter ${this.name} takes the labels [${this.labelNames.join(', ')}], got [${names.join(', ')}]`);
+      throw new Error(
+        `Counter ${this.name} takes the labels [${this.labelNames.join(', ')}], got [${names.join(', ')}]`,
+      );
     }
     const key = this.labelNames.map((name) => labels[name]).join('\u0000');
     const current = this.values.get(key);

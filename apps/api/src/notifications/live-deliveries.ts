@@ -4,7 +4,9 @@ import { parsePosition } from '../graphql/positions.js';
 import type { NotificationKind } from './notification-topics.js';
 
 /** As published on a topic: the portal beside the GraphQL field named after the subscription. */
-export type Published = { readonly portalId: string } & Partial<Record<NotificationKind, { readonly conversationId: string }>>;
+export type Published = { readonly portalId: string } & Partial<
+  Record<NotificationKind, { readonly conversationId: string }>
+>;
 
 export interface DeliveryScope {
   readonly kind: NotificationKind;
@@ -85,7 +87,8 @@ export class LiveDeliveries implements AsyncIterableIterator<Published> {
   private isFor(published: Published): boolean {
     const body = published[this.scope.kind];
     if (published.portalId !== this.scope.portalId || !body) return false;
-    if (this.sentUpTo && comparePositions(this.positionOf(published) ?? this.sentUpTo, this.sentUpTo) <= 0) return false;
+    if (this.sentUpTo && comparePositions(this.positionOf(published) ?? this.sentUpTo, this.sentUpTo) <= 0)
+      return false;
     return !this.scope.conversationId || body.conversationId === this.scope.conversationId;
   }
 
@@ -97,7 +100,11 @@ export class LiveDeliveries implements AsyncIterableIterator<Published> {
   private expireAt(deadline: number, reject: (error: Error) => void): void {
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
-      reject(new GraphQLError('The bearer token has expired: reconnect with a new one', { extensions: { code: 'UNAUTHENTICATED' } }));
+      reject(
+        new GraphQLError('The bearer token has expired: reconnect with a new one', {
+          extensions: { code: 'UNAUTHENTICATED' },
+        }),
+      );
       return;
     }
     this.timer = setTimeout(() => this.expireAt(deadline, reject), Math.min(remaining, MAX_TIMER_MS));

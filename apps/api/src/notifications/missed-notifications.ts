@@ -44,9 +44,13 @@ export async function missedNotifications(
       if (scope.conversationId && event.streamName !== conversationStreamName(scope.conversationId)) continue;
       missed.push(event);
       if (missed.length > MAX_MISSED_NOTIFICATIONS) {
-        throw new ApiError('REPLAY_TOO_LONG', `More than ${MAX_MISSED_NOTIFICATIONS} events were missed: query the tickets again and subscribe without afterPosition`, {
-          max: MAX_MISSED_NOTIFICATIONS,
-        });
+        throw new ApiError(
+          'REPLAY_TOO_LONG',
+          `More than ${MAX_MISSED_NOTIFICATIONS} events were missed: query the tickets again and subscribe without afterPosition`,
+          {
+            max: MAX_MISSED_NOTIFICATIONS,
+          },
+        );
       }
     }
   } finally {

@@ -40,9 +40,11 @@ export class NotificationFeed implements OnApplicationBootstrap, BeforeApplicati
     private readonly adapterHost: HttpAdapterHost,
     metrics: MetricsRegistry,
   ) {
-    this.published = metrics.counter('graphql_notifications_published_total', 'Notifications published to subscribers, by subscription', [
-      'subscription',
-    ]);
+    this.published = metrics.counter(
+      'graphql_notifications_published_total',
+      'Notifications published to subscribers, by subscription',
+      ['subscription'],
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -75,7 +77,11 @@ export class NotificationFeed implements OnApplicationBootstrap, BeforeApplicati
         }
       } catch (error) {
         if (this.closed) return;
-        if (!this.failing) this.logger.error({ msg: 'The notification feed cannot follow the event store: retrying every second', err: error });
+        if (!this.failing)
+          this.logger.error({
+            msg: 'The notification feed cannot follow the event store: retrying every second',
+            err: error,
+          });
         this.failing = true;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, RESUBSCRIBE_AFTER_MS);
@@ -102,7 +108,8 @@ export class NotificationFeed implements OnApplicationBootstrap, BeforeApplicati
       this.lagging = false;
       return true;
     } catch {
-      if (!this.lagging) this.logger.warn('The read models lag or have stopped: notifications go out unconfirmed, without previews');
+      if (!this.lagging)
+        this.logger.warn('The read models lag or have stopped: notifications go out unconfirmed, without previews');
       this.lagging = true;
       return false;
     }

@@ -3,7 +3,8 @@ import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
 import { TicketStatus } from '../conversation/ticket.model.js';
 
-const POSITION = 'Where the event stands in the log: pass it as `atLeastPosition` to read the change (already in the read models when it arrives).';
+const POSITION =
+  'Where the event stands in the log: pass it as `atLeastPosition` to read the change (already in the read models when it arrives).';
 
 /** A contact's new WhatsApp message, once the ticket list and thread show it. */
 @ObjectType('MessageReceived')
@@ -19,7 +20,8 @@ export class MessageReceivedModel {
 
   @Field(() => String, {
     nullable: true,
-    description: 'A one-line preview or placeholder; never quarantined content (null when it could not be checked: read the thread).',
+    description:
+      'A one-line preview or placeholder; never quarantined content (null when it could not be checked: read the thread).',
   })
   preview!: string | null;
 

@@ -34,7 +34,9 @@ type NotifyingEvent = HelpdeskEventOf<
   | 'TemplateMessageAccepted'
 >;
 
-const isNotifying = handledEvents<NotifyingEvent>({ eventTypes: Object.keys(NOTIFYING_EVENTS) as NotifyingEvent['type'][] });
+const isNotifying = handledEvents<NotifyingEvent>({
+  eventTypes: Object.keys(NOTIFYING_EVENTS) as NotifyingEvent['type'][],
+});
 
 interface EventFacts {
   readonly ticketId?: string | null;
@@ -48,7 +50,11 @@ interface EventFacts {
  * must also prefix its conversation id); a preview is only given once the thread read model
  * confirms the message is not quarantined.
  */
-export async function notificationsOf(event: RecordedEvent, db: ReadDatabase, confirmed: boolean): Promise<Notification[]> {
+export async function notificationsOf(
+  event: RecordedEvent,
+  db: ReadDatabase,
+  confirmed: boolean,
+): Promise<Notification[]> {
   if (!isNotifying(event)) return [];
   const change: TicketChangeKind = NOTIFYING_EVENTS[event.type];
   const portalId = event.metadata.tenantId;
@@ -59,14 +65,25 @@ export async function notificationsOf(event: RecordedEvent, db: ReadDatabase, co
   const position = formatPosition(event.position);
   const notifications: Notification[] = [];
   if ((event.type === 'InboundMessageReceived' || event.type === 'UnsupportedMessageReceived') && messageId && sentAt) {
-    const preview = confirmed && (await isShowable(db, portalId, threadMessageId(conversationId, messageId))) ? previewOf(event) : null;
-    notifications.push({ kind: 'messageReceived', portalId, body: { conversationId, ticketId, messageId, preview, sentAt, position } });
+    const preview =
+      confirmed && (await isShowable(db, portalId, threadMessageId(conversationId, messageId)))
+        ? previewOf(event)
+        : null;
+    notifications.push({
+      kind: 'messageReceived',
+      portalId,
+      body: { conversationId, ticketId, messageId, preview, sentAt, position },
+    });
   }
   const ticket = await getTicket(db, portalId, ticketId);
   if (ticket) {
     const status = ticket.status === 'open' ? TicketStatus.OPEN : TicketStatus.CLOSED;
     const { ownerId, unreadCount, updatedAt } = ticket;
-    notifications.push({ kind: 'ticketChanged', portalId, body: { ticketId, conversationId, change, status, ownerId, unreadCount, updatedAt, position } });
+    notifications.push({
+      kind: 'ticketChanged',
+      portalId,
+      body: { ticketId, conversationId, change, status, ownerId, unreadCount, updatedAt, position },
+    });
   }
   return notifications;
 }

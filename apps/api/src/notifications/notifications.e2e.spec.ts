@@ -11,7 +11,8 @@ import { type NotificationsWorld, RECEIVED_AT, SECRET, openNotificationsWorld } 
 const MESSAGES = `subscription($conversationId: ID) {
   messageReceived(conversationId: $conversationId) { conversationId ticketId messageId preview sentAt position }
 }`;
-const TICKETS = 'subscription { ticketChanged { ticketId conversationId change status ownerId unreadCount updatedAt position } }';
+const TICKETS =
+  'subscription { ticketChanged { ticketId conversationId change status ownerId unreadCount updatedAt position } }';
 const LIST = '{ tickets { nodes { id preview unreadCount ownerId status } } }';
 const ASSIGN = 'mutation($input: AssignTicketInput!) { assignTicket(input: $input) { position } }';
 const CLOSE = 'mutation($input: CloseTicketInput!) { closeTicket(input: $input) { position } }';
@@ -40,7 +41,9 @@ describe('notifications (GraphQL subscriptions)', () => {
     });
     // Announced after the read models committed: a plain re-query already shows it.
     const list = await world.graphql(LIST, {}, world.token('acme'));
-    expect(list.data?.tickets.nodes).toEqual([expect.objectContaining({ preview: 'Where is my order?', unreadCount: 1 })]);
+    expect(list.data?.tickets.nodes).toEqual([
+      expect.objectContaining({ preview: 'Where is my order?', unreadCount: 1 }),
+    ]);
 
     // globex's own message is announced after acme's, on the same feed: had acme's reached globex, it would be first.
     await world.receive('globex', 'wamid.globex-1', '+4915112345678', 'Hallo');
@@ -51,7 +54,12 @@ describe('notifications (GraphQL subscriptions)', () => {
   });
 
   it('never previews quarantined content, nor content the read models could not vouch for', async () => {
-    const { conversationId, messageId, position } = await world.receive('acme', 'wamid.q', '+33612345678', 'Click http://phish.example');
+    const { conversationId, messageId, position } = await world.receive(
+      'acme',
+      'wamid.q',
+      '+33612345678',
+      'Click http://phish.example',
+    );
     const projections = world.app.get(ProjectionsService);
     await projections.whenCaughtUp(position);
     const input = { conversationId, messageId, reason: 'phishing' };
@@ -60,7 +68,9 @@ describe('notifications (GraphQL subscriptions)', () => {
 
     // The announcement of that message, made again now that it is quarantined.
     const store = world.app.get<symbol, EventStore>(EVENT_STORE);
-    const received = (await eventsOf(store, conversationStreamName(conversationId))).find((event) => event.type === 'InboundMessageReceived')!;
+    const received = (await eventsOf(store, conversationStreamName(conversationId))).find(
+      (event) => event.type === 'InboundMessageReceived',
+    )!;
     const db = world.app.get(ReadStore).db;
     for (const confirmed of [true, false]) {
       const [message, ticket] = await notificationsOf(received, db, confirmed);
@@ -76,7 +86,10 @@ describe('notifications (GraphQL subscriptions)', () => {
     await world.receive('acme', 'wamid.other-contact', '+33699999999');
     await world.receive('acme', 'wamid.b', '+33612345678');
     const [delivery] = await one.whenReceived(1);
-    expect(delivery.data?.messageReceived).toMatchObject({ conversationId: first.conversationId, preview: 'Hello (wamid.b)' });
+    expect(delivery.data?.messageReceived).toMatchObject({
+      conversationId: first.conversationId,
+      preview: 'Hello (wamid.b)',
+    });
   });
 
   it('tells of ticket changes: opened with the message, assigned, closed, each with the state after it', async () => {
@@ -92,12 +105,26 @@ describe('notifications (GraphQL subscriptions)', () => {
     await world.graphql(ASSIGN, { input: { conversationId, ticketId, assigneeId: 'agent-7' } }, agent);
     await world.graphql(CLOSE, { input: { conversationId, ticketId } }, agent);
     const [, , assigned, closed] = await changes.whenReceived(4);
-    expect(assigned.data?.ticketChanged).toMatchObject({ ticketId, change: 'ASSIGNED', status: 'OPEN', ownerId: 'agent-7' });
-    expect(closed.data?.ticketChanged).toMatchObject({ ticketId, change: 'CLOSED', status: 'CLOSED', ownerId: 'agent-7' });
+    expect(assigned.data?.ticketChanged).toMatchObject({
+      ticketId,
+      change: 'ASSIGNED',
+      status: 'OPEN',
+      ownerId: 'agent-7',
+    });
+    expect(closed.data?.ticketChanged).toMatchObject({
+      ticketId,
+      change: 'CLOSED',
+      status: 'CLOSED',
+      ownerId: 'agent-7',
+    });
   });
 
   it('refuses a connection without a valid token, and subscriptions to roles other than agent and admin', async () => {
-    for (const token of [undefined, 'not-a-jwt', signHs256Jwt({ sub: 'x', portalId: 'acme', roles: ['agent'], exp: 1 }, SECRET)]) {
+    for (const token of [
+      undefined,
+      'not-a-jwt',
+      signHs256Jwt({ sub: 'x', portalId: 'acme', roles: ['agent'], exp: 1 }, SECRET),
+    ]) {
       const subscriber = world.subscriber(token);
       await expect(subscriber.connected()).rejects.toBeDefined();
       // Mercurius answers `connection_error` and closes the socket, before any operation can start.
@@ -105,20 +132,27 @@ describe('notifications (GraphQL subscriptions)', () => {
     }
     for (const role of ['auditor', 'operator'] as const) {
       const refused = world.subscriber(world.token('acme', [role])).subscribe(MESSAGES);
-      expect(await refused.whenEnded()).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+      expect(await refused.whenEnded()).toEqual([
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+      ]);
     }
   });
 
   it('ends a subscription when its token expires, with UNAUTHENTICATED', async () => {
     const subscription = world.subscriber(world.token('acme', ['agent'], 1)).subscribe(TICKETS);
     expect(await subscription.whenEnded()).toEqual([
-      expect.objectContaining({ message: 'The bearer token has expired: reconnect with a new one', extensions: { code: 'UNAUTHENTICATED' } }),
+      expect.objectContaining({
+        message: 'The bearer token has expired: reconnect with a new one',
+        extensions: { code: 'UNAUTHENTICATED' },
+      }),
     ]);
   });
 
   it('validates subscription documents (Mercurius itself does not)', async () => {
     const subscriber = world.subscriber(world.token('acme'));
     const unknown = subscriber.subscribe('subscription { messageReceived { nope } }');
-    expect(await unknown.whenEnded()).toEqual([expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
+    expect(await unknown.whenEnded()).toEqual([
+      expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+    ]);
   });
 });

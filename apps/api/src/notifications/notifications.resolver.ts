@@ -34,7 +34,11 @@ export class NotificationsResolver {
     private readonly projections: ProjectionsService,
     metrics: MetricsRegistry,
   ) {
-    this.started = metrics.counter('graphql_subscriptions_started_total', 'GraphQL subscriptions started, by subscription', ['subscription']);
+    this.started = metrics.counter(
+      'graphql_subscriptions_started_total',
+      'GraphQL subscriptions started, by subscription',
+      ['subscription'],
+    );
   }
 
   @Subscription(() => MessageReceivedModel, {
@@ -49,7 +53,8 @@ export class NotificationsResolver {
   }
 
   @Subscription(() => TicketChangedModel, {
-    description: "A ticket of the caller's portal opened, assigned, closed, reopened, or with a new message; its state after the change.",
+    description:
+      "A ticket of the caller's portal opened, assigned, closed, reopened, or with a new message; its state after the change.",
   })
   ticketChanged(
     @CurrentUser() user: AuthenticatedUser,
@@ -67,19 +72,32 @@ export class NotificationsResolver {
   ): Promise<AsyncIterableIterator<Published>> {
     const after = args.afterPosition ? parsePosition(args.afterPosition) : null;
     if (args.afterPosition && !after) {
-      throw badUserInput([{ field: 'afterPosition', messages: ['afterPosition must be the `position` of a notification'] }]);
+      throw badUserInput([
+        { field: 'afterPosition', messages: ['afterPosition must be the `position` of a notification'] },
+      ]);
     }
-    const scope = { kind, portalId: user.portalId, ...(args.conversationId && { conversationId: args.conversationId }) };
+    const scope = {
+      kind,
+      portalId: user.portalId,
+      ...(args.conversationId && { conversationId: args.conversationId }),
+    };
     // Live first, then what was missed: an event announced meanwhile is in one or both, never in neither.
     const source = await context.pubsub.subscribe(topicOf(kind, user.portalId));
     let resume;
     try {
-      resume = after ? { after, missed: await missedNotifications(this.store, this.readStore.db, this.projections, scope, after) } : undefined;
+      resume = after
+        ? { after, missed: await missedNotifications(this.store, this.readStore.db, this.projections, scope, after) }
+        : undefined;
     } catch (error) {
       source.destroy();
       throw error;
     }
     this.started.inc({ subscription: kind });
-    return new LiveDeliveries(source, { ...scope, expiresAt: context.accessExpiresAt, now: () => this.clock.now(), ...(resume && { resume }) });
+    return new LiveDeliveries(source, {
+      ...scope,
+      expiresAt: context.accessExpiresAt,
+      now: () => this.clock.now(),
+      ...(resume && { resume }),
+    });
   }
 }

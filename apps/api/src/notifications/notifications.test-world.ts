@@ -24,7 +24,13 @@ export type PortalName = keyof typeof NUMBERS;
 export async function openNotificationsWorld(env: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'notifications-e2e-'));
   const clock = new TestClock(new Date('2024-11-05T08:00:00.000Z'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', AUTH_JWT_SECRET: SECRET, ...env });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    AUTH_JWT_SECRET: SECRET,
+    ...env,
+  });
   const app: NestFastifyApplication = await createApp(config, { clock });
   await app.listen(0, '127.0.0.1');
   const url = `${await app.getUrl()}/graphql`;
@@ -54,12 +60,24 @@ export async function openNotificationsWorld(env: Record<string, string> = {}) {
     async graphql(query: string, variables: Record<string, unknown>, token: string) {
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
       const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      return { status: response.status, ...((await response.json()) as { data?: Record<string, any>; errors?: { message: string; extensions?: Record<string, unknown> }[] }) };
+
+      return {
+        status: response.status,
+        ...((await response.json()) as {
+          data?: Record<string, any>;
+          errors?: { message: string; extensions?: Record<string, unknown> }[];
+        }),
+      };
     },
     /** A contact's WhatsApp message to the portal's number. */
     receive(portalId: PortalName, wamid: string, from = '+33612345678', body = `Hello (${wamid})`) {
-      const message = { phoneNumberId: NUMBERS[portalId], wamid, from, sentAt: clock.now().toISOString(), content: { kind: 'text' as const, body } };
+      const message = {
+        phoneNumberId: NUMBERS[portalId],
+        wamid,
+        from,
+        sentAt: clock.now().toISOString(),
+        content: { kind: 'text' as const, body },
+      };
       return bus.execute(new ReceiveInboundMessageCommand(message));
     },
     async close(): Promise<void> {
@@ -74,8 +92,12 @@ export type NotificationsWorld = Awaited<ReturnType<typeof openNotificationsWorl
 
 async function seedPortal(bus: CommandBus, portalId: PortalName): Promise<void> {
   const admin: CommandOrigin = { portalId, actor: { kind: 'user', id: 'admin-1' } };
-  await bus.execute(new RegisterPortalCommand(admin, { name: portalId, timeZone: 'Europe/Paris', subscriptionStartedOn: '2024-01-15' }));
-  const phoneNumbers = [{ phoneNumberId: NUMBERS[portalId], displayNumber: portalId === 'acme' ? '+15550001111' : '+15550002222' }];
+  await bus.execute(
+    new RegisterPortalCommand(admin, { name: portalId, timeZone: 'Europe/Paris', subscriptionStartedOn: '2024-01-15' }),
+  );
+  const phoneNumbers = [
+    { phoneNumberId: NUMBERS[portalId], displayNumber: portalId === 'acme' ? '+15550001111' : '+15550002222' },
+  ];
   await bus.execute(
     new ConnectAccountCommand(admin, {
       ...{ accountId: `${portalId}-account`, wabaId: `${portalId}-waba`, name: portalId, timeZone: 'Europe/Paris' },

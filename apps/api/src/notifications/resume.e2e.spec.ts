@@ -5,7 +5,8 @@ import { type NotificationsWorld, openNotificationsWorld } from './notifications
 const MESSAGES = `subscription($afterPosition: String, $conversationId: ID) {
   messageReceived(afterPosition: $afterPosition, conversationId: $conversationId) { messageId preview position }
 }`;
-const TICKETS = 'subscription($afterPosition: String) { ticketChanged(afterPosition: $afterPosition) { ticketId change position } }';
+const TICKETS =
+  'subscription($afterPosition: String) { ticketChanged(afterPosition: $afterPosition) { ticketId change position } }';
 
 /** A client that lost its WebSocket reconnects with the position of the last notification it had. */
 describe('notifications: resuming a subscription after a reconnect', () => {
@@ -27,7 +28,9 @@ describe('notifications: resuming a subscription after a reconnect', () => {
     const last = await world.receive('acme', 'wamid.3', '+33699999999', 'three');
     await world.app.get(ProjectionsService).whenCaughtUp(last.position);
 
-    const resumed = world.subscriber(world.token('acme')).subscribe(MESSAGES, { afterPosition: seen.data?.messageReceived.position });
+    const resumed = world
+      .subscriber(world.token('acme'))
+      .subscribe(MESSAGES, { afterPosition: seen.data?.messageReceived.position });
     await world.subscriptionsStarted('messageReceived', 2);
     await world.receive('acme', 'wamid.4', '+33612345678', 'four');
     const deliveries = await resumed.whenReceived(3);
@@ -64,9 +67,12 @@ describe('notifications: resuming a subscription after a reconnect', () => {
 
     const start = await world.receive('acme', 'wamid.start', '+33612345678');
     let last = start;
-    for (let n = 0; n <= MAX_MISSED_NOTIFICATIONS; n++) last = await world.receive('acme', `wamid.flood-${n}`, `+3361${String(n).padStart(7, '0')}`);
+    for (let n = 0; n <= MAX_MISSED_NOTIFICATIONS; n++)
+      last = await world.receive('acme', `wamid.flood-${n}`, `+3361${String(n).padStart(7, '0')}`);
     await world.app.get(ProjectionsService).whenCaughtUp(last.position);
-    const behind = subscriber.subscribe(MESSAGES, { afterPosition: `${start.position!.commit}:${start.position!.prepare}` });
+    const behind = subscriber.subscribe(MESSAGES, {
+      afterPosition: `${start.position!.commit}:${start.position!.prepare}`,
+    });
     expect(JSON.stringify(await behind.whenEnded())).toContain('REPLAY_TOO_LONG');
   }, 60_000);
 });

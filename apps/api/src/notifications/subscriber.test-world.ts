@@ -28,7 +28,8 @@ export class Subscription {
 
   async whenReceived(count: number): Promise<Delivery[]> {
     while (this.received.length < count && this.ended === undefined) await this.changed();
-    if (this.received.length < count) throw new Error(`subscription ended (${JSON.stringify(this.ended)}) after ${this.received.length} deliveries`);
+    if (this.received.length < count)
+      throw new Error(`subscription ended (${JSON.stringify(this.ended)}) after ${this.received.length} deliveries`);
     return this.received.slice(0, count);
   }
 

@@ -22,7 +22,10 @@ const KEEP_ALIVE_MS = 25_000;
  * operation. Browsers send cookies, not this payload, with a cross-site WebSocket, so there is
  * nothing for another site to ride on.
  */
-export function subscriptionOptions(config: AppConfig, clock: Clock): NonNullable<MercuriusDriverConfig['subscription']> {
+export function subscriptionOptions(
+  config: AppConfig,
+  clock: Clock,
+): NonNullable<MercuriusDriverConfig['subscription']> {
   return {
     keepAlive: KEEP_ALIVE_MS,
     // Mercurius calls this when a connection_init arrives, with the socket: the init timeout's cue.
@@ -47,7 +50,8 @@ export function subscriptionOptions(config: AppConfig, clock: Clock): NonNullabl
 function bearerTokenIn(payload: unknown): string | undefined {
   if (typeof payload !== 'object' || payload === null) return undefined;
   const fields = payload as Record<string, unknown>;
-  const nested = typeof fields.headers === 'object' && fields.headers !== null ? (fields.headers as Record<string, unknown>) : {};
+  const nested =
+    typeof fields.headers === 'object' && fields.headers !== null ? (fields.headers as Record<string, unknown>) : {};
   const value = fields.authorization ?? fields.Authorization ?? nested.authorization ?? nested.Authorization;
   return typeof value === 'string' ? /^Bearer +(\S+) *$/i.exec(value)?.[1] : undefined;
 }
@@ -91,10 +95,14 @@ const ENDS = new Set(['complete', 'error']);
  *   violation), which ends all of them. Operations are counted from the messages both ways: a
  *   `complete` from either side or an `error` from the server ends one.
  */
-export function limitWebSockets(server: { on(event: 'connection', listener: (socket: ClosableSocket) => void): unknown }, limits: WebSocketLimits): void {
+export function limitWebSockets(
+  server: { on(event: 'connection', listener: (socket: ClosableSocket) => void): unknown },
+  limits: WebSocketLimits,
+): void {
   server.on('connection', (socket) => {
     const timer = setTimeout(() => {
-      if (!initialised.has(socket) && socket.readyState === OPEN) socket.close(4408, 'Connection initialisation timeout');
+      if (!initialised.has(socket) && socket.readyState === OPEN)
+        socket.close(4408, 'Connection initialisation timeout');
     }, limits.initTimeoutMs);
     timer.unref();
     socket.once('close', () => clearTimeout(timer));

@@ -1,4 +1,22 @@
-import { type ExportSigner, type ExportVerifyKey, type ExportedEvent, type StoreReference, type Verdict, ExportChain, canonicalJson, conversationScope, linesOfText, parseScope, portalEvents, portalScope, toExportedEvent, upToLast, verifyExport, quarantinedMessageIds, redactData } from '@helpdesk/audit';
+import {
+  type ExportSigner,
+  type ExportVerifyKey,
+  type ExportedEvent,
+  type StoreReference,
+  type Verdict,
+  ExportChain,
+  canonicalJson,
+  conversationScope,
+  linesOfText,
+  parseScope,
+  portalEvents,
+  portalScope,
+  toExportedEvent,
+  upToLast,
+  verifyExport,
+  quarantinedMessageIds,
+  redactData,
+} from '@helpdesk/audit';
 import type { EventStore, RecordedEvent } from '@helpdesk/event-store';
 import { readPortalConversation } from './portal-conversation.js';
 
@@ -38,7 +56,11 @@ export function auditorView(events: readonly RecordedEvent[]): ViewedEvent[] {
   return events.map((recorded) => viewed(recorded, quarantined));
 }
 
-export function exportConversation(conversationId: string, events: readonly RecordedEvent[], signer: ExportSigner): AuditorExport {
+export function exportConversation(
+  conversationId: string,
+  events: readonly RecordedEvent[],
+  signer: ExportSigner,
+): AuditorExport {
   const scope = conversationScope(conversationId);
   const chain = new ExportChain(scope, signer);
   const view = auditorView(events);
@@ -72,7 +94,11 @@ export function auditorReference(store: EventStore, portalId: string): StoreRefe
 }
 
 /** The portal's export as its auditor sees it: quarantined content hidden, stream by stream, up to `last`. */
-async function* hiddenPortalEvents(store: EventStore, portalId: string, last: Parameters<typeof portalEvents>[2]): AsyncGenerator<ExportedEvent> {
+async function* hiddenPortalEvents(
+  store: EventStore,
+  portalId: string,
+  last: Parameters<typeof portalEvents>[2],
+): AsyncGenerator<ExportedEvent> {
   const quarantined = new Map<string, Set<string>>();
   // portalEvents' first pass over $all also gathers the quarantined messages, before the first event is yielded.
   const gather = (event: RecordedEvent) => {
@@ -82,7 +108,8 @@ async function* hiddenPortalEvents(store: EventStore, portalId: string, last: Pa
     quarantined.set(event.streamName, ids);
   };
   const none = new Set<string>();
-  for await (const event of portalEvents(store, portalId, last, gather)) yield viewed(event, quarantined.get(event.streamName) ?? none).event;
+  for await (const event of portalEvents(store, portalId, last, gather))
+    yield viewed(event, quarantined.get(event.streamName) ?? none).event;
 }
 
 /** What the auditor says the export is of (`--conversation` / `--portal` of the CLI); nothing: any export of theirs. */
@@ -96,7 +123,13 @@ export interface ExpectedExport {
  * conversation's export, or the portal's own. An export of anything but what is expected is
  * refused (`scope`); a portal export must always be of the auditor's portal.
  */
-export function verifyAuditorExport(store: EventStore, portalId: string, text: string, keys: readonly ExportVerifyKey[], expected: ExpectedExport = {}): Promise<Verdict> {
+export function verifyAuditorExport(
+  store: EventStore,
+  portalId: string,
+  text: string,
+  keys: readonly ExportVerifyKey[],
+  expected: ExpectedExport = {},
+): Promise<Verdict> {
   const expectScope = (scope: string): string | undefined => {
     if (expected.conversationId !== undefined) return conversationScope(expected.conversationId);
     if (expected.portal || parseScope(scope)?.kind === 'portal') return portalScope(portalId);

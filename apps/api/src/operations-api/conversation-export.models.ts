@@ -21,7 +21,10 @@ export class ConversationExportModel {
   @Field({ description: "The last line's hash, which the signed trailer records as `headHash`." })
   lastHash!: string;
 
-  @Field({ description: 'The signing key (`ed25519:<fingerprint>`): verify offline with its public key, `helpdesk export public-key`.' })
+  @Field({
+    description:
+      'The signing key (`ed25519:<fingerprint>`): verify offline with its public key, `helpdesk export public-key`.',
+  })
   keyId!: string;
 
   @Field(() => Int, { description: 'Events whose message content is replaced by the quarantine placeholder.' })
@@ -34,7 +37,9 @@ export class ConversationExportModel {
   ndjson!: string;
 }
 
-@ObjectType('ExportVerification', { description: 'An export checked against its chain, its signature and the store, as `helpdesk export verify` does.' })
+@ObjectType('ExportVerification', {
+  description: 'An export checked against its chain, its signature and the store, as `helpdesk export verify` does.',
+})
 export class ExportVerificationModel {
   @Field({ description: 'The chain holds, the trailer is signed by this service and every event matches the store.' })
   ok!: boolean;
@@ -45,7 +50,10 @@ export class ExportVerificationModel {
   @Field(() => String, { nullable: true, description: "The chain's last hash, when ok." })
   lastHash!: string | null;
 
-  @Field(() => String, { nullable: true, description: "The export's scope (`conversation <id>` or `portal <id>`), when ok." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The export's scope (`conversation <id>` or `portal <id>`), when ok.",
+  })
   scope!: string | null;
 
   @Field(() => String, { nullable: true, description: 'The key that signed it, when ok.' })
@@ -61,7 +69,10 @@ export class ExportVerificationModel {
   @Field(() => Int, { nullable: true, description: 'The first line (1-based) that does not hold, when not ok.' })
   line!: number | null;
 
-  @Field(() => String, { nullable: true, description: 'The field that differs from the store (`created`, `metadata.actorId`, ...), when kind is field.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The field that differs from the store (`created`, `metadata.actorId`, ...), when kind is field.',
+  })
   field!: string | null;
 
   @Field(() => String, { nullable: true, description: 'What is wrong with that line.' })
@@ -79,20 +90,30 @@ export class ConversationExportArgs {
 
 @ArgsType()
 export class VerifyExportArgs {
-  @Field({ description: 'An export as conversationExport or `helpdesk export` wrote it (at most 1 MiB, the request body limit).' })
+  @Field({
+    description:
+      'An export as conversationExport or `helpdesk export` wrote it (at most 1 MiB, the request body limit).',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(MAX_VERIFY_NDJSON_LENGTH)
   ndjson!: string;
 
-  @Field(() => ID, { nullable: true, description: 'The conversation the export must be of: a genuine export of another is refused (kind scope).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The conversation the export must be of: a genuine export of another is refused (kind scope).',
+  })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(300)
   conversationId?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: "The export must be of your whole portal (`helpdesk export portal`): any other is refused (kind scope)." })
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'The export must be of your whole portal (`helpdesk export portal`): any other is refused (kind scope).',
+  })
   @IsOptional()
   @IsBoolean()
   ofPortal?: boolean | null;

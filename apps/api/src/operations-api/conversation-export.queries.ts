@@ -35,7 +35,10 @@ function signerOf(config: AppConfig): () => ExportSigner {
 }
 
 @QueryHandler(ExportConversationQuery)
-export class ExportConversationHandler implements IQueryHandler<ExportConversationQuery, ConversationExportModel | null> {
+export class ExportConversationHandler implements IQueryHandler<
+  ExportConversationQuery,
+  ConversationExportModel | null
+> {
   private readonly signer: () => ExportSigner;
 
   constructor(
@@ -52,7 +55,10 @@ export class ExportConversationHandler implements IQueryHandler<ExportConversati
 }
 
 @QueryHandler(VerifyConversationExportQuery)
-export class VerifyConversationExportHandler implements IQueryHandler<VerifyConversationExportQuery, ExportVerificationModel> {
+export class VerifyConversationExportHandler implements IQueryHandler<
+  VerifyConversationExportQuery,
+  ExportVerificationModel
+> {
   private readonly signer: () => ExportSigner;
 
   constructor(
@@ -63,10 +69,39 @@ export class VerifyConversationExportHandler implements IQueryHandler<VerifyConv
   }
 
   async execute({ portalId, ndjson, expected }: VerifyConversationExportQuery): Promise<ExportVerificationModel> {
-    const verdict = await verifyAuditorExport(this.store, portalId, ndjson, [verifyKeyOfSigner(this.signer())], expected);
-    const none = { count: null, lastHash: null, scope: null, keyId: null, kind: null, line: null, field: null, problem: null };
+    const verdict = await verifyAuditorExport(
+      this.store,
+      portalId,
+      ndjson,
+      [verifyKeyOfSigner(this.signer())],
+      expected,
+    );
+    const none = {
+      count: null,
+      lastHash: null,
+      scope: null,
+      keyId: null,
+      kind: null,
+      line: null,
+      field: null,
+      problem: null,
+    };
     return verdict.ok
-      ? { ...none, ok: true, count: verdict.count, lastHash: verdict.headHash, scope: verdict.scope, keyId: verdict.keyId }
-      : { ...none, ok: false, kind: verdict.kind, line: verdict.line, field: verdict.field ?? null, problem: verdict.problem };
+      ? {
+          ...none,
+          ok: true,
+          count: verdict.count,
+          lastHash: verdict.headHash,
+          scope: verdict.scope,
+          keyId: verdict.keyId,
+        }
+      : {
+          ...none,
+          ok: false,
+          kind: verdict.kind,
+          line: verdict.line,
+          field: verdict.field ?? null,
+          problem: verdict.problem,
+        };
   }
 }

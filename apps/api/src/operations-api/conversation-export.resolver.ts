@@ -2,7 +2,12 @@ import { QueryBus } from '@nestjs/cqrs';
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import type { AuthenticatedUser } from '@helpdesk/auth';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
-import { ConversationExportArgs, ConversationExportModel, ExportVerificationModel, VerifyExportArgs } from './conversation-export.models.js';
+import {
+  ConversationExportArgs,
+  ConversationExportModel,
+  ExportVerificationModel,
+  VerifyExportArgs,
+} from './conversation-export.models.js';
 import { ExportConversationQuery, VerifyConversationExportQuery } from './conversation-export.queries.js';
 
 /** Auditors take a conversation of their portal away as a signed, hash-chained export, and check one later, as `helpdesk export` does. */
@@ -16,7 +21,10 @@ export class ConversationExportResolver {
     description:
       'The conversation as hash-chained NDJSON with an Ed25519-signed trailer (the CLI format), quarantined content hidden. Null if there is no such conversation in the portal.',
   })
-  conversationExport(@CurrentUser() user: AuthenticatedUser, @Args() { conversationId }: ConversationExportArgs): Promise<ConversationExportModel | null> {
+  conversationExport(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args() { conversationId }: ConversationExportArgs,
+  ): Promise<ConversationExportModel | null> {
     return this.queries.execute(new ExportConversationQuery(user.portalId, conversationId));
   }
 
@@ -24,7 +32,10 @@ export class ConversationExportResolver {
     description:
       "Checks an export's hash chain and signed trailer, then compares the whole sequence with the portal's store as its auditor sees it (count, order, positions, revisions, every field); names the first line that does not hold and what is wrong. The same verification as `helpdesk export verify`.",
   })
-  verifyConversationExport(@CurrentUser() user: AuthenticatedUser, @Args() { ndjson, conversationId, ofPortal }: VerifyExportArgs): Promise<ExportVerificationModel> {
+  verifyConversationExport(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args() { ndjson, conversationId, ofPortal }: VerifyExportArgs,
+  ): Promise<ExportVerificationModel> {
     const expected = conversationId ? { conversationId } : ofPortal ? { portal: true as const } : {};
     return this.queries.execute(new VerifyConversationExportQuery(user.portalId, ndjson, expected));
   }

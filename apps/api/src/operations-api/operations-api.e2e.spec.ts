@@ -3,7 +3,14 @@ import { RunConversationCommand } from '@helpdesk/commands/conversation/conversa
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { CreateViewCommand } from '@helpdesk/commands/view/create-view.handler.js';
-import { CONNECTED_AT, RECEIVED_AT, type TicketsWorld, acme, globex, openTicketsWorld } from '../conversation/tickets.test-world.js';
+import {
+  CONNECTED_AT,
+  RECEIVED_AT,
+  type TicketsWorld,
+  acme,
+  globex,
+  openTicketsWorld,
+} from '../conversation/tickets.test-world.js';
 
 const PROJECTIONS = `{ projections { name version state position eventsHandled lagEvents lagCapped lagSeconds lastError rows { table rows }
   liveBuild rulesVersion currentRulesVersion stale pendingRebuild { build } rebuild { build } } }`;
@@ -41,12 +48,17 @@ describe('operations GraphQL API', () => {
     const origin = { portalId: acme, actor: { kind: 'user' as const, id: 'agent-1' } };
     await world.bus.execute(new ReplyToContactCommand(origin, conversationId, { kind: 'text', body: 'We are on it' }));
     // So that every projection, the views one included, has events to handle.
-    await world.bus.execute(new CreateViewCommand(origin, { viewId: 'open-ones', name: 'Open ones', sharing: 'everyone', filters: [] }));
+    await world.bus.execute(
+      new CreateViewCommand(origin, { viewId: 'open-ones', name: 'Open ones', sharing: 'everyone', filters: [] }),
+    );
     world.clock.set(later(RECEIVED_AT, HOUR));
     storeClock.set(later(RECEIVED_AT, HOUR));
     const second = await world.receive('wamid.ops-2', SECRET_TEXT);
     const quarantined = await world.bus.execute(
-      new RunConversationCommand(origin, conversationId, 'QuarantineMessage', { messageId: second.messageId, reason: 'card number' }),
+      new RunConversationCommand(origin, conversationId, 'QuarantineMessage', {
+        messageId: second.messageId,
+        reason: 'card number',
+      }),
     );
     await world.app.get(ProjectionsService).whenCaughtUp(quarantined.position ?? undefined);
   });
@@ -60,9 +72,21 @@ describe('operations GraphQL API', () => {
     const projections = world.app.get(ProjectionsService).projections;
     expect(statuses.map((status) => status.name)).toEqual(projections.map((projection) => projection.name));
     for (const status of statuses) {
-      expect(status).toMatchObject({ state: 'LIVE', lastError: null, lagEvents: 0, lagCapped: false, lagSeconds: null });
+      expect(status).toMatchObject({
+        state: 'LIVE',
+        lastError: null,
+        lagEvents: 0,
+        lagCapped: false,
+        lagSeconds: null,
+      });
       // Tables the runners built themselves, under the rules the service runs with; no rebuild yet.
-      expect(status).toMatchObject({ liveBuild: 0, stale: false, pendingRebuild: null, rebuild: null, rulesVersion: status.currentRulesVersion });
+      expect(status).toMatchObject({
+        liveBuild: 0,
+        stale: false,
+        pendingRebuild: null,
+        rebuild: null,
+        rulesVersion: status.currentRulesVersion,
+      });
       expect(status.position).toMatch(/^\d+:\d+$/);
       expect(status.eventsHandled).toBeGreaterThan(0);
     }
@@ -76,7 +100,11 @@ describe('operations GraphQL API', () => {
   it('refuses projections to an agent, an auditor and a portal admin, and history to an agent and an operator (FORBIDDEN)', async () => {
     for (const roles of ['agent', 'auditor', 'admin']) {
       const answer = await world.graphql(PROJECTIONS, {}, await world.token(acme, roles));
-      expect({ roles, data: answer.data, code: answer.errors?.[0].extensions?.code }).toEqual({ roles, data: null, code: 'FORBIDDEN' });
+      expect({ roles, data: answer.data, code: answer.errors?.[0].extensions?.code }).toEqual({
+        roles,
+        data: null,
+        code: 'FORBIDDEN',
+      });
     }
     for (const roles of ['agent', 'operator']) {
       const answer = await world.graphql(HISTORY, { id: conversationId }, await world.token(acme, roles));
@@ -85,7 +113,11 @@ describe('operations GraphQL API', () => {
   });
 
   it("replays a conversation for its portal's auditor: every event, with actor and rule version, quarantined text hidden", async () => {
-    const answer = await world.graphql(HISTORY, { id: conversationId }, await world.token(acme, 'auditor', 'auditor-1'));
+    const answer = await world.graphql(
+      HISTORY,
+      { id: conversationId },
+      await world.token(acme, 'auditor', 'auditor-1'),
+    );
     expect(answer.errors).toBeUndefined();
     const entries = answer.data?.conversationHistory as Entry[];
     const types = entries.map((entry) => entry.type);
@@ -127,7 +159,11 @@ describe('operations GraphQL API', () => {
   });
 
   it("answers null to another portal's auditor, and for a conversation that does not exist", async () => {
-    const other = await world.graphql(HISTORY, { id: conversationId }, await world.token(globex, 'auditor', 'auditor-2'));
+    const other = await world.graphql(
+      HISTORY,
+      { id: conversationId },
+      await world.token(globex, 'auditor', 'auditor-2'),
+    );
     expect(other.errors).toBeUndefined();
     expect(other.data).toEqual({ conversationHistory: null });
     expect(other.raw).not.toContain('Where is my order?');

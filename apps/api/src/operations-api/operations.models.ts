@@ -11,7 +11,8 @@ export enum ProjectionStateModel {
 }
 registerEnumType(ProjectionStateModel, {
   name: 'ProjectionState',
-  description: "A projection's runner state: the live runner's when projections run in the API, else told from its checkpoint.",
+  description:
+    "A projection's runner state: the live runner's when projections run in the API, else told from its checkpoint.",
 });
 
 @ObjectType('ProjectionTableRows')
@@ -30,7 +31,8 @@ export enum PendingRebuildStateModel {
 }
 registerEnumType(PendingRebuildStateModel, {
   name: 'PendingRebuildState',
-  description: 'BUILDING: in progress, or interrupted (the next rebuild resumes it). FAILED: the projection threw, nothing was switched. ABANDONED: discarded for a fresh build.',
+  description:
+    'BUILDING: in progress, or interrupted (the next rebuild resumes it). FAILED: the projection threw, nothing was switched. ABANDONED: discarded for a fresh build.',
 });
 
 /** The latest rebuild recorded in the read store, when it did not switch in; whichever process ran it. */
@@ -61,7 +63,10 @@ export class ProjectionStatusModel {
   @Field(() => ProjectionStateModel)
   state!: ProjectionStateModel;
 
-  @Field(() => String, { nullable: true, description: 'The committed checkpoint, `commit:prepare`; null when it never committed a batch.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The committed checkpoint, `commit:prepare`; null when it never committed a batch.',
+  })
   position!: string | null;
 
   @Field(() => Int)
@@ -73,7 +78,10 @@ export class ProjectionStatusModel {
   @Field({ description: 'lagEvents reached the cap: the real lag is at least that.' })
   lagCapped!: boolean;
 
-  @Field(() => Float, { nullable: true, description: 'Seconds between the event at the checkpoint and the newest event; null when caught up or unknown.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Seconds between the event at the checkpoint and the newest event; null when caught up or unknown.',
+  })
   lagSeconds!: number | null;
 
   @Field(() => String, { nullable: true })
@@ -82,24 +90,39 @@ export class ProjectionStatusModel {
   @Field(() => [ProjectionTableRowsModel])
   rows!: ProjectionTableRowsModel[];
 
-  @Field(() => Int, { nullable: true, description: "The build whose tables serve: 0 for the runner's own, then each rebuild switched in; null before the first run." })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "The build whose tables serve: 0 for the runner's own, then each rebuild switched in; null before the first run.",
+  })
   liveBuild!: number | null;
 
-  @Field(() => String, { nullable: true, description: 'The rules the serving tables were built under; null when unknown or rule-free.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The rules the serving tables were built under; null when unknown or rule-free.',
+  })
   rulesVersion!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The rules the service projects under now; null for a rule-free projection.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The rules the service projects under now; null for a rule-free projection.',
+  })
   currentRulesVersion!: string | null;
 
   @Field({ description: 'Built under other rules than the current ones: a rebuild recomputes it.' })
   stale!: boolean;
 
-  @Field(() => PendingRebuildModel, { nullable: true, description: 'The latest recorded rebuild when it did not switch in (in progress, interrupted, failed or abandoned).' })
+  @Field(() => PendingRebuildModel, {
+    nullable: true,
+    description:
+      'The latest recorded rebuild when it did not switch in (in progress, interrupted, failed or abandoned).',
+  })
   pendingRebuild!: PendingRebuildModel | null;
 
   @Field(() => ProjectionRebuildModel, {
     nullable: true,
-    description: "This service's latest rebuild of it, with live progress while it runs (see projectionRebuild); null if none since it started.",
+    description:
+      "This service's latest rebuild of it, with live progress while it runs (see projectionRebuild); null if none since it started.",
   })
   rebuild!: ProjectionRebuildModel | null;
 }

@@ -40,7 +40,10 @@ export class GetConversationHistoryQuery extends Query<HistoryEntryModel[] | nul
 }
 
 @QueryHandler(GetProjectionStatusesQuery)
-export class GetProjectionStatusesHandler implements IQueryHandler<GetProjectionStatusesQuery, ProjectionStatusModel[]> {
+export class GetProjectionStatusesHandler implements IQueryHandler<
+  GetProjectionStatusesQuery,
+  ProjectionStatusModel[]
+> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly readStore: ReadStore,
@@ -85,7 +88,13 @@ function projectionStatusModel(
   return {
     name: stored.name,
     version: stored.version,
-    state: live ? LIVE_STATES[live.state] : lastError ? ProjectionStateModel.FAILED : caughtUp ? ProjectionStateModel.LIVE : ProjectionStateModel.CATCHING_UP,
+    state: live
+      ? LIVE_STATES[live.state]
+      : lastError
+        ? ProjectionStateModel.FAILED
+        : caughtUp
+          ? ProjectionStateModel.LIVE
+          : ProjectionStateModel.CATCHING_UP,
     position: stored.position && formatPosition(stored.position),
     eventsHandled: stored.eventsHandled,
     lagEvents: stored.lagEvents,
@@ -102,7 +111,12 @@ function projectionStatusModel(
 
 function pendingRebuildModel(pending: StoredProjectionStatus['pendingRebuild']): PendingRebuildModel | null {
   if (!pending || pending.state === 'switched') return null;
-  return { build: pending.build, state: PENDING_STATES[pending.state], startedAt: pending.startedAt, error: pending.error };
+  return {
+    build: pending.build,
+    state: PENDING_STATES[pending.state],
+    startedAt: pending.startedAt,
+    error: pending.error,
+  };
 }
 
 const PENDING_STATES: Record<Exclude<RebuildState, 'switched'>, PendingRebuildStateModel> = {
@@ -119,7 +133,10 @@ const LIVE_STATES: Record<LiveProjectionStatus['state'], ProjectionStateModel> =
 };
 
 @QueryHandler(GetConversationHistoryQuery)
-export class GetConversationHistoryHandler implements IQueryHandler<GetConversationHistoryQuery, HistoryEntryModel[] | null> {
+export class GetConversationHistoryHandler implements IQueryHandler<
+  GetConversationHistoryQuery,
+  HistoryEntryModel[] | null
+> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute({ portalId, conversationId, asOf }: GetConversationHistoryQuery): Promise<HistoryEntryModel[] | null> {

@@ -12,7 +12,9 @@ import { HistoryEntryModel, ProjectionStatusModel } from './operations.models.js
 export class ProjectionStatusResolver {
   constructor(private readonly queries: QueryBus) {}
 
-  @Query(() => [ProjectionStatusModel], { description: 'Every registered projection: state, checkpoint, lag and rows per table.' })
+  @Query(() => [ProjectionStatusModel], {
+    description: 'Every registered projection: state, checkpoint, lag and rows per table.',
+  })
   projections(): Promise<ProjectionStatusModel[]> {
     return this.queries.execute(new GetProjectionStatusesQuery());
   }
@@ -34,6 +36,8 @@ export class ConversationHistoryResolver {
     @Args('conversationId', { type: () => ID }) conversationId: string,
     @Args('asOf', { type: () => DateTimeScalar, nullable: true }) asOf?: string | null,
   ): Promise<HistoryEntryModel[] | null> {
-    return this.queries.execute(new GetConversationHistoryQuery(user.portalId, conversationId, asOf ? new Date(asOf) : undefined));
+    return this.queries.execute(
+      new GetConversationHistoryQuery(user.portalId, conversationId, asOf ? new Date(asOf) : undefined),
+    );
   }
 }

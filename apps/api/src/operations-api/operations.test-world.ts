@@ -5,7 +5,8 @@ import { createApp } from '../create-app.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { type GraphqlAnswer, SECRET, type TicketsWorld, phoneNumberId } from '../conversation/tickets.test-world.js';
 
-export const REBUILD_JOB = 'projection state fresh build error startedAt finishedAt progress { phase eventsRead eventsHandled fraction eventsPerSecond etaSeconds resumed }';
+export const REBUILD_JOB =
+  'projection state fresh build error startedAt finishedAt progress { phase eventsRead eventsHandled fraction eventsPerSecond etaSeconds resumed }';
 export const REBUILD = `mutation Rebuild($name: String!, $fresh: Boolean, $batchSize: Int) {
   rebuildProjection(name: $name, fresh: $fresh, batchSize: $batchSize) { ${REBUILD_JOB} }
 }`;
@@ -21,7 +22,14 @@ export interface RebuildJob {
   error: string | null;
   startedAt: string;
   finishedAt: string | null;
-  progress: { phase: string; eventsRead: number; eventsHandled: number; fraction: number; etaSeconds: number | null; resumed: boolean } | null;
+  progress: {
+    phase: string;
+    eventsRead: number;
+    eventsHandled: number;
+    fraction: number;
+    etaSeconds: number | null;
+    resumed: boolean;
+  } | null;
 }
 
 export interface StatusRow {
@@ -44,7 +52,13 @@ export async function seedConversations(world: TicketsWorld, count: number, pref
   const conversationIds: string[] = [];
   for (let index = 0; index < count; index++) {
     const from = `+3361${String(index).padStart(7, '0')}`;
-    const message = { phoneNumberId, wamid: `wamid.${prefix}-${index}`, from, sentAt: world.clock.now().toISOString(), content: { kind: 'text' as const, body: `Question ${index}` } };
+    const message = {
+      phoneNumberId,
+      wamid: `wamid.${prefix}-${index}`,
+      from,
+      sentAt: world.clock.now().toISOString(),
+      content: { kind: 'text' as const, body: `Question ${index}` },
+    };
     conversationIds.push((await world.bus.execute(new ReceiveInboundMessageCommand(message))).conversationId);
   }
   await world.app.get(ProjectionsService).whenCaughtUp();
@@ -52,12 +66,17 @@ export async function seedConversations(world: TicketsWorld, count: number, pref
 }
 
 /** Polls `probe` until `done` holds of its answer; fails after `timeoutMs`. For background jobs, which nothing can be awaited on. */
-export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -84,7 +103,10 @@ export async function restart(world: TicketsWorld): Promise<{ app: NestFastifyAp
   await app.listen(0, '127.0.0.1');
   const url = `${await app.getUrl()}/graphql`;
   const graphql: Graphql = async (query, variables = {}, token) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...(token !== undefined && { authorization: `Bearer ${token}` }) };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      ...(token !== undefined && { authorization: `Bearer ${token}` }),
+    };
     const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
     const raw = await response.text();
     return { status: response.status, raw, ...(JSON.parse(raw) as Omit<GraphqlAnswer, 'status' | 'raw'>) };

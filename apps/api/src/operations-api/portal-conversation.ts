@@ -5,7 +5,11 @@ import { type EventStore, type RecordedEvent, StreamDeletedError, StreamNotFound
  * Every event of a conversation of the portal, in revision order; null when there is no such
  * conversation or it belongs to another portal (the caller cannot tell which).
  */
-export async function readPortalConversation(store: EventStore, portalId: string, conversationId: string): Promise<RecordedEvent[] | null> {
+export async function readPortalConversation(
+  store: EventStore,
+  portalId: string,
+  conversationId: string,
+): Promise<RecordedEvent[] | null> {
   const events = await readStreamOrNull(store, conversationStreamName(conversationId));
   return events !== null && portalOf(events) === portalId ? events : null;
 }

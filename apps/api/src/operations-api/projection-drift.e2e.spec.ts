@@ -67,7 +67,15 @@ describe('projection drift check over GraphQL', () => {
       expect(check.position).toBe(statusOf(statuses, projection.name).position);
       expect(check.tables.map((table) => table.table)).toEqual(projection.tables.map((table) => table.name));
       for (const table of check.tables) {
-        expect(table).toMatchObject({ missingCount: 0, extraCount: 0, differingCount: 0, missingIds: [], extraIds: [], differingIds: [], firstDifference: null });
+        expect(table).toMatchObject({
+          missingCount: 0,
+          extraCount: 0,
+          differingCount: 0,
+          missingIds: [],
+          extraIds: [],
+          differingIds: [],
+          firstDifference: null,
+        });
         expect(table.actualRows).toBe(table.expectedRows);
       }
     }
@@ -78,24 +86,46 @@ describe('projection drift check over GraphQL', () => {
 
   it('reports a tampered row and a deleted one, and a rebuild repairs both', async () => {
     const db = world.app.get(ReadStore).db;
-    const tickets = await sql<{ id: string; document: string }>`SELECT id, document FROM ${sql.table(TICKETS_TABLE)} ORDER BY id`.execute(db);
+    const tickets = await sql<{
+      id: string;
+      document: string;
+    }>`SELECT id, document FROM ${sql.table(TICKETS_TABLE)} ORDER BY id`.execute(db);
     const tampered = tickets.rows[2];
     const original = JSON.parse(tampered.document) as { preview: string };
     const document = JSON.stringify({ ...original, preview: 'tampered' });
     await sql`UPDATE ${sql.table(TICKETS_TABLE)} SET document = ${document} WHERE id = ${tampered.id}`.execute(db);
-    const conversations = await sql<{ id: string }>`SELECT id FROM ${sql.table(CONVERSATIONS_TABLE)} ORDER BY id`.execute(db);
+    const conversations = await sql<{
+      id: string;
+    }>`SELECT id FROM ${sql.table(CONVERSATIONS_TABLE)} ORDER BY id`.execute(db);
     const deleted = conversations.rows[0].id;
     await sql`DELETE FROM ${sql.table(CONVERSATIONS_TABLE)} WHERE id = ${deleted}`.execute(db);
 
     const drifted = await driftOf(ticketListProjection.name);
     expect(drifted.equal).toBe(false);
     expect(drifted.tables.find((table) => table.table === 'tickets')).toEqual({
-      ...{ table: 'tickets', expectedRows: CONVERSATIONS, actualRows: CONVERSATIONS, missingCount: 0, extraCount: 0, differingCount: 1 },
+      ...{
+        table: 'tickets',
+        expectedRows: CONVERSATIONS,
+        actualRows: CONVERSATIONS,
+        missingCount: 0,
+        extraCount: 0,
+        differingCount: 1,
+      },
       ...{ missingIds: [], extraIds: [], differingIds: [tampered.id] },
-      firstDifference: { id: tampered.id, differences: [{ path: '$.preview', expected: JSON.stringify(original.preview), actual: '"tampered"' }] },
+      firstDifference: {
+        id: tampered.id,
+        differences: [{ path: '$.preview', expected: JSON.stringify(original.preview), actual: '"tampered"' }],
+      },
     });
     expect(drifted.tables.find((table) => table.table === 'conversations')).toMatchObject({
-      ...{ expectedRows: CONVERSATIONS, actualRows: CONVERSATIONS - 1, missingCount: 1, missingIds: [deleted], differingCount: 0, firstDifference: null },
+      ...{
+        expectedRows: CONVERSATIONS,
+        actualRows: CONVERSATIONS - 1,
+        missingCount: 1,
+        missingIds: [deleted],
+        differingCount: 0,
+        firstDifference: null,
+      },
     });
 
     expect((await world.graphql(REBUILD, { name: ticketListProjection.name }, operator)).errors).toBeUndefined();
@@ -106,7 +136,11 @@ describe('projection drift check over GraphQL', () => {
   it('is for operators alone: agents, auditors and portal admins are refused (FORBIDDEN); an unknown name is BAD_USER_INPUT', async () => {
     for (const roles of ['agent', 'auditor', 'admin']) {
       const answer = await world.graphql(DRIFT, { name: ticketListProjection.name }, await world.token(acme, roles));
-      expect({ roles, data: answer.data, code: answer.errors?.[0].extensions?.code }).toEqual({ roles, data: null, code: 'FORBIDDEN' });
+      expect({ roles, data: answer.data, code: answer.errors?.[0].extensions?.code }).toEqual({
+        roles,
+        data: null,
+        code: 'FORBIDDEN',
+      });
     }
     const unknown = await world.graphql(DRIFT, { name: 'nope' }, operator);
     expect(unknown.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'name' }] });

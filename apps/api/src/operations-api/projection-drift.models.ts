@@ -55,7 +55,8 @@ export class TableDriftModel {
 }
 
 @ObjectType('ProjectionDriftCheck', {
-  description: 'A read model against a rebuild from history up to its checkpoint, in memory, row by row (`helpdesk projections check`).',
+  description:
+    'A read model against a rebuild from history up to its checkpoint, in memory, row by row (`helpdesk projections check`).',
 })
 export class ProjectionDriftCheckModel {
   @Field()
@@ -64,7 +65,10 @@ export class ProjectionDriftCheckModel {
   @Field(() => Int)
   version!: number;
 
-  @Field(() => String, { nullable: true, description: 'The checkpoint compared at, `commit:prepare`; null when the projection never committed.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The checkpoint compared at, `commit:prepare`; null when the projection never committed.',
+  })
   position!: string | null;
 
   @Field(() => Int, { description: 'Events the rebuild handled up to the checkpoint.' })

@@ -21,7 +21,10 @@ export class CheckProjectionDriftQuery extends Query<ProjectionDriftCheckModel> 
 }
 
 @QueryHandler(CheckProjectionDriftQuery)
-export class CheckProjectionDriftHandler implements IQueryHandler<CheckProjectionDriftQuery, ProjectionDriftCheckModel> {
+export class CheckProjectionDriftHandler implements IQueryHandler<
+  CheckProjectionDriftQuery,
+  ProjectionDriftCheckModel
+> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly readStore: ReadStore,
@@ -65,6 +68,9 @@ function tableDriftModel(table: TableDrift): TableDriftModel {
     missingIds: table.missing.slice(0, SAMPLE_IDS),
     extraIds: table.extra.slice(0, SAMPLE_IDS),
     differingIds: table.differing.slice(0, SAMPLE_IDS),
-    firstDifference: table.firstDifference && { id: table.firstDifference.id, differences: [...table.firstDifference.differences] },
+    firstDifference: table.firstDifference && {
+      id: table.firstDifference.id,
+      differences: [...table.firstDifference.differences],
+    },
   };
 }

@@ -3,7 +3,12 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Roles } from '../auth/auth.decorators.js';
 import { ProjectionDriftCheckModel } from './projection-drift.models.js';
 import { CheckProjectionDriftQuery } from './projection-drift.query.js';
-import { ProjectionNameArgs, ProjectionRebuildModel, RebuildProjectionArgs, projectionRebuildModel } from './projection-rebuild.models.js';
+import {
+  ProjectionNameArgs,
+  ProjectionRebuildModel,
+  RebuildProjectionArgs,
+  projectionRebuildModel,
+} from './projection-rebuild.models.js';
 import { ProjectionRebuilds } from './projection-rebuilds.service.js';
 
 /**
@@ -25,10 +30,15 @@ export class ProjectionOperationsResolver {
   // Operators only: a rebuild changes what every portal reads, beyond a portal admin's reach.
   @Roles('operator')
   rebuildProjection(@Args() { name, fresh, batchSize }: RebuildProjectionArgs): ProjectionRebuildModel {
-    return projectionRebuildModel(this.rebuilds.start(name, { fresh: fresh ?? false, ...(batchSize != null && { batchSize }) }));
+    return projectionRebuildModel(
+      this.rebuilds.start(name, { fresh: fresh ?? false, ...(batchSize != null && { batchSize }) }),
+    );
   }
 
-  @Query(() => ProjectionRebuildModel, { nullable: true, description: "This service's latest rebuild of the projection (running or ended); null if none since it started." })
+  @Query(() => ProjectionRebuildModel, {
+    nullable: true,
+    description: "This service's latest rebuild of the projection (running or ended); null if none since it started.",
+  })
   @Roles('operator')
   projectionRebuild(@Args() { name }: ProjectionNameArgs): ProjectionRebuildModel | null {
     const job = this.rebuilds.latest(name);
@@ -36,7 +46,8 @@ export class ProjectionOperationsResolver {
   }
 
   @Query(() => ProjectionDriftCheckModel, {
-    description: 'Rebuilds the projection in memory up to its checkpoint and compares every table row by row (`helpdesk projections check`). Costs a replay of the history.',
+    description:
+      'Rebuilds the projection in memory up to its checkpoint and compares every table row by row (`helpdesk projections check`). Costs a replay of the history.',
   })
   @Roles('operator')
   projectionDriftCheck(@Args() { name }: ProjectionNameArgs): Promise<ProjectionDriftCheckModel> {

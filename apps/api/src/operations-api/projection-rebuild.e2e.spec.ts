@@ -41,23 +41,45 @@ describe('projection rebuilds over GraphQL', () => {
 
     const started = await world.graphql(REBUILD, { name: TICKET_LIST }, operator);
     expect(started.errors).toBeUndefined();
-    expect(started.data?.rebuildProjection).toMatchObject({ projection: TICKET_LIST, state: 'RUNNING', fresh: false, error: null, finishedAt: null });
+    expect(started.data?.rebuildProjection).toMatchObject({
+      projection: TICKET_LIST,
+      state: 'RUNNING',
+      fresh: false,
+      error: null,
+      finishedAt: null,
+    });
 
     const job = await rebuildEnded(world.graphql, operator, TICKET_LIST);
-    expect(job).toMatchObject({ state: 'SWITCHED', build: 1, error: null, progress: { phase: 'SWITCHED', fraction: 1, resumed: false } });
+    expect(job).toMatchObject({
+      state: 'SWITCHED',
+      build: 1,
+      error: null,
+      progress: { phase: 'SWITCHED', fraction: 1, resumed: false },
+    });
     expect(job.progress!.eventsHandled).toBeGreaterThan(CONVERSATIONS);
     expect(job.finishedAt).toEqual(expect.any(String));
 
     const after = statusOf(await world.graphql(STATUSES, {}, operator), TICKET_LIST);
-    expect(after).toMatchObject({ liveBuild: 1, pendingRebuild: null, stale: false, rebuild: { state: 'SWITCHED', build: 1 } });
+    expect(after).toMatchObject({
+      liveBuild: 1,
+      pendingRebuild: null,
+      stale: false,
+      rebuild: { state: 'SWITCHED', build: 1 },
+    });
     expect(after.rulesVersion).toBe(after.currentRulesVersion);
     // The switched-in tables serve every ticket, and the live runner goes on writing them.
     const tickets = await world.graphql(TICKETS, {}, agent);
     expect((tickets.data?.tickets as { totalCount: number }).totalCount).toBe(CONVERSATIONS);
     const receipt = await world.receive('wamid.after-switch', 'Written after the switch');
     await world.app.get(ProjectionsService).whenCaughtUp(receipt.position ?? undefined);
-    const nodes = ((await world.graphql(TICKETS, {}, agent)).data?.tickets as { nodes: { conversationId: string; preview: string }[] }).nodes;
-    expect(nodes.find((node) => node.conversationId === receipt.conversationId)?.preview).toBe('Written after the switch');
+    const nodes = (
+      (await world.graphql(TICKETS, {}, agent)).data?.tickets as {
+        nodes: { conversationId: string; preview: string }[];
+      }
+    ).nodes;
+    expect(nodes.find((node) => node.conversationId === receipt.conversationId)?.preview).toBe(
+      'Written after the switch',
+    );
   });
 
   it('keeps answering ticket queries while a rebuild runs', async () => {
@@ -65,10 +87,17 @@ describe('projection rebuilds over GraphQL', () => {
     expect(started.errors).toBeUndefined();
     const answers: { errors?: unknown; total?: number }[] = [];
     let roundsAnsweredWhileRunning = 0;
-    for (let state = 'RUNNING'; state === 'RUNNING'; ) {
+    for (let state = 'RUNNING'; state === 'RUNNING';) {
       const round = await Promise.all(Array.from({ length: 4 }, () => world.graphql(TICKETS, {}, agent)));
-      answers.push(...round.map((answer) => ({ errors: answer.errors, total: (answer.data?.tickets as { totalCount: number } | undefined)?.totalCount })));
-      state = ((await world.graphql(REBUILD_JOB_QUERY, { name: TICKET_LIST }, operator)).data?.projectionRebuild as RebuildJob).state;
+      answers.push(
+        ...round.map((answer) => ({
+          errors: answer.errors,
+          total: (answer.data?.tickets as { totalCount: number } | undefined)?.totalCount,
+        })),
+      );
+      state = (
+        (await world.graphql(REBUILD_JOB_QUERY, { name: TICKET_LIST }, operator)).data?.projectionRebuild as RebuildJob
+      ).state;
       // Still running once all four answered: they were answered during the rebuild.
       if (state === 'RUNNING') roundsAnsweredWhileRunning++;
     }
@@ -92,10 +121,17 @@ describe('projection rebuilds over GraphQL', () => {
   it('refuses agents, auditors and portal admins (FORBIDDEN), and names bad input', async () => {
     for (const roles of ['agent', 'auditor', 'admin']) {
       const token = await world.token(acme, roles);
-      for (const [query, variables] of [[REBUILD, { name: TICKET_LIST }], [REBUILD_JOB_QUERY, { name: TICKET_LIST }]] as const) {
+      for (const [query, variables] of [
+        [REBUILD, { name: TICKET_LIST }],
+        [REBUILD_JOB_QUERY, { name: TICKET_LIST }],
+      ] as const) {
         const answer = await world.graphql(query, variables, token);
         const fields = Object.values(answer.data ?? {});
-        expect({ roles, answered: fields.filter((field) => field !== null), code: answer.errors?.[0].extensions?.code }).toEqual({ roles, answered: [], code: 'FORBIDDEN' });
+        expect({
+          roles,
+          answered: fields.filter((field) => field !== null),
+          code: answer.errors?.[0].extensions?.code,
+        }).toEqual({ roles, answered: [], code: 'FORBIDDEN' });
       }
     }
     const job = await world.graphql(REBUILD_JOB_QUERY, { name: TICKET_LIST }, operator);
@@ -122,7 +158,10 @@ describe('a rebuild running at shutdown', () => {
       const operator = await world.token(acme, 'operator', 'ops-1');
       expect((await world.graphql(REBUILD, { name: TICKET_LIST, batchSize: 1 }, operator)).errors).toBeUndefined();
       const rebuilds = world.app.get(ProjectionRebuilds);
-      await eventually(async () => rebuilds.latest(TICKET_LIST), (job) => (job?.progress?.eventsRead ?? 0) >= 5);
+      await eventually(
+        async () => rebuilds.latest(TICKET_LIST),
+        (job) => (job?.progress?.eventsRead ?? 0) >= 5,
+      );
 
       await world.app.close();
       closed = true;
@@ -134,7 +173,11 @@ describe('a rebuild running at shutdown', () => {
 
       restarted = await restart(world);
       const pending = statusOf(await restarted.graphql(STATUSES, {}, operator), TICKET_LIST);
-      expect(pending).toMatchObject({ liveBuild: 0, pendingRebuild: { build: 1, state: 'BUILDING', error: null }, rebuild: null });
+      expect(pending).toMatchObject({
+        liveBuild: 0,
+        pendingRebuild: { build: 1, state: 'BUILDING', error: null },
+        rebuild: null,
+      });
 
       expect((await restarted.graphql(REBUILD, { name: TICKET_LIST }, operator)).errors).toBeUndefined();
       const resumed = await rebuildEnded(restarted.graphql, operator, TICKET_LIST);
@@ -143,7 +186,10 @@ describe('a rebuild running at shutdown', () => {
       let logLength = 0;
       for await (const _event of restarted.app.get<EventStore>(EVENT_STORE).readAll()) logLength++;
       expect(interrupted.progress!.eventsRead + resumed.progress!.eventsRead).toBe(logLength);
-      expect(statusOf(await restarted.graphql(STATUSES, {}, operator), TICKET_LIST)).toMatchObject({ liveBuild: 1, pendingRebuild: null });
+      expect(statusOf(await restarted.graphql(STATUSES, {}, operator), TICKET_LIST)).toMatchObject({
+        liveBuild: 1,
+        pendingRebuild: null,
+      });
     } finally {
       if (!closed) await world.app.close();
       await restarted?.app.close();

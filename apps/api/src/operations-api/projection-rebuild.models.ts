@@ -47,7 +47,9 @@ export class RebuildProgressModel {
   resumed!: boolean;
 }
 
-@ObjectType('ProjectionRebuild', { description: 'A blue/green rebuild this API process started: the live tables serve until it switches in.' })
+@ObjectType('ProjectionRebuild', {
+  description: 'A blue/green rebuild this API process started: the live tables serve until it switches in.',
+})
 export class ProjectionRebuildModel {
   @Field()
   projection!: string;
@@ -122,12 +124,19 @@ export class ProjectionNameArgs {
 
 @ArgsType()
 export class RebuildProjectionArgs extends ProjectionNameArgs {
-  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Discard a build in progress (e.g. one interrupted at shutdown) instead of resuming it.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description: 'Discard a build in progress (e.g. one interrupted at shutdown) instead of resuming it.',
+  })
   @IsOptional()
   @IsBoolean()
   fresh?: boolean | null;
 
-  @Field(() => Int, { nullable: true, description: 'Events per committed batch (default 1000), as `helpdesk projections rebuild --batch-size`.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Events per committed batch (default 1000), as `helpdesk projections rebuild --batch-size`.',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

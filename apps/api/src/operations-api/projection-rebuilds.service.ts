@@ -2,7 +2,11 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import { GraphQLError } from 'graphql';
-import { RebuildConflictError, RebuildFailedError, rebuildProjection } from '@helpdesk/projections/core/blue-green-rebuild.js';
+import {
+  RebuildConflictError,
+  RebuildFailedError,
+  rebuildProjection,
+} from '@helpdesk/projections/core/blue-green-rebuild.js';
 import type { Projection } from '@helpdesk/projections/core/projection.js';
 import type { RebuildProgress } from '@helpdesk/projections/core/rebuild-progress.js';
 import { ApiError } from '../graphql/api-error.js';
@@ -38,7 +42,8 @@ export function rebuildRunning(projection: string): GraphQLError {
   });
 }
 
-const INTERNAL_FAILURE = 'The rebuild stopped on an unexpected error (logged by the service); the live tables keep serving';
+const INTERNAL_FAILURE =
+  'The rebuild stopped on an unexpected error (logged by the service); the live tables keep serving';
 
 /**
  * Runs blue/green rebuilds in the background of the API process, at most one per projection, and
@@ -61,7 +66,8 @@ export class ProjectionRebuilds implements BeforeApplicationShutdown {
   /** Starts rebuilding `name` and answers at once with the running job. */
   start(name: string, request: RebuildRequest): RebuildJob {
     const projection = projectionNamed(this.projections.projections, name);
-    if (this.shutdown.signal.aborted) throw new ApiError('SERVICE_UNAVAILABLE', 'The service is shutting down: retry later');
+    if (this.shutdown.signal.aborted)
+      throw new ApiError('SERVICE_UNAVAILABLE', 'The service is shutting down: retry later');
     if (this.jobs.get(name)?.job.state === 'running') throw rebuildRunning(name);
     const job: RebuildJob = {
       projection: name,

@@ -15,6 +15,10 @@ export function backoffCeilingMs(failedAttempt: number, policy: BackoffPolicy = 
 }
 
 /** `random` in [0, 1), injected so tests choose the jitter. */
-export function retryDelayMs(failedAttempt: number, random: () => number, policy: BackoffPolicy = DEFAULT_BACKOFF): number {
+export function retryDelayMs(
+  failedAttempt: number,
+  random: () => number,
+  policy: BackoffPolicy = DEFAULT_BACKOFF,
+): number {
   return Math.floor(random() * backoffCeilingMs(failedAttempt, policy));
 }

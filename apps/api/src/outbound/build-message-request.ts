@@ -1,7 +1,8 @@
 import type { OutboundMedia, ReplyAccepted, ReplyContent, TemplateMessageAccepted } from '@helpdesk/domain';
 
 /** The accepted messages the dispatcher sends: what an agent wrote, or an approved template. */
-export type AcceptedOutboundMessage = Pick<ReplyAccepted, 'type' | 'data'> | Pick<TemplateMessageAccepted, 'type' | 'data'>;
+export type AcceptedOutboundMessage =
+  Pick<ReplyAccepted, 'type' | 'data'> | Pick<TemplateMessageAccepted, 'type' | 'data'>;
 
 type MediaKind = OutboundMedia['kind'];
 

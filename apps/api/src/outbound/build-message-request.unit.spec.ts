@@ -20,7 +20,9 @@ function reply(content: ReplyAccepted['data']['content']): Pick<ReplyAccepted, '
   };
 }
 
-function template(parameters: TemplateMessageAccepted['data']['parameters']): Pick<TemplateMessageAccepted, 'type' | 'data'> {
+function template(
+  parameters: TemplateMessageAccepted['data']['parameters'],
+): Pick<TemplateMessageAccepted, 'type' | 'data'> {
   return {
     type: 'TemplateMessageAccepted',
     data: {
@@ -72,7 +74,11 @@ describe("Building Meta's request for an accepted message", () => {
       media({ kind: 'document', caption: 'Invoice', filename: 'invoice.pdf' }),
       { document: { id: 'media-1', caption: 'Invoice', filename: 'invoice.pdf' } },
     ],
-    ['audio, without the caption Meta does not show', media({ kind: 'audio', caption: 'ignored' }), { audio: { id: 'media-1' } }],
+    [
+      'audio, without the caption Meta does not show',
+      media({ kind: 'audio', caption: 'ignored' }),
+      { audio: { id: 'media-1' } },
+    ],
     ['a sticker', media({ kind: 'sticker', filename: 'ignored.webp' }), { sticker: { id: 'media-1' } }],
   ])('sends %s', (_, content, expected) => {
     expect(buildMessageRequest(reply(content), to)).toEqual({ ...envelope, type: content.kind, ...expected });

@@ -15,7 +15,10 @@ type Json = Record<string, unknown>;
 export function classifyGraphCall(call: GraphCall): SendOutcome {
   switch (call.outcome) {
     case 'not_sent':
-      return { kind: 'not_taken', failure: { code: null, title: 'Meta could not be reached', message: call.reason, httpStatus: null } };
+      return {
+        kind: 'not_taken',
+        failure: { code: null, title: 'Meta could not be reached', message: call.reason, httpStatus: null },
+      };
     case 'no_answer':
       return { kind: 'unknown', reason: `The request was sent but no answer came: ${call.reason}` };
     case 'answered':
@@ -27,7 +30,9 @@ export function classifyGraphCall(call: GraphCall): SendOutcome {
 function classifyAnswer(httpStatus: number, body: unknown): SendOutcome {
   if (httpStatus >= 200 && httpStatus < 300) {
     const wamid = wamidOf(body);
-    return wamid ? { kind: 'accepted', wamid } : { kind: 'unknown', reason: `Meta answered ${httpStatus} without a message id` };
+    return wamid
+      ? { kind: 'accepted', wamid }
+      : { kind: 'unknown', reason: `Meta answered ${httpStatus} without a message id` };
   }
   return { kind: 'not_taken', failure: failureOf(httpStatus, body) };
 }
@@ -42,7 +47,12 @@ function wamidOf(body: unknown): string | null {
 function failureOf(httpStatus: number, body: unknown): OutboundFailure {
   const error = isObject(body) && isObject(body.error) ? body.error : null;
   if (error === null) {
-    return { code: null, title: `HTTP ${httpStatus}`, message: 'The Graph API answered without an error object', httpStatus };
+    return {
+      code: null,
+      title: `HTTP ${httpStatus}`,
+      message: 'The Graph API answered without an error object',
+      httpStatus,
+    };
   }
   const code = typeof error.code === 'number' ? error.code : null;
   const raw = textOf(error.message) ?? `HTTP ${httpStatus}`;

@@ -5,8 +5,15 @@ import { nextDeliveryStep } from './delivery-step.js';
 
 describe("Reading Meta's answer", () => {
   it('takes the wamid of an accepted message', () => {
-    const body = { messaging_product: 'whatsapp', contacts: [{ input: '336', wa_id: '336' }], messages: [{ id: 'wamid.A1' }] };
-    expect(classifyGraphCall({ outcome: 'answered', httpStatus: 200, body })).toEqual({ kind: 'accepted', wamid: 'wamid.A1' });
+    const body = {
+      messaging_product: 'whatsapp',
+      contacts: [{ input: '336', wa_id: '336' }],
+      messages: [{ id: 'wamid.A1' }],
+    };
+    expect(classifyGraphCall({ outcome: 'answered', httpStatus: 200, body })).toEqual({
+      kind: 'accepted',
+      wamid: 'wamid.A1',
+    });
   });
 
   it("keeps Meta's code, title, details and trace id of an error", () => {
@@ -82,8 +89,14 @@ describe('The next step for a message', () => {
 
   it('attempts a pending message, and a scheduled retry once due', () => {
     expect(step({ status: 'pending', attempt: 0 })).toEqual({ kind: 'attempt', attempt: 1 });
-    expect(step({ status: 'retry_scheduled', attempt: 2, retryAt: '2025-03-10T10:00:00.000Z' })).toEqual({ kind: 'attempt', attempt: 3 });
-    expect(step({ status: 'retry_scheduled', attempt: 2, retryAt: '2025-03-10T10:00:01.500Z' })).toEqual({ kind: 'wait', ms: 1500 });
+    expect(step({ status: 'retry_scheduled', attempt: 2, retryAt: '2025-03-10T10:00:00.000Z' })).toEqual({
+      kind: 'attempt',
+      attempt: 3,
+    });
+    expect(step({ status: 'retry_scheduled', attempt: 2, retryAt: '2025-03-10T10:00:01.500Z' })).toEqual({
+      kind: 'wait',
+      ms: 1500,
+    });
   });
 
   it('leaves a recent attempt to its sender, and marks it unknown once stale', () => {

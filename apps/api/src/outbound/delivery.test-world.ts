@@ -7,13 +7,21 @@ import { RequestSlots } from './request-slots.js';
 
 /** Meta's answers, one per call, as the Graph API client reports them. */
 export const metaAnswers = {
-  accepted: (wamid: string): GraphCall => ({ outcome: 'answered', httpStatus: 200, body: { messages: [{ id: wamid }] } }),
+  accepted: (wamid: string): GraphCall => ({
+    outcome: 'answered',
+    httpStatus: 200,
+    body: { messages: [{ id: wamid }] },
+  }),
   refused: (code: number, message: string, details: string): GraphCall => ({
     outcome: 'answered',
     httpStatus: 400,
     body: { error: { code, message, error_data: { details }, fbtrace_id: 'trace-1' } },
   }),
-  throttled: (): GraphCall => ({ outcome: 'answered', httpStatus: 400, body: { error: { code: 130429, message: 'Rate limit hit' } } }),
+  throttled: (): GraphCall => ({
+    outcome: 'answered',
+    httpStatus: 400,
+    body: { error: { code: 130429, message: 'Rate limit hit' } },
+  }),
   noAnswer: (): GraphCall => ({ outcome: 'no_answer', reason: 'socket hang up' }),
 };
 

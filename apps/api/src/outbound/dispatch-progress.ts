@@ -90,7 +90,8 @@ export class DispatchProgress {
   /** Idle: history replayed and every message seen at an end. The checkpoint is written then too. */
   private notifyIfIdle(): void {
     if (!this.caughtUp || this.underWay > 0) return;
-    const seen = (after?: Position) => !after || (this.lastSeen !== null && comparePositions(this.lastSeen, after) >= 0);
+    const seen = (after?: Position) =>
+      !after || (this.lastSeen !== null && comparePositions(this.lastSeen, after) >= 0);
     const ready = this.idleWaiters.filter(({ after }) => seen(after));
     if (this.settledSinceCheckpoint === 0 && ready.length === 0) return;
     const flushed = this.flush();

@@ -62,7 +62,9 @@ export class HttpGraphApi implements GraphApi {
         'content-length': Buffer.byteLength(payload),
       },
     });
-    request.on('socket', (socket) => socket.once(url.startsWith('https:') ? 'secureConnect' : 'connect', () => (connected = true)));
+    request.on('socket', (socket) =>
+      socket.once(url.startsWith('https:') ? 'secureConnect' : 'connect', () => (connected = true)),
+    );
     request.on('finish', () => (written = true));
     request.setTimeout(timeoutMs, () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     request.on('error', (error) => {

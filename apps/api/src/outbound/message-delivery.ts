@@ -38,10 +38,17 @@ export interface DeliveryDependencies {
 
 type DispatcherCommand = Extract<
   ConversationCommand,
-  { type: 'RecordOutboundSendAttempt' | 'RecordOutboundSendFailure' | 'MarkOutboundDeliveryUnknown' | 'RecordOutboundWamid' }
+  {
+    type:
+      'RecordOutboundSendAttempt' | 'RecordOutboundSendFailure' | 'MarkOutboundDeliveryUnknown' | 'RecordOutboundWamid';
+  }
 >;
 /** A command before its context (who, when) is filled in; one shape per command type. */
-type DispatcherDecision = DispatcherCommand extends infer C ? (C extends DispatcherCommand ? Omit<C, 'context'> : never) : never;
+type DispatcherDecision = DispatcherCommand extends infer C
+  ? C extends DispatcherCommand
+    ? Omit<C, 'context'>
+    : never
+  : never;
 
 const DISPATCHER: Actor = { kind: 'system', id: 'outbound-dispatcher' };
 const logger = new Logger('OutboundDelivery');
@@ -88,7 +95,10 @@ export class MessageDelivery {
         return (await this.deps.sleep(step.ms)) ? 'continue' : 'stopped';
       case 'mark_unknown': {
         const reason = 'The attempt has no recorded outcome (the dispatcher stopped during the call); it is not resent';
-        await this.record(message, { type: 'MarkOutboundDeliveryUnknown', data: { messageId, attempt: step.attempt, reason } });
+        await this.record(message, {
+          type: 'MarkOutboundDeliveryUnknown',
+          data: { messageId, attempt: step.attempt, reason },
+        });
         return 'continue';
       }
       case 'attempt':
@@ -103,7 +113,10 @@ export class MessageDelivery {
     // conversation recorded before ids were claimed): the message waits, nothing is sent or recorded.
     const route = await findChannelByPhoneNumberId(this.deps.store, conversation.phoneNumberId);
     if (route && route.portalId !== conversation.portalId) {
-      throw new DomainError('CHANNEL_NOT_CONNECTED', `The number ${conversation.phoneNumberId} of this conversation is now held by another portal`);
+      throw new DomainError(
+        'CHANNEL_NOT_CONNECTED',
+        `The number ${conversation.phoneNumberId} of this conversation is now held by another portal`,
+      );
     }
     const body = buildMessageRequest(message.accepted, conversation.contactWaId);
     const recorded = await this.record(message, { type: 'RecordOutboundSendAttempt', data: { messageId, attempt } });
@@ -119,7 +132,10 @@ export class MessageDelivery {
         return { type: 'RecordOutboundWamid', data: { messageId, wamid: outcome.wamid } };
       case 'not_taken': {
         const retryDelay = retryDelayMs(attempt, this.deps.random, this.deps.settings.backoff);
-        return { type: 'RecordOutboundSendFailure', data: { messageId, attempt, failure: outcome.failure, retryDelayMs: retryDelay } };
+        return {
+          type: 'RecordOutboundSendFailure',
+          data: { messageId, attempt, failure: outcome.failure, retryDelayMs: retryDelay },
+        };
       }
       case 'unknown':
         return { type: 'MarkOutboundDeliveryUnknown', data: { messageId, attempt, reason: outcome.reason } };
@@ -137,9 +153,13 @@ export class MessageDelivery {
         return true;
       } catch (error) {
         if (error instanceof DomainError) throw error;
-        logger.error(`Could not record Meta's answer for message ${message.messageId} (${command.type}): ${String(error)}`);
+        logger.error(
+          `Could not record Meta's answer for message ${message.messageId} (${command.type}): ${String(error)}`,
+        );
         if (!(await this.deps.sleep(this.storeRetryDelay(failures)))) {
-          logger.error(`Stopped before recording Meta's answer for message ${message.messageId}: it will be marked unknown`);
+          logger.error(
+            `Stopped before recording Meta's answer for message ${message.messageId}: it will be marked unknown`,
+          );
           return false;
         }
       }

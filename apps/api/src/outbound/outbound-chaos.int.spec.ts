@@ -52,14 +52,19 @@ describe(`The dispatcher against a Graph API misbehaving at random (seed ${SEED}
 
   afterAll(() => outbound.close());
 
-  const typesOf = async ({ messageId, phone }: { messageId: string; phone: string }) => outbound.typesOf(messageId, phone);
+  const typesOf = async ({ messageId, phone }: { messageId: string; phone: string }) =>
+    outbound.typesOf(messageId, phone);
 
   it('really misbehaved: retries, unknown deliveries and sent messages all happened', async () => {
-    const outcomes = await Promise.all(sent.map(async (message) => (await typesOf(message)).filter((type) => TERMINAL.includes(type))));
+    const outcomes = await Promise.all(
+      sent.map(async (message) => (await typesOf(message)).filter((type) => TERMINAL.includes(type))),
+    );
     const flat = outcomes.flat();
     expect(flat).toContain('OutboundWamidRecorded');
     expect(flat).toContain('OutboundDeliveryUnknown');
-    const retried = await Promise.all(sent.map(async (message) => (await typesOf(message)).includes('OutboundRetryScheduled')));
+    const retried = await Promise.all(
+      sent.map(async (message) => (await typesOf(message)).includes('OutboundRetryScheduled')),
+    );
     expect(retried.filter(Boolean).length).toBeGreaterThan(0);
   });
 
@@ -76,7 +81,11 @@ describe(`The dispatcher against a Graph API misbehaving at random (seed ${SEED}
       expect(requests.filter((request) => request.outcome === 200).length).toBeLessThanOrEqual(1);
       // Only a refusal that says "not taken" (a limit, a server error, a proxy page) is followed by another attempt.
       const followed = requests.slice(0, -1).map((request) => request.outcome);
-      for (const outcome of followed) expect([messageId, typeof outcome === 'number' && (outcome === 400 || outcome >= 500)]).toEqual([messageId, true]);
+      for (const outcome of followed)
+        expect([messageId, typeof outcome === 'number' && (outcome === 400 || outcome >= 500)]).toEqual([
+          messageId,
+          true,
+        ]);
     }
   });
 
@@ -86,8 +95,14 @@ describe(`The dispatcher against a Graph API misbehaving at random (seed ${SEED}
       const outcome = (await typesOf(message)).filter((type) => TERMINAL.includes(type))[0];
       if (last.outcome === 200 && outcome === 'OutboundWamidRecorded') continue;
       // Unknown: the request reached Meta, and its answer came too late (200 or still pending) or never (dropped).
-      if (outcome === 'OutboundDeliveryUnknown') expect([message.messageId, [200, 'dropped', null].includes(last.outcome)]).toEqual([message.messageId, true]);
-      else expect([message.messageId, outcome, last.outcome !== 200 && typeof last.outcome === 'number']).toEqual([message.messageId, 'OutboundMessageFailed', true]);
+      if (outcome === 'OutboundDeliveryUnknown')
+        expect([message.messageId, [200, 'dropped', null].includes(last.outcome)]).toEqual([message.messageId, true]);
+      else
+        expect([message.messageId, outcome, last.outcome !== 200 && typeof last.outcome === 'number']).toEqual([
+          message.messageId,
+          'OutboundMessageFailed',
+          true,
+        ]);
     }
   });
 
@@ -95,8 +110,12 @@ describe(`The dispatcher against a Graph API misbehaving at random (seed ${SEED}
     let retries = 0;
     for (const message of sent) {
       const events = await outbound.eventsOf(message.messageId, message.phone);
-      const scheduled = events.filter((event) => event.type === 'OutboundRetryScheduled').map((event) => event.data as { attempt: number; delayMs: number; retryAt: string });
-      const attempts = events.filter((event) => event.type === 'OutboundSendAttempted').map((event) => event.data as { attempt: number; at: string });
+      const scheduled = events
+        .filter((event) => event.type === 'OutboundRetryScheduled')
+        .map((event) => event.data as { attempt: number; delayMs: number; retryAt: string });
+      const attempts = events
+        .filter((event) => event.type === 'OutboundSendAttempted')
+        .map((event) => event.data as { attempt: number; at: string });
       for (const retry of scheduled) {
         retries++;
         expect(retry.delayMs).toBeGreaterThanOrEqual(0);

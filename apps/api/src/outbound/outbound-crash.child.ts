@@ -7,5 +7,11 @@ import { OutboundDispatcher } from './outbound-dispatcher.js';
 export function main(dataDir: string, apiUrl: string, accessToken: string, now: string): void {
   const store = openSqliteEventStore({ dataDir });
   const graph = new HttpGraphApi({ apiUrl, accessToken });
-  new OutboundDispatcher({ store, graph, clock: { now: () => new Date(now) }, timers: systemTimers, random: Math.random }).start();
+  new OutboundDispatcher({
+    store,
+    graph,
+    clock: { now: () => new Date(now) },
+    timers: systemTimers,
+    random: Math.random,
+  }).start();
 }

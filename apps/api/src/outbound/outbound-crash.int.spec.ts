@@ -55,7 +55,10 @@ describe('A dispatcher that dies between the call to Meta and recording the answ
         return { kind: 'accept' };
       }),
     );
-    await Promise.race([received, exited.then(({ output }) => Promise.reject(new Error(`The dispatcher exited first:\n${output}`)))]);
+    await Promise.race([
+      received,
+      exited.then(({ output }) => Promise.reject(new Error(`The dispatcher exited first:\n${output}`))),
+    ]);
     expect(await exited).toMatchObject({ signal: 'SIGKILL' });
 
     reopened = openSqliteEventStore({ dataDir: outbound.world.dataDir });

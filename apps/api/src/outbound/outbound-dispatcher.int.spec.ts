@@ -2,9 +2,18 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { conversationStreamName } from '@helpdesk/domain';
 import { ConnectAccountCommand, ConnectAccountHandler } from '@helpdesk/commands/channel/connect-account.handler.js';
-import { DisconnectAccountCommand, DisconnectAccountHandler } from '@helpdesk/commands/channel/disconnect-account.handler.js';
+import {
+  DisconnectAccountCommand,
+  DisconnectAccountHandler,
+} from '@helpdesk/commands/channel/disconnect-account.handler.js';
 import { ownershipNotChecked } from '@helpdesk/commands/channel/phone-number-ownership.js';
-import { accountId, admin, businessPhone, conversationOf, phoneNumberId } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import {
+  accountId,
+  admin,
+  businessPhone,
+  conversationOf,
+  phoneNumberId,
+} from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { CHECKPOINT_STREAM } from './dispatcher-checkpoint.js';
 import { ACCESS_TOKEN, type OutboundWorld, VirtualTimers, contacts, openOutboundWorld } from './outbound.test-world.js';
 
@@ -22,10 +31,19 @@ describe('The outbound dispatcher against the fake Graph API and the embedded st
     const { store, clock } = outbound.world;
     await new DisconnectAccountHandler(store, clock).execute(new DisconnectAccountCommand(admin, { accountId }));
     await new ConnectAccountHandler(store, clock, ownershipNotChecked).execute(
-      new ConnectAccountCommand({ portalId: 'globex', actor: { kind: 'user', id: 'globex-admin' } }, {
-        ...{ accountId: 'globex-account', wabaId: '2002', name: 'Globex', timeZone: 'Europe/Paris', accountType: 'business' },
-        ...{ businessVerified: true, phoneNumbers: [{ phoneNumberId, displayNumber: businessPhone }] },
-      }),
+      new ConnectAccountCommand(
+        { portalId: 'globex', actor: { kind: 'user', id: 'globex-admin' } },
+        {
+          ...{
+            accountId: 'globex-account',
+            wabaId: '2002',
+            name: 'Globex',
+            timeZone: 'Europe/Paris',
+            accountType: 'business',
+          },
+          ...{ businessVerified: true, phoneNumbers: [{ phoneNumberId, displayNumber: businessPhone }] },
+        },
+      ),
     );
 
     const dispatcher = outbound.startDispatcher();
@@ -42,7 +60,12 @@ describe('The outbound dispatcher against the fake Graph API and the embedded st
 
     const [request, ...others] = outbound.graph.requests;
     expect(others).toEqual([]);
-    expect(request).toMatchObject({ method: 'POST', phoneNumberId, authorization: `Bearer ${ACCESS_TOKEN}`, outcome: 200 });
+    expect(request).toMatchObject({
+      method: 'POST',
+      phoneNumberId,
+      authorization: `Bearer ${ACCESS_TOKEN}`,
+      outcome: 200,
+    });
     expect(request.body).toEqual({
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
@@ -52,7 +75,11 @@ describe('The outbound dispatcher against the fake Graph API and the embedded st
       text: { body: 'Your order shipped', preview_url: false },
     });
     const events = await outbound.eventsOf(messageId);
-    expect(events.map((event) => event.type)).toEqual(['ReplyAccepted', 'OutboundSendAttempted', 'OutboundWamidRecorded']);
+    expect(events.map((event) => event.type)).toEqual([
+      'ReplyAccepted',
+      'OutboundSendAttempted',
+      'OutboundWamidRecorded',
+    ]);
     expect(events[1].data).toEqual({ messageId, attempt: 1, at: expect.any(String) });
     expect(events[2].data).toEqual({ messageId, wamid: expect.stringMatching(/^wamid\./) });
     expect(events[2].metadata).toMatchObject({
@@ -73,7 +100,15 @@ describe('The outbound dispatcher against the fake Graph API and the embedded st
         template: {
           name: 'order_ready',
           language: { code: 'en_US', policy: 'deterministic' },
-          components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ana' }, { type: 'text', text: '42' }] }],
+          components: [
+            {
+              type: 'body',
+              parameters: [
+                { type: 'text', text: 'Ana' },
+                { type: 'text', text: '42' },
+              ],
+            },
+          ],
         },
       }),
     ]);
@@ -96,7 +131,9 @@ describe('The outbound dispatcher against the fake Graph API and the embedded st
     expect(outbound.graph.requests).toHaveLength(3);
     const [checkpoint] = await outbound.world.eventsOf(CHECKPOINT_STREAM).then((events) => events.slice(-1));
     expect(BigInt((checkpoint.data as { commit: string }).commit)).toBeGreaterThanOrEqual(accepted[2].position!.commit);
-    expect(await outbound.world.store.getStreamMetadata(CHECKPOINT_STREAM)).toMatchObject({ metadata: { maxCount: 10 } });
+    expect(await outbound.world.store.getStreamMetadata(CHECKPOINT_STREAM)).toMatchObject({
+      metadata: { maxCount: 10 },
+    });
   });
 
   it("restarting from an old checkpoint re-reads each message's state and sends nothing twice", async () => {
@@ -146,7 +183,11 @@ describe('The outbound dispatcher against the fake Graph API and the embedded st
     outbound.graph.releaseHung();
     await stopped;
 
-    expect(await outbound.typesOf(messageId)).toEqual(['ReplyAccepted', 'OutboundSendAttempted', 'OutboundWamidRecorded']);
+    expect(await outbound.typesOf(messageId)).toEqual([
+      'ReplyAccepted',
+      'OutboundSendAttempted',
+      'OutboundWamidRecorded',
+    ]);
   });
 
   it('stays off without an access token, says so, and leaves accepted messages pending', async () => {

@@ -5,7 +5,11 @@ import type { Timers } from '@helpdesk/commands/conversation/session-expiry/time
 import type { Clock } from '@helpdesk/commands/shared/clock.js';
 import { DispatchProgress } from './dispatch-progress.js';
 import { dispatcherCheckpoint } from './dispatcher-checkpoint.js';
-import { DEFAULT_DISPATCHER_SETTINGS, type DispatcherSettings, OUTBOUND_WORK_EVENT_TYPES } from './dispatcher-settings.js';
+import {
+  DEFAULT_DISPATCHER_SETTINGS,
+  type DispatcherSettings,
+  OUTBOUND_WORK_EVENT_TYPES,
+} from './dispatcher-settings.js';
 import type { GraphApi } from './graph-api-client.js';
 import { MessageDelivery } from './message-delivery.js';
 import { RequestSlots } from './request-slots.js';
@@ -75,7 +79,9 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
 
   start(): void {
     if (!this.delivery) {
-      this.logger.warn('Outbound delivery is off: WHATSAPP_ACCESS_TOKEN is not set. Accepted messages stay pending until it is.');
+      this.logger.warn(
+        'Outbound delivery is off: WHATSAPP_ACCESS_TOKEN is not set. Accepted messages stay pending until it is.',
+      );
       return;
     }
     if (this.running) return;
@@ -107,14 +113,17 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
     const checkpoint = await this.readCheckpoint();
     if (checkpoint === undefined) return;
     this.progress.startFrom(checkpoint);
-    this.logger.log(`Outbound delivery is on, from ${checkpoint ? `position ${checkpoint.commit}` : 'the start'} of the event log`);
+    this.logger.log(
+      `Outbound delivery is on, from ${checkpoint ? `position ${checkpoint.commit}` : 'the start'} of the event log`,
+    );
     while (!this.stopping) {
       const from = this.progress.resumePosition ?? 'start';
       this.subscription = this.deps.store.subscribeToAll({ fromPosition: from, filter: WORK_FILTER });
       try {
         await this.follow(this.subscription, delivery);
       } catch (error) {
-        if (!this.stopping) this.logger.error(`Outbound delivery lost the event log, following it again: ${String(error)}`);
+        if (!this.stopping)
+          this.logger.error(`Outbound delivery lost the event log, following it again: ${String(error)}`);
       }
       if (!this.stopping) await this.sleeper.sleep(this.settings.resubscribeDelayMs);
     }

@@ -2,8 +2,17 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { MAX_SEND_ATTEMPTS } from '@helpdesk/domain';
 import { graphErrors } from '../../../../test/fake-graph-api/index.js';
-import { agent, conversationOf, phoneNumberId, portalId, refusalOf } from '@helpdesk/commands/conversation/conversation.test-world.js';
-import { RunConversationCommand, RunConversationCommandHandler } from '@helpdesk/commands/conversation/conversation-command.handler.js';
+import {
+  agent,
+  conversationOf,
+  phoneNumberId,
+  portalId,
+  refusalOf,
+} from '@helpdesk/commands/conversation/conversation.test-world.js';
+import {
+  RunConversationCommand,
+  RunConversationCommandHandler,
+} from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import type { Timers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
 import { backoffCeilingMs } from './backoff.js';
@@ -11,7 +20,9 @@ import { type GraphApi, HttpGraphApi } from './graph-api-client.js';
 import { ACCESS_TOKEN, type OutboundWorld, openOutboundWorld, sequence } from './outbound.test-world.js';
 
 const dataOf = async (outbound: OutboundWorld, messageId: string, type: string) =>
-  (await outbound.eventsOf(messageId)).filter((event) => event.type === type).map((event) => event.data as Record<string, unknown>);
+  (await outbound.eventsOf(messageId))
+    .filter((event) => event.type === type)
+    .map((event) => event.data as Record<string, unknown>);
 
 /** A port nobody listens on: connecting is refused before anything is sent. */
 async function closedPort(): Promise<number> {
@@ -135,7 +146,13 @@ describe("The outbound dispatcher facing Meta's errors", () => {
     const messageId = await sendOne();
 
     expect(await dataOf(outbound, messageId, 'OutboundMessageFailed')).toEqual([
-      expect.objectContaining({ code, title, message: answer.error.error_data?.details, reason: 'refused', httpStatus: 400 }),
+      expect.objectContaining({
+        code,
+        title,
+        message: answer.error.error_data?.details,
+        reason: 'refused',
+        httpStatus: 400,
+      }),
     ]);
     expect(outbound.graph.requests).toHaveLength(1);
   });
@@ -150,14 +167,24 @@ describe("The outbound dispatcher facing Meta's errors", () => {
   });
 
   it('retries when the connection is refused before anything was sent', async () => {
-    const unreachable = new HttpGraphApi({ apiUrl: `http://127.0.0.1:${await closedPort()}/v21.0`, accessToken: ACCESS_TOKEN });
+    const unreachable = new HttpGraphApi({
+      apiUrl: `http://127.0.0.1:${await closedPort()}/v21.0`,
+      accessToken: ACCESS_TOKEN,
+    });
     const reachable = outbound.client();
     let calls = 0;
-    const flaky: GraphApi = { sendMessage: (id, body) => (++calls === 1 ? unreachable : reachable).sendMessage(id, body) };
+    const flaky: GraphApi = {
+      sendMessage: (id, body) => (++calls === 1 ? unreachable : reachable).sendMessage(id, body),
+    };
     const messageId = await sendOne({ graph: flaky });
 
     expect(await dataOf(outbound, messageId, 'OutboundRetryScheduled')).toEqual([
-      expect.objectContaining({ attempt: 1, code: null, httpStatus: null, message: expect.stringMatching(/ECONNREFUSED/) }),
+      expect.objectContaining({
+        attempt: 1,
+        code: null,
+        httpStatus: null,
+        message: expect.stringMatching(/ECONNREFUSED/),
+      }),
     ]);
     expect(outbound.graph.requestsFor(messageId)).toHaveLength(1);
     expect(await dataOf(outbound, messageId, 'OutboundWamidRecorded')).toHaveLength(1);
@@ -170,7 +197,11 @@ describe("The outbound dispatcher facing Meta's errors", () => {
     outbound.graph.script(answer);
     const messageId = await sendOne({ graph: outbound.client(timeoutMs) });
 
-    expect(await outbound.typesOf(messageId)).toEqual(['ReplyAccepted', 'OutboundSendAttempted', 'OutboundDeliveryUnknown']);
+    expect(await outbound.typesOf(messageId)).toEqual([
+      'ReplyAccepted',
+      'OutboundSendAttempted',
+      'OutboundDeliveryUnknown',
+    ]);
     expect(outbound.graph.requestsFor(messageId)).toHaveLength(1);
   });
 
@@ -187,7 +218,9 @@ describe("The outbound dispatcher facing Meta's errors", () => {
 
     expect((await outbound.typesOf(messageId)).slice(-2)).toEqual(['OutboundWamidRecorded', 'DeliveryStatusRecorded']);
     const resend = new RunConversationCommandHandler(outbound.world.store, outbound.world.clock);
-    const refusal = await refusalOf(resend.execute(new RunConversationCommand(agent(), conversationOf(), 'ResendOutboundMessage', { messageId })));
+    const refusal = await refusalOf(
+      resend.execute(new RunConversationCommand(agent(), conversationOf(), 'ResendOutboundMessage', { messageId })),
+    );
     expect(refusal.code).toBe('INVALID_COMMAND');
   });
 
@@ -197,7 +230,9 @@ describe("The outbound dispatcher facing Meta's errors", () => {
     const { messageId, position } = await outbound.reply('Your order shipped');
     await dispatcher.whenIdle(position);
     const resend = new RunConversationCommandHandler(outbound.world.store, outbound.world.clock);
-    const requested = await resend.execute(new RunConversationCommand(agent(), conversationOf(), 'ResendOutboundMessage', { messageId }));
+    const requested = await resend.execute(
+      new RunConversationCommand(agent(), conversationOf(), 'ResendOutboundMessage', { messageId }),
+    );
     await dispatcher.whenIdle(requested.position);
 
     expect(outbound.graph.requestsFor(messageId)).toHaveLength(2);

@@ -32,15 +32,27 @@ describe('Outbound delivery in the booted service', () => {
     app = await createApp(config, { clock: new TestClock(new Date('2025-03-10T09:00:00.000Z')) });
     await app.listen(0, '127.0.0.1');
     const bus = app.get(CommandBus);
-    await bus.execute(new RegisterPortalCommand(admin, { name: 'Acme', timeZone: 'Europe/Paris', subscriptionStartedOn: '2024-01-15' }));
+    await bus.execute(
+      new RegisterPortalCommand(admin, { name: 'Acme', timeZone: 'Europe/Paris', subscriptionStartedOn: '2024-01-15' }),
+    );
     await bus.execute(
       new ConnectAccountCommand(admin, {
         ...{ accountId: 'account-1', wabaId: 'waba-1', name: 'Acme support', timeZone: 'Europe/Paris' },
-        ...{ accountType: 'business', businessVerified: false, phoneNumbers: [{ phoneNumberId, displayNumber: '+15550001111' }] },
+        ...{
+          accountType: 'business',
+          businessVerified: false,
+          phoneNumbers: [{ phoneNumberId, displayNumber: '+15550001111' }],
+        },
       }),
     );
     const content = { kind: 'text' as const, body: 'Where is my order?' };
-    const inbound = { phoneNumberId, wamid: 'wamid.in-1', from: '+33612345678', sentAt: '2025-03-10T09:00:00.000Z', content };
+    const inbound = {
+      phoneNumberId,
+      wamid: 'wamid.in-1',
+      from: '+33612345678',
+      sentAt: '2025-03-10T09:00:00.000Z',
+      content,
+    };
     await bus.execute(new ReceiveInboundMessageCommand(inbound));
     return bus;
   }
@@ -57,18 +69,25 @@ describe('Outbound delivery in the booted service', () => {
 
   it("sends an agent's reply to the Graph API configured by WHATSAPP_API_URL and records Meta's id", async () => {
     const bus = await boot({ WHATSAPP_ACCESS_TOKEN: 'e2e-token', WHATSAPP_API_URL: graph.url });
-    const receipt = await bus.execute(new ReplyToContactCommand(agent, conversationId, { kind: 'text', body: 'On its way' }));
+    const receipt = await bus.execute(
+      new ReplyToContactCommand(agent, conversationId, { kind: 'text', body: 'On its way' }),
+    );
     await app.get(OutboundDispatcher).whenIdle(receipt.position);
 
-    expect(graph.requestsFor(receipt.messageId)).toEqual([expect.objectContaining({ authorization: 'Bearer e2e-token', outcome: 200 })]);
+    expect(graph.requestsFor(receipt.messageId)).toEqual([
+      expect.objectContaining({ authorization: 'Bearer e2e-token', outcome: 200 }),
+    ]);
     const types: string[] = [];
-    for await (const event of app.get<EventStore>(EVENT_STORE).readStream(conversationStreamName(conversationId))) types.push(event.type);
+    for await (const event of app.get<EventStore>(EVENT_STORE).readStream(conversationStreamName(conversationId)))
+      types.push(event.type);
     expect(types.slice(-3)).toEqual(['ReplyAccepted', 'OutboundSendAttempted', 'OutboundWamidRecorded']);
   });
 
   it('stays off without WHATSAPP_ACCESS_TOKEN: the reply is accepted and waits', async () => {
     const bus = await boot({ WHATSAPP_API_URL: graph.url });
-    const receipt = await bus.execute(new ReplyToContactCommand(agent, conversationId, { kind: 'text', body: 'On its way' }));
+    const receipt = await bus.execute(
+      new ReplyToContactCommand(agent, conversationId, { kind: 'text', body: 'On its way' }),
+    );
 
     expect(receipt.recorded).toEqual(['ReplyAccepted']);
     expect(app.get(OutboundDispatcher).enabled).toBe(false);

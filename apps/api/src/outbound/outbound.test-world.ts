@@ -25,7 +25,14 @@ Logger.overrideLogger(['error', 'warn']);
 
 export const ACCESS_TOKEN = 'test-access-token';
 export const firstMessageAt = '2025-03-10T09:00:00.000Z';
-export const contacts = ['+33612345678', '+33612345679', '+33612345680', '+33612345681', '+33612345682', '+33612345683'];
+export const contacts = [
+  '+33612345678',
+  '+33612345679',
+  '+33612345680',
+  '+33612345681',
+  '+33612345682',
+  '+33612345683',
+];
 
 /**
  * Timers on virtual time: a wait fires on the next turn of the event loop and moves the test clock

@@ -35,14 +35,20 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
   ) {
     this.projections = registeredProjections(rulebook);
     this.mode = config.projections;
-    this.group = this.mode === 'in-process' ? new ProjectionGroup(store, readStore.db, this.projections, () => clock.now()) : undefined;
+    this.group =
+      this.mode === 'in-process'
+        ? new ProjectionGroup(store, readStore.db, this.projections, () => clock.now())
+        : undefined;
     this.stored = new StoredCheckpoints(readStore.db, this.projections);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     const projections = this.projections.map((projection) => projection.name);
     if (this.mode === 'off') {
-      this.logger.log({ msg: 'Projections run in the projector worker (PROJECTIONS=off); reads wait on its checkpoints', projections });
+      this.logger.log({
+        msg: 'Projections run in the projector worker (PROJECTIONS=off); reads wait on its checkpoints',
+        projections,
+      });
       return;
     }
     await this.group?.start();

@@ -27,7 +27,14 @@ export class StoredCheckpoints {
     /** Waits are bounded by their callers; this only keeps abandoned ones from piling up. */
     private readonly abandonAfterMs = 60_000,
   ) {
-    this.last = projections.map(({ name, version }) => ({ name, version, state: 'stopped', position: null, eventsHandled: 0, lastError: null }));
+    this.last = projections.map(({ name, version }) => ({
+      name,
+      version,
+      state: 'stopped',
+      position: null,
+      eventsHandled: 0,
+      lastError: null,
+    }));
   }
 
   /** As of the last poll. `state` is `stopped` (this process runs none of them) or `failed`. */
@@ -44,7 +51,10 @@ export class StoredCheckpoints {
 
   close(): void {
     clearTimeout(this.timer);
-    this.settle((waiter) => waiter.reject(new Error('The service is shutting down')), () => true);
+    this.settle(
+      (waiter) => waiter.reject(new Error('The service is shutting down')),
+      () => true,
+    );
   }
 
   private async poll(): Promise<void> {
@@ -53,15 +63,24 @@ export class StoredCheckpoints {
       const failed = this.last.find((status) => status.lastError !== null);
       if (failed) {
         const error = new Error(`Projection ${failed.name} failed: ${failed.lastError}`);
-        this.settle((waiter) => waiter.reject(error), () => true);
+        this.settle(
+          (waiter) => waiter.reject(error),
+          () => true,
+        );
       } else {
-        this.settle((waiter) => waiter.resolve(), (waiter) => this.reached(waiter.position));
+        this.settle(
+          (waiter) => waiter.resolve(),
+          (waiter) => this.reached(waiter.position),
+        );
       }
     } catch {
       // No checkpoints table yet (the projector never ran), or the store is briefly away: keep waiting.
     }
     const abandoned = Date.now() - this.abandonAfterMs;
-    this.settle((waiter) => waiter.reject(new Error('No read model progress')), (waiter) => waiter.since < abandoned);
+    this.settle(
+      (waiter) => waiter.reject(new Error('No read model progress')),
+      (waiter) => waiter.since < abandoned,
+    );
     this.timer = this.waiters.size > 0 ? setTimeout(() => void this.poll(), this.pollMs) : undefined;
   }
 

@@ -27,7 +27,14 @@ describe('ticket list inside the running API', () => {
     expect(page.tickets).toHaveLength(1);
     expect(page.tickets[0]).toMatchObject({ contactPhone: '+972987654321', preview: 'Body Text', unreadCount: 1 });
     const statuses = projections.statuses();
-    expect(statuses.map((status) => status.name)).toEqual(['ticket_list', 'thread', 'quota', 'directory', 'views', 'search']);
+    expect(statuses.map((status) => status.name)).toEqual([
+      'ticket_list',
+      'thread',
+      'quota',
+      'directory',
+      'views',
+      'search',
+    ]);
     for (const status of statuses) expect(status).toMatchObject({ state: 'live', lastError: null });
   });
 });

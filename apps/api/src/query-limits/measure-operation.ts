@@ -74,13 +74,19 @@ class Walk {
     return { depth: 1 + children.depth, cost: 1 + items * children.cost };
   }
 
-  private selections(selectionSet: SelectionSetNode, parent: GraphQLNamedType | undefined, pageSize: number | undefined): Measure {
+  private selections(
+    selectionSet: SelectionSetNode,
+    parent: GraphQLNamedType | undefined,
+    pageSize: number | undefined,
+  ): Measure {
     let total = NOTHING;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
         total = add(total, this.field(selection, parent, pageSize));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? this.context.getSchema().getType(selection.typeCondition.name.value) : parent;
+        const type = selection.typeCondition
+          ? this.context.getSchema().getType(selection.typeCondition.name.value)
+          : parent;
         total = add(total, this.selections(selection.selectionSet, type ?? undefined, pageSize));
       } else {
         total = add(total, this.fragment(selection.name.value, pageSize));

@@ -1,7 +1,8 @@
 import { getIntrospectionQuery } from 'graphql';
 import { type NotificationsWorld, openNotificationsWorld } from '../notifications/notifications.test-world.js';
 
-const ROW = 'id conversationId status ownerId phoneNumberId businessPhone contactPhone contactId preview lastMessageId unreadCount createdAt updatedAt';
+const ROW =
+  'id conversationId status ownerId phoneNumberId businessPhone contactPhone contactId preview lastMessageId unreadCount createdAt updatedAt';
 
 /** The limits on the booted API: refused before any resolver runs, with a code and the numbers. */
 describe('query limits over HTTP', () => {
@@ -14,7 +15,11 @@ describe('query limits over HTTP', () => {
   afterAll(() => world.close());
 
   it('answers a page of 100 tickets with every field', async () => {
-    const answer = await world.graphql(`{ tickets(first: 100) { totalCount nodes { ${ROW} } pageInfo { endCursor hasNextPage } } }`, {}, token);
+    const answer = await world.graphql(
+      `{ tickets(first: 100) { totalCount nodes { ${ROW} } pageInfo { endCursor hasNextPage } } }`,
+      {},
+      token,
+    );
     expect(answer).toMatchObject({ status: 200, data: { tickets: { totalCount: 0 } } });
     expect(answer.errors).toBeUndefined();
   });
@@ -33,11 +38,16 @@ describe('query limits over HTTP', () => {
   });
 
   it('refuses too many rows at once (aliases count too) with QUERY_TOO_COMPLEX', async () => {
-    const pages = Array.from({ length: 8 }, (_, index) => `p${index}: tickets(first: $first) { nodes { ${ROW} } }`).join(' ');
+    const pages = Array.from(
+      { length: 8 },
+      (_, index) => `p${index}: tickets(first: $first) { nodes { ${ROW} } }`,
+    ).join(' ');
     const answer = await world.graphql(`query($first: Int) { ${pages} }`, { first: 5 }, token);
     expect(answer).toMatchObject({ status: 400, data: null });
     expect(answer.errors).toEqual([
-      expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', cost: 8 * (1 + 1 + 100 * 13), maxCost: 10_000 } }),
+      expect.objectContaining({
+        extensions: { code: 'QUERY_TOO_COMPLEX', cost: 8 * (1 + 1 + 100 * 13), maxCost: 10_000 },
+      }),
     ]);
     // The same with literal page sizes counts what is asked for.
     const small = await world.graphql(`{ ${pages.replaceAll('$first', '5')} }`, {}, token);
@@ -45,7 +55,11 @@ describe('query limits over HTTP', () => {
   });
 
   it("lets GraphiQL's schema introspection through", async () => {
-    const answer = await world.graphql(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }), {}, token);
+    const answer = await world.graphql(
+      getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }),
+      {},
+      token,
+    );
     expect(answer.errors).toBeUndefined();
     expect(answer.data?.__schema.subscriptionType).toMatchObject({ name: 'Subscription' });
   });

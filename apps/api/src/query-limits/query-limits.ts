@@ -42,7 +42,8 @@ export function queryLimitsRule(limits: QueryLimits = QUERY_LIMITS): ValidationR
         ...refuse(api, limits.maxDepth, limits.maxCost, ''),
         ...refuse(introspection, limits.maxIntrospectionDepth, limits.maxIntrospectionCost, 'Introspection '),
       ];
-      for (const refusal of refusals) context.reportError(new GraphQLError(refusal.message, { nodes: [operation], extensions: refusal.extensions }));
+      for (const refusal of refusals)
+        context.reportError(new GraphQLError(refusal.message, { nodes: [operation], extensions: refusal.extensions }));
       return false;
     },
   });
@@ -72,5 +73,7 @@ function refuse(measure: Measure, maxDepth: number, maxCost: number, what: strin
 export function refuseInvalidSubscription(schema: GraphQLSchema, document: DocumentNode): void {
   const [first] = validate(schema, document, [...specifiedRules, queryLimitsRule()]);
   if (!first) return;
-  throw first.extensions.code ? first : new GraphQLError(first.message, { nodes: first.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+  throw first.extensions.code
+    ? first
+    : new GraphQLError(first.message, { nodes: first.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
 }

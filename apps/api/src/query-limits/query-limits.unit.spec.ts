@@ -13,23 +13,44 @@ const schema = buildSchema(`
 `);
 
 function refusals(query: string): ({ message: string; code?: unknown } & Record<string, unknown>)[] {
-  return validate(schema, parse(query), [queryLimitsRule()]).map((error) => ({ message: error.message, ...error.extensions }));
+  return validate(schema, parse(query), [queryLimitsRule()]).map((error) => ({
+    message: error.message,
+    ...error.extensions,
+  }));
 }
 
 describe('query limits', () => {
   it('lets ordinary screens through: a page of tickets, fragments, a ticket with its owner', () => {
-    expect(refusals('{ tickets(first: 100) { totalCount nodes { id preview owner { id } } pageInfo { endCursor hasNextPage } } }')).toEqual([]);
-    expect(refusals('query { ...Page } fragment Page on Query { tickets { nodes { ...Row } } } fragment Row on Ticket { id preview }')).toEqual([]);
+    expect(
+      refusals(
+        '{ tickets(first: 100) { totalCount nodes { id preview owner { id } } pageInfo { endCursor hasNextPage } } }',
+      ),
+    ).toEqual([]);
+    expect(
+      refusals(
+        'query { ...Page } fragment Page on Query { tickets { nodes { ...Row } } } fragment Row on Ticket { id preview }',
+      ),
+    ).toEqual([]);
   });
 
   it('refuses an operation nested deeper than 8 fields with QUERY_TOO_DEEP, fragments included', () => {
-    const nine = '{ ticket(id: "t") { owner { manager { manager { manager { manager { manager { manager { id } } } } } } } } }';
+    const nine =
+      '{ ticket(id: "t") { owner { manager { manager { manager { manager { manager { manager { id } } } } } } } } }';
     expect(refusals(nine)).toEqual([
-      { message: 'Query depth 9 exceeds the limit of 8: ask for fewer nested fields', code: 'QUERY_TOO_DEEP', depth: 9, maxDepth: 8 },
+      {
+        message: 'Query depth 9 exceeds the limit of 8: ask for fewer nested fields',
+        code: 'QUERY_TOO_DEEP',
+        depth: 9,
+        maxDepth: 8,
+      },
     ]);
-    const eight = '{ ticket(id: "t") { owner { manager { manager { manager { manager { ...M } } } } } } } fragment M on User { manager { id } }';
+    const eight =
+      '{ ticket(id: "t") { owner { manager { manager { manager { manager { ...M } } } } } } } fragment M on User { manager { id } }';
     expect(refusals(eight)).toEqual([]);
-    expect(refusals(eight.replace('manager { id }', 'manager { manager { id } }'))[0]).toMatchObject({ code: 'QUERY_TOO_DEEP', depth: 9 });
+    expect(refusals(eight.replace('manager { id }', 'manager { manager { id } }'))[0]).toMatchObject({
+      code: 'QUERY_TOO_DEEP',
+      depth: 9,
+    });
   });
 
   it('counts list items: pages of pages are refused with QUERY_TOO_COMPLEX and the cost', () => {
@@ -47,7 +68,8 @@ describe('query limits', () => {
   });
 
   it('assumes the largest page when `first` is a variable, the default when it is absent, 10 items for other lists', () => {
-    const query = (first: string) => `query($n: Int) { tickets${first} { nodes { related(first: 50) { nodes { id preview } } } } }`;
+    const query = (first: string) =>
+      `query($n: Int) { tickets${first} { nodes { related(first: 50) { nodes { id preview } } } } }`;
     expect(refusals(query('(first: $n)'))[0]).toMatchObject({ code: 'QUERY_TOO_COMPLEX', cost: 10202 });
     expect(refusals(query(''))).toEqual([]);
     expect(refusals('{ tags { name } }')).toEqual([]);
@@ -57,17 +79,30 @@ describe('query limits', () => {
   });
 
   it("leaves GraphiQL's introspection query alone, but not two of them, nor a tower of types", () => {
-    const full = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+    const full = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+    });
     expect(refusals(full)).toEqual([]);
     const fragments = full.slice(full.indexOf('fragment FullType'));
     const twice = `{ a: __schema { types { ...FullType } } b: __schema { types { ...FullType } } } ${fragments}`;
     expect(refusals(twice).map((refusal) => refusal.code)).toEqual(['QUERY_TOO_COMPLEX']);
-    const tower = '{ __schema { types { fields { type { ofType { fields { type { ofType { fields { type { ofType { fields { name } } } } } } } } } } } } }';
-    expect(refusals(tower)).toEqual([expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', message: expect.stringMatching(/^Introspection /) })]);
+    const tower =
+      '{ __schema { types { fields { type { ofType { fields { type { ofType { fields { type { ofType { fields { name } } } } } } } } } } } } }';
+    expect(refusals(tower)).toEqual([
+      expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', message: expect.stringMatching(/^Introspection /) }),
+    ]);
   });
 
   it('measures each fragment once, so fragments spreading fragments cannot make the measuring itself slow', () => {
-    const levels = Array.from({ length: 40 }, (_, level) => `fragment F${level} on Ticket { a${level}: related { nodes { ...F${level + 1} ...F${level + 1} } } }`);
+    const levels = Array.from(
+      { length: 40 },
+      (_, level) =>
+        `fragment F${level} on Ticket { a${level}: related { nodes { ...F${level + 1} ...F${level + 1} } } }`,
+    );
     const query = `{ ticket(id: "t") { ...F0 } } ${levels.join(' ')} fragment F40 on Ticket { id }`;
     const started = performance.now();
     expect(refusals(query).map((refusal) => refusal.code)).toEqual(['QUERY_TOO_DEEP', 'QUERY_TOO_COMPLEX']);
@@ -79,7 +114,10 @@ describe('query limits', () => {
     expect(() => refuseInvalidSubscription(schema, parse('subscription { ticketChanged { nope } }'))).toThrow(
       expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
     );
-    const deep = 'subscription { ticketChanged { owner { manager { manager { manager { manager { manager { manager { manager { id } } } } } } } } } }';
-    expect(() => refuseInvalidSubscription(schema, parse(deep))).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'QUERY_TOO_DEEP' }) }));
+    const deep =
+      'subscription { ticketChanged { owner { manager { manager { manager { manager { manager { manager { manager { id } } } } } } } } } }';
+    expect(() => refuseInvalidSubscription(schema, parse(deep))).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'QUERY_TOO_DEEP' }) }),
+    );
   });
 });

@@ -36,7 +36,13 @@ describe('quota usage GraphQL API', () => {
   const sendTemplateOn = async (number: string, accountId: string) => {
     world.clock.set(RECEIVED_AT);
     const content = { kind: 'text', body: 'Hi' } as const;
-    const message = { phoneNumberId: number, wamid: `wamid.${number}`, from: contactPhone, sentAt: RECEIVED_AT, content };
+    const message = {
+      phoneNumberId: number,
+      wamid: `wamid.${number}`,
+      from: contactPhone,
+      sentAt: RECEIVED_AT,
+      content,
+    };
     const { conversationId } = await world.bus.execute(new ReceiveInboundMessageCommand(message));
     world.clock.set(NEXT_DAY);
     const { name, language } = template;
@@ -88,9 +94,13 @@ describe('quota usage GraphQL API', () => {
 
   it("counts an unverified account's business-initiated conversations per local day against the cap of 50", async () => {
     const today = { accountId: sales.accountId, day: '2024-11-06', businessInitiated: 1, cap: 50, remaining: 49 };
-    expect((await world.graphql(DAILY, { accountId: sales.accountId, day: '2024-11-06', at }, agent)).data).toEqual({ dailyUsage: today });
+    expect((await world.graphql(DAILY, { accountId: sales.accountId, day: '2024-11-06', at }, agent)).data).toEqual({
+      dailyUsage: today,
+    });
     expect((await world.graphql(DAILY, { accountId: sales.accountId }, agent)).data).toEqual({ dailyUsage: today });
-    expect((await world.graphql(DAILY, { accountId: sales.accountId, day: '2024-11-05' }, agent)).data?.dailyUsage).toMatchObject({
+    expect(
+      (await world.graphql(DAILY, { accountId: sales.accountId, day: '2024-11-05' }, agent)).data?.dailyUsage,
+    ).toMatchObject({
       businessInitiated: 0,
       remaining: 50,
     });
@@ -103,7 +113,9 @@ describe('quota usage GraphQL API', () => {
   it("shows another portal only its own usage, and none of this portal's accounts", async () => {
     const other = await world.token(globex, 'agent,admin,auditor');
     expect((await world.graphql(QUOTA, {}, other)).data?.quotaUsage).toMatchObject({ used: 0, remaining: 1000 });
-    expect((await world.graphql(DAILY, { accountId: sales.accountId, day: '2024-11-06' }, other)).data).toEqual({ dailyUsage: null });
+    expect((await world.graphql(DAILY, { accountId: sales.accountId, day: '2024-11-06' }, other)).data).toEqual({
+      dailyUsage: null,
+    });
     expect((await world.graphql(DAILY, { accountId: sales.accountId }, other)).data).toEqual({ dailyUsage: null });
     expect((await world.graphql(DAILY, { accountId: 'no-such-account' }, agent)).data).toEqual({ dailyUsage: null });
   });
@@ -112,7 +124,9 @@ describe('quota usage GraphQL API', () => {
     const auditor = await world.token(acme, 'auditor');
     expect((await world.graphql(QUOTA, {}, auditor)).data?.quotaUsage).toMatchObject({ used: 2 });
     const operator = await world.token(acme, 'operator');
-    expect((await world.graphql(DAILY, { accountId: sales.accountId }, operator)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await world.graphql(DAILY, { accountId: sales.accountId }, operator)).errors?.[0].extensions?.code).toBe(
+      'FORBIDDEN',
+    );
     expect((await world.graphql(QUOTA, {})).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

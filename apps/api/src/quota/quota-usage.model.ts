@@ -3,7 +3,8 @@ import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-vali
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
 
 const LOCAL_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-const READ_YOUR_WRITES = "Read-your-writes: a mutation's `position`. Waits (up to 5 s, then STALE_READ) until the counters include it.";
+const READ_YOUR_WRITES =
+  "Read-your-writes: a mutation's `position`. Waits (up to 5 s, then STALE_READ) until the counters include it.";
 
 /** The portal's conversations in one monthly period, shared by all its WhatsApp accounts. */
 @ObjectType('QuotaUsage')
@@ -14,7 +15,9 @@ export class QuotaUsageModel {
   @Field(() => DateTimeScalar)
   startsAt!: string;
 
-  @Field(() => DateTimeScalar, { description: 'When the next period starts: local midnight on the subscription day of month.' })
+  @Field(() => DateTimeScalar, {
+    description: 'When the next period starts: local midnight on the subscription day of month.',
+  })
   resetsAt!: string;
 
   @Field(() => Int, { description: 'Conversations counted in the period, minus those given back.' })
@@ -48,7 +51,10 @@ export class DailyUsageModel {
 
 @ArgsType()
 export class QuotaUsageArgs {
-  @Field(() => String, { nullable: true, description: "A period's local start date (YYYY-MM-DD); the current period when absent." })
+  @Field(() => String, {
+    nullable: true,
+    description: "A period's local start date (YYYY-MM-DD); the current period when absent.",
+  })
   @IsOptional()
   @Matches(LOCAL_DATE, { message: 'periodKey must be a date such as 2024-11-15' })
   periodKey?: string | null;
@@ -68,7 +74,10 @@ export class DailyUsageArgs {
   @MaxLength(200)
   accountId!: string;
 
-  @Field(() => String, { nullable: true, description: "A local day (YYYY-MM-DD, the account's time zone); today when absent." })
+  @Field(() => String, {
+    nullable: true,
+    description: "A local day (YYYY-MM-DD, the account's time zone); today when absent.",
+  })
   @IsOptional()
   @Matches(LOCAL_DATE, { message: 'day must be a date such as 2024-11-05' })
   day?: string | null;

@@ -16,9 +16,14 @@ export class QuotaUsageResolver {
     description:
       "The portal's monthly conversations: used, limit, remaining, and when the period resets. Null when no period starts on periodKey.",
   })
-  async quotaUsage(@CurrentUser() user: AuthenticatedUser, @Args() args: QuotaUsageArgs): Promise<QuotaUsageModel | null> {
+  async quotaUsage(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args() args: QuotaUsageArgs,
+  ): Promise<QuotaUsageModel | null> {
     const { periodKey, atLeastPosition } = args;
-    return this.queries.execute(new GetQuotaUsageQuery(user.portalId, periodKey ?? undefined, atLeastPosition ?? undefined));
+    return this.queries.execute(
+      new GetQuotaUsageQuery(user.portalId, periodKey ?? undefined, atLeastPosition ?? undefined),
+    );
   }
 
   @Query(() => DailyUsageModel, {
@@ -26,8 +31,13 @@ export class QuotaUsageResolver {
     description:
       "A channel's business-initiated conversations on one local day (cap 50 while unverified). Null for an account not in the portal.",
   })
-  async dailyUsage(@CurrentUser() user: AuthenticatedUser, @Args() args: DailyUsageArgs): Promise<DailyUsageModel | null> {
+  async dailyUsage(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args() args: DailyUsageArgs,
+  ): Promise<DailyUsageModel | null> {
     const { accountId, day, atLeastPosition } = args;
-    return this.queries.execute(new GetDailyUsageQuery(user.portalId, accountId, day ?? undefined, atLeastPosition ?? undefined));
+    return this.queries.execute(
+      new GetDailyUsageQuery(user.portalId, accountId, day ?? undefined, atLeastPosition ?? undefined),
+    );
   }
 }

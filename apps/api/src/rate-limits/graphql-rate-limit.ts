@@ -30,8 +30,13 @@ export class GraphqlRateLimit implements OnApplicationBootstrap {
     metrics: MetricsRegistry,
   ) {
     const { graphqlPerSecond, graphqlBurst } = config.rateLimits;
-    this.buckets = graphqlPerSecond > 0 ? new TokenBuckets({ perSecond: graphqlPerSecond, burst: graphqlBurst }, now) : null;
-    this.limited = metrics.counter('graphql_requests_rate_limited_total', 'GraphQL operations refused with RATE_LIMITED', ['transport']);
+    this.buckets =
+      graphqlPerSecond > 0 ? new TokenBuckets({ perSecond: graphqlPerSecond, burst: graphqlBurst }, now) : null;
+    this.limited = metrics.counter(
+      'graphql_requests_rate_limited_total',
+      'GraphQL operations refused with RATE_LIMITED',
+      ['transport'],
+    );
   }
 
   /** After GraphQLModule has registered Mercurius on the Fastify instance. */

@@ -29,18 +29,30 @@ describe('per-portal GraphQL rate limits in the booted service', () => {
   it('refuses a portal over its burst with RATE_LIMITED, HTTP 429 and Retry-After, and leaves other portals alone', async () => {
     const acme = world.token('acme', ['agent']);
     const globex = world.token('globex', ['agent']);
-    for (let request = 0; request < 3; request++) expect((await world.graphql(TICKETS, {}, acme)).errors).toBeUndefined();
+    for (let request = 0; request < 3; request++)
+      expect((await world.graphql(TICKETS, {}, acme)).errors).toBeUndefined();
 
-    const limited = await world.post('/graphql', JSON.stringify({ query: TICKETS }), { 'content-type': 'application/json', authorization: `Bearer ${acme}` });
+    const limited = await world.post('/graphql', JSON.stringify({ query: TICKETS }), {
+      'content-type': 'application/json',
+      authorization: `Bearer ${acme}`,
+    });
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBe('10');
     expect(JSON.parse(limited.raw)).toEqual({
       data: null,
-      errors: [{ message: 'Too many requests for this portal: retry in 10 s', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 10 } }],
+      errors: [
+        {
+          message: 'Too many requests for this portal: retry in 10 s',
+          extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 10 },
+        },
+      ],
     });
     // Another portal's agents, and the same portal's other users, share nothing but the portal's bucket.
-    for (let request = 0; request < 3; request++) expect((await world.graphql(TICKETS, {}, globex)).errors).toBeUndefined();
-    expect((await world.graphql(TICKETS, {}, world.token('acme', ['admin'], 'another-user'))).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    for (let request = 0; request < 3; request++)
+      expect((await world.graphql(TICKETS, {}, globex)).errors).toBeUndefined();
+    expect(
+      (await world.graphql(TICKETS, {}, world.token('acme', ['admin'], 'another-user'))).errors?.[0]?.extensions?.code,
+    ).toBe('RATE_LIMITED');
   });
 
   it('admits the portal again once Retry-After has passed', async () => {
@@ -69,7 +81,10 @@ describe('per-portal GraphQL rate limits in the booted service', () => {
   });
 
   it("does not let forged tokens naming a portal use up that portal's requests (AuthGuard refuses them)", async () => {
-    const forged = signHs256Jwt({ sub: 'mallory', portalId: 'acme', roles: ['agent'], exp: 4_102_444_800 }, 'a-guessed-secret-that-is-long-enough-000');
+    const forged = signHs256Jwt(
+      { sub: 'mallory', portalId: 'acme', roles: ['agent'], exp: 4_102_444_800 },
+      'a-guessed-secret-that-is-long-enough-000',
+    );
     for (let request = 0; request < 10; request++) {
       expect((await world.graphql(TICKETS, {}, forged)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     }
@@ -84,7 +99,9 @@ describe('per-portal GraphQL rate limits in the booted service', () => {
 
     const refused = subscriber.subscribe('subscription { messageReceived { conversationId } }');
 
-    expect(await refused.whenEnded()).toEqual([expect.objectContaining({ extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 10 } })]);
+    expect(await refused.whenEnded()).toEqual([
+      expect.objectContaining({ extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 10 } }),
+    ]);
   });
 
   it("does not limit Meta's webhook: what is not acknowledged is only sent again, later", async () => {
@@ -92,7 +109,14 @@ describe('per-portal GraphQL rate limits in the booted service', () => {
     const signature = `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}`;
     const statuses: number[] = [];
     for (let post = 0; post < 10; post++) {
-      statuses.push((await world.post('/webhooks/whatsapp', body, { 'content-type': 'application/json', 'x-hub-signature-256': signature })).status);
+      statuses.push(
+        (
+          await world.post('/webhooks/whatsapp', body, {
+            'content-type': 'application/json',
+            'x-hub-signature-256': signature,
+          })
+        ).status,
+      );
     }
     expect(statuses).toEqual(Array(10).fill(200));
   });

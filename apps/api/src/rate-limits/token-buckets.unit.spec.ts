@@ -29,7 +29,10 @@ describe('per-portal token buckets', () => {
     expect(buckets.take('acme').admitted).toBe(false);
 
     time.advance(200); // 10 tokens
-    expect(takeMany(buckets, 'acme', 11).map((admission) => admission.admitted)).toEqual([...Array(10).fill(true), false]);
+    expect(takeMany(buckets, 'acme', 11).map((admission) => admission.admitted)).toEqual([
+      ...Array(10).fill(true),
+      false,
+    ]);
     time.advance(60_000); // far more than the burst
     expect(takeMany(buckets, 'acme', 101).filter((admission) => admission.admitted)).toHaveLength(100);
   });

@@ -30,26 +30,49 @@ export class TemplateMutationsResolver {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  @Mutation(() => TemplatePayload, { description: 'Registers a template of one of your connected accounts, pending until Meta approves it.' })
-  async registerTemplate(@CurrentUser() user: AuthenticatedUser, @Args('input') input: RegisterTemplateInput): Promise<TemplatePayload> {
+  @Mutation(() => TemplatePayload, {
+    description: 'Registers a template of one of your connected accounts, pending until Meta approves it.',
+  })
+  async registerTemplate(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') input: RegisterTemplateInput,
+  ): Promise<TemplatePayload> {
     const { accountId, name, language, category, body, header, buttons } = input;
-    const data = { accountId, name, language, category, body, ...(header && { header: headerOf(header) }), buttons: (buttons ?? []).map(buttonOf) };
+    const data = {
+      accountId,
+      name,
+      language,
+      category,
+      body,
+      ...(header && { header: headerOf(header) }),
+      buttons: (buttons ?? []).map(buttonOf),
+    };
     return this.run(user, input, (origin) => new RegisterTemplateCommand(origin, data));
   }
 
   @Mutation(() => TemplatePayload, { description: 'Meta approved the template: it can be sent from now on.' })
-  approveTemplate(@CurrentUser() user: AuthenticatedUser, @Args('input') input: ApproveTemplateInput): Promise<TemplatePayload> {
+  approveTemplate(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') input: ApproveTemplateInput,
+  ): Promise<TemplatePayload> {
     const { accountId, name, language } = input;
     return this.run(user, input, (origin) => new ApproveTemplateCommand(origin, { accountId, name, language }));
   }
 
   @Mutation(() => TemplatePayload, { description: 'Meta rejected the template, for this reason: it cannot be sent.' })
-  rejectTemplate(@CurrentUser() user: AuthenticatedUser, @Args('input') input: RejectTemplateInput): Promise<TemplatePayload> {
+  rejectTemplate(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') input: RejectTemplateInput,
+  ): Promise<TemplatePayload> {
     const { accountId, name, language, reason } = input;
     return this.run(user, input, (origin) => new RejectTemplateCommand(origin, { accountId, name, language, reason }));
   }
 
-  private async run(user: AuthenticatedUser, key: TemplateKeyInput, command: (origin: TracedOrigin) => Command<unknown>): Promise<TemplatePayload> {
+  private async run(
+    user: AuthenticatedUser,
+    key: TemplateKeyInput,
+    command: (origin: TracedOrigin) => Command<unknown>,
+  ): Promise<TemplatePayload> {
     const origin = tracedOriginOf(user);
     const { position } = await withRecordedPosition(this.store, origin, () => this.commands.execute(command(origin)));
     return { accountId: key.accountId, name: key.name, language: key.language, position };

@@ -34,7 +34,10 @@ true satisfies Covers<`${TemplateHeaderKind}`, NonNullable<TemplateRow['header']
 true satisfies Covers<`${TemplateButtonKind}`, TemplateRow['buttons'][number]['kind']>;
 
 registerEnumType(TemplateCategory, { name: 'TemplateCategory' });
-registerEnumType(TemplateStatus, { name: 'TemplateStatus', description: "Meta's review: only APPROVED templates can be sent." });
+registerEnumType(TemplateStatus, {
+  name: 'TemplateStatus',
+  description: "Meta's review: only APPROVED templates can be sent.",
+});
 registerEnumType(TemplateHeaderKind, { name: 'TemplateHeaderKind' });
 registerEnumType(TemplateButtonKind, { name: 'TemplateButtonKind' });
 
@@ -97,7 +100,10 @@ export class MessageTemplateModel {
   @Field(() => DateTimeScalar)
   registeredAt!: string;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: "When Meta's latest verdict was recorded; null while pending." })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: "When Meta's latest verdict was recorded; null while pending.",
+  })
   reviewedAt!: string | null;
 }
 

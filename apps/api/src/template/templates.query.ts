@@ -16,7 +16,10 @@ export class ListTemplatesQuery extends Query<TemplateRow[]> {
 
 @QueryHandler(ListTemplatesQuery)
 export class ListTemplatesHandler implements IQueryHandler<ListTemplatesQuery, TemplateRow[]> {
-  constructor(private readonly readStore: ReadStore, private readonly readYourWrites: ReadYourWrites) {}
+  constructor(
+    private readonly readStore: ReadStore,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
 
   async execute({ portalId, accountId, atLeastPosition }: ListTemplatesQuery): Promise<TemplateRow[]> {
     await this.readYourWrites.atLeast(atLeastPosition);

@@ -16,9 +16,14 @@ export class TemplatesResolver {
     description:
       "The portal's templates by channel, name and language, whatever their review status. Another portal's accountId gives none.",
   })
-  async templates(@CurrentUser() user: AuthenticatedUser, @Args() args: TemplatesArgs): Promise<MessageTemplateModel[]> {
+  async templates(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args() args: TemplatesArgs,
+  ): Promise<MessageTemplateModel[]> {
     const { accountId, atLeastPosition } = args;
-    const rows = await this.queries.execute(new ListTemplatesQuery(user.portalId, accountId ?? undefined, atLeastPosition ?? undefined));
+    const rows = await this.queries.execute(
+      new ListTemplatesQuery(user.portalId, accountId ?? undefined, atLeastPosition ?? undefined),
+    );
     return rows.map(templateModel);
   }
 }

@@ -35,7 +35,10 @@ describe('ticket search GraphQL API', () => {
     const input = { name: 'Ada Lovelace', mobilePhoneNumber: '06 12 34 56 78', defaultCountry: 'FR' };
     const created = await world.ok<{ contactId: string; position: string }>(CREATE_CONTACT, { input }, agent);
     expect(await phonesFound('lovelace', created.position)).toEqual([contactPhone]);
-    expect(await world.ok(VIEW_TICKETS, { search: 'lovelace', viewId: 'all-closed' }, agent)).toEqual({ totalCount: 0, nodes: [] });
+    expect(await world.ok(VIEW_TICKETS, { search: 'lovelace', viewId: 'all-closed' }, agent)).toEqual({
+      totalCount: 0,
+      nodes: [],
+    });
     expect(await phonesFound('lovelace', undefined, await world.tokenFor(globex, 'anna', 'agent'))).toEqual([]);
   });
 
@@ -47,7 +50,13 @@ describe('ticket search GraphQL API', () => {
   });
 
   it('refuses a blank or overlong term as BAD_USER_INPUT naming search', async () => {
-    expect(refusal(await world.graphql(VIEW_TICKETS, { search: '   ' }, agent))).toEqual({ code: 'BAD_USER_INPUT', fields: ['search'] });
-    expect(refusal(await world.graphql(VIEW_TICKETS, { search: 'x'.repeat(201) }, agent))).toEqual({ code: 'BAD_USER_INPUT', fields: ['search'] });
+    expect(refusal(await world.graphql(VIEW_TICKETS, { search: '   ' }, agent))).toEqual({
+      code: 'BAD_USER_INPUT',
+      fields: ['search'],
+    });
+    expect(refusal(await world.graphql(VIEW_TICKETS, { search: 'x'.repeat(201) }, agent))).toEqual({
+      code: 'BAD_USER_INPUT',
+      fields: ['search'],
+    });
   });
 });

@@ -9,6 +9,13 @@ import { ViewsResolver } from './views.resolver.js';
  * what `tickets(viewId:, search:)` adds to the ticket list (NarrowTicketsQuery, on the query bus).
  */
 @Module({
-  providers: [ListViewsHandler, GetViewHandler, CountViewTicketsHandler, NarrowTicketsHandler, ViewsResolver, ViewMutationsResolver],
+  providers: [
+    ListViewsHandler,
+    GetViewHandler,
+    CountViewTicketsHandler,
+    NarrowTicketsHandler,
+    ViewsResolver,
+    ViewMutationsResolver,
+  ],
 })
 export class ViewApiModule {}

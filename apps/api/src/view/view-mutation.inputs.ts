@@ -101,7 +101,10 @@ export class ChangeViewInput extends DeleteViewInput {
   @MaxLength(100)
   name?: string | null;
 
-  @Field(() => ViewSharing, { nullable: true, description: "MY_TEAM shares it with the team of your token's `team` claim." })
+  @Field(() => ViewSharing, {
+    nullable: true,
+    description: "MY_TEAM shares it with the team of your token's `team` claim.",
+  })
   @IsOptional()
   @IsEnum(ViewSharing)
   sharing?: ViewSharing | null;

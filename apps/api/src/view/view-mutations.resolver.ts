@@ -23,7 +23,8 @@ export class ViewPayload {
 
   @Field(() => String, {
     nullable: true,
-    description: "Where this request's events stand in the log: pass it as `atLeastPosition` to `views` or `tickets`. Null when nothing changed.",
+    description:
+      "Where this request's events stand in the log: pass it as `atLeastPosition` to `views` or `tickets`. Null when nothing changed.",
   })
   position!: string | null;
 }
@@ -40,17 +41,27 @@ export class ViewMutationsResolver {
   @Mutation(() => ViewPayload, {
     description: `A custom view of your own; its id is chosen by the service. At most ${VIEW_LIMITS.perCreator} per user and ${VIEW_LIMITS.perPortal} per portal: past either, VIEW_LIMIT_REACHED (with limit and scope); deleting a view frees its place.`,
   })
-  async createView(@CurrentUser() user: AuthenticatedUser, @Args('input') input: CreateViewInput): Promise<ViewPayload> {
+  async createView(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') input: CreateViewInput,
+  ): Promise<ViewPayload> {
     const viewId = randomUUID();
     const { name, sharing, filters } = input;
     const data = { viewId, name, sharing, ...teamOf(user, sharing), filters: filters.map(viewFilterOf) };
     const origin = tracedOriginOf(user);
-    const { position } = await withRecordedPosition(this.store, origin, () => this.commands.execute(new CreateViewCommand(origin, data)));
+    const { position } = await withRecordedPosition(this.store, origin, () =>
+      this.commands.execute(new CreateViewCommand(origin, data)),
+    );
     return { viewId, position };
   }
 
-  @Mutation(() => ViewPayload, { description: "Renames, reshares or refilters a view; another's private view only as an admin." })
-  async changeView(@CurrentUser() user: AuthenticatedUser, @Args('input') input: ChangeViewInput): Promise<ViewPayload> {
+  @Mutation(() => ViewPayload, {
+    description: "Renames, reshares or refilters a view; another's private view only as an admin.",
+  })
+  async changeView(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') input: ChangeViewInput,
+  ): Promise<ViewPayload> {
     const { viewId, name, sharing, filters } = input;
     await ensureCanReachView(this.store, user, viewId);
     const data = {
@@ -60,12 +71,19 @@ export class ViewMutationsResolver {
       ...(filters != null && { filters: filters.map(viewFilterOf) }),
     };
     const origin = tracedOriginOf(user);
-    const { position } = await withRecordedPosition(this.store, origin, () => this.commands.execute(new ChangeViewCommand(origin, data)));
+    const { position } = await withRecordedPosition(this.store, origin, () =>
+      this.commands.execute(new ChangeViewCommand(origin, data)),
+    );
     return { viewId, position };
   }
 
-  @Mutation(() => ViewPayload, { description: "Deletes a view; another's private view only as an admin. Deleting twice changes nothing." })
-  async deleteView(@CurrentUser() user: AuthenticatedUser, @Args('input') { viewId }: DeleteViewInput): Promise<ViewPayload> {
+  @Mutation(() => ViewPayload, {
+    description: "Deletes a view; another's private view only as an admin. Deleting twice changes nothing.",
+  })
+  async deleteView(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') { viewId }: DeleteViewInput,
+  ): Promise<ViewPayload> {
     await ensureCanReachView(this.store, user, viewId);
     const origin = tracedOriginOf(user);
     const command = new DeleteViewCommand(origin, { viewId, actorRole: actorRoleOf(user) });

@@ -31,11 +31,15 @@ registerEnumType(ViewSharing, { name: 'ViewSharing' });
 registerEnumType(ViewFilterField, {
   name: 'ViewFilterField',
   valuesMap: {
-    SOURCE_CHANNEL_TYPE: { description: 'whatsapp, email, chat, facebook_messenger, form, calling (every ticket is whatsapp for now).' },
+    SOURCE_CHANNEL_TYPE: {
+      description: 'whatsapp, email, chat, facebook_messenger, form, calling (every ticket is whatsapp for now).',
+    },
     STATUS: { description: 'open, closed.' },
     OWNER: { description: 'Given as `owners`, not `values`.' },
     ACCOUNT_ID: { description: 'The WhatsApp account the ticket came through.' },
-    PHONE_NUMBER: { description: 'The business number the contact wrote to, in any dialable spelling (kept as E.164).' },
+    PHONE_NUMBER: {
+      description: 'The business number the contact wrote to, in any dialable spelling (kept as E.164).',
+    },
     CONTACT_ID: { description: 'The help desk contact associated with the ticket.' },
     LAST_MESSAGE_DIRECTION: { description: 'inbound (the contact wrote last), outbound (the business did).' },
   },
@@ -68,7 +72,9 @@ export class ViewFilterModel {
 
 @ObjectType('View')
 export class ViewModel {
-  @Field(() => ID, { description: 'Pass it to `tickets(viewId:)`. Default views have fixed ids (all-open, all-closed, ...).' })
+  @Field(() => ID, {
+    description: 'Pass it to `tickets(viewId:)`. Default views have fixed ids (all-open, all-closed, ...).',
+  })
   id!: string;
 
   @Field()

@@ -69,6 +69,9 @@ export class CountViewTicketsHandler implements IQueryHandler<CountViewTicketsQu
   constructor(private readonly readStore: ReadStore) {}
 
   execute({ viewer, filters }: CountViewTicketsQuery): Promise<TicketCount> {
-    return countTickets(this.readStore.db, { portalId: viewer.portalId, matching: viewTicketConditions(filters, viewer) });
+    return countTickets(this.readStore.db, {
+      portalId: viewer.portalId,
+      matching: viewTicketConditions(filters, viewer),
+    });
   }
 }

@@ -12,7 +12,8 @@ import { ViewModel, viewModel } from './view.model.js';
 import { CountViewTicketsQuery, GetViewQuery, ListViewsQuery } from './view.queries.js';
 import type { ViewDefinition } from './visible-views.reader.js';
 
-const AT_LEAST_POSITION = "Read-your-writes: a mutation's `position`. Waits (up to 5 s, then STALE_READ) until the views include it.";
+const AT_LEAST_POSITION =
+  "Read-your-writes: a mutation's `position`. Waits (up to 5 s, then STALE_READ) until the views include it.";
 
 @ArgsType()
 export class ViewsArgs {
@@ -44,7 +45,8 @@ export class ViewsResolver {
   constructor(private readonly queries: QueryBus) {}
 
   @Query(() => [ViewModel], {
-    description: 'The default views (all open, all closed, unassigned, assigned to me, sent), then the custom views you can see, by name.',
+    description:
+      'The default views (all open, all closed, unassigned, assigned to me, sent), then the custom views you can see, by name.',
   })
   async views(@CurrentUser() user: AuthenticatedUser, @Args() { atLeastPosition }: ViewsArgs): Promise<ViewModel[]> {
     const views = await this.queries.execute(new ListViewsQuery(user, atLeastPosition ?? undefined));
@@ -54,13 +56,17 @@ export class ViewsResolver {
   }
 
   @Query(() => ViewModel, { nullable: true, description: 'One view; null if there is no such view you can see.' })
-  async view(@CurrentUser() user: AuthenticatedUser, @Args() { id, atLeastPosition }: ViewArgs): Promise<ViewModel | null> {
+  async view(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args() { id, atLeastPosition }: ViewArgs,
+  ): Promise<ViewModel | null> {
     const view = await this.queries.execute(new GetViewQuery(user, id, atLeastPosition ?? undefined));
     return view && this.withCount(view, user);
   }
 
   @ResolveField(() => Int, {
-    description: 'How many tickets the view shows you now, exactly: every view filter is on counts the service keeps, whatever the number of tickets.',
+    description:
+      'How many tickets the view shows you now, exactly: every view filter is on counts the service keeps, whatever the number of tickets.',
   })
   ticketCount(@Parent() view: ViewParent): Promise<number> {
     return countedField(view.counted, (count) => count.count, this.logger, 'View.ticketCount');

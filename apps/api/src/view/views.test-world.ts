@@ -1,7 +1,13 @@
 import { testToken } from '@helpdesk/auth/fixtures';
 import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
 import { formatPosition } from '../graphql/positions.js';
-import { type GraphqlAnswer, RECEIVED_AT, SECRET, openTicketsWorld, phoneNumberId } from '../conversation/tickets.test-world.js';
+import {
+  type GraphqlAnswer,
+  RECEIVED_AT,
+  SECRET,
+  openTicketsWorld,
+  phoneNumberId,
+} from '../conversation/tickets.test-world.js';
 
 /**
  * The tickets e2e world (acme with a number and an approved template, globex empty), with tokens
@@ -17,15 +23,27 @@ export async function openViewsWorld() {
       return testToken({ portal, user, roles, ...(team && { team }) }, SECRET);
     },
     /** The field's data; throws with the errors when there are any. */
-    async ok<T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, token: string): Promise<T> {
+    async ok<T = Record<string, unknown>>(
+      query: string,
+      variables: Record<string, unknown>,
+      token: string,
+    ): Promise<T> {
       const answer = await world.graphql(query, variables, token);
       if (answer.errors) throw new Error(`GraphQL errors: ${JSON.stringify(answer.errors)}`);
       return Object.values(answer.data ?? {})[0] as T;
     },
     /** A contact's WhatsApp message to acme's number, and where its events stand (`position`). */
     async receiveFrom(from: string, wamid: string, body: string) {
-      const message = { phoneNumberId, wamid, from, sentAt: world.clock.now().toISOString(), content: { kind: 'text' as const, body } };
-      const { conversationId, messageId, position } = await world.bus.execute(new ReceiveInboundMessageCommand(message));
+      const message = {
+        phoneNumberId,
+        wamid,
+        from,
+        sentAt: world.clock.now().toISOString(),
+        content: { kind: 'text' as const, body },
+      };
+      const { conversationId, messageId, position } = await world.bus.execute(
+        new ReceiveInboundMessageCommand(message),
+      );
       return { conversationId, messageId, position: formatPosition(position!) };
     },
   };

@@ -19,7 +19,11 @@ type UnroutedMessage = (typeof UNROUTED_MESSAGE)[number];
 type UnmatchedStatus = (typeof UNMATCHED_STATUS)[number] | 'CHANNEL_NOT_CONNECTED';
 
 export type ItemOutcome =
-  | { readonly kind: 'message_recorded' | 'message_duplicate'; readonly conversationId: string; readonly messageId: string }
+  | {
+      readonly kind: 'message_recorded' | 'message_duplicate';
+      readonly conversationId: string;
+      readonly messageId: string;
+    }
   | { readonly kind: 'message_unrouted'; readonly reason: UnroutedMessage }
   | { readonly kind: 'status_recorded' | 'status_unchanged'; readonly conversationId: string }
   | { readonly kind: 'status_unmatched'; readonly reason: UnmatchedStatus }
@@ -69,7 +73,12 @@ export class WebhookItemDispatcher {
       const receipt = await this.commands.execute(new ReceiveInboundMessageCommand(message, causation));
       const kind = receipt.duplicate ? 'message_duplicate' : 'message_recorded';
       this.metrics.messagesRouted.inc({ outcome: receipt.duplicate ? 'duplicate' : 'recorded' });
-      this.logger.debug({ msg: 'WhatsApp message routed', ...fields, outcome: kind, conversationId: receipt.conversationId });
+      this.logger.debug({
+        msg: 'WhatsApp message routed',
+        ...fields,
+        outcome: kind,
+        conversationId: receipt.conversationId,
+      });
       return { kind, conversationId: receipt.conversationId, messageId: receipt.messageId };
     } catch (error) {
       const reason = expectedRefusal(error, UNROUTED_MESSAGE);
@@ -94,7 +103,12 @@ export class WebhookItemDispatcher {
     const error = status.error && { ...status.error };
     const record = (ref: OutboundMessageRef) =>
       this.commands.execute(
-        new RunConversationCommand(origin, route.conversationId, 'RecordDeliveryStatus', { ...ref, status: status.status, at: status.at, ...(error && { error }) }),
+        new RunConversationCommand(origin, route.conversationId, 'RecordDeliveryStatus', {
+          ...ref,
+          status: status.status,
+          at: status.at,
+          ...(error && { error }),
+        }),
       );
     try {
       // The sender may have named our message in biz_opaque_callback_data: the status then lands
@@ -127,5 +141,7 @@ export class WebhookItemDispatcher {
 }
 
 function expectedRefusal<Code extends DomainErrorCode>(error: unknown, codes: readonly Code[]): Code | undefined {
-  return error instanceof DomainError && (codes as readonly DomainErrorCode[]).includes(error.code) ? (error.code as Code) : undefined;
+  return error instanceof DomainError && (codes as readonly DomainErrorCode[]).includes(error.code)
+    ? (error.code as Code)
+    : undefined;
 }

@@ -37,13 +37,25 @@ async function bootProcessor(store: SqliteEventStore, dataDir: string): Promise<
     providers: [
       { provide: EVENT_STORE, useValue: store },
       { provide: CLOCK, useValue: new TestClock(new Date(CONNECTED_AT)) },
-      { provide: APP_CONFIG, useValue: loadConfig({ DATA_DIR: dataDir, NODE_ENV: 'test', WHATSAPP_APP_SECRET: 'secret' }) },
+      {
+        provide: APP_CONFIG,
+        useValue: loadConfig({ DATA_DIR: dataDir, NODE_ENV: 'test', WHATSAPP_APP_SECRET: 'secret' }),
+      },
     ],
     exports: [EVENT_STORE, CLOCK, APP_CONFIG],
   })
   class TestStoresModule {}
   @Module({
-    imports: [CqrsModule.forRoot(), TestStoresModule, MetricsModule, PortalModule, ChannelModule, ContactModule, ConversationModule, WebhooksModule],
+    imports: [
+      CqrsModule.forRoot(),
+      TestStoresModule,
+      MetricsModule,
+      PortalModule,
+      ChannelModule,
+      ContactModule,
+      ConversationModule,
+      WebhooksModule,
+    ],
   })
   class TestModule {}
   const app = await NestFactory.createApplicationContext(TestModule, { logger: false, abortOnError: false });
@@ -98,12 +110,20 @@ describe('The inbox processor against the embedded store', () => {
       {
         id: randomUUID(),
         type: 'PhoneNumberIdClaimed',
-        data: { phoneNumberId: '1122334455667', phoneNumber, accountId: 'account-1', portalId: 'acme', claimedAt: CONNECTED_AT },
+        data: {
+          phoneNumberId: '1122334455667',
+          phoneNumber,
+          accountId: 'account-1',
+          portalId: 'acme',
+          claimedAt: CONNECTED_AT,
+        },
       },
     ];
     await store.append(index, link('not a number'));
     const failing = await record(textPayload('wamid.failing', 'Hit by bad data'));
-    const unrouted = await record(textPayload('wamid.elsewhere', 'To another number', { phoneNumberId: '999', display: '15550001111' }));
+    const unrouted = await record(
+      textPayload('wamid.elsewhere', 'To another number', { phoneNumberId: '999', display: '15550001111' }),
+    );
     await app.get(InboxProcessor).whenProcessed(unrouted.position);
 
     const [failure, ...more] = await readPayloadFailures(store);
@@ -112,7 +132,12 @@ describe('The inbox processor against the embedded store', () => {
       payloadEventId: failing.eventId,
       inboxStream: failing.streamName,
       position: { commit: failing.position.commit.toString() },
-      failures: [{ where: 'entry[0].changes[0].value.messages[0]', error: { name: 'DomainError', code: 'INVALID_PHONE_NUMBER' } }],
+      failures: [
+        {
+          where: 'entry[0].changes[0].value.messages[0]',
+          error: { name: 'DomainError', code: 'INVALID_PHONE_NUMBER' },
+        },
+      ],
     });
     expect(processed('whatsapp_webhook_payloads_failed_total')).toBe(1);
     expect(processed('whatsapp_webhook_payloads_processed_total')).toBe(2);
@@ -121,7 +146,10 @@ describe('The inbox processor against the embedded store', () => {
     await store.append(index, link('+972123456789'));
     const reports = await app.get(InboxProcessor).reprocess(positionOfFailure(failure));
 
-    expect(reports.map((report) => report.outcomes.map((outcome) => outcome.kind))).toEqual([['message_recorded'], ['message_unrouted']]);
+    expect(reports.map((report) => report.outcomes.map((outcome) => outcome.kind))).toEqual([
+      ['message_recorded'],
+      ['message_unrouted'],
+    ]);
     expect(await wamidsIn(store)).toEqual(['wamid.failing']);
     const again = await app.get(InboxProcessor).reprocessPayload(failing.streamName, failing.eventId);
     expect(again.outcomes).toEqual([expect.objectContaining({ kind: 'message_duplicate' })]);

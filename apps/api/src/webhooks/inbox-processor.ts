@@ -100,7 +100,10 @@ export class InboxProcessor implements OnApplicationBootstrap, BeforeApplication
       } catch (error) {
         if (signal.aborted) return;
         if (this.progress.processedUpTo !== before) attempt = 0;
-        this.logger.error({ msg: 'The WhatsApp inbox processor lost the event log; resuming from its checkpoint', error: String(error) });
+        this.logger.error({
+          msg: 'The WhatsApp inbox processor lost the event log; resuming from its checkpoint',
+          error: String(error),
+        });
         await pause(delayOf(attempt), signal);
       }
     }
@@ -129,7 +132,10 @@ export class InboxProcessor implements OnApplicationBootstrap, BeforeApplication
           await lanes.slot();
           const event = message.event;
           const read = this.payloads.read(event);
-          ordered.track(last, lanes.run(contactsOf(read), () => this.processWithRetries(event, read, signal)));
+          ordered.track(
+            last,
+            lanes.run(contactsOf(read), () => this.processWithRetries(event, read, signal)),
+          );
         } else {
           ordered.track(last, Promise.resolve());
         }
@@ -149,12 +155,20 @@ export class InboxProcessor implements OnApplicationBootstrap, BeforeApplication
         if (signal.aborted) throw error;
         if (!isTransient(error)) {
           // Not even its failure could be recorded: move on rather than block every later payload.
-          this.logger.error({ msg: 'WhatsApp webhook payload skipped; reprocess it', payloadEventId: event.id, error: String(error) });
+          this.logger.error({
+            msg: 'WhatsApp webhook payload skipped; reprocess it',
+            payloadEventId: event.id,
+            error: String(error),
+          });
           return;
         }
         const delayMs = delayOf(attempt);
         this.metrics.payloadRetries.inc();
-        this.logger.warn({ msg: 'Event store unavailable; retrying the webhook payload', payloadEventId: event.id, delayMs });
+        this.logger.warn({
+          msg: 'Event store unavailable; retrying the webhook payload',
+          payloadEventId: event.id,
+          delayMs,
+        });
         await pause(delayMs, signal);
         if (signal.aborted) throw error;
       }

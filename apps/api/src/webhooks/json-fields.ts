@@ -34,13 +34,16 @@ export function defined<T extends Record<string, unknown>>(fields: T): { [K in k
 
 /** Meta's timestamps are unix seconds, as strings. */
 export function isoFromUnixSeconds(value: unknown): string | undefined {
-  const seconds = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : typeof value === 'number' ? value : NaN;
+  const seconds =
+    typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : typeof value === 'number' ? value : NaN;
   if (!Number.isSafeInteger(seconds) || seconds < 0) return undefined;
   const date = new Date(seconds * 1000);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
-export function metaErrorOf(value: unknown): { code: number; title: string; message?: string; details?: string } | undefined {
+export function metaErrorOf(
+  value: unknown,
+): { code: number; title: string; message?: string; details?: string } | undefined {
   const code = numberAt(value, 'code');
   if (code === undefined) return undefined;
   const title = textAt(value, 'title') ?? textAt(value, 'message') ?? `Error ${code}`;

@@ -49,7 +49,10 @@ export function mapMessageContent(message: JsonRecord): InboundContent {
     case 'revoke':
     case 'deleted': {
       const original = textAt(recordAt(message, 'revoke'), 'original_message_id');
-      return unsupported('deleted', original ? `The contact deleted message ${original}` : 'The contact deleted a message');
+      return unsupported(
+        'deleted',
+        original ? `The contact deleted message ${original}` : 'The contact deleted a message',
+      );
     }
     case 'edit': {
       const edit = recordAt(message, 'edit');
@@ -59,7 +62,10 @@ export function mapMessageContent(message: JsonRecord): InboundContent {
     }
     case 'unsupported': {
       const what = textAt(recordAt(message, 'unsupported'), 'type');
-      return unsupported('unsupported_type', `WhatsApp cannot deliver this message type${what ? ` ('${what}')` : ''}${errorsOf(message)}`);
+      return unsupported(
+        'unsupported_type',
+        `WhatsApp cannot deliver this message type${what ? ` ('${what}')` : ''}${errorsOf(message)}`,
+      );
     }
     case 'system': {
       const system = recordAt(message, 'system');
@@ -70,7 +76,10 @@ export function mapMessageContent(message: JsonRecord): InboundContent {
       const order = recordAt(message, 'order');
       const items = listAt(order, 'product_items')?.length ?? 0;
       const catalog = textAt(order, 'catalog_id');
-      return unsupported('unsupported_type', `An order of ${items} item(s)${catalog ? ` from catalog ${catalog}` : ''}`);
+      return unsupported(
+        'unsupported_type',
+        `An order of ${items} item(s)${catalog ? ` from catalog ${catalog}` : ''}`,
+      );
     }
     default:
       return unknown(type === undefined ? 'a message without a type' : `message type '${type}'`, message);
@@ -85,9 +94,16 @@ function media(kind: MediaKind, message: JsonRecord, field: string = kind): Inbo
   const mediaId = textAt(object, 'id');
   const mimeType = textAt(object, 'mime_type');
   if (mediaId === undefined || mimeType === undefined) {
-    return unsupported('unsupported_attachment', `An attachment (${field}) without a media id or mime type${errorsOf(message)}`);
+    return unsupported(
+      'unsupported_attachment',
+      `An attachment (${field}) without a media id or mime type${errorsOf(message)}`,
+    );
   }
-  const optional = defined({ sha256: textAt(object, 'sha256'), caption: textAt(object, 'caption'), filename: textAt(object, 'filename') });
+  const optional = defined({
+    sha256: textAt(object, 'sha256'),
+    caption: textAt(object, 'caption'),
+    filename: textAt(object, 'filename'),
+  });
   if (kind === 'sticker') {
     const animated = typeof object?.animated === 'boolean' ? object.animated : undefined;
     return { kind, mediaId, mimeType, ...optional, ...defined({ animated }) };
@@ -100,7 +116,12 @@ function location(message: JsonRecord): InboundContent {
   const latitude = numberAt(place, 'latitude');
   const longitude = numberAt(place, 'longitude');
   if (latitude === undefined || longitude === undefined) return unknown('a location without coordinates', message);
-  return { kind: 'location', latitude, longitude, ...defined({ name: textAt(place, 'name'), address: textAt(place, 'address') }) };
+  return {
+    kind: 'location',
+    latitude,
+    longitude,
+    ...defined({ name: textAt(place, 'name'), address: textAt(place, 'address') }),
+  };
 }
 
 function contacts(message: JsonRecord): InboundContent {
@@ -108,14 +129,19 @@ function contacts(message: JsonRecord): InboundContent {
     const name = recordAt(card, 'name');
     const phones = (listAt(card, 'phones') ?? []).filter(isRecord).flatMap((phone) => {
       const number = textAt(phone, 'phone') ?? textAt(phone, 'wa_id');
-      return number === undefined ? [] : [{ phone: number, ...defined({ waId: textAt(phone, 'wa_id'), type: textAt(phone, 'type') }) }];
+      return number === undefined
+        ? []
+        : [{ phone: number, ...defined({ waId: textAt(phone, 'wa_id'), type: textAt(phone, 'type') }) }];
     });
     const emails = (listAt(card, 'emails') ?? []).flatMap((email) => textAt(email, 'email') ?? []);
     const formattedName =
-      textAt(name, 'formatted_name') ?? [textAt(name, 'first_name'), textAt(name, 'last_name')].filter(Boolean).join(' ');
+      textAt(name, 'formatted_name') ??
+      [textAt(name, 'first_name'), textAt(name, 'last_name')].filter(Boolean).join(' ');
     return { formattedName, phones, ...(emails.length > 0 && { emails }) };
   });
-  return shared.length === 0 ? unknown('shared contacts without any card', message) : { kind: 'contacts', contacts: shared };
+  return shared.length === 0
+    ? unknown('shared contacts without any card', message)
+    : { kind: 'contacts', contacts: shared };
 }
 
 function interactive(message: JsonRecord): InboundContent {
@@ -127,7 +153,13 @@ function interactive(message: JsonRecord): InboundContent {
     const title = textAt(chosen, 'title');
     if (replyId === undefined || title === undefined) return unknown(`a ${type} without its id or title`, message);
     const replyType = type === 'button_reply' ? 'button' : 'list';
-    return { kind: 'interactive_reply', replyType, replyId, title, ...defined({ description: textAt(chosen, 'description') }) };
+    return {
+      kind: 'interactive_reply',
+      replyType,
+      replyId,
+      title,
+      ...defined({ description: textAt(chosen, 'description') }),
+    };
   }
   if (type === 'nfm_reply') {
     const flow = recordAt(reply, 'nfm_reply');

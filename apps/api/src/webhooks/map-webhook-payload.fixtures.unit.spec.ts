@@ -17,9 +17,17 @@ const message = (wamid: string, sentAt: number, content: InboundContent, from = 
 const status = (value: StatusUpdate['status'], timestamp: number, extra: Partial<StatusUpdate> = {}): WebhookItem => ({
   kind: 'status',
   where: FIRST_STATUS,
-  status: { ...business, wamid: 'wamid.xyzxyz', recipientWaId: '972987654321', status: value, at: at(timestamp), ...extra },
+  status: {
+    ...business,
+    wamid: 'wamid.xyzxyz',
+    recipientWaId: '972987654321',
+    status: value,
+    at: at(timestamp),
+    ...extra,
+  },
 });
-const unsupported = (unsupportedKind: string, detail: string) => ({ kind: 'unsupported', unsupportedKind, detail }) as InboundContent;
+const unsupported = (unsupportedKind: string, detail: string) =>
+  ({ kind: 'unsupported', unsupportedKind, detail }) as InboundContent;
 const text = (body: string): InboundContent => ({ kind: 'text', body });
 const notSupported = '131051 Message type unknown (Message type is currently not supported.)';
 const experiment: MetaError = {
@@ -36,16 +44,23 @@ const interactive = (replyType: 'button' | 'list', extra = {}): InboundContent =
   ...extra,
 });
 const image: InboundContent = { kind: 'image', mediaId: '65463453', mimeType: 'image/jpeg', sha256: '4654+8g=' };
-const card = (formattedName: string, phone: string, type: string) => ({ formattedName, phones: [{ phone, waId: '972987654321', type }] });
+const card = (formattedName: string, phone: string, type: string) => ({
+  formattedName,
+  phones: [{ phone, waId: '972987654321', type }],
+});
 
 const EXPECTED: Record<string, WebhookItem[]> = {
   'callback_button.json/button': [message('wamid.xyzxyz', 1698266730, interactive('button'))],
-  'callback_button.json/quick_reply': [message('wamid.xsidjw', 1698269027, { kind: 'button_reply', payload: 'callback_data', text: 'title' })],
+  'callback_button.json/quick_reply': [
+    message('wamid.xsidjw', 1698269027, { kind: 'button_reply', payload: 'callback_data', text: 'title' }),
+  ],
   'callback_button.json/quick_reply_without_context': [
     message('wamid.xsidjx', 1698269027, { kind: 'button_reply', payload: 'callback_data', text: 'title' }),
   ],
   'callback_selection.json/callback': [message('wamid.zyzxyz', 1698266905, interactive('list'))],
-  'callback_selection.json/description': [message('wamid.zyzxyz', 1698266905, interactive('list', { description: 'description' }))],
+  'callback_selection.json/description': [
+    message('wamid.zyzxyz', 1698266905, interactive('list', { description: 'description' })),
+  ],
   // pywa left Meta's placeholders in this one: not routable, so said so (the content alone is tested elsewhere).
   'deleted_message.json/revoke': [
     {
@@ -128,14 +143,26 @@ const EXPECTED: Record<string, WebhookItem[]> = {
       animated: true,
     }),
   ],
-  'message.json/reaction': [message('wamid.xyzxyz', 1697044456, unsupported('reaction', 'The contact reacted \u{1F62E} to wamid.yzxyzx='))],
+  'message.json/reaction': [
+    message('wamid.xyzxyz', 1697044456, unsupported('reaction', 'The contact reacted \u{1F62E} to wamid.yzxyzx=')),
+  ],
   'message.json/unreaction_empty': [
-    message('wamid.xyzxyz', 1697044456, unsupported('reaction_removed', 'The contact removed their reaction to wamid.yzxyzx=')),
+    message(
+      'wamid.xyzxyz',
+      1697044456,
+      unsupported('reaction_removed', 'The contact removed their reaction to wamid.yzxyzx='),
+    ),
   ],
   'message.json/unreaction_no_emoji': [
-    message('wamid.xyzxyz', 1697044456, unsupported('reaction_removed', 'The contact removed their reaction to wamid.yzxyzx=')),
+    message(
+      'wamid.xyzxyz',
+      1697044456,
+      unsupported('reaction_removed', 'The contact removed their reaction to wamid.yzxyzx='),
+    ),
   ],
-  'message.json/current_location': [message('wamid.xyzxyz', 1697044557, { kind: 'location', latitude: 12.25089, longitude: 43.90539 })],
+  'message.json/current_location': [
+    message('wamid.xyzxyz', 1697044557, { kind: 'location', latitude: 12.25089, longitude: 43.90539 }),
+  ],
   'message.json/chosen_location': [
     message('wamid.xyzxyz', 1697044557, {
       kind: 'location',
@@ -148,28 +175,53 @@ const EXPECTED: Record<string, WebhookItem[]> = {
   'message.json/contacts': [
     message('wamid.xyzxyz', 1697044621, {
       kind: 'contacts',
-      contacts: [card('Chandler Bing', '+1 555-555-5555', 'CELL'), card('Monica', '+1 666-666-6666', 'HOME'), card('Rachel Green', '+1 777-777-7777', 'WORK')],
+      contacts: [
+        card('Chandler Bing', '+1 555-555-5555', 'CELL'),
+        card('Monica', '+1 666-666-6666', 'HOME'),
+        card('Rachel Green', '+1 777-777-7777', 'WORK'),
+      ],
     }),
   ],
   'message.json/order': [
-    message('wamid.xyzxyz', 1697044668, unsupported('unsupported_type', 'An order of 3 item(s) from catalog 354160437058781')),
+    message(
+      'wamid.xyzxyz',
+      1697044668,
+      unsupported('unsupported_type', 'An order of 3 item(s) from catalog 354160437058781'),
+    ),
   ],
   'message.json/unsupported': [
-    message('wamid.xyzxyz', 1697044706, unsupported('unsupported_type', `WhatsApp cannot deliver this message type [${notSupported}]`)),
+    message(
+      'wamid.xyzxyz',
+      1697044706,
+      unsupported('unsupported_type', `WhatsApp cannot deliver this message type [${notSupported}]`),
+    ),
   ],
   'message.json/unsupported_with_type': [
-    message('wamid.xyzxyz', 1697044706, unsupported('unsupported_type', `WhatsApp cannot deliver this message type ('pool') [${notSupported}]`)),
+    message(
+      'wamid.xyzxyz',
+      1697044706,
+      unsupported('unsupported_type', `WhatsApp cannot deliver this message type ('pool') [${notSupported}]`),
+    ),
   ],
   'message.json/reply': [message('wamid.xyzxyz', 1697044746, text('replied text'))],
   'message.json/forwarded': [message('wamid.xyzxyz', 1697044815, text('forwarded text'))],
   'message.json/forwarded_many_times': [message('wamid.xyzxyz', 1697044968, text('text forwarded many times'))],
   'message.json/interactive_message_with_err': [
-    message('wamid.wegrchytvwcggt=', 1700505494, unsupported('unknown', 'Not understood: an interactive message without its reply')),
+    message(
+      'wamid.wegrchytvwcggt=',
+      1700505494,
+      unsupported('unknown', 'Not understood: an interactive message without its reply'),
+    ),
     {
       kind: 'error',
       where: 'entry[0].changes[0].value.errors[0]',
       phoneNumberId: '1122334455667',
-      error: { code: 131000, title: 'Something went wrong', message: 'Something went wrong', details: 'Unsupported webhook payload' },
+      error: {
+        code: 131000,
+        title: 'Something went wrong',
+        message: 'Something went wrong',
+        details: 'Unsupported webhook payload',
+      },
     },
   ],
   'message.json/referral': [message('wamid.ID', 1697045000, text('BODY'))],
@@ -188,7 +240,11 @@ const EXPECTED: Record<string, WebhookItem[]> = {
     },
   ],
   'system.json/phone_number_change': [
-    message('wamid.xyzxyz==', 1753851315, unsupported('system', 'user_changed_number: User A changed from 972987654321 to 972912345678')),
+    message(
+      'wamid.xyzxyz==',
+      1753851315,
+      unsupported('system', 'user_changed_number: User A changed from 972987654321 to 972912345678'),
+    ),
   ],
   'system.json/identity_change': [
     message('wamid.xyzxyz', 1697044706, unsupported('system', 'customer_identity_changed: User identity changed')),
@@ -200,7 +256,11 @@ function countItemsIn(payload: Record<string, unknown>): number {
   const entries = payload.entry as { changes: { value: Record<string, unknown[] | undefined> }[] }[];
   return entries
     .flatMap((entry) => entry.changes)
-    .reduce((sum, { value }) => sum + (value.messages?.length ?? 0) + (value.statuses?.length ?? 0) + (value.errors?.length ?? 0), 0);
+    .reduce(
+      (sum, { value }) =>
+        sum + (value.messages?.length ?? 0) + (value.statuses?.length ?? 0) + (value.errors?.length ?? 0),
+      0,
+    );
 }
 
 describe('Mapping every pywa fixture payload', () => {

@@ -19,7 +19,13 @@ interface BusinessNumber {
 }
 
 const DIGITS = /^\d+$/;
-const DELIVERY_STATUSES: readonly string[] = ['sent', 'delivered', 'read', 'played', 'failed'] satisfies DeliveryStatus[];
+const DELIVERY_STATUSES: readonly string[] = [
+  'sent',
+  'delivered',
+  'read',
+  'played',
+  'failed',
+] satisfies DeliveryStatus[];
 
 /**
  * A webhook payload to the items it asks for, in payload order: every message, status and
@@ -51,7 +57,9 @@ function mapChange(change: unknown, where: string): WebhookItem[] {
     ...listOf(value, 'errors', where).map(([item, at]) => mapValueError(item, business, at)),
   ];
   const malformed = ['messages', 'statuses', 'errors'].flatMap((key) =>
-    value[key] !== undefined && !Array.isArray(value[key]) ? [unmapped(`${where}.value.${key}`, `'${key}' is not a list`)] : [],
+    value[key] !== undefined && !Array.isArray(value[key])
+      ? [unmapped(`${where}.value.${key}`, `'${key}' is not a list`)]
+      : [],
   );
   if (items.length + malformed.length === 0) return [unmapped(where, 'The change carries no message, status or error')];
   return [...items, ...malformed];
@@ -72,7 +80,8 @@ function mapMessage(message: unknown, business: BusinessNumber, where: string): 
     [sender === undefined, `the sender '${from ?? ''}' is not a WhatsApp id`],
     [sentAt === undefined, `the timestamp '${String(message.timestamp)}' is not unix seconds`],
   ]);
-  if (problem || !business.phoneNumberId || !sender || !sentAt) return unmapped(where, `Message ${wamid}: ${problem}`, wamid);
+  if (problem || !business.phoneNumberId || !sender || !sentAt)
+    return unmapped(where, `Message ${wamid}: ${problem}`, wamid);
   const inbound = {
     phoneNumberId: business.phoneNumberId,
     ...(isDigits(business.displayPhoneNumber) && { displayPhoneNumber: business.displayPhoneNumber }),
@@ -97,7 +106,8 @@ function mapStatus(status: unknown, business: BusinessNumber, where: string): We
     [!isDigits(recipient), `the recipient '${recipient ?? ''}' is not a WhatsApp id`],
     [at === undefined, `the timestamp '${String(status.timestamp)}' is not unix seconds`],
   ]);
-  if (problem || !business.phoneNumberId || !recipient || !at) return unmapped(where, `Status of ${wamid}: ${problem}`, wamid);
+  if (problem || !business.phoneNumberId || !recipient || !at)
+    return unmapped(where, `Status of ${wamid}: ${problem}`, wamid);
   const error = (listAt(status, 'errors') ?? []).map(metaErrorOf).find((found) => found !== undefined);
   return {
     kind: 'status',

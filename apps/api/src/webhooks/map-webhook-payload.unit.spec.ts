@@ -32,7 +32,12 @@ describe('Mapping one POST with several entries, changes, messages and statuses'
       ),
       entryOf(
         { field: 'account_update', value: { event: 'VERIFIED_ACCOUNT' } },
-        messagesChange({ ...text, messages: [reaction], statuses: [delivered], errors: [{ code: 131000, title: 'Something went wrong' }] }),
+        messagesChange({
+          ...text,
+          messages: [reaction],
+          statuses: [delivered],
+          errors: [{ code: 131000, title: 'Something went wrong' }],
+        }),
       ),
     );
 
@@ -67,7 +72,10 @@ describe('Mapping what does not fit', () => {
             { ...message, id: undefined },
           ],
         }),
-        messagesChange({ metadata: text.metadata, statuses: [{ id: 'wamid.s', status: 'deleted', timestamp: '1698266945', recipient_id: '1' }] }),
+        messagesChange({
+          metadata: text.metadata,
+          statuses: [{ id: 'wamid.s', status: 'deleted', timestamp: '1698266945', recipient_id: '1' }],
+        }),
       ),
     );
 
@@ -96,15 +104,31 @@ describe('Mapping what does not fit', () => {
       kind: 'message',
       message: {
         wamid: 'wamid.revoke',
-        content: { kind: 'unsupported', unsupportedKind: 'deleted', detail: 'The contact deleted message <ORIGINAL_WHATSAPP_MESSAGE_ID>' },
+        content: {
+          kind: 'unsupported',
+          unsupportedKind: 'deleted',
+          detail: 'The contact deleted message <ORIGINAL_WHATSAPP_MESSAGE_ID>',
+        },
       },
     });
   });
 
   it.each([
-    [{ type: 'image', image: { caption: 'no id' } }, 'unsupported_attachment', 'An attachment (image) without a media id or mime type'],
-    [{ type: 'interactive', interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow' } } }, 'unsupported_type', "A WhatsApp Flow response ('flow')"],
-    [{ type: 'interactive', interactive: { type: 'call_permission_reply' } }, 'unknown', "Not understood: interactive reply type 'call_permission_reply'"],
+    [
+      { type: 'image', image: { caption: 'no id' } },
+      'unsupported_attachment',
+      'An attachment (image) without a media id or mime type',
+    ],
+    [
+      { type: 'interactive', interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow' } } },
+      'unsupported_type',
+      "A WhatsApp Flow response ('flow')",
+    ],
+    [
+      { type: 'interactive', interactive: { type: 'call_permission_reply' } },
+      'unknown',
+      "Not understood: interactive reply type 'call_permission_reply'",
+    ],
     [{ type: 'request_welcome' }, 'unknown', "Not understood: message type 'request_welcome'"],
     [{ type: 'deleted' }, 'deleted', 'The contact deleted a message'],
     [

@@ -13,7 +13,9 @@ function deferred(): { readonly promise: Promise<void>; resolve(): void; reject(
 
 function recordingCheckpoint(): { readonly written: bigint[]; readonly checkpoint: StreamCheckpoint } {
   const written: bigint[] = [];
-  const checkpoint = { write: async (position: Position) => void written.push(position.commit) } as unknown as StreamCheckpoint;
+  const checkpoint = {
+    write: async (position: Position) => void written.push(position.commit),
+  } as unknown as StreamCheckpoint;
   return { written, checkpoint };
 }
 

@@ -35,7 +35,12 @@ export function positionOfFailure(failure: WebhookPayloadFailed): Position {
 }
 
 export async function recordPayloadFailure(store: EventStore, failure: WebhookPayloadFailed): Promise<void> {
-  const event = { id: randomUUID(), type: WEBHOOK_PAYLOAD_FAILED, data: failure, metadata: { correlationId: failure.payloadEventId } };
+  const event = {
+    id: randomUUID(),
+    type: WEBHOOK_PAYLOAD_FAILED,
+    data: failure,
+    metadata: { correlationId: failure.payloadEventId },
+  };
   await store.append(FAILURES_STREAM, [event], 'any');
 }
 

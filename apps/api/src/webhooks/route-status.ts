@@ -1,6 +1,9 @@
 import { conversationIdOf } from '@helpdesk/domain';
 import type { EventStore } from '@helpdesk/event-store';
-import { findChannelByDisplayNumber, findChannelByPhoneNumberId } from '@helpdesk/commands/channel/find-channel-by-number.js';
+import {
+  findChannelByDisplayNumber,
+  findChannelByPhoneNumberId,
+} from '@helpdesk/commands/channel/find-channel-by-number.js';
 import type { StatusUpdate } from './webhook-items.js';
 
 export interface StatusRoute {
@@ -20,5 +23,9 @@ export async function routeStatus(store: EventStore, status: StatusUpdate): Prom
     (status.displayPhoneNumber ? await findChannelByDisplayNumber(store, status.displayPhoneNumber) : null);
   if (!route) return null;
   const { portalId, phoneNumberId } = route;
-  return { portalId, phoneNumberId, conversationId: conversationIdOf({ portalId, phoneNumberId, contactWaId: status.recipientWaId }) };
+  return {
+    portalId,
+    phoneNumberId,
+    conversationId: conversationIdOf({ portalId, phoneNumberId, contactWaId: status.recipientWaId }),
+  };
 }

@@ -27,7 +27,10 @@ export function checkWebhookEnvelope(raw: Buffer): EnvelopeCheck {
   }
   const { object, entry } = payload as Record<string, unknown>;
   if (object !== 'whatsapp_business_account') {
-    return { ok: false, reason: `"object" must be "whatsapp_business_account" (got ${JSON.stringify(object) ?? 'nothing'})` };
+    return {
+      ok: false,
+      reason: `"object" must be "whatsapp_business_account" (got ${JSON.stringify(object) ?? 'nothing'})`,
+    };
   }
   if (!Array.isArray(entry)) return { ok: false, reason: '"entry" must be a list' };
   return { ok: true, body, payload: payload as WebhookEnvelope };

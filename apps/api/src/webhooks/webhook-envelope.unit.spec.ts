@@ -1,7 +1,8 @@
 import { checkWebhookEnvelope, isJsonContentType } from './webhook-envelope.js';
 
 describe("Meta's webhook envelope", () => {
-  const check = (body: string | Buffer) => checkWebhookEnvelope(Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'));
+  const check = (body: string | Buffer) =>
+    checkWebhookEnvelope(Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'));
 
   it('accepts {"object":"whatsapp_business_account","entry":[...]} and gives back the exact text', () => {
     const body = '{ "object": "whatsapp_business_account", "entry": [ {"id": "1"} ], "caf\\u00e9": "\\/" }';
@@ -12,7 +13,11 @@ describe("Meta's webhook envelope", () => {
     ['bytes that are not UTF-8', Buffer.from([0x7b, 0xff, 0x7d]), 'The body is not UTF-8 text'],
     ['text that is not JSON', 'entry=1', 'The body is not JSON'],
     ['JSON that is not an object', '[{"object":"whatsapp_business_account"}]', 'The body is not a JSON object'],
-    ['another object', '{"object":"instagram","entry":[]}', '"object" must be "whatsapp_business_account" (got "instagram")'],
+    [
+      'another object',
+      '{"object":"instagram","entry":[]}',
+      '"object" must be "whatsapp_business_account" (got "instagram")',
+    ],
     ['no object', '{"entry":[]}', '"object" must be "whatsapp_business_account" (got nothing)'],
     ['an entry that is not a list', '{"object":"whatsapp_business_account","entry":{}}', '"entry" must be a list'],
   ])('refuses %s', (_case, body, reason) => {

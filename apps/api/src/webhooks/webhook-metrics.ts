@@ -30,18 +30,42 @@ export class WebhookMetrics {
 
   constructor(registry: MetricsRegistry) {
     const counter = registry.counter.bind(registry);
-    this.verifications = counter('whatsapp_webhook_verifications_total', "Meta's endpoint verification requests", ['outcome']);
-    this.received = counter('whatsapp_webhooks_received_total', 'Signed webhook payloads acknowledged: stored by this POST or by an earlier one of the same bytes');
-    this.rejected = counter('whatsapp_webhooks_rejected_total', 'Webhook POSTs not acknowledged, by reason', ['reason']);
+    this.verifications = counter('whatsapp_webhook_verifications_total', "Meta's endpoint verification requests", [
+      'outcome',
+    ]);
+    this.received = counter(
+      'whatsapp_webhooks_received_total',
+      'Signed webhook payloads acknowledged: stored by this POST or by an earlier one of the same bytes',
+    );
+    this.rejected = counter('whatsapp_webhooks_rejected_total', 'Webhook POSTs not acknowledged, by reason', [
+      'reason',
+    ]);
     this.payloadsProcessed = counter('whatsapp_webhook_payloads_processed_total', 'Inbox payloads processed');
-    this.payloadsFailed = counter('whatsapp_webhook_payloads_failed_total', 'Inbox payloads with an unexpected failure');
-    this.payloadRetries = counter('whatsapp_webhook_payload_retries_total', 'Payload retries while the event store was unavailable');
-    this.messagesRouted = counter('whatsapp_messages_routed_total', 'Inbound messages routed to a conversation', ['outcome']);
-    this.messagesUnrouted = counter('whatsapp_messages_unrouted_total', 'Inbound messages no conversation took', ['reason']);
+    this.payloadsFailed = counter(
+      'whatsapp_webhook_payloads_failed_total',
+      'Inbox payloads with an unexpected failure',
+    );
+    this.payloadRetries = counter(
+      'whatsapp_webhook_payload_retries_total',
+      'Payload retries while the event store was unavailable',
+    );
+    this.messagesRouted = counter('whatsapp_messages_routed_total', 'Inbound messages routed to a conversation', [
+      'outcome',
+    ]);
+    this.messagesUnrouted = counter('whatsapp_messages_unrouted_total', 'Inbound messages no conversation took', [
+      'reason',
+    ]);
     this.statusesRecorded = counter('whatsapp_statuses_recorded_total', 'Delivery statuses recorded', ['status']);
-    this.statusesNotRecorded = counter('whatsapp_statuses_not_recorded_total', 'Delivery statuses that changed nothing', ['reason']);
+    this.statusesNotRecorded = counter(
+      'whatsapp_statuses_not_recorded_total',
+      'Delivery statuses that changed nothing',
+      ['reason'],
+    );
     this.metaErrors = counter('whatsapp_webhook_errors_total', "Value-level errors in Meta's webhooks", ['code']);
-    this.itemsUnmapped = counter('whatsapp_webhook_items_unmapped_total', 'Payload items that could not become a command');
+    this.itemsUnmapped = counter(
+      'whatsapp_webhook_items_unmapped_total',
+      'Payload items that could not become a command',
+    );
   }
 
   reject(reason: RejectionReason): void {

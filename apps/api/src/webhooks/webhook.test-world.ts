@@ -36,7 +36,9 @@ export interface PostOptions {
   readonly contentType?: string;
 }
 
-export async function openWebhookWorld(env: Record<string, string> = { WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN, WHATSAPP_APP_SECRET: APP_SECRET }) {
+export async function openWebhookWorld(
+  env: Record<string, string> = { WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN, WHATSAPP_APP_SECRET: APP_SECRET },
+) {
   const dataDir = mkdtempSync(join(tmpdir(), 'webhooks-e2e-'));
   const clock = new TestClock(new Date(CONNECTED_AT));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
@@ -85,7 +87,10 @@ export async function openWebhookWorld(env: Record<string, string> = { WHATSAPP_
       if (stored.length > 0) await processor.whenProcessed(stored[stored.length - 1].position);
     },
     async conversation(contact = contactWaId, numberId = phoneNumberId): Promise<RecordedEvent[]> {
-      return eventsOf(store, conversationStreamName(conversationIdOf({ portalId, phoneNumberId: numberId, contactWaId: contact })));
+      return eventsOf(
+        store,
+        conversationStreamName(conversationIdOf({ portalId, phoneNumberId: numberId, contactWaId: contact })),
+      );
     },
     async close(): Promise<void> {
       await app.close();
@@ -98,19 +103,26 @@ export type WebhookWorld = Awaited<ReturnType<typeof openWebhookWorld>>;
 
 /** A portal whose connected channel holds the fixtures' number; the clock must read CONNECTED_AT. */
 export async function connectFixtureChannel(bus: CommandBus): Promise<void> {
-  await bus.execute(new RegisterPortalCommand(admin, { name: 'Acme', timeZone: 'Asia/Jerusalem', subscriptionStartedOn: '2023-01-15' }));
+  await bus.execute(
+    new RegisterPortalCommand(admin, { name: 'Acme', timeZone: 'Asia/Jerusalem', subscriptionStartedOn: '2023-01-15' }),
+  );
   await bus.execute(
     new ConnectAccountCommand(admin, {
       ...{ accountId: 'account-1', wabaId: '1234567890987654321', name: 'Acme support', timeZone: 'Asia/Jerusalem' },
-      ...{ accountType: 'business', businessVerified: true, phoneNumbers: [{ phoneNumberId, displayNumber: '+972123456789' }] },
+      ...{
+        accountType: 'business',
+        businessVerified: true,
+        phoneNumbers: [{ phoneNumberId, displayNumber: '+972123456789' }],
+      },
     }),
   );
 }
 
 export function receivedWamids(events: readonly RecordedEvent[]): string[] {
-  return events.filter((event) => event.type === 'InboundMessageReceived').map((event) => (event.data as { wamid: string }).wamid);
+  return events
+    .filter((event) => event.type === 'InboundMessageReceived')
+    .map((event) => (event.data as { wamid: string }).wamid);
 }
-
 
 /** A text message from the fixtures' contact, in Meta's exact envelope. */
 export function textPayload(wamid: string, body: string, options: { phoneNumberId?: string; display?: string } = {}) {
@@ -124,7 +136,10 @@ export function textPayload(wamid: string, body: string, options: { phoneNumberI
             field: 'messages',
             value: {
               messaging_product: 'whatsapp',
-              metadata: { display_phone_number: options.display ?? '972123456789', phone_number_id: options.phoneNumberId ?? phoneNumberId },
+              metadata: {
+                display_phone_number: options.display ?? '972123456789',
+                phone_number_id: options.phoneNumberId ?? phoneNumberId,
+              },
               contacts: [{ profile: { name: 'Test Name' }, wa_id: contactWaId }],
               messages: [{ from: contactWaId, id: wamid, timestamp: '1697043223', type: 'text', text: { body } }],
             },

@@ -15,7 +15,9 @@ describe("Meta's X-Hub-Signature-256", () => {
 
   it('refuses a signature made with another secret, or over other bytes', () => {
     expect(checkWhatsAppSignature(body, `sha256=${hmac(body, 'other-secret')}`, secret)).toBe('mismatch');
-    expect(checkWhatsAppSignature(Buffer.concat([body, Buffer.from(' ')]), `sha256=${hmac(body)}`, secret)).toBe('mismatch');
+    expect(checkWhatsAppSignature(Buffer.concat([body, Buffer.from(' ')]), `sha256=${hmac(body)}`, secret)).toBe(
+      'mismatch',
+    );
   });
 
   it('tells a missing header from a malformed one', () => {
@@ -36,7 +38,9 @@ describe("Meta's X-Hub-Signature-256", () => {
   });
 
   it('verifies the raw bytes of a payload with escaped unicode, never its re-serialised form', () => {
-    const raw = Buffer.from('{"object":"whatsapp_business_account","entry":[{"text":"caf\\u00e9 \\/ \\ud83d\\ude2e"}]}');
+    const raw = Buffer.from(
+      '{"object":"whatsapp_business_account","entry":[{"text":"caf\\u00e9 \\/ \\ud83d\\ude2e"}]}',
+    );
     const reserialised = Buffer.from(JSON.stringify(JSON.parse(raw.toString('utf8'))));
     const header = `sha256=${hmac(raw)}`;
 

@@ -44,7 +44,12 @@ describe('WhatsApp webhooks processed into conversations', () => {
       });
       await world.processed();
       const conversation = await world.conversation();
-      expect(typesOf(conversation)).toEqual(['ConversationStarted', 'TicketOpened', 'InboundMessageReceived', 'SessionOpened']);
+      expect(typesOf(conversation)).toEqual([
+        'ConversationStarted',
+        'TicketOpened',
+        'InboundMessageReceived',
+        'SessionOpened',
+      ]);
       expect(conversation[2].data).toMatchObject({
         wamid: 'wamid.xyzxyz',
         from: '+972987654321',
@@ -55,14 +60,19 @@ describe('WhatsApp webhooks processed into conversations', () => {
     });
 
     it('verifies the raw bytes: escaped unicode (\\u00e9, \\/) is signed and stored as sent', async () => {
-      const body = JSON.stringify(textPayload('wamid.unicode', 'PLACEHOLDER')).replace('PLACEHOLDER', 'caf\\u00e9 \\/ ok');
+      const body = JSON.stringify(textPayload('wamid.unicode', 'PLACEHOLDER')).replace(
+        'PLACEHOLDER',
+        'caf\\u00e9 \\/ ok',
+      );
       const response = await world.post(body);
 
       expect(response.status).toBe(200);
       const stored = await world.inbox();
       expect((stored[stored.length - 1].data as { body: string }).body).toBe(body);
       await world.processed();
-      const message = (await world.conversation()).find((event) => (event.data as { wamid?: string }).wamid === 'wamid.unicode');
+      const message = (await world.conversation()).find(
+        (event) => (event.data as { wamid?: string }).wamid === 'wamid.unicode',
+      );
       expect(message?.data).toMatchObject({ content: { kind: 'text', body: 'café / ok' } });
     });
 
@@ -93,7 +103,9 @@ describe('WhatsApp webhooks processed into conversations', () => {
 
     it('stores a message to a number no channel holds, routes it nowhere and counts it as unrouted', async () => {
       const before = (await world.inbox()).length;
-      const body = JSON.stringify(textPayload('wamid.stranger', 'Hello?', { phoneNumberId: '999000999', display: '15550001111' }));
+      const body = JSON.stringify(
+        textPayload('wamid.stranger', 'Hello?', { phoneNumberId: '999000999', display: '15550001111' }),
+      );
 
       expect((await world.post(body)).status).toBe(200);
       expect(await world.inbox()).toHaveLength(before + 1);
@@ -107,28 +119,41 @@ describe('WhatsApp webhooks processed into conversations', () => {
     const conversationId = conversationIdOf({ portalId, phoneNumberId, contactWaId });
     /** A status fixture of pywa, about our message `wamid`. */
     const statusPayload = (name: string, wamid: string, extra: Record<string, unknown> = {}) => {
-      const payload = pywaPayload('message_status.json', name) as { entry: { changes: { value: { statuses: object[] } }[] }[] };
+      const payload = pywaPayload('message_status.json', name) as {
+        entry: { changes: { value: { statuses: object[] } }[] }[];
+      };
       const value = payload.entry[0].changes[0].value;
       value.statuses = [{ ...value.statuses[0], id: wamid, ...extra }];
       return JSON.stringify(payload);
     };
     const statusesOf = async (messageId: string) =>
       (await world.conversation())
-        .filter((event) => event.type === 'DeliveryStatusRecorded' && (event.data as { messageId: string }).messageId === messageId)
+        .filter(
+          (event) =>
+            event.type === 'DeliveryStatusRecorded' && (event.data as { messageId: string }).messageId === messageId,
+        )
         .map((event) => (event.data as { status: string }).status);
     const reply = async (body: string) => {
       const origin = { ...admin, idempotencyKey: `reply-${body}` };
-      return (await world.bus.execute(new ReplyToContactCommand(origin, conversationId, { kind: 'text', body }))).messageId;
+      return (await world.bus.execute(new ReplyToContactCommand(origin, conversationId, { kind: 'text', body })))
+        .messageId;
     };
 
     it('records a status of a message we sent, found by its wamid or by the id we gave Meta', async () => {
       await world.processed();
       const first = await reply('Hello from the help desk');
-      await world.bus.execute(new RunConversationCommand(admin, conversationId, 'RecordOutboundWamid', { messageId: first, wamid: 'wamid.out-1' }));
+      await world.bus.execute(
+        new RunConversationCommand(admin, conversationId, 'RecordOutboundWamid', {
+          messageId: first,
+          wamid: 'wamid.out-1',
+        }),
+      );
       const second = await reply('And once more');
 
       expect((await world.post(statusPayload('delivered', 'wamid.out-1'))).status).toBe(200);
-      expect((await world.post(statusPayload('read', 'wamid.out-2', { biz_opaque_callback_data: second }))).status).toBe(200);
+      expect(
+        (await world.post(statusPayload('read', 'wamid.out-2', { biz_opaque_callback_data: second }))).status,
+      ).toBe(200);
       expect((await world.post(statusPayload('with_tracker', 'wamid.out-1'))).status).toBe(200);
       expect((await world.post(statusPayload('failed', 'wamid.xyzxyz'))).status).toBe(200);
       await world.processed();
@@ -146,13 +171,19 @@ describe('WhatsApp webhooks processed into conversations', () => {
     it("keeps Meta's whole reason when a message we sent failed", async () => {
       await world.processed();
       const failed = await reply('This one will fail');
-      await world.bus.execute(new RunConversationCommand(admin, conversationId, 'RecordOutboundWamid', { messageId: failed, wamid: 'wamid.out-9' }));
+      await world.bus.execute(
+        new RunConversationCommand(admin, conversationId, 'RecordOutboundWamid', {
+          messageId: failed,
+          wamid: 'wamid.out-9',
+        }),
+      );
 
       expect((await world.post(statusPayload('failed', 'wamid.out-9'))).status).toBe(200);
       await world.processed();
 
       const recorded = (await world.conversation()).find(
-        (event) => event.type === 'DeliveryStatusRecorded' && (event.data as { messageId: string }).messageId === failed,
+        (event) =>
+          event.type === 'DeliveryStatusRecorded' && (event.data as { messageId: string }).messageId === failed,
       );
       expect(recorded?.data).toMatchObject({
         status: 'failed',
@@ -165,5 +196,4 @@ describe('WhatsApp webhooks processed into conversations', () => {
       });
     });
   });
-
 });

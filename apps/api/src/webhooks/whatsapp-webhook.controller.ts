@@ -82,14 +82,25 @@ export class WhatsAppWebhookController {
       this.metrics.reject(check === 'mismatch' ? 'bad_signature' : `${check}_signature`);
       throw new UnauthorizedException(`X-Hub-Signature-256 is ${check === 'mismatch' ? 'wrong' : check}`);
     }
-    const received = { signature: signature as string, receivedAt: this.clock.now().toISOString(), contentType: contentType as string };
+    const received = {
+      signature: signature as string,
+      receivedAt: this.clock.now().toISOString(),
+      contentType: contentType as string,
+    };
     const envelope = checkWebhookEnvelope(raw);
     if (!envelope.ok) {
       // Meta signed it: keep it for inspection, then refuse it.
       const text = raw.toString('utf8');
       const utf8 = Buffer.from(text, 'utf8').equals(raw);
       const body = utf8 ? text : raw.toString('base64');
-      await this.store(() => this.inbox.recordMalformed({ ...received, body, bodyEncoding: utf8 ? 'utf8' : 'base64', reason: envelope.reason }));
+      await this.store(() =>
+        this.inbox.recordMalformed({
+          ...received,
+          body,
+          bodyEncoding: utf8 ? 'utf8' : 'base64',
+          reason: envelope.reason,
+        }),
+      );
       this.metrics.reject('malformed_payload');
       throw new BadRequestException(envelope.reason);
     }

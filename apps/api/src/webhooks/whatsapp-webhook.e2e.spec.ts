@@ -2,7 +2,14 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { pywaPayload } from './pywa.fixtures.js';
 import { inboxStreamName, payloadSha256 } from './webhook-inbox.js';
-import { RECEIVED_AT, VERIFY_TOKEN, type WebhookWorld, openWebhookWorld, receivedWamids, textPayload } from './webhook.test-world.js';
+import {
+  RECEIVED_AT,
+  VERIFY_TOKEN,
+  type WebhookWorld,
+  openWebhookWorld,
+  receivedWamids,
+  textPayload,
+} from './webhook.test-world.js';
 
 /** The embedded store's log, under DATA_DIR. */
 const SQLITE_EVENTS_FILE = 'events.sqlite';
@@ -80,12 +87,19 @@ describe('The WhatsApp webhook over HTTP', () => {
       const answers = [];
       for (let resend = 0; resend < 25; resend++) answers.push((await world.post(body)).status);
       // The same bytes at the same time, as when Meta's retry overtakes a slow first answer.
-      answers.push(...(await Promise.all([world.post(body), world.post(body), world.post(body)])).map((response) => response.status));
+      answers.push(
+        ...(await Promise.all([world.post(body), world.post(body), world.post(body)])).map(
+          (response) => response.status,
+        ),
+      );
 
       expect(answers).toEqual(Array(28).fill(200));
       const inbox = await world.inbox();
       expect(inbox).toHaveLength(before + 1);
-      expect(inbox[inbox.length - 1]).toMatchObject({ streamName: inboxStreamName(payloadSha256(Buffer.from(body))), data: { body } });
+      expect(inbox[inbox.length - 1]).toMatchObject({
+        streamName: inboxStreamName(payloadSha256(Buffer.from(body))),
+        data: { body },
+      });
       await world.processed();
       expect(receivedWamids(await world.conversation()).filter((wamid) => wamid === 'wamid.resent')).toHaveLength(1);
     });
@@ -93,10 +107,14 @@ describe('The WhatsApp webhook over HTTP', () => {
     it('keeps a signed malformed body once too, and still answers 400 to each resend', async () => {
       const body = '{"object":"whatsapp_business_account","entry":[ "resent"';
       const before = (await world.inbox()).length;
-      const answers = [await world.post(body), await world.post(body), await world.post(body)].map((response) => response.status);
+      const answers = [await world.post(body), await world.post(body), await world.post(body)].map(
+        (response) => response.status,
+      );
 
       expect(answers).toEqual([400, 400, 400]);
-      expect((await world.inbox()).map((event) => event.type).slice(before)).toEqual(['MalformedWebhookPayloadReceived']);
+      expect((await world.inbox()).map((event) => event.type).slice(before)).toEqual([
+        'MalformedWebhookPayloadReceived',
+      ]);
     });
 
     it('stores bytes that differ by one byte as two payloads', async () => {
@@ -111,12 +129,15 @@ describe('The WhatsApp webhook over HTTP', () => {
   describe('Other routes', () => {
     it('keep the default JSON parsing and 1 MB body limit', async () => {
       const graphql = world.url.replace('/webhooks/whatsapp', '/graphql');
-      const post = (body: string) => fetch(graphql, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const post = (body: string) =>
+        fetch(graphql, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       const health = await post(JSON.stringify({ query: '{ serviceHealth { healthy } }' }));
 
       expect(await health.json()).toEqual({ data: { serviceHealth: { healthy: true } } });
       expect((await post('{"query": ')).status).toBe(400);
-      expect((await post(JSON.stringify({ query: `{ serviceHealth { healthy } } #${'x'.repeat(1024 * 1024)}` }))).status).toBe(413);
+      expect(
+        (await post(JSON.stringify({ query: `{ serviceHealth { healthy } } #${'x'.repeat(1024 * 1024)}` }))).status,
+      ).toBe(413);
     });
   });
 

@@ -57,7 +57,9 @@ export const exportCommand: CliCommand = {
       },
     });
     const [what, subject, ...extra] = positionals;
-    const verifyOnly = (['offline', 'public-key', 'conversation', 'portal'] as const).filter((name) => values[name] !== undefined && values[name] !== false);
+    const verifyOnly = (['offline', 'public-key', 'conversation', 'portal'] as const).filter(
+      (name) => values[name] !== undefined && values[name] !== false,
+    );
     if (what === 'public-key') {
       if (subject !== undefined || verifyOnly.length > 0) throw new UsageError('public-key takes only --out');
       return printPublicKey(loadConfig(io.env), values.out, io);
@@ -65,7 +67,8 @@ export const exportCommand: CliCommand = {
     if (!subject?.trim() || extra.length > 0) throw new UsageError('expected one subject after the export kind');
     if (what === 'verify') {
       if (values.out !== undefined) throw new UsageError('verify takes no --out');
-      if (values.conversation !== undefined && values.portal !== undefined) throw new UsageError('give --conversation or --portal, not both');
+      if (values.conversation !== undefined && values.portal !== undefined)
+        throw new UsageError('give --conversation or --portal, not both');
       return verifyCommand(subject, values, io);
     }
     if (what !== 'conversation' && what !== 'portal') {
@@ -81,18 +84,27 @@ export const exportCommand: CliCommand = {
     } catch (error) {
       // No unsigned export: without a key there is nothing to prove the file with.
       const where = config.exportSigning.source === 'environment' ? 'EXPORT_SIGNING_KEY' : config.exportSigning.keyFile;
-      io.stderr(`export: no signing key (${where}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}; set EXPORT_SIGNING_KEY or make DATA_DIR writable\n`);
+      io.stderr(
+        `export: no signing key (${where}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}; set EXPORT_SIGNING_KEY or make DATA_DIR writable\n`,
+      );
       return 1;
     }
     return withStore(config, async (store) => {
       const count =
-        what === 'conversation' ? await exportConversation(store, subject, file, signer) : await exportPortal(store, subject, file, signer);
+        what === 'conversation'
+          ? await exportConversation(store, subject, file, signer)
+          : await exportPortal(store, subject, file, signer);
       if (count === null) {
         io.stderr(`export: no conversation ${subject}\n`);
         return 1;
       }
-      const source = config.exportSigning.source === 'environment' ? 'EXPORT_SIGNING_KEY' : `this install's key in ${config.exportSigning.keyFile}`;
-      io.stdout(`export: wrote ${count} events to ${file}, signed with key ${signer.keyId} (${source}; auditors verify with 'helpdesk export public-key')\n`);
+      const source =
+        config.exportSigning.source === 'environment'
+          ? 'EXPORT_SIGNING_KEY'
+          : `this install's key in ${config.exportSigning.keyFile}`;
+      io.stdout(
+        `export: wrote ${count} events to ${file}, signed with key ${signer.keyId} (${source}; auditors verify with 'helpdesk export public-key')\n`,
+      );
       return 0;
     });
   },
@@ -119,14 +131,24 @@ function printPublicKey(config: AppConfig, out: string | undefined, io: CliIo): 
 }
 
 /** Every event of one conversation, in revision order; null when there is no such conversation. */
-export async function exportConversation(store: EventStore, conversationId: string, file: string, signer: ExportSigner): Promise<number | null> {
+export async function exportConversation(
+  store: EventStore,
+  conversationId: string,
+  file: string,
+  signer: ExportSigner,
+): Promise<number | null> {
   const events = await conversationEvents(store, conversationId);
   if (events === null) return null;
   return writeExport(file, conversationScope(conversationId), events, signer);
 }
 
 /** Every event of every stream in which some event carries `metadata.tenantId === portalId`, in `$all` order. */
-export async function exportPortal(store: EventStore, portalId: string, file: string, signer: ExportSigner): Promise<number> {
+export async function exportPortal(
+  store: EventStore,
+  portalId: string,
+  file: string,
+  signer: ExportSigner,
+): Promise<number> {
   return writeExport(file, portalScope(portalId), portalEvents(store, portalId), signer);
 }
 
@@ -165,15 +187,22 @@ async function verifyCommand(subject: string, flags: VerifyFlags, io: CliIo): Pr
   const keys: ExportVerifyKey[] = [];
   for (const keyFile of flags['public-key'] ?? [undefined]) {
     try {
-      keys.push(keyFile !== undefined
-        ? exportVerifyKey(readFileSync(resolve(keyFile), 'utf8'))
-        : verifyKeyOfSigner(exportSigner(config!.exportSigning.privateKeyPem)));
+      keys.push(
+        keyFile !== undefined
+          ? exportVerifyKey(readFileSync(resolve(keyFile), 'utf8'))
+          : verifyKeyOfSigner(exportSigner(config!.exportSigning.privateKeyPem)),
+      );
     } catch (error) {
       io.stderr(`verify: cannot use the key ${keyFile ?? 'EXPORT_SIGNING_KEY'}: ${(error as Error).message}\n`);
       return 1;
     }
   }
-  const expected = flags.conversation !== undefined ? conversationScope(flags.conversation) : flags.portal !== undefined ? portalScope(flags.portal) : undefined;
+  const expected =
+    flags.conversation !== undefined
+      ? conversationScope(flags.conversation)
+      : flags.portal !== undefined
+        ? portalScope(flags.portal)
+        : undefined;
   const verify = (store?: EventStore) =>
     verifyExport(linesOfFile(file), { keys, expectScope: () => expected, reference: store && storeReference(store) });
   try {

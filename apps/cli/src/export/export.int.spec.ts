@@ -5,7 +5,10 @@ import { exportSigner } from '@helpdesk/audit';
 import { loadConfig } from '@helpdesk/config';
 import { conversationStreamName } from '@helpdesk/domain';
 import type { RecordedEvent } from '@helpdesk/event-store';
-import { RunConversationCommand, RunConversationCommandHandler } from '@helpdesk/commands/conversation/conversation-command.handler.js';
+import {
+  RunConversationCommand,
+  RunConversationCommandHandler,
+} from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { agent, conversationOf, inboundMessage } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { AUDITED_STORE_KINDS } from '../audited-stores.test-world.js';
 import { parseExport, rechained } from '../../../../libs/audit/src/forgery.test-world.js';
@@ -28,7 +31,10 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk export / export verify on $name', (
     await world.receive(inboundMessage('wamid.b', sentAt, '+33699999999'));
     const opened = (await world.eventsOf(stream)).find((event) => event.type === 'TicketOpened')!;
     await new RunConversationCommandHandler(world.store, world.clock).execute(
-      new RunConversationCommand(agent(), conversationId, 'AssignTicket', { ticketId: (opened.data as { ticketId: string }).ticketId, assigneeId: 'agent-1' }),
+      new RunConversationCommand(agent(), conversationId, 'AssignTicket', {
+        ticketId: (opened.data as { ticketId: string }).ticketId,
+        assigneeId: 'agent-1',
+      }),
     );
   });
 
@@ -44,7 +50,11 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk export / export verify on $name', (
     return world.run(...argv);
   }
 
-  const fileLines = () => readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+  const fileLines = () =>
+    readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, any>);
 
   it('exports one conversation, and verify passes', async () => {
     const events = (await allEvents()).filter((event) => event.streamName === stream);
@@ -54,8 +64,17 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk export / export verify on $name', (
 
     const lines = fileLines();
     expect(lines).toHaveLength(events.length + 1);
-    expect(lines[0]).toMatchObject({ stream, revision: '0', id: events[0].id, type: 'ConversationStarted', created: events[0].created.toISOString() });
-    expect(lines[0].position).toEqual({ commit: events[0].position.commit.toString(), prepare: events[0].position.prepare.toString() });
+    expect(lines[0]).toMatchObject({
+      stream,
+      revision: '0',
+      id: events[0].id,
+      type: 'ConversationStarted',
+      created: events[0].created.toISOString(),
+    });
+    expect(lines[0].position).toEqual({
+      commit: events[0].position.commit.toString(),
+      prepare: events[0].position.prepare.toString(),
+    });
     const keyId = exportSigner(loadConfig(world.env).exportSigning.privateKeyPem).keyId;
     expect(lines.at(-1)).toMatchObject({
       format: 'helpdesk-export/2',
@@ -80,7 +99,15 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk export / export verify on $name', (
     expect((await run('export', 'public-key', '--out', keyFile)).code).toBe(0);
     expect(readFileSync(keyFile, 'utf8')).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
     // No DATA_DIR key, no store: an auditor's machine.
-    const auditor = await runHelpdeskWith({ DATA_DIR: join(world.dir, 'elsewhere'), EVENTSTORE_URL: 'esdb://nowhere.invalid:2113' }, 'export', 'verify', file, '--offline', '--public-key', keyFile);
+    const auditor = await runHelpdeskWith(
+      { DATA_DIR: join(world.dir, 'elsewhere'), EVENTSTORE_URL: 'esdb://nowhere.invalid:2113' },
+      'export',
+      'verify',
+      file,
+      '--offline',
+      '--public-key',
+      keyFile,
+    );
     expect(auditor).toMatchObject({ code: 0, stderr: '' });
     expect(auditor.stdout).toContain('chain intact');
     expect(auditor.stdout).toContain('offline: not compared with a store');
@@ -93,7 +120,14 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk export / export verify on $name', (
     const retiredKey = join(world.dir, 'retired.pem');
     writeFileSync(retiredKey, generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
     const auditor = (...keys: string[]) =>
-      runHelpdeskWith({ DATA_DIR: join(world.dir, 'elsewhere') }, 'export', 'verify', file, '--offline', ...keys.flatMap((key) => ['--public-key', key]));
+      runHelpdeskWith(
+        { DATA_DIR: join(world.dir, 'elsewhere') },
+        'export',
+        'verify',
+        file,
+        '--offline',
+        ...keys.flatMap((key) => ['--public-key', key]),
+      );
 
     expect(await auditor(retiredKey)).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown-key') });
     expect(await auditor(retiredKey, currentKey)).toMatchObject({ code: 0, stderr: '' });
@@ -101,7 +135,9 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk export / export verify on $name', (
 
   it('exports every stream of a portal (tenantId) across $all, in $all order', async () => {
     const events = await allEvents();
-    const streams = new Set(events.filter((event) => event.metadata.tenantId === 'acme').map((event) => event.streamName));
+    const streams = new Set(
+      events.filter((event) => event.metadata.tenantId === 'acme').map((event) => event.streamName),
+    );
     const expected = events.filter((event) => streams.has(event.streamName));
     expect(streams.size).toBeGreaterThan(3);
 
@@ -112,7 +148,16 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk export / export verify on $name', (
     expect((await run('export', 'verify', file)).code).toBe(0);
 
     expect((await run('export', 'portal', 'nobody', '--out', file)).code).toBe(0);
-    expect(fileLines()).toEqual([expect.objectContaining({ format: 'helpdesk-export/2', scope: 'portal nobody', count: 0, first: null, last: null, headHash: '0'.repeat(64) })]);
+    expect(fileLines()).toEqual([
+      expect.objectContaining({
+        format: 'helpdesk-export/2',
+        scope: 'portal nobody',
+        count: 0,
+        first: null,
+        last: null,
+        headHash: '0'.repeat(64),
+      }),
+    ]);
     expect((await run('export', 'verify', file)).code).toBe(0);
   });
 
@@ -132,14 +177,21 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk export / export verify on $name', (
   it('verify refuses a recomputed chain by its signature, and, re-signed with the key, by the store', async () => {
     await run('export', 'conversation', conversationId, '--out', file);
     const { events, trailer } = parseExport(readFileSync(file, 'utf8'));
-    const forged = events.map((event, index) => (index === 1 ? { ...event, data: { ...(event.data as object), forged: true } } : event));
+    const forged = events.map((event, index) =>
+      index === 1 ? { ...event, data: { ...(event.data as object), forged: true } } : event,
+    );
 
     writeFileSync(file, rechained(trailer.scope, forged, trailer));
     const rechainedOnly = await run('export', 'verify', file);
     expect(rechainedOnly.code).toBe(1);
-    expect(rechainedOnly.stderr).toContain(`line ${events.length + 1}: signature: the signature does not match key ${trailer.keyId}`);
+    expect(rechainedOnly.stderr).toContain(
+      `line ${events.length + 1}: signature: the signature does not match key ${trailer.keyId}`,
+    );
 
-    writeFileSync(file, rechained(trailer.scope, forged, trailer, exportSigner(loadConfig(world.env).exportSigning.privateKeyPem)));
+    writeFileSync(
+      file,
+      rechained(trailer.scope, forged, trailer, exportSigner(loadConfig(world.env).exportSigning.privateKeyPem)),
+    );
     expect(await run('export', 'verify', file, '--offline')).toMatchObject({ code: 0 });
     const verified = await run('export', 'verify', file);
     expect(verified.code).toBe(1);
@@ -148,12 +200,21 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk export / export verify on $name', (
 
   it('refuses huge lines and malformed JSON with the line and what is wrong', async () => {
     writeFileSync(file, `{"oops"\n`);
-    expect(await run('export', 'verify', file, '--offline')).toMatchObject({ code: 1, stderr: expect.stringContaining('line 1: malformed: not valid JSON') });
+    expect(await run('export', 'verify', file, '--offline')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('line 1: malformed: not valid JSON'),
+    });
     await run('export', 'conversation', conversationId, '--out', file);
     const firstLine = readFileSync(file, 'utf8').split('\n')[0];
     writeFileSync(file, `${firstLine}\n${'x'.repeat(5 * 1024 * 1024)}`);
-    expect(await run('export', 'verify', file, '--offline')).toMatchObject({ code: 1, stderr: expect.stringContaining('line 2: malformed: line longer than 4194304 bytes') });
-    expect(await run('export', 'verify', join(world.dir, 'absent.ndjson'), '--offline')).toMatchObject({ code: 1, stderr: expect.stringContaining('cannot read') });
+    expect(await run('export', 'verify', file, '--offline')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('line 2: malformed: line longer than 4194304 bytes'),
+    });
+    expect(await run('export', 'verify', join(world.dir, 'absent.ndjson'), '--offline')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('cannot read'),
+    });
   });
 
   it('refuses a missing --out and an unknown conversation', async () => {

@@ -39,7 +39,11 @@ export async function mintToken(argv: readonly string[], io: CliIo, now: Date): 
   const expiresInSeconds = parseLifetime(values['expires-in']);
   const config = loadConfig(io.env);
   const teamId = values.team?.trim() || undefined;
-  const token = mintAccessToken({ portalId, userId, ...(teamId && { teamId }), roles, expiresInSeconds }, config.auth.jwtSecret, now);
+  const token = mintAccessToken(
+    { portalId, userId, ...(teamId && { teamId }), roles, expiresInSeconds },
+    config.auth.jwtSecret,
+    now,
+  );
   if (config.auth.jwtSecretSource === 'data-dir') {
     io.stderr(`mint-token: AUTH_JWT_SECRET is unset, signed with this install's secret in ${config.auth.secretFile}\n`);
   }
@@ -55,7 +59,10 @@ function required(value: string | undefined, option: string): string {
 }
 
 function parseRoles(text: string): Role[] {
-  const given = text.split(',').map((role) => role.trim()).filter(Boolean);
+  const given = text
+    .split(',')
+    .map((role) => role.trim())
+    .filter(Boolean);
   const unknown = given.filter((role) => !(ROLES as readonly string[]).includes(role));
   if (given.length === 0 || unknown.length > 0) {
     throw new UsageError(`--roles must list some of ${ROLES.join(', ')} (got '${text}')`);

@@ -16,23 +16,49 @@ function captured(env: Record<string, string>) {
 describe('helpdesk mint-token', () => {
   it('prints only a bearer token that the API accepts, with the given claims and lifetime', async () => {
     const { io, out } = captured({ AUTH_JWT_SECRET: SECRET });
-    const argv = ['--portal', 'acme', '--user', 'u-1', '--team', 'support', '--roles', 'agent,admin', '--expires-in', '2h'];
+    const argv = [
+      '--portal',
+      'acme',
+      '--user',
+      'u-1',
+      '--team',
+      'support',
+      '--roles',
+      'agent,admin',
+      '--expires-in',
+      '2h',
+    ];
     expect(await mintToken(argv, io, NOW)).toBe(0);
     const token = out.stdout.trim();
     expect(out.stdout).toBe(`${token}\n`);
-    expect(readAccessToken(token, SECRET, NOW)).toEqual({ portalId: 'acme', userId: 'u-1', teamId: 'support', roles: ['agent', 'admin'] });
+    expect(readAccessToken(token, SECRET, NOW)).toEqual({
+      portalId: 'acme',
+      userId: 'u-1',
+      teamId: 'support',
+      roles: ['agent', 'admin'],
+    });
     expect(() => readAccessToken(token, SECRET, new Date(NOW.getTime() + 3 * 3_600_000))).toThrow('expired');
     expect(out.stderr).toContain('expires 2024-11-05T11:00:00.000Z');
   });
 
   it('refuses unknown roles, bad lifetimes and a short AUTH_JWT_SECRET, with its usage', async () => {
     const { io, out } = captured({ AUTH_JWT_SECRET: SECRET });
-    expect(await runCli(['mint-token', '--portal', 'acme', '--user', 'u', '--roles', 'agent,root'], io, COMMANDS)).toBe(2);
-    expect(await runCli(['mint-token', '--portal', 'acme', '--user', 'u', '--roles', 'agent', '--expires-in', '1y'], io, COMMANDS)).toBe(2);
+    expect(await runCli(['mint-token', '--portal', 'acme', '--user', 'u', '--roles', 'agent,root'], io, COMMANDS)).toBe(
+      2,
+    );
+    expect(
+      await runCli(
+        ['mint-token', '--portal', 'acme', '--user', 'u', '--roles', 'agent', '--expires-in', '1y'],
+        io,
+        COMMANDS,
+      ),
+    ).toBe(2);
     expect(out.stderr).toMatch(/--roles must list some of agent, admin, auditor, operator/);
     expect(out.stderr).toMatch(/--expires-in must be like/);
     const weak = captured({ AUTH_JWT_SECRET: 'too-short' });
-    expect(await runCli(['mint-token', '--portal', 'acme', '--user', 'u', '--roles', 'agent'], weak.io, COMMANDS)).toBe(2);
+    expect(await runCli(['mint-token', '--portal', 'acme', '--user', 'u', '--roles', 'agent'], weak.io, COMMANDS)).toBe(
+      2,
+    );
     expect(weak.out.stderr).toMatch(/AUTH_JWT_SECRET must be at least 32 characters/);
     expect(weak.out.stdout).toBe('');
   });

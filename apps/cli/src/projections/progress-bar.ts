@@ -10,7 +10,10 @@ export function formatProgress(progress: RebuildProgress): string {
   const percent = `${(progress.fraction * 100).toFixed(1).padStart(5)}%`;
   const events = `${progress.eventsRead.toLocaleString('en-US')} events`;
   const rate = `${Math.round(progress.eventsPerSecond).toLocaleString('en-US')} ev/s`;
-  const eta = progress.phase === 'catching_up' ? `ETA ${progress.etaSeconds === null ? '?' : formatSeconds(Math.ceil(progress.etaSeconds))}` : progress.phase;
+  const eta =
+    progress.phase === 'catching_up'
+      ? `ETA ${progress.etaSeconds === null ? '?' : formatSeconds(Math.ceil(progress.etaSeconds))}`
+      : progress.phase;
   const resumed = progress.resumed ? ' (resumed)' : '';
   return `${progress.projection} build ${progress.build}${resumed} ${bar} ${percent}  ${events}  ${rate}  ${eta}`;
 }

@@ -12,25 +12,43 @@ import { withStores } from './with-stores.js';
  * by the same command. Exit 1 when a rebuild failed (its live tables were kept; the others still
  * switch in), 130 when interrupted.
  */
-export async function projectionsRebuild(argv: readonly string[], io: CliIo, projections: readonly Projection[]): Promise<number> {
+export async function projectionsRebuild(
+  argv: readonly string[],
+  io: CliIo,
+  projections: readonly Projection[],
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     strict: true,
     allowPositionals: true,
-    options: { all: { type: 'boolean', default: false }, fresh: { type: 'boolean', default: false }, 'batch-size': { type: 'string' } },
+    options: {
+      all: { type: 'boolean', default: false },
+      fresh: { type: 'boolean', default: false },
+      'batch-size': { type: 'string' },
+    },
   });
-  if (values.all === (positionals.length > 0) || positionals.length > 1) throw new UsageError('name one projection or pass --all');
+  if (values.all === positionals.length > 0 || positionals.length > 1)
+    throw new UsageError('name one projection or pass --all');
   const chosen = values.all ? projections : projections.filter((projection) => projection.name === positionals[0]);
-  if (chosen.length === 0) throw new UsageError(`unknown projection '${positionals[0]}' (known: ${projections.map((p) => p.name).join(', ')})`);
+  if (chosen.length === 0)
+    throw new UsageError(
+      `unknown projection '${positionals[0]}' (known: ${projections.map((p) => p.name).join(', ')})`,
+    );
   const batchSize = values['batch-size'] === undefined ? undefined : Number(values['batch-size']);
-  if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) throw new UsageError('--batch-size must be a positive integer');
+  if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0))
+    throw new UsageError('--batch-size must be a positive integer');
 
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort();
   process.once('SIGINT', onSigint);
   try {
     const results = await withStores(io, (store, db) =>
-      rebuildProjections(store, db, chosen, { fresh: values.fresh, batchSize, signal: interrupt.signal, onProgress: progressPrinter(io, chosen.length) }),
+      rebuildProjections(store, db, chosen, {
+        fresh: values.fresh,
+        batchSize,
+        signal: interrupt.signal,
+        onProgress: progressPrinter(io, chosen.length),
+      }),
     );
     return results.map((result) => report(io, result)).reduce((worst, code) => Math.max(worst, code), 0);
   } finally {
@@ -58,10 +76,14 @@ function report(io: CliIo, result: RebuildResult): number {
   }
   const { outcome } = result;
   if (outcome.state === 'interrupted') {
-    io.stdout(`${projection.name}: build ${outcome.build} interrupted after ${outcome.eventsHandled} events; run the same command to resume it\n`);
+    io.stdout(
+      `${projection.name}: build ${outcome.build} interrupted after ${outcome.eventsHandled} events; run the same command to resume it\n`,
+    );
     return 130;
   }
   const resumed = outcome.resumed ? ' (resumed)' : '';
-  io.stdout(`${projection.name} v${projection.version}: build ${outcome.build}${resumed} switched in, ${outcome.eventsHandled} events handled\n`);
+  io.stdout(
+    `${projection.name} v${projection.version}: build ${outcome.build}${resumed} switched in, ${outcome.eventsHandled} events handled\n`,
+  );
   return 0;
 }

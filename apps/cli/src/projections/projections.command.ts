@@ -39,7 +39,11 @@ export const projectionsCommand: CliCommand = {
   run: (argv, io) => runProjections(argv, io),
 };
 
-export async function runProjections(argv: readonly string[], io: CliIo, projections: readonly Projection[] = REGISTERED_PROJECTIONS): Promise<number> {
+export async function runProjections(
+  argv: readonly string[],
+  io: CliIo,
+  projections: readonly Projection[] = REGISTERED_PROJECTIONS,
+): Promise<number> {
   const [subcommand, ...rest] = argv;
   if (subcommand === 'status') return projectionsStatus(rest, io, projections);
   if (subcommand === 'check') return projectionsCheck(rest, io, projections);
@@ -47,17 +51,38 @@ export async function runProjections(argv: readonly string[], io: CliIo, project
   throw new UsageError(subcommand === undefined ? 'a subcommand is required' : `unknown subcommand '${subcommand}'`);
 }
 
-async function projectionsStatus(argv: readonly string[], io: CliIo, projections: readonly Projection[]): Promise<number> {
-  const { values } = parseArgs({ args: [...argv], strict: true, options: { format: { type: 'string', default: 'table' } } });
-  if (values.format !== 'table' && values.format !== 'json') throw new UsageError(`--format must be table or json (got '${values.format}')`);
+async function projectionsStatus(
+  argv: readonly string[],
+  io: CliIo,
+  projections: readonly Projection[],
+): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: { format: { type: 'string', default: 'table' } },
+  });
+  if (values.format !== 'table' && values.format !== 'json')
+    throw new UsageError(`--format must be table or json (got '${values.format}')`);
   const statuses = await withStores(io, (store, db) => readProjectionStatuses(store, db, projections));
-  io.stdout(values.format === 'json' ? `${JSON.stringify(statuses.map(statusJson), null, 2)}\n` : formatStatusTable(statuses));
+  io.stdout(
+    values.format === 'json' ? `${JSON.stringify(statuses.map(statusJson), null, 2)}\n` : formatStatusTable(statuses),
+  );
   return 0;
 }
 
-async function projectionsCheck(argv: readonly string[], io: CliIo, projections: readonly Projection[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...argv], strict: true, allowPositionals: true, options: { all: { type: 'boolean', default: false } } });
-  if (values.all === (positionals.length > 0) || positionals.length > 1) throw new UsageError('name one projection or pass --all');
+async function projectionsCheck(
+  argv: readonly string[],
+  io: CliIo,
+  projections: readonly Projection[],
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: true,
+    options: { all: { type: 'boolean', default: false } },
+  });
+  if (values.all === positionals.length > 0 || positionals.length > 1)
+    throw new UsageError('name one projection or pass --all');
   const names = projections.map((projection) => projection.name);
   const chosen = values.all ? projections : projections.filter((projection) => projection.name === positionals[0]);
   if (chosen.length === 0) throw new UsageError(`unknown projection '${positionals[0]}' (known: ${names.join(', ')})`);
@@ -69,7 +94,11 @@ async function projectionsCheck(argv: readonly string[], io: CliIo, projections:
       if (!result.report.equal) drifted++;
     }
   });
-  io.stdout(drifted === 0 ? `OK: ${chosen.length} read model(s) equal a rebuild from history\n` : `DRIFT in ${drifted} of ${chosen.length} read model(s)\n`);
+  io.stdout(
+    drifted === 0
+      ? `OK: ${chosen.length} read model(s) equal a rebuild from history\n`
+      : `DRIFT in ${drifted} of ${chosen.length} read model(s)\n`,
+  );
   return drifted === 0 ? 0 : 1;
 }
 
@@ -90,7 +119,9 @@ function lagSecondsText(status: StoredProjectionStatus): string {
 
 function rulesText(status: StoredProjectionStatus): string {
   if (status.currentRulesVersion === null) return '-';
-  return status.stale ? `STALE ${status.rulesVersion ?? 'unknown'} -> ${status.currentRulesVersion}` : status.currentRulesVersion;
+  return status.stale
+    ? `STALE ${status.rulesVersion ?? 'unknown'} -> ${status.currentRulesVersion}`
+    : status.currentRulesVersion;
 }
 
 function rowsText(status: StoredProjectionStatus): string {
@@ -100,7 +131,18 @@ function rowsText(status: StoredProjectionStatus): string {
 }
 
 export function formatStatusTable(statuses: readonly StoredProjectionStatus[]): string {
-  const header = ['PROJECTION', 'VERSION', 'POSITION', 'HANDLED', 'LAG EVENTS', 'LAG TIME', 'LAST ERROR', 'RULES', 'REBUILD', 'ROWS'];
+  const header = [
+    'PROJECTION',
+    'VERSION',
+    'POSITION',
+    'HANDLED',
+    'LAG EVENTS',
+    'LAG TIME',
+    'LAST ERROR',
+    'RULES',
+    'REBUILD',
+    'ROWS',
+  ];
   const rows = statuses.map((status) => [
     status.name,
     `v${status.version}`,
@@ -114,17 +156,26 @@ export function formatStatusTable(statuses: readonly StoredProjectionStatus[]): 
     rowsText(status),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ');
-  const notes = statuses.some((status) => status.lagCapped) ? [`(lag counts stop at ${LAG_COUNT_CAP}: '>' means at least that many)`] : [];
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ');
+  const notes = statuses.some((status) => status.lagCapped)
+    ? [`(lag counts stop at ${LAG_COUNT_CAP}: '>' means at least that many)`]
+    : [];
   const stale = statuses.filter((status) => status.stale).map((status) => status.name);
-  if (stale.length > 0) notes.push(`STALE (built under other rules than the code's): ${stale.join(', ')}; run 'helpdesk projections rebuild <name>'`);
+  if (stale.length > 0)
+    notes.push(
+      `STALE (built under other rules than the code's): ${stale.join(', ')}; run 'helpdesk projections rebuild <name>'`,
+    );
   return [line(header), ...rows.map(line), ...notes, ''].join('\n');
 }
 
 function statusJson(status: StoredProjectionStatus) {
   return {
     ...status,
-    position: status.position && { commit: status.position.commit.toString(), prepare: status.position.prepare.toString() },
+    position: status.position && {
+      commit: status.position.commit.toString(),
+      prepare: status.position.prepare.toString(),
+    },
     caughtUp: status.lagEvents === 0,
   };
 }
@@ -140,7 +191,8 @@ export function formatCheck({ projection, checkpoint, rebuilt, report }: DriftCh
   for (const table of report.tables) {
     if (table.missing.length + table.extra.length + table.differing.length === 0) continue;
     lines.push(`  table ${table.table}: rebuilt ${table.expectedRows} rows, stored ${table.actualRows}`);
-    if (table.missing.length > 0) lines.push(`    missing ${table.missing.length} (stored lacks): ${sample(table.missing)}`);
+    if (table.missing.length > 0)
+      lines.push(`    missing ${table.missing.length} (stored lacks): ${sample(table.missing)}`);
     if (table.extra.length > 0) lines.push(`    extra ${table.extra.length} (not in rebuild): ${sample(table.extra)}`);
     if (table.differing.length > 0) lines.push(`    differing ${table.differing.length}: ${sample(table.differing)}`);
     if (table.firstDifference) {

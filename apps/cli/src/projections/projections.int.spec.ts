@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Position } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
-import { HOUR, type World, admin, inboundMessage, openWorld } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import {
+  HOUR,
+  type World,
+  admin,
+  inboundMessage,
+  openWorld,
+} from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { CreateViewCommand, CreateViewHandler } from '@helpdesk/commands/view/create-view.handler.js';
 import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
 import { physicalTableName } from '@helpdesk/projections/core/projection.js';
@@ -28,7 +34,9 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
     await world.receive(inboundMessage('wamid.1', at(HOUR)));
     // So that every projection, the views one included, has events to handle.
     const creator = { portalId: admin.portalId, actor: { kind: 'user' as const, id: 'agent-1' } };
-    await new CreateViewHandler(world.store, world.clock).execute(new CreateViewCommand(creator, { viewId: 'mine', name: 'Mine', sharing: 'only_me', filters: [] }));
+    await new CreateViewHandler(world.store, world.clock).execute(
+      new CreateViewCommand(creator, { viewId: 'mine', name: 'Mine', sharing: 'only_me', filters: [] }),
+    );
     const readStore = ReadStore.open({ dialect: 'sqlite', file: join(dataDir, 'read-models.sqlite') });
     try {
       for (const projection of REGISTERED_PROJECTIONS) {
@@ -64,7 +72,18 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
 
     expect(code).toBe(0);
     const [header] = stdout.split('\n');
-    expect(header.split(/ {2,}/)).toEqual(['PROJECTION', 'VERSION', 'POSITION', 'HANDLED', 'LAG EVENTS', 'LAG TIME', 'LAST ERROR', 'RULES', 'REBUILD', 'ROWS']);
+    expect(header.split(/ {2,}/)).toEqual([
+      'PROJECTION',
+      'VERSION',
+      'POSITION',
+      'HANDLED',
+      'LAG EVENTS',
+      'LAG TIME',
+      'LAST ERROR',
+      'RULES',
+      'REBUILD',
+      'ROWS',
+    ]);
     for (const projection of REGISTERED_PROJECTIONS) {
       const [name, version, position, handled, lagEvents, lagTime, lastError] = rowOf(stdout, projection.name);
       expect([name, version, position, lagEvents, lagTime, lastError]).toEqual([
@@ -88,7 +107,8 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
     world.clock.set(at(2 * HOUR));
     await world.receive(inboundMessage('wamid.2', at(2 * HOUR), '+33699999999'));
     let behind = 0;
-    for await (const event of world.store.readAll({ fromPosition: checkpoint })) if (event.position.commit > checkpoint.commit) behind++;
+    for await (const event of world.store.readAll({ fromPosition: checkpoint }))
+      if (event.position.commit > checkpoint.commit) behind++;
     expect(behind).toBeGreaterThan(0);
 
     const table = await helpdesk('projections', 'status');
@@ -98,7 +118,14 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
 
     const json = await helpdesk('projections', 'status', '--format', 'json');
     expect(json.code).toBe(0);
-    const statuses = JSON.parse(json.stdout) as { name: string; lagEvents: number; lagCapped: boolean; caughtUp: boolean; position: unknown; rows: unknown }[];
+    const statuses = JSON.parse(json.stdout) as {
+      name: string;
+      lagEvents: number;
+      lagCapped: boolean;
+      caughtUp: boolean;
+      position: unknown;
+      rows: unknown;
+    }[];
     expect(statuses.map((status) => status.name)).toEqual(REGISTERED_PROJECTIONS.map((projection) => projection.name));
     expect(statuses.find((status) => status.name === 'ticket_list')).toMatchObject({
       lagEvents: behind,
@@ -113,7 +140,8 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
     const { code, stdout } = await helpdesk('projections', 'check', '--all');
 
     expect(code).toBe(0);
-    for (const projection of REGISTERED_PROJECTIONS) expect(stdout).toMatch(new RegExp(`^${projection.name} v${projection.version} at position \\d+ .* OK`, 'm'));
+    for (const projection of REGISTERED_PROJECTIONS)
+      expect(stdout).toMatch(new RegExp(`^${projection.name} v${projection.version} at position \\d+ .* OK`, 'm'));
     expect(stdout).toContain(`OK: ${REGISTERED_PROJECTIONS.length} read model(s) equal a rebuild from history`);
   });
 
@@ -122,10 +150,15 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
     const table = physicalTableName({ name: 'ticket_list', version: ticketListVersion }, 'tickets');
     let ticketId = '';
     try {
-      const { rows } = await sql<{ id: string; document: string }>`SELECT id, document FROM ${sql.table(table)}`.execute(readStore.db);
+      const { rows } = await sql<{
+        id: string;
+        document: string;
+      }>`SELECT id, document FROM ${sql.table(table)}`.execute(readStore.db);
       const document = { ...(JSON.parse(rows[0].document) as Record<string, unknown>), unreadCount: 42 };
       ticketId = rows[0].id;
-      await sql`UPDATE ${sql.table(table)} SET document = ${JSON.stringify(document)} WHERE id = ${rows[0].id}`.execute(readStore.db);
+      await sql`UPDATE ${sql.table(table)} SET document = ${JSON.stringify(document)} WHERE id = ${rows[0].id}`.execute(
+        readStore.db,
+      );
     } finally {
       await readStore.close();
     }
@@ -151,7 +184,9 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ticket_list v\d+: build 1 switched in, \d+ events handled$/m);
     const progress = stderr.trim().split('\n');
-    expect(progress[0]).toMatch(/^ticket_list build 1 \[[#.]{30}\] +\d+\.\d% {2}\d+ events {2}[\d,]+ ev\/s {2}ETA (\d|\?)/);
+    expect(progress[0]).toMatch(
+      /^ticket_list build 1 \[[#.]{30}\] +\d+\.\d% {2}\d+ events {2}[\d,]+ ev\/s {2}ETA (\d|\?)/,
+    );
     expect(progress.at(-1)).toMatch(/^ticket_list build 1 \[#{30}\] 100\.0% .* switched$/);
 
     const status = await helpdesk('projections', 'status');
@@ -165,7 +200,9 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
 
     expect(code).toBe(0);
     for (const projection of REGISTERED_PROJECTIONS) {
-      expect(stdout).toMatch(new RegExp(`^${projection.name} v${projection.version}: build 1 switched in, \\d+ events handled$`, 'm'));
+      expect(stdout).toMatch(
+        new RegExp(`^${projection.name} v${projection.version}: build 1 switched in, \\d+ events handled$`, 'm'),
+      );
     }
     const status = await helpdesk('projections', 'status');
     for (const projection of REGISTERED_PROJECTIONS) expect(rowOf(status.stdout, projection.name)[8]).toBe('-');
@@ -174,10 +211,21 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
 
   it('rebuild: a projection that throws fails the build, exit 1, the live tables kept and status showing the failed build', async () => {
     const broken = REGISTERED_PROJECTIONS.map((projection) =>
-      projection.name !== 'thread' ? projection : { ...projection, project: async () => { throw new Error('thread code is broken'); } },
+      projection.name !== 'thread'
+        ? projection
+        : {
+            ...projection,
+            project: async () => {
+              throw new Error('thread code is broken');
+            },
+          },
     );
     let stderr = '';
-    const io = { stdout: () => undefined, stderr: (text: string) => void (stderr += text), env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent' } };
+    const io = {
+      stdout: () => undefined,
+      stderr: (text: string) => void (stderr += text),
+      env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    };
     await world.store.close().catch(() => undefined);
 
     const code = await runProjections(['rebuild', 'thread'], io, broken);
@@ -192,7 +240,9 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
   it('refuses an unknown projection or subcommand with the usage, exit 2', async () => {
     const unknown = await helpdesk('projections', 'check', 'nope');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("unknown projection 'nope' (known: ticket_list, thread, quota, directory, views, search)");
+    expect(unknown.stderr).toContain(
+      "unknown projection 'nope' (known: ticket_list, thread, quota, directory, views, search)",
+    );
     expect((await helpdesk('projections', 'check')).code).toBe(2);
     expect((await helpdesk('projections', 'check', 'thread', '--all')).code).toBe(2);
     expect((await helpdesk('projections', 'status', '--format', 'xml')).code).toBe(2);
@@ -207,13 +257,19 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
     expect(unknown.stderr).toContain("unknown projection 'nope'");
     for (const size of ['0', '-3', '1.5', 'ten']) {
       const bad = await helpdesk('projections', 'rebuild', 'ticket_list', `--batch-size=${size}`);
-      expect({ size, code: bad.code, stderr: bad.stderr }).toEqual({ size, code: 2, stderr: expect.stringContaining('--batch-size must be a positive integer') });
+      expect({ size, code: bad.code, stderr: bad.stderr }).toEqual({
+        size,
+        code: 2,
+        stderr: expect.stringContaining('--batch-size must be a positive integer'),
+      });
     }
     const status = await helpdesk('projections', 'status');
     expect(rowOf(status.stdout, 'ticket_list')[8]).toBe('-');
     const readStore = ReadStore.open({ dialect: 'sqlite', file: join(dataDir, 'read-models.sqlite') });
     try {
-      const { rows } = await sql<{ count: number }>`SELECT COUNT(*) AS count FROM projection_rebuilds WHERE build > 0`.execute(readStore.db);
+      const { rows } = await sql<{
+        count: number;
+      }>`SELECT COUNT(*) AS count FROM projection_rebuilds WHERE build > 0`.execute(readStore.db);
       expect(Number(rows[0].count)).toBe(0);
     } finally {
       await readStore.close();

@@ -8,7 +8,12 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { openSqliteEventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
-import { HOUR, type World, inboundMessage, openWorld } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import {
+  HOUR,
+  type World,
+  inboundMessage,
+  openWorld,
+} from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { rebuildProjection, stagingCheckpoint } from '@helpdesk/projections/core/blue-green-rebuild.js';
 import { readCheckpoint } from '@helpdesk/projections/core/checkpoints.js';
 import { type ReadModelSnapshot, snapshotReadModel } from '@helpdesk/projections/core/drift-check.js';
@@ -22,7 +27,10 @@ const connectedAt = '2025-03-03T08:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(connectedAt) + ms).toISOString();
 
 /** Runs the rebuild in a child process and SIGKILLs it once it reports `killAt` of the log done. */
-function rebuildAndKill(dataDir: string, killAt: number): Promise<{ signal: NodeJS.Signals | null; lastReported: RebuildProgress | null; stderr: string }> {
+function rebuildAndKill(
+  dataDir: string,
+  killAt: number,
+): Promise<{ signal: NodeJS.Signals | null; lastReported: RebuildProgress | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, dataDir, '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let lastReported: RebuildProgress | null = null;
@@ -38,7 +46,9 @@ function rebuildAndKill(dataDir: string, killAt: number): Promise<{ signal: Node
 }
 
 const sorted = (snapshot: ReadModelSnapshot) =>
-  Object.fromEntries(Object.entries(snapshot).map(([table, rows]) => [table, [...rows].sort((a, b) => a.id.localeCompare(b.id))]));
+  Object.fromEntries(
+    Object.entries(snapshot).map(([table, rows]) => [table, [...rows].sort((a, b) => a.id.localeCompare(b.id))]),
+  );
 
 describe('a rebuild killed half way', () => {
   let world: World;
@@ -47,7 +57,9 @@ describe('a rebuild killed half way', () => {
     world = await openWorld({ connectedAt });
     for (let index = 0; index < 150; index++) {
       world.clock.set(at(HOUR + index * 1000));
-      await world.receive(inboundMessage(`wamid.${index}`, at(HOUR + index * 1000), `+336123${String(index).padStart(5, '0')}`));
+      await world.receive(
+        inboundMessage(`wamid.${index}`, at(HOUR + index * 1000), `+336123${String(index).padStart(5, '0')}`),
+      );
     }
     await world.store.close();
   }, 60_000);
@@ -66,7 +78,11 @@ describe('a rebuild killed half way', () => {
     try {
       const [, inProgress] = await listRebuilds(readStore.db, ticketListProjection);
       expect(inProgress).toMatchObject({ build: 1, state: 'building' });
-      const staged = await readCheckpoint(readStore.db, stagingCheckpoint(ticketListProjection, 1), ticketListProjection.version);
+      const staged = await readCheckpoint(
+        readStore.db,
+        stagingCheckpoint(ticketListProjection, 1),
+        ticketListProjection.version,
+      );
       // Every batch the child reported is on disk; one more may have committed before the kill landed.
       expect(staged!.eventsHandled).toBeGreaterThanOrEqual(killed.lastReported!.eventsHandled);
       const status = await runHelpdesk(world.dataDir, 'projections', 'status');

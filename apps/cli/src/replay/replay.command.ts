@@ -3,11 +3,20 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@helpdesk/config';
 import { conversationStreamName } from '@helpdesk/domain';
 import { type EventStore, type RecordedEvent, StreamNotFoundError } from '@helpdesk/event-store';
-import { RunConversationCommand, RunConversationCommandHandler } from '@helpdesk/commands/conversation/conversation-command.handler.js';
+import {
+  RunConversationCommand,
+  RunConversationCommandHandler,
+} from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { systemClock, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
-import { formatReplayJson, formatReplayNdjson, formatReplayTable, buildReplay, quarantinedMessageIds } from '@helpdesk/audit';
+import {
+  formatReplayJson,
+  formatReplayNdjson,
+  formatReplayTable,
+  buildReplay,
+  quarantinedMessageIds,
+} from '@helpdesk/audit';
 
 const USAGE = `Usage: helpdesk replay conversation <conversationId> [--as-of ISO] [--format table|json|ndjson]
                                   [--reveal --reason "..." --auditor <id>]
@@ -51,7 +60,8 @@ export async function replay(argv: readonly string[], io: CliIo, clock: Clock): 
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got '${values.format}')`);
   }
   const asOf = values['as-of'] === undefined ? undefined : new Date(values['as-of']);
-  if (asOf && Number.isNaN(asOf.getTime())) throw new UsageError(`--as-of is not an ISO date-time (got '${values['as-of']}')`);
+  if (asOf && Number.isNaN(asOf.getTime()))
+    throw new UsageError(`--as-of is not an ISO date-time (got '${values['as-of']}')`);
   const reason = values.reason?.trim();
   const auditor = values.auditor?.trim();
   if (values.reveal && (!reason || !auditor)) throw new UsageError('--reveal needs --reason and --auditor');
@@ -67,16 +77,25 @@ export async function replay(argv: readonly string[], io: CliIo, clock: Clock): 
       return 1;
     }
     if (values.reveal) {
-      const revealed = await recordReveals(store, clock, conversationId, events, { reason: reason!, auditor: auditor! });
+      const revealed = await recordReveals(store, clock, conversationId, events, {
+        reason: reason!,
+        auditor: auditor!,
+      });
       if (revealed.length > 0) {
-        io.stderr(`replay: recorded the reveal of ${revealed.length} quarantined message(s) by ${auditor}: ${revealed.join(', ')}\n`);
+        io.stderr(
+          `replay: recorded the reveal of ${revealed.length} quarantined message(s) by ${auditor}: ${revealed.join(', ')}\n`,
+        );
         events = (await readConversation(store, stream)) ?? events;
       }
     }
     const rows = buildReplay(events, { ...(asOf && { asOf }), reveal: values.reveal });
     const header = { conversationId, stream, asOf: asOf?.toISOString() ?? null, revealed: values.reveal };
     io.stdout(
-      format === 'json' ? formatReplayJson(header, rows) : format === 'ndjson' ? formatReplayNdjson(rows) : formatReplayTable(rows),
+      format === 'json'
+        ? formatReplayJson(header, rows)
+        : format === 'ndjson'
+          ? formatReplayNdjson(rows)
+          : formatReplayTable(rows),
     );
     return 0;
   } finally {
@@ -112,7 +131,9 @@ async function recordReveals(
   const correlationId = `replay-reveal-${randomUUID()}`;
   for (const messageId of messageIds) {
     const origin = { portalId, actor: { kind: 'user' as const, id: auditor }, correlationId };
-    await handler.execute(new RunConversationCommand(origin, conversationId, 'RevealQuarantinedMessage', { messageId, reason }));
+    await handler.execute(
+      new RunConversationCommand(origin, conversationId, 'RevealQuarantinedMessage', { messageId, reason }),
+    );
   }
   return messageIds;
 }

@@ -1,7 +1,16 @@
 import { conversationStreamName } from '@helpdesk/domain';
 import type { RecordedEvent } from '@helpdesk/event-store';
-import { RunConversationCommand, RunConversationCommandHandler } from '@helpdesk/commands/conversation/conversation-command.handler.js';
-import { HOUR, agent, conversationOf, inboundMessage, later } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import {
+  RunConversationCommand,
+  RunConversationCommandHandler,
+} from '@helpdesk/commands/conversation/conversation-command.handler.js';
+import {
+  HOUR,
+  agent,
+  conversationOf,
+  inboundMessage,
+  later,
+} from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { AUDITED_STORE_KINDS } from '../audited-stores.test-world.js';
 import { type AuditorWorld, openAuditorWorld } from '../auditor.test-world.js';
@@ -26,15 +35,23 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk replay conversation on $name', (kin
     await world.receive({ ...inboundMessage('wamid.a', sentAt), content: { kind: 'text', body: SECRET } });
     world.clock.set(assignedAt);
     await new RunConversationCommandHandler(world.store, world.clock).execute(
-      new RunConversationCommand(agent(), conversationId, 'AssignTicket', { ticketId: (await ticketId()) ?? '', assigneeId: 'agent-1' }),
+      new RunConversationCommand(agent(), conversationId, 'AssignTicket', {
+        ticketId: (await ticketId()) ?? '',
+        assigneeId: 'agent-1',
+      }),
     );
     // The store stamps events with the world's clock: the reply and the quarantine come an hour after the assignment.
     world.clock.set(repliedAt);
-    await world.replies.execute(new ReplyToContactCommand(agent(), conversationId, { kind: 'text', body: 'We are on it' }));
+    await world.replies.execute(
+      new ReplyToContactCommand(agent(), conversationId, { kind: 'text', body: 'We are on it' }),
+    );
     const inbound = (await world.eventsOf(stream)).find((event) => event.type === 'InboundMessageReceived')!;
     quarantinedId = (inbound.data as { messageId: string }).messageId;
     await new RunConversationCommandHandler(world.store, world.clock).execute(
-      new RunConversationCommand(agent(), conversationId, 'QuarantineMessage', { messageId: quarantinedId, reason: 'card number' }),
+      new RunConversationCommand(agent(), conversationId, 'QuarantineMessage', {
+        messageId: quarantinedId,
+        reason: 'card number',
+      }),
     );
   });
 
@@ -79,16 +96,30 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk replay conversation on $name', (kin
     const ndjson = await run('replay', 'conversation', conversationId, '--format', 'ndjson');
 
     expect([json.code, ndjson.code]).toEqual([0, 0]);
-    const document = JSON.parse(json.stdout) as { conversationId: string; revealed: boolean; events: Record<string, any>[] };
+    const document = JSON.parse(json.stdout) as {
+      conversationId: string;
+      revealed: boolean;
+      events: Record<string, any>[];
+    };
     expect(document).toMatchObject({ conversationId, stream, revealed: false, asOf: null });
     expect(document.events.map((row) => row.type)).toEqual(events.map((event) => event.type));
-    const rows = ndjson.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+    const rows = ndjson.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, any>);
     expect(rows).toEqual(document.events);
     const received = rows.find((row) => row.type === 'InboundMessageReceived')!;
     expect(received.data.content).toBe(QUARANTINE_PLACEHOLDER);
-    expect(received.state.lastMessage).toEqual({ messageId: quarantinedId, direction: 'inbound', text: QUARANTINE_PLACEHOLDER });
+    expect(received.state.lastMessage).toEqual({
+      messageId: quarantinedId,
+      direction: 'inbound',
+      text: QUARANTINE_PLACEHOLDER,
+    });
     expect(rows[0]).toMatchObject({ revision: '0', type: 'ConversationStarted', actor: expect.any(String) });
-    expect(rows.at(-1)).toMatchObject({ type: 'MessageQuarantined', state: { messageCount: 2, ticketOwner: 'agent-1' } });
+    expect(rows.at(-1)).toMatchObject({
+      type: 'MessageQuarantined',
+      state: { messageCount: 2, ticketOwner: 'agent-1' },
+    });
     expect(json.stdout + ndjson.stdout).not.toContain(SECRET);
   });
 
@@ -100,10 +131,21 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk replay conversation on $name', (kin
     expect(expected.length).toBeLessThan(events.length);
 
     // Cut exactly at the assignment's instant: "at or before" keeps it, the reply an hour later is left out.
-    const { code, stdout } = await run('replay', 'conversation', conversationId, '--as-of', assignedAt, '--format', 'ndjson');
+    const { code, stdout } = await run(
+      'replay',
+      'conversation',
+      conversationId,
+      '--as-of',
+      assignedAt,
+      '--format',
+      'ndjson',
+    );
 
     expect(code).toBe(0);
-    const rows = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+    const rows = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, any>);
     expect(rows.map((row) => row.type)).toEqual(expected.map((event) => event.type));
     expect(rows.map((row) => row.type)).not.toContain('ReplyAccepted');
     expect(rows.at(-1)!.state).toMatchObject({ ticketOwner: 'agent-1', messageCount: 1 });
@@ -120,7 +162,17 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk replay conversation on $name', (kin
       stderr: (text) => void (stderr += text),
       env: { ...world.env, LOG_LEVEL: 'silent', NODE_ENV: 'test' },
     };
-    const argv = ['conversation', conversationId, '--reveal', '--reason', 'legal hold 42', '--auditor', 'auditor-7', '--format', 'ndjson'];
+    const argv = [
+      'conversation',
+      conversationId,
+      '--reveal',
+      '--reason',
+      'legal hold 42',
+      '--auditor',
+      'auditor-7',
+      '--format',
+      'ndjson',
+    ];
 
     expect(await replay(argv, io, clock)).toBe(0);
 
@@ -133,8 +185,14 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk replay conversation on $name', (kin
       metadata: { actorId: 'user:auditor-7', tenantId: 'acme', command: 'RevealQuarantinedMessage' },
     });
     expect(stderr).toContain('recorded the reveal of 1 quarantined message(s) by auditor-7');
-    const rows = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
-    expect(rows.find((row) => row.type === 'InboundMessageReceived')!.data.content).toEqual({ kind: 'text', body: SECRET });
+    const rows = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, any>);
+    expect(rows.find((row) => row.type === 'InboundMessageReceived')!.data.content).toEqual({
+      kind: 'text',
+      body: SECRET,
+    });
     expect(rows.at(-1)!.type).toBe('QuarantinedContentRevealed');
     expect(stdout).not.toContain(QUARANTINE_PLACEHOLDER);
   });

@@ -13,7 +13,12 @@ export interface SeedDemoOptions {
 export interface DemoPlan {
   readonly portalId: string;
   readonly portal: RegisterPortal['data'];
-  readonly account: { readonly accountId: string; readonly wabaId: string; readonly name: string; readonly timeZone: string };
+  readonly account: {
+    readonly accountId: string;
+    readonly wabaId: string;
+    readonly name: string;
+    readonly timeZone: string;
+  };
   readonly phoneNumbers: readonly PhoneNumberInput[];
   readonly templates: readonly RegisterTemplate['data'][];
   readonly contacts: readonly CreateContact['data'][];
@@ -64,7 +69,12 @@ export function demoPlan(options: SeedDemoOptions, now: Date): DemoPlan {
     ],
     contacts: [
       { contactId: `${portalId}-anna`, name: 'Anna de Vries', mobilePhoneNumber: '+31 6 12345678' },
-      { contactId: `${portalId}-bas`, name: 'Bas Jansen', phoneNumber: '+31 20 123 4567', mobilePhoneNumber: '+31 6 87654321' },
+      {
+        contactId: `${portalId}-bas`,
+        name: 'Bas Jansen',
+        phoneNumber: '+31 20 123 4567',
+        mobilePhoneNumber: '+31 6 87654321',
+      },
       { contactId: `${portalId}-chloe`, name: 'Chloé Dubois', mobilePhoneNumber: '+33 6 12 34 56 78' },
       { contactId: `${portalId}-priya`, name: 'Priya Patel', mobilePhoneNumber: '+44 7700 900123' },
     ],
@@ -73,7 +83,10 @@ export function demoPlan(options: SeedDemoOptions, now: Date): DemoPlan {
 
 /** A Meta-style numeric id (15 digits), stable for a given name. */
 function metaId(name: string): string {
-  const digits = BigInt(`0x${digest(name).slice(0, 15)}`).toString().padStart(14, '0').slice(-14);
+  const digits = BigInt(`0x${digest(name).slice(0, 15)}`)
+    .toString()
+    .padStart(14, '0')
+    .slice(-14);
   return `1${digits}`;
 }
 

@@ -59,7 +59,9 @@ export const seedDemoCommand: CliCommand = {
       io.stdout(`wrote ${file}\n`);
     }
     const targets = values.out ?? 'targets.json';
-    io.stdout(`next: npm run simulate -- --targets ${targets} --secret "$WHATSAPP_APP_SECRET" --rate 20 --duration 30\n`);
+    io.stdout(
+      `next: npm run simulate -- --targets ${targets} --secret "$WHATSAPP_APP_SECRET" --rate 20 --duration 30\n`,
+    );
     return 0;
   },
 };
@@ -69,8 +71,12 @@ export function formatReport({ steps, targets }: SeedDemoReport): string {
   const lines = steps.map((step) => `  ${step.subject.padEnd(width)}  ${step.outcome.padEnd(9)}  ${step.detail}`);
   const changed = steps.filter((step) => step.outcome !== 'unchanged').length;
   const verdict =
-    changed === 0 ? 'nothing to do: the demo was already there' : `${changed} of ${steps.length} steps changed something`;
-  const numbers = targets.numbers.map((number) => `  phone_number_id ${number.phoneNumberId}  display ${number.displayNumber}`);
+    changed === 0
+      ? 'nothing to do: the demo was already there'
+      : `${changed} of ${steps.length} steps changed something`;
+  const numbers = targets.numbers.map(
+    (number) => `  phone_number_id ${number.phoneNumberId}  display ${number.displayNumber}`,
+  );
   return [
     ...lines,
     verdict,
@@ -82,5 +88,7 @@ export function formatReport({ steps, targets }: SeedDemoReport): string {
 }
 
 function storeOf(config: AppConfig): string {
-  return config.eventStore.adapter === 'sqlite' ? `DATA_DIR ${config.eventStore.dataDir}` : 'EVENTSTORE_URL (EventStoreDB)';
+  return config.eventStore.adapter === 'sqlite'
+    ? `DATA_DIR ${config.eventStore.dataDir}`
+    : 'EVENTSTORE_URL (EventStoreDB)';
 }

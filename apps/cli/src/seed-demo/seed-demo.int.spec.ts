@@ -50,7 +50,11 @@ describe('seed-demo against a temporary DATA_DIR', () => {
       ['contact demo-chloe', 'created'],
       ['contact demo-priya', 'created'],
     ]);
-    expect(first.targets).toMatchObject({ portalId: 'demo', accountId: 'demo-whatsapp', connectedAt: connectedAt.toISOString() });
+    expect(first.targets).toMatchObject({
+      portalId: 'demo',
+      accountId: 'demo-whatsapp',
+      connectedAt: connectedAt.toISOString(),
+    });
     expect(first.targets.numbers).toHaveLength(3);
     expect(first.targets.contacts[0]).toEqual({ name: 'Anna de Vries', waId: '31612345678' });
     const afterFirst = await allEvents();
@@ -71,12 +75,18 @@ describe('seed-demo against a temporary DATA_DIR', () => {
           channel: { status: 'Connected', connectedAt: connectedAt.toISOString() },
         });
       }
-      await expect(loadTemplate(store, 'demo', 'demo-whatsapp', 'order_update', 'en')).resolves.toMatchObject({ status: 'Approved' });
+      await expect(loadTemplate(store, 'demo', 'demo-whatsapp', 'order_update', 'en')).resolves.toMatchObject({
+        status: 'Approved',
+      });
       await expect(findContactIdsByPhone(store, 'demo', '+31612345678')).resolves.toEqual(['demo-anna']);
     } finally {
       await store.close();
     }
-    expect(afterFirst[0].metadata).toMatchObject({ tenantId: 'demo', actorId: 'system:seed-demo', idempotencyKey: 'seed-demo:demo:portal' });
+    expect(afterFirst[0].metadata).toMatchObject({
+      tenantId: 'demo',
+      actorId: 'system:seed-demo',
+      idempotencyKey: 'seed-demo:demo:portal',
+    });
   });
 
   it('adds the numbers a connected demo account lacks when asked for more', async () => {
@@ -84,7 +94,10 @@ describe('seed-demo against a temporary DATA_DIR', () => {
 
     const more = await seedDemo(config, { portalId: 'demo', numbers: 4, timeZone: 'Europe/Amsterdam', connectedAt });
 
-    expect(more.steps.find((step) => step.subject.startsWith('whatsapp account'))).toMatchObject({ outcome: 'updated', detail: 'added 2, now 4 numbers' });
+    expect(more.steps.find((step) => step.subject.startsWith('whatsapp account'))).toMatchObject({
+      outcome: 'updated',
+      detail: 'added 2, now 4 numbers',
+    });
     expect(more.targets.numbers).toHaveLength(4);
     expect(new Set(more.targets.numbers.map((number) => number.displayNumber)).size).toBe(4);
   });
@@ -92,14 +105,32 @@ describe('seed-demo against a temporary DATA_DIR', () => {
   it('as `helpdesk seed-demo`: prints what it did and the targets, writes them for the simulator, and says when there was nothing to do', async () => {
     const out = join(dataDir, 'targets.json');
     const printed: string[] = [];
-    const io: CliIo = { stdout: (text) => printed.push(text), stderr: (text) => printed.push(text), env: { DATA_DIR: dataDir, NODE_ENV: 'test' } };
-    const argv = ['seed-demo', '--portal', 'acme', '--numbers', '2', '--connected-at', connectedAt.toISOString(), '--out', out];
+    const io: CliIo = {
+      stdout: (text) => printed.push(text),
+      stderr: (text) => printed.push(text),
+      env: { DATA_DIR: dataDir, NODE_ENV: 'test' },
+    };
+    const argv = [
+      'seed-demo',
+      '--portal',
+      'acme',
+      '--numbers',
+      '2',
+      '--connected-at',
+      connectedAt.toISOString(),
+      '--out',
+      out,
+    ];
 
     await expect(runCli(argv, io, COMMANDS)).resolves.toBe(0);
     expect(printed.join('')).toMatch(/portal acme\s+created/);
     const targets = JSON.parse(readFileSync(out, 'utf8'));
-    for (const number of targets.numbers) expect(printed.join('')).toContain(`phone_number_id ${number.phoneNumberId}  display ${number.displayNumber}`);
-    expect(readTargetsFile(out)).toMatchObject({ targets: [{ wabaId: targets.wabaId }, { wabaId: targets.wabaId }], connectedAt });
+    for (const number of targets.numbers)
+      expect(printed.join('')).toContain(`phone_number_id ${number.phoneNumberId}  display ${number.displayNumber}`);
+    expect(readTargetsFile(out)).toMatchObject({
+      targets: [{ wabaId: targets.wabaId }, { wabaId: targets.wabaId }],
+      connectedAt,
+    });
 
     printed.length = 0;
     await expect(runCli(argv, io, COMMANDS)).resolves.toBe(0);
@@ -108,7 +139,11 @@ describe('seed-demo against a temporary DATA_DIR', () => {
 
   it('refuses a bad command line with its usage, before touching the store', async () => {
     const printed: string[] = [];
-    const io: CliIo = { stdout: (text) => printed.push(text), stderr: (text) => printed.push(text), env: { DATA_DIR: dataDir, NODE_ENV: 'test' } };
+    const io: CliIo = {
+      stdout: (text) => printed.push(text),
+      stderr: (text) => printed.push(text),
+      env: { DATA_DIR: dataDir, NODE_ENV: 'test' },
+    };
 
     await expect(runCli(['seed-demo', '--numbers', '26'], io, COMMANDS)).resolves.toBe(2);
     await expect(runCli(['seed-demo', '--nope'], io, COMMANDS)).resolves.toBe(2);

@@ -22,7 +22,10 @@ export interface SeedDemoReport {
  * an earlier run did and leaves it, so running it again changes nothing.
  * `connectedAt` fixes the clock of the whole run (and so the channel's connection time).
  */
-export async function seedDemo(config: AppConfig, options: SeedDemoOptions & { connectedAt?: Date }): Promise<SeedDemoReport> {
+export async function seedDemo(
+  config: AppConfig,
+  options: SeedDemoOptions & { connectedAt?: Date },
+): Promise<SeedDemoReport> {
   const clock: Clock = options.connectedAt ? { now: () => new Date(options.connectedAt!) } : systemClock;
   const plan = demoPlan(options, clock.now());
   const correlationId = `seed-demo-${randomUUID()}`;

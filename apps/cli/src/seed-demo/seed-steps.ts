@@ -58,7 +58,9 @@ export async function seedChannel(
   const held = new Set(connected.phoneNumbers.map((number) => number.phoneNumberId));
   const missing = plan.phoneNumbers.filter((planned) => !held.has(planned.phoneNumberId));
   for (const number of missing) {
-    await commandBus.execute(new AddPhoneNumberCommand(origin(`add-${number.phoneNumberId}`), { accountId, ...number }));
+    await commandBus.execute(
+      new AddPhoneNumberCommand(origin(`add-${number.phoneNumberId}`), { accountId, ...number }),
+    );
   }
   const channel = await loadChannel(store, accountId);
   if (channel.status !== 'Connected') throw new Error(`WhatsApp account ${accountId} was disconnected meanwhile`);
@@ -86,7 +88,11 @@ export async function seedTemplate(
   const current = await loadTemplate(store, origin(key).portalId, accountId, name, language);
   if (current.status === 'Approved') return { subject, outcome: 'unchanged', detail: 'approved' };
   await commandBus.execute(new ApproveTemplateCommand(origin(`${key}-approve`), { accountId, name, language }));
-  return { subject, outcome: registered ? 'created' : 'updated', detail: registered ? 'registered and approved' : 'approved' };
+  return {
+    subject,
+    outcome: registered ? 'created' : 'updated',
+    detail: registered ? 'registered and approved' : 'approved',
+  };
 }
 
 export async function seedContact(

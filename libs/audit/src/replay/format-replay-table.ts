@@ -15,7 +15,11 @@ export function formatReplayTable(rows: readonly ReplayRow[]): string {
     row.causationId ?? '-',
   ]);
   const widths = COLUMNS.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column].length)));
-  const line = (values: readonly string[]) => values.map((value, column) => value.padEnd(widths[column])).join('  ').trimEnd();
+  const line = (values: readonly string[]) =>
+    values
+      .map((value, column) => value.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
   const out = [line(COLUMNS)];
   rows.forEach((row, index) => {
     out.push(line(cells[index]));
@@ -27,10 +31,14 @@ export function formatReplayTable(rows: readonly ReplayRow[]): string {
 
 /** "ticket Open (owner agent-1); session open until ...; 2 messages; last inbound: Hello" */
 export function formatStateSummary(state: ReplayStateSummary): string {
-  const ticket = state.ticketStatus === null ? 'no ticket' : `ticket ${state.ticketStatus} (owner ${state.ticketOwner ?? 'none'})`;
+  const ticket =
+    state.ticketStatus === null ? 'no ticket' : `ticket ${state.ticketStatus} (owner ${state.ticketOwner ?? 'none'})`;
   const session = state.sessionOpenUntil === null ? 'no open session' : `session open until ${state.sessionOpenUntil}`;
   const count = `${state.messageCount} message${state.messageCount === 1 ? '' : 's'}`;
-  const last = state.lastMessage === null ? 'no last message' : `last ${state.lastMessage.direction}: ${oneLine(state.lastMessage.text)}`;
+  const last =
+    state.lastMessage === null
+      ? 'no last message'
+      : `last ${state.lastMessage.direction}: ${oneLine(state.lastMessage.text)}`;
   return [ticket, session, count, last].join('; ');
 }
 

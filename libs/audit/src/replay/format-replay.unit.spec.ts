@@ -6,20 +6,70 @@ import { QUARANTINE_PLACEHOLDER, type ReplayRow, buildReplay, eventsAsOf, redact
 let revision = 0n;
 function recorded(type: string, data: object, created: string, metadata: Record<string, string> = {}): RecordedEvent {
   const position = { commit: revision, prepare: revision };
-  return { id: `id-${revision}`, type, data, metadata, streamName: 'conversation-c', revision: revision++, position, created: new Date(created) };
+  return {
+    id: `id-${revision}`,
+    type,
+    data,
+    metadata,
+    streamName: 'conversation-c',
+    revision: revision++,
+    position,
+    created: new Date(created),
+  };
 }
 
 function history(): RecordedEvent[] {
   revision = 0n;
   const meta = { actorId: 'contact:33612345678', correlationId: 'corr-1', causationId: 'cause-1' };
   return [
-    recorded('ConversationStarted', { conversationId: 'c', portalId: 'acme', phoneNumberId: '1', contactWaId: '2' }, '2025-03-10T09:00:00.000Z', meta),
-    recorded('TicketOpened', { ticketId: 't1', openedAt: '2025-03-10T09:00:00.000Z' }, '2025-03-10T09:00:00.000Z', meta),
-    recorded('InboundMessageReceived', { messageId: 'm1', wamid: 'w1', ticketId: 't1', content: { kind: 'text', body: 'secret' } }, '2025-03-10T09:00:00.000Z', meta),
-    recorded('SessionOpened', { sessionId: 's1', openedAt: '2025-03-10T09:00:00.000Z', expiresAt: '2025-03-11T09:00:00.000Z' }, '2025-03-10T09:00:00.000Z', meta),
-    recorded('TicketAssigned', { ticketId: 't1', from: null, to: 'agent-1', assignedAt: '2025-03-10T10:00:00.000Z' }, '2025-03-10T10:00:00.000Z', { actorId: 'user:agent-1' }),
-    recorded('ReplyAccepted', { messageId: 'm2', ticketId: 't1', sessionId: 's1', content: { kind: 'text', body: 'On it' }, ruleVersion: 'conversations/2024-11-01' }, '2025-03-10T14:02:00.000Z', { actorId: 'user:agent-1', ruleVersion: 'conversations/2024-11-01' }),
-    recorded('MessageQuarantined', { messageId: 'm1', reason: 'pii', quarantinedAt: '2025-03-10T15:00:00.000Z' }, '2025-03-10T15:00:00.000Z', { actorId: 'user:agent-1' }),
+    recorded(
+      'ConversationStarted',
+      { conversationId: 'c', portalId: 'acme', phoneNumberId: '1', contactWaId: '2' },
+      '2025-03-10T09:00:00.000Z',
+      meta,
+    ),
+    recorded(
+      'TicketOpened',
+      { ticketId: 't1', openedAt: '2025-03-10T09:00:00.000Z' },
+      '2025-03-10T09:00:00.000Z',
+      meta,
+    ),
+    recorded(
+      'InboundMessageReceived',
+      { messageId: 'm1', wamid: 'w1', ticketId: 't1', content: { kind: 'text', body: 'secret' } },
+      '2025-03-10T09:00:00.000Z',
+      meta,
+    ),
+    recorded(
+      'SessionOpened',
+      { sessionId: 's1', openedAt: '2025-03-10T09:00:00.000Z', expiresAt: '2025-03-11T09:00:00.000Z' },
+      '2025-03-10T09:00:00.000Z',
+      meta,
+    ),
+    recorded(
+      'TicketAssigned',
+      { ticketId: 't1', from: null, to: 'agent-1', assignedAt: '2025-03-10T10:00:00.000Z' },
+      '2025-03-10T10:00:00.000Z',
+      { actorId: 'user:agent-1' },
+    ),
+    recorded(
+      'ReplyAccepted',
+      {
+        messageId: 'm2',
+        ticketId: 't1',
+        sessionId: 's1',
+        content: { kind: 'text', body: 'On it' },
+        ruleVersion: 'conversations/2024-11-01',
+      },
+      '2025-03-10T14:02:00.000Z',
+      { actorId: 'user:agent-1', ruleVersion: 'conversations/2024-11-01' },
+    ),
+    recorded(
+      'MessageQuarantined',
+      { messageId: 'm1', reason: 'pii', quarantinedAt: '2025-03-10T15:00:00.000Z' },
+      '2025-03-10T15:00:00.000Z',
+      { actorId: 'user:agent-1' },
+    ),
   ];
 }
 
@@ -27,7 +77,14 @@ describe('buildReplay', () => {
   it('describes each event with its metadata and the state after it', () => {
     const rows = buildReplay(history(), { reveal: false });
     expect(rows).toHaveLength(7);
-    expect(rows[0]).toMatchObject({ revision: '0', type: 'ConversationStarted', actor: 'contact:33612345678', correlationId: 'corr-1', causationId: 'cause-1', ruleVersion: null });
+    expect(rows[0]).toMatchObject({
+      revision: '0',
+      type: 'ConversationStarted',
+      actor: 'contact:33612345678',
+      correlationId: 'corr-1',
+      causationId: 'cause-1',
+      ruleVersion: null,
+    });
     expect(rows[5]).toMatchObject({ ruleVersion: 'conversations/2024-11-01', created: '2025-03-10T14:02:00.000Z' });
     expect(rows[5].state).toEqual({
       ticketStatus: 'Open',
@@ -58,7 +115,14 @@ describe('buildReplay', () => {
   });
 
   it('redacts template text and parameters but keeps ids', () => {
-    expect(redactData('TemplateMessageAccepted', { messageId: 'm', renderedText: 'x', parameters: ['y'], templateName: 't' })).toEqual({
+    expect(
+      redactData('TemplateMessageAccepted', {
+        messageId: 'm',
+        renderedText: 'x',
+        parameters: ['y'],
+        templateName: 't',
+      }),
+    ).toEqual({
       messageId: 'm',
       renderedText: QUARANTINE_PLACEHOLDER,
       parameters: QUARANTINE_PLACEHOLDER,
@@ -75,7 +139,9 @@ describe('replay formats', () => {
     const lines = text.trimEnd().split('\n');
     expect(lines).toHaveLength(1 + 3 * rows.length);
     expect(lines[0]).toMatch(/^rev\s+created\s+type\s+actor\s+rule\s+correlation\s+causation$/);
-    expect(lines[1]).toMatch(/^0\s+2025-03-10T09:00:00.000Z\s+ConversationStarted\s+contact:33612345678\s+-\s+corr-1\s+cause-1$/);
+    expect(lines[1]).toMatch(
+      /^0\s+2025-03-10T09:00:00.000Z\s+ConversationStarted\s+contact:33612345678\s+-\s+corr-1\s+cause-1$/,
+    );
     expect(lines[2]).toMatch(/^ {4}data {3}\{"conversationId":"c"/);
     expect(lines[3]).toBe('    state  no ticket; no open session; 0 messages; no last message');
     expect(formatReplayTable([])).toBe('no events\n');

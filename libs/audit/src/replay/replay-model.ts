@@ -11,7 +11,11 @@ export interface ReplayStateSummary {
   /** When the session closes, if it is open (not closed by an event); null otherwise. */
   readonly sessionOpenUntil: string | null;
   readonly messageCount: number;
-  readonly lastMessage: { readonly messageId: string; readonly direction: 'inbound' | 'outbound'; readonly text: string } | null;
+  readonly lastMessage: {
+    readonly messageId: string;
+    readonly direction: 'inbound' | 'outbound';
+    readonly text: string;
+  } | null;
 }
 
 /** One event of the replay, as printed: its place, time, who, under which rule, why, and the state after it. */
@@ -81,7 +85,11 @@ export function buildReplay(allEvents: readonly RecordedEvent[], options: Replay
   return rows;
 }
 
-function summarise(state: ConversationState, lastMessageId: string | null, texts: ReadonlyMap<string, string>): ReplayStateSummary {
+function summarise(
+  state: ConversationState,
+  lastMessageId: string | null,
+  texts: ReadonlyMap<string, string>,
+): ReplayStateSummary {
   if (state.status !== 'Started') {
     return { ticketStatus: null, ticketOwner: null, sessionOpenUntil: null, messageCount: 0, lastMessage: null };
   }
@@ -98,7 +106,12 @@ function summarise(state: ConversationState, lastMessageId: string | null, texts
   };
 }
 
-const MESSAGE_EVENTS = new Set(['InboundMessageReceived', 'UnsupportedMessageReceived', 'ReplyAccepted', 'TemplateMessageAccepted']);
+const MESSAGE_EVENTS = new Set([
+  'InboundMessageReceived',
+  'UnsupportedMessageReceived',
+  'ReplyAccepted',
+  'TemplateMessageAccepted',
+]);
 
 /** The message an event concerns, for redaction: every conversation event naming a messageId. */
 function messageIdOf(event: RecordedEvent): string | null {
@@ -110,7 +123,8 @@ function messageIdOf(event: RecordedEvent): string | null {
 function messageText(event: RecordedEvent): string | null {
   if (!MESSAGE_EVENTS.has(event.type)) return null;
   const data = event.data as Record<string, unknown>;
-  if (event.type === 'TemplateMessageAccepted') return `template ${String(data.templateName)}: ${String(data.renderedText)}`;
+  if (event.type === 'TemplateMessageAccepted')
+    return `template ${String(data.templateName)}: ${String(data.renderedText)}`;
   if (event.type === 'UnsupportedMessageReceived') return `[${String(data.unsupportedKind)}]`;
   return contentText(data.content as Record<string, unknown> | undefined);
 }

@@ -35,7 +35,10 @@ export async function loadChannel(store: EventStore, accountId: string): Promise
  * account is connected in that portal and lists the number under the id the claim names, and the
  * id's own claim is the same account's (or, for ids linked before id claims existed, the same number's).
  */
-export async function findChannelByDisplayNumber(store: EventStore, displayNumber: string): Promise<ChannelByNumber | null> {
+export async function findChannelByDisplayNumber(
+  store: EventStore,
+  displayNumber: string,
+): Promise<ChannelByNumber | null> {
   const phoneNumber = /^\d+$/.test(displayNumber) ? fromWaId(displayNumber) : normaliseToE164(displayNumber);
   const { state: claim } = await loadState(store, phoneNumberClaimStreamName(phoneNumber), phoneNumberClaimDecider);
   if (claim.status !== 'Claimed') return null;
@@ -46,19 +49,25 @@ export async function findChannelByDisplayNumber(store: EventStore, displayNumbe
   const idClaim = await loadPhoneNumberIdClaim(store, number.phoneNumberId);
   const idHeld =
     idClaim.status === 'Claimed'
-      ? idClaim.accountId === channel.accountId && idClaim.portalId === channel.portalId && idClaim.phoneNumber === phoneNumber
+      ? idClaim.accountId === channel.accountId &&
+        idClaim.portalId === channel.portalId &&
+        idClaim.phoneNumber === phoneNumber
       : idClaim.status === 'Linked' && idClaim.phoneNumber === phoneNumber;
   if (!idHeld) return null;
   return { portalId: channel.portalId, accountId: channel.accountId, phoneNumberId: number.phoneNumberId, channel };
 }
 
 /** As above, from the `phone_number_id` of Meta's webhook metadata: only an id held by the account that holds its number. */
-export async function findChannelByPhoneNumberId(store: EventStore, phoneNumberId: string): Promise<ChannelByNumber | null> {
+export async function findChannelByPhoneNumberId(
+  store: EventStore,
+  phoneNumberId: string,
+): Promise<ChannelByNumber | null> {
   const state = await loadPhoneNumberIdClaim(store, phoneNumberId);
   if (state.status === 'Unclaimed') return null;
   const found = await findChannelByDisplayNumber(store, state.phoneNumber);
   if (!found || found.phoneNumberId !== phoneNumberId) return null;
-  if (state.status === 'Claimed' && (found.accountId !== state.accountId || found.portalId !== state.portalId)) return null;
+  if (state.status === 'Claimed' && (found.accountId !== state.accountId || found.portalId !== state.portalId))
+    return null;
   return found;
 }
 

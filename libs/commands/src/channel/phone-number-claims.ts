@@ -86,7 +86,10 @@ export async function appendWithClaims(
     return (await handleCommand(store, stream, channelDecider, command, { causation: request.causation })).state;
   } catch (error) {
     await releaseClaims(request, store, accountId, claimed).catch((releaseError: unknown) => {
-      throw new AggregateError([error, releaseError], 'The account was not changed, and releasing its new claims failed');
+      throw new AggregateError(
+        [error, releaseError],
+        'The account was not changed, and releasing its new claims failed',
+      );
     });
     throw error;
   }
@@ -95,11 +98,20 @@ export async function appendWithClaims(
 const NOT_CHECKED: PhoneNumberOwnership = { checkedWith: 'not-checked' };
 
 /** A command as the handler receives it: Meta's answer on ownership is added by `appendWithClaims`. */
-export type ConnectAccountDraft = Omit<ConnectAccount, 'data'> & { readonly data: Omit<ConnectAccount['data'], 'ownership'> };
-export type AddPhoneNumberDraft = Omit<AddPhoneNumber, 'data'> & { readonly data: Omit<AddPhoneNumber['data'], 'ownership'> };
+export type ConnectAccountDraft = Omit<ConnectAccount, 'data'> & {
+  readonly data: Omit<ConnectAccount['data'], 'ownership'>;
+};
+export type AddPhoneNumberDraft = Omit<AddPhoneNumber, 'data'> & {
+  readonly data: Omit<AddPhoneNumber['data'], 'ownership'>;
+};
 
 /** Returns the claims this call newly took; on a refusal, releases them and rethrows. */
-async function takeClaims(request: ChannelRequest, store: EventStore, accountId: string, claims: readonly Claim[]): Promise<Claim[]> {
+async function takeClaims(
+  request: ChannelRequest,
+  store: EventStore,
+  accountId: string,
+  claims: readonly Claim[],
+): Promise<Claim[]> {
   const claimed: Claim[] = [];
   const { causation } = request;
   const context = stepContext(request, 'claim');
@@ -109,20 +121,34 @@ async function takeClaims(request: ChannelRequest, store: EventStore, accountId:
       const options = { causation, olderNames: olderNamesOf(claim) };
       const { events } =
         claim.kind === 'waba'
-          ? await handleCommand(store, stream, wabaClaimDecider, { type: 'ClaimWaba', data: { wabaId: claim.wabaId, accountId }, context }, options)
+          ? await handleCommand(
+              store,
+              stream,
+              wabaClaimDecider,
+              { type: 'ClaimWaba', data: { wabaId: claim.wabaId, accountId }, context },
+              options,
+            )
           : claim.kind === 'number'
             ? await handleCommand(
                 store,
                 stream,
                 phoneNumberClaimDecider,
-                { type: 'ClaimPhoneNumber', data: { phoneNumber: claim.phoneNumber, phoneNumberId: claim.phoneNumberId, accountId }, context },
+                {
+                  type: 'ClaimPhoneNumber',
+                  data: { phoneNumber: claim.phoneNumber, phoneNumberId: claim.phoneNumberId, accountId },
+                  context,
+                },
                 options,
               )
             : await handleCommand(
                 store,
                 stream,
                 phoneNumberIdDecider,
-                { type: 'ClaimPhoneNumberId', data: { phoneNumberId: claim.phoneNumberId, phoneNumber: claim.phoneNumber, accountId }, context },
+                {
+                  type: 'ClaimPhoneNumberId',
+                  data: { phoneNumberId: claim.phoneNumberId, phoneNumber: claim.phoneNumber, accountId },
+                  context,
+                },
                 options,
               );
       if (events.length > 0) claimed.push(claim);
@@ -135,20 +161,43 @@ async function takeClaims(request: ChannelRequest, store: EventStore, accountId:
 }
 
 /** Releases exactly these claims; each release is a no-op unless this account holds the claim. */
-export async function releaseClaims(request: ChannelRequest, store: EventStore, accountId: string, claims: readonly Claim[]): Promise<void> {
+export async function releaseClaims(
+  request: ChannelRequest,
+  store: EventStore,
+  accountId: string,
+  claims: readonly Claim[],
+): Promise<void> {
   const { causation } = request;
   const context = stepContext(request, 'release');
   for (const claim of claims) {
     const stream = claimStreamOf(claim);
     const options = { causation, olderNames: olderNamesOf(claim) };
     if (claim.kind === 'waba') {
-      await handleCommand(store, stream, wabaClaimDecider, { type: 'ReleaseWaba', data: { wabaId: claim.wabaId, accountId }, context }, options);
+      await handleCommand(
+        store,
+        stream,
+        wabaClaimDecider,
+        { type: 'ReleaseWaba', data: { wabaId: claim.wabaId, accountId }, context },
+        options,
+      );
     } else if (claim.kind === 'number') {
       const data = { phoneNumber: claim.phoneNumber, accountId };
-      await handleCommand(store, stream, phoneNumberClaimDecider, { type: 'ReleasePhoneNumber', data, context }, options);
+      await handleCommand(
+        store,
+        stream,
+        phoneNumberClaimDecider,
+        { type: 'ReleasePhoneNumber', data, context },
+        options,
+      );
     } else {
       const data = { phoneNumberId: claim.phoneNumberId, accountId };
-      await handleCommand(store, stream, phoneNumberIdDecider, { type: 'ReleasePhoneNumberId', data, context }, options);
+      await handleCommand(
+        store,
+        stream,
+        phoneNumberIdDecider,
+        { type: 'ReleasePhoneNumberId', data, context },
+        options,
+      );
     }
   }
 }
@@ -166,7 +215,8 @@ export async function releasePhoneNumbers(
 ): Promise<void> {
   for (const phoneNumber of phoneNumbers) {
     const { state } = await loadState(store, phoneNumberClaimStreamName(phoneNumber), phoneNumberClaimDecider);
-    const held = state.status === 'Claimed' && state.accountId === accountId && state.portalId === request.origin.portalId;
+    const held =
+      state.status === 'Claimed' && state.accountId === accountId && state.portalId === request.origin.portalId;
     const claims: Claim[] = [
       ...(held ? [{ kind: 'number-id' as const, phoneNumberId: state.phoneNumberId, phoneNumber }] : []),
       { kind: 'number', phoneNumber, phoneNumberId: held ? state.phoneNumberId : '' },
@@ -176,7 +226,12 @@ export async function releasePhoneNumbers(
 }
 
 /** The disconnected account's WABA id, released last (after its numbers). */
-export async function releaseWaba(request: ChannelRequest, store: EventStore, accountId: string, wabaId: string): Promise<void> {
+export async function releaseWaba(
+  request: ChannelRequest,
+  store: EventStore,
+  accountId: string,
+  wabaId: string,
+): Promise<void> {
   await releaseClaims(request, store, accountId, [{ kind: 'waba', wabaId }]);
 }
 

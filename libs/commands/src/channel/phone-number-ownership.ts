@@ -2,7 +2,13 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '@helpdesk/config';
-import { DomainError, fromWaId, normaliseToE164, type PhoneNumberInput, type PhoneNumberOwnership } from '@helpdesk/domain';
+import {
+  DomainError,
+  fromWaId,
+  normaliseToE164,
+  type PhoneNumberInput,
+  type PhoneNumberOwnership,
+} from '@helpdesk/domain';
 
 /**
  * Asks Meta which numbers a WhatsApp Business Account holds, before a connection or a new number is
@@ -40,7 +46,8 @@ export function ownershipCheckFor(config: AppConfig | undefined): PhoneNumberOwn
     logger.warn('WHATSAPP_OWNERSHIP_CHECK=off: WhatsApp numbers are connected without asking Meta who holds them');
     return ownershipNotChecked;
   }
-  if (!accessToken) logger.warn('WHATSAPP_ACCESS_TOKEN is not set: connecting WhatsApp accounts and numbers is refused');
+  if (!accessToken)
+    logger.warn('WHATSAPP_ACCESS_TOKEN is not set: connecting WhatsApp accounts and numbers is refused');
   return accessToken ? new GraphApiOwnershipCheck({ apiUrl, accessToken }) : ownershipUncheckable;
 }
 
@@ -66,13 +73,23 @@ export class GraphApiOwnershipCheck implements PhoneNumberOwnershipCheck {
     const phoneNumbers: PhoneNumberInput[] = [];
     let after: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const query = new URLSearchParams({ fields: 'id,display_phone_number,verified_name', limit: '100', ...(after && { after }) });
+      const query = new URLSearchParams({
+        fields: 'id,display_phone_number,verified_name',
+        limit: '100',
+        ...(after && { after }),
+      });
       const answer = await this.get(`${this.options.apiUrl}/${encodeURIComponent(wabaId)}/phone_numbers?${query}`);
       if (answer.httpStatus !== 200) return refusedOrUnavailable(wabaId, answer);
-      const { data, paging } = (answer.body ?? {}) as { data?: unknown; paging?: { next?: unknown; cursors?: { after?: unknown } } };
+      const { data, paging } = (answer.body ?? {}) as {
+        data?: unknown;
+        paging?: { next?: unknown; cursors?: { after?: unknown } };
+      };
       if (!Array.isArray(data)) throw unavailable('Meta answered the phone number list in an unexpected shape', true);
       phoneNumbers.push(...data.flatMap(listedNumber));
-      after = typeof paging?.cursors?.after === 'string' && typeof paging.next === 'string' ? paging.cursors.after : undefined;
+      after =
+        typeof paging?.cursors?.after === 'string' && typeof paging.next === 'string'
+          ? paging.cursors.after
+          : undefined;
       if (!after) return { checkedWith: 'graph-api', wabaId, found: true, phoneNumbers };
     }
     throw unavailable(`Meta listed more than ${MAX_PAGES} pages of numbers`, false);
@@ -94,7 +111,9 @@ export class GraphApiOwnershipCheck implements PhoneNumberOwnershipCheck {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('error', (error) => fail(error.message));
-          response.on('end', () => resolve({ httpStatus: response.statusCode ?? 0, body: parseJson(Buffer.concat(chunks).toString('utf8')) }));
+          response.on('end', () =>
+            resolve({ httpStatus: response.statusCode ?? 0, body: parseJson(Buffer.concat(chunks).toString('utf8')) }),
+          );
         });
         request.end();
       } catch (error) {
@@ -131,9 +150,13 @@ function listedNumber(entry: unknown): PhoneNumberInput[] {
 
 function unavailable(why: string, retryable: boolean): DomainError {
   const advice = retryable ? 'nothing was recorded: try again later' : 'nothing was recorded';
-  return new DomainError('OWNERSHIP_CHECK_UNAVAILABLE', `Could not check with Meta who holds these numbers: ${why}; ${advice}`, {
-    retryable,
-  });
+  return new DomainError(
+    'OWNERSHIP_CHECK_UNAVAILABLE',
+    `Could not check with Meta who holds these numbers: ${why}; ${advice}`,
+    {
+      retryable,
+    },
+  );
 }
 
 function parseJson(text: string): unknown {

@@ -34,7 +34,8 @@ export class RemovePhoneNumberHandler implements ICommandHandler<RemovePhoneNumb
   async execute({ origin, data }: RemovePhoneNumberCommand): Promise<ChannelState> {
     const request = channelRequest(origin, this.clock.now());
     const command: RemovePhoneNumber = { type: 'RemovePhoneNumber', data, context: contextFrom(origin, request.now) };
-    const release = () => releasePhoneNumbers(request, this.store, data.accountId, [normaliseToE164(data.displayNumber)]);
+    const release = () =>
+      releasePhoneNumbers(request, this.store, data.accountId, [normaliseToE164(data.displayNumber)]);
     try {
       const { state } = await handleCommand(this.store, channelStreamName(data.accountId), channelDecider, command, {
         causation: request.causation,

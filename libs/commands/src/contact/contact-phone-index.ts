@@ -28,10 +28,16 @@ export interface ContactRequest {
  * Which contacts of the portal have this number as phone or mobile number. The index may lag a
  * crashed write, so each candidate is checked against the contact itself.
  */
-export async function findContactIdsByPhone(store: EventStore, portalId: string, phoneNumber: string): Promise<string[]> {
+export async function findContactIdsByPhone(
+  store: EventStore,
+  portalId: string,
+  phoneNumber: string,
+): Promise<string[]> {
   const e164 = normaliseToE164(phoneNumber);
   const olderNames = formerContactPhoneStreamNames(portalId, e164);
-  const { state: index } = await loadState(store, contactPhoneStreamName(portalId, e164), contactPhoneIndexDecider, { olderNames });
+  const { state: index } = await loadState(store, contactPhoneStreamName(portalId, e164), contactPhoneIndexDecider, {
+    olderNames,
+  });
   const candidates = linkedContactIds(index);
   const contacts = await Promise.all(
     candidates.map((contactId) => loadState(store, contactStreamName(portalId, contactId), contactDecider)),
@@ -57,7 +63,8 @@ export async function indexContactPhones(
   }
   for (const property of PHONE_PROPERTIES) {
     const phoneNumber = contact[property];
-    if (phoneNumber !== null) await updateIndex(store, request, 'LinkContactPhone', { contactId, property, phoneNumber });
+    if (phoneNumber !== null)
+      await updateIndex(store, request, 'LinkContactPhone', { contactId, property, phoneNumber });
   }
 }
 

@@ -47,7 +47,12 @@ describe('Contact handlers against the embedded store', () => {
   });
 
   it('finds every contact with the number, as phone or as mobile, in its own portal only', async () => {
-    await create(inPortal('a', 'create-1'), { contactId: 'c-1', name: 'Anna', phoneNumber: '+31612345678', mobilePhoneNumber: '+31612345678' });
+    await create(inPortal('a', 'create-1'), {
+      contactId: 'c-1',
+      name: 'Anna',
+      phoneNumber: '+31612345678',
+      mobilePhoneNumber: '+31612345678',
+    });
     await create(inPortal('a'), { contactId: 'c-2', name: 'Bas', mobilePhoneNumber: '+31 6 12345678' });
     await create(inPortal('b'), { contactId: 'c-3', name: 'Cor', mobilePhoneNumber: '+31612345678' });
 
@@ -56,7 +61,12 @@ describe('Contact handlers against the embedded store', () => {
   });
 
   it('follows a changed number, and keeps a contact that still has it as its other property', async () => {
-    await create(inPortal('a'), { contactId: 'c-1', name: 'Anna', phoneNumber: '+31612345678', mobilePhoneNumber: '+31612345678' });
+    await create(inPortal('a'), {
+      contactId: 'c-1',
+      name: 'Anna',
+      phoneNumber: '+31612345678',
+      mobilePhoneNumber: '+31612345678',
+    });
 
     await change(inPortal('a'), { contactId: 'c-1', phoneNumber: '+31201234567' });
     await expect(findContactIdsByPhone(stores.current, 'a', '+31612345678')).resolves.toEqual(['c-1']);
@@ -72,7 +82,11 @@ describe('Contact handlers against the embedded store', () => {
 
     expect(associations).toEqual([
       { portalId: 'a', now: clock.now(), contact: { contactId: 'c-1', phoneNumbers: ['+31612345678'] } },
-      { portalId: 'a', now: clock.now(), contact: { contactId: 'c-1', phoneNumbers: ['+31201234567', '+31612345678'] } },
+      {
+        portalId: 'a',
+        now: clock.now(),
+        contact: { contactId: 'c-1', phoneNumbers: ['+31201234567', '+31612345678'] },
+      },
     ]);
   });
 

@@ -27,9 +27,20 @@ export async function associateContactWithOpenConversations(
   }
 }
 
-async function associate(store: EventStore, now: Date, origin: CommandOrigin, conversationId: string, contactId: string) {
+async function associate(
+  store: EventStore,
+  now: Date,
+  origin: CommandOrigin,
+  conversationId: string,
+  contactId: string,
+) {
   try {
-    await onConversation(store, conversationId, conversationCommand('AssociateContact', { contactId }, origin, now), origin);
+    await onConversation(
+      store,
+      conversationId,
+      conversationCommand('AssociateContact', { contactId }, origin, now),
+      origin,
+    );
   } catch (error) {
     if (!(error instanceof DomainError && error.code === 'CONTACT_ALREADY_ASSOCIATED')) throw error;
   }

@@ -1,4 +1,10 @@
-import { type HandledCommand, deterministicEventId, handleCommand, isRecordedReplay, loadState } from '@helpdesk/command-handling';
+import {
+  type HandledCommand,
+  deterministicEventId,
+  handleCommand,
+  isRecordedReplay,
+  loadState,
+} from '@helpdesk/command-handling';
 import {
   type ConversationCommand,
   type ConversationEvent,
@@ -36,7 +42,10 @@ export function onConversation(
   origin: CommandOrigin,
 ): Promise<HandledCommand<ConversationEvent, ConversationState>> {
   const stream = conversationStreamName(conversationId);
-  return handleCommand(store, stream, conversationDecider, command, { causation: causationFrom(origin), request: origin.request });
+  return handleCommand(store, stream, conversationDecider, command, {
+    causation: causationFrom(origin),
+    request: origin.request,
+  });
 }
 
 /**
@@ -51,7 +60,9 @@ export function isReplayedRequest(
   now: Date,
 ): Promise<boolean> {
   const command = { type: commandType, context: contextFrom(origin, now) };
-  return isRecordedReplay(store, conversationStreamName(conversationId), conversationDecider, command, { request: origin.request });
+  return isRecordedReplay(store, conversationStreamName(conversationId), conversationDecider, command, {
+    request: origin.request,
+  });
 }
 
 export async function loadConversation(store: EventStore, conversationId: string): Promise<ConversationState> {
@@ -59,7 +70,10 @@ export async function loadConversation(store: EventStore, conversationId: string
   return state;
 }
 
-export function changeOf(conversationId: string, handled: HandledCommand<ConversationEvent, unknown>): ConversationChange {
+export function changeOf(
+  conversationId: string,
+  handled: HandledCommand<ConversationEvent, unknown>,
+): ConversationChange {
   const recorded = handled.events.map((event) => event.type);
   return { conversationId, recorded, ...(handled.position && { position: handled.position }) };
 }
@@ -67,5 +81,7 @@ export function changeOf(conversationId: string, handled: HandledCommand<Convers
 /** The same client request (idempotency key) always names the same new message, so a retry finds it. */
 export function newMessageId(conversationId: string, origin: CommandOrigin, given?: string): string {
   if (given) return given;
-  return origin.idempotencyKey ? deterministicEventId(`message|${conversationId}|${origin.idempotencyKey}`) : randomUUID();
+  return origin.idempotencyKey
+    ? deterministicEventId(`message|${conversationId}|${origin.idempotencyKey}`)
+    : randomUUID();
 }

@@ -40,7 +40,9 @@ describe('ConversationModule wired into Nest', () => {
       exports: [EVENT_STORE, CLOCK, APP_CONFIG],
     })
     class TestStoresModule {}
-    @Module({ imports: [CqrsModule.forRoot(), TestStoresModule, PortalModule, ChannelModule, ContactModule, ConversationModule] })
+    @Module({
+      imports: [CqrsModule.forRoot(), TestStoresModule, PortalModule, ChannelModule, ContactModule, ConversationModule],
+    })
     class TestModule {}
     app = await NestFactory.createApplicationContext(TestModule, { logger: false, abortOnError: false });
     await app.init();
@@ -54,21 +56,37 @@ describe('ConversationModule wired into Nest', () => {
 
   it('receives a message through the command bus, associates a contact created later, and follows the session', async () => {
     const bus = app.get(CommandBus);
-    await bus.execute(new RegisterPortalCommand(admin, { name: 'Acme', timeZone: 'Europe/Paris', subscriptionStartedOn: '2024-01-15' }));
+    await bus.execute(
+      new RegisterPortalCommand(admin, { name: 'Acme', timeZone: 'Europe/Paris', subscriptionStartedOn: '2024-01-15' }),
+    );
     await bus.execute(
       new ConnectAccountCommand(admin, {
         ...{ accountId: 'account-1', wabaId: 'waba-1', name: 'Acme support', timeZone: 'Europe/Paris' },
-        ...{ accountType: 'business', businessVerified: true, phoneNumbers: [{ phoneNumberId, displayNumber: businessPhone }] },
+        ...{
+          accountType: 'business',
+          businessVerified: true,
+          phoneNumbers: [{ phoneNumberId, displayNumber: businessPhone }],
+        },
       }),
     );
     const sentAt = new Date(Date.now() + 1000).toISOString();
     const content = { kind: 'text' as const, body: 'Hello' };
-    const receipt = await bus.execute(new ReceiveInboundMessageCommand({ phoneNumberId, wamid: 'wamid.1', from: contactPhone, sentAt, content }));
-    await bus.execute(new CreateContactCommand(admin, { contactId: 'contact-1', name: 'Ana', mobilePhoneNumber: contactPhone }));
+    const receipt = await bus.execute(
+      new ReceiveInboundMessageCommand({ phoneNumberId, wamid: 'wamid.1', from: contactPhone, sentAt, content }),
+    );
+    await bus.execute(
+      new CreateContactCommand(admin, { contactId: 'contact-1', name: 'Ana', mobilePhoneNumber: contactPhone }),
+    );
     await app.get(SessionExpiryService).whenCaughtUp();
 
     const types: string[] = [];
     for await (const event of store.readStream(conversationStreamName(receipt.conversationId))) types.push(event.type);
-    expect(types).toEqual(['ConversationStarted', 'TicketOpened', 'InboundMessageReceived', 'SessionOpened', 'ContactAssociated']);
+    expect(types).toEqual([
+      'ConversationStarted',
+      'TicketOpened',
+      'InboundMessageReceived',
+      'SessionOpened',
+      'ContactAssociated',
+    ]);
   });
 });

@@ -11,7 +11,11 @@ import type { Clock } from '../shared/clock.js';
 import type { CommandOrigin } from '../shared/command-origin.js';
 import { ApproveTemplateCommand, ApproveTemplateHandler } from '../template/approve-template.handler.js';
 import { RegisterTemplateCommand, RegisterTemplateHandler } from '../template/register-template.handler.js';
-import { type InboundMessage, ReceiveInboundMessageCommand, ReceiveInboundMessageHandler } from './receive-inbound-message.handler.js';
+import {
+  type InboundMessage,
+  ReceiveInboundMessageCommand,
+  ReceiveInboundMessageHandler,
+} from './receive-inbound-message.handler.js';
 import { ReplyToContactHandler } from './reply-to-contact.handler.js';
 import { SendTemplateHandler } from './send-template.handler.js';
 import { ownershipNotChecked } from '../channel/phone-number-ownership.js';
@@ -60,13 +64,23 @@ export interface WorldOptions {
   readonly rulebook?: Rulebook;
 }
 
-export async function openWorld({ connectedAt, subscriptionStartedOn = '2024-01-15', monthlyConversationLimit, rulebook }: WorldOptions) {
+export async function openWorld({
+  connectedAt,
+  subscriptionStartedOn = '2024-01-15',
+  monthlyConversationLimit,
+  rulebook,
+}: WorldOptions) {
   const dataDir = mkdtempSync(join(tmpdir(), 'conversation-'));
   const store: SqliteEventStore = openSqliteEventStore({ dataDir });
   const clock = new TestClock(new Date(connectedAt));
   const quota = new QuotaGate(store, rulebook);
   await new RegisterPortalHandler(store, clock).execute(
-    new RegisterPortalCommand(admin, { name: 'Acme', timeZone: 'Europe/Paris', subscriptionStartedOn, monthlyConversationLimit }),
+    new RegisterPortalCommand(admin, {
+      name: 'Acme',
+      timeZone: 'Europe/Paris',
+      subscriptionStartedOn,
+      monthlyConversationLimit,
+    }),
   );
   const number = { phoneNumberId, displayNumber: businessPhone };
   await new ConnectAccountHandler(store, clock, ownershipNotChecked).execute(

@@ -38,14 +38,25 @@ describe('Tracking messages of a conversation against the embedded store', () =>
       new ReplyToContactCommand(agent(), conversationOf(), { kind: 'text', body: 'Your order shipped' }),
     );
     await new RunConversationCommandHandler(world.store, world.clock).execute(
-      new RunConversationCommand({ ...agent(), actor: { kind: 'system', id: 'dispatcher' } }, conversationOf(), 'RecordOutboundWamid', {
-        messageId,
-        wamid: 'wamid.out-1',
-      }),
+      new RunConversationCommand(
+        { ...agent(), actor: { kind: 'system', id: 'dispatcher' } },
+        conversationOf(),
+        'RecordOutboundWamid',
+        {
+          messageId,
+          wamid: 'wamid.out-1',
+        },
+      ),
     );
     const statuses = new RunConversationCommandHandler(world.store, world.clock);
     const status = (value: 'sent' | 'delivered' | 'read', at: string) =>
-      statuses.execute(new RunConversationCommand(meta, conversationOf(), 'RecordDeliveryStatus', { wamid: 'wamid.out-1', status: value, at }));
+      statuses.execute(
+        new RunConversationCommand(meta, conversationOf(), 'RecordDeliveryStatus', {
+          wamid: 'wamid.out-1',
+          status: value,
+          at,
+        }),
+      );
     await Promise.all([status('read', later(sentAt, 3 * HOUR)), status('read', later(sentAt, 3 * HOUR))]);
     await Promise.all([status('sent', later(sentAt, HOUR)), status('delivered', later(sentAt, 2 * HOUR))]);
 
@@ -57,7 +68,11 @@ describe('Tracking messages of a conversation against the embedded store', () =>
     await world.receive(inboundMessage('wamid.a', sentAt));
     const error = await refusalOf(
       new RunConversationCommandHandler(world.store, world.clock).execute(
-        new RunConversationCommand(meta, conversationOf(), 'RecordDeliveryStatus', { wamid: 'wamid.unknown', status: 'sent', at: sentAt }),
+        new RunConversationCommand(meta, conversationOf(), 'RecordDeliveryStatus', {
+          wamid: 'wamid.unknown',
+          status: 'sent',
+          at: sentAt,
+        }),
       ),
     );
     expect(error.code).toBe('MESSAGE_NOT_FOUND');
@@ -66,13 +81,21 @@ describe('Tracking messages of a conversation against the embedded store', () =>
   it('quarantines a message and records who revealed it, and why', async () => {
     const { messageId } = await world.receive(inboundMessage('wamid.a', sentAt));
     await new RunConversationCommandHandler(world.store, world.clock).execute(
-      new RunConversationCommand({ ...meta, actor: { kind: 'system', id: 'content-policy' } }, conversationOf(), 'QuarantineMessage', {
-        messageId,
-        reason: 'phishing link',
-      }),
+      new RunConversationCommand(
+        { ...meta, actor: { kind: 'system', id: 'content-policy' } },
+        conversationOf(),
+        'QuarantineMessage',
+        {
+          messageId,
+          reason: 'phishing link',
+        },
+      ),
     );
     await new RunConversationCommandHandler(world.store, world.clock).execute(
-      new RunConversationCommand(auditor, conversationOf(), 'RevealQuarantinedMessage', { messageId, reason: 'fraud case 42' }),
+      new RunConversationCommand(auditor, conversationOf(), 'RevealQuarantinedMessage', {
+        messageId,
+        reason: 'fraud case 42',
+      }),
     );
 
     const [revealed] = await eventsOfType('QuarantinedContentRevealed');
@@ -85,7 +108,10 @@ describe('Tracking messages of a conversation against the embedded store', () =>
     const stranger: CommandOrigin = { portalId: 'other', actor: { kind: 'user', id: 'intruder' } };
     const error = await refusalOf(
       new RunConversationCommandHandler(world.store, world.clock).execute(
-        new RunConversationCommand(stranger, conversationOf(), 'RevealQuarantinedMessage', { messageId, reason: 'curious' }),
+        new RunConversationCommand(stranger, conversationOf(), 'RevealQuarantinedMessage', {
+          messageId,
+          reason: 'curious',
+        }),
       ),
     );
     expect(error.code).toBe('CONVERSATION_NOT_FOUND');

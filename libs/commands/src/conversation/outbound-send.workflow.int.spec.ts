@@ -1,7 +1,20 @@
 import { conversationStreamName, dailyQuotaStreamName, monthlyQuotaStreamName } from '@helpdesk/domain';
 import { QuotaGate } from '../quota/quota-gate.js';
 import type { BusinessInitiatedRequest } from '../quota/quota-requests.js';
-import { DAY, HOUR, type World, accountId, agent, conversationOf, inboundMessage, later, openWorld, portalId, refusalOf, template } from './conversation.test-world.js';
+import {
+  DAY,
+  HOUR,
+  type World,
+  accountId,
+  agent,
+  conversationOf,
+  inboundMessage,
+  later,
+  openWorld,
+  portalId,
+  refusalOf,
+  template,
+} from './conversation.test-world.js';
 import { OutboundSendWorkflow } from './outbound-send.workflow.js';
 
 const sentAt = '2025-03-10T09:00:00.000Z';
@@ -19,7 +32,9 @@ class ContactWritesWhileReserving extends QuotaGate {
   override async reserveBusinessInitiatedConversation(request: BusinessInitiatedRequest) {
     const reservation = await super.reserveBusinessInitiatedConversation(request);
     this.reservations++;
-    await this.world.receive(inboundMessage(`wamid.again-${this.reservations}`, later(request.now.toISOString(), -this.reservations * 1000)));
+    await this.world.receive(
+      inboundMessage(`wamid.again-${this.reservations}`, later(request.now.toISOString(), -this.reservations * 1000)),
+    );
     return reservation;
   }
 }
@@ -45,10 +60,18 @@ describe('The outbound send workflow', () => {
 
     expect(receipt.recorded).toEqual(['TemplateMessageAccepted']);
     expect(gate.reservations).toBe(1);
-    const accepted = (await world.eventsOf(conversationStreamName(conversationOf()))).find((event) => event.type === 'TemplateMessageAccepted');
+    const accepted = (await world.eventsOf(conversationStreamName(conversationOf()))).find(
+      (event) => event.type === 'TemplateMessageAccepted',
+    );
     expect(accepted?.data).toMatchObject({ conversationKind: 'within_session', messageId: receipt.messageId });
-    expect(await typesOf(monthlyQuotaStreamName(portalId, period))).toEqual(['ConversationCounted', 'ConversationReleased']);
-    expect(await typesOf(dailyQuotaStreamName(accountId, '2025-03-11'))).toEqual(['BusinessInitiatedCounted', 'BusinessInitiatedReleased']);
+    expect(await typesOf(monthlyQuotaStreamName(portalId, period))).toEqual([
+      'ConversationCounted',
+      'ConversationReleased',
+    ]);
+    expect(await typesOf(dailyQuotaStreamName(accountId, '2025-03-11'))).toEqual([
+      'BusinessInitiatedCounted',
+      'BusinessInitiatedReleased',
+    ]);
   });
 
   it('has nothing to do for a message already recorded, and counts nothing for it', async () => {

@@ -24,7 +24,14 @@ import { type QuotaAccount, type ReleaseRequest, quotaPortalAt } from '../quota/
 import type { Clock } from '../shared/clock.js';
 import { type CommandOrigin, contextFrom } from '../shared/command-origin.js';
 import { loadTemplate } from '../template/load-template.js';
-import { type ConversationChange, changeOf, isReplayedRequest, loadConversation, newMessageId, onConversation } from './conversation-commands.js';
+import {
+  type ConversationChange,
+  changeOf,
+  isReplayedRequest,
+  loadConversation,
+  newMessageId,
+  onConversation,
+} from './conversation-commands.js';
 
 export interface SentMessageReceipt extends ConversationChange {
   readonly messageId: string;
@@ -44,8 +51,7 @@ export const MAX_SETTLING_ATTEMPTS = 3;
 
 /** How a message takes its share of the quota: with its open session, or as a new business-initiated conversation. */
 type QuotaClaim =
-  | Readonly<{ kind: 'session'; sessionId: string }>
-  | Readonly<{ kind: 'business_initiated'; account: QuotaAccount }>;
+  Readonly<{ kind: 'session'; sessionId: string }> | Readonly<{ kind: 'business_initiated'; account: QuotaAccount }>;
 
 /** How the quota took the message, and how to give it back. */
 interface Settlement {
@@ -92,7 +98,12 @@ export class OutboundSendWorkflow {
   ) {}
 
   /** A free-form message, allowed only while the contact's 24-hour session is open. */
-  reply(origin: CommandOrigin, conversationId: string, content: ReplyContent, givenId?: string): Promise<SentMessageReceipt> {
+  reply(
+    origin: CommandOrigin,
+    conversationId: string,
+    content: ReplyContent,
+    givenId?: string,
+  ): Promise<SentMessageReceipt> {
     const messageId = newMessageId(conversationId, origin, givenId);
     return this.run(origin, conversationId, {
       type: 'ReplyToContact',
@@ -105,7 +116,13 @@ export class OutboundSendWorkflow {
           claim: { kind: 'session', sessionId },
           command: ({ counted, ruleVersion }, commandContext) => ({
             type: 'ReplyToContact',
-            data: { messageId, content, sessionId, countedAs: counted ? 'user_initiated_session' : 'free', ruleVersion },
+            data: {
+              messageId,
+              content,
+              sessionId,
+              countedAs: counted ? 'user_initiated_session' : 'free',
+              ruleVersion,
+            },
             context: commandContext,
           }),
         };
@@ -114,7 +131,12 @@ export class OutboundSendWorkflow {
   }
 
   /** An approved template: allowed at any time, within the open session or starting a business-initiated conversation. */
-  sendTemplate(origin: CommandOrigin, conversationId: string, request: TemplateRequest, givenId?: string): Promise<SentMessageReceipt> {
+  sendTemplate(
+    origin: CommandOrigin,
+    conversationId: string,
+    request: TemplateRequest,
+    givenId?: string,
+  ): Promise<SentMessageReceipt> {
     const messageId = newMessageId(conversationId, origin, givenId);
     return this.run(origin, conversationId, {
       type: 'SendTemplate',
@@ -125,12 +147,21 @@ export class OutboundSendWorkflow {
         const route = await this.channelOf(check.conversation);
         const template = await this.render(route, request);
         const sessionId = check.session?.sessionId;
-        const claim: QuotaClaim = sessionId !== undefined ? { kind: 'session', sessionId } : { kind: 'business_initiated', account: accountOf(route) };
+        const claim: QuotaClaim =
+          sessionId !== undefined
+            ? { kind: 'session', sessionId }
+            : { kind: 'business_initiated', account: accountOf(route) };
         return {
           claim,
           command: ({ ruleVersion }, commandContext) => ({
             type: 'SendTemplate',
-            data: { messageId, template, ruleVersion, businessInitiated: sessionId === undefined, ...(sessionId !== undefined && { sessionId }) },
+            data: {
+              messageId,
+              template,
+              ruleVersion,
+              businessInitiated: sessionId === undefined,
+              ...(sessionId !== undefined && { sessionId }),
+            },
             context: commandContext,
           }),
         };
@@ -138,7 +169,11 @@ export class OutboundSendWorkflow {
     });
   }
 
-  private async run(origin: CommandOrigin, conversationId: string, message: OutboundMessage): Promise<SentMessageReceipt> {
+  private async run(
+    origin: CommandOrigin,
+    conversationId: string,
+    message: OutboundMessage,
+  ): Promise<SentMessageReceipt> {
     const { type, messageId } = message;
     const nothingToDo: SentMessageReceipt = { conversationId, recorded: [], messageId };
     for (let attempt = 1; ; attempt++) {
@@ -158,7 +193,13 @@ export class OutboundSendWorkflow {
     }
   }
 
-  private async settle(origin: CommandOrigin, now: Date, conversationId: string, messageId: string, claim: QuotaClaim): Promise<Settlement> {
+  private async settle(
+    origin: CommandOrigin,
+    now: Date,
+    conversationId: string,
+    messageId: string,
+    claim: QuotaClaim,
+  ): Promise<Settlement> {
     const portal = quotaPortalAt(await loadPortal(this.store, origin.portalId), now);
     const request = { origin, now, portal, conversationId, messageId };
     const release = { origin, now, portalId: portal.portalId, messageId };
@@ -185,12 +226,18 @@ export class OutboundSendWorkflow {
   private async channelOf(conversation: StartedConversation): Promise<ChannelByNumber> {
     const route = await findChannelByPhoneNumberId(this.store, conversation.phoneNumberId);
     // The number must still be this portal's: a number held elsewhere now is not this conversation's channel.
-    if (!route || route.portalId !== conversation.portalId) refuse('CHANNEL_NOT_CONNECTED', 'The WhatsApp number of this conversation is no longer connected');
+    if (!route || route.portalId !== conversation.portalId)
+      refuse('CHANNEL_NOT_CONNECTED', 'The WhatsApp number of this conversation is no longer connected');
     return route;
   }
 
-  private async render(route: ChannelByNumber, { name, language, parameters }: TemplateRequest): Promise<TemplateToSend> {
-    const template = requireApprovedTemplate(await loadTemplate(this.store, route.portalId, route.accountId, name, language));
+  private async render(
+    route: ChannelByNumber,
+    { name, language, parameters }: TemplateRequest,
+  ): Promise<TemplateToSend> {
+    const template = requireApprovedTemplate(
+      await loadTemplate(this.store, route.portalId, route.accountId, name, language),
+    );
     const rendered = bindTemplateParameters(template, parameters);
     const header = rendered.header === undefined ? {} : { renderedHeader: rendered.header };
     return { name, language, renderedText: rendered.body, ...header, parameters };

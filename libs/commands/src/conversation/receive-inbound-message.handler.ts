@@ -94,7 +94,9 @@ export class ReceiveInboundMessageHandler implements ICommandHandler<ReceiveInbo
       (displayPhoneNumber ? await findChannelByDisplayNumber(this.store, displayPhoneNumber) : null);
     const number = route?.channel.phoneNumbers.find((held) => held.phoneNumberId === route.phoneNumberId);
     if (!route || !number) {
-      refuse('CHANNEL_NOT_CONNECTED', `No connected WhatsApp channel holds the number ${phoneNumberId}`, { phoneNumberId });
+      refuse('CHANNEL_NOT_CONNECTED', `No connected WhatsApp channel holds the number ${phoneNumberId}`, {
+        phoneNumberId,
+      });
     }
     return { ...route, displayNumber: number.displayNumber };
   }

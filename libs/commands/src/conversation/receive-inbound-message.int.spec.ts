@@ -30,7 +30,10 @@ describe('Receiving WhatsApp messages against the embedded store', () => {
   afterEach(() => world.close());
 
   it('gives one ticket to two messages a new contact sends at the same moment, and keeps both', async () => {
-    await Promise.all([world.receive(inboundMessage('wamid.a', sentAt)), world.receive(inboundMessage('wamid.b', sentAt))]);
+    await Promise.all([
+      world.receive(inboundMessage('wamid.a', sentAt)),
+      world.receive(inboundMessage('wamid.b', sentAt)),
+    ]);
 
     const types = await world.typesOf();
     expect(count(types, 'ConversationStarted')).toBe(1);
@@ -69,9 +72,13 @@ describe('Receiving WhatsApp messages against the embedded store', () => {
 
   it('opens a new ticket when the contact writes after the ticket was closed', async () => {
     const { conversationId } = await world.receive(inboundMessage('wamid.a', sentAt));
-    const [opened] = (await world.eventsOf(`conversation-${conversationId}`)).filter((event) => event.type === 'TicketOpened');
+    const [opened] = (await world.eventsOf(`conversation-${conversationId}`)).filter(
+      (event) => event.type === 'TicketOpened',
+    );
     const { ticketId } = opened.data as { ticketId: string };
-    await new RunConversationCommandHandler(world.store, world.clock).execute(new RunConversationCommand(admin, conversationId, 'CloseTicket', { ticketId }));
+    await new RunConversationCommandHandler(world.store, world.clock).execute(
+      new RunConversationCommand(admin, conversationId, 'CloseTicket', { ticketId }),
+    );
     await world.receive(inboundMessage('wamid.b', later(sentAt, DAY + HOUR)));
 
     expect(await world.typesOf()).toEqual([
@@ -98,7 +105,9 @@ describe('Receiving WhatsApp messages against the embedded store', () => {
       await world.receive(inboundMessage('wamid.a', sentAt));
 
       const events = await world.eventsOf(`conversation-${conversationOf()}`);
-      expect(events.find((event) => event.type === 'ContactAssociated')?.data).toMatchObject({ contactId: 'contact-1' });
+      expect(events.find((event) => event.type === 'ContactAssociated')?.data).toMatchObject({
+        contactId: 'contact-1',
+      });
     });
 
     it('associates a contact created after the conversation started through the index, once even when asked again', async () => {

@@ -83,7 +83,10 @@ describe('Replying to a contact against the embedded store', () => {
         (event) => event.type === 'ConversationCounted',
       );
       expect(counted).toHaveLength(1);
-      expect(counted[0].data).toMatchObject({ reason: 'user_initiated_session', ruleVersion: 'conversations/2023-06-01' });
+      expect(counted[0].data).toMatchObject({
+        reason: 'user_initiated_session',
+        ruleVersion: 'conversations/2023-06-01',
+      });
       expect((await repliesRecorded()).map((event) => event.data)).toEqual([
         expect.objectContaining({ countedAs: 'user_initiated_session', ruleVersion: 'conversations/2023-06-01' }),
         expect.objectContaining({ countedAs: 'user_initiated_session', ruleVersion: 'conversations/2023-06-01' }),

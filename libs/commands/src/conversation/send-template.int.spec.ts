@@ -29,17 +29,27 @@ const parameters: TemplateParameters = { body: ['Ana', '#1042'] };
 /** The store as it is, except that writes to conversations fail: a send whose recording fails for good. */
 function failingConversationWrites(store: EventStore): EventStore {
   const append: EventStore['append'] = (stream, events, expected) =>
-    stream.startsWith('conversation-') ? Promise.reject(new StoreUnavailableError('disk full')) : store.append(stream, events, expected);
-  return new Proxy(store, { get: (target, property) => (property === 'append' ? append : Reflect.get(target, property)) });
+    stream.startsWith('conversation-')
+      ? Promise.reject(new StoreUnavailableError('disk full'))
+      : store.append(stream, events, expected);
+  return new Proxy(store, {
+    get: (target, property) => (property === 'append' ? append : Reflect.get(target, property)),
+  });
 }
 
 describe('Sending a template against the embedded store', () => {
   let world: World;
   const send = (idempotencyKey?: string, phone?: string, templateParameters = parameters) =>
-    world.templates.execute(new SendTemplateCommand(agent(idempotencyKey), conversationOf(phone), { ...template, parameters: templateParameters }));
+    world.templates.execute(
+      new SendTemplateCommand(agent(idempotencyKey), conversationOf(phone), {
+        ...template,
+        parameters: templateParameters,
+      }),
+    );
   const eventsOfType = async (stream: string, type: string) =>
     (await world.eventsOf(stream)).filter((event) => event.type === type);
-  const templatesOf = (phone?: string) => eventsOfType(conversationStreamName(conversationOf(phone)), 'TemplateMessageAccepted');
+  const templatesOf = (phone?: string) =>
+    eventsOfType(conversationStreamName(conversationOf(phone)), 'TemplateMessageAccepted');
 
   afterEach(() => world.close());
 
@@ -64,7 +74,9 @@ describe('Sending a template against the embedded store', () => {
       });
       expect(accepted.metadata.ruleVersion).toBe('conversations/2024-11-01');
       expect(await eventsOfType(monthlyQuotaStreamName(portalId, period), 'ConversationCounted')).toHaveLength(1);
-      expect(await eventsOfType(dailyQuotaStreamName(accountId, '2025-03-11'), 'BusinessInitiatedCounted')).toHaveLength(1);
+      expect(
+        await eventsOfType(dailyQuotaStreamName(accountId, '2025-03-11'), 'BusinessInitiatedCounted'),
+      ).toHaveLength(1);
     });
 
     it('sends one template and counts one conversation for one client idempotency key', async () => {
@@ -114,7 +126,10 @@ describe('Sending a template against the embedded store', () => {
       await send();
 
       const [accepted] = await templatesOf();
-      expect(accepted.data).toMatchObject({ conversationKind: 'within_session', ruleVersion: 'conversations/2024-11-01' });
+      expect(accepted.data).toMatchObject({
+        conversationKind: 'within_session',
+        ruleVersion: 'conversations/2024-11-01',
+      });
       expect(await world.eventsOf(monthlyQuotaStreamName(portalId, period))).toEqual([]);
     });
   });

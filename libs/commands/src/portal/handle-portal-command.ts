@@ -5,7 +5,11 @@ import { causationFrom, type CommandOrigin } from '../shared/command-origin.js';
 import { registeredPortal } from './load-portal.js';
 
 /** Decides `command` on the stream of the portal `origin.portalId`; answers the registered portal it leaves. */
-export async function handlePortalCommand(store: EventStore, origin: CommandOrigin, command: PortalCommand): Promise<RegisteredPortal> {
+export async function handlePortalCommand(
+  store: EventStore,
+  origin: CommandOrigin,
+  command: PortalCommand,
+): Promise<RegisteredPortal> {
   const stream = portalStreamName(origin.portalId);
   const { state } = await handleCommand(store, stream, portalDecider, command, { causation: causationFrom(origin) });
   return registeredPortal(state, origin.portalId);

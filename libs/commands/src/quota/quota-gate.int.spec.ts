@@ -48,7 +48,10 @@ describe('QuotaGate against the embedded store', () => {
     const third = await reserve(portal, verified, 'm3', october);
     expect(third).toMatchObject({ periodKey: '2024-10-01', monthlyUsed: 3 });
 
-    for (const [account, messageId] of [[verified, 'm4'], [other, 'm5']] as const) {
+    for (const [account, messageId] of [
+      [verified, 'm4'],
+      [other, 'm5'],
+    ] as const) {
       const refusal = await refusalOf(reserve(portal, account, messageId, october));
       expect(refusal.code).toBe('MONTHLY_LIMIT_REACHED');
       expect(refusal.details).toMatchObject({ used: 3, limit: 3, resetsAt: '2024-11-01T00:00:00.000Z' });

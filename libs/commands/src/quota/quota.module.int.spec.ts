@@ -23,7 +23,10 @@ describe('PortalModule and QuotaModule wired by Nest', () => {
     store = openSqliteEventStore({ dataDir });
     @Global()
     @Module({
-      providers: [{ provide: EVENT_STORE, useValue: store }, { provide: CLOCK, useValue: systemClock }],
+      providers: [
+        { provide: EVENT_STORE, useValue: store },
+        { provide: CLOCK, useValue: systemClock },
+      ],
       exports: [EVENT_STORE, CLOCK],
     })
     class TestStoreModule {}

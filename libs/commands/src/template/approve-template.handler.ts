@@ -30,7 +30,9 @@ export class ApproveTemplateHandler implements ICommandHandler<ApproveTemplateCo
   async execute({ origin, data }: ApproveTemplateCommand): Promise<TemplateState> {
     const command: ApproveTemplate = { type: 'ApproveTemplate', data, context: contextFrom(origin, this.clock.now()) };
     const stream = templateStreamName(data.accountId, data.name, data.language);
-    const { state } = await handleCommand(this.store, stream, templateDecider, command, { causation: causationFrom(origin) });
+    const { state } = await handleCommand(this.store, stream, templateDecider, command, {
+      causation: causationFrom(origin),
+    });
     return state;
   }
 }

@@ -16,7 +16,11 @@ export async function loadTemplate(
 ): Promise<RegisteredTemplate> {
   const { state } = await loadState(store, templateStreamName(accountId, name, language), templateDecider);
   if (state.status === 'NotRegistered' || state.portalId !== portalId) {
-    refuse('TEMPLATE_NOT_FOUND', `No template ${name} (${language}) on account ${accountId}`, { accountId, name, language });
+    refuse('TEMPLATE_NOT_FOUND', `No template ${name} (${language}) on account ${accountId}`, {
+      accountId,
+      name,
+      language,
+    });
   }
   return state;
 }

@@ -1,7 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { handleCommand, loadState } from '@helpdesk/command-handling';
-import { channelDecider, channelStreamName, refuseUnknownAccount, templateDecider, templateStreamName } from '@helpdesk/domain';
+import {
+  channelDecider,
+  channelStreamName,
+  refuseUnknownAccount,
+  templateDecider,
+  templateStreamName,
+} from '@helpdesk/domain';
 import type { RegisterTemplate, TemplateState } from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
@@ -32,9 +38,15 @@ export class RegisterTemplateHandler implements ICommandHandler<RegisterTemplate
     // templates, and any other account id is refused as an unknown one.
     const { state: channel } = await loadState(this.store, channelStreamName(data.accountId), channelDecider);
     if (channel.status !== 'Connected' || channel.portalId !== origin.portalId) refuseUnknownAccount(data.accountId);
-    const command: RegisterTemplate = { type: 'RegisterTemplate', data, context: contextFrom(origin, this.clock.now()) };
+    const command: RegisterTemplate = {
+      type: 'RegisterTemplate',
+      data,
+      context: contextFrom(origin, this.clock.now()),
+    };
     const stream = templateStreamName(data.accountId, data.name, data.language);
-    const { state } = await handleCommand(this.store, stream, templateDecider, command, { causation: causationFrom(origin) });
+    const { state } = await handleCommand(this.store, stream, templateDecider, command, {
+      causation: causationFrom(origin),
+    });
     return state;
   }
 }

@@ -30,7 +30,9 @@ export class RejectTemplateHandler implements ICommandHandler<RejectTemplateComm
   async execute({ origin, data }: RejectTemplateCommand): Promise<TemplateState> {
     const command: RejectTemplate = { type: 'RejectTemplate', data, context: contextFrom(origin, this.clock.now()) };
     const stream = templateStreamName(data.accountId, data.name, data.language);
-    const { state } = await handleCommand(this.store, stream, templateDecider, command, { causation: causationFrom(origin) });
+    const { state } = await handleCommand(this.store, stream, templateDecider, command, {
+      causation: causationFrom(origin),
+    });
     return state;
   }
 }

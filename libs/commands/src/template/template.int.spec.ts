@@ -11,7 +11,10 @@ import { RejectTemplateCommand, RejectTemplateHandler } from './reject-template.
 
 const clock = { now: () => new Date('2025-03-01T10:00:00.000Z') };
 const agent: CommandOrigin = { portalId: 'a', actor: { kind: 'user', id: 'agent-1' } };
-const meta = (portalId = 'a'): CommandOrigin => ({ portalId, actor: { kind: 'whatsapp', id: 'template-status-webhook' } });
+const meta = (portalId = 'a'): CommandOrigin => ({
+  portalId,
+  actor: { kind: 'whatsapp', id: 'template-status-webhook' },
+});
 const key = { accountId: 'acc-1', name: 'order_shipped', language: 'en_US' };
 
 describe('Template handlers against the embedded store', () => {
@@ -20,7 +23,13 @@ describe('Template handlers against the embedded store', () => {
   const connect = (origin: CommandOrigin, accountId: string) =>
     new ConnectAccountHandler(stores.current, clock, ownershipNotChecked).execute(
       new ConnectAccountCommand(origin, {
-        ...{ accountId, wabaId: `waba-${accountId}`, name: 'Support', timeZone: 'Europe/Paris', accountType: 'business' },
+        ...{
+          accountId,
+          wabaId: `waba-${accountId}`,
+          name: 'Support',
+          timeZone: 'Europe/Paris',
+          accountType: 'business',
+        },
         ...{ businessVerified: true, phoneNumbers: [] },
       }),
     );
@@ -44,7 +53,9 @@ describe('Template handlers against the embedded store', () => {
 
     await approve();
 
-    const template = requireApprovedTemplate(await loadTemplate(stores.current, 'a', key.accountId, key.name, key.language));
+    const template = requireApprovedTemplate(
+      await loadTemplate(stores.current, 'a', key.accountId, key.name, key.language),
+    );
     expect(bindTemplateParameters(template, { header: ['#42'], body: ['Anna', '1 March'] })).toEqual({
       header: 'Order #42',
       body: 'Hi Anna, your order shipped on 1 March.',
@@ -52,14 +63,18 @@ describe('Template handlers against the embedded store', () => {
   });
 
   it('does not find a template never registered', async () => {
-    expect((await refusalOf(loadTemplate(stores.current, 'a', 'acc-1', 'nothing', 'en'))).code).toBe('TEMPLATE_NOT_FOUND');
+    expect((await refusalOf(loadTemplate(stores.current, 'a', 'acc-1', 'nothing', 'en'))).code).toBe(
+      'TEMPLATE_NOT_FOUND',
+    );
   });
 
   it("answers another portal's verdict exactly as one on a template never registered", async () => {
     await register();
     const elsewhere = await refusalOf(approve(meta('b')));
     const unknown = await refusalOf(
-      new ApproveTemplateHandler(stores.current, clock).execute(new ApproveTemplateCommand(meta('b'), { ...key, name: 'never_registered' })),
+      new ApproveTemplateHandler(stores.current, clock).execute(
+        new ApproveTemplateCommand(meta('b'), { ...key, name: 'never_registered' }),
+      ),
     );
     expect({ code: elsewhere.code, message: elsewhere.message }).toEqual({
       code: 'TEMPLATE_NOT_FOUND',
@@ -83,6 +98,8 @@ describe('Template handlers against the embedded store', () => {
     const rejection = new RejectTemplateCommand(meta(), { ...key, reason: 'TAG_CONTENT_MISMATCH' });
     await new RejectTemplateHandler(stores.current, clock).execute(rejection);
 
-    await expect(loadTemplate(stores.current, 'a', key.accountId, key.name, key.language)).resolves.toMatchObject({ status: 'Rejected' });
+    await expect(loadTemplate(stores.current, 'a', key.accountId, key.name, key.language)).resolves.toMatchObject({
+      status: 'Rejected',
+    });
   });
 });

@@ -5,10 +5,6 @@ import { RejectTemplateHandler } from './reject-template.handler.js';
 
 /** WhatsApp message templates and Meta's verdicts on them. The event store comes from the global StoresModule. */
 @Module({
-  providers: [
-    RegisterTemplateHandler,
-    ApproveTemplateHandler,
-    RejectTemplateHandler,
-  ],
+  providers: [RegisterTemplateHandler, ApproveTemplateHandler, RejectTemplateHandler],
 })
 export class TemplateModule {}

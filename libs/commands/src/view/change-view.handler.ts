@@ -30,7 +30,9 @@ export class ChangeViewHandler implements ICommandHandler<ChangeViewCommand> {
   async execute({ origin, data }: ChangeViewCommand): Promise<ViewState> {
     const command: ChangeView = { type: 'ChangeView', data, context: contextFrom(origin, this.clock.now()) };
     const stream = viewStreamName(origin.portalId, data.viewId);
-    const { state } = await handleCommand(this.store, stream, viewDecider, command, { causation: causationFrom(origin) });
+    const { state } = await handleCommand(this.store, stream, viewDecider, command, {
+      causation: causationFrom(origin),
+    });
     return state;
   }
 }

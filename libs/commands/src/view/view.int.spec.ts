@@ -30,12 +30,20 @@ describe('View handlers against the embedded store', () => {
   });
 
   it('lets only the creator or an admin change a private view', async () => {
-    expect((await refusalOf(change(user('bob'), { viewId: 'v-1', actorRole: 'agent', name: 'Mine' }))).code).toBe('VIEW_NOT_FOUND');
+    expect((await refusalOf(change(user('bob'), { viewId: 'v-1', actorRole: 'agent', name: 'Mine' }))).code).toBe(
+      'VIEW_NOT_FOUND',
+    );
 
     await change(user('anna'), { viewId: 'v-1', actorRole: 'agent', sharing: 'my_team', teamId: 'team-nl' });
     const changed = await change(user('bob'), { viewId: 'v-1', actorRole: 'agent', name: 'Team WhatsApp' });
 
-    expect(changed).toMatchObject({ status: 'Active', name: 'Team WhatsApp', sharing: 'my_team', teamId: 'team-nl', creatorId: 'anna' });
+    expect(changed).toMatchObject({
+      status: 'Active',
+      name: 'Team WhatsApp',
+      sharing: 'my_team',
+      teamId: 'team-nl',
+      creatorId: 'anna',
+    });
     const events = await eventsOf(stores.current, viewStreamName('a', 'v-1'));
     expect(events.map((event) => [event.type, event.metadata.actorId])).toEqual([
       ['ViewCreated', 'user:anna'],
@@ -49,22 +57,33 @@ describe('View handlers against the embedded store', () => {
     const deleted = await new DeleteViewHandler(stores.current, clock).execute(deletion);
 
     expect(deleted).toMatchObject({ status: 'Deleted' });
-    expect((await refusalOf(change(user('anna'), { viewId: 'v-1', actorRole: 'agent', name: 'Back' }))).code).toBe('VIEW_NOT_FOUND');
+    expect((await refusalOf(change(user('anna'), { viewId: 'v-1', actorRole: 'agent', name: 'Back' }))).code).toBe(
+      'VIEW_NOT_FOUND',
+    );
   });
 
   it("does not reach another portal's view", async () => {
-    expect((await refusalOf(change(user('anna', 'b'), { viewId: 'v-1', actorRole: 'admin', name: 'Hijack' }))).code).toBe('VIEW_NOT_FOUND');
+    expect(
+      (await refusalOf(change(user('anna', 'b'), { viewId: 'v-1', actorRole: 'admin', name: 'Hijack' }))).code,
+    ).toBe('VIEW_NOT_FOUND');
   });
 
   it('refuses an invalid filter', async () => {
-    const refusal = await refusalOf(change(user('anna'), { viewId: 'v-1', actorRole: 'agent', filters: [{ field: 'status', anyOf: [] }] }));
+    const refusal = await refusalOf(
+      change(user('anna'), { viewId: 'v-1', actorRole: 'agent', filters: [{ field: 'status', anyOf: [] }] }),
+    );
     expect(refusal.code).toBe('INVALID_VIEW');
   });
 
   describe('at the limits on custom views', () => {
     const create = (creator: string, viewId: string, portalId = 'a') =>
       new CreateViewHandler(stores.current, clock).execute(
-        new CreateViewCommand(user(creator, portalId), { viewId, name: viewId, sharing: 'everyone', filters: [{ field: 'accountId', anyOf: ['acc-1'] }] }),
+        new CreateViewCommand(user(creator, portalId), {
+          viewId,
+          name: viewId,
+          sharing: 'everyone',
+          filters: [{ field: 'accountId', anyOf: ['acc-1'] }],
+        }),
       );
     const settled = (results: PromiseSettledResult<unknown>[]) =>
       results.map((result) => (result.status === 'fulfilled' ? 'created' : (result.reason as DomainError).code)).sort();
@@ -79,7 +98,10 @@ describe('View handlers against the embedded store', () => {
       const outcome = settled(await Promise.allSettled([create('anna', 'race-1'), create('anna', 'race-2')]));
 
       expect(outcome).toEqual(['VIEW_LIMIT_REACHED', 'created']);
-      const raced = [await eventsOf(stores.current, viewStreamName('a', 'race-1')), await eventsOf(stores.current, viewStreamName('a', 'race-2'))];
+      const raced = [
+        await eventsOf(stores.current, viewStreamName('a', 'race-1')),
+        await eventsOf(stores.current, viewStreamName('a', 'race-2')),
+      ];
       expect(raced.map((events) => events.length).sort()).toEqual([0, 1]);
       // Another user still has slots of their own.
       expect(await create('bob', 'bobs')).toMatchObject({ status: 'Active' });
@@ -91,7 +113,10 @@ describe('View handlers against the embedded store', () => {
 
       expect(outcome).toEqual(['VIEW_LIMIT_REACHED', 'created']);
       const refusal = await refusalOf(create('xavi', 'late'));
-      expect([refusal.code, refusal.details]).toEqual(['VIEW_LIMIT_REACHED', { limit: VIEW_LIMITS.perPortal, scope: 'portal' }]);
+      expect([refusal.code, refusal.details]).toEqual([
+        'VIEW_LIMIT_REACHED',
+        { limit: VIEW_LIMITS.perPortal, scope: 'portal' },
+      ]);
       expect(await eventsOf(stores.current, viewStreamName('a', 'late'))).toEqual([]);
       // Another portal has slots of its own.
       expect(await create('anna', 'elsewhere', 'b')).toMatchObject({ status: 'Active' });
@@ -104,7 +129,10 @@ describe('View handlers against the embedded store', () => {
       expect((await refusalOf(create('zoe', 'v-1'))).code).toBe('VIEW_ALREADY_EXISTS');
       expect(await eventsOf(stores.current, viewSlotsStreamName('a'))).toHaveLength(slotEvents);
 
-      const remove = () => new DeleteViewHandler(stores.current, clock).execute(new DeleteViewCommand(user('anna'), { viewId: 'v-1', actorRole: 'agent' }));
+      const remove = () =>
+        new DeleteViewHandler(stores.current, clock).execute(
+          new DeleteViewCommand(user('anna'), { viewId: 'v-1', actorRole: 'agent' }),
+        );
       await remove();
       await remove();
       expect(await create('zoe', 'in-its-place')).toMatchObject({ status: 'Active' });

@@ -34,7 +34,10 @@ export type ConnectAccount = DomainCommand<
   }
 >;
 
-export type AddPhoneNumber = DomainCommand<'AddPhoneNumber', { accountId: string; ownership: PhoneNumberOwnership } & PhoneNumberInput>;
+export type AddPhoneNumber = DomainCommand<
+  'AddPhoneNumber',
+  { accountId: string; ownership: PhoneNumberOwnership } & PhoneNumberInput
+>;
 
 export type RemovePhoneNumber = DomainCommand<'RemovePhoneNumber', { accountId: string; displayNumber: string }>;
 
@@ -42,4 +45,5 @@ export type MarkBusinessVerified = DomainCommand<'MarkBusinessVerified', { accou
 
 export type DisconnectAccount = DomainCommand<'DisconnectAccount', { accountId: string }>;
 
-export type ChannelCommand = ConnectAccount | AddPhoneNumber | RemovePhoneNumber | MarkBusinessVerified | DisconnectAccount;
+export type ChannelCommand =
+  ConnectAccount | AddPhoneNumber | RemovePhoneNumber | MarkBusinessVerified | DisconnectAccount;

@@ -12,7 +12,12 @@ import type {
   RemovePhoneNumber,
 } from './channel.commands.js';
 import type { ChannelEvent } from './channel.events.js';
-import { MAX_PHONE_NUMBERS_PER_ACCOUNT, phoneNumberOf, type ChannelState, type ConnectedChannel } from './channel.state.js';
+import {
+  MAX_PHONE_NUMBERS_PER_ACCOUNT,
+  phoneNumberOf,
+  type ChannelState,
+  type ConnectedChannel,
+} from './channel.state.js';
 
 /**
  * Another portal's account is refused exactly as an unknown one (same code, same sentence), so an
@@ -23,8 +28,13 @@ export function decideChannel(command: ChannelCommand, state: ChannelState): Cha
   if (foreign && command.type !== 'ConnectAccount') refuseUnknownAccount(command.data.accountId);
   switch (command.type) {
     case 'ConnectAccount':
-      if (command.data.reconnect && (foreign || state.status === 'NeverConnected')) refuseUnknownReconnection(command.data.accountId);
-      if (foreign) refuse('ACCOUNT_ALREADY_CLAIMED', `The account id ${command.data.accountId} is taken: connect without choosing one`);
+      if (command.data.reconnect && (foreign || state.status === 'NeverConnected'))
+        refuseUnknownReconnection(command.data.accountId);
+      if (foreign)
+        refuse(
+          'ACCOUNT_ALREADY_CLAIMED',
+          `The account id ${command.data.accountId} is taken: connect without choosing one`,
+        );
       return connect(command, state);
     case 'AddPhoneNumber':
       return addPhoneNumber(command, connected(state, command.data.accountId));
@@ -41,12 +51,14 @@ export function decideChannel(command: ChannelCommand, state: ChannelState): Cha
 
 function connect(command: ConnectAccount, state: ChannelState): ChannelEvent[] {
   const { accountId, wabaId, name, timeZone, accountType, businessVerified } = command.data;
-  if (state.status === 'Connected') refuse('CHANNEL_ALREADY_CONNECTED', `WhatsApp account ${accountId} is already connected`);
+  if (state.status === 'Connected')
+    refuse('CHANNEL_ALREADY_CONNECTED', `WhatsApp account ${accountId} is already connected`);
   if (accountType !== 'business') {
     refuse('PERSONAL_ACCOUNT_NOT_ALLOWED', 'Only WhatsApp Business accounts can be connected, not personal ones');
   }
   if (!IANAZone.isValidZone(timeZone)) refuse('INVALID_TIME_ZONE', `'${timeZone}' is not an IANA time zone`);
-  if (wabaId.trim() === '' || name.trim() === '') refuse('INVALID_COMMAND', 'A WhatsApp account needs its WABA id and a name');
+  if (wabaId.trim() === '' || name.trim() === '')
+    refuse('INVALID_COMMAND', 'A WhatsApp account needs its WABA id and a name');
   const phoneNumbers = normalisedPhoneNumbers(command.data.phoneNumbers);
   requireOwnership(command.data.ownership, wabaId, phoneNumbers);
   const at = command.context.now.toISOString();
@@ -69,13 +81,18 @@ function addPhoneNumber(command: AddPhoneNumber, channel: ConnectedChannel): Cha
   const existing = phoneNumberOf(channel, displayNumber);
   if (existing?.phoneNumberId === phoneNumberId) return [];
   if (existing || channel.phoneNumbers.some((number) => number.phoneNumberId === phoneNumberId)) {
-    refuse('INVALID_COMMAND', `${displayNumber} or its id ${phoneNumberId} is already on this account, paired otherwise`);
+    refuse(
+      'INVALID_COMMAND',
+      `${displayNumber} or its id ${phoneNumberId} is already on this account, paired otherwise`,
+    );
   }
   if (channel.phoneNumbers.length >= MAX_PHONE_NUMBERS_PER_ACCOUNT) refuseTooMany();
   requireOwnership(command.data.ownership, channel.wabaId, [{ phoneNumberId, displayNumber }]);
   const addedAt = command.context.now.toISOString();
   const ownershipCheckedWith = command.data.ownership.checkedWith;
-  return [{ type: 'PhoneNumberAdded', data: { accountId, phoneNumberId, displayNumber, addedAt, ownershipCheckedWith } }];
+  return [
+    { type: 'PhoneNumberAdded', data: { accountId, phoneNumberId, displayNumber, addedAt, ownershipCheckedWith } },
+  ];
 }
 
 function removePhoneNumber(command: RemovePhoneNumber, channel: ConnectedChannel): ChannelEvent[] {
@@ -88,7 +105,9 @@ function removePhoneNumber(command: RemovePhoneNumber, channel: ConnectedChannel
 
 function markBusinessVerified(command: MarkBusinessVerified, channel: ConnectedChannel): ChannelEvent[] {
   if (channel.businessVerified) return [];
-  return [{ type: 'BusinessVerified', data: { accountId: channel.accountId, verifiedAt: command.context.now.toISOString() } }];
+  return [
+    { type: 'BusinessVerified', data: { accountId: channel.accountId, verifiedAt: command.context.now.toISOString() } },
+  ];
 }
 
 /** Disconnecting twice is a no-op, so a retried disconnect can still finish releasing the numbers. */
@@ -97,7 +116,9 @@ function disconnect(command: DisconnectAccount, state: ChannelState): ChannelEve
   const channel = connected(state, command.data.accountId);
   const releasedPhoneNumbers = channel.phoneNumbers.map((number) => number.displayNumber);
   const disconnectedAt = command.context.now.toISOString();
-  return [{ type: 'AccountDisconnected', data: { accountId: channel.accountId, releasedPhoneNumbers, disconnectedAt } }];
+  return [
+    { type: 'AccountDisconnected', data: { accountId: channel.accountId, releasedPhoneNumbers, disconnectedAt } },
+  ];
 }
 
 function connected(state: ChannelState, accountId: string): ConnectedChannel {
@@ -111,17 +132,24 @@ export function refuseUnknownAccount(accountId: string): never {
 }
 
 function refuseUnknownReconnection(accountId: string): never {
-  return refuse('CHANNEL_NOT_CONNECTED', `WhatsApp account ${accountId} was never connected to this portal: connect it without an account id`);
+  return refuse(
+    'CHANNEL_NOT_CONNECTED',
+    `WhatsApp account ${accountId} was never connected to this portal: connect it without an account id`,
+  );
 }
 
 /** Every number must be one Meta lists under this very WABA, with this very phone_number_id. */
 function requireOwnership(ownership: PhoneNumberOwnership, wabaId: string, numbers: readonly PhoneNumberInput[]): void {
   if (ownership.checkedWith === 'not-checked') return;
   if (ownership.wabaId !== wabaId || !ownership.found) {
-    refuse('OWNERSHIP_NOT_VERIFIED', `Meta does not show WhatsApp Business Account ${wabaId} to this service`, { wabaId });
+    refuse('OWNERSHIP_NOT_VERIFIED', `Meta does not show WhatsApp Business Account ${wabaId} to this service`, {
+      wabaId,
+    });
   }
   for (const { phoneNumberId, displayNumber } of numbers) {
-    const listed = ownership.phoneNumbers.some((held) => held.phoneNumberId === phoneNumberId && held.displayNumber === displayNumber);
+    const listed = ownership.phoneNumbers.some(
+      (held) => held.phoneNumberId === phoneNumberId && held.displayNumber === displayNumber,
+    );
     if (!listed) {
       refuse(
         'OWNERSHIP_NOT_VERIFIED',
@@ -146,5 +174,8 @@ function normalisedPhoneNumbers(inputs: readonly PhoneNumberInput[]): PhoneNumbe
 }
 
 function refuseTooMany(): never {
-  return refuse('TOO_MANY_PHONE_NUMBERS', `A WhatsApp account can have at most ${MAX_PHONE_NUMBERS_PER_ACCOUNT} phone numbers`);
+  return refuse(
+    'TOO_MANY_PHONE_NUMBERS',
+    `A WhatsApp account can have at most ${MAX_PHONE_NUMBERS_PER_ACCOUNT} phone numbers`,
+  );
 }

@@ -45,4 +45,5 @@ export type AccountDisconnected = DomainEvent<
   { accountId: string; releasedPhoneNumbers: string[]; disconnectedAt: string }
 >;
 
-export type ChannelEvent = AccountConnected | PhoneNumberAdded | PhoneNumberRemoved | BusinessVerified | AccountDisconnected;
+export type ChannelEvent =
+  AccountConnected | PhoneNumberAdded | PhoneNumberRemoved | BusinessVerified | AccountDisconnected;

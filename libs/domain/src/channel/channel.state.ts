@@ -17,7 +17,8 @@ type AccountProfile = Readonly<{
 }>;
 
 export type NeverConnectedChannel = Readonly<{ status: 'NeverConnected' }>;
-export type ConnectedChannel = AccountProfile & Readonly<{ status: 'Connected'; phoneNumbers: readonly ChannelPhoneNumber[] }>;
+export type ConnectedChannel = AccountProfile &
+  Readonly<{ status: 'Connected'; phoneNumbers: readonly ChannelPhoneNumber[] }>;
 export type DisconnectedChannel = AccountProfile &
   Readonly<{ status: 'Disconnected'; disconnectedAt: string; releasedPhoneNumbers: readonly string[] }>;
 

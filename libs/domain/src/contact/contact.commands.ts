@@ -13,7 +13,13 @@ export type CreateContact = DomainCommand<
 /** Absent: unchanged; null: cleared. */
 export type ChangeContact = DomainCommand<
   'ChangeContact',
-  { contactId: string; name?: string; phoneNumber?: string | null; mobilePhoneNumber?: string | null; defaultCountry?: string }
+  {
+    contactId: string;
+    name?: string;
+    phoneNumber?: string | null;
+    mobilePhoneNumber?: string | null;
+    defaultCountry?: string;
+  }
 >;
 
 export type ContactCommand = CreateContact | ChangeContact;

@@ -10,7 +10,8 @@ export function decideContact(command: ContactCommand, state: ContactState): Con
   // Contact streams are named by portal, so this cannot happen through a handler; if it did, another
   // portal's contact answers as an unknown one.
   if (state.status === 'Active' && state.portalId !== command.context.portalId) {
-    if (command.type === 'CreateContact') refuse('CONTACT_ALREADY_EXISTS', `Contact ${command.data.contactId} already exists`);
+    if (command.type === 'CreateContact')
+      refuse('CONTACT_ALREADY_EXISTS', `Contact ${command.data.contactId} already exists`);
     refuse('CONTACT_NOT_FOUND', `Contact ${command.data.contactId} does not exist`);
   }
   switch (command.type) {
@@ -78,7 +79,10 @@ function validName(name: string): string {
 }
 
 /** The index stream's name carries the context's portal, so a portal only ever touches its own index. */
-export function decideContactPhoneIndex(command: ContactPhoneCommand, state: ContactPhoneIndexState): ContactPhoneEvent[] {
+export function decideContactPhoneIndex(
+  command: ContactPhoneCommand,
+  state: ContactPhoneIndexState,
+): ContactPhoneEvent[] {
   const { phoneNumber, contactId, property } = command.data;
   const linked = state.links.some((link) => link.contactId === contactId && link.property === property);
   const data = { portalId: command.context.portalId, phoneNumber, contactId, property };

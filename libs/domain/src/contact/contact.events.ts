@@ -21,7 +21,13 @@ export type ContactRenamed = DomainEvent<'ContactRenamed', { contactId: string; 
 /** Carries the previous number so the phone index can unlink it without reading the contact's past. */
 export type ContactPhoneNumberChanged = DomainEvent<
   'ContactPhoneNumberChanged',
-  { contactId: string; property: ContactPhoneProperty; previous: string | null; current: string | null; changedAt: string }
+  {
+    contactId: string;
+    property: ContactPhoneProperty;
+    previous: string | null;
+    current: string | null;
+    changedAt: string;
+  }
 >;
 
 export type ContactEvent = ContactCreated | ContactRenamed | ContactPhoneNumberChanged;

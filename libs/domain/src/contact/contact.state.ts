@@ -43,7 +43,10 @@ export type ContactPhoneIndexState = Readonly<{ links: readonly ContactPhoneLink
 
 export const initialContactPhoneIndexState: ContactPhoneIndexState = { links: [] };
 
-export function evolveContactPhoneIndex(state: ContactPhoneIndexState, event: ContactPhoneEvent): ContactPhoneIndexState {
+export function evolveContactPhoneIndex(
+  state: ContactPhoneIndexState,
+  event: ContactPhoneEvent,
+): ContactPhoneIndexState {
   const { contactId, property } = event.data;
   switch (event.type) {
     case 'ContactPhoneLinked':

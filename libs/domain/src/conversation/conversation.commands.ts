@@ -55,7 +55,10 @@ export type RecordDeliveryStatus = DomainCommand<
 export type RecordOutboundWamid = DomainCommand<'RecordOutboundWamid', { messageId: string; wamid: string }>;
 
 /** The dispatcher sends only if this records the attempt: whoever records attempt n is its only sender. */
-export type RecordOutboundSendAttempt = DomainCommand<'RecordOutboundSendAttempt', { messageId: string; attempt: number }>;
+export type RecordOutboundSendAttempt = DomainCommand<
+  'RecordOutboundSendAttempt',
+  { messageId: string; attempt: number }
+>;
 
 /** Meta answered with an error, or was unreachable. `retryDelayMs` is used only if the decision is to retry. */
 export type RecordOutboundSendFailure = DomainCommand<

@@ -114,7 +114,10 @@ export interface OutboundFailure {
 }
 
 /** Recorded before the HTTP call: the durable intent that lets a restart tell "maybe sent" from "never sent". */
-export type OutboundSendAttempted = DomainEvent<'OutboundSendAttempted', { messageId: string; attempt: number; at: string }>;
+export type OutboundSendAttempted = DomainEvent<
+  'OutboundSendAttempted',
+  { messageId: string; attempt: number; at: string }
+>;
 
 /** Meta said it did not take the message (throughput limit, server error) or was unreachable: try again later. */
 export type OutboundRetryScheduled = DomainEvent<
@@ -141,7 +144,10 @@ export type OutboundDeliveryUnknown = DomainEvent<
 >;
 
 /** An agent chose to send again a message whose delivery is unknown or failed, accepting a possible duplicate. */
-export type OutboundResendRequested = DomainEvent<'OutboundResendRequested', { messageId: string; requestedAt: string }>;
+export type OutboundResendRequested = DomainEvent<
+  'OutboundResendRequested',
+  { messageId: string; requestedAt: string }
+>;
 
 export type MessageQuarantined = DomainEvent<
   'MessageQuarantined',

@@ -1,5 +1,10 @@
 import { type Actor, type CommandContext, fold } from '../core/index.js';
-import type { ConversationCommand, ReceiveInboundMessage, ReplyToContact, SendTemplate } from './conversation.commands.js';
+import type {
+  ConversationCommand,
+  ReceiveInboundMessage,
+  ReplyToContact,
+  SendTemplate,
+} from './conversation.commands.js';
 import { conversationDecider } from './conversation.decide.js';
 import type { ConversationEvent } from './conversation.events.js';
 import { conversationIdOf } from './conversation-key.js';
@@ -29,7 +34,12 @@ export function contextAt(now: string, actor: Actor = agent, portal = portalId):
   return { portalId: portal, actor, now: new Date(now) };
 }
 
-export function command<C extends ConversationCommand>(type: C['type'], data: C['data'], now: string, actor = agent): C {
+export function command<C extends ConversationCommand>(
+  type: C['type'],
+  data: C['data'],
+  now: string,
+  actor = agent,
+): C {
   return { type, data, context: contextAt(now, actor) } as C;
 }
 
@@ -61,12 +71,21 @@ export function inbound(
 }
 
 export function replyText(n: number, now: string, overrides: Partial<ReplyToContact['data']> = {}): ReplyToContact {
-  const data = { messageId: `out-${n}`, content: { kind: 'text' as const, body: `Reply ${n}` }, sessionId: 'session-1' };
+  const data = {
+    messageId: `out-${n}`,
+    content: { kind: 'text' as const, body: `Reply ${n}` },
+    sessionId: 'session-1',
+  };
   return command('ReplyToContact', { ...data, countedAs: 'free', ruleVersion: RULE_VERSION, ...overrides }, now);
 }
 
 export function template(n: number, now: string, overrides: Partial<SendTemplate['data']> = {}): SendTemplate {
-  const welcome = { name: 'welcome_back', language: 'en_US', renderedText: 'Hi Ana, we are back', parameters: { body: ['Ana'] } };
+  const welcome = {
+    name: 'welcome_back',
+    language: 'en_US',
+    renderedText: 'Hi Ana, we are back',
+    parameters: { body: ['Ana'] },
+  };
   const data = { messageId: `tpl-${n}`, template: welcome, ruleVersion: RULE_VERSION, businessInitiated: true };
   return command('SendTemplate', { ...data, ...overrides }, now);
 }

@@ -4,7 +4,10 @@ import type { ConversationState, StartedConversation, ThreadMessage } from './co
 const NO_CONVERSATION = 'There is no conversation with this contact yet';
 
 /** Every command but the first inbound message needs the conversation, in the caller's own portal. */
-export function startedConversation(state: ConversationState, context: Pick<CommandContext, 'portalId'>): StartedConversation {
+export function startedConversation(
+  state: ConversationState,
+  context: Pick<CommandContext, 'portalId'>,
+): StartedConversation {
   if (state.status !== 'Started') refuse('CONVERSATION_NOT_FOUND', NO_CONVERSATION);
   assertSamePortal(state, context);
   return state;

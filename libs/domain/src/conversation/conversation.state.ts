@@ -2,7 +2,6 @@ import { AppendOnlyMap, assertNever } from '../core/index.js';
 import type { ConversationEvent, DeliveryStatus } from './conversation.events.js';
 import { type TicketState, evolveTicket, isTicketEvent } from './ticket.js';
 
-
 /** 'Open' until SessionClosed is recorded; whether it is open at a given instant also depends on `expiresAt`. */
 export type SessionState = Readonly<{ sessionId: string; status: 'Open' | 'Closed'; expiresAt: string }>;
 
@@ -76,7 +75,10 @@ function evolveStarted(state: StartedConversation, event: ConversationEvent): St
     case 'UnsupportedMessageReceived':
       return withMessage(state, event.data.messageId, { direction: 'inbound', wamid: event.data.wamid });
     case 'SessionOpened':
-      return { ...state, session: { sessionId: event.data.sessionId, status: 'Open', expiresAt: event.data.expiresAt } };
+      return {
+        ...state,
+        session: { sessionId: event.data.sessionId, status: 'Open', expiresAt: event.data.expiresAt },
+      };
     case 'SessionExtended':
       return state.session ? { ...state, session: { ...state.session, expiresAt: event.data.expiresAt } } : state;
     case 'SessionClosed':
@@ -115,7 +117,13 @@ function evolveStarted(state: StartedConversation, event: ConversationEvent): St
   }
 }
 
-const NEW_MESSAGE: ThreadMessage = { direction: 'inbound', wamid: null, delivery: null, quarantined: false, dispatch: null };
+const NEW_MESSAGE: ThreadMessage = {
+  direction: 'inbound',
+  wamid: null,
+  delivery: null,
+  quarantined: false,
+  dispatch: null,
+};
 const PENDING: OutboundDispatch = { status: 'pending', attempt: 0 };
 
 type DispatchEventType =
@@ -160,7 +168,11 @@ function takenByMeta(state: StartedConversation, messageId: string): Partial<Thr
   return dispatch ? { dispatch: { status: 'sent', attempt: dispatch.attempt } } : {};
 }
 
-function withMessage(state: StartedConversation, messageId: string, change: Partial<ThreadMessage>): StartedConversation {
+function withMessage(
+  state: StartedConversation,
+  messageId: string,
+  change: Partial<ThreadMessage>,
+): StartedConversation {
   const message = { ...(state.messages.get(messageId) ?? NEW_MESSAGE), ...change };
   // Not `new Map(...)`: copying the map per event made every fold quadratic in the conversation's length.
   const messages = state.messages.set(messageId, message);

@@ -10,9 +10,13 @@ export function associateContact(command: AssociateContact, state: ConversationS
   const contactId = nonBlank(command.data.contactId, 'The contact id');
   if (conversation.contactId === contactId) return [];
   if (conversation.contactId !== null) {
-    refuse('CONTACT_ALREADY_ASSOCIATED', `This conversation is already associated with contact ${conversation.contactId}`, {
-      contactId: conversation.contactId,
-    });
+    refuse(
+      'CONTACT_ALREADY_ASSOCIATED',
+      `This conversation is already associated with contact ${conversation.contactId}`,
+      {
+        contactId: conversation.contactId,
+      },
+    );
   }
   return [{ type: 'ContactAssociated', data: { contactId, associatedAt: command.context.now.toISOString() } }];
 }

@@ -69,7 +69,15 @@ function messageReceived(
   sentAt: string,
   receivedAt: string,
 ): ConversationEvent {
-  const facts = { messageId: data.messageId, wamid: data.wamid, ticketId, from: data.from, to: data.to, sentAt, receivedAt };
+  const facts = {
+    messageId: data.messageId,
+    wamid: data.wamid,
+    ticketId,
+    from: data.from,
+    to: data.to,
+    sentAt,
+    receivedAt,
+  };
   const { content } = data;
   if (content.kind === 'unsupported') {
     return {
@@ -90,7 +98,9 @@ function sessionEvents(conversation: StartedConversation, newSessionId: string, 
   const expiresAt = new Date(Date.parse(sentAt) + sessionWindowMsAt(new Date(sentAt))).toISOString();
   const open = sessionOpenAt(session, new Date(sentAt));
   if (open) {
-    return expiresAt > open.expiresAt ? [{ type: 'SessionExtended', data: { sessionId: open.sessionId, expiresAt } }] : [];
+    return expiresAt > open.expiresAt
+      ? [{ type: 'SessionExtended', data: { sessionId: open.sessionId, expiresAt } }]
+      : [];
   }
   const closeExpired: ConversationEvent[] =
     session?.status === 'Open'
@@ -100,10 +110,15 @@ function sessionEvents(conversation: StartedConversation, newSessionId: string, 
 }
 
 /** One match associates; several never pick one (the wrong contact would see someone else's thread). */
-function contactEvents(conversation: StartedConversation, matching: readonly string[], at: string): ConversationEvent[] {
+function contactEvents(
+  conversation: StartedConversation,
+  matching: readonly string[],
+  at: string,
+): ConversationEvent[] {
   if (conversation.contactId !== null) return [];
   const candidates = [...new Set(matching)].sort();
-  if (candidates.length === 1) return [{ type: 'ContactAssociated', data: { contactId: candidates[0], associatedAt: at } }];
+  if (candidates.length === 1)
+    return [{ type: 'ContactAssociated', data: { contactId: candidates[0], associatedAt: at } }];
   const alreadyRecorded = candidates.join() === conversation.ambiguousContactIds.join();
   if (candidates.length > 1 && !alreadyRecorded) {
     return [{ type: 'ContactMatchAmbiguous', data: { candidateContactIds: candidates } }];

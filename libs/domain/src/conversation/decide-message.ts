@@ -44,7 +44,11 @@ export function recordDeliveryStatus(command: RecordDeliveryStatus, state: Conve
 }
 
 /** A status naming both ids gives back a wamid we never recorded (the dispatcher died right after sending). */
-function recoveredWamid(conversation: StartedConversation, messageId: string, ref: OutboundMessageRef): OutboundWamidRecorded[] {
+function recoveredWamid(
+  conversation: StartedConversation,
+  messageId: string,
+  ref: OutboundMessageRef,
+): OutboundWamidRecorded[] {
   if (!('messageId' in ref) || ref.wamid === undefined) return [];
   if (conversation.messages.get(messageId)?.wamid !== null || conversation.messageIdByWamid.has(ref.wamid)) return [];
   return [{ type: 'OutboundWamidRecorded', data: { messageId, wamid: ref.wamid } }];
@@ -72,7 +76,9 @@ export function quarantineMessage(command: QuarantineMessage, state: Conversatio
   const { messageId } = command.data;
   if (messageInThread(conversation, messageId).quarantined) return [];
   const reason = nonBlank(command.data.reason, 'A quarantine reason');
-  return [{ type: 'MessageQuarantined', data: { messageId, reason, quarantinedAt: command.context.now.toISOString() } }];
+  return [
+    { type: 'MessageQuarantined', data: { messageId, reason, quarantinedAt: command.context.now.toISOString() } },
+  ];
 }
 
 /** Every reveal is recorded, with its reason: auditors answer for who saw quarantined content. */

@@ -16,7 +16,12 @@ import type {
   SessionClosed,
 } from './conversation.events.js';
 import { messageInThread, nonBlank, startedConversation } from './conversation.guards.js';
-import { type ConversationState, type OutboundDispatch, type StartedConversation, sessionOpenAt } from './conversation.state.js';
+import {
+  type ConversationState,
+  type OutboundDispatch,
+  type StartedConversation,
+  sessionOpenAt,
+} from './conversation.state.js';
 import { sessionWindowMsAt } from '../rules/rulebook.js';
 import { MAX_SEND_ATTEMPTS, OUTSIDE_WINDOW_ERROR_CODE, isRetryableFailure } from './outbound-delivery.js';
 
@@ -30,7 +35,10 @@ export function dueAttempt(dispatch: OutboundDispatch): number | null {
 }
 
 /** Only the due attempt is recorded, once: a dispatcher that records nothing must not send. */
-export function recordOutboundSendAttempt(command: RecordOutboundSendAttempt, state: ConversationState): OutboundSendAttempted[] {
+export function recordOutboundSendAttempt(
+  command: RecordOutboundSendAttempt,
+  state: ConversationState,
+): OutboundSendAttempted[] {
   const { messageId, attempt } = command.data;
   const dispatch = dispatchOf(startedConversation(state, command.context), messageId);
   if (attempt !== dueAttempt(dispatch)) return [];
@@ -42,7 +50,10 @@ export function recordOutboundSendAttempt(command: RecordOutboundSendAttempt, st
  * Outside the window the message fails and the session closes, so agents send a template; a
  * transient refusal is retried after the given delay until the attempts run out; anything else is final.
  */
-export function recordOutboundSendFailure(command: RecordOutboundSendFailure, state: ConversationState): ConversationEvent[] {
+export function recordOutboundSendFailure(
+  command: RecordOutboundSendFailure,
+  state: ConversationState,
+): ConversationEvent[] {
   const conversation = startedConversation(state, command.context);
   const { messageId, attempt, failure, retryDelayMs } = command.data;
   const dispatch = dispatchOf(conversation, messageId);
@@ -70,11 +81,16 @@ export function markOutboundDeliveryUnknown(
   const dispatch = dispatchOf(startedConversation(state, command.context), messageId);
   if (dispatch.status !== 'attempting' || dispatch.attempt !== attempt) return [];
   const reason = nonBlank(command.data.reason, 'The reason the outcome is unknown');
-  return [{ type: 'OutboundDeliveryUnknown', data: { messageId, attempt, reason, at: command.context.now.toISOString() } }];
+  return [
+    { type: 'OutboundDeliveryUnknown', data: { messageId, attempt, reason, at: command.context.now.toISOString() } },
+  ];
 }
 
 /** An agent's decision, recorded with who took it: the contact may receive the message twice. */
-export function resendOutboundMessage(command: ResendOutboundMessage, state: ConversationState): OutboundResendRequested[] {
+export function resendOutboundMessage(
+  command: ResendOutboundMessage,
+  state: ConversationState,
+): OutboundResendRequested[] {
   const { messageId } = command.data;
   const dispatch = dispatchOf(startedConversation(state, command.context), messageId);
   if (dispatch.status !== 'unknown' && dispatch.status !== 'failed') {
@@ -101,7 +117,10 @@ function messageFailed(
   reason: OutboundFailureReason,
   now: Date,
 ): OutboundMessageFailed {
-  return { type: 'OutboundMessageFailed', data: { ...failure, messageId, attempt, reason, failedAt: now.toISOString() } };
+  return {
+    type: 'OutboundMessageFailed',
+    data: { ...failure, messageId, attempt, reason, failedAt: now.toISOString() },
+  };
 }
 
 /**
@@ -114,6 +133,7 @@ function closeSessionOutsideWindow(conversation: StartedConversation, attemptedA
   const lastContactMessageAt = Date.parse(session.expiresAt) - sessionWindowMsAt(new Date(attemptedAt));
   if (lastContactMessageAt > Date.parse(attemptedAt)) return [];
   const { sessionId } = session;
-  if (!sessionOpenAt(session, now)) return [{ type: 'SessionClosed', data: { sessionId, closedAt: session.expiresAt } }];
+  if (!sessionOpenAt(session, now))
+    return [{ type: 'SessionClosed', data: { sessionId, closedAt: session.expiresAt } }];
   return [{ type: 'SessionClosed', data: { sessionId, closedAt: now.toISOString(), reason: 'outside_window' } }];
 }

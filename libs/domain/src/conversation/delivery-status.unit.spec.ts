@@ -42,7 +42,10 @@ describe('Delivery statuses of messages sent by the business', () => {
     });
 
     it('finds the message by our id when Meta echoes it back', () => {
-      const [event] = spec.given(replied).when(statusOf('sent', { messageId: 'out-1' })).events();
+      const [event] = spec
+        .given(replied)
+        .when(statusOf('sent', { messageId: 'out-1' }))
+        .events();
       expect(event.data).toMatchObject({ messageId: 'out-1', status: 'sent' });
     });
 
@@ -61,7 +64,10 @@ describe('Delivery statuses of messages sent by the business', () => {
 
     it('ignores the same id recorded again and refuses a different one', () => {
       spec.given(sent).when(recordWamid('out-1', 'wamid.out-1')).thenNothingHappens();
-      spec.given(sent).when(recordWamid('out-1', 'wamid.other')).thenRefuses('INVALID_COMMAND', /already has/);
+      spec
+        .given(sent)
+        .when(recordWamid('out-1', 'wamid.other'))
+        .thenRefuses('INVALID_COMMAND', /already has/);
     });
 
     it('records a status with its time and error', () => {
@@ -70,7 +76,9 @@ describe('Delivery statuses of messages sent by the business', () => {
       spec
         .given(sent)
         .when({ ...failed, data: { ...failed.data, error } })
-        .then([{ type: 'DeliveryStatusRecorded', data: { messageId: 'out-1', status: 'failed', at: failed.data.at, error } }]);
+        .then([
+          { type: 'DeliveryStatusRecorded', data: { messageId: 'out-1', status: 'failed', at: failed.data.at, error } },
+        ]);
     });
 
     it('records a read without a delivered before it (delivered may be skipped)', () => {
@@ -83,20 +91,21 @@ describe('Delivery statuses of messages sent by the business', () => {
       expect(recordedStatuses(history)).toEqual(['delivered']);
     });
 
-    it.each(permutations<DeliveryStatus>(['sent', 'delivered', 'read', 'played']).map((order) => [order.join(' > '), order]))(
-      'only moves forward when statuses arrive as %s, each twice',
-      (_, order) => {
-        let history = sent;
-        for (const status of order.flatMap((status) => [status, status])) {
-          history = [...history, ...spec.given(history).when(statusOf(status)).events()];
-        }
-        const recorded = recordedStatuses(history);
-        expect(recorded[0]).toBe(order[0]);
-        expect(recorded.at(-1)).toBe('played');
-        expect(recorded.every((status, index) => index === 0 || isDeliveryProgress(recorded[index - 1], status))).toBe(true);
-        expect(new Set(recorded).size).toBe(recorded.length);
-      },
-    );
+    it.each(
+      permutations<DeliveryStatus>(['sent', 'delivered', 'read', 'played']).map((order) => [order.join(' > '), order]),
+    )('only moves forward when statuses arrive as %s, each twice', (_, order) => {
+      let history = sent;
+      for (const status of order.flatMap((status) => [status, status])) {
+        history = [...history, ...spec.given(history).when(statusOf(status)).events()];
+      }
+      const recorded = recordedStatuses(history);
+      expect(recorded[0]).toBe(order[0]);
+      expect(recorded.at(-1)).toBe('played');
+      expect(recorded.every((status, index) => index === 0 || isDeliveryProgress(recorded[index - 1], status))).toBe(
+        true,
+      );
+      expect(new Set(recorded).size).toBe(recorded.length);
+    });
 
     it('keeps failed as final and lets only a message not yet delivered fail', () => {
       const failedHistory = [...sent, ...spec.given(sent).when(statusOf('failed')).events()];
@@ -110,11 +119,17 @@ describe('Delivery statuses of messages sent by the business', () => {
     });
 
     it('refuses a status for an unknown WhatsApp id', () => {
-      spec.given(sent).when(statusOf('read', { wamid: 'wamid.unknown' })).thenRefuses('MESSAGE_NOT_FOUND');
+      spec
+        .given(sent)
+        .when(statusOf('read', { wamid: 'wamid.unknown' }))
+        .thenRefuses('MESSAGE_NOT_FOUND');
     });
 
     it('refuses a status about a message the contact sent', () => {
-      spec.given(sent).when(statusOf('read', { wamid: 'wamid.in-1' })).thenRefuses('MESSAGE_NOT_FOUND');
+      spec
+        .given(sent)
+        .when(statusOf('read', { wamid: 'wamid.in-1' }))
+        .thenRefuses('MESSAGE_NOT_FOUND');
     });
   });
 });

@@ -1,6 +1,16 @@
 import type { Actor } from '../core/index.js';
 import { specificationFor } from '../../../../test/support/decider-specification.js';
-import { DAY, HOUR, command, firstSentAt, historyOf, inbound, later, replyText, whatsapp } from './conversation.fixtures.js';
+import {
+  DAY,
+  HOUR,
+  command,
+  firstSentAt,
+  historyOf,
+  inbound,
+  later,
+  replyText,
+  whatsapp,
+} from './conversation.fixtures.js';
 import {
   type ConversationCommand,
   type MarkOutboundDeliveryUnknown,
@@ -42,10 +52,30 @@ const wamid = (id = 'wamid.out-1') =>
 const resend = (now = later(answeredAt, HOUR)) =>
   command<ResendOutboundMessage>('ResendOutboundMessage', { messageId: 'out-1' }, now);
 
-const rateLimited: OutboundFailure = { code: 130429, title: 'Rate limit hit', message: 'Throughput reached', httpStatus: 400 };
-const serverError: OutboundFailure = { code: 131000, title: 'Something went wrong', message: 'Try again', httpStatus: 500 };
-const unreachable: OutboundFailure = { code: null, title: 'Connection refused', message: 'ECONNREFUSED', httpStatus: null };
-const invalid: OutboundFailure = { code: 100, title: 'Invalid parameter', message: 'Parameter to is invalid', httpStatus: 400 };
+const rateLimited: OutboundFailure = {
+  code: 130429,
+  title: 'Rate limit hit',
+  message: 'Throughput reached',
+  httpStatus: 400,
+};
+const serverError: OutboundFailure = {
+  code: 131000,
+  title: 'Something went wrong',
+  message: 'Try again',
+  httpStatus: 500,
+};
+const unreachable: OutboundFailure = {
+  code: null,
+  title: 'Connection refused',
+  message: 'ECONNREFUSED',
+  httpStatus: null,
+};
+const invalid: OutboundFailure = {
+  code: 100,
+  title: 'Invalid parameter',
+  message: 'Parameter to is invalid',
+  httpStatus: 400,
+};
 const outsideWindow: OutboundFailure = {
   code: 131047,
   title: 'Re-engagement message',
@@ -86,17 +116,23 @@ describe('Sending a business message to Meta', () => {
     });
 
     it('refuses a resend: it is still being sent', () => {
-      given().when(resend()).thenRefuses('INVALID_COMMAND', /still being sent/);
+      given()
+        .when(resend())
+        .thenRefuses('INVALID_COMMAND', /still being sent/);
     });
   });
 
   describe('When an attempt is under way', () => {
     it('records it only once: a second dispatcher records nothing, so it does not send', () => {
-      given(attempt(1)).when(attempt(1, later(sentAt, 5))).thenNothingHappens();
+      given(attempt(1))
+        .when(attempt(1, later(sentAt, 5)))
+        .thenNothingHappens();
     });
 
     it("records Meta's id, which settles the attempt", () => {
-      given(attempt(1)).when(wamid()).then([{ type: 'OutboundWamidRecorded', data: { messageId: 'out-1', wamid: 'wamid.out-1' } }]);
+      given(attempt(1))
+        .when(wamid())
+        .then([{ type: 'OutboundWamidRecorded', data: { messageId: 'out-1', wamid: 'wamid.out-1' } }]);
       given(attempt(1), wamid()).when(attempt(2)).thenNothingHappens();
       given(attempt(1), wamid()).when(failure(1, rateLimited)).thenNothingHappens();
     });
@@ -128,14 +164,23 @@ describe('Sending a business message to Meta', () => {
     });
 
     it('refuses a retry delay that is not a whole, non-negative number of milliseconds', () => {
-      given(attempt(1)).when(failure(1, rateLimited, -1)).thenRefuses('INVALID_COMMAND');
-      given(attempt(1)).when(failure(1, rateLimited, 1.5)).thenRefuses('INVALID_COMMAND');
+      given(attempt(1))
+        .when(failure(1, rateLimited, -1))
+        .thenRefuses('INVALID_COMMAND');
+      given(attempt(1))
+        .when(failure(1, rateLimited, 1.5))
+        .thenRefuses('INVALID_COMMAND');
     });
 
     it('marks the delivery unknown when the outcome was lost, once', () => {
       given(attempt(1))
         .when(unknown(1))
-        .then([{ type: 'OutboundDeliveryUnknown', data: { messageId: 'out-1', attempt: 1, reason: 'no answer', at: answeredAt } }]);
+        .then([
+          {
+            type: 'OutboundDeliveryUnknown',
+            data: { messageId: 'out-1', attempt: 1, reason: 'no answer', at: answeredAt },
+          },
+        ]);
       given(attempt(1), unknown(1)).when(unknown(1)).thenNothingHappens();
     });
   });
@@ -162,7 +207,9 @@ describe('Sending a business message to Meta', () => {
 
     it('closes a session already past its expiry at the expiry, as the expiry would', () => {
       const expiresAt = later(firstSentAt, DAY);
-      const [, closed] = given(attempt(1)).when(failure(1, outsideWindow, 0, later(expiresAt, HOUR))).events();
+      const [, closed] = given(attempt(1))
+        .when(failure(1, outsideWindow, 0, later(expiresAt, HOUR)))
+        .events();
       expect(closed).toEqual({ type: 'SessionClosed', data: { sessionId: 'session-1', closedAt: expiresAt } });
     });
 
@@ -176,8 +223,12 @@ describe('Sending a business message to Meta', () => {
       given(...retried(1))
         .when(attempt(2))
         .then([{ type: 'OutboundSendAttempted', data: { messageId: 'out-1', attempt: 2, at: sentAt } }]);
-      given(...retried(1)).when(attempt(1)).thenNothingHappens();
-      given(...retried(1)).when(attempt(3)).thenNothingHappens();
+      given(...retried(1))
+        .when(attempt(1))
+        .thenNothingHappens();
+      given(...retried(1))
+        .when(attempt(3))
+        .thenNothingHappens();
     });
 
     it(`fails once ${MAX_SEND_ATTEMPTS} attempts were refused, with the last error`, () => {
@@ -187,7 +238,13 @@ describe('Sending a business message to Meta', () => {
         .then([
           {
             type: 'OutboundMessageFailed',
-            data: { ...serverError, messageId: 'out-1', attempt: last, reason: 'attempts_exhausted', failedAt: answeredAt },
+            data: {
+              ...serverError,
+              messageId: 'out-1',
+              attempt: last,
+              reason: 'attempts_exhausted',
+              failedAt: answeredAt,
+            },
           },
         ]);
     });
@@ -197,13 +254,21 @@ describe('Sending a business message to Meta', () => {
     const lost = [attempt(1), unknown(1)];
 
     it('is never attempted again by the dispatcher', () => {
-      given(...lost).when(attempt(1)).thenNothingHappens();
-      given(...lost).when(attempt(2)).thenNothingHappens();
+      given(...lost)
+        .when(attempt(1))
+        .thenNothingHappens();
+      given(...lost)
+        .when(attempt(2))
+        .thenNothingHappens();
     });
 
     it('is settled by a late answer to the same attempt', () => {
-      given(...lost).when(wamid()).then([{ type: 'OutboundWamidRecorded', data: { messageId: 'out-1', wamid: 'wamid.out-1' } }]);
-      const [retry] = given(...lost).when(failure(1, rateLimited)).events();
+      given(...lost)
+        .when(wamid())
+        .then([{ type: 'OutboundWamidRecorded', data: { messageId: 'out-1', wamid: 'wamid.out-1' } }]);
+      const [retry] = given(...lost)
+        .when(failure(1, rateLimited))
+        .events();
       expect(retry.type).toBe('OutboundRetryScheduled');
     });
 
@@ -218,17 +283,24 @@ describe('Sending a business message to Meta', () => {
         .when(status)
         .then([
           { type: 'OutboundWamidRecorded', data: { messageId: 'out-1', wamid: 'wamid.out-1' } },
-          { type: 'DeliveryStatusRecorded', data: { messageId: 'out-1', status: 'delivered', at: later(answeredAt, 2000) } },
+          {
+            type: 'DeliveryStatusRecorded',
+            data: { messageId: 'out-1', status: 'delivered', at: later(answeredAt, 2000) },
+          },
         ]);
-      given(...lost, status).when(resend()).thenRefuses('INVALID_COMMAND', /taken by WhatsApp/);
+      given(...lost, status)
+        .when(resend())
+        .thenRefuses('INVALID_COMMAND', /taken by WhatsApp/);
     });
 
     it('is sent again only when an agent asks, as the next attempt', () => {
       const requestedAt = later(answeredAt, HOUR);
-      given(...lost).when(resend(requestedAt)).then([{ type: 'OutboundResendRequested', data: { messageId: 'out-1', requestedAt } }]);
-      given(...lost, resend(requestedAt)).when(attempt(2)).then([
-        { type: 'OutboundSendAttempted', data: { messageId: 'out-1', attempt: 2, at: sentAt } },
-      ]);
+      given(...lost)
+        .when(resend(requestedAt))
+        .then([{ type: 'OutboundResendRequested', data: { messageId: 'out-1', requestedAt } }]);
+      given(...lost, resend(requestedAt))
+        .when(attempt(2))
+        .then([{ type: 'OutboundSendAttempted', data: { messageId: 'out-1', attempt: 2, at: sentAt } }]);
     });
   });
 

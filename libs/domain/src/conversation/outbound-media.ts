@@ -36,8 +36,13 @@ const RULES: Record<Exclude<OutboundMediaKind, 'sticker'>, MediaRule> = {
 };
 
 function stickerRule(animated: boolean | undefined): MediaRule {
-  if (animated === false) return { mimeTypes: ['image/webp'], maxBytes: 100 * KB, accepted: 'static WebP up to 100 KB' };
-  return { mimeTypes: ['image/webp'], maxBytes: 500 * KB, accepted: 'WebP up to 500 KB (static stickers up to 100 KB)' };
+  if (animated === false)
+    return { mimeTypes: ['image/webp'], maxBytes: 100 * KB, accepted: 'static WebP up to 100 KB' };
+  return {
+    mimeTypes: ['image/webp'],
+    maxBytes: 500 * KB,
+    accepted: 'WebP up to 500 KB (static stickers up to 100 KB)',
+  };
 }
 
 /** Refuses, with the accepted formats in the message, any media Meta would not deliver. */
@@ -46,7 +51,11 @@ export function validateOutboundMedia(media: OutboundMedia): void {
   if (!rule) refuse('UNSUPPORTED_MEDIA', `'${String(media.kind)}' is not a kind of media WhatsApp can send`);
   const details = { kind: media.kind, mimeType: media.mimeType, sizeBytes: media.sizeBytes };
   if (!isAcceptedMimeType(media.mimeType, rule.mimeTypes)) {
-    refuse('UNSUPPORTED_MEDIA', `WhatsApp cannot send ${media.kind} as '${media.mimeType}': send ${rule.accepted}`, details);
+    refuse(
+      'UNSUPPORTED_MEDIA',
+      `WhatsApp cannot send ${media.kind} as '${media.mimeType}': send ${rule.accepted}`,
+      details,
+    );
   }
   if (!Number.isInteger(media.sizeBytes) || media.sizeBytes <= 0) {
     refuse('UNSUPPORTED_MEDIA', `The ${media.kind} has no valid size (${media.sizeBytes} bytes)`, details);
@@ -61,7 +70,10 @@ export function validateOutboundMedia(media: OutboundMedia): void {
 
 /** Parameters are ignored except an OGG codec, which must be Opus: WhatsApp plays no other. */
 function isAcceptedMimeType(mimeType: string, accepted: readonly string[]): boolean {
-  const [base, ...parameters] = mimeType.toLowerCase().split(';').map((part) => part.trim());
+  const [base, ...parameters] = mimeType
+    .toLowerCase()
+    .split(';')
+    .map((part) => part.trim());
   if (!accepted.includes(base)) return false;
   const codecs = parameters.find((parameter) => parameter.startsWith('codecs='));
   return base !== 'audio/ogg' || codecs === undefined || codecs.replace(/"/g, '') === 'codecs=opus';

@@ -4,7 +4,12 @@ import { type OutboundMedia, type OutboundMediaKind, validateOutboundMedia } fro
 const KB = 1024;
 const MB = 1024 * KB;
 
-function media(kind: OutboundMediaKind, mimeType: string, sizeBytes: number, extra: Partial<OutboundMedia> = {}): OutboundMedia {
+function media(
+  kind: OutboundMediaKind,
+  mimeType: string,
+  sizeBytes: number,
+  extra: Partial<OutboundMedia> = {},
+): OutboundMedia {
   return { kind, mimeType, sizeBytes, mediaId: 'media-1', ...extra };
 }
 
@@ -72,7 +77,9 @@ describe('Validating media before it is sent', () => {
 
   it('holds static stickers to 100 KB and animated ones to 500 KB', () => {
     expect(() => validateOutboundMedia(media('sticker', 'image/webp', 100 * KB, { animated: false }))).not.toThrow();
-    expect(refusal(media('sticker', 'image/webp', 100 * KB + 1, { animated: false })).message).toMatch(/static WebP up to 100 KB/);
+    expect(refusal(media('sticker', 'image/webp', 100 * KB + 1, { animated: false })).message).toMatch(
+      /static WebP up to 100 KB/,
+    );
     expect(() => validateOutboundMedia(media('sticker', 'image/webp', 500 * KB, { animated: true }))).not.toThrow();
   });
 
@@ -82,7 +89,11 @@ describe('Validating media before it is sent', () => {
 
   it('needs exactly one of a media id or a link', () => {
     expect(refusal(media('image', 'image/png', 10, { mediaId: undefined })).code).toBe('INVALID_COMMAND');
-    expect(refusal(media('image', 'image/png', 10, { link: 'https://cdn.example/a.png' })).code).toBe('INVALID_COMMAND');
-    expect(() => validateOutboundMedia(media('image', 'image/png', 10, { mediaId: undefined, link: 'https://x/a.png' }))).not.toThrow();
+    expect(refusal(media('image', 'image/png', 10, { link: 'https://cdn.example/a.png' })).code).toBe(
+      'INVALID_COMMAND',
+    );
+    expect(() =>
+      validateOutboundMedia(media('image', 'image/png', 10, { mediaId: undefined, link: 'https://x/a.png' })),
+    ).not.toThrow();
   });
 });

@@ -26,11 +26,17 @@ describe('Quarantined messages', () => {
       spec
         .given(history)
         .when(quarantine('in-1'))
-        .then([{ type: 'MessageQuarantined', data: { messageId: 'in-1', reason: 'phishing link', quarantinedAt: now } }]);
+        .then([
+          { type: 'MessageQuarantined', data: { messageId: 'in-1', reason: 'phishing link', quarantinedAt: now } },
+        ]);
     });
 
     it('keeps its place in the thread', () => {
-      const state = fold(evolveConversation, initialConversationState, historyOf(inbound(1), inbound(2), quarantine('in-1')));
+      const state = fold(
+        evolveConversation,
+        initialConversationState,
+        historyOf(inbound(1), inbound(2), quarantine('in-1')),
+      );
       expect(state.status === 'Started' && [...state.messages.keys()]).toEqual(['in-1', 'in-2']);
     });
 
@@ -53,9 +59,17 @@ describe('Quarantined messages', () => {
     it('records every reveal by an auditor, with the reason', () => {
       const once = spec.given(quarantined).when(reveal('in-1')).events();
       expect(once).toEqual([
-        { type: 'QuarantinedContentRevealed', data: { messageId: 'in-1', reason: 'fraud investigation #42', revealedAt: now } },
+        {
+          type: 'QuarantinedContentRevealed',
+          data: { messageId: 'in-1', reason: 'fraud investigation #42', revealedAt: now },
+        },
       ]);
-      expect(spec.given([...quarantined, ...once]).when(reveal('in-1')).events()).toHaveLength(1);
+      expect(
+        spec
+          .given([...quarantined, ...once])
+          .when(reveal('in-1'))
+          .events(),
+      ).toHaveLength(1);
     });
 
     it('refuses a reveal without a reason', () => {

@@ -22,44 +22,59 @@ const types = (events: ConversationEvent[]) => events.map((event) => event.type)
 describe('Receiving a message from the contact', () => {
   describe('When the conversation has not started', () => {
     it('starts it, opens a ticket, adds the message to the thread and opens a 24-hour session', () => {
-      spec.given([]).when(inbound(1)).then([
-        {
-          type: 'ConversationStarted',
-          data: {
-            conversationId,
-            portalId,
-            phoneNumberId,
-            contactWaId: '33612345678',
-            businessPhone,
-            contactPhone,
-            startedAt: receivedAt,
+      spec
+        .given([])
+        .when(inbound(1))
+        .then([
+          {
+            type: 'ConversationStarted',
+            data: {
+              conversationId,
+              portalId,
+              phoneNumberId,
+              contactWaId: '33612345678',
+              businessPhone,
+              contactPhone,
+              startedAt: receivedAt,
+            },
           },
-        },
-        { type: 'TicketOpened', data: { ticketId: 'ticket-1', openedAt: receivedAt } },
-        {
-          type: 'InboundMessageReceived',
-          data: {
-            messageId: 'in-1',
-            wamid: 'wamid.in-1',
-            ticketId: 'ticket-1',
-            from: contactPhone,
-            to: businessPhone,
-            sentAt: firstSentAt,
-            receivedAt,
-            content: { kind: 'text', body: 'Hello 1' },
+          { type: 'TicketOpened', data: { ticketId: 'ticket-1', openedAt: receivedAt } },
+          {
+            type: 'InboundMessageReceived',
+            data: {
+              messageId: 'in-1',
+              wamid: 'wamid.in-1',
+              ticketId: 'ticket-1',
+              from: contactPhone,
+              to: businessPhone,
+              sentAt: firstSentAt,
+              receivedAt,
+              content: { kind: 'text', body: 'Hello 1' },
+            },
           },
-        },
-        { type: 'SessionOpened', data: { sessionId: 'session-1', openedAt: firstSentAt, expiresAt: later(firstSentAt, DAY) } },
-      ]);
+          {
+            type: 'SessionOpened',
+            data: { sessionId: 'session-1', openedAt: firstSentAt, expiresAt: later(firstSentAt, DAY) },
+          },
+        ]);
     });
 
     it('associates the one contact whose number matches', () => {
-      const events = spec.given([]).when(inbound(1, { matchingContactIds: ['contact-7'] })).events();
-      expect(events.at(-1)).toEqual({ type: 'ContactAssociated', data: { contactId: 'contact-7', associatedAt: receivedAt } });
+      const events = spec
+        .given([])
+        .when(inbound(1, { matchingContactIds: ['contact-7'] }))
+        .events();
+      expect(events.at(-1)).toEqual({
+        type: 'ContactAssociated',
+        data: { contactId: 'contact-7', associatedAt: receivedAt },
+      });
     });
 
     it('associates no one when several contacts match, and records the candidates for an agent to choose', () => {
-      const events = spec.given([]).when(inbound(1, { matchingContactIds: ['contact-9', 'contact-7'] })).events();
+      const events = spec
+        .given([])
+        .when(inbound(1, { matchingContactIds: ['contact-9', 'contact-7'] }))
+        .events();
       expect(types(events)).not.toContain('ContactAssociated');
       expect(events.at(-1)).toEqual({
         type: 'ContactMatchAmbiguous',
@@ -68,7 +83,10 @@ describe('Receiving a message from the contact', () => {
     });
 
     it('imports a message sent exactly when the channel was connected', () => {
-      const events = spec.given([]).when(inbound(1, { sentAt: channelConnectedAt })).events();
+      const events = spec
+        .given([])
+        .when(inbound(1, { sentAt: channelConnectedAt }))
+        .events();
       expect(types(events)).toContain('InboundMessageReceived');
     });
 
@@ -91,16 +109,27 @@ describe('Receiving a message from the contact', () => {
     ])('keeps an unsupported %s as a placeholder, which opens the ticket and the session too', (unsupportedKind) => {
       const content = { kind: 'unsupported' as const, unsupportedKind, detail: 'Meta error 131051' };
       const events = spec.given([]).when(inbound(1, { content })).events();
-      expect(types(events)).toEqual(['ConversationStarted', 'TicketOpened', 'UnsupportedMessageReceived', 'SessionOpened']);
+      expect(types(events)).toEqual([
+        'ConversationStarted',
+        'TicketOpened',
+        'UnsupportedMessageReceived',
+        'SessionOpened',
+      ]);
       expect(events[2].data).toMatchObject({ messageId: 'in-1', unsupportedKind, detail: 'Meta error 131051' });
     });
 
     it('refuses a sender that is not an E.164 number', () => {
-      spec.given([]).when(inbound(1, { from: '0612345678' })).thenRefuses('INVALID_PHONE_NUMBER');
+      spec
+        .given([])
+        .when(inbound(1, { from: '0612345678' }))
+        .thenRefuses('INVALID_PHONE_NUMBER');
     });
 
     it('refuses a sent time that is not a date', () => {
-      spec.given([]).when(inbound(1, { sentAt: 'yesterday', now: firstSentAt })).thenRefuses('INVALID_DATE', /sentAt/);
+      spec
+        .given([])
+        .when(inbound(1, { sentAt: 'yesterday', now: firstSentAt }))
+        .thenRefuses('INVALID_DATE', /sentAt/);
     });
   });
 
@@ -109,37 +138,49 @@ describe('Receiving a message from the contact', () => {
 
     it('joins the open ticket and restarts the 24 hours from the new message', () => {
       const sentAt = later(firstSentAt, 3 * 3600_000);
-      spec.given(history).when(inbound(2, { sentAt })).then([
-        {
-          type: 'InboundMessageReceived',
-          data: {
-            messageId: 'in-2',
-            wamid: 'wamid.in-2',
-            ticketId: 'ticket-1',
-            from: contactPhone,
-            to: businessPhone,
-            sentAt,
-            receivedAt: later(sentAt, 2000),
-            content: { kind: 'text', body: 'Hello 2' },
+      spec
+        .given(history)
+        .when(inbound(2, { sentAt }))
+        .then([
+          {
+            type: 'InboundMessageReceived',
+            data: {
+              messageId: 'in-2',
+              wamid: 'wamid.in-2',
+              ticketId: 'ticket-1',
+              from: contactPhone,
+              to: businessPhone,
+              sentAt,
+              receivedAt: later(sentAt, 2000),
+              content: { kind: 'text', body: 'Hello 2' },
+            },
           },
-        },
-        { type: 'SessionExtended', data: { sessionId: 'session-1', expiresAt: later(sentAt, DAY) } },
-      ]);
+          { type: 'SessionExtended', data: { sessionId: 'session-1', expiresAt: later(sentAt, DAY) } },
+        ]);
     });
 
     it('ignores the same wamid delivered again by Meta', () => {
-      spec.given(history).when(inbound(2, { wamid: 'wamid.in-1', now: later(firstSentAt, 60_000) })).thenNothingHappens();
+      spec
+        .given(history)
+        .when(inbound(2, { wamid: 'wamid.in-1', now: later(firstSentAt, 60_000) }))
+        .thenNothingHappens();
     });
 
     it('adds a late message sent before the last one without moving the expiry back', () => {
-      const events = spec.given(history).when(inbound(2, { sentAt: later(firstSentAt, -60_000) })).events();
+      const events = spec
+        .given(history)
+        .when(inbound(2, { sentAt: later(firstSentAt, -60_000) }))
+        .events();
       expect(types(events)).toEqual(['InboundMessageReceived']);
     });
 
     it('extends a session with a message sent 1 ms before it expires', () => {
       const sentAt = later(firstSentAt, DAY - 1);
       const events = spec.given(history).when(inbound(2, { sentAt })).events();
-      expect(events.at(-1)).toEqual({ type: 'SessionExtended', data: { sessionId: 'session-1', expiresAt: later(sentAt, DAY) } });
+      expect(events.at(-1)).toEqual({
+        type: 'SessionExtended',
+        data: { sessionId: 'session-1', expiresAt: later(sentAt, DAY) },
+      });
     });
 
     it('records an ambiguous contact match once, not on every message', () => {
@@ -150,12 +191,18 @@ describe('Receiving a message from the contact', () => {
 
     it('keeps the associated contact', () => {
       const associated = historyOf(inbound(1, { matchingContactIds: ['contact-7'] }));
-      const events = spec.given(associated).when(inbound(2, { matchingContactIds: ['contact-8'] })).events();
+      const events = spec
+        .given(associated)
+        .when(inbound(2, { matchingContactIds: ['contact-8'] }))
+        .events();
       expect(types(events)).not.toContain('ContactAssociated');
     });
 
     it('refuses a message routed from another portal, as if the conversation did not exist', () => {
-      spec.given(history).when(inbound(2, { portal: 'portal-2' })).thenRefuses('CONVERSATION_NOT_FOUND');
+      spec
+        .given(history)
+        .when(inbound(2, { portal: 'portal-2' }))
+        .thenRefuses('CONVERSATION_NOT_FOUND');
     });
   });
 
@@ -189,7 +236,10 @@ describe('Receiving a message from the contact', () => {
 
   describe('When the session is closed', () => {
     it('opens a new session: the contact answering a template opens a new 24-hour window', () => {
-      const closed = historyOf(inbound(1), command('CloseExpiredSession', { sessionId: 'session-1' }, later(firstSentAt, DAY)));
+      const closed = historyOf(
+        inbound(1),
+        command('CloseExpiredSession', { sessionId: 'session-1' }, later(firstSentAt, DAY)),
+      );
       const sentAt = later(firstSentAt, 3 * DAY);
       const events = spec.given(closed).when(inbound(2, { sentAt })).events();
       expect(events.at(-1)).toEqual({

@@ -1,6 +1,11 @@
 import { type CommandContext, refuse } from '../core/index.js';
 import { nonBlank, startedConversation } from './conversation.guards.js';
-import { type ConversationState, type SessionState, type StartedConversation, sessionOpenAt } from './conversation.state.js';
+import {
+  type ConversationState,
+  type SessionState,
+  type StartedConversation,
+  sessionOpenAt,
+} from './conversation.state.js';
 import type { ReplyContent, TemplateToSend } from './message-content.js';
 import { validateOutboundMedia } from './outbound-media.js';
 
@@ -48,7 +53,11 @@ export function checkReply(state: ConversationState, request: ReplyRequest, cont
 }
 
 /** A template: at any time, in the portal's own conversation, naming a template and its language. */
-export function checkTemplateSend(state: ConversationState, request: TemplateSendRequest, context: SendContext): TemplateSendCheck {
+export function checkTemplateSend(
+  state: ConversationState,
+  request: TemplateSendRequest,
+  context: SendContext,
+): TemplateSendCheck {
   const conversation = startedConversation(state, context);
   if (conversation.messages.has(request.messageId)) return { status: 'AlreadyRecorded' };
   nonBlank(request.template.name, 'The template name');

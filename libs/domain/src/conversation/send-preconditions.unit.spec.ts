@@ -1,8 +1,19 @@
 import { DomainError, fold } from '../core/index.js';
-import { DAY, HOUR, contextAt, firstSentAt, historyOf, inbound, later, replyText, template } from './conversation.fixtures.js';
+import {
+  DAY,
+  HOUR,
+  contextAt,
+  firstSentAt,
+  historyOf,
+  inbound,
+  later,
+  replyText,
+  template,
+} from './conversation.fixtures.js';
 import { type ConversationEvent, checkReply, checkTemplateSend, conversationDecider } from './index.js';
 
-const stateAfter = (events: ConversationEvent[]) => fold(conversationDecider.evolve, conversationDecider.initialState, events);
+const stateAfter = (events: ConversationEvent[]) =>
+  fold(conversationDecider.evolve, conversationDecider.initialState, events);
 const text = (body: string) => ({ kind: 'text' as const, body });
 const welcome = { name: 'welcome_back', language: 'en_US' };
 
@@ -35,7 +46,14 @@ describe('What a send needs before anything is counted', () => {
     });
 
     it.each([
-      ['no conversation', conversationDecider.initialState, inSession, text('Hi'), 'portal-1', 'CONVERSATION_NOT_FOUND'],
+      [
+        'no conversation',
+        conversationDecider.initialState,
+        inSession,
+        text('Hi'),
+        'portal-1',
+        'CONVERSATION_NOT_FOUND',
+      ],
       ["another portal's conversation", opened, inSession, text('Hi'), 'portal-2', 'CONVERSATION_NOT_FOUND'],
       ['a closed session', opened, afterSession, text('Hi'), 'portal-1', 'SESSION_CLOSED'],
       ['a blank text', opened, inSession, text(' '), 'portal-1', 'INVALID_COMMAND'],
@@ -43,7 +61,9 @@ describe('What a send needs before anything is counted', () => {
     ] as const)('refuses %s with the code the decider uses', (_, state, now, content, portal, code) => {
       const context = contextAt(now, undefined, portal);
       expect(refusalOf(() => checkReply(state, { messageId: 'out-1', content }, context)).code).toBe(code);
-      expect(refusalOf(() => conversationDecider.decide({ ...replyText(1, now, { content }), context }, state)).code).toBe(code);
+      expect(
+        refusalOf(() => conversationDecider.decide({ ...replyText(1, now, { content }), context }, state)).code,
+      ).toBe(code);
     });
   });
 
@@ -71,8 +91,12 @@ describe('What a send needs before anything is counted', () => {
       ['a blank language', opened, { ...welcome, language: '' }, 'INVALID_COMMAND'],
     ] as const)('refuses %s with the code the decider uses', (_, state, named, code) => {
       const context = contextAt(afterSession);
-      expect(refusalOf(() => checkTemplateSend(state, { messageId: 'tpl-1', template: named }, context)).code).toBe(code);
-      const command = template(1, afterSession, { template: { ...named, renderedText: 'Hi', parameters: { body: [] } } });
+      expect(refusalOf(() => checkTemplateSend(state, { messageId: 'tpl-1', template: named }, context)).code).toBe(
+        code,
+      );
+      const command = template(1, afterSession, {
+        template: { ...named, renderedText: 'Hi', parameters: { body: [] } },
+      });
       expect(refusalOf(() => conversationDecider.decide(command, state)).code).toBe(code);
     });
   });

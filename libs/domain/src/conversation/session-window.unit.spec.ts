@@ -26,39 +26,56 @@ describe('The 24-hour session window', () => {
     const history = historyOf(inbound(1));
 
     it('does not close it 1 ms before its expiry', () => {
-      spec.given(history).when(closeExpired('session-1', later(expiresAt, -1))).thenNothingHappens();
+      spec
+        .given(history)
+        .when(closeExpired('session-1', later(expiresAt, -1)))
+        .thenNothingHappens();
     });
 
     it('accepts a free-form reply 1 ms before the expiry, counted as the quota said', () => {
       const now = later(expiresAt, -1);
       const reply = replyText(1, now, { countedAs: 'user_initiated_session', ruleVersion: 'conversations/2023-06-01' });
-      spec.given(history).when(reply).then([
-        {
-          type: 'ReplyAccepted',
-          data: {
-            messageId: 'out-1',
-            ticketId: 'ticket-1',
-            sessionId: 'session-1',
-            content: { kind: 'text', body: 'Reply 1' },
-            acceptedAt: now,
-            countedAs: 'user_initiated_session',
-            ruleVersion: 'conversations/2023-06-01',
+      spec
+        .given(history)
+        .when(reply)
+        .then([
+          {
+            type: 'ReplyAccepted',
+            data: {
+              messageId: 'out-1',
+              ticketId: 'ticket-1',
+              sessionId: 'session-1',
+              content: { kind: 'text', body: 'Reply 1' },
+              acceptedAt: now,
+              countedAs: 'user_initiated_session',
+              ruleVersion: 'conversations/2023-06-01',
+            },
           },
-        },
-      ]);
+        ]);
     });
 
     it('accepts a reply only once per message id (a retried request)', () => {
       const now = later(firstSentAt, HOUR);
-      spec.given(historyOf(inbound(1), replyText(1, now))).when(replyText(1, now)).thenNothingHappens();
+      spec
+        .given(historyOf(inbound(1), replyText(1, now)))
+        .when(replyText(1, now))
+        .thenNothingHappens();
     });
 
     it('accepts supported media and refuses the rest before anything is sent', () => {
       const now = later(firstSentAt, HOUR);
       const photo = { kind: 'image' as const, mimeType: 'image/png', sizeBytes: 2048, mediaId: 'media-1' };
-      expect(spec.given(history).when(replyText(1, now, { content: photo })).events()).toHaveLength(1);
+      expect(
+        spec
+          .given(history)
+          .when(replyText(1, now, { content: photo }))
+          .events(),
+      ).toHaveLength(1);
       const gif = { ...photo, mimeType: 'image/gif' };
-      spec.given(history).when(replyText(1, now, { content: gif })).thenRefuses('UNSUPPORTED_MEDIA', /JPEG or PNG/);
+      spec
+        .given(history)
+        .when(replyText(1, now, { content: gif }))
+        .thenRefuses('UNSUPPORTED_MEDIA', /JPEG or PNG/);
     });
 
     it.each([
@@ -104,9 +121,12 @@ describe('The 24-hour session window', () => {
         .thenRefuses('SESSION_STATE_CHANGED', /opened meanwhile/);
     });
 
-    it("refuses a command from another portal, as if the conversation did not exist", () => {
+    it('refuses a command from another portal, as if the conversation did not exist', () => {
       const reply = { ...replyText(1, later(firstSentAt, HOUR)) };
-      spec.given(history).when({ ...reply, context: { ...reply.context, portalId: 'portal-2' } }).thenRefuses('CONVERSATION_NOT_FOUND');
+      spec
+        .given(history)
+        .when({ ...reply, context: { ...reply.context, portalId: 'portal-2' } })
+        .thenRefuses('CONVERSATION_NOT_FOUND');
     });
   });
 
@@ -136,7 +156,11 @@ describe('The 24-hour session window', () => {
 
     it('accepts a template as a business-initiated conversation', () => {
       const [event] = spec.given(history).when(template(1, expiresAt)).events();
-      expect(event.data).toMatchObject({ conversationKind: 'business_initiated', sessionId: null, ruleVersion: RULE_VERSION });
+      expect(event.data).toMatchObject({
+        conversationKind: 'business_initiated',
+        sessionId: null,
+        ruleVersion: RULE_VERSION,
+      });
     });
 
     it('refuses a template that was not reserved as business-initiated: the session closed meanwhile', () => {
@@ -158,11 +182,17 @@ describe('The 24-hour session window', () => {
     const closed = historyOf(inbound(1), closeExpired('session-1', expiresAt));
 
     it('closes it only once', () => {
-      spec.given(closed).when(closeExpired('session-1', later(expiresAt, HOUR))).thenNothingHappens();
+      spec
+        .given(closed)
+        .when(closeExpired('session-1', later(expiresAt, HOUR)))
+        .thenNothingHappens();
     });
 
     it('refuses a free-form reply', () => {
-      spec.given(closed).when(replyText(1, later(expiresAt, HOUR))).thenRefuses('SESSION_CLOSED', /template/);
+      spec
+        .given(closed)
+        .when(replyText(1, later(expiresAt, HOUR)))
+        .thenRefuses('SESSION_CLOSED', /template/);
     });
 
     it('accepts free-form replies again once the contact answers a template', () => {
@@ -172,7 +202,10 @@ describe('The 24-hour session window', () => {
         template(1, later(expiresAt, HOUR)),
         inbound(2, { sentAt: later(expiresAt, 2 * HOUR) }),
       );
-      const events = spec.given(answered).when(replyText(1, later(expiresAt, 3 * HOUR), { sessionId: 'session-2' })).events();
+      const events = spec
+        .given(answered)
+        .when(replyText(1, later(expiresAt, 3 * HOUR), { sessionId: 'session-2' }))
+        .events();
       expect(events).toEqual([expect.objectContaining({ type: 'ReplyAccepted' })]);
       expect(events[0].data).toMatchObject({ sessionId: 'session-2' });
     });
@@ -180,7 +213,10 @@ describe('The 24-hour session window', () => {
 
   describe('When there is no such session or conversation', () => {
     it('ignores closing an unknown session', () => {
-      spec.given(historyOf(inbound(1))).when(closeExpired('session-x', later(expiresAt, HOUR))).thenNothingHappens();
+      spec
+        .given(historyOf(inbound(1)))
+        .when(closeExpired('session-x', later(expiresAt, HOUR)))
+        .thenNothingHappens();
     });
 
     it('ignores closing a session of a conversation that never started', () => {

@@ -51,9 +51,12 @@ export function decideTicket(command: TicketCommand, state: ConversationState): 
     case 'AssignTicket': {
       const ticket = currentTicket(conversation, command.data.ticketId);
       const to = nonBlank(command.data.assigneeId, 'The assignee');
-      if (ticket.status === 'Closed') refuse('TICKET_ALREADY_CLOSED', `Ticket ${ticket.ticketId} is closed: reopen it first`);
+      if (ticket.status === 'Closed')
+        refuse('TICKET_ALREADY_CLOSED', `Ticket ${ticket.ticketId} is closed: reopen it first`);
       if (ticket.assigneeId === to) return [];
-      return [{ type: 'TicketAssigned', data: { ticketId: ticket.ticketId, from: ticket.assigneeId, to, assignedAt: now } }];
+      return [
+        { type: 'TicketAssigned', data: { ticketId: ticket.ticketId, from: ticket.assigneeId, to, assignedAt: now } },
+      ];
     }
     case 'CloseTicket': {
       const ticket = currentTicket(conversation, command.data.ticketId);

@@ -29,16 +29,25 @@ describe('Tickets and their contact', () => {
     });
 
     it('reassigns it to another agent, recording from whom', () => {
-      const [event] = spec.given(historyOf(inbound(1), assign('agent-1'))).when(assign('agent-2')).events();
+      const [event] = spec
+        .given(historyOf(inbound(1), assign('agent-1')))
+        .when(assign('agent-2'))
+        .events();
       expect(event.data).toMatchObject({ from: 'agent-1', to: 'agent-2' });
     });
 
     it('does nothing when assigned to its current owner', () => {
-      spec.given(historyOf(inbound(1), assign('agent-1'))).when(assign('agent-1')).thenNothingHappens();
+      spec
+        .given(historyOf(inbound(1), assign('agent-1')))
+        .when(assign('agent-1'))
+        .thenNothingHappens();
     });
 
     it('closes it', () => {
-      spec.given(open).when(close()).then([{ type: 'TicketClosed', data: { ticketId: 'ticket-1', closedAt: now } }]);
+      spec
+        .given(open)
+        .when(close())
+        .then([{ type: 'TicketClosed', data: { ticketId: 'ticket-1', closedAt: now } }]);
     });
 
     it('refuses to reopen it', () => {
@@ -59,12 +68,18 @@ describe('Tickets and their contact', () => {
     const closed = historyOf(inbound(1), close());
 
     it('reopens it', () => {
-      spec.given(closed).when(reopen()).then([{ type: 'TicketReopened', data: { ticketId: 'ticket-1', reopenedAt: now } }]);
+      spec
+        .given(closed)
+        .when(reopen())
+        .then([{ type: 'TicketReopened', data: { ticketId: 'ticket-1', reopenedAt: now } }]);
     });
 
     it('refuses to close or assign it again', () => {
       spec.given(closed).when(close()).thenRefuses('TICKET_ALREADY_CLOSED');
-      spec.given(closed).when(assign('agent-1')).thenRefuses('TICKET_ALREADY_CLOSED', /reopen/);
+      spec
+        .given(closed)
+        .when(assign('agent-1'))
+        .thenRefuses('TICKET_ALREADY_CLOSED', /reopen/);
     });
 
     it('refuses to reopen it once the contact wrote again and a new ticket took its place', () => {
@@ -97,7 +112,10 @@ describe('Tickets and their contact', () => {
     });
 
     it('refuses another contact', () => {
-      spec.given(associated).when(associate('contact-8')).thenRefuses('CONTACT_ALREADY_ASSOCIATED', /contact-7/);
+      spec
+        .given(associated)
+        .when(associate('contact-8'))
+        .thenRefuses('CONTACT_ALREADY_ASSOCIATED', /contact-7/);
     });
   });
 
@@ -112,7 +130,10 @@ describe('Tickets and their contact', () => {
   describe('When the conversation belongs to another portal', () => {
     it('refuses as if it did not exist', () => {
       const foreign = { ...close(), context: { ...close().context, portalId: 'portal-2' } };
-      spec.given(historyOf(inbound(1))).when(foreign).thenRefuses('CONVERSATION_NOT_FOUND');
+      spec
+        .given(historyOf(inbound(1)))
+        .when(foreign)
+        .thenRefuses('CONVERSATION_NOT_FOUND');
     });
   });
 });

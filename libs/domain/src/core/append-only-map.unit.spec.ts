@@ -7,7 +7,12 @@ describe('AppendOnlyMap', () => {
     expect(map.has('b')).toBe(true);
     expect(map.has('c')).toBe(false);
     expect(map.size).toBe(2);
-    expect([...map]).toEqual([...new Map([['a', 1], ['b', 2]]).set('a', 3)]);
+    expect([...map]).toEqual([
+      ...new Map([
+        ['a', 1],
+        ['b', 2],
+      ]).set('a', 3),
+    ]);
     expect([...map.keys()]).toEqual(['a', 'b']);
     expect([...map.values()]).toEqual([3, 2]);
   });
@@ -27,11 +32,20 @@ describe('AppendOnlyMap', () => {
     const base = AppendOnlyMap.empty<string, number>().set('a', 1);
     const newer = base.set('b', 2);
     const branch = base.set('c', 3).set('a', 4);
-    expect([...branch]).toEqual([['a', 4], ['c', 3]]);
-    expect([...newer]).toEqual([['a', 1], ['b', 2]]);
+    expect([...branch]).toEqual([
+      ['a', 4],
+      ['c', 3],
+    ]);
+    expect([...newer]).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
     expect([...base]).toEqual([['a', 1]]);
     const afterBranch = newer.set('a', 5);
-    expect([...afterBranch]).toEqual([['a', 5], ['b', 2]]);
+    expect([...afterBranch]).toEqual([
+      ['a', 5],
+      ['b', 2],
+    ]);
     expect(branch.get('a')).toBe(4);
   });
 
@@ -48,10 +62,16 @@ describe('AppendOnlyMap', () => {
     expect(deleted.get('a')).toBeUndefined();
     expect(deleted.size).toBe(1);
     expect([...deleted]).toEqual([['b', 2]]);
-    expect([...before]).toEqual([['a', 1], ['b', 2]]);
+    expect([...before]).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
     const again = deleted.set('a', 3);
     expect(again.size).toBe(2);
-    expect([...again]).toEqual([['a', 3], ['b', 2]]);
+    expect([...again]).toEqual([
+      ['a', 3],
+      ['b', 2],
+    ]);
     expect(deleted.has('a')).toBe(false);
   });
 
@@ -62,7 +82,10 @@ describe('AppendOnlyMap', () => {
     const branch = base.delete('a');
     expect([...branch]).toEqual([]);
     expect(branch.size).toBe(0);
-    expect([...newer]).toEqual([['a', 1], ['b', 2]]);
+    expect([...newer]).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
     expect([...branch.set('c', 3)]).toEqual([['c', 3]]);
   });
 });

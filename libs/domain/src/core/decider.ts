@@ -33,7 +33,11 @@ export interface Decider<Command extends DomainCommand, Event extends DomainEven
   readonly initialState: State;
 }
 
-export function fold<Event, State>(evolve: (state: State, event: Event) => State, initial: State, events: Iterable<Event>): State {
+export function fold<Event, State>(
+  evolve: (state: State, event: Event) => State,
+  initial: State,
+  events: Iterable<Event>,
+): State {
   let state = initial;
   for (const event of events) state = evolve(state, event);
   return state;

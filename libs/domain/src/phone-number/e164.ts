@@ -29,9 +29,13 @@ function parseToE164(input: string, defaultCountry?: string): string {
   const country = defaultCountry?.toUpperCase() as CountryCode | undefined;
   const parsed = parsePhoneNumberFromString(trimmed, country);
   if (!parsed?.isPossible()) {
-    refuse('INVALID_PHONE_NUMBER', `'${input}' is not a phone number${country ? ` (default country ${country})` : ''}`, {
-      input,
-    });
+    refuse(
+      'INVALID_PHONE_NUMBER',
+      `'${input}' is not a phone number${country ? ` (default country ${country})` : ''}`,
+      {
+        input,
+      },
+    );
   }
   return parsed.number;
 }

@@ -95,7 +95,9 @@ function releaseId(command: ReleasePhoneNumberId, state: PhoneNumberIdState): Ph
   const { phoneNumberId, accountId } = command.data;
   const { portalId, now } = command.context;
   if (state.status !== 'Claimed' || state.accountId !== accountId || state.portalId !== portalId) return [];
-  return [{ type: 'PhoneNumberIdReleased', data: { phoneNumberId, accountId, portalId, releasedAt: now.toISOString() } }];
+  return [
+    { type: 'PhoneNumberIdReleased', data: { phoneNumberId, accountId, portalId, releasedAt: now.toISOString() } },
+  ];
 }
 
 function refuseIdClaimed(phoneNumberId: string): never {

@@ -7,7 +7,10 @@ export type PhoneNumberClaimState =
 
 export const initialPhoneNumberClaimState: PhoneNumberClaimState = { status: 'Unclaimed' };
 
-export function evolvePhoneNumberClaim(_state: PhoneNumberClaimState, event: PhoneNumberClaimEvent): PhoneNumberClaimState {
+export function evolvePhoneNumberClaim(
+  _state: PhoneNumberClaimState,
+  event: PhoneNumberClaimEvent,
+): PhoneNumberClaimState {
   switch (event.type) {
     case 'PhoneNumberClaimed': {
       const { phoneNumber, accountId, portalId, phoneNumberId } = event.data;

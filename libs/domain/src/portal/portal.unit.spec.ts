@@ -58,21 +58,33 @@ describe('Portal', () => {
     it.each(['2023-02-30', '2023-2-3', '28/10/2023', '2023-10-28T00:00:00Z'])(
       'refuses the subscription start %p',
       (subscriptionStartedOn) => {
-        spec.given([]).when(register({ subscriptionStartedOn })).thenRefuses('INVALID_DATE', /YYYY-MM-DD/);
+        spec
+          .given([])
+          .when(register({ subscriptionStartedOn }))
+          .thenRefuses('INVALID_DATE', /YYYY-MM-DD/);
       },
     );
 
     it.each([0, -1, 1.5, Number.NaN])('refuses the limit %p', (monthlyConversationLimit) => {
-      spec.given([]).when(register({ monthlyConversationLimit })).thenRefuses('INVALID_LIMIT', /positive whole/);
+      spec
+        .given([])
+        .when(register({ monthlyConversationLimit }))
+        .thenRefuses('INVALID_LIMIT', /positive whole/);
     });
 
     it('accepts the smallest limit, 1', () => {
-      const [event] = spec.given([]).when(register({ monthlyConversationLimit: 1 })).events();
+      const [event] = spec
+        .given([])
+        .when(register({ monthlyConversationLimit: 1 }))
+        .events();
       expect(event.data).toMatchObject({ monthlyConversationLimit: 1 });
     });
 
     it('refuses a blank name', () => {
-      spec.given([]).when(register({ name: '  ' })).thenRefuses('INVALID_COMMAND', /name/);
+      spec
+        .given([])
+        .when(register({ name: '  ' }))
+        .thenRefuses('INVALID_COMMAND', /name/);
     });
 
     it('cannot change the limit of a portal that does not exist', () => {
@@ -82,7 +94,10 @@ describe('Portal', () => {
 
   describe('When registered', () => {
     it('refuses a second registration', () => {
-      spec.given([registered]).when(register()).thenRefuses('PORTAL_ALREADY_REGISTERED', /portal-1/);
+      spec
+        .given([registered])
+        .when(register())
+        .thenRefuses('PORTAL_ALREADY_REGISTERED', /portal-1/);
     });
 
     it('changes the limit from an instant, normalised to UTC', () => {
@@ -102,7 +117,10 @@ describe('Portal', () => {
     it.each(['2024-11-28T00:00:00', '2024-11-28', 'next month'])(
       'refuses the effective instant %p',
       (effectiveFrom) => {
-        spec.given([registered]).when(changeLimit(2000, effectiveFrom)).thenRefuses('INVALID_DATE', /offset/);
+        spec
+          .given([registered])
+          .when(changeLimit(2000, effectiveFrom))
+          .thenRefuses('INVALID_DATE', /offset/);
       },
     );
 

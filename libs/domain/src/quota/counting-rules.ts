@@ -47,7 +47,11 @@ export function countingRuleAt(instant: Date, rules: readonly CountingRule[] = C
  * how a rule change reaches the past: it can free conversations, never charge ones that were
  * free when they happened (those were never counted).
  */
-export function countedWeight(countedAs: { reason: 'business_initiated' | 'user_initiated_session' }, countedAt: string, rules: readonly CountingRule[] = COUNTING_RULES): 0 | 1 {
+export function countedWeight(
+  countedAs: { reason: 'business_initiated' | 'user_initiated_session' },
+  countedAt: string,
+  rules: readonly CountingRule[] = COUNTING_RULES,
+): 0 | 1 {
   if (countedAs.reason === 'business_initiated') return 1;
   return countingRuleAt(new Date(countedAt), rules).userInitiatedSession;
 }

@@ -13,7 +13,9 @@ import {
 } from './quota.state.js';
 
 /** A portal's monthly conversation quota, shared by all its WhatsApp accounts, counted under `rules`. */
-export function monthlyQuotaDeciderUnder(rules: readonly CountingRule[]): Decider<MonthlyQuotaCommand, MonthlyQuotaEvent, MonthlyQuota> {
+export function monthlyQuotaDeciderUnder(
+  rules: readonly CountingRule[],
+): Decider<MonthlyQuotaCommand, MonthlyQuotaEvent, MonthlyQuota> {
   return {
     decide: (command, state) => decideMonthlyQuota(command, state, rules),
     evolve: evolveMonthlyQuota,

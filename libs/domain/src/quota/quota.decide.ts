@@ -19,7 +19,11 @@ import { COUNTING_RULES, type CountingRule, countedWeight } from './counting-rul
 import { DailyQuota, dailyUsed, MonthlyQuota, monthlyUsed } from './quota.state.js';
 
 /** Counts are kept under `rules`: the gate passes the rulebook it runs with. */
-export function decideMonthlyQuota(command: MonthlyQuotaCommand, state: MonthlyQuota, rules: readonly CountingRule[] = COUNTING_RULES): MonthlyQuotaEvent[] {
+export function decideMonthlyQuota(
+  command: MonthlyQuotaCommand,
+  state: MonthlyQuota,
+  rules: readonly CountingRule[] = COUNTING_RULES,
+): MonthlyQuotaEvent[] {
   switch (command.type) {
     case 'CountConversation':
       return countConversation(command, state, rules);
@@ -31,7 +35,11 @@ export function decideMonthlyQuota(command: MonthlyQuotaCommand, state: MonthlyQ
 }
 
 /** A message counts once; a session counts once, whichever of its messages comes first. */
-function countConversation(command: CountConversation, state: MonthlyQuota, rules: readonly CountingRule[]): ConversationCounted[] {
+function countConversation(
+  command: CountConversation,
+  state: MonthlyQuota,
+  rules: readonly CountingRule[],
+): ConversationCounted[] {
   const { data, context } = command;
   if (state.status === 'Counting') {
     const alreadyCounted =
@@ -51,7 +59,11 @@ function countConversation(command: CountConversation, state: MonthlyQuota, rule
   return [{ type: 'ConversationCounted', data: counted }];
 }
 
-function releaseConversation(command: ReleaseConversation, state: MonthlyQuota, rules: readonly CountingRule[]): ConversationReleased[] {
+function releaseConversation(
+  command: ReleaseConversation,
+  state: MonthlyQuota,
+  rules: readonly CountingRule[],
+): ConversationReleased[] {
   if (state.status !== 'Counting') return [];
   const { messageId, reason } = command.data;
   const conversation = state.counted.get(messageId);

@@ -1,9 +1,7 @@
 import type { DomainEvent } from '../core/index.js';
 
 /** Why a conversation counts: a message outside any session, or the business's side of a contact-opened session. */
-export type CountedAs =
-  | { reason: 'business_initiated' }
-  | { reason: 'user_initiated_session'; sessionId: string };
+export type CountedAs = { reason: 'business_initiated' } | { reason: 'user_initiated_session'; sessionId: string };
 
 /** One conversation taken from the portal's monthly quota, under `ruleVersion`. */
 export type ConversationCounted = DomainEvent<

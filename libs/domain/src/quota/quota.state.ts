@@ -32,7 +32,12 @@ export function evolveMonthlyQuota(state: MonthlyQuota, event: MonthlyQuotaEvent
     case 'ConversationCounted': {
       const { reason, countedAt } = event.data;
       const sessionId = event.data.reason === 'user_initiated_session' ? event.data.sessionId : undefined;
-      counted = counted.set(messageId, sessionId === undefined ? { conversationId, reason, countedAt } : { conversationId, sessionId, reason, countedAt });
+      counted = counted.set(
+        messageId,
+        sessionId === undefined
+          ? { conversationId, reason, countedAt }
+          : { conversationId, sessionId, reason, countedAt },
+      );
       if (sessionId !== undefined) sessions = sessions.set(sessionId, messageId);
       break;
     }

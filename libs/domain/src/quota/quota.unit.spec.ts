@@ -37,15 +37,24 @@ describe('Monthly quota', () => {
 
   describe('When empty', () => {
     it('counts a business-initiated conversation with the rule, the limit and the reset', () => {
-      spec.given([]).when(count('m1')).then([counted('m1', 1)]);
+      spec
+        .given([])
+        .when(count('m1'))
+        .then([counted('m1', 1)]);
     });
 
     it('counts a user-initiated session', () => {
-      spec.given([]).when(count('m1', session('s1'))).then([counted('m1', 1, session('s1'))]);
+      spec
+        .given([])
+        .when(count('m1', session('s1')))
+        .then([counted('m1', 1, session('s1'))]);
     });
 
     it('counts the only conversation of a limit of 1', () => {
-      spec.given([]).when(count('m1', business, 1)).then([counted('m1', 1, business, 1)]);
+      spec
+        .given([])
+        .when(count('m1', business, 1))
+        .then([counted('m1', 1, business, 1)]);
     });
 
     it('has nothing to release', () => {
@@ -61,12 +70,21 @@ describe('Monthly quota', () => {
     });
 
     it('counts a session once: later messages in it are free', () => {
-      spec.given(history).when(count('m3', session('s1'))).thenNothingHappens();
+      spec
+        .given(history)
+        .when(count('m3', session('s1')))
+        .thenNothingHappens();
     });
 
     it('counts another session and another business-initiated message', () => {
-      spec.given(history).when(count('m3', session('s2'))).then([counted('m3', 3, session('s2'))]);
-      spec.given(history).when(count('m3')).then([counted('m3', 3)]);
+      spec
+        .given(history)
+        .when(count('m3', session('s2')))
+        .then([counted('m3', 3, session('s2'))]);
+      spec
+        .given(history)
+        .when(count('m3'))
+        .then([counted('m3', 3)]);
     });
 
     it('releases a counted message, giving its conversation back', () => {
@@ -88,12 +106,18 @@ describe('Monthly quota', () => {
     it('releases only what it counted, once', () => {
       spec.given(history).when(release('m9')).thenNothingHappens();
       const [released] = spec.given(history).when(release('m1')).events();
-      spec.given([...history, released]).when(release('m1')).thenNothingHappens();
+      spec
+        .given([...history, released])
+        .when(release('m1'))
+        .thenNothingHappens();
     });
 
     it('counts a released session again at its next message', () => {
       const [released] = spec.given(history).when(release('m2')).events();
-      spec.given([...history, released]).when(count('m3', session('s1'))).then([counted('m3', 2, session('s1'))]);
+      spec
+        .given([...history, released])
+        .when(count('m3', session('s1')))
+        .then([counted('m3', 2, session('s1'))]);
     });
   });
 
@@ -109,21 +133,33 @@ describe('Monthly quota', () => {
     });
 
     it('refuses a new session too', () => {
-      spec.given(full).when(count('m4', session('s2'))).thenRefuses('MONTHLY_LIMIT_REACHED');
+      spec
+        .given(full)
+        .when(count('m4', session('s2')))
+        .thenRefuses('MONTHLY_LIMIT_REACHED');
     });
 
     it('still accepts what was already counted: a retried message, a session already paid for', () => {
       spec.given(full).when(count('m3')).thenNothingHappens();
-      spec.given(full).when(count('m4', session('s1'))).thenNothingHappens();
+      spec
+        .given(full)
+        .when(count('m4', session('s1')))
+        .thenNothingHappens();
     });
 
     it('refuses when the limit was lowered below what is used', () => {
-      spec.given(full).when(count('m4', business, 2)).thenRefuses('MONTHLY_LIMIT_REACHED');
+      spec
+        .given(full)
+        .when(count('m4', business, 2))
+        .thenRefuses('MONTHLY_LIMIT_REACHED');
     });
 
     it('has room again after a release', () => {
       const [released] = spec.given(full).when(release('m3')).events();
-      spec.given([...full, released]).when(count('m4')).then([counted('m4', 3)]);
+      spec
+        .given([...full, released])
+        .when(count('m4'))
+        .then([counted('m4', 3)]);
     });
   });
 });
@@ -152,7 +188,10 @@ describe('Daily quota of an unverified account', () => {
 
   describe('When empty', () => {
     it('counts the first conversation of the day', () => {
-      spec.given([]).when(countDaily('m1')).then([countedDaily('m1', 1)]);
+      spec
+        .given([])
+        .when(countDaily('m1'))
+        .then([countedDaily('m1', 1)]);
     });
 
     it('has nothing to release', () => {
@@ -162,7 +201,10 @@ describe('Daily quota of an unverified account', () => {
 
   describe('When counting', () => {
     it('counts the 50th conversation', () => {
-      spec.given(history(49)).when(countDaily('m50')).then([countedDaily('m50', 50)]);
+      spec
+        .given(history(49))
+        .when(countDaily('m50'))
+        .then([countedDaily('m50', 50)]);
     });
 
     it('counts the same message once', () => {
@@ -200,7 +242,10 @@ describe('Daily quota of an unverified account', () => {
 
     it('has room again after a release', () => {
       const [released] = spec.given(history(50)).when(release('m7')).events();
-      spec.given([...history(50), released]).when(countDaily('m51')).then([countedDaily('m51', 50)]);
+      spec
+        .given([...history(50), released])
+        .when(countDaily('m51'))
+        .then([countedDaily('m51', 50)]);
     });
   });
 });

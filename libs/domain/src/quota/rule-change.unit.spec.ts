@@ -1,12 +1,23 @@
 import { specificationFor } from '../../../../test/support/decider-specification.js';
 import type { CountingRule } from './counting-rules.js';
 import { COUNTING_RULES } from './counting-rules.js';
-import { type ConversationCounted, type CountConversation, evolveMonthlyQuota, initialMonthlyQuota, monthlyQuotaDeciderUnder, monthlyUsed } from './index.js';
+import {
+  type ConversationCounted,
+  type CountConversation,
+  evolveMonthlyQuota,
+  initialMonthlyQuota,
+  monthlyQuotaDeciderUnder,
+  monthlyUsed,
+} from './index.js';
 
 /** The rulebook as it stood before the 1 November 2024 switch was added to it. */
 const BEFORE_THE_SWITCH: readonly CountingRule[] = COUNTING_RULES.filter((rule) => rule.effectiveFrom < '2024-11-01');
 
-const context = (now: string) => ({ portalId: 'portal-1', actor: { kind: 'user' as const, id: 'agent-1' }, now: new Date(now) });
+const context = (now: string) => ({
+  portalId: 'portal-1',
+  actor: { kind: 'user' as const, id: 'agent-1' },
+  now: new Date(now),
+});
 const period = { periodKey: '2024-10-28', resetsAt: '2024-11-28T00:00:00.000Z' };
 
 function sessionCounted(messageId: string, countedAt: string, used: number): ConversationCounted {
@@ -30,13 +41,23 @@ function sessionCounted(messageId: string, countedAt: string, used: number): Con
 function countBusiness(messageId: string, now: string): CountConversation {
   return {
     type: 'CountConversation',
-    data: { conversationId: `c-${messageId}`, messageId, ruleVersion: 'conversations/2024-11-01', limit: 2, ...period, reason: 'business_initiated' },
+    data: {
+      conversationId: `c-${messageId}`,
+      messageId,
+      ruleVersion: 'conversations/2024-11-01',
+      limit: 2,
+      ...period,
+      reason: 'business_initiated',
+    },
     context: context(now),
   };
 }
 
 // Sessions counted on 31 October and on 2 November, under a rulebook that did not yet know the switch.
-const history = [sessionCounted('oct', '2024-10-31T12:00:00.000Z', 1), sessionCounted('nov', '2024-11-02T12:00:00.000Z', 2)];
+const history = [
+  sessionCounted('oct', '2024-10-31T12:00:00.000Z', 1),
+  sessionCounted('nov', '2024-11-02T12:00:00.000Z', 2),
+];
 
 describe('A counting rule change reaches counted conversations', () => {
   const state = history.reduce(evolveMonthlyQuota, initialMonthlyQuota);
@@ -48,7 +69,9 @@ describe('A counting rule change reaches counted conversations', () => {
 
   it('refuses at the limit under the old rules, and frees the November session under the new ones', () => {
     const command = countBusiness('m3', '2024-11-03T09:00:00.000Z');
-    expect(() => monthlyQuotaDeciderUnder(BEFORE_THE_SWITCH).decide(command, state)).toThrow(/used its 2 conversations/);
+    expect(() => monthlyQuotaDeciderUnder(BEFORE_THE_SWITCH).decide(command, state)).toThrow(
+      /used its 2 conversations/,
+    );
     specificationFor(monthlyQuotaDeciderUnder(COUNTING_RULES))
       .given(history)
       .when(command)
@@ -61,7 +84,11 @@ describe('A counting rule change reaches counted conversations', () => {
   });
 
   it('gives back what a released conversation weighs now', () => {
-    const release = { type: 'ReleaseConversation' as const, data: { messageId: 'nov', reason: 'SEND_REFUSED' }, context: context('2024-11-03T10:00:00.000Z') };
+    const release = {
+      type: 'ReleaseConversation' as const,
+      data: { messageId: 'nov', reason: 'SEND_REFUSED' },
+      context: context('2024-11-03T10:00:00.000Z'),
+    };
     const [underOld] = monthlyQuotaDeciderUnder(BEFORE_THE_SWITCH).decide(release, state);
     const [underNew] = monthlyQuotaDeciderUnder(COUNTING_RULES).decide(release, state);
     expect(underOld.data).toMatchObject({ used: 1 });

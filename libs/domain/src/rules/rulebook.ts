@@ -41,7 +41,9 @@ export const RULEBOOK: Rulebook = {
   sessionWindow: [{ version: 'session/24h', effectiveFrom: SINCE_LAUNCH, hours: 24 }],
   dailyCap: [{ version: 'daily-cap/50', effectiveFrom: SINCE_LAUNCH, unverifiedBusinessInitiated: 50 }],
   defaultLimit: [{ version: 'default-limit/1000', effectiveFrom: SINCE_LAUNCH, monthlyConversations: 1000 }],
-  resetDay: [{ version: 'reset/subscription-day', effectiveFrom: SINCE_LAUNCH, policy: 'subscription_day_or_last_day' }],
+  resetDay: [
+    { version: 'reset/subscription-day', effectiveFrom: SINCE_LAUNCH, policy: 'subscription_day_or_last_day' },
+  ],
 };
 
 export function sessionWindowMsAt(instant: Date, rulebook: Rulebook = RULEBOOK): number {
@@ -58,6 +60,7 @@ export function defaultMonthlyLimitAt(instant: Date, rulebook: Rulebook = RULEBO
 
 /** Names the quota rules (counting and daily cap) a read model was computed under: latest versions plus a fingerprint of all. */
 export function quotaRulesVersion(rulebook: Rulebook = RULEBOOK): string {
-  const latest = (timeline: readonly Versioned[]) => [...timeline].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom)).at(-1)?.version;
+  const latest = (timeline: readonly Versioned[]) =>
+    [...timeline].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom)).at(-1)?.version;
   return `${latest(rulebook.counting)}+${latest(rulebook.dailyCap)}#${fingerprint([rulebook.counting, rulebook.dailyCap])}`;
 }

@@ -1,4 +1,11 @@
-import { RULEBOOK, type Rulebook, dailyCapAt, defaultMonthlyLimitAt, quotaRulesVersion, sessionWindowMsAt } from './rulebook.js';
+import {
+  RULEBOOK,
+  type Rulebook,
+  dailyCapAt,
+  defaultMonthlyLimitAt,
+  quotaRulesVersion,
+  sessionWindowMsAt,
+} from './rulebook.js';
 import { fingerprint, inForceAt } from './versioned.js';
 
 const timeline = [
@@ -15,7 +22,9 @@ describe('Versioned rules', () => {
   });
 
   it('refuses an instant before the first entry, naming the rule', () => {
-    expect(() => inForceAt(timeline, new Date('2023-12-31T00:00:00Z'), 'test')).toThrow('No test rule in force at 2023-12-31T00:00:00.000Z');
+    expect(() => inForceAt(timeline, new Date('2023-12-31T00:00:00Z'), 'test')).toThrow(
+      'No test rule in force at 2023-12-31T00:00:00.000Z',
+    );
   });
 
   it('fingerprints content: an edited entry changes it even under the same version name', () => {
@@ -37,7 +46,15 @@ describe('The repository rulebook', () => {
     expect(quotaRulesVersion(RULEBOOK)).toMatch(/^conversations\/2024-11-01\+daily-cap\/50#[0-9a-f]{8}$/);
     const withNewRule: Rulebook = {
       ...RULEBOOK,
-      counting: [...RULEBOOK.counting, { version: 'conversations/2026-12-01', effectiveFrom: '2026-12-01T00:00:00Z', businessInitiated: 1, userInitiatedSession: 1 }],
+      counting: [
+        ...RULEBOOK.counting,
+        {
+          version: 'conversations/2026-12-01',
+          effectiveFrom: '2026-12-01T00:00:00Z',
+          businessInitiated: 1,
+          userInitiatedSession: 1,
+        },
+      ],
     };
     expect(quotaRulesVersion(withNewRule)).toMatch(/^conversations\/2026-12-01\+daily-cap\/50#/);
     expect(quotaRulesVersion(withNewRule)).not.toBe(quotaRulesVersion(RULEBOOK));

@@ -4,7 +4,8 @@ import { normaliseToE164 } from '../phone-number/e164.js';
 export type TemplateCategory = 'marketing' | 'utility' | 'authentication';
 
 /** A text header may take parameters; a media header's file is chosen when sending. */
-export type TemplateHeader = Readonly<{ kind: 'text'; text: string }> | Readonly<{ kind: 'image' | 'video' | 'document' }>;
+export type TemplateHeader =
+  Readonly<{ kind: 'text'; text: string }> | Readonly<{ kind: 'image' | 'video' | 'document' }>;
 
 export type TemplateButton =
   | Readonly<{ kind: 'quick_reply'; text: string }>
@@ -57,7 +58,8 @@ function validText(part: string, text: string, maxParameters: number): void {
   if (!isNumberedFromOne(numbers)) {
     refuse('INVALID_TEMPLATE', `The ${part}'s parameters must be numbered {{1}}, {{2}}, ... without gaps`);
   }
-  if (numbers.length > maxParameters) refuse('INVALID_TEMPLATE', `The ${part} takes at most ${maxParameters} parameter(s)`);
+  if (numbers.length > maxParameters)
+    refuse('INVALID_TEMPLATE', `The ${part} takes at most ${maxParameters} parameter(s)`);
 }
 
 function validButton(button: TemplateButton): TemplateButton {

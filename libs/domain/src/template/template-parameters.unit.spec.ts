@@ -6,7 +6,9 @@ const template = (body: string, header: TemplateContent['header'] = null) => ({ 
 
 describe('bindTemplateParameters', () => {
   it('fills the body parameters in order, a repeated one each time', () => {
-    expect(bindTemplateParameters(template('Hi {{1}}, order {{2}} shipped. Thanks, {{1}}!'), { body: ['Anna', '#42'] })).toEqual({
+    expect(
+      bindTemplateParameters(template('Hi {{1}}, order {{2}} shipped. Thanks, {{1}}!'), { body: ['Anna', '#42'] }),
+    ).toEqual({
       body: 'Hi Anna, order #42 shipped. Thanks, Anna!',
     });
   });
@@ -16,7 +18,12 @@ describe('bindTemplateParameters', () => {
   });
 
   it('fills a text header', () => {
-    expect(bindTemplateParameters(template('Hi {{1}}', { kind: 'text', text: 'Order {{1}}' }), { body: ['Anna'], header: ['#42'] })).toEqual({
+    expect(
+      bindTemplateParameters(template('Hi {{1}}', { kind: 'text', text: 'Order {{1}}' }), {
+        body: ['Anna'],
+        header: ['#42'],
+      }),
+    ).toEqual({
       header: 'Order #42',
       body: 'Hi Anna',
     });

@@ -1,6 +1,12 @@
 import { assertNever, refuse } from '../core/index.js';
 import { validTemplateContent } from './template-content.js';
-import type { ApproveTemplate, RegisterTemplate, RejectTemplate, TemplateCommand, TemplateKey } from './template.commands.js';
+import type {
+  ApproveTemplate,
+  RegisterTemplate,
+  RejectTemplate,
+  TemplateCommand,
+  TemplateKey,
+} from './template.commands.js';
 import type { TemplateEvent } from './template.events.js';
 import type { RegisteredTemplate, TemplateState } from './template.state.js';
 
@@ -13,10 +19,17 @@ const LANGUAGE = /^[a-z]{2,3}(_[A-Z]{2})?$/;
  * registration is refused before it gets here: the account is not connected to the caller's portal.)
  */
 export function decideTemplate(command: TemplateCommand, state: TemplateState): TemplateEvent[] {
-  const own: TemplateState = state.status !== 'NotRegistered' && state.portalId !== command.context.portalId ? { status: 'NotRegistered' } : state;
+  const own: TemplateState =
+    state.status !== 'NotRegistered' && state.portalId !== command.context.portalId
+      ? { status: 'NotRegistered' }
+      : state;
   switch (command.type) {
     case 'RegisterTemplate':
-      if (own !== state) refuse('TEMPLATE_ALREADY_REGISTERED', `Template ${command.data.name} (${command.data.language}) is already registered`);
+      if (own !== state)
+        refuse(
+          'TEMPLATE_ALREADY_REGISTERED',
+          `Template ${command.data.name} (${command.data.language}) is already registered`,
+        );
       return register(command, state);
     case 'ApproveTemplate':
       return approve(command, registered(own, command.data));
@@ -32,8 +45,10 @@ function register(command: RegisterTemplate, state: TemplateState): TemplateEven
   if (state.status !== 'NotRegistered') {
     refuse('TEMPLATE_ALREADY_REGISTERED', `Template ${name} (${language}) is already registered`);
   }
-  if (!TEMPLATE_NAME.test(name)) refuse('INVALID_TEMPLATE', 'A template name has lower case letters, digits and _ only');
-  if (!LANGUAGE.test(language)) refuse('INVALID_TEMPLATE', `'${language}' is not a language code such as 'en' or 'en_US'`);
+  if (!TEMPLATE_NAME.test(name))
+    refuse('INVALID_TEMPLATE', 'A template name has lower case letters, digits and _ only');
+  if (!LANGUAGE.test(language))
+    refuse('INVALID_TEMPLATE', `'${language}' is not a language code such as 'en' or 'en_US'`);
   const content = validTemplateContent({
     category: command.data.category,
     body: command.data.body,
@@ -48,7 +63,9 @@ function register(command: RegisterTemplate, state: TemplateState): TemplateEven
 /** Verdicts repeat (webhooks are retried): the same verdict twice is a no-op; an appeal may reverse one. */
 function approve(command: ApproveTemplate, template: RegisteredTemplate): TemplateEvent[] {
   if (template.status === 'Approved') return [];
-  return [{ type: 'TemplateApproved', data: { ...keyOf(command.data), approvedAt: command.context.now.toISOString() } }];
+  return [
+    { type: 'TemplateApproved', data: { ...keyOf(command.data), approvedAt: command.context.now.toISOString() } },
+  ];
 }
 
 function reject(command: RejectTemplate, template: RegisteredTemplate): TemplateEvent[] {

@@ -17,8 +17,16 @@ const register = (data: Partial<RegisterTemplate['data']> = {}): TemplateCommand
   data: { ...key, category: 'utility', body: 'Hi {{1}}, order {{2}} has shipped.', ...data },
   context: context(),
 });
-const approve = (portalId = 'portal-a'): TemplateCommand => ({ type: 'ApproveTemplate', data: key, context: context(portalId) });
-const reject: TemplateCommand = { type: 'RejectTemplate', data: { ...key, reason: 'INVALID_FORMAT' }, context: context() };
+const approve = (portalId = 'portal-a'): TemplateCommand => ({
+  type: 'ApproveTemplate',
+  data: key,
+  context: context(portalId),
+});
+const reject: TemplateCommand = {
+  type: 'RejectTemplate',
+  data: { ...key, reason: 'INVALID_FORMAT' },
+  context: context(),
+};
 
 const registered: TemplateRegistered = {
   type: 'TemplateRegistered',
@@ -33,12 +41,18 @@ const registered: TemplateRegistered = {
   },
 };
 const approved: TemplateApproved = { type: 'TemplateApproved', data: { ...key, approvedAt: earlier } };
-const rejected: TemplateRejected = { type: 'TemplateRejected', data: { ...key, reason: 'INVALID_FORMAT', rejectedAt: earlier } };
+const rejected: TemplateRejected = {
+  type: 'TemplateRejected',
+  data: { ...key, reason: 'INVALID_FORMAT', rejectedAt: earlier },
+};
 
 describe('Template', () => {
   describe('When not registered', () => {
     it('registers it, pending review', () => {
-      spec.given([]).when(register()).then([{ ...registered, data: { ...registered.data, registeredAt: at } }]);
+      spec
+        .given([])
+        .when(register())
+        .then([{ ...registered, data: { ...registered.data, registeredAt: at } }]);
       expect(evolveTemplate(initialTemplateState, registered).status).toBe('Pending');
     });
 
@@ -47,7 +61,10 @@ describe('Template', () => {
         { kind: 'url', text: 'Track', url: 'https://example.com/track' },
         { kind: 'phone_number', text: 'Call us', phoneNumber: '+31 20 123 4567' },
       ] as const;
-      const [event] = spec.given([]).when(register({ header: { kind: 'text', text: 'Order {{1}}' }, buttons })).events();
+      const [event] = spec
+        .given([])
+        .when(register({ header: { kind: 'text', text: 'Order {{1}}' }, buttons }))
+        .events();
       expect(event.data).toMatchObject({
         header: { kind: 'text', text: 'Order {{1}}' },
         buttons: [buttons[0], { ...buttons[1], phoneNumber: '+31201234567' }],
@@ -64,7 +81,10 @@ describe('Template', () => {
       ['numbering that does not start at 1', { body: 'Hi {{2}}' }],
       ['named parameters', { body: 'Hi {{name}}' }],
       ['two header parameters', { header: { kind: 'text', text: '{{1}} {{2}}' } as const }],
-      ['eleven buttons', { buttons: Array.from({ length: 11 }, () => ({ kind: 'quick_reply', text: 'Yes' }) as const) }],
+      [
+        'eleven buttons',
+        { buttons: Array.from({ length: 11 }, () => ({ kind: 'quick_reply', text: 'Yes' }) as const) },
+      ],
       ['a button text over 25 characters', { buttons: [{ kind: 'quick_reply', text: 'x'.repeat(26) }] as const }],
       ['a url button without a web address', { buttons: [{ kind: 'url', text: 'Go', url: 'example.com' }] as const }],
     ])('refuses %s', (_case, data) => {
@@ -73,7 +93,12 @@ describe('Template', () => {
 
     it('accepts a body of exactly 1024 characters and ten buttons', () => {
       const buttons = Array.from({ length: 10 }, () => ({ kind: 'quick_reply', text: 'x'.repeat(25) }) as const);
-      expect(spec.given([]).when(register({ body: 'x'.repeat(1024), buttons })).events()).toHaveLength(1);
+      expect(
+        spec
+          .given([])
+          .when(register({ body: 'x'.repeat(1024), buttons }))
+          .events(),
+      ).toHaveLength(1);
     });
 
     it('refuses a verdict', () => {
@@ -88,11 +113,17 @@ describe('Template', () => {
     });
 
     it('is approved', () => {
-      spec.given([registered]).when(approve()).then([{ ...approved, data: { ...key, approvedAt: at } }]);
+      spec
+        .given([registered])
+        .when(approve())
+        .then([{ ...approved, data: { ...key, approvedAt: at } }]);
     });
 
     it('is rejected with a reason', () => {
-      spec.given([registered]).when(reject).then([{ ...rejected, data: { ...rejected.data, rejectedAt: at } }]);
+      spec
+        .given([registered])
+        .when(reject)
+        .then([{ ...rejected, data: { ...rejected.data, rejectedAt: at } }]);
     });
 
     it('refuses a verdict from another portal exactly as for a template never registered', () => {
@@ -102,7 +133,9 @@ describe('Template', () => {
 
     it('cannot be sent', () => {
       const pending = evolveTemplate(initialTemplateState, registered);
-      expect(() => requireApprovedTemplate(pending)).toThrow(expect.objectContaining({ code: 'TEMPLATE_NOT_APPROVED' }));
+      expect(() => requireApprovedTemplate(pending)).toThrow(
+        expect.objectContaining({ code: 'TEMPLATE_NOT_APPROVED' }),
+      );
       expect(() => requireApprovedTemplate(initialTemplateState)).toThrow(DomainError);
     });
   });

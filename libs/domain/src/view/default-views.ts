@@ -1,6 +1,11 @@
 import type { ViewFilter } from './view-filters.js';
 
-export type DefaultView = Readonly<{ viewId: string; name: string; sharing: 'everyone'; filters: readonly ViewFilter[] }>;
+export type DefaultView = Readonly<{
+  viewId: string;
+  name: string;
+  sharing: 'everyone';
+  filters: readonly ViewFilter[];
+}>;
 
 /** Every portal has these; they are not stored, and custom views cannot take their ids. */
 export const DEFAULT_VIEWS: readonly DefaultView[] = [
@@ -25,7 +30,12 @@ export const DEFAULT_VIEWS: readonly DefaultView[] = [
     ],
   },
   /** Conversations whose latest message the business sent, awaiting the contact. */
-  { viewId: 'sent', name: 'Sent', sharing: 'everyone', filters: [{ field: 'lastMessageDirection', anyOf: ['outbound'] }] },
+  {
+    viewId: 'sent',
+    name: 'Sent',
+    sharing: 'everyone',
+    filters: [{ field: 'lastMessageDirection', anyOf: ['outbound'] }],
+  },
 ];
 
 export function isDefaultViewId(viewId: string): boolean {

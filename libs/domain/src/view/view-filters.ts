@@ -80,7 +80,10 @@ function validOwnerMatch(match: OwnerMatch): OwnerMatch {
 }
 
 function distinctOwners(matches: OwnerMatch[]): OwnerMatch[] {
-  distinct('owner', matches.map((match) => (match.kind === 'user' ? `user:${match.userId}` : match.kind)));
+  distinct(
+    'owner',
+    matches.map((match) => (match.kind === 'user' ? `user:${match.userId}` : match.kind)),
+  );
   return matches;
 }
 

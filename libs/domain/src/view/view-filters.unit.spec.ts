@@ -23,7 +23,9 @@ describe('View filters', () => {
   });
 
   it('stores phone numbers as E.164', () => {
-    expect(validViewFilters([{ field: 'phoneNumber', anyOf: ['+31 6 1234 5678'] }])).toEqual([{ field: 'phoneNumber', anyOf: ['+31612345678'] }]);
+    expect(validViewFilters([{ field: 'phoneNumber', anyOf: ['+31 6 1234 5678'] }])).toEqual([
+      { field: 'phoneNumber', anyOf: ['+31612345678'] },
+    ]);
   });
 
   it.each<[string, unknown]>([
@@ -33,7 +35,13 @@ describe('View filters', () => {
     ['a missing anyOf', [{ field: 'status' }]],
     ['101 values', [{ field: 'accountId', anyOf: Array.from({ length: 101 }, (_, i) => `acc-${i}`) }]],
     ['a value twice', [{ field: 'status', anyOf: ['open', 'open'] }]],
-    ['a field twice', [{ field: 'status', anyOf: ['open'] }, { field: 'status', anyOf: ['closed'] }]],
+    [
+      'a field twice',
+      [
+        { field: 'status', anyOf: ['open'] },
+        { field: 'status', anyOf: ['closed'] },
+      ],
+    ],
     ['an empty id', [{ field: 'contactId', anyOf: [''] }]],
     ['a phone number that is not one', [{ field: 'phoneNumber', anyOf: ['not a number'] }]],
     ['an owner of an unknown kind', [{ field: 'owner', anyOf: [{ kind: 'team' }] }]],
@@ -46,7 +54,13 @@ describe('View filters', () => {
 
 describe('Default views', () => {
   it('are all open, all closed, unassigned, assigned to me and sent, with valid filters', () => {
-    expect(DEFAULT_VIEWS.map((view) => view.viewId)).toEqual(['all-open', 'all-closed', 'unassigned', 'assigned-to-me', 'sent']);
+    expect(DEFAULT_VIEWS.map((view) => view.viewId)).toEqual([
+      'all-open',
+      'all-closed',
+      'unassigned',
+      'assigned-to-me',
+      'sent',
+    ]);
     for (const view of DEFAULT_VIEWS) expect(validViewFilters(view.filters)).toEqual(view.filters);
   });
 });

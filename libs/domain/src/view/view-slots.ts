@@ -1,4 +1,11 @@
-import { AppendOnlyMap, assertNever, refuse, type Decider, type DomainCommand, type DomainEvent } from '../core/index.js';
+import {
+  AppendOnlyMap,
+  assertNever,
+  refuse,
+  type Decider,
+  type DomainCommand,
+  type DomainEvent,
+} from '../core/index.js';
 
 /**
  * How many custom views may exist at once. Every view a user can see is listed and counted by
@@ -28,7 +35,11 @@ export type ViewSlotsState = Readonly<{
   takenBy: AppendOnlyMap<string, number>;
 }>;
 
-export const initialViewSlotsState: ViewSlotsState = { slots: AppendOnlyMap.empty(), taken: 0, takenBy: AppendOnlyMap.empty() };
+export const initialViewSlotsState: ViewSlotsState = {
+  slots: AppendOnlyMap.empty(),
+  taken: 0,
+  takenBy: AppendOnlyMap.empty(),
+};
 
 export function decideViewSlots(command: ViewSlotCommand, state: ViewSlotsState): ViewSlotEvent[] {
   const { viewId } = command.data;
@@ -37,16 +48,24 @@ export function decideViewSlots(command: ViewSlotCommand, state: ViewSlotsState)
       if (state.slots.get(viewId)) return [];
       const { creatorId } = command.data;
       if (state.taken >= VIEW_LIMITS.perPortal) {
-        refuse('VIEW_LIMIT_REACHED', `The portal has ${VIEW_LIMITS.perPortal} custom views, the most it may have: delete one first`, {
-          limit: VIEW_LIMITS.perPortal,
-          scope: 'portal',
-        });
+        refuse(
+          'VIEW_LIMIT_REACHED',
+          `The portal has ${VIEW_LIMITS.perPortal} custom views, the most it may have: delete one first`,
+          {
+            limit: VIEW_LIMITS.perPortal,
+            scope: 'portal',
+          },
+        );
       }
       if ((state.takenBy.get(creatorId) ?? 0) >= VIEW_LIMITS.perCreator) {
-        refuse('VIEW_LIMIT_REACHED', `You have ${VIEW_LIMITS.perCreator} custom views, the most one user may have: delete one first`, {
-          limit: VIEW_LIMITS.perCreator,
-          scope: 'user',
-        });
+        refuse(
+          'VIEW_LIMIT_REACHED',
+          `You have ${VIEW_LIMITS.perCreator} custom views, the most one user may have: delete one first`,
+          {
+            limit: VIEW_LIMITS.perCreator,
+            scope: 'user',
+          },
+        );
       }
       return [{ type: 'ViewSlotReserved', data: { viewId, portalId: command.context.portalId, creatorId } }];
     }

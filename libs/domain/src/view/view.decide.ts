@@ -27,13 +27,16 @@ export function decideView(command: ViewCommand, state: ViewState): ViewEvent[] 
 function create(command: CreateView, state: ViewState): ViewEvent[] {
   const { viewId, sharing } = command.data;
   const { actor, portalId, now } = command.context;
-  if (state.status !== 'NoView' || isDefaultViewId(viewId)) refuse('VIEW_ALREADY_EXISTS', `View ${viewId} already exists`);
+  if (state.status !== 'NoView' || isDefaultViewId(viewId))
+    refuse('VIEW_ALREADY_EXISTS', `View ${viewId} already exists`);
   if (actor.kind !== 'user') refuse('NOT_ALLOWED', 'Views are created by users');
   const name = validName(command.data.name);
   const teamId = validTeam(sharing, command.data.teamId);
   const filters = validViewFilters(command.data.filters);
   const createdAt = now.toISOString();
-  return [{ type: 'ViewCreated', data: { viewId, portalId, creatorId: actor.id, name, sharing, teamId, filters, createdAt } }];
+  return [
+    { type: 'ViewCreated', data: { viewId, portalId, creatorId: actor.id, name, sharing, teamId, filters, createdAt } },
+  ];
 }
 
 function change(command: ChangeView, view: ActiveView): ViewEvent[] {
@@ -97,6 +100,7 @@ function validName(name: string): string {
 function validTeam(sharing: ViewSharing, teamId: string | undefined): string | null {
   if (!SHARING.includes(sharing)) refuse('INVALID_VIEW', `Sharing is one of ${SHARING.join(', ')}`);
   if (sharing === 'my_team' && !teamId?.trim()) refuse('INVALID_VIEW', 'A view shared with a team needs the team');
-  if (sharing !== 'my_team' && teamId !== undefined) refuse('INVALID_VIEW', 'Only a view shared with a team names a team');
+  if (sharing !== 'my_team' && teamId !== undefined)
+    refuse('INVALID_VIEW', 'Only a view shared with a team names a team');
   return teamId ?? null;
 }

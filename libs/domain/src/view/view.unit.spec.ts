@@ -51,17 +51,33 @@ const deleted = { type: 'ViewDeleted', data: { viewId: 'v-1', deletedAt: '2025-0
 describe('View', () => {
   describe('When there is no view', () => {
     it('creates a private view for the acting user', () => {
-      spec.given([]).when(create({ name: '  My WhatsApp ' })).then([created({ createdAt: at })]);
+      spec
+        .given([])
+        .when(create({ name: '  My WhatsApp ' }))
+        .then([created({ createdAt: at })]);
     });
 
     it('creates a view shared with a team', () => {
-      const [event] = spec.given([]).when(create({ sharing: 'my_team', teamId: 't-1' })).events();
+      const [event] = spec
+        .given([])
+        .when(create({ sharing: 'my_team', teamId: 't-1' }))
+        .events();
       expect(event.data).toMatchObject({ sharing: 'my_team', teamId: 't-1' });
     });
 
     it('accepts a name of 1 and of 100 characters', () => {
-      expect(spec.given([]).when(create({ name: 'x' })).events()).toHaveLength(1);
-      expect(spec.given([]).when(create({ name: 'x'.repeat(100) })).events()).toHaveLength(1);
+      expect(
+        spec
+          .given([])
+          .when(create({ name: 'x' }))
+          .events(),
+      ).toHaveLength(1);
+      expect(
+        spec
+          .given([])
+          .when(create({ name: 'x'.repeat(100) }))
+          .events(),
+      ).toHaveLength(1);
     });
 
     it.each([
@@ -76,15 +92,24 @@ describe('View', () => {
     });
 
     it("refuses a default view's id", () => {
-      spec.given([]).when(create({ viewId: 'all-open' })).thenRefuses('VIEW_ALREADY_EXISTS');
+      spec
+        .given([])
+        .when(create({ viewId: 'all-open' }))
+        .thenRefuses('VIEW_ALREADY_EXISTS');
     });
 
     it('refuses a creator that is not a user', () => {
-      spec.given([]).when(create({}, { kind: 'system', id: 'migration' })).thenRefuses('NOT_ALLOWED');
+      spec
+        .given([])
+        .when(create({}, { kind: 'system', id: 'migration' }))
+        .thenRefuses('NOT_ALLOWED');
     });
 
     it('refuses a change or a deletion', () => {
-      spec.given([]).when(change({ name: 'x' })).thenRefuses('VIEW_NOT_FOUND');
+      spec
+        .given([])
+        .when(change({ name: 'x' }))
+        .thenRefuses('VIEW_NOT_FOUND');
       spec.given([]).when(remove()).thenRefuses('VIEW_NOT_FOUND');
     });
   });
@@ -97,33 +122,65 @@ describe('View', () => {
     it('is changed by its creator: name, sharing and filters as separate facts', () => {
       spec
         .given([created()])
-        .when(change({ name: 'Team WhatsApp', sharing: 'my_team', teamId: 't-1', filters: [{ field: 'phoneNumber', anyOf: ['+31 6 12345678'] }] }))
+        .when(
+          change({
+            name: 'Team WhatsApp',
+            sharing: 'my_team',
+            teamId: 't-1',
+            filters: [{ field: 'phoneNumber', anyOf: ['+31 6 12345678'] }],
+          }),
+        )
         .then([
           { type: 'ViewRenamed', data: { viewId: 'v-1', name: 'Team WhatsApp', renamedAt: at } },
           { type: 'ViewSharingChanged', data: { viewId: 'v-1', sharing: 'my_team', teamId: 't-1', changedAt: at } },
-          { type: 'ViewFiltersChanged', data: { viewId: 'v-1', filters: [{ field: 'phoneNumber', anyOf: ['+31612345678'] }], changedAt: at } },
+          {
+            type: 'ViewFiltersChanged',
+            data: { viewId: 'v-1', filters: [{ field: 'phoneNumber', anyOf: ['+31612345678'] }], changedAt: at },
+          },
         ]);
     });
 
     it('does nothing when nothing changes', () => {
-      spec.given([created()]).when(change({ name: 'My WhatsApp', sharing: 'only_me', filters: whatsappOpen })).thenNothingHappens();
+      spec
+        .given([created()])
+        .when(change({ name: 'My WhatsApp', sharing: 'only_me', filters: whatsappOpen }))
+        .thenNothingHappens();
     });
 
-    it("refuses another agent exactly as a view that does not exist: they cannot see it either", () => {
-      const unknown = spec.given([]).when(change({ name: 'Mine now' }, bob)).thenRefuses('VIEW_NOT_FOUND');
-      const refused = spec.given([created()]).when(change({ name: 'Mine now' }, bob)).thenRefuses('VIEW_NOT_FOUND');
+    it('refuses another agent exactly as a view that does not exist: they cannot see it either', () => {
+      const unknown = spec
+        .given([])
+        .when(change({ name: 'Mine now' }, bob))
+        .thenRefuses('VIEW_NOT_FOUND');
+      const refused = spec
+        .given([created()])
+        .when(change({ name: 'Mine now' }, bob))
+        .thenRefuses('VIEW_NOT_FOUND');
       expect(refused.message).toBe(unknown.message);
       spec.given([created()]).when(remove(bob)).thenRefuses('VIEW_NOT_FOUND');
     });
 
     it('is changed or deleted by an admin', () => {
-      expect(spec.given([created()]).when(change({ name: 'Tidied' }, bob, 'admin')).events()).toHaveLength(1);
-      expect(spec.given([created()]).when(remove(bob, 'admin')).events()).toEqual([{ type: 'ViewDeleted', data: { viewId: 'v-1', deletedAt: at } }]);
+      expect(
+        spec
+          .given([created()])
+          .when(change({ name: 'Tidied' }, bob, 'admin'))
+          .events(),
+      ).toHaveLength(1);
+      expect(spec.given([created()]).when(remove(bob, 'admin')).events()).toEqual([
+        { type: 'ViewDeleted', data: { viewId: 'v-1', deletedAt: at } },
+      ]);
     });
 
     it('refuses anyone from another portal, admins included', () => {
-      const unknown = spec.given([]).when(remove(anna, 'admin', 'portal-b')).thenRefuses('VIEW_NOT_FOUND');
-      const refused = spec.given([created()]).when(remove(anna, 'admin', 'portal-b')).thenRefuses('VIEW_NOT_FOUND');
+      const unknown = spec
+        .given([])
+        .when(remove(anna, 'admin', 'portal-b'))
+        .thenRefuses('VIEW_NOT_FOUND');
+      const refused = spec
+        .given([created()])
+        .when(remove(anna, 'admin', 'portal-b'))
+        .thenRefuses('VIEW_NOT_FOUND');
       expect(refused.message).toBe(unknown.message);
     });
   });
@@ -132,17 +189,38 @@ describe('View', () => {
     const shared = created({ sharing: 'my_team', teamId: 't-1' });
 
     it('is changed by another agent', () => {
-      expect(spec.given([shared]).when(change({ name: 'Renamed' }, bob)).events()).toHaveLength(1);
+      expect(
+        spec
+          .given([shared])
+          .when(change({ name: 'Renamed' }, bob))
+          .events(),
+      ).toHaveLength(1);
     });
 
     it('keeps its team unless another is named, and drops it when shared with everyone', () => {
-      spec.given([shared]).when(change({ sharing: 'my_team' })).thenNothingHappens();
-      expect(spec.given([shared]).when(change({ teamId: 't-2' })).events()[0].data).toMatchObject({ sharing: 'my_team', teamId: 't-2' });
-      expect(spec.given([shared]).when(change({ sharing: 'everyone' })).events()[0].data).toMatchObject({ sharing: 'everyone', teamId: null });
+      spec
+        .given([shared])
+        .when(change({ sharing: 'my_team' }))
+        .thenNothingHappens();
+      expect(
+        spec
+          .given([shared])
+          .when(change({ teamId: 't-2' }))
+          .events()[0].data,
+      ).toMatchObject({ sharing: 'my_team', teamId: 't-2' });
+      expect(
+        spec
+          .given([shared])
+          .when(change({ sharing: 'everyone' }))
+          .events()[0].data,
+      ).toMatchObject({ sharing: 'everyone', teamId: null });
     });
 
     it('refuses a team for a view no longer shared with a team', () => {
-      spec.given([shared]).when(change({ sharing: 'only_me', teamId: 't-2' })).thenRefuses('INVALID_VIEW');
+      spec
+        .given([shared])
+        .when(change({ sharing: 'only_me', teamId: 't-2' }))
+        .thenRefuses('INVALID_VIEW');
     });
   });
 
@@ -152,7 +230,10 @@ describe('View', () => {
     });
 
     it('refuses a change and keeps its id taken', () => {
-      spec.given([created(), deleted]).when(change({ name: 'Back' })).thenRefuses('VIEW_NOT_FOUND');
+      spec
+        .given([created(), deleted])
+        .when(change({ name: 'Back' }))
+        .thenRefuses('VIEW_NOT_FOUND');
       spec.given([created(), deleted]).when(create()).thenRefuses('VIEW_ALREADY_EXISTS');
     });
   });

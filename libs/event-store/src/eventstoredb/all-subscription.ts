@@ -128,7 +128,9 @@ export class EventStoreDBAllSubscription implements AllSubscription {
   }
 
   /** Updates the resume position and says what, if anything, the consumer should see. */
-  private accept(message: Exclude<ConnectionMessage, { kind: 'dropped' | 'interrupted' }>): SubscriptionMessage | undefined {
+  private accept(
+    message: Exclude<ConnectionMessage, { kind: 'dropped' | 'interrupted' }>,
+  ): SubscriptionMessage | undefined {
     switch (message.kind) {
       case 'event': {
         const position = positionOf(message.resolved);

@@ -58,7 +58,11 @@ export class ClientReads {
   }
 
   /** The event at `revision`, `undefined` if it isn't readable (missing, deleted, truncated). */
-  async readEventAt(streamName: string, revision: bigint, reportedStreamName = streamName): Promise<RecordedEvent | undefined> {
+  async readEventAt(
+    streamName: string,
+    revision: bigint,
+    reportedStreamName = streamName,
+  ): Promise<RecordedEvent | undefined> {
     const event = await this.readOneEvent(streamName, reportedStreamName, revision);
     return event?.revision === revision ? event : undefined;
   }
@@ -79,7 +83,11 @@ export class ClientReads {
     alsoKeep: (event: RecordedEvent) => boolean,
   ): AsyncIterable<RecordedEvent> {
     return this.readEvents(
-      () => this.client.readAll({ direction: toClientDirection(direction), fromPosition: toClientReadPosition(fromPosition) }),
+      () =>
+        this.client.readAll({
+          direction: toClientDirection(direction),
+          fromPosition: toClientReadPosition(fromPosition),
+        }),
       {},
       (event) => !isSystemRecord(event) && alsoKeep(event),
       maxCount,

@@ -47,7 +47,12 @@ afterAll(async () => {
 const newStream = (label = 'smoke'): string => `${label}-${randomUUID().slice(0, 8)}`;
 
 function newEvents(count: number, type = 'Thing', metadata?: EventMetadata): EventToAppend[] {
-  return Array.from({ length: count }, (_, n) => ({ id: randomUUID(), type, data: { n }, ...(metadata ? { metadata } : {}) }));
+  return Array.from({ length: count }, (_, n) => ({
+    id: randomUUID(),
+    type,
+    data: { n },
+    ...(metadata ? { metadata } : {}),
+  }));
 }
 
 const idsOf = (events: readonly { id: string }[]): string[] => events.map((e) => e.id);
@@ -70,7 +75,10 @@ async function nextMessage(subscription: AllSubscription): Promise<SubscriptionM
   return result.done ? undefined : result.value;
 }
 
-async function messagesUntil(subscription: AllSubscription, stop: (m: SubscriptionMessage) => boolean): Promise<SubscriptionMessage[]> {
+async function messagesUntil(
+  subscription: AllSubscription,
+  stop: (m: SubscriptionMessage) => boolean,
+): Promise<SubscriptionMessage[]> {
   const seen: SubscriptionMessage[] = [];
   for (;;) {
     const message = await nextMessage(subscription);
@@ -257,7 +265,8 @@ describe('EventStoreDB adapter (in-process server)', () => {
       const messages = await messagesUntil(subscription, (m) => m.kind === 'event');
       const checkpoints = messages.flatMap((m) => (m.kind === 'checkpoint' ? [m.position] : []));
       expect(checkpoints.length).toBeGreaterThanOrEqual(2);
-      for (let i = 1; i < checkpoints.length; i++) expect(comparePositions(checkpoints[i - 1], checkpoints[i])).toBeLessThan(0);
+      for (let i = 1; i < checkpoints.length; i++)
+        expect(comparePositions(checkpoints[i - 1], checkpoints[i])).toBeLessThan(0);
       const delivered = messages[messages.length - 1];
       expect(delivered.kind === 'event' && delivered.event.id).toBe(match.id);
     } finally {

@@ -210,7 +210,11 @@ export class EventStoreDBEventStore implements EventStore {
     try {
       await this.probeRead();
       await this.probeWrite();
-      return { adapter: 'eventstoredb', healthy: true, detail: `reachable and writable (${Date.now() - startedAt} ms)` };
+      return {
+        adapter: 'eventstoredb',
+        healthy: true,
+        detail: `reachable and writable (${Date.now() - startedAt} ms)`,
+      };
     } catch (error) {
       return { adapter: 'eventstoredb', healthy: false, detail: describeError(toPortError(error)) };
     }
@@ -242,7 +246,10 @@ export class EventStoreDBEventStore implements EventStore {
     // The deadline is the server's to keep; a server that keeps nothing must not hold /health.
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer to a write within ${this.healthTimeoutMs} ms`)), this.healthTimeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`no answer to a write within ${this.healthTimeoutMs} ms`)),
+        this.healthTimeoutMs,
+      );
     });
     try {
       await Promise.race([append, late]);

@@ -25,7 +25,9 @@ function assertJsonSerialisable(value: unknown, what: string): void {
   try {
     json = JSON.stringify(value);
   } catch (error) {
-    throw new InvalidEventError(`${what} is not JSON-serialisable: ${error instanceof Error ? error.message : String(error)}`);
+    throw new InvalidEventError(
+      `${what} is not JSON-serialisable: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (typeof json !== 'string') throw new InvalidEventError(`${what} is not a JSON value`);
 }

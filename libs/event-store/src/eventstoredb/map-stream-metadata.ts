@@ -52,7 +52,9 @@ export function fromWireStreamMetadata(wire: unknown): StreamMetadata {
 function toJsonInteger(field: string, value: bigint | number): number {
   const asNumber = typeof value === 'bigint' ? Number(value) : value;
   if (!Number.isSafeInteger(asNumber) || asNumber < 0) {
-    throw new InvalidEventError(`Stream metadata ${field} must be a non-negative integer below 2^53, got ${String(value)}`);
+    throw new InvalidEventError(
+      `Stream metadata ${field} must be a non-negative integer below 2^53, got ${String(value)}`,
+    );
   }
   return asNumber;
 }

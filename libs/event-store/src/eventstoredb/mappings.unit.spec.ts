@@ -53,9 +53,14 @@ describe('EventStoreDB adapter mappings', () => {
     });
 
     it('maps deleted and missing streams, naming the caller’s stream', () => {
-      expect(toPortError(ClientStreamDeletedError.fromStreamName('$$s'), { streamName: 's' })).toEqual(new StreamDeletedError('s'));
+      expect(toPortError(ClientStreamDeletedError.fromStreamName('$$s'), { streamName: 's' })).toEqual(
+        new StreamDeletedError('s'),
+      );
       expect(toPortError(new ClientStreamNotFoundError(undefined, 'x'))).toEqual(new StreamNotFoundError('x'));
-      const trailers = serviceError(status.FAILED_PRECONDITION, 'deleted', { exception: 'stream-deleted', 'stream-name': 'y' });
+      const trailers = serviceError(status.FAILED_PRECONDITION, 'deleted', {
+        exception: 'stream-deleted',
+        'stream-name': 'y',
+      });
       expect(toPortError(trailers)).toEqual(new StreamDeletedError('y'));
     });
 
@@ -106,13 +111,23 @@ describe('EventStoreDB adapter mappings', () => {
       const cyclic: Record<string, unknown> = {};
       cyclic.self = cyclic;
       expect(() => toClientEventData({ id, type: 'T', data: {}, metadata: { cyclic } })).toThrow(InvalidEventError);
-      expect(toClientEventData({ id, type: 'T', data: 42 })).toMatchObject({ id, type: 'T', data: 42, contentType: 'application/json' });
+      expect(toClientEventData({ id, type: 'T', data: 42 })).toMatchObject({
+        id,
+        type: 'T',
+        data: 42,
+        contentType: 'application/json',
+      });
     });
   });
 
   describe('stream metadata', () => {
     it('round-trips the typed settings and custom keys through the $metadata event', () => {
-      const metadata = { truncateBefore: 3n, maxCount: 10, maxAge: 60, custom: { owner: 'a', maxAge: 'custom, not system' } };
+      const metadata = {
+        truncateBefore: 3n,
+        maxCount: 10,
+        maxAge: 60,
+        custom: { owner: 'a', maxAge: 'custom, not system' },
+      };
       const wire = toWireStreamMetadata(metadata);
       expect(wire).toEqual({ $tb: 3, $maxCount: 10, $maxAge: 60, owner: 'a', maxAge: 'custom, not system' });
       expect(fromWireStreamMetadata(JSON.parse(JSON.stringify(wire)))).toEqual(metadata);

@@ -34,7 +34,10 @@ export function assertValidFilter(filter: AllFilter | undefined): void {
  * (checkpointInterval is a multiplier on the wire). Asking for a window of N with multiplier 1 gives
  * exactly "every N scanned events"; left out, the server uses its default window of 32.
  */
-function checkpointWindow(checkpointEvery: number | undefined): { maxSearchWindow?: number; checkpointInterval: number } {
+function checkpointWindow(checkpointEvery: number | undefined): {
+  maxSearchWindow?: number;
+  checkpointInterval: number;
+} {
   if (checkpointEvery === undefined) return { checkpointInterval: 1 };
   if (!Number.isSafeInteger(checkpointEvery) || checkpointEvery < 1 || checkpointEvery > 0xffffffff) {
     throw new RangeError(`filter.checkpointEvery must be a positive integer (uint32), got ${checkpointEvery}`);

@@ -1,11 +1,7 @@
 import { ActualRevision, ExpectedRevision, describeExpectedRevision } from './expected-revision.js';
 
 export type EventStoreErrorCode =
-  | 'WRONG_EXPECTED_VERSION'
-  | 'STREAM_DELETED'
-  | 'STREAM_NOT_FOUND'
-  | 'STORE_UNAVAILABLE'
-  | 'INVALID_EVENT';
+  'WRONG_EXPECTED_VERSION' | 'STREAM_DELETED' | 'STREAM_NOT_FOUND' | 'STORE_UNAVAILABLE' | 'INVALID_EVENT';
 
 export abstract class EventStoreError extends Error {
   abstract readonly code: EventStoreErrorCode;

@@ -57,11 +57,7 @@ export interface StoreHealth {
  * Reads and subscriptions of `$all` never yield system events (types starting with `$`).
  */
 export interface EventStore {
-  append(
-    streamName: string,
-    events: readonly EventToAppend[],
-    expected?: ExpectedRevision,
-  ): Promise<AppendResult>;
+  append(streamName: string, events: readonly EventToAppend[], expected?: ExpectedRevision): Promise<AppendResult>;
 
   /** Throws `StreamNotFoundError` for a missing or soft-deleted stream, `StreamDeletedError` if tombstoned. */
   readStream(streamName: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;

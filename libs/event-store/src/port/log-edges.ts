@@ -14,6 +14,7 @@ export async function headPosition(store: EventStore): Promise<Position | null> 
 
 /** Where `$all` starts: the oldest event's position, or null when the log is empty. */
 export async function firstPosition(store: EventStore): Promise<Position | null> {
-  for await (const event of store.readAll({ direction: 'forwards', fromPosition: 'start', maxCount: 1 })) return event.position;
+  for await (const event of store.readAll({ direction: 'forwards', fromPosition: 'start', maxCount: 1 }))
+    return event.position;
   return null;
 }

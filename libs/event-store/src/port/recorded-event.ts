@@ -14,13 +14,7 @@ export interface EventMetadata {
   readonly [key: string]: unknown;
 }
 
-export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | JsonValue[]
-  | { [key: string]: JsonValue };
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 export interface EventToAppend<Data = unknown> {
   /** A UUID; appending the same id again at the same expected revision is a no-op. */

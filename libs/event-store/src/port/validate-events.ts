@@ -14,7 +14,8 @@ export function validateEventsToAppend(streamName: string, events: readonly Even
   const seen = new Set<string>();
   for (const event of events) {
     if (!UUID.test(event.id)) throw new InvalidEventError(`Event id '${event.id}' is not a UUID`);
-    if (seen.has(event.id.toLowerCase())) throw new InvalidEventError(`Event id '${event.id}' appears twice in one append`);
+    if (seen.has(event.id.toLowerCase()))
+      throw new InvalidEventError(`Event id '${event.id}' appears twice in one append`);
     seen.add(event.id.toLowerCase());
     if (typeof event.type !== 'string' || event.type.length === 0) {
       throw new InvalidEventError(`Event ${event.id} has no type`);

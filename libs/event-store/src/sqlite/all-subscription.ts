@@ -1,5 +1,11 @@
 import type { Database } from 'better-sqlite3';
-import { AllFilter, AllSubscription, RecordedEvent, SubscribeToAllOptions, SubscriptionMessage } from '../port/index.js';
+import {
+  AllFilter,
+  AllSubscription,
+  RecordedEvent,
+  SubscribeToAllOptions,
+  SubscriptionMessage,
+} from '../port/index.js';
 import { lastPosition } from './append-events.js';
 import { AppendSignal } from './append-signal.js';
 import { LogTail } from './log-tail.js';

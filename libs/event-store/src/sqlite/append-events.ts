@@ -28,7 +28,8 @@ export function appendEvents(
   if (events.length === 0) {
     return { nextExpectedRevision: BigInt(previous), position: positionOf(lastPosition(db)) };
   }
-  const insert = prepared(db, 
+  const insert = prepared(
+    db,
     'INSERT INTO events (stream, revision, id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   let position = 0;
@@ -45,7 +46,8 @@ export function appendEvents(
     position = Number(info.lastInsertRowid);
   });
   const last = previous + events.length;
-  prepared(db, 
+  prepared(
+    db,
     `INSERT INTO streams (name, last_revision, state) VALUES (?, ?, 'live')
      ON CONFLICT (name) DO UPDATE SET last_revision = excluded.last_revision, state = 'live'`,
   ).run(streamName, last);
@@ -69,8 +71,10 @@ function findIdempotentReplay(
   else if (typeof expected === 'bigint') firstRevision = Number(expected) + 1;
   else firstRevision = stream.last_revision - events.length + 1;
   if (firstRevision < 0 || firstRevision + events.length - 1 > stream.last_revision) return undefined;
-  const stored = prepared(db, 'SELECT id, revision, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?')
-    .all(streamName, firstRevision, events.length) as StoredIdAtRevision[];
+  const stored = prepared(
+    db,
+    'SELECT id, revision, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
+  ).all(streamName, firstRevision, events.length) as StoredIdAtRevision[];
   const same =
     stored.length === events.length && stored.every((row, index) => row.id === events[index].id.toLowerCase());
   if (!same) return undefined;

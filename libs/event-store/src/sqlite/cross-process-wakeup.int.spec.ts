@@ -17,7 +17,10 @@ describe('SQLite subscriptions and commits by another connection', () => {
       const next = iterator.next();
       await cli.append('portal-demo', [{ id: randomUUID(), type: 'PortalRegistered', data: { name: 'Demo' } }]);
       const delivered = await next;
-      expect(delivered.value).toMatchObject({ kind: 'event', event: { streamName: 'portal-demo', type: 'PortalRegistered' } });
+      expect(delivered.value).toMatchObject({
+        kind: 'event',
+        event: { streamName: 'portal-demo', type: 'PortalRegistered' },
+      });
       await subscription.close();
     } finally {
       await Promise.all([api.close(), cli.close()]);

@@ -11,11 +11,7 @@ export function assertWritable(streamName: string, stream: StreamRow | undefined
   if (stream?.state === 'tombstoned') throw new StreamDeletedError(streamName);
 }
 
-export function assertExpectedRevision(
-  streamName: string,
-  expected: ExpectedRevision,
-  actual: ActualRevision,
-): void {
+export function assertExpectedRevision(streamName: string, expected: ExpectedRevision, actual: ActualRevision): void {
   const holds =
     expected === 'any' ||
     (expected === 'no_stream' && actual === 'no_stream') ||

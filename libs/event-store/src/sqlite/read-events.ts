@@ -41,7 +41,8 @@ export async function* readStreamEvents(
   let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
   const from = options.fromRevision ?? (forwards ? 'start' : 'end');
   let cursor = from === 'start' ? -1 : from === 'end' ? stream.last_revision + 1 : Number(from) + (forwards ? -1 : 1);
-  const page = prepared(db, 
+  const page = prepared(
+    db,
     forwards
       ? 'SELECT * FROM events WHERE stream = ? AND revision > ? AND revision >= ? ORDER BY revision ASC LIMIT ?'
       : 'SELECT * FROM events WHERE stream = ? AND revision < ? AND revision >= ? ORDER BY revision DESC LIMIT ?',
@@ -63,7 +64,8 @@ export async function* readAllEvents(db: Database, options: ReadAllOptions): Asy
   let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
   const from = options.fromPosition ?? (forwards ? 'start' : 'end');
   let cursor = startCursor(from, forwards);
-  const page = prepared(db, 
+  const page = prepared(
+    db,
     forwards
       ? 'SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'
       : 'SELECT * FROM events WHERE position < ? ORDER BY position DESC LIMIT ?',

@@ -61,7 +61,11 @@ export class SqliteEventStore implements EventStore {
     this.writes = new GroupCommit(this.db, () => this.signal.committed(lastPosition(this.db)), toStoreError);
   }
 
-  async append(streamName: string, events: readonly EventToAppend[], expected: ExpectedRevision = 'any'): Promise<AppendResult> {
+  async append(
+    streamName: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision = 'any',
+  ): Promise<AppendResult> {
     validateEventsToAppend(streamName, events);
     return this.writes.write(() => appendEvents(this.db, streamName, events, expected, this.now()));
   }
@@ -82,7 +86,11 @@ export class SqliteEventStore implements EventStore {
     return subscription;
   }
 
-  setStreamMetadata(streamName: string, metadata: StreamMetadata, expected: ExpectedRevision = 'any'): Promise<AppendResult> {
+  setStreamMetadata(
+    streamName: string,
+    metadata: StreamMetadata,
+    expected: ExpectedRevision = 'any',
+  ): Promise<AppendResult> {
     return this.writes.write(() => writeStreamMetadata(this.db, streamName, metadata, expected));
   }
 

@@ -23,7 +23,8 @@ export function softDeleteStream(db: Database, streamName: string, expected: Exp
   assertExpectedRevision(streamName, expected, actualRevisionOf(stream));
   if (!stream || stream.last_revision === null) return {};
   // As EventStoreDB does, a soft delete rewrites the stream's metadata: earlier custom keys are gone.
-  prepared(db, 
+  prepared(
+    db,
     `UPDATE streams SET state = 'soft_deleted', deleted_before = ?, metadata = '{}',
        metadata_revision = COALESCE(metadata_revision + 1, 0)
      WHERE name = ?`,
@@ -35,7 +36,8 @@ export function tombstoneStream(db: Database, streamName: string, expected: Expe
   const stream = findStream(db, streamName);
   assertWritable(streamName, stream);
   assertExpectedRevision(streamName, expected, actualRevisionOf(stream));
-  prepared(db, 
+  prepared(
+    db,
     `INSERT INTO streams (name, last_revision, state) VALUES (?, NULL, 'tombstoned')
      ON CONFLICT (name) DO UPDATE SET state = 'tombstoned'`,
   ).run(streamName);
@@ -55,7 +57,8 @@ export function writeStreamMetadata(
   const actual = stream?.metadata_revision == null ? 'no_stream' : BigInt(stream.metadata_revision);
   assertExpectedRevision(`$$${streamName}`, expected, actual);
   const next = actual === 'no_stream' ? 0 : Number(actual) + 1;
-  prepared(db, 
+  prepared(
+    db,
     `INSERT INTO streams (name, last_revision, state, metadata, metadata_revision) VALUES (?, NULL, 'live', ?, ?)
      ON CONFLICT (name) DO UPDATE SET metadata = excluded.metadata, metadata_revision = excluded.metadata_revision`,
   ).run(streamName, serialiseStreamMetadata(metadata), next);

@@ -23,7 +23,8 @@ export class OpenSessions {
     if (conversationId === null || portalId === undefined) return;
     const data = event.data as SessionEventData;
     if (event.type === 'SessionClosed') {
-      if (this.byConversation.get(conversationId)?.sessionId === data.sessionId) this.byConversation.delete(conversationId);
+      if (this.byConversation.get(conversationId)?.sessionId === data.sessionId)
+        this.byConversation.delete(conversationId);
     } else if (data.expiresAt !== undefined) {
       const expiresAt = Date.parse(data.expiresAt);
       this.byConversation.set(conversationId, { conversationId, portalId, sessionId: data.sessionId, expiresAt });

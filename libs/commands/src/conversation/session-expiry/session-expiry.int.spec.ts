@@ -1,13 +1,5 @@
 import { conversationStreamName } from '@helpdesk/domain';
-import {
-  DAY,
-  HOUR,
-  type World,
-  conversationOf,
-  inboundMessage,
-  later,
-  openWorld,
-} from '../conversation.test-world.js';
+import { DAY, HOUR, type World, conversationOf, inboundMessage, later, openWorld } from '../conversation.test-world.js';
 import { SessionExpiryService } from './session-expiry.service.js';
 import type { Timers } from './timers.js';
 

@@ -96,7 +96,9 @@ export class SessionExpiryService implements OnApplicationBootstrap, BeforeAppli
         this.sessions.forget(session);
       } catch (error) {
         failed = true;
-        this.logger.error(`Could not close session ${session.sessionId} of ${session.conversationId}: ${String(error)}`);
+        this.logger.error(
+          `Could not close session ${session.sessionId} of ${session.conversationId}: ${String(error)}`,
+        );
       }
     }
     this.retryAt = failed ? now.getTime() + RETRY_DELAY_MS : 0;
@@ -122,10 +124,13 @@ export class SessionExpiryService implements OnApplicationBootstrap, BeforeAppli
     if (at === (this.wakeUp?.at ?? null)) return;
     this.cancelWakeUp();
     if (at === null) return;
-    const handle = this.timers.setTimeout(() => {
-      this.wakeUp = null;
-      void this.closeOverdueSessions(this.clock.now());
-    }, Math.max(0, at - this.clock.now().getTime()));
+    const handle = this.timers.setTimeout(
+      () => {
+        this.wakeUp = null;
+        void this.closeOverdueSessions(this.clock.now());
+      },
+      Math.max(0, at - this.clock.now().getTime()),
+    );
     this.wakeUp = { handle, at };
   }
 
