@@ -3,11 +3,11 @@ import { type Fact, adminActor, helpdesk, userActor } from '@helpdesk/domain/fix
 import { readStoresUnderTest } from '../core/read-stores-under-test.js';
 import type { ReadDatabase } from '../core/read-model-schema.js';
 import { useProjectionWorld } from '../testing/projection.test-world.js';
-import { listChannels } from './channels.query.js';
+import { listChannels } from './channels.reader.js';
 import type { TemplateRow } from './directory.documents.js';
-import { findContactsByPhone, listContacts } from './contacts.query.js';
+import { findContactsByPhone, listContacts } from './contacts.reader.js';
 import { directoryProjection } from './directory.projection.js';
-import { listTemplates } from './templates.query.js';
+import { listTemplates } from './templates.reader.js';
 
 const connectedAt = '2025-03-01T08:00:00.000Z';
 const { accountId, businessPhone, phoneNumberId, portalId } = helpdesk;

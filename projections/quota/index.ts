@@ -1,4 +1,4 @@
-export * from './daily-usage.query.js';
-export * from './quota-usage.query.js';
+export * from './daily-usage.reader.js';
+export * from './quota-usage.reader.js';
 export * from './quota.documents.js';
 export * from './quota.projection.js';

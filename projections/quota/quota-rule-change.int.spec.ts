@@ -5,7 +5,7 @@ import { readProjectionStatuses } from '../core/projection-status.js';
 import { checkProjectionDrift } from '../core/rebuild-to-position.js';
 import { readStoresUnderTest } from '../core/read-stores-under-test.js';
 import { useProjectionWorld } from '../testing/projection.test-world.js';
-import { quotaUsage } from './quota-usage.query.js';
+import { quotaUsage } from './quota-usage.reader.js';
 import { quotaProjectionUnder } from './quota.projection.js';
 
 /** The rulebook as it stood before the 1 November 2024 switch was written into it. */

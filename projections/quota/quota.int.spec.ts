@@ -1,8 +1,8 @@
 import { DAY, HOUR, conversationOf, helpdesk, inboundMessage, later } from '@helpdesk/domain/fixtures';
 import { readStoresUnderTest } from '../core/read-stores-under-test.js';
 import { useProjectionWorld } from '../testing/projection.test-world.js';
-import { dailyUsage } from './daily-usage.query.js';
-import { quotaUsage } from './quota-usage.query.js';
+import { dailyUsage } from './daily-usage.reader.js';
+import { quotaUsage } from './quota-usage.reader.js';
 import { quotaProjection } from './quota.projection.js';
 
 const { accountId, portalId, template } = helpdesk;

@@ -1,6 +1,6 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { physicalTableName } from '../core/projection.js';
-import { type TicketCondition, ticketsTable } from '../ticket-list/list-tickets.query.js';
+import { type TicketCondition, ticketsTable } from '../ticket-list/list-tickets.reader.js';
 import { SEARCH_CONTACTS, SEARCH_MESSAGES, searchKey, searchProjection } from './search.projection.js';
 
 export const MAX_SEARCH_LENGTH = 200;

@@ -1,3 +1,3 @@
-export * from './list-thread.query.js';
+export * from './list-thread.reader.js';
 export * from './thread.documents.js';
 export * from './thread.projection.js';

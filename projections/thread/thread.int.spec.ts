@@ -2,7 +2,7 @@ import { HOUR, conversationOf, helpdesk, inboundMessage } from '@helpdesk/domain
 import { physicalTableName } from '../core/projection.js';
 import { readStoresUnderTest } from '../core/read-stores-under-test.js';
 import { useProjectionWorld } from '../testing/projection.test-world.js';
-import { listThread } from './list-thread.query.js';
+import { listThread } from './list-thread.reader.js';
 import { threadProjection } from './thread.projection.js';
 import { deliver, metaAnswers, quarantine, recordStatus, resend } from './thread.test-world.js';
 

@@ -3,8 +3,8 @@ import { physicalTableName } from '../core/projection.js';
 import type { ReadDatabase } from '../core/read-model-schema.js';
 import { readStoresUnderTest } from '../core/read-stores-under-test.js';
 import { useProjectionWorld } from '../testing/projection.test-world.js';
-import { countTickets } from './count-tickets.query.js';
-import { type TicketFilter, listTickets } from './list-tickets.query.js';
+import { countTickets } from './count-tickets.reader.js';
+import { type TicketFilter, listTickets } from './list-tickets.reader.js';
 import { COUNT_TABLES, TICKET_COUNTS } from './ticket-counts.js';
 import { ticketListProjection } from './ticket-list.projection.js';
 

@@ -1,4 +1,4 @@
-export * from './list-views.query.js';
-export * from './view-tickets.query.js';
+export * from './list-views.reader.js';
+export * from './view-tickets.reader.js';
 export * from './views.documents.js';
 export * from './views.projection.js';

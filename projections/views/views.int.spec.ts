@@ -7,8 +7,8 @@ import type { ReadDatabase } from '../core/read-model-schema.js';
 import { readStoresUnderTest } from '../core/read-stores-under-test.js';
 import { useProjectionWorld } from '../testing/projection.test-world.js';
 import { type TicketCondition, countTickets, listTickets, ticketListProjection } from '../ticket-list/index.js';
-import { getVisibleView, listVisibleViews } from './list-views.query.js';
-import { viewTicketConditions } from './view-tickets.query.js';
+import { getVisibleView, listVisibleViews } from './list-views.reader.js';
+import { viewTicketConditions } from './view-tickets.reader.js';
 import { secondAccount, viewCommands } from './views.test-world.js';
 import { viewsProjection } from './views.projection.js';
 

@@ -1,7 +1,7 @@
 import { calendarDayIn, dailyCapAt, dailyQuotaStreamName } from '@helpdesk/domain';
 import type { ReadDatabase } from '../core/read-model-schema.js';
 import type { DailyUsage, QuotaAccountRow, QuotaDayRow } from './quota.documents.js';
-import { documentOf } from './quota-usage.query.js';
+import { documentOf } from './quota-usage.reader.js';
 
 /**
  * An account's business-initiated conversations on one local day ('YYYY-MM-DD' in the account's

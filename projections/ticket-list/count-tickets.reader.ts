@@ -1,6 +1,6 @@
 import type { ReadDatabase } from '../core/read-model-schema.js';
 import { physicalTableName } from '../core/projection.js';
-import { type TicketCondition, type TicketFilter, filterConditions, matchingTickets } from './list-tickets.query.js';
+import { type TicketCondition, type TicketFilter, filterConditions, matchingTickets } from './list-tickets.reader.js';
 import { COUNT_TABLES } from './ticket-counts.js';
 import { ticketListProjection } from './ticket-list.projection.js';
 
