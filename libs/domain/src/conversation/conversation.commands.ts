@@ -79,6 +79,30 @@ export type RevealQuarantinedMessage = DomainCommand<'RevealQuarantinedMessage',
 
 export type AssociateContact = DomainCommand<'AssociateContact', { contactId: string }>;
 
+/**
+ * An agent opens a thread with a contact by sending a template from one of the portal's numbers.
+ * The ticket and message ids are new (used only if the decision needs them); `contactId`, when the
+ * agent started from a contact record (or one contact has the number), is associated. The template
+ * was rendered and its quota settled as for `SendTemplate`.
+ */
+export type StartConversation = DomainCommand<
+  'StartConversation',
+  {
+    phoneNumberId: string;
+    /** The business number, E.164. */
+    businessPhone: string;
+    /** The contact's number, E.164. */
+    contactPhone: string;
+    contactId: string | null;
+    ticketId: string;
+    messageId: string;
+    template: TemplateToSend;
+    ruleVersion: string;
+    businessInitiated: boolean;
+    sessionId?: string;
+  }
+>;
+
 export type ConversationCommand =
   | ReceiveInboundMessage
   | CloseExpiredSession
@@ -93,4 +117,5 @@ export type ConversationCommand =
   | QuarantineMessage
   | RevealQuarantinedMessage
   | TicketCommand
-  | AssociateContact;
+  | AssociateContact
+  | StartConversation;

@@ -17,6 +17,7 @@ import {
 } from './decide-message.js';
 import { closeExpiredSession, replyToContact, sendTemplate } from './decide-session.js';
 import { associateContact } from './decide-contact.js';
+import { startConversation } from './decide-start.js';
 import { decideTicket, isTicketCommand } from './ticket.js';
 
 export function decideConversation(command: ConversationCommand, state: ConversationState): ConversationEvent[] {
@@ -48,6 +49,8 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       return revealQuarantinedMessage(command, state);
     case 'AssociateContact':
       return associateContact(command, state);
+    case 'StartConversation':
+      return startConversation(command, state);
     default:
       return assertNever(command);
   }

@@ -3,6 +3,7 @@ export * from './conversation.decide.js';
 export * from './conversation.events.js';
 export * from './conversation.state.js';
 export * from './conversation-key.js';
+export { checkConversationStart, type ConversationStartCheck, type ConversationStartRequest } from './decide-start.js';
 export { isDeliveryProgress } from './decide-message.js';
 export { dueAttempt } from './decide-outbound-delivery.js';
 export * from './message-content.js';

@@ -36,6 +36,9 @@ export type DomainErrorCode =
   | 'TICKET_ALREADY_OPEN'
   | 'TICKET_NOT_FOUND'
   | 'CONVERSATION_NOT_FOUND'
+  /** An open thread with the contact on that number exists already: its id is in the details, go there. */
+  | 'CONVERSATION_EXISTS'
+  | 'CONTACT_HAS_NO_PHONE_NUMBER'
   | 'SESSION_STATE_CHANGED'
   | 'CONTACT_ALREADY_ASSOCIATED'
   | 'VIEW_NOT_FOUND'
