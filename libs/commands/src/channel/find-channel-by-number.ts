@@ -10,6 +10,7 @@ import {
   formerPhoneNumberIdStreamNames,
   phoneNumberIdStreamName,
   phoneNumberOf,
+  refuse,
   type ChannelState,
   type ConnectedChannel,
   type PhoneNumberIdState,
@@ -69,6 +70,25 @@ export async function findChannelByPhoneNumberId(
   if (state.status === 'Claimed' && (found.accountId !== state.accountId || found.portalId !== state.portalId))
     return null;
   return found;
+}
+
+/**
+ * One of the portal's connected numbers, by Meta's `phone_number_id`, with its display number (E.164):
+ * the number an agent sends from. Another portal's number answers exactly like an unknown one.
+ */
+export async function findPortalNumber(
+  store: EventStore,
+  portalId: string,
+  phoneNumberId: string,
+): Promise<{ route: ChannelByNumber; displayNumber: string }> {
+  const route = await findChannelByPhoneNumberId(store, phoneNumberId);
+  const number = route?.channel.phoneNumbers.find((held) => held.phoneNumberId === phoneNumberId);
+  if (!route || !number || route.portalId !== portalId) {
+    refuse('CHANNEL_NOT_CONNECTED', `No connected WhatsApp number of this portal has the id ${phoneNumberId}`, {
+      phoneNumberId,
+    });
+  }
+  return { route, displayNumber: number.displayNumber };
 }
 
 /** The id's claim, with what was written under its former stream name first. */

@@ -6,6 +6,7 @@ import { RunConversationCommandHandler } from './conversation-command.handler.js
 import { ReceiveInboundMessageHandler } from './receive-inbound-message.handler.js';
 import { ReplyToContactHandler } from './reply-to-contact.handler.js';
 import { SendTemplateHandler } from './send-template.handler.js';
+import { StartConversationHandler } from './start-conversation.handler.js';
 import { SessionExpiryService } from './session-expiry/session-expiry.service.js';
 import { SESSION_EXPIRY_TIMERS, systemTimers } from './session-expiry/timers.js';
 
@@ -23,6 +24,7 @@ import { SESSION_EXPIRY_TIMERS, systemTimers } from './session-expiry/timers.js'
     ReceiveInboundMessageHandler,
     ReplyToContactHandler,
     SendTemplateHandler,
+    StartConversationHandler,
     RunConversationCommandHandler,
     SessionExpiryService,
   ],

@@ -6,17 +6,19 @@ import {
   type ReplyContent,
   type ReplyToContact,
   type SendTemplate,
+  type StartConversation,
   type StartedConversation,
   type TemplateParameters,
   type TemplateToSend,
   bindTemplateParameters,
+  checkConversationStart,
   checkReply,
   checkTemplateSend,
   refuse,
   requireApprovedTemplate,
 } from '@helpdesk/domain';
 import type { EventStore } from '@helpdesk/event-store';
-import { findChannelByPhoneNumberId } from '../channel/find-channel-by-number.js';
+import { findChannelByPhoneNumberId, findPortalNumber } from '../channel/find-channel-by-number.js';
 import type { ChannelByNumber } from '../channel/find-channel-by-number.js';
 import { loadPortal } from '../portal/load-portal.js';
 import type { QuotaGate } from '../quota/quota-gate.js';
@@ -35,6 +37,18 @@ import {
 
 export interface SentMessageReceipt extends ConversationChange {
   readonly messageId: string;
+}
+
+/** A thread an agent opens: where (the business number) and with whom, and the ticket it opens. */
+export interface ConversationOpening {
+  readonly conversationId: string;
+  readonly phoneNumberId: string;
+  /** The business number, E.164. */
+  readonly businessPhone: string;
+  /** The contact's number, E.164. */
+  readonly contactPhone: string;
+  readonly contactId: string | null;
+  readonly ticketId: string;
 }
 
 export interface TemplateRequest {
@@ -64,12 +78,15 @@ interface Settlement {
 /** A message that passed its precondition: how its quota is claimed, and the command that records it once settled. */
 interface ReadyToSend {
   readonly claim: QuotaClaim;
-  readonly command: (settlement: Settlement, context: CommandContext) => ReplyToContact | SendTemplate;
+  readonly command: (
+    settlement: Settlement,
+    context: CommandContext,
+  ) => ReplyToContact | SendTemplate | StartConversation;
 }
 
 /** One kind of outbound message, as the workflow drives it. */
 interface OutboundMessage {
-  readonly type: 'ReplyToContact' | 'SendTemplate';
+  readonly type: 'ReplyToContact' | 'SendTemplate' | 'StartConversation';
   readonly messageId: string;
   /** The pure precondition, then what the message needs before settling; null when it is already recorded. */
   readonly prepare: (conversation: ConversationState, context: CommandContext) => Promise<ReadyToSend | null>;
@@ -147,20 +164,56 @@ export class OutboundSendWorkflow {
         const route = await this.channelOf(check.conversation);
         const template = await this.render(route, request);
         const sessionId = check.session?.sessionId;
-        const claim: QuotaClaim =
-          sessionId !== undefined
-            ? { kind: 'session', sessionId }
-            : { kind: 'business_initiated', account: accountOf(route) };
         return {
-          claim,
+          claim: templateClaim(route, sessionId),
           command: ({ ruleVersion }, commandContext) => ({
             type: 'SendTemplate',
             data: {
               messageId,
               template,
               ruleVersion,
-              businessInitiated: sessionId === undefined,
-              ...(sessionId !== undefined && { sessionId }),
+              ...countedWith(sessionId),
+            },
+            context: commandContext,
+          }),
+        };
+      },
+    });
+  }
+
+  /**
+   * A new thread (or a new ticket on a closed one) opened with a template: business-initiated
+   * unless the contact's session is open, settled, recorded and compensated as any template. The
+   * conversation's stream arbitrates two agents starting it at once: one append lands, the other
+   * is refused with CONVERSATION_EXISTS and its reservation given back.
+   */
+  startConversation(
+    origin: CommandOrigin,
+    opening: ConversationOpening,
+    request: TemplateRequest,
+    givenId?: string,
+  ): Promise<SentMessageReceipt> {
+    const { conversationId, ...where } = opening;
+    const messageId = newMessageId(conversationId, origin, givenId);
+    return this.run(origin, conversationId, {
+      type: 'StartConversation',
+      messageId,
+      prepare: async (conversation, context) => {
+        const check = checkConversationStart(conversation, { ...where, messageId, template: request }, context);
+        if (check.status === 'AlreadyRecorded') return null;
+        const route = await this.routeOf(context.portalId, where.phoneNumberId);
+        const template = await this.render(route, request);
+        const sessionId = check.session?.sessionId;
+        return {
+          claim: templateClaim(route, sessionId),
+          command: ({ ruleVersion }, commandContext) => ({
+            type: 'StartConversation',
+            data: {
+              ...where,
+              messageId,
+              template,
+              ruleVersion,
+              ...countedWith(sessionId),
             },
             context: commandContext,
           }),
@@ -231,6 +284,10 @@ export class OutboundSendWorkflow {
     return route;
   }
 
+  private async routeOf(portalId: string, phoneNumberId: string): Promise<ChannelByNumber> {
+    return (await findPortalNumber(this.store, portalId, phoneNumberId)).route;
+  }
+
   private async render(
     route: ChannelByNumber,
     { name, language, parameters }: TemplateRequest,
@@ -242,6 +299,17 @@ export class OutboundSendWorkflow {
     const header = rendered.header === undefined ? {} : { renderedHeader: rendered.header };
     return { name, language, renderedText: rendered.body, ...header, parameters };
   }
+}
+
+/** A template goes out with the open session, or starts a business-initiated conversation. */
+function templateClaim(route: ChannelByNumber, sessionId: string | undefined): QuotaClaim {
+  return sessionId !== undefined
+    ? { kind: 'session', sessionId }
+    : { kind: 'business_initiated', account: accountOf(route) };
+}
+
+function countedWith(sessionId: string | undefined): { businessInitiated: boolean; sessionId?: string } {
+  return sessionId === undefined ? { businessInitiated: true } : { businessInitiated: false, sessionId };
 }
 
 function accountOf({ channel, accountId }: ChannelByNumber): QuotaAccount {
