@@ -39,6 +39,16 @@ export const MUTATION_FIELDS: Readonly<Record<string, FieldRule>> = {
         },
       }),
   },
+  startConversation: {
+    roles: agents,
+    otherPortal: 'refused',
+    // The victim's contact from the victim's number: another portal's ids answer as unknown ones.
+    probe: (t) =>
+      mutation('startConversation', 'StartConversationInput', 'conversationId ticketId messageId position', {
+        ...{ contactId: t.contactId, fromPhoneNumberId: t.phoneNumberId, idempotencyKey: 'probe-start' },
+        ...{ name: t.template.name, language: t.template.language, bodyParameters: ['probe'] },
+      }),
+  },
   assignTicket: {
     roles: agents,
     otherPortal: 'refused',

@@ -3,6 +3,7 @@ import { ContactApiModule } from '../contact/contact-api.module.js';
 import { GetConversationThreadHandler } from './conversation-thread.query.js';
 import { ConversationMutationsResolver } from './conversation-mutations.resolver.js';
 import { ResendOutboundMessageResolver } from './resend-outbound-message.resolver.js';
+import { StartConversationResolver } from './start-conversation.resolver.js';
 import { TicketContactResolver } from './ticket-contact.resolver.js';
 import { TicketConnectionResolver } from './ticket-connection.resolver.js';
 import { CountTicketsHandler, GetTicketHandler, ListTicketsHandler } from './ticket.queries.js';
@@ -18,7 +19,7 @@ import { TicketsResolver } from './tickets.resolver.js';
   providers: [
     ...[ListTicketsHandler, CountTicketsHandler, GetTicketHandler, GetConversationThreadHandler],
     ...[TicketsResolver, TicketConnectionResolver, TicketContactResolver, ThreadsResolver],
-    ...[ConversationMutationsResolver, ResendOutboundMessageResolver],
+    ...[ConversationMutationsResolver, ResendOutboundMessageResolver, StartConversationResolver],
   ],
 })
 export class ConversationApiModule {}
