@@ -165,4 +165,56 @@ describe("an agent's day, over HTTP", () => {
     const strangerReply = await graphql(reply, { c: ticket.conversationId, t: 'hi', k: 'x' }, stranger);
     expect(strangerReply.errors?.[0].extensions?.code).toBe('CONVERSATION_NOT_FOUND');
   });
+
+  it('starts a conversation from a contact record, or sends the agent to the open thread', async () => {
+    const agent = token('acme', ['agent']);
+    await world.bus.execute(
+      new ChangeMonthlyLimitCommand(admin, { limit: 10, effectiveFrom: world.clock.now().toISOString() }),
+    );
+    const [open] =
+      (
+        await graphql(
+          '{ tickets(viewId: "all-open") { nodes { conversationId phoneNumberId contactPhone } } }',
+          {},
+          agent,
+        )
+      ).data?.tickets.nodes ?? [];
+
+    // 9. A contact who never wrote: a template from one of the portal's numbers opens the thread and its ticket.
+    const created = await graphql(
+      'mutation ($i: CreateContactInput!) { createContact(input: $i) { contactId } }',
+      { i: { name: 'Noor', mobilePhoneNumber: '+31 6 12345678' } },
+      agent,
+    );
+    const contactId = created.data?.createContact.contactId;
+    const start = `mutation ($i: StartConversationInput!) {
+      startConversation(input: $i) { conversationId ticketId messageId position } }`;
+    const input = {
+      fromPhoneNumberId: open.phoneNumberId,
+      name: 'follow_up',
+      language: 'en',
+      bodyParameters: ['Noor'],
+    };
+    const started = await graphql(start, { i: { ...input, contactId, idempotencyKey: 'start-noor' } }, agent);
+    expect(started.errors).toBeUndefined();
+    const { conversationId, ticketId, position } = started.data?.startConversation ?? {};
+    const list = await graphql(
+      'query ($at: String) { tickets(viewId: "all-open", atLeastPosition: $at) { nodes { id conversationId preview contact { name } } } }',
+      { at: position },
+      agent,
+    );
+    expect(list.data?.tickets.nodes).toContainEqual({
+      id: ticketId,
+      conversationId,
+      preview: 'Hello Noor, is your issue solved?',
+      contact: { name: 'Noor' },
+    });
+
+    // 10. A thread with the contact is open on that number: the agent is sent to it, nothing is sent.
+    const again = await graphql(start, { i: { ...input, phone: open.contactPhone, idempotencyKey: 'start-2' } }, agent);
+    expect(again.errors?.[0].extensions).toMatchObject({
+      code: 'CONVERSATION_EXISTS',
+      conversationId: open.conversationId,
+    });
+  });
 });
