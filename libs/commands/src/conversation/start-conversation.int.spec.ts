@@ -157,6 +157,19 @@ describe('Starting a conversation against the embedded store', () => {
     expect(net).toBe(1);
   });
 
+  it('starts one conversation for the same request sent twice at once (a double click)', async () => {
+    const request = { operation: 'startConversation', input: { contactId: 'contact-ana' } };
+    const [first, second] = await Promise.all([
+      start(undefined, { key: 'twice', request }),
+      start(undefined, { key: 'twice', request }),
+    ]);
+
+    expect(second).toMatchObject({ conversationId: first.conversationId, ticketId: first.ticketId });
+    expect(second.messageId).toBe(first.messageId);
+    expect(await world.typesOf()).toHaveLength(4);
+    expect(await monthly()).toEqual(['ConversationCounted']);
+  });
+
   it('answers a replayed request as before and records nothing twice; another request under its key is refused', async () => {
     const request = { operation: 'startConversation', input: { contactId: 'contact-ana' } };
     const first = await start(undefined, { key: 'k', request });
