@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { testToken } from '@helpdesk/auth/fixtures';
 import { ConnectAccountCommand } from '@helpdesk/commands/channel/connect-account.handler.js';
 import { TestClock } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { ChangeMonthlyLimitCommand } from '@helpdesk/commands/portal/change-monthly-limit.handler.js';
 import { RegisterPortalCommand } from '@helpdesk/commands/portal/register-portal.handler.js';
 import { ApproveTemplateCommand } from '@helpdesk/commands/template/approve-template.handler.js';
 import { RegisterTemplateCommand } from '@helpdesk/commands/template/register-template.handler.js';
@@ -17,7 +18,7 @@ import { createApp } from '../create-app.js';
 import { parsePosition } from '../graphql/positions.js';
 import { OutboundDispatcher } from '../outbound/outbound-dispatcher.js';
 import { type ViewsWorld, openViewsWorld, refusal } from '../view/views.test-world.js';
-import { acme, admin, contactPhone, globex, phoneNumberId, template } from './tickets.test-world.js';
+import { CONNECTED_AT, acme, admin, contactPhone, globex, phoneNumberId, template } from './tickets.test-world.js';
 
 const START = `mutation($input: StartConversationInput!) {
   startConversation(input: $input) { conversationId ticketId messageId position }
@@ -30,6 +31,7 @@ const THREAD = `query($c: ID!, $p: String) { conversation(id: $c, first: 5, atLe
   contactPhone thread { nodes { direction type ticketId content { __typename } } }
 } }`;
 const VIEW_COUNTS = '{ views { id ticketCount } }';
+const QUOTA = 'query($p: String) { quotaUsage(atLeastPosition: $p) { used } }';
 
 interface Started {
   readonly conversationId: string;
@@ -161,6 +163,16 @@ describe('startConversation GraphQL API', () => {
     ];
     const draft = { ...template, name: 'draft', category: 'utility' as const, body: 'Hi {{1}} {{2}}' };
     await world.bus.execute(new RegisterTemplateCommand(admin(acme), draft));
+    // The month's quota used up: one more start, then the limit set to what is used.
+    const last = await world.ok<Started>(
+      START,
+      { input: input({ phone: '+33700000009', idempotencyKey: 'x-0' }) },
+      anna,
+    );
+    const usage = await world.ok<{ used: number }>(QUOTA, { p: last.position }, anna);
+    await world.bus.execute(
+      new ChangeMonthlyLimitCommand(admin(acme), { limit: usage.used, effectiveFrom: CONNECTED_AT }),
+    );
     const head = await lastPosition();
     for (const [token, start, expected] of cases) {
       expect([start, refusal(await world.graphql(START, { input: start }, token))]).toEqual([start, expected]);
