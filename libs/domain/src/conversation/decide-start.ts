@@ -44,10 +44,10 @@ export function checkConversationStart(
     if (!isE164(number)) refuse('INVALID_PHONE_NUMBER', `'${number}' is not an E.164 number`, { input: number });
   }
   const conversation = state.status === 'Started' ? state : null;
+  const session = conversation ? sessionOpenAt(conversation.session, context.now) : null;
   if (conversation) {
     assertSamePortal(conversation, context);
     if (conversation.messages.has(request.messageId)) return { status: 'AlreadyRecorded' };
-    const session = sessionOpenAt(conversation.session, context.now);
     if (conversation.ticket?.status === 'Open') {
       refuse(
         'CONVERSATION_EXISTS',
@@ -63,11 +63,7 @@ export function checkConversationStart(
   }
   nonBlank(request.template.name, 'The template name');
   nonBlank(request.template.language, 'The template language');
-  return {
-    status: 'Ready',
-    conversation,
-    session: conversation ? sessionOpenAt(conversation.session, context.now) : null,
-  };
+  return { status: 'Ready', conversation, session };
 }
 
 /**
