@@ -583,6 +583,11 @@ export class HelpdeskHistory {
     );
   }
 
+  /** An agent reads the conversation; `sendReceipt`: the portal's setting for receipts to contacts. */
+  markRead(conversationId: string, sendReceipt = true, actor: Actor = agentActor): Fact[] {
+    return this.onConversation(conversationId, { type: 'MarkConversationRead', data: { sendReceipt } }, actor);
+  }
+
   /** An agent asks to send a message again. */
   resend(conversationId: string, messageId: string, actor: Actor = agentActor): Fact[] {
     return this.onConversation(conversationId, { type: 'ResendOutboundMessage', data: { messageId } }, actor);

@@ -1,5 +1,6 @@
 import type { DomainCommand } from '../core/index.js';
 import type { TicketCommand } from './ticket.js';
+import type { ReadStateCommand } from './read-state.js';
 import type { ReplyCountedAs, DeliveryError, DeliveryStatus, OutboundFailure } from './conversation.events.js';
 import type { InboundContent, ReplyContent, TemplateToSend } from './message-content.js';
 
@@ -93,4 +94,5 @@ export type ConversationCommand =
   | QuarantineMessage
   | RevealQuarantinedMessage
   | TicketCommand
+  | ReadStateCommand
   | AssociateContact;

@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../core/index.js';
 import type { TicketEvent } from './ticket.js';
+import type { ReadStateEvent } from './read-state.js';
 import type { TemplateParameters } from '../template/index.js';
 import type { ReplyContent, SupportedInboundContent, UnsupportedKind } from './message-content.js';
 
@@ -162,6 +163,7 @@ export type QuarantinedContentRevealed = DomainEvent<
 export type ConversationEvent =
   | ConversationStarted
   | TicketEvent
+  | ReadStateEvent
   | InboundMessageReceived
   | UnsupportedMessageReceived
   | SessionOpened
