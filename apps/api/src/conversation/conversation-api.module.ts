@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ContactApiModule } from '../contact/contact-api.module.js';
 import { GetConversationThreadHandler } from './conversation-thread.query.js';
 import { ConversationMutationsResolver } from './conversation-mutations.resolver.js';
+import { ReadStateResolver } from './read-state.resolver.js';
 import { ResendOutboundMessageResolver } from './resend-outbound-message.resolver.js';
 import { TicketContactResolver } from './ticket-contact.resolver.js';
 import { TicketConnectionResolver } from './ticket-connection.resolver.js';
@@ -19,6 +20,7 @@ import { TicketsResolver } from './tickets.resolver.js';
     ...[ListTicketsHandler, CountTicketsHandler, GetTicketHandler, GetConversationThreadHandler],
     ...[TicketsResolver, TicketConnectionResolver, TicketContactResolver, ThreadsResolver],
     ...[ConversationMutationsResolver, ResendOutboundMessageResolver],
+    ReadStateResolver,
   ],
 })
 export class ConversationApiModule {}
