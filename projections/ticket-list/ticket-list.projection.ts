@@ -250,6 +250,7 @@ function ticketChange(event: ConversationStep, ticket: TicketRow, conversation: 
         unreadCount: ticket.unreadCount + 1,
         lastInboundAt: event.data.sentAt,
         lastMessageDirection: 'inbound',
+        ...(event.data.profileName !== undefined && { contactProfileName: event.data.profileName }),
       };
     case 'ReplyAccepted':
     case 'TemplateMessageAccepted':

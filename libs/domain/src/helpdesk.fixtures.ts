@@ -140,6 +140,8 @@ export interface InboundMessage {
   readonly from: string;
   readonly sentAt: string;
   readonly content: InboundContent;
+  /** Meta's `contacts[].profile.name`, when the webhook carried one. */
+  readonly profileName?: string;
 }
 
 export function inboundMessage(wamid: string, sentAt: string, from: string = helpdesk.contactPhone): InboundMessage {
@@ -424,6 +426,7 @@ export class HelpdeskHistory {
       channelConnectedAt: channel.connectedAt,
       content: message.content,
       matchingContactIds: this.contactIdsByPhone(message.from),
+      ...(message.profileName !== undefined && { profileName: message.profileName }),
     };
     const context = {
       ...this.context({ kind: 'whatsapp', id: message.phoneNumberId }, portalId),

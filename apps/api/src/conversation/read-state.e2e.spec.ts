@@ -38,9 +38,15 @@ describe('read state and the thread an agent reads, over GraphQL', () => {
   let agent: string;
   let conversationId: string;
 
-  const receive = async (wamid: string, sentMs: number, arrivedMs = sentMs) => {
+  const receive = async (wamid: string, sentMs: number, arrivedMs = sentMs, profileName?: string) => {
     world.clock.set(at(arrivedMs));
-    const message = { phoneNumberId, wamid, from: contactPhone, sentAt: at(sentMs) };
+    const message = {
+      phoneNumberId,
+      wamid,
+      from: contactPhone,
+      sentAt: at(sentMs),
+      ...(profileName && { profileName }),
+    };
     return world.bus.execute(
       new ReceiveInboundMessageCommand({ ...message, content: { kind: 'text', body: `Message ${wamid}` } }),
     );
@@ -61,7 +67,7 @@ describe('read state and the thread an agent reads, over GraphQL', () => {
     await receive('wamid.3', 3000);
     // Written before wamid.3, delivered by Meta after it.
     await receive('wamid.2', 2000, 4000);
-    await receive('wamid.4', 5000);
+    await receive('wamid.4', 5000, 5000, 'Ada');
     await receive('wamid.5', 5000);
   });
 
@@ -125,6 +131,11 @@ describe('read state and the thread an agent reads, over GraphQL', () => {
     expect(seen).toEqual(['wamid.1', 'wamid.2', 'wamid.3', 'wamid.4', 'wamid.5', 'wamid.6']);
     const forwards = await world.graphql(PAGE, { id: conversationId, first: 3 }, agent);
     expect(wamids(forwards)).toEqual(['wamid.1', 'wamid.2', 'wamid.3']);
+  });
+
+  it('shows the name the contact gave WhatsApp when there is no contact record', async () => {
+    const answer = await world.graphql('{ tickets { nodes { contactProfileName contact { name } } } }', {}, agent);
+    expect(answer.data?.tickets).toEqual({ nodes: [{ contactProfileName: 'Ada', contact: null }] });
   });
 
   it("keeps conversation's own page arguments working (deprecated), and refuses huge pages and bad cursors", async () => {

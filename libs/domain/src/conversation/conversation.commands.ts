@@ -22,6 +22,8 @@ export type ReceiveInboundMessage = DomainCommand<
     content: InboundContent;
     /** Contacts whose phone or mobile number is `from`, from the contact lookup. */
     matchingContactIds: readonly string[];
+    /** The name the sender gave WhatsApp (Meta's `contacts[].profile.name`), if Meta sent it. */
+    profileName?: string;
   }
 >;
 

@@ -27,6 +27,8 @@ interface InboundMessageFacts {
   /** Meta's timestamp: when the contact sent it. */
   sentAt: string;
   receivedAt: string;
+  /** The name the sender gave WhatsApp (Meta's `contacts[].profile.name`); absent when Meta sent none. */
+  profileName?: string;
 }
 
 export type InboundMessageReceived = DomainEvent<
