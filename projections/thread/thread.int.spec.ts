@@ -2,7 +2,8 @@ import { HOUR, conversationOf, helpdesk, inboundMessage } from '@helpdesk/domain
 import { physicalTableName } from '../core/projection.js';
 import { readStoresUnderTest } from '../core/read-stores-under-test.js';
 import { useProjectionWorld } from '../testing/projection.test-world.js';
-import { listThread } from './list-thread.reader.js';
+import { listThread, listThreadPage } from './list-thread.reader.js';
+import { InvalidCursorError } from '../core/page-cursor.js';
 import { threadProjection } from './thread.projection.js';
 import { deliver, metaAnswers, quarantine, recordStatus, resend } from './thread.test-world.js';
 
@@ -205,6 +206,41 @@ describe.each(readStoresUnderTest())('thread projection on $name', (readStoreUnd
       totalCountCapped: false,
       endCursor: null,
     });
+  });
+
+  it("lists the thread in the order the contact wrote it (Meta's timestamp), arrival breaking ties, live and rebuilt", async () => {
+    await receive('wamid.late', HOUR + 5000);
+    // Sent before the previous one, delivered after it by Meta: it goes before it.
+    t.world.clock.set(at(HOUR + 6000));
+    await t.world.receive(inboundMessage('wamid.early', at(HOUR + 1000)));
+    await t.world.receive(inboundMessage('wamid.tie-1', at(HOUR + 5000)));
+    await t.world.receive(inboundMessage('wamid.tie-2', at(HOUR + 5000)));
+    await t.caughtUp();
+
+    const order = ['wamid.early', 'wamid.late', 'wamid.tie-1', 'wamid.tie-2'];
+    const wamids = (page: { messages: readonly { wamid: string | null }[] }) => page.messages.map((m) => m.wamid);
+    expect(wamids(await listThread(t.db, thread))).toEqual(order);
+    expect(wamids(await t.rebuilt((db) => listThread(db, thread)))).toEqual(order);
+  });
+
+  it('pages from the newest message back with last and before, each page oldest first', async () => {
+    for (let i = 0; i < 7; i++) await receive(`wamid.${i}`, HOUR + i * 1000);
+    await t.caughtUp();
+
+    const newest = await listThreadPage(t.db, thread, { last: 3 });
+    expect(newest.messages.map((m) => m.wamid)).toEqual(['wamid.4', 'wamid.5', 'wamid.6']);
+    expect(newest.endCursor).toBeNull();
+    const seen: string[] = [];
+    let before: string | undefined;
+    do {
+      const page = await listThreadPage(t.db, thread, before ? { last: 3, before } : { last: 3 });
+      seen.unshift(...page.messages.map((message) => message.wamid ?? ''));
+      before = page.startCursor ?? undefined;
+    } while (before);
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `wamid.${i}`));
+    for (const malformed of ['not-a-cursor', Buffer.from('[3]').toString('base64url')]) {
+      await expect(listThreadPage(t.db, thread, { last: 3, before: malformed })).rejects.toThrow(InvalidCursorError);
+    }
   });
 
   it('counts a thread up to the cap and says when it stopped there', async () => {

@@ -39,23 +39,31 @@ export function threadMessageId(conversationId: string, messageId: string): stri
   return `${conversationId}/${messageId}`;
 }
 
-/** Every conversation's thread: its messages in order, with delivery and dispatch, never quarantined content. */
+/**
+ * Every conversation's thread: its messages in order, with delivery and dispatch, never quarantined content.
+ * Version 2 added `sent_at`: the thread is read in the order the contact wrote it (Meta's timestamp), not arrival.
+ */
 export const threadProjection: Projection<ThreadEvent, ThreadRows> = {
   name: 'thread',
-  version: 1,
+  version: 2,
   eventTypes: THREAD_EVENTS,
   tables: [
     {
       name: MESSAGES,
-      columns: { portal_id: 'text', conversation_id: 'text', position: 'integer' },
-      indexes: [['portal_id', 'conversation_id', 'position']],
+      columns: { portal_id: 'text', conversation_id: 'text', sent_at: 'text', position: 'integer' },
+      indexes: [['portal_id', 'conversation_id', 'sent_at', 'position']],
     },
     { name: CONVERSATIONS, columns: { portal_id: 'text' }, indexes: [] },
   ],
   columnsOf(entry: TableDocument<ThreadRows>): ColumnValues {
     if (entry.table === CONVERSATIONS) return { portal_id: entry.document.portalId };
     const message = entry.document;
-    return { portal_id: message.portalId, conversation_id: message.conversationId, position: message.position };
+    return {
+      portal_id: message.portalId,
+      conversation_id: message.conversationId,
+      sent_at: message.sentAt,
+      position: message.position,
+    };
   },
   async project(event, access) {
     const conversationId = conversationIdFromStreamName(event.streamName);

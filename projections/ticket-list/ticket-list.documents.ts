@@ -12,6 +12,8 @@ export interface TicketRow {
   readonly businessPhone: string;
   readonly contactPhone: string;
   readonly contactId: string | null;
+  /** The name the contact gave WhatsApp (Meta's `contacts[].profile.name`) in their latest message; absent in rows written before. */
+  readonly contactProfileName?: string | null;
   /** The last message's text or placeholder; never quarantined content. */
   readonly preview: string | null;
   readonly lastMessageId: string | null;

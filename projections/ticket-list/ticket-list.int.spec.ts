@@ -61,6 +61,45 @@ describe.each(readStoresUnderTest())('ticket list projection on $name', (readSto
     expect((await listTickets(spec.db, { portalId: 'other-portal' })).tickets).toEqual([]);
   });
 
+  it('resets the unread count when an agent marks the conversation read, without moving the ticket in the list', async () => {
+    const h = history().at(at(HOUR));
+    const received = [h.receive(inboundMessage('wamid.1', at(HOUR))), h.receive(inboundMessage('wamid.2', at(HOUR)))];
+    const before = (await spec.given(...received).then((db) => listTickets(db, { portalId: 'acme' }))).tickets[0];
+    expect(before.unreadCount).toBe(2);
+    const [read] = (
+      await spec
+        .given()
+        .when(h.at(at(2 * HOUR)).markRead(conversationOf()))
+        .then((db) => listTickets(db, { portalId: 'acme' }))
+    ).tickets;
+    expect(read).toMatchObject({ unreadCount: 0, updatedAt: before.updatedAt });
+    const [again] = (
+      await spec
+        .given()
+        .when(h.at(at(3 * HOUR)).receive(inboundMessage('wamid.3', at(3 * HOUR))))
+        .then((db) => listTickets(db, { portalId: 'acme' }))
+    ).tickets;
+    expect(again.unreadCount).toBe(1);
+    const list = (db: ReadDatabase) => listTickets(db, { portalId: 'acme' });
+    expect(await spec.rebuilt(list)).toEqual(await list(spec.db));
+  });
+
+  it('shows the name the contact gave WhatsApp, from their latest message that carried one', async () => {
+    const h = history().at(at(HOUR));
+    const named = { ...inboundMessage('wamid.1', at(HOUR)), profileName: 'Ada' };
+    const [ticket] = (
+      await spec
+        .given(h.receive(named), h.receive(inboundMessage('wamid.2', at(HOUR + 1000))))
+        .then((db) => listTickets(db, { portalId: 'acme' }))
+    ).tickets;
+    expect(ticket.contactProfileName).toBe('Ada');
+    const renamed = { ...inboundMessage('wamid.3', at(HOUR + 2000)), profileName: 'Ada L.' };
+    const list = (db: ReadDatabase) => listTickets(db, { portalId: 'acme' });
+    const [after] = (await spec.given().when(h.receive(renamed)).then(list)).tickets;
+    expect(after.contactProfileName).toBe('Ada L.');
+    expect(await spec.rebuilt(list)).toEqual(await list(spec.db));
+  });
+
   it('pages through tickets newest first without skipping or repeating', async () => {
     const h = history();
     const received = [0, 1, 2, 3, 4, 5, 6].map((i) =>

@@ -44,6 +44,7 @@ const TICKET_LIST_EVENTS = [
   'SessionClosed',
   'ContactAssociated',
   'MessageQuarantined',
+  'ConversationMarkedRead',
   'PhoneNumberAdded',
 ] as const satisfies readonly HelpdeskEventType[];
 
@@ -163,7 +164,9 @@ export const ticketListProjection: Projection<TicketListEvent, TicketListRows> =
     const opened = event.type === 'TicketOpened';
     const ticket = opened ? newTicket(changed, ticketId, event) : await access.get(TICKETS, ticketId);
     if (!ticket) return;
-    const updated: TicketRow = { ...ticketChange(event, ticket, changed), updatedAt: event.created.toISOString() };
+    // Reading a ticket is not activity on it: the list's order (newest activity first) stays.
+    const updatedAt = event.type === 'ConversationMarkedRead' ? ticket.updatedAt : event.created.toISOString();
+    const updated: TicketRow = { ...ticketChange(event, ticket, changed), updatedAt };
     access.put(TICKETS, ticketId, updated);
     await recountTicket(access, opened ? null : ticket, updated);
   },
@@ -247,6 +250,7 @@ function ticketChange(event: ConversationStep, ticket: TicketRow, conversation: 
         unreadCount: ticket.unreadCount + 1,
         lastInboundAt: event.data.sentAt,
         lastMessageDirection: 'inbound',
+        ...(event.data.profileName !== undefined && { contactProfileName: event.data.profileName }),
       };
     case 'ReplyAccepted':
     case 'TemplateMessageAccepted':
@@ -257,6 +261,8 @@ function ticketChange(event: ConversationStep, ticket: TicketRow, conversation: 
         unreadCount: 0,
         lastMessageDirection: 'outbound',
       };
+    case 'ConversationMarkedRead':
+      return { ...withSession, unreadCount: 0 };
     case 'MessageQuarantined':
       return event.data.messageId === ticket.lastMessageId
         ? { ...withSession, preview: QUARANTINED_PREVIEW }

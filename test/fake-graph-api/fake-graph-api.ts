@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type MetaErrorAnswer, graphErrors } from './graph-errors.js';
-import { messageBodyProblem } from './validate-message.js';
+import { isReadReceipt, messageBodyProblem } from './validate-message.js';
 
 /** How the fake answers one request. */
 export type FakeAnswer =
@@ -117,6 +117,11 @@ export class FakeGraphApi {
 
   get messageRequests(): ReceivedRequest[] {
     return this.requests.filter((request) => request.method === 'POST');
+  }
+
+  /** The read receipts received (`status: 'read'`), whatever they were answered. */
+  get readReceipts(): ReceivedRequest[] {
+    return this.messageRequests.filter((request) => isReadReceipt(request.body));
   }
 
   /** The requests that carried our message id (`biz_opaque_callback_data`). */
@@ -235,6 +240,8 @@ export class FakeGraphApi {
 
   /** Meta's answer: the contact as given and as a wa_id, and the new message id (templates also say "accepted"). */
   private accepted(body: unknown, wamid?: string): unknown {
+    // A read receipt names no recipient and creates no message: Meta answers only that it worked.
+    if (isReadReceipt(body)) return { success: true };
     const { to, type } = body as { to: string; type?: string };
     const id = wamid ?? `wamid.${randomBytes(4).toString('hex')}${String(++this.wamids).padStart(6, '0')}`;
     return {

@@ -17,6 +17,7 @@ const isText = (value: unknown): value is string => typeof value === 'string' &&
 export function messageBodyProblem(body: unknown): string | null {
   if (!isObject(body)) return 'The request body must be a JSON object';
   if (body.messaging_product !== 'whatsapp') return "Param messaging_product must be 'whatsapp'";
+  if (body.status !== undefined) return readReceiptProblem(body);
   if (!isText(body.to) || !/^\+?\d{6,15}$/.test(body.to)) return "Param to must be the recipient's phone number";
   if (body.recipient_type !== undefined && body.recipient_type !== 'individual')
     return "Param recipient_type must be 'individual'";
@@ -29,6 +30,18 @@ export function messageBodyProblem(body: unknown): string | null {
   if (type === 'template') return templateProblem(body.template);
   if ((MEDIA_TYPES as readonly unknown[]).includes(type)) return mediaProblem(type as string, body[type as string]);
   return `Param type '${String(type)}' is not a supported message type`;
+}
+
+/** Marking a contact's message read (blue ticks): `{ messaging_product, status: 'read', message_id }`. */
+export function isReadReceipt(body: unknown): boolean {
+  return isObject(body) && body.status === 'read';
+}
+
+function readReceiptProblem(body: Json): string | null {
+  if (body.status !== 'read') return "Param status must be 'read'";
+  if (!isText(body.message_id) || !body.message_id.startsWith('wamid.'))
+    return 'Param message_id must be the wamid of a message the business received';
+  return unknownKeys('the request', body, ['messaging_product', 'status', 'message_id']);
 }
 
 function textProblem(text: unknown): string | null {

@@ -61,6 +61,22 @@ export const MUTATION_FIELDS: Readonly<Record<string, FieldRule>> = {
   },
   closeTicket: { roles: agents, otherPortal: 'refused', probe: onTicket('closeTicket', 'CloseTicketInput') },
   reopenTicket: { roles: agents, otherPortal: 'refused', probe: onTicket('reopenTicket', 'ReopenTicketInput') },
+  markConversationRead: {
+    roles: agents,
+    otherPortal: 'refused',
+    probe: (t) =>
+      mutation('markConversationRead', 'MarkConversationReadInput', 'conversationId position', {
+        conversationId: t.conversationId,
+      }),
+  },
+  changeReadReceiptsToContacts: {
+    roles: ['admin'],
+    otherPortal: 'own-portal',
+    probe: () =>
+      mutation('changeReadReceiptsToContacts', 'ReadReceiptsToContactsInput', 'readReceiptsToContacts', {
+        enabled: false,
+      }),
+  },
   quarantineMessage: {
     roles: agents,
     otherPortal: 'refused',

@@ -140,6 +140,8 @@ export interface InboundMessage {
   readonly from: string;
   readonly sentAt: string;
   readonly content: InboundContent;
+  /** Meta's `contacts[].profile.name`, when the webhook carried one. */
+  readonly profileName?: string;
 }
 
 export function inboundMessage(wamid: string, sentAt: string, from: string = helpdesk.contactPhone): InboundMessage {
@@ -424,6 +426,7 @@ export class HelpdeskHistory {
       channelConnectedAt: channel.connectedAt,
       content: message.content,
       matchingContactIds: this.contactIdsByPhone(message.from),
+      ...(message.profileName !== undefined && { profileName: message.profileName }),
     };
     const context = {
       ...this.context({ kind: 'whatsapp', id: message.phoneNumberId }, portalId),
@@ -581,6 +584,11 @@ export class HelpdeskHistory {
       { type: 'RecordDeliveryStatus', data },
       { kind: 'whatsapp', id: this.conversation(conversationId).phoneNumberId },
     );
+  }
+
+  /** An agent reads the conversation; `sendReceipt`: the portal's setting for receipts to contacts. */
+  markRead(conversationId: string, sendReceipt = true, actor: Actor = agentActor): Fact[] {
+    return this.onConversation(conversationId, { type: 'MarkConversationRead', data: { sendReceipt } }, actor);
   }
 
   /** An agent asks to send a message again. */

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ContactApiModule } from '../contact/contact-api.module.js';
-import { GetConversationThreadHandler } from './conversation-thread.query.js';
+import { FindConversationHandler, GetThreadPageHandler } from './conversation-thread.query.js';
 import { ConversationMutationsResolver } from './conversation-mutations.resolver.js';
+import { ReadStateResolver } from './read-state.resolver.js';
 import { ResendOutboundMessageResolver } from './resend-outbound-message.resolver.js';
 import { StartConversationResolver } from './start-conversation.resolver.js';
 import { TicketContactResolver } from './ticket-contact.resolver.js';
@@ -17,9 +18,10 @@ import { TicketsResolver } from './tickets.resolver.js';
 @Module({
   imports: [ContactApiModule],
   providers: [
-    ...[ListTicketsHandler, CountTicketsHandler, GetTicketHandler, GetConversationThreadHandler],
+    ...[ListTicketsHandler, CountTicketsHandler, GetTicketHandler, FindConversationHandler, GetThreadPageHandler],
     ...[TicketsResolver, TicketConnectionResolver, TicketContactResolver, ThreadsResolver],
     ...[ConversationMutationsResolver, ResendOutboundMessageResolver, StartConversationResolver],
+    ReadStateResolver,
   ],
 })
 export class ConversationApiModule {}

@@ -17,12 +17,45 @@ export class ConversationModel {
   @Field({ description: "The contact's number, E.164." })
   contactPhone!: string;
 
-  @Field(() => ThreadMessageConnectionModel, {
-    description:
-      "The page of messages asked for by `first` and `after`, every ticket's, oldest first. " +
-      'Quarantined messages keep their place, without content.',
+  /** Resolved by ThreadsResolver.thread, with its own page arguments or, without them, the conversation's. */
+  thread?: ThreadMessageConnectionModel;
+
+  /** Not in the schema: the portal and the page asked for on `conversation` (deprecated there). */
+  portalId!: string;
+  legacyPage!: { readonly first: number; readonly after?: string };
+}
+
+/** Relay-style page arguments of `thread`: `first`/`after` from the oldest, or `last`/`before` from the newest. */
+@ArgsType()
+export class ThreadArgs {
+  @Field(() => Int, { nullable: true, description: `The oldest messages (after \`after\`), 1 to ${MAX_THREAD_PAGE}.` })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_THREAD_PAGE)
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: "A page's pageInfo.endCursor: the messages after it." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  after?: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: `The newest messages (before \`before\`), 1 to ${MAX_THREAD_PAGE}, still oldest first within the page: a chat client opens with \`last\` and scrolls up with \`before: pageInfo.startCursor\`.`,
   })
-  thread!: ThreadMessageConnectionModel;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_THREAD_PAGE)
+  last?: number | null;
+
+  @Field(() => String, { nullable: true, description: "A page's pageInfo.startCursor: the messages before it." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  before?: string | null;
 }
 
 @ArgsType()
@@ -36,7 +69,7 @@ export class ConversationArgs {
   @Field(() => Int, {
     nullable: true,
     defaultValue: DEFAULT_THREAD_PAGE,
-    description: `Messages per page, 1 to ${MAX_THREAD_PAGE}.`,
+    description: `Messages per page, 1 to ${MAX_THREAD_PAGE}. Deprecated: pass page arguments to \`thread\`, which wins when given any.`,
   })
   @IsOptional()
   @IsInt()
@@ -44,7 +77,10 @@ export class ConversationArgs {
   @Max(MAX_THREAD_PAGE)
   first?: number | null;
 
-  @Field(() => String, { nullable: true, description: "The previous page's thread.pageInfo.endCursor." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The previous page's thread.pageInfo.endCursor. Deprecated: use `thread(after:)`.",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1000)

@@ -104,6 +104,20 @@ export function threadMessageModel(document: ThreadMessage): ThreadMessageModel 
   };
 }
 
+/** Both ways: `endCursor` for the newer page (paging with `first`), `startCursor` for the older one (with `last`). */
+@ObjectType('ThreadPageInfo')
+export class ThreadPageInfoModel extends PageInfoModel {
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The cursor to pass as `before` for the older messages; null when there are none or when paging with `first`.',
+  })
+  startCursor!: string | null;
+
+  @Field()
+  hasPreviousPage!: boolean;
+}
+
 @ObjectType('ThreadMessageConnection')
 export class ThreadMessageConnectionModel {
   @Field(() => [ThreadMessageModel], { description: 'Oldest first.' })
@@ -119,6 +133,6 @@ export class ThreadMessageConnectionModel {
   })
   totalCountCapped!: boolean;
 
-  @Field(() => PageInfoModel)
-  pageInfo!: PageInfoModel;
+  @Field(() => ThreadPageInfoModel)
+  pageInfo!: ThreadPageInfoModel;
 }

@@ -42,6 +42,13 @@ export class TicketModel {
 
   @Field(() => String, {
     nullable: true,
+    description:
+      "The name the contact gave WhatsApp (Meta's contacts[].profile.name, from their latest message): show it when `contact` is null. Null when Meta sent none.",
+  })
+  contactProfileName?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
     description: "The last message's text or placeholder; never quarantined content.",
   })
   preview!: string | null;

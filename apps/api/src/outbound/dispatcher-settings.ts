@@ -3,11 +3,12 @@ import { DEFAULT_BACKOFF } from './backoff.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './graph-api-client.js';
 import type { DeliverySettings } from './message-delivery.js';
 
-/** The events that give the dispatcher work: a message accepted, or an agent asking to send one again. */
+/** The events that give the dispatcher work: a message accepted, an agent asking to send one again, a read receipt asked for. */
 export const OUTBOUND_WORK_EVENT_TYPES = [
   'ReplyAccepted',
   'TemplateMessageAccepted',
   'OutboundResendRequested',
+  'ReadReceiptRequested',
 ] as const satisfies readonly ConversationEvent['type'][];
 
 export interface DispatcherSettings extends DeliverySettings {

@@ -12,9 +12,16 @@ export type GraphCall =
   | { readonly outcome: 'not_sent'; readonly reason: string }
   | { readonly outcome: 'no_answer'; readonly reason: string };
 
+/** Meta's read receipt for a contact's message (blue ticks), on the same endpoint as messages. */
+export interface GraphReadReceiptBody {
+  readonly messaging_product: 'whatsapp';
+  readonly status: 'read';
+  readonly message_id: string;
+}
+
 /** The Cloud API as the dispatcher needs it. Never throws: every failure is a GraphCall. */
 export interface GraphApi {
-  sendMessage(phoneNumberId: string, body: GraphMessageBody): Promise<GraphCall>;
+  sendMessage(phoneNumberId: string, body: GraphMessageBody | GraphReadReceiptBody): Promise<GraphCall>;
 }
 
 export const GRAPH_API = Symbol('GRAPH_API');
@@ -32,7 +39,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export class HttpGraphApi implements GraphApi {
   constructor(private readonly options: HttpGraphApiOptions) {}
 
-  sendMessage(phoneNumberId: string, body: GraphMessageBody): Promise<GraphCall> {
+  sendMessage(phoneNumberId: string, body: GraphMessageBody | GraphReadReceiptBody): Promise<GraphCall> {
     return new Promise((resolve) => {
       let settled = false;
       const settle = (call: GraphCall) => {

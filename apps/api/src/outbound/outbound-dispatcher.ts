@@ -12,6 +12,7 @@ import {
 } from './dispatcher-settings.js';
 import type { GraphApi } from './graph-api-client.js';
 import { MessageDelivery } from './message-delivery.js';
+import { ReadReceiptDelivery } from './read-receipt-delivery.js';
 import { RequestSlots } from './request-slots.js';
 import { Sleeper } from './sleeper.js';
 
@@ -40,6 +41,7 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
   private readonly settings: DispatcherSettings;
   private readonly sleeper: Sleeper;
   private readonly delivery: MessageDelivery | null;
+  private readonly receipts: ReadReceiptDelivery | null;
   private readonly progress: DispatchProgress;
   private readonly checkpoint: StreamCheckpoint;
   private subscription: AllSubscription | null = null;
@@ -54,14 +56,14 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
     this.checkpoint = dispatcherCheckpoint(deps.store);
     this.progress = new DispatchProgress(this.checkpoint, this.settings.checkpointEvery, this.logger);
     const { store, graph, clock, random } = deps;
-    this.delivery =
-      graph &&
-      new MessageDelivery({
-        ...{ store, graph, clock, random, settings: this.settings },
-        sleep: (ms) => this.sleeper.sleep(ms),
-        slots: new RequestSlots(this.settings.maxConcurrentRequests),
-        isStopping: () => this.stopping,
-      });
+    const shared = {
+      ...{ store, clock, settings: this.settings },
+      sleep: (ms: number) => this.sleeper.sleep(ms),
+      slots: new RequestSlots(this.settings.maxConcurrentRequests),
+      isStopping: () => this.stopping,
+    };
+    this.delivery = graph && new MessageDelivery({ ...shared, graph, random });
+    this.receipts = graph && new ReadReceiptDelivery({ ...shared, graph });
   }
 
   get enabled(): boolean {
@@ -150,8 +152,17 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
     const messageId = (event.data as { messageId?: unknown }).messageId;
     if (conversationId === null || typeof messageId !== 'string') return this.progress.end(work, true);
     const previous = this.byConversation.get(conversationId) ?? Promise.resolve();
+    const receipts = this.receipts;
+    const cause = {
+      causationId: event.id,
+      ...(event.metadata.correlationId !== undefined && { correlationId: event.metadata.correlationId }),
+    };
     const next: Promise<void> = previous
-      .then(() => delivery.deliver(conversationId, messageId))
+      .then(() =>
+        event.type === 'ReadReceiptRequested' && receipts
+          ? receipts.deliver(conversationId, messageId, cause)
+          : delivery.deliver(conversationId, messageId),
+      )
       .catch((error: unknown) => {
         this.logger.error(`Delivering message ${messageId} failed: ${String(error)}`);
         return false;

@@ -76,6 +76,28 @@ describe("an agent's day, over HTTP", () => {
     const [ticket] = list.data?.tickets.nodes ?? [];
     expect(ticket).toMatchObject({ preview: 'Body Text', unreadCount: 1 });
 
+    // 1b. The agent opens the chat at its newest messages, sees the name the sender gave WhatsApp, and reads it:
+    //     the unread count goes to 0 and the read receipt (blue ticks) is recorded to be sent once.
+    const opened = await graphql(
+      `query ($c: ID!) { ticket(id: "${ticket.id}") { contactProfileName }
+        conversation(id: $c) { thread(last: 20) { nodes { wamid } pageInfo { startCursor hasPreviousPage } } } }`,
+      { c: ticket.conversationId },
+      agent,
+    );
+    expect(opened.data?.ticket).toEqual({ contactProfileName: 'Test Name' });
+    expect(opened.data?.conversation.thread.pageInfo).toEqual({ startCursor: null, hasPreviousPage: false });
+    const markRead = 'mutation ($c: ID!) { markConversationRead(input: { conversationId: $c }) { position } }';
+    const marked = await graphql(markRead, { c: ticket.conversationId }, agent);
+    const unread = await graphql(
+      'query ($at: String) { tickets(atLeastPosition: $at) { nodes { unreadCount } } }',
+      { at: marked.data?.markConversationRead.position },
+      agent,
+    );
+    expect(unread.data?.tickets.nodes).toEqual([{ unreadCount: 0 }]);
+    expect((await graphql(markRead, { c: ticket.conversationId }, agent)).data?.markConversationRead).toEqual({
+      position: null,
+    });
+
     // 2. A reply inside the 24 hours is accepted (before 1 Nov 2024 it counts the session once).
     const reply = `mutation ($c: ID!, $t: String!, $k: String) {
       replyToConversation(input: { conversationId: $c, text: $t, idempotencyKey: $k }) { messageId position } }`;

@@ -9,10 +9,17 @@ const FIRST_STATUS = 'entry[0].changes[0].value.statuses[0]';
 const business = { phoneNumberId: '1122334455667', displayPhoneNumber: '972123456789' };
 const at = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
 
-const message = (wamid: string, sentAt: number, content: InboundContent, from = '+972987654321'): WebhookItem => ({
+/** Every pywa payload names its sender in `contacts[].profile.name`, kept as `profileName`. */
+const message = (
+  wamid: string,
+  sentAt: number,
+  content: InboundContent,
+  from = '+972987654321',
+  profileName: string | null = 'Test Name',
+): WebhookItem => ({
   kind: 'message',
   where: FIRST_MESSAGE,
-  message: { ...business, wamid, from, sentAt: at(sentAt), content },
+  message: { ...business, wamid, from, sentAt: at(sentAt), content, ...(profileName && { profileName }) },
 });
 const status = (value: StatusUpdate['status'], timestamp: number, extra: Partial<StatusUpdate> = {}): WebhookItem => ({
   kind: 'status',
@@ -244,10 +251,18 @@ const EXPECTED: Record<string, WebhookItem[]> = {
       'wamid.xyzxyz==',
       1753851315,
       unsupported('system', 'user_changed_number: User A changed from 972987654321 to 972912345678'),
+      '+972987654321',
+      null, // no contacts[] in a system message
     ),
   ],
   'system.json/identity_change': [
-    message('wamid.xyzxyz', 1697044706, unsupported('system', 'customer_identity_changed: User identity changed')),
+    message(
+      'wamid.xyzxyz',
+      1697044706,
+      unsupported('system', 'customer_identity_changed: User identity changed'),
+      '+972987654321',
+      'User A',
+    ),
   ],
 };
 

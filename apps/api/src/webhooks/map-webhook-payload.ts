@@ -51,8 +51,9 @@ function mapChange(change: unknown, where: string): WebhookItem[] {
     phoneNumberId: textAt(metadata, 'phone_number_id'),
     displayPhoneNumber: textAt(metadata, 'display_phone_number'),
   });
+  const names = profileNames(value);
   const items = [
-    ...listOf(value, 'messages', where).map(([item, at]) => mapMessage(item, business, at)),
+    ...listOf(value, 'messages', where).map(([item, at]) => mapMessage(item, business, at, names)),
     ...listOf(value, 'statuses', where).map(([item, at]) => mapStatus(item, business, at)),
     ...listOf(value, 'errors', where).map(([item, at]) => mapValueError(item, business, at)),
   ];
@@ -69,7 +70,26 @@ function listOf(value: JsonRecord, key: string, where: string): [unknown, string
   return (listAt(value, key) ?? []).map((item, index) => [item, `${where}.value.${key}[${index}]`]);
 }
 
-function mapMessage(message: unknown, business: BusinessNumber, where: string): WebhookItem {
+/** Longest profile name kept: WhatsApp's own limit is far below; anything longer is not a name. */
+const MAX_PROFILE_NAME = 256;
+
+/** `value.contacts[]`: the name each sender gave WhatsApp (`profile.name`), by wa_id. */
+function profileNames(value: JsonRecord): ReadonlyMap<string, string> {
+  const names = new Map<string, string>();
+  for (const contact of listAt(value, 'contacts') ?? []) {
+    const waId = textAt(contact, 'wa_id');
+    const name = textAt(recordAt(contact, 'profile'), 'name')?.trim();
+    if (waId && name && name.length <= MAX_PROFILE_NAME) names.set(waId, name);
+  }
+  return names;
+}
+
+function mapMessage(
+  message: unknown,
+  business: BusinessNumber,
+  where: string,
+  names: ReadonlyMap<string, string> = new Map(),
+): WebhookItem {
   const wamid = textAt(message, 'id');
   if (!isRecord(message) || !wamid) return unmapped(where, 'A message without an id');
   const from = textAt(message, 'from');
@@ -89,6 +109,7 @@ function mapMessage(message: unknown, business: BusinessNumber, where: string): 
     from: sender,
     sentAt,
     content: mapMessageContent(message),
+    ...(from && names.has(from) && { profileName: names.get(from) }),
   };
   return { kind: 'message', where, message: inbound };
 }

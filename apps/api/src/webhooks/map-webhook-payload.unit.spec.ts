@@ -140,3 +140,24 @@ describe('Mapping what does not fit', () => {
     expect(mapMessageContent(message)).toEqual({ kind: 'unsupported', unsupportedKind, detail });
   });
 });
+
+describe("Keeping the sender's WhatsApp profile name", () => {
+  const withContacts = (contacts: unknown) => {
+    const text = valueOf('message.json', 'text');
+    const [item] = mapWebhookPayload(payloadOf(entryOf(messagesChange({ ...text, contacts }))));
+    return item.kind === 'message' ? item.message.profileName : 'not a message';
+  };
+  const sender = String(firstMessage('message.json', 'text').from);
+
+  it("keeps contacts[].profile.name of the message's sender, trimmed", () => {
+    expect(withContacts([{ wa_id: sender, profile: { name: '  Ada Lovelace ' } }])).toBe('Ada Lovelace');
+  });
+
+  it("keeps none when Meta sent none, another sender's, a blank or an absurdly long one", () => {
+    expect(withContacts(undefined)).toBeUndefined();
+    expect(withContacts([{ wa_id: '15550000000', profile: { name: 'Someone else' } }])).toBeUndefined();
+    expect(withContacts([{ wa_id: sender, profile: { name: '   ' } }])).toBeUndefined();
+    expect(withContacts([{ wa_id: sender, profile: { name: 'x'.repeat(257) } }])).toBeUndefined();
+    expect(withContacts('not a list')).toBeUndefined();
+  });
+});

@@ -3,6 +3,7 @@ import { CONTACT_ASSOCIATION } from '../contact/contact-association.js';
 import { QuotaModule } from '../quota/quota.module.js';
 import { associateContactWithOpenConversations } from './associate-contact-with-conversations.js';
 import { RunConversationCommandHandler } from './conversation-command.handler.js';
+import { MarkConversationReadHandler } from './mark-conversation-read.handler.js';
 import { ReceiveInboundMessageHandler } from './receive-inbound-message.handler.js';
 import { ReplyToContactHandler } from './reply-to-contact.handler.js';
 import { SendTemplateHandler } from './send-template.handler.js';
@@ -26,6 +27,7 @@ import { SESSION_EXPIRY_TIMERS, systemTimers } from './session-expiry/timers.js'
     SendTemplateHandler,
     StartConversationHandler,
     RunConversationCommandHandler,
+    MarkConversationReadHandler,
     SessionExpiryService,
   ],
   exports: [CONTACT_ASSOCIATION],

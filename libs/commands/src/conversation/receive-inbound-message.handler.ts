@@ -25,6 +25,8 @@ export interface InboundMessage {
   /** Meta's timestamp, ISO. */
   readonly sentAt: string;
   readonly content: InboundContent;
+  /** `contacts[].profile.name`: the name the sender gave WhatsApp, if Meta sent it. */
+  readonly profileName?: string;
 }
 
 export interface InboundMessageReceipt extends ConversationChange {
@@ -77,6 +79,7 @@ export class ReceiveInboundMessageHandler implements ICommandHandler<ReceiveInbo
       channelConnectedAt: channel.connectedAt,
       content: message.content,
       matchingContactIds: await findContactIdsByPhone(this.store, portalId, message.from),
+      ...(message.profileName !== undefined && { profileName: message.profileName }),
     };
     const command = conversationCommand('ReceiveInboundMessage', data, origin, this.clock.now());
     const handled = await onConversation(this.store, conversationId, command, origin);

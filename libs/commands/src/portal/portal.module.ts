@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChangeMonthlyLimitHandler } from './change-monthly-limit.handler.js';
+import { ChangeReadReceiptsToContactsHandler } from './change-read-receipts.handler.js';
 import { RegisterPortalHandler } from './register-portal.handler.js';
 
 /**
@@ -7,6 +8,6 @@ import { RegisterPortalHandler } from './register-portal.handler.js';
  * the global StoresModule; the clock is provided here until the app provides one for all.
  */
 @Module({
-  providers: [RegisterPortalHandler, ChangeMonthlyLimitHandler],
+  providers: [RegisterPortalHandler, ChangeMonthlyLimitHandler, ChangeReadReceiptsToContactsHandler],
 })
 export class PortalModule {}

@@ -1,5 +1,6 @@
 import type { DomainCommand } from '../core/index.js';
 import type { TicketCommand } from './ticket.js';
+import type { ReadStateCommand } from './read-state.js';
 import type { ReplyCountedAs, DeliveryError, DeliveryStatus, OutboundFailure } from './conversation.events.js';
 import type { InboundContent, ReplyContent, TemplateToSend } from './message-content.js';
 
@@ -21,6 +22,8 @@ export type ReceiveInboundMessage = DomainCommand<
     content: InboundContent;
     /** Contacts whose phone or mobile number is `from`, from the contact lookup. */
     matchingContactIds: readonly string[];
+    /** The name the sender gave WhatsApp (Meta's `contacts[].profile.name`), if Meta sent it. */
+    profileName?: string;
   }
 >;
 
@@ -117,5 +120,6 @@ export type ConversationCommand =
   | QuarantineMessage
   | RevealQuarantinedMessage
   | TicketCommand
+  | ReadStateCommand
   | AssociateContact
   | StartConversation;

@@ -19,9 +19,11 @@ import { closeExpiredSession, replyToContact, sendTemplate } from './decide-sess
 import { associateContact } from './decide-contact.js';
 import { startConversation } from './decide-start.js';
 import { decideTicket, isTicketCommand } from './ticket.js';
+import { decideReadState, isReadStateCommand } from './read-state.js';
 
 export function decideConversation(command: ConversationCommand, state: ConversationState): ConversationEvent[] {
   if (isTicketCommand(command)) return decideTicket(command, state);
+  if (isReadStateCommand(command)) return decideReadState(command, state);
   switch (command.type) {
     case 'ReceiveInboundMessage':
       return receiveInboundMessage(command, state);

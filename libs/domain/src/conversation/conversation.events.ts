@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../core/index.js';
 import type { TicketEvent } from './ticket.js';
+import type { ReadStateEvent } from './read-state.js';
 import type { TemplateParameters } from '../template/index.js';
 import type { ReplyContent, SupportedInboundContent, UnsupportedKind } from './message-content.js';
 
@@ -26,6 +27,8 @@ interface InboundMessageFacts {
   /** Meta's timestamp: when the contact sent it. */
   sentAt: string;
   receivedAt: string;
+  /** The name the sender gave WhatsApp (Meta's `contacts[].profile.name`); absent when Meta sent none. */
+  profileName?: string;
 }
 
 export type InboundMessageReceived = DomainEvent<
@@ -162,6 +165,7 @@ export type QuarantinedContentRevealed = DomainEvent<
 export type ConversationEvent =
   | ConversationStarted
   | TicketEvent
+  | ReadStateEvent
   | InboundMessageReceived
   | UnsupportedMessageReceived
   | SessionOpened

@@ -1,6 +1,13 @@
 import { AppendOnlyMap, assertNever } from '../core/index.js';
 import type { ConversationEvent, DeliveryStatus } from './conversation.events.js';
 import { type TicketState, evolveTicket, isTicketEvent } from './ticket.js';
+import {
+  INITIAL_READ_STATE,
+  type ReadState,
+  evolveReadState,
+  isReadStateEvent,
+  withInboundMessage,
+} from './read-state.js';
 
 /** 'Open' until SessionClosed is recorded; whether it is open at a given instant also depends on `expiresAt`. */
 export type SessionState = Readonly<{ sessionId: string; status: 'Open' | 'Closed'; expiresAt: string }>;
@@ -39,6 +46,8 @@ export type StartedConversation = Readonly<{
   session: SessionState | null;
   messages: AppendOnlyMap<string, ThreadMessage>;
   messageIdByWamid: AppendOnlyMap<string, string>;
+  /** What agents read, and the read receipt to the contact. */
+  read: ReadState;
 }>;
 
 export type ConversationState = NotStartedConversation | StartedConversation;
@@ -60,6 +69,7 @@ export function evolveConversation(state: ConversationState, event: Conversation
       session: null,
       messages: AppendOnlyMap.empty(),
       messageIdByWamid: AppendOnlyMap.empty(),
+      read: INITIAL_READ_STATE,
     };
   }
   if (state.status !== 'Started') return state;
@@ -68,12 +78,16 @@ export function evolveConversation(state: ConversationState, event: Conversation
 
 function evolveStarted(state: StartedConversation, event: ConversationEvent): StartedConversation {
   if (isTicketEvent(event)) return { ...state, ticket: evolveTicket(state.ticket, event) };
+  if (isReadStateEvent(event)) return { ...state, read: evolveReadState(state.read, event) };
   switch (event.type) {
     case 'ConversationStarted':
       return state;
     case 'InboundMessageReceived':
-    case 'UnsupportedMessageReceived':
-      return withMessage(state, event.data.messageId, { direction: 'inbound', wamid: event.data.wamid });
+    case 'UnsupportedMessageReceived': {
+      const { messageId, wamid } = event.data;
+      const read = withInboundMessage(state.read, messageId, wamid);
+      return { ...withMessage(state, messageId, { direction: 'inbound', wamid }), read };
+    }
     case 'SessionOpened':
       return {
         ...state,

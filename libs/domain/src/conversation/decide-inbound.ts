@@ -77,6 +77,7 @@ function messageReceived(
     to: data.to,
     sentAt,
     receivedAt,
+    ...(data.profileName?.trim() && { profileName: data.profileName.trim() }),
   };
   const { content } = data;
   if (content.kind === 'unsupported') {

@@ -11,3 +11,4 @@ export { MAX_SEND_ATTEMPTS, OUTSIDE_WINDOW_ERROR_CODE, isRetryableFailure } from
 export { validateOutboundMedia } from './outbound-media.js';
 export * from './send-preconditions.js';
 export * from './ticket.js';
+export * from './read-state.js';

@@ -23,4 +23,7 @@ export type ChangeMonthlyLimit = DomainCommand<
   }
 >;
 
-export type PortalCommand = RegisterPortal | ChangeMonthlyLimit;
+/** Whether agents reading a conversation send Meta's read receipt (blue ticks) to the contact. */
+export type ChangeReadReceiptsToContacts = DomainCommand<'ChangeReadReceiptsToContacts', { enabled: boolean }>;
+
+export type PortalCommand = RegisterPortal | ChangeMonthlyLimit | ChangeReadReceiptsToContacts;

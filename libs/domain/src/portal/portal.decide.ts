@@ -2,6 +2,7 @@ import { assertNever, refuse } from '../core/index.js';
 import { RULEBOOK, defaultMonthlyLimitAt } from '../rules/rulebook.js';
 import { calendarDate, canonicalTimeZone, conversationLimit, isoInstant } from './calendar-values.js';
 import type { ChangeMonthlyLimit, PortalCommand, RegisterPortal } from './portal.commands.js';
+import type { ReadReceiptsToContactsChanged } from './portal.events.js';
 import type { MonthlyLimitChanged, PortalEvent, PortalRegistered } from './portal.events.js';
 import type { PortalState, RegisteredPortal } from './portal.state.js';
 
@@ -14,6 +15,17 @@ export function decidePortal(command: PortalCommand, state: PortalState): Portal
       return [registerPortal(command, state)];
     case 'ChangeMonthlyLimit':
       return changeMonthlyLimit(command, registered(state, command.context.portalId));
+    case 'ChangeReadReceiptsToContacts': {
+      const portal = registered(state, command.context.portalId);
+      const { enabled } = command.data;
+      if (portal.readReceiptsToContacts === enabled) return [];
+      const changedAt = command.context.now.toISOString();
+      const changed: ReadReceiptsToContactsChanged = {
+        type: 'ReadReceiptsToContactsChanged',
+        data: { portalId: portal.portalId, enabled, changedAt },
+      };
+      return [changed];
+    }
     default:
       return assertNever(command);
   }

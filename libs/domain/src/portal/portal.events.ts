@@ -25,4 +25,9 @@ export type MonthlyLimitChanged = DomainEvent<
   }
 >;
 
-export type PortalEvent = PortalRegistered | MonthlyLimitChanged;
+export type ReadReceiptsToContactsChanged = DomainEvent<
+  'ReadReceiptsToContactsChanged',
+  { portalId: string; enabled: boolean; changedAt: string }
+>;
+
+export type PortalEvent = PortalRegistered | MonthlyLimitChanged | ReadReceiptsToContactsChanged;

@@ -16,6 +16,8 @@ export type RegisteredPortal = Readonly<{
   subscriptionStartedOn: string;
   /** In the order they were decided; the first one is the limit given at registration. */
   monthlyLimits: readonly MonthlyLimitPeriod[];
+  /** Read receipts (blue ticks) to contacts when agents read a conversation; on unless an admin turned them off. */
+  readReceiptsToContacts: boolean;
 }>;
 
 export type PortalState = UnregisteredPortal | RegisteredPortal;
@@ -27,13 +29,18 @@ export function evolvePortal(state: PortalState, event: PortalEvent): PortalStat
     case 'PortalRegistered': {
       const { portalId, name, timeZone, subscriptionStartedOn, monthlyConversationLimit, registeredAt } = event.data;
       const monthlyLimits = [{ limit: monthlyConversationLimit, effectiveFrom: registeredAt }];
-      return { status: 'Registered', portalId, name, timeZone, subscriptionStartedOn, monthlyLimits };
+      return {
+        ...{ status: 'Registered', portalId, name, timeZone, subscriptionStartedOn, monthlyLimits },
+        readReceiptsToContacts: true,
+      };
     }
     case 'MonthlyLimitChanged': {
       if (state.status !== 'Registered') return state;
       const { limit, effectiveFrom } = event.data;
       return { ...state, monthlyLimits: [...state.monthlyLimits, { limit, effectiveFrom }] };
     }
+    case 'ReadReceiptsToContactsChanged':
+      return state.status === 'Registered' ? { ...state, readReceiptsToContacts: event.data.enabled } : state;
     default:
       return assertNever(event);
   }

@@ -129,6 +129,30 @@ describe('Portal', () => {
     });
   });
 
+  describe('Read receipts to contacts', () => {
+    const receipts = (enabled: boolean) =>
+      ({ type: 'ChangeReadReceiptsToContacts', data: { enabled }, context }) as const;
+    const turnedOff: PortalEvent = {
+      type: 'ReadReceiptsToContactsChanged',
+      data: { portalId, enabled: false, changedAt: now.toISOString() },
+    };
+
+    it('are on by default; an admin turns them off, and on again', () => {
+      spec.given([registered]).when(receipts(false)).then([turnedOff]);
+      const [on] = spec.given([registered, turnedOff]).when(receipts(true)).events();
+      expect(on.data).toMatchObject({ enabled: true });
+    });
+
+    it('record nothing when the setting is already so', () => {
+      spec.given([registered]).when(receipts(true)).thenNothingHappens();
+      spec.given([registered, turnedOff]).when(receipts(false)).thenNothingHappens();
+    });
+
+    it('cannot be changed on a portal that does not exist', () => {
+      spec.given([]).when(receipts(false)).thenRefuses('PORTAL_NOT_FOUND');
+    });
+  });
+
   describe('The limit in force', () => {
     const portalAfter = (events: PortalEvent[]) =>
       fold(portalDecider.evolve, portalDecider.initialState, [registered, ...events]) as RegisteredPortal;
