@@ -1,5 +1,9 @@
 import { conversationStreamName } from '@helpdesk/domain';
-import { conversationOf, phoneNumberId } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { agent, conversationOf, phoneNumberId } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import {
+  MarkConversationReadCommand,
+  MarkConversationReadHandler,
+} from '@helpdesk/commands/conversation/mark-conversation-read.handler.js';
 import { type OutboundWorld, VirtualTimers, contacts, openOutboundWorld } from './outbound.test-world.js';
 
 /** The most of these times (ms) in any window [t, t + 1000) starting at one of them. */
@@ -64,5 +68,25 @@ describe("The outbound dispatcher keeps each number within Meta's messages per s
     await restarted.whenIdle(second.position!.commit > first.position!.commit ? second.position : first.position);
     expect(outbound.graph.requestsFor(waiting.messageId)).toHaveLength(1);
     expect(outbound.graph.requests).toHaveLength(2);
+  });
+
+  it("counts read receipts: they are calls to the same messages endpoint, within the same number's second", async () => {
+    const dispatcher = outbound.startDispatcher({ settings: { messagesPerSecondByNumber: { [phoneNumberId]: 1 } } });
+    const reply = await outbound.reply('Your order shipped', contacts[0]);
+    const read = await new MarkConversationReadHandler(outbound.world.store, outbound.world.clock).execute(
+      new MarkConversationReadCommand(agent(), conversationOf(contacts[1])),
+    );
+    await dispatcher.whenIdle(read.position!.commit > reply.position!.commit ? read.position : reply.position);
+
+    const attempted: number[] = [];
+    for (const phone of contacts.slice(0, 2)) {
+      for (const event of await outbound.world.eventsOf(conversationStreamName(conversationOf(phone)))) {
+        if (event.type === 'OutboundSendAttempted' || event.type === 'ReadReceiptSendAttempted')
+          attempted.push(Date.parse((event.data as { at: string }).at));
+      }
+    }
+    expect(attempted).toHaveLength(2);
+    expect(Math.abs(attempted[0] - attempted[1])).toBeGreaterThanOrEqual(1000);
+    expect(outbound.graph.readReceipts).toHaveLength(1);
   });
 });
