@@ -55,6 +55,14 @@ export interface RateLimitConfig {
   readonly graphqlBurst: number;
 }
 
+/** Outbound messages per second and sending number that Meta allows (see apps/api/src/outbound). */
+export interface OutboundThroughputConfig {
+  /** Every number's limit unless named below: whole messages per second, 1 to 1,000. */
+  readonly messagesPerSecond: number;
+  /** Limits of single numbers, by Meta's phone_number_id. */
+  readonly messagesPerSecondByNumber: Readonly<Record<string, number>>;
+}
+
 /** The resource budget of every request at the edge: defaults and variables in edge-limits-config.ts. */
 export interface EdgeLimitsConfig {
   readonly connectionTimeoutMs: number;
@@ -92,6 +100,7 @@ export interface AppConfig {
   readonly auth: AuthConfig;
   readonly exportSigning: ExportSigningConfig;
   readonly rateLimits: RateLimitConfig;
+  readonly outboundThroughput: OutboundThroughputConfig;
   readonly edge: EdgeLimitsConfig;
 }
 

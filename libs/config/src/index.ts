@@ -4,3 +4,4 @@ export * from './auth-secret.js';
 export * from './export-signing-key.js';
 export * from './rate-limit-config.js';
 export * from './edge-limits-config.js';
+export * from './outbound-throughput-config.js';

@@ -3,6 +3,7 @@ import { metaAnswers } from '../outbound/delivery.test-world.js';
 import { DEFAULT_BACKOFF } from '../outbound/backoff.js';
 import { MessageDelivery } from '../outbound/message-delivery.js';
 import { RequestSlots } from '../outbound/request-slots.js';
+import { DEFAULT_THROUGHPUT, NumberRateLimiter } from '../outbound/number-rate-limiter.js';
 import { RunConversationCommand } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { later } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
@@ -91,6 +92,11 @@ describe('conversation thread GraphQL API', () => {
         sendMessage: async () => metaAnswers.refused(100, '(#100) Invalid parameter', 'Parameter value is not valid'),
       },
       slots: new RequestSlots(1),
+      limiter: new NumberRateLimiter(
+        DEFAULT_THROUGHPUT,
+        () => world.clock.now().getTime(),
+        async () => true,
+      ),
       settings: { staleAttemptMs: 60_000, backoff: DEFAULT_BACKOFF, storeRetryMs: 10, storeRetryMaxMs: 100 },
     }).deliver(conversationId, messageId);
 

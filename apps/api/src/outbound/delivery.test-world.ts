@@ -3,6 +3,7 @@ import { conversationOf, later } from '@helpdesk/commands/conversation/conversat
 import { DEFAULT_BACKOFF } from './backoff.js';
 import type { GraphApi, GraphCall } from './graph-api-client.js';
 import { MessageDelivery } from './message-delivery.js';
+import { DEFAULT_THROUGHPUT, NumberRateLimiter } from './number-rate-limiter.js';
 import { RequestSlots } from './request-slots.js';
 
 /** Meta's answers, one per call, as the Graph API client reports them. */
@@ -31,13 +32,15 @@ export const metaAnswers = {
  */
 export async function deliver(world: World, messageId: string, answers: GraphCall[], phone?: string): Promise<void> {
   const graph: GraphApi = { sendMessage: async () => answers.shift() ?? metaAnswers.noAnswer() };
+  const sleep = async (ms: number) => (world.clock.set(later(world.clock.now().toISOString(), ms)), true as const);
   const delivery = new MessageDelivery({
     store: world.store,
     graph,
     clock: world.clock,
     random: () => 0.5,
-    sleep: async (ms) => (world.clock.set(later(world.clock.now().toISOString(), ms)), true),
+    sleep,
     slots: new RequestSlots(1),
+    limiter: new NumberRateLimiter(DEFAULT_THROUGHPUT, () => world.clock.now().getTime(), sleep),
     settings: { staleAttemptMs: 60_000, backoff: DEFAULT_BACKOFF, storeRetryMs: 10, storeRetryMaxMs: 100 },
     isStopping: () => false,
   });

@@ -2,6 +2,7 @@ import type { ConversationEvent } from '@helpdesk/domain';
 import { DEFAULT_BACKOFF } from './backoff.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './graph-api-client.js';
 import type { DeliverySettings } from './message-delivery.js';
+import { DEFAULT_THROUGHPUT, type ThroughputSettings } from './number-rate-limiter.js';
 
 /** The events that give the dispatcher work: a message accepted, an agent asking to send one again, a read receipt asked for. */
 export const OUTBOUND_WORK_EVENT_TYPES = [
@@ -11,7 +12,7 @@ export const OUTBOUND_WORK_EVENT_TYPES = [
   'ReadReceiptRequested',
 ] as const satisfies readonly ConversationEvent['type'][];
 
-export interface DispatcherSettings extends DeliverySettings {
+export interface DispatcherSettings extends DeliverySettings, ThroughputSettings {
   readonly maxConcurrentRequests: number;
   /** Messages under way before the subscription stops reading (backpressure). */
   readonly maxInProgress: number;
@@ -30,4 +31,5 @@ export const DEFAULT_DISPATCHER_SETTINGS: DispatcherSettings = {
   maxInProgress: 1_000,
   checkpointEvery: 100,
   resubscribeDelayMs: 1_000,
+  ...DEFAULT_THROUGHPUT,
 };

@@ -11,6 +11,7 @@ import { type SendOutcome, classifyGraphCall } from './classify-graph-call.js';
 import { nextDeliveryStep } from './delivery-step.js';
 import type { GraphApi } from './graph-api-client.js';
 import { type OutboundMessage, readOutboundMessage } from './outbound-message.js';
+import type { NumberRateLimiter } from './number-rate-limiter.js';
 import type { RequestSlots } from './request-slots.js';
 
 export interface DeliverySettings {
@@ -31,6 +32,8 @@ export interface DeliveryDependencies {
   /** Resolves false, early, once the dispatcher stops. */
   readonly sleep: (ms: number) => Promise<boolean>;
   readonly slots: RequestSlots;
+  /** Meta's throughput per sending number: waited on before an attempt is recorded. */
+  readonly limiter: NumberRateLimiter;
   readonly settings: DeliverySettings;
   /** Once true, no new step starts; a call under way still gets its answer recorded. */
   readonly isStopping: () => boolean;
@@ -109,6 +112,10 @@ export class MessageDelivery {
   /** Sends only if this dispatcher recorded the attempt; false if it stopped before recording the answer. */
   private async attempt(message: OutboundMessage, attempt: number): Promise<boolean> {
     const { messageId, conversation } = message;
+    // Room in the number's second first: the wait comes before the attempt is recorded, never between
+    // it and the call (a stop during the wait records and sends nothing). A message another
+    // dispatcher attempted meanwhile is not recorded again below, and re-read.
+    if (!(await this.deps.limiter.acquire(conversation.phoneNumberId))) return false;
     // Never from a number another portal holds now (a number given up and connected elsewhere, or a
     // conversation recorded before ids were claimed): the message waits, nothing is sent or recorded.
     const route = await findChannelByPhoneNumberId(this.deps.store, conversation.phoneNumberId);

@@ -12,6 +12,7 @@ import {
 } from './dispatcher-settings.js';
 import type { GraphApi } from './graph-api-client.js';
 import { MessageDelivery } from './message-delivery.js';
+import { NumberRateLimiter } from './number-rate-limiter.js';
 import { ReadReceiptDelivery } from './read-receipt-delivery.js';
 import { RequestSlots } from './request-slots.js';
 import { Sleeper } from './sleeper.js';
@@ -34,7 +35,8 @@ const WORK_FILTER = { on: 'eventType', regex: `^(${OUTBOUND_WORK_EVENT_TYPES.joi
  * accepted them, so what is to be sent survives restarts. At most once: an attempt is recorded
  * before each call, and a dispatcher sends only the attempt it recorded itself; an attempt left
  * without an outcome is never repeated (MessageDelivery). The messages of one conversation go one
- * after the other, in the order they were accepted; conversations go in parallel.
+ * after the other, in the order they were accepted; conversations go in parallel, each sending
+ * number within the messages per second Meta allows it (NumberRateLimiter).
  */
 export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboundDispatcher.name);
@@ -60,6 +62,11 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
       ...{ store, clock, settings: this.settings },
       sleep: (ms: number) => this.sleeper.sleep(ms),
       slots: new RequestSlots(this.settings.maxConcurrentRequests),
+      limiter: new NumberRateLimiter(
+        this.settings,
+        () => clock.now().getTime(),
+        (ms: number) => this.sleeper.sleep(ms),
+      ),
       isStopping: () => this.stopping,
     };
     this.delivery = graph && new MessageDelivery({ ...shared, graph, random });

@@ -26,9 +26,15 @@ export const OUTBOUND_RANDOM = Symbol('OUTBOUND_RANDOM');
     },
     {
       provide: OutboundDispatcher,
-      inject: [EVENT_STORE, GRAPH_API, CLOCK, OUTBOUND_TIMERS, OUTBOUND_RANDOM],
-      useFactory: (store: EventStore, graph: GraphApi | null, clock: Clock, timers: Timers, random: () => number) =>
-        new OutboundDispatcher({ store, graph, clock, timers, random }),
+      inject: [EVENT_STORE, GRAPH_API, CLOCK, OUTBOUND_TIMERS, OUTBOUND_RANDOM, APP_CONFIG],
+      useFactory: (
+        store: EventStore,
+        graph: GraphApi | null,
+        clock: Clock,
+        timers: Timers,
+        random: () => number,
+        { outboundThroughput }: AppConfig,
+      ) => new OutboundDispatcher({ store, graph, clock, timers, random, settings: { ...outboundThroughput } }),
     },
   ],
   exports: [OutboundDispatcher],

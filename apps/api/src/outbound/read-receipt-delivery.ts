@@ -8,6 +8,7 @@ import { type CommandOrigin, contextFrom } from '@helpdesk/commands/shared/comma
 import { classifyGraphCall } from './classify-graph-call.js';
 import type { GraphApi, GraphCall } from './graph-api-client.js';
 import type { DeliverySettings } from './message-delivery.js';
+import type { NumberRateLimiter } from './number-rate-limiter.js';
 import type { RequestSlots } from './request-slots.js';
 
 export interface ReadReceiptDependencies {
@@ -16,6 +17,8 @@ export interface ReadReceiptDependencies {
   readonly clock: Clock;
   readonly sleep: (ms: number) => Promise<boolean>;
   readonly slots: RequestSlots;
+  /** Receipts are calls to the same messages endpoint: they count against the number's throughput. */
+  readonly limiter: NumberRateLimiter;
   readonly settings: DeliverySettings;
   readonly isStopping: () => boolean;
 }
@@ -87,6 +90,8 @@ export class ReadReceiptDelivery {
       await record({ type: 'RecordReadReceiptOutcome', data: { messageId, failure: null, reason: 'unknown' } });
       return 'settled';
     }
+    // Before the attempt is recorded, as for messages; a receipt superseded meanwhile records nothing below.
+    if (!(await this.deps.limiter.acquire(conversation.phoneNumberId))) return 'stopped';
     const route = await findChannelByPhoneNumberId(this.deps.store, conversation.phoneNumberId);
     if (route && route.portalId !== conversation.portalId) {
       throw new DomainError(
