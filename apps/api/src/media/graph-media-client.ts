@@ -38,8 +38,9 @@ export class HttpGraphMediaApi implements GraphMediaApi {
     if (typeof url !== 'string' || typeof mimeType !== 'string' || typeof sha256 !== 'string') {
       throw new MediaFetchError("Meta's media answer has no url, mime_type or sha256", false);
     }
-    if (!/^[0-9a-fA-F]{64}$/.test(sha256)) throw new MediaFetchError("Meta's sha256 is not a SHA-256", true);
-    return { url, mimeType, sha256: sha256.toLowerCase(), fileSize: Number(fileSize ?? 0) };
+    const hex = sha256Hex(sha256);
+    if (hex === null) throw new MediaFetchError("Meta's sha256 is not a SHA-256", true);
+    return { url, mimeType, sha256: hex, fileSize: Number(fileSize ?? 0) };
   }
 
   async download(url: string): Promise<AsyncIterable<Uint8Array>> {
@@ -66,4 +67,12 @@ export class HttpGraphMediaApi implements GraphMediaApi {
     }
     return response;
   }
+}
+
+/** Meta's checksum as lowercase hex, whether Meta spelt it in hex or in base64; null if it is neither. */
+export function sha256Hex(value: string): string | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return value.toLowerCase();
+  if (!/^[A-Za-z0-9+/]{43}=?$/.test(value)) return null;
+  const bytes = Buffer.from(value, 'base64');
+  return bytes.length === 32 ? bytes.toString('hex') : null;
 }
