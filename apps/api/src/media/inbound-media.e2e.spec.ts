@@ -94,6 +94,27 @@ describe('Inbound media, from the webhook to GET /media/:id', () => {
     expect(events).toContain('InboundMediaStored');
   });
 
+  it('shows the stored media in the thread: url, mime type, size, file name and state', async () => {
+    const id = await receiveImage('wamid.media-1', MEDIA_ID);
+    const conversationId = Buffer.from(id, 'base64url').toString().split('/')[0];
+    const query = `query($id: ID!) { conversation(id: $id) { thread { nodes {
+      content { ... on MediaContent { kind state url mimeType size fileName } } } } } }`;
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${agentToken()}` },
+      body: JSON.stringify({ query, variables: { id: conversationId } }),
+    });
+    const answer = (await response.json()) as { data: { conversation: { thread: { nodes: { content: unknown }[] } } } };
+    expect(answer.data.conversation.thread.nodes[0].content).toEqual({
+      kind: 'IMAGE',
+      state: 'STORED',
+      url: `/media/${id}`,
+      mimeType: 'image/jpeg',
+      size: PICTURE.length,
+      fileName: expect.stringMatching(/^image-[0-9a-f-]+\.jpg$/),
+    });
+  });
+
   it("answers another portal's token exactly like an unknown id, and no token with 401", async () => {
     const id = await receiveImage('wamid.media-1', MEDIA_ID);
     const other = await get(id, otherToken());
