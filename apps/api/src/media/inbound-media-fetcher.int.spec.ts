@@ -99,6 +99,30 @@ describe('InboundMediaFetcher on the embedded store, against the fake Graph API'
     expect(storedFiles()).toHaveLength(1);
   });
 
+  it('a restart during a retry resumes it, and downloads nothing stored before', async () => {
+    graph.holdMedia('661', { bytes: Buffer.from('first'), mimeType: 'image/jpeg' });
+    graph.holdMedia('662', { bytes: Buffer.from('second'), mimeType: 'image/jpeg' });
+    // The clock stands still for the first fetcher: a retry stays due later, until the fetcher stops.
+    timers = new VirtualTimers(world.clock, false);
+    const first = await receiveImage('wamid.r-1', '661');
+    await startFetcher().whenIdle(first.position);
+    graph.scriptMediaLookups(graphErrors.serverError(503));
+    const second = await receiveImage('wamid.r-2', '662');
+    while (!(await mediaEvents()).some((event) => event.type === 'InboundMediaFetchFailed')) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await fetcher!.stop();
+    timers = new VirtualTimers(world.clock);
+    await startFetcher().whenIdle(second.position);
+    expect((await mediaEvents()).map((event) => event.type)).toEqual([
+      'InboundMediaStored',
+      'InboundMediaFetchFailed',
+      'InboundMediaStored',
+    ]);
+    expect(graph.mediaDownloads('661')).toHaveLength(1);
+    expect(graph.mediaDownloads('662')).toHaveLength(1);
+  });
+
   it("keeps nothing and records a final failure when the bytes do not match Meta's sha256", async () => {
     graph.holdMedia('222', { bytes: Buffer.from('tampered'), mimeType: 'image/jpeg', sha256: 'ab'.repeat(32) });
     const receipt = await receiveImage('wamid.m-2', '222');
