@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { testToken } from '@helpdesk/auth/fixtures';
+import { RunConversationCommand } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { FakeGraphApi } from '../../../../test/fake-graph-api/index.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import {
@@ -76,7 +77,8 @@ describe('Inbound media, from the webhook to GET /media/:id', () => {
       (event) => event.type === 'InboundMessageReceived' && (event.data as { wamid: string }).wamid === wamid,
     )!;
     await world.app.get(InboundMediaFetcher).whenIdle(received.position);
-    await world.app.get(ProjectionsService).whenCaughtUp();
+    const latest = (await world.conversation()).at(-1)!;
+    await world.app.get(ProjectionsService).whenCaughtUp(latest.position);
     const conversationId = received.streamName.replace(/^conversation-/, '');
     return mediaUrlId(conversationId, (received.data as { messageId: string }).messageId);
   }
@@ -133,4 +135,19 @@ describe('Inbound media, from the webhook to GET /media/:id', () => {
       expect(response.status).toBe(404);
     },
   );
+  // Last: it quarantines the shared message.
+  it('serves nothing of a quarantined message (404, as unknown)', async () => {
+    const id = await receiveImage('wamid.media-1', MEDIA_ID);
+    expect((await get(id, agentToken())).status).toBe(200);
+    const [conversationId, messageId] = Buffer.from(id, 'base64url').toString().split('/');
+    const origin = { portalId, actor: { kind: 'system', id: 'content-policy' } } as const;
+    const change = await world.bus.execute(
+      new RunConversationCommand(origin, conversationId, 'QuarantineMessage', { messageId, reason: 'Policy' }),
+    );
+    expect(change.recorded).toEqual(['MessageQuarantined']);
+    await world.app.get(ProjectionsService).whenCaughtUp(change.position);
+    const response = await get(id, agentToken());
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: 'NOT_FOUND', message: 'No such media' });
+  });
 });
