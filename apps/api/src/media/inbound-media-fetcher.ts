@@ -177,7 +177,8 @@ export class InboundMediaFetcher implements OnApplicationBootstrap, BeforeApplic
     const work = this.progress.begin(event.position);
     const conversationId = conversationIdFromStreamName(event.streamName);
     const data = event.data as InboundMessageReceived['data'];
-    if (conversationId === null || typeof data.messageId !== 'string' || mediaIdOf(data.content) === null) {
+    const hasMedia = typeof data.content === 'object' && data.content !== null && mediaIdOf(data.content) !== null;
+    if (conversationId === null || typeof data.messageId !== 'string' || !hasMedia) {
       return this.progress.end(work, true);
     }
     const task: Promise<void> = this.fetch(conversationId, data.messageId, data.content.kind, graph)
