@@ -14,6 +14,7 @@ module.exports = {
     '^@helpdesk/event-store$': '<rootDir>/libs/event-store/src/index.ts',
     '^@helpdesk/event-store/(.*?)(?:\\.js)?$': '<rootDir>/libs/event-store/src/$1',
     '^@helpdesk/read-store$': '<rootDir>/libs/read-store/src/index.ts',
+    '^@helpdesk/media-store$': '<rootDir>/libs/media-store/src/index.ts',
     '^@helpdesk/config$': '<rootDir>/libs/config/src/index.ts',
     '^@helpdesk/domain/fixtures$': '<rootDir>/libs/domain/src/helpdesk.fixtures.ts',
     '^@helpdesk/domain$': '<rootDir>/libs/domain/src/index.ts',

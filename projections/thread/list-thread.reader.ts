@@ -107,3 +107,21 @@ export async function listThreadPage(
     startCursor: backwards && more ? cursorOf(visible[0]) : null,
   };
 }
+
+/**
+ * One message of the thread by its row id (`threadMessageId`), only if it is the portal's: null for an
+ * unknown row and for another portal's alike. A quarantined message comes without its content.
+ */
+export async function findThreadMessage(
+  db: ReadDatabase,
+  portalId: string,
+  rowId: string,
+): Promise<ThreadMessage | null> {
+  const row = (await db
+    .selectFrom(physicalTableName(threadProjection, 'messages'))
+    .select('document')
+    .where('id', '=', rowId)
+    .where('portal_id', '=', portalId)
+    .executeTakeFirst()) as { document: string } | undefined;
+  return row ? withoutQuarantinedContent(JSON.parse(row.document) as ThreadMessage) : null;
+}

@@ -83,7 +83,39 @@ export interface ThreadMessage {
   /** Outbound messages only. */
   readonly delivery: DeliveryTrack | null;
   readonly dispatch: DispatchTrack | null;
+  /** Inbound messages with media only (absent on rows written before media were downloaded). */
+  readonly media?: ThreadMedia;
 }
+
+export type ThreadMediaState = 'pending' | 'stored' | 'failed';
+
+/**
+ * An inbound media's copy in the help desk's media store: pending until downloaded, stored (its
+ * checksum verified), or failed (given up after retries, with the last reason).
+ */
+export interface ThreadMedia {
+  readonly state: ThreadMediaState;
+  /** Failed downloads so far. */
+  readonly attempts: number;
+  readonly retryAt: string | null;
+  readonly lastError: string | null;
+  /** Stored media only. */
+  readonly storageKey: string | null;
+  readonly mimeType: string | null;
+  readonly sizeBytes: number | null;
+  readonly sha256: string | null;
+}
+
+export const PENDING_MEDIA: ThreadMedia = {
+  state: 'pending',
+  attempts: 0,
+  retryAt: null,
+  lastError: null,
+  storageKey: null,
+  mimeType: null,
+  sizeBytes: null,
+  sha256: null,
+};
 
 /** What the projection remembers per conversation to fill in outbound senders and recipients. */
 export interface ThreadConversation {

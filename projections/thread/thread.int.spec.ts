@@ -271,4 +271,48 @@ describe.each(readStoresUnderTest())('thread projection on $name', (readStoreUnd
     expect(live.totalCount).toBe(4);
     expect(await t.rebuilt((db) => listThread(db, thread, 100))).toEqual(live);
   });
+  it("shows an inbound media's copy: pending, retried, then stored or failed with the reason", async () => {
+    const image = (wamid: string) => ({
+      ...inboundMessage(wamid, at(HOUR)),
+      content: { kind: 'image', mediaId: `media-${wamid}`, mimeType: 'image/jpeg' } as const,
+    });
+    t.world.clock.set(at(HOUR));
+    await t.world.receive(image('wamid.stored'));
+    await t.world.receive(image('wamid.failed'));
+    const id = (wamid: string) => t.world.history.conversation().messageIdByWamid.get(wamid)!;
+    const fetcher = { kind: 'system', id: 'inbound-media-fetcher' } as const;
+    const failure = (wamid: string, attempt: number, permanent: boolean) =>
+      t.world.history.onConversation(
+        conversationOf(),
+        {
+          type: 'RecordInboundMediaFetchFailure',
+          data: { messageId: id(wamid), attempt, reason: 'Meta answered 500', permanent, retryDelayMs: 1_000 },
+        },
+        fetcher,
+      );
+    await t.world.append(failure('wamid.stored', 1, false));
+    await t.caughtUp();
+    expect((await listThread(t.db, thread)).messages.map((message) => message.media)).toMatchObject([
+      { state: 'pending', attempts: 1, lastError: 'Meta answered 500', retryAt: expect.any(String) },
+      { state: 'pending', attempts: 0, storageKey: null },
+    ]);
+
+    const sha256 = 'e'.repeat(64);
+    const stored = {
+      messageId: id('wamid.stored'),
+      storageKey: 'ab/cd',
+      sha256,
+      sizeBytes: 42,
+      mimeType: 'image/jpeg',
+    };
+    await t.world.append(
+      t.world.history.onConversation(conversationOf(), { type: 'RecordInboundMediaStored', data: stored }, fetcher),
+      failure('wamid.failed', 1, true),
+    );
+    await t.caughtUp();
+    expect((await listThread(t.db, thread)).messages.map((message) => message.media)).toMatchObject([
+      { state: 'stored', storageKey: 'ab/cd', sizeBytes: 42, sha256, mimeType: 'image/jpeg', retryAt: null },
+      { state: 'failed', attempts: 1, lastError: 'Meta answered 500', retryAt: null },
+    ]);
+  });
 });

@@ -3,10 +3,17 @@ import {
   type HelpdeskEventOf,
   type HelpdeskEventType,
   conversationIdFromStreamName,
+  mediaIdOf,
 } from '@helpdesk/domain';
 import type { ColumnValues, DocumentAccess, Projection, ProjectedEvent, TableDocument } from '../core/projection.js';
 import { DISPATCH_EVENT_TYPES, nextDelivery, nextDispatch, takenByMeta } from './thread-delivery.js';
-import { NO_DELIVERY, PENDING_DISPATCH, type ThreadConversation, type ThreadMessage } from './thread.documents.js';
+import {
+  NO_DELIVERY,
+  PENDING_DISPATCH,
+  PENDING_MEDIA,
+  type ThreadConversation,
+  type ThreadMessage,
+} from './thread.documents.js';
 
 const MESSAGES = 'messages';
 const CONVERSATIONS = 'conversations';
@@ -24,6 +31,8 @@ const THREAD_EVENTS = [
   'OutboundWamidRecorded',
   'DeliveryStatusRecorded',
   'MessageQuarantined',
+  'InboundMediaStored',
+  'InboundMediaFetchFailed',
   ...DISPATCH_EVENT_TYPES,
 ] as const satisfies readonly HelpdeskEventType[];
 
@@ -117,7 +126,9 @@ function newMessage(conversation: ThreadConversation, event: NewMessageEvent): T
       dispatch: null,
     } as const;
     if (event.type === 'InboundMessageReceived') {
-      return { ...inbound, type: event.data.content.kind, content: event.data.content, placeholder: null };
+      const { content } = event.data;
+      const media = mediaIdOf(content) === null ? {} : { media: PENDING_MEDIA };
+      return { ...inbound, type: content.kind, content, placeholder: null, ...media };
     }
     const { unsupportedKind, detail } = event.data;
     return {
@@ -162,6 +173,20 @@ function messageChange(message: ThreadMessage, event: MessageChange): ThreadMess
       // The content leaves the row itself, so no query, export or backup of the read store can show it.
       const { quarantinedAt, reason } = event.data;
       return { ...message, content: null, placeholder: { kind: 'quarantined' }, quarantine: { quarantinedAt, reason } };
+    }
+    case 'InboundMediaStored': {
+      const { storageKey, mimeType, sizeBytes, sha256 } = event.data;
+      const media = message.media ?? PENDING_MEDIA;
+      return {
+        ...message,
+        media: { ...media, state: 'stored', retryAt: null, storageKey, mimeType, sizeBytes, sha256 },
+      };
+    }
+    case 'InboundMediaFetchFailed': {
+      const { attempt, final, retryAt, reason } = event.data;
+      const media = message.media ?? PENDING_MEDIA;
+      const state = final ? 'failed' : 'pending';
+      return { ...message, media: { ...media, state, attempts: attempt, retryAt, lastError: reason } };
     }
     default:
       return message.dispatch ? { ...message, dispatch: nextDispatch(message.dispatch, event) } : message;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type MetaErrorAnswer, graphErrors } from './graph-errors.js';
@@ -17,7 +17,9 @@ export type FakeAnswer =
   /** Never answers, until `releaseHung` or `close`. */
   | { readonly kind: 'hang' }
   /** Reads the whole request, then destroys the connection without answering. */
-  | { readonly kind: 'drop' };
+  | { readonly kind: 'drop' }
+  /** These bytes (a media download). */
+  | { readonly kind: 'bytes'; readonly httpStatus: number; readonly body: Buffer; readonly contentType: string };
 
 export type Behaviour = FakeAnswer | ((request: ReceivedRequest) => FakeAnswer | Promise<FakeAnswer>);
 
@@ -41,6 +43,15 @@ export interface FakeGraphApiOptions {
 
 const MESSAGES_PATH = /^\/(v\d+\.\d+)\/(\d+)\/messages$/;
 const PHONE_NUMBERS_PATH = /^\/(v\d+\.\d+)\/([^/?]+)\/phone_numbers(?:\?(.*))?$/;
+const MEDIA_PATH = /^\/(v\d+\.\d+)\/(\d+)$/;
+const MEDIA_DOWNLOAD_PATH = /^\/media-download\/(\d+)$/;
+
+/** A contact's media as Meta holds it; `sha256` overrides the true checksum (to test a mismatch). */
+export interface HeldMedia {
+  readonly bytes: Buffer;
+  readonly mimeType: string;
+  readonly sha256?: string;
+}
 
 /** One number as Meta lists it under a WABA (`GET /{waba-id}/phone_numbers`). */
 export interface ListedPhoneNumber {
@@ -65,6 +76,9 @@ export class FakeGraphApi {
   private wamids = 0;
   private readonly wabas = new Map<string, readonly ListedPhoneNumber[]>();
   private readonly phoneNumbersScript: FakeAnswer[] = [];
+  private readonly media = new Map<string, HeldMedia>();
+  private readonly mediaScript: FakeAnswer[] = [];
+  private readonly downloadScript: FakeAnswer[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -108,6 +122,39 @@ export class FakeGraphApi {
   scriptPhoneNumbers(...answers: FakeAnswer[]): this {
     this.phoneNumbersScript.push(...answers);
     return this;
+  }
+
+  /**
+   * Media Meta holds: `GET /{media-id}` answers `{url, mime_type, sha256, file_size, id, messaging_product}`
+   * and `GET url` (`/media-download/{media-id}` here), with the same bearer token, the bytes.
+   */
+  holdMedia(mediaId: string, media: HeldMedia): this {
+    this.media.set(mediaId, media);
+    return this;
+  }
+
+  /** Answers for the next `GET /{media-id}` lookups, in order, before the held media's. */
+  scriptMediaLookups(...answers: FakeAnswer[]): this {
+    this.mediaScript.push(...answers);
+    return this;
+  }
+
+  /** Answers for the next media downloads, in order, before the held bytes. */
+  scriptMediaDownloads(...answers: FakeAnswer[]): this {
+    this.downloadScript.push(...answers);
+    return this;
+  }
+
+  get mediaLookups(): ReceivedRequest[] {
+    return this.requests.filter((request) => request.method === 'GET' && MEDIA_PATH.test(request.path));
+  }
+
+  /** The downloads of one media's bytes received, whatever they were answered. */
+  mediaDownloads(mediaId?: string): ReceivedRequest[] {
+    return this.requests.filter((request) => {
+      const match = MEDIA_DOWNLOAD_PATH.exec(request.path);
+      return request.method === 'GET' && match !== null && (mediaId === undefined || match[1] === mediaId);
+    });
   }
 
   /** The `GET /{waba-id}/phone_numbers` requests received, and the `POST .../messages` ones. */
@@ -170,6 +217,11 @@ export class FakeGraphApi {
     const lookup = PHONE_NUMBERS_PATH.exec(received.path);
     if (received.method === 'GET' && lookup && lookup[1] === this.options.version)
       return this.listPhoneNumbers(received, lookup);
+    const mediaLookup = MEDIA_PATH.exec(received.path);
+    if (received.method === 'GET' && mediaLookup && mediaLookup[1] === this.options.version)
+      return this.lookUpMedia(received, mediaLookup[2]);
+    const download = MEDIA_DOWNLOAD_PATH.exec(received.path);
+    if (received.method === 'GET' && download) return this.downloadMedia(received, download[1]);
     if (received.method !== 'POST' || match === null || match[1] !== this.options.version) {
       return graphErrors.unknownPath(received.method, received.path);
     }
@@ -178,6 +230,33 @@ export class FakeGraphApi {
     if (problem) return graphErrors.invalidParameter(problem);
     const behaviour = this.scripted.shift() ?? this.fallback;
     return typeof behaviour === 'function' ? behaviour(received) : behaviour;
+  }
+
+  private lookUpMedia(received: ReceivedRequest, mediaId: string): FakeAnswer {
+    if (received.authorization !== `Bearer ${this.options.accessToken}`) return graphErrors.invalidToken();
+    const scripted = this.mediaScript.shift();
+    if (scripted) return scripted;
+    const held = this.media.get(mediaId);
+    if (!held) return graphErrors.unknownObject('get', mediaId);
+    const origin = this.url.slice(0, this.url.lastIndexOf('/'));
+    const body = {
+      messaging_product: 'whatsapp',
+      url: `${origin}/media-download/${mediaId}`,
+      mime_type: held.mimeType,
+      sha256: held.sha256 ?? createHash('sha256').update(held.bytes).digest('hex'),
+      file_size: held.bytes.length,
+      id: mediaId,
+    };
+    return { kind: 'json', httpStatus: 200, body };
+  }
+
+  private downloadMedia(received: ReceivedRequest, mediaId: string): FakeAnswer {
+    if (received.authorization !== `Bearer ${this.options.accessToken}`) return graphErrors.invalidToken();
+    const scripted = this.downloadScript.shift();
+    if (scripted) return scripted;
+    const held = this.media.get(mediaId);
+    if (!held) return { kind: 'raw', httpStatus: 404, body: 'Not found' };
+    return { kind: 'bytes', httpStatus: 200, body: held.bytes, contentType: held.mimeType };
   }
 
   private listPhoneNumbers(received: ReceivedRequest, [, , wabaId, query]: RegExpExecArray): FakeAnswer {
@@ -225,6 +304,10 @@ export class FakeGraphApi {
         return this.answer(response, received, answer.then);
       case 'hang':
         this.hung.set(response, received);
+        return;
+      case 'bytes':
+        received.outcome = answer.httpStatus;
+        response.writeHead(answer.httpStatus, { 'content-type': answer.contentType }).end(answer.body);
         return;
       case 'drop':
         received.outcome = 'dropped';

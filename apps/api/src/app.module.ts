@@ -16,6 +16,7 @@ import { formatGraphqlErrors } from './graphql/format-graphql-errors.js';
 import { GraphqlSupportModule } from './graphql/graphql-support.module.js';
 import { documentGate, subscriptionDocumentGate } from './graphql/request-budget.js';
 import { HealthModule } from './health/health.module.js';
+import { MediaModule } from './media/media.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { OperationsApiModule } from './operations-api/operations-api.module.js';
@@ -111,6 +112,7 @@ export class AppModule {
         ViewModule,
         ConversationModule,
         OutboundModule,
+        MediaModule,
         WebhooksModule,
         NotificationsModule,
         // The GraphQL side of each capability: its resolvers, inputs, models and queries.

@@ -93,6 +93,8 @@ export interface AppConfig {
   readonly port: number;
   readonly logLevel: LogLevel;
   readonly dataDir: string;
+  /** Where the filesystem media store keeps downloaded inbound media (MEDIA_DIR, default DATA_DIR/media). */
+  readonly mediaDir: string;
   readonly eventStore: EventStoreConfig;
   readonly readStore: ReadStoreConfig;
   readonly projections: ProjectionsMode;

@@ -67,6 +67,7 @@ export function loadConfig(env: Environment): AppConfig {
     port,
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     dataDir,
+    mediaDir: resolve(env.MEDIA_DIR || join(dataDir, 'media')),
     eventStore: eventStoreUrl
       ? { adapter: 'eventstoredb', connectionString: eventStoreUrl }
       : { adapter: 'sqlite', dataDir },

@@ -38,6 +38,7 @@ export const SingleStreamName = {
   inboxProcessorCheckpoint: 'whatsapp-processor-checkpoint',
   inboxProcessorFailures: 'whatsapp-processor-failures',
   outboundDispatcherCheckpoint: 'outbound-dispatcher-checkpoint',
+  inboundMediaFetcherCheckpoint: 'inbound-media-fetcher-checkpoint',
 } as const;
 
 /**

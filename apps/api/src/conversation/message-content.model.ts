@@ -15,7 +15,17 @@ export enum InteractiveReplyType {
   LIST = 'list',
 }
 
+export enum MediaState {
+  PENDING = 'pending',
+  STORED = 'stored',
+  FAILED = 'failed',
+}
+
 registerEnumType(MediaKind, { name: 'MediaKind' });
+registerEnumType(MediaState, {
+  name: 'MediaState',
+  description: "An inbound media's copy in the help desk: being downloaded (or retried), kept, or given up.",
+});
 registerEnumType(InteractiveReplyType, { name: 'InteractiveReplyType' });
 
 @ObjectType('TextContent')
@@ -24,7 +34,10 @@ export class TextContentModel {
   body!: string;
 }
 
-/** Meta's media id (or the link we sent), never the bytes: clients fetch media from Meta by id. */
+/**
+ * Meta's media id (or the link we sent). Inbound media are downloaded and kept by the help desk:
+ * `url` serves the bytes (with the same bearer token) once `state` is STORED.
+ */
 @ObjectType('MediaContent')
 export class MediaContentModel {
   @Field(() => MediaKind)
@@ -53,6 +66,21 @@ export class MediaContentModel {
 
   @Field(() => Boolean, { nullable: true, description: 'Stickers only.' })
   animated?: boolean;
+
+  @Field(() => MediaState, { nullable: true, description: 'Inbound media only.' })
+  state?: MediaState;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Inbound media once STORED: GET it with the bearer token (`/media/{id}`, relative to the API).',
+  })
+  url?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Bytes: of the stored copy (inbound), or as sent (outbound).' })
+  size?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'A safe file name for saving it (inbound media).' })
+  fileName?: string | null;
 }
 
 @ObjectType('LocationContent')

@@ -1,9 +1,12 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import {
+  PENDING_MEDIA,
   type ThreadContent,
   type ThreadMessage,
   withoutQuarantinedContent,
 } from '@helpdesk/projections/thread/index.js';
+import { safeFileName } from '../media/media-file-name.js';
+import { mediaPath } from '../media/media-id.js';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
 import { PageInfoModel } from '../graphql/page-info.model.js';
 import { MessageContentUnion } from './message-content.model.js';
@@ -92,7 +95,8 @@ export class ThreadMessageModel {
  */
 export function threadMessageModel(document: ThreadMessage): ThreadMessageModel {
   const message = withoutQuarantinedContent(document);
-  const { messageId, conversationId, ticketId, content, from, to, sentAt, wamid, quarantine } = message;
+  const { messageId, conversationId, ticketId, from, to, sentAt, wamid, quarantine } = message;
+  const content = withMediaCopy(message);
   return {
     id: messageId,
     ...{ conversationId, ticketId, content, from, to, sentAt, wamid, quarantine },
@@ -135,4 +139,25 @@ export class ThreadMessageConnectionModel {
 
   @Field(() => ThreadPageInfoModel)
   pageInfo!: ThreadPageInfoModel;
+}
+
+/** Inbound media with the state of the help desk's copy; outbound media with their size. */
+function withMediaCopy(message: ThreadMessage): ThreadContent | null {
+  const { content } = message;
+  if (content === null || !('mimeType' in content)) return content;
+  if ('sizeBytes' in content) return { ...content, size: content.sizeBytes } as ThreadContent;
+  if (message.direction !== 'inbound') return content;
+  const media = message.media ?? PENDING_MEDIA;
+  const stored = media.state === 'stored';
+  const mimeType = stored && media.mimeType ? media.mimeType : content.mimeType;
+  const given = 'filename' in content ? content.filename : undefined;
+  const copy = {
+    ...content,
+    mimeType,
+    state: media.state,
+    url: stored ? mediaPath(message.conversationId, message.messageId) : null,
+    size: stored ? media.sizeBytes : null,
+    fileName: safeFileName(given, content.kind, message.messageId, mimeType),
+  };
+  return copy as ThreadContent;
 }

@@ -1,6 +1,7 @@
 import type { DomainCommand } from '../core/index.js';
 import type { TicketCommand } from './ticket.js';
 import type { ReadStateCommand } from './read-state.js';
+import type { InboundMediaCommand } from './inbound-media.js';
 import type { ReplyCountedAs, DeliveryError, DeliveryStatus, OutboundFailure } from './conversation.events.js';
 import type { InboundContent, ReplyContent, TemplateToSend } from './message-content.js';
 
@@ -121,5 +122,6 @@ export type ConversationCommand =
   | RevealQuarantinedMessage
   | TicketCommand
   | ReadStateCommand
+  | InboundMediaCommand
   | AssociateContact
   | StartConversation;

@@ -20,10 +20,12 @@ import { associateContact } from './decide-contact.js';
 import { startConversation } from './decide-start.js';
 import { decideTicket, isTicketCommand } from './ticket.js';
 import { decideReadState, isReadStateCommand } from './read-state.js';
+import { decideInboundMedia, isInboundMediaCommand } from './inbound-media.js';
 
 export function decideConversation(command: ConversationCommand, state: ConversationState): ConversationEvent[] {
   if (isTicketCommand(command)) return decideTicket(command, state);
   if (isReadStateCommand(command)) return decideReadState(command, state);
+  if (isInboundMediaCommand(command)) return decideInboundMedia(command, state);
   switch (command.type) {
     case 'ReceiveInboundMessage':
       return receiveInboundMessage(command, state);

@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../core/index.js';
 import type { TicketEvent } from './ticket.js';
 import type { ReadStateEvent } from './read-state.js';
+import type { InboundMediaEvent } from './inbound-media.js';
 import type { TemplateParameters } from '../template/index.js';
 import type { ReplyContent, SupportedInboundContent, UnsupportedKind } from './message-content.js';
 
@@ -166,6 +167,7 @@ export type ConversationEvent =
   | ConversationStarted
   | TicketEvent
   | ReadStateEvent
+  | InboundMediaEvent
   | InboundMessageReceived
   | UnsupportedMessageReceived
   | SessionOpened

@@ -8,6 +8,13 @@ import {
   isReadStateEvent,
   withInboundMessage,
 } from './read-state.js';
+import {
+  type InboundMediaStates,
+  NO_INBOUND_MEDIA,
+  evolveInboundMedia,
+  isInboundMediaEvent,
+  withInboundMedia,
+} from './inbound-media.js';
 
 /** 'Open' until SessionClosed is recorded; whether it is open at a given instant also depends on `expiresAt`. */
 export type SessionState = Readonly<{ sessionId: string; status: 'Open' | 'Closed'; expiresAt: string }>;
@@ -48,6 +55,8 @@ export type StartedConversation = Readonly<{
   messageIdByWamid: AppendOnlyMap<string, string>;
   /** What agents read, and the read receipt to the contact. */
   read: ReadState;
+  /** Inbound media by message id: pending until downloaded and stored, or given up. */
+  media: InboundMediaStates;
 }>;
 
 export type ConversationState = NotStartedConversation | StartedConversation;
@@ -70,6 +79,7 @@ export function evolveConversation(state: ConversationState, event: Conversation
       messages: AppendOnlyMap.empty(),
       messageIdByWamid: AppendOnlyMap.empty(),
       read: INITIAL_READ_STATE,
+      media: NO_INBOUND_MEDIA,
     };
   }
   if (state.status !== 'Started') return state;
@@ -79,6 +89,7 @@ export function evolveConversation(state: ConversationState, event: Conversation
 function evolveStarted(state: StartedConversation, event: ConversationEvent): StartedConversation {
   if (isTicketEvent(event)) return { ...state, ticket: evolveTicket(state.ticket, event) };
   if (isReadStateEvent(event)) return { ...state, read: evolveReadState(state.read, event) };
+  if (isInboundMediaEvent(event)) return { ...state, media: evolveInboundMedia(state.media, event) };
   switch (event.type) {
     case 'ConversationStarted':
       return state;
@@ -86,7 +97,11 @@ function evolveStarted(state: StartedConversation, event: ConversationEvent): St
     case 'UnsupportedMessageReceived': {
       const { messageId, wamid } = event.data;
       const read = withInboundMessage(state.read, messageId, wamid);
-      return { ...withMessage(state, messageId, { direction: 'inbound', wamid }), read };
+      const media =
+        event.type === 'InboundMessageReceived'
+          ? withInboundMedia(state.media, messageId, event.data.content)
+          : state.media;
+      return { ...withMessage(state, messageId, { direction: 'inbound', wamid }), read, media };
     }
     case 'SessionOpened':
       return {

@@ -12,3 +12,4 @@ export { validateOutboundMedia } from './outbound-media.js';
 export * from './send-preconditions.js';
 export * from './ticket.js';
 export * from './read-state.js';
+export * from './inbound-media.js';

@@ -1,0 +1,295 @@
+import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type Actor,
+  type ConversationCommand,
+  DomainError,
+  type InboundMessageReceived,
+  SingleStreamName,
+  conversationIdFromStreamName,
+  mediaIdOf,
+} from '@helpdesk/domain';
+import {
+  type AllSubscription,
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+  StreamCheckpoint,
+} from '@helpdesk/event-store';
+import { type MediaStore, MediaChecksumMismatchError, MediaTooLargeError } from '@helpdesk/media-store';
+import type { Timers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
+import { loadConversation, onConversation } from '@helpdesk/commands/conversation/conversation-commands.js';
+import type { Clock } from '@helpdesk/commands/shared/clock.js';
+import { type CommandOrigin, contextFrom } from '@helpdesk/commands/shared/command-origin.js';
+import { type BackoffPolicy, DEFAULT_BACKOFF, retryDelayMs } from '../outbound/backoff.js';
+import { DispatchProgress } from '../outbound/dispatch-progress.js';
+import { RequestSlots } from '../outbound/request-slots.js';
+import { Sleeper } from '../outbound/sleeper.js';
+import { type GraphMediaApi, MediaFetchError } from './graph-media-client.js';
+import { mediaStorageKey } from './media-storage-key.js';
+import { maxMediaBytes } from './meta-media-limits.js';
+
+export interface MediaFetcherSettings {
+  readonly backoff: BackoffPolicy;
+  readonly maxConcurrentDownloads: number;
+  readonly maxInProgress: number;
+  readonly checkpointEvery: number;
+  readonly storeRetryMs: number;
+  readonly storeRetryMaxMs: number;
+  readonly resubscribeDelayMs: number;
+  /** Tests only: a smaller bound than Meta's for every type. */
+  readonly maxBytes?: number;
+}
+
+export const DEFAULT_MEDIA_FETCHER_SETTINGS: MediaFetcherSettings = {
+  backoff: DEFAULT_BACKOFF,
+  maxConcurrentDownloads: 4,
+  maxInProgress: 1_000,
+  checkpointEvery: 100,
+  storeRetryMs: 500,
+  storeRetryMaxMs: 30_000,
+  resubscribeDelayMs: 1_000,
+};
+
+export interface MediaFetcherDependencies {
+  readonly store: EventStore;
+  /** Null when WHATSAPP_ACCESS_TOKEN is not set: the fetcher stays off and media stay pending. */
+  readonly graph: GraphMediaApi | null;
+  readonly media: MediaStore;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  /** In [0, 1): the jitter of retry delays. */
+  readonly random: () => number;
+  readonly settings?: Partial<MediaFetcherSettings>;
+}
+
+type FetcherCommand = Extract<
+  ConversationCommand,
+  { type: 'RecordInboundMediaStored' | 'RecordInboundMediaFetchFailure' }
+>;
+type FetcherDecision = FetcherCommand extends infer C ? (C extends FetcherCommand ? Omit<C, 'context'> : never) : never;
+
+const FETCHER: Actor = { kind: 'system', id: 'inbound-media-fetcher' };
+const FILTER = { on: 'eventType', regex: '^InboundMessageReceived$' } as const;
+
+/**
+ * Downloads the media of inbound messages from Meta and keeps them in the media store. It follows the
+ * event log (never the webhook request, which is acknowledged first), like the outbound dispatcher:
+ * each step is decided from the message's media state in its conversation stream, so a restart
+ * resumes what was pending and downloads nothing already stored. Its checkpoint is a low watermark.
+ */
+export class InboundMediaFetcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(InboundMediaFetcher.name);
+  private readonly settings: MediaFetcherSettings;
+  private readonly sleeper: Sleeper;
+  private readonly slots: RequestSlots;
+  private readonly checkpoint: StreamCheckpoint;
+  private readonly progress: DispatchProgress;
+  private subscription: AllSubscription | null = null;
+  private running: Promise<void> | null = null;
+  private stopping = false;
+  private readonly underWay = new Set<Promise<void>>();
+  private readerWaiting: (() => void)[] = [];
+
+  constructor(private readonly deps: MediaFetcherDependencies) {
+    this.settings = { ...DEFAULT_MEDIA_FETCHER_SETTINGS, ...deps.settings };
+    this.sleeper = new Sleeper(deps.timers);
+    this.slots = new RequestSlots(this.settings.maxConcurrentDownloads);
+    this.checkpoint = new StreamCheckpoint(
+      deps.store,
+      SingleStreamName.inboundMediaFetcherCheckpoint,
+      'InboundMediaFetcherCheckpointed',
+    );
+    this.progress = new DispatchProgress(this.checkpoint, this.settings.checkpointEvery, this.logger);
+  }
+
+  get enabled(): boolean {
+    return this.deps.graph !== null;
+  }
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  start(): void {
+    const graph = this.deps.graph;
+    if (!graph) {
+      this.logger.warn('Inbound media downloads are off: WHATSAPP_ACCESS_TOKEN is not set. Media stay pending.');
+      return;
+    }
+    if (this.running) return;
+    this.stopping = false;
+    this.sleeper.resume();
+    this.running = this.run(graph).catch((error: unknown) => {
+      this.logger.error(`Inbound media downloads stopped: ${String(error)}`);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.stopping = true;
+    this.sleeper.stop();
+    this.wakeReader();
+    await this.subscription?.close();
+    await this.running;
+    await Promise.all(this.underWay);
+    await this.progress.flush();
+    this.running = null;
+  }
+
+  /** Resolves when every media seen (at least up to `after`) was stored or given up. */
+  whenIdle(after?: Position): Promise<void> {
+    return this.enabled ? this.progress.whenIdle(after) : Promise.resolve();
+  }
+
+  private async run(graph: GraphMediaApi): Promise<void> {
+    const checkpoint = await this.readCheckpoint();
+    if (checkpoint === undefined) return;
+    this.progress.startFrom(checkpoint);
+    while (!this.stopping) {
+      this.subscription = this.deps.store.subscribeToAll({
+        fromPosition: this.progress.resumePosition ?? 'start',
+        filter: FILTER,
+      });
+      try {
+        for await (const message of this.subscription) {
+          if (message.kind === 'event') {
+            await this.roomForMore();
+            if (this.stopping) return;
+            this.enqueue(message.event, graph);
+          } else if (message.kind === 'checkpoint') {
+            this.progress.passed(message.position);
+          } else {
+            this.progress.markCaughtUp();
+          }
+        }
+      } catch (error) {
+        if (!this.stopping) this.logger.error(`Inbound media lost the event log, following it again: ${String(error)}`);
+      }
+      if (!this.stopping) await this.sleeper.sleep(this.settings.resubscribeDelayMs);
+    }
+  }
+
+  private enqueue(event: RecordedEvent, graph: GraphMediaApi): void {
+    const work = this.progress.begin(event.position);
+    const conversationId = conversationIdFromStreamName(event.streamName);
+    const data = event.data as InboundMessageReceived['data'];
+    const hasMedia = typeof data.content === 'object' && data.content !== null && mediaIdOf(data.content) !== null;
+    if (conversationId === null || typeof data.messageId !== 'string' || !hasMedia) {
+      return this.progress.end(work, true);
+    }
+    const task: Promise<void> = this.fetch(conversationId, data.messageId, data.content.kind, graph)
+      .catch((error: unknown) => {
+        this.logger.error(`Fetching the media of message ${data.messageId} failed: ${String(error)}`);
+        return true;
+      })
+      .then((settled) => {
+        this.underWay.delete(task);
+        this.progress.end(work, settled);
+        this.wakeReader();
+      });
+    this.underWay.add(task);
+  }
+
+  /** True once the media was stored or given up; false when the fetcher stopped first. */
+  private async fetch(conversationId: string, messageId: string, kind: string, graph: GraphMediaApi): Promise<boolean> {
+    let storeFailures = 0;
+    while (!this.stopping) {
+      try {
+        const state = await loadConversation(this.deps.store, conversationId);
+        const media = state.status === 'Started' ? state.media.get(messageId) : undefined;
+        if (state.status !== 'Started' || media?.status !== 'pending') return true;
+        const wait = media.retryAt === null ? 0 : Date.parse(media.retryAt) - this.deps.clock.now().getTime();
+        if (wait > 0) {
+          if (!(await this.sleeper.sleep(wait))) return false;
+          continue;
+        }
+        const attempt = media.attempts + 1;
+        const decision = await this.slots.run(() =>
+          this.download(graph, conversationId, messageId, media.mediaId, kind, attempt),
+        );
+        await this.record(state.portalId, conversationId, decision);
+        storeFailures = 0;
+      } catch (error) {
+        if (error instanceof DomainError) {
+          this.logger.error(`The media of ${messageId} cannot be recorded: ${error.code} ${error.message}`);
+          return true;
+        }
+        this.logger.warn(`Could not record the media of ${messageId} yet, trying again: ${String(error)}`);
+        const { storeRetryMs, storeRetryMaxMs } = this.settings;
+        if (!(await this.sleeper.sleep(Math.min(storeRetryMaxMs, storeRetryMs * 2 ** storeFailures++)))) return false;
+      }
+    }
+    return false;
+  }
+
+  /** Downloads and keeps the bytes; any failure becomes a decision to record, never an exception. */
+  private async download(
+    graph: GraphMediaApi,
+    conversationId: string,
+    messageId: string,
+    mediaId: string,
+    kind: string,
+    attempt: number,
+  ): Promise<FetcherDecision> {
+    const maxBytes = this.settings.maxBytes ?? maxMediaBytes(kind);
+    const storageKey = mediaStorageKey(conversationId, messageId);
+    try {
+      const info = await graph.lookUp(mediaId);
+      if (info.fileSize > maxBytes) throw new MediaTooLargeError(maxBytes);
+      const bytes = await graph.download(info.url);
+      const kept = await this.deps.media.put(storageKey, bytes, { maxBytes, expectedSha256: info.sha256 });
+      const { sha256, sizeBytes } = kept;
+      return {
+        type: 'RecordInboundMediaStored',
+        data: { messageId, storageKey, sha256, sizeBytes, mimeType: info.mimeType },
+      };
+    } catch (error) {
+      const permanent =
+        error instanceof MediaChecksumMismatchError ||
+        error instanceof MediaTooLargeError ||
+        (error instanceof MediaFetchError && error.permanent);
+      const reason = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`Downloading media ${mediaId} of message ${messageId} failed (attempt ${attempt}): ${reason}`);
+      const retryDelay = retryDelayMs(attempt, this.deps.random, this.settings.backoff);
+      return {
+        type: 'RecordInboundMediaFetchFailure',
+        data: { messageId, attempt, reason: reason.slice(0, 500), permanent, retryDelayMs: retryDelay },
+      };
+    }
+  }
+
+  private record(portalId: string, conversationId: string, decision: FetcherDecision) {
+    const origin: CommandOrigin = { portalId, actor: FETCHER };
+    const command = { ...decision, context: contextFrom(origin, this.deps.clock.now()) } as FetcherCommand;
+    return onConversation(this.deps.store, conversationId, command, origin);
+  }
+
+  private async readCheckpoint(): Promise<Position | null | undefined> {
+    for (let failures = 0; !this.stopping; failures++) {
+      try {
+        return await this.checkpoint.read();
+      } catch (error) {
+        this.logger.error(`Could not read the inbound media checkpoint, trying again: ${String(error)}`);
+        const { storeRetryMs, storeRetryMaxMs } = this.settings;
+        await this.sleeper.sleep(Math.min(storeRetryMaxMs, storeRetryMs * 2 ** failures));
+      }
+    }
+    return undefined;
+  }
+
+  private async roomForMore(): Promise<void> {
+    while (this.progress.messagesUnderWay >= this.settings.maxInProgress && !this.stopping) {
+      await new Promise<void>((resolve) => this.readerWaiting.push(resolve));
+    }
+  }
+
+  private wakeReader(): void {
+    const waiting = this.readerWaiting;
+    this.readerWaiting = [];
+    for (const resolve of waiting) resolve();
+  }
+}

@@ -1,0 +1,78 @@
+import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Req } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
+import { InvalidAccessToken, type AuthenticatedUser, readAccessToken } from '@helpdesk/auth';
+import { MEDIA_STORE, type MediaStore } from '@helpdesk/media-store';
+import { ReadStore } from '@helpdesk/read-store';
+import { type ThreadMessage, findThreadMessage } from '@helpdesk/projections/thread/index.js';
+import { CLOCK, type Clock } from '@helpdesk/commands/shared/clock.js';
+import { contentDisposition, safeFileName } from './media-file-name.js';
+import { threadRowIdFromMediaId } from './media-id.js';
+
+const NOT_FOUND = { error: 'NOT_FOUND', message: 'No such media' } as const;
+
+/**
+ * `GET /media/:id`: an inbound media's bytes, to an agent of the portal that received it. The bearer
+ * token is the GraphQL API's; the portal comes from it. An unknown id, another portal's, one still
+ * pending or failed, and a quarantined message's all answer the same 404.
+ */
+@Controller('media')
+export class MediaController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(MEDIA_STORE) private readonly media: MediaStore,
+    private readonly readStore: ReadStore,
+  ) {}
+
+  @Get(':id')
+  async get(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const user = this.authenticate(request);
+    if (!user) {
+      await reply.status(401).header('www-authenticate', 'Bearer').send({
+        error: 'UNAUTHENTICATED',
+        message: 'A valid bearer token is required (Authorization: Bearer <token>)',
+      });
+      return;
+    }
+    const message = await this.findMessage(user.portalId, id);
+    const media = message?.media;
+    const opened = media?.state === 'stored' && media.storageKey ? await this.media.open(media.storageKey) : null;
+    if (!message || !media || !opened) {
+      await reply.status(404).send(NOT_FOUND);
+      return;
+    }
+    const mimeType = media.mimeType ?? 'application/octet-stream';
+    const content = message.content as { filename?: string } | null;
+    const fileName = safeFileName(content?.filename, message.type, message.messageId, mimeType);
+    await reply
+      .status(200)
+      .header('content-type', mimeType)
+      .header('content-length', String(opened.sizeBytes))
+      .header('content-disposition', contentDisposition(fileName, mimeType))
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('cache-control', 'private, no-store')
+      .send(opened.stream);
+  }
+
+  private authenticate(request: FastifyRequest): AuthenticatedUser | null {
+    const header = request.headers.authorization;
+    const token = typeof header === 'string' ? /^Bearer +(\S+) *$/i.exec(header)?.[1] : undefined;
+    if (!token) return null;
+    try {
+      return readAccessToken(token, this.config.auth.jwtSecret, this.clock.now());
+    } catch (error) {
+      if (error instanceof InvalidAccessToken) return null;
+      throw error;
+    }
+  }
+
+  private async findMessage(portalId: string, id: string): Promise<ThreadMessage | null> {
+    const rowId = threadRowIdFromMediaId(id);
+    if (rowId === null) return null;
+    const message = await findThreadMessage(this.readStore.db, portalId, rowId);
+    return message && message.quarantine === null && message.direction === 'inbound' ? message : null;
+  }
+}

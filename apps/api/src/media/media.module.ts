@@ -1,0 +1,52 @@
+import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
+import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
+import { FilesystemMediaStore, MEDIA_STORE, type MediaStore } from '@helpdesk/media-store';
+import { type Timers, systemTimers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
+import { CLOCK, type Clock } from '@helpdesk/commands/shared/clock.js';
+import { GRAPH_MEDIA_API, type GraphMediaApi, HttpGraphMediaApi } from './graph-media-client.js';
+import { InboundMediaFetcher } from './inbound-media-fetcher.js';
+import { MediaController } from './media.controller.js';
+
+export const MEDIA_TIMERS = Symbol('MEDIA_TIMERS');
+/** In [0, 1): the jitter of retry delays. */
+export const MEDIA_RANDOM = Symbol('MEDIA_RANDOM');
+
+/**
+ * Inbound media: downloaded from Meta after the webhook was acknowledged, kept in the media store
+ * (a directory, MEDIA_DIR), served at `GET /media/:id` to the portal's agents.
+ */
+@Module({
+  controllers: [MediaController],
+  providers: [
+    { provide: MEDIA_TIMERS, useValue: systemTimers },
+    { provide: MEDIA_RANDOM, useValue: Math.random },
+    {
+      provide: MEDIA_STORE,
+      inject: [APP_CONFIG],
+      useFactory: ({ mediaDir }: AppConfig): MediaStore => new FilesystemMediaStore(mediaDir),
+    },
+    {
+      provide: GRAPH_MEDIA_API,
+      inject: [APP_CONFIG],
+      useFactory: ({ whatsapp }: AppConfig): GraphMediaApi | null =>
+        whatsapp.accessToken
+          ? new HttpGraphMediaApi({ apiUrl: whatsapp.apiUrl, accessToken: whatsapp.accessToken })
+          : null,
+    },
+    {
+      provide: InboundMediaFetcher,
+      inject: [EVENT_STORE, GRAPH_MEDIA_API, MEDIA_STORE, CLOCK, MEDIA_TIMERS, MEDIA_RANDOM],
+      useFactory: (
+        store: EventStore,
+        graph: GraphMediaApi | null,
+        media: MediaStore,
+        clock: Clock,
+        timers: Timers,
+        random: () => number,
+      ) => new InboundMediaFetcher({ store, graph, media, clock, timers, random }),
+    },
+  ],
+  exports: [InboundMediaFetcher, MEDIA_STORE],
+})
+export class MediaModule {}

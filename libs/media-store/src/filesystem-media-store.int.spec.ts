@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FilesystemMediaStore, MediaChecksumMismatchError, MediaTooLargeError } from './index.js';
+
+async function* chunks(...parts: Buffer[]): AsyncIterable<Uint8Array> {
+  for (const part of parts) yield part;
+}
+
+const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(part);
+  return Buffer.concat(parts);
+}
+
+describe('FilesystemMediaStore', () => {
+  let root: string;
+  let store: FilesystemMediaStore;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'media-store-'));
+    store = new FilesystemMediaStore(root);
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('keeps the bytes under their key, with their checksum and size', async () => {
+    const bytes = Buffer.from('a picture');
+    const kept = await store.put('ab/cd', chunks(bytes.subarray(0, 3), bytes.subarray(3)), {
+      maxBytes: 100,
+      expectedSha256: sha(bytes),
+    });
+    expect(kept).toEqual({ sha256: sha(bytes), sizeBytes: bytes.length });
+    const opened = await store.open('ab/cd');
+    expect(opened?.sizeBytes).toBe(bytes.length);
+    expect(await readAll(opened!.stream)).toEqual(bytes);
+  });
+
+  it('keeps nothing when the checksum differs from the expected one', async () => {
+    const put = store.put('ab/cd', chunks(Buffer.from('x')), { maxBytes: 100, expectedSha256: 'f'.repeat(64) });
+    await expect(put).rejects.toBeInstanceOf(MediaChecksumMismatchError);
+    expect(await store.open('ab/cd')).toBeNull();
+    expect(await readdir(join(root, 'ab'))).toEqual([]);
+  });
+
+  it('stops reading past the bound and keeps nothing', async () => {
+    let pulled = 0;
+    async function* endless(): AsyncIterable<Uint8Array> {
+      for (;;) {
+        pulled++;
+        yield Buffer.alloc(1024);
+      }
+    }
+    await expect(store.put('ab/big', endless(), { maxBytes: 4096 })).rejects.toBeInstanceOf(MediaTooLargeError);
+    expect(pulled).toBe(5);
+    expect(await readdir(join(root, 'ab'))).toEqual([]);
+  });
+
+  it.each(['../escape', 'a/../../b', '/abs', 'a\\b', '', 'a/./b', 'a//b'])('refuses the key %j', async (key) => {
+    await expect(store.open(key)).rejects.toThrow(/Not a media key/);
+    await expect(store.put(key, chunks(Buffer.from('x')), { maxBytes: 10 })).rejects.toThrow(/Not a media key/);
+  });
+});

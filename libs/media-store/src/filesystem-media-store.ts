@@ -1,0 +1,77 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import {
+  type MediaStore,
+  MediaChecksumMismatchError,
+  MediaTooLargeError,
+  type PutMediaOptions,
+  type StoredMediaFile,
+  assertMediaKey,
+} from './media-store.port.js';
+
+/**
+ * Media as files under one directory (DATA_DIR/media by default). A file is written under a temporary
+ * name, fsynced, checked (size bound, checksum), then renamed into place and its directory fsynced, so
+ * a crash leaves either the whole file or none under its key.
+ */
+export class FilesystemMediaStore implements MediaStore {
+  constructor(private readonly root: string) {}
+
+  async put(key: string, bytes: AsyncIterable<Uint8Array>, options: PutMediaOptions): Promise<StoredMediaFile> {
+    assertMediaKey(key);
+    const target = this.pathOf(key);
+    await mkdir(dirname(target), { recursive: true });
+    const temporary = `${target}.${randomUUID()}.partial`;
+    const file = await open(temporary, 'wx', 0o600);
+    try {
+      const hash = createHash('sha256');
+      let sizeBytes = 0;
+      for await (const chunk of bytes) {
+        sizeBytes += chunk.byteLength;
+        if (sizeBytes > options.maxBytes) throw new MediaTooLargeError(options.maxBytes);
+        hash.update(chunk);
+        await file.write(chunk);
+      }
+      const sha256 = hash.digest('hex');
+      if (options.expectedSha256 !== undefined && options.expectedSha256.toLowerCase() !== sha256) {
+        throw new MediaChecksumMismatchError(options.expectedSha256, sha256);
+      }
+      await file.sync();
+      await file.close();
+      await rename(temporary, target);
+      await syncDirectory(dirname(target));
+      return { sha256, sizeBytes };
+    } catch (error) {
+      await file.close().catch(() => undefined);
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  }
+
+  async open(key: string): Promise<{ stream: ReturnType<typeof createReadStream>; sizeBytes: number } | null> {
+    assertMediaKey(key);
+    const path = this.pathOf(key);
+    try {
+      const { size } = await stat(path);
+      return { stream: createReadStream(path), sizeBytes: size };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  private pathOf(key: string): string {
+    return join(this.root, ...key.split('/'));
+  }
+}
+
+async function syncDirectory(path: string): Promise<void> {
+  const directory = await open(path, 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}

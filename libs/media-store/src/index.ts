@@ -1,0 +1,2 @@
+export * from './media-store.port.js';
+export { FilesystemMediaStore } from './filesystem-media-store.js';
