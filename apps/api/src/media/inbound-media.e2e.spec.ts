@@ -129,6 +129,20 @@ describe('Inbound media, from the webhook to GET /media/:id', () => {
     expect((await get(id, 'not-a-token')).status).toBe(401);
   });
 
+  it("refuses a token whose roles may not read threads (an operator's) before looking the id up", async () => {
+    const id = await receiveImage('wamid.media-1', MEDIA_ID);
+    const operator = testToken({ portal: portalId, user: 'ops-1', roles: 'operator' }, JWT_SECRET);
+    const auditor = testToken({ portal: portalId, user: 'audit-1', roles: 'auditor' }, JWT_SECRET);
+    const refused = await get(id, operator);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({
+      error: 'FORBIDDEN',
+      message: 'Only agents, admins and auditors may open media',
+    });
+    expect((await get(mediaUrlId('acme-1-2', 'no-such-message'), operator)).status).toBe(403);
+    expect((await get(id, auditor)).status).toBe(200);
+  });
+
   // Written byte for byte (no client normalises `..` or `%2F`): every spelling reaching the route gets its 404.
   it.each([
     '..%2F..%2Fevents.sqlite',

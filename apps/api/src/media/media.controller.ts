@@ -11,6 +11,8 @@ import { contentDisposition, safeFileName } from './media-file-name.js';
 import { threadRowIdFromMediaId } from './media-id.js';
 
 const NOT_FOUND = { error: 'NOT_FOUND', message: 'No such media' } as const;
+/** Who may read a thread (`conversation`) may open its media; an operator's token reads no content. */
+const MAY_READ_THREADS = new Set(['agent', 'admin', 'auditor']);
 
 /**
  * `GET /media/:id`: an inbound media's bytes, to an agent of the portal that received it. The bearer
@@ -34,6 +36,10 @@ export class MediaController {
         error: 'UNAUTHENTICATED',
         message: 'A valid bearer token is required (Authorization: Bearer <token>)',
       });
+      return;
+    }
+    if (!user.roles.some((role) => MAY_READ_THREADS.has(role))) {
+      await reply.status(403).send({ error: 'FORBIDDEN', message: 'Only agents, admins and auditors may open media' });
       return;
     }
     const message = await this.findMessage(user.portalId, id);
