@@ -7,6 +7,7 @@ import {
   WrongExpectedVersionError,
 } from '@helpdesk/event-store';
 import { Decider, DomainCommand, DomainEvent, fold } from '@helpdesk/domain';
+import { retryDelayMs } from './backoff.js';
 import { deterministicEventId } from './deterministic-event-id.js';
 import { type UsedKeys, commandFingerprint, isReplay, keyMetadata, noteKeyUse } from './idempotency.js';
 import { type CachedState, StateCache } from './state-cache.js';
@@ -56,8 +57,7 @@ export interface Backoff {
 
 /** The wait before the attempt after `attempt` (1 for the first retry). */
 export function backoffDelay(backoff: Backoff, attempt: number): number {
-  const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(attempt - 1, 30));
-  return Math.floor((backoff.random ?? Math.random)() * ceiling);
+  return retryDelayMs(attempt, backoff.random ?? Math.random, { baseMs: backoff.baseMs, capMs: backoff.maxMs });
 }
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
