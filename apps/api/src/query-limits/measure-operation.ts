@@ -18,7 +18,7 @@ import {
 
 /** A list that is not a `first`-bounded page is assumed to hold this many items. */
 export const ASSUMED_LIST_SIZE = 10;
-/** `first` given as a variable is unknown at validation (the document is validated once and cached): assume the largest page. */
+/** `first` or `last` given as a variable is unknown at validation (the document is validated once and cached): assume the largest page. */
 export const ASSUMED_PAGE_SIZE = 100;
 
 export interface Measure {
@@ -38,9 +38,9 @@ const NOTHING: Measure = { depth: 0, cost: 0 };
 
 /**
  * Measures an operation as it would be executed, fragments expanded. A field costs 1 plus its
- * selection times the items it stands for: a field with a `first` argument makes the next list
- * below it a page of `first` items (`tickets(first: 50) { nodes { ... } }`); a list field of its
- * own counts `first` items if it has the argument, else ASSUMED_LIST_SIZE.
+ * selection times the items it stands for: a field with a `first` (or `last`) argument makes the next
+ * list below it a page of that many items (`tickets(first: 50) { nodes { ... } }`, `thread(last: 20)`);
+ * a list field of its own counts them if it has the argument, else ASSUMED_LIST_SIZE.
  */
 export function measureOperation(context: ValidationContext, operation: OperationDefinitionNode): OperationMeasures {
   const walk = new Walk(context);
@@ -65,7 +65,7 @@ class Walk {
     const definition = fieldDefinition(parent, node.name.value);
     const type = definition ? getNullableType(definition.type) : undefined;
     const isList = type !== undefined && isListType(type);
-    const first = definition ? firstOf(node, definition) : undefined;
+    const first = definition ? pageSizeOf(node, definition) : undefined;
     const items = isList ? (first ?? pageSize ?? ASSUMED_LIST_SIZE) : 1;
     if (!node.selectionSet) return { depth: 1, cost: 1 };
     const named = definition ? getNamedType(definition.type) : undefined;
@@ -119,15 +119,23 @@ function fieldDefinition(parent: GraphQLNamedType | undefined, name: string): Gr
   return undefined;
 }
 
-/** The page size a `first` argument stands for; undefined when the field takes no `first`. */
+/**
+ * The page size a `first` or `last` argument stands for (`thread(last: 20)` is a page of 20, as
+ * `thread(first: 20)`); undefined when the field takes neither. Both given: the larger.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function firstOf(node: FieldNode, definition: GraphQLField<any, any>): number | undefined {
-  const parameter = definition.args.find((arg) => arg.name === 'first');
-  if (!parameter) return undefined;
-  const given = node.arguments?.find((argument) => argument.name.value === 'first')?.value;
-  if (given?.kind === Kind.INT) return Math.max(0, Number.parseInt(given.value, 10));
-  if (given?.kind === Kind.VARIABLE) return ASSUMED_PAGE_SIZE;
-  return typeof parameter.defaultValue === 'number' ? parameter.defaultValue : ASSUMED_PAGE_SIZE;
+function pageSizeOf(node: FieldNode, definition: GraphQLField<any, any>): number | undefined {
+  const parameters = definition.args.filter((arg) => arg.name === 'first' || arg.name === 'last');
+  if (parameters.length === 0) return undefined;
+  const given = parameters.flatMap((parameter) => {
+    const value = node.arguments?.find((argument) => argument.name.value === parameter.name)?.value;
+    if (value?.kind === Kind.INT) return [Math.max(0, Number.parseInt(value.value, 10))];
+    if (value?.kind === Kind.VARIABLE) return [ASSUMED_PAGE_SIZE];
+    return [];
+  });
+  if (given.length > 0) return Math.max(...given);
+  const first = parameters.find((parameter) => parameter.name === 'first') ?? parameters[0];
+  return typeof first.defaultValue === 'number' ? first.defaultValue : ASSUMED_PAGE_SIZE;
 }
 
 /**

@@ -3,7 +3,7 @@ import { queryLimitsRule, refuseInvalidSubscription } from './query-limits.js';
 
 const schema = buildSchema(`
   type Query { tickets(first: Int = 25): TicketConnection! ticket(id: ID!): Ticket tags: [Tag!]! conversation(first: Int = 50): Conversation }
-  type Conversation { thread: TicketConnection! }
+  type Conversation { thread: TicketConnection! page(first: Int, last: Int): TicketConnection! }
   type Subscription { ticketChanged: Ticket! }
   type TicketConnection { nodes: [Ticket!]! totalCount: Int! pageInfo: PageInfo! }
   type PageInfo { endCursor: String hasNextPage: Boolean! }
@@ -76,6 +76,19 @@ describe('query limits', () => {
     // The page size reaches the list it sizes through fields in between: 50 nodes of 202 each.
     const thread = '{ conversation { thread { nodes { related(first: 100) { nodes { id preview } } } } } }';
     expect(refusals(thread)[0]).toMatchObject({ code: 'QUERY_TOO_COMPLEX', cost: 1 + 1 + 1 + 50 * (1 + 201) });
+  });
+
+  it('prices a page by `last` as by `first`: thread(last: N) is N items, not the largest page', () => {
+    // conversation 1 + page (1 + nodes (1 + N × (related 1 + nodes (1 + 100 × (id 1 + preview 1)))))
+    const page = (args: string) =>
+      `query($n: Int) { conversation { page${args} { nodes { related(first: 100) { nodes { id preview } } } } } }`;
+    const costOf = (items: number) => 1 + 1 + 1 + items * (1 + 1 + 200);
+    expect(refusals(page('(last: 49)'))).toEqual([]);
+    expect(refusals(page('(last: 50)'))[0]).toMatchObject({ code: 'QUERY_TOO_COMPLEX', cost: costOf(50) });
+    expect(refusals(page('(first: 49)'))).toEqual([]);
+    expect(refusals(page('(last: $n)'))[0]).toMatchObject({ cost: costOf(100) });
+    expect(refusals(page(''))[0]).toMatchObject({ cost: costOf(100) });
+    expect(refusals(page('(first: 10, last: 60)'))[0]).toMatchObject({ cost: costOf(60) });
   });
 
   it("leaves GraphiQL's introspection query alone, but not two of them, nor a tower of types", () => {
