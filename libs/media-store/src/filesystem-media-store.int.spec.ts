@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FilesystemMediaStore, MediaChecksumMismatchError, MediaTooLargeError } from './index.js';
+import { describeMediaStoreContract } from './media-store.contract.js';
 
 async function* chunks(...parts: Buffer[]): AsyncIterable<Uint8Array> {
   for (const part of parts) yield part;
@@ -15,6 +16,14 @@ async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
   for await (const part of stream) parts.push(part);
   return Buffer.concat(parts);
 }
+
+const roots: string[] = [];
+afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
+describeMediaStoreContract('FilesystemMediaStore', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'media-store-contract-'));
+  roots.push(root);
+  return new FilesystemMediaStore(root);
+});
 
 describe('FilesystemMediaStore', () => {
   let root: string;
@@ -60,5 +69,11 @@ describe('FilesystemMediaStore', () => {
   it.each(['../escape', 'a/../../b', '/abs', 'a\\b', '', 'a/./b', 'a//b'])('refuses the key %j', async (key) => {
     await expect(store.open(key)).rejects.toThrow(/Not a media key/);
     await expect(store.put(key, chunks(Buffer.from('x')), { maxBytes: 10 })).rejects.toThrow(/Not a media key/);
+  });
+
+  it('deletes the file itself from the directory, not only from what open answers', async () => {
+    await store.put('ab/cd', chunks(Buffer.from('x')), { maxBytes: 10 });
+    await store.delete('ab/cd');
+    expect(await readdir(join(root, 'ab'))).toEqual([]);
   });
 });

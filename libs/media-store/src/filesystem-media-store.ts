@@ -62,6 +62,19 @@ export class FilesystemMediaStore implements MediaStore {
     }
   }
 
+  /** The directory is fsynced too, so a deletion that resolved survives a crash. */
+  async delete(key: string): Promise<void> {
+    assertMediaKey(key);
+    const path = this.pathOf(key);
+    await rm(path, { force: true });
+    try {
+      await syncDirectory(dirname(path));
+    } catch (error) {
+      // No directory: nothing was ever kept there.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+
   private pathOf(key: string): string {
     return join(this.root, ...key.split('/'));
   }

@@ -22,6 +22,11 @@ export interface MediaStore {
   put(key: string, bytes: AsyncIterable<Uint8Array>, options: PutMediaOptions): Promise<StoredMediaFile>;
   /** The bytes kept under `key`, or null when there are none. */
   open(key: string): Promise<{ readonly stream: Readable; readonly sizeBytes: number } | null>;
+  /**
+   * Removes the bytes kept under `key` for good: `open` answers null once it resolves. Idempotent:
+   * deleting a key that holds nothing (never written, or deleted already) succeeds and does nothing.
+   */
+  delete(key: string): Promise<void>;
 }
 
 export const MEDIA_STORE = Symbol('MEDIA_STORE');

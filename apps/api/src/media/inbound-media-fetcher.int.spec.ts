@@ -12,8 +12,10 @@ import {
   openWorld,
   phoneNumberId,
 } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { conversationCommand, onConversation } from '@helpdesk/commands/conversation/conversation-commands.js';
 import { VirtualTimers } from '../outbound/outbound.test-world.js';
 import { HttpGraphMediaApi } from './graph-media-client.js';
+import { mediaStorageKey } from './media-storage-key.js';
 import { InboundMediaFetcher, type MediaFetcherSettings } from './inbound-media-fetcher.js';
 
 const ACCESS_TOKEN = 'media-int-token';
@@ -69,6 +71,24 @@ describe('InboundMediaFetcher on the embedded store, against the fake Graph API'
   async function mediaEvents() {
     const events = await world.eventsOf(conversationStreamName(conversationOf()));
     return events.filter((event) => event.type.startsWith('InboundMedia')).map(({ type, data }) => ({ type, data }));
+  }
+
+  /** Quarantines the conversation's latest inbound message; the position of MessageQuarantined. */
+  async function quarantineLatest() {
+    const events = await world.eventsOf(conversationStreamName(conversationOf()));
+    const { messageId } = events.filter((event) => event.type === 'InboundMessageReceived').at(-1)!.data as {
+      messageId: string;
+    };
+    const origin = { portalId: 'acme', actor: { kind: 'system', id: 'content-policy' } } as const;
+    const command = conversationCommand(
+      'QuarantineMessage',
+      { messageId, reason: 'Policy' },
+      origin,
+      world.clock.now(),
+    );
+    const handled = await onConversation(world.store, conversationOf(), command, origin);
+    expect(handled.events.map((event) => event.type)).toEqual(['MessageQuarantined']);
+    return { messageId, position: handled.position! };
   }
 
   const storedFiles = () => readdirSync(mediaDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
@@ -190,5 +210,68 @@ describe('InboundMediaFetcher on the embedded store, against the fake Graph API'
     await startFetcher().whenIdle(receipt.position);
     expect((await mediaEvents()).map((event) => event.type)).toEqual(['InboundMediaFetchFailed', 'InboundMediaStored']);
     expect(storedFiles()).toHaveLength(1);
+  });
+
+  describe('quarantine', () => {
+    const bytes = Buffer.from('a picture nobody may see');
+
+    it('deletes the stored bytes when the message is quarantined', async () => {
+      graph.holdMedia('771', { bytes, mimeType: 'image/jpeg' });
+      const receipt = await receiveImage('wamid.q-1', '771');
+      await startFetcher().whenIdle(receipt.position);
+      expect(storedFiles()).toHaveLength(1);
+      const quarantine = await quarantineLatest();
+      await fetcher!.whenIdle(quarantine.position);
+      expect(storedFiles()).toHaveLength(0);
+      expect(
+        await new FilesystemMediaStore(mediaDir).open(mediaStorageKey(conversationOf(), quarantine.messageId)),
+      ).toBeNull();
+    });
+
+    it('deletes them after a restart when the fetcher was down (or crashed) as the quarantine was recorded', async () => {
+      graph.holdMedia('774', { bytes, mimeType: 'image/jpeg' });
+      const receipt = await receiveImage('wamid.q-4', '774');
+      await startFetcher().whenIdle(receipt.position);
+      await fetcher!.stop();
+      const quarantine = await quarantineLatest();
+      expect(storedFiles()).toHaveLength(1);
+      await startFetcher().whenIdle(quarantine.position);
+      expect(storedFiles()).toHaveLength(0);
+      expect(graph.mediaDownloads('774')).toHaveLength(1);
+    });
+
+    it('never downloads the media of a message quarantined first, and deletes bytes a crash left behind', async () => {
+      graph.holdMedia('772', { bytes, mimeType: 'image/jpeg' });
+      const receipt = await receiveImage('wamid.q-2', '772');
+      const quarantine = await quarantineLatest();
+      // As if a fetcher had written the file, then crashed before recording it.
+      const key = mediaStorageKey(conversationOf(), quarantine.messageId);
+      await new FilesystemMediaStore(mediaDir).put(
+        key,
+        (async function* () {
+          yield bytes;
+        })(),
+        { maxBytes: 1_000 },
+      );
+      expect(storedFiles()).toHaveLength(1);
+      await startFetcher().whenIdle(quarantine.position);
+      expect(receipt.position.commit).toBeLessThan(quarantine.position.commit);
+      expect(storedFiles()).toHaveLength(0);
+      expect(graph.mediaLookups).toHaveLength(0);
+      expect(graph.mediaDownloads('772')).toHaveLength(0);
+    });
+
+    it('deletes the bytes of a download that was under way when the message was quarantined', async () => {
+      graph.holdMedia('773', { bytes, mimeType: 'image/jpeg' });
+      graph.scriptMediaDownloads({ kind: 'hang' });
+      await receiveImage('wamid.q-3', '773');
+      startFetcher();
+      await graph.whenReceived(2); // the lookup, then the download, which hangs
+      const quarantine = await quarantineLatest();
+      graph.releaseHung({ kind: 'bytes', httpStatus: 200, body: bytes, contentType: 'image/jpeg' });
+      await fetcher!.whenIdle(quarantine.position);
+      expect((await mediaEvents()).map((event) => event.type)).toEqual(['InboundMediaStored']);
+      expect(storedFiles()).toHaveLength(0);
+    });
   });
 });

@@ -69,13 +69,20 @@ type FetcherCommand = Extract<
 type FetcherDecision = FetcherCommand extends infer C ? (C extends FetcherCommand ? Omit<C, 'context'> : never) : never;
 
 const FETCHER: Actor = { kind: 'system', id: 'inbound-media-fetcher' };
-const FILTER = { on: 'eventType', regex: '^InboundMessageReceived$' } as const;
+/** A media to download, or a message quarantined whose bytes may have to go. */
+const FILTER = { on: 'eventType', regex: '^(InboundMessageReceived|MessageQuarantined)$' } as const;
 
 /**
  * Downloads the media of inbound messages from Meta and keeps them in the media store. It follows the
  * event log (never the webhook request, which is acknowledged first), like the outbound dispatcher:
  * each step is decided from the message's media state in its conversation stream, so a restart
  * resumes what was pending and downloads nothing already stored. Its checkpoint is a low watermark.
+ *
+ * A quarantined message's bytes are deleted from the media store: when MessageQuarantined is seen
+ * (bytes stored before), and by the download's own task, which reads the message's state again after
+ * recording what it stored (a download under way when the quarantine was recorded). A message already
+ * quarantined is never downloaded. A crash before the deletion leaves its event after the checkpoint,
+ * so it is handled again on restart; deleting again is harmless.
  */
 export class InboundMediaFetcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(InboundMediaFetcher.name);
@@ -176,22 +183,54 @@ export class InboundMediaFetcher implements OnApplicationBootstrap, BeforeApplic
   private enqueue(event: RecordedEvent, graph: GraphMediaApi): void {
     const work = this.progress.begin(event.position);
     const conversationId = conversationIdFromStreamName(event.streamName);
-    const data = event.data as InboundMessageReceived['data'];
-    const hasMedia = typeof data.content === 'object' && data.content !== null && mediaIdOf(data.content) !== null;
-    if (conversationId === null || typeof data.messageId !== 'string' || !hasMedia) {
-      return this.progress.end(work, true);
+    const messageId = (event.data as { messageId?: unknown }).messageId;
+    if (conversationId === null || typeof messageId !== 'string') return this.progress.end(work, true);
+    let task: Promise<boolean>;
+    if (event.type === 'InboundMessageReceived') {
+      const data = event.data as InboundMessageReceived['data'];
+      const hasMedia = typeof data.content === 'object' && data.content !== null && mediaIdOf(data.content) !== null;
+      if (!hasMedia) return this.progress.end(work, true);
+      task = this.fetch(conversationId, messageId, data.content.kind, graph);
+    } else {
+      task = this.deleteIfQuarantined(conversationId, messageId);
     }
-    const task: Promise<void> = this.fetch(conversationId, data.messageId, data.content.kind, graph)
+    const tracked: Promise<void> = task
       .catch((error: unknown) => {
-        this.logger.error(`Fetching the media of message ${data.messageId} failed: ${String(error)}`);
+        this.logger.error(`Handling the media of message ${messageId} failed: ${String(error)}`);
         return true;
       })
       .then((settled) => {
-        this.underWay.delete(task);
+        this.underWay.delete(tracked);
         this.progress.end(work, settled);
         this.wakeReader();
       });
-    this.underWay.add(task);
+    this.underWay.add(tracked);
+  }
+
+  /** True once the bytes of a quarantined message are gone (or it is not quarantined, or has no media). */
+  private async deleteIfQuarantined(conversationId: string, messageId: string): Promise<boolean> {
+    for (let failures = 0; !this.stopping; failures++) {
+      try {
+        const state = await loadConversation(this.deps.store, conversationId);
+        if (state.status !== 'Started' || !state.media.has(messageId)) return true;
+        if (state.messages.get(messageId)?.quarantined) await this.deleteBytes(conversationId, messageId);
+        return true;
+      } catch (error) {
+        this.logger.warn(`Could not delete the media of quarantined ${messageId} yet, trying again: ${String(error)}`);
+        if (!(await this.sleeper.sleep(this.storeRetryDelay(failures)))) return false;
+      }
+    }
+    return false;
+  }
+
+  private async deleteBytes(conversationId: string, messageId: string): Promise<void> {
+    await this.deps.media.delete(mediaStorageKey(conversationId, messageId));
+    this.logger.log(`Deleted the media of quarantined message ${messageId}`);
+  }
+
+  private storeRetryDelay(failures: number): number {
+    const { storeRetryMs, storeRetryMaxMs } = this.settings;
+    return Math.min(storeRetryMaxMs, storeRetryMs * 2 ** failures);
   }
 
   /** True once the media was stored or given up; false when the fetcher stopped first. */
@@ -200,8 +239,14 @@ export class InboundMediaFetcher implements OnApplicationBootstrap, BeforeApplic
     while (!this.stopping) {
       try {
         const state = await loadConversation(this.deps.store, conversationId);
-        const media = state.status === 'Started' ? state.media.get(messageId) : undefined;
-        if (state.status !== 'Started' || media?.status !== 'pending') return true;
+        if (state.status !== 'Started') return true;
+        if (state.messages.get(messageId)?.quarantined) {
+          // Never downloaded once quarantined; bytes a crash left between put and record go too.
+          await this.deleteBytes(conversationId, messageId);
+          return true;
+        }
+        const media = state.media.get(messageId);
+        if (media?.status !== 'pending') return true;
         const wait = media.retryAt === null ? 0 : Date.parse(media.retryAt) - this.deps.clock.now().getTime();
         if (wait > 0) {
           if (!(await this.sleeper.sleep(wait))) return false;
@@ -219,8 +264,7 @@ export class InboundMediaFetcher implements OnApplicationBootstrap, BeforeApplic
           return true;
         }
         this.logger.warn(`Could not record the media of ${messageId} yet, trying again: ${String(error)}`);
-        const { storeRetryMs, storeRetryMaxMs } = this.settings;
-        if (!(await this.sleeper.sleep(Math.min(storeRetryMaxMs, storeRetryMs * 2 ** storeFailures++)))) return false;
+        if (!(await this.sleeper.sleep(this.storeRetryDelay(storeFailures++)))) return false;
       }
     }
     return false;
@@ -274,8 +318,7 @@ export class InboundMediaFetcher implements OnApplicationBootstrap, BeforeApplic
         return await this.checkpoint.read();
       } catch (error) {
         this.logger.error(`Could not read the inbound media checkpoint, trying again: ${String(error)}`);
-        const { storeRetryMs, storeRetryMaxMs } = this.settings;
-        await this.sleeper.sleep(Math.min(storeRetryMaxMs, storeRetryMs * 2 ** failures));
+        await this.sleeper.sleep(this.storeRetryDelay(failures));
       }
     }
     return undefined;
