@@ -61,12 +61,39 @@ export class HttpGraphMediaApi implements GraphMediaApi {
       throw new MediaFetchError(`Meta could not be reached: ${String(error)}`, false);
     }
     if (!response.ok) {
-      await response.body?.cancel();
-      // 404: Meta no longer keeps it (or never had it); retrying cannot bring it back.
-      throw new MediaFetchError(`Meta answered ${response.status}`, response.status === 404);
+      const gone = response.status === 404 || (response.status === 400 && isUnknownObject(await firstBytes(response)));
+      await response.body?.cancel().catch(() => undefined);
+      // Meta no longer keeps it (or never had it): retrying cannot bring it back.
+      throw new MediaFetchError(`Meta answered ${response.status}${gone ? ': no such media' : ''}`, gone);
     }
     return response;
   }
+}
+
+/**
+ * Graph's "Object with ID ... does not exist" (code 100, subcode 33): how `GET /{media-id}` answers a
+ * media id Meta does not have (anymore); other 400s (a bad token, a throttle) may pass.
+ */
+function isUnknownObject(body: string): boolean {
+  try {
+    const error = (JSON.parse(body) as { error?: { code?: unknown; error_subcode?: unknown } }).error;
+    return error?.code === 100 && error.error_subcode === 33;
+  } catch {
+    return false;
+  }
+}
+
+/** An error body, read only up to a bound (Meta's are short; whatever answers instead may not be). */
+async function firstBytes(response: Response, maxBytes = 16 * 1024): Promise<string> {
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
+    if (size >= maxBytes) break;
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
 }
 
 /** Meta's checksum as lowercase hex, whether Meta spelt it in hex or in base64; null if it is neither. */
