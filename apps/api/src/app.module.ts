@@ -16,7 +16,7 @@ import { formatGraphqlErrors } from './graphql/format-graphql-errors.js';
 import { GraphqlSupportModule } from './graphql/graphql-support.module.js';
 import { documentGate, subscriptionDocumentGate } from './graphql/request-budget.js';
 import { HealthModule } from './health/health.module.js';
-import { MediaModule } from './media/media.module.js';
+import { MEDIA_TIMERS, MediaModule } from './media/media.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { OperationsApiModule } from './operations-api/operations-api.module.js';
@@ -30,6 +30,7 @@ import { QuotaApiModule } from './quota/quota-api.module.js';
 import { RATE_LIMIT_NOW, monotonicNow } from './rate-limits/rate-limit-clock.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { CLOCK, Clock, systemClock } from '@helpdesk/commands/shared/clock.js';
+import { type Timers, systemTimers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
 import { ACTIVE_RULEBOOK } from '@helpdesk/commands/shared/rulebook.js';
 import { EVENT_STORE_NOW, StoresModule } from '@helpdesk/commands/stores/stores.module.js';
 import { TemplateModule } from '@helpdesk/commands/template/template.module.js';
@@ -47,6 +48,8 @@ export interface AppOverrides {
   readonly rulebook?: Rulebook;
   /** Tests of the per-portal rate limits move the limiter's monotonic milliseconds themselves. */
   readonly rateLimitNow?: () => number;
+  /** Tests of media download retries run the fetcher's waits on virtual timers (minutes of backoff at once). */
+  readonly mediaTimers?: Timers;
   /** Where the JSON log lines go instead of stdout: tests of what the logs may never contain read them. */
   readonly logDestination?: DestinationStream;
 }
@@ -66,8 +69,9 @@ export class AppModule {
             { provide: EVENT_STORE_NOW, useValue: overrides.eventStoreNow ?? Date.now },
             { provide: ACTIVE_RULEBOOK, useValue: overrides.rulebook ?? RULEBOOK },
             { provide: RATE_LIMIT_NOW, useValue: overrides.rateLimitNow ?? monotonicNow },
+            { provide: MEDIA_TIMERS, useValue: overrides.mediaTimers ?? systemTimers },
           ],
-          exports: [APP_CONFIG, CLOCK, EVENT_STORE_NOW, ACTIVE_RULEBOOK, RATE_LIMIT_NOW],
+          exports: [APP_CONFIG, CLOCK, EVENT_STORE_NOW, ACTIVE_RULEBOOK, RATE_LIMIT_NOW, MEDIA_TIMERS],
         },
         CqrsModule.forRoot(),
         GraphQLModule.forRoot<MercuriusDriverConfig>({

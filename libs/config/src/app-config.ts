@@ -47,12 +47,15 @@ export interface ExportSigningConfig {
  */
 export type ProjectionsMode = 'in-process' | 'off';
 
-/** Per-portal limits of the GraphQL API: a token bucket per portal, in memory (see apps/api/src/rate-limits). */
+/** Per-portal limits of the GraphQL API and of media downloads: token buckets per portal, in memory (see apps/api/src/rate-limits). */
 export interface RateLimitConfig {
   /** Requests per second a portal's bucket refills with; 0 turns the limit off. */
   readonly graphqlPerSecond: number;
   /** The bucket's size: requests a portal may make at once before the rate applies. */
   readonly graphqlBurst: number;
+  /** `GET /media/:id` requests per second a portal's own media bucket refills with; 0 turns the limit off. */
+  readonly mediaPerSecond: number;
+  readonly mediaBurst: number;
 }
 
 /** Outbound messages per second and sending number that Meta allows (see apps/api/src/outbound). */

@@ -5,10 +5,14 @@ type Environment = Readonly<Record<string, string | undefined>>;
 /** Enough for a busy portal's agents (subscriptions push changes, so screens need not poll). */
 export const DEFAULT_GRAPHQL_RATE_LIMIT = 50;
 export const DEFAULT_GRAPHQL_RATE_LIMIT_BURST = 100;
+/** A thread page of pictures opens many at once; scrolling through a long one keeps a few per second. */
+export const DEFAULT_MEDIA_RATE_LIMIT = 20;
+export const DEFAULT_MEDIA_RATE_LIMIT_BURST = 100;
 
 /**
- * GRAPHQL_RATE_LIMIT (requests per second per portal, `0` = off) and GRAPHQL_RATE_LIMIT_BURST.
- * Under NODE_ENV=test the limit is off unless set: the suites drive one portal as fast as they can.
+ * GRAPHQL_RATE_LIMIT (requests per second per portal, `0` = off) and GRAPHQL_RATE_LIMIT_BURST; the
+ * same for `GET /media/:id` with MEDIA_RATE_LIMIT and MEDIA_RATE_LIMIT_BURST, a bucket of its own.
+ * Under NODE_ENV=test the limits are off unless set: the suites drive one portal as fast as they can.
  */
 export function rateLimitConfigFrom(env: Environment, environment: string, problems: string[]): RateLimitConfig {
   const fallbackRate = environment === 'test' ? 0 : DEFAULT_GRAPHQL_RATE_LIMIT;
@@ -16,7 +20,12 @@ export function rateLimitConfigFrom(env: Environment, environment: string, probl
   const graphqlBurst = positiveNumber(env, 'GRAPHQL_RATE_LIMIT_BURST', DEFAULT_GRAPHQL_RATE_LIMIT_BURST, problems, {
     integer: true,
   });
-  return { graphqlPerSecond, graphqlBurst };
+  const mediaFallbackRate = environment === 'test' ? 0 : DEFAULT_MEDIA_RATE_LIMIT;
+  const mediaPerSecond = positiveNumber(env, 'MEDIA_RATE_LIMIT', mediaFallbackRate, problems, { allowZero: true });
+  const mediaBurst = positiveNumber(env, 'MEDIA_RATE_LIMIT_BURST', DEFAULT_MEDIA_RATE_LIMIT_BURST, problems, {
+    integer: true,
+  });
+  return { graphqlPerSecond, graphqlBurst, mediaPerSecond, mediaBurst };
 }
 
 function positiveNumber(

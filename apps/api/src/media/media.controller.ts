@@ -7,6 +7,7 @@ import { MEDIA_STORE, type MediaStore } from '@helpdesk/media-store';
 import { ReadStore } from '@helpdesk/read-store';
 import { type ThreadMessage, findThreadMessage } from '@helpdesk/projections/thread/index.js';
 import { CLOCK, type Clock } from '@helpdesk/commands/shared/clock.js';
+import { MediaRateLimit } from '../rate-limits/media-rate-limit.js';
 import { contentDisposition, safeFileName } from './media-file-name.js';
 import { threadRowIdFromMediaId } from './media-id.js';
 
@@ -26,6 +27,7 @@ export class MediaController {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(MEDIA_STORE) private readonly media: MediaStore,
     private readonly readStore: ReadStore,
+    private readonly rateLimit: MediaRateLimit,
   ) {}
 
   @Get(':id')
@@ -36,6 +38,18 @@ export class MediaController {
         error: 'UNAUTHENTICATED',
         message: 'A valid bearer token is required (Authorization: Bearer <token>)',
       });
+      return;
+    }
+    const retryAfterSeconds = this.rateLimit.refusal(user.portalId);
+    if (retryAfterSeconds !== null) {
+      await reply
+        .status(429)
+        .header('retry-after', String(retryAfterSeconds))
+        .send({
+          error: 'RATE_LIMITED',
+          message: `Too many media requests for this portal: retry in ${retryAfterSeconds} s`,
+          retryAfterSeconds,
+        });
       return;
     }
     if (!user.roles.some((role) => MAY_READ_THREADS.has(role))) {

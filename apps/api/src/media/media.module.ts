@@ -2,12 +2,14 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { FilesystemMediaStore, MEDIA_STORE, type MediaStore } from '@helpdesk/media-store';
-import { type Timers, systemTimers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
+import type { Timers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
 import { CLOCK, type Clock } from '@helpdesk/commands/shared/clock.js';
+import { RateLimitsModule } from '../rate-limits/rate-limits.module.js';
 import { GRAPH_MEDIA_API, type GraphMediaApi, HttpGraphMediaApi } from './graph-media-client.js';
 import { InboundMediaFetcher } from './inbound-media-fetcher.js';
 import { MediaController } from './media.controller.js';
 
+/** The fetcher's waits: system timers, provided process-wide by AppModule so tests can drive them. */
 export const MEDIA_TIMERS = Symbol('MEDIA_TIMERS');
 /** In [0, 1): the jitter of retry delays. */
 export const MEDIA_RANDOM = Symbol('MEDIA_RANDOM');
@@ -17,9 +19,9 @@ export const MEDIA_RANDOM = Symbol('MEDIA_RANDOM');
  * (a directory, MEDIA_DIR), served at `GET /media/:id` to the portal's agents.
  */
 @Module({
+  imports: [RateLimitsModule],
   controllers: [MediaController],
   providers: [
-    { provide: MEDIA_TIMERS, useValue: systemTimers },
     { provide: MEDIA_RANDOM, useValue: Math.random },
     {
       provide: MEDIA_STORE,

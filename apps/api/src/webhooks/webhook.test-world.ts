@@ -8,6 +8,7 @@ import { conversationIdOf, conversationStreamName } from '@helpdesk/domain';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@helpdesk/event-store';
 import { ConnectAccountCommand } from '@helpdesk/commands/channel/connect-account.handler.js';
 import { TestClock } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import type { AppOverrides } from '../app.module.js';
 import { createApp } from '../create-app.js';
 import { RegisterPortalCommand } from '@helpdesk/commands/portal/register-portal.handler.js';
 import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
@@ -38,11 +39,13 @@ export interface PostOptions {
 
 export async function openWebhookWorld(
   env: Record<string, string> = { WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN, WHATSAPP_APP_SECRET: APP_SECRET },
+  /** Given the world's clock, before the app boots (virtual timers advancing it, say). */
+  overridesFor: (clock: TestClock) => Omit<AppOverrides, 'clock'> = () => ({}),
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), 'webhooks-e2e-'));
   const clock = new TestClock(new Date(CONNECTED_AT));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
-  const app: NestFastifyApplication = await createApp(config, { clock });
+  const app: NestFastifyApplication = await createApp(config, { ...overridesFor(clock), clock });
   await app.listen(0, '127.0.0.1');
   const url = `${await app.getUrl()}/webhooks/whatsapp`;
   const store = app.get<EventStore>(EVENT_STORE);
