@@ -39,9 +39,14 @@ export enum TicketChangeKind {
   REOPENED = 'reopened',
   MESSAGE_RECEIVED = 'message_received',
   MESSAGE_SENT = 'message_sent',
+  READ = 'read',
 }
 
-registerEnumType(TicketChangeKind, { name: 'TicketChangeKind', description: 'What changed the ticket.' });
+registerEnumType(TicketChangeKind, {
+  name: 'TicketChangeKind',
+  description: 'What changed the ticket.',
+  valuesMap: { READ: { description: "An agent marked the conversation read: the ticket's unread count is 0." } },
+});
 
 /** A ticket of the list changed: its state right after the change, as the ticket list read model has it. */
 @ObjectType('TicketChanged')

@@ -21,6 +21,8 @@ export const NOTIFYING_EVENTS = {
   TicketReopened: TicketChangeKind.REOPENED,
   ReplyAccepted: TicketChangeKind.MESSAGE_SENT,
   TemplateMessageAccepted: TicketChangeKind.MESSAGE_SENT,
+  // Every agent's list shows the unread count: one agent's read must reach the others' screens.
+  ConversationMarkedRead: TicketChangeKind.READ,
 } as const satisfies { readonly [Type in NotifyingEvent['type']]: TicketChangeKind };
 
 type NotifyingEvent = HelpdeskEventOf<
@@ -32,6 +34,7 @@ type NotifyingEvent = HelpdeskEventOf<
   | 'TicketReopened'
   | 'ReplyAccepted'
   | 'TemplateMessageAccepted'
+  | 'ConversationMarkedRead'
 >;
 
 const isNotifying = handledEvents<NotifyingEvent>({

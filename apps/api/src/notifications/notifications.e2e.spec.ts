@@ -16,6 +16,7 @@ const TICKETS =
 const LIST = '{ tickets { nodes { id preview unreadCount ownerId status } } }';
 const ASSIGN = 'mutation($input: AssignTicketInput!) { assignTicket(input: $input) { position } }';
 const CLOSE = 'mutation($input: CloseTicketInput!) { closeTicket(input: $input) { position } }';
+const MARK_READ = 'mutation($input: MarkConversationReadInput!) { markConversationRead(input: $input) { position } }';
 const QUARANTINE = 'mutation($input: QuarantineMessageInput!) { quarantineMessage(input: $input) { position } }';
 
 /** GraphQL subscriptions over a real WebSocket, with a real graphql-ws client, against the booted API. */
@@ -117,6 +118,44 @@ describe('notifications (GraphQL subscriptions)', () => {
       status: 'CLOSED',
       ownerId: 'agent-7',
     });
+  });
+
+  it("tells every agent's list when a conversation is marked read: READ with the unread count at 0", async () => {
+    const colleague = world.subscriber(world.token('acme')).subscribe(TICKETS);
+    const globex = world.subscriber(world.token('globex')).subscribe(TICKETS);
+    await world.subscriptionsStarted('ticketChanged', 2);
+    const { conversationId } = await world.receive('acme', 'wamid.unread-1');
+    await world.receive('acme', 'wamid.unread-2');
+    const [opened, , second] = await colleague.whenReceived(3);
+    expect(second.data?.ticketChanged).toMatchObject({ change: 'MESSAGE_RECEIVED', unreadCount: 2 });
+
+    const read = await world.graphql(MARK_READ, { input: { conversationId } }, world.token('acme'));
+    expect(read.errors).toBeUndefined();
+    const [, , , marked] = await colleague.whenReceived(4);
+    expect(marked.data?.ticketChanged).toEqual({
+      ticketId: opened.data?.ticketChanged.ticketId,
+      conversationId,
+      change: 'READ',
+      status: 'OPEN',
+      ownerId: null,
+      unreadCount: 0,
+      updatedAt: second.data?.ticketChanged.updatedAt,
+      // ConversationMarkedRead's own; the mutation's is its last event (the receipt asked for, here).
+      position: expect.stringMatching(/^\d+:\d+$/),
+    });
+    // Read again with nothing new: nothing recorded, nothing told.
+    const again = await world.graphql(MARK_READ, { input: { conversationId } }, world.token('acme'));
+    expect(again.data?.markConversationRead.position).toBeNull();
+    // globex's own message comes after acme's read on the same feed: had the read reached globex, it would be first.
+    await world.receive('globex', 'wamid.globex-after-read', '+4915112345678');
+    const globexChanges = await globex.whenReceived(2);
+    expect(globexChanges.map((delivery) => delivery.data?.ticketChanged.change)).toEqual([
+      'OPENED',
+      'MESSAGE_RECEIVED',
+    ]);
+    await world.receive('acme', 'wamid.unread-3');
+    const [, , , , next] = await colleague.whenReceived(5);
+    expect(next.data?.ticketChanged).toMatchObject({ change: 'MESSAGE_RECEIVED', unreadCount: 1 });
   });
 
   it('refuses a connection without a valid token, and subscriptions to roles other than agent and admin', async () => {
