@@ -8,22 +8,15 @@ import {
   conversationIdFromStreamName,
   mediaIdOf,
 } from '@helpdesk/domain';
-import {
-  type AllSubscription,
-  type EventStore,
-  type Position,
-  type RecordedEvent,
-  StreamCheckpoint,
-} from '@helpdesk/event-store';
+import { type EventStore, type Position, type RecordedEvent, StreamCheckpoint } from '@helpdesk/event-store';
 import { type MediaStore, MediaChecksumMismatchError, MediaTooLargeError } from '@helpdesk/media-store';
 import type { Timers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
 import { loadConversation, onConversation } from '@helpdesk/commands/conversation/conversation-commands.js';
 import type { Clock } from '@helpdesk/commands/shared/clock.js';
 import { type CommandOrigin, contextFrom } from '@helpdesk/commands/shared/command-origin.js';
 import { type BackoffPolicy, DEFAULT_BACKOFF, retryDelayMs } from '../outbound/backoff.js';
-import { DispatchProgress } from '../outbound/dispatch-progress.js';
+import { EventLogFollower, storeRetryDelayMs } from '../event-log-follower/event-log-follower.js';
 import { RequestSlots } from '../outbound/request-slots.js';
-import { Sleeper } from '../outbound/sleeper.js';
 import { type GraphMediaApi, MediaFetchError } from './graph-media-client.js';
 import { mediaStorageKey } from './media-storage-key.js';
 import { maxMediaBytes } from './meta-media-limits.js';
@@ -87,26 +80,21 @@ const FILTER = { on: 'eventType', regex: '^(InboundMessageReceived|MessageQuaran
 export class InboundMediaFetcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(InboundMediaFetcher.name);
   private readonly settings: MediaFetcherSettings;
-  private readonly sleeper: Sleeper;
+  private readonly follower: EventLogFollower;
   private readonly slots: RequestSlots;
-  private readonly checkpoint: StreamCheckpoint;
-  private readonly progress: DispatchProgress;
-  private subscription: AllSubscription | null = null;
-  private running: Promise<void> | null = null;
-  private stopping = false;
-  private readonly underWay = new Set<Promise<void>>();
-  private readerWaiting: (() => void)[] = [];
 
   constructor(private readonly deps: MediaFetcherDependencies) {
     this.settings = { ...DEFAULT_MEDIA_FETCHER_SETTINGS, ...deps.settings };
-    this.sleeper = new Sleeper(deps.timers);
     this.slots = new RequestSlots(this.settings.maxConcurrentDownloads);
-    this.checkpoint = new StreamCheckpoint(
+    const checkpoint = new StreamCheckpoint(
       deps.store,
       SingleStreamName.inboundMediaFetcherCheckpoint,
       'InboundMediaFetcherCheckpointed',
     );
-    this.progress = new DispatchProgress(this.checkpoint, this.settings.checkpointEvery, this.logger);
+    this.follower = new EventLogFollower({
+      ...{ store: deps.store, checkpoint, filter: FILTER, timers: deps.timers, settings: this.settings },
+      ...{ logger: this.logger, label: 'Inbound media downloads' },
+    });
   }
 
   get enabled(): boolean {
@@ -127,89 +115,48 @@ export class InboundMediaFetcher implements OnApplicationBootstrap, BeforeApplic
       this.logger.warn('Inbound media downloads are off: WHATSAPP_ACCESS_TOKEN is not set. Media stay pending.');
       return;
     }
-    if (this.running) return;
-    this.stopping = false;
-    this.sleeper.resume();
-    this.running = this.run(graph).catch((error: unknown) => {
-      this.logger.error(`Inbound media downloads stopped: ${String(error)}`);
-    });
+    this.follower.start((event) => this.handle(event, graph));
   }
 
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.stopping = true;
-    this.sleeper.stop();
-    this.wakeReader();
-    await this.subscription?.close();
-    await this.running;
-    await Promise.all(this.underWay);
-    await this.progress.flush();
-    this.running = null;
+  stop(): Promise<void> {
+    return this.follower.stop();
   }
 
   /** Resolves when every media seen (at least up to `after`) was stored or given up. */
   whenIdle(after?: Position): Promise<void> {
-    return this.enabled ? this.progress.whenIdle(after) : Promise.resolve();
+    return this.enabled ? this.follower.whenIdle(after) : Promise.resolve();
   }
 
-  private async run(graph: GraphMediaApi): Promise<void> {
-    const checkpoint = await this.readCheckpoint();
-    if (checkpoint === undefined) return;
-    this.progress.startFrom(checkpoint);
-    while (!this.stopping) {
-      this.subscription = this.deps.store.subscribeToAll({
-        fromPosition: this.progress.resumePosition ?? 'start',
-        filter: FILTER,
-      });
-      try {
-        for await (const message of this.subscription) {
-          if (message.kind === 'event') {
-            await this.roomForMore();
-            if (this.stopping) return;
-            this.enqueue(message.event, graph);
-          } else if (message.kind === 'checkpoint') {
-            this.progress.passed(message.position);
-          } else {
-            this.progress.markCaughtUp();
-          }
-        }
-      } catch (error) {
-        if (!this.stopping) this.logger.error(`Inbound media lost the event log, following it again: ${String(error)}`);
-      }
-      if (!this.stopping) await this.sleeper.sleep(this.settings.resubscribeDelayMs);
-    }
+  private get stopping(): boolean {
+    return this.follower.isStopping;
   }
 
-  private enqueue(event: RecordedEvent, graph: GraphMediaApi): void {
-    const work = this.progress.begin(event.position);
+  private sleep(ms: number): Promise<boolean> {
+    return this.follower.sleeper.sleep(ms);
+  }
+
+  private handle(event: RecordedEvent, graph: GraphMediaApi): Promise<boolean> | boolean {
     const conversationId = conversationIdFromStreamName(event.streamName);
     const messageId = (event.data as { messageId?: unknown }).messageId;
-    if (conversationId === null || typeof messageId !== 'string') return this.progress.end(work, true);
+    if (conversationId === null || typeof messageId !== 'string') return true;
     let task: Promise<boolean>;
     if (event.type === 'InboundMessageReceived') {
       const data = event.data as InboundMessageReceived['data'];
       const hasMedia = typeof data.content === 'object' && data.content !== null && mediaIdOf(data.content) !== null;
-      if (!hasMedia) return this.progress.end(work, true);
+      if (!hasMedia) return true;
       task = this.fetch(conversationId, messageId, data.content.kind, graph);
     } else {
       task = this.deleteIfQuarantined(conversationId, messageId);
     }
-    const tracked: Promise<void> = task
-      .catch((error: unknown) => {
-        this.logger.error(`Handling the media of message ${messageId} failed: ${String(error)}`);
-        return true;
-      })
-      .then((settled) => {
-        this.underWay.delete(tracked);
-        this.progress.end(work, settled);
-        this.wakeReader();
-      });
-    this.underWay.add(tracked);
+    return task.catch((error: unknown) => {
+      this.logger.error(`Handling the media of message ${messageId} failed: ${String(error)}`);
+      return true;
+    });
   }
 
   /** True once the bytes of a quarantined message are gone (or it is not quarantined, or has no media). */
   private async deleteIfQuarantined(conversationId: string, messageId: string): Promise<boolean> {
-    for (let failures = 0; !this.stopping; failures++) {
+    for (let failures = 1; !this.stopping; failures++) {
       try {
         const state = await loadConversation(this.deps.store, conversationId);
         if (state.status !== 'Started' || !state.media.has(messageId)) return true;
@@ -217,7 +164,7 @@ export class InboundMediaFetcher implements OnApplicationBootstrap, BeforeApplic
         return true;
       } catch (error) {
         this.logger.warn(`Could not delete the media of quarantined ${messageId} yet, trying again: ${String(error)}`);
-        if (!(await this.sleeper.sleep(this.storeRetryDelay(failures)))) return false;
+        if (!(await this.sleep(storeRetryDelayMs(failures, this.settings)))) return false;
       }
     }
     return false;
@@ -226,11 +173,6 @@ export class InboundMediaFetcher implements OnApplicationBootstrap, BeforeApplic
   private async deleteBytes(conversationId: string, messageId: string): Promise<void> {
     await this.deps.media.delete(mediaStorageKey(conversationId, messageId));
     this.logger.log(`Deleted the media of quarantined message ${messageId}`);
-  }
-
-  private storeRetryDelay(failures: number): number {
-    const { storeRetryMs, storeRetryMaxMs } = this.settings;
-    return Math.min(storeRetryMaxMs, storeRetryMs * 2 ** failures);
   }
 
   /** True once the media was stored or given up; false when the fetcher stopped first. */
@@ -249,7 +191,7 @@ export class InboundMediaFetcher implements OnApplicationBootstrap, BeforeApplic
         if (media?.status !== 'pending') return true;
         const wait = media.retryAt === null ? 0 : Date.parse(media.retryAt) - this.deps.clock.now().getTime();
         if (wait > 0) {
-          if (!(await this.sleeper.sleep(wait))) return false;
+          if (!(await this.sleep(wait))) return false;
           continue;
         }
         const attempt = media.attempts + 1;
@@ -264,7 +206,7 @@ export class InboundMediaFetcher implements OnApplicationBootstrap, BeforeApplic
           return true;
         }
         this.logger.warn(`Could not record the media of ${messageId} yet, trying again: ${String(error)}`);
-        if (!(await this.sleeper.sleep(this.storeRetryDelay(storeFailures++)))) return false;
+        if (!(await this.sleep(storeRetryDelayMs(++storeFailures, this.settings)))) return false;
       }
     }
     return false;
@@ -310,29 +252,5 @@ export class InboundMediaFetcher implements OnApplicationBootstrap, BeforeApplic
     const origin: CommandOrigin = { portalId, actor: FETCHER };
     const command = { ...decision, context: contextFrom(origin, this.deps.clock.now()) } as FetcherCommand;
     return onConversation(this.deps.store, conversationId, command, origin);
-  }
-
-  private async readCheckpoint(): Promise<Position | null | undefined> {
-    for (let failures = 0; !this.stopping; failures++) {
-      try {
-        return await this.checkpoint.read();
-      } catch (error) {
-        this.logger.error(`Could not read the inbound media checkpoint, trying again: ${String(error)}`);
-        await this.sleeper.sleep(this.storeRetryDelay(failures));
-      }
-    }
-    return undefined;
-  }
-
-  private async roomForMore(): Promise<void> {
-    while (this.progress.messagesUnderWay >= this.settings.maxInProgress && !this.stopping) {
-      await new Promise<void>((resolve) => this.readerWaiting.push(resolve));
-    }
-  }
-
-  private wakeReader(): void {
-    const waiting = this.readerWaiting;
-    this.readerWaiting = [];
-    for (const resolve of waiting) resolve();
   }
 }

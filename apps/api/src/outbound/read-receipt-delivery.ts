@@ -5,6 +5,7 @@ import { findChannelByPhoneNumberId } from '@helpdesk/commands/channel/find-chan
 import { loadConversation, onConversation } from '@helpdesk/commands/conversation/conversation-commands.js';
 import type { Clock } from '@helpdesk/commands/shared/clock.js';
 import { type CommandOrigin, contextFrom } from '@helpdesk/commands/shared/command-origin.js';
+import { storeRetryDelayMs } from '../event-log-follower/event-log-follower.js';
 import { classifyGraphCall } from './classify-graph-call.js';
 import type { GraphApi, GraphCall } from './graph-api-client.js';
 import type { DeliverySettings } from './message-delivery.js';
@@ -124,8 +125,7 @@ export class ReadReceiptDelivery {
   }
 
   private storeRetryDelay(failures: number): number {
-    const { storeRetryMs, storeRetryMaxMs } = this.deps.settings;
-    return Math.min(storeRetryMaxMs, storeRetryMs * 2 ** (failures - 1));
+    return storeRetryDelayMs(failures, this.deps.settings);
   }
 }
 

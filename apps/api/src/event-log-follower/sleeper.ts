@@ -1,6 +1,6 @@
 import type { Timers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
 
-/** Waits on the injected timers; every wait ends early (false) once the dispatcher stops. */
+/** Waits on the injected timers; every wait ends early (false) once the follower stops. */
 export class Sleeper {
   private readonly cancels = new Set<() => void>();
   private stopped = false;

@@ -1,14 +1,14 @@
 import type { Logger } from '@nestjs/common';
 import { type Position, comparePositions } from '@helpdesk/event-store';
-import { DeliveryWatermark, type TrackedWork } from './delivery-watermark.js';
+import { LowWatermark, type TrackedWork } from './low-watermark.js';
 import type { StreamCheckpoint } from '@helpdesk/event-store';
 
 /**
- * How far the dispatcher got: the messages under way, the low watermark and its durable
- * checkpoint, and who waits for it to fall idle (tests, shutdown).
+ * How far a follower got: the events under way, the low watermark and its durable checkpoint, and
+ * who waits for it to fall idle (tests, shutdown).
  */
-export class DispatchProgress {
-  private watermark = new DeliveryWatermark(null);
+export class FollowProgress {
+  private watermark = new LowWatermark(null);
   private underWay = 0;
   private settledSinceCheckpoint = 0;
   private lastSeen: Position | null = null;
@@ -24,7 +24,7 @@ export class DispatchProgress {
 
   /** Following the log (again) from `from`, exclusive. */
   startFrom(from: Position | null): void {
-    this.watermark = new DeliveryWatermark(from);
+    this.watermark = new LowWatermark(from);
     this.lastSeen = from;
     this.caughtUp = false;
   }
@@ -34,7 +34,7 @@ export class DispatchProgress {
     return this.lastSeen;
   }
 
-  get messagesUnderWay(): number {
+  get eventsUnderWay(): number {
     return this.underWay;
   }
 
@@ -44,7 +44,7 @@ export class DispatchProgress {
     return this.watermark.track(position);
   }
 
-  /** `settled` false: stopped before the message reached an end; the checkpoint stays before it. */
+  /** `settled` false: stopped before the work reached an end; the checkpoint stays before it. */
   end(work: TrackedWork, settled: boolean): void {
     this.underWay--;
     if (settled) {
@@ -81,13 +81,13 @@ export class DispatchProgress {
       try {
         await this.checkpoint.write(position);
       } catch (error) {
-        this.logger.warn(`Could not write the outbound checkpoint: ${String(error)}`);
+        this.logger.warn(`Could not write the checkpoint: ${String(error)}`);
       }
     });
     return this.flushing;
   }
 
-  /** Idle: history replayed and every message seen at an end. The checkpoint is written then too. */
+  /** Idle: history replayed and every event seen at an end. The checkpoint is written then too. */
   private notifyIfIdle(): void {
     if (!this.caughtUp || this.underWay > 0) return;
     const seen = (after?: Position) =>

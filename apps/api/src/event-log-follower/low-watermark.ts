@@ -6,12 +6,12 @@ export interface TrackedWork {
 }
 
 /**
- * The low watermark of the dispatcher's work: the last `$all` position up to which every message
- * seen reached an end (sent, failed, unknown). Messages settle out of order (retries wait), so the
- * checkpoint only moves over a prefix of settled ones; a restart replays from there and the
- * messages state in their stream tells what is left to do.
+ * The low watermark of a follower's work: the last `$all` position up to which every event seen
+ * reached an end (a message sent, failed or unknown; a media stored or given up). Work settles out
+ * of order (retries wait), so the checkpoint only moves over a prefix of settled events; a restart
+ * replays from there and the state in each stream tells what is left to do.
  */
-export class DeliveryWatermark {
+export class LowWatermark {
   private readonly inOrder: TrackedWork[] = [];
 
   constructor(private settledUpTo: Position | null) {}
