@@ -2,13 +2,13 @@ import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Req } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
-import { InvalidAccessToken, type AuthenticatedUser, readAccessToken } from '@helpdesk/auth';
 import { MEDIA_STORE, type MediaStore } from '@helpdesk/media-store';
 import { ReadStore } from '@helpdesk/read-store';
 import { type ThreadMessage, findThreadMessage } from '@helpdesk/projections/thread/index.js';
 import { CLOCK, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { contentDisposition, safeFileName } from './media-file-name.js';
 import { threadRowIdFromMediaId } from './media-id.js';
+import { UNAUTHENTICATED, bearerUser } from './media-upload-auth.js';
 
 const NOT_FOUND = { error: 'NOT_FOUND', message: 'No such media' } as const;
 /** Who may read a thread (`conversation`) may open its media; an operator's token reads no content. */
@@ -30,12 +30,9 @@ export class MediaController {
 
   @Get(':id')
   async get(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const user = this.authenticate(request);
+    const user = bearerUser(request, this.config.auth.jwtSecret, this.clock.now());
     if (!user) {
-      await reply.status(401).header('www-authenticate', 'Bearer').send({
-        error: 'UNAUTHENTICATED',
-        message: 'A valid bearer token is required (Authorization: Bearer <token>)',
-      });
+      await reply.status(401).header('www-authenticate', 'Bearer').send(UNAUTHENTICATED);
       return;
     }
     if (!user.roles.some((role) => MAY_READ_THREADS.has(role))) {
@@ -61,18 +58,6 @@ export class MediaController {
       .header('content-security-policy', "default-src 'none'; sandbox")
       .header('cache-control', 'private, no-store')
       .send(opened.stream);
-  }
-
-  private authenticate(request: FastifyRequest): AuthenticatedUser | null {
-    const header = request.headers.authorization;
-    const token = typeof header === 'string' ? /^Bearer +(\S+) *$/i.exec(header)?.[1] : undefined;
-    if (!token) return null;
-    try {
-      return readAccessToken(token, this.config.auth.jwtSecret, this.clock.now());
-    } catch (error) {
-      if (error instanceof InvalidAccessToken) return null;
-      throw error;
-    }
   }
 
   private async findMessage(portalId: string, id: string): Promise<ThreadMessage | null> {
