@@ -15,7 +15,8 @@ const NOT_FOUND = { error: 'NOT_FOUND', message: 'No such media' } as const;
 const MAY_READ_THREADS = new Set(['agent', 'admin', 'auditor']);
 
 /**
- * `GET /media/:id`: an inbound media's bytes, to an agent of the portal that received it. The bearer
+ * `GET /media/:id`: a media's bytes (a contact's, or an agent's upload sent in a reply), to an agent of
+ * the portal whose thread holds it. The bearer
  * token is the GraphQL API's; the portal comes from it. An unknown id, another portal's, one still
  * pending or failed, and a quarantined message's all answer the same 404.
  */
@@ -64,6 +65,6 @@ export class MediaController {
     const rowId = threadRowIdFromMediaId(id);
     if (rowId === null) return null;
     const message = await findThreadMessage(this.readStore.db, portalId, rowId);
-    return message && message.quarantine === null && message.direction === 'inbound' ? message : null;
+    return message && message.quarantine === null ? message : null;
   }
 }

@@ -45,6 +45,8 @@ function stickerRule(animated: boolean | undefined): MediaRule {
   };
 }
 
+const CAPTIONED: ReadonlySet<OutboundMediaKind> = new Set(['image', 'video', 'document']);
+
 /** Meta's bound on a media caption (images, videos, documents). */
 export const MAX_CAPTION_LENGTH = 1024;
 /** A document's file name as the contact sees it: Meta sets no bound, this keeps it readable. */
@@ -127,6 +129,9 @@ export function validateOutboundMedia(media: OutboundMedia): void {
       ...details,
       maxLength: MAX_CAPTION_LENGTH,
     });
+  }
+  if (media.caption !== undefined && !CAPTIONED.has(media.kind)) {
+    refuse('INVALID_COMMAND', `WhatsApp shows captions on images, videos and documents, not on ${media.kind}`, details);
   }
   if (media.filename !== undefined && media.filename.length > MAX_MEDIA_FILE_NAME_LENGTH) {
     refuse('INVALID_COMMAND', `A file name can have at most ${MAX_MEDIA_FILE_NAME_LENGTH} characters`, {

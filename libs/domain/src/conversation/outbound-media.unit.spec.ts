@@ -110,6 +110,11 @@ describe('Validating media before it is sent', () => {
     expect(error.message).toMatch(/1024/);
   });
 
+  it('refuses a caption on audio or a sticker, which WhatsApp would not show', () => {
+    expect(refusal(media('audio', 'audio/mpeg', 10, { caption: 'listen' })).code).toBe('INVALID_COMMAND');
+    expect(refusal(media('sticker', 'image/webp', 10, { caption: 'hi' })).code).toBe('INVALID_COMMAND');
+  });
+
   it('knows the limit from the kind and type alone, before any byte is read', () => {
     expect(outboundMediaLimit('document', 'application/pdf')).toMatchObject({ maxBytes: 100 * MB });
     expect(outboundMediaLimit('sticker', 'image/webp')).toMatchObject({ maxBytes: 500 * KB });
