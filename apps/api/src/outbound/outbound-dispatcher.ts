@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { conversationIdFromStreamName } from '@helpdesk/domain';
+import type { MediaStore } from '@helpdesk/media-store';
 import type { AllSubscription, EventStore, Position, RecordedEvent, StreamCheckpoint } from '@helpdesk/event-store';
 import type { Timers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
 import type { Clock } from '@helpdesk/commands/shared/clock.js';
@@ -26,6 +27,8 @@ export interface OutboundDispatcherDependencies {
   /** In [0, 1): the jitter of retry delays. */
   readonly random: () => number;
   readonly settings?: Partial<DispatcherSettings>;
+  /** Agents' uploads, sent to Meta's media endpoint before their message. */
+  readonly media?: MediaStore;
 }
 
 const WORK_FILTER = { on: 'eventType', regex: `^(${OUTBOUND_WORK_EVENT_TYPES.join('|')})$` } as const;
@@ -69,7 +72,7 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
       ),
       isStopping: () => this.stopping,
     };
-    this.delivery = graph && new MessageDelivery({ ...shared, graph, random });
+    this.delivery = graph && new MessageDelivery({ ...shared, graph, random, media: deps.media });
     this.receipts = graph && new ReadReceiptDelivery({ ...shared, graph });
   }
 
