@@ -83,7 +83,10 @@ export interface ThreadMessage {
   /** Outbound messages only. */
   readonly delivery: DeliveryTrack | null;
   readonly dispatch: DispatchTrack | null;
-  /** Inbound messages with media only (absent on rows written before media were downloaded). */
+  /**
+   * Messages with media in the help desk's store: inbound ones (absent on rows written before media were
+   * downloaded) and agents' uploads (stored from the start).
+   */
   readonly media?: ThreadMedia;
 }
 

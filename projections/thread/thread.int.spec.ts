@@ -253,6 +253,40 @@ describe.each(readStoresUnderTest())('thread projection on $name', (readStoreUnd
     expect(capped.messages.map((message) => message.wamid)).toEqual(['wamid.0', 'wamid.1']);
   });
 
+  const uploadedInvoice = {
+    kind: 'document',
+    mimeType: 'application/pdf',
+    sizeBytes: 40_000,
+    upload: { uploadId: 'u-1', storageKey: 'uploads/p/u-1', sha256: 'c'.repeat(64) },
+    caption: 'Your invoice',
+    filename: 'invoice.pdf',
+  } as const;
+  const replyWith = async (content: typeof uploadedInvoice, ms: number) => {
+    const messageId = t.world.history.newId('reply');
+    await t.world.append(t.world.history.at(at(ms)).reply(conversationOf(), content, { messageId }));
+    return { messageId };
+  };
+
+  it("shows an agent's uploaded media as stored from the start, with its caption and file name", async () => {
+    await receive('wamid.1', HOUR);
+    await replyWith(uploadedInvoice, HOUR + 60_000);
+    await t.caughtUp();
+
+    const sent = (await listThread(t.db, thread)).messages.at(-1)!;
+    expect(sent).toMatchObject({
+      direction: 'outbound',
+      type: 'document',
+      content: { caption: 'Your invoice', filename: 'invoice.pdf', mimeType: 'application/pdf' },
+      media: {
+        state: 'stored',
+        storageKey: 'uploads/p/u-1',
+        mimeType: 'application/pdf',
+        sizeBytes: 40_000,
+        sha256: 'c'.repeat(64),
+      },
+    });
+  });
+
   it('gives the same thread when rebuilt from history as live', async () => {
     const { messageId } = await receive('wamid.1', HOUR);
     await receive('wamid.2', HOUR + 1000);
@@ -264,11 +298,14 @@ describe.each(readStoresUnderTest())('thread projection on $name', (readStoreUnd
       metaAnswers.throttled(),
       metaAnswers.refused(100, 'Invalid parameter', 'bad'),
     ]);
+    const invoice = await replyWith(uploadedInvoice, HOUR + 80_000);
+    await deliver(t.world, invoice.messageId, [metaAnswers.accepted('wamid.out-2')]);
     await quarantine(t.world, messageId, 'phishing link');
     await t.caughtUp();
 
     const live = await listThread(t.db, thread, 100);
-    expect(live.totalCount).toBe(4);
+    expect(live.totalCount).toBe(5);
+    expect(live.messages.at(-1)?.media).toMatchObject({ state: 'stored', storageKey: 'uploads/p/u-1' });
     expect(await t.rebuilt((db) => listThread(db, thread, 100))).toEqual(live);
   });
   it("shows an inbound media's copy: pending, retried, then stored or failed with the reason", async () => {

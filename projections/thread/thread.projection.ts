@@ -150,8 +150,22 @@ function newMessage(conversation: ThreadConversation, event: NewMessageEvent): T
     delivery: NO_DELIVERY,
     dispatch: PENDING_DISPATCH,
   } as const;
-  if (event.type === 'ReplyAccepted')
-    return { ...outbound, type: event.data.content.kind, content: event.data.content };
+  if (event.type === 'ReplyAccepted') {
+    const { content } = event.data;
+    // An agent's upload is in the media store from the start: shown like a stored inbound media.
+    const media = content.kind !== 'text' &&
+      content.upload && {
+        media: {
+          ...PENDING_MEDIA,
+          state: 'stored',
+          storageKey: content.upload.storageKey,
+          mimeType: content.mimeType,
+          sizeBytes: content.sizeBytes,
+          sha256: content.upload.sha256,
+        } as const,
+      };
+    return { ...outbound, type: content.kind, content, ...media };
+  }
   const { templateName, language, renderedText, renderedHeader } = event.data;
   const content = {
     kind: 'template',

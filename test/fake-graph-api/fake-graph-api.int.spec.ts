@@ -80,6 +80,8 @@ describe('The fake Graph API', () => {
       },
     ],
   ])('accepts %s', async (_, message) => {
+    for (const id of ['media-1', 'media-2', 'media-3'])
+      graph.holdMedia(id, { bytes: Buffer.from('x'), mimeType: 'image/png' });
     const { type: _text, text: _body, ...common } = text;
     expect((await post({ ...common, ...message })).status).toBe(200);
   });
@@ -172,8 +174,62 @@ describe('The fake Graph API', () => {
   });
 
   it('refuses any other path like the Graph API does', async () => {
-    const response = await post(text, { path: '/106540352242922/media' });
+    const response = await post(text, { path: '/106540352242922/message_templates' });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { code: 100, type: 'GraphMethodException' } });
+  });
+
+  describe('POST /{phone-number-id}/media', () => {
+    const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    const upload = (fields: Record<string, string | Blob>, auth = token) => {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(fields)) {
+        if (typeof value === 'string') form.append(name, value);
+        else form.append(name, value, 'photo.png');
+      }
+      return fetch(`${graph.url}/106540352242922/media`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${auth}` },
+        body: form,
+      });
+    };
+    const file = () => new Blob([PNG], { type: 'image/png' });
+
+    it('keeps the file and answers its id, which a message can then send', async () => {
+      const response = await upload({ messaging_product: 'whatsapp', type: 'image/png', file: file() });
+      expect(response.status).toBe(200);
+      const { id } = (await response.json()) as { id: string };
+      expect(id).toMatch(/^\d+$/);
+      expect(graph.uploadedMedia(id)).toMatchObject({ bytes: PNG, mimeType: 'image/png', fileName: 'photo.png' });
+      expect(graph.mediaUploads).toHaveLength(1);
+      const { type: _text, text: _body, ...common } = text;
+      expect((await post({ ...common, type: 'image', image: { id } })).status).toBe(200);
+    });
+
+    it("refuses a message with a media id Meta never gave, with Meta's invalid parameter error", async () => {
+      const { type: _text, text: _body, ...common } = text;
+      const response = await post({ ...common, type: 'image', image: { id: '123456' } });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: { code: 100, error_data: { details: /media attachment ID/ } },
+      });
+    });
+
+    it.each([
+      ['no messaging_product', { type: 'image/png' }, /messaging_product/],
+      ['an unsupported type', { messaging_product: 'whatsapp', type: 'image/gif' }, /type/],
+      ['no file', { messaging_product: 'whatsapp', type: 'image/png' }, /file/],
+    ])('refuses %s (400, code 100)', async (_, fields, details) => {
+      const withFile = _ === 'no file' ? fields : { ...fields, file: file() };
+      const response = await upload(withFile as Record<string, string | Blob>);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: 100, error_data: { details } } });
+    });
+
+    it('refuses a wrong token (401, code 190), and answers scripted failures', async () => {
+      expect((await upload({ messaging_product: 'whatsapp', type: 'image/png', file: file() }, 'x')).status).toBe(401);
+      graph.scriptMediaUploads(graphErrors.serverError(503));
+      expect((await upload({ messaging_product: 'whatsapp', type: 'image/png', file: file() })).status).toBe(503);
+    });
   });
 });

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type MetaErrorAnswer, graphErrors } from './graph-errors.js';
+import { parseMultipart } from './multipart.js';
 import { isReadReceipt, messageBodyProblem } from './validate-message.js';
 
 /** How the fake answers one request. */
@@ -31,6 +32,9 @@ export interface ReceivedRequest {
   readonly authorization: string | undefined;
   /** The parsed JSON body, or null when it was not JSON. */
   readonly body: unknown;
+  /** The bytes as received (a media upload is multipart, not JSON). */
+  readonly rawBody: Buffer;
+  readonly contentType: string | undefined;
   readonly receivedAt: Date;
   /** The HTTP status answered, 'dropped', or null while unanswered (hung or delayed). */
   outcome: number | 'dropped' | null;
@@ -39,12 +43,42 @@ export interface ReceivedRequest {
 export interface FakeGraphApiOptions {
   readonly accessToken: string;
   readonly version?: string;
+  /** Accept any media id in a message, not only uploaded or held ones (tests of message shapes). */
+  readonly anyMediaId?: boolean;
 }
 
 const MESSAGES_PATH = /^\/(v\d+\.\d+)\/(\d+)\/messages$/;
 const PHONE_NUMBERS_PATH = /^\/(v\d+\.\d+)\/([^/?]+)\/phone_numbers(?:\?(.*))?$/;
 const MEDIA_PATH = /^\/(v\d+\.\d+)\/(\d+)$/;
 const MEDIA_DOWNLOAD_PATH = /^\/media-download\/(\d+)$/;
+const MEDIA_UPLOAD_PATH = /^\/(v\d+\.\d+)\/(\d+)\/media$/;
+/** The types Meta's media endpoint takes (Cloud API, "Supported media types"). */
+const UPLOADABLE_TYPES = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'video/mp4',
+  'video/3gpp',
+  'audio/aac',
+  'audio/amr',
+  'audio/mpeg',
+  'audio/mp4',
+  'audio/ogg',
+  'application/pdf',
+  'text/plain',
+  'application/msword',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.ms-powerpoint',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+]);
+
+/** A file the business uploaded with `POST /{phone-number-id}/media`. */
+export interface UploadedMedia extends HeldMedia {
+  readonly phoneNumberId: string;
+  readonly fileName: string | null;
+}
 
 /** A contact's media as Meta holds it; `sha256` overrides the true checksum (to test a mismatch). */
 export interface HeldMedia {
@@ -79,6 +113,9 @@ export class FakeGraphApi {
   private readonly media = new Map<string, HeldMedia>();
   private readonly mediaScript: FakeAnswer[] = [];
   private readonly downloadScript: FakeAnswer[] = [];
+  private readonly uploadScript: FakeAnswer[] = [];
+  private readonly uploaded = new Map<string, UploadedMedia>();
+  private uploads = 0;
 
   private constructor(
     private readonly server: Server,
@@ -87,7 +124,7 @@ export class FakeGraphApi {
 
   static async start(options: FakeGraphApiOptions): Promise<FakeGraphApi> {
     const server = createServer();
-    const fake = new FakeGraphApi(server, { version: 'v21.0', ...options });
+    const fake = new FakeGraphApi(server, { version: 'v21.0', anyMediaId: false, ...options });
     server.on('request', (request: IncomingMessage, response: ServerResponse) => void fake.handle(request, response));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return fake;
@@ -145,6 +182,22 @@ export class FakeGraphApi {
     return this;
   }
 
+  /** Answers for the next valid `POST /{phone-number-id}/media`, in order, before the usual `{id}`. */
+  scriptMediaUploads(...answers: FakeAnswer[]): this {
+    this.uploadScript.push(...answers);
+    return this;
+  }
+
+  /** The `POST /{phone-number-id}/media` requests received, whatever they were answered. */
+  get mediaUploads(): ReceivedRequest[] {
+    return this.requests.filter((request) => request.method === 'POST' && MEDIA_UPLOAD_PATH.test(request.path));
+  }
+
+  /** What the business uploaded under a media id Meta answered, or undefined. */
+  uploadedMedia(mediaId: string): UploadedMedia | undefined {
+    return this.uploaded.get(mediaId);
+  }
+
   get mediaLookups(): ReceivedRequest[] {
     return this.requests.filter((request) => request.method === 'GET' && MEDIA_PATH.test(request.path));
   }
@@ -163,7 +216,7 @@ export class FakeGraphApi {
   }
 
   get messageRequests(): ReceivedRequest[] {
-    return this.requests.filter((request) => request.method === 'POST');
+    return this.requests.filter((request) => request.method === 'POST' && !MEDIA_UPLOAD_PATH.test(request.path));
   }
 
   /** The read receipts received (`status: 'read'`), whatever they were answered. */
@@ -194,8 +247,9 @@ export class FakeGraphApi {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const raw = await readBody(request);
-    const match = MESSAGES_PATH.exec(request.url ?? '');
+    const rawBody = await readBody(request);
+    const raw = rawBody.toString('utf8');
+    const match = MESSAGES_PATH.exec(request.url ?? '') ?? MEDIA_UPLOAD_PATH.exec(request.url ?? '');
     const received: ReceivedRequest = {
       sequence: this.requests.length,
       method: request.method ?? '',
@@ -203,6 +257,8 @@ export class FakeGraphApi {
       phoneNumberId: match?.[2] ?? null,
       authorization: request.headers.authorization,
       body: parseJson(raw),
+      rawBody,
+      contentType: request.headers['content-type'],
       receivedAt: new Date(),
       outcome: null,
     };
@@ -226,10 +282,48 @@ export class FakeGraphApi {
       return graphErrors.unknownPath(received.method, received.path);
     }
     if (received.authorization !== `Bearer ${this.options.accessToken}`) return graphErrors.invalidToken();
-    const problem = messageBodyProblem(received.body);
+    if (MEDIA_UPLOAD_PATH.test(received.path)) return this.uploadMedia(received, match[2]);
+    const problem = messageBodyProblem(received.body) ?? this.unknownMediaIdProblem(received.body);
     if (problem) return graphErrors.invalidParameter(problem);
     const behaviour = this.scripted.shift() ?? this.fallback;
     return typeof behaviour === 'function' ? behaviour(received) : behaviour;
+  }
+
+  /**
+   * `POST /{phone-number-id}/media`, multipart as Meta documents it: `messaging_product=whatsapp`,
+   * `type` (the MIME type) and `file`. Answers `{id}`; the id can then be sent, and looked up.
+   */
+  private uploadMedia(received: ReceivedRequest, phoneNumberId: string): FakeAnswer {
+    const parts = parseMultipart(received.contentType, received.rawBody);
+    if (parts === null) return graphErrors.invalidParameter('The request must be multipart/form-data');
+    const field = (name: string) => parts.find((part) => part.name === name);
+    if (field('messaging_product')?.bytes.toString() !== 'whatsapp') {
+      return graphErrors.invalidParameter("Param messaging_product must be 'whatsapp'");
+    }
+    const type = field('type')?.bytes.toString();
+    if (!type || !UPLOADABLE_TYPES.has(type.split(';')[0].trim().toLowerCase())) {
+      return graphErrors.invalidParameter(`Param type must be a supported media type, not '${type ?? ''}'`);
+    }
+    const file = field('file');
+    if (!file || file.fileName === null || file.bytes.length === 0) {
+      return graphErrors.invalidParameter('Param file must be a file');
+    }
+    const scripted = this.uploadScript.shift();
+    if (scripted) return scripted;
+    const id = String(9_000_000_000_000 + ++this.uploads);
+    const media = { bytes: Buffer.from(file.bytes), mimeType: type, phoneNumberId, fileName: file.fileName };
+    this.uploaded.set(id, media);
+    this.media.set(id, media);
+    return { kind: 'json', httpStatus: 200, body: { id } };
+  }
+
+  /** A media sent by id must be one Meta holds (uploaded, or set with `holdMedia`), else Meta's 400. */
+  private unknownMediaIdProblem(body: unknown): string | null {
+    const { type } = body as { type?: string };
+    const media = type ? (body as Record<string, unknown>)[type] : undefined;
+    const id = typeof media === 'object' && media !== null ? (media as { id?: unknown }).id : undefined;
+    if (typeof id !== 'string' || this.media.has(id) || this.options.anyMediaId) return null;
+    return `Param ${String(type)}['id'] is not a valid WhatsApp Business Account media attachment ID`;
   }
 
   private lookUpMedia(received: ReceivedRequest, mediaId: string): FakeAnswer {
@@ -343,11 +437,11 @@ export class FakeGraphApi {
   }
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
 }

@@ -7,6 +7,7 @@ import { AppModule, AppOverrides } from './app.module.js';
 import { inputValidationFailed } from './graphql/input-validation.js';
 import { useJsonOnlyGraphql } from './graphql/json-only-graphql.js';
 import { PinoNestLogger, createRootLogger } from './logging/pino-logger.js';
+import { useMediaUploadRoute } from './media/media-upload.route.js';
 import { limitWebSockets } from './notifications/subscription-auth.js';
 import { monotonicNow } from './rate-limits/rate-limit-clock.js';
 import { systemClock } from '@helpdesk/commands/shared/clock.js';
@@ -29,6 +30,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     rawBody: true,
   });
   useRawJsonBodyRoutes(app);
+  useMediaUploadRoute(app);
   useJsonOnlyGraphql(app, config, overrides.clock ?? systemClock, overrides.rateLimitNow ?? monotonicNow);
   // The refused fields by path, for GraphQL's BAD_USER_INPUT; HTTP routes get Nest's usual 400 body.
   app.useGlobalPipes(

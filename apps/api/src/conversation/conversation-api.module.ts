@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ContactApiModule } from '../contact/contact-api.module.js';
+import { MediaModule } from '../media/media.module.js';
 import { FindConversationHandler, GetThreadPageHandler } from './conversation-thread.query.js';
 import { ConversationMutationsResolver } from './conversation-mutations.resolver.js';
 import { ReadStateResolver } from './read-state.resolver.js';
@@ -16,7 +17,7 @@ import { TicketsResolver } from './tickets.resolver.js';
  * thread for agents and auditors, and the conversation commands behind them.
  */
 @Module({
-  imports: [ContactApiModule],
+  imports: [ContactApiModule, MediaModule],
   providers: [
     ...[ListTicketsHandler, CountTicketsHandler, GetTicketHandler, FindConversationHandler, GetThreadPageHandler],
     ...[TicketsResolver, TicketConnectionResolver, TicketContactResolver, ThreadsResolver],

@@ -1,6 +1,16 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
-import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { MAX_TEXT_LENGTH } from '@helpdesk/domain';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { MAX_CAPTION_LENGTH, MAX_MEDIA_FILE_NAME_LENGTH, MAX_TEXT_LENGTH } from '@helpdesk/domain';
 
 const ID_LENGTH = 300;
 const NOT_BLANK = /\S/;
@@ -26,13 +36,55 @@ abstract class ConversationMutationInput {
   idempotencyKey?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A file uploaded with `POST /media`, sent as an image, video, audio, document or sticker.' })
+export class ReplyAttachmentInput {
+  @Field(() => ID, { description: 'The uploadId `POST /media` answered (uploads of this portal only).' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'uploadId must be an id answered by POST /media' })
+  uploadId!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: `Shown under images, videos and documents (at most ${MAX_CAPTION_LENGTH} characters, as Meta allows).`,
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(NOT_BLANK, { message: 'caption must not be blank' })
+  @MaxLength(MAX_CAPTION_LENGTH)
+  caption?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "A document's file name as the contact sees it; defaults to the name given at upload.",
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(NOT_BLANK, { message: 'fileName must not be blank' })
+  @MaxLength(MAX_MEDIA_FILE_NAME_LENGTH)
+  fileName?: string | null;
+}
+
+@InputType({ description: 'Exactly one of text or attachment.' })
 export class ReplyToConversationInput extends ConversationMutationInput {
-  @Field({ description: 'Free-form text: allowed only while the 24-hour session is open (else SESSION_CLOSED).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Free-form text: allowed only while the 24-hour session is open (else SESSION_CLOSED).',
+  })
+  @IsOptional()
   @IsString()
   @Matches(NOT_BLANK, { message: 'text must not be blank' })
   @MaxLength(MAX_TEXT_LENGTH)
-  text!: string;
+  text?: string | null;
+
+  @Field(() => ReplyAttachmentInput, {
+    nullable: true,
+    description:
+      "A media uploaded first with `POST /media`: checked against Meta's formats and sizes before anything is recorded, sent only while the session is open.",
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReplyAttachmentInput)
+  attachment?: ReplyAttachmentInput | null;
 }
 
 @InputType()

@@ -6,11 +6,15 @@ import { type CommandOrigin, forRequest } from '@helpdesk/commands/shared/comman
 import { RunConversationCommand } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { SendTemplateCommand } from '@helpdesk/commands/conversation/send-template.handler.js';
+import { DomainError, type OutboundMedia, type ReplyContent } from '@helpdesk/domain';
+import { badUserInput } from '../graphql/api-error.js';
+import { MediaUploads } from '../media/media-uploads.js';
 import {
   AssignTicketInput,
   CloseTicketInput,
   QuarantineMessageInput,
   ReopenTicketInput,
+  ReplyAttachmentInput,
   ReplyToConversationInput,
   RevealQuarantinedMessageInput,
   SendTemplateInput,
@@ -25,19 +29,60 @@ import {
 /** What agents do to a conversation: each mutation is one command on the caller's portal. */
 @Resolver()
 export class ConversationMutationsResolver {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly uploads: MediaUploads,
+  ) {}
 
-  @Mutation(() => ConversationMessagePayload, { description: 'A free-form text reply, inside the 24-hour session.' })
+  /**
+   * The upload as the reply records it: what it is (kind, type, size, as checked when it was kept)
+   * and where it is, never Meta's id (not known until it is sent). The decider checks it against
+   * Meta's limits again, with the session, before anything is recorded.
+   */
+  private async attachedMedia(portalId: string, attachment: ReplyAttachmentInput): Promise<OutboundMedia> {
+    const upload = await this.uploads.find(portalId, attachment.uploadId);
+    if (!upload) {
+      throw new DomainError(
+        'MEDIA_UPLOAD_NOT_FOUND',
+        `No upload ${attachment.uploadId}: upload the file with POST /media`,
+        {
+          uploadId: attachment.uploadId,
+        },
+      );
+    }
+    const { uploadId, storageKey, sha256, kind, mimeType, sizeBytes } = upload;
+    const filename = attachment.fileName ?? upload.fileName;
+    return {
+      kind,
+      mimeType,
+      sizeBytes,
+      upload: { uploadId, storageKey, sha256 },
+      ...(attachment.caption != null && { caption: attachment.caption }),
+      ...(filename != null && { filename }),
+    };
+  }
+
+  @Mutation(() => ConversationMessagePayload, {
+    description:
+      'A free-form reply inside the 24-hour session: text, or a media uploaded with POST /media (with a caption and, for documents, a file name).',
+  })
   @Roles('agent', 'admin')
   async replyToConversation(
     @CurrentUser() user: AuthenticatedUser,
     @Args('input') input: ReplyToConversationInput,
   ): Promise<ConversationMessagePayload> {
-    const { conversationId, text } = input;
-    const command = new ReplyToContactCommand(clientOrigin(user, 'replyToConversation', input), conversationId, {
-      kind: 'text',
-      body: text,
-    });
+    const { conversationId, text, attachment } = input;
+    if ((text == null) === (attachment == null)) {
+      throw badUserInput([{ field: 'text', messages: ['give exactly one of text or attachment'] }]);
+    }
+    const content: ReplyContent = attachment
+      ? await this.attachedMedia(user.portalId, attachment)
+      : { kind: 'text', body: text as string };
+    const command = new ReplyToContactCommand(
+      clientOrigin(user, 'replyToConversation', input),
+      conversationId,
+      content,
+    );
     const receipt = await this.commands.execute(command);
     return messagePayload(receipt, receipt.messageId);
   }

@@ -24,7 +24,8 @@ export enum MediaState {
 registerEnumType(MediaKind, { name: 'MediaKind' });
 registerEnumType(MediaState, {
   name: 'MediaState',
-  description: "An inbound media's copy in the help desk: being downloaded (or retried), kept, or given up.",
+  description:
+    "A media's copy in the help desk: being downloaded (or retried), kept, or given up. An agent's upload is STORED from the start.",
 });
 registerEnumType(InteractiveReplyType, { name: 'InteractiveReplyType' });
 
@@ -67,19 +68,23 @@ export class MediaContentModel {
   @Field(() => Boolean, { nullable: true, description: 'Stickers only.' })
   animated?: boolean;
 
-  @Field(() => MediaState, { nullable: true, description: 'Inbound media only.' })
+  @Field(() => MediaState, {
+    nullable: true,
+    description: 'Media kept by the help desk: inbound ones, and outbound ones an agent uploaded.',
+  })
   state?: MediaState;
 
   @Field(() => String, {
     nullable: true,
-    description: 'Inbound media once STORED: GET it with the bearer token (`/media/{id}`, relative to the API).',
+    description:
+      'Once STORED (inbound or uploaded): GET it with the bearer token (`/media/{id}`, relative to the API).',
   })
   url?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Bytes: of the stored copy (inbound), or as sent (outbound).' })
   size?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'A safe file name for saving it (inbound media).' })
+  @Field(() => String, { nullable: true, description: 'A safe file name for saving it (media kept by the help desk).' })
   fileName?: string | null;
 }
 

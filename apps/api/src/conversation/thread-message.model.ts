@@ -145,8 +145,10 @@ export class ThreadMessageConnectionModel {
 function withMediaCopy(message: ThreadMessage): ThreadContent | null {
   const { content } = message;
   if (content === null || !('mimeType' in content)) return content;
-  if ('sizeBytes' in content) return { ...content, size: content.sizeBytes } as ThreadContent;
-  if (message.direction !== 'inbound') return content;
+  // Outbound media sent by Meta's id or a link: nothing of them is kept here.
+  if (message.direction !== 'inbound' && message.media === undefined) {
+    return 'sizeBytes' in content ? ({ ...content, size: content.sizeBytes } as ThreadContent) : content;
+  }
   const media = message.media ?? PENDING_MEDIA;
   const stored = media.state === 'stored';
   const mimeType = stored && media.mimeType ? media.mimeType : content.mimeType;

@@ -2,7 +2,6 @@ import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Req } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
-import { InvalidAccessToken, type AuthenticatedUser, readAccessToken } from '@helpdesk/auth';
 import { MEDIA_STORE, type MediaStore } from '@helpdesk/media-store';
 import { ReadStore } from '@helpdesk/read-store';
 import { type ThreadMessage, findThreadMessage } from '@helpdesk/projections/thread/index.js';
@@ -10,13 +9,15 @@ import { CLOCK, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { MediaRateLimit } from '../rate-limits/media-rate-limit.js';
 import { contentDisposition, safeFileName } from './media-file-name.js';
 import { threadRowIdFromMediaId } from './media-id.js';
+import { UNAUTHENTICATED, bearerUser } from './media-upload-auth.js';
 
 const NOT_FOUND = { error: 'NOT_FOUND', message: 'No such media' } as const;
 /** Who may read a thread (`conversation`) may open its media; an operator's token reads no content. */
 const MAY_READ_THREADS = new Set(['agent', 'admin', 'auditor']);
 
 /**
- * `GET /media/:id`: an inbound media's bytes, to an agent of the portal that received it. The bearer
+ * `GET /media/:id`: a media's bytes (a contact's, or an agent's upload sent in a reply), to an agent of
+ * the portal whose thread holds it. The bearer
  * token is the GraphQL API's; the portal comes from it. An unknown id, another portal's, one still
  * pending or failed, and a quarantined message's all answer the same 404.
  */
@@ -32,12 +33,9 @@ export class MediaController {
 
   @Get(':id')
   async get(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const user = this.authenticate(request);
+    const user = bearerUser(request, this.config.auth.jwtSecret, this.clock.now());
     if (!user) {
-      await reply.status(401).header('www-authenticate', 'Bearer').send({
-        error: 'UNAUTHENTICATED',
-        message: 'A valid bearer token is required (Authorization: Bearer <token>)',
-      });
+      await reply.status(401).header('www-authenticate', 'Bearer').send(UNAUTHENTICATED);
       return;
     }
     const retryAfterSeconds = this.rateLimit.refusal(user.portalId);
@@ -77,22 +75,10 @@ export class MediaController {
       .send(opened.stream);
   }
 
-  private authenticate(request: FastifyRequest): AuthenticatedUser | null {
-    const header = request.headers.authorization;
-    const token = typeof header === 'string' ? /^Bearer +(\S+) *$/i.exec(header)?.[1] : undefined;
-    if (!token) return null;
-    try {
-      return readAccessToken(token, this.config.auth.jwtSecret, this.clock.now());
-    } catch (error) {
-      if (error instanceof InvalidAccessToken) return null;
-      throw error;
-    }
-  }
-
   private async findMessage(portalId: string, id: string): Promise<ThreadMessage | null> {
     const rowId = threadRowIdFromMediaId(id);
     if (rowId === null) return null;
     const message = await findThreadMessage(this.readStore.db, portalId, rowId);
-    return message && message.quarantine === null && message.direction === 'inbound' ? message : null;
+    return message && message.quarantine === null ? message : null;
   }
 }

@@ -8,6 +8,7 @@ import { RateLimitsModule } from '../rate-limits/rate-limits.module.js';
 import { GRAPH_MEDIA_API, type GraphMediaApi, HttpGraphMediaApi } from './graph-media-client.js';
 import { InboundMediaFetcher } from './inbound-media-fetcher.js';
 import { MediaController } from './media.controller.js';
+import { MediaUploads } from './media-uploads.js';
 
 /** The fetcher's waits: system timers, provided process-wide by AppModule so tests can drive them. */
 export const MEDIA_TIMERS = Symbol('MEDIA_TIMERS');
@@ -16,7 +17,8 @@ export const MEDIA_RANDOM = Symbol('MEDIA_RANDOM');
 
 /**
  * Inbound media: downloaded from Meta after the webhook was acknowledged, kept in the media store
- * (a directory, MEDIA_DIR), served at `GET /media/:id` to the portal's agents.
+ * (a directory, MEDIA_DIR), served at `GET /media/:id` to the portal's agents. Outbound media:
+ * uploaded by agents at `POST /media` (media-upload.route.ts), kept there until sent.
  */
 @Module({
   imports: [RateLimitsModule],
@@ -36,6 +38,7 @@ export const MEDIA_RANDOM = Symbol('MEDIA_RANDOM');
           ? new HttpGraphMediaApi({ apiUrl: whatsapp.apiUrl, accessToken: whatsapp.accessToken })
           : null,
     },
+    { provide: MediaUploads, inject: [MEDIA_STORE], useFactory: (media: MediaStore) => new MediaUploads(media) },
     {
       provide: InboundMediaFetcher,
       inject: [EVENT_STORE, GRAPH_MEDIA_API, MEDIA_STORE, CLOCK, MEDIA_TIMERS, MEDIA_RANDOM],
@@ -49,6 +52,6 @@ export const MEDIA_RANDOM = Symbol('MEDIA_RANDOM');
       ) => new InboundMediaFetcher({ store, graph, media, clock, timers, random }),
     },
   ],
-  exports: [InboundMediaFetcher, MEDIA_STORE],
+  exports: [InboundMediaFetcher, MEDIA_STORE, MediaUploads],
 })
 export class MediaModule {}

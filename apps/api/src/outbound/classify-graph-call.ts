@@ -26,6 +26,29 @@ export function classifyGraphCall(call: GraphCall): SendOutcome {
   }
 }
 
+/** What a media upload came to: Meta's media id, or why there is none (the message was not sent). */
+export type UploadOutcome =
+  | { readonly kind: 'uploaded'; readonly mediaId: string }
+  | { readonly kind: 'not_taken'; readonly failure: OutboundFailure };
+
+/**
+ * Unlike a send, an upload without an answer is safe to repeat: the message itself was not sent,
+ * and a media Meta kept without telling us is never used. So every failure is the message's failure
+ * to send, classified like a send's (Meta's code, 5xx and 429 retried; no HTTP status retried).
+ */
+export function classifyUploadCall(call: GraphCall): UploadOutcome {
+  if (call.outcome !== 'answered') {
+    const title = call.outcome === 'not_sent' ? 'Meta could not be reached' : 'Meta did not answer the media upload';
+    return { kind: 'not_taken', failure: { code: null, title, message: call.reason, httpStatus: null } };
+  }
+  const { httpStatus, body } = call;
+  if (httpStatus < 200 || httpStatus >= 300) return { kind: 'not_taken', failure: failureOf(httpStatus, body) };
+  const id = isObject(body) ? body.id : undefined;
+  if (typeof id === 'string' && id !== '') return { kind: 'uploaded', mediaId: id };
+  const message = `Meta answered ${httpStatus} to the media upload without a media id`;
+  return { kind: 'not_taken', failure: { code: null, title: 'No media id', message, httpStatus: null } };
+}
+
 /** A 2xx without a wamid is taken but unnamed: unknown, so a status webhook can settle it later. */
 function classifyAnswer(httpStatus: number, body: unknown): SendOutcome {
   if (httpStatus >= 200 && httpStatus < 300) {

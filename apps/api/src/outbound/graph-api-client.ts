@@ -1,5 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { randomBytes } from 'node:crypto';
+import type { ClientRequest } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { GraphMessageBody } from './build-message-request.js';
 
 /**
@@ -19,9 +22,19 @@ export interface GraphReadReceiptBody {
   readonly message_id: string;
 }
 
+/** A file for `POST /{phone-number-id}/media`: its bytes streamed, never held whole in memory. */
+export interface MediaFileToUpload {
+  readonly bytes: Readable;
+  readonly sizeBytes: number;
+  readonly mimeType: string;
+  readonly fileName: string;
+}
+
 /** The Cloud API as the dispatcher needs it. Never throws: every failure is a GraphCall. */
 export interface GraphApi {
   sendMessage(phoneNumberId: string, body: GraphMessageBody | GraphReadReceiptBody): Promise<GraphCall>;
+  /** Meta answers `{id}`, the media id a message then sends. Absent on test doubles that send text only. */
+  uploadMedia?(phoneNumberId: string, file: MediaFileToUpload): Promise<GraphCall>;
 }
 
 export const GRAPH_API = Symbol('GRAPH_API');
@@ -40,6 +53,46 @@ export class HttpGraphApi implements GraphApi {
   constructor(private readonly options: HttpGraphApiOptions) {}
 
   sendMessage(phoneNumberId: string, body: GraphMessageBody | GraphReadReceiptBody): Promise<GraphCall> {
+    const payload = JSON.stringify(body);
+    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
+    return this.call(`${this.options.apiUrl}/${encodeURIComponent(phoneNumberId)}/messages`, headers, (request) =>
+      request.end(payload),
+    );
+  }
+
+  /**
+   * `multipart/form-data` with Meta's three fields (messaging_product, type, file), its length known
+   * in advance and the file streamed into it.
+   */
+  uploadMedia(phoneNumberId: string, file: MediaFileToUpload): Promise<GraphCall> {
+    const boundary = `----helpdesk${randomBytes(12).toString('hex')}`;
+    const field = (name: string, value: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const fileName = file.fileName.replace(/["\r\n\\]/g, '_');
+    const head = Buffer.from(
+      field('messaging_product', 'whatsapp') +
+        field('type', file.mimeType) +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\n` +
+        `Content-Type: ${file.mimeType}\r\n\r\n`,
+    );
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const headers = {
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      'content-length': head.length + file.sizeBytes + tail.length,
+    };
+    return this.call(`${this.options.apiUrl}/${encodeURIComponent(phoneNumberId)}/media`, headers, (request) => {
+      request.write(head);
+      file.bytes.on('error', (error) => request.destroy(error));
+      file.bytes.on('end', () => request.end(tail));
+      file.bytes.pipe(request, { end: false });
+    });
+  }
+
+  private call(
+    url: string,
+    headers: Record<string, string | number>,
+    writeBody: (request: ClientRequest) => void,
+  ): Promise<GraphCall> {
     return new Promise((resolve) => {
       let settled = false;
       const settle = (call: GraphCall) => {
@@ -47,14 +100,19 @@ export class HttpGraphApi implements GraphApi {
         settled = true;
       };
       try {
-        this.post(`${this.options.apiUrl}/${encodeURIComponent(phoneNumberId)}/messages`, JSON.stringify(body), settle);
+        this.post(url, headers, writeBody, settle);
       } catch (error) {
         settle({ outcome: 'not_sent', reason: `The request could not be made: ${String(error)}` });
       }
     });
   }
 
-  private post(url: string, payload: string, settle: (call: GraphCall) => void): void {
+  private post(
+    url: string,
+    headers: Record<string, string | number>,
+    writeBody: (request: ClientRequest) => void,
+    settle: (call: GraphCall) => void,
+  ): void {
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     let connected = false;
     let written = false;
@@ -63,11 +121,7 @@ export class HttpGraphApi implements GraphApi {
       // A fresh connection per message: a pooled one the server closed while idle fails after the
       // request was written, which would turn a message that was never received into an unknown one.
       agent: false,
-      headers: {
-        authorization: `Bearer ${this.options.accessToken}`,
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(payload),
-      },
+      headers: { authorization: `Bearer ${this.options.accessToken}`, ...headers },
     });
     request.on('socket', (socket) =>
       socket.once(url.startsWith('https:') ? 'secureConnect' : 'connect', () => (connected = true)),
@@ -89,7 +143,7 @@ export class HttpGraphApi implements GraphApi {
         settle({ outcome: 'answered', httpStatus, body: parseJson(Buffer.concat(chunks).toString('utf8')) });
       });
     });
-    request.end(payload);
+    writeBody(request);
   }
 }
 

@@ -1,13 +1,14 @@
 import { Logger } from '@nestjs/common';
-import { type Actor, type ConversationCommand, DomainError } from '@helpdesk/domain';
+import { type Actor, type ConversationCommand, DomainError, type OutboundFailure } from '@helpdesk/domain';
+import type { MediaStore } from '@helpdesk/media-store';
 import type { EventStore } from '@helpdesk/event-store';
 import { findChannelByPhoneNumberId } from '@helpdesk/commands/channel/find-channel-by-number.js';
 import { onConversation } from '@helpdesk/commands/conversation/conversation-commands.js';
 import type { Clock } from '@helpdesk/commands/shared/clock.js';
 import { type CommandOrigin, contextFrom } from '@helpdesk/commands/shared/command-origin.js';
 import { type BackoffPolicy, retryDelayMs } from './backoff.js';
-import { buildMessageRequest } from './build-message-request.js';
-import { type SendOutcome, classifyGraphCall } from './classify-graph-call.js';
+import { type AcceptedOutboundMessage, buildMessageRequest } from './build-message-request.js';
+import { type SendOutcome, classifyGraphCall, classifyUploadCall } from './classify-graph-call.js';
 import { nextDeliveryStep } from './delivery-step.js';
 import type { GraphApi } from './graph-api-client.js';
 import { type OutboundMessage, readOutboundMessage } from './outbound-message.js';
@@ -37,6 +38,8 @@ export interface DeliveryDependencies {
   readonly settings: DeliverySettings;
   /** Once true, no new step starts; a call under way still gets its answer recorded. */
   readonly isStopping: () => boolean;
+  /** Where agents' uploads are kept, to upload them to Meta before their message is sent. */
+  readonly media?: MediaStore;
 }
 
 type DispatcherCommand = Extract<
@@ -52,6 +55,18 @@ type DispatcherDecision = DispatcherCommand extends infer C
     ? Omit<C, 'context'>
     : never
   : never;
+
+/** The upload a reply carries and Meta has no id for yet. */
+function uploadOf(accepted: AcceptedOutboundMessage) {
+  if (accepted.type !== 'ReplyAccepted') return undefined;
+  const { content } = accepted.data;
+  return content.kind !== 'text' && content.mediaId === undefined ? content.upload : undefined;
+}
+
+/** A failure on our side before Meta was asked: no HTTP status, so it is retried like an unreachable Meta. */
+function localFailure(title: string, message: string): OutboundFailure {
+  return { code: null, title, message, httpStatus: null };
+}
 
 const DISPATCHER: Actor = { kind: 'system', id: 'outbound-dispatcher' };
 const logger = new Logger('OutboundDelivery');
@@ -125,11 +140,50 @@ export class MessageDelivery {
         `The number ${conversation.phoneNumberId} of this conversation is now held by another portal`,
       );
     }
-    const body = buildMessageRequest(message.accepted, conversation.contactWaId);
+    let body = buildMessageRequest(message.accepted, conversation.contactWaId);
     const recorded = await this.record(message, { type: 'RecordOutboundSendAttempt', data: { messageId, attempt } });
     if (recorded.events.length === 0) return true;
-    const call = await this.deps.slots.run(() => this.deps.graph.sendMessage(conversation.phoneNumberId, body));
+    // An agent's upload goes to Meta first, within the recorded attempt: a failed upload is this
+    // attempt's failure (the message was not sent), retried or final like a refused send.
+    if (uploadOf(message.accepted)) {
+      const uploaded = await this.uploadToMeta(message);
+      if ('failure' in uploaded) {
+        const notTaken: SendOutcome = { kind: 'not_taken', failure: uploaded.failure };
+        return this.recordOutcome(message, this.outcomeCommand(message, attempt, notTaken));
+      }
+      body = buildMessageRequest(uploaded.accepted, conversation.contactWaId);
+    }
+    const sendBody = body;
+    const call = await this.deps.slots.run(() => this.deps.graph.sendMessage(conversation.phoneNumberId, sendBody));
     return this.recordOutcome(message, this.outcomeCommand(message, attempt, classifyGraphCall(call)));
+  }
+
+  /** The message with Meta's id for its uploaded media, or why there is none. Never throws. */
+  private async uploadToMeta(
+    message: OutboundMessage,
+  ): Promise<{ accepted: AcceptedOutboundMessage } | { failure: OutboundFailure }> {
+    const { accepted, conversation } = message;
+    const content = accepted.type === 'ReplyAccepted' ? accepted.data.content : null;
+    const upload = uploadOf(accepted);
+    const graph = this.deps.graph;
+    if (!content || content.kind === 'text' || !upload || !graph.uploadMedia || !this.deps.media) {
+      return { failure: localFailure('Media uploads are off', 'This dispatcher has no media store or upload client') };
+    }
+    const opened = await this.deps.media.open(upload.storageKey).catch((error: unknown) => {
+      logger.warn(`Could not open the upload of message ${message.messageId}: ${String(error)}`);
+      return null;
+    });
+    if (!opened) {
+      return { failure: localFailure('The uploaded file cannot be read', `No file under ${upload.storageKey}`) };
+    }
+    const fileName = content.filename ?? `${content.kind}-${upload.uploadId}`;
+    const file = { bytes: opened.stream, sizeBytes: opened.sizeBytes, mimeType: content.mimeType, fileName };
+    const call = await this.deps.slots.run(() => graph.uploadMedia!(conversation.phoneNumberId, file));
+    opened.stream.destroy();
+    const outcome = classifyUploadCall(call);
+    if (outcome.kind === 'not_taken') return { failure: outcome.failure };
+    const withId = { ...accepted, data: { ...accepted.data, content: { ...content, mediaId: outcome.mediaId } } };
+    return { accepted: withId as AcceptedOutboundMessage };
   }
 
   private outcomeCommand(message: OutboundMessage, attempt: number, outcome: SendOutcome): DispatcherDecision {

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { conversationIdFromStreamName } from '@helpdesk/domain';
+import type { MediaStore } from '@helpdesk/media-store';
 import type { EventStore, Position, RecordedEvent } from '@helpdesk/event-store';
 import type { Timers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
 import type { Clock } from '@helpdesk/commands/shared/clock.js';
@@ -25,6 +26,8 @@ export interface OutboundDispatcherDependencies {
   /** In [0, 1): the jitter of retry delays. */
   readonly random: () => number;
   readonly settings?: Partial<DispatcherSettings>;
+  /** Agents' uploads, sent to Meta's media endpoint before their message. */
+  readonly media?: MediaStore;
 }
 
 const WORK_FILTER = { on: 'eventType', regex: `^(${OUTBOUND_WORK_EVENT_TYPES.join('|')})$` } as const;
@@ -59,7 +62,7 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
       limiter: new NumberRateLimiter(this.settings, () => clock.now().getTime(), sleep),
       isStopping: () => this.follower.isStopping,
     };
-    this.delivery = graph && new MessageDelivery({ ...shared, graph, random });
+    this.delivery = graph && new MessageDelivery({ ...shared, graph, random, media: deps.media });
     this.receipts = graph && new ReadReceiptDelivery({ ...shared, graph });
   }
 

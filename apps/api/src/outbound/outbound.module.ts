@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
+import { MEDIA_STORE, type MediaStore } from '@helpdesk/media-store';
+import { MediaModule } from '../media/media.module.js';
 import { type Timers, systemTimers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
 import { CLOCK, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { GRAPH_API, type GraphApi, HttpGraphApi } from './graph-api-client.js';
@@ -15,6 +17,7 @@ export const OUTBOUND_RANDOM = Symbol('OUTBOUND_RANDOM');
  * WHATSAPP_ACCESS_TOKEN is set; messages accepted meanwhile are sent once it is.
  */
 @Module({
+  imports: [MediaModule],
   providers: [
     { provide: OUTBOUND_TIMERS, useValue: systemTimers },
     { provide: OUTBOUND_RANDOM, useValue: Math.random },
@@ -26,7 +29,7 @@ export const OUTBOUND_RANDOM = Symbol('OUTBOUND_RANDOM');
     },
     {
       provide: OutboundDispatcher,
-      inject: [EVENT_STORE, GRAPH_API, CLOCK, OUTBOUND_TIMERS, OUTBOUND_RANDOM, APP_CONFIG],
+      inject: [EVENT_STORE, GRAPH_API, CLOCK, OUTBOUND_TIMERS, OUTBOUND_RANDOM, APP_CONFIG, MEDIA_STORE],
       useFactory: (
         store: EventStore,
         graph: GraphApi | null,
@@ -34,7 +37,8 @@ export const OUTBOUND_RANDOM = Symbol('OUTBOUND_RANDOM');
         timers: Timers,
         random: () => number,
         { outboundThroughput }: AppConfig,
-      ) => new OutboundDispatcher({ store, graph, clock, timers, random, settings: { ...outboundThroughput } }),
+        media: MediaStore,
+      ) => new OutboundDispatcher({ store, graph, clock, timers, random, media, settings: { ...outboundThroughput } }),
     },
   ],
   exports: [OutboundDispatcher],

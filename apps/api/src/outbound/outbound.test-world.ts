@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { conversationStreamName } from '@helpdesk/domain';
 import type { EventStore, RecordedEvent } from '@helpdesk/event-store';
+import type { MediaStore } from '@helpdesk/media-store';
 import { FakeGraphApi } from '../../../../test/fake-graph-api/index.js';
 import type { Timers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
 import {
@@ -77,6 +78,7 @@ export interface DispatcherOptions {
   readonly store?: EventStore;
   readonly timers?: Timers;
   readonly settings?: Partial<DispatcherSettings>;
+  readonly media?: MediaStore;
 }
 
 /** The conversation world (portal, number, template, contacts who wrote an hour ago) plus a fake Graph API. */
@@ -107,6 +109,7 @@ export async function openOutboundWorld() {
         timers: options.timers ?? timers,
         random: options.random ?? (() => 0.5),
         settings: options.settings,
+        media: options.media,
       });
       running.push(dispatcher);
       dispatcher.start();

@@ -60,7 +60,7 @@ describe('Replying to a contact against the embedded store', () => {
       world.clock.set(later(sentAt, HOUR));
       const gif: ReplyContent = { kind: 'image', mimeType: 'image/gif', sizeBytes: 1000, mediaId: 'media-1' };
 
-      expect((await refusalOf(reply(gif))).code).toBe('UNSUPPORTED_MEDIA');
+      expect((await refusalOf(reply(gif))).code).toBe('UNSUPPORTED_MEDIA_TYPE');
       expect(await repliesRecorded()).toHaveLength(0);
     });
   });

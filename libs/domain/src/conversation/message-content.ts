@@ -58,17 +58,29 @@ export type InboundContent =
 
 export type OutboundMediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
 
-/** Exactly one of `mediaId` (uploaded to Meta) or `link` (fetched by Meta). */
+/**
+ * Exactly one source: `upload` (an agent's file kept by the help desk, uploaded to Meta just before
+ * it is sent), `mediaId` (already at Meta) or `link` (fetched by Meta).
+ */
 export interface OutboundMedia {
   readonly kind: OutboundMediaKind;
   readonly mimeType: string;
   readonly sizeBytes: number;
   readonly mediaId?: string;
   readonly link?: string;
+  readonly upload?: MediaUploadReference;
   readonly caption?: string;
   readonly filename?: string;
   /** Stickers only: animated stickers may be larger. Unknown means the larger limit. */
   readonly animated?: boolean;
+}
+
+/** An agent's upload in the help desk's media store: Meta's media id is not known until it is sent. */
+export interface MediaUploadReference {
+  readonly uploadId: string;
+  readonly storageKey: string;
+  /** Hex SHA-256 of the bytes as uploaded. */
+  readonly sha256: string;
 }
 
 export type ReplyContent = { readonly kind: 'text'; readonly body: string } | OutboundMedia;

@@ -45,26 +45,99 @@ function stickerRule(animated: boolean | undefined): MediaRule {
   };
 }
 
-/** Refuses, with the accepted formats in the message, any media Meta would not deliver. */
+const CAPTIONED: ReadonlySet<OutboundMediaKind> = new Set(['image', 'video', 'document']);
+
+/** Meta's bound on a media caption (images, videos, documents). */
+export const MAX_CAPTION_LENGTH = 1024;
+/** A document's file name as the contact sees it: Meta sets no bound, this keeps it readable. */
+export const MAX_MEDIA_FILE_NAME_LENGTH = 240;
+
+export interface OutboundMediaLimit {
+  readonly kind: OutboundMediaKind;
+  readonly maxBytes: number;
+  /** The formats and size in words, e.g. "JPEG or PNG up to 5 MB". */
+  readonly accepted: string;
+}
+
+/** The kind WhatsApp sends a file of this type as (WebP: a sticker), or null when it sends none. */
+export function outboundMediaKindOf(mimeType: string): OutboundMediaKind | null {
+  const kinds: OutboundMediaKind[] = ['image', 'sticker', 'video', 'audio', 'document'];
+  return (
+    kinds.find((kind) => isAcceptedMimeType(mimeType, kind === 'sticker' ? ['image/webp'] : RULES[kind].mimeTypes)) ??
+    null
+  );
+}
+
+/**
+ * The size bound of a kind and type, or UNSUPPORTED_MEDIA_TYPE naming what WhatsApp accepts. Known
+ * before a byte is read, so an upload can be refused on its headers.
+ */
+export function outboundMediaLimit(kind: string, mimeType: string, animated?: boolean): OutboundMediaLimit {
+  const known = (RULES as Record<string, MediaRule | undefined>)[kind] !== undefined || kind === 'sticker';
+  if (!known) {
+    refuse('UNSUPPORTED_MEDIA_TYPE', `'${kind}' is not a kind of media WhatsApp can send`, { kind, mimeType });
+  }
+  const mediaKind = kind as OutboundMediaKind;
+  const rule =
+    mediaKind === 'sticker' ? stickerRule(animated) : RULES[mediaKind as Exclude<OutboundMediaKind, 'sticker'>];
+  if (!isAcceptedMimeType(mimeType, rule.mimeTypes)) {
+    refuse('UNSUPPORTED_MEDIA_TYPE', `WhatsApp cannot send ${kind} as '${mimeType}': send ${rule.accepted}`, {
+      kind,
+      mimeType,
+      accepted: rule.accepted,
+    });
+  }
+  return { kind: mediaKind, maxBytes: rule.maxBytes, accepted: rule.accepted };
+}
+
+/** MEDIA_TOO_LARGE with the limit in bytes and in words, in the message and the details. */
+export function refuseTooLarge(limit: OutboundMediaLimit, mimeType: string, sizeBytes: number | null): never {
+  const size = sizeBytes === null ? 'larger than that' : `${sizeBytes} bytes`;
+  refuse(
+    'MEDIA_TOO_LARGE',
+    `The ${limit.kind} is ${size}: WhatsApp sends at most ${limit.maxBytes} bytes (${bytesInWords(limit.maxBytes)}) of ${limit.kind} (${limit.accepted})`,
+    {
+      kind: limit.kind,
+      mimeType,
+      ...(sizeBytes !== null && { sizeBytes }),
+      maxBytes: limit.maxBytes,
+      limit: bytesInWords(limit.maxBytes),
+    },
+  );
+}
+
+export function bytesInWords(bytes: number): string {
+  if (bytes >= MB && bytes % MB === 0) return `${bytes / MB} MB`;
+  if (bytes >= KB && bytes % KB === 0) return `${bytes / KB} KB`;
+  return `${bytes} bytes`;
+}
+
+/** Refuses, with the accepted formats or the limit in the message, any media Meta would not deliver. */
 export function validateOutboundMedia(media: OutboundMedia): void {
-  const rule = media.kind === 'sticker' ? stickerRule(media.animated) : RULES[media.kind];
-  if (!rule) refuse('UNSUPPORTED_MEDIA', `'${String(media.kind)}' is not a kind of media WhatsApp can send`);
+  const limit = outboundMediaLimit(media.kind, media.mimeType, media.animated);
   const details = { kind: media.kind, mimeType: media.mimeType, sizeBytes: media.sizeBytes };
-  if (!isAcceptedMimeType(media.mimeType, rule.mimeTypes)) {
-    refuse(
-      'UNSUPPORTED_MEDIA',
-      `WhatsApp cannot send ${media.kind} as '${media.mimeType}': send ${rule.accepted}`,
-      details,
-    );
-  }
   if (!Number.isInteger(media.sizeBytes) || media.sizeBytes <= 0) {
-    refuse('UNSUPPORTED_MEDIA', `The ${media.kind} has no valid size (${media.sizeBytes} bytes)`, details);
+    refuse('INVALID_COMMAND', `The ${media.kind} has no valid size (${media.sizeBytes} bytes)`, details);
   }
-  if (media.sizeBytes > rule.maxBytes) {
-    refuse('UNSUPPORTED_MEDIA', `The ${media.kind} is ${media.sizeBytes} bytes: send ${rule.accepted}`, details);
+  if (media.sizeBytes > limit.maxBytes) refuseTooLarge(limit, media.mimeType, media.sizeBytes);
+  const sources = [media.mediaId, media.link, media.upload].filter((source) => source !== undefined);
+  if (sources.length !== 1) {
+    refuse('INVALID_COMMAND', `The ${media.kind} needs exactly one of an upload, a media id or a link`, details);
   }
-  if ((media.mediaId === undefined) === (media.link === undefined)) {
-    refuse('INVALID_COMMAND', `The ${media.kind} needs either a media id or a link, not both`, details);
+  if (media.caption !== undefined && media.caption.length > MAX_CAPTION_LENGTH) {
+    refuse('INVALID_COMMAND', `A caption can have at most ${MAX_CAPTION_LENGTH} characters`, {
+      ...details,
+      maxLength: MAX_CAPTION_LENGTH,
+    });
+  }
+  if (media.caption !== undefined && !CAPTIONED.has(media.kind)) {
+    refuse('INVALID_COMMAND', `WhatsApp shows captions on images, videos and documents, not on ${media.kind}`, details);
+  }
+  if (media.filename !== undefined && media.filename.length > MAX_MEDIA_FILE_NAME_LENGTH) {
+    refuse('INVALID_COMMAND', `A file name can have at most ${MAX_MEDIA_FILE_NAME_LENGTH} characters`, {
+      ...details,
+      maxLength: MAX_MEDIA_FILE_NAME_LENGTH,
+    });
   }
 }
 

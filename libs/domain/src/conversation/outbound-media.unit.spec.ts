@@ -1,5 +1,11 @@
 import { DomainError } from '../core/index.js';
-import { type OutboundMedia, type OutboundMediaKind, validateOutboundMedia } from './index.js';
+import {
+  type OutboundMedia,
+  type OutboundMediaKind,
+  outboundMediaKindOf,
+  outboundMediaLimit,
+  validateOutboundMedia,
+} from './index.js';
 
 const KB = 1024;
 const MB = 1024 * KB;
@@ -54,11 +60,17 @@ describe('Validating media before it is sent', () => {
     ['audio', 'audio/mpeg', 16 * MB + 1, /up to 16 MB/],
     ['document', 'application/pdf', 100 * MB + 1, /up to 100 MB/],
     ['sticker', 'image/webp', 500 * KB + 1, /WebP up to 500 KB/],
-  ])('refuses %s %s one byte over the limit', (kind, mimeType, sizeBytes, accepted) => {
-    const error = refusal(media(kind, mimeType, sizeBytes));
-    expect(error.code).toBe('UNSUPPORTED_MEDIA');
-    expect(error.message).toMatch(accepted);
-  });
+  ])(
+    'refuses %s %s one byte over the limit, with the limit in bytes and words',
+    (kind, mimeType, sizeBytes, accepted) => {
+      const error = refusal(media(kind, mimeType, sizeBytes));
+      expect(error.code).toBe('MEDIA_TOO_LARGE');
+      expect(error.message).toMatch(accepted);
+      const maxBytes = sizeBytes - 1;
+      expect(error.message).toContain(`at most ${maxBytes} bytes`);
+      expect(error.details).toMatchObject({ kind, sizeBytes, maxBytes, limit: expect.stringMatching(/^\d+ (MB|KB)$/) });
+    },
+  );
 
   it.each<[OutboundMediaKind, string, RegExp]>([
     ['image', 'image/gif', /JPEG or PNG/],
@@ -70,7 +82,7 @@ describe('Validating media before it is sent', () => {
     ['sticker', 'image/png', /WebP/],
   ])('refuses %s as %s, naming the accepted formats', (kind, mimeType, accepted) => {
     const error = refusal(media(kind, mimeType, 1024));
-    expect(error.code).toBe('UNSUPPORTED_MEDIA');
+    expect(error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     expect(error.message).toContain(`'${mimeType}'`);
     expect(error.message).toMatch(accepted);
   });
@@ -84,7 +96,48 @@ describe('Validating media before it is sent', () => {
   });
 
   it.each([0, -1, 1.5])('refuses a size of %p bytes', (sizeBytes) => {
-    expect(refusal(media('image', 'image/png', sizeBytes)).code).toBe('UNSUPPORTED_MEDIA');
+    expect(refusal(media('image', 'image/png', sizeBytes)).code).toBe('INVALID_COMMAND');
+  });
+
+  it('refuses a kind WhatsApp cannot send', () => {
+    expect(refusal(media('gif' as OutboundMediaKind, 'image/gif', 10)).code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('bounds captions at 1024 characters, as Meta does', () => {
+    expect(() => validateOutboundMedia(media('image', 'image/png', 10, { caption: 'x'.repeat(1024) }))).not.toThrow();
+    const error = refusal(media('image', 'image/png', 10, { caption: 'x'.repeat(1025) }));
+    expect(error.code).toBe('INVALID_COMMAND');
+    expect(error.message).toMatch(/1024/);
+  });
+
+  it('refuses a caption on audio or a sticker, which WhatsApp would not show', () => {
+    expect(refusal(media('audio', 'audio/mpeg', 10, { caption: 'listen' })).code).toBe('INVALID_COMMAND');
+    expect(refusal(media('sticker', 'image/webp', 10, { caption: 'hi' })).code).toBe('INVALID_COMMAND');
+  });
+
+  it('knows the limit from the kind and type alone, before any byte is read', () => {
+    expect(outboundMediaLimit('document', 'application/pdf')).toMatchObject({ maxBytes: 100 * MB });
+    expect(outboundMediaLimit('sticker', 'image/webp')).toMatchObject({ maxBytes: 500 * KB });
+    expect(() => outboundMediaLimit('image', 'image/svg+xml')).toThrow(/JPEG or PNG/);
+  });
+
+  it.each<[string, OutboundMediaKind | null]>([
+    ['image/png', 'image'],
+    ['image/webp', 'sticker'],
+    ['video/3gpp', 'video'],
+    ['audio/ogg; codecs=opus', 'audio'],
+    ['application/pdf', 'document'],
+    ['text/plain; charset=utf-8', 'document'],
+    ['image/gif', null],
+    ['application/zip', null],
+  ])('sends %s as %s', (mimeType, kind) => {
+    expect(outboundMediaKindOf(mimeType)).toBe(kind);
+  });
+
+  it('accepts an upload of the help desk as the source', () => {
+    const upload = { uploadId: 'u-1', storageKey: 'uploads/p/u-1', sha256: 'b'.repeat(64) };
+    expect(() => validateOutboundMedia(media('image', 'image/png', 10, { mediaId: undefined, upload }))).not.toThrow();
+    expect(refusal(media('image', 'image/png', 10, { upload })).code).toBe('INVALID_COMMAND');
   });
 
   it('needs exactly one of a media id or a link', () => {

@@ -75,7 +75,40 @@ describe('The 24-hour session window', () => {
       spec
         .given(history)
         .when(replyText(1, now, { content: gif }))
-        .thenRefuses('UNSUPPORTED_MEDIA', /JPEG or PNG/);
+        .thenRefuses('UNSUPPORTED_MEDIA_TYPE', /JPEG or PNG/);
+      const tooLarge = { ...photo, sizeBytes: 5 * 1024 * 1024 + 1 };
+      spec
+        .given(history)
+        .when(replyText(1, now, { content: tooLarge }))
+        .thenRefuses('MEDIA_TOO_LARGE', /5242880 bytes \(5 MB\)/);
+    });
+
+    it('accepts an uploaded document with its caption and file name, recording the upload reference', () => {
+      const now = later(firstSentAt, HOUR);
+      const upload = { uploadId: 'up-1', storageKey: 'uploads/p/up-1', sha256: 'a'.repeat(64) };
+      const invoice = {
+        kind: 'document' as const,
+        mimeType: 'application/pdf',
+        sizeBytes: 40_000,
+        upload,
+        caption: 'Your invoice',
+        filename: 'invoice.pdf',
+      };
+      const events = spec
+        .given(history)
+        .when(replyText(1, now, { content: invoice }))
+        .events();
+      expect(events).toEqual([expect.objectContaining({ type: 'ReplyAccepted' })]);
+      expect((events[0].data as { content: unknown }).content).toEqual(invoice);
+    });
+
+    it('refuses an uploaded media once the session closed, like any reply', () => {
+      const upload = { uploadId: 'up-1', storageKey: 'uploads/p/up-1', sha256: 'a'.repeat(64) };
+      const photo = { kind: 'image' as const, mimeType: 'image/png', sizeBytes: 2048, upload };
+      spec
+        .given(history)
+        .when(replyText(1, later(firstSentAt, DAY), { content: photo }))
+        .thenRefuses('SESSION_CLOSED', /template/);
     });
 
     it.each([

@@ -29,7 +29,12 @@ export type DomainErrorCode =
   | 'SESSION_CLOSED'
   | 'MONTHLY_LIMIT_REACHED'
   | 'DAILY_LIMIT_REACHED'
-  | 'UNSUPPORTED_MEDIA'
+  /** A media format WhatsApp cannot send; the accepted ones are in the message. */
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  /** A media larger than WhatsApp sends: the limit in bytes and in words in the message and details. */
+  | 'MEDIA_TOO_LARGE'
+  /** An upload id unknown to the portal (another portal's answers the same). */
+  | 'MEDIA_UPLOAD_NOT_FOUND'
   | 'MESSAGE_NOT_FOUND'
   | 'MESSAGE_NOT_QUARANTINED'
   | 'TICKET_ALREADY_CLOSED'

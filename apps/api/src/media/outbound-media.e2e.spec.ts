@@ -1,0 +1,187 @@
+import { testToken } from '@helpdesk/auth/fixtures';
+import { FakeGraphApi } from '../../../../test/fake-graph-api/index.js';
+import { OutboundDispatcher } from '../outbound/outbound-dispatcher.js';
+import { ProjectionsService } from '../projections/projections.service.js';
+import {
+  APP_SECRET,
+  RECEIVED_AT,
+  VERIFY_TOKEN,
+  type WebhookWorld,
+  openWebhookWorld,
+  portalId,
+  textPayload,
+} from '../webhooks/webhook.test-world.js';
+import { MediaUploads } from './media-uploads.js';
+
+const JWT_SECRET = 'outbound-media-e2e-secret-long-enough-for-hs256';
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR parcel')]);
+const PDF = Buffer.from('%PDF-1.7\n% the invoice\n%%EOF\n');
+const DAY = 24 * 60 * 60 * 1000;
+
+interface GraphqlAnswer {
+  readonly data?: Record<string, unknown> | null;
+  readonly errors?: readonly { message: string; extensions: { code: string } }[];
+}
+
+describe('Outbound media over HTTP: POST /media, replyToConversation, Meta, the thread, GET /media/:id', () => {
+  let graph: FakeGraphApi;
+  let world: WebhookWorld;
+  let base: string;
+  let conversationId: string;
+  const agentToken = (portal = portalId) => testToken({ portal, user: 'agent-1', roles: 'agent' }, JWT_SECRET);
+
+  beforeAll(async () => {
+    graph = await FakeGraphApi.start({ accessToken: 'media-token' });
+    world = await openWebhookWorld({
+      WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
+      WHATSAPP_APP_SECRET: APP_SECRET,
+      WHATSAPP_ACCESS_TOKEN: 'media-token',
+      WHATSAPP_API_URL: graph.url,
+      AUTH_JWT_SECRET: JWT_SECRET,
+    });
+    base = (await world.app.getUrl()).replace('[::1]', '127.0.0.1');
+    await world.connectChannel();
+    world.clock.set(RECEIVED_AT);
+    expect((await world.post(JSON.stringify(textPayload('wamid.in-1', 'Where is my parcel?')))).status).toBe(200);
+    await world.processed();
+    conversationId = (await world.conversation())[0].streamName.replace(/^conversation-/, '');
+  });
+
+  afterAll(async () => {
+    await world.close();
+    await graph.close();
+  });
+
+  async function upload(bytes: Buffer, type: string, query = '', token = agentToken()) {
+    const response = await fetch(`${base}/media${query}`, {
+      method: 'POST',
+      headers: { 'content-type': type, authorization: `Bearer ${token}` },
+      body: bytes,
+    });
+    expect(response.status).toBe(201);
+    return (await response.json()) as { uploadId: string; sizeBytes: number };
+  }
+
+  async function graphql(query: string, variables: Record<string, unknown>, token = agentToken()) {
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphqlAnswer;
+  }
+
+  const REPLY = `mutation($input: ReplyToConversationInput!) { replyToConversation(input: $input) { messageId position } }`;
+
+  /** Until the dispatcher sent everything recorded so far and the thread shows it. */
+  async function settled(): Promise<void> {
+    const latest = (await world.conversation()).at(-1)!;
+    await world.app.get(OutboundDispatcher).whenIdle(latest.position);
+    const after = (await world.conversation()).at(-1)!;
+    await world.app.get(ProjectionsService).whenCaughtUp(after.position);
+  }
+
+  it('sends an uploaded document with its caption and file name, shows it in the thread and serves it back', async () => {
+    const { uploadId } = await upload(PDF, 'application/pdf', '?fileName=invoice.pdf');
+    const answer = await graphql(REPLY, {
+      input: { conversationId, attachment: { uploadId, caption: 'Your invoice' } },
+    });
+    expect(answer.errors).toBeUndefined();
+    const { messageId } = (answer.data as { replyToConversation: { messageId: string } }).replyToConversation;
+    await settled();
+
+    const [sent] = graph.requestsFor(messageId);
+    expect(sent.body).toMatchObject({
+      type: 'document',
+      document: { id: expect.any(String), caption: 'Your invoice', filename: 'invoice.pdf' },
+    });
+    const mediaId = (sent.body as { document: { id: string } }).document.id;
+    expect(graph.uploadedMedia(mediaId)).toMatchObject({ bytes: PDF, mimeType: 'application/pdf' });
+
+    const thread = await graphql(
+      `
+        query ($id: ID!) {
+          conversation(id: $id) {
+            thread {
+              nodes {
+                id
+                direction
+                content {
+                  ... on MediaContent {
+                    kind
+                    state
+                    url
+                    mimeType
+                    size
+                    fileName
+                    caption
+                  }
+                }
+              }
+            }
+          }
+        }
+      `,
+      { id: conversationId },
+    );
+    const nodes = (thread.data as { conversation: { thread: { nodes: { id: string; content: unknown }[] } } })
+      .conversation.thread.nodes;
+    const node = nodes.find((candidate) => candidate.id === messageId)!;
+    expect(node.content).toEqual({
+      kind: 'DOCUMENT',
+      state: 'STORED',
+      url: expect.stringMatching(/^\/media\/[A-Za-z0-9_-]+$/),
+      mimeType: 'application/pdf',
+      size: PDF.length,
+      fileName: 'invoice.pdf',
+      caption: 'Your invoice',
+    });
+    const { url } = node.content as { url: string };
+    const served = await fetch(`${base}${url}`, { headers: { authorization: `Bearer ${agentToken()}` } });
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(PDF);
+    expect(served.headers.get('content-disposition')).toMatch(/filename="invoice.pdf"/);
+    const otherPortal = await fetch(`${base}${url}`, { headers: { authorization: `Bearer ${agentToken('globex')}` } });
+    expect(otherPortal.status).toBe(404);
+  });
+
+  it("answers another portal's upload id exactly like an unknown one, recording nothing", async () => {
+    const { uploadId } = await upload(PNG, 'image/png');
+    const before = (await world.conversation()).length;
+    const foreign = await graphql(REPLY, { input: { conversationId, attachment: { uploadId } } }, agentToken('globex'));
+    const unknown = await graphql(
+      REPLY,
+      { input: { conversationId, attachment: { uploadId: 'B'.repeat(22) } } },
+      agentToken('globex'),
+    );
+    expect(foreign.errors?.[0].extensions.code).toBe('MEDIA_UPLOAD_NOT_FOUND');
+    expect(unknown.errors?.[0].extensions.code).toBe('MEDIA_UPLOAD_NOT_FOUND');
+    expect(foreign.errors?.[0].message.replace(uploadId, 'ID')).toBe(
+      unknown.errors?.[0].message.replace('B'.repeat(22), 'ID'),
+    );
+    expect((await world.conversation()).length).toBe(before);
+  });
+
+  it('takes text or an attachment, not both and not neither', async () => {
+    const { uploadId } = await upload(PNG, 'image/png');
+    const both = await graphql(REPLY, { input: { conversationId, text: 'Hi', attachment: { uploadId } } });
+    const neither = await graphql(REPLY, { input: { conversationId } });
+    expect(both.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(neither.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    const longCaption = await graphql(REPLY, {
+      input: { conversationId, attachment: { uploadId, caption: 'x'.repeat(1025) } },
+    });
+    expect(longCaption.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses an attachment once the session closed: SESSION_CLOSED, nothing recorded, the upload kept', async () => {
+    const { uploadId } = await upload(PNG, 'image/png');
+    world.clock.set(new Date(Date.parse(RECEIVED_AT) + 2 * DAY).toISOString());
+    const before = (await world.conversation()).filter((event) => event.type === 'ReplyAccepted').length;
+    const answer = await graphql(REPLY, { input: { conversationId, attachment: { uploadId } } });
+    expect(answer.errors?.[0].extensions.code).toBe('SESSION_CLOSED');
+    const after = (await world.conversation()).filter((event) => event.type === 'ReplyAccepted').length;
+    expect(after).toBe(before);
+    expect(await world.app.get(MediaUploads).find(portalId, uploadId)).not.toBeNull();
+  });
+});
