@@ -105,6 +105,49 @@ describe("an agent's day, over HTTP", () => {
     expect(accepted.errors).toBeUndefined();
     const replyId = accepted.data?.replyToConversation.messageId;
 
+    // 2b. A file: uploaded first (its type and size judged before a byte is read), then a reply's attachment.
+    const upload = await fetch(`${graphqlUrl.replace('/graphql', '/media')}?fileName=invoice.pdf`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agent}`, 'content-type': 'application/pdf' },
+      body: Buffer.from("%PDF-1.4\n% the tour's invoice\n"),
+    });
+    expect(upload.status).toBe(201);
+    const { uploadId } = (await upload.json()) as { uploadId: string };
+    const attachment = `mutation ($c: ID!, $u: ID!) { replyToConversation(input: { conversationId: $c,
+      attachment: { uploadId: $u, caption: "Your invoice" }, idempotencyKey: "r-file" }) { messageId position } }`;
+    const attached = await graphql(attachment, { c: ticket.conversationId, u: uploadId }, agent);
+    expect(attached.errors).toBeUndefined();
+    const withFile = await graphql(
+      `
+        query ($c: ID!, $at: String) {
+          conversation(id: $c, atLeastPosition: $at) {
+            thread(last: 1) {
+              nodes {
+                content {
+                  ... on MediaContent {
+                    kind
+                    fileName
+                    caption
+                    state
+                    url
+                  }
+                }
+              }
+            }
+          }
+        }
+      `,
+      { c: ticket.conversationId, at: attached.data?.replyToConversation.position },
+      agent,
+    );
+    expect(withFile.data?.conversation.thread.nodes[0].content).toMatchObject({
+      kind: 'DOCUMENT',
+      fileName: 'invoice.pdf',
+      caption: 'Your invoice',
+      state: 'STORED',
+      url: expect.stringMatching(/^\/media\//),
+    });
+
     // 3. Meta reports it read (naming our message id): the thread shows the read time.
     const status = pywaPayload('message_status.json', 'read') as {
       entry: { changes: { value: { statuses: object[] } }[] }[];
