@@ -1,9 +1,12 @@
 import { conversationsByPhoneStreamName } from '@helpdesk/domain';
+import { AddPhoneNumberCommand, AddPhoneNumberHandler } from '../channel/add-phone-number.handler.js';
+import { ownershipNotChecked } from '../channel/phone-number-ownership.js';
 import { CreateContactCommand, CreateContactHandler } from '../contact/create-contact.handler.js';
 import { associateContactWithOpenConversations } from './associate-contact-with-conversations.js';
 import { RunConversationCommand, RunConversationCommandHandler } from './conversation-command.handler.js';
 import {
   DAY,
+  accountId,
   HOUR,
   type World,
   admin,
@@ -63,6 +66,43 @@ describe('Receiving WhatsApp messages against the embedded store', () => {
 
     expect(error.code).toBe('MESSAGE_PREDATES_CONNECTION');
     expect(await world.typesOf()).toEqual([]);
+  });
+
+  it('imports a message stamped in the second of the connection: Meta stamps whole seconds', async () => {
+    const closeWorld = await openWorld({ connectedAt: '2025-03-01T08:00:00.900Z' });
+    try {
+      closeWorld.clock.set(later(sentAt, 2000));
+      await closeWorld.receive(inboundMessage('wamid.same-second', '2025-03-01T08:00:00.000Z'));
+      expect(await closeWorld.typesOf()).toContain('InboundMessageReceived');
+    } finally {
+      await closeWorld.close();
+    }
+  });
+
+  describe('a number added to an account connected earlier', () => {
+    const addedAt = '2025-03-05T08:00:00.000Z';
+    const added = { phoneNumberId: '106540352242999', displayNumber: '+15550002222' };
+    const toAdded = (wamid: string, at: string) => ({ ...inboundMessage(wamid, at), ...added });
+
+    beforeEach(async () => {
+      world.clock.set(addedAt);
+      await new AddPhoneNumberHandler(world.store, world.clock, ownershipNotChecked).execute(
+        new AddPhoneNumberCommand(admin, { accountId, ...added }),
+      );
+      world.clock.set(later(sentAt, 2000));
+    });
+
+    it('imports nothing sent to it before it was added, though the account was connected then', async () => {
+      const error = await refusalOf(world.receive(toAdded('wamid.before-added', later(addedAt, -3_600_000))));
+
+      expect(error.code).toBe('MESSAGE_PREDATES_CONNECTION');
+      expect(error.details).toMatchObject({ connectedAt: addedAt });
+    });
+
+    it('imports what was sent to it after', async () => {
+      const receipt = await world.receive(toAdded('wamid.after-added', sentAt));
+      expect(receipt.duplicate).toBe(false);
+    });
   });
 
   it('refuses a message to a number no connected channel holds', async () => {

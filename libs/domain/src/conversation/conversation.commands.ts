@@ -18,8 +18,10 @@ export type ReceiveInboundMessage = DomainCommand<
     from: string;
     /** The business number, E.164. */
     to: string;
+    /** Meta's timestamp: whole seconds. */
     sentAt: string;
-    channelConnectedAt: string;
+    /** When the receiving number was connected (see `numberConnectedAt`): older messages are refused. */
+    numberConnectedAt: string;
     content: InboundContent;
     /** Contacts whose phone or mobile number is `from`, from the contact lookup. */
     matchingContactIds: readonly string[];
