@@ -105,6 +105,15 @@ export type DeliveryStatusRecorded = DomainEvent<
   { messageId: string; status: DeliveryStatus; at: string; error?: DeliveryError }
 >;
 
+/**
+ * A status Meta reported after a later one (`sent` after `read`): the status does not move back,
+ * but the time Meta gave is a fact, kept for the message (`sentAt`, `deliveredAt`, ...).
+ */
+export type DeliveryTimeRecorded = DomainEvent<
+  'DeliveryTimeRecorded',
+  { messageId: string; status: Exclude<DeliveryStatus, 'failed'>; at: string }
+>;
+
 /** Why Meta did not take a message: its error code and text, or no code when Meta never answered. */
 export interface OutboundFailure {
   /** Meta's error code (131047, 130429, 100, ...); null when its answer had none or never came. */
@@ -179,6 +188,7 @@ export type ConversationEvent =
   | TemplateMessageAccepted
   | OutboundWamidRecorded
   | DeliveryStatusRecorded
+  | DeliveryTimeRecorded
   | OutboundSendAttempted
   | OutboundRetryScheduled
   | OutboundMessageFailed
