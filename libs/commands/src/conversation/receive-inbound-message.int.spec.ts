@@ -2,6 +2,7 @@ import { conversationsByPhoneStreamName } from '@helpdesk/domain';
 import { AddPhoneNumberCommand, AddPhoneNumberHandler } from '../channel/add-phone-number.handler.js';
 import { ownershipNotChecked } from '../channel/phone-number-ownership.js';
 import { CreateContactCommand, CreateContactHandler } from '../contact/create-contact.handler.js';
+import { ChooseContactCommand, ChooseContactHandler } from './choose-contact.handler.js';
 import { associateContactWithOpenConversations } from './associate-contact-with-conversations.js';
 import { RunConversationCommand, RunConversationCommandHandler } from './conversation-command.handler.js';
 import {
@@ -172,6 +173,41 @@ describe('Receiving WhatsApp messages against the embedded store', () => {
       const types = await world.typesOf();
       expect(types).toContain('ContactMatchAmbiguous');
       expect(types).not.toContain('ContactAssociated');
+    });
+
+    describe('an agent chooses among contacts sharing the number', () => {
+      const choose = (contactId: string, origin = admin) =>
+        new ChooseContactHandler(world.store, world.clock).execute(
+          new ChooseContactCommand(origin, conversationOf(), contactId),
+        );
+
+      beforeEach(async () => {
+        await createContact('contact-1', '+33612345678');
+        await createContact('contact-2', '+33612345678');
+        await createContact('contact-3', '+33699999999');
+        await world.receive(inboundMessage('wamid.a', sentAt));
+      });
+
+      it('associates the chosen one, once', async () => {
+        await choose('contact-2');
+        await choose('contact-2');
+
+        const events = await world.eventsOf(`conversation-${conversationOf()}`);
+        const associated = events.filter((event) => event.type === 'ContactAssociated');
+        expect(associated.map((event) => event.data)).toEqual([
+          expect.objectContaining({ contactId: 'contact-2', chosenFrom: ['contact-1', 'contact-2'] }),
+        ]);
+        expect((await refusalOf(choose('contact-1'))).code).toBe('CONTACT_ALREADY_ASSOCIATED');
+      });
+
+      it("refuses another number's contact like an unknown one; another portal's agent finds no conversation", async () => {
+        for (const contactId of ['contact-3', 'contact-404']) {
+          expect((await refusalOf(choose(contactId))).code).toBe('CONTACT_NOT_FOUND');
+        }
+        const stranger = { ...admin, portalId: 'globex' };
+        expect((await refusalOf(choose('contact-1', stranger))).code).toBe('CONVERSATION_NOT_FOUND');
+        expect(await world.typesOf()).not.toContain('ContactAssociated');
+      });
     });
   });
 });

@@ -51,7 +51,11 @@ export type SessionClosed = DomainEvent<
   { sessionId: string; closedAt: string; reason?: SessionCloseReason }
 >;
 
-export type ContactAssociated = DomainEvent<'ContactAssociated', { contactId: string; associatedAt: string }>;
+/** `chosenFrom`: the candidates an agent chose among (absent when the only match was associated). */
+export type ContactAssociated = DomainEvent<
+  'ContactAssociated',
+  { contactId: string; associatedAt: string; chosenFrom?: string[] }
+>;
 /** Several contacts share the sender's number: none is picked, an agent associates one. */
 export type ContactMatchAmbiguous = DomainEvent<'ContactMatchAmbiguous', { candidateContactIds: string[] }>;
 

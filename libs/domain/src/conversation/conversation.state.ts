@@ -117,7 +117,7 @@ function evolveStarted(state: StartedConversation, event: ConversationEvent): St
         ? { ...state, session: { ...state.session, status: 'Closed' } }
         : state;
     case 'ContactAssociated':
-      return { ...state, contactId: event.data.contactId };
+      return { ...state, contactId: event.data.contactId, ambiguousContactIds: [] };
     case 'ContactMatchAmbiguous':
       return { ...state, ambiguousContactIds: event.data.candidateContactIds };
     case 'ReplyAccepted':
