@@ -586,6 +586,16 @@ export class HelpdeskHistory {
     );
   }
 
+  /** An agent picks the conversation's contact among those sharing its number (looked up as the handler does). */
+  chooseContact(conversationId: string, contactId: string, actor: Actor = agentActor): Fact[] {
+    const matchingContactIds = this.contactIdsByPhone(`+${this.conversation(conversationId).contactWaId}`);
+    return this.onConversation(
+      conversationId,
+      { type: 'ChooseContact', data: { contactId, matchingContactIds } },
+      actor,
+    );
+  }
+
   /** An agent reads the conversation; `sendReceipt`: the portal's setting for receipts to contacts. */
   markRead(conversationId: string, sendReceipt = true, actor: Actor = agentActor): Fact[] {
     return this.onConversation(conversationId, { type: 'MarkConversationRead', data: { sendReceipt } }, actor);
