@@ -69,6 +69,15 @@ export const MUTATION_FIELDS: Readonly<Record<string, FieldRule>> = {
         conversationId: t.conversationId,
       }),
   },
+  chooseConversationContact: {
+    roles: agents,
+    otherPortal: 'refused',
+    probe: (t) =>
+      mutation('chooseConversationContact', 'ChooseConversationContactInput', 'conversationId contactId position', {
+        conversationId: t.conversationId,
+        contactId: t.contactId,
+      }),
+  },
   changeReadReceiptsToContacts: {
     roles: ['admin'],
     otherPortal: 'own-portal',
