@@ -78,6 +78,28 @@ export const MUTATION_FIELDS: Readonly<Record<string, FieldRule>> = {
         contactId: t.contactId,
       }),
   },
+  registerPortal: {
+    roles: ['operator'],
+    // Operators run the service for every portal: aimed at the victim's id, it is refused as already
+    // registered (PORTAL_ALREADY_REGISTERED), and the victim's settings stay as they were.
+    otherPortal: 'service-wide',
+    probe: (t) =>
+      mutation('registerPortal', 'RegisterPortalInput', 'id name', {
+        portalId: t.portalId,
+        name: 'probe',
+        timeZone: 'UTC',
+        subscriptionStartedOn: '2024-01-01',
+      }),
+  },
+  changeMonthlyLimit: {
+    roles: ['admin'],
+    otherPortal: 'own-portal',
+    probe: () =>
+      mutation('changeMonthlyLimit', 'ChangeMonthlyLimitInput', 'id monthlyConversationLimit', {
+        limit: 7,
+        effectiveFrom: '2024-12-01T00:00:00Z',
+      }),
+  },
   changeReadReceiptsToContacts: {
     roles: ['admin'],
     otherPortal: 'own-portal',
