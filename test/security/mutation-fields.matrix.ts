@@ -91,6 +91,23 @@ export const MUTATION_FIELDS: Readonly<Record<string, FieldRule>> = {
         subscriptionStartedOn: '2024-01-01',
       }),
   },
+  // Operators act on any portal by design (the service's own staff). The probes name a portal that
+  // was never registered (PORTAL_NOT_FOUND, nothing appended), so the shared world keeps sending;
+  // apps/api/src/portal/portal.e2e.spec.ts suspends and resumes a real one.
+  suspendPortal: {
+    roles: ['operator'],
+    otherPortal: 'service-wide',
+    probe: () =>
+      mutation('suspendPortal', 'SuspendPortalInput', 'id suspended { reason }', {
+        portalId: 'never-registered',
+        reason: 'probe',
+      }),
+  },
+  resumePortal: {
+    roles: ['operator'],
+    otherPortal: 'service-wide',
+    probe: () => mutation('resumePortal', 'ResumePortalInput', 'id', { portalId: 'never-registered' }),
+  },
   changeMonthlyLimit: {
     roles: ['admin'],
     otherPortal: 'own-portal',

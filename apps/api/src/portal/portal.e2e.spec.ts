@@ -4,11 +4,13 @@ import { type TicketsWorld, acme, openTicketsWorld } from '../conversation/ticke
 import { logHead } from '../graphql/read-your-writes.test-world.js';
 
 const PORTAL_FIELDS =
-  'id name timeZone subscriptionStartedOn monthlyConversationLimit monthlyLimits { limit effectiveFrom } readReceiptsToContacts';
+  'id name timeZone subscriptionStartedOn monthlyConversationLimit monthlyLimits { limit effectiveFrom } readReceiptsToContacts suspended { reason since }';
 const REGISTER = `mutation($input: RegisterPortalInput!) { registerPortal(input: $input) { ${PORTAL_FIELDS} } }`;
 const CHANGE_LIMIT = `mutation($input: ChangeMonthlyLimitInput!) { changeMonthlyLimit(input: $input) { ${PORTAL_FIELDS} } }`;
 const PORTAL = `{ portal { ${PORTAL_FIELDS} } }`;
 const QUOTA = `query($at: String) { quotaUsage(atLeastPosition: $at) { periodKey limit used resetsAt } }`;
+const SUSPEND = `mutation($input: SuspendPortalInput!) { suspendPortal(input: $input) { id suspended { reason since } } }`;
+const RESUME = `mutation($input: ResumePortalInput!) { resumePortal(input: $input) { id suspended { reason } } }`;
 const REPLY = `mutation($input: ReplyToConversationInput!) { replyToConversation(input: $input) { messageId position } }`;
 
 const initech = {
@@ -71,6 +73,7 @@ describe('portals over GraphQL', () => {
       monthlyConversationLimit: 5,
       monthlyLimits: [{ limit: 5, effectiveFrom: '2024-11-05T09:00:00.000Z' }],
       readReceiptsToContacts: true,
+      suspended: null,
     };
     expect(answer.data?.registerPortal).toEqual(expected);
     expect((await world.graphql(PORTAL, {}, admin)).data?.portal).toEqual(expected);
@@ -138,5 +141,46 @@ describe('portals over GraphQL', () => {
     const otherAdmin = await world.token(acme, 'admin');
     expect((await world.graphql(PORTAL, {}, otherAdmin)).data?.portal).toMatchObject({ id: acme });
     expect(codeOf(await world.graphql(CHANGE_LIMIT, { input: { ...input, limit: -3 } }, admin))).toBe('BAD_USER_INPUT');
+  });
+
+  it('suspends a portal: nothing is sent for it, its inbound messages are still received; resumed, it sends again', async () => {
+    const agent = await world.token('initech', 'agent');
+    const receive = (wamid: string) =>
+      world.bus.execute(
+        new ReceiveInboundMessageCommand({
+          phoneNumberId: '300000000000001',
+          wamid,
+          from: '+33612340000',
+          sentAt: world.clock.now().toISOString(),
+          content: { kind: 'text', body: 'Anyone there?' },
+        }),
+      );
+    for (const role of ['agent', 'admin', 'auditor']) {
+      const token = await world.token('initech', role);
+      const input = { portalId: 'initech', reason: 'unpaid' };
+      expect(codeOf(await world.graphql(SUSPEND, { input }, token))).toBe('FORBIDDEN');
+    }
+    const suspended = await world.graphql(
+      SUSPEND,
+      { input: { portalId: 'initech', reason: 'unpaid invoice' } },
+      operator,
+    );
+    expect(suspended.data?.suspendPortal).toEqual({
+      id: 'initech',
+      suspended: { reason: 'unpaid invoice', since: world.clock.now().toISOString() },
+    });
+
+    const { conversationId, recorded } = await receive('wamid.initech-suspended');
+    expect(recorded).toContain('InboundMessageReceived');
+    const reply = await world.graphql(REPLY, { input: { conversationId, text: 'Yes!' } }, agent);
+    expect(codeOf(reply)).toBe('PORTAL_SUSPENDED');
+    expect((await world.graphql(PORTAL, {}, agent)).data?.portal).toMatchObject({
+      suspended: { reason: 'unpaid invoice' },
+    });
+
+    const resumed = await world.graphql(RESUME, { input: { portalId: 'initech' } }, operator);
+    expect(resumed.data?.resumePortal).toEqual({ id: 'initech', suspended: null });
+    const again = await world.graphql(REPLY, { input: { conversationId, text: 'Yes, sorry!' } }, agent);
+    expect(again.errors).toBeUndefined();
   });
 });

@@ -18,6 +18,15 @@ export class MonthlyLimitPeriodModel {
   effectiveFrom!: string;
 }
 
+@ObjectType('PortalSuspension')
+export class PortalSuspensionModel {
+  @Field()
+  reason!: string;
+
+  @Field(() => DateTimeScalar)
+  since!: string;
+}
+
 @ObjectType('Portal')
 export class PortalModel {
   @Field(() => ID)
@@ -45,6 +54,13 @@ export class PortalModel {
 
   @Field({ description: "Whether reading a conversation sends WhatsApp's read receipt to the contact." })
   readReceiptsToContacts!: boolean;
+
+  @Field(() => PortalSuspensionModel, {
+    nullable: true,
+    description:
+      'Set while the platform operator suspended the portal: replies, templates, new conversations and read receipts are refused (PORTAL_SUSPENDED); inbound messages are still received.',
+  })
+  suspended!: PortalSuspensionModel | null;
 }
 
 export function portalModel(portal: RegisteredPortal, now: Date): PortalModel {
@@ -56,6 +72,7 @@ export function portalModel(portal: RegisteredPortal, now: Date): PortalModel {
     monthlyConversationLimit: monthlyLimitAt(portal, now),
     monthlyLimits: portal.monthlyLimits.map(({ limit, effectiveFrom }) => ({ limit, effectiveFrom })),
     readReceiptsToContacts: portal.readReceiptsToContacts,
+    suspended: portal.suspended && { reason: portal.suspended.reason, since: portal.suspended.since },
   };
 }
 
@@ -104,4 +121,26 @@ export class ChangeMonthlyLimitInput {
   })
   @IsString()
   effectiveFrom!: string;
+}
+
+@InputType()
+export class SuspendPortalInput {
+  @Field(() => ID)
+  @IsString()
+  @Matches(PORTAL_ID, { message: "portalId must be lower case letters, digits and '-' (up to 63)" })
+  portalId!: string;
+
+  @Field({ description: "Why, for the record (unpaid, abuse, at the customer's request...)." })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  reason!: string;
+}
+
+@InputType()
+export class ResumePortalInput {
+  @Field(() => ID)
+  @IsString()
+  @Matches(PORTAL_ID, { message: "portalId must be lower case letters, digits and '-' (up to 63)" })
+  portalId!: string;
 }

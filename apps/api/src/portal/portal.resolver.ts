@@ -4,12 +4,20 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { AuthenticatedUser } from '@helpdesk/auth';
 import { ChangeMonthlyLimitCommand } from '@helpdesk/commands/portal/change-monthly-limit.handler.js';
 import { RegisterPortalCommand } from '@helpdesk/commands/portal/register-portal.handler.js';
+import { ResumePortalCommand, SuspendPortalCommand } from '@helpdesk/commands/portal/suspend-portal.handler.js';
 import { loadPortal } from '@helpdesk/commands/portal/load-portal.js';
 import { CLOCK, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { DomainError } from '@helpdesk/domain';
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { CurrentUser, Roles, originOf } from '../auth/auth.decorators.js';
-import { ChangeMonthlyLimitInput, PortalModel, RegisterPortalInput, portalModel } from './portal.model.js';
+import {
+  ChangeMonthlyLimitInput,
+  PortalModel,
+  RegisterPortalInput,
+  ResumePortalInput,
+  SuspendPortalInput,
+  portalModel,
+} from './portal.model.js';
 
 /**
  * A tenant's settings: the platform operator registers a portal, its admins change its monthly
@@ -67,5 +75,31 @@ export class PortalResolver {
       new ChangeMonthlyLimitCommand(originOf(user), { limit: input.limit, effectiveFrom: input.effectiveFrom }),
     );
     return portalModel(portal, this.clock.now());
+  }
+
+  @Mutation(() => PortalModel, {
+    description:
+      'Suspends a portal: nothing is sent for it (PORTAL_SUSPENDED) until it is resumed; its inbound messages are still received and its people still read. Platform operators only; suspending a suspended portal changes nothing.',
+  })
+  @Roles('operator')
+  async suspendPortal(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') input: SuspendPortalInput,
+  ): Promise<PortalModel> {
+    const origin = { ...originOf(user), portalId: input.portalId };
+    return portalModel(await this.commands.execute(new SuspendPortalCommand(origin, input.reason)), this.clock.now());
+  }
+
+  @Mutation(() => PortalModel, {
+    description:
+      'Lets a suspended portal send again. Platform operators only; resuming an active portal changes nothing.',
+  })
+  @Roles('operator')
+  async resumePortal(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('input') input: ResumePortalInput,
+  ): Promise<PortalModel> {
+    const origin = { ...originOf(user), portalId: input.portalId };
+    return portalModel(await this.commands.execute(new ResumePortalCommand(origin)), this.clock.now());
   }
 }

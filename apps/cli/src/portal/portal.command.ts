@@ -9,6 +9,12 @@ import {
 } from '@helpdesk/commands/portal/change-monthly-limit.handler.js';
 import { loadPortal } from '@helpdesk/commands/portal/load-portal.js';
 import { RegisterPortalCommand, RegisterPortalHandler } from '@helpdesk/commands/portal/register-portal.handler.js';
+import {
+  ResumePortalCommand,
+  ResumePortalHandler,
+  SuspendPortalCommand,
+  SuspendPortalHandler,
+} from '@helpdesk/commands/portal/suspend-portal.handler.js';
 import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
 import { systemClock, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
@@ -16,12 +22,16 @@ import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
 const USAGE = `Usage: helpdesk portal register --portal <id> --name <name> --time-zone <IANA zone>
                                 --subscription-start YYYY-MM-DD [--monthly-limit N] [--by <operator>]
        helpdesk portal change-limit --portal <id> --limit N --effective-from <ISO instant> [--by <admin>]
+       helpdesk portal suspend --portal <id> --reason "..." [--by <operator>]
+       helpdesk portal resume --portal <id> [--by <operator>]
        helpdesk portal show --portal <id>
 
 register: a new tenant, with the day of the month its quota resets on (the 29th-31st reset on the
 last day of shorter months), its time zone and its monthly conversation limit (the rulebook's
 default, 1,000, when absent). An id already registered is refused and left as it was.
 change-limit: the monthly limit from an instant on (with its offset); the same change again changes nothing.
+suspend: nothing is sent for the portal (replies, templates, new conversations, read receipts are
+refused with PORTAL_SUSPENDED) until resume; its inbound messages are still received.
 show: the portal's settings. Every change is recorded with --by as its actor (default: the OS user).`;
 
 /** Portal ids name streams and appear in tokens: the same rule as the API's registerPortal. */
@@ -49,6 +59,7 @@ export async function portal(argv: readonly string[], io: CliIo, clock: Clock): 
       limit: { type: 'string' },
       'effective-from': { type: 'string' },
       by: { type: 'string' },
+      reason: { type: 'string' },
     },
   });
   const [action, ...extra] = positionals;
@@ -109,10 +120,17 @@ function plan(
       return ({ store, clock }) =>
         new ChangeMonthlyLimitHandler(store, clock).execute(new ChangeMonthlyLimitCommand(origin, data));
     }
+    case 'suspend': {
+      const reason = required(values, 'reason');
+      return ({ store, clock }) =>
+        new SuspendPortalHandler(store, clock).execute(new SuspendPortalCommand(origin, reason));
+    }
+    case 'resume':
+      return ({ store, clock }) => new ResumePortalHandler(store, clock).execute(new ResumePortalCommand(origin));
     case 'show':
       return ({ store }) => loadPortal(store, origin.portalId);
     default:
-      throw new UsageError(`expected register, change-limit or show (got '${action ?? ''}')`);
+      throw new UsageError(`expected register, change-limit, suspend, resume or show (got '${action ?? ''}')`);
   }
 }
 
@@ -135,6 +153,7 @@ function formatPortal(portal: RegisteredPortal, now: Date): string {
     `  subscription start   ${portal.subscriptionStartedOn}`,
     `  monthly limit now    ${monthlyLimitAt(portal, now)}`,
     `  read receipts        ${portal.readReceiptsToContacts ? 'on' : 'off'}`,
+    `  suspended            ${portal.suspended ? `since ${portal.suspended.since}: ${portal.suspended.reason}` : 'no'}`,
     '  limits decided:',
     ...limits,
     '',

@@ -108,12 +108,28 @@ describe('helpdesk portal', () => {
       ['portal', 'change-limit', '--portal', 'initech', '--limit=-4', '--effective-from', '2024-12-01T00:00:00Z'],
       /--limit must be a whole number/,
     ],
-    [['portal', 'rename', '--portal', 'initech'], /expected register, change-limit or show/],
+    [['portal', 'rename', '--portal', 'initech'], /expected register, change-limit, suspend, resume or show/],
   ])('refuses a bad command line with exit 2 and records nothing: %j', async (argv, message) => {
     const run = await runHelpdesk(dataDir, ...argv);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(await portalEvents()).toEqual([]);
+  });
+
+  it('suspends and resumes a portal, once each', async () => {
+    await runHelpdesk(dataDir, ...REGISTER);
+    const suspend = ['portal', 'suspend', '--portal', 'initech', '--reason', 'unpaid invoice', '--by', 'ops-1'];
+    const suspended = await runHelpdesk(dataDir, ...suspend);
+    expect(suspended.stdout).toMatch(/suspended +since .*: unpaid invoice$/m);
+    await runHelpdesk(dataDir, ...suspend);
+    const resumed = await runHelpdesk(dataDir, 'portal', 'resume', '--portal', 'initech');
+    expect(resumed.stdout).toMatch(/suspended +no$/m);
+    expect((await portalEvents()).map((event) => event.type)).toEqual([
+      'PortalRegistered',
+      'PortalSuspended',
+      'PortalResumed',
+    ]);
+    expect((await runHelpdesk(dataDir, 'portal', 'suspend', '--portal', 'initech')).code).toBe(2);
   });
 
   it('refuses settings the domain refuses, with its code, and records nothing', async () => {
