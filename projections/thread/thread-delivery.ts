@@ -1,5 +1,6 @@
 import type {
   DeliveryStatusRecorded,
+  DeliveryTimeRecorded,
   OutboundDeliveryUnknown,
   OutboundFailure,
   OutboundMessageFailed,
@@ -86,6 +87,15 @@ export function nextDelivery(
   if (current === null) return null;
   const { status, at, error } = event.data;
   return { ...current, status, [STATUS_TIME[status]]: at, ...(status === 'failed' && { error: error ?? null }) };
+}
+
+/** A late status keeps Meta's time for it; the current status stays where it is. */
+export function withReportedTime(
+  current: DeliveryTrack | null,
+  event: Pick<DeliveryTimeRecorded, 'data'>,
+): DeliveryTrack | null {
+  if (current === null) return null;
+  return { ...current, [STATUS_TIME[event.data.status]]: event.data.at };
 }
 
 function failureOf(

@@ -130,6 +130,25 @@ describe.each(readStoresUnderTest())('thread projection on $name', (readStoreUnd
     });
   });
 
+  it("keeps Meta's times of statuses that arrive after a later one, and the status at read", async () => {
+    await receive('wamid.1', HOUR);
+    const message = await reply('Shipped', HOUR + 60_000);
+    await deliver(t.world, message.messageId, [metaAnswers.accepted('wamid.out-1')]);
+    await recordStatus(t.world, 'wamid.out-1', 'read', at(HOUR + 90_000));
+    await recordStatus(t.world, 'wamid.out-1', 'sent', at(HOUR + 70_000));
+    await recordStatus(t.world, 'wamid.out-1', 'delivered', at(HOUR + 80_000));
+    await t.caughtUp();
+
+    const [, sent] = (await listThread(t.db, thread)).messages;
+    expect(sent?.delivery).toMatchObject({
+      status: 'read',
+      sentAt: at(HOUR + 70_000),
+      deliveredAt: at(HOUR + 80_000),
+      readAt: at(HOUR + 90_000),
+    });
+    expect(await t.rebuilt((db) => listThread(db, thread))).toEqual(await listThread(t.db, thread));
+  });
+
   it("shows dispatch: retried then refused with Meta's error, unknown, and an agent's resend", async () => {
     await receive('wamid.1', HOUR);
     const refused = await reply('Order?', HOUR + 60_000);

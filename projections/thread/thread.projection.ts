@@ -6,7 +6,7 @@ import {
   mediaIdOf,
 } from '@helpdesk/domain';
 import type { ColumnValues, DocumentAccess, Projection, ProjectedEvent, TableDocument } from '../core/projection.js';
-import { DISPATCH_EVENT_TYPES, nextDelivery, nextDispatch, takenByMeta } from './thread-delivery.js';
+import { DISPATCH_EVENT_TYPES, nextDelivery, withReportedTime, nextDispatch, takenByMeta } from './thread-delivery.js';
 import {
   NO_DELIVERY,
   PENDING_DISPATCH,
@@ -30,6 +30,7 @@ const THREAD_EVENTS = [
   ...NEW_MESSAGE_TYPES,
   'OutboundWamidRecorded',
   'DeliveryStatusRecorded',
+  'DeliveryTimeRecorded',
   'MessageQuarantined',
   'InboundMediaStored',
   'InboundMediaFetchFailed',
@@ -183,6 +184,8 @@ function messageChange(message: ThreadMessage, event: MessageChange): ThreadMess
       return { ...message, wamid: event.data.wamid, dispatch: takenByMeta(message.dispatch) };
     case 'DeliveryStatusRecorded':
       return { ...message, delivery: nextDelivery(message.delivery, event), dispatch: takenByMeta(message.dispatch) };
+    case 'DeliveryTimeRecorded':
+      return { ...message, delivery: withReportedTime(message.delivery, event) };
     case 'MessageQuarantined': {
       // The content leaves the row itself, so no query, export or backup of the read store can show it.
       const { quarantinedAt, reason } = event.data;

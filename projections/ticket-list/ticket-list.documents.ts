@@ -12,6 +12,8 @@ export interface TicketRow {
   readonly businessPhone: string;
   readonly contactPhone: string;
   readonly contactId: string | null;
+  /** Contacts sharing the number when none is associated yet: an agent chooses one (absent in rows written before). */
+  readonly contactCandidateIds?: readonly string[];
   /** The name the contact gave WhatsApp (Meta's `contacts[].profile.name`) in their latest message; absent in rows written before. */
   readonly contactProfileName?: string | null;
   /** The last message's text or placeholder; never quarantined content. */
@@ -35,6 +37,7 @@ export interface ConversationRow {
   readonly businessPhone: string;
   readonly contactPhone: string;
   readonly contactId: string | null;
+  readonly contactCandidateIds?: readonly string[];
   readonly currentTicketId: string | null;
   readonly sessionExpiresAt: string | null;
 }

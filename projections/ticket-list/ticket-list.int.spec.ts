@@ -167,6 +167,24 @@ describe.each(readStoresUnderTest())('ticket list projection on $name', (readSto
     expect(await countTickets(db, { portalId: 'acme', status: ['open'] }, 2)).toEqual({ count: 3, capped: false });
   });
 
+  it('shows the contacts sharing the number until an agent chooses one, then that contact', async () => {
+    const h = history().at(at(HOUR));
+    const contact = (contactId: string) =>
+      h.contact({ type: 'CreateContact', data: { contactId, name: contactId, phoneNumber: contactPhone } });
+    const ambiguous = await spec
+      .given(contact('contact-1'), contact('contact-2'))
+      .when(h.receive(inboundMessage('wamid.1', at(HOUR))))
+      .then((db) => listTickets(db, { portalId: 'acme' }));
+    expect(ambiguous.tickets[0]).toMatchObject({ contactId: null, contactCandidateIds: ['contact-1', 'contact-2'] });
+
+    const chosen = await spec
+      .given()
+      .when(h.at(at(HOUR + 1000)).chooseContact(conversationOf(), 'contact-2'))
+      .then((db) => listTickets(db, { portalId: 'acme' }));
+    expect(chosen.tickets[0]).toMatchObject({ contactId: 'contact-2', contactCandidateIds: [] });
+    expect(await spec.rebuilt((db) => listTickets(db, { portalId: 'acme' }))).toEqual(chosen);
+  });
+
   it('gives the same rows when rebuilt from history as live', async () => {
     const h = history();
     const received = [0, 1, 2, 3].map((i) =>

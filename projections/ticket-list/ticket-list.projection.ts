@@ -43,6 +43,7 @@ const TICKET_LIST_EVENTS = [
   'SessionExtended',
   'SessionClosed',
   'ContactAssociated',
+  'ContactMatchAmbiguous',
   'MessageQuarantined',
   'ConversationMarkedRead',
   'PhoneNumberAdded',
@@ -62,11 +63,12 @@ export type TicketListRows = {
  * The agents' ticket list: status, owner, channel, contact, preview, session and unread count per
  * ticket, and how many tickets each portal has per status, owner and latest-message direction,
  * also per account and business number, and per contact: every view filter is counted from these.
- * Version 3 added the account (and the counts by number and by contact).
+ * Version 3 added the account (and the counts by number and by contact); version 4 the contacts an
+ * agent chooses among when several share the number.
  */
 export const ticketListProjection: Projection<TicketListEvent, TicketListRows> = {
   name: 'ticket_list',
-  version: 3,
+  version: 4,
   eventTypes: TICKET_LIST_EVENTS,
   tables: [
     {
@@ -201,7 +203,9 @@ function conversationChange(event: ConversationStep, conversation: ConversationR
     case 'SessionClosed':
       return { ...conversation, sessionExpiresAt: null };
     case 'ContactAssociated':
-      return { ...conversation, contactId: event.data.contactId };
+      return { ...conversation, contactId: event.data.contactId, contactCandidateIds: [] };
+    case 'ContactMatchAmbiguous':
+      return { ...conversation, contactCandidateIds: event.data.candidateContactIds };
     default:
       return conversation;
   }
@@ -221,6 +225,7 @@ function newTicket(conversation: ConversationRow, ticketId: string, event: Proje
     businessPhone: conversation.businessPhone,
     contactPhone: conversation.contactPhone,
     contactId: conversation.contactId,
+    contactCandidateIds: conversation.contactCandidateIds ?? [],
     preview: null,
     lastMessageId: null,
     sessionExpiresAt: conversation.sessionExpiresAt,
@@ -233,7 +238,12 @@ function newTicket(conversation: ConversationRow, ticketId: string, event: Proje
 }
 
 function ticketChange(event: ConversationStep, ticket: TicketRow, conversation: ConversationRow): TicketRow {
-  const withSession = { ...ticket, sessionExpiresAt: conversation.sessionExpiresAt, contactId: conversation.contactId };
+  const withSession = {
+    ...ticket,
+    sessionExpiresAt: conversation.sessionExpiresAt,
+    contactId: conversation.contactId,
+    contactCandidateIds: conversation.contactCandidateIds ?? [],
+  };
   switch (event.type) {
     case 'TicketAssigned':
       return { ...withSession, ownerId: event.data.to ?? null };

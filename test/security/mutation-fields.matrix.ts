@@ -69,6 +69,54 @@ export const MUTATION_FIELDS: Readonly<Record<string, FieldRule>> = {
         conversationId: t.conversationId,
       }),
   },
+  chooseConversationContact: {
+    roles: agents,
+    otherPortal: 'refused',
+    probe: (t) =>
+      mutation('chooseConversationContact', 'ChooseConversationContactInput', 'conversationId contactId position', {
+        conversationId: t.conversationId,
+        contactId: t.contactId,
+      }),
+  },
+  registerPortal: {
+    roles: ['operator'],
+    // Operators run the service for every portal: aimed at the victim's id, it is refused as already
+    // registered (PORTAL_ALREADY_REGISTERED), and the victim's settings stay as they were.
+    otherPortal: 'service-wide',
+    probe: (t) =>
+      mutation('registerPortal', 'RegisterPortalInput', 'id name', {
+        portalId: t.portalId,
+        name: 'probe',
+        timeZone: 'UTC',
+        subscriptionStartedOn: '2024-01-01',
+      }),
+  },
+  // Operators act on any portal by design (the service's own staff). The probes name a portal that
+  // was never registered (PORTAL_NOT_FOUND, nothing appended), so the shared world keeps sending;
+  // apps/api/src/portal/portal.e2e.spec.ts suspends and resumes a real one.
+  suspendPortal: {
+    roles: ['operator'],
+    otherPortal: 'service-wide',
+    probe: () =>
+      mutation('suspendPortal', 'SuspendPortalInput', 'id suspended { reason }', {
+        portalId: 'never-registered',
+        reason: 'probe',
+      }),
+  },
+  resumePortal: {
+    roles: ['operator'],
+    otherPortal: 'service-wide',
+    probe: () => mutation('resumePortal', 'ResumePortalInput', 'id', { portalId: 'never-registered' }),
+  },
+  changeMonthlyLimit: {
+    roles: ['admin'],
+    otherPortal: 'own-portal',
+    probe: () =>
+      mutation('changeMonthlyLimit', 'ChangeMonthlyLimitInput', 'id monthlyConversationLimit', {
+        limit: 7,
+        effectiveFrom: '2024-12-01T00:00:00Z',
+      }),
+  },
   changeReadReceiptsToContacts: {
     roles: ['admin'],
     otherPortal: 'own-portal',

@@ -49,6 +49,12 @@ export const QUERY_FIELDS: Readonly<Record<string, FieldRule>> = {
     }),
     nothing: isNull,
   },
+  portal: {
+    roles: [...anyRole, 'operator'],
+    otherPortal: 'nothing',
+    // The portal is the token's: there is no argument naming another one.
+    probe: () => ({ query: '{ portal { id name timeZone monthlyConversationLimit } }' }),
+  },
   quotaUsage: {
     roles: anyRole,
     otherPortal: 'nothing',

@@ -27,6 +27,7 @@ import { ProjectionsModule } from './projections/projections.module.js';
 import { QuotaModule } from '@helpdesk/commands/quota/quota.module.js';
 import { queryLimitsRule, refuseInvalidSubscription } from './query-limits/query-limits.js';
 import { QuotaApiModule } from './quota/quota-api.module.js';
+import { PortalApiModule } from './portal/portal-api.module.js';
 import { RATE_LIMIT_NOW, monotonicNow } from './rate-limits/rate-limit-clock.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { CLOCK, Clock, systemClock } from '@helpdesk/commands/shared/clock.js';
@@ -126,6 +127,7 @@ export class AppModule {
         ContactApiModule,
         ViewApiModule,
         QuotaApiModule,
+        PortalApiModule,
         OperationsApiModule,
         RateLimitsModule,
       ],

@@ -1,6 +1,7 @@
 import type { CliCommand } from './cli-command.js';
 import { exportCommand } from './export/export.command.js';
 import { mintTokenCommand } from './mint-token/mint-token.command.js';
+import { portalCommand } from './portal/portal.command.js';
 import { projectionsCommand } from './projections/projections.command.js';
 import { replayCommand } from './replay/replay.command.js';
 import { seedDemoCommand } from './seed-demo/seed-demo.command.js';
@@ -12,4 +13,5 @@ export const COMMANDS: readonly CliCommand[] = [
   projectionsCommand,
   replayCommand,
   exportCommand,
+  portalCommand,
 ];

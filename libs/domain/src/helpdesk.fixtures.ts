@@ -1,4 +1,4 @@
-import { channelDecider, refuseUnknownAccount } from './channel/index.js';
+import { channelDecider, numberConnectedAt, refuseUnknownAccount } from './channel/index.js';
 import type { ChannelState, ConnectAccount, ConnectedChannel } from './channel/index.js';
 import { contactDecider, contactPhoneIndexDecider } from './contact/index.js';
 import type {
@@ -407,7 +407,7 @@ export class HelpdeskHistory {
   receive(message: InboundMessage): Fact[] {
     const route = this.channelHolding(message.phoneNumberId);
     if (!route) throw new Error(`No connected WhatsApp channel holds the number ${message.phoneNumberId}`);
-    const { channel, displayNumber } = route;
+    const { channel, displayNumber, connectedAt } = route;
     const portalId = channel.portalId;
     const conversationId = conversationIdOf({
       portalId,
@@ -423,7 +423,7 @@ export class HelpdeskHistory {
       from: message.from,
       to: displayNumber,
       sentAt: message.sentAt,
-      channelConnectedAt: channel.connectedAt,
+      numberConnectedAt: connectedAt,
       content: message.content,
       matchingContactIds: this.contactIdsByPhone(message.from),
       ...(message.profileName !== undefined && { profileName: message.profileName }),
@@ -586,6 +586,16 @@ export class HelpdeskHistory {
     );
   }
 
+  /** An agent picks the conversation's contact among those sharing its number (looked up as the handler does). */
+  chooseContact(conversationId: string, contactId: string, actor: Actor = agentActor): Fact[] {
+    const matchingContactIds = this.contactIdsByPhone(`+${this.conversation(conversationId).contactWaId}`);
+    return this.onConversation(
+      conversationId,
+      { type: 'ChooseContact', data: { contactId, matchingContactIds } },
+      actor,
+    );
+  }
+
   /** An agent reads the conversation; `sendReceipt`: the portal's setting for receipts to contacts. */
   markRead(conversationId: string, sendReceipt = true, actor: Actor = agentActor): Fact[] {
     return this.onConversation(conversationId, { type: 'MarkConversationRead', data: { sendReceipt } }, actor);
@@ -672,13 +682,21 @@ export class HelpdeskHistory {
   /** The connected account holding the number, as the handlers find it by its phone-number id. */
   private channelHolding(
     phoneNumberId: string,
-  ): { channel: ConnectedChannel; accountId: string; displayNumber: string } | null {
+  ): { channel: ConnectedChannel; accountId: string; displayNumber: string; connectedAt: string } | null {
     for (const [stream, state] of this.states) {
       if (!stream.startsWith(streamPrefix(StreamCategory.channel))) continue;
       const channel = state as ChannelState;
       if (channel.status !== 'Connected') continue;
       const number = channel.phoneNumbers.find((held) => held.phoneNumberId === phoneNumberId);
-      if (number) return { channel, accountId: channel.accountId, displayNumber: number.displayNumber };
+      if (number) {
+        const { accountId } = channel;
+        return {
+          channel,
+          accountId,
+          displayNumber: number.displayNumber,
+          connectedAt: numberConnectedAt(channel, number),
+        };
+      }
     }
     return null;
   }

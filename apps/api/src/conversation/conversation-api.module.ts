@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ContactApiModule } from '../contact/contact-api.module.js';
 import { MediaModule } from '../media/media.module.js';
+import { ChooseContactResolver } from './choose-contact.resolver.js';
 import { FindConversationHandler, GetThreadPageHandler } from './conversation-thread.query.js';
 import { ConversationMutationsResolver } from './conversation-mutations.resolver.js';
 import { ReadStateResolver } from './read-state.resolver.js';
@@ -23,6 +24,7 @@ import { TicketsResolver } from './tickets.resolver.js';
     ...[TicketsResolver, TicketConnectionResolver, TicketContactResolver, ThreadsResolver],
     ...[ConversationMutationsResolver, ResendOutboundMessageResolver, StartConversationResolver],
     ReadStateResolver,
+    ChooseContactResolver,
   ],
 })
 export class ConversationApiModule {}

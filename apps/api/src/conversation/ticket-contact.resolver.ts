@@ -8,7 +8,7 @@ import { toGraphqlError } from '../graphql/graphql-errors.filter.js';
 import { TicketModel } from './ticket.model.js';
 
 /** A type, not the class: the global ValidationPipe would otherwise validate the parent ticket as input. */
-type TicketParent = Pick<TicketModel, 'contactId'>;
+type TicketParent = Pick<TicketModel, 'contactId' | 'contactCandidateIds'>;
 
 /**
  * `Ticket.contact`, from the directory read model. Batched per request (ContactLoaders), so a page
@@ -39,6 +39,29 @@ export class TicketContactResolver {
     } catch (error) {
       // Exception filters do not run for field resolvers: without this, a read-store error's own text would reach the client.
       this.logger.error({ msg: 'Ticket.contact failed', err: error });
+      throw toGraphqlError(error);
+    }
+  }
+
+  @ResolveField(() => [ContactModel], {
+    description:
+      'The contacts of the portal sharing the number that wrote, while none is associated: choose one with chooseConversationContact. Empty otherwise.',
+  })
+  async contactCandidates(
+    @Parent() ticket: TicketParent,
+    @CurrentUser() user: AuthenticatedUser,
+    @Context() context: object,
+  ): Promise<ContactModel[]> {
+    const candidateIds = ticket.contactId ? [] : (ticket.contactCandidateIds ?? []);
+    if (candidateIds.length === 0) return [];
+    try {
+      const loader = this.contacts.forRequest(context);
+      const rows = await Promise.all(
+        candidateIds.map((contactId) => loader.load({ portalId: user.portalId, contactId })),
+      );
+      return rows.flatMap((row) => (row ? [contactModel(row)] : []));
+    } catch (error) {
+      this.logger.error({ msg: 'Ticket.contactCandidates failed', err: error });
       throw toGraphqlError(error);
     }
   }

@@ -47,6 +47,9 @@ export class TicketModel {
   })
   contactProfileName?: string | null;
 
+  /** Contacts sharing the number while none is associated: served as `contactCandidates`, not a field itself. */
+  contactCandidateIds?: readonly string[];
+
   @Field(() => String, {
     nullable: true,
     description: "The last message's text or placeholder; never quarantined content.",

@@ -120,8 +120,11 @@ export class WebhookItemDispatcher {
           })
         : record({ wamid: status.wamid }));
       if (!change.recorded.includes('DeliveryStatusRecorded')) {
-        this.metrics.statusesNotRecorded.inc({ reason: 'unchanged' });
-        return { kind: 'status_unchanged', conversationId: route.conversationId };
+        // A late status (sent after read) keeps only Meta's time: the thread changed all the same.
+        const late = change.recorded.includes('DeliveryTimeRecorded');
+        this.metrics.statusesNotRecorded.inc({ reason: late ? 'late' : 'unchanged' });
+        if (!late) return { kind: 'status_unchanged', conversationId: route.conversationId };
+        return { kind: 'status_recorded', conversationId: route.conversationId };
       }
       this.metrics.statusesRecorded.inc({ status: status.status });
       this.logger.debug({ msg: 'Delivery status recorded', ...fields, conversationId: route.conversationId });

@@ -58,7 +58,7 @@ export class WebhookMetrics {
     this.statusesRecorded = counter('whatsapp_statuses_recorded_total', 'Delivery statuses recorded', ['status']);
     this.statusesNotRecorded = counter(
       'whatsapp_statuses_not_recorded_total',
-      'Delivery statuses that changed nothing',
+      "Delivery statuses that did not move a message forward (late: only Meta's time was kept)",
       ['reason'],
     );
     this.metaErrors = counter('whatsapp_webhook_errors_total', "Value-level errors in Meta's webhooks", ['code']);

@@ -163,8 +163,9 @@ describe('WhatsApp webhooks processed into conversations', () => {
       const metrics = await world.metrics();
       expect(metrics).toMatch(/^whatsapp_statuses_recorded_total\{status="delivered"\} 1$/m);
       expect(metrics).toMatch(/^whatsapp_statuses_recorded_total\{status="read"\} 1$/m);
-      // "sent" after "delivered" (the tracker is not one of our ids) changes nothing; "failed" names an inbound message.
-      expect(metrics).toMatch(/^whatsapp_statuses_not_recorded_total\{reason="unchanged"\} 1$/m);
+      // "sent" after "delivered" (the tracker is not one of our ids) keeps only Meta's time;
+      // "failed" names an inbound message.
+      expect(metrics).toMatch(/^whatsapp_statuses_not_recorded_total\{reason="late"\} 1$/m);
       expect(metrics).toMatch(/^whatsapp_statuses_not_recorded_total\{reason="MESSAGE_NOT_FOUND"\} 1$/m);
     });
 

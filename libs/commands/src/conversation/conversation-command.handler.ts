@@ -15,7 +15,7 @@ import { type ConversationChange, changeOf, conversationCommand, onConversation 
  */
 export type PlainConversationCommandType = Exclude<
   DomainConversationCommand['type'],
-  'ReceiveInboundMessage' | 'ReplyToContact' | 'SendTemplate' | 'StartConversation'
+  'ReceiveInboundMessage' | 'ReplyToContact' | 'SendTemplate' | 'StartConversation' | 'ChooseContact'
 >;
 
 /** Each command's data by its type (an indexed type, so that the command class stays covariant in its type). */

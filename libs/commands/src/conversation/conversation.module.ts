@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { CONTACT_ASSOCIATION } from '../contact/contact-association.js';
 import { QuotaModule } from '../quota/quota.module.js';
 import { associateContactWithOpenConversations } from './associate-contact-with-conversations.js';
+import { ChooseContactHandler } from './choose-contact.handler.js';
 import { RunConversationCommandHandler } from './conversation-command.handler.js';
 import { MarkConversationReadHandler } from './mark-conversation-read.handler.js';
 import { ReceiveInboundMessageHandler } from './receive-inbound-message.handler.js';
@@ -28,6 +29,7 @@ import { SESSION_EXPIRY_TIMERS, systemTimers } from './session-expiry/timers.js'
     StartConversationHandler,
     RunConversationCommandHandler,
     MarkConversationReadHandler,
+    ChooseContactHandler,
     SessionExpiryService,
   ],
   exports: [CONTACT_ASSOCIATION],

@@ -31,8 +31,8 @@ export class MarkConversationReadHandler implements ICommandHandler<MarkConversa
 
   async execute({ origin, conversationId }: MarkConversationReadCommand): Promise<ConversationChange> {
     const { state: portal } = await loadState(this.store, portalStreamName(origin.portalId), portalDecider);
-    // On unless an admin turned them off (a portal's conversations exist only once it is registered).
-    const sendReceipt = portal.status !== 'Registered' || portal.readReceiptsToContacts;
+    // On unless an admin turned them off or the portal is suspended (its conversations exist only once it is registered).
+    const sendReceipt = portal.status !== 'Registered' || (portal.readReceiptsToContacts && portal.suspended === null);
     const command = conversationCommand('MarkConversationRead', { sendReceipt }, origin, this.clock.now());
     return changeOf(conversationId, await onConversation(this.store, conversationId, command, origin));
   }

@@ -15,6 +15,7 @@ import {
   checkReply,
   checkTemplateSend,
   refuse,
+  refuseSendingIfSuspended,
   requireApprovedTemplate,
 } from '@helpdesk/domain';
 import type { EventStore } from '@helpdesk/event-store';
@@ -253,7 +254,9 @@ export class OutboundSendWorkflow {
     messageId: string,
     claim: QuotaClaim,
   ): Promise<Settlement> {
-    const portal = quotaPortalAt(await loadPortal(this.store, origin.portalId), now);
+    const registered = await loadPortal(this.store, origin.portalId);
+    refuseSendingIfSuspended(registered);
+    const portal = quotaPortalAt(registered, now);
     const request = { origin, now, portal, conversationId, messageId };
     const release = { origin, now, portalId: portal.portalId, messageId };
     if (claim.kind === 'session') {

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { deterministicEventId } from '@helpdesk/command-handling';
-import { type InboundContent, conversationIdOf, refuse, toWaId } from '@helpdesk/domain';
+import { type InboundContent, conversationIdOf, numberConnectedAt, refuse, toWaId } from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
 import { findChannelByDisplayNumber, findChannelByPhoneNumberId } from '../channel/find-channel-by-number.js';
@@ -57,7 +57,7 @@ export class ReceiveInboundMessageHandler implements ICommandHandler<ReceiveInbo
   ) {}
 
   async execute({ message, trace }: ReceiveInboundMessageCommand): Promise<InboundMessageReceipt> {
-    const { portalId, phoneNumberId, displayNumber, channel } = await this.route(message);
+    const { portalId, phoneNumberId, displayNumber, connectedAt } = await this.route(message);
     const contactWaId = toWaId(message.from);
     const conversationId = conversationIdOf({ portalId, phoneNumberId, contactWaId });
     const origin: CommandOrigin = {
@@ -76,7 +76,7 @@ export class ReceiveInboundMessageHandler implements ICommandHandler<ReceiveInbo
       from: message.from,
       to: displayNumber,
       sentAt: message.sentAt,
-      channelConnectedAt: channel.connectedAt,
+      numberConnectedAt: connectedAt,
       content: message.content,
       matchingContactIds: await findContactIdsByPhone(this.store, portalId, message.from),
       ...(message.profileName !== undefined && { profileName: message.profileName }),
@@ -90,7 +90,9 @@ export class ReceiveInboundMessageHandler implements ICommandHandler<ReceiveInbo
     return { ...receipt, messageId: messageId ?? data.messageId, duplicate: handled.events.length === 0 };
   }
 
-  private async route(message: InboundMessage): Promise<ChannelByNumber & { displayNumber: string }> {
+  private async route(
+    message: InboundMessage,
+  ): Promise<ChannelByNumber & { displayNumber: string; connectedAt: string }> {
     const { phoneNumberId, displayPhoneNumber } = message;
     const route =
       (await findChannelByPhoneNumberId(this.store, phoneNumberId)) ??
@@ -101,6 +103,6 @@ export class ReceiveInboundMessageHandler implements ICommandHandler<ReceiveInbo
         phoneNumberId,
       });
     }
-    return { ...route, displayNumber: number.displayNumber };
+    return { ...route, displayNumber: number.displayNumber, connectedAt: numberConnectedAt(route.channel, number) };
   }
 }

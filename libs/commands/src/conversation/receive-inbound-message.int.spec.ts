@@ -1,9 +1,13 @@
 import { conversationsByPhoneStreamName } from '@helpdesk/domain';
+import { AddPhoneNumberCommand, AddPhoneNumberHandler } from '../channel/add-phone-number.handler.js';
+import { ownershipNotChecked } from '../channel/phone-number-ownership.js';
 import { CreateContactCommand, CreateContactHandler } from '../contact/create-contact.handler.js';
+import { ChooseContactCommand, ChooseContactHandler } from './choose-contact.handler.js';
 import { associateContactWithOpenConversations } from './associate-contact-with-conversations.js';
 import { RunConversationCommand, RunConversationCommandHandler } from './conversation-command.handler.js';
 import {
   DAY,
+  accountId,
   HOUR,
   type World,
   admin,
@@ -63,6 +67,43 @@ describe('Receiving WhatsApp messages against the embedded store', () => {
 
     expect(error.code).toBe('MESSAGE_PREDATES_CONNECTION');
     expect(await world.typesOf()).toEqual([]);
+  });
+
+  it('imports a message stamped in the second of the connection: Meta stamps whole seconds', async () => {
+    const closeWorld = await openWorld({ connectedAt: '2025-03-01T08:00:00.900Z' });
+    try {
+      closeWorld.clock.set(later(sentAt, 2000));
+      await closeWorld.receive(inboundMessage('wamid.same-second', '2025-03-01T08:00:00.000Z'));
+      expect(await closeWorld.typesOf()).toContain('InboundMessageReceived');
+    } finally {
+      await closeWorld.close();
+    }
+  });
+
+  describe('a number added to an account connected earlier', () => {
+    const addedAt = '2025-03-05T08:00:00.000Z';
+    const added = { phoneNumberId: '106540352242999', displayNumber: '+15550002222' };
+    const toAdded = (wamid: string, at: string) => ({ ...inboundMessage(wamid, at), ...added });
+
+    beforeEach(async () => {
+      world.clock.set(addedAt);
+      await new AddPhoneNumberHandler(world.store, world.clock, ownershipNotChecked).execute(
+        new AddPhoneNumberCommand(admin, { accountId, ...added }),
+      );
+      world.clock.set(later(sentAt, 2000));
+    });
+
+    it('imports nothing sent to it before it was added, though the account was connected then', async () => {
+      const error = await refusalOf(world.receive(toAdded('wamid.before-added', later(addedAt, -3_600_000))));
+
+      expect(error.code).toBe('MESSAGE_PREDATES_CONNECTION');
+      expect(error.details).toMatchObject({ connectedAt: addedAt });
+    });
+
+    it('imports what was sent to it after', async () => {
+      const receipt = await world.receive(toAdded('wamid.after-added', sentAt));
+      expect(receipt.duplicate).toBe(false);
+    });
   });
 
   it('refuses a message to a number no connected channel holds', async () => {
@@ -132,6 +173,41 @@ describe('Receiving WhatsApp messages against the embedded store', () => {
       const types = await world.typesOf();
       expect(types).toContain('ContactMatchAmbiguous');
       expect(types).not.toContain('ContactAssociated');
+    });
+
+    describe('an agent chooses among contacts sharing the number', () => {
+      const choose = (contactId: string, origin = admin) =>
+        new ChooseContactHandler(world.store, world.clock).execute(
+          new ChooseContactCommand(origin, conversationOf(), contactId),
+        );
+
+      beforeEach(async () => {
+        await createContact('contact-1', '+33612345678');
+        await createContact('contact-2', '+33612345678');
+        await createContact('contact-3', '+33699999999');
+        await world.receive(inboundMessage('wamid.a', sentAt));
+      });
+
+      it('associates the chosen one, once', async () => {
+        await choose('contact-2');
+        await choose('contact-2');
+
+        const events = await world.eventsOf(`conversation-${conversationOf()}`);
+        const associated = events.filter((event) => event.type === 'ContactAssociated');
+        expect(associated.map((event) => event.data)).toEqual([
+          expect.objectContaining({ contactId: 'contact-2', chosenFrom: ['contact-1', 'contact-2'] }),
+        ]);
+        expect((await refusalOf(choose('contact-1'))).code).toBe('CONTACT_ALREADY_ASSOCIATED');
+      });
+
+      it("refuses another number's contact like an unknown one; another portal's agent finds no conversation", async () => {
+        for (const contactId of ['contact-3', 'contact-404']) {
+          expect((await refusalOf(choose(contactId))).code).toBe('CONTACT_NOT_FOUND');
+        }
+        const stranger = { ...admin, portalId: 'globex' };
+        expect((await refusalOf(choose('contact-1', stranger))).code).toBe('CONVERSATION_NOT_FOUND');
+        expect(await world.typesOf()).not.toContain('ContactAssociated');
+      });
     });
   });
 });

@@ -99,8 +99,11 @@ function removePhoneNumber(command: RemovePhoneNumber, channel: ConnectedChannel
   const displayNumber = normaliseToE164(command.data.displayNumber);
   const number = phoneNumberOf(channel, displayNumber);
   if (!number) refuse('PHONE_NUMBER_NOT_ON_CHANNEL', `${displayNumber} is not a number of this WhatsApp account`);
+  const { phoneNumberId } = number;
   const removedAt = command.context.now.toISOString();
-  return [{ type: 'PhoneNumberRemoved', data: { accountId: channel.accountId, ...number, removedAt } }];
+  return [
+    { type: 'PhoneNumberRemoved', data: { accountId: channel.accountId, phoneNumberId, displayNumber, removedAt } },
+  ];
 }
 
 function markBusinessVerified(command: MarkBusinessVerified, channel: ConnectedChannel): ChannelEvent[] {

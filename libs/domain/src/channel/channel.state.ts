@@ -3,7 +3,8 @@ import type { ChannelEvent } from './channel.events.js';
 
 export const MAX_PHONE_NUMBERS_PER_ACCOUNT = 25;
 
-export type ChannelPhoneNumber = Readonly<{ phoneNumberId: string; displayNumber: string }>;
+/** `addedAt`: when the number joined the account; messages to it from before then are not synced. */
+export type ChannelPhoneNumber = Readonly<{ phoneNumberId: string; displayNumber: string; addedAt: string }>;
 
 type AccountProfile = Readonly<{
   accountId: string;
@@ -32,8 +33,8 @@ export function evolveChannel(state: ChannelState, event: ChannelEvent): Channel
       return { status: 'Connected', ...event.data, phoneNumbers: [] };
     case 'PhoneNumberAdded': {
       if (state.status !== 'Connected') return state;
-      const { phoneNumberId, displayNumber } = event.data;
-      return { ...state, phoneNumbers: [...state.phoneNumbers, { phoneNumberId, displayNumber }] };
+      const { phoneNumberId, displayNumber, addedAt } = event.data;
+      return { ...state, phoneNumbers: [...state.phoneNumbers, { phoneNumberId, displayNumber, addedAt }] };
     }
     case 'PhoneNumberRemoved': {
       if (state.status !== 'Connected') return state;
@@ -55,4 +56,12 @@ export function evolveChannel(state: ChannelState, event: ChannelEvent): Channel
 
 export function phoneNumberOf(channel: ConnectedChannel, displayNumber: string): ChannelPhoneNumber | undefined {
   return channel.phoneNumbers.find((number) => number.displayNumber === displayNumber);
+}
+
+/**
+ * Only messages sent after a number was connected are synced: its own connection is the later of
+ * the account's and the number's, so a number added to a connected account imports nothing older.
+ */
+export function numberConnectedAt(channel: ConnectedChannel, number: ChannelPhoneNumber): string {
+  return Date.parse(number.addedAt) > Date.parse(channel.connectedAt) ? number.addedAt : channel.connectedAt;
 }

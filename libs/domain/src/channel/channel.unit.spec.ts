@@ -2,7 +2,7 @@ import { specificationFor } from '../../../../test/support/decider-specification
 import type { CommandContext } from '../core/index.js';
 import type { ChannelCommand, ConnectAccount, PhoneNumberInput, PhoneNumberOwnership } from './channel.commands.js';
 import type { AccountConnected, AccountDisconnected, PhoneNumberAdded } from './channel.events.js';
-import { channelDecider } from './index.js';
+import { channelDecider, numberConnectedAt } from './index.js';
 
 const spec = specificationFor(channelDecider);
 const now = new Date('2025-03-01T10:00:00.000Z');
@@ -382,5 +382,27 @@ describe('Channel', () => {
         .when(command(type, numberInput(1)))
         .thenRefuses('CHANNEL_NOT_CONNECTED');
     });
+  });
+});
+
+describe('when a number was connected', () => {
+  const connectedAt = '2025-02-01T00:00:00.000Z';
+  const channel = (addedAt: string) => {
+    const state = [
+      { ...connected, data: { ...connected.data, connectedAt } },
+      { ...added(1), data: { ...added(1).data, addedAt } },
+    ].reduce(channelDecider.evolve, channelDecider.initialState);
+    if (state.status !== 'Connected') throw new Error('expected a connected channel');
+    return { state, number: state.phoneNumbers[0]! };
+  };
+
+  it('is when it was added to the account, if the account was connected before', () => {
+    const { state, number } = channel('2025-02-10T00:00:00.000Z');
+    expect(numberConnectedAt(state, number)).toBe('2025-02-10T00:00:00.000Z');
+  });
+
+  it("is the account's connection for numbers connected with it", () => {
+    const { state, number } = channel(connectedAt);
+    expect(numberConnectedAt(state, number)).toBe(connectedAt);
   });
 });

@@ -13,7 +13,7 @@ export const channelDecider: Decider<ChannelCommand, ChannelEvent, ChannelState>
 
 export type * from './channel.commands.js';
 export type * from './channel.events.js';
-export { MAX_PHONE_NUMBERS_PER_ACCOUNT, phoneNumberOf } from './channel.state.js';
+export { MAX_PHONE_NUMBERS_PER_ACCOUNT, numberConnectedAt, phoneNumberOf } from './channel.state.js';
 export type {
   ChannelPhoneNumber,
   ChannelState,

@@ -18,8 +18,10 @@ export type ReceiveInboundMessage = DomainCommand<
     from: string;
     /** The business number, E.164. */
     to: string;
+    /** Meta's timestamp: whole seconds. */
     sentAt: string;
-    channelConnectedAt: string;
+    /** When the receiving number was connected (see `numberConnectedAt`): older messages are refused. */
+    numberConnectedAt: string;
     content: InboundContent;
     /** Contacts whose phone or mobile number is `from`, from the contact lookup. */
     matchingContactIds: readonly string[];
@@ -84,6 +86,15 @@ export type RevealQuarantinedMessage = DomainCommand<'RevealQuarantinedMessage',
 export type AssociateContact = DomainCommand<'AssociateContact', { contactId: string }>;
 
 /**
+ * An agent picks the contact of a conversation whose number several contacts share.
+ * `matchingContactIds`: the portal's contacts with the conversation's number now, looked up by the handler.
+ */
+export type ChooseContact = DomainCommand<
+  'ChooseContact',
+  { contactId: string; matchingContactIds: readonly string[] }
+>;
+
+/**
  * An agent opens a thread with a contact by sending a template from one of the portal's numbers.
  * The ticket and message ids are new (used only if the decision needs them); `contactId`, when the
  * agent started from a contact record (or one contact has the number), is associated. The template
@@ -124,4 +135,5 @@ export type ConversationCommand =
   | ReadStateCommand
   | InboundMediaCommand
   | AssociateContact
+  | ChooseContact
   | StartConversation;

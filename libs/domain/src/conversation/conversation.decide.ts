@@ -16,7 +16,7 @@ import {
   revealQuarantinedMessage,
 } from './decide-message.js';
 import { closeExpiredSession, replyToContact, sendTemplate } from './decide-session.js';
-import { associateContact } from './decide-contact.js';
+import { associateContact, chooseContact } from './decide-contact.js';
 import { startConversation } from './decide-start.js';
 import { decideTicket, isTicketCommand } from './ticket.js';
 import { decideReadState, isReadStateCommand } from './read-state.js';
@@ -53,6 +53,8 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       return revealQuarantinedMessage(command, state);
     case 'AssociateContact':
       return associateContact(command, state);
+    case 'ChooseContact':
+      return chooseContact(command, state);
     case 'StartConversation':
       return startConversation(command, state);
     default:

@@ -51,7 +51,11 @@ export type SessionClosed = DomainEvent<
   { sessionId: string; closedAt: string; reason?: SessionCloseReason }
 >;
 
-export type ContactAssociated = DomainEvent<'ContactAssociated', { contactId: string; associatedAt: string }>;
+/** `chosenFrom`: the candidates an agent chose among (absent when the only match was associated). */
+export type ContactAssociated = DomainEvent<
+  'ContactAssociated',
+  { contactId: string; associatedAt: string; chosenFrom?: string[] }
+>;
 /** Several contacts share the sender's number: none is picked, an agent associates one. */
 export type ContactMatchAmbiguous = DomainEvent<'ContactMatchAmbiguous', { candidateContactIds: string[] }>;
 
@@ -103,6 +107,15 @@ export interface DeliveryError {
 export type DeliveryStatusRecorded = DomainEvent<
   'DeliveryStatusRecorded',
   { messageId: string; status: DeliveryStatus; at: string; error?: DeliveryError }
+>;
+
+/**
+ * A status Meta reported after a later one (`sent` after `read`): the status does not move back,
+ * but the time Meta gave is a fact, kept for the message (`sentAt`, `deliveredAt`, ...).
+ */
+export type DeliveryTimeRecorded = DomainEvent<
+  'DeliveryTimeRecorded',
+  { messageId: string; status: Exclude<DeliveryStatus, 'failed'>; at: string }
 >;
 
 /** Why Meta did not take a message: its error code and text, or no code when Meta never answered. */
@@ -179,6 +192,7 @@ export type ConversationEvent =
   | TemplateMessageAccepted
   | OutboundWamidRecorded
   | DeliveryStatusRecorded
+  | DeliveryTimeRecorded
   | OutboundSendAttempted
   | OutboundRetryScheduled
   | OutboundMessageFailed

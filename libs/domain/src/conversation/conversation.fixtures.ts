@@ -61,7 +61,7 @@ export function inbound(
       from: contactPhone,
       to: businessPhone,
       sentAt,
-      channelConnectedAt,
+      numberConnectedAt: channelConnectedAt,
       content: { kind: 'text', body: `Hello ${n}` },
       matchingContactIds: [],
       ...data,

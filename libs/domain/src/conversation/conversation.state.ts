@@ -33,6 +33,8 @@ export type ThreadMessage = Readonly<{
   direction: 'inbound' | 'outbound';
   wamid: string | null;
   delivery: DeliveryStatus | null;
+  /** The statuses whose time Meta reported (and we recorded), in or out of order. */
+  deliveryTimesKnown: readonly DeliveryStatus[];
   quarantined: boolean;
   /** Outbound messages only. */
   dispatch: OutboundDispatch | null;
@@ -115,7 +117,7 @@ function evolveStarted(state: StartedConversation, event: ConversationEvent): St
         ? { ...state, session: { ...state.session, status: 'Closed' } }
         : state;
     case 'ContactAssociated':
-      return { ...state, contactId: event.data.contactId };
+      return { ...state, contactId: event.data.contactId, ambiguousContactIds: [] };
     case 'ContactMatchAmbiguous':
       return { ...state, ambiguousContactIds: event.data.candidateContactIds };
     case 'ReplyAccepted':
@@ -129,7 +131,12 @@ function evolveStarted(state: StartedConversation, event: ConversationEvent): St
     case 'DeliveryStatusRecorded':
       return withMessage(state, event.data.messageId, {
         delivery: event.data.status,
+        deliveryTimesKnown: [...timesKnown(state, event.data.messageId), event.data.status],
         ...takenByMeta(state, event.data.messageId),
+      });
+    case 'DeliveryTimeRecorded':
+      return withMessage(state, event.data.messageId, {
+        deliveryTimesKnown: [...timesKnown(state, event.data.messageId), event.data.status],
       });
     case 'OutboundSendAttempted':
     case 'OutboundRetryScheduled':
@@ -150,9 +157,14 @@ const NEW_MESSAGE: ThreadMessage = {
   direction: 'inbound',
   wamid: null,
   delivery: null,
+  deliveryTimesKnown: [],
   quarantined: false,
   dispatch: null,
 };
+
+function timesKnown(state: StartedConversation, messageId: string): readonly DeliveryStatus[] {
+  return state.messages.get(messageId)?.deliveryTimesKnown ?? [];
+}
 const PENDING: OutboundDispatch = { status: 'pending', attempt: 0 };
 
 type DispatchEventType =

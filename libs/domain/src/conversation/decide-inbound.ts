@@ -23,9 +23,9 @@ export function receiveInboundMessage(command: ReceiveInboundMessage, state: Con
     if (state.messageIdByWamid.has(data.wamid)) return [];
   }
   const sentAt = isoInstant(data.sentAt, 'sentAt');
-  const connectedAt = isoInstant(data.channelConnectedAt, 'channelConnectedAt');
-  if (sentAt < connectedAt) {
-    refuse('MESSAGE_PREDATES_CONNECTION', `Message ${data.wamid} was sent before the channel was connected`, {
+  const connectedAt = isoInstant(data.numberConnectedAt, 'numberConnectedAt');
+  if (predatesConnection(sentAt, connectedAt)) {
+    refuse('MESSAGE_PREDATES_CONNECTION', `Message ${data.wamid} was sent before its number was connected`, {
       wamid: data.wamid,
       sentAt,
       connectedAt,
@@ -43,6 +43,18 @@ export function receiveInboundMessage(command: ReceiveInboundMessage, state: Con
     ...sessionEvents(conversation, data.sessionId, sentAt),
     ...contactEvents(conversation, data.matchingContactIds, receivedAt),
   ];
+}
+
+const SECOND_MS = 1000;
+
+/**
+ * Meta stamps messages in whole seconds, our connection time has milliseconds: compare at Meta's
+ * precision. A message stamped in the very second of the connection may have been sent just after
+ * it, so it is imported (dropping a customer's message is worse than syncing one second early).
+ */
+function predatesConnection(sentAt: string, connectedAt: string): boolean {
+  const connectedSecond = Math.floor(Date.parse(connectedAt) / SECOND_MS) * SECOND_MS;
+  return Date.parse(sentAt) < connectedSecond;
 }
 
 function conversationStarted({ data, context }: ReceiveInboundMessage): ConversationStarted {

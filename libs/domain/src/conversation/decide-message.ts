@@ -10,6 +10,7 @@ import type {
   ConversationEvent,
   DeliveryStatus,
   DeliveryStatusRecorded,
+  DeliveryTimeRecorded,
   MessageQuarantined,
   OutboundWamidRecorded,
   QuarantinedContentRevealed,
@@ -37,10 +38,32 @@ export function recordDeliveryStatus(command: RecordDeliveryStatus, state: Conve
   const messageId = outboundMessageId(conversation, command.data);
   const message = conversation.messages.get(messageId);
   const recovered = recoveredWamid(conversation, messageId, command.data);
-  if (!isDeliveryProgress(message?.delivery ?? null, status)) return recovered;
   const at = isoInstant(command.data.at, 'at');
+  if (!isDeliveryProgress(message?.delivery ?? null, status)) {
+    const late = isLateReport(message?.delivery ?? null, status, message?.deliveryTimesKnown ?? []);
+    if (!late) return recovered;
+    return [
+      ...recovered,
+      { type: 'DeliveryTimeRecorded', data: { messageId, status: late, at } } satisfies DeliveryTimeRecorded,
+    ];
+  }
   const data = { messageId, status, at, ...(error && { error }) };
   return [...recovered, { type: 'DeliveryStatusRecorded', data } satisfies DeliveryStatusRecorded];
+}
+
+/**
+ * A status behind the current one whose time we do not know yet: `sent` or `delivered` arriving
+ * after `read`, or `sent` after `failed` (a message fails only after it was sent). A duplicate,
+ * or a status that contradicts the current one (`delivered` after `failed`), reports nothing new.
+ */
+function isLateReport(
+  current: DeliveryStatus | null,
+  reported: DeliveryStatus,
+  known: readonly DeliveryStatus[],
+): Exclude<DeliveryStatus, 'failed'> | null {
+  if (current === null || reported === 'failed' || known.includes(reported)) return null;
+  if (current === 'failed') return reported === 'sent' ? reported : null;
+  return PROGRESS[reported] < PROGRESS[current] ? reported : null;
 }
 
 /** A status naming both ids gives back a wamid we never recorded (the dispatcher died right after sending). */

@@ -17,8 +17,11 @@ function recordWamid(messageId: string, wamid: string): RecordOutboundWamid {
   return command('RecordOutboundWamid', { messageId, wamid }, repliedAt, { kind: 'system', id: 'dispatcher' });
 }
 
-function statusOf(status: DeliveryStatus, ref: { wamid: string } | { messageId: string } = { wamid: 'wamid.out-1' }) {
-  const at = later(repliedAt, 60_000);
+function statusOf(
+  status: DeliveryStatus,
+  ref: { wamid: string } | { messageId: string } = { wamid: 'wamid.out-1' },
+  at = later(repliedAt, 60_000),
+) {
   return command<RecordDeliveryStatus>('RecordDeliveryStatus', { ...ref, status, at }, later(at, 1000), whatsapp);
 }
 
@@ -31,6 +34,13 @@ function permutations<T>(items: readonly T[]): T[][] {
 
 const recordedStatuses = (events: ConversationEvent[]) =>
   events.flatMap((event) => (event.type === 'DeliveryStatusRecorded' ? [event.data.status] : []));
+/** Every status whose time Meta reported, in order or late. */
+const timesKept = (events: ConversationEvent[]) =>
+  events.flatMap((event) =>
+    event.type === 'DeliveryStatusRecorded' || event.type === 'DeliveryTimeRecorded'
+      ? [`${event.data.status}@${event.data.at}`]
+      : [],
+  );
 
 describe('Delivery statuses of messages sent by the business', () => {
   describe('When the message has no WhatsApp id yet', () => {
@@ -105,13 +115,59 @@ describe('Delivery statuses of messages sent by the business', () => {
         true,
       );
       expect(new Set(recorded).size).toBe(recorded.length);
+      expect(timesKept(history).sort()).toEqual(
+        ['delivered', 'played', 'read', 'sent'].map((status) => `${status}@${later(repliedAt, 60_000)}`),
+      );
+    });
+
+    it("keeps Meta's times of statuses that arrive after a later one, without moving the status back", () => {
+      const at = (seconds: number) => later(repliedAt, seconds * 1000);
+      const read = [
+        ...sent,
+        ...spec
+          .given(sent)
+          .when(statusOf('read', undefined, at(30)))
+          .events(),
+      ];
+      const lateSent = spec
+        .given(read)
+        .when(statusOf('sent', undefined, at(10)))
+        .events();
+      expect(lateSent).toEqual([
+        { type: 'DeliveryTimeRecorded', data: { messageId: 'out-1', status: 'sent', at: at(10) } },
+      ]);
+      const history = [...read, ...lateSent];
+      const lateDelivered = spec
+        .given(history)
+        .when(statusOf('delivered', undefined, at(20)))
+        .events();
+      expect(lateDelivered).toEqual([
+        { type: 'DeliveryTimeRecorded', data: { messageId: 'out-1', status: 'delivered', at: at(20) } },
+      ]);
+      const all = [...history, ...lateDelivered];
+      expect(recordedStatuses(all)).toEqual(['read']);
+      spec
+        .given(all)
+        .when(statusOf('sent', undefined, at(10)))
+        .thenNothingHappens();
+      spec
+        .given(all)
+        .when(statusOf('delivered', undefined, at(25)))
+        .thenNothingHappens();
     });
 
     it('keeps failed as final and lets only a message not yet delivered fail', () => {
       const failedHistory = [...sent, ...spec.given(sent).when(statusOf('failed')).events()];
-      for (const status of ['sent', 'delivered', 'read', 'played', 'failed'] as const) {
+      for (const status of ['delivered', 'read', 'played', 'failed'] as const) {
         spec.given(failedHistory).when(statusOf(status)).thenNothingHappens();
       }
+      // A failed message was sent first: Meta's late `sent` keeps its time, the status stays failed.
+      const lateSent = spec.given(failedHistory).when(statusOf('sent')).events();
+      expect(lateSent.map((event) => event.type)).toEqual(['DeliveryTimeRecorded']);
+      spec
+        .given([...failedHistory, ...lateSent])
+        .when(statusOf('sent'))
+        .thenNothingHappens();
       const onlySent = [...sent, ...spec.given(sent).when(statusOf('sent')).events()];
       expect(recordedStatuses(spec.given(onlySent).when(statusOf('failed')).events())).toEqual(['failed']);
       const delivered = [...sent, ...spec.given(sent).when(statusOf('delivered')).events()];

@@ -90,11 +90,24 @@ describe('Receiving a message from the contact', () => {
       expect(types(events)).toContain('InboundMessageReceived');
     });
 
-    it('never imports a message sent before the channel was connected, even by 1 ms', () => {
+    it('never imports a message stamped in a second before the connection', () => {
       spec
         .given([])
-        .when(inbound(1, { sentAt: later(channelConnectedAt, -1) }))
-        .thenRefuses('MESSAGE_PREDATES_CONNECTION', /before the channel was connected/);
+        .when(inbound(1, { sentAt: later(channelConnectedAt, -1000) }))
+        .thenRefuses('MESSAGE_PREDATES_CONNECTION', /before its number was connected/);
+    });
+
+    describe("at Meta's precision (whole seconds)", () => {
+      const connectedAt = '2025-03-01T12:00:00.700Z';
+      const at = (sentAt: string) => inbound(1, { sentAt, numberConnectedAt: connectedAt });
+
+      it('imports a message stamped in the very second of the connection, though 700 ms "earlier"', () => {
+        expect(types(spec.given([]).when(at('2025-03-01T12:00:00.000Z')).events())).toContain('InboundMessageReceived');
+      });
+
+      it('refuses one stamped in the second before', () => {
+        spec.given([]).when(at('2025-03-01T11:59:59.000Z')).thenRefuses('MESSAGE_PREDATES_CONNECTION');
+      });
     });
 
     it.each<UnsupportedKind>([

@@ -3,6 +3,7 @@ import { HOUR, command, firstSentAt, historyOf, inbound, later } from './convers
 import {
   type AssignTicket,
   type AssociateContact,
+  type ChooseContact,
   type CloseTicket,
   type ReopenTicket,
   conversationDecider,
@@ -16,6 +17,8 @@ const assign = (assigneeId: string, ticketId = 'ticket-1') =>
 const close = (ticketId = 'ticket-1') => command<CloseTicket>('CloseTicket', { ticketId }, now);
 const reopen = (ticketId = 'ticket-1') => command<ReopenTicket>('ReopenTicket', { ticketId }, now);
 const associate = (contactId: string) => command<AssociateContact>('AssociateContact', { contactId }, now);
+const choose = (contactId: string, matchingContactIds = ['contact-7', 'contact-9']) =>
+  command<ChooseContact>('ChooseContact', { contactId, matchingContactIds }, now);
 
 describe('Tickets and their contact', () => {
   describe('When the ticket is open', () => {
@@ -104,6 +107,47 @@ describe('Tickets and their contact', () => {
     });
   });
 
+  describe('When several contacts share the number, an agent chooses', () => {
+    const ambiguous = historyOf(inbound(1, { matchingContactIds: ['contact-7', 'contact-9'] }));
+
+    it('associates the chosen contact, recording the candidates chosen from', () => {
+      spec
+        .given(ambiguous)
+        .when(choose('contact-9'))
+        .then([
+          {
+            type: 'ContactAssociated',
+            data: { contactId: 'contact-9', associatedAt: now, chosenFrom: ['contact-7', 'contact-9'] },
+          },
+        ]);
+    });
+
+    it('refuses a contact without the number as if it did not exist (unknown, or another portal)', () => {
+      spec
+        .given(ambiguous)
+        .when(choose('contact-8'))
+        .thenRefuses('CONTACT_NOT_FOUND', /contact-8/);
+    });
+
+    it('keeps the choice: the same contact again changes nothing, another is refused', () => {
+      const chosen = historyOf(inbound(1, { matchingContactIds: ['contact-7', 'contact-9'] }), choose('contact-9'));
+      spec.given(chosen).when(choose('contact-9')).thenNothingHappens();
+      spec
+        .given(chosen)
+        .when(choose('contact-7'))
+        .thenRefuses('CONTACT_ALREADY_ASSOCIATED', /contact-9/);
+    });
+
+    it('no longer asks again once chosen: a later message records no new ambiguity', () => {
+      const chosen = historyOf(inbound(1, { matchingContactIds: ['contact-7', 'contact-9'] }), choose('contact-9'));
+      const events = spec
+        .given(chosen)
+        .when(inbound(2, { matchingContactIds: ['contact-7', 'contact-9'] }))
+        .events();
+      expect(events.map((event) => event.type)).not.toContain('ContactMatchAmbiguous');
+    });
+  });
+
   describe('When a contact is associated', () => {
     const associated = historyOf(inbound(1, { matchingContactIds: ['contact-7'] }));
 
@@ -121,7 +165,7 @@ describe('Tickets and their contact', () => {
 
   describe('When the conversation has not started', () => {
     it('refuses every ticket command', () => {
-      for (const next of [assign('agent-1'), close(), reopen(), associate('contact-7')]) {
+      for (const next of [assign('agent-1'), close(), reopen(), associate('contact-7'), choose('contact-7')]) {
         spec.given([]).when(next).thenRefuses('CONVERSATION_NOT_FOUND');
       }
     });

@@ -5,6 +5,7 @@
 export type DomainErrorCode =
   | 'PORTAL_ALREADY_REGISTERED'
   | 'PORTAL_NOT_FOUND'
+  | 'PORTAL_SUSPENDED'
   | 'INVALID_TIME_ZONE'
   | 'INVALID_DATE'
   | 'INVALID_LIMIT'

@@ -26,4 +26,9 @@ export type ChangeMonthlyLimit = DomainCommand<
 /** Whether agents reading a conversation send Meta's read receipt (blue ticks) to the contact. */
 export type ChangeReadReceiptsToContacts = DomainCommand<'ChangeReadReceiptsToContacts', { enabled: boolean }>;
 
-export type PortalCommand = RegisterPortal | ChangeMonthlyLimit | ChangeReadReceiptsToContacts;
+/** The platform operator stops a tenant's outbound messages (unpaid, abuse); its inbound ones are still kept. */
+export type SuspendPortal = DomainCommand<'SuspendPortal', { reason: string }>;
+export type ResumePortal = DomainCommand<'ResumePortal', Record<string, never>>;
+
+export type PortalCommand =
+  RegisterPortal | ChangeMonthlyLimit | ChangeReadReceiptsToContacts | SuspendPortal | ResumePortal;

@@ -26,6 +26,21 @@ export function decidePortal(command: PortalCommand, state: PortalState): Portal
       };
       return [changed];
     }
+    case 'SuspendPortal': {
+      const portal = registered(state, command.context.portalId);
+      const reason = command.data.reason.trim();
+      if (reason === '') refuse('INVALID_COMMAND', 'A suspension needs a reason', { portalId: portal.portalId });
+      if (portal.suspended !== null) return [];
+      const suspendedAt = command.context.now.toISOString();
+      return [{ type: 'PortalSuspended', data: { portalId: portal.portalId, reason, suspendedAt } }];
+    }
+    case 'ResumePortal': {
+      const portal = registered(state, command.context.portalId);
+      if (portal.suspended === null) return [];
+      return [
+        { type: 'PortalResumed', data: { portalId: portal.portalId, resumedAt: command.context.now.toISOString() } },
+      ];
+    }
     default:
       return assertNever(command);
   }

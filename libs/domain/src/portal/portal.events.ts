@@ -30,4 +30,8 @@ export type ReadReceiptsToContactsChanged = DomainEvent<
   { portalId: string; enabled: boolean; changedAt: string }
 >;
 
-export type PortalEvent = PortalRegistered | MonthlyLimitChanged | ReadReceiptsToContactsChanged;
+export type PortalSuspended = DomainEvent<'PortalSuspended', { portalId: string; reason: string; suspendedAt: string }>;
+export type PortalResumed = DomainEvent<'PortalResumed', { portalId: string; resumedAt: string }>;
+
+export type PortalEvent =
+  PortalRegistered | MonthlyLimitChanged | ReadReceiptsToContactsChanged | PortalSuspended | PortalResumed;

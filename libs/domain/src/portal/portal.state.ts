@@ -1,4 +1,4 @@
-import { assertNever } from '../core/index.js';
+import { assertNever, refuse } from '../core/index.js';
 import type { PortalEvent } from './portal.events.js';
 
 export interface MonthlyLimitPeriod {
@@ -18,6 +18,8 @@ export type RegisteredPortal = Readonly<{
   monthlyLimits: readonly MonthlyLimitPeriod[];
   /** Read receipts (blue ticks) to contacts when agents read a conversation; on unless an admin turned them off. */
   readReceiptsToContacts: boolean;
+  /** Set while the platform operator suspended the portal: nothing is sent for it, everything is still received. */
+  suspended: Readonly<{ reason: string; since: string }> | null;
 }>;
 
 export type PortalState = UnregisteredPortal | RegisteredPortal;
@@ -32,6 +34,7 @@ export function evolvePortal(state: PortalState, event: PortalEvent): PortalStat
       return {
         ...{ status: 'Registered', portalId, name, timeZone, subscriptionStartedOn, monthlyLimits },
         readReceiptsToContacts: true,
+        suspended: null,
       };
     }
     case 'MonthlyLimitChanged': {
@@ -41,6 +44,12 @@ export function evolvePortal(state: PortalState, event: PortalEvent): PortalStat
     }
     case 'ReadReceiptsToContactsChanged':
       return state.status === 'Registered' ? { ...state, readReceiptsToContacts: event.data.enabled } : state;
+    case 'PortalSuspended': {
+      if (state.status !== 'Registered') return state;
+      return { ...state, suspended: { reason: event.data.reason, since: event.data.suspendedAt } };
+    }
+    case 'PortalResumed':
+      return state.status === 'Registered' ? { ...state, suspended: null } : state;
     default:
       return assertNever(event);
   }
@@ -57,4 +66,13 @@ export function monthlyLimitAt(portal: RegisteredPortal, instant: Date): number 
     Date.parse(period.effectiveFrom) >= Date.parse(inForce.effectiveFrom) ? period : inForce,
   );
   return latest.limit;
+}
+
+/** Messages are sent only for a portal that is not suspended; receiving never stops. */
+export function refuseSendingIfSuspended(portal: RegisteredPortal): void {
+  if (portal.suspended === null) return;
+  refuse('PORTAL_SUSPENDED', `Portal ${portal.portalId} is suspended (${portal.suspended.reason}): nothing is sent`, {
+    portalId: portal.portalId,
+    since: portal.suspended.since,
+  });
 }

@@ -3,7 +3,9 @@ import { specificationFor } from '../../../../test/support/decider-specification
 import {
   ChangeMonthlyLimit,
   monthlyLimitAt,
+  PortalCommand,
   PortalEvent,
+  refuseSendingIfSuspended,
   portalDecider,
   RegisteredPortal,
   RegisterPortal,
@@ -184,5 +186,42 @@ describe('Portal', () => {
       ]);
       expect(monthlyLimitAt(portal, new Date('2024-12-01T00:00:00Z'))).toBe(1500);
     });
+  });
+});
+
+describe('Suspending a portal', () => {
+  const suspend = (reason = 'unpaid invoice'): PortalCommand => ({ type: 'SuspendPortal', data: { reason }, context });
+  const resume: PortalCommand = { type: 'ResumePortal', data: {}, context };
+  const suspended: PortalEvent = {
+    type: 'PortalSuspended',
+    data: { portalId, reason: 'unpaid invoice', suspendedAt: now.toISOString() },
+  };
+  const stateOf = (events: PortalEvent[]) => fold(portalDecider.evolve, portalDecider.initialState, events);
+
+  it('suspends a registered portal with the reason, once', () => {
+    spec.given([registered]).when(suspend()).then([suspended]);
+    spec.given([registered, suspended]).when(suspend('again')).thenNothingHappens();
+  });
+
+  it('refuses a suspension without a reason, and an unknown portal', () => {
+    spec.given([registered]).when(suspend('  ')).thenRefuses('INVALID_COMMAND');
+    spec.given([]).when(suspend()).thenRefuses('PORTAL_NOT_FOUND');
+  });
+
+  it('resumes a suspended portal; resuming an active one changes nothing', () => {
+    spec
+      .given([registered, suspended])
+      .when(resume)
+      .then([{ type: 'PortalResumed', data: { portalId, resumedAt: now.toISOString() } }]);
+    spec.given([registered]).when(resume).thenNothingHappens();
+  });
+
+  it('refuses sending only while suspended', () => {
+    const active = stateOf([registered]) as RegisteredPortal;
+    expect(() => refuseSendingIfSuspended(active)).not.toThrow();
+    const stopped = stateOf([registered, suspended]) as RegisteredPortal;
+    expect(() => refuseSendingIfSuspended(stopped)).toThrow(expect.objectContaining({ code: 'PORTAL_SUSPENDED' }));
+    const back = stateOf([registered, suspended, { type: 'PortalResumed', data: { portalId, resumedAt: 'x' } }]);
+    expect(() => refuseSendingIfSuspended(back as RegisteredPortal)).not.toThrow();
   });
 });
