@@ -58,6 +58,21 @@ describe('the CLI outside an install', () => {
     }
   });
 
+  it('with EventStoreDB, still refuses a missing DATA_DIR when the command would use it (embedded read models, secret, key)', async () => {
+    const env = { EVENTSTORE_URL: 'esdb://admin:changeit@127.0.0.1:1?tls=false' };
+    for (const argv of [
+      ['projections', 'status'],
+      ['export', 'conversation', 'some-conversation', '--out', 'conversation.ndjson'],
+      ['mint-token', '--portal', 'demo', '--user', 'me', '--roles', 'agent'],
+    ]) {
+      const run = await runHelpdeskWith(env, ...argv);
+      expect({ argv, code: run.code }).toEqual({ argv, code: 2 });
+      expect(run.stderr).toContain(`no install here: ${join(cwd, 'data')} does not exist`);
+      expect(run.stderr).not.toContain('changeit');
+      expect({ argv, created: readdirSync(cwd) }).toEqual({ argv, created: [] });
+    }
+  });
+
   it('needs no install for what uses no store and no secret of it: a token from AUTH_JWT_SECRET, offline verification with a given key', async () => {
     const minted = await runHelpdeskWith(
       { AUTH_JWT_SECRET: 'a-secret-of-at-least-thirty-two-characters' },

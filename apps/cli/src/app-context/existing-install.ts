@@ -34,21 +34,29 @@ export interface InstallUse {
   readonly readStore?: boolean;
   /** Opens no store, only what lives in DATA_DIR (a signing key, the JWT secret). */
   readonly dataDirOnly?: boolean;
+  /** Besides the stores, reads a file of DATA_DIR (this install's signing key), given the configuration. */
+  readonly dataDirFiles?: (config: AppConfig) => boolean;
 }
 
 /**
  * The configuration of an existing install, for every command but `seed-demo` (which is meant to
- * create one): refuses with NoInstallError when DATA_DIR, or the embedded event store in it, does
- * not exist, before anything is opened or written; then names on stderr the store it opens, so a
- * command run on the wrong install says so.
+ * create one): refuses with NoInstallError, before anything is opened or written, when the embedded
+ * event store (DATA_DIR/events.sqlite) does not exist or, with EventStoreDB, when DATA_DIR does not
+ * exist and the command would take something from it (the embedded read models, a key, the JWT
+ * secret). Then names on stderr the store it opens, so a command run on the wrong install says so.
  */
 export function existingInstall(io: CliIo, command: string, use: InstallUse = {}): AppConfig {
   const config = loadConfig(io.env);
   const { dataDir } = config;
   const embedded = config.eventStore.adapter === 'sqlite';
   const eventsFile = join(dataDir, SQLITE_EVENTS_FILE);
-  // Only DATA_DIR's own files matter when nothing else is opened, or when the events are in EventStoreDB.
-  const missing = !existsSync(dataDir) ? dataDir : embedded && !existsSync(eventsFile) ? eventsFile : null;
+  const needsDataDir =
+    embedded ||
+    use.dataDirOnly === true ||
+    (use.readStore === true && config.readStore.dialect === 'sqlite') ||
+    use.dataDirFiles?.(config) === true;
+  const missing =
+    needsDataDir && !existsSync(dataDir) ? dataDir : embedded && !existsSync(eventsFile) ? eventsFile : null;
   if (missing !== null) {
     const from = io.env.DATA_DIR ? `DATA_DIR=${io.env.DATA_DIR}` : 'DATA_DIR unset, so ./data';
     throw new NoInstallError(

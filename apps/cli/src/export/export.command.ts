@@ -78,7 +78,7 @@ export const exportCommand: CliCommand = {
     if (verifyOnly.length > 0) throw new UsageError(`--${verifyOnly[0]} is for verify`);
     if (!values.out?.trim()) throw new UsageError('--out is required');
     const file = resolve(values.out);
-    const config = existingInstall(io, 'export');
+    const config = existingInstall(io, 'export', { dataDirFiles: signsWithInstallKey });
     let signer: ExportSigner;
     try {
       signer = exportSigner(config.exportSigning.privateKeyPem);
@@ -120,13 +120,18 @@ async function withStore(config: AppConfig, work: (store: EventStore) => Promise
   }
 }
 
+/** Signs (or verifies) with this install's key in DATA_DIR rather than EXPORT_SIGNING_KEY. */
+function signsWithInstallKey(config: AppConfig): boolean {
+  return config.exportSigning.source !== 'environment';
+}
+
 /**
  * The configuration for a command that uses the install's signing key and no store: this install's
  * key in DATA_DIR is read where an install is, never made afresh elsewhere (EXPORT_SIGNING_KEY is used anywhere).
  */
 function installKeyConfig(io: CliIo): AppConfig {
   const config = loadConfig(io.env);
-  return config.exportSigning.source === 'environment' ? config : existingInstall(io, 'export', { dataDirOnly: true });
+  return signsWithInstallKey(config) ? existingInstall(io, 'export', { dataDirOnly: true }) : config;
 }
 
 function printPublicKey(config: AppConfig, out: string | undefined, io: CliIo): number {
@@ -197,7 +202,9 @@ async function verifyCommand(subject: string, flags: VerifyFlags, io: CliIo): Pr
       ? null
       : flags.offline
         ? installKeyConfig(io)
-        : existingInstall(io, 'export');
+        : existingInstall(io, 'export', {
+            dataDirFiles: (loaded) => flags['public-key'] === undefined && signsWithInstallKey(loaded),
+          });
   // Several --public-key: files signed before and after a key rotation verify with one command.
   const keys: ExportVerifyKey[] = [];
   for (const keyFile of flags['public-key'] ?? [undefined]) {
