@@ -142,7 +142,11 @@ describe('tampered audit exports', () => {
 
     const exported = async (...argv: string[]) => {
       const out = join(world.dataDir, `export-${argv.join('-')}.ndjson`);
-      expect(await cli('export', ...argv, '--out', out)).toMatchObject({ code: 0, stderr: '' });
+      // Nothing on stderr but the store it opened.
+      expect(await cli('export', ...argv, '--out', out)).toMatchObject({
+        code: 0,
+        stderr: `helpdesk export: event store ${join(world.dataDir, 'events.sqlite')}\n`,
+      });
       return readFileSync(out, 'utf8');
     };
     const conversationNdjson = await exported('conversation', conversationId);
@@ -175,7 +179,9 @@ describe('tampered audit exports', () => {
 
   function cliVerdict(run: { code: number; stdout: string; stderr: string }): Verdict {
     if (run.code === 0) return { ok: true };
-    const match = /^verify: .* line (\d+): ([a-z-]+): (.*)\n$/.exec(run.stderr);
+    // After the line naming the store (or DATA_DIR) it opened, the verdict alone.
+    const verdict = run.stderr.replace(/^helpdesk export: (event store|DATA_DIR) [^\n]*\n/, '');
+    const match = /^verify: .* line (\d+): ([a-z-]+): (.*)\n$/.exec(verdict);
     if (!match) throw new Error(`unexpected verify output (${run.code}): ${run.stderr}${run.stdout}`);
     return { ok: false, kind: match[2], line: Number(match[1]), problem: match[3] };
   }

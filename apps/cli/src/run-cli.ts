@@ -1,5 +1,6 @@
 import { ConfigError } from '@helpdesk/config';
 import { UsageError, type CliCommand, type CliIo } from './cli-command.js';
+import { NoInstallError } from './app-context/existing-install.js';
 
 /** `helpdesk <command> [options]`: finds the command and turns its failures into exit codes and messages. */
 export async function runCli(argv: readonly string[], io: CliIo, commands: readonly CliCommand[]): Promise<number> {
@@ -24,7 +25,7 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
       io.stderr(`helpdesk ${name}: ${(error as Error).message}\n\n${command.usage}\n`);
       return 2;
     }
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof NoInstallError) {
       io.stderr(`helpdesk ${name}: ${error.message}\n`);
       return 2;
     }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RecordedEvent } from '@helpdesk/event-store';
 import { canonicalJson } from './canonical-json.js';
 import { type ExportSigner, SIGNATURE_ALGORITHM } from './export-keys.js';
+import type { RevealMark } from './replay/reveals.js';
 
 /** The trailer's `format`: v1 ended with an unsigned `summary` line, v2 with a signed trailer. */
 export const EXPORT_FORMAT = 'helpdesk-export/2';
@@ -19,6 +20,11 @@ export interface ExportedEvent {
   readonly data: unknown;
   readonly metadata: unknown;
   readonly created: string;
+  /**
+   * Only on a line whose quarantined content is shown (a GraphQL export by the auditor who revealed
+   * it): the recorded reveal it is shown under. Chained and signed like every other field.
+   */
+  readonly revealed?: RevealMark;
 }
 
 /** An event line: the event, the previous line's hash and this line's hash. */

@@ -5,5 +5,6 @@ export * from './export-lines.js';
 export * from './verify-export.js';
 export * from './store-reference.js';
 export * from './replay/replay-model.js';
+export * from './replay/reveals.js';
 export * from './replay/format-replay-table.js';
 export * from './replay/format-replay-json.js';

@@ -67,7 +67,13 @@ export type Refusal = Extract<Verdict, { ok: false }>;
  */
 export type StoreReference = (
   trailer: ExportTrailer,
-) => Promise<AsyncIterable<ExportedEvent> | { readonly absent: string }>;
+) => Promise<AsyncIterable<ReferenceEvent> | { readonly absent: string }>;
+
+/**
+ * A store event as the line must be; `orRevealed`: the same event with its quarantined content
+ * and the reveal it is shown under, which the line may be instead (the verifying auditor's own reveal).
+ */
+export type ReferenceEvent = ExportedEvent & { readonly orRevealed?: ExportedEvent };
 
 export interface VerifyOptions {
   /** The keys whose signatures are trusted. */
@@ -151,14 +157,25 @@ function eventOf(
     typeof event.created === 'string' &&
     'data' in event &&
     isObject(event.metadata) &&
-    Object.keys(event).length === 8;
+    Object.keys(event).length === ('revealed' in event ? 9 : 8) &&
+    (!('revealed' in event) || isRevealMark(event.revealed));
   if (!wellFormed)
     refuse(
       'malformed',
       number,
-      'not an exported event (stream, revision, position, id, type, data, metadata, created)',
+      'not an exported event (stream, revision, position, id, type, data, metadata, created, optional revealed)',
     );
   return { event: event as unknown as ExportedEvent, prevHash, hash };
+}
+
+function isRevealMark(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    typeof value.by === 'string' &&
+    typeof value.at === 'string' &&
+    typeof value.reason === 'string' &&
+    Object.keys(value).length === 3
+  );
 }
 
 function hashChecked(prevHash: string, event: ExportedEvent, number: number): string {
@@ -266,7 +283,7 @@ function checkTrailer(
 
 const FIELDS = ['stream', 'revision', 'position', 'id', 'type', 'created'] as const;
 
-/** The first field in which the file's event differs from the store's: `stream` ... `created`, `metadata.<key>`, then `data`. */
+/** The first field in which the file's event differs from the store's: `stream` ... `created`, `metadata.<key>`, `data`, then `revealed`. */
 export function firstDifference(file: ExportedEvent, stored: ExportedEvent): string | null {
   for (const field of FIELDS) if (canonicalJson(file[field]) !== canonicalJson(stored[field])) return field;
   const fileMeta = (file.metadata ?? {}) as Record<string, unknown>;
@@ -275,6 +292,7 @@ export function firstDifference(file: ExportedEvent, stored: ExportedEvent): str
   for (const key of keys)
     if (canonicalJson(fileMeta[key] ?? null) !== canonicalJson(storedMeta[key] ?? null)) return `metadata.${key}`;
   if (canonicalJson(file.data) !== canonicalJson(stored.data)) return 'data';
+  if (canonicalJson(file.revealed ?? null) !== canonicalJson(stored.revealed ?? null)) return 'revealed';
   return null;
 }
 
@@ -348,7 +366,8 @@ async function compareWithStore(lines: LineSource, trailer: ExportTrailer, refer
         }
       }
       const field = firstDifference(fileEvent, expected);
-      if (field) refuse('field', number, `${where(expected)}: ${field} differs from the store`, field);
+      const asRevealed = expected.orRevealed && firstDifference(fileEvent, expected.orRevealed) === null;
+      if (field && !asRevealed) refuse('field', number, `${where(expected)}: ${field} differs from the store`, field);
       previous = fileEvent;
       fileEvent = fileNext;
       fileNext = await next(file);

@@ -104,6 +104,8 @@ export interface AppConfig {
   readonly whatsapp: WhatsAppConfig;
   readonly auth: AuthConfig;
   readonly exportSigning: ExportSigningConfig;
+  /** How long after recording a reveal its auditor sees the quarantined content over GraphQL (REVEAL_VISIBLE_HOURS). */
+  readonly revealVisibleMs: number;
   readonly rateLimits: RateLimitConfig;
   readonly outboundThroughput: OutboundThroughputConfig;
   readonly edge: EdgeLimitsConfig;

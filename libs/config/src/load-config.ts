@@ -84,6 +84,7 @@ export function loadConfig(env: Environment): AppConfig {
     },
     auth: authConfig(env.AUTH_JWT_SECRET, dataDir, problems),
     exportSigning: exportSigningConfig(env.EXPORT_SIGNING_KEY, dataDir, problems),
+    revealVisibleMs: revealVisibleMs(env.REVEAL_VISIBLE_HOURS, problems),
     rateLimits: rateLimitConfigFrom(env, environment, problems),
     outboundThroughput: outboundThroughputConfigFrom(env, problems),
     edge: edgeLimitsConfigFrom(env, environment, problems),
@@ -103,6 +104,22 @@ function exportSigningConfig(key: string | undefined, dataDir: string, problems:
   const problem = key ? exportSigningKeyProblem(key) : null;
   if (problem) problems.push(problem);
   return exportSigningConfigFrom(key || undefined, join(dataDir, EXPORT_SIGNING_KEY_FILE));
+}
+
+/** A day by default: long enough to work a case, short enough that a reveal does not become standing access. */
+export const DEFAULT_REVEAL_VISIBLE_HOURS = 24;
+const MAX_REVEAL_VISIBLE_HOURS = 24 * 365;
+
+function revealVisibleMs(value: string | undefined, problems: string[]): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_REVEAL_VISIBLE_HOURS * 3_600_000;
+  const hours = Number(value);
+  if (!Number.isFinite(hours) || hours <= 0 || hours > MAX_REVEAL_VISIBLE_HOURS) {
+    problems.push(
+      `REVEAL_VISIBLE_HOURS must be a number of hours above 0, at most ${MAX_REVEAL_VISIBLE_HOURS} (got '${value}')`,
+    );
+    return DEFAULT_REVEAL_VISIBLE_HOURS * 3_600_000;
+  }
+  return Math.round(hours * 3_600_000);
 }
 
 function parsePort(value: string | undefined, problems: string[]): number {

@@ -98,6 +98,16 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps a reveal visible to its auditor 24 hours by default, REVEAL_VISIBLE_HOURS otherwise, and refuses a bad value', () => {
+    expect(loadConfig({ AUTH_JWT_SECRET: SECRET }).revealVisibleMs).toBe(24 * 3_600_000);
+    expect(loadConfig({ AUTH_JWT_SECRET: SECRET, REVEAL_VISIBLE_HOURS: '0.5' }).revealVisibleMs).toBe(1_800_000);
+    for (const value of ['0', '-1', 'soon', '1e9']) {
+      expect(() => loadConfig({ AUTH_JWT_SECRET: SECRET, REVEAL_VISIBLE_HOURS: value })).toThrow(
+        /REVEAL_VISIBLE_HOURS must be a number of hours/,
+      );
+    }
+  });
+
   it('uses AUTH_JWT_SECRET when set and refuses a short one', () => {
     expect(() => loadConfig({ AUTH_JWT_SECRET: 'short' })).toThrow(
       /AUTH_JWT_SECRET must be at least 32 characters \(got 5\)/,

@@ -30,9 +30,15 @@ export class ConversationExportModel {
   @Field(() => Int, { description: 'Events whose message content is replaced by the quarantine placeholder.' })
   hiddenEvents!: number;
 
+  @Field(() => Int, {
+    description:
+      'Events whose quarantined content is shown because you revealed it within REVEAL_VISIBLE_HOURS; their lines carry `revealed` { by, at, reason }.',
+  })
+  revealedEvents!: number;
+
   @Field({
     description:
-      'One JSON object per line: every event (stream, revision, position, id, type, data, metadata, created, prevHash, hash), then the signed trailer (format, scope, count, first, last, headHash, alg, keyId, signature).',
+      'One JSON object per line: every event (stream, revision, position, id, type, data, metadata, created, revealed when shown under your reveal, prevHash, hash), then the signed trailer (format, scope, count, first, last, headHash, alg, keyId, signature).',
   })
   ndjson!: string;
 }

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { type ExportSigner, exportSigner, verifyKeyOfSigner } from '@helpdesk/audit';
+import { type ExportSigner, exportSigner, userActorId, verifyKeyOfSigner, visibleReveals } from '@helpdesk/audit';
+import { CLOCK, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { type ExpectedExport, exportConversation, verifyAuditorExport } from './auditor-export.js';
@@ -11,6 +12,8 @@ import { readPortalConversation } from './portal-conversation.js';
 export class ExportConversationQuery extends Query<ConversationExportModel | null> {
   constructor(
     readonly portalId: string,
+    /** The auditor asking: content they revealed themselves, recently, is shown. */
+    readonly userId: string,
     readonly conversationId: string,
   ) {
     super();
@@ -21,6 +24,8 @@ export class ExportConversationQuery extends Query<ConversationExportModel | nul
 export class VerifyConversationExportQuery extends Query<ExportVerificationModel> {
   constructor(
     readonly portalId: string,
+    /** The auditor asking: a line may hold content under their own recorded reveal. */
+    readonly userId: string,
     readonly ndjson: string,
     readonly expected: ExpectedExport = {},
   ) {
@@ -43,14 +48,22 @@ export class ExportConversationHandler implements IQueryHandler<
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.signer = signerOf(config);
   }
 
-  async execute({ portalId, conversationId }: ExportConversationQuery): Promise<ConversationExportModel | null> {
+  async execute({
+    portalId,
+    userId,
+    conversationId,
+  }: ExportConversationQuery): Promise<ConversationExportModel | null> {
     const events = await readPortalConversation(this.store, portalId, conversationId);
-    return events && { conversationId, ...exportConversation(conversationId, events, this.signer()) };
+    if (events === null) return null;
+    const viewer = { actorId: userActorId(userId), now: this.clock.now(), visibleForMs: this.config.revealVisibleMs };
+    const reveals = visibleReveals(events, viewer);
+    return { conversationId, ...exportConversation(conversationId, events, this.signer(), reveals) };
   }
 }
 
@@ -68,10 +81,16 @@ export class VerifyConversationExportHandler implements IQueryHandler<
     this.signer = signerOf(config);
   }
 
-  async execute({ portalId, ndjson, expected }: VerifyConversationExportQuery): Promise<ExportVerificationModel> {
+  async execute({
+    portalId,
+    userId,
+    ndjson,
+    expected,
+  }: VerifyConversationExportQuery): Promise<ExportVerificationModel> {
     const verdict = await verifyAuditorExport(
       this.store,
       portalId,
+      userActorId(userId),
       ndjson,
       [verifyKeyOfSigner(this.signer())],
       expected,

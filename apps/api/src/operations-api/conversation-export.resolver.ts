@@ -19,13 +19,13 @@ export class ConversationExportResolver {
   @Query(() => ConversationExportModel, {
     nullable: true,
     description:
-      'The conversation as hash-chained NDJSON with an Ed25519-signed trailer (the CLI format), quarantined content hidden. Null if there is no such conversation in the portal.',
+      'The conversation as hash-chained NDJSON with an Ed25519-signed trailer (the CLI format), quarantined content hidden, except the messages you revealed within REVEAL_VISIBLE_HOURS (those lines carry `revealed`). Null if there is no such conversation in the portal.',
   })
   conversationExport(
     @CurrentUser() user: AuthenticatedUser,
     @Args() { conversationId }: ConversationExportArgs,
   ): Promise<ConversationExportModel | null> {
-    return this.queries.execute(new ExportConversationQuery(user.portalId, conversationId));
+    return this.queries.execute(new ExportConversationQuery(user.portalId, user.userId, conversationId));
   }
 
   @Query(() => ExportVerificationModel, {
@@ -37,6 +37,6 @@ export class ConversationExportResolver {
     @Args() { ndjson, conversationId, ofPortal }: VerifyExportArgs,
   ): Promise<ExportVerificationModel> {
     const expected = conversationId ? { conversationId } : ofPortal ? { portal: true as const } : {};
-    return this.queries.execute(new VerifyConversationExportQuery(user.portalId, ndjson, expected));
+    return this.queries.execute(new VerifyConversationExportQuery(user.portalId, user.userId, ndjson, expected));
   }
 }

@@ -127,6 +127,19 @@ export class ProjectionStatusModel {
   rebuild!: ProjectionRebuildModel | null;
 }
 
+/** The recorded reveal under which quarantined content is shown to the auditor who recorded it. */
+@ObjectType('Reveal')
+export class RevealModel {
+  @Field({ description: 'Who recorded the reveal, as the event records its actor (`user:<id>`).' })
+  by!: string;
+
+  @Field(() => DateTimeScalar, { description: 'When the reveal was recorded.' })
+  at!: string;
+
+  @Field({ description: 'The reason recorded with it.' })
+  reason!: string;
+}
+
 /** One event of a conversation's stream, as an auditor replays it; quarantined content is hidden. */
 @ObjectType('HistoryEntry')
 export class HistoryEntryModel {
@@ -151,8 +164,18 @@ export class HistoryEntryModel {
   @Field(() => String, { nullable: true })
   causationId!: string | null;
 
-  @Field({ description: "The event's data as a JSON string; quarantined content replaced by a placeholder." })
+  @Field({
+    description:
+      "The event's data as a JSON string; quarantined content replaced by a placeholder, unless you recorded its reveal within REVEAL_VISIBLE_HOURS (see revealed).",
+  })
   data!: string;
+
+  @Field(() => RevealModel, {
+    nullable: true,
+    description:
+      "Set when this event's quarantined content is shown: your own reveal it is shown under. Null for everything else.",
+  })
+  revealed!: RevealModel | null;
 
   @Field({ description: 'The conversation after this event: ticket, session, message count, last message.' })
   state!: string;

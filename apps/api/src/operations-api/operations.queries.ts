@@ -2,7 +2,9 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
-import { formatStateSummary, buildReplay } from '@helpdesk/audit';
+import { formatStateSummary, buildReplay, userActorId, visibleReveals } from '@helpdesk/audit';
+import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
+import { CLOCK, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { isMissingTable } from '@helpdesk/projections/core/drift-check.js';
 import type { Projection } from '@helpdesk/projections/core/projection.js';
 import { type StoredProjectionStatus, readProjectionStatuses } from '@helpdesk/projections/core/projection-status.js';
@@ -32,6 +34,8 @@ export class GetProjectionStatusesQuery extends Query<ProjectionStatusModel[]> {
 export class GetConversationHistoryQuery extends Query<HistoryEntryModel[] | null> {
   constructor(
     readonly portalId: string,
+    /** The auditor asking: content they revealed themselves, recently, is shown. */
+    readonly userId: string,
     readonly conversationId: string,
     readonly asOf?: Date,
   ) {
@@ -137,13 +141,25 @@ export class GetConversationHistoryHandler implements IQueryHandler<
   GetConversationHistoryQuery,
   HistoryEntryModel[] | null
 > {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
-  async execute({ portalId, conversationId, asOf }: GetConversationHistoryQuery): Promise<HistoryEntryModel[] | null> {
+  async execute({
+    portalId,
+    userId,
+    conversationId,
+    asOf,
+  }: GetConversationHistoryQuery): Promise<HistoryEntryModel[] | null> {
     const events = await readPortalConversation(this.store, portalId, conversationId);
     if (events === null) return null;
-    // Exactly the CLI replay, without --reveal: quarantined content hidden in every event.
-    return buildReplay(events, { ...(asOf && { asOf }), reveal: false }).map((row) => ({
+    // The CLI replay without --reveal: quarantined content hidden in every event, except the
+    // messages this auditor revealed within the window, each marked with that reveal.
+    const viewer = { actorId: userActorId(userId), now: this.clock.now(), visibleForMs: this.config.revealVisibleMs };
+    const revealed = visibleReveals(events, viewer);
+    return buildReplay(events, { ...(asOf && { asOf }), reveal: false, revealed }).map((row) => ({
       revision: row.revision,
       created: row.created,
       type: row.type,
@@ -153,6 +169,7 @@ export class GetConversationHistoryHandler implements IQueryHandler<
       causationId: row.causationId,
       data: JSON.stringify(row.data ?? null),
       state: formatStateSummary(row.state),
+      revealed: row.revealed ?? null,
     }));
   }
 }

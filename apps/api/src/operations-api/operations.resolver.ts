@@ -20,7 +20,10 @@ export class ProjectionStatusResolver {
   }
 }
 
-/** Auditors replay a conversation of their portal, event by event, as `helpdesk replay` does (never revealing). */
+/**
+ * Auditors replay a conversation of their portal, event by event, as `helpdesk replay` does; quarantined
+ * content only under the caller's own recent reveal (`revealQuarantinedMessage`), never another's.
+ */
 @Resolver(() => HistoryEntryModel)
 @Roles('auditor')
 export class ConversationHistoryResolver {
@@ -29,7 +32,7 @@ export class ConversationHistoryResolver {
   @Query(() => [HistoryEntryModel], {
     nullable: true,
     description:
-      "A conversation's events with the state after each; quarantined content hidden. asOf stops at the last event created at or before it. Null if there is no such conversation in the portal.",
+      "A conversation's events with the state after each; quarantined content hidden, except the messages you revealed within REVEAL_VISIBLE_HOURS (marked revealed). asOf stops at the last event created at or before it. Null if there is no such conversation in the portal.",
   })
   conversationHistory(
     @CurrentUser() user: AuthenticatedUser,
@@ -37,7 +40,7 @@ export class ConversationHistoryResolver {
     @Args('asOf', { type: () => DateTimeScalar, nullable: true }) asOf?: string | null,
   ): Promise<HistoryEntryModel[] | null> {
     return this.queries.execute(
-      new GetConversationHistoryQuery(user.portalId, conversationId, asOf ? new Date(asOf) : undefined),
+      new GetConversationHistoryQuery(user.portalId, user.userId, conversationId, asOf ? new Date(asOf) : undefined),
     );
   }
 }

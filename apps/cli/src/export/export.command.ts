@@ -20,6 +20,7 @@ import {
 import { type AppConfig, loadConfig } from '@helpdesk/config';
 import type { EventStore, RecordedEvent } from '@helpdesk/event-store';
 import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
+import { existingInstall } from '../app-context/existing-install.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
 
 const USAGE = `Usage: helpdesk export conversation <conversationId> --out file.ndjson
@@ -62,7 +63,7 @@ export const exportCommand: CliCommand = {
     );
     if (what === 'public-key') {
       if (subject !== undefined || verifyOnly.length > 0) throw new UsageError('public-key takes only --out');
-      return printPublicKey(loadConfig(io.env), values.out, io);
+      return printPublicKey(installKeyConfig(io), values.out, io);
     }
     if (!subject?.trim() || extra.length > 0) throw new UsageError('expected one subject after the export kind');
     if (what === 'verify') {
@@ -77,7 +78,7 @@ export const exportCommand: CliCommand = {
     if (verifyOnly.length > 0) throw new UsageError(`--${verifyOnly[0]} is for verify`);
     if (!values.out?.trim()) throw new UsageError('--out is required');
     const file = resolve(values.out);
-    const config = loadConfig(io.env);
+    const config = existingInstall(io, 'export', { dataDirFiles: signsWithInstallKey });
     let signer: ExportSigner;
     try {
       signer = exportSigner(config.exportSigning.privateKeyPem);
@@ -117,6 +118,20 @@ async function withStore(config: AppConfig, work: (store: EventStore) => Promise
   } finally {
     await store.close();
   }
+}
+
+/** Signs (or verifies) with this install's key in DATA_DIR rather than EXPORT_SIGNING_KEY. */
+function signsWithInstallKey(config: AppConfig): boolean {
+  return config.exportSigning.source !== 'environment';
+}
+
+/**
+ * The configuration for a command that uses the install's signing key and no store: this install's
+ * key in DATA_DIR is read where an install is, never made afresh elsewhere (EXPORT_SIGNING_KEY is used anywhere).
+ */
+function installKeyConfig(io: CliIo): AppConfig {
+  const config = loadConfig(io.env);
+  return signsWithInstallKey(config) ? existingInstall(io, 'export', { dataDirOnly: true }) : config;
 }
 
 function printPublicKey(config: AppConfig, out: string | undefined, io: CliIo): number {
@@ -182,7 +197,14 @@ interface VerifyFlags {
 
 async function verifyCommand(subject: string, flags: VerifyFlags, io: CliIo): Promise<number> {
   const file = resolve(subject);
-  const config = flags.offline && flags['public-key'] !== undefined ? null : loadConfig(io.env);
+  const config =
+    flags.offline && flags['public-key'] !== undefined
+      ? null
+      : flags.offline
+        ? installKeyConfig(io)
+        : existingInstall(io, 'export', {
+            dataDirFiles: (loaded) => flags['public-key'] === undefined && signsWithInstallKey(loaded),
+          });
   // Several --public-key: files signed before and after a key rotation verify with one command.
   const keys: ExportVerifyKey[] = [];
   for (const keyFile of flags['public-key'] ?? [undefined]) {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@helpdesk/config';
+import { existingInstall } from '../app-context/existing-install.js';
 import { ROLES, type Role, mintAccessToken } from '@helpdesk/auth';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
 
@@ -37,7 +38,10 @@ export async function mintToken(argv: readonly string[], io: CliIo, now: Date): 
   const userId = required(values.user, '--user');
   const roles = parseRoles(required(values.roles, '--roles'));
   const expiresInSeconds = parseLifetime(values['expires-in']);
-  const config = loadConfig(io.env);
+  const loaded = loadConfig(io.env);
+  // This install's secret is read where an install is, never made afresh beside no store: the API would refuse its tokens.
+  const config =
+    loaded.auth.jwtSecretSource === 'environment' ? loaded : existingInstall(io, 'mint-token', { dataDirOnly: true });
   const teamId = values.team?.trim() || undefined;
   const token = mintAccessToken(
     { portalId, userId, ...(teamId && { teamId }), roles, expiresInSeconds },

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
-import { loadConfig } from '@helpdesk/config';
 import { DomainError, type RegisteredPortal, monthlyLimitAt } from '@helpdesk/domain';
 import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
 import {
@@ -17,6 +16,7 @@ import {
 } from '@helpdesk/commands/portal/suspend-portal.handler.js';
 import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
 import { systemClock, type Clock } from '@helpdesk/commands/shared/clock.js';
+import { existingInstall } from '../app-context/existing-install.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
 
 const USAGE = `Usage: helpdesk portal register --portal <id> --name <name> --time-zone <IANA zone>
@@ -74,7 +74,8 @@ export async function portal(argv: readonly string[], io: CliIo, clock: Clock): 
   };
   const run = plan(action, values, origin);
 
-  const config = loadConfig(io.env);
+  // An operator onboards tenants on a running install: the API creates the store, this never does.
+  const config = existingInstall(io, 'portal');
   const store = openEventStore(config.eventStore);
   try {
     const settings = await run({ store, clock });

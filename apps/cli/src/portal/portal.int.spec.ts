@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { portalStreamName } from '@helpdesk/domain';
@@ -47,7 +47,8 @@ describe('helpdesk portal', () => {
 
   it('registers a portal with its settings, recorded with the operator as actor, and refuses it twice', async () => {
     const run = await runHelpdesk(dataDir, ...REGISTER);
-    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/events\.sqlite/);
     expect(run.stdout).toMatch(/^portal initech: Initech$/m);
     expect(run.stdout).toMatch(/subscription start +2024-01-31/);
     expect(run.stdout).toMatch(/monthly limit now +5$/m);
@@ -130,6 +131,14 @@ describe('helpdesk portal', () => {
       'PortalResumed',
     ]);
     expect((await runHelpdesk(dataDir, 'portal', 'suspend', '--portal', 'initech')).code).toBe(2);
+  });
+
+  it('refuses to run where there is no install, and creates none', async () => {
+    const elsewhere = join(dataDir, 'not-an-install');
+    const run = await runHelpdesk(elsewhere, ...REGISTER);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/DATA_DIR/);
+    expect(existsSync(elsewhere)).toBe(false);
   });
 
   it('refuses settings the domain refuses, with its code, and records nothing', async () => {

@@ -183,7 +183,8 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
 
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ticket_list v\d+: build 1 switched in, \d+ events handled$/m);
-    const progress = stderr.trim().split('\n');
+    const [opened, ...progress] = stderr.trim().split('\n');
+    expect(opened).toMatch(/^helpdesk projections: event store \S.*, read models \S/);
     expect(progress[0]).toMatch(
       /^ticket_list build 1 \[[#.]{30}\] +\d+\.\d% {2}\d+ events {2}[\d,]+ ev\/s {2}ETA (\d|\?)/,
     );

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '@helpdesk/config';
 import { conversationStreamName } from '@helpdesk/domain';
 import { type EventStore, type RecordedEvent, StreamNotFoundError } from '@helpdesk/event-store';
 import {
@@ -10,6 +9,7 @@ import {
 import { systemClock, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
+import { existingInstall } from '../app-context/existing-install.js';
 import {
   formatReplayJson,
   formatReplayNdjson,
@@ -67,7 +67,7 @@ export async function replay(argv: readonly string[], io: CliIo, clock: Clock): 
   if (values.reveal && (!reason || !auditor)) throw new UsageError('--reveal needs --reason and --auditor');
   if (!values.reveal && (reason || auditor)) throw new UsageError('--reason and --auditor go with --reveal');
 
-  const config = loadConfig(io.env);
+  const config = existingInstall(io, 'replay');
   const store = openEventStore(config.eventStore);
   const stream = conversationStreamName(conversationId);
   try {

@@ -5,6 +5,7 @@ import { loadConfig, type AppConfig } from '@helpdesk/config';
 import { MAX_PHONE_NUMBERS_PER_ACCOUNT } from '@helpdesk/domain';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
 import { seedDemo, type SeedDemoReport } from './seed-demo.js';
+import { eventStoreName } from '../app-context/existing-install.js';
 
 const USAGE = `Usage: helpdesk seed-demo [--portal demo] [--numbers 3] [--connected-at ISO] [--time-zone Europe/Amsterdam]
                          [--subscription-start YYYY-MM-DD] [--out targets.json]
@@ -44,6 +45,8 @@ export const seedDemoCommand: CliCommand = {
       throw new UsageError(`--connected-at is not an ISO date-time (got '${values['connected-at']}')`);
     }
     const config = loadConfig(io.env);
+    // The one command meant to create an install: it names the store it opens or creates.
+    io.stderr(`helpdesk seed-demo: event store ${eventStoreName(config)}\n`);
     io.stdout(`seed-demo: portal '${values.portal}' on ${storeOf(config)}\n`);
     const report = await seedDemo(config, {
       portalId: values.portal,

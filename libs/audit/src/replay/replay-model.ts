@@ -1,5 +1,6 @@
 import { type ConversationEvent, type ConversationState, conversationDecider } from '@helpdesk/domain';
 import type { RecordedEvent } from '@helpdesk/event-store';
+import type { RevealMark } from './reveals.js';
 
 /** What replaces quarantined content in what an auditor is shown without `--reveal`. */
 export const QUARANTINE_PLACEHOLDER = '[quarantined content hidden]';
@@ -29,6 +30,8 @@ export interface ReplayRow {
   readonly causationId: string | null;
   readonly data: unknown;
   readonly state: ReplayStateSummary;
+  /** Present when the event's quarantined content is shown under the viewer's recorded reveal. */
+  readonly revealed?: RevealMark;
 }
 
 export interface ReplayOptions {
@@ -36,6 +39,8 @@ export interface ReplayOptions {
   readonly asOf?: Date;
   /** Show quarantined content (after the reveal was recorded); hide it otherwise. */
   readonly reveal: boolean;
+  /** Without `reveal`: the quarantined messages shown anyway, each under the viewer's own recorded reveal. */
+  readonly revealed?: ReadonlyMap<string, RevealMark>;
 }
 
 /** Message ids quarantined anywhere in the stream: hidden in every event, also those before the quarantine. */
@@ -56,7 +61,9 @@ export function eventsAsOf(events: readonly RecordedEvent[], asOf?: Date): Recor
 
 /** Folds the conversation's events one by one and describes each with the state after it. */
 export function buildReplay(allEvents: readonly RecordedEvent[], options: ReplayOptions): ReplayRow[] {
-  const hidden = new Set(options.reveal ? [] : quarantinedMessageIds(allEvents));
+  const quarantined = new Set(quarantinedMessageIds(allEvents));
+  const revealed = options.revealed ?? new Map<string, RevealMark>();
+  const hidden = new Set(options.reveal ? [] : [...quarantined].filter((messageId) => !revealed.has(messageId)));
   const texts = new Map<string, string>();
   let lastMessageId: string | null = null;
   let state: ConversationState = conversationDecider.initialState;
@@ -80,6 +87,9 @@ export function buildReplay(allEvents: readonly RecordedEvent[], options: Replay
       causationId: stringOrNull(metadata.causationId),
       data: messageId !== null && hidden.has(messageId) ? redactData(event.type, event.data) : event.data,
       state: summarise(state, lastMessageId, texts),
+      ...(messageId !== null && text !== null && quarantined.has(messageId) && revealed.has(messageId)
+        ? { revealed: revealed.get(messageId)! }
+        : {}),
     });
   }
   return rows;
