@@ -167,6 +167,46 @@ describe("an agent's day, over HTTP", () => {
     const readReply = read.data?.conversation.thread.nodes.find((message: { id: string }) => message.id === replyId);
     expect(readReply.delivery).toMatchObject({ status: 'READ', readAt: expect.any(String) });
 
+    // 3b. Meta's "sent" and "delivered" arrive after the "read": the status stays READ, their times are kept.
+    const late = (name: 'sent' | 'delivered', timestamp: string) => {
+      const payload = pywaPayload('message_status.json', name) as typeof status;
+      const statusValue = payload.entry[0].changes[0].value;
+      statusValue.statuses = [
+        { ...statusValue.statuses[0], id: 'wamid.reply-1', biz_opaque_callback_data: replyId, timestamp },
+      ];
+      return world.post(JSON.stringify(payload));
+    };
+    const readAt = Number((value.statuses[0] as { timestamp: string }).timestamp);
+    expect((await late('sent', String(readAt - 20))).status).toBe(200);
+    expect((await late('delivered', String(readAt - 10))).status).toBe(200);
+    await world.processed();
+    const [afterLate] = (await world.conversation()).slice(-1);
+    const lateRead = await graphql(
+      `
+        query ($c: ID!, $at: String) {
+          conversation(id: $c, atLeastPosition: $at) {
+            thread {
+              nodes {
+                id
+                delivery {
+                  status
+                  sentAt
+                  deliveredAt
+                  readAt
+                }
+              }
+            }
+          }
+        }
+      `,
+      { c: ticket.conversationId, at: `${afterLate.position.commit}:${afterLate.position.prepare}` },
+      agent,
+    );
+    const seconds = (offset: number) => new Date((readAt + offset) * 1000).toISOString();
+    expect(
+      lateRead.data?.conversation.thread.nodes.find((message: { id: string }) => message.id === replyId).delivery,
+    ).toEqual({ status: 'READ', sentAt: seconds(-20), deliveredAt: seconds(-10), readAt: seconds(0) });
+
     // 4. 25 hours after the contact wrote, a free-form reply is refused: send a template.
     world.clock.set(later(RECEIVED_AT, 25 * HOUR));
     const refused = await graphql(reply, { c: ticket.conversationId, t: 'Still there?', k: 'r2' }, agent);
