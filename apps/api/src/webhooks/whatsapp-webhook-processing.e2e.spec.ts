@@ -1,5 +1,6 @@
 import { conversationIdOf } from '@helpdesk/domain';
 import { RunConversationCommand } from '@helpdesk/commands/conversation/conversation-command.handler.js';
+import { AddPhoneNumberCommand } from '@helpdesk/commands/channel/add-phone-number.handler.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { pywaPayload } from './pywa.fixtures.js';
 import { WEBHOOK_PAYLOAD_RECEIVED, inboxStreamName, payloadSha256 } from './webhook-inbox.js';
@@ -112,6 +113,41 @@ describe('WhatsApp webhooks processed into conversations', () => {
       await world.processed();
       expect(await world.conversation(undefined, '999000999')).toEqual([]);
       expect(await world.metrics()).toMatch(/^whatsapp_messages_unrouted_total\{reason="CHANNEL_NOT_CONNECTED"\} 1$/m);
+    });
+  });
+
+  describe('A number added to the account after it was connected', () => {
+    const added = { phoneNumberId: '106540352200002', displayNumber: '+972123450002' };
+    /** A text to the added number, stamped by Meta at `timestamp` (whole seconds). */
+    const toAdded = (wamid: string, timestamp: number) => {
+      const payload = textPayload(wamid, 'Hi', { phoneNumberId: added.phoneNumberId, display: '972123450002' });
+      payload.entry[0]!.changes[0]!.value.messages[0]!.timestamp = String(timestamp);
+      return JSON.stringify(payload);
+    };
+    const addedAt = Date.parse('2023-10-12T10:00:00.500Z');
+
+    beforeAll(async () => {
+      world.clock.set(new Date(addedAt).toISOString());
+      await world.bus.execute(new AddPhoneNumberCommand(admin, { accountId: 'account-1', ...added }));
+      // Received a day later: a message stamped after its receipt would not be Meta's.
+      world.clock.set(new Date(addedAt + 24 * 3_600_000).toISOString());
+    });
+
+    afterAll(() => world.clock.set(RECEIVED_AT));
+
+    it('imports nothing sent to it before it was added, though its account was connected then', async () => {
+      expect((await world.post(toAdded('wamid.before-added', Math.floor(addedAt / 1000) - 3600))).status).toBe(200);
+      await world.processed();
+      expect(await world.conversation(undefined, added.phoneNumberId)).toEqual([]);
+      expect(await world.metrics()).toMatch(
+        /^whatsapp_messages_unrouted_total\{reason="MESSAGE_PREDATES_CONNECTION"\} 1$/m,
+      );
+    });
+
+    it("imports a message stamped in the second it was added, at Meta's precision", async () => {
+      expect((await world.post(toAdded('wamid.same-second', Math.floor(addedAt / 1000)))).status).toBe(200);
+      await world.processed();
+      expect(receivedWamids(await world.conversation(undefined, added.phoneNumberId))).toEqual(['wamid.same-second']);
     });
   });
 
