@@ -39,6 +39,14 @@ export interface ReceivedRequest {
 export interface FakeGraphApiOptions {
   readonly accessToken: string;
   readonly version?: string;
+  /**
+   * Meta's throughput limit per phone number: a valid message request beyond this many in the
+   * second before it (by the fake's clock, for the same phone_number_id) is answered 130429 before
+   * any script. Unlimited when absent.
+   */
+  readonly messagesPerSecond?: number;
+  /** The clock of that limit (ms); the system's by default. */
+  readonly now?: () => number;
 }
 
 const MESSAGES_PATH = /^\/(v\d+\.\d+)\/(\d+)\/messages$/;
@@ -79,10 +87,12 @@ export class FakeGraphApi {
   private readonly media = new Map<string, HeldMedia>();
   private readonly mediaScript: FakeAnswer[] = [];
   private readonly downloadScript: FakeAnswer[] = [];
+  /** Per phone_number_id, when its recent messages were taken (ms), oldest first. */
+  private readonly recentByNumber = new Map<string, number[]>();
 
   private constructor(
     private readonly server: Server,
-    private readonly options: Required<FakeGraphApiOptions>,
+    private readonly options: FakeGraphApiOptions & { readonly version: string },
   ) {}
 
   static async start(options: FakeGraphApiOptions): Promise<FakeGraphApi> {
@@ -228,8 +238,20 @@ export class FakeGraphApi {
     if (received.authorization !== `Bearer ${this.options.accessToken}`) return graphErrors.invalidToken();
     const problem = messageBodyProblem(received.body);
     if (problem) return graphErrors.invalidParameter(problem);
+    if (this.overThroughput(match[2], (this.options.now ?? Date.now)())) return graphErrors.rateLimit();
     const behaviour = this.scripted.shift() ?? this.fallback;
     return typeof behaviour === 'function' ? behaviour(received) : behaviour;
+  }
+
+  /** Whether this message is one too many in its number's last second; the ones answered 130429 do not count. */
+  private overThroughput(phoneNumberId: string, at: number): boolean {
+    const limit = this.options.messagesPerSecond;
+    if (limit === undefined) return false;
+    const recent = (this.recentByNumber.get(phoneNumberId) ?? []).filter((taken) => taken > at - 1_000);
+    const over = recent.length >= limit;
+    if (!over) recent.push(at);
+    this.recentByNumber.set(phoneNumberId, recent);
+    return over;
   }
 
   private lookUpMedia(received: ReceivedRequest, mediaId: string): FakeAnswer {
