@@ -6,7 +6,8 @@ import { ProjectionRunner } from '@helpdesk/projections/core/projection-runner.j
 import { readStoresUnderTest } from '@helpdesk/projections/core/read-stores-under-test.js';
 import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
 import { useTemporarySqliteStore } from '../../../../test/support/temporary-sqlite-store.js';
-import { now, openCampaignWorld } from './campaign.test-world.js';
+import { now, openCampaignWorld } from '@helpdesk/commands/campaign/campaign.test-world.js';
+import { runnerOf } from './campaign-runner.test-world.js';
 
 const SLOW = 60_000;
 
@@ -24,7 +25,7 @@ describe.each(readStoresUnderTest())('Campaign progress read model on $name', (r
         const world = await openCampaignWorld(store);
         const contacts = await world.addContacts(4);
         const { campaignId, position } = await world.start([...contacts, 'unknown']);
-        const runner = world.runner();
+        const runner = runnerOf(world);
         runner.start();
         await runner.whenIdle(position);
         await runner.stop();

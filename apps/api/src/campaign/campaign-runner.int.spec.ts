@@ -1,7 +1,8 @@
 import { type EventStore, type Position } from '@helpdesk/event-store';
 import type { StartedCampaign } from '@helpdesk/domain';
 import { storesUnderTest } from '../../../../test/contract/stores-under-test.js';
-import { type CampaignWorld, openCampaignWorld } from './campaign.test-world.js';
+import { type CampaignWorld, openCampaignWorld } from '@helpdesk/commands/campaign/campaign.test-world.js';
+import { runnerOf } from './campaign-runner.test-world.js';
 
 const SLOW = 120_000;
 
@@ -12,7 +13,7 @@ function started(state: Awaited<ReturnType<CampaignWorld['campaign']>>): Started
 }
 
 async function runToTheEnd(world: CampaignWorld, after: Position | undefined, concurrency = 4) {
-  const runner = world.runner({ concurrency });
+  const runner = runnerOf(world, { concurrency });
   runner.start();
   await runner.whenIdle(after);
   await runner.stop();
@@ -81,7 +82,7 @@ describe.each(storesUnderTest())('Campaign runner on $name', (sut) => {
       // On EventStoreDB the second runner has a connection of its own; the embedded store has one file, one handle.
       const other = sut.adapter === 'eventstoredb' ? await sut.open() : { store, dispose: async () => {} };
       extra.push(other.dispose);
-      const runners = [world.runner({ concurrency: 3 }), world.runner({ concurrency: 3 }, other.store)];
+      const runners = [runnerOf(world, { concurrency: 3 }), runnerOf(world, { concurrency: 3 }, other.store)];
 
       runners.forEach((runner) => runner.start());
       await Promise.all(runners.map((runner) => runner.whenIdle(position)));
@@ -123,7 +124,7 @@ describe.each(storesUnderTest())('Campaign runner on $name', (sut) => {
       const world = await openCampaignWorld(store);
       const contacts = await world.addContacts(12);
       const { campaignId, position } = await world.start(contacts);
-      const first = world.runner({ concurrency: 2 });
+      const first = runnerOf(world, { concurrency: 2 });
       first.start();
       // Stopped as soon as its first outcome is recorded, wherever the others are.
       for await (const message of store.subscribeToAll({ fromPosition: position })) {

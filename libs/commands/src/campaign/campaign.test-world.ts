@@ -8,30 +8,22 @@ import {
 } from '@helpdesk/domain';
 import type { EventStore, RecordedEvent } from '@helpdesk/event-store';
 import { loadState } from '@helpdesk/command-handling';
-import { CampaignRecipientSender } from '@helpdesk/commands/campaign/campaign-recipient.js';
-import { CancelCampaignCommand, CancelCampaignHandler } from '@helpdesk/commands/campaign/cancel-campaign.handler.js';
-import { StartCampaignCommand, StartCampaignHandler } from '@helpdesk/commands/campaign/start-campaign.handler.js';
-import { ConnectAccountCommand, ConnectAccountHandler } from '@helpdesk/commands/channel/connect-account.handler.js';
-import { ownershipNotChecked } from '@helpdesk/commands/channel/phone-number-ownership.js';
-import { CreateContactCommand, CreateContactHandler } from '@helpdesk/commands/contact/create-contact.handler.js';
+import { CampaignRecipientSender } from './campaign-recipient.js';
+import { CancelCampaignCommand, CancelCampaignHandler } from './cancel-campaign.handler.js';
+import { StartCampaignCommand, StartCampaignHandler } from './start-campaign.handler.js';
+import { ConnectAccountCommand, ConnectAccountHandler } from '../channel/connect-account.handler.js';
+import { ownershipNotChecked } from '../channel/phone-number-ownership.js';
+import { CreateContactCommand, CreateContactHandler } from '../contact/create-contact.handler.js';
 import {
   ReceiveInboundMessageCommand,
   ReceiveInboundMessageHandler,
-} from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
-import { RegisterPortalCommand, RegisterPortalHandler } from '@helpdesk/commands/portal/register-portal.handler.js';
-import { QuotaGate } from '@helpdesk/commands/quota/quota-gate.js';
-import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
-import {
-  ApproveTemplateCommand,
-  ApproveTemplateHandler,
-} from '@helpdesk/commands/template/approve-template.handler.js';
-import {
-  RegisterTemplateCommand,
-  RegisterTemplateHandler,
-} from '@helpdesk/commands/template/register-template.handler.js';
-import { systemTimers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
+} from '../conversation/receive-inbound-message.handler.js';
+import { RegisterPortalCommand, RegisterPortalHandler } from '../portal/register-portal.handler.js';
+import { QuotaGate } from '../quota/quota-gate.js';
+import type { CommandOrigin } from '../shared/command-origin.js';
+import { ApproveTemplateCommand, ApproveTemplateHandler } from '../template/approve-template.handler.js';
+import { RegisterTemplateCommand, RegisterTemplateHandler } from '../template/register-template.handler.js';
 import { eventsOf } from '../../../../test/support/stream-events.js';
-import { CampaignRunner, type CampaignRunnerSettings } from './campaign-runner.js';
 
 export const now = new Date('2025-03-10T09:00:00.000Z');
 export const period = '2025-02-15';
@@ -131,9 +123,9 @@ export async function openCampaignWorld(store: EventStore, options: CampaignWorl
     cancel(campaignId: string) {
       return new CancelCampaignHandler(store, clock).execute(new CancelCampaignCommand(agent(), campaignId));
     },
-    runner(settings: Partial<CampaignRunnerSettings> = {}, on: EventStore = store): CampaignRunner {
-      const runnerSender = on === store ? sender : new CampaignRecipientSender(on, clock, new QuotaGate(on));
-      return new CampaignRunner({ store: on, sender: runnerSender, timers: systemTimers, settings });
+    /** The sender a runner on `on` (another connection to the same store) uses. */
+    senderOn(on: EventStore): CampaignRecipientSender {
+      return on === store ? sender : new CampaignRecipientSender(on, clock, new QuotaGate(on));
     },
     async campaign(campaignId: string): Promise<CampaignState> {
       return (await loadState(store, campaignStreamName(portalId, campaignId), campaignDecider)).state;
