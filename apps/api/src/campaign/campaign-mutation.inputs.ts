@@ -8,6 +8,7 @@ import {
   IsOptional,
   IsString,
   MaxLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { CAMPAIGN_LIMITS } from '@helpdesk/domain';
@@ -62,14 +63,49 @@ export class SendTemplateCampaignInput {
   language!: string;
 
   @Field(() => [CampaignRecipientInput], {
-    description: `The contacts, each once, with their parameters: 1 to ${CAMPAIGN_LIMITS.maxRecipients}.`,
+    nullable: true,
+    description: `The contacts, each once, with their parameters: 1 to ${CAMPAIGN_LIMITS.maxRecipients}. Or \`viewId\`.`,
   })
+  // Required without a view: BAD_USER_INPUT naming \`recipients\`.
+  @ValidateIf((input: SendTemplateCampaignInput) => !input.viewId || input.recipients != null)
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(CAMPAIGN_LIMITS.maxRecipients)
   @ValidateNested({ each: true })
   @Type(() => CampaignRecipientInput)
-  recipients!: CampaignRecipientInput[];
+  recipients?: CampaignRecipientInput[] | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: `Instead of \`recipients\`: the contacts of a view's tickets (a view the caller may see, else VIEW_NOT_FOUND), resolved once, now, at most ${CAMPAIGN_LIMITS.maxRecipients} (else CAMPAIGN_TOO_LARGE), each with \`bodyParameters\` and \`headerParameters\`.`,
+  })
+  @ValidateIf((input: SendTemplateCampaignInput) => !input.recipients || input.viewId != null)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  viewId?: string | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: "With `viewId`: every recipient's values of the body placeholders.",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(1024, { each: true })
+  bodyParameters?: string[] | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: "With `viewId`: every recipient's values of the header placeholders.",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @MaxLength(1024, { each: true })
+  headerParameters?: string[] | null;
 
   @Field(() => String, {
     description:

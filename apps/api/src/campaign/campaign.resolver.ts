@@ -5,12 +5,20 @@ import { CancelCampaignCommand } from '@helpdesk/commands/campaign/cancel-campai
 import { StartCampaignCommand } from '@helpdesk/commands/campaign/start-campaign.handler.js';
 import { forRequest } from '@helpdesk/commands/shared/command-origin.js';
 import { getCampaign } from '@helpdesk/projections/campaigns/index.js';
+import type { TemplateParameters } from '@helpdesk/domain';
 import { ReadStore } from '@helpdesk/read-store';
 import { CurrentUser, Roles, originOf } from '../auth/auth.decorators.js';
 import { ReadYourWrites } from '../graphql/read-your-writes.js';
 import { formatPosition } from '../graphql/positions.js';
 import { CampaignPayload, CancelCampaignInput, SendTemplateCampaignInput } from './campaign-mutation.inputs.js';
 import { CampaignArgs, CampaignModel, CampaignState } from './campaign.model.js';
+import { recipientsOfView } from './view-recipients.js';
+
+function parametersOf({ bodyParameters, headerParameters }: Parameters): TemplateParameters {
+  return { body: bodyParameters ?? [], ...(headerParameters && { header: headerParameters }) };
+}
+
+type Parameters = { bodyParameters?: string[] | null; headerParameters?: string[] | null };
 
 /** Template campaigns: started and cancelled by agents, followed by anyone of the portal who sends. */
 @Resolver()
@@ -30,17 +38,13 @@ export class CampaignResolver {
     @CurrentUser() user: AuthenticatedUser,
     @Args('input') input: SendTemplateCampaignInput,
   ): Promise<CampaignPayload> {
-    const { fromPhoneNumberId, name, language, recipients } = input;
+    const { fromPhoneNumberId, name, language } = input;
     const origin = forRequest(originOf(user, input.idempotencyKey), 'sendTemplateCampaign', input);
+    const recipients = input.recipients
+      ? input.recipients.map((recipient) => ({ contactId: recipient.contactId, parameters: parametersOf(recipient) }))
+      : await recipientsOfView(this.readStore.db, user, input.viewId!, parametersOf(input));
     const receipt = await this.commands.execute(
-      new StartCampaignCommand(origin, {
-        fromPhoneNumberId,
-        template: { name, language },
-        recipients: recipients.map(({ contactId, bodyParameters, headerParameters }) => ({
-          contactId,
-          parameters: { body: bodyParameters ?? [], ...(headerParameters && { header: headerParameters }) },
-        })),
-      }),
+      new StartCampaignCommand(origin, { fromPhoneNumberId, template: { name, language }, recipients }),
     );
     return { campaignId: receipt.campaignId, position: receipt.position ? formatPosition(receipt.position) : null };
   }
