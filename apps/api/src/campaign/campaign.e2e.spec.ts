@@ -13,6 +13,7 @@ import { RegisterTemplateCommand } from '@helpdesk/commands/template/register-te
 import { loadConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore, type Position, headPosition } from '@helpdesk/event-store';
 import { FakeGraphApi } from '../../../../test/fake-graph-api/index.js';
+import { Subscriber } from '../notifications/subscriber.test-world.js';
 import { createApp } from '../create-app.js';
 import { formatPosition, parsePosition } from '../graphql/positions.js';
 import { OutboundDispatcher } from '../outbound/outbound-dispatcher.js';
@@ -164,6 +165,35 @@ describe('Template campaigns over GraphQL, against the fake Graph API', () => {
       'VIEW_NOT_FOUND',
     );
     expect(codeOf(await graphql(SEND, { input: byView({ idempotencyKey: 'v-3' }) }))).toBe('BAD_USER_INPUT');
+  });
+
+  it('follows a campaign over a subscription until Meta answered for every message; another portal hears nothing', async () => {
+    const url = `${await app.getUrl()}/graphql`;
+    const owner = new Subscriber(url, agent);
+    const intruder = new Subscriber(url, await testToken({ portal: 'globex', user: 'gina', roles: 'agent' }, SECRET));
+    try {
+      const recipients = ['c-10', 'c-11', 'c-12'].map((contactId) => ({ contactId, bodyParameters: ['x'] }));
+      const started = await graphql(SEND, { input: input({ idempotencyKey: 'followed', recipients }) });
+      const { campaignId } = started.data!.sendTemplateCampaign as { campaignId: string };
+      const query = 'subscription ($id: ID!) { campaignProgress(id: $id) { id state total accepted sent failed } }';
+      const followed = owner.subscribe(query, { id: campaignId });
+      const aimed = intruder.subscribe(query, { id: campaignId });
+
+      let last: Record<string, unknown> | undefined;
+      for (let count = 1; !(last?.state === 'COMPLETED' && last.sent === 3); count++) {
+        last = (await followed.whenReceived(count))[count - 1].data?.campaignProgress;
+      }
+      expect(last).toEqual({ id: campaignId, state: 'COMPLETED', total: 3, accepted: 3, sent: 3, failed: 0 });
+      // Every delivery is this campaign's, and its counts never go back.
+      const sent = followed.received.map((delivery) => delivery.data?.campaignProgress.sent as number);
+      expect(sent).toEqual([...sent].sort((a, b) => a - b));
+      expect(aimed.received).toEqual([]);
+    } finally {
+      await owner.close();
+      await intruder.close();
+    }
+    // Nothing is still under way when the next test counts appends.
+    await app.get(OutboundDispatcher).whenIdle(await lastMessageAccepted(app.get<symbol, EventStore>(EVENT_STORE)));
   });
 
   it("answers another portal's campaign exactly like an unknown one, and refuses bad input with nothing recorded", async () => {

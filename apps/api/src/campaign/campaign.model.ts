@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import type { CampaignRow } from '@helpdesk/projections/campaigns/index.js';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
 
 export enum CampaignState {
@@ -79,4 +80,19 @@ export class CampaignArgs {
   @IsString()
   @MaxLength(100)
   atLeastPosition?: string | null;
+}
+
+export function campaignModelOf({ campaignId, state, ...progress }: CampaignRow): CampaignModel {
+  return { id: campaignId, state: CampaignState[state], ...progress };
+}
+
+/** What the progress feed publishes: the portal travels beside the fields and is checked again on delivery. */
+export interface CampaignProgressPublished {
+  readonly portalId: string;
+  readonly campaignProgress: CampaignModel;
+}
+
+/** One topic per portal, its id encoded so that no id can widen a subscription (as notification topics). */
+export function campaignTopicOf(portalId: string): string {
+  return `campaignProgress.${Buffer.from(portalId, 'utf8').toString('base64url')}`;
 }

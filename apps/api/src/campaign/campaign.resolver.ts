@@ -1,5 +1,6 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Inject } from '@nestjs/common';
+import { Args, Context, ID, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import type { AuthenticatedUser } from '@helpdesk/auth';
 import { CancelCampaignCommand } from '@helpdesk/commands/campaign/cancel-campaign.handler.js';
 import { StartCampaignCommand } from '@helpdesk/commands/campaign/start-campaign.handler.js';
@@ -11,11 +12,29 @@ import { CurrentUser, Roles, originOf } from '../auth/auth.decorators.js';
 import { ReadYourWrites } from '../graphql/read-your-writes.js';
 import { formatPosition } from '../graphql/positions.js';
 import { CampaignPayload, CancelCampaignInput, SendTemplateCampaignInput } from './campaign-mutation.inputs.js';
-import { CampaignArgs, CampaignModel, CampaignState } from './campaign.model.js';
+import { CLOCK, type Clock } from '@helpdesk/commands/shared/clock.js';
+import { badUserInput } from '../graphql/api-error.js';
+import { type Counter, MetricsRegistry } from '../metrics/metrics-registry.js';
+import type { SubscriberContext } from '../notifications/subscription-auth.js';
+import {
+  CampaignArgs,
+  CampaignModel,
+  type CampaignProgressPublished,
+  campaignModelOf,
+  campaignTopicOf,
+} from './campaign.model.js';
+import { progressOf } from './campaign-progress-deliveries.js';
 import { recipientsOfView } from './view-recipients.js';
 
 function parametersOf({ bodyParameters, headerParameters }: Parameters): TemplateParameters {
   return { body: bodyParameters ?? [], ...(headerParameters && { header: headerParameters }) };
+}
+
+/** Mercurius's per-subscription context: its pubsub, and what onConnect accepted. */
+interface SubscriptionContext extends SubscriberContext {
+  readonly pubsub: {
+    subscribe(topic: string): Promise<AsyncIterable<CampaignProgressPublished> & { destroy(): void }>;
+  };
 }
 
 type Parameters = { bodyParameters?: string[] | null; headerParameters?: string[] | null };
@@ -24,11 +43,21 @@ type Parameters = { bodyParameters?: string[] | null; headerParameters?: string[
 @Resolver()
 @Roles('agent', 'admin')
 export class CampaignResolver {
+  private readonly started: Counter;
+
   constructor(
     private readonly commands: CommandBus,
     private readonly readStore: ReadStore,
     private readonly readYourWrites: ReadYourWrites,
-  ) {}
+    @Inject(CLOCK) private readonly clock: Clock,
+    metrics: MetricsRegistry,
+  ) {
+    this.started = metrics.counter(
+      'graphql_subscriptions_started_total',
+      'GraphQL subscriptions started, by subscription',
+      ['subscription'],
+    );
+  }
 
   @Mutation(() => CampaignPayload, {
     description:
@@ -68,8 +97,26 @@ export class CampaignResolver {
   async campaign(@CurrentUser() user: AuthenticatedUser, @Args() args: CampaignArgs): Promise<CampaignModel | null> {
     await this.readYourWrites.atLeast(args.atLeastPosition ?? undefined);
     const row = await getCampaign(this.readStore.db, user.portalId, args.id);
-    if (!row) return null;
-    const { campaignId, state, ...progress } = row;
-    return { id: campaignId, state: CampaignState[state], ...progress };
+    return row && campaignModelOf(row);
+  }
+
+  @Subscription(() => CampaignModel, {
+    description:
+      "A campaign's progress: now, then after each change (recipients served, Meta's answers, its end). Another portal's or an unknown id: nothing.",
+  })
+  async campaignProgress(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args('id', { type: () => ID }) id: string,
+    @Context() context: SubscriptionContext,
+  ): Promise<AsyncGenerator<CampaignProgressPublished>> {
+    if (typeof id !== 'string' || id.length > 300) throw badUserInput([{ field: 'id', messages: ['id is too long'] }]);
+    // Live first, then the current row: a change meanwhile is in one or both.
+    const source = await context.pubsub.subscribe(campaignTopicOf(user.portalId));
+    const current = await getCampaign(this.readStore.db, user.portalId, id).catch((error: unknown) => {
+      source.destroy();
+      throw error;
+    });
+    this.started.inc({ subscription: 'campaignProgress' });
+    return progressOf(source, user.portalId, id, current, context.accessExpiresAt, () => this.clock.now());
   }
 }
