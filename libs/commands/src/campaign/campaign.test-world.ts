@@ -52,10 +52,11 @@ export async function openCampaignWorld(store: EventStore, options: CampaignWorl
   const accountId = `account-${portalId}`;
   const phoneNumberId = `1${uniqueDigits(14)}`;
   const admin: CommandOrigin = { portalId, actor: { kind: 'user', id: 'admin-1' } };
-  const agent = (idempotencyKey?: string): CommandOrigin => ({
+  /** With a key, the request it names (as `forRequest` makes it at the edge). */
+  const agent = (idempotencyKey?: string, request: unknown = {}): CommandOrigin => ({
     portalId,
     actor: { kind: 'user', id: 'agent-1' },
-    ...(idempotencyKey && { idempotencyKey, request: { operation: 'test', idempotencyKey } }),
+    ...(idempotencyKey && { idempotencyKey, request }),
   });
   await new RegisterPortalHandler(store, clock).execute(
     new RegisterPortalCommand(admin, {
@@ -115,9 +116,16 @@ export async function openCampaignWorld(store: EventStore, options: CampaignWorl
       return received.conversationId;
     },
     start(contactIds: readonly string[], key = 'campaign-1') {
+      return this.startFrom(phoneNumberId, contactIds, key);
+    },
+    startFrom(fromPhoneNumberId: string, contactIds: readonly string[], key: string) {
       const recipients = contactIds.map((contactId) => ({ contactId, parameters: { body: [contactId] } }));
       return new StartCampaignHandler(store, clock).execute(
-        new StartCampaignCommand(agent(key), { fromPhoneNumberId: phoneNumberId, template, recipients }),
+        new StartCampaignCommand(agent(key, { operation: 'sendTemplateCampaign', fromPhoneNumberId, contactIds }), {
+          fromPhoneNumberId,
+          template,
+          recipients,
+        }),
       );
     },
     cancel(campaignId: string) {
