@@ -1,4 +1,5 @@
 import type { Projection } from './core/projection.js';
+import { campaignsProjection } from './campaigns/index.js';
 import { directoryProjection } from './directory/index.js';
 import { quotaProjectionUnder } from './quota/index.js';
 import { RULEBOOK, type Rulebook } from '@helpdesk/domain';
@@ -16,6 +17,7 @@ export function registeredProjections(rulebook: Rulebook = RULEBOOK): readonly P
     directoryProjection,
     viewsProjection,
     searchProjection,
+    campaignsProjection,
   ];
 }
 

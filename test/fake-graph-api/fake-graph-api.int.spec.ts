@@ -232,4 +232,26 @@ describe('The fake Graph API', () => {
       expect((await upload({ messaging_product: 'whatsapp', type: 'image/png', file: file() })).status).toBe(503);
     });
   });
+
+  it('answers 130429 past its messages per second on one number, and only on that number', async () => {
+    await graph.close();
+    let now = 1_000_000;
+    graph = await FakeGraphApi.start({ accessToken: token, messagesPerSecond: 3, now: () => now });
+
+    const burst = await Promise.all(Array.from({ length: 5 }, () => post(text)));
+    expect(graph.requests.filter((request) => request.outcome === 400)).toHaveLength(2);
+    const other = await post(text, { path: '/209999999999999/messages' });
+    now += 999;
+    const withinTheSecond = await post(text);
+    now += 1;
+    const nextSecond = await post(text);
+
+    expect(burst.map((response) => response.status).sort()).toEqual([200, 200, 200, 400, 400]);
+    expect(await burst.find((response) => response.status === 400)!.json()).toMatchObject({
+      error: { code: 130429 },
+    });
+    expect(other.status).toBe(200);
+    expect(withinTheSecond.status).toBe(400);
+    expect(nextSecond.status).toBe(200);
+  });
 });

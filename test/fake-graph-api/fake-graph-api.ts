@@ -45,6 +45,14 @@ export interface FakeGraphApiOptions {
   readonly version?: string;
   /** Accept any media id in a message, not only uploaded or held ones (tests of message shapes). */
   readonly anyMediaId?: boolean;
+  /**
+   * Meta's throughput limit per phone number: a valid message request beyond this many in the
+   * second before it (by the fake's clock, for the same phone_number_id) is answered 130429 before
+   * any script. Unlimited when absent.
+   */
+  readonly messagesPerSecond?: number;
+  /** The clock of that limit (ms); the system's by default. */
+  readonly now?: () => number;
 }
 
 const MESSAGES_PATH = /^\/(v\d+\.\d+)\/(\d+)\/messages$/;
@@ -116,10 +124,12 @@ export class FakeGraphApi {
   private readonly uploadScript: FakeAnswer[] = [];
   private readonly uploaded = new Map<string, UploadedMedia>();
   private uploads = 0;
+  /** Per phone_number_id, when its recent messages were taken (ms), oldest first. */
+  private readonly recentByNumber = new Map<string, number[]>();
 
   private constructor(
     private readonly server: Server,
-    private readonly options: Required<FakeGraphApiOptions>,
+    private readonly options: FakeGraphApiOptions & { readonly version: string },
   ) {}
 
   static async start(options: FakeGraphApiOptions): Promise<FakeGraphApi> {
@@ -285,6 +295,7 @@ export class FakeGraphApi {
     if (MEDIA_UPLOAD_PATH.test(received.path)) return this.uploadMedia(received, match[2]);
     const problem = messageBodyProblem(received.body) ?? this.unknownMediaIdProblem(received.body);
     if (problem) return graphErrors.invalidParameter(problem);
+    if (this.overThroughput(match[2], (this.options.now ?? Date.now)())) return graphErrors.rateLimit();
     const behaviour = this.scripted.shift() ?? this.fallback;
     return typeof behaviour === 'function' ? behaviour(received) : behaviour;
   }
@@ -324,6 +335,17 @@ export class FakeGraphApi {
     const id = typeof media === 'object' && media !== null ? (media as { id?: unknown }).id : undefined;
     if (typeof id !== 'string' || this.media.has(id) || this.options.anyMediaId) return null;
     return `Param ${String(type)}['id'] is not a valid WhatsApp Business Account media attachment ID`;
+  }
+
+  /** Whether this message is one too many in its number's last second; the ones answered 130429 do not count. */
+  private overThroughput(phoneNumberId: string, at: number): boolean {
+    const limit = this.options.messagesPerSecond;
+    if (limit === undefined) return false;
+    const recent = (this.recentByNumber.get(phoneNumberId) ?? []).filter((taken) => taken > at - 1_000);
+    const over = recent.length >= limit;
+    if (!over) recent.push(at);
+    this.recentByNumber.set(phoneNumberId, recent);
+    return over;
   }
 
   private lookUpMedia(received: ReceivedRequest, mediaId: string): FakeAnswer {

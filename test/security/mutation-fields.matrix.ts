@@ -49,6 +49,22 @@ export const MUTATION_FIELDS: Readonly<Record<string, FieldRule>> = {
         ...{ name: t.template.name, language: t.template.language, bodyParameters: ['probe'] },
       }),
   },
+  sendTemplateCampaign: {
+    roles: agents,
+    otherPortal: 'refused',
+    // From the victim's number: another portal's number answers as an unknown one.
+    probe: (t) =>
+      mutation('sendTemplateCampaign', 'SendTemplateCampaignInput', 'campaignId position', {
+        ...{ fromPhoneNumberId: t.phoneNumberId, name: t.template.name, language: t.template.language },
+        ...{ recipients: [{ contactId: t.contactId }], idempotencyKey: 'probe-campaign' },
+      }),
+  },
+  cancelCampaign: {
+    roles: agents,
+    otherPortal: 'refused',
+    probe: (t) =>
+      mutation('cancelCampaign', 'CancelCampaignInput', 'campaignId position', { campaignId: t.campaignId }),
+  },
   assignTicket: {
     roles: agents,
     otherPortal: 'refused',

@@ -1,5 +1,5 @@
 import { CONTACT_PHONE } from './seed-portals.js';
-import { type FieldRule, anyRole, isNotNull, isNull } from './field-rule.js';
+import { type FieldRule, agents, anyRole, isNotNull, isNull } from './field-rule.js';
 
 const THREAD = 'thread { nodes { id content { __typename ... on TextContent { body } } } }';
 
@@ -54,6 +54,16 @@ export const QUERY_FIELDS: Readonly<Record<string, FieldRule>> = {
     otherPortal: 'nothing',
     // The portal is the token's: there is no argument naming another one.
     probe: () => ({ query: '{ portal { id name timeZone monthlyConversationLimit } }' }),
+  },
+  campaign: {
+    roles: agents,
+    otherPortal: 'nothing',
+    probe: (t) => ({
+      query: 'query ($id: ID!) { campaign(id: $id) { id state total refused templateName } }',
+      variables: { id: t.campaignId },
+    }),
+    ownerSees: isNotNull,
+    nothing: isNull,
   },
   quotaUsage: {
     roles: anyRole,

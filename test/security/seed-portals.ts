@@ -6,6 +6,8 @@ import { RegisterPortalCommand } from '@helpdesk/commands/portal/register-portal
 import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
 import { ApproveTemplateCommand } from '@helpdesk/commands/template/approve-template.handler.js';
 import { RegisterTemplateCommand } from '@helpdesk/commands/template/register-template.handler.js';
+import { CampaignRunner } from '../../apps/api/src/campaign/campaign-runner.js';
+import { parsePosition } from '../../apps/api/src/graphql/positions.js';
 import type { PortalsWorld } from './portals.world.js';
 
 export const CONTACT_PHONE = '+33612345678';
@@ -30,6 +32,8 @@ export interface PortalIds {
   readonly outboundMessageId: string;
   readonly contactId: string;
   readonly viewId: string;
+  /** A finished campaign (its one recipient unknown: refused, nothing sent). */
+  readonly campaignId: string;
 }
 
 /**
@@ -78,8 +82,20 @@ export async function seedPortal(world: PortalsWorld, portalId: 'acme' | 'globex
   const view = await call('mutation ($i: CreateViewInput!) { createView(input: $i) { viewId } }', {
     i: { name: `${marker} view`, sharing: 'EVERYONE', filters: [{ field: 'STATUS', values: ['open'] }] },
   });
+  const campaign = await call(
+    'mutation ($i: SendTemplateCampaignInput!) { sendTemplateCampaign(input: $i) { campaignId position } }',
+    {
+      i: {
+        ...{ fromPhoneNumberId: phoneNumberId, name: template.name, language: template.language },
+        ...{ recipients: [{ contactId: `${portalId}-nobody` }], idempotencyKey: `${portalId}-campaign` },
+      },
+    },
+  );
+  // Finished before the suite looks: the runner appends nothing while a probe counts appends.
+  await world.app.get(CampaignRunner).whenIdle(parsePosition(campaign.sendTemplateCampaign.position)!);
   return {
     ...{ portalId, marker, accountId, phoneNumberId, displayNumber, template, conversationId, ticketId },
+    campaignId: campaign.sendTemplateCampaign.campaignId,
     ...{ inboundMessageId: inbound.messageId, quarantinedMessageId: toQuarantine.messageId },
     ...{
       outboundMessageId: reply.replyToConversation.messageId,

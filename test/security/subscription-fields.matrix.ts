@@ -19,4 +19,15 @@ export const SUBSCRIPTION_FIELDS: Readonly<Record<string, FieldRule>> = {
     otherPortal: 'nothing',
     probe: filtered('ticketChanged', 'conversationId ticketId change'),
   },
+  campaignProgress: {
+    roles: agents,
+    otherPortal: 'nothing',
+    probe: (t) => ({
+      query: 'subscription ($id: ID!) { campaignProgress(id: $id) { id state total templateName } }',
+      variables: { id: t.campaignId },
+    }),
+  },
 };
+
+/** The subscriptions that follow a portal's conversations (the others name one thing of the portal). */
+export const CONVERSATION_SUBSCRIPTIONS: readonly string[] = ['messageReceived', 'ticketChanged'];

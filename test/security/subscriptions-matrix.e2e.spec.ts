@@ -4,9 +4,10 @@ import { Subscriber } from '../../apps/api/src/notifications/subscriber.test-wor
 import { refusedRoles } from './field-matrix.js';
 import { EVERY_ROLE, type MatrixWorld, openMatrixWorld } from './matrix-world.js';
 import { CONTACT_PHONE, type PortalIds } from './seed-portals.js';
-import { SUBSCRIPTION_FIELDS } from './subscription-fields.matrix.js';
+import { CONVERSATION_SUBSCRIPTIONS, SUBSCRIPTION_FIELDS } from './subscription-fields.matrix.js';
 
 const fields = Object.entries(SUBSCRIPTION_FIELDS);
+const conversationFields = fields.filter(([field]) => CONVERSATION_SUBSCRIPTIONS.includes(field));
 
 /** The matrix for subscriptions, over a real WebSocket: another portal hears nothing of the victim, other roles are refused. */
 describe('the tenant × role matrix for subscriptions', () => {
@@ -27,7 +28,7 @@ describe('the tenant × role matrix for subscriptions', () => {
     await matrix.world.close();
   });
 
-  it.each(fields)(
+  it.each(conversationFields)(
     "%s: another portal's token, with every role, hears nothing of the victim's conversation",
     async (field, rule) => {
       const { query, variables } = rule.probe(matrix.acme);
@@ -64,6 +65,22 @@ describe('the tenant × role matrix for subscriptions', () => {
         ended: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })],
       });
     }
+  });
+
+  it("campaignProgress: another portal's token, with every role, hears nothing of the victim's campaign", async () => {
+    const { query, variables } = SUBSCRIPTION_FIELDS.campaignProgress.probe(matrix.acme);
+    const intruder = subscriber(matrix.world.token('globex', EVERY_ROLE, 'intruder'));
+    const aimed = intruder.subscribe(query, variables);
+    // Its own campaign on the same socket: it hears it as it stands now, so anything of acme's would have come first.
+    const barrier = intruder.subscribe(query, { id: matrix.globex.campaignId });
+    const owner = subscriber(matrix.world.token('acme', ['agent'])).subscribe(query, variables);
+
+    const [heard] = await owner.whenReceived(1);
+    expect(heard.data?.campaignProgress).toMatchObject({ id: matrix.acme.campaignId, state: 'COMPLETED' });
+    const [own] = await barrier.whenReceived(1);
+    expect(own.data?.campaignProgress).toMatchObject({ id: matrix.globex.campaignId });
+    expect(aimed.received).toEqual([]);
+    expect(JSON.stringify(own)).not.toContain(matrix.acme.marker);
   });
 
   it('refuses a connection without a token before any subscription', async () => {

@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import { APP_CONFIG, AppConfig } from '@helpdesk/config';
 import { RULEBOOK, type Rulebook } from '@helpdesk/domain';
 import { AuthModule } from './auth/auth.module.js';
+import { CampaignApiModule } from './campaign/campaign-api.module.js';
 import { ChannelApiModule } from './channel/channel-api.module.js';
 import { ContactApiModule } from './contact/contact-api.module.js';
 import { ConversationApiModule } from './conversation/conversation-api.module.js';
@@ -129,6 +130,7 @@ export class AppModule {
         QuotaApiModule,
         PortalApiModule,
         OperationsApiModule,
+        CampaignApiModule,
         RateLimitsModule,
       ],
     };

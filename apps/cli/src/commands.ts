@@ -1,3 +1,4 @@
+import { campaignCommand } from './campaign/campaign.command.js';
 import type { CliCommand } from './cli-command.js';
 import { exportCommand } from './export/export.command.js';
 import { mintTokenCommand } from './mint-token/mint-token.command.js';
@@ -14,4 +15,5 @@ export const COMMANDS: readonly CliCommand[] = [
   replayCommand,
   exportCommand,
   portalCommand,
+  campaignCommand,
 ];

@@ -1,3 +1,4 @@
+import type { CampaignConfig } from './campaign-config.js';
 export type EventStoreConfig =
   | { readonly adapter: 'sqlite'; readonly dataDir: string }
   | { readonly adapter: 'eventstoredb'; readonly connectionString: string };
@@ -109,6 +110,7 @@ export interface AppConfig {
   readonly rateLimits: RateLimitConfig;
   readonly outboundThroughput: OutboundThroughputConfig;
   readonly edge: EdgeLimitsConfig;
+  readonly campaigns: CampaignConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -5,3 +5,4 @@ export * from './export-signing-key.js';
 export * from './rate-limit-config.js';
 export * from './edge-limits-config.js';
 export * from './outbound-throughput-config.js';
+export * from './campaign-config.js';

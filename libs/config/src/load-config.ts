@@ -3,6 +3,7 @@ import { AppConfig, AuthConfig, LogLevel, ProjectionsMode } from './app-config.j
 import { JWT_SECRET_FILE, authConfigFrom } from './auth-secret.js';
 import { EXPORT_SIGNING_KEY_FILE, exportSigningConfigFrom, exportSigningKeyProblem } from './export-signing-key.js';
 import { edgeLimitsConfigFrom } from './edge-limits-config.js';
+import { campaignConfigFrom } from './campaign-config.js';
 import { outboundThroughputConfigFrom } from './outbound-throughput-config.js';
 import { rateLimitConfigFrom } from './rate-limit-config.js';
 
@@ -88,6 +89,7 @@ export function loadConfig(env: Environment): AppConfig {
     rateLimits: rateLimitConfigFrom(env, environment, problems),
     outboundThroughput: outboundThroughputConfigFrom(env, problems),
     edge: edgeLimitsConfigFrom(env, environment, problems),
+    campaigns: campaignConfigFrom(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

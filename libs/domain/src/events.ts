@@ -1,3 +1,4 @@
+import type { CampaignEvent } from './campaign/index.js';
 import type { ChannelEvent } from './channel/index.js';
 import type { ContactEvent, ContactPhoneEvent } from './contact/index.js';
 import type { ConversationEvent } from './conversation/index.js';
@@ -21,7 +22,8 @@ export type HelpdeskEvent =
   | DailyQuotaEvent
   | TemplateEvent
   | ViewEvent
-  | WabaClaimEvent;
+  | WabaClaimEvent
+  | CampaignEvent;
 
 export type HelpdeskEventType = HelpdeskEvent['type'];
 

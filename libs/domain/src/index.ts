@@ -9,5 +9,6 @@ export * from './channel/index.js';
 export * from './contact/index.js';
 export * from './template/index.js';
 export * from './view/index.js';
+export * from './campaign/index.js';
 export * from './rules/index.js';
 export * from './events.js';

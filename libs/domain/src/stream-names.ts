@@ -26,6 +26,7 @@ export const StreamCategory = {
   conversation: 'conversation',
   conversationsByPhone: 'conversations-by-phone',
   webhookInbox: 'whatsapp-inbox',
+  campaign: 'campaign',
 } as const;
 
 export type StreamCategory = (typeof StreamCategory)[keyof typeof StreamCategory];
@@ -127,6 +128,11 @@ export function templateStreamName(accountId: string, name: string, language: st
 
 export function viewStreamName(portalId: string, viewId: string): string {
   return streamName(StreamCategory.view, portalId, viewId);
+}
+
+/** A template campaign: its recipients and what became of each. */
+export function campaignStreamName(portalId: string, campaignId: string): string {
+  return streamName(StreamCategory.campaign, portalId, campaignId);
 }
 
 /** One stream per portal: its expected revision makes two creations racing for the last slot end with one view. */

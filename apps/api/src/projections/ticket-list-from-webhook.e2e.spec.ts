@@ -34,6 +34,7 @@ describe('ticket list inside the running API', () => {
       'directory',
       'views',
       'search',
+      'campaigns',
     ]);
     for (const status of statuses) expect(status).toMatchObject({ state: 'live', lastError: null });
   });

@@ -4,6 +4,9 @@ import { mintAccessToken } from '@helpdesk/auth';
 import type { Role } from '@helpdesk/auth';
 import { later } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { ChangeMonthlyLimitCommand } from '@helpdesk/commands/portal/change-monthly-limit.handler.js';
+import { EVENT_STORE, type EventStore, headPosition } from '@helpdesk/event-store';
+import { CampaignRunner } from '../campaign/campaign-runner.js';
+import { formatPosition, parsePosition } from '../graphql/positions.js';
 import { pywaPayload } from '../webhooks/pywa.fixtures.js';
 import { CONNECTED_AT, RECEIVED_AT, WebhookWorld, admin, openWebhookWorld } from '../webhooks/webhook.test-world.js';
 
@@ -321,5 +324,34 @@ describe("an agent's day, over HTTP", () => {
       code: 'CONVERSATION_EXISTS',
       conversationId: open.conversationId,
     });
+
+    // 11. A campaign: the template to many contacts, once each (Noor has an open thread on that
+    // number: the template goes there); its progress counts Meta's answers as they come.
+    const campaign = await graphql(
+      `
+        mutation ($i: SendTemplateCampaignInput!) {
+          sendTemplateCampaign(input: $i) {
+            campaignId
+            position
+          }
+        }
+      `,
+      {
+        i: {
+          ...{ fromPhoneNumberId: open.phoneNumberId, name: 'follow_up', language: 'en' },
+          ...{ recipients: [{ contactId, bodyParameters: ['Noor'] }], idempotencyKey: 'campaign-1' },
+        },
+      },
+      agent,
+    );
+    const { campaignId, position: startedAt } = campaign.data?.sendTemplateCampaign ?? {};
+    await world.app.get(CampaignRunner).whenIdle(parsePosition(startedAt)!);
+    const head = await headPosition(world.app.get<symbol, EventStore>(EVENT_STORE));
+    const progress = await graphql(
+      'query ($id: ID!, $p: String) { campaign(id: $id, atLeastPosition: $p) { state stopReason total accepted refused sent failed } }',
+      { id: campaignId, p: formatPosition(head!) },
+      agent,
+    );
+    expect(progress.data?.campaign).toMatchObject({ state: 'COMPLETED', stopReason: null, total: 1, accepted: 1 });
   });
 });

@@ -4,7 +4,7 @@ import type { Projection } from '@helpdesk/projections/core/projection.js';
 import type { RebuildProgress } from '@helpdesk/projections/core/rebuild-progress.js';
 import { UsageError, type CliIo } from '../cli-command.js';
 import { ProgressPrinter } from './progress-bar.js';
-import { withStores } from './with-stores.js';
+import { withStores } from '../app-context/with-stores.js';
 
 /**
  * `helpdesk projections rebuild <name>|--all [--fresh]`: blue/green rebuilds, all of them with one
@@ -42,7 +42,7 @@ export async function projectionsRebuild(
   const onSigint = () => interrupt.abort();
   process.once('SIGINT', onSigint);
   try {
-    const results = await withStores(io, (store, db) =>
+    const results = await withStores(io, 'projections', (store, db) =>
       rebuildProjections(store, db, chosen, {
         fresh: values.fresh,
         batchSize,

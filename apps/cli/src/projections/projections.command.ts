@@ -11,7 +11,7 @@ import {
 import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
 import { projectionsRebuild } from './projections-rebuild.js';
-import { withStores } from './with-stores.js';
+import { withStores } from '../app-context/with-stores.js';
 
 const USAGE = `Usage: helpdesk projections status [--format table|json]
        helpdesk projections check <name>|--all
@@ -63,7 +63,7 @@ async function projectionsStatus(
   });
   if (values.format !== 'table' && values.format !== 'json')
     throw new UsageError(`--format must be table or json (got '${values.format}')`);
-  const statuses = await withStores(io, (store, db) => readProjectionStatuses(store, db, projections));
+  const statuses = await withStores(io, 'projections', (store, db) => readProjectionStatuses(store, db, projections));
   io.stdout(
     values.format === 'json' ? `${JSON.stringify(statuses.map(statusJson), null, 2)}\n` : formatStatusTable(statuses),
   );
@@ -87,7 +87,7 @@ async function projectionsCheck(
   const chosen = values.all ? projections : projections.filter((projection) => projection.name === positionals[0]);
   if (chosen.length === 0) throw new UsageError(`unknown projection '${positionals[0]}' (known: ${names.join(', ')})`);
   let drifted = 0;
-  await withStores(io, async (store, db) => {
+  await withStores(io, 'projections', async (store, db) => {
     for (const projection of chosen) {
       const result = await checkProjectionDrift(store, db, projection);
       io.stdout(formatCheck(result));

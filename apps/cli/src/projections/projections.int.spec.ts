@@ -9,7 +9,10 @@ import {
   admin,
   inboundMessage,
   openWorld,
+  phoneNumberId,
+  template,
 } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { StartCampaignCommand, StartCampaignHandler } from '@helpdesk/commands/campaign/start-campaign.handler.js';
 import { CreateViewCommand, CreateViewHandler } from '@helpdesk/commands/view/create-view.handler.js';
 import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
 import { physicalTableName } from '@helpdesk/projections/core/projection.js';
@@ -32,10 +35,16 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
     dataDir = world.dataDir;
     world.clock.set(at(HOUR));
     await world.receive(inboundMessage('wamid.1', at(HOUR)));
-    // So that every projection, the views one included, has events to handle.
+    // So that every projection, the views and campaigns ones included, has events to handle.
     const creator = { portalId: admin.portalId, actor: { kind: 'user' as const, id: 'agent-1' } };
     await new CreateViewHandler(world.store, world.clock).execute(
       new CreateViewCommand(creator, { viewId: 'mine', name: 'Mine', sharing: 'only_me', filters: [] }),
+    );
+    await new StartCampaignHandler(world.store, world.clock).execute(
+      new StartCampaignCommand(
+        { ...creator, idempotencyKey: 'campaign-1' },
+        { fromPhoneNumberId: phoneNumberId, template, recipients: [{ contactId: 'c-1', parameters: { body: [] } }] },
+      ),
     );
     const readStore = ReadStore.open({ dialect: 'sqlite', file: join(dataDir, 'read-models.sqlite') });
     try {
@@ -242,7 +251,7 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
     const unknown = await helpdesk('projections', 'check', 'nope');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(
-      "unknown projection 'nope' (known: ticket_list, thread, quota, directory, views, search)",
+      "unknown projection 'nope' (known: ticket_list, thread, quota, directory, views, search, campaigns)",
     );
     expect((await helpdesk('projections', 'check')).code).toBe(2);
     expect((await helpdesk('projections', 'check', 'thread', '--all')).code).toBe(2);

@@ -51,6 +51,12 @@ export type DomainErrorCode =
   | 'VIEW_ALREADY_EXISTS'
   | 'INVALID_VIEW'
   | 'VIEW_LIMIT_REACHED'
+  | 'CAMPAIGN_NOT_FOUND'
+  /** More recipients than one campaign may hold (CAMPAIGN_LIMITS.maxRecipients). */
+  | 'CAMPAIGN_TOO_LARGE'
+  | 'INVALID_CAMPAIGN'
+  /** Completed, stopped or cancelled: nothing more to cancel. */
+  | 'CAMPAIGN_FINISHED'
   | 'NOT_ALLOWED'
   | 'INVALID_COMMAND'
   /** An idempotency key already recorded for another request (command-handling shell). */

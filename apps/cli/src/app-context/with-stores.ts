@@ -3,11 +3,18 @@ import { ReadStore } from '@helpdesk/read-store';
 import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
 import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
 import type { CliIo } from '../cli-command.js';
-import { existingInstall } from '../app-context/existing-install.js';
+import { existingInstall } from './existing-install.js';
 
-/** The stores the API uses (DATA_DIR or EVENTSTORE_URL, READ_STORE_URL) of an existing install, closed afterwards. */
-export async function withStores<T>(io: CliIo, work: (store: EventStore, db: ReadDatabase) => Promise<T>): Promise<T> {
-  const config = existingInstall(io, 'projections', { readStore: true });
+/**
+ * The stores the API uses (DATA_DIR or EVENTSTORE_URL, READ_STORE_URL) of an existing install, for
+ * `helpdesk <command>` (named on stderr with them), closed afterwards.
+ */
+export async function withStores<T>(
+  io: CliIo,
+  command: string,
+  work: (store: EventStore, db: ReadDatabase) => Promise<T>,
+): Promise<T> {
+  const config = existingInstall(io, command, { readStore: true });
   const store = openEventStore(config.eventStore);
   const readStore = ReadStore.open(config.readStore);
   try {
