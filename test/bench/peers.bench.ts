@@ -268,9 +268,11 @@ export async function benchmarkPeers(sizes: PeerSizes): Promise<ScenarioResult> 
   const rows: Record<string, { single: number[]; batch: number[]; read: number[] }> = {};
   const incidents: string[] = [];
   /**
-   * Emmett's store can fail under load on its own (its appends read `INSERT … RETURNING` with node-sqlite3's `get`,
-   * whose statement stays active until a finalize that races the COMMIT): such a measurement is noted and repeated
-   * once on a fresh file; a second failure names the measurement and fails the scenario (the runner retries it once).
+   * Emmett's store can fail under load on its own with SQLITE_BUSY "SQL statements in progress": each append opens
+   * a connection whose `PRAGMA journal_mode = WAL` it does not await, and node-sqlite3 leaves a statement that
+   * returned a row active until a finalize that can come after the append's COMMIT (awaiting that pragma made the
+   * failures disappear in a test under load). Such a measurement is noted and repeated once on a fresh file; a
+   * second failure names the measurement and fails the scenario (the runner retries it once).
    */
   const attempt = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
     const reason = (error: unknown) => (error instanceof Error ? error.message.split('\n')[0] : String(error));
