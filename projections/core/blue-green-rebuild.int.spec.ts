@@ -191,8 +191,11 @@ describe.each(readStoresUnderTest())('blue/green rebuild on $name', (readStoreUn
   });
 });
 
-/** Waits for a condition the code under test reaches by itself (here: a poll of the checkpoint). */
-async function eventually(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+/**
+ * Waits for a condition the code under test reaches by itself (here: a poll of the checkpoint). The bound is only
+ * there to fail with a clear message before jest's 30 s: a loaded machine may take seconds to get there.
+ */
+async function eventually(condition: () => boolean, timeoutMs = 25_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not reached in time');

@@ -1,9 +1,10 @@
 import { fork, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDir } from './bench-env.js';
 import { describeMachine, fmt, loadAverage, markdownTable } from './measure.js';
+import { type RetryPolicy, runWithOneRetry } from './retry-scenario.js';
 import type { ScenarioResult } from './scenario.js';
 import { type BenchPlan, fullPlan, quickPlan } from './sizes.js';
 
@@ -56,11 +57,6 @@ function runScenario(scenario: string, options: object): Promise<ScenarioResult>
   });
 }
 
-function failed(id: string, title: string, error: unknown): ScenarioResult {
-  const message = error instanceof Error ? error.message : String(error);
-  return { id, title, markdown: `**Failed in this run:** ${message.split('\n')[0]}`, metrics: {} };
-}
-
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const onlyIndex = process.argv.indexOf('--only');
@@ -75,19 +71,13 @@ async function main(): Promise<void> {
   const log = (text: string) => process.stdout.write(`[bench ${fmt(elapsed(), 0)} s] ${text}\n`);
   /** A scenario runs when asked for, or when one asked for needs what it leaves behind. */
   const wanted = (id: string, ...neededBy: string[]) => !only || [id, ...neededBy].some((name) => only.includes(name));
-  const run = async (id: string, title: string, options: object, ...neededBy: string[]) => {
+  const run = async (id: string, title: string, options: object, neededBy: string[] = [], policy?: RetryPolicy) => {
     if (!wanted(id, ...neededBy)) return;
     // Dirty pages a previous scenario left (its files written, then deleted) must not stall this one's fsyncs.
     spawnSync('sync');
     log(`${id}…`);
-    try {
-      const result = await runScenario(id, options);
-      results.push(result);
-      log(`${id} done`);
-    } catch (error) {
-      log(`${id} FAILED: ${error instanceof Error ? error.message : String(error)}`);
-      results.push(failed(id, title, error));
-    }
+    results.push(await runWithOneRetry(id, title, () => runScenario(id, options), log, policy));
+    log(`${id} done`);
   };
   try {
     await run('event-store', 'Embedded event store', plan.eventStore);
@@ -100,8 +90,14 @@ async function main(): Promise<void> {
       'large-history',
       'Scenario 3 — Rebuild (SQLite)',
       { ...plan.largeHistory, dir: big.path },
-      'queries',
-      'rebuild-postgres',
+      ['queries', 'rebuild-postgres'],
+      {
+        // The history is written into the shared directory: a retry starts from an empty one.
+        beforeRetry: () => {
+          rmSync(big.path, { recursive: true, force: true });
+          mkdirSync(big.path);
+        },
+      },
     );
     const historyOk = results.some((result) => result.id === 'rebuild-sqlite');
     if (historyOk) {
@@ -109,7 +105,11 @@ async function main(): Promise<void> {
         'amplify',
         'Scenario 4 — Queries (set-up)',
         { dir: big.path, tickets: plan.queries.tickets },
-        'queries',
+        ['queries'],
+        {
+          notRetried:
+            'it multiplies the tickets in place, and a second pass would start from a half-amplified read model',
+        },
       );
       await run('queries', 'Scenario 4 — Queries', { ...plan.queries, dir: big.path });
       // Whatever is left of the budget, less a margin for writing up: PostgreSQL is the slowest and goes last.

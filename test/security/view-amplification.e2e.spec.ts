@@ -123,18 +123,26 @@ describe('views amplification', () => {
     // A few unmeasured first: the first requests after boot also load code (compiled on first use under
     // jest), prepare statements and warm the JIT; an agent repeating the request meets the warm service.
     for (let warmUp = 0; warmUp < 3; warmUp++) expect((await world.graphql(query, {}, agent)).errors).toBeUndefined();
-    const delay = monitorEventLoopDelay({ resolution: 10 });
-    delay.enable();
-    const health = fetch(new URL('/health', await world.app.getUrl()));
-    const answer = await world.graphql(query, {}, agent);
-    delay.disable();
+    // The least of up to three measurements: a request that holds the loop does so every time, while a loaded
+    // machine that does not schedule this process for a while (it was seen at 298 ms) rarely does it three times.
+    const measured: number[] = [];
+    let answer: Awaited<ReturnType<typeof world.graphql>> | undefined;
+    while (measured.length < 3 && !measured.some((ms) => ms < MAX_EVENT_LOOP_DELAY_MS)) {
+      const delay = monitorEventLoopDelay({ resolution: 10 });
+      delay.enable();
+      const health = fetch(new URL('/health', await world.app.getUrl()));
+      answer = await world.graphql(query, {}, agent);
+      delay.disable();
+      expect((await health).status).toBe(200);
+      measured.push(delay.max / 1e6);
+    }
 
-    if (process.env.SHOW_DELAY) process.stdout.write(`event loop max delay: ${(delay.max / 1e6).toFixed(1)} ms\n`);
-    expect(delay.max / 1e6).toBeLessThan(MAX_EVENT_LOOP_DELAY_MS);
-    expect(answer.errors).toBeUndefined();
-    expect((await health).status).toBe(200);
+    if (process.env.SHOW_DELAY)
+      process.stdout.write(`event loop max delay: ${measured.map((ms) => ms.toFixed(1))} ms\n`);
+    expect(Math.min(...measured)).toBeLessThan(MAX_EVENT_LOOP_DELAY_MS);
+    expect(answer!.errors).toBeUndefined();
     const views = (
-      answer.data!.views as { id: string; isDefault: boolean; ticketCount: number; ticketCountCapped: boolean }[]
+      answer!.data!.views as { id: string; isDefault: boolean; ticketCount: number; ticketCountCapped: boolean }[]
     ).filter((view) => !view.isDefault);
     expect(views).toHaveLength(PORTAL_VIEW_LIMIT);
     for (const view of views) {

@@ -101,7 +101,7 @@ describe('runSimulation against a local webhook server', () => {
     arrivals.forEach((arrival, i) => expect(arrival).toBeGreaterThanOrEqual(i * 2 - 1));
     expect(summary.elapsedMs).toBeGreaterThanOrEqual(98);
     expect(summary.achievedRate).toBeLessThanOrEqual(500.5);
-    expect(summary.achievedRate).toBeGreaterThan(200);
+    // No lower bound on the rate: a loaded machine may run the schedule late, which the lag (next test) reports.
   });
 
   it('reports the lag, and the payloads that waited for a slot, when the server is slower than the rate allows', async () => {
