@@ -5,13 +5,18 @@ import {
   ArrayMinSize,
   IsArray,
   IsNotEmpty,
-  IsOptional,
   IsString,
   MaxLength,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { CAMPAIGN_LIMITS } from '@helpdesk/domain';
+import {
+  BodyParametersField,
+  HeaderParametersField,
+  TemplateLanguageField,
+  TemplateNameField,
+} from '../template/template-choice.fields.js';
 
 @InputType()
 export class CampaignRecipientInput {
@@ -23,20 +28,10 @@ export class CampaignRecipientInput {
   @MaxLength(300)
   contactId!: string;
 
-  @Field(() => [String], { nullable: true, description: "This recipient's values of {{1}}, {{2}}, ... in the body." })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(1024, { each: true })
+  @BodyParametersField("This recipient's values of {{1}}, {{2}}, ... in the body.")
   bodyParameters?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: "This recipient's values of the header placeholders." })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsString({ each: true })
-  @MaxLength(1024, { each: true })
+  @HeaderParametersField("This recipient's values of the header placeholders.")
   headerParameters?: string[] | null;
 }
 
@@ -50,16 +45,10 @@ export class SendTemplateCampaignInput {
   @MaxLength(300)
   fromPhoneNumberId!: string;
 
-  @Field({ description: "An approved template of the From number's account (else each recipient is refused)." })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(512)
+  @TemplateNameField("An approved template of the From number's account (else each recipient is refused).")
   name!: string;
 
-  @Field()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(20)
+  @TemplateLanguageField()
   language!: string;
 
   @Field(() => [CampaignRecipientInput], {
@@ -85,26 +74,10 @@ export class SendTemplateCampaignInput {
   @MaxLength(300)
   viewId?: string | null;
 
-  @Field(() => [String], {
-    nullable: true,
-    description: "With `viewId`: every recipient's values of the body placeholders.",
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(1024, { each: true })
+  @BodyParametersField("With `viewId`: every recipient's values of the body placeholders.")
   bodyParameters?: string[] | null;
 
-  @Field(() => [String], {
-    nullable: true,
-    description: "With `viewId`: every recipient's values of the header placeholders.",
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsString({ each: true })
-  @MaxLength(1024, { each: true })
+  @HeaderParametersField("With `viewId`: every recipient's values of the header placeholders.")
   headerParameters?: string[] | null;
 
   @Field(() => String, {

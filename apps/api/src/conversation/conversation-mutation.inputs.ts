@@ -1,16 +1,13 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { MAX_CAPTION_LENGTH, MAX_MEDIA_FILE_NAME_LENGTH, MAX_TEXT_LENGTH } from '@helpdesk/domain';
+import {
+  BodyParametersField,
+  HeaderParametersField,
+  TemplateLanguageField,
+  TemplateNameField,
+} from '../template/template-choice.fields.js';
 
 const ID_LENGTH = 300;
 const NOT_BLANK = /\S/;
@@ -89,32 +86,16 @@ export class ReplyToConversationInput extends ConversationMutationInput {
 
 @InputType()
 export class SendTemplateInput extends ConversationMutationInput {
-  @Field({ description: 'An approved template of the WhatsApp account.' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(512)
+  @TemplateNameField()
   name!: string;
 
-  @Field({ description: "The template's language code, e.g. en_US." })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(20)
+  @TemplateLanguageField()
   language!: string;
 
-  @Field(() => [String], { nullable: true, description: 'Values of the body placeholders {{1}}, {{2}}, ... in order.' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(1024, { each: true })
+  @BodyParametersField()
   bodyParameters?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'Values of the header placeholders, if the header has any.' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsString({ each: true })
-  @MaxLength(1024, { each: true })
+  @HeaderParametersField()
   headerParameters?: string[] | null;
 }
 

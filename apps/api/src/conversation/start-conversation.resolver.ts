@@ -1,11 +1,17 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Field, ID, InputType, Mutation, ObjectType, Resolver } from '@nestjs/graphql';
-import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import type { AuthenticatedUser } from '@helpdesk/auth';
 import { StartConversationCommand } from '@helpdesk/commands/conversation/start-conversation.handler.js';
 import { forRequest } from '@helpdesk/commands/shared/command-origin.js';
 import { CurrentUser, Roles, originOf } from '../auth/auth.decorators.js';
 import { formatPosition } from '../graphql/positions.js';
+import {
+  BodyParametersField,
+  HeaderParametersField,
+  TemplateLanguageField,
+  TemplateNameField,
+} from '../template/template-choice.fields.js';
 
 @InputType()
 export class StartConversationInput {
@@ -41,32 +47,16 @@ export class StartConversationInput {
   @MaxLength(300)
   fromPhoneNumberId!: string;
 
-  @Field({ description: "An approved template of the From number's WhatsApp account." })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(512)
+  @TemplateNameField("An approved template of the From number's WhatsApp account.")
   name!: string;
 
-  @Field({ description: "The template's language code, e.g. en_US." })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(20)
+  @TemplateLanguageField()
   language!: string;
 
-  @Field(() => [String], { nullable: true, description: 'Values of the body placeholders {{1}}, {{2}}, ... in order.' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(1024, { each: true })
+  @BodyParametersField()
   bodyParameters?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'Values of the header placeholders, if the header has any.' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsString({ each: true })
-  @MaxLength(1024, { each: true })
+  @HeaderParametersField()
   headerParameters?: string[] | null;
 
   @Field(() => String, {
