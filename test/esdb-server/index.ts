@@ -26,6 +26,8 @@ export interface InProcessEventStoreDB {
   /** An election: `refusedAppends` appends answered "No leader info available", then writes resume; recent commits forgotten. */
   changeLeader(refusedAppends: number): void;
   readonly pendingAppendFaults: number;
+  /** Ready, no injected faults left, the clock back in step. */
+  clearFaults(): void;
   /** The server's clock runs `ms` ahead of the client's, for BatchAppend's absolute deadlines. */
   skewClock(ms: number): void;
   /** stop() and start(), forgetting recent commits (idempotency of `any`/`stream_exists` retries). */

@@ -130,6 +130,12 @@ export class InProcessEventStoreDBServer {
     this.#context.log.forgetRecentCommits();
   }
 
+  /** Ready, no injected faults left, the clock back in step. */
+  clearFaults(): void {
+    this.#context.faults.clear();
+    this.#clock.skewMs = 0;
+  }
+
   /** Injected faults not yet met by an append. */
   get pendingAppendFaults(): number {
     return this.#context.faults.pending;

@@ -30,6 +30,11 @@ export class WriteFaults {
     return this.#queued.shift();
   }
 
+  clear(): void {
+    this.#notReady = false;
+    this.#queued.length = 0;
+  }
+
   get pending(): number {
     return this.#queued.length;
   }
