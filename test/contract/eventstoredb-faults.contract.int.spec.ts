@@ -55,8 +55,7 @@ describe.each(transports)('eventstoredb (in-process gRPC, $name): faults of a re
     store = connectEventStoreDB(server.connectionString);
   });
   afterEach(async () => {
-    server.ready();
-    server.skewClock(0);
+    server.clearFaults();
     await store.close();
   });
 
