@@ -65,7 +65,7 @@ export function handleAppend(context: ServerContext): handleClientStreamingCall<
       if (!expected) return fail(invalidArgumentError('The expected stream revision is missing.'));
       const streamName = streamNameOf(options.getStreamIdentifier());
       if (!context.writes.accepted) return fail(grpcError(status.DEADLINE_EXCEEDED, 'Timeout'));
-      switch (context.faults.take()) {
+      switch (context.faults.take(streamName)) {
         case 'not-ready':
           return fail(serverNotReadyError());
         case 'no-leader':

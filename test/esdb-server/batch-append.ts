@@ -77,7 +77,7 @@ export function handleBatchAppend(context: ServerContext): handleBidiStreamingCa
 
       pending.delete(key);
       if (!context.writes.accepted) return respond(correlationId, append.streamName, timeoutStatus());
-      const fault = context.faults.take();
+      const fault = context.faults.take(append.streamName);
       if (fault) return respond(correlationId, append.streamName, faultedResult(fault, append, context));
       const outcome = context.log.append(append.streamName, append.expected, append.events);
       respond(correlationId, append.streamName, resultOf(outcome, append));

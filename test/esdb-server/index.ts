@@ -1,6 +1,11 @@
-import { type AppendFault, InProcessEventStoreDBServer, type InProcessServerOptions } from './server.js';
+import {
+  type AppendFault,
+  type AppendTarget,
+  InProcessEventStoreDBServer,
+  type InProcessServerOptions,
+} from './server.js';
 
-export type { AppendFault, InProcessServerOptions, RpcName } from './server.js';
+export type { AppendFault, AppendTarget, InProcessServerOptions, RpcName } from './server.js';
 
 /**
  * An EventStoreDB gRPC server in this process, for contract tests of code that uses the real
@@ -23,6 +28,8 @@ export interface InProcessEventStoreDB {
   ready(): void;
   /** The next appends meet these faults, one each, in order (see AppendFault). */
   injectAppendFaults(...faults: AppendFault[]): void;
+  /** The same, for appends to the streams `target` accepts only (e.g. not the webhook inbox). */
+  injectAppendFaultsFor(target: AppendTarget, ...faults: AppendFault[]): void;
   /** An election: `refusedAppends` appends answered "No leader info available", then writes resume; recent commits forgotten. */
   changeLeader(refusedAppends: number): void;
   readonly pendingAppendFaults: number;

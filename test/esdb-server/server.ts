@@ -5,10 +5,10 @@ import { bindInsecure, createGrpcServer, type RpcName } from './grpc-server.js';
 import { InMemoryLog } from './in-memory-log.js';
 import type { ServerContext } from './server-context.js';
 import { TcpRelay } from './tcp-relay.js';
-import { type AppendFault, WriteFaults } from './write-faults.js';
+import { type AppendFault, type AppendTarget, WriteFaults } from './write-faults.js';
 
 export type { RpcName } from './grpc-server.js';
-export type { AppendFault } from './write-faults.js';
+export type { AppendFault, AppendTarget } from './write-faults.js';
 
 export interface InProcessServerOptions {
   /** 0 or undefined: a free port chosen by the OS. */
@@ -119,6 +119,11 @@ export class InProcessEventStoreDBServer {
   /** The next appends meet these faults, one each, in order; later appends are normal again. */
   injectAppendFaults(...faults: AppendFault[]): void {
     this.#context.faults.inject(faults);
+  }
+
+  /** As injectAppendFaults, for appends to the streams `target` accepts only (others pass untouched). */
+  injectAppendFaultsFor(target: AppendTarget, ...faults: AppendFault[]): void {
+    this.#context.faults.inject(faults, target);
   }
 
   /**

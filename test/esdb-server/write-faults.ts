@@ -10,24 +10,30 @@
  */
 export type AppendFault = 'not-ready' | 'no-leader' | 'commit-timeout-landed' | 'commit-timeout-lost';
 
+/** Which appends a fault waits for: all of them by default. */
+export type AppendTarget = (streamName: string) => boolean;
+
 export class WriteFaults {
   #notReady = false;
-  readonly #queued: AppendFault[] = [];
+  readonly #queued: { fault: AppendFault; target: AppendTarget }[] = [];
 
   /** Every append answered "not ready" until `ready()`. */
   setNotReady(notReady: boolean): void {
     this.#notReady = notReady;
   }
 
-  /** The next appends (Append or BatchAppend), one fault each, in order. */
-  inject(faults: readonly AppendFault[]): void {
-    this.#queued.push(...faults);
+  /** The next appends (Append or BatchAppend) to streams `target` accepts, one fault each, in order. */
+  inject(faults: readonly AppendFault[], target: AppendTarget = () => true): void {
+    this.#queued.push(...faults.map((fault) => ({ fault, target })));
   }
 
-  /** The fault for the append being committed now, if any. */
-  take(): AppendFault | undefined {
+  /** The fault for the append to `streamName` being committed now, if any. */
+  take(streamName: string): AppendFault | undefined {
     if (this.#notReady) return 'not-ready';
-    return this.#queued.shift();
+    const next = this.#queued[0];
+    if (!next?.target(streamName)) return undefined;
+    this.#queued.shift();
+    return next.fault;
   }
 
   clear(): void {
