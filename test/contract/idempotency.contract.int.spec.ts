@@ -11,6 +11,11 @@ import {
   uniqueStream,
 } from './support.js';
 
+/**
+ * Only exact and `no_stream` retries are promised to be idempotent: EventStoreDB checks them
+ * against the stream itself, at any later time. An `any`/`stream_exists` retry is recognised only
+ * within the leader's window of recent commits (see test/esdb-server/esdb-server-faults.int.spec.ts).
+ */
 describeContract('idempotent appends', (ctx) => {
   it("re-appending the same ids with 'no_stream' succeeds, same revision, writes nothing", async () => {
     const prefix = uniquePrefix();

@@ -5,9 +5,13 @@ import type { AppendReq, AppendResp } from '@eventstore/db-client/generated/stre
 import { sizeOnDisk } from './append-size.js';
 import type { ExpectedRevision } from './expected-revision.js';
 import {
+  commitTimeoutError,
   grpcError,
   invalidArgumentError,
+  maximumAppendEventSizeExceededError,
   maximumAppendSizeExceededError,
+  noLeaderInfoError,
+  serverNotReadyError,
   requiredMetadataPropertyMissingError,
   streamDeletedError,
 } from './grpc-errors.js';
@@ -44,7 +48,12 @@ export function handleAppend(context: ServerContext): handleClientStreamingCall<
       const parsed = proposedEventOf(message);
       if (parsed.kind === 'missing-metadata') return fail(requiredMetadataPropertyMissingError(parsed.property));
       if (parsed.kind === 'invalid-id') return fail(invalidArgumentError('An event id is not a valid UUID.'));
-      size += sizeOnDisk(parsed.event);
+      const eventSize = sizeOnDisk(parsed.event);
+      const { maxAppendEventSize } = context;
+      if (maxAppendEventSize !== undefined && eventSize > maxAppendEventSize) {
+        return fail(maximumAppendEventSizeExceededError(parsed.event.id, eventSize, maxAppendEventSize));
+      }
+      size += eventSize;
       if (size > context.maxAppendSize) return fail(maximumAppendSizeExceededError(context.maxAppendSize));
       events.push(parsed.event);
     });
@@ -56,6 +65,19 @@ export function handleAppend(context: ServerContext): handleClientStreamingCall<
       if (!expected) return fail(invalidArgumentError('The expected stream revision is missing.'));
       const streamName = streamNameOf(options.getStreamIdentifier());
       if (!context.writes.accepted) return fail(grpcError(status.DEADLINE_EXCEEDED, 'Timeout'));
+      switch (context.faults.take(streamName)) {
+        case 'not-ready':
+          return fail(serverNotReadyError());
+        case 'no-leader':
+          return fail(noLeaderInfoError());
+        case 'commit-timeout-landed':
+          context.log.append(streamName, expected, events);
+          return fail(commitTimeoutError());
+        case 'commit-timeout-lost':
+          return fail(commitTimeoutError());
+        case undefined:
+          break;
+      }
       const outcome = context.log.append(streamName, expected, events);
       if (outcome.kind === 'stream-deleted') return fail(streamDeletedError(streamName));
       settled = true;

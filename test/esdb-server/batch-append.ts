@@ -12,12 +12,15 @@ import type { ProposedEvent } from './log-record.js';
 import { expectedRevisionOf, proposedEventOf, streamIdentifierOf, streamNameOf, uuidOf } from './proto-mapping.js';
 import {
   badRequestStatus,
+  maximumAppendEventSizeExceededStatus,
   maximumAppendSizeExceededStatus,
+  notHandledStatus,
   streamDeletedStatus,
   timeoutStatus,
   wrongExpectedVersionStatus,
 } from './rpc-status.js';
 import type { ServerContext } from './server-context.js';
+import type { AppendFault } from './write-faults.js';
 
 /** One append in progress: its options came first, its events may span several requests. */
 interface PendingAppend {
@@ -56,7 +59,7 @@ export function handleBatchAppend(context: ServerContext): handleBidiStreamingCa
       const key = uuidOf(correlationId) ?? '';
       const options = request.getOptions();
       if (options && !pending.has(key)) {
-        const started = startAppend(options);
+        const started = startAppend(options, context.clock());
         if (!('events' in started)) {
           return respond(correlationId, streamNameOf(options.getStreamIdentifier()), started);
         }
@@ -65,7 +68,7 @@ export function handleBatchAppend(context: ServerContext): handleBidiStreamingCa
       const append = pending.get(key);
       if (!append) return;
 
-      const refusal = addEvents(append, request.getProposedMessagesList(), context.maxAppendSize);
+      const refusal = addEvents(append, request.getProposedMessagesList(), context);
       if (refusal) {
         pending.delete(key);
         return respond(correlationId, append.streamName, refusal);
@@ -74,6 +77,8 @@ export function handleBatchAppend(context: ServerContext): handleBidiStreamingCa
 
       pending.delete(key);
       if (!context.writes.accepted) return respond(correlationId, append.streamName, timeoutStatus());
+      const fault = context.faults.take(append.streamName);
+      if (fault) return respond(correlationId, append.streamName, faultedResult(fault, append, context));
       const outcome = context.log.append(append.streamName, append.expected, append.events);
       respond(correlationId, append.streamName, resultOf(outcome, append));
     });
@@ -84,10 +89,16 @@ export function handleBatchAppend(context: ServerContext): handleBidiStreamingCa
   };
 }
 
-function startAppend(options: BatchAppendReq.Options): PendingAppend | Status {
+/**
+ * Client 6.2.1 sends the deadline as an absolute time from its own clock (the older
+ * `deadline_21_10_0` Timestamp); the server subtracts its own clock (Streams.BatchAppend.cs,
+ * GetRequestedTimeout), so a client clock behind the server's by more than the deadline makes
+ * every batch time out at once.
+ */
+function startAppend(options: BatchAppendReq.Options, serverNow: number): PendingAppend | Status {
   if (!options.hasStreamIdentifier()) return badRequestStatus('Required field StreamIdentifier not set.');
   const deadline = options.getDeadline()?.toDate();
-  if (deadline && deadline.getTime() <= Date.now()) return timeoutStatus();
+  if (deadline && deadline.getTime() <= serverNow) return timeoutStatus();
   const expected = expectedRevisionOf(options.getExpectedStreamPositionCase(), options.getStreamPosition());
   if (!expected) return badRequestStatus('The expected stream position is missing.');
   return { streamName: streamNameOf(options.getStreamIdentifier()), expected, events: [], size: 0 };
@@ -97,18 +108,36 @@ function startAppend(options: BatchAppendReq.Options): PendingAppend | Status {
 function addEvents(
   append: PendingAppend,
   messages: readonly BatchAppendReq.ProposedMessage[],
-  maxAppendSize: number,
+  { maxAppendSize, maxAppendEventSize }: ServerContext,
 ): Status | undefined {
   for (const message of messages) {
     const parsed = proposedEventOf(message);
     if (parsed.kind === 'invalid-id') return badRequestStatus('An event id is not a valid UUID.');
     if (parsed.kind === 'missing-metadata')
       return badRequestStatus(`Required metadata '${parsed.property}' is missing.`);
-    append.size += sizeOnDisk(parsed.event);
+    const eventSize = sizeOnDisk(parsed.event);
+    if (maxAppendEventSize !== undefined && eventSize > maxAppendEventSize) {
+      return maximumAppendEventSizeExceededStatus(parsed.event.id, eventSize, maxAppendEventSize);
+    }
+    append.size += eventSize;
     if (append.size > maxAppendSize) return maximumAppendSizeExceededStatus(maxAppendSize);
     append.events.push(parsed.event);
   }
   return undefined;
+}
+
+function faultedResult(fault: AppendFault, append: PendingAppend, context: ServerContext): Result {
+  switch (fault) {
+    case 'not-ready':
+      return notHandledStatus('Server Is Not Ready');
+    case 'no-leader':
+      return notHandledStatus('No leader info available in response');
+    case 'commit-timeout-landed':
+      context.log.append(append.streamName, append.expected, append.events);
+      return timeoutStatus();
+    case 'commit-timeout-lost':
+      return timeoutStatus();
+  }
 }
 
 function resultOf(outcome: WriteOutcome, append: PendingAppend): Result {

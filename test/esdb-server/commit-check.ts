@@ -7,6 +7,7 @@ export interface StreamFacts {
   readonly softDeleted: boolean;
   /** Whether the stream has metadata: `stream_exists` accepts a stream with only metadata. */
   readonly hasMetadata: boolean;
+  /** Only within the leader's window of recent commits (see RecentCommits), as on the real server. */
   revisionOfEventId(eventId: string): number | undefined;
   eventAt(revision: number): { readonly id: string; readonly position: number } | undefined;
 }
@@ -21,8 +22,9 @@ export type CommitDecision =
 
 /**
  * EventStoreDB's commit check (IndexWriter.CheckCommit), including idempotency by event id:
- * - `any`/`stream_exists`: if the first event id is already in the stream, all must be, and the
- *   write is idempotent (reported at the revision of the last of them);
+ * - `any`/`stream_exists`: if the first event id is still in the window of recent commits, all
+ *   must be, and the write is idempotent (reported at the revision of the last of them); past the
+ *   window (or after a restart) the same ids are written again;
  * - exact/`no_stream` below the current revision: idempotent if the events after the expected
  *   revision carry exactly these ids; a partial match is a wrong expected version;
  * - a soft-deleted stream accepts `no_stream` (it is re-created) but `stream_exists` is refused

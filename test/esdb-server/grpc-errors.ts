@@ -63,3 +63,31 @@ export const requiredMetadataPropertyMissingError = (property: string): ServerEr
 /** No `exception` trailer: the client turns it into an UnknownError carrying this status. */
 export const invalidArgumentError = (details: string): ServerErrorResponse =>
   grpcError(status.INVALID_ARGUMENT, details);
+
+/** Append on a starting node (RpcExceptions.ServerNotReady): the client gives UnavailableError. */
+export const serverNotReadyError = (): ServerErrorResponse => grpcError(status.UNAVAILABLE, 'Server Is Not Ready');
+
+/** Append during an election (RpcExceptions.NoLeaderInfo): UNKNOWN, so the client gives UnknownError. */
+export const noLeaderInfoError = (): ServerErrorResponse =>
+  grpcError(status.UNKNOWN, 'No leader info available in response');
+
+/** Append's CommitTimeout/PrepareTimeout/ForwardTimeout (RpcExceptions.Timeout): ABORTED, client TimeoutError. */
+export const commitTimeoutError = (): ServerErrorResponse =>
+  grpcError(status.ABORTED, 'Operation timed out: Commit timed out.');
+
+/** 25.1's per-event limit (RpcExceptions.MaxAppendEventSizeExceeded): client 6.2.1 gives UnknownError. */
+export const maximumAppendEventSizeExceededError = (
+  eventId: string,
+  proposedSize: number,
+  maxSize: number,
+): ServerErrorResponse =>
+  grpcError(
+    status.INVALID_ARGUMENT,
+    `Event with Id: ${eventId}, Size: ${proposedSize}, exceeds Maximum Append Event Size of ${maxSize}.`,
+    {
+      exception: 'maximum-append-event-size-exceeded',
+      'maximum-append-event-size': String(maxSize),
+      'event-id': eventId,
+      'proposed-append-event-size': String(proposedSize),
+    },
+  );

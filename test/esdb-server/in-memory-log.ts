@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkCommit, type StreamFacts } from './commit-check.js';
 import type { ExpectedRevision } from './expected-revision.js';
+import { RecentCommits } from './recent-commits.js';
 import {
   METADATA_EVENT_TYPE,
   STREAM_DELETED_EVENT_TYPE,
@@ -48,7 +49,6 @@ export type StreamView =
 interface StreamState {
   /** Index = revision. The tombstone record is only in the global log. */
   readonly events: LogRecord[];
-  readonly revisionByEventId: Map<string, number>;
   tombstoned: boolean;
 }
 
@@ -60,8 +60,19 @@ export class InMemoryLog {
   readonly #records: LogRecord[] = [];
   readonly #streams = new Map<string, StreamState>();
   readonly #appendWaiters = new Set<() => void>();
+  readonly #recentCommits: RecentCommits;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    idempotencyWindowBytes?: number,
+  ) {
+    this.#recentCommits = new RecentCommits(idempotencyWindowBytes);
+  }
+
+  /** A restart or a failover: `any`/`stream_exists` retries of earlier writes are no longer recognised. */
+  forgetRecentCommits(): void {
+    this.#recentCommits.clear();
+  }
 
   get size(): number {
     return this.#records.length;
@@ -241,7 +252,7 @@ export class InMemoryLog {
     if (revision !== TOMBSTONE_REVISION) {
       const stream = this.#stream(streamName);
       stream.events.push(record);
-      stream.revisionByEventId.set(record.id, revision);
+      this.#recentCommits.remember(record.id, streamName, revision);
     }
     return record;
   }
@@ -252,7 +263,7 @@ export class InMemoryLog {
       lastRevision: this.lastRevisionOf(streamName),
       softDeleted: this.#isSoftDeleted(streamName),
       hasMetadata: (this.#streams.get(metastreamOf(streamName))?.events.length ?? 0) > 0,
-      revisionOfEventId: (eventId) => stream?.revisionByEventId.get(eventId),
+      revisionOfEventId: (eventId) => this.#recentCommits.revisionOf(eventId, streamName),
       eventAt: (revision) => stream?.events[revision],
     };
   }
@@ -260,7 +271,7 @@ export class InMemoryLog {
   #stream(streamName: string): StreamState {
     let stream = this.#streams.get(streamName);
     if (!stream) {
-      stream = { events: [], revisionByEventId: new Map(), tombstoned: false };
+      stream = { events: [], tombstoned: false };
       this.#streams.set(streamName, stream);
     }
     return stream;

@@ -1,6 +1,11 @@
-import { InProcessEventStoreDBServer, type InProcessServerOptions } from './server.js';
+import {
+  type AppendFault,
+  type AppendTarget,
+  InProcessEventStoreDBServer,
+  type InProcessServerOptions,
+} from './server.js';
 
-export type { InProcessServerOptions, RpcName } from './server.js';
+export type { AppendFault, AppendTarget, InProcessServerOptions, RpcName } from './server.js';
 
 /**
  * An EventStoreDB gRPC server in this process, for contract tests of code that uses the real
@@ -18,6 +23,22 @@ export interface InProcessEventStoreDB {
   loseLeader(): void;
   /** Appends are taken again. */
   electLeader(): void;
+  /** Every append refused "Server Is Not Ready" (a starting node) until `ready()`; reads go on. */
+  notReady(): void;
+  ready(): void;
+  /** The next appends meet these faults, one each, in order (see AppendFault). */
+  injectAppendFaults(...faults: AppendFault[]): void;
+  /** The same, for appends to the streams `target` accepts only (e.g. not the webhook inbox). */
+  injectAppendFaultsFor(target: AppendTarget, ...faults: AppendFault[]): void;
+  /** An election: `refusedAppends` appends answered "No leader info available", then writes resume; recent commits forgotten. */
+  changeLeader(refusedAppends: number): void;
+  readonly pendingAppendFaults: number;
+  /** Ready, no injected faults left, the clock back in step. */
+  clearFaults(): void;
+  /** The server's clock runs `ms` ahead of the client's, for BatchAppend's absolute deadlines. */
+  skewClock(ms: number): void;
+  /** stop() and start(), forgetting recent commits (idempotency of `any`/`stream_exists` retries). */
+  restart(): Promise<void>;
   /** Stops for good. */
   shutdown(): Promise<void>;
 }

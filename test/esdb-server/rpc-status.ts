@@ -2,6 +2,7 @@ import codePb from '@eventstore/db-client/generated/code_pb.js';
 import sharedPb from '@eventstore/db-client/generated/shared_pb.js';
 import statusPb from '@eventstore/db-client/generated/status_pb.js';
 import type { Status } from '@eventstore/db-client/generated/status_pb.js';
+import jspb from 'google-protobuf';
 import anyPb from 'google-protobuf/google/protobuf/any_pb.js';
 import emptyPb from 'google-protobuf/google/protobuf/empty_pb.js';
 import type { ExpectedRevision } from './expected-revision.js';
@@ -69,4 +70,33 @@ export function timeoutStatus(): Status {
 export function badRequestStatus(message: string): Status {
   const details = new sharedPb.BadRequest().setMessage(message);
   return rpcStatus(Code.INVALID_ARGUMENT, 'BadRequest', details, 'event_store.client.BadRequest');
+}
+
+/**
+ * A node that cannot take the write (NotHandled: not ready, no leader, too busy): BatchAppend
+ * answers a Status with no code (0) and an empty `Any(google.protobuf.Empty)` as details
+ * (Streams.BatchAppend.cs, ConvertMessage). Client 6.2.1 knows no such type: UnknownError
+ * "Could not recognize <message>".
+ */
+export function notHandledStatus(message: 'Server Is Not Ready' | 'No leader info available in response'): Status {
+  return rpcStatus(0, message, new emptyPb.Empty(), 'google.protobuf.Empty');
+}
+
+/**
+ * 25.1's per-event limit (Status.MaximumAppendEventSizeExceeded). Client 6.2.1 has no class for
+ * the details (event_id = 1, proposed_event_size = 2, max_append_event_size = 3), so they are
+ * encoded by hand; it answers UnknownError "Could not recognize MaximumAppendEventSizeExceeded".
+ */
+export function maximumAppendEventSizeExceededStatus(eventId: string, proposedSize: number, maxSize: number): Status {
+  const details = {
+    serializeBinary(): Uint8Array {
+      const writer = new jspb.BinaryWriter();
+      writer.writeString(1, eventId);
+      writer.writeUint32(2, proposedSize);
+      writer.writeUint32(3, maxSize);
+      return writer.getResultBuffer();
+    },
+  };
+  const typeName = 'event_store.client.MaximumAppendEventSizeExceeded';
+  return rpcStatus(Code.INVALID_ARGUMENT, 'MaximumAppendEventSizeExceeded', details, typeName);
 }

@@ -1,4 +1,5 @@
 import type { InMemoryLog } from './in-memory-log.js';
+import type { WriteFaults } from './write-faults.js';
 
 /** What every RPC handler of one listening period of the server shares. */
 export interface ServerContext {
@@ -13,4 +14,10 @@ export interface ServerContext {
    * every append is answered Timeout, as a node answers a write it cannot get committed.
    */
   readonly writes: { accepted: boolean };
+  /** Faults injected by tests (`notReady()`, `injectAppendFaults()`), taken as appends commit. */
+  readonly faults: WriteFaults;
+  /** 25.1's per-event limit (MaxAppendEventSize); undefined: no per-event check, as before 25.1. */
+  readonly maxAppendEventSize: number | undefined;
+  /** The server's own clock, for BatchAppend deadlines (which the client sends as absolute times). */
+  readonly clock: () => number;
 }

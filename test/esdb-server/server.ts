@@ -3,9 +3,12 @@ import type { Server } from '@grpc/grpc-js';
 import { DEFAULT_MAX_APPEND_SIZE } from './append-size.js';
 import { bindInsecure, createGrpcServer, type RpcName } from './grpc-server.js';
 import { InMemoryLog } from './in-memory-log.js';
+import type { ServerContext } from './server-context.js';
 import { TcpRelay } from './tcp-relay.js';
+import { type AppendFault, type AppendTarget, WriteFaults } from './write-faults.js';
 
 export type { RpcName } from './grpc-server.js';
+export type { AppendFault, AppendTarget } from './write-faults.js';
 
 export interface InProcessServerOptions {
   /** 0 or undefined: a free port chosen by the OS. */
@@ -18,6 +21,10 @@ export interface InProcessServerOptions {
   readonly onCall?: (method: RpcName) => void;
   /** Stamps each record's `created` (ms since the epoch); the system clock by default. Tests of as-of cuts drive it. */
   readonly now?: () => number;
+  /** 25.1's per-event limit (16 MiB there); undefined: none, as 23.10 (only the append's total counts). */
+  readonly maxAppendEventSize?: number;
+  /** The leader's memory of recent commits for `any`/`stream_exists` idempotency; default 8 MiB, as the real server. */
+  readonly idempotencyWindowBytes?: number;
 }
 
 const HOST = '127.0.0.1';
@@ -35,16 +42,19 @@ export class InProcessEventStoreDBServer {
   #port: number;
   #shutDown = false;
 
-  readonly #writes: { accepted: boolean };
+  readonly #context: ServerContext;
+  readonly #clock: { skewMs: number };
 
   private constructor(
     grpcServer: Server,
     shuttingDown: AbortController,
     relay: TcpRelay,
     port: number,
-    writes: { accepted: boolean },
+    context: ServerContext,
+    clock: { skewMs: number },
   ) {
-    this.#writes = writes;
+    this.#context = context;
+    this.#clock = clock;
     this.#grpcServer = grpcServer;
     this.#shuttingDown = shuttingDown;
     this.#relay = relay;
@@ -55,11 +65,15 @@ export class InProcessEventStoreDBServer {
     const shuttingDown = new AbortController();
     // Every open call listens to it; dozens of concurrent subscriptions are normal here.
     setMaxListeners(0, shuttingDown.signal);
-    const context = {
-      log: new InMemoryLog(options.now),
+    const clock = { skewMs: 0 };
+    const context: ServerContext = {
+      log: new InMemoryLog(options.now, options.idempotencyWindowBytes),
       maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE,
+      maxAppendEventSize: options.maxAppendEventSize,
       stopping: shuttingDown.signal,
       writes: { accepted: true },
+      faults: new WriteFaults(),
+      clock: () => Date.now() + clock.skewMs,
     };
     const grpcServer = createGrpcServer(context, {
       advertiseBatchAppend: options.advertiseBatchAppend ?? true,
@@ -67,7 +81,7 @@ export class InProcessEventStoreDBServer {
     });
     const relay = new TcpRelay({ host: HOST, port: await bindInsecure(grpcServer, HOST, 0) });
     const port = await relay.listen(HOST, options.port ?? 0);
-    return new InProcessEventStoreDBServer(grpcServer, shuttingDown, relay, port, context.writes);
+    return new InProcessEventStoreDBServer(grpcServer, shuttingDown, relay, port, context, clock);
   }
 
   get port(): number {
@@ -85,12 +99,63 @@ export class InProcessEventStoreDBServer {
 
   /** Reads go on; every append is answered Timeout, as by a node of a cluster that lost its leader. */
   loseLeader(): void {
-    this.#writes.accepted = false;
+    this.#context.writes.accepted = false;
   }
 
   /** Appends are taken again. */
   electLeader(): void {
-    this.#writes.accepted = true;
+    this.#context.writes.accepted = true;
+  }
+
+  /** A node still starting: every append is refused "Server Is Not Ready" until `ready()`; reads go on. */
+  notReady(): void {
+    this.#context.faults.setNotReady(true);
+  }
+
+  ready(): void {
+    this.#context.faults.setNotReady(false);
+  }
+
+  /** The next appends meet these faults, one each, in order; later appends are normal again. */
+  injectAppendFaults(...faults: AppendFault[]): void {
+    this.#context.faults.inject(faults);
+  }
+
+  /** As injectAppendFaults, for appends to the streams `target` accepts only (others pass untouched). */
+  injectAppendFaultsFor(target: AppendTarget, ...faults: AppendFault[]): void {
+    this.#context.faults.inject(faults, target);
+  }
+
+  /**
+   * An election: the next `refusedAppends` appends are answered "No leader info available"
+   * (the window), then the new leader takes writes. Its memory of recent commits starts empty.
+   */
+  changeLeader(refusedAppends: number): void {
+    this.#context.faults.inject(Array.from({ length: refusedAppends }, () => 'no-leader' as const));
+    this.#context.log.forgetRecentCommits();
+  }
+
+  /** Ready, no injected faults left, the clock back in step. */
+  clearFaults(): void {
+    this.#context.faults.clear();
+    this.#clock.skewMs = 0;
+  }
+
+  /** Injected faults not yet met by an append. */
+  get pendingAppendFaults(): number {
+    return this.#context.faults.pending;
+  }
+
+  /** The server's clock runs `ms` ahead of the client's (negative: behind). */
+  skewClock(ms: number): void {
+    this.#clock.skewMs = ms;
+  }
+
+  /** stop() then start(): same port, same data, and the memory of recent commits is empty. */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.#context.log.forgetRecentCommits();
+    await this.start();
   }
 
   /** Closes the port and resets every connection; open calls fail with "Connection dropped". */

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AppendResult,
   EventStore,
+  EventToAppend,
   ExpectedRevision,
   Position,
+  StoreUnavailableError,
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '@helpdesk/event-store';
@@ -41,7 +44,18 @@ export interface HandleCommandOptions {
   readonly request?: unknown;
   /** How long to wait before trying again after a concurrent write; without it, at once. */
   readonly backoff?: Backoff;
+  /**
+   * While the store is unavailable (down, starting, electing a leader, or a commit timed out) the
+   * same events are appended again at the same revision, up to this many times in all (default 6), waiting
+   * `unavailableBackoff` in between; then StoreUnavailableError reaches the caller.
+   */
+  readonly unavailableAttempts?: number;
+  /** Default: 100 ms doubling up to 1 s, full jitter: about 2.5 s at most in all; longer outages are the caller's to retry. */
+  readonly unavailableBackoff?: Backoff;
 }
+
+const DEFAULT_UNAVAILABLE_ATTEMPTS = 6;
+const DEFAULT_UNAVAILABLE_BACKOFF: Backoff = { baseMs: 100, maxMs: 1_000 };
 
 /**
  * Exponential backoff with full jitter: before attempt n+1, a random wait in
@@ -84,7 +98,7 @@ export async function handleCommand<Command extends DomainCommand, Event extends
     if (events.length === 0) return { events, state: newState, nextExpectedRevision: revision };
     try {
       const stored = toStoredEvents(streamName, command, events, causation, fingerprint);
-      const result = await store.append(streamName, stored, revision);
+      const result = await appendThroughOutages(store, streamName, stored, revision, options);
       // Only once the append is acknowledged is the key a fact of the stream.
       for (const event of stored) noteKeyUse(keys, event.metadata);
       const appended = {
@@ -100,6 +114,61 @@ export async function handleCommand<Command extends DomainCommand, Event extends
     }
     if (options.backoff) await (options.backoff.sleep ?? sleepFor)(backoffDelay(options.backoff, attempt));
   }
+}
+
+/**
+ * Appends, retrying while the store is unavailable. Always the same events (same ids) at the same
+ * revision: re-deciding could write twice what an unacknowledged attempt did write. The store
+ * answers a retry of a write that landed as it answered the first (exact and `no_stream` retries
+ * are idempotent on EventStoreDB too); should it refuse it as a concurrent write instead, the
+ * events are looked for right after the revision, so a write that landed is never reported failed.
+ */
+async function appendThroughOutages(
+  store: EventStore,
+  streamName: string,
+  stored: readonly EventToAppend[],
+  revision: bigint | 'no_stream',
+  options: HandleCommandOptions,
+): Promise<AppendResult> {
+  const maxAttempts = options.unavailableAttempts ?? DEFAULT_UNAVAILABLE_ATTEMPTS;
+  const backoff = options.unavailableBackoff ?? DEFAULT_UNAVAILABLE_BACKOFF;
+  let mayHaveLanded = false;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await store.append(streamName, stored, revision);
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError && mayHaveLanded) {
+        const landed = await findAppended(store, streamName, stored, revision);
+        if (landed) return landed;
+      }
+      if (!(error instanceof StoreUnavailableError) || attempt >= maxAttempts) throw error;
+      mayHaveLanded = true;
+    }
+    await (backoff.sleep ?? sleepFor)(backoffDelay(backoff, attempt));
+  }
+}
+
+/** The events, if they stand right after `revision` in the stream: the result of their append. */
+async function findAppended(
+  store: EventStore,
+  streamName: string,
+  stored: readonly EventToAppend[],
+  revision: bigint | 'no_stream',
+): Promise<AppendResult | undefined> {
+  const fromRevision = revision === 'no_stream' ? 0n : revision + 1n;
+  let index = 0;
+  let last: AppendResult | undefined;
+  try {
+    for await (const recorded of store.readStream(streamName, { fromRevision, maxCount: stored.length })) {
+      if (!sameId(recorded.id, stored[index].id)) return undefined;
+      index++;
+      last = { nextExpectedRevision: recorded.revision, position: recorded.position };
+    }
+  } catch (error) {
+    if (error instanceof StreamNotFoundError) return undefined;
+    throw error;
+  }
+  return index === stored.length ? last : undefined;
 }
 
 type Folding<Event extends DomainEvent, State> = Pick<Decider<never, Event, State>, 'evolve' | 'initialState'>;

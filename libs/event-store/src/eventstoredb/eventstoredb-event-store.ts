@@ -11,6 +11,7 @@ import {
 } from '@eventstore/db-client';
 import {
   AllSubscription,
+  AppendOutcomeUnknownError,
   AppendResult,
   DeleteResult,
   EventStore,
@@ -33,10 +34,11 @@ import { EventStoreDBAllSubscription, ReconnectPolicy } from './all-subscription
 import { ClientReads, cancelQuietly } from './client-reads.js';
 import { ClientStreamReader } from './client-stream-reader.js';
 import { disposeClient } from './dispose-client.js';
-import { describeError, toPortError } from './map-errors.js';
+import { describeError, meansCommitTimedOut, toPortError } from './map-errors.js';
 import { toClientEventData } from './map-event-to-append.js';
 import { fromClientPosition, toClientDeleteExpectedRevision, toClientExpectedRevision } from './map-positions.js';
 import { fromWireStreamMetadata, toWireStreamMetadata } from './map-stream-metadata.js';
+import { readBackAppend } from './read-back-append.js';
 import { assertValidFilter } from './subscription-filter.js';
 
 export interface EventStoreDBEventStoreOptions {
@@ -44,7 +46,19 @@ export interface EventStoreDBEventStoreOptions {
   readonly subscriptionReconnect?: ReconnectPolicy;
   /** How long `health()` waits for the server before calling it unhealthy. */
   readonly healthTimeoutMs?: number;
+  /** The deadline sent with each append; see DEFAULT_APPEND_DEADLINE_MS. */
+  readonly appendDeadlineMs?: number;
 }
+
+/**
+ * Client 6.2.1 sends BatchAppend's deadline as an absolute time from this machine's clock, and the
+ * server measures it against its own (then caps it at its write timeout, 2 s by default). The
+ * client's 10 s default turns a client clock more than 10 s behind the server's into a timeout of
+ * every append. A minute tolerates that much skew and changes nothing else: the server still
+ * answers within its write timeout, and BatchAppend has no client-side deadline. Over
+ * Streams.Append (servers without BatchAppend) it is the gRPC deadline, relative, so skew-free.
+ */
+export const DEFAULT_APPEND_DEADLINE_MS = 60_000;
 
 export const DEFAULT_SUBSCRIPTION_RECONNECT: ReconnectPolicy = { maxAttempts: 10, delayMs: 500 };
 const DEFAULT_HEALTH_TIMEOUT_MS = 2_000;
@@ -65,6 +79,7 @@ const NO_POSITION: Position = { commit: -1n, prepare: -1n };
 export class EventStoreDBEventStore implements EventStore {
   private readonly subscriptionReconnect: ReconnectPolicy;
   private readonly healthTimeoutMs: number;
+  private readonly appendDeadlineMs: number;
   private readonly openSubscriptions = new Set<EventStoreDBAllSubscription>();
   private readonly reads: ClientReads;
   private closed = false;
@@ -75,6 +90,7 @@ export class EventStoreDBEventStore implements EventStore {
   ) {
     this.subscriptionReconnect = options.subscriptionReconnect ?? DEFAULT_SUBSCRIPTION_RECONNECT;
     this.healthTimeoutMs = options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
+    this.appendDeadlineMs = options.appendDeadlineMs ?? DEFAULT_APPEND_DEADLINE_MS;
     this.reads = new ClientReads(client, () => this.assertOpen());
   }
 
@@ -91,11 +107,39 @@ export class EventStoreDBEventStore implements EventStore {
     try {
       result = await this.client.appendToStream(streamName, eventData, {
         expectedRevision: toClientExpectedRevision(expected),
+        deadline: this.appendDeadlineMs,
       });
     } catch (error) {
+      if (events.length > 0 && meansCommitTimedOut(error))
+        return this.resolveUnknownOutcome(streamName, events, expected, error);
       throw toPortError(error, context);
     }
     return this.toAppendResult(result, { streamName, reportedStreamName: streamName, expected }, events.length === 0);
+  }
+
+  /**
+   * A commit timeout leaves the outcome unknown: the write may be in the log, only unconfirmed.
+   * Found by its event ids, it succeeded; otherwise the caller learns that it may or may not land.
+   */
+  private async resolveUnknownOutcome(
+    streamName: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+    timeout: unknown,
+  ): Promise<AppendResult> {
+    let found: AppendResult | undefined;
+    try {
+      found = await readBackAppend(
+        (name, options) => this.reads.readStream(name, options),
+        streamName,
+        events,
+        expected,
+      );
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw new AppendOutcomeUnknownError(streamName, error);
+    }
+    if (found) return found;
+    throw new AppendOutcomeUnknownError(streamName, timeout);
   }
 
   readStream(streamName: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {

@@ -3,13 +3,19 @@ import { EventStore } from '../port/index.js';
 import { ReconnectPolicy } from './all-subscription.js';
 import { EventStoreDBEventStore } from './eventstoredb-event-store.js';
 
-export { EventStoreDBEventStore, DEFAULT_SUBSCRIPTION_RECONNECT } from './eventstoredb-event-store.js';
+export {
+  EventStoreDBEventStore,
+  DEFAULT_APPEND_DEADLINE_MS,
+  DEFAULT_SUBSCRIPTION_RECONNECT,
+} from './eventstoredb-event-store.js';
 export type { EventStoreDBEventStoreOptions } from './eventstoredb-event-store.js';
 export type { ReconnectPolicy } from './all-subscription.js';
 
 export interface ConnectEventStoreDBOptions {
   /** How `$all` subscriptions resubscribe after a dropped connection unless they say otherwise. Default: 10 × 500 ms. */
   readonly subscriptionReconnect?: ReconnectPolicy;
+  /** The deadline sent with each append (default 60 s, see DEFAULT_APPEND_DEADLINE_MS). */
+  readonly appendDeadlineMs?: number;
 }
 
 /**
@@ -18,5 +24,8 @@ export interface ConnectEventStoreDBOptions {
  */
 export function connectEventStoreDB(connectionString: string, options: ConnectEventStoreDBOptions = {}): EventStore {
   const client = EventStoreDBClient.connectionString(connectionString);
-  return new EventStoreDBEventStore(client, { subscriptionReconnect: options.subscriptionReconnect });
+  return new EventStoreDBEventStore(client, {
+    subscriptionReconnect: options.subscriptionReconnect,
+    appendDeadlineMs: options.appendDeadlineMs,
+  });
 }

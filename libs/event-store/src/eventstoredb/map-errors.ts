@@ -15,6 +15,7 @@ import {
 import {
   ActualRevision,
   EventStoreError,
+  EventTooLargeError,
   ExpectedRevision,
   InvalidEventError,
   StoreUnavailableError,
@@ -61,10 +62,41 @@ export function toPortError(error: unknown, context: FailedCallContext = {}): un
       `Append to '${context.streamName ?? '?'}' exceeds the server's maximum append size of ${clientError.maxAppendSize} bytes`,
     );
   }
+  const tooLarge = eventTooLarge(clientError);
+  if (tooLarge) return new EventTooLargeError(context.streamName ?? '?', tooLarge.maxEventSize, tooLarge.eventId);
   if (meansServerUnreachable(clientError)) {
     return new StoreUnavailableError(describeError(clientError), error);
   }
   return clientError;
+}
+
+/**
+ * A commit timeout: the server took the append but could not confirm it in time (BatchAppend's
+ * Status Timeout, Append's ABORTED "Operation timed out"). Unlike the other unreachable cases,
+ * the events may have been written: the outcome is unknown, not failed.
+ */
+export function meansCommitTimedOut(error: unknown): boolean {
+  const clientError = toClientCommandError(error);
+  return clientError instanceof DeadlineExceededError || clientError instanceof TimeoutError;
+}
+
+/**
+ * A node that cannot take the write for now: starting ("Server Is Not Ready"), overloaded, or
+ * electing a leader ("No leader info available in response"). BatchAppend sends these as a
+ * Status without a code or known details, which client 6.2.1 turns into UnknownError
+ * "Could not recognize <message>"; Append sends UNAVAILABLE or UNKNOWN with the same words.
+ */
+const NODE_CANNOT_WRITE_YET = /Server Is Not Ready|Server Is (Too )?Busy|No leader info available/;
+
+/** 25.1's per-event limit: client 6.2.1 doesn't know it and gives an UnknownError. */
+function eventTooLarge(error: unknown): { maxEventSize?: number; eventId?: string } | undefined {
+  if (!(error instanceof UnknownError)) return undefined;
+  const trailers = (error as { _raw?: { metadata?: { getMap(): Record<string, unknown> } } })._raw?.metadata?.getMap();
+  if (trailers?.exception?.toString() === 'maximum-append-event-size-exceeded') {
+    const max = Number(trailers['maximum-append-event-size']?.toString());
+    return { maxEventSize: Number.isFinite(max) ? max : undefined, eventId: trailers['event-id']?.toString() };
+  }
+  return /MaximumAppendEventSizeExceeded/.test(error.message) ? {} : undefined;
 }
 
 /** True when the failure is about reaching the server, not about the request: the caller may retry. */
@@ -81,7 +113,10 @@ export function meansServerUnreachable(error: unknown): boolean {
   }
   if (clientError instanceof UnknownError) {
     // grpc-js reports a transport cut mid-call as INTERNAL "Received RST_STREAM ..." or "Connection dropped".
-    return /RST_STREAM|Connection dropped|write after end|GOAWAY/i.test(clientError.message);
+    return (
+      /RST_STREAM|Connection dropped|write after end|GOAWAY/i.test(clientError.message) ||
+      NODE_CANNOT_WRITE_YET.test(clientError.message)
+    );
   }
   if (!(clientError instanceof Error)) return false;
   const systemCode = (clientError as NodeJS.ErrnoException).code;

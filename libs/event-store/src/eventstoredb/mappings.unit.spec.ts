@@ -5,9 +5,11 @@ import {
   StreamDeletedError as ClientStreamDeletedError,
   StreamNotFoundError as ClientStreamNotFoundError,
   UnavailableError,
+  UnknownError,
   WrongExpectedVersionError as ClientWrongExpectedVersionError,
 } from '@eventstore/db-client';
 import {
+  EventTooLargeError,
   InvalidEventError,
   StoreUnavailableError,
   StreamDeletedError,
@@ -80,6 +82,38 @@ describe('EventStoreDB adapter mappings', () => {
         expect(mapped).toBeInstanceOf(StoreUnavailableError);
         expect((mapped as Error).cause).toBe(error);
       }
+    });
+
+    it('maps a node that cannot write yet (starting, electing) to StoreUnavailableError, as BatchAppend and Append report it', () => {
+      const cases: unknown[] = [
+        new UnknownError(undefined, 'Could not recognize Server Is Not Ready'),
+        new UnknownError(undefined, 'Could not recognize No leader info available in response'),
+        new UnknownError(undefined, 'Could not recognize Server Is Busy'),
+        serviceError(status.UNKNOWN, 'No leader info available in response'),
+      ];
+      for (const error of cases) expect(toPortError(error)).toBeInstanceOf(StoreUnavailableError);
+      // Not every unrecognised Status is a node that cannot write: a bad request stays as it is.
+      expect(toPortError(new UnknownError(undefined, 'Could not recognize BadRequest'))).toBeInstanceOf(UnknownError);
+    });
+
+    it("maps 25.1's per-event size limit to EventTooLargeError, an InvalidEventError (not retryable)", () => {
+      const viaBatchAppend = toPortError(
+        new UnknownError(undefined, 'Could not recognize MaximumAppendEventSizeExceeded'),
+        {
+          streamName: 's',
+        },
+      );
+      expect(viaBatchAppend).toBeInstanceOf(EventTooLargeError);
+      expect(viaBatchAppend).toBeInstanceOf(InvalidEventError);
+      const viaAppend = toPortError(
+        serviceError(status.INVALID_ARGUMENT, 'Event with Id: e, Size: 20, exceeds Maximum Append Event Size of 10.', {
+          exception: 'maximum-append-event-size-exceeded',
+          'maximum-append-event-size': '10',
+          'event-id': 'e',
+        }),
+        { streamName: 's' },
+      );
+      expect(viaAppend).toMatchObject({ constructor: EventTooLargeError, maxEventSize: 10, eventId: 'e' });
     });
 
     it('leaves other failures as the client reports them', () => {

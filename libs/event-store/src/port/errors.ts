@@ -41,12 +41,31 @@ export class StreamNotFoundError extends EventStoreError {
   }
 }
 
-/** The store cannot be reached or cannot write; the caller may retry. Nothing was acknowledged. */
+/**
+ * The store cannot be reached or cannot write for now (down, starting, electing a leader); the
+ * caller may retry. Nothing was acknowledged.
+ */
 export class StoreUnavailableError extends EventStoreError {
   readonly code = 'STORE_UNAVAILABLE';
   constructor(message: string, cause?: unknown) {
     super(`Event store unavailable: ${message}`, { cause });
     this.name = 'StoreUnavailableError';
+  }
+}
+
+/**
+ * An append was sent but never acknowledged (a commit timeout), and reading back by event id did
+ * not find it: it may still land, or may be lost. Retry the same events (same ids) at the same
+ * exact or `no_stream` expected revision: the store then either finds them and answers as for
+ * the first write, or writes them once. With `any`/`stream_exists` a retry may write them twice.
+ */
+export class AppendOutcomeUnknownError extends StoreUnavailableError {
+  constructor(
+    readonly streamName: string,
+    cause?: unknown,
+  ) {
+    super(`the append to '${streamName}' was not acknowledged and may or may not have been written`, cause);
+    this.name = 'AppendOutcomeUnknownError';
   }
 }
 
@@ -56,5 +75,21 @@ export class InvalidEventError extends EventStoreError {
   constructor(message: string) {
     super(message);
     this.name = 'InvalidEventError';
+  }
+}
+
+/** One event is larger than the store takes (EventStoreDB 25.1+: MaxAppendEventSize): retrying won't help. */
+export class EventTooLargeError extends InvalidEventError {
+  constructor(
+    readonly streamName: string,
+    readonly maxEventSize: number | undefined,
+    readonly eventId?: string,
+  ) {
+    super(
+      `Event ${eventId ?? '?'} appended to '${streamName}' is larger than the store's maximum event size${
+        maxEventSize === undefined ? '' : ` of ${maxEventSize} bytes`
+      }`,
+    );
+    this.name = 'EventTooLargeError';
   }
 }

@@ -57,6 +57,14 @@ export interface StoreHealth {
  * Reads and subscriptions of `$all` never yield system events (types starting with `$`).
  */
 export interface EventStore {
+  /**
+   * Atomic. Throws `WrongExpectedVersionError`, `StreamDeletedError`, `InvalidEventError` (its
+   * `EventTooLargeError` for one event over the store's limit: retrying won't help), or
+   * `StoreUnavailableError` (down, starting, electing a leader: retry). Its
+   * `AppendOutcomeUnknownError` means a commit timed out and the events were not found by their
+   * ids: they may still land. Retry the same events at an exact revision or `no_stream` (see
+   * `EventToAppend.id`). A commit timeout whose events are found by id is a success.
+   */
   append(streamName: string, events: readonly EventToAppend[], expected?: ExpectedRevision): Promise<AppendResult>;
 
   /** Throws `StreamNotFoundError` for a missing or soft-deleted stream, `StreamDeletedError` if tombstoned. */

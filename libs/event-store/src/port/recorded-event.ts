@@ -17,7 +17,13 @@ export interface EventMetadata {
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 export interface EventToAppend<Data = unknown> {
-  /** A UUID; appending the same id again at the same expected revision is a no-op. */
+  /**
+   * A UUID. A retry with the same ids at the same exact revision or `no_stream` is a no-op that
+   * answers as the first write did, on every adapter and at any later time. With `any` or
+   * `stream_exists` nothing is promised: EventStoreDB recognises such a retry only while the
+   * original is in the leader's memory of recent commits (8 MiB, emptied by a restart or a
+   * failover), and otherwise writes the events again.
+   */
   readonly id: string;
   readonly type: string;
   readonly data: Data;

@@ -57,6 +57,8 @@ export function appendEvents(
 /**
  * EventStoreDB's idempotency: the same event ids written again where they already stand
  * (after the expected revision, or as the stream's tail for 'any') succeed without writing.
+ * The tail case is kinder than EventStoreDB, which recognises an 'any' retry only within its
+ * window of recent commits; the port promises only the exact and `no_stream` cases.
  */
 function findIdempotentReplay(
   db: Database,
