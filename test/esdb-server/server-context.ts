@@ -1,4 +1,5 @@
 import type { InMemoryLog } from './in-memory-log.js';
+import type { SubscriptionBehaviour } from './subscriptions.js';
 
 /** What every RPC handler of one listening period of the server shares. */
 export interface ServerContext {
@@ -13,4 +14,6 @@ export interface ServerContext {
    * every append is answered Timeout, as a node answers a write it cannot get committed.
    */
   readonly writes: { accepted: boolean };
+  /** `caught_up` and slow live consumers, as the chosen server version treats them. */
+  readonly subscriptions: SubscriptionBehaviour;
 }

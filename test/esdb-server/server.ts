@@ -3,6 +3,7 @@ import type { Server } from '@grpc/grpc-js';
 import { DEFAULT_MAX_APPEND_SIZE } from './append-size.js';
 import { bindInsecure, createGrpcServer, type RpcName } from './grpc-server.js';
 import { InMemoryLog } from './in-memory-log.js';
+import { DEFAULT_SUBSCRIPTION_BEHAVIOUR, type SubscriptionBehaviour } from './subscriptions.js';
 import { TcpRelay } from './tcp-relay.js';
 
 export type { RpcName } from './grpc-server.js';
@@ -18,9 +19,19 @@ export interface InProcessServerOptions {
   readonly onCall?: (method: RpcName) => void;
   /** Stamps each record's `created` (ms since the epoch); the system clock by default. Tests of as-of cuts drive it. */
   readonly now?: () => number;
+  /**
+   * The server version whose subscription behaviour is played (default '24.10', which KurrentDB
+   * 25.x shares): '22.10' never sends caught_up, '23.10' aborts a live consumer that falls
+   * `liveBufferSize` (default 32) events behind, '24.10' repeats caught_up after a fall-behind.
+   */
+  readonly subscriptions?: Partial<SubscriptionBehaviour>;
+  /** HTTP/2 streams (calls) open at once per client connection; Kestrel's default is 100. */
+  readonly maxConcurrentStreams?: number;
 }
 
 const HOST = '127.0.0.1';
+/** Kestrel's Http2Limits.MaxStreamsPerConnection default, which the server does not change. */
+const KESTREL_MAX_STREAMS_PER_CONNECTION = 100;
 
 /**
  * One in-memory database served over gRPC. The gRPC server listens on a private port for the
@@ -60,10 +71,12 @@ export class InProcessEventStoreDBServer {
       maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE,
       stopping: shuttingDown.signal,
       writes: { accepted: true },
+      subscriptions: { ...DEFAULT_SUBSCRIPTION_BEHAVIOUR, ...options.subscriptions },
     };
     const grpcServer = createGrpcServer(context, {
       advertiseBatchAppend: options.advertiseBatchAppend ?? true,
       onCall: options.onCall,
+      maxConcurrentStreams: options.maxConcurrentStreams ?? KESTREL_MAX_STREAMS_PER_CONNECTION,
     });
     const relay = new TcpRelay({ host: HOST, port: await bindInsecure(grpcServer, HOST, 0) });
     const port = await relay.listen(HOST, options.port ?? 0);
