@@ -67,6 +67,15 @@ export function toPortError(error: unknown, context: FailedCallContext = {}): un
   return clientError;
 }
 
+/**
+ * 23.10's answer to a live subscriber that fell behind: ABORTED "Operation timed out: Consumer too
+ * slow to handle event while live. Client resubscription required." (Enumerator.AllSubscription).
+ */
+export function meansConsumerTooSlow(error: unknown): boolean {
+  const clientError = toClientCommandError(error);
+  return clientError instanceof TimeoutError && /Consumer too slow/i.test(clientError.message);
+}
+
 /** True when the failure is about reaching the server, not about the request: the caller may retry. */
 export function meansServerUnreachable(error: unknown): boolean {
   const clientError = toClientCommandError(error);
