@@ -21,7 +21,7 @@ export interface InProcessServerOptions {
   readonly now?: () => number;
   /**
    * The server version whose subscription behaviour is played (default '24.10', which KurrentDB
-   * 25.x shares): '22.10' never sends caught_up, '23.10' aborts a live consumer that falls
+   * 25.x shares): '22.10' never sends caught_up, '22.10' and '23.10' abort a live consumer that falls
    * `liveBufferSize` (default 32) events behind, '24.10' repeats caught_up after a fall-behind.
    */
   readonly subscriptions?: Partial<SubscriptionBehaviour>;

@@ -22,7 +22,7 @@ type StreamSubscription = Extract<ReadRequest, { kind: 'subscribe-stream' }>;
 /** How the server treats `caught_up` and slow live consumers, per version. */
 export interface SubscriptionBehaviour {
   /**
-   * '22.10': never sends `caught_up` (added in 23.10).
+   * '22.10': never sends `caught_up` (added in 23.10); slow live consumers aborted as on 23.10.
    * '23.10': `caught_up` once; a live consumer lagging more than `liveBufferSize` is aborted
    *   (ABORTED "Operation timed out: Consumer too slow…"), the client must resubscribe.
    * '24.10' (and later, KurrentDB 25.x): the lagging subscription falls back to catch-up and
