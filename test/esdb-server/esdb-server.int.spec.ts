@@ -50,7 +50,7 @@ async function eventually(condition: () => boolean, timeoutMs = 5000): Promise<v
 type Seen =
   | { kind: 'event'; streamId: string; type: string; revision: bigint; position: bigint }
   | { kind: 'caughtUp' }
-  | { kind: 'checkpoint'; position: bigint };
+  | { kind: 'checkpoint'; position: bigint; prepare: bigint };
 
 /** Records what a subscription delivers, in order, caught-up and checkpoints included. */
 function record(
@@ -357,7 +357,7 @@ describe('in-process EventStoreDB gRPC server', () => {
             maxSearchWindow: 2,
             checkpointInterval: 3,
             checkpointReached: (_subscription, position: Position) => {
-              seen.push({ kind: 'checkpoint', position: position.commit });
+              seen.push({ kind: 'checkpoint', position: position.commit, prepare: position.prepare });
             },
           }),
         });
@@ -368,18 +368,20 @@ describe('in-process EventStoreDB gRPC server', () => {
         await subscription.unsubscribe();
 
         const timeline = seen.map((item) =>
-          item.kind === 'event' ? item.type : item.kind === 'checkpoint' ? item.position : item.kind,
+          item.kind === 'event' ? item.type : item.kind === 'checkpoint' ? [item.position, item.prepare] : item.kind,
         );
-        // A checkpoint every 2 × 3 scanned records (records 6, 12, 18, then 24 once live),
-        // plus one at the last record read when catching up.
+        // Catch-up reads pages of 2 records; a checkpoint every 2 × 3 considered records (after
+        // pages 3, 6, 9), at the start of the last page that sent nothing, with prepare 0 as the
+        // real server's (X, 0). Then one at the last event on reaching the end, and live every
+        // 6 scanned records at the scanned record (the counter carries over from catch-up).
         expect(timeline).toEqual([
-          all[5],
-          all[11],
-          all[17],
+          [all[4], 0n],
+          [all[10], 0n],
+          [all[16], 0n],
           'Keep',
-          all[20],
+          [all[20], all[20]],
           'caughtUp',
-          all[20] + 3n * (all[1] - all[0]),
+          [all[20] + 3n * (all[1] - all[0]), all[20] + 3n * (all[1] - all[0])],
         ]);
       } finally {
         await ownClient.dispose();

@@ -35,6 +35,10 @@ export function eventFilterOf(options: ReadReq.Options.FilterOptions): EventFilt
  * scanned records; the window is `max` when the client gave one, else the default page size.
  */
 export function checkpointIntervalOf(options: ReadReq.Options.FilterOptions): number {
-  const window = options.hasMax() ? options.getMax() : DEFAULT_SEARCH_WINDOW;
-  return Math.max(1, window * Math.max(1, options.getCheckpointintervalmultiplier()));
+  return searchWindowOf(options) * Math.max(1, options.getCheckpointintervalmultiplier());
+}
+
+/** Records a filtered catch-up considers per page (Enumerator.DefaultReadBatchSize when not given). */
+export function searchWindowOf(options: ReadReq.Options.FilterOptions): number {
+  return Math.max(1, options.hasMax() ? options.getMax() : DEFAULT_SEARCH_WINDOW);
 }

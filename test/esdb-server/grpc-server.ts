@@ -13,6 +13,8 @@ export type RpcName = 'Read' | 'Append' | 'BatchAppend' | 'Delete' | 'Tombstone'
 export interface GrpcServerOptions {
   readonly advertiseBatchAppend: boolean;
   readonly onCall: ((method: RpcName) => void) | undefined;
+  /** Calls beyond this many on one connection wait for a free stream, as on Kestrel. */
+  readonly maxConcurrentStreams: number;
 }
 
 /** The Streams and ServerFeatures services, with the client's own generated definitions. */
@@ -27,7 +29,10 @@ export function createGrpcServer(context: ServerContext, options: GrpcServerOpti
   };
 
   // The client accepts messages up to 17 MB (the largest event the real server can hold).
-  const server = new Server({ 'grpc.max_receive_message_length': 17 * 1024 * 1024 });
+  const server = new Server({
+    'grpc.max_receive_message_length': 17 * 1024 * 1024,
+    'grpc.max_concurrent_streams': options.maxConcurrentStreams,
+  });
   server.addService(streamsGrpc.StreamsService, {
     read: observed('Read', handleRead(context)),
     append: observed('Append', handleAppend(context)),

@@ -29,6 +29,22 @@ import {
 const FIRST_POSITION = 1024;
 const POSITION_STRIDE = 128;
 
+/** A `$all` position as the real server's TFPos: (commit, prepare), ordered by commit then prepare. */
+export interface TfPosition {
+  readonly commit: number;
+  readonly prepare: number;
+}
+
+export function compareTfPositions(a: TfPosition, b: TfPosition): number {
+  return a.commit - b.commit || a.prepare - b.prepare;
+}
+
+const prePositionOf = (record: LogRecord): TfPosition => ({ commit: record.position, prepare: record.position });
+const postPositionOf = (record: LogRecord): TfPosition => {
+  const end = record.position + POSITION_STRIDE;
+  return { commit: end, prepare: end };
+};
+
 export type WriteOutcome =
   /** `lastRevision` is -1 when an empty append left the stream without events. */
   | { readonly kind: 'written'; readonly lastRevision: number; readonly position: number | undefined }
@@ -84,21 +100,43 @@ export class InMemoryLog {
     return record;
   }
 
-  /** Index of the first record whose position is >= `position` (`size` if none). */
-  firstIndexAtOrAfter(position: number): number {
+  /**
+   * Index of the first record at or after `from`, as the real forward read chooses it: a record
+   * counts from its pre-position, `(pre, pre) >= (commit, prepare)` (AllReader.ReadAllEventsForwardInternal).
+   */
+  firstIndexAtOrAfter(from: TfPosition): number {
+    return this.#firstIndexWhere((record) => compareTfPositions(prePositionOf(record), from) >= 0);
+  }
+
+  /** Index of the first record strictly after `from` (`(pre, pre) > from`): subscriptions start exclusively. */
+  firstIndexAfter(from: TfPosition): number {
+    return this.#firstIndexWhere((record) => compareTfPositions(prePositionOf(record), from) > 0);
+  }
+
+  /**
+   * Index of the last record a backwards read from `from` returns first: one whose post-position
+   * is at or before it, `(post, post) <= (commit, prepare)` (AllReader.ReadAllEventsBackwardInternal).
+   * So from `(X, 0)` the record ending at X is skipped; from `(X, X)` it is read. -1 if none.
+   */
+  lastIndexEndingAtOrBefore(from: TfPosition): number {
+    return this.#firstIndexWhere((record) => compareTfPositions(postPositionOf(record), from) > 0) - 1;
+  }
+
+  /** Where the record at `index` ends: the start of the next one (records are contiguous). */
+  postPositionAt(index: number): number {
+    return this.recordAt(index).position + POSITION_STRIDE;
+  }
+
+  /** Binary search: `matches` must be false for a prefix of the log and true for the rest. */
+  #firstIndexWhere(matches: (record: LogRecord) => boolean): number {
     let low = 0;
     let high = this.#records.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (this.recordAt(middle).position < position) low = middle + 1;
-      else high = middle;
+      if (matches(this.recordAt(middle))) high = middle;
+      else low = middle + 1;
     }
     return low;
-  }
-
-  /** Index of the first record strictly after `position`: subscriptions start exclusively. */
-  firstIndexAfter(position: number): number {
-    return this.firstIndexAtOrAfter(position + 1);
   }
 
   /** Resolves once the log holds more than `knownSize` records, or when `signal` aborts. */

@@ -1,11 +1,14 @@
 import streamsPb from '@eventstore/db-client/generated/streams_pb.js';
 import type { ReadReq } from '@eventstore/db-client/generated/streams_pb.js';
-import { checkpointIntervalOf, eventFilterOf, type EventFilter } from './event-filter.js';
+import { checkpointIntervalOf, eventFilterOf, searchWindowOf, type EventFilter } from './event-filter.js';
+import type { TfPosition } from './in-memory-log.js';
 import { streamNameOf, type UuidFormat } from './proto-mapping.js';
 
 export type Direction = 'forwards' | 'backwards';
-/** A stream revision, or a `$all` commit position, or one of the two ends. */
+/** A stream revision, or one of the two ends. */
 export type ReadFrom = 'start' | 'end' | number;
+/** A `$all` position as sent (prepare may differ from commit), or one of the two ends. */
+export type AllFrom = 'start' | 'end' | TfPosition;
 
 /** A ReadReq, validated and reduced to the four things the Read RPC can be asked to do. */
 export type ReadRequest =
@@ -19,7 +22,7 @@ export type ReadRequest =
     }
   | {
       readonly kind: 'read-all';
-      readonly from: ReadFrom;
+      readonly from: AllFrom;
       readonly direction: Direction;
       readonly maxCount: number;
       readonly filter: EventFilter | undefined;
@@ -33,8 +36,10 @@ export type ReadRequest =
     }
   | {
       readonly kind: 'subscribe-all';
-      readonly from: ReadFrom;
-      readonly filter: { readonly filter: EventFilter; readonly checkpointInterval: number } | undefined;
+      readonly from: AllFrom;
+      readonly filter:
+        | { readonly filter: EventFilter; readonly searchWindow: number; readonly checkpointInterval: number }
+        | undefined;
       readonly uuidFormat: UuidFormat;
     };
 
@@ -73,7 +78,13 @@ export function parseReadRequest(request: ReadReq): ReadRequest | string {
       const all = options.getAll();
       if (!all) return invalid;
       const position = all.getPosition();
-      const from: ReadFrom = position ? Number(position.getCommitPosition()) : all.hasEnd() ? 'end' : 'start';
+      // Both halves count: the real server compares (commit, prepare) pairs, and checkpoints of
+      // filtered subscriptions carry prepare 0.
+      const from: AllFrom = position
+        ? { commit: Number(position.getCommitPosition()), prepare: Number(position.getPreparePosition()) }
+        : all.hasEnd()
+          ? 'end'
+          : 'start';
       let filter: EventFilter | undefined;
       try {
         filter = filterOptions && eventFilterOf(filterOptions);
@@ -83,7 +94,13 @@ export function parseReadRequest(request: ReadReq): ReadRequest | string {
       if (filterOptions && !filter) return `'${filterOptions.getFilterCase()}' is not a valid filter`;
       if (subscribing) {
         const checkpointed =
-          filter && filterOptions ? { filter, checkpointInterval: checkpointIntervalOf(filterOptions) } : undefined;
+          filter && filterOptions
+            ? {
+                filter,
+                searchWindow: searchWindowOf(filterOptions),
+                checkpointInterval: checkpointIntervalOf(filterOptions),
+              }
+            : undefined;
         return { kind: 'subscribe-all', from, filter: checkpointed, uuidFormat };
       }
       return { kind: 'read-all', from, direction, maxCount: Number(options.getCount()), filter, uuidFormat };

@@ -1,5 +1,6 @@
 import streamsPb from '@eventstore/db-client/generated/streams_pb.js';
 import type { ReadResp } from '@eventstore/db-client/generated/streams_pb.js';
+import type { TfPosition } from './in-memory-log.js';
 import type { LogRecord } from './log-record.js';
 import { readEventOf, streamIdentifierOf, type UuidFormat } from './proto-mapping.js';
 
@@ -20,8 +21,10 @@ export const confirmationResponse = (subscriptionId: string): ReadResp =>
 
 export const caughtUpResponse = (): ReadResp => new streamsPb.ReadResp().setCaughtUp(new streamsPb.ReadResp.CaughtUp());
 
-/** Filtered subscriptions only; commit = prepare, like every position of this server. */
-export const checkpointResponse = (position: number): ReadResp =>
+/** Filtered subscriptions only; a page start's checkpoint has prepare 0, an event's has prepare = commit. */
+export const checkpointResponse = (position: TfPosition): ReadResp =>
   new streamsPb.ReadResp().setCheckpoint(
-    new streamsPb.ReadResp.Checkpoint().setCommitPosition(String(position)).setPreparePosition(String(position)),
+    new streamsPb.ReadResp.Checkpoint()
+      .setCommitPosition(String(position.commit))
+      .setPreparePosition(String(position.prepare)),
   );

@@ -20,13 +20,17 @@ export function handleRead(context: ServerContext): handleServerStreamingCall<Re
     if (typeof request === 'string') return responses.fail(invalidArgumentError(request));
     // A bug here must not leave the client waiting: end the call as .NET does for an
     // unhandled exception.
-    serveRead(context.log, request, responses).catch((error: unknown) => {
+    serveRead(context, request, responses).catch((error: unknown) => {
       responses.fail(grpcError(status.UNKNOWN, `Exception was thrown by handler: ${(error as Error).message}`));
     });
   };
 }
 
-async function serveRead(log: InMemoryLog, request: ReadRequest, responses: ResponseWriter<ReadResp>): Promise<void> {
+async function serveRead(
+  { log, subscriptions }: ServerContext,
+  request: ReadRequest,
+  responses: ResponseWriter<ReadResp>,
+): Promise<void> {
   switch (request.kind) {
     case 'read-stream':
       return readStream(log, request, responses);
@@ -35,7 +39,7 @@ async function serveRead(log: InMemoryLog, request: ReadRequest, responses: Resp
     case 'subscribe-stream':
       return subscribeToStream(log, request, responses);
     case 'subscribe-all':
-      return subscribeToAll(log, request, responses);
+      return subscribeToAll(log, request, responses, subscriptions);
   }
 }
 
@@ -69,8 +73,8 @@ function selectRevisions(events: readonly LogRecord[], { from, direction, maxCou
 
 /**
  * `$all` holds every record, system ones included (`$metadata` events of `$$…` streams,
- * `$streamDeleted` tombstones). Forwards starts AT the position, backwards strictly BEFORE it,
- * as on the real server. The read ends at the log's end as it was when the read began.
+ * `$streamDeleted` tombstones). Forwards starts AT the position, backwards with the last record
+ * ENDING at or before it (so strictly before an event's own position), as on the real server. The read ends at the log's end as it was when the read began.
  */
 function* readAll(log: InMemoryLog, { from, direction, maxCount, filter }: AllRead): Generator<LogRecord> {
   const end = log.size;
@@ -92,7 +96,7 @@ function firstIndexToRead(log: InMemoryLog, from: AllRead['from'], direction: Al
   }
   if (from === 'start') return -1;
   if (from === 'end') return log.size - 1;
-  return log.firstIndexAtOrAfter(from) - 1;
+  return log.lastIndexEndingAtOrBefore(from);
 }
 
 async function writeAll(

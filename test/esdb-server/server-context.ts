@@ -1,5 +1,6 @@
 import type { InMemoryLog } from './in-memory-log.js';
 import type { WriteFaults } from './write-faults.js';
+import type { SubscriptionBehaviour } from './subscriptions.js';
 
 /** What every RPC handler of one listening period of the server shares. */
 export interface ServerContext {
@@ -20,4 +21,6 @@ export interface ServerContext {
   readonly maxAppendEventSize: number | undefined;
   /** The server's own clock, for BatchAppend deadlines (which the client sends as absolute times). */
   readonly clock: () => number;
+  /** `caught_up` and slow live consumers, as the chosen server version treats them. */
+  readonly subscriptions: SubscriptionBehaviour;
 }

@@ -4,6 +4,7 @@ import { DEFAULT_MAX_APPEND_SIZE } from './append-size.js';
 import { bindInsecure, createGrpcServer, type RpcName } from './grpc-server.js';
 import { InMemoryLog } from './in-memory-log.js';
 import type { ServerContext } from './server-context.js';
+import { DEFAULT_SUBSCRIPTION_BEHAVIOUR, type SubscriptionBehaviour } from './subscriptions.js';
 import { TcpRelay } from './tcp-relay.js';
 import { type AppendFault, type AppendTarget, WriteFaults } from './write-faults.js';
 
@@ -25,9 +26,19 @@ export interface InProcessServerOptions {
   readonly maxAppendEventSize?: number;
   /** The leader's memory of recent commits for `any`/`stream_exists` idempotency; default 8 MiB, as the real server. */
   readonly idempotencyWindowBytes?: number;
+  /**
+   * The server version whose subscription behaviour is played (default '24.10', which KurrentDB
+   * 25.x shares): '22.10' never sends caught_up, '22.10' and '23.10' abort a live consumer that falls
+   * `liveBufferSize` (default 32) events behind, '24.10' repeats caught_up after a fall-behind.
+   */
+  readonly subscriptions?: Partial<SubscriptionBehaviour>;
+  /** HTTP/2 streams (calls) open at once per client connection; Kestrel's default is 100. */
+  readonly maxConcurrentStreams?: number;
 }
 
 const HOST = '127.0.0.1';
+/** Kestrel's Http2Limits.MaxStreamsPerConnection default, which the server does not change. */
+const KESTREL_MAX_STREAMS_PER_CONNECTION = 100;
 
 /**
  * One in-memory database served over gRPC. The gRPC server listens on a private port for the
@@ -74,10 +85,12 @@ export class InProcessEventStoreDBServer {
       writes: { accepted: true },
       faults: new WriteFaults(),
       clock: () => Date.now() + clock.skewMs,
+      subscriptions: { ...DEFAULT_SUBSCRIPTION_BEHAVIOUR, ...options.subscriptions },
     };
     const grpcServer = createGrpcServer(context, {
       advertiseBatchAppend: options.advertiseBatchAppend ?? true,
       onCall: options.onCall,
+      maxConcurrentStreams: options.maxConcurrentStreams ?? KESTREL_MAX_STREAMS_PER_CONNECTION,
     });
     const relay = new TcpRelay({ host: HOST, port: await bindInsecure(grpcServer, HOST, 0) });
     const port = await relay.listen(HOST, options.port ?? 0);

@@ -31,14 +31,25 @@ export const SOFT_DELETE_METADATA_JSON = '{"$tb":9223372036854775807}';
 export const isSoftDeleteMarker = (metadata: StreamMetadata): boolean =>
   metadata.truncateBefore !== undefined && metadata.truncateBefore >= Number.MAX_SAFE_INTEGER;
 
-/** Like the real server, unreadable metadata counts as no metadata rather than an error. */
+/**
+ * Like the real server (StreamMetadata.TryFromJsonBytes), unreadable metadata counts as no
+ * metadata rather than an error, and so does metadata with one invalid value: `$maxCount` or
+ * `$maxAge` or `$cacheControl` <= 0, `$tb` < 0, a number that is not an integer. The StreamMetadata
+ * constructor throws for those and the whole document, `$tb` included, is replaced by Empty,
+ * so truncated or soft-deleted events become readable again.
+ */
 export function parseStreamMetadata(data: Uint8Array, isJson: boolean): StreamMetadata {
   const json = parseJsonObject(data, isJson);
   if (!json) return NO_METADATA;
+  const truncateBefore = integerAtLeast(json['$tb'], 0);
+  const maxCount = integerAtLeast(json['$maxCount'], 1);
+  const maxAgeSeconds = integerAtLeast(json['$maxAge'], 1);
+  const cacheControl = integerAtLeast(json['$cacheControl'], 1);
+  if ([truncateBefore, maxCount, maxAgeSeconds, cacheControl].includes(INVALID)) return NO_METADATA;
   return {
-    truncateBefore: nonNegativeNumber(json['$tb']),
-    maxCount: nonNegativeNumber(json['$maxCount']),
-    maxAgeSeconds: nonNegativeNumber(json['$maxAge']),
+    truncateBefore: truncateBefore as number | undefined,
+    maxCount: maxCount as number | undefined,
+    maxAgeSeconds: maxAgeSeconds as number | undefined,
   };
 }
 
@@ -65,5 +76,12 @@ function parseJsonObject(data: Uint8Array, isJson: boolean): Record<string, unkn
   }
 }
 
-const nonNegativeNumber = (value: unknown): number | undefined =>
-  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+const INVALID = Symbol('invalid');
+
+/** Absent (undefined or null) is fine; present, it must be an integer >= `minimum`. */
+function integerAtLeast(value: unknown, minimum: number): number | undefined | typeof INVALID {
+  if (value === undefined || value === null) return undefined;
+  // Past 2^53 JSON.parse rounds: the soft-delete marker (long.MaxValue) lands here and is valid.
+  if (typeof value === 'number' && value >= Number.MAX_SAFE_INTEGER) return value;
+  return typeof value === 'number' && Number.isInteger(value) && value >= minimum ? value : INVALID;
+}

@@ -7,6 +7,7 @@ import {
   type RecordedEvent,
   type SqliteEventStore,
   StreamCheckpoint,
+  headPosition,
   openSqliteEventStore,
 } from '@helpdesk/event-store';
 import { systemTimers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
@@ -78,6 +79,39 @@ describe('EventLogFollower on the embedded store', () => {
     const result = await store.append(`work-${randomUUID()}`, events, 'any');
     return result.position;
   }
+
+  it('refuses to start from a checkpoint beyond the end of the log, naming both, instead of skipping events', async () => {
+    const last = await append('a');
+    const beyond = { commit: last.commit + 1_000_000n, prepare: last.commit + 1_000_000n };
+    await new StreamCheckpoint(store, 'follower-test-checkpoint', 'FollowerTestCheckpointed').write(beyond);
+    let refused: (message: string) => void = () => undefined;
+    const refusal = new Promise<string>((resolve) => (refused = resolve));
+    const logger = new (class extends Logger {
+      override error(message: unknown): void {
+        refused(String(message));
+      }
+      override log(): void {}
+    })('EventLogFollowerTest');
+    const held = new HeldWork();
+    const following = new EventLogFollower({
+      store,
+      checkpoint: new StreamCheckpoint(store, 'follower-test-checkpoint', 'FollowerTestCheckpointed'),
+      filter: { on: 'eventType', regex: '^Work$' },
+      timers: systemTimers,
+      settings: SETTINGS,
+      logger,
+      label: 'Test follower',
+    });
+    followers.push(following);
+    following.start(held.work);
+    const message = await refusal;
+    expect(message).toContain('Test follower refuses to start');
+    const end = (await headPosition(store))!;
+    expect(message).toContain(`after commit ${beyond.commit} / prepare ${beyond.prepare}`);
+    expect(message).toContain(`the event log ends at commit ${end.commit} / prepare ${end.prepare}`);
+    await following.stop();
+    expect(held.begun).toEqual([]);
+  });
 
   it('reads no further while maxInProgress events are under way, and is idle once all settled', async () => {
     const held = new HeldWork();

@@ -7,6 +7,7 @@ import type {
   RecordedEvent,
   StreamCheckpoint,
 } from '@helpdesk/event-store';
+import { CheckpointBeyondLogEndError } from '@helpdesk/event-store';
 import type { Timers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
 import { FollowProgress } from './follow-progress.js';
 import { Sleeper } from './sleeper.js';
@@ -116,6 +117,11 @@ export class EventLogFollower {
       try {
         await this.follow(this.subscription, work);
       } catch (error) {
+        if (error instanceof CheckpointBeyondLogEndError) {
+          // Its checkpoint is from another log: resuming would skip events, retrying cannot help.
+          logger.error(`${label} refuses to start: ${error.message}`);
+          return;
+        }
         if (!this.stopping) logger.error(`${label} lost the event log, following it again: ${String(error)}`);
       }
       if (!this.stopping) await this.sleeper.sleep(settings.resubscribeDelayMs);

@@ -1,5 +1,5 @@
 import { conversationStreamName } from '@helpdesk/domain';
-import type { EventStore, Position } from '@helpdesk/event-store';
+import { type EventStore, type Position, comparePositions } from '@helpdesk/event-store';
 import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
 import { ApiError } from '../graphql/api-error.js';
 import { type CatchingUp, waitForReadModels } from '../graphql/read-your-writes.js';
@@ -10,6 +10,15 @@ import { NOTIFYING_EVENTS, notificationsOf } from './notifications-of-event.js';
 /** A client further behind than this re-queries instead: replaying more would hold the feed for too long. */
 export const MAX_MISSED_NOTIFICATIONS = 1_000;
 const READ_MODELS_WAIT_MS = 5_000;
+/** The read filters here (the client sends no filter on reads): bound the events it may scan. */
+export const MAX_SCANNED_EVENTS = 100_000;
+
+const replayTooLong = (): ApiError =>
+  new ApiError(
+    'REPLAY_TOO_LONG',
+    `More than ${MAX_MISSED_NOTIFICATIONS} events were missed: query the tickets again and subscribe without afterPosition`,
+    { max: MAX_MISSED_NOTIFICATIONS },
+  );
 
 export interface MissedScope {
   readonly kind: NotificationKind;
@@ -30,31 +39,19 @@ export async function missedNotifications(
   scope: MissedScope,
   after: Position,
 ): Promise<Published[]> {
-  const subscription = store.subscribeToAll({
-    fromPosition: after,
-    filter: { on: 'eventType', regex: `^(${Object.keys(NOTIFYING_EVENTS).join('|')})$` },
-  });
+  // A finite read, not a subscription: it ends at the log's end as it was when it began, so it
+  // waits for no caught-up signal (servers before 23.10 send none) and holds no HTTP/2 stream of
+  // the shared client open while the subscriber stays connected.
   const missed = [];
-  try {
-    for await (const message of subscription) {
-      if (message.kind === 'caughtUp') break;
-      if (message.kind !== 'event') continue;
-      const { event } = message;
-      if (event.metadata.tenantId !== scope.portalId) continue;
-      if (scope.conversationId && event.streamName !== conversationStreamName(scope.conversationId)) continue;
-      missed.push(event);
-      if (missed.length > MAX_MISSED_NOTIFICATIONS) {
-        throw new ApiError(
-          'REPLAY_TOO_LONG',
-          `More than ${MAX_MISSED_NOTIFICATIONS} events were missed: query the tickets again and subscribe without afterPosition`,
-          {
-            max: MAX_MISSED_NOTIFICATIONS,
-          },
-        );
-      }
-    }
-  } finally {
-    await subscription.close();
+  let scanned = 0;
+  for await (const event of store.readAll({ fromPosition: after })) {
+    if (comparePositions(event.position, after) <= 0) continue;
+    if (++scanned > MAX_SCANNED_EVENTS) throw replayTooLong();
+    if (!Object.hasOwn(NOTIFYING_EVENTS, event.type)) continue;
+    if (event.metadata.tenantId !== scope.portalId) continue;
+    if (scope.conversationId && event.streamName !== conversationStreamName(scope.conversationId)) continue;
+    missed.push(event);
+    if (missed.length > MAX_MISSED_NOTIFICATIONS) throw replayTooLong();
   }
   if (missed.length === 0) return [];
   await waitForReadModels(projections, missed[missed.length - 1].position, READ_MODELS_WAIT_MS);

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_STORE, headPosition } from '@helpdesk/event-store';
 import type { AllSubscription, EventStore, Position, RecordedEvent } from '@helpdesk/event-store';
-import { comparePositions } from '@helpdesk/event-store';
+import { CheckpointBeyondLogEndError, comparePositions } from '@helpdesk/event-store';
 import { KeyedLanes } from './keyed-lanes.js';
 import { OrderedCheckpoint } from './ordered-checkpoint.js';
 import { type PayloadReport, PayloadProcessor, type ReadPayload, isTransient } from './process-payload.js';
@@ -99,6 +99,11 @@ export class InboxProcessor implements OnApplicationBootstrap, BeforeApplication
         await this.follow(signal);
       } catch (error) {
         if (signal.aborted) return;
+        if (error instanceof CheckpointBeyondLogEndError) {
+          // Retrying cannot help and resuming would skip payloads: stop, loudly, until someone resets it.
+          this.logger.error({ msg: 'The WhatsApp inbox processor refuses to start', error: error.message });
+          return;
+        }
         if (this.progress.processedUpTo !== before) attempt = 0;
         this.logger.error({
           msg: 'The WhatsApp inbox processor lost the event log; resuming from its checkpoint',

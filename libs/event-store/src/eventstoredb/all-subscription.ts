@@ -2,13 +2,14 @@ import { BACKWARDS, END, type EventStoreDBClient } from '@eventstore/db-client';
 import {
   AllFilter,
   AllSubscription,
+  CheckpointBeyondLogEndError,
   Position,
   StoreUnavailableError,
   SubscriptionMessage,
   comparePositions,
 } from '../port/index.js';
 import { ClientStreamReader } from './client-stream-reader.js';
-import { describeError, toPortError } from './map-errors.js';
+import { describeError, meansConsumerTooSlow, toPortError } from './map-errors.js';
 import { toClientReadPosition } from './map-positions.js';
 import { ClientResolvedEvent, isSystemRecord, positionOf, toRecordedEvent } from './map-recorded-event.js';
 import { ConnectionMessage, SubscriptionConnection } from './subscription-connection.js';
@@ -37,6 +38,7 @@ export class EventStoreDBAllSubscription implements AllSubscription {
   /** The read that pins 'end' to a position, while it runs: close() must be able to cut it short. */
   private endPositionProbe: ClientStreamReader<ClientResolvedEvent> | undefined;
   private iterated = false;
+  private checkedAgainstLogEnd = false;
   private closed = false;
   private wakeFromDelay: (() => void) | undefined;
 
@@ -102,6 +104,9 @@ export class EventStoreDBAllSubscription implements AllSubscription {
           if (this.closed) return;
         }
 
+        // 23.10 aborts a live subscription whose consumer fell behind and asks for a resubscription:
+        // not a failure, so at once and without using up an attempt.
+        if (meansConsumerTooSlow(dropCause)) continue;
         const failure = toPortError(dropCause);
         // Only a lost connection is worth a retry; anything else (e.g. access denied) won't get better.
         if (!(failure instanceof StoreUnavailableError)) throw failure;
@@ -166,15 +171,27 @@ export class EventStoreDBAllSubscription implements AllSubscription {
    * last position in `$all` before the first subscription, so a reconnect doesn't skip what came meanwhile.
    */
   private async resolvedResumePosition(): Promise<Position | 'start' | 'end'> {
-    if (this.resumeFrom !== 'end') return this.resumeFrom;
+    if (this.resumeFrom === 'end') {
+      this.resumeFrom = (await this.lastRecordPosition()) ?? 'start';
+    } else if (!this.checkedAgainstLogEnd && this.resumeFrom !== 'start') {
+      // Once, before the first subscription: later resume positions all came from this log.
+      const logEnd = await this.lastRecordPosition();
+      if (logEnd === undefined || this.resumeFrom.commit > logEnd.commit) {
+        throw new CheckpointBeyondLogEndError(this.resumeFrom, logEnd ?? null);
+      }
+    }
+    this.checkedAgainstLogEnd = true;
+    return this.resumeFrom;
+  }
+
+  /** The last record of `$all`, system records included (a checkpoint may stand on one). */
+  private async lastRecordPosition(): Promise<Position | undefined> {
     const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
     const probe = new ClientStreamReader<ClientResolvedEvent>(read);
     this.endPositionProbe = probe;
     try {
-      // The last record of `$all`, system records included: any position will do.
       const last = await probe.next();
-      this.resumeFrom = (last && positionOf(last)) ?? 'start';
-      return this.resumeFrom;
+      return last && positionOf(last);
     } finally {
       this.endPositionProbe = undefined;
       await read.cancel().catch(() => undefined);

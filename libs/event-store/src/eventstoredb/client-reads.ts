@@ -120,7 +120,12 @@ export class ClientReads {
           }
         }
         // Strictly before `from`, also on a server that would include the start position itself.
-        yield* reads.readAllEvents('backwards', from, remaining, (event) => comparePositions(event.position, from) < 0);
+        yield* reads.readAllEvents(
+          'backwards',
+          backwardsReadStart(from),
+          remaining,
+          (event) => comparePositions(event.position, from) < 0,
+        );
       },
     };
   }
@@ -191,6 +196,16 @@ export class ClientReads {
       },
     };
   }
+}
+
+/**
+ * The server reads backwards the records whose end (post-position) is at or before the request,
+ * comparing (commit, prepare) pairs: from a filtered subscription's checkpoint `(X, 0)` it would
+ * skip the event ending exactly at X, though that event lies before the checkpoint. Asking from
+ * `(X, X)` returns every record ending at or before X, which is what "before `from`" means.
+ */
+function backwardsReadStart(from: Position): Position {
+  return { commit: from.commit, prepare: from.commit };
 }
 
 /** Cancels a read's gRPC call (a no-op once it ended) and frees its buffers. Never throws. */

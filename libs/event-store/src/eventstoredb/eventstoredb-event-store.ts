@@ -29,6 +29,7 @@ import {
   SubscribeToAllOptions,
   WrongExpectedVersionError,
   validateEventsToAppend,
+  validateStreamMetadata,
 } from '../port/index.js';
 import { EventStoreDBAllSubscription, ReconnectPolicy } from './all-subscription.js';
 import { ClientReads, cancelQuietly } from './client-reads.js';
@@ -173,6 +174,7 @@ export class EventStoreDBEventStore implements EventStore {
   ): Promise<AppendResult> {
     this.assertOpen();
     validateEventsToAppend(streamName, []);
+    validateStreamMetadata(metadata);
     // Written as a plain append to the metastream: the client's setStreamMetadata would rename custom
     // keys that look like its own (e.g. `maxAge`) and can't express a bigint truncate-before.
     const metadataEvent = jsonEvent({

@@ -99,6 +99,15 @@ function eventTooLarge(error: unknown): { maxEventSize?: number; eventId?: strin
   return /MaximumAppendEventSizeExceeded/.test(error.message) ? {} : undefined;
 }
 
+/**
+ * 23.10's answer to a live subscriber that fell behind: ABORTED "Operation timed out: Consumer too
+ * slow to handle event while live. Client resubscription required." (Enumerator.AllSubscription).
+ */
+export function meansConsumerTooSlow(error: unknown): boolean {
+  const clientError = toClientCommandError(error);
+  return clientError instanceof TimeoutError && /Consumer too slow/i.test(clientError.message);
+}
+
 /** True when the failure is about reaching the server, not about the request: the caller may retry. */
 export function meansServerUnreachable(error: unknown): boolean {
   const clientError = toClientCommandError(error);

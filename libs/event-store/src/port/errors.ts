@@ -1,7 +1,13 @@
 import { ActualRevision, ExpectedRevision, describeExpectedRevision } from './expected-revision.js';
+import type { Position } from './recorded-event.js';
 
 export type EventStoreErrorCode =
-  'WRONG_EXPECTED_VERSION' | 'STREAM_DELETED' | 'STREAM_NOT_FOUND' | 'STORE_UNAVAILABLE' | 'INVALID_EVENT';
+  | 'WRONG_EXPECTED_VERSION'
+  | 'STREAM_DELETED'
+  | 'STREAM_NOT_FOUND'
+  | 'STORE_UNAVAILABLE'
+  | 'INVALID_EVENT'
+  | 'CHECKPOINT_BEYOND_LOG_END';
 
 export abstract class EventStoreError extends Error {
   abstract readonly code: EventStoreErrorCode;
@@ -93,3 +99,27 @@ export class EventTooLargeError extends InvalidEventError {
     this.name = 'EventTooLargeError';
   }
 }
+
+/**
+ * A follower was asked to resume after a position the log has not reached: its stored checkpoint
+ * belongs to another log (a `--mem-db` server restarted empty, a restored older backup). Resuming
+ * would silently skip every event until the log grows past it, so the follower must not start.
+ */
+export class CheckpointBeyondLogEndError extends EventStoreError {
+  readonly code = 'CHECKPOINT_BEYOND_LOG_END';
+  constructor(
+    readonly checkpoint: Position,
+    readonly logEnd: Position | null,
+  ) {
+    super(
+      `Cannot resume after ${describePosition(checkpoint)}: the event log ends at ${
+        logEnd ? describePosition(logEnd) : 'nothing (it is empty)'
+      }. The stored checkpoint belongs to another log (a server started with an in-memory database, a restored older backup); ` +
+        'reset the follower (rebuild its read models) instead of resuming',
+    );
+    this.name = 'CheckpointBeyondLogEndError';
+  }
+}
+
+const describePosition = (position: Position): string =>
+  `commit ${position.commit.toString()} / prepare ${position.prepare.toString()}`;

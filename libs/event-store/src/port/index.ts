@@ -5,3 +5,4 @@ export * from './recorded-event.js';
 export * from './subscription.js';
 export * from './validate-events.js';
 export * from './log-edges.js';
+export * from './validate-stream-metadata.js';

@@ -15,7 +15,11 @@ export type SubscriptionMessage =
   | { readonly kind: 'event'; readonly event: RecordedEvent }
   /** Everything up to this position was scanned; resume from here to skip filtered-out events. */
   | { readonly kind: 'checkpoint'; readonly position: Position }
-  /** The subscription has delivered all history and now receives live events. May repeat after a reconnect. */
+  /**
+   * The subscription has delivered all history and now receives live events. May repeat: after a
+   * reconnect, and on EventStoreDB 24.x/KurrentDB 25.x after a live subscriber fell behind. Servers
+   * before 23.10 never send it: never wait for it without a bound.
+   */
   | { readonly kind: 'caughtUp' };
 
 export interface SubscribeToAllOptions {

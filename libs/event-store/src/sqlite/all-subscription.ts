@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import {
   AllFilter,
   AllSubscription,
+  CheckpointBeyondLogEndError,
   RecordedEvent,
   SubscribeToAllOptions,
   SubscriptionMessage,
@@ -47,6 +48,11 @@ export class SqliteAllSubscription implements AllSubscription {
   private async *messages(): AsyncGenerator<SubscriptionMessage> {
     const from = this.options.fromPosition ?? 'start';
     let cursor = from === 'start' ? 0 : from === 'end' ? lastPosition(this.db) : Number(from.commit);
+    // A checkpoint from another log (a restored older copy of the data directory) would skip events.
+    if (typeof from === 'object' && cursor > lastPosition(this.db)) {
+      const end = lastPosition(this.db);
+      throw new CheckpointBeyondLogEndError(from, end > 0 ? positionOf(end) : null);
+    }
     const filter = this.options.filter;
     const matches = filter ? compileFilter(filter) : () => true;
     const checkpointEvery = filter?.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;

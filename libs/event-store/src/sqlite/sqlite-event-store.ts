@@ -16,6 +16,7 @@ import {
   StreamMetadataResult,
   SubscribeToAllOptions,
   validateEventsToAppend,
+  validateStreamMetadata,
 } from '../port/index.js';
 import { AppendSignal } from './append-signal.js';
 import { appendEvents, lastPosition } from './append-events.js';
@@ -91,6 +92,11 @@ export class SqliteEventStore implements EventStore {
     metadata: StreamMetadata,
     expected: ExpectedRevision = 'any',
   ): Promise<AppendResult> {
+    try {
+      validateStreamMetadata(metadata);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return this.writes.write(() => writeStreamMetadata(this.db, streamName, metadata, expected));
   }
 
