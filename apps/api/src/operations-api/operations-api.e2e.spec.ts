@@ -2,6 +2,9 @@ import { TestClock, later } from '@helpdesk/commands/conversation/conversation.t
 import { RunConversationCommand } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { ProjectionsService } from '../projections/projections.service.js';
+import { StartCampaignCommand } from '@helpdesk/commands/campaign/start-campaign.handler.js';
+import { campaignStreamName } from '@helpdesk/domain';
+import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { CreateViewCommand } from '@helpdesk/commands/view/create-view.handler.js';
 import {
   CONNECTED_AT,
@@ -10,6 +13,8 @@ import {
   acme,
   globex,
   openTicketsWorld,
+  phoneNumberId,
+  template,
 } from '../conversation/tickets.test-world.js';
 
 const PROJECTIONS = `{ projections { name version state position eventsHandled lagEvents lagCapped lagSeconds lastError rows { table rows }
@@ -51,6 +56,18 @@ describe('operations GraphQL API', () => {
     await world.bus.execute(
       new CreateViewCommand(origin, { viewId: 'open-ones', name: 'Open ones', sharing: 'everyone', filters: [] }),
     );
+    // ...and the campaigns one: a campaign to a contact that does not exist, finished by the runner before going on.
+    const { campaignId } = await world.bus.execute(
+      new StartCampaignCommand(
+        { ...origin, idempotencyKey: 'ops-campaign' },
+        {
+          fromPhoneNumberId: phoneNumberId,
+          template: { name: template.name, language: template.language },
+          recipients: [{ contactId: 'c-nobody', parameters: { body: ['Ann', 'A-1'] } }],
+        },
+      ),
+    );
+    await campaignFinished(campaignId);
     world.clock.set(later(RECEIVED_AT, HOUR));
     storeClock.set(later(RECEIVED_AT, HOUR));
     const second = await world.receive('wamid.ops-2', SECRET_TEXT);
@@ -64,6 +81,18 @@ describe('operations GraphQL API', () => {
   });
 
   afterAll(() => world.close());
+
+  /** Until the runner recorded the campaign's end (it runs on its own): a condition, never a fixed sleep. */
+  async function campaignFinished(campaignId: string): Promise<void> {
+    const store = world.app.get<EventStore>(EVENT_STORE);
+    for (let attempt = 0; attempt < 500; attempt++) {
+      const types: string[] = [];
+      for await (const event of store.readStream(campaignStreamName(acme, campaignId))) types.push(event.type);
+      if (types.includes('CampaignCompleted')) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`campaign ${campaignId} did not finish`);
+  }
 
   it('shows an operator every registered projection, live, caught up and without error', async () => {
     const answer = await world.graphql(PROJECTIONS, {}, await world.token(acme, 'operator', 'ops-1'));
