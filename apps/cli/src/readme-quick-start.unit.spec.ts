@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from './commands.js';
+import { demoPlan } from './seed-demo/demo-plan.js';
 
 const README = readFileSync(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
 const SCRIPTS = Object.keys(
@@ -79,4 +80,30 @@ describe("the README's quick start and demo", () => {
       for (const option of options) expect(command?.usage).toContain(option);
     },
   );
+});
+
+describe("the ids the README's guided tour names", () => {
+  const tour = section('### A guided tour');
+  // What `helpdesk seed-demo` makes with its defaults (portal demo, 3 numbers), as the tour says to run it.
+  const plan = demoPlan({ portalId: 'demo', numbers: 3, timeZone: 'Europe/Amsterdam' }, new Date());
+  const quoted = (field: string) =>
+    [...tour.matchAll(new RegExp(`\\b${field}: "([^"]+)"`, 'g'))].map((match) => match[1]);
+
+  it('are ones seed-demo makes: contacts, numbers, the account and templates', () => {
+    expect(quoted('contactId').length).toBeGreaterThan(0);
+    for (const contactId of quoted('contactId')) {
+      expect(plan.contacts.map((contact) => contact.contactId)).toContain(contactId);
+    }
+    for (const phoneNumberId of quoted('fromPhoneNumberId')) {
+      expect(plan.phoneNumbers.map((number) => number.phoneNumberId)).toContain(phoneNumberId);
+    }
+    for (const accountId of quoted('accountId')) expect(accountId).toBe(plan.account.accountId);
+    const templates = new Map(plan.templates.map((template) => [template.name, template]));
+    const sends = [...tour.matchAll(/\bname: "([^"]+)",\s*language: "en",\s*bodyParameters: \[([^\]]*)\]/g)];
+    expect(sends.length).toBeGreaterThanOrEqual(2);
+    for (const [, name, parameters] of sends) {
+      const placeholders = new Set(templates.get(name)?.body.match(/\{\{\d+\}\}/g));
+      expect({ name, parameters: parameters.split(',').length }).toEqual({ name, parameters: placeholders.size });
+    }
+  });
 });
