@@ -71,3 +71,13 @@ export function rootField(operation: TourOperation): string {
   const [selection] = definition.selectionSet.selections;
   return selection.kind === Kind.FIELD ? selection.name.value : print(selection);
 }
+
+/** Every operation of every graphql block in the README, with the line its block starts on. */
+export function everyReadmeOperation(
+  readme = readFileSync(README_FILE, 'utf8'),
+): { line: number; operation: TourOperation }[] {
+  return [...readme.matchAll(/^```graphql\n([\s\S]*?)^```/gm)].flatMap((match) => {
+    const line = readme.slice(0, match.index).split('\n').length;
+    return splitOperations(match[1]).map((operation) => ({ line, operation }));
+  });
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, validate } from 'graphql';
 import { SCHEMA_FILE } from '../schema/print-schema.js';
-import { guidedTour, rootField, splitOperations } from './readme-tour.js';
+import { everyReadmeOperation, guidedTour, rootField, splitOperations } from './readme-tour.js';
 
 /**
  * The README's guided tour against the committed SDL (which schema-drift keeps equal to the
@@ -32,4 +32,19 @@ describe("the README's guided tour", () => {
       expect(validate(schema, operation.document).map((error) => error.message)).toEqual([]);
     },
   );
+});
+
+describe("the README's other GraphQL examples", () => {
+  const schema = buildSchema(readFileSync(SCHEMA_FILE, 'utf8'));
+  const operations = everyReadmeOperation();
+
+  it('are all read, the tour among them', () => {
+    expect(operations.length).toBeGreaterThan(guidedTour().length);
+  });
+
+  it.each(
+    operations.map(({ line, operation }) => [`block at line ${line}: ${rootField(operation)}`, operation] as const),
+  )('%s validates against schemas/schema.graphql', (_, operation) => {
+    expect(validate(schema, operation.document).map((error) => error.message)).toEqual([]);
+  });
 });
