@@ -101,7 +101,10 @@ export class SendTemplateInput extends ConversationMutationInput {
 
 @InputType({ isAbstract: true })
 abstract class TicketMutationInput extends ConversationMutationInput {
-  @Field(() => ID, { description: "The conversation's current ticket." })
+  @Field(() => ID, {
+    description:
+      "The conversation's current ticket: its `id` in `tickets` or `ticket`, or startConversation's `ticketId`.",
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(ID_LENGTH)

@@ -13,10 +13,15 @@ registerEnumType(TicketStatus, { name: 'TicketStatus' });
 /** A row of the agents' ticket list, as the ticket list read model keeps it. */
 @ObjectType('Ticket')
 export class TicketModel {
-  @Field(() => ID)
+  @Field(() => ID, {
+    description: 'The `ticketId` that assignTicket, closeTicket and reopenTicket take, beside this conversationId.',
+  })
   id!: string;
 
-  @Field(() => ID, { description: 'Pass it to the conversation mutations (reply, sendTemplate, assignTicket, ...).' })
+  @Field(() => ID, {
+    description:
+      "Pass it to the conversation mutations (reply, sendTemplate, ...); assignTicket, closeTicket and reopenTicket also take this ticket's `id` as `ticketId`.",
+  })
   conversationId!: string;
 
   @Field(() => TicketStatus)

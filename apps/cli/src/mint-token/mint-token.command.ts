@@ -7,7 +7,8 @@ import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
 const USAGE = `Usage: helpdesk mint-token --portal P --user U --roles agent[,admin,auditor,operator] [--team T] [--expires-in 8h]
 
 Prints a bearer token for the GraphQL API (Authorization: Bearer <token>), an HS256 JWT signed with
-AUTH_JWT_SECRET: the same secret the API checks (required unless NODE_ENV is development or test).
+the secret the API checks: AUTH_JWT_SECRET when it is set, otherwise this install's own secret in
+DATA_DIR/auth-jwt-secret (run it with the API's DATA_DIR; it never makes a new one).
 Only the token goes to stdout, so TOKEN=$(npm run --silent helpdesk -- mint-token ...) works.
 --expires-in: a number with s, m, h or d (at most 30d).`;
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readAccessToken } from '@helpdesk/auth';
 import type { CliIo } from '../cli-command.js';
 import { COMMANDS } from '../commands.js';
@@ -61,5 +64,21 @@ describe('helpdesk mint-token', () => {
     );
     expect(weak.out.stderr).toMatch(/AUTH_JWT_SECRET must be at least 32 characters/);
     expect(weak.out.stdout).toBe('');
+  });
+
+  it("without AUTH_JWT_SECRET signs with the install's own secret, as its usage says", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mint-token-'));
+    try {
+      writeFileSync(join(dataDir, 'events.sqlite'), '');
+      const { io, out } = captured({ DATA_DIR: dataDir });
+      expect(await mintToken(['--portal', 'acme', '--user', 'u-1', '--roles', 'agent'], io, NOW)).toBe(0);
+      const installSecret = readFileSync(join(dataDir, 'auth-jwt-secret'), 'utf8').trim();
+      expect(readAccessToken(out.stdout.trim(), installSecret, NOW)).toMatchObject({ portalId: 'acme' });
+      const usage = COMMANDS.find((command) => command.name === 'mint-token')?.usage;
+      expect(usage).toContain('DATA_DIR/auth-jwt-secret');
+      expect(usage).not.toMatch(/required/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
