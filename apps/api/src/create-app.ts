@@ -11,6 +11,7 @@ import { useMediaUploadRoute } from './media/media-upload.route.js';
 import { limitWebSockets } from './notifications/subscription-auth.js';
 import { monotonicNow } from './rate-limits/rate-limit-clock.js';
 import { systemClock } from '@helpdesk/commands/shared/clock.js';
+import { useBrowserOrigins } from './cors/browser-origins.js';
 import { useRawJsonBodyRoutes } from './webhooks/raw-json-body.js';
 
 /** The one way the service is assembled, shared by main.ts and the e2e tests. */
@@ -24,6 +25,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     trustProxy: config.edge.trustProxy as boolean | string,
   });
   await useWebSocketLimits(adapter, config);
+  await useBrowserOrigins(adapter, config.cors);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, overrides), adapter, {
     logger: new PinoNestLogger(logger),
     // The exact bytes as `request.rawBody`: Meta signs them, not their re-serialised JSON.

@@ -89,6 +89,12 @@ export interface EdgeLimitsConfig {
   readonly trustProxy: boolean | number | string;
 }
 
+/** Browser clients on other origins (CORS_ORIGINS, see cors-config.ts): none when empty. */
+export interface CorsConfig {
+  /** Exact origins allowed, or `any` (CORS_ORIGINS=*, refused under NODE_ENV=production). */
+  readonly origins: readonly string[] | 'any';
+}
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface AppConfig {
@@ -111,6 +117,7 @@ export interface AppConfig {
   readonly outboundThroughput: OutboundThroughputConfig;
   readonly edge: EdgeLimitsConfig;
   readonly campaigns: CampaignConfig;
+  readonly cors: CorsConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -4,6 +4,7 @@ import { JWT_SECRET_FILE, authConfigFrom } from './auth-secret.js';
 import { EXPORT_SIGNING_KEY_FILE, exportSigningConfigFrom, exportSigningKeyProblem } from './export-signing-key.js';
 import { edgeLimitsConfigFrom } from './edge-limits-config.js';
 import { campaignConfigFrom } from './campaign-config.js';
+import { corsConfigFrom } from './cors-config.js';
 import { outboundThroughputConfigFrom } from './outbound-throughput-config.js';
 import { rateLimitConfigFrom } from './rate-limit-config.js';
 
@@ -90,6 +91,7 @@ export function loadConfig(env: Environment): AppConfig {
     outboundThroughput: outboundThroughputConfigFrom(env, problems),
     edge: edgeLimitsConfigFrom(env, environment, problems),
     campaigns: campaignConfigFrom(env, problems),
+    cors: corsConfigFrom(env, environment, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
