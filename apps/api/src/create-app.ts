@@ -8,7 +8,7 @@ import { inputValidationFailed } from './graphql/input-validation.js';
 import { useJsonOnlyGraphql } from './graphql/json-only-graphql.js';
 import { PinoNestLogger, createRootLogger } from './logging/pino-logger.js';
 import { useMediaUploadRoute } from './media/media-upload.route.js';
-import { limitWebSockets } from './notifications/subscription-auth.js';
+import { closeRefusedConnections, limitWebSockets } from './notifications/subscription-auth.js';
 import { monotonicNow } from './rate-limits/rate-limit-clock.js';
 import { systemClock } from '@helpdesk/commands/shared/clock.js';
 import { useBrowserOrigins } from './cors/browser-origins.js';
@@ -80,4 +80,5 @@ async function useWebSocketLimits(adapter: FastifyAdapter, config: AppConfig): P
     initTimeoutMs: config.edge.connectionInitTimeoutMs,
     maxSubscriptions: config.edge.wsMaxSubscriptions,
   });
+  closeRefusedConnections(fastify.websocketServer);
 }
