@@ -15,8 +15,13 @@ export interface WhatsAppConfig {
   readonly verifyToken?: string;
   readonly appSecret?: string;
   readonly accessToken?: string;
-  /** Base URL of the Graph API, version included, e.g. https://graph.facebook.com/v21.0 */
+  /**
+   * What every Graph API call is built on: WHATSAPP_API_URL and WHATSAPP_GRAPH_API_VERSION joined,
+   * e.g. https://graph.facebook.com/v26.0
+   */
   readonly apiUrl: string;
+  /** WHATSAPP_GRAPH_API_VERSION, e.g. v26.0 */
+  readonly graphApiVersion: string;
   /**
    * `graph-api`: a WhatsApp account or number is connected only once Meta lists the number under the
    * WABA (`GET /{waba-id}/phone_numbers` with the access token; without a token, connections are
