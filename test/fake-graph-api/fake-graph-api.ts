@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_GRAPH_API_VERSION } from '@helpdesk/config';
 import { type MetaErrorAnswer, graphErrors } from './graph-errors.js';
 import { parseMultipart } from './multipart.js';
 import { isReadReceipt, messageBodyProblem } from './validate-message.js';
@@ -42,6 +43,7 @@ export interface ReceivedRequest {
 
 export interface FakeGraphApiOptions {
   readonly accessToken: string;
+  /** The Graph API version it answers under; the service's default (WHATSAPP_GRAPH_API_VERSION) unless given. */
   readonly version?: string;
   /** Accept any media id in a message, not only uploaded or held ones (tests of message shapes). */
   readonly anyMediaId?: boolean;
@@ -134,15 +136,20 @@ export class FakeGraphApi {
 
   static async start(options: FakeGraphApiOptions): Promise<FakeGraphApi> {
     const server = createServer();
-    const fake = new FakeGraphApi(server, { version: 'v21.0', anyMediaId: false, ...options });
+    const fake = new FakeGraphApi(server, { version: DEFAULT_GRAPH_API_VERSION, anyMediaId: false, ...options });
     server.on('request', (request: IncomingMessage, response: ServerResponse) => void fake.handle(request, response));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return fake;
   }
 
-  /** What WHATSAPP_API_URL would be: the base URL with the Graph API version. */
+  /** What WHATSAPP_API_URL would be: the base URL, without a version. */
+  get baseUrl(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** What the Graph API clients are given (the service's `whatsapp.apiUrl`): the base URL with the version. */
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/${this.options.version}`;
+    return `${this.baseUrl}/${this.options.version}`;
   }
 
   /** Answers for the next valid requests, in order; after them the fallback (accept, unless changed). */

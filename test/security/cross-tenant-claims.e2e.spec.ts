@@ -1,3 +1,4 @@
+import { DEFAULT_GRAPH_API_VERSION } from '@helpdesk/config';
 import {
   channelStreamName,
   conversationIdOf,
@@ -133,7 +134,11 @@ describe('cross-tenant claims of WhatsApp ids', () => {
     graph.holdNumbers(ACME.wabaId, [{ id: ACME.phoneNumberId, display_phone_number: ACME.listed }]);
     graph.holdNumbers(GLOBEX.wabaId, [{ id: GLOBEX.phoneNumberId, display_phone_number: GLOBEX.listed }]);
     world = await openPortalsWorld({
-      env: { WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN, WHATSAPP_API_URL: graph.url, WHATSAPP_OWNERSHIP_CHECK: 'graph-api' },
+      env: {
+        WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
+        WHATSAPP_API_URL: graph.baseUrl,
+        WHATSAPP_OWNERSHIP_CHECK: 'graph-api',
+      },
     });
     for (const portalId of ['acme', 'globex', 'initech', 'umbrella']) {
       const origin = { portalId, actor: { kind: 'user' as const, id: `${portalId}-admin` } };
@@ -158,7 +163,8 @@ describe('cross-tenant claims of WhatsApp ids', () => {
 
   it('asked Meta, with the access token, which numbers each WABA holds before connecting it', () => {
     const paths = graph.phoneNumberLookups.map((lookup) => lookup.path.split('?')[0]);
-    expect(paths).toEqual([`/v21.0/${ACME.wabaId}/phone_numbers`, `/v21.0/${GLOBEX.wabaId}/phone_numbers`]);
+    const version = DEFAULT_GRAPH_API_VERSION;
+    expect(paths).toEqual([`/${version}/${ACME.wabaId}/phone_numbers`, `/${version}/${GLOBEX.wabaId}/phone_numbers`]);
     expect(graph.phoneNumberLookups.every((lookup) => lookup.authorization === `Bearer ${ACCESS_TOKEN}`)).toBe(true);
   });
 

@@ -46,7 +46,7 @@ describe('secrets in logs, answers and events', () => {
     graph = await FakeGraphApi.start({ accessToken: ACCESS_TOKEN });
     const logDestination = { write: (line: string) => void logLines.push(line) };
     const env = {
-      ...{ LOG_LEVEL: 'trace', WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN, WHATSAPP_API_URL: graph.url },
+      ...{ LOG_LEVEL: 'trace', WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN, WHATSAPP_API_URL: graph.baseUrl },
       EXPORT_SIGNING_KEY: EXPORT_KEY_PEM.trimEnd().replace(/\n/g, '\\n'),
     };
     matrix = await openMatrixWorld({ env, overrides: { logDestination } });

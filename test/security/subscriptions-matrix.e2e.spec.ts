@@ -83,8 +83,8 @@ describe('the tenant × role matrix for subscriptions', () => {
     expect(JSON.stringify(own)).not.toContain(matrix.acme.marker);
   });
 
-  it('refuses a connection without a token before any subscription', async () => {
-    await expect(subscriber(undefined).connected()).rejects.toBeDefined();
+  it('refuses a connection without a token before any subscription: 4403 Forbidden, as graphql-transport-ws says', async () => {
+    await expect(subscriber(undefined).connected()).rejects.toMatchObject({ code: 4403, reason: 'Forbidden' });
   });
 
   let wamids = 0;

@@ -8,9 +8,10 @@ import { inputValidationFailed } from './graphql/input-validation.js';
 import { useJsonOnlyGraphql } from './graphql/json-only-graphql.js';
 import { PinoNestLogger, createRootLogger } from './logging/pino-logger.js';
 import { useMediaUploadRoute } from './media/media-upload.route.js';
-import { limitWebSockets } from './notifications/subscription-auth.js';
+import { closeRefusedConnections, limitWebSockets } from './notifications/subscription-auth.js';
 import { monotonicNow } from './rate-limits/rate-limit-clock.js';
 import { systemClock } from '@helpdesk/commands/shared/clock.js';
+import { useBrowserOrigins } from './cors/browser-origins.js';
 import { useRawJsonBodyRoutes } from './webhooks/raw-json-body.js';
 
 /** The one way the service is assembled, shared by main.ts and the e2e tests. */
@@ -24,6 +25,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     trustProxy: config.edge.trustProxy as boolean | string,
   });
   await useWebSocketLimits(adapter, config);
+  await useBrowserOrigins(adapter, config.cors);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, overrides), adapter, {
     logger: new PinoNestLogger(logger),
     // The exact bytes as `request.rawBody`: Meta signs them, not their re-serialised JSON.
@@ -78,4 +80,5 @@ async function useWebSocketLimits(adapter: FastifyAdapter, config: AppConfig): P
     initTimeoutMs: config.edge.connectionInitTimeoutMs,
     maxSubscriptions: config.edge.wsMaxSubscriptions,
   });
+  closeRefusedConnections(fastify.websocketServer);
 }

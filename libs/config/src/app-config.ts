@@ -15,8 +15,13 @@ export interface WhatsAppConfig {
   readonly verifyToken?: string;
   readonly appSecret?: string;
   readonly accessToken?: string;
-  /** Base URL of the Graph API, version included, e.g. https://graph.facebook.com/v21.0 */
+  /**
+   * What every Graph API call is built on: WHATSAPP_API_URL and WHATSAPP_GRAPH_API_VERSION joined,
+   * e.g. https://graph.facebook.com/v26.0
+   */
   readonly apiUrl: string;
+  /** WHATSAPP_GRAPH_API_VERSION, e.g. v26.0 */
+  readonly graphApiVersion: string;
   /**
    * `graph-api`: a WhatsApp account or number is connected only once Meta lists the number under the
    * WABA (`GET /{waba-id}/phone_numbers` with the access token; without a token, connections are
@@ -89,6 +94,12 @@ export interface EdgeLimitsConfig {
   readonly trustProxy: boolean | number | string;
 }
 
+/** Browser clients on other origins (CORS_ORIGINS, see cors-config.ts): none when empty. */
+export interface CorsConfig {
+  /** Exact origins allowed, or `any` (CORS_ORIGINS=*, refused under NODE_ENV=production). */
+  readonly origins: readonly string[] | 'any';
+}
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface AppConfig {
@@ -111,6 +122,7 @@ export interface AppConfig {
   readonly outboundThroughput: OutboundThroughputConfig;
   readonly edge: EdgeLimitsConfig;
   readonly campaigns: CampaignConfig;
+  readonly cors: CorsConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

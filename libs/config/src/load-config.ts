@@ -4,6 +4,7 @@ import { JWT_SECRET_FILE, authConfigFrom } from './auth-secret.js';
 import { EXPORT_SIGNING_KEY_FILE, exportSigningConfigFrom, exportSigningKeyProblem } from './export-signing-key.js';
 import { edgeLimitsConfigFrom } from './edge-limits-config.js';
 import { campaignConfigFrom } from './campaign-config.js';
+import { corsConfigFrom } from './cors-config.js';
 import { outboundThroughputConfigFrom } from './outbound-throughput-config.js';
 import { rateLimitConfigFrom } from './rate-limit-config.js';
 
@@ -16,7 +17,13 @@ export class ConfigError extends Error {
   }
 }
 
-export const DEFAULT_GRAPH_API_URL = 'https://graph.facebook.com/v21.0';
+/** WHATSAPP_API_URL's default: Meta's Graph API host, without a version. */
+export const DEFAULT_GRAPH_API_URL = 'https://graph.facebook.com';
+/**
+ * WHATSAPP_GRAPH_API_VERSION's default: the newest Graph API version Meta lists (v26.0, released
+ * 29 July 2026; Meta keeps a version at least two years, v21.0 only until 21 January 2027).
+ */
+export const DEFAULT_GRAPH_API_VERSION = 'v26.0';
 
 /** RFC 7518 wants an HS256 key of at least 256 bits: 32 characters keeps short passwords out. */
 export const MIN_JWT_SECRET_LENGTH = 32;
@@ -48,10 +55,7 @@ export function loadConfig(env: Environment): AppConfig {
   if (readStoreUrl && !/^postgres(ql)?:\/\/.+/.test(readStoreUrl)) {
     problems.push(`READ_STORE_URL must be a postgres:// connection string (got '${withoutCredentials(readStoreUrl)}')`);
   }
-  const apiUrl = (env.WHATSAPP_API_URL || DEFAULT_GRAPH_API_URL).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]+/.test(apiUrl)) {
-    problems.push(`WHATSAPP_API_URL must be an http(s):// URL (got '${withoutCredentials(apiUrl)}')`);
-  }
+  const { apiUrl, graphApiVersion } = graphApi(env, problems);
   const environment = oneOf('NODE_ENV', ENVIRONMENTS, 'production');
   // Secure by default; NODE_ENV=test defaults to off (as GRAPHQL_RATE_LIMIT does), production cannot turn it off.
   const ownershipCheck = oneOf(
@@ -81,6 +85,7 @@ export function loadConfig(env: Environment): AppConfig {
       appSecret: env.WHATSAPP_APP_SECRET || undefined,
       accessToken: env.WHATSAPP_ACCESS_TOKEN || undefined,
       apiUrl,
+      graphApiVersion,
       ownershipCheck,
     },
     auth: authConfig(env.AUTH_JWT_SECRET, dataDir, problems),
@@ -90,9 +95,36 @@ export function loadConfig(env: Environment): AppConfig {
     outboundThroughput: outboundThroughputConfigFrom(env, problems),
     edge: edgeLimitsConfigFrom(env, environment, problems),
     campaigns: campaignConfigFrom(env, problems),
+    cors: corsConfigFrom(env, environment, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * WHATSAPP_API_URL is where the Graph API is (Meta, a proxy, a fake), WHATSAPP_GRAPH_API_VERSION
+ * which version every call uses: the one place the version is set. A URL that still ends in a
+ * version (the old WHATSAPP_API_URL=https://graph.facebook.com/v21.0) is refused rather than doubled.
+ */
+function graphApi(env: Environment, problems: string[]): { apiUrl: string; graphApiVersion: string } {
+  const baseUrl = (env.WHATSAPP_API_URL || DEFAULT_GRAPH_API_URL).replace(/\/+$/, '');
+  const graphApiVersion = env.WHATSAPP_GRAPH_API_VERSION?.trim() || DEFAULT_GRAPH_API_VERSION;
+  if (!/^https?:\/\/[^/]+/.test(baseUrl)) {
+    problems.push(`WHATSAPP_API_URL must be an http(s):// URL (got '${withoutCredentials(baseUrl)}')`);
+  }
+  const versionInUrl = /\/(v\d+\.\d+)$/.exec(baseUrl)?.[1];
+  if (versionInUrl) {
+    problems.push(
+      `WHATSAPP_API_URL is the base URL without the version (got '${withoutCredentials(baseUrl)}'): ` +
+        `drop '/${versionInUrl}' and set WHATSAPP_GRAPH_API_VERSION=${versionInUrl} if that version is wanted`,
+    );
+  }
+  if (!/^v\d+\.\d+$/.test(graphApiVersion)) {
+    problems.push(
+      `WHATSAPP_GRAPH_API_VERSION must be a Graph API version like ${DEFAULT_GRAPH_API_VERSION} (got '${graphApiVersion}')`,
+    );
+  }
+  return { apiUrl: `${baseUrl}/${graphApiVersion}`, graphApiVersion };
 }
 
 function authConfig(secret: string | undefined, dataDir: string, problems: string[]): AuthConfig {

@@ -38,7 +38,8 @@ describe('loadConfig', () => {
 
   it('reads the WhatsApp Cloud API settings, each half off until configured', () => {
     expect(loadConfig({ AUTH_JWT_SECRET: SECRET }).whatsapp).toEqual({
-      apiUrl: 'https://graph.facebook.com/v21.0',
+      apiUrl: 'https://graph.facebook.com/v26.0',
+      graphApiVersion: 'v26.0',
       ownershipCheck: 'graph-api',
     });
     const config = loadConfig({
@@ -46,18 +47,34 @@ describe('loadConfig', () => {
       WHATSAPP_VERIFY_TOKEN: 'verify-me',
       WHATSAPP_APP_SECRET: 'app-secret',
       WHATSAPP_ACCESS_TOKEN: 'access-token',
-      WHATSAPP_API_URL: 'http://127.0.0.1:9999/v21.0/',
+      WHATSAPP_API_URL: 'http://127.0.0.1:9999/graph-proxy/',
+      WHATSAPP_GRAPH_API_VERSION: 'v24.0',
     });
     expect(config.whatsapp).toEqual({
       verifyToken: 'verify-me',
       appSecret: 'app-secret',
       accessToken: 'access-token',
-      apiUrl: 'http://127.0.0.1:9999/v21.0',
+      apiUrl: 'http://127.0.0.1:9999/graph-proxy/v24.0',
+      graphApiVersion: 'v24.0',
       ownershipCheck: 'graph-api',
     });
     expect(() => loadConfig({ AUTH_JWT_SECRET: SECRET, WHATSAPP_API_URL: 'graph.facebook.com' })).toThrow(
       /WHATSAPP_API_URL must be an http/,
     );
+  });
+
+  it('sets the Graph API version in WHATSAPP_GRAPH_API_VERSION only', () => {
+    expect(() =>
+      loadConfig({ AUTH_JWT_SECRET: SECRET, WHATSAPP_API_URL: 'https://graph.facebook.com/v21.0/' }),
+    ).toThrow(
+      "WHATSAPP_API_URL is the base URL without the version (got 'https://graph.facebook.com/v21.0'): " +
+        "drop '/v21.0' and set WHATSAPP_GRAPH_API_VERSION=v21.0 if that version is wanted",
+    );
+    for (const version of ['26.0', 'v26', 'latest', 'v26.0/']) {
+      expect(() => loadConfig({ AUTH_JWT_SECRET: SECRET, WHATSAPP_GRAPH_API_VERSION: version })).toThrow(
+        `WHATSAPP_GRAPH_API_VERSION must be a Graph API version like v26.0 (got '${version}')`,
+      );
+    }
   });
 
   it('asks Meta who holds a number unless told otherwise, and never lets production turn that off', () => {

@@ -74,7 +74,7 @@ describe('Template campaigns over GraphQL, against the fake Graph API', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'campaign-e2e-'));
     const env = {
       ...{ DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', AUTH_JWT_SECRET: SECRET },
-      ...{ WHATSAPP_ACCESS_TOKEN: 'e2e-token', WHATSAPP_API_URL: graph.url },
+      ...{ WHATSAPP_ACCESS_TOKEN: 'e2e-token', WHATSAPP_API_URL: graph.baseUrl },
       WHATSAPP_MESSAGES_PER_SECOND: String(DISPATCH_RATE),
     };
     app = await createApp(loadConfig(env));

@@ -193,7 +193,7 @@ describe('startConversation delivered to the Graph API', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'start-conversation-e2e-'));
     const env = {
       ...{ DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', AUTH_JWT_SECRET: SECRET },
-      ...{ WHATSAPP_ACCESS_TOKEN: 'e2e-token', WHATSAPP_API_URL: graph.url },
+      ...{ WHATSAPP_ACCESS_TOKEN: 'e2e-token', WHATSAPP_API_URL: graph.baseUrl },
     };
     app = await createApp(loadConfig(env), { clock: new TestClock(new Date('2025-03-10T09:00:00.000Z')) });
     await app.listen(0, '127.0.0.1');

@@ -163,7 +163,7 @@ describe('InboundMediaFetcher on the embedded store, against the fake Graph API'
       kind: 'json',
       httpStatus: 200,
       body: {
-        url: `${graph.url.replace(/\/v[\d.]+$/, '')}/media-download/333`,
+        url: `${graph.baseUrl}/media-download/333`,
         mime_type: 'image/jpeg',
         sha256: 'cd'.repeat(32),
         file_size: 10,

@@ -63,7 +63,7 @@ describe('Inbound media states over HTTP and GraphQL', () => {
         WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
         WHATSAPP_APP_SECRET: APP_SECRET,
         WHATSAPP_ACCESS_TOKEN: 'media-token',
-        WHATSAPP_API_URL: graph.url,
+        WHATSAPP_API_URL: graph.baseUrl,
         AUTH_JWT_SECRET: JWT_SECRET,
         // 3 at once, then one every 10 s: the limiter's time moves only when a test moves it.
         MEDIA_RATE_LIMIT: '0.1',

@@ -57,7 +57,7 @@ describe('Inbound media, from the webhook to GET /media/:id', () => {
       WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
       WHATSAPP_APP_SECRET: APP_SECRET,
       WHATSAPP_ACCESS_TOKEN: 'media-token',
-      WHATSAPP_API_URL: graph.url,
+      WHATSAPP_API_URL: graph.baseUrl,
       AUTH_JWT_SECRET: JWT_SECRET,
     });
     base = (await world.app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import type WebSocketClass from 'ws';
 import { conversationStreamName } from '@helpdesk/domain';
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
@@ -18,6 +20,18 @@ const ASSIGN = 'mutation($input: AssignTicketInput!) { assignTicket(input: $inpu
 const CLOSE = 'mutation($input: CloseTicketInput!) { closeTicket(input: $input) { position } }';
 const MARK_READ = 'mutation($input: MarkConversationReadInput!) { markConversationRead(input: $input) { position } }';
 const QUARANTINE = 'mutation($input: QuarantineMessageInput!) { quarantineMessage(input: $input) { position } }';
+
+// `ws` is already installed (Mercurius uses it); Node 20 has no WebSocket client of its own.
+const WebSocket = createRequire(import.meta.url)('ws') as typeof WebSocketClass;
+
+/** How the server closed a raw socket, and the messages it sent before. */
+function closeOf(socket: WebSocketClass): Promise<{ code: number; reason: string; messages: unknown[] }> {
+  const messages: unknown[] = [];
+  socket.on('message', (data: Buffer) => messages.push(JSON.parse(String(data))));
+  return new Promise((resolve) =>
+    socket.once('close', (code: number, reason: Buffer) => resolve({ code, reason: String(reason), messages })),
+  );
+}
 
 /** GraphQL subscriptions over a real WebSocket, with a real graphql-ws client, against the booted API. */
 describe('notifications (GraphQL subscriptions)', () => {
@@ -165,9 +179,9 @@ describe('notifications (GraphQL subscriptions)', () => {
       signHs256Jwt({ sub: 'x', portalId: 'acme', roles: ['agent'], exp: 1 }, SECRET),
     ]) {
       const subscriber = world.subscriber(token);
-      await expect(subscriber.connected()).rejects.toBeDefined();
-      // Mercurius answers `connection_error` and closes the socket, before any operation can start.
-      expect(subscriber.closed).toBeDefined();
+      // graphql-transport-ws's refusal of a connection_init: the socket closes with 4403 before any operation.
+      await expect(subscriber.connected()).rejects.toMatchObject({ code: 4403, reason: 'Forbidden' });
+      expect(subscriber.closed).toMatchObject({ code: 4403, reason: 'Forbidden' });
     }
     for (const role of ['auditor', 'operator'] as const) {
       const refused = world.subscriber(world.token('acme', [role])).subscribe(MESSAGES);
@@ -175,6 +189,22 @@ describe('notifications (GraphQL subscriptions)', () => {
         expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
       ]);
     }
+  });
+
+  it('closes a graphql-transport-ws socket that subscribes before its connection was acknowledged with 4401', async () => {
+    const socket = new WebSocket(world.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    const closed = closeOf(socket);
+    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: TICKETS } }));
+    expect(await closed).toEqual({ code: 4401, reason: 'Unauthorized', messages: [] });
+  });
+
+  it('still refuses a connection of the older graphql-ws protocol with its connection_error message', async () => {
+    const socket = new WebSocket(world.url.replace(/^http/, 'ws'), 'graphql-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    const closed = closeOf(socket);
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer not-a-jwt' } }));
+    expect((await closed).messages).toEqual([{ type: 'connection_error', payload: { message: 'Forbidden' } }]);
   });
 
   it('ends a subscription when its token expires, with UNAUTHENTICATED', async () => {

@@ -67,6 +67,8 @@ const initialised = new WeakSet<object>();
 
 interface ClosableSocket {
   readonly readyState: number;
+  /** The subprotocol the client and server agreed on: `graphql-transport-ws` or the older `graphql-ws`. */
+  readonly protocol: string;
   close(code?: number, reason?: string): void;
   once(event: 'close', listener: () => void): unknown;
   on(event: 'message', listener: (data: unknown) => void): unknown;
@@ -78,6 +80,46 @@ export interface WebSocketLimits {
   readonly initTimeoutMs: number;
   /** WS_MAX_SUBSCRIPTIONS */
   readonly maxSubscriptions: number;
+}
+
+/**
+ * Mercurius refuses a connection with a `connection_error` message, which the older graphql-ws
+ * protocol has but graphql-transport-ws does not: a `graphql-ws` client takes it for a broken server
+ * (4004 "Bad response"). For graphql-transport-ws the refusal becomes the close the protocol names:
+ * a connection_init that onConnect refused (no or a bad token) closes with 4403 Forbidden, an
+ * operation before the connection was acknowledged with 4401 Unauthorized.
+ */
+const REFUSALS: Readonly<Record<string, { code: number; reason: string }>> = {
+  Forbidden: { code: 4403, reason: 'Forbidden' },
+  'Connection has not been established yet.': { code: 4401, reason: 'Unauthorized' },
+};
+
+export function closeRefusedConnections(server: {
+  on(event: 'connection', listener: (socket: ClosableSocket) => void): unknown;
+}): void {
+  server.on('connection', (socket) => {
+    if (socket.protocol !== 'graphql-transport-ws') return;
+    const send = socket.send.bind(socket);
+    socket.send = (data: unknown, ...rest: unknown[]) => {
+      const refusal = refusalIn(data);
+      if (!refusal) return send(data, ...rest);
+      if (socket.readyState === OPEN) socket.close(refusal.code, refusal.reason);
+      // Mercurius waits for the message to be sent before it closes the connection itself.
+      const sent = rest.find((argument) => typeof argument === 'function') as (() => void) | undefined;
+      sent?.();
+    };
+  });
+}
+
+function refusalIn(data: unknown): { code: number; reason: string } | undefined {
+  try {
+    const message = JSON.parse(String(data)) as { type?: unknown; payload?: { message?: unknown } };
+    if (message.type !== 'connection_error') return undefined;
+    const known = typeof message.payload?.message === 'string' ? REFUSALS[message.payload.message] : undefined;
+    return known ?? { code: 4403, reason: 'Forbidden' };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Client messages that start or stop an operation, in graphql-transport-ws and the older graphql-ws. */

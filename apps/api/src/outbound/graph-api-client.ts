@@ -40,7 +40,7 @@ export interface GraphApi {
 export const GRAPH_API = Symbol('GRAPH_API');
 
 export interface HttpGraphApiOptions {
-  /** WHATSAPP_API_URL: the Graph API base URL with its version, e.g. https://graph.facebook.com/v21.0 */
+  /** The configuration's `whatsapp.apiUrl`: WHATSAPP_API_URL with WHATSAPP_GRAPH_API_VERSION, e.g. https://graph.facebook.com/v26.0 */
   readonly apiUrl: string;
   readonly accessToken: string;
   /** Silence after which an unanswered request is given up (and its outcome is unknown). */

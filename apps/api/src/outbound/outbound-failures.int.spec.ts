@@ -168,7 +168,7 @@ describe("The outbound dispatcher facing Meta's errors", () => {
 
   it('retries when the connection is refused before anything was sent', async () => {
     const unreachable = new HttpGraphApi({
-      apiUrl: `http://127.0.0.1:${await closedPort()}/v21.0`,
+      apiUrl: `http://127.0.0.1:${await closedPort()}/v26.0`,
       accessToken: ACCESS_TOKEN,
     });
     const reachable = outbound.client();

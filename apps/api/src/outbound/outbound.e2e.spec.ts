@@ -68,7 +68,7 @@ describe('Outbound delivery in the booted service', () => {
   });
 
   it("sends an agent's reply to the Graph API configured by WHATSAPP_API_URL and records Meta's id", async () => {
-    const bus = await boot({ WHATSAPP_ACCESS_TOKEN: 'e2e-token', WHATSAPP_API_URL: graph.url });
+    const bus = await boot({ WHATSAPP_ACCESS_TOKEN: 'e2e-token', WHATSAPP_API_URL: graph.baseUrl });
     const receipt = await bus.execute(
       new ReplyToContactCommand(agent, conversationId, { kind: 'text', body: 'On its way' }),
     );
@@ -84,7 +84,7 @@ describe('Outbound delivery in the booted service', () => {
   });
 
   it('stays off without WHATSAPP_ACCESS_TOKEN: the reply is accepted and waits', async () => {
-    const bus = await boot({ WHATSAPP_API_URL: graph.url });
+    const bus = await boot({ WHATSAPP_API_URL: graph.baseUrl });
     const receipt = await bus.execute(
       new ReplyToContactCommand(agent, conversationId, { kind: 'text', body: 'On its way' }),
     );

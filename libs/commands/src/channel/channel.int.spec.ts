@@ -1,3 +1,4 @@
+import { DEFAULT_GRAPH_API_VERSION } from '@helpdesk/config';
 import {
   StreamCategory,
   channelStreamName,
@@ -435,8 +436,8 @@ describe('Channel handlers against the embedded store', () => {
 
       const lookups = graph.phoneNumberLookups.slice(-2);
       expect(lookups.map((lookup) => lookup.path.split('?')[0])).toEqual([
-        '/v21.0/waba-acc-a/phone_numbers',
-        '/v21.0/waba-acc-a/phone_numbers',
+        `/${DEFAULT_GRAPH_API_VERSION}/waba-acc-a/phone_numbers`,
+        `/${DEFAULT_GRAPH_API_VERSION}/waba-acc-a/phone_numbers`,
       ]);
       expect(lookups.every((lookup) => lookup.authorization === `Bearer ${TOKEN}`)).toBe(true);
       await expect(findChannelByPhoneNumberId(stores.current, 'pn-shared')).resolves.toMatchObject({ portalId: 'a' });

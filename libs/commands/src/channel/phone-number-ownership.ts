@@ -65,7 +65,7 @@ const THROTTLED = new Set([4, 17, 32, 613, 80007, 130429]);
 
 type Answer = { readonly httpStatus: number; readonly body: unknown };
 
-/** `GET {WHATSAPP_API_URL}/{waba-id}/phone_numbers` with the service's access token, every page. */
+/** `GET {WHATSAPP_API_URL}/{WHATSAPP_GRAPH_API_VERSION}/{waba-id}/phone_numbers` with the service's access token, every page. */
 export class GraphApiOwnershipCheck implements PhoneNumberOwnershipCheck {
   constructor(private readonly options: GraphApiOwnershipOptions) {}
 
