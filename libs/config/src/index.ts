@@ -6,3 +6,4 @@ export * from './rate-limit-config.js';
 export * from './edge-limits-config.js';
 export * from './outbound-throughput-config.js';
 export * from './campaign-config.js';
+export * from './access-token-config.js';
