@@ -8,6 +8,7 @@ const USAGE = `Usage: helpdesk mint-token --portal P --user U --roles agent[,adm
 
 Prints a bearer token for the GraphQL API (Authorization: Bearer <token>), an HS256 JWT signed with
 AUTH_JWT_SECRET: the same secret the API checks (required unless NODE_ENV is development or test).
+With AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE set, the token carries them as iss and aud (the API requires them).
 Only the token goes to stdout, so TOKEN=$(npm run --silent helpdesk -- mint-token ...) works.
 --expires-in: a number with s, m, h or d (at most 30d).`;
 
@@ -47,6 +48,7 @@ export async function mintToken(argv: readonly string[], io: CliIo, now: Date): 
     { portalId, userId, ...(teamId && { teamId }), roles, expiresInSeconds },
     config.auth.jwtSecret,
     now,
+    config.accessTokens,
   );
   if (config.auth.jwtSecretSource === 'data-dir') {
     io.stderr(`mint-token: AUTH_JWT_SECRET is unset, signed with this install's secret in ${config.auth.secretFile}\n`);

@@ -31,13 +31,15 @@ describe('helpdesk mint-token', () => {
     expect(await mintToken(argv, io, NOW)).toBe(0);
     const token = out.stdout.trim();
     expect(out.stdout).toBe(`${token}\n`);
-    expect(readAccessToken(token, SECRET, NOW)).toEqual({
+    expect(await readAccessToken(token, { secret: SECRET }, NOW)).toEqual({
       portalId: 'acme',
       userId: 'u-1',
       teamId: 'support',
       roles: ['agent', 'admin'],
     });
-    expect(() => readAccessToken(token, SECRET, new Date(NOW.getTime() + 3 * 3_600_000))).toThrow('expired');
+    await expect(readAccessToken(token, { secret: SECRET }, new Date(NOW.getTime() + 3 * 3_600_000))).rejects.toThrow(
+      'expired',
+    );
     expect(out.stderr).toContain('expires 2024-11-05T11:00:00.000Z');
   });
 
