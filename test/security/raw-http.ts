@@ -26,7 +26,9 @@ export function rawRequest(
       `Content-Length: ${Buffer.byteLength(body)}`,
     ];
     for (const [name, value] of Object.entries(headers)) head.push(`${name}: ${value}`);
-    socket.on('connect', () => socket.end(`${head.join('\r\n')}\r\n\r\n${body}`));
+    // Written, not ended: a client that half-closes is aborted by Node's HTTP server as soon as the
+    // server awaits anything (token verification is asynchronous); `Connection: close` ends it instead.
+    socket.on('connect', () => socket.write(`${head.join('\r\n')}\r\n\r\n${body}`));
     socket.on('data', (chunk) => chunks.push(chunk));
     socket.on('error', reject);
     socket.on('close', () => {

@@ -1,4 +1,11 @@
-import { ROLES, type Role, mintAccessToken } from './access-token.js';
+import { ROLES, type Role } from './access-token.js';
+import { signHs256Jwt } from './hs256-jwt.js';
+
+/**
+ * Issued before any test world's clock (they start in 2024), so a token minted on the real clock
+ * is not "issued in the future" for a world whose clock is set in the past (the API refuses those).
+ */
+const ISSUED_AT = Date.parse('2020-01-01T00:00:00.000Z') / 1000;
 
 export interface TestTokenRequest {
   readonly portal: string;
@@ -10,7 +17,7 @@ export interface TestTokenRequest {
 
 /**
  * A bearer token as `helpdesk mint-token --portal P --user U --roles R [--team T]` prints it (eight
- * hours, signed with `secret`), for tests of the API that need one without running the CLI.
+ * hours from `now`, signed with `secret`), for tests of the API that need one without running the CLI.
  */
 export function testToken(request: TestTokenRequest, secret: string, now = new Date()): string {
   const roles = [
@@ -24,15 +31,16 @@ export function testToken(request: TestTokenRequest, secret: string, now = new D
   const unknown = roles.filter((role) => !(ROLES as readonly string[]).includes(role));
   if (roles.length === 0 || unknown.length > 0) throw new Error(`not roles: '${request.roles}'`);
   const teamId = request.team?.trim() || undefined;
-  return mintAccessToken(
+  return signHs256Jwt(
     {
+      sub: request.user,
       portalId: request.portal,
-      userId: request.user,
-      ...(teamId && { teamId }),
+      ...(teamId && { team: teamId }),
       roles: roles as Role[],
-      expiresInSeconds: 8 * 3_600,
+      iat: ISSUED_AT,
+      exp: Math.floor(now.getTime() / 1000) + 8 * 3_600,
     },
     secret,
-    now,
   );
 }
+export * from './jwks-server.fixtures.js';

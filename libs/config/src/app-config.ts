@@ -1,3 +1,4 @@
+import type { AccessTokenConfig } from './access-token-config.js';
 import type { CampaignConfig } from './campaign-config.js';
 export type EventStoreConfig =
   | { readonly adapter: 'sqlite'; readonly dataDir: string }
@@ -30,7 +31,7 @@ export interface WhatsAppConfig {
   readonly ownershipCheck: 'graph-api' | 'off';
 }
 
-/** Bearer tokens of the GraphQL API: HS256 JWTs signed with one shared secret. */
+/** The shared secret of HS256 bearer tokens (`helpdesk mint-token`); see AccessTokenConfig for iss, aud and an identity provider's keys. */
 export interface AuthConfig {
   readonly jwtSecret: string;
   /** `data-dir`: AUTH_JWT_SECRET was unset, so this install's own random secret in DATA_DIR signs tokens. */
@@ -115,6 +116,7 @@ export interface AppConfig {
   readonly projections: ProjectionsMode;
   readonly whatsapp: WhatsAppConfig;
   readonly auth: AuthConfig;
+  readonly accessTokens: AccessTokenConfig;
   readonly exportSigning: ExportSigningConfig;
   /** How long after recording a reveal its auditor sees the quarantined content over GraphQL (REVEAL_VISIBLE_HOURS). */
   readonly revealVisibleMs: number;

@@ -7,3 +7,4 @@ export * from './edge-limits-config.js';
 export * from './outbound-throughput-config.js';
 export * from './campaign-config.js';
 export * from './cors-config.js';
+export * from './access-token-config.js';

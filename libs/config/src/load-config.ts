@@ -7,6 +7,7 @@ import { campaignConfigFrom } from './campaign-config.js';
 import { corsConfigFrom } from './cors-config.js';
 import { outboundThroughputConfigFrom } from './outbound-throughput-config.js';
 import { rateLimitConfigFrom } from './rate-limit-config.js';
+import { accessTokenConfigFrom } from './access-token-config.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -89,6 +90,7 @@ export function loadConfig(env: Environment): AppConfig {
       ownershipCheck,
     },
     auth: authConfig(env.AUTH_JWT_SECRET, dataDir, problems),
+    accessTokens: accessTokenConfigFrom(env, problems),
     exportSigning: exportSigningConfig(env.EXPORT_SIGNING_KEY, dataDir, problems),
     revealVisibleMs: revealVisibleMs(env.REVEAL_VISIBLE_HOURS, problems),
     rateLimits: rateLimitConfigFrom(env, environment, problems),

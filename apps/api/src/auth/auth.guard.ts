@@ -8,6 +8,7 @@ import { ApiError } from '../graphql/api-error.js';
 import { CLOCK } from '@helpdesk/commands/shared/clock.js';
 import type { Clock } from '@helpdesk/commands/shared/clock.js';
 import { InvalidAccessToken, type AuthenticatedUser, type Role, readAccessToken } from '@helpdesk/auth';
+import { accessTokenKeysOf } from './access-token-keys.js';
 import { type AuthenticatedContext, PUBLIC_KEY, ROLES_KEY } from './auth.decorators.js';
 
 /** Mercurius's context, as the Nest driver builds it: the Fastify request as `req`, and the reply. */
@@ -28,12 +29,12 @@ export class AuthGuard implements CanActivate {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType<GqlContextType>() !== 'graphql') return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const graphqlContext = GqlExecutionContext.create(context).getContext<MercuriusContext>();
-    graphqlContext.currentUser ??= this.authenticate(graphqlContext);
+    graphqlContext.currentUser ??= await this.authenticate(graphqlContext);
     const needed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (needed?.length && !needed.some((role) => graphqlContext.currentUser?.roles.includes(role))) {
       throw new ApiError('FORBIDDEN', `This operation needs one of the roles: ${needed.join(', ')}`, {
@@ -43,13 +44,13 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private authenticate(context: MercuriusContext): AuthenticatedUser {
+  private async authenticate(context: MercuriusContext): Promise<AuthenticatedUser> {
     const request = context.req ?? context.reply?.request;
     const header = request?.headers.authorization;
     const token = typeof header === 'string' ? /^Bearer +(\S+) *$/i.exec(header)?.[1] : undefined;
     if (!token) throw new ApiError('UNAUTHENTICATED', 'A bearer token is required (Authorization: Bearer <token>)');
     try {
-      return readAccessToken(token, this.config.auth.jwtSecret, this.clock.now());
+      return await readAccessToken(token, accessTokenKeysOf(this.config), this.clock.now());
     } catch (error) {
       if (error instanceof InvalidAccessToken) throw new ApiError('UNAUTHENTICATED', error.message);
       throw error;

@@ -18,5 +18,11 @@ export class AuthModule implements OnModuleInit {
           'mint tokens with `npm run helpdesk -- mint-token` on the same DATA_DIR',
       );
     }
+    const { jwksUrl } = this.config.accessTokens;
+    if (jwksUrl) {
+      new Logger('Auth').log(
+        `RS256/ES256 bearer tokens are checked with the identity provider's keys at ${jwksUrl.href}`,
+      );
+    }
   }
 }

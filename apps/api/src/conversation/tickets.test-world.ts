@@ -36,10 +36,14 @@ export interface GraphqlAnswer {
 }
 
 /** `overrides`: e.g. `eventStoreNow`, to stamp events at instants the test chooses; the world keeps its own clock. */
-export async function openTicketsWorld(overrides: Omit<AppOverrides, 'clock'> = {}) {
+/** `extraEnv`: more configuration, e.g. AUTH_JWKS_URL. */
+export async function openTicketsWorld(
+  overrides: Omit<AppOverrides, 'clock'> = {},
+  extraEnv: Readonly<Record<string, string>> = {},
+) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tickets-e2e-'));
   const clock = new TestClock(new Date(CONNECTED_AT));
-  const env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', AUTH_JWT_SECRET: SECRET };
+  const env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', AUTH_JWT_SECRET: SECRET, ...extraEnv };
   const app: NestFastifyApplication = await createApp(loadConfig(env), { ...overrides, clock });
   await app.listen(0, '127.0.0.1');
   const url = `${await app.getUrl()}/graphql`;

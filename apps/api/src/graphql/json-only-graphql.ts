@@ -47,7 +47,7 @@ export function useJsonOnlyGraphql(
 
   const anonymousLimit: preParsingAsyncHookHandler = async (request, reply) => {
     if (!anonymous || isWebSocketUpgrade(request)) return;
-    if (callerOf(request.headers.authorization, config, clock).user) return;
+    if ((await callerOf(request.headers.authorization, config, clock)).user) return;
     const admission = anonymous.take(request.ip);
     if (admission.admitted) return;
     reply.header('retry-after', String(admission.retryAfterSeconds));

@@ -3,6 +3,7 @@ import type { AppConfig, EdgeLimitsConfig } from '@helpdesk/config';
 import { type AuthenticatedUser, InvalidAccessToken, readAccessToken } from '@helpdesk/auth';
 import { QUERY_LIMITS } from '../query-limits/query-limits.js';
 import type { Clock } from '@helpdesk/commands/shared/clock.js';
+import { accessTokenKeysOf } from '../auth/access-token-keys.js';
 
 /**
  * The budget of a GraphQL document, checked in Mercurius's preParsing hook, that is before
@@ -164,15 +165,15 @@ function plain(selectionSet: SelectionSetNode | undefined, roots?: ReadonlySet<s
 }
 
 /** The caller of an HTTP request, from its bearer token; null without a valid one. */
-export function callerOf(
+export async function callerOf(
   authorization: string | string[] | undefined,
   config: AppConfig,
   clock: Clock,
-): { user: AuthenticatedUser | null; problem: string } {
+): Promise<{ user: AuthenticatedUser | null; problem: string }> {
   const token = typeof authorization === 'string' ? /^Bearer +(\S+) *$/i.exec(authorization)?.[1] : undefined;
   if (!token) return { user: null, problem: 'A bearer token is required (Authorization: Bearer <token>)' };
   try {
-    return { user: readAccessToken(token, config.auth.jwtSecret, clock.now()), problem: '' };
+    return { user: await readAccessToken(token, accessTokenKeysOf(config), clock.now()), problem: '' };
   } catch (error) {
     if (error instanceof InvalidAccessToken) return { user: null, problem: error.message };
     throw error;
@@ -189,7 +190,7 @@ interface HookContext {
  */
 export function documentGate(config: AppConfig, clock: Clock) {
   return async (_schema: unknown, source: string, context: HookContext): Promise<void> => {
-    const { user, problem } = callerOf(context.reply?.request.headers.authorization, config, clock);
+    const { user, problem } = await callerOf(context.reply?.request.headers.authorization, config, clock);
     if (!user) {
       if (isAnonymousDocument(source)) return;
       throw refusal(problem, 401, { code: 'UNAUTHENTICATED' });

@@ -53,7 +53,7 @@ interface UploadContext {
 }
 
 async function upload(request: FastifyRequest, reply: FastifyReply, context: UploadContext): Promise<void> {
-  const user = bearerUser(request, context.config.auth.jwtSecret, context.clock.now());
+  const user = await bearerUser(request, context.config, context.clock.now());
   if (!user) return refuse(reply, 401, UNAUTHENTICATED, { 'www-authenticate': 'Bearer' });
   if (!user.roles.some((role) => MAY_UPLOAD.has(role))) {
     return refuse(reply, 403, { error: 'FORBIDDEN', message: 'Only agents and admins may upload media' });

@@ -33,7 +33,7 @@ export class MediaController {
 
   @Get(':id')
   async get(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const user = bearerUser(request, this.config.auth.jwtSecret, this.clock.now());
+    const user = await bearerUser(request, this.config, this.clock.now());
     if (!user) {
       await reply.status(401).header('www-authenticate', 'Bearer').send(UNAUTHENTICATED);
       return;

@@ -2,6 +2,7 @@ import type { AppConfig } from '@helpdesk/config';
 import type { MercuriusDriverConfig } from '@nestjs/mercurius';
 import { type AuthenticatedUser, InvalidAccessToken, readAccessToken } from '@helpdesk/auth';
 import type { Clock } from '@helpdesk/commands/shared/clock.js';
+import { accessTokenKeysOf } from '../auth/access-token-keys.js';
 
 /** What a WebSocket connection carries once its `connection_init` was accepted. */
 export interface SubscriberContext {
@@ -33,11 +34,11 @@ export function subscriptionOptions(
       initialised.add(socket);
       return {};
     },
-    onConnect: ({ payload }: { payload: unknown }): SubscriberContext | false => {
+    onConnect: async ({ payload }: { payload: unknown }): Promise<SubscriberContext | false> => {
       const token = bearerTokenIn(payload);
       if (!token) return false;
       try {
-        const currentUser = readAccessToken(token, config.auth.jwtSecret, clock.now());
+        const currentUser = await readAccessToken(token, accessTokenKeysOf(config), clock.now());
         return { currentUser, accessExpiresAt: expiryOf(token) };
       } catch (error) {
         if (error instanceof InvalidAccessToken) return false;

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { MercuriusContext } from 'mercurius';
 import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
 import { InvalidAccessToken, readAccessToken } from '@helpdesk/auth';
+import { accessTokenKeysOf } from '../auth/access-token-keys.js';
 import type { SubscriberContext } from '../notifications/subscription-auth.js';
 import { type Counter, MetricsRegistry } from '../metrics/metrics-registry.js';
 import { CLOCK, type Clock } from '@helpdesk/commands/shared/clock.js';
@@ -45,7 +46,7 @@ export class GraphqlRateLimit implements OnApplicationBootstrap {
     if (!buckets) return;
     const graphql = (this.adapterHost.httpAdapter.getInstance() as FastifyInstance).graphql;
     graphql.addHook('preParsing', async (_schema, _source, context) => {
-      const retryAfterSeconds = this.refusal(buckets, this.portalOf(context.reply), 'http');
+      const retryAfterSeconds = this.refusal(buckets, await this.portalOf(context.reply), 'http');
       if (retryAfterSeconds === null) return;
       context.reply.header('retry-after', String(retryAfterSeconds));
       throw rateLimitedError(retryAfterSeconds);
@@ -66,12 +67,12 @@ export class GraphqlRateLimit implements OnApplicationBootstrap {
     return admission.retryAfterSeconds;
   }
 
-  private portalOf(reply: FastifyReply | undefined): string | undefined {
+  private async portalOf(reply: FastifyReply | undefined): Promise<string | undefined> {
     const header = reply?.request.headers.authorization;
     const token = typeof header === 'string' ? /^Bearer +(\S+) *$/i.exec(header)?.[1] : undefined;
     if (!token) return undefined;
     try {
-      return readAccessToken(token, this.config.auth.jwtSecret, this.clock.now()).portalId;
+      return (await readAccessToken(token, accessTokenKeysOf(this.config), this.clock.now())).portalId;
     } catch (error) {
       if (error instanceof InvalidAccessToken) return undefined;
       throw error;

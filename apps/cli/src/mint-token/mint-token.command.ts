@@ -9,6 +9,7 @@ const USAGE = `Usage: helpdesk mint-token --portal P --user U --roles agent[,adm
 Prints a bearer token for the GraphQL API (Authorization: Bearer <token>), an HS256 JWT signed with
 the secret the API checks: AUTH_JWT_SECRET when it is set, otherwise this install's own secret in
 DATA_DIR/auth-jwt-secret (run it with the API's DATA_DIR; it never makes a new one).
+With AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE set, the token carries them as iss and aud (the API requires them).
 Only the token goes to stdout, so TOKEN=$(npm run --silent helpdesk -- mint-token ...) works.
 --expires-in: a number with s, m, h or d (at most 30d).`;
 
@@ -48,6 +49,7 @@ export async function mintToken(argv: readonly string[], io: CliIo, now: Date): 
     { portalId, userId, ...(teamId && { teamId }), roles, expiresInSeconds },
     config.auth.jwtSecret,
     now,
+    config.accessTokens,
   );
   if (config.auth.jwtSecretSource === 'data-dir') {
     io.stderr(`mint-token: AUTH_JWT_SECRET is unset, signed with this install's secret in ${config.auth.secretFile}\n`);

@@ -34,13 +34,15 @@ describe('helpdesk mint-token', () => {
     expect(await mintToken(argv, io, NOW)).toBe(0);
     const token = out.stdout.trim();
     expect(out.stdout).toBe(`${token}\n`);
-    expect(readAccessToken(token, SECRET, NOW)).toEqual({
+    expect(await readAccessToken(token, { secret: SECRET }, NOW)).toEqual({
       portalId: 'acme',
       userId: 'u-1',
       teamId: 'support',
       roles: ['agent', 'admin'],
     });
-    expect(() => readAccessToken(token, SECRET, new Date(NOW.getTime() + 3 * 3_600_000))).toThrow('expired');
+    await expect(readAccessToken(token, { secret: SECRET }, new Date(NOW.getTime() + 3 * 3_600_000))).rejects.toThrow(
+      'expired',
+    );
     expect(out.stderr).toContain('expires 2024-11-05T11:00:00.000Z');
   });
 
@@ -73,7 +75,9 @@ describe('helpdesk mint-token', () => {
       const { io, out } = captured({ DATA_DIR: dataDir });
       expect(await mintToken(['--portal', 'acme', '--user', 'u-1', '--roles', 'agent'], io, NOW)).toBe(0);
       const installSecret = readFileSync(join(dataDir, 'auth-jwt-secret'), 'utf8').trim();
-      expect(readAccessToken(out.stdout.trim(), installSecret, NOW)).toMatchObject({ portalId: 'acme' });
+      await expect(readAccessToken(out.stdout.trim(), { secret: installSecret }, NOW)).resolves.toMatchObject({
+        portalId: 'acme',
+      });
       const usage = COMMANDS.find((command) => command.name === 'mint-token')?.usage;
       expect(usage).toContain('DATA_DIR/auth-jwt-secret');
       expect(usage).not.toMatch(/required/);
