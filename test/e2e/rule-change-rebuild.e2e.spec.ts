@@ -58,7 +58,9 @@ describe('a rule change followed by a rebuild, while the API keeps answering', (
 
   beforeAll(async () => {
     const io = { stdout: (text: string) => void (token += text), stderr: () => undefined, env };
-    await mintToken(['--portal', 'acme', '--user', 'agent-1', '--roles', 'agent'], io, new Date());
+    // Minted at the service's clock (a token issued in the future is refused), valid for the whole test.
+    const issue = ['--portal', 'acme', '--user', 'agent-1', '--roles', 'agent', '--expires-in', '30d'];
+    await mintToken(issue, io, clock.now());
     token = token.trim();
   });
 
