@@ -243,8 +243,11 @@ describe('Dockerfile', () => {
   it('exposes the API port and checks /health/live on it', () => {
     expect(finalOf('EXPOSE').map((i) => Number(i.args))).toEqual([API_PORT]);
     const healthcheck = finalOf('HEALTHCHECK').at(-1)!.args;
-    expect(healthcheck).toContain('/health/live');
-    expect(healthcheck).toContain('process.env.PORT');
+    // Exec form (JSON): Docker would run anything else through /bin/sh, which the brackets break.
+    const command = execForm(healthcheck.replace(/^(--\S+\s+)*/, ''));
+    expect(command.slice(0, 2)).toEqual(['node', '-e']);
+    expect(command[2]).toContain('/health/live');
+    expect(command[2]).toContain('process.env.PORT');
     // The route it asks for exists: @Controller('health') with @Get('live').
     const controller = read('apps/api/src/health/health.controller.ts');
     expect(controller).toMatch(/@Controller\('health'\)/);
@@ -343,6 +346,12 @@ describe('compose.yaml', () => {
       expect(volumes.length).toBeGreaterThan(0);
       for (const volume of volumes) expect(Object.keys(compose.volumes ?? {})).toContain(volume);
     }
+  });
+
+  it('publishes only the proxy: the stores (KurrentDB without TLS) stay inside the compose network', () => {
+    const published = Object.entries(services).filter(([, service]) => (service.ports ?? []).length > 0);
+    expect(published.map(([name]) => name)).toEqual(['proxy']);
+    expect(services.kurrentdb.environment?.KURRENTDB_INSECURE).toBe('true');
   });
 
   it('reaches the API on its PORT: exposed to the proxy only, which passes to that port', () => {
