@@ -38,7 +38,7 @@ export const EDGE_LIMIT_DEFAULTS = {
   /**
    * APQ_CACHE_SIZE: documents kept for automatic persisted queries, least recently used first out
    * (0 = off). Only their text is kept, each within GRAPHQL_MAX_DOCUMENT_LENGTH: 1,000 of the
-   * largest (32 KiB) are 32 MiB at most; the help desk's screens send a few dozen distinct ones.
+   * largest are 32 MiB (64 MiB if not Latin-1); the help desk's screens send a few dozen distinct ones.
    */
   persistedQueryCacheSize: 1_000,
 } as const;
