@@ -46,4 +46,21 @@ describe('helpdesk commands against stores that do not answer', () => {
     expect(run.stderr).not.toContain(PASSWORD);
     expect(run.stderr).not.toMatch(/^\s+at /m);
   });
+
+  it('export on a closed EVENTSTORE_URL with STARTUP_RETRY_SECONDS=0: one attempt, one line, exit 1', async () => {
+    const port = await closedPort();
+    const run = await runHelpdeskWith(
+      { DATA_DIR: dataDir, EVENTSTORE_URL: `esdb://127.0.0.1:${port}?tls=false`, STARTUP_RETRY_SECONDS: '0' },
+      'export',
+      'conversation',
+      'c-1',
+      '--out',
+      join(dataDir, 'out.ndjson'),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(
+      new RegExp(`^helpdesk export: Cannot reach EVENTSTORE_URL \\(127\\.0\\.0\\.1:${port}\\) after 1 attempt: `),
+    );
+    expect(run.stderr).not.toMatch(/Start-up attempt/);
+  });
 });
