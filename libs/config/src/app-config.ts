@@ -127,6 +127,8 @@ export interface AppConfig {
   readonly edge: EdgeLimitsConfig;
   readonly campaigns: CampaignConfig;
   readonly cors: CorsConfig;
+  /** How long start-up waits for EVENTSTORE_URL and READ_STORE_URL to answer (STARTUP_RETRY_SECONDS; 0: not at all). */
+  readonly startupRetrySeconds: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -8,3 +8,5 @@ export * from './outbound-throughput-config.js';
 export * from './campaign-config.js';
 export * from './cors-config.js';
 export * from './access-token-config.js';
+export * from './startup-retry.js';
+export * from './store-urls.js';
