@@ -21,29 +21,11 @@ import { type AppConfig, loadConfig } from '@helpdesk/config';
 import type { EventStore, RecordedEvent } from '@helpdesk/event-store';
 import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
 import { existingInstall } from '../app-context/existing-install.js';
-import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
+import { UsageError, type CliRunner, type CliIo } from '../cli-command.js';
 
-const USAGE = `Usage: helpdesk export conversation <conversationId> --out file.ndjson
-       helpdesk export portal <portalId> --out file.ndjson
-       helpdesk export verify file.ndjson [--offline] [--public-key key.pem] [--conversation <id> | --portal <id>]
-       helpdesk export public-key [--out key.pem]
+export const runExport: CliRunner = (argv, io) => exportCommand.run(argv, io);
 
-export writes NDJSON, one line per event (stream, revision, position, id, type, data, metadata,
-created) with a SHA-256 hash chained to the previous line's hash, then a trailer line (scope, count,
-first and last position, head hash, key id) signed with Ed25519 by EXPORT_SIGNING_KEY, or by this
-install's own key in DATA_DIR: the events of one conversation, or of every stream whose events
-carry the portal as tenant.
-verify checks the chain and the trailer's signature, then compares every line with the store: count,
-order, positions, revisions and every field. --offline reads no store: the file and the key alone.
---public-key trusts that key (what \`export public-key\` printed) instead of the configured one;\nrepeat it to trust several (the keys before and after a rotation).
---conversation / --portal refuse a genuine export of something else. The first line that does not
-hold is reported with what is wrong, and the exit code is 1.
-public-key prints the public key auditors verify with, and its key id.`;
-
-export const exportCommand: CliCommand = {
-  name: 'export',
-  summary: 'export a conversation or a portal as signed, hash-chained NDJSON, or verify such an export',
-  usage: USAGE,
+const exportCommand = {
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseArgs({
       args: [...argv],

@@ -9,35 +9,14 @@ import {
   readProjectionStatuses,
 } from '@helpdesk/projections/core/projection-status.js';
 import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
-import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
+import { UsageError, type CliRunner, type CliIo } from '../cli-command.js';
 import { projectionsRebuild } from './projections-rebuild.js';
 import { withStores } from '../app-context/with-stores.js';
-
-const USAGE = `Usage: helpdesk projections status [--format table|json]
-       helpdesk projections check <name>|--all
-       helpdesk projections rebuild <name>|--all [--fresh] [--batch-size N]
-
-status  For each registered read model: version, checkpoint position, events handled, lag behind
-        $all in events (counted up to ${LAG_COUNT_CAP.toLocaleString('en-US')}) and in seconds, last error and rows per table.
-check   Rebuilds the read model in memory from the event store up to its stored checkpoint and
-        compares every table row by row with the stored one. Exit code 1 when they differ.
-rebuild Rebuilds from the start of history into new tables while the live ones keep serving, then
-        switches them in atomically (blue/green), with a progress bar (rate, ETA); --all rebuilds
-        every read model with one read of the event log, each switched in on its own. Killed or
-        interrupted (Ctrl-C), the same command resumes the build; --fresh discards it and starts
-        over. A projection that throws fails the build: nothing is switched, exit code 1.
-
-Reads the stores the API uses (DATA_DIR or EVENTSTORE_URL, READ_STORE_URL).`;
 
 /** How many ids of each kind a drift report names. */
 const SAMPLE_IDS = 5;
 
-export const projectionsCommand: CliCommand = {
-  name: 'projections',
-  summary: 'read model status (checkpoint, lag, rows) and drift check against a rebuild',
-  usage: USAGE,
-  run: (argv, io) => runProjections(argv, io),
-};
+export const runProjectionsCommand: CliRunner = (argv, io) => runProjections(argv, io);
 
 export async function runProjections(
   argv: readonly string[],

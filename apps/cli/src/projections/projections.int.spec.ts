@@ -258,7 +258,10 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
     expect((await helpdesk('projections', 'status', '--format', 'xml')).code).toBe(2);
     const none = await helpdesk('projections', 'rebuild');
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('Usage: helpdesk projections status');
+    // One line naming the problem and where the help is, not the whole usage.
+    expect(none.stderr).toBe(
+      'helpdesk projections rebuild: name one projection or pass --all; see helpdesk projections rebuild --help\n',
+    );
   });
 
   it('rebuild: refuses an unknown projection or a bad batch size, exit 2, and starts no build', async () => {
