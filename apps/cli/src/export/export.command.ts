@@ -21,6 +21,7 @@ import { type AppConfig, loadConfig } from '@helpdesk/config';
 import type { EventStore, RecordedEvent } from '@helpdesk/event-store';
 import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
 import { existingInstall } from '../app-context/existing-install.js';
+import { ProgressLine, formatCount, progressBar } from '@helpdesk/demo';
 import { UsageError, type CliRunner, type CliIo } from '../cli-command.js';
 
 export const runExport: CliRunner = (argv, io) => exportCommand.run(argv, io);
@@ -37,6 +38,7 @@ const exportCommand = {
         'public-key': { type: 'string', multiple: true },
         conversation: { type: 'string' },
         portal: { type: 'string' },
+        progress: { type: 'boolean', default: false },
       },
     });
     const [what, subject, ...extra] = positionals;
@@ -76,7 +78,7 @@ const exportCommand = {
       const count =
         what === 'conversation'
           ? await exportConversation(store, subject, file, signer)
-          : await exportPortal(store, subject, file, signer);
+          : await exportPortal(store, subject, file, signer, progressLine(values.progress, io));
       if (count === null) {
         io.stderr(`export: no conversation ${subject}\n`);
         return 1;
@@ -139,14 +141,53 @@ export async function exportConversation(
   return writeExport(file, conversationScope(conversationId), events, signer);
 }
 
-/** Every event of every stream in which some event carries `metadata.tenantId === portalId`, in `$all` order. */
+/**
+ * Every event of every stream in which some event carries `metadata.tenantId === portalId`, in `$all` order.
+ * `progress` shows the two reads of `$all`: the scan for the portal's streams, then the export of their events.
+ */
 export async function exportPortal(
   store: EventStore,
   portalId: string,
   file: string,
   signer: ExportSigner,
+  progress?: ProgressLine,
 ): Promise<number> {
-  return writeExport(file, portalScope(portalId), portalEvents(store, portalId), signer);
+  if (!progress) return writeExport(file, portalScope(portalId), portalEvents(store, portalId), signer);
+  const label = `export portal ${portalId}`;
+  let scanned = 0;
+  // Events per stream, so that once the scan knows the portal's streams it knows how many events to write.
+  const perStream = new Map<string, number>();
+  const portalStreams = new Set<string>();
+  const events = portalEvents(store, portalId, undefined, (event) => {
+    scanned++;
+    perStream.set(event.streamName, (perStream.get(event.streamName) ?? 0) + 1);
+    if (event.metadata.tenantId === portalId) portalStreams.add(event.streamName);
+    progress.update(() => `${label}: scanning, ${formatCount(scanned)} events read`);
+  });
+  let total: number | undefined;
+  let written = 0;
+  const writing = () =>
+    `${label} ${progressBar(total === 0 ? 1 : written / (total ?? 1))}  ${formatCount(written)}/${formatCount(total ?? 0)} events written`;
+  // The first event written (or the end of an empty export) ends the scan.
+  const scanDone = () => {
+    if (total !== undefined) return;
+    total = [...portalStreams].reduce((sum, stream) => sum + (perStream.get(stream) ?? 0), 0);
+    progress.done(`${label}: scanned ${formatCount(scanned)} events, ${formatCount(total)} in the portal's streams`);
+  };
+  const count = await writeExport(file, portalScope(portalId), events, signer, () => {
+    scanDone();
+    written++;
+    progress.update(writing);
+  });
+  scanDone();
+  progress.done(writing());
+  return count;
+}
+
+/** Progress on stderr on a terminal or with --progress; nothing otherwise. */
+function progressLine(asked: boolean | undefined, io: CliIo): ProgressLine | undefined {
+  const tty = io.stderrIsTty === true;
+  return asked || tty ? new ProgressLine(io.stderr, tty) : undefined;
 }
 
 async function writeExport(
@@ -154,6 +195,7 @@ async function writeExport(
   scope: string,
   events: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>,
   signer: ExportSigner,
+  onWritten?: () => void,
 ): Promise<number> {
   const chain = new ExportChain(scope, signer);
   const fd = openSync(file, 'w');
@@ -162,6 +204,7 @@ async function writeExport(
     for await (const event of events) {
       writeSync(fd, chain.line(event));
       count += 1;
+      onWritten?.();
     }
     writeSync(fd, chain.trailer());
   } finally {

@@ -6,9 +6,13 @@ import {
   LAG_COUNT_CAP,
   type StoredProjectionStatus,
   formatSeconds,
+  readCheckpointOrNull,
   readProjectionStatuses,
 } from '@helpdesk/projections/core/projection-status.js';
 import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
+import type { EventStore, RecordedEvent } from '@helpdesk/event-store';
+import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
+import { ProgressLine, formatCount, progressBar } from '@helpdesk/demo';
 import { UsageError, type CliRunner, type CliIo } from '../cli-command.js';
 import { projectionsRebuild } from './projections-rebuild.js';
 import { withStores } from '../app-context/with-stores.js';
@@ -58,7 +62,7 @@ async function projectionsCheck(
     args: [...argv],
     strict: true,
     allowPositionals: true,
-    options: { all: { type: 'boolean', default: false } },
+    options: { all: { type: 'boolean', default: false }, progress: { type: 'boolean', default: false } },
   });
   if (values.all === positionals.length > 0 || positionals.length > 1)
     throw new UsageError('name one projection or pass --all');
@@ -66,9 +70,12 @@ async function projectionsCheck(
   const chosen = values.all ? projections : projections.filter((projection) => projection.name === positionals[0]);
   if (chosen.length === 0) throw new UsageError(`unknown projection '${positionals[0]}' (known: ${names.join(', ')})`);
   let drifted = 0;
+  const showProgress = values.progress || io.stderrIsTty === true;
   await withStores(io, 'projections', async (store, db) => {
     for (const projection of chosen) {
-      const result = await checkProjectionDrift(store, db, projection);
+      const result = showProgress
+        ? await checkWithProgress(store, db, projection, new ProgressLine(io.stderr, io.stderrIsTty === true))
+        : await checkProjectionDrift(store, db, projection);
       io.stdout(formatCheck(result));
       if (!result.report.equal) drifted++;
     }
@@ -79,6 +86,49 @@ async function projectionsCheck(
       : `DRIFT in ${drifted} of ${chosen.length} read model(s)\n`,
   );
   return drifted === 0 ? 0 : 1;
+}
+
+/**
+ * The drift check, counting the events its rebuild reads as they pass: a bar over the log up to
+ * the stored checkpoint (measured in positions, as the rebuilds' bar is), then the comparison.
+ */
+async function checkWithProgress(
+  store: EventStore,
+  db: ReadDatabase,
+  projection: Projection,
+  progress: ProgressLine,
+): Promise<DriftCheckResult> {
+  const until = (await readCheckpointOrNull(db, projection))?.position?.commit ?? 0n;
+  let read = 0;
+  const line = (at: bigint) => {
+    const fraction = until === 0n ? 1 : Number(at) / Number(until);
+    return `${projection.name} check ${progressBar(fraction)}  ${formatCount(read)} events replayed`;
+  };
+  const counting = readingAllThrough(store, (event) => {
+    read++;
+    progress.update(() => line(event.position.commit));
+  });
+  const result = await checkProjectionDrift(counting, db, projection);
+  progress.done(`${line(until)}, compared`);
+  return result;
+}
+
+/** `store`, with `onEvent` called for every event its `readAll` yields. */
+function readingAllThrough(store: EventStore, onEvent: (event: RecordedEvent) => void): EventStore {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'readAll') {
+        return async function* (...args: Parameters<EventStore['readAll']>) {
+          for await (const event of target.readAll(...args)) {
+            onEvent(event);
+            yield event;
+          }
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 function positionText(status: Pick<StoredProjectionStatus, 'position'>): string {
