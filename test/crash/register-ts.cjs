@@ -1,7 +1,8 @@
 /**
  * A tiny require hook so a child process can run the TypeScript sources without a build:
  * `.ts` files are transpiled (typescript's transpileModule, CommonJS output), ESM-style
- * `./x.js` specifiers fall back to `./x.ts`, and the tsconfig `paths` aliases resolve.
+ * `./x.js` specifiers fall back to `./x.ts`, the tsconfig `paths` aliases resolve, and
+ * `import.meta.url` becomes the file's URL.
  * Only for the crash tests' child processes: no type checking. Transpiled files are cached by
  * content hash (node_modules/.cache), so a child restarted many times by a kill test boots fast.
  */
@@ -55,7 +56,12 @@ function transpile(filename) {
   try {
     return fs.readFileSync(cached, 'utf8');
   } catch {
-    const { outputText } = ts.transpileModule(source, { fileName: filename, compilerOptions });
+    // CommonJS has no import.meta: the file's own URL is what ES modules read from it.
+    const commonJsSource = source.replace(
+      /\bimport\.meta\.url\b/g,
+      "require('node:url').pathToFileURL(__filename).href",
+    );
+    const { outputText } = ts.transpileModule(commonJsSource, { fileName: filename, compilerOptions });
     // Written aside and renamed, so a child killed mid-write never leaves a torn cache entry.
     fs.mkdirSync(cacheDir, { recursive: true });
     const partial = `${cached}.${process.pid}.tmp`;

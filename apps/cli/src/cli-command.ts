@@ -7,16 +7,37 @@ export interface CliIo {
   readonly stderrIsTty?: boolean;
 }
 
-/** One `helpdesk <name>` subcommand. Returns the exit code. */
-export interface CliCommand {
-  readonly name: string;
-  /** One line for `helpdesk --help`. */
-  readonly summary: string;
-  readonly usage: string;
-  run(argv: readonly string[], io: CliIo): Promise<number>;
+/** Runs one command on the arguments after its name. Returns the exit code. */
+export type CliRunner = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+/** An option as commander spells it (`--out <file>`, `--all`), for the generated help and to refuse unknown ones. */
+export interface CliOption {
+  readonly flags: string;
+  readonly description: string;
 }
 
-/** A command line the command cannot run: exit code 2, with the usage. */
+/** A subcommand (`projections check`) or a command without subcommands: what its help lists. */
+export interface CliCommandShape {
+  readonly name: string;
+  /** One line for the help of the command above it. */
+  readonly summary: string;
+  /** Commander's argument syntax, e.g. `[name]` or `<conversationId>`. */
+  readonly arguments?: string;
+  readonly options?: readonly CliOption[];
+}
+
+/**
+ * One `helpdesk <name>` command, cheap to import: `--help` and `--version` read these and load no
+ * command. `load` imports the command's module (Nest, the stores...) only when it runs.
+ */
+export interface CliCommand extends CliCommandShape {
+  /** The details after the generated help (and the synopsis, first paragraph, which it replaces). */
+  readonly usage: string;
+  readonly subcommands?: readonly CliCommandShape[];
+  load(): Promise<CliRunner>;
+}
+
+/** A command line the command cannot run: exit code 2, one line and a pointer to the help. */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);

@@ -1,13 +1,13 @@
-import { campaignCommand } from './campaign/campaign.command.js';
+import { campaignCommand } from './campaign/campaign.cli.js';
 import type { CliCommand } from './cli-command.js';
-import { exportCommand } from './export/export.command.js';
-import { mintTokenCommand } from './mint-token/mint-token.command.js';
-import { portalCommand } from './portal/portal.command.js';
-import { projectionsCommand } from './projections/projections.command.js';
-import { replayCommand } from './replay/replay.command.js';
-import { seedDemoCommand } from './seed-demo/seed-demo.command.js';
+import { exportCommand } from './export/export.cli.js';
+import { mintTokenCommand } from './mint-token/mint-token.cli.js';
+import { portalCommand } from './portal/portal.cli.js';
+import { projectionsCommand } from './projections/projections.cli.js';
+import { replayCommand } from './replay/replay.cli.js';
+import { seedDemoCommand } from './seed-demo/seed-demo.cli.js';
 
-/** Every `helpdesk` subcommand. Later: projection status/rebuild, replay. */
+/** Every `helpdesk` subcommand: only names, options and help here, each command loads when it runs. */
 export const COMMANDS: readonly CliCommand[] = [
   seedDemoCommand,
   mintTokenCommand,

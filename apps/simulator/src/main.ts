@@ -1,39 +1,18 @@
-import { createWriteStream } from 'node:fs';
-import { formatSummary } from './format-summary.js';
-import { runSimulation } from './run-simulation.js';
-import { SIMULATE_USAGE, parseSimulateArgs } from './simulate-args.js';
+import { simulate } from './simulate.js';
+
+const stop = new AbortController();
+// Ctrl-C stops scheduling; what is in flight finishes and the summary still prints.
+process.once('SIGINT', () => stop.abort());
 
 /** `npm run simulate -- --targets demo-targets.json --rate 50 --duration 30`: see SIMULATE_USAGE. */
-async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseSimulateArgs(process.argv.slice(2), process.env, new Date());
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${SIMULATE_USAGE}\n`);
-    return 2;
-  }
-  if (parsed.kind === 'help') {
-    process.stdout.write(`${SIMULATE_USAGE}\n`);
-    return 0;
-  }
-  const { options, logFile } = parsed;
-  const log = logFile ? createWriteStream(logFile) : undefined;
-  const stop = new AbortController();
-  // Ctrl-C stops scheduling; what is in flight finishes and the summary still prints.
-  process.once('SIGINT', () => stop.abort());
-  const target = options.traffic.count ?? `${options.durationSeconds} s`;
-  process.stdout.write(`simulating ${target} at ${options.traffic.rate}/s to ${options.url} (seed ${options.seed})\n`);
-  const summary = await runSimulation({
-    ...options,
-    signal: stop.signal,
-    ...(log && { onRequest: (line) => log.write(`${JSON.stringify(line)}\n`) }),
-  });
-  if (log) await new Promise((resolve) => log.end(resolve));
-  process.stdout.write(`${formatSummary(summary)}\n`);
-  return summary.gaveUp > 0 ? 1 : 0;
-}
-
-main().then(
+simulate(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  stderrIsTty: process.stderr.isTTY === true,
+  now: new Date(),
+  signal: stop.signal,
+}).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);

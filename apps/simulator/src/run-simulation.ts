@@ -20,6 +20,8 @@ export interface SimulationOptions {
   readonly onRequest?: (line: RequestLogLine) => void;
   /** Stops scheduling new payloads; those in flight finish (without further retries). */
   readonly signal?: AbortSignal;
+  /** Called as each payload is done (delivered or given up), with how many are and how many there are. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface RequestLogLine extends Omit<Attempt, 'at'> {
@@ -54,6 +56,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const start = performance.now();
   let lastStart = start;
   let seq = 0;
+  let done = 0;
   for (const payload of payloads) {
     const due = start + (seq * 1000) / traffic.rate;
     await waitUntil(due, signal);
@@ -73,7 +76,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         options.onRequest?.(logLine(payload, attempt, lagMs));
       },
       signal,
-    ).then((result) => tally.finished(result));
+    ).then((result) => {
+      tally.finished(result);
+      options.onProgress?.(++done, count);
+    });
     inFlight.add(delivery);
     void delivery.finally(() => inFlight.delete(delivery));
     seq++;

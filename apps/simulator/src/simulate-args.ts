@@ -32,6 +32,7 @@ Options:
   --retry-base-ms <ms>            first backoff, doubled each retry (default 200, capped at 5000)
   --timeout-ms <ms>               per request (default 10000)
   --log <file.ndjson>             one line per request
+  --progress                      payloads done on stderr (always on a terminal; stdout keeps only the summary)
   --help`;
 
 export type ParsedSimulateArgs =
@@ -40,6 +41,8 @@ export type ParsedSimulateArgs =
       readonly kind: 'run';
       readonly options: Omit<SimulationOptions, 'onRequest' | 'signal'>;
       readonly logFile?: string;
+      /** Progress on stderr even when it is not a terminal. */
+      readonly progress: boolean;
     };
 
 /** Throws an Error listing every problem with the command line. */
@@ -70,6 +73,7 @@ export function parseSimulateArgs(argv: readonly string[], env: NodeJS.ProcessEn
       'retry-base-ms': { type: 'string', default: '200' },
       'timeout-ms': { type: 'string', default: '10000' },
       log: { type: 'string' },
+      progress: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -121,7 +125,7 @@ export function parseSimulateArgs(argv: readonly string[], env: NodeJS.ProcessEn
   const seed = number('seed', values.seed);
   if (problems.length > 0) throw new Error(problems.join('\n'));
   const options = { url, seed, traffic, concurrency, retry, ...(durationSeconds !== undefined && { durationSeconds }) };
-  return { kind: 'run', options, ...(values.log && { logFile: values.log }) };
+  return { kind: 'run', options, progress: values.progress, ...(values.log && { logFile: values.log }) };
 }
 
 function targetsFrom(

@@ -40,6 +40,7 @@ describe('parseSimulateArgs', () => {
     expect(parsed).toEqual({
       kind: 'run',
       logFile: 'run.ndjson',
+      progress: false,
       options: expect.objectContaining({
         url: 'http://127.0.0.1:3000/webhooks/whatsapp',
         seed: 9,

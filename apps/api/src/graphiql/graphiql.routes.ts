@@ -47,8 +47,8 @@ export function useGraphiql(app: NestFastifyApplication, config: AppConfig): voi
 
 /** The files, read once at start from node_modules (resolved as Node resolves the packages). */
 function graphiqlAssets(): Asset[] {
-  const require = createRequire(import.meta.url);
-  const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+  const requireFromHere = createRequire(import.meta.url);
+  const packageDir = (name: string) => dirname(requireFromHere.resolve(`${name}/package.json`));
   const versionOf = (name: string) =>
     (JSON.parse(readFileSync(join(packageDir(name), 'package.json'), 'utf8')) as { version: string }).version;
   const file = (name: string, relative: string) => readFileSync(join(packageDir(name), relative));

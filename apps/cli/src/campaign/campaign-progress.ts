@@ -1,18 +1,13 @@
+import { formatCount as count, progressBar } from '@helpdesk/demo';
 import type { CampaignRow } from '@helpdesk/projections/campaigns/index.js';
-
-const WIDTH = 30;
 
 /** `spring_sale RUNNING [#########.....................]  31.0%  3,100/10,000  accepted 3,050  refused 50  sent 2,990  failed 4` */
 export function formatCampaignProgress(row: CampaignRow): string {
   const done = row.accepted + row.refused;
   const fraction = row.total === 0 ? 1 : done / row.total;
-  const filled = Math.round(fraction * WIDTH);
-  const bar = `[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}]`;
-  const percent = `${(fraction * 100).toFixed(1).padStart(5)}%`;
-  const count = (n: number) => n.toLocaleString('en-US');
   const state = row.stopReason ? `${row.state} (${row.stopReason})` : row.state;
   return [
-    `${row.templateName} ${state} ${bar} ${percent}  ${count(done)}/${count(row.total)}`,
+    `${row.templateName} ${state} ${progressBar(fraction)}  ${count(done)}/${count(row.total)}`,
     `accepted ${count(row.accepted)}  refused ${count(row.refused)}  sent ${count(row.sent)}  failed ${count(row.failed)}`,
   ].join('  ');
 }

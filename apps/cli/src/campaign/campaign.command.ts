@@ -1,23 +1,10 @@
 import { parseArgs } from 'node:util';
 import { getCampaign } from '@helpdesk/projections/campaigns/index.js';
-import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
+import { UsageError, type CliRunner, type CliIo } from '../cli-command.js';
 import { withStores } from '../app-context/with-stores.js';
 import { formatCampaignProgress, isSettled } from './campaign-progress.js';
 
-const USAGE = `Usage: helpdesk campaign progress <campaignId> --portal <portalId> [--follow] [--interval-ms N]
-
-Shows a template campaign's progress from the campaigns read model (as the API's campaign(id)
-answers it): state, a progress bar over its recipients, accepted, refused, and Meta's sent and
-failed. --follow redraws it until the campaign is finished and Meta answered for every accepted
-message (exit 0), reading again every --interval-ms (default 1000). Exit 1 for a campaign the
-portal does not have. Reads the stores the API uses (DATA_DIR or EVENTSTORE_URL, READ_STORE_URL).`;
-
-export const campaignCommand: CliCommand = {
-  name: 'campaign',
-  summary: "a template campaign's progress, with a progress bar until it finishes",
-  usage: USAGE,
-  run: (argv, io) => campaignProgress(argv, io),
-};
+export const runCampaign: CliRunner = (argv, io) => campaignProgress(argv, io);
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

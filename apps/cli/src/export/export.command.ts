@@ -22,29 +22,12 @@ import type { EventStore, RecordedEvent } from '@helpdesk/event-store';
 import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
 import { waitForNetworkStores } from '@helpdesk/commands/stores/wait-for-stores.js';
 import { existingInstall } from '../app-context/existing-install.js';
-import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
+import { ProgressLine, formatCount, progressBar } from '@helpdesk/demo';
+import { UsageError, type CliRunner, type CliIo } from '../cli-command.js';
 
-const USAGE = `Usage: helpdesk export conversation <conversationId> --out file.ndjson
-       helpdesk export portal <portalId> --out file.ndjson
-       helpdesk export verify file.ndjson [--offline] [--public-key key.pem] [--conversation <id> | --portal <id>]
-       helpdesk export public-key [--out key.pem]
+export const runExport: CliRunner = (argv, io) => exportCommand.run(argv, io);
 
-export writes NDJSON, one line per event (stream, revision, position, id, type, data, metadata,
-created) with a SHA-256 hash chained to the previous line's hash, then a trailer line (scope, count,
-first and last position, head hash, key id) signed with Ed25519 by EXPORT_SIGNING_KEY, or by this
-install's own key in DATA_DIR: the events of one conversation, or of every stream whose events
-carry the portal as tenant.
-verify checks the chain and the trailer's signature, then compares every line with the store: count,
-order, positions, revisions and every field. --offline reads no store: the file and the key alone.
---public-key trusts that key (what \`export public-key\` printed) instead of the configured one;\nrepeat it to trust several (the keys before and after a rotation).
---conversation / --portal refuse a genuine export of something else. The first line that does not
-hold is reported with what is wrong, and the exit code is 1.
-public-key prints the public key auditors verify with, and its key id.`;
-
-export const exportCommand: CliCommand = {
-  name: 'export',
-  summary: 'export a conversation or a portal as signed, hash-chained NDJSON, or verify such an export',
-  usage: USAGE,
+const exportCommand = {
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -56,6 +39,7 @@ export const exportCommand: CliCommand = {
         'public-key': { type: 'string', multiple: true },
         conversation: { type: 'string' },
         portal: { type: 'string' },
+        progress: { type: 'boolean', default: false },
       },
     });
     const [what, subject, ...extra] = positionals;
@@ -95,7 +79,7 @@ export const exportCommand: CliCommand = {
       const count =
         what === 'conversation'
           ? await exportConversation(store, subject, file, signer)
-          : await exportPortal(store, subject, file, signer);
+          : await exportPortal(store, subject, file, signer, progressLine(values.progress, io));
       if (count === null) {
         io.stderr(`export: no conversation ${subject}\n`);
         return 1;
@@ -159,14 +143,53 @@ export async function exportConversation(
   return writeExport(file, conversationScope(conversationId), events, signer);
 }
 
-/** Every event of every stream in which some event carries `metadata.tenantId === portalId`, in `$all` order. */
+/**
+ * Every event of every stream in which some event carries `metadata.tenantId === portalId`, in `$all` order.
+ * `progress` shows the two reads of `$all`: the scan for the portal's streams, then the export of their events.
+ */
 export async function exportPortal(
   store: EventStore,
   portalId: string,
   file: string,
   signer: ExportSigner,
+  progress?: ProgressLine,
 ): Promise<number> {
-  return writeExport(file, portalScope(portalId), portalEvents(store, portalId), signer);
+  if (!progress) return writeExport(file, portalScope(portalId), portalEvents(store, portalId), signer);
+  const label = `export portal ${portalId}`;
+  let scanned = 0;
+  // Events per stream, so that once the scan knows the portal's streams it knows how many events to write.
+  const perStream = new Map<string, number>();
+  const portalStreams = new Set<string>();
+  const events = portalEvents(store, portalId, undefined, (event) => {
+    scanned++;
+    perStream.set(event.streamName, (perStream.get(event.streamName) ?? 0) + 1);
+    if (event.metadata.tenantId === portalId) portalStreams.add(event.streamName);
+    progress.update(() => `${label}: scanning, ${formatCount(scanned)} events read`);
+  });
+  let total: number | undefined;
+  let written = 0;
+  const writing = () =>
+    `${label} ${progressBar(total === 0 ? 1 : written / (total ?? 1))}  ${formatCount(written)}/${formatCount(total ?? 0)} events written`;
+  // The first event written (or the end of an empty export) ends the scan.
+  const scanDone = () => {
+    if (total !== undefined) return;
+    total = [...portalStreams].reduce((sum, stream) => sum + (perStream.get(stream) ?? 0), 0);
+    progress.done(`${label}: scanned ${formatCount(scanned)} events, ${formatCount(total)} in the portal's streams`);
+  };
+  const count = await writeExport(file, portalScope(portalId), events, signer, () => {
+    scanDone();
+    written++;
+    progress.update(writing);
+  });
+  scanDone();
+  progress.done(writing());
+  return count;
+}
+
+/** Progress on stderr on a terminal or with --progress; nothing otherwise. */
+function progressLine(asked: boolean | undefined, io: CliIo): ProgressLine | undefined {
+  const tty = io.stderrIsTty === true;
+  return asked || tty ? new ProgressLine(io.stderr, tty) : undefined;
 }
 
 async function writeExport(
@@ -174,6 +197,7 @@ async function writeExport(
   scope: string,
   events: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>,
   signer: ExportSigner,
+  onWritten?: () => void,
 ): Promise<number> {
   const chain = new ExportChain(scope, signer);
   const fd = openSync(file, 'w');
@@ -182,6 +206,7 @@ async function writeExport(
     for await (const event of events) {
       writeSync(fd, chain.line(event));
       count += 1;
+      onWritten?.();
     }
     writeSync(fd, chain.trailer());
   } finally {

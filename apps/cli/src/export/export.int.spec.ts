@@ -165,6 +165,30 @@ describe.each(AUDITED_STORE_KINDS)('helpdesk export / export verify on $name', (
     expect((await run('export', 'verify', file)).code).toBe(0);
   });
 
+  it('export portal --progress: the scan and the writing advance on stderr; stdout and the file stay the same', async () => {
+    const plain = await run('export', 'portal', 'acme', '--out', file);
+    const plainLines = fileLines().slice(0, -1);
+    const shown = await run('export', 'portal', 'acme', '--out', file, '--progress');
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toBe(plain.stdout);
+    expect(fileLines().slice(0, -1)).toEqual(plainLines);
+    const scanned = /export portal acme: scanned ([\d,]+) events, ([\d,]+) in the portal's streams\n/.exec(
+      shown.stderr,
+    );
+    expect(scanned).not.toBeNull();
+    expect(Number(scanned![1].replace(/,/g, ''))).toBe((await allEvents()).length);
+    expect(Number(scanned![2].replace(/,/g, ''))).toBe(plainLines.length);
+    const written = [...shown.stderr.matchAll(/ ([\d,]+)\/([\d,]+) events written\n/g)].map((match) =>
+      Number(match[1].replace(/,/g, '')),
+    );
+    // The first event written and the last: the count advances to the whole export.
+    expect(written.length).toBeGreaterThanOrEqual(2);
+    expect(written[0]).toBeLessThan(written.at(-1)!);
+    expect(written.at(-1)).toBe(plainLines.length);
+    expect(shown.stderr).toContain('[##############################] 100.0%');
+    expect(plain.stderr).not.toContain('events written');
+  });
+
   it('verify fails naming the line when one line of the file is edited', async () => {
     await run('export', 'conversation', conversationId, '--out', file);
     const text = readFileSync(file, 'utf8').split('\n');

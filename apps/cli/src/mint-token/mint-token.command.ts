@@ -2,26 +2,12 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '@helpdesk/config';
 import { existingInstall } from '../app-context/existing-install.js';
 import { ROLES, type Role, mintAccessToken } from '@helpdesk/auth';
-import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
-
-const USAGE = `Usage: helpdesk mint-token --portal P --user U --roles agent[,admin,auditor,operator] [--team T] [--expires-in 8h]
-
-Prints a bearer token for the GraphQL API (Authorization: Bearer <token>), an HS256 JWT signed with
-the secret the API checks: AUTH_JWT_SECRET when it is set, otherwise this install's own secret in
-DATA_DIR/auth-jwt-secret (run it with the API's DATA_DIR; it never makes a new one).
-With AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE set, the token carries them as iss and aud (the API requires them).
-Only the token goes to stdout, so TOKEN=$(npm run --silent helpdesk -- mint-token ...) works.
---expires-in: a number with s, m, h or d (at most 30d).`;
+import { UsageError, type CliRunner, type CliIo } from '../cli-command.js';
 
 const MAX_LIFETIME_SECONDS = 30 * 86_400;
 const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3_600, d: 86_400 };
 
-export const mintTokenCommand: CliCommand = {
-  name: 'mint-token',
-  summary: 'print a bearer token for the GraphQL API (portal, user, team, roles)',
-  usage: USAGE,
-  run: (argv, io) => mintToken(argv, io, new Date()),
-};
+export const runMintToken: CliRunner = (argv, io) => mintToken(argv, io, new Date());
 
 /** The command itself, with the time it mints at. */
 export async function mintToken(argv: readonly string[], io: CliIo, now: Date): Promise<number> {

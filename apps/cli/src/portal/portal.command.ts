@@ -18,32 +18,12 @@ import {
 import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
 import { systemClock, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { existingInstall } from '../app-context/existing-install.js';
-import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
-
-const USAGE = `Usage: helpdesk portal register --portal <id> --name <name> --time-zone <IANA zone>
-                                --subscription-start YYYY-MM-DD [--monthly-limit N] [--by <operator>]
-       helpdesk portal change-limit --portal <id> --limit N --effective-from <ISO instant> [--by <admin>]
-       helpdesk portal suspend --portal <id> --reason "..." [--by <operator>]
-       helpdesk portal resume --portal <id> [--by <operator>]
-       helpdesk portal show --portal <id>
-
-register: a new tenant, with the day of the month its quota resets on (the 29th-31st reset on the
-last day of shorter months), its time zone and its monthly conversation limit (the rulebook's
-default, 1,000, when absent). An id already registered is refused and left as it was.
-change-limit: the monthly limit from an instant on (with its offset); the same change again changes nothing.
-suspend: nothing is sent for the portal (replies, templates, new conversations, read receipts are
-refused with PORTAL_SUSPENDED) until resume; its inbound messages are still received.
-show: the portal's settings. Every change is recorded with --by as its actor (default: the OS user).`;
+import { UsageError, type CliRunner, type CliIo } from '../cli-command.js';
 
 /** Portal ids name streams and appear in tokens: the same rule as the API's registerPortal. */
 const PORTAL_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-export const portalCommand: CliCommand = {
-  name: 'portal',
-  summary: 'register a portal (tenant), change its monthly limit, show its settings (operators)',
-  usage: USAGE,
-  run: (argv, io) => portal(argv, io, systemClock),
-};
+export const runPortal: CliRunner = (argv, io) => portal(argv, io, systemClock);
 
 /** The command itself, with the clock changes are recorded at. */
 export async function portal(argv: readonly string[], io: CliIo, clock: Clock): Promise<number> {

@@ -1,13 +1,9 @@
 import type { RebuildProgress } from '@helpdesk/projections/core/rebuild-progress.js';
 import { formatSeconds } from '@helpdesk/projections/core/projection-status.js';
-
-const WIDTH = 30;
+import { progressBar } from '@helpdesk/demo';
 
 /** `ticket_list build 3 [#########.........]  31.0%  12,000 events  8,100 ev/s  ETA 4s` */
 export function formatProgress(progress: RebuildProgress): string {
-  const filled = Math.round(progress.fraction * WIDTH);
-  const bar = `[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}]`;
-  const percent = `${(progress.fraction * 100).toFixed(1).padStart(5)}%`;
   const events = `${progress.eventsRead.toLocaleString('en-US')} events`;
   const rate = `${Math.round(progress.eventsPerSecond).toLocaleString('en-US')} ev/s`;
   const eta =
@@ -15,7 +11,7 @@ export function formatProgress(progress: RebuildProgress): string {
       ? `ETA ${progress.etaSeconds === null ? '?' : formatSeconds(Math.ceil(progress.etaSeconds))}`
       : progress.phase;
   const resumed = progress.resumed ? ' (resumed)' : '';
-  return `${progress.projection} build ${progress.build}${resumed} ${bar} ${percent}  ${events}  ${rate}  ${eta}`;
+  return `${progress.projection} build ${progress.build}${resumed} ${progressBar(progress.fraction)}  ${events}  ${rate}  ${eta}`;
 }
 
 /**

@@ -6,38 +6,21 @@ import {
   LAG_COUNT_CAP,
   type StoredProjectionStatus,
   formatSeconds,
+  readCheckpointOrNull,
   readProjectionStatuses,
 } from '@helpdesk/projections/core/projection-status.js';
 import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
-import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
+import type { EventStore, RecordedEvent } from '@helpdesk/event-store';
+import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
+import { ProgressLine, formatCount, progressBar } from '@helpdesk/demo';
+import { UsageError, type CliRunner, type CliIo } from '../cli-command.js';
 import { projectionsRebuild } from './projections-rebuild.js';
 import { withStores } from '../app-context/with-stores.js';
-
-const USAGE = `Usage: helpdesk projections status [--format table|json]
-       helpdesk projections check <name>|--all
-       helpdesk projections rebuild <name>|--all [--fresh] [--batch-size N]
-
-status  For each registered read model: version, checkpoint position, events handled, lag behind
-        $all in events (counted up to ${LAG_COUNT_CAP.toLocaleString('en-US')}) and in seconds, last error and rows per table.
-check   Rebuilds the read model in memory from the event store up to its stored checkpoint and
-        compares every table row by row with the stored one. Exit code 1 when they differ.
-rebuild Rebuilds from the start of history into new tables while the live ones keep serving, then
-        switches them in atomically (blue/green), with a progress bar (rate, ETA); --all rebuilds
-        every read model with one read of the event log, each switched in on its own. Killed or
-        interrupted (Ctrl-C), the same command resumes the build; --fresh discards it and starts
-        over. A projection that throws fails the build: nothing is switched, exit code 1.
-
-Reads the stores the API uses (DATA_DIR or EVENTSTORE_URL, READ_STORE_URL).`;
 
 /** How many ids of each kind a drift report names. */
 const SAMPLE_IDS = 5;
 
-export const projectionsCommand: CliCommand = {
-  name: 'projections',
-  summary: 'read model status (checkpoint, lag, rows) and drift check against a rebuild',
-  usage: USAGE,
-  run: (argv, io) => runProjections(argv, io),
-};
+export const runProjectionsCommand: CliRunner = (argv, io) => runProjections(argv, io);
 
 export async function runProjections(
   argv: readonly string[],
@@ -79,7 +62,7 @@ async function projectionsCheck(
     args: [...argv],
     strict: true,
     allowPositionals: true,
-    options: { all: { type: 'boolean', default: false } },
+    options: { all: { type: 'boolean', default: false }, progress: { type: 'boolean', default: false } },
   });
   if (values.all === positionals.length > 0 || positionals.length > 1)
     throw new UsageError('name one projection or pass --all');
@@ -87,9 +70,12 @@ async function projectionsCheck(
   const chosen = values.all ? projections : projections.filter((projection) => projection.name === positionals[0]);
   if (chosen.length === 0) throw new UsageError(`unknown projection '${positionals[0]}' (known: ${names.join(', ')})`);
   let drifted = 0;
+  const showProgress = values.progress || io.stderrIsTty === true;
   await withStores(io, 'projections', async (store, db) => {
     for (const projection of chosen) {
-      const result = await checkProjectionDrift(store, db, projection);
+      const result = showProgress
+        ? await checkWithProgress(store, db, projection, new ProgressLine(io.stderr, io.stderrIsTty === true))
+        : await checkProjectionDrift(store, db, projection);
       io.stdout(formatCheck(result));
       if (!result.report.equal) drifted++;
     }
@@ -100,6 +86,49 @@ async function projectionsCheck(
       : `DRIFT in ${drifted} of ${chosen.length} read model(s)\n`,
   );
   return drifted === 0 ? 0 : 1;
+}
+
+/**
+ * The drift check, counting the events its rebuild reads as they pass: a bar over the log up to
+ * the stored checkpoint (measured in positions, as the rebuilds' bar is), then the comparison.
+ */
+async function checkWithProgress(
+  store: EventStore,
+  db: ReadDatabase,
+  projection: Projection,
+  progress: ProgressLine,
+): Promise<DriftCheckResult> {
+  const until = (await readCheckpointOrNull(db, projection))?.position?.commit ?? 0n;
+  let read = 0;
+  const line = (at: bigint) => {
+    const fraction = until === 0n ? 1 : Number(at) / Number(until);
+    return `${projection.name} check ${progressBar(fraction)}  ${formatCount(read)} events replayed`;
+  };
+  const counting = readingAllThrough(store, (event) => {
+    read++;
+    progress.update(() => line(event.position.commit));
+  });
+  const result = await checkProjectionDrift(counting, db, projection);
+  progress.done(`${line(until)}, compared`);
+  return result;
+}
+
+/** `store`, with `onEvent` called for every event its `readAll` yields. */
+function readingAllThrough(store: EventStore, onEvent: (event: RecordedEvent) => void): EventStore {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'readAll') {
+        return async function* (...args: Parameters<EventStore['readAll']>) {
+          for await (const event of target.readAll(...args)) {
+            onEvent(event);
+            yield event;
+          }
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 function positionText(status: Pick<StoredProjectionStatus, 'position'>): string {

@@ -154,6 +154,20 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
     expect(stdout).toContain(`OK: ${REGISTERED_PROJECTIONS.length} read model(s) equal a rebuild from history`);
   });
 
+  it('check --progress: the replayed events advance on stderr, stdout stays the same', async () => {
+    const plain = await helpdesk('projections', 'check', 'thread');
+    const shown = await helpdesk('projections', 'check', 'thread', '--progress');
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toBe(plain.stdout);
+    const counts = [...shown.stderr.matchAll(/^thread check \[[#.]+\] +[\d.]+% {2}([\d,]+) events replayed/gm)].map(
+      (match) => Number(match[1].replace(/,/g, '')),
+    );
+    expect(counts.length).toBeGreaterThanOrEqual(2);
+    expect(counts[0]).toBeLessThan(counts.at(-1)!);
+    expect(shown.stderr).toMatch(/^thread check \[#{30}\] 100\.0% .*, compared$/m);
+    expect(plain.stderr).not.toContain('events replayed');
+  });
+
   it('check: a tampered row is drift, exit 1, naming the row and the change', async () => {
     const readStore = ReadStore.open({ dialect: 'sqlite', file: join(dataDir, 'read-models.sqlite') });
     const table = physicalTableName({ name: 'ticket_list', version: ticketListVersion }, 'tickets');
@@ -258,7 +272,10 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
     expect((await helpdesk('projections', 'status', '--format', 'xml')).code).toBe(2);
     const none = await helpdesk('projections', 'rebuild');
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('Usage: helpdesk projections status');
+    // One line naming the problem and where the help is, not the whole usage.
+    expect(none.stderr).toBe(
+      'helpdesk projections rebuild: name one projection or pass --all; see helpdesk projections rebuild --help\n',
+    );
   });
 
   it('rebuild: refuses an unknown projection or a bad batch size, exit 2, and starts no build', async () => {

@@ -9,7 +9,7 @@ import {
 import { systemClock, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
 import { waitForNetworkStores } from '@helpdesk/commands/stores/wait-for-stores.js';
-import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
+import { UsageError, type CliRunner, type CliIo } from '../cli-command.js';
 import { existingInstall } from '../app-context/existing-install.js';
 import {
   formatReplayJson,
@@ -19,25 +19,10 @@ import {
   quarantinedMessageIds,
 } from '@helpdesk/audit';
 
-const USAGE = `Usage: helpdesk replay conversation <conversationId> [--as-of ISO] [--format table|json|ndjson]
-                                  [--reveal --reason "..." --auditor <id>]
-
-Replays one conversation's stream, event by event: revision, time, type, actor, rule version,
-correlation and causation ids, the event's data and the state after it (ticket, session, messages).
---as-of stops at the last event created at or before that instant.
-Quarantined content is hidden (in every event, also those before the quarantine) unless --reveal is
-given; --reveal first records a QuarantinedContentRevealed event for each quarantined message, with
-the auditor as actor and the reason, then shows the content.`;
-
 const FORMATS = ['table', 'json', 'ndjson'] as const;
 type Format = (typeof FORMATS)[number];
 
-export const replayCommand: CliCommand = {
-  name: 'replay',
-  summary: 'replay a conversation event by event, with the state after each (auditors)',
-  usage: USAGE,
-  run: (argv, io) => replay(argv, io, systemClock),
-};
+export const runReplay: CliRunner = (argv, io) => replay(argv, io, systemClock);
 
 /** The command itself, with the clock reveals are recorded at. */
 export async function replay(argv: readonly string[], io: CliIo, clock: Clock): Promise<number> {

@@ -3,22 +3,13 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, type AppConfig } from '@helpdesk/config';
 import { MAX_PHONE_NUMBERS_PER_ACCOUNT } from '@helpdesk/domain';
-import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
+import { UsageError, type CliRunner, type CliIo } from '../cli-command.js';
 import { seedDemo, type SeedDemoReport } from './seed-demo.js';
 import { eventStoreName } from '../app-context/existing-install.js';
 
-const USAGE = `Usage: helpdesk seed-demo [--portal demo] [--numbers 3] [--connected-at ISO] [--time-zone Europe/Amsterdam]
-                         [--subscription-start YYYY-MM-DD] [--out targets.json]
+export const runSeedDemo: CliRunner = (argv, io) => seedDemoCommand.run(argv, io);
 
-Registers a demo portal, connects a WhatsApp Business account with N business numbers, approves two
-templates and creates a few contacts, on the stores the API uses (DATA_DIR or EVENTSTORE_URL).
-Running it again changes nothing. Prints the numbers to point the simulator at; --out writes
-them as JSON for \`simulate --targets\`.`;
-
-export const seedDemoCommand: CliCommand = {
-  name: 'seed-demo',
-  summary: 'fill a fresh install with a demo portal, WhatsApp numbers, templates and contacts',
-  usage: USAGE,
+const seedDemoCommand = {
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values } = parseArgs({
       args: [...argv],
