@@ -8,6 +8,11 @@ import {
   formatSeconds,
   readProjectionStatuses,
 } from '@helpdesk/projections/core/projection-status.js';
+import {
+  type InboxBacklog,
+  readInboxBacklog,
+  readInboxProcessorCheckpoint,
+} from '@helpdesk/projections/core/inbox-backlog.js';
 import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
 import { projectionsRebuild } from './projections-rebuild.js';
@@ -18,7 +23,9 @@ const USAGE = `Usage: helpdesk projections status [--format table|json]
        helpdesk projections rebuild <name>|--all [--fresh] [--batch-size N]
 
 status  For each registered read model: version, checkpoint position, events handled, lag behind
-        $all in events (counted up to ${LAG_COUNT_CAP.toLocaleString('en-US')}) and in seconds, last error and rows per table.
+        $all in events (counted up to ${LAG_COUNT_CAP.toLocaleString('en-US')}) and in seconds, last error and rows per table;
+        then the inbox backlog: WhatsApp webhook payloads stored and not yet processed (the table's
+        last line; not in --format json, whose shape stays an array of projections).
 check   Rebuilds the read model in memory from the event store up to its stored checkpoint and
         compares every table row by row with the stored one. Exit code 1 when they differ.
 rebuild Rebuilds from the start of history into new tables while the live ones keep serving, then
@@ -63,9 +70,17 @@ async function projectionsStatus(
   });
   if (values.format !== 'table' && values.format !== 'json')
     throw new UsageError(`--format must be table or json (got '${values.format}')`);
-  const statuses = await withStores(io, 'projections', (store, db) => readProjectionStatuses(store, db, projections));
+  const { statuses, backlog } = await withStores(io, 'projections', async (store, db) => ({
+    statuses: await readProjectionStatuses(store, db, projections),
+    backlog:
+      values.format === 'json'
+        ? null
+        : await readInboxBacklog(store, await readInboxProcessorCheckpoint(store), LAG_COUNT_CAP),
+  }));
   io.stdout(
-    values.format === 'json' ? `${JSON.stringify(statuses.map(statusJson), null, 2)}\n` : formatStatusTable(statuses),
+    values.format === 'json'
+      ? `${JSON.stringify(statuses.map(statusJson), null, 2)}\n`
+      : formatStatusTable(statuses) + (backlog ? formatInboxBacklog(backlog) : ''),
   );
   return 0;
 }
@@ -167,6 +182,16 @@ export function formatStatusTable(statuses: readonly StoredProjectionStatus[]): 
       `STALE (built under other rules than the code's): ${stale.join(', ')}; run 'helpdesk projections rebuild <name>'`,
     );
   return [line(header), ...rows.map(line), ...notes, ''].join('\n');
+}
+
+/**
+ * A burst of webhook payloads is a few events in `$all` until the processor turns them into
+ * commands: the projections look caught up while it works through them, so it gets its own line.
+ */
+export function formatInboxBacklog(backlog: InboxBacklog): string {
+  if (backlog.payloads === 0) return 'INBOX BACKLOG  0 payloads (every stored webhook payload is processed)\n';
+  const count = `${backlog.capped ? '>' : ''}${backlog.payloads}`;
+  return `INBOX BACKLOG  ${count} payload(s) stored and not yet processed, oldest received ${backlog.oldestReceivedAt}\n`;
 }
 
 function statusJson(status: StoredProjectionStatus) {
