@@ -31,7 +31,9 @@ export function readInboxProcessorCheckpoint(store: EventStore): Promise<Positio
 }
 
 /**
- * Counts the payloads after `processedUpTo` (exclusive) up to the head as it is now, at most `cap`.
+ * Counts the payloads after `processedUpTo` (exclusive) up to the head as it is now, at most `cap`,
+ * reading at most `cap * 10` events (the commands' events and others lie between payloads): either
+ * limit reached makes it `capped`, a lower bound.
  * The projections' lag does not show this: a burst of payloads is a few events in `$all` until the
  * processor turns them into the commands' events, so projections look caught up while it is busy.
  */
@@ -42,11 +44,13 @@ export async function readInboxBacklog(
 ): Promise<InboxBacklog> {
   const head = await headPosition(store);
   let payloads = 0;
+  let scanned = 0;
   let oldestReceivedAt: string | null = null;
   if (head === null) return { payloads, capped: false, oldestReceivedAt, processedUpTo };
   for await (const event of store.readAll({ direction: 'forwards', fromPosition: processedUpTo ?? 'start' })) {
     if (comparePositions(event.position, head) > 0) break;
     if (processedUpTo && comparePositions(event.position, processedUpTo) <= 0) continue;
+    if (++scanned > cap * 10) return { payloads, capped: true, oldestReceivedAt, processedUpTo };
     if (event.type !== INBOX_PAYLOAD_EVENT_TYPE || !event.streamName.startsWith(INBOX_PREFIX)) continue;
     if (payloads >= cap) return { payloads, capped: true, oldestReceivedAt, processedUpTo };
     payloads++;

@@ -45,7 +45,7 @@ export class MetricsRegistry {
   readonly registry = new client.Registry();
   private readonly counters = new Map<string, Counter>();
   private readonly others = new Map<string, { readonly labelNames: readonly string[]; readonly metric: unknown }>();
-  private defaultsCollected = false;
+  private withDefaults = false;
 
   /** Registering the same name twice returns the same counter, so several providers may share one. */
   counter(name: string, help: string, labelNames: readonly string[] = []): Counter {
@@ -93,11 +93,9 @@ export class MetricsRegistry {
     });
   }
 
-  /** prom-client's default metrics (process_*, nodejs_*: event-loop lag, heap, GC), once per registry. */
+  /** prom-client's default metrics (process_*, nodejs_*: event-loop lag, heap, GC) in this registry's scrape. */
   collectDefaultMetrics(): void {
-    if (this.defaultsCollected) return;
-    this.defaultsCollected = true;
-    client.collectDefaultMetrics({ register: this.registry });
+    this.withDefaults = true;
   }
 
   contentType(): string {
@@ -105,8 +103,9 @@ export class MetricsRegistry {
   }
 
   /** The Prometheus text exposition format, every gauge collected now. */
-  render(): Promise<string> {
-    return this.registry.metrics();
+  async render(): Promise<string> {
+    const own = await this.registry.metrics();
+    return this.withDefaults ? `${await processDefaults().metrics()}\n${own}` : own;
   }
 
   private other<T extends client.Metric>(name: string, labelNames: readonly string[], make: () => T): T {
@@ -128,6 +127,20 @@ export class MetricsRegistry {
   private refuseTaken(name: string): void {
     if (this.registry.getSingleMetric(name)) throw new Error(`Metric ${name} is already registered as another type`);
   }
+}
+
+let defaults: client.Registry | null = null;
+
+/**
+ * The default metrics describe the process, not an app: one set per process, however many apps
+ * (tests boot dozens), since each set keeps an event-loop delay monitor and a GC observer running.
+ */
+function processDefaults(): client.Registry {
+  if (!defaults) {
+    defaults = new client.Registry();
+    client.collectDefaultMetrics({ register: defaults });
+  }
+  return defaults;
 }
 
 function requireName(name: string): void {

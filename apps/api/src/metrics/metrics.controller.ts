@@ -19,7 +19,8 @@ export class MetricsController {
   ): Promise<string> {
     const access = metricsAccess(this.config.metrics, authorization);
     // Refused before anything is collected: a caller without the token costs no store read.
-    if (access === 'not_found') throw new NotFoundException();
+    // Worded as Nest's answer to a route that does not exist: an off /metrics does not tell it is there.
+    if (access === 'not_found') throw new NotFoundException('Cannot GET /metrics');
     if (access === 'unauthorized') {
       void reply.header('WWW-Authenticate', 'Bearer realm="metrics"');
       throw new UnauthorizedException('A valid METRICS_TOKEN bearer token is required');

@@ -180,7 +180,11 @@ describe('/metrics on METRICS_PORT only', () => {
   afterAll(() => world.close());
 
   it('is not served on the main port, even to a caller who guesses a token', async () => {
-    expect((await fetch(`${base}/metrics`)).status).toBe(404);
+    const off = await fetch(`${base}/metrics`);
+    expect(off.status).toBe(404);
+    // Answered as a path that does not exist is: nothing tells that metrics live somewhere.
+    const unknown = (await (await fetch(`${base}/metricz`)).json()) as Record<string, unknown>;
+    expect(await off.json()).toEqual({ ...unknown, message: String(unknown.message).replace('/metricz', '/metrics') });
     const guessed = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(guessed.status).toBe(404);
     expect(await guessed.text()).not.toContain('# TYPE');

@@ -48,27 +48,35 @@ export class ServiceGauges implements OnModuleInit {
         this.logger.warn({ msg: 'Could not count the inbox backlog for the metrics', error: String(error) });
       }
     };
+    // prom-client collects every gauge of a scrape at once: the three backlog gauges share one read.
+    let reading: Promise<void> | null = null;
+    const readBacklog = () => (reading ??= refreshBacklog().finally(() => (reading = null)));
     this.registry.gauge(
       'whatsapp_inbox_backlog_payloads',
       'Webhook payloads stored (Meta heard 200) and not yet processed into commands',
       [],
       async (gauge) => {
-        // The other two backlog gauges are set from this read: it is the first of the three collected.
-        await refreshBacklog();
+        await readBacklog();
         gauge.set(backlog.payloads);
       },
     );
     this.registry.gauge(
       'whatsapp_inbox_backlog_capped',
-      `1 when the backlog count stopped at ${SCRAPE_BACKLOG_CAP}: the real backlog is larger`,
+      `1 when the backlog count stopped at ${SCRAPE_BACKLOG_CAP} payloads (or ten times as many events read): the real backlog is larger`,
       [],
-      (gauge) => gauge.set(backlog.capped ? 1 : 0),
+      async (gauge) => {
+        await readBacklog();
+        gauge.set(backlog.capped ? 1 : 0);
+      },
     );
     this.registry.gauge(
       'whatsapp_inbox_backlog_oldest_age_seconds',
-      'Age of the oldest unprocessed webhook payload (0 when there is none)',
+      'Age of the oldest unprocessed webhook payload by the server clock (0 when there is none)',
       [],
-      (gauge) => gauge.set(backlog.oldestAgeSeconds),
+      async (gauge) => {
+        await readBacklog();
+        gauge.set(backlog.oldestAgeSeconds);
+      },
     );
     this.registry.gauge(
       'outbound_queue_messages',
@@ -96,11 +104,15 @@ export class ServiceGauges implements OnModuleInit {
         const projections = this.optional(ProjectionsService);
         const readStore = this.optional(ReadStore as unknown as Type<ReadStore>);
         if (!projections || !readStore) return;
-        gauge.reset();
-        const newest = await lastEvent(this.store);
-        for (const projection of projections.projections) {
-          const checkpoint = await readCheckpointOrNull(readStore.db, projection);
-          gauge.set({ projection: projection.name }, await this.lagSeconds(newest, checkpoint?.position ?? null));
+        try {
+          const newest = await lastEvent(this.store);
+          for (const projection of projections.projections) {
+            const checkpoint = await readCheckpointOrNull(readStore.db, projection);
+            gauge.set({ projection: projection.name }, await this.lagSeconds(newest, checkpoint?.position ?? null));
+          }
+        } catch (error) {
+          // The rest of the scrape still answers; the gauge keeps its last values.
+          this.logger.warn({ msg: 'Could not read the projections lag for the metrics', error: String(error) });
         }
       },
     );
