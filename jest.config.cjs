@@ -28,8 +28,5 @@ module.exports = {
     '^@helpdesk/demo$': '<rootDir>/libs/demo/src/index.ts',
     // Our sources import './x.js' (ESM); jest resolves the .ts file. Real .json.js files stay as they are.
     '^(\\.{1,2}/.*)(?<!\\.json)\\.js$': '$1',
-    // Jest cannot require() an ES module, though Node 20.19+ can: these leaf packages, required by
-    // CommonJS dependencies of Fastify and Mercurius, go to Node's own loader.
-    '^(content-disposition|cookie)$': '<rootDir>/test/support/native-esm/$1.cjs',
   },
 };
