@@ -140,6 +140,12 @@ export const QUERY_FIELDS: Readonly<Record<string, FieldRule>> = {
     probe: () => ({ query: '{ projections { name state lagEvents } }' }),
     ownerSees: isNotNull,
   },
+  inboxBacklog: {
+    roles: ['operator'],
+    otherPortal: 'service-wide',
+    probe: () => ({ query: '{ inboxBacklog { payloads capped oldestReceivedAt } }' }),
+    ownerSees: isNotNull,
+  },
   projectionRebuild: {
     roles: ['operator'],
     otherPortal: 'service-wide',

@@ -14,6 +14,7 @@ import { closeRefusedConnections, limitWebSockets } from './notifications/subscr
 import { monotonicNow } from './rate-limits/rate-limit-clock.js';
 import { systemClock } from '@helpdesk/commands/shared/clock.js';
 import { useBrowserOrigins } from './cors/browser-origins.js';
+import { useRequestMetrics } from './metrics/request-metrics.js';
 import { useRawJsonBodyRoutes } from './webhooks/raw-json-body.js';
 
 /** The one way the service is assembled, shared by main.ts and the e2e tests. */
@@ -33,6 +34,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     // The exact bytes as `request.rawBody`: Meta signs them, not their re-serialised JSON.
     rawBody: true,
   });
+  useRequestMetrics(app);
   useRawJsonBodyRoutes(app);
   useMediaUploadRoute(app);
   useJsonOnlyGraphql(app, config, overrides.clock ?? systemClock, overrides.rateLimitNow ?? monotonicNow);

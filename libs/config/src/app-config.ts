@@ -103,6 +103,19 @@ export interface CorsConfig {
   readonly origins: readonly string[] | 'any';
 }
 
+/** Where `/metrics` is served (METRICS_PORT, METRICS_TOKEN; see metrics-config.ts). */
+export interface MetricsConfig {
+  /** METRICS_PORT: a separate listener for `/metrics` only; null when unset (0: any free port). */
+  readonly port: number | null;
+  /** METRICS_TOKEN: the bearer token `/metrics` on the main port asks for; null when unset. */
+  readonly token: string | null;
+  /**
+   * `/metrics` on the main port: `token` (METRICS_TOKEN set), `open` (neither variable set, outside
+   * NODE_ENV=production), `off` (answered 404).
+   */
+  readonly onMainPort: 'token' | 'open' | 'off';
+}
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface AppConfig {
@@ -127,6 +140,7 @@ export interface AppConfig {
   readonly edge: EdgeLimitsConfig;
   readonly campaigns: CampaignConfig;
   readonly cors: CorsConfig;
+  readonly metrics: MetricsConfig;
   /** How long start-up waits for EVENTSTORE_URL and READ_STORE_URL to answer (STARTUP_RETRY_SECONDS; 0: not at all). */
   readonly startupRetrySeconds: number;
 }

@@ -8,5 +8,6 @@ export * from './outbound-throughput-config.js';
 export * from './campaign-config.js';
 export * from './cors-config.js';
 export * from './access-token-config.js';
+export * from './metrics-config.js';
 export * from './startup-retry.js';
 export * from './store-urls.js';

@@ -5,6 +5,7 @@ import { EXPORT_SIGNING_KEY_FILE, exportSigningConfigFrom, exportSigningKeyProbl
 import { edgeLimitsConfigFrom } from './edge-limits-config.js';
 import { campaignConfigFrom } from './campaign-config.js';
 import { corsConfigFrom } from './cors-config.js';
+import { metricsConfigFrom } from './metrics-config.js';
 import { outboundThroughputConfigFrom } from './outbound-throughput-config.js';
 import { rateLimitConfigFrom } from './rate-limit-config.js';
 import { accessTokenConfigFrom } from './access-token-config.js';
@@ -100,6 +101,7 @@ export function loadConfig(env: Environment): AppConfig {
     edge: edgeLimitsConfigFrom(env, environment, problems),
     campaigns: campaignConfigFrom(env, problems),
     cors: corsConfigFrom(env, environment, problems),
+    metrics: metricsConfigFrom(env, environment, port, problems),
     startupRetrySeconds: startupRetrySecondsFrom(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);

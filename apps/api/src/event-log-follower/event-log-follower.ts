@@ -78,6 +78,11 @@ export class EventLogFollower {
     return this.stopping;
   }
 
+  /** Events taken up and not yet at an end (the `outbound_queue_messages` gauge). */
+  get eventsUnderWay(): number {
+    return this.progress.eventsUnderWay;
+  }
+
   start(work: EventWork): void {
     if (this.running) return;
     this.stopping = false;

@@ -1,49 +1,55 @@
+import * as client from 'prom-client';
+
 /**
- * A tiny in-process registry of counters, rendered in Prometheus' text format. Counters live as
- * long as the process: Prometheus itself handles resets (`rate()` tolerates restarts).
+ * The process's metrics, on prom-client: counters, histograms, gauges computed at scrape time, and
+ * prom-client's default Node.js metrics (event-loop lag, heap, CPU, file descriptors) when asked.
+ * Each app instance gets its own registry (tests run several in one process); values live as long
+ * as the process, and Prometheus handles resets (`rate()` tolerates restarts).
  */
 export type Labels = Readonly<Record<string, string>>;
 
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/**
+ * A prom-client counter with the checks and the synchronous read the capabilities and their tests
+ * rely on: exactly the declared labels, never down, `get` without awaiting the registry.
+ */
 export class Counter {
-  private readonly values = new Map<string, { labels: Labels; value: number }>();
+  private readonly values = new Map<string, number>();
 
   constructor(
     readonly name: string,
-    readonly help: string,
-    readonly labelNames: readonly string[] = [],
+    readonly labelNames: readonly string[],
+    private readonly counter: client.Counter,
   ) {}
 
   inc(labels: Labels = {}, by = 1): void {
     if (!(by >= 0)) throw new Error(`Counter ${this.name} only goes up (got ${by})`);
-    const names = Object.keys(labels).sort();
-    if (names.join() !== [...this.labelNames].sort().join()) {
-      throw new Error(
-        `Counter ${this.name} takes the labels [${this.labelNames.join(', ')}], got [${names.join(', ')}]`,
-      );
-    }
-    const key = this.labelNames.map((name) => labels[name]).join('\u0000');
-    const current = this.values.get(key);
-    this.values.set(key, { labels, value: (current?.value ?? 0) + by });
+    requireLabels(this.name, this.labelNames, labels);
+    const key = this.key(labels);
+    this.values.set(key, (this.values.get(key) ?? 0) + by);
+    this.counter.inc({ ...labels }, by);
   }
 
   /** The value for one label set; 0 when never incremented. */
   get(labels: Labels = {}): number {
-    return this.values.get(this.labelNames.map((name) => labels[name]).join('\u0000'))?.value ?? 0;
+    return this.values.get(this.key(labels)) ?? 0;
   }
 
-  samples(): readonly { labels: Labels; value: number }[] {
-    // A counter without labels is exported from the start (as 0), so dashboards see it exists.
-    if (this.values.size === 0 && this.labelNames.length === 0) return [{ labels: {}, value: 0 }];
-    return [...this.values.values()];
+  private key(labels: Labels): string {
+    return this.labelNames.map((name) => labels[name]).join('\u0000');
   }
 }
 
 export class MetricsRegistry {
+  readonly registry = new client.Registry();
   private readonly counters = new Map<string, Counter>();
+  private readonly others = new Map<string, { readonly labelNames: readonly string[]; readonly metric: unknown }>();
+  private withDefaults = false;
 
   /** Registering the same name twice returns the same counter, so several providers may share one. */
   counter(name: string, help: string, labelNames: readonly string[] = []): Counter {
-    if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(name)) throw new Error(`'${name}' is not a Prometheus metric name`);
+    requireName(name);
     const existing = this.counters.get(name);
     if (existing) {
       if (existing.labelNames.join() !== labelNames.join()) {
@@ -51,33 +57,99 @@ export class MetricsRegistry {
       }
       return existing;
     }
-    const counter = new Counter(name, help, labelNames);
+    this.refuseTaken(name);
+    const metric = new client.Counter({ name, help, labelNames: [...labelNames], registers: [this.registry] });
+    // An unlabelled counter is exported from the start (as 0), so dashboards see it exists.
+    if (labelNames.length === 0) metric.inc(0);
+    const counter = new Counter(name, labelNames, metric);
     this.counters.set(name, counter);
     return counter;
   }
 
-  render(): string {
-    return renderPrometheusText([...this.counters.values()].sort((a, b) => a.name.localeCompare(b.name)));
+  /** Latencies in seconds; the same name returns the same histogram. */
+  histogram(name: string, help: string, labelNames: readonly string[], buckets: readonly number[]): client.Histogram {
+    return this.other(name, labelNames, () => {
+      return new client.Histogram({ name, help, labelNames: [...labelNames], buckets: [...buckets], registers: [] });
+    });
   }
-}
 
-/** Prometheus text exposition format 0.0.4. */
-export function renderPrometheusText(counters: readonly Counter[]): string {
-  const lines: string[] = [];
-  for (const counter of counters) {
-    lines.push(`# HELP ${counter.name} ${escapeHelp(counter.help)}`, `# TYPE ${counter.name} counter`);
-    for (const { labels, value } of counter.samples()) {
-      const pairs = counter.labelNames.map((name) => `${name}="${escapeLabelValue(labels[name] ?? '')}"`);
-      lines.push(`${counter.name}${pairs.length > 0 ? `{${pairs.join(',')}}` : ''} ${value}`);
+  /** A gauge whose value `collect` sets at every scrape (it may read the stores). */
+  gauge(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    collect: (gauge: client.Gauge) => Promise<void> | void,
+  ): client.Gauge {
+    return this.other(name, labelNames, () => {
+      return new client.Gauge({
+        name,
+        help,
+        labelNames: [...labelNames],
+        registers: [],
+        async collect() {
+          await collect(this);
+        },
+      });
+    });
+  }
+
+  /** prom-client's default metrics (process_*, nodejs_*: event-loop lag, heap, GC) in this registry's scrape. */
+  collectDefaultMetrics(): void {
+    this.withDefaults = true;
+  }
+
+  contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The Prometheus text exposition format, every gauge collected now. */
+  async render(): Promise<string> {
+    const own = await this.registry.metrics();
+    return this.withDefaults ? `${await processDefaults().metrics()}\n${own}` : own;
+  }
+
+  private other<T extends client.Metric>(name: string, labelNames: readonly string[], make: () => T): T {
+    requireName(name);
+    const existing = this.others.get(name);
+    if (existing) {
+      if (existing.labelNames.join() !== labelNames.join()) {
+        throw new Error(`Metric ${name} is already registered with the labels [${existing.labelNames.join(', ')}]`);
+      }
+      return existing.metric as T;
     }
+    this.refuseTaken(name);
+    const metric = make();
+    this.registry.registerMetric(metric);
+    this.others.set(name, { labelNames, metric });
+    return metric;
   }
-  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+
+  private refuseTaken(name: string): void {
+    if (this.registry.getSingleMetric(name)) throw new Error(`Metric ${name} is already registered as another type`);
+  }
 }
 
-function escapeHelp(help: string): string {
-  return help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+let defaults: client.Registry | null = null;
+
+/**
+ * The default metrics describe the process, not an app: one set per process, however many apps
+ * (tests boot dozens), since each set keeps an event-loop delay monitor and a GC observer running.
+ */
+function processDefaults(): client.Registry {
+  if (!defaults) {
+    defaults = new client.Registry();
+    client.collectDefaultMetrics({ register: defaults });
+  }
+  return defaults;
 }
 
-function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+function requireName(name: string): void {
+  if (!METRIC_NAME.test(name)) throw new Error(`'${name}' is not a Prometheus metric name`);
+}
+
+function requireLabels(name: string, labelNames: readonly string[], labels: Labels): void {
+  const names = Object.keys(labels).sort();
+  if (names.join() !== [...labelNames].sort().join()) {
+    throw new Error(`Counter ${name} takes the labels [${labelNames.join(', ')}], got [${names.join(', ')}]`);
+  }
 }

@@ -1,7 +1,8 @@
 import { MetricsRegistry } from './metrics-registry.js';
 
 describe('MetricsRegistry', () => {
-  it('renders counters in the Prometheus text format, sorted by name, unlabelled ones from zero', () => {
+  // prom-client renders in registration order with a blank line between metrics (it used to be sorted by name).
+  it('renders counters in the Prometheus text format, unlabelled ones from zero', async () => {
     const registry = new MetricsRegistry();
     const rejected = registry.counter('webhooks_rejected_total', 'Webhooks refused, by reason', ['reason']);
     registry.counter('webhooks_received_total', 'Webhooks stored');
@@ -9,25 +10,26 @@ describe('MetricsRegistry', () => {
     rejected.inc({ reason: 'bad_signature' });
     rejected.inc({ reason: 'store_unavailable' }, 3);
 
-    expect(registry.render()).toBe(
+    expect(await registry.render()).toBe(
       [
-        '# HELP webhooks_received_total Webhooks stored',
-        '# TYPE webhooks_received_total counter',
-        'webhooks_received_total 0',
         '# HELP webhooks_rejected_total Webhooks refused, by reason',
         '# TYPE webhooks_rejected_total counter',
         'webhooks_rejected_total{reason="bad_signature"} 2',
         'webhooks_rejected_total{reason="store_unavailable"} 3',
         '',
+        '# HELP webhooks_received_total Webhooks stored',
+        '# TYPE webhooks_received_total counter',
+        'webhooks_received_total 0',
+        '',
       ].join('\n'),
     );
   });
 
-  it('escapes label values and help text', () => {
+  it('escapes label values and help text', async () => {
     const registry = new MetricsRegistry();
     registry.counter('odd_total', 'a \\ help\nline', ['what']).inc({ what: 'say "hi"\\\n' });
-    expect(registry.render()).toContain('# HELP odd_total a \\\\ help\\nline');
-    expect(registry.render()).toContain('odd_total{what="say \\"hi\\"\\\\\\n"} 1');
+    expect(await registry.render()).toContain('# HELP odd_total a \\\\ help\\nline');
+    expect(await registry.render()).toContain('odd_total{what="say \\"hi\\"\\\\\\n"} 1');
   });
 
   it('returns the same counter for the same name and refuses other labels under it', () => {
@@ -47,5 +49,20 @@ describe('MetricsRegistry', () => {
     counter.inc({ kind: 'a' });
     expect(counter.get({ kind: 'a' })).toBe(1);
     expect(counter.get({ kind: 'b' })).toBe(0);
+  });
+
+  it('keeps histograms and scrape-time gauges, one per name, and refuses a name taken by another type', async () => {
+    const registry = new MetricsRegistry();
+    const histogram = registry.histogram('work_duration_seconds', 'Work', ['kind'], [0.1, 1]);
+    expect(registry.histogram('work_duration_seconds', 'Work', ['kind'], [0.1, 1])).toBe(histogram);
+    histogram.observe({ kind: 'a' }, 0.5);
+    let collected = 0;
+    registry.gauge('queue_depth', 'Depth', [], (gauge) => gauge.set(++collected * 10));
+    expect(await registry.render()).toContain('work_duration_seconds_bucket{le="1",kind="a"} 1');
+    expect(await registry.render()).toContain('queue_depth 20');
+    expect(() => registry.counter('queue_depth', 'x')).toThrow(/another type/);
+    expect(() => registry.gauge('work_duration_seconds', 'x', ['other'], () => undefined)).toThrow(
+      /already registered/,
+    );
   });
 });

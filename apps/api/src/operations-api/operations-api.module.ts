@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ExportConversationHandler, VerifyConversationExportHandler } from './conversation-export.queries.js';
 import { ConversationExportResolver } from './conversation-export.resolver.js';
-import { GetConversationHistoryHandler, GetProjectionStatusesHandler } from './operations.queries.js';
+import {
+  GetConversationHistoryHandler,
+  GetInboxBacklogHandler,
+  GetProjectionStatusesHandler,
+} from './operations.queries.js';
 import { ConversationHistoryResolver, ProjectionStatusResolver } from './operations.resolver.js';
 import { CheckProjectionDriftHandler } from './projection-drift.query.js';
 import { ProjectionOperationsResolver } from './projection-operations.resolver.js';
@@ -15,6 +19,7 @@ import { ProjectionRebuilds } from './projection-rebuilds.service.js';
   providers: [
     ProjectionRebuilds,
     GetProjectionStatusesHandler,
+    GetInboxBacklogHandler,
     CheckProjectionDriftHandler,
     ProjectionStatusResolver,
     ProjectionOperationsResolver,

@@ -180,3 +180,28 @@ export class HistoryEntryModel {
   @Field({ description: 'The conversation after this event: ticket, session, message count, last message.' })
   state!: string;
 }
+
+/**
+ * The WhatsApp webhook payloads stored (Meta heard 200) and not yet turned into commands. The
+ * projections' lag does not show a burst: it is a few events in `$all` until processed.
+ */
+@ObjectType('InboxBacklog')
+export class InboxBacklogModel {
+  @Field(() => Int, { description: "Payloads after the inbox processor's checkpoint, counted up to a cap." })
+  payloads!: number;
+
+  @Field({ description: 'The count stopped at the cap: the real backlog is at least `payloads`.' })
+  capped!: boolean;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When the oldest unprocessed payload was received; null when there is none.',
+  })
+  oldestReceivedAt!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The processor's checkpoint in `$all` (`commit:prepare`); null when it never ran.",
+  })
+  processedUpTo!: string | null;
+}

@@ -7,7 +7,12 @@ import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
 import { CLOCK, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { isMissingTable } from '@helpdesk/projections/core/drift-check.js';
 import type { Projection } from '@helpdesk/projections/core/projection.js';
-import { type StoredProjectionStatus, readProjectionStatuses } from '@helpdesk/projections/core/projection-status.js';
+import {
+  LAG_COUNT_CAP,
+  type StoredProjectionStatus,
+  readProjectionStatuses,
+} from '@helpdesk/projections/core/projection-status.js';
+import { readInboxBacklog, readInboxProcessorCheckpoint } from '@helpdesk/projections/core/inbox-backlog.js';
 import type { ProjectionStatus as LiveProjectionStatus } from '@helpdesk/projections/core/projection-runner.js';
 import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
 import { type RebuildState, listRebuilds, liveBuild } from '@helpdesk/projections/core/rebuild-registry.js';
@@ -15,6 +20,7 @@ import { formatPosition } from '../graphql/positions.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import {
   type HistoryEntryModel,
+  type InboxBacklogModel,
   type PendingRebuildModel,
   PendingRebuildStateModel,
   ProjectionStateModel,
@@ -29,6 +35,24 @@ import { readPortalConversation } from './portal-conversation.js';
  * rebuilds from the stores, and the progress of a rebuild this process runs.
  */
 export class GetProjectionStatusesQuery extends Query<ProjectionStatusModel[]> {}
+
+/** The webhook payloads stored and not yet processed, service-wide (every portal's share one inbox). */
+export class GetInboxBacklogQuery extends Query<InboxBacklogModel> {}
+
+@QueryHandler(GetInboxBacklogQuery)
+export class GetInboxBacklogHandler implements IQueryHandler<GetInboxBacklogQuery, InboxBacklogModel> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute(): Promise<InboxBacklogModel> {
+    const backlog = await readInboxBacklog(this.store, await readInboxProcessorCheckpoint(this.store), LAG_COUNT_CAP);
+    return {
+      payloads: backlog.payloads,
+      capped: backlog.capped,
+      oldestReceivedAt: backlog.oldestReceivedAt,
+      processedUpTo: backlog.processedUpTo && formatPosition(backlog.processedUpTo),
+    };
+  }
+}
 
 /** A conversation's events as an auditor replays them; null when it does not exist or belongs to another portal. */
 export class GetConversationHistoryQuery extends Query<HistoryEntryModel[] | null> {

@@ -3,8 +3,8 @@ import { Args, ID, Query, Resolver } from '@nestjs/graphql';
 import type { AuthenticatedUser } from '@helpdesk/auth';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
-import { GetConversationHistoryQuery, GetProjectionStatusesQuery } from './operations.queries.js';
-import { HistoryEntryModel, ProjectionStatusModel } from './operations.models.js';
+import { GetConversationHistoryQuery, GetInboxBacklogQuery, GetProjectionStatusesQuery } from './operations.queries.js';
+import { HistoryEntryModel, InboxBacklogModel, ProjectionStatusModel } from './operations.models.js';
 
 /** Operators watch the read models; the status spans every portal, so it is theirs alone. */
 @Resolver(() => ProjectionStatusModel)
@@ -17,6 +17,14 @@ export class ProjectionStatusResolver {
   })
   projections(): Promise<ProjectionStatusModel[]> {
     return this.queries.execute(new GetProjectionStatusesQuery());
+  }
+
+  @Query(() => InboxBacklogModel, {
+    description:
+      'WhatsApp webhook payloads stored and not yet processed into commands: a burst the projections do not show as lag.',
+  })
+  inboxBacklog(): Promise<InboxBacklogModel> {
+    return this.queries.execute(new GetInboxBacklogQuery());
   }
 }
 

@@ -70,6 +70,15 @@ export class OutboundDispatcher implements OnApplicationBootstrap, BeforeApplica
     return this.delivery !== null;
   }
 
+  /**
+   * Messages (and read receipts) taken up and not yet at an end: waiting for their turn in the
+   * conversation or the number's rate, being sent, or waiting to retry. Beyond `maxInProgress` the
+   * rest waits unread in the event log.
+   */
+  get messagesUnderWay(): number {
+    return this.follower.eventsUnderWay;
+  }
+
   onApplicationBootstrap(): void {
     this.start();
   }

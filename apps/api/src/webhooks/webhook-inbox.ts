@@ -4,6 +4,7 @@ import type { AppendResult, EventStore } from '@helpdesk/event-store';
 import { deterministicEventId } from '@helpdesk/command-handling';
 import { StreamCategory, streamName, streamPrefix } from '@helpdesk/domain';
 import { createHash } from 'node:crypto';
+import { INBOX_PAYLOAD_EVENT_TYPE } from '@helpdesk/projections/core/inbox-backlog.js';
 
 /**
  * Every signed POST is written here, as received, before Meta hears 200: the inbox is the source
@@ -18,7 +19,8 @@ import { createHash } from 'node:crypto';
  */
 export const INBOX_STREAM_PREFIX = streamPrefix(StreamCategory.webhookInbox);
 
-export const WEBHOOK_PAYLOAD_RECEIVED = 'WebhookPayloadReceived';
+/** One name with the backlog count that `projections status` and the metrics show. */
+export const WEBHOOK_PAYLOAD_RECEIVED = INBOX_PAYLOAD_EVENT_TYPE;
 /** Signed by Meta but not a webhook we can read: kept for inspection, refused with 400, never processed. */
 export const MALFORMED_WEBHOOK_PAYLOAD_RECEIVED = 'MalformedWebhookPayloadReceived';
 

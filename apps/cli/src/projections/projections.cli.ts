@@ -5,7 +5,9 @@ const USAGE = `Usage: helpdesk projections status [--format table|json]
        helpdesk projections rebuild <name>|--all [--fresh] [--batch-size N]
 
 status  For each registered read model: version, checkpoint position, events handled, lag behind
-        $all in events (counted up to 1,000,000) and in seconds, last error and rows per table.
+        $all in events (counted up to 1,000,000) and in seconds, last error and rows per table;
+        then the inbox backlog: WhatsApp webhook payloads stored and not yet processed (the table's
+        last line; not in --format json, whose shape stays an array of projections).
 check   Rebuilds the read model in memory from the event store up to its stored checkpoint and
         compares every table row by row with the stored one. Exit code 1 when they differ.
 rebuild Rebuilds from the start of history into new tables while the live ones keep serving, then
@@ -24,7 +26,7 @@ export const projectionsCommand: CliCommand = {
   subcommands: [
     {
       name: 'status',
-      summary: 'version, checkpoint, lag, last error and rows of every read model',
+      summary: 'version, checkpoint, lag, last error and rows of every read model; the inbox backlog',
       options: [{ flags: '--format <format>', description: 'table or json (default table)' }],
     },
     {

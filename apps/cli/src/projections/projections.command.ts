@@ -9,6 +9,11 @@ import {
   readCheckpointOrNull,
   readProjectionStatuses,
 } from '@helpdesk/projections/core/projection-status.js';
+import {
+  type InboxBacklog,
+  readInboxBacklog,
+  readInboxProcessorCheckpoint,
+} from '@helpdesk/projections/core/inbox-backlog.js';
 import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
 import type { EventStore, RecordedEvent } from '@helpdesk/event-store';
 import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
@@ -46,9 +51,17 @@ async function projectionsStatus(
   });
   if (values.format !== 'table' && values.format !== 'json')
     throw new UsageError(`--format must be table or json (got '${values.format}')`);
-  const statuses = await withStores(io, 'projections', (store, db) => readProjectionStatuses(store, db, projections));
+  const { statuses, backlog } = await withStores(io, 'projections', async (store, db) => ({
+    statuses: await readProjectionStatuses(store, db, projections),
+    backlog:
+      values.format === 'json'
+        ? null
+        : await readInboxBacklog(store, await readInboxProcessorCheckpoint(store), LAG_COUNT_CAP),
+  }));
   io.stdout(
-    values.format === 'json' ? `${JSON.stringify(statuses.map(statusJson), null, 2)}\n` : formatStatusTable(statuses),
+    values.format === 'json'
+      ? `${JSON.stringify(statuses.map(statusJson), null, 2)}\n`
+      : formatStatusTable(statuses) + (backlog ? formatInboxBacklog(backlog) : ''),
   );
   return 0;
 }
@@ -196,6 +209,16 @@ export function formatStatusTable(statuses: readonly StoredProjectionStatus[]): 
       `STALE (built under other rules than the code's): ${stale.join(', ')}; run 'helpdesk projections rebuild <name>'`,
     );
   return [line(header), ...rows.map(line), ...notes, ''].join('\n');
+}
+
+/**
+ * A burst of webhook payloads is a few events in `$all` until the processor turns them into
+ * commands: the projections look caught up while it works through them, so it gets its own line.
+ */
+export function formatInboxBacklog(backlog: InboxBacklog): string {
+  if (backlog.payloads === 0) return 'INBOX BACKLOG  0 payloads (every stored webhook payload is processed)\n';
+  const count = `${backlog.capped ? '>' : ''}${backlog.payloads}`;
+  return `INBOX BACKLOG  ${count} payload(s) stored and not yet processed, oldest received ${backlog.oldestReceivedAt}\n`;
 }
 
 function statusJson(status: StoredProjectionStatus) {

@@ -1,7 +1,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import type { Position } from '@helpdesk/event-store';
+import { randomUUID } from 'node:crypto';
+import { SingleStreamName } from '@helpdesk/domain';
+import { type Position, StreamCheckpoint, openSqliteEventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import {
   HOUR,
@@ -143,6 +145,43 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
       position: { commit: checkpoint.commit.toString(), prepare: checkpoint.prepare.toString() },
       rows: { tickets: 1 },
     });
+  });
+
+  it("status: the last line counts the webhook payloads stored after the inbox processor's checkpoint", async () => {
+    expect((await helpdesk('projections', 'status')).stdout).toContain(
+      'INBOX BACKLOG  0 payloads (every stored webhook payload is processed)\n',
+    );
+    let store = openSqliteEventStore({ dataDir });
+    const stored: Position[] = [];
+    for (const [index, receivedAt] of [at(3 * HOUR), at(3 * HOUR + 1_000), at(3 * HOUR + 2_000)].entries()) {
+      const data = { body: `{"n":${index}}`, signature: 'sha256=x', receivedAt, contentType: 'application/json' };
+      const result = await store.append(
+        `whatsapp-inbox-sha256-${index}`,
+        [{ id: randomUUID(), type: 'WebhookPayloadReceived', data }],
+        'no_stream',
+      );
+      stored.push(result.position!);
+    }
+    await store.close();
+    // The processor never ran (no checkpoint): all three wait.
+    let status = await helpdesk('projections', 'status');
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain(
+      `INBOX BACKLOG  3 payload(s) stored and not yet processed, oldest received ${at(3 * HOUR)}\n`,
+    );
+
+    store = openSqliteEventStore({ dataDir });
+    await new StreamCheckpoint(store, SingleStreamName.inboxProcessorCheckpoint, 'InboxProcessorCheckpointed').write(
+      stored[1],
+    );
+    await store.close();
+    status = await helpdesk('projections', 'status');
+    expect(status.stdout).toContain(
+      `INBOX BACKLOG  1 payload(s) stored and not yet processed, oldest received ${at(3 * HOUR + 2_000)}\n`,
+    );
+    // The JSON keeps its shape: an array of projections.
+    const json = JSON.parse((await helpdesk('projections', 'status', '--format', 'json')).stdout) as unknown[];
+    expect(json).toHaveLength(REGISTERED_PROJECTIONS.length);
   });
 
   it('check --all: every read model equals its rebuild, exit 0', async () => {
