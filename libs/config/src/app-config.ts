@@ -101,6 +101,14 @@ export interface CorsConfig {
   readonly origins: readonly string[] | 'any';
 }
 
+/**
+ * OpenTelemetry traces (see tracing-config.ts): off unless an OTLP endpoint is configured, and then
+ * exported over OTLP/HTTP (protobuf) to `tracesUrl`.
+ */
+export type TracingConfig =
+  | { readonly enabled: false; readonly serviceName: string }
+  | { readonly enabled: true; readonly serviceName: string; readonly tracesUrl: string };
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface AppConfig {
@@ -125,6 +133,7 @@ export interface AppConfig {
   readonly edge: EdgeLimitsConfig;
   readonly campaigns: CampaignConfig;
   readonly cors: CorsConfig;
+  readonly tracing: TracingConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

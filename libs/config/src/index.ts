@@ -8,3 +8,4 @@ export * from './outbound-throughput-config.js';
 export * from './campaign-config.js';
 export * from './cors-config.js';
 export * from './access-token-config.js';
+export * from './tracing-config.js';

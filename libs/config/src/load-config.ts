@@ -8,6 +8,7 @@ import { corsConfigFrom } from './cors-config.js';
 import { outboundThroughputConfigFrom } from './outbound-throughput-config.js';
 import { rateLimitConfigFrom } from './rate-limit-config.js';
 import { accessTokenConfigFrom } from './access-token-config.js';
+import { tracingConfigFrom } from './tracing-config.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -98,6 +99,7 @@ export function loadConfig(env: Environment): AppConfig {
     edge: edgeLimitsConfigFrom(env, environment, problems),
     campaigns: campaignConfigFrom(env, problems),
     cors: corsConfigFrom(env, environment, problems),
+    tracing: tracingConfigFrom(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
