@@ -1,8 +1,8 @@
-import { SpanKind, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@helpdesk/event-store';
 import { type TicketsWorld, acme, openTicketsWorld } from '../conversation/tickets.test-world.js';
-import { CREATE_CONTACT } from '../contact/contact.test-world.js';
+import { CHANGE_CONTACT, CREATE_CONTACT } from '../contact/contact.test-world.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CLIENT_PARENT = '00f067aa0ba902b7';
@@ -101,6 +101,26 @@ describe('tracing on (an in-memory exporter injected)', () => {
     expect(http.parentSpanContext).toMatchObject({ traceId: TRACE_ID, spanId: CLIENT_PARENT, isRemote: true });
     expect(spans.filter((span) => span.name.startsWith('command ')).length).toBeGreaterThan(0);
     for (const event of events) expect(W3C.exec(String(event.metadata.traceparent))?.[1]).toBe(TRACE_ID);
+  });
+
+  it("records a refused command's outcome and code, not as a fault, and never its message", async () => {
+    const token = await world.token(acme, 'admin');
+    const response = await fetch(`${await world.app.getUrl()}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: CHANGE_CONTACT, variables: { input: { contactId: 'nobody-here', name: 'X' } } }),
+    });
+    const answer = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+    expect(answer.errors?.[0]?.extensions?.code).toBe('CONTACT_NOT_FOUND');
+    const { spans } = requestTrace();
+    const command = spans.find((span) => span.name === 'command ChangeContact')!;
+    expect(command.attributes).toMatchObject({
+      'helpdesk.command.outcome': 'refused',
+      'helpdesk.refusal.code': 'CONTACT_NOT_FOUND',
+    });
+    expect(command.status.code).not.toBe(SpanStatusCode.ERROR);
+    expect(spans.some((span) => span.name === 'event-store append')).toBe(false);
+    expect(JSON.stringify(spans.map((span) => [span.attributes, span.events]))).not.toContain('nobody-here');
   });
 
   it('names a named operation after it', async () => {
