@@ -45,7 +45,8 @@ export function inAppendSpan<Result>(
     try {
       return await run();
     } catch (error) {
-      endFailed(span, error);
+      // A concurrent write (retried by the command) shows here as WrongExpectedVersionError.
+      span.setStatus({ code: SpanStatusCode.ERROR, message: errorName(error) });
       throw error;
     } finally {
       span.end();
@@ -63,7 +64,11 @@ function endFailed(span: Span, error: unknown): void {
     return;
   }
   span.setAttribute('helpdesk.command.outcome', 'failed');
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'failed' });
+  span.setStatus({ code: SpanStatusCode.ERROR, message: errorName(error) });
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'failed';
 }
 
 /**
