@@ -15,6 +15,8 @@ export interface GrpcServerOptions {
   readonly onCall: ((method: RpcName) => void) | undefined;
   /** Calls beyond this many on one connection wait for a free stream, as on Kestrel. */
   readonly maxConcurrentStreams: number;
+  /** What ServerFeatures reports, e.g. '24.10.0'. */
+  readonly serverVersion: string;
 }
 
 /** The Streams and ServerFeatures services, with the client's own generated definitions. */
@@ -43,7 +45,10 @@ export function createGrpcServer(context: ServerContext, options: GrpcServerOpti
   server.addService(serverFeaturesGrpc.ServerFeaturesService, {
     getSupportedMethods: observed(
       'GetSupportedMethods',
-      handleGetSupportedMethods({ advertiseBatchAppend: options.advertiseBatchAppend }),
+      handleGetSupportedMethods({
+        advertiseBatchAppend: options.advertiseBatchAppend,
+        serverVersion: options.serverVersion,
+      }),
     ),
   });
   return server;

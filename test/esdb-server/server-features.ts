@@ -3,12 +3,11 @@ import type { Empty } from '@eventstore/db-client/generated/shared_pb.js';
 import serverFeaturesPb from '@eventstore/db-client/generated/serverfeatures_pb.js';
 import type { SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb.js';
 
-/** The version reported to clients; 23.10 is recent enough for every feature client 6.x knows. */
-export const SERVER_VERSION = '23.10.0';
-
 export interface ServerFeaturesOptions {
   /** When false, BatchAppend is not advertised and the client appends with Streams.Append. */
   readonly advertiseBatchAppend: boolean;
+  /** The version reported to clients: the one whose behaviour the server plays, e.g. '24.10.0'. */
+  readonly serverVersion: string;
 }
 
 interface SupportedMethodSpec {
@@ -34,7 +33,7 @@ export function handleGetSupportedMethods(options: ServerFeaturesOptions): handl
     if (options.advertiseBatchAppend) {
       methods.push({ service: streams, method: 'batchappend', features: ['deadline_duration'] });
     }
-    const supported = new serverFeaturesPb.SupportedMethods().setEventStoreServerVersion(SERVER_VERSION);
+    const supported = new serverFeaturesPb.SupportedMethods().setEventStoreServerVersion(options.serverVersion);
     for (const { service, method, features } of methods) {
       supported.addMethods(
         new serverFeaturesPb.SupportedMethod().setServiceName(service).setMethodName(method).setFeaturesList(features),

@@ -160,7 +160,7 @@ describe('in-process EventStoreDB: server versions', () => {
 
   it('serves at most maxConcurrentStreams calls per connection at once: the next waits for a free one', async () => {
     // Appends as unary calls: BatchAppend would keep one stream open for the client's lifetime.
-    await withServer({ maxConcurrentStreams: 10, advertiseBatchAppend: false }, async (client) => {
+    await withServer({ maxConcurrentStreams: 10, advertiseBatchAppend: false }, async (client, server) => {
       await client.appendToStream('warm-up', events(1));
       const subscriptions: AllStreamSubscription[] = [];
       let confirmed = 0;
@@ -173,7 +173,18 @@ describe('in-process EventStoreDB: server versions', () => {
       await eventually(() => confirmed === 10);
       let released = false;
       const append = client.appendToStream('waiting', events(1)).then(() => released);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // A second connection has its own streams: its append goes through while the first waits.
+      // Issued after the waiting one, it is the yardstick that needs no clock: had the first
+      // client sent its append, the server would have it by the time the second one's is answered.
+      // (grpc-js shares one connection between clients with the same options: change one.)
+      const other = EventStoreDBClient.connectionString(`${server.connectionString}&keepAliveInterval=11000`);
+      try {
+        await other.appendToStream('yardstick', events(1));
+        expect(await collect(other.readStream('yardstick'))).toHaveLength(1);
+        await expect(collect(other.readStream('waiting'))).rejects.toThrow(/not found/i);
+      } finally {
+        await other.dispose();
+      }
       released = true;
       await subscriptions[0].unsubscribe();
       // The append could only be answered once a stream was given back.

@@ -37,6 +37,11 @@ export interface InProcessServerOptions {
 }
 
 const HOST = '127.0.0.1';
+
+/** The version clients are told: 25.1 when its per-event limit is played, else the subscriptions' version. */
+function reportedVersion({ maxAppendEventSize, subscriptions }: ServerContext): string {
+  return maxAppendEventSize === undefined ? `${subscriptions.version}.0` : '25.1.0';
+}
 /** Kestrel's Http2Limits.MaxStreamsPerConnection default, which the server does not change. */
 const KESTREL_MAX_STREAMS_PER_CONNECTION = 100;
 
@@ -91,6 +96,7 @@ export class InProcessEventStoreDBServer {
       advertiseBatchAppend: options.advertiseBatchAppend ?? true,
       onCall: options.onCall,
       maxConcurrentStreams: options.maxConcurrentStreams ?? KESTREL_MAX_STREAMS_PER_CONNECTION,
+      serverVersion: reportedVersion(context),
     });
     const relay = new TcpRelay({ host: HOST, port: await bindInsecure(grpcServer, HOST, 0) });
     const port = await relay.listen(HOST, options.port ?? 0);

@@ -16,6 +16,7 @@ import { ContactModule } from '@helpdesk/commands/contact/contact.module.js';
 import { ConversationModule } from '@helpdesk/commands/conversation/conversation.module.js';
 import { formatGraphqlErrors } from './graphql/format-graphql-errors.js';
 import { GraphqlSupportModule } from './graphql/graphql-support.module.js';
+import { automaticPersistedQueries } from './graphql/persisted-queries.js';
 import { documentGate, subscriptionDocumentGate } from './graphql/request-budget.js';
 import { HealthModule } from './health/health.module.js';
 import { MEDIA_TIMERS, MediaModule } from './media/media.module.js';
@@ -85,7 +86,10 @@ export class AppModule {
           path: '/graphql',
           autoSchemaFile: true,
           sortSchema: true,
-          graphiql: config.environment === 'development',
+          // Served by graphiql/graphiql.routes.ts from the installed packages instead (no CDN).
+          graphiql: false,
+          // Automatic persisted queries, APQ_CACHE_SIZE documents' text (graphql/persisted-queries.ts).
+          persistedQueryProvider: automaticPersistedQueries(config.edge.persistedQueryCacheSize),
           // Every error with a stable extensions.code, and never a stack (see graphql/).
           errorFormatter: formatGraphqlErrors,
           // Field resolvers' errors go through the same filter as queries' (stable codes, no internals).

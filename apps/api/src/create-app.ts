@@ -5,7 +5,9 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { AppConfig } from '@helpdesk/config';
 import { AppModule, AppOverrides } from './app.module.js';
 import { inputValidationFailed } from './graphql/input-validation.js';
+import { useGraphiql } from './graphiql/graphiql.routes.js';
 import { useJsonOnlyGraphql } from './graphql/json-only-graphql.js';
+import { usePersistedQueryGate } from './graphql/persisted-queries.js';
 import { PinoNestLogger, createRootLogger } from './logging/pino-logger.js';
 import { useMediaUploadRoute } from './media/media-upload.route.js';
 import { closeRefusedConnections, limitWebSockets } from './notifications/subscription-auth.js';
@@ -48,6 +50,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   useRawJsonBodyRoutes(app);
   useMediaUploadRoute(app);
   useJsonOnlyGraphql(app, config, overrides.clock ?? systemClock, overrides.rateLimitNow ?? monotonicNow);
+  usePersistedQueryGate(app, config, overrides.clock ?? systemClock);
+  useGraphiql(app, config);
   // The refused fields by path, for GraphQL's BAD_USER_INPUT; HTTP routes get Nest's usual 400 body.
   app.useGlobalPipes(
     new ValidationPipe({

@@ -1,4 +1,4 @@
-import { ConfigError } from '@helpdesk/config';
+import { ConfigError, StoresUnreachableError } from '@helpdesk/config';
 import { UsageError, type CliCommand, type CliIo } from './cli-command.js';
 import { NoInstallError } from './app-context/existing-install.js';
 
@@ -28,6 +28,10 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     if (error instanceof ConfigError || error instanceof NoInstallError) {
       io.stderr(`helpdesk ${name}: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof StoresUnreachableError) {
+      io.stderr(`helpdesk ${name}: ${error.message}\n`);
+      return 1;
     }
     io.stderr(`helpdesk ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;

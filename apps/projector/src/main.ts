@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import pino from 'pino';
-import { loadConfigOrExit } from '@helpdesk/config';
+import { StoresUnreachableError, loadConfigOrExit } from '@helpdesk/config';
+import { waitForNetworkStores } from '@helpdesk/commands/stores/wait-for-stores.js';
 import { ReadStore } from '@helpdesk/read-store';
 import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
 import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
@@ -18,6 +19,7 @@ const STATUS_LOG_MS = 60_000;
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
   const log = pino({ level: config.logLevel, base: { service: 'helpdesk-projector' } });
+  await waitForNetworkStores(config, (line) => log.warn(line));
   const store = openEventStore(config.eventStore);
   const readStore = ReadStore.open(config.readStore);
   const holder = `${hostname()}:${process.pid}`;
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  process.stderr.write(`Projector failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  const reason = error instanceof StoresUnreachableError ? error.message : error instanceof Error ? error.stack : error;
+  process.stderr.write(`Projector failed to start: ${String(reason)}\n`);
   process.exit(1);
 });

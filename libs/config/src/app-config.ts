@@ -87,6 +87,8 @@ export interface EdgeLimitsConfig {
   readonly connectionInitTimeoutMs: number;
   readonly wsMaxPayloadBytes: number;
   readonly wsMaxSubscriptions: number;
+  /** Documents kept for automatic persisted queries (an LRU of their text by SHA-256); 0 turns them off. */
+  readonly persistedQueryCacheSize: number;
   /**
    * Fastify's trustProxy: whose X-Forwarded-For to believe for `request.ip` (the per-address limit
    * of token-less requests). false: the socket's address; true: any; a number: that many hops;
@@ -134,6 +136,8 @@ export interface AppConfig {
   readonly campaigns: CampaignConfig;
   readonly cors: CorsConfig;
   readonly tracing: TracingConfig;
+  /** How long start-up waits for EVENTSTORE_URL and READ_STORE_URL to answer (STARTUP_RETRY_SECONDS; 0: not at all). */
+  readonly startupRetrySeconds: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

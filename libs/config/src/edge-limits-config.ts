@@ -35,6 +35,12 @@ export const EDGE_LIMIT_DEFAULTS = {
   wsMaxPayloadBytes: 65_536,
   /** WS_MAX_SUBSCRIPTIONS: subscriptions one WebSocket may hold at once. */
   wsMaxSubscriptions: 20,
+  /**
+   * APQ_CACHE_SIZE: documents kept for automatic persisted queries, least recently used first out
+   * (0 = off). Only their text is kept, each within GRAPHQL_MAX_DOCUMENT_LENGTH: 1,000 of the
+   * largest are 32 MiB (64 MiB if not Latin-1); the help desk's screens send a few dozen distinct ones.
+   */
+  persistedQueryCacheSize: 1_000,
 } as const;
 
 export function edgeLimitsConfigFrom(env: Environment, environment: string, problems: string[]): EdgeLimitsConfig {
@@ -57,6 +63,7 @@ export function edgeLimitsConfigFrom(env: Environment, environment: string, prob
     connectionInitTimeoutMs: int('WS_CONNECTION_INIT_TIMEOUT_MS', d.connectionInitTimeoutMs, 1),
     wsMaxPayloadBytes: int('WS_MAX_PAYLOAD_BYTES', d.wsMaxPayloadBytes, 1_024),
     wsMaxSubscriptions: int('WS_MAX_SUBSCRIPTIONS', d.wsMaxSubscriptions, 1),
+    persistedQueryCacheSize: int('APQ_CACHE_SIZE', d.persistedQueryCacheSize, 0),
     trustProxy: trustProxy(env.TRUST_PROXY),
   };
 }

@@ -31,6 +31,7 @@ describe('edge limits configuration', () => {
         WS_MAX_PAYLOAD_BYTES: '2048',
         WS_MAX_SUBSCRIPTIONS: '4',
         TRUST_PROXY: '10.0.0.0/8',
+        APQ_CACHE_SIZE: '0',
       },
     });
     expect(edge).toEqual({
@@ -45,6 +46,7 @@ describe('edge limits configuration', () => {
       connectionInitTimeoutMs: 250,
       wsMaxPayloadBytes: 2048,
       wsMaxSubscriptions: 4,
+      persistedQueryCacheSize: 0,
       trustProxy: '10.0.0.0/8',
     });
     expect(loadConfig({ AUTH_JWT_SECRET: SECRET, TRUST_PROXY: '1' }).edge.trustProxy).toBe(1);
@@ -59,6 +61,7 @@ describe('edge limits configuration', () => {
       GRAPHQL_MAX_FIELDS: '1.5',
       WS_MAX_PAYLOAD_BYTES: 'lots',
       GRAPHQL_ANONYMOUS_RATE_LIMIT: '-2',
+      APQ_CACHE_SIZE: '-1',
     };
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
@@ -70,6 +73,7 @@ describe('edge limits configuration', () => {
         "GRAPHQL_MAX_FIELDS must be an integer of at least 1 (got '1.5')",
         "GRAPHQL_ANONYMOUS_RATE_LIMIT must be a non-negative number (got '-2')",
         "WS_MAX_PAYLOAD_BYTES must be an integer of at least 1024 (got 'lots')",
+        "APQ_CACHE_SIZE must be an integer of at least 0 (got '-1')",
       ]);
     }
   });

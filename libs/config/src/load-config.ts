@@ -9,6 +9,8 @@ import { outboundThroughputConfigFrom } from './outbound-throughput-config.js';
 import { rateLimitConfigFrom } from './rate-limit-config.js';
 import { accessTokenConfigFrom } from './access-token-config.js';
 import { tracingConfigFrom } from './tracing-config.js';
+import { startupRetrySecondsFrom } from './startup-retry.js';
+import { eventStoreHosts, readStoreHost } from './store-urls.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -48,13 +50,13 @@ export function loadConfig(env: Environment): AppConfig {
   const port = parsePort(env.PORT, problems);
   const dataDir = resolve(env.DATA_DIR || './data');
   const eventStoreUrl = env.EVENTSTORE_URL;
-  if (eventStoreUrl && !/^esdb(\+discover)?:\/\/[^/]+/.test(eventStoreUrl)) {
+  if (eventStoreUrl && eventStoreHosts(eventStoreUrl) === null) {
     problems.push(
       `EVENTSTORE_URL must be an esdb:// or esdb+discover:// connection string (got '${withoutCredentials(eventStoreUrl)}')`,
     );
   }
   const readStoreUrl = env.READ_STORE_URL;
-  if (readStoreUrl && !/^postgres(ql)?:\/\/.+/.test(readStoreUrl)) {
+  if (readStoreUrl && readStoreHost(readStoreUrl) === null) {
     problems.push(`READ_STORE_URL must be a postgres:// connection string (got '${withoutCredentials(readStoreUrl)}')`);
   }
   const { apiUrl, graphApiVersion } = graphApi(env, problems);
@@ -100,6 +102,7 @@ export function loadConfig(env: Environment): AppConfig {
     campaigns: campaignConfigFrom(env, problems),
     cors: corsConfigFrom(env, environment, problems),
     tracing: tracingConfigFrom(env, problems),
+    startupRetrySeconds: startupRetrySecondsFrom(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

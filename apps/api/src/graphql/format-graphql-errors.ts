@@ -1,6 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import mercurius from 'mercurius';
 import type { FieldProblem } from './api-error.js';
+import { PERSISTED_QUERY_CODES } from './persisted-queries.js';
 
 type ErrorFormatter = NonNullable<mercurius.MercuriusCommonOptions['errorFormatter']>;
 
@@ -33,6 +34,9 @@ function withCode(error: GraphQLFormattedError, statusCode: number | undefined):
   if (typeof error.extensions?.code === 'string') return error;
   const refusal = statusCode === undefined ? undefined : HTTP_REFUSALS[statusCode];
   if (refusal) return { ...error, extensions: { ...error.extensions, code: refusal } };
+  // Mercurius's persisted-query refusals, by their whole message (ours, set in persisted-queries.ts).
+  const persisted = PERSISTED_QUERY_CODES[error.message];
+  if (persisted) return { ...error, extensions: { ...error.extensions, code: persisted } };
   if (INPUT_PROBLEM.test(error.message)) {
     const fields = fieldsNamedIn(error.message);
     return {

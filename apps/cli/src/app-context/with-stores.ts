@@ -2,6 +2,7 @@ import type { EventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
 import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
+import { waitForNetworkStores } from '@helpdesk/commands/stores/wait-for-stores.js';
 import type { CliIo } from '../cli-command.js';
 import { existingInstall } from './existing-install.js';
 
@@ -15,6 +16,7 @@ export async function withStores<T>(
   work: (store: EventStore, db: ReadDatabase) => Promise<T>,
 ): Promise<T> {
   const config = existingInstall(io, command, { readStore: true });
+  await waitForNetworkStores(config, (line) => io.stderr(`helpdesk ${command}: ${line}\n`));
   const store = openEventStore(config.eventStore);
   const readStore = ReadStore.open(config.readStore);
   try {

@@ -20,6 +20,7 @@ import {
 import { type AppConfig, loadConfig } from '@helpdesk/config';
 import type { EventStore, RecordedEvent } from '@helpdesk/event-store';
 import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
+import { waitForNetworkStores } from '@helpdesk/commands/stores/wait-for-stores.js';
 import { existingInstall } from '../app-context/existing-install.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
 
@@ -90,7 +91,7 @@ export const exportCommand: CliCommand = {
       );
       return 1;
     }
-    return withStore(config, async (store) => {
+    return withStore(config, io, async (store) => {
       const count =
         what === 'conversation'
           ? await exportConversation(store, subject, file, signer)
@@ -111,7 +112,8 @@ export const exportCommand: CliCommand = {
   },
 };
 
-async function withStore(config: AppConfig, work: (store: EventStore) => Promise<number>): Promise<number> {
+async function withStore(config: AppConfig, io: CliIo, work: (store: EventStore) => Promise<number>): Promise<number> {
+  await waitForNetworkStores(config, (line) => io.stderr(`helpdesk export: ${line}\n`));
   const store = openEventStore(config.eventStore);
   try {
     return await work(store);
@@ -228,7 +230,7 @@ async function verifyCommand(subject: string, flags: VerifyFlags, io: CliIo): Pr
   const verify = (store?: EventStore) =>
     verifyExport(linesOfFile(file), { keys, expectScope: () => expected, reference: store && storeReference(store) });
   try {
-    const verdict = flags.offline ? await verify() : await withStoreVerdict(config!, verify);
+    const verdict = flags.offline ? await verify() : await withStoreVerdict(config!, io, verify);
     return report(file, verdict, io);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -238,7 +240,12 @@ async function verifyCommand(subject: string, flags: VerifyFlags, io: CliIo): Pr
   }
 }
 
-async function withStoreVerdict(config: AppConfig, verify: (store: EventStore) => Promise<Verdict>): Promise<Verdict> {
+async function withStoreVerdict(
+  config: AppConfig,
+  io: CliIo,
+  verify: (store: EventStore) => Promise<Verdict>,
+): Promise<Verdict> {
+  await waitForNetworkStores(config, (line) => io.stderr(`helpdesk export: ${line}\n`));
   const store = openEventStore(config.eventStore);
   try {
     return await verify(store);

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
 import { DomainError, type RegisteredPortal, monthlyLimitAt } from '@helpdesk/domain';
 import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
+import { waitForNetworkStores } from '@helpdesk/commands/stores/wait-for-stores.js';
 import {
   ChangeMonthlyLimitCommand,
   ChangeMonthlyLimitHandler,
@@ -76,6 +77,7 @@ export async function portal(argv: readonly string[], io: CliIo, clock: Clock): 
 
   // An operator onboards tenants on a running install: the API creates the store, this never does.
   const config = existingInstall(io, 'portal');
+  await waitForNetworkStores(config, (line) => io.stderr(`helpdesk portal: ${line}\n`));
   const store = openEventStore(config.eventStore);
   try {
     const settings = await run({ store, clock });

@@ -8,6 +8,7 @@ import {
 } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { systemClock, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
+import { waitForNetworkStores } from '@helpdesk/commands/stores/wait-for-stores.js';
 import { UsageError, type CliCommand, type CliIo } from '../cli-command.js';
 import { existingInstall } from '../app-context/existing-install.js';
 import {
@@ -68,6 +69,7 @@ export async function replay(argv: readonly string[], io: CliIo, clock: Clock): 
   if (!values.reveal && (reason || auditor)) throw new UsageError('--reason and --auditor go with --reveal');
 
   const config = existingInstall(io, 'replay');
+  await waitForNetworkStores(config, (line) => io.stderr(`helpdesk replay: ${line}\n`));
   const store = openEventStore(config.eventStore);
   const stream = conversationStreamName(conversationId);
   try {

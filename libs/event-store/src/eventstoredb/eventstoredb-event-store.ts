@@ -38,6 +38,7 @@ import { disposeClient } from './dispose-client.js';
 import { describeError, meansCommitTimedOut, toPortError } from './map-errors.js';
 import { toClientEventData } from './map-event-to-append.js';
 import { fromClientPosition, toClientDeleteExpectedRevision, toClientExpectedRevision } from './map-positions.js';
+import { readServerVersion, unsupportedServerVersion } from './server-version.js';
 import { fromWireStreamMetadata, toWireStreamMetadata } from './map-stream-metadata.js';
 import { readBackAppend } from './read-back-append.js';
 import { assertValidFilter } from './subscription-filter.js';
@@ -255,6 +256,8 @@ export class EventStoreDBEventStore implements EventStore {
     const startedAt = Date.now();
     try {
       await this.probeRead();
+      const unsupported = unsupportedServerVersion(await readServerVersion(this.client));
+      if (unsupported) return { adapter: 'eventstoredb', healthy: false, detail: unsupported };
       await this.probeWrite();
       return {
         adapter: 'eventstoredb',
