@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { DestinationStream } from 'pino';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { APP_CONFIG, AppConfig } from '@helpdesk/config';
 import { RULEBOOK, type Rulebook } from '@helpdesk/domain';
 import { AuthModule } from './auth/auth.module.js';
@@ -41,6 +42,7 @@ import { TemplateApiModule } from './template/template-api.module.js';
 import { ViewModule } from '@helpdesk/commands/view/view.module.js';
 import { ViewApiModule } from './view/view-api.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { nameOperationSpan } from './tracing/request-spans.js';
 
 export interface AppOverrides {
   /** Tests drive time (session expiry, quota periods) through this clock. */
@@ -55,6 +57,8 @@ export interface AppOverrides {
   readonly mediaTimers?: Timers;
   /** Where the JSON log lines go instead of stdout: tests of what the logs may never contain read them. */
   readonly logDestination?: DestinationStream;
+  /** Tests: tracing on, every span handed to this exporter as it ends (instead of OTLP). */
+  readonly spanExporter?: SpanExporter;
 }
 
 @Module({})
@@ -99,6 +103,8 @@ export class AppModule {
             preParsing: documentGate(config, overrides.clock ?? systemClock),
             preSubscriptionParsing: subscriptionDocumentGate(config),
             preSubscriptionExecution: refuseInvalidSubscription,
+            // Names the request's GraphQL span after its operation (tracing/; a no-op when tracing is off).
+            preExecution: nameOperationSpan,
           },
           // No cache of parsed documents, valid or not: Mercurius keys its two LRUs (1,024 entries
           // each) by the document's text and keeps the whole parsed tree (and the validation errors

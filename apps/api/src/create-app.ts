@@ -16,6 +16,8 @@ import { systemClock } from '@helpdesk/commands/shared/clock.js';
 import { useBrowserOrigins } from './cors/browser-origins.js';
 import { useRequestMetrics } from './metrics/request-metrics.js';
 import { useRawJsonBodyRoutes } from './webhooks/raw-json-body.js';
+import { startTracing } from './tracing/start-tracing.js';
+import { useRequestSpans } from './tracing/request-spans.js';
 
 /** The one way the service is assembled, shared by main.ts and the e2e tests. */
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<NestFastifyApplication> {
@@ -27,13 +29,25 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     // Fastify takes a hop count too; Nest's option type omits it.
     trustProxy: config.edge.trustProxy as boolean | string,
   });
-  await useWebSocketLimits(adapter, config);
-  await useBrowserOrigins(adapter, config.cors);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, overrides), adapter, {
-    logger: new PinoNestLogger(logger),
-    // The exact bytes as `request.rawBody`: Meta signs them, not their re-serialised JSON.
-    rawBody: true,
-  });
+  // Off unless configured (OTEL_*): then no SDK, no hooks, and the spans made in code are no-ops.
+  const tracing = startTracing(config.tracing, overrides.spanExporter);
+  if (tracing) {
+    useRequestSpans(adapter.getInstance());
+    adapter.getInstance().addHook('onClose', () => tracing.shutdown());
+  }
+  let app: NestFastifyApplication;
+  try {
+    await useWebSocketLimits(adapter, config);
+    await useBrowserOrigins(adapter, config.cors);
+    app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, overrides), adapter, {
+      logger: new PinoNestLogger(logger),
+      // The exact bytes as `request.rawBody`: Meta signs them, not their re-serialised JSON.
+      rawBody: true,
+    });
+  } catch (error) {
+    await tracing?.shutdown();
+    throw error;
+  }
   useRequestMetrics(app);
   useRawJsonBodyRoutes(app);
   useMediaUploadRoute(app);

@@ -14,6 +14,7 @@ import { retryDelayMs } from './backoff.js';
 import { deterministicEventId } from './deterministic-event-id.js';
 import { type UsedKeys, commandFingerprint, isReplay, keyMetadata, noteKeyUse } from './idempotency.js';
 import { type CachedState, StateCache } from './state-cache.js';
+import { type CommandOutcome, inAppendSpan, inCommandSpan, traceMetadata } from './command-spans.js';
 
 export interface Causation {
   readonly correlationId: string;
@@ -84,6 +85,19 @@ export async function handleCommand<Command extends DomainCommand, Event extends
   command: Command,
   options: HandleCommandOptions = {},
 ): Promise<HandledCommand<Event, State>> {
+  return inCommandSpan(command.type, streamName, (outcome) =>
+    decideAndAppend(store, streamName, decider, command, options, outcome),
+  );
+}
+
+async function decideAndAppend<Command extends DomainCommand, Event extends DomainEvent, State>(
+  store: EventStore,
+  streamName: string,
+  decider: Decider<Command, Event, State>,
+  command: Command,
+  options: HandleCommandOptions,
+  outcome: (value: CommandOutcome) => void,
+): Promise<HandledCommand<Event, State>> {
   const maxAttempts = options.maxAttempts ?? 20;
   const causation = options.causation ?? { correlationId: randomUUID() };
   const fingerprint = commandFingerprint(command.type, options.request);
@@ -91,14 +105,21 @@ export async function handleCommand<Command extends DomainCommand, Event extends
     const { state, revision, keys } = await loadStream(store, streamName, decider, options);
     // Before deciding: a retried command is not decided again, another command under its key is refused.
     if (isReplay(keys, command.type, command.context, fingerprint)) {
+      outcome('replayed');
       return { events: [], state, nextExpectedRevision: revision, replayed: true };
     }
     const events = decider.decide(command, state);
     const newState = fold(decider.evolve, state, events);
-    if (events.length === 0) return { events, state: newState, nextExpectedRevision: revision };
+    if (events.length === 0) {
+      outcome('unchanged');
+      return { events, state: newState, nextExpectedRevision: revision };
+    }
     try {
       const stored = toStoredEvents(streamName, command, events, causation, fingerprint);
-      const result = await appendThroughOutages(store, streamName, stored, revision, options);
+      const result = await inAppendSpan(streamName, stored.length, () =>
+        appendThroughOutages(store, streamName, stored, revision, options),
+      );
+      outcome('appended');
       // Only once the append is acknowledged is the key a fact of the stream.
       for (const event of stored) noteKeyUse(keys, event.metadata);
       const appended = {
@@ -343,6 +364,7 @@ function toStoredEvents(
       ...ruleVersionOf(event),
       command: command.type,
       ...keyMetadata(context, command.type, fingerprint),
+      ...traceMetadata(),
     },
   }));
 }

@@ -115,6 +115,13 @@ export interface MetricsConfig {
    */
   readonly onMainPort: 'token' | 'open' | 'off';
 }
+/**
+ * OpenTelemetry traces (see tracing-config.ts): off unless an OTLP endpoint is configured, and then
+ * exported over OTLP/HTTP (protobuf) to `tracesUrl`.
+ */
+export type TracingConfig =
+  | { readonly enabled: false; readonly serviceName: string }
+  | { readonly enabled: true; readonly serviceName: string; readonly tracesUrl: string };
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -141,6 +148,7 @@ export interface AppConfig {
   readonly campaigns: CampaignConfig;
   readonly cors: CorsConfig;
   readonly metrics: MetricsConfig;
+  readonly tracing: TracingConfig;
   /** How long start-up waits for EVENTSTORE_URL and READ_STORE_URL to answer (STARTUP_RETRY_SECONDS; 0: not at all). */
   readonly startupRetrySeconds: number;
 }

@@ -9,5 +9,6 @@ export * from './campaign-config.js';
 export * from './cors-config.js';
 export * from './access-token-config.js';
 export * from './metrics-config.js';
+export * from './tracing-config.js';
 export * from './startup-retry.js';
 export * from './store-urls.js';

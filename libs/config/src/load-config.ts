@@ -9,6 +9,7 @@ import { metricsConfigFrom } from './metrics-config.js';
 import { outboundThroughputConfigFrom } from './outbound-throughput-config.js';
 import { rateLimitConfigFrom } from './rate-limit-config.js';
 import { accessTokenConfigFrom } from './access-token-config.js';
+import { tracingConfigFrom } from './tracing-config.js';
 import { startupRetrySecondsFrom } from './startup-retry.js';
 import { eventStoreHosts, readStoreHost } from './store-urls.js';
 
@@ -102,6 +103,7 @@ export function loadConfig(env: Environment): AppConfig {
     campaigns: campaignConfigFrom(env, problems),
     cors: corsConfigFrom(env, environment, problems),
     metrics: metricsConfigFrom(env, environment, port, problems),
+    tracing: tracingConfigFrom(env, problems),
     startupRetrySeconds: startupRetrySecondsFrom(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);

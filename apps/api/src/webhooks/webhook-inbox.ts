@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { AppendResult, EventStore } from '@helpdesk/event-store';
-import { deterministicEventId } from '@helpdesk/command-handling';
+import { deterministicEventId, inAppendSpan, traceMetadata } from '@helpdesk/command-handling';
 import { StreamCategory, streamName, streamPrefix } from '@helpdesk/domain';
 import { createHash } from 'node:crypto';
 import { INBOX_PAYLOAD_EVENT_TYPE } from '@helpdesk/projections/core/inbox-backlog.js';
@@ -89,10 +89,13 @@ export class WebhookInbox {
     const sha256 = payloadSha256(bytes);
     const streamName = inboxStreamName(sha256);
     const eventId = deterministicEventId(`whatsapp-inbox|${sha256}`);
-    const metadata = { actorId: 'whatsapp:webhook', correlationId: eventId, payloadSha256: sha256 };
+    // The webhook's own request span (when tracing is on): the POST that brought the payload.
+    const metadata = { actorId: 'whatsapp:webhook', correlationId: eventId, payloadSha256: sha256, ...traceMetadata() };
     // A resend appends the same id where it already stands: the store answers as for the first POST
     // and writes nothing. Anything else in that stream is not ours: refused (503), never called stored.
-    const result = await this.store.append(streamName, [{ id: eventId, type, data, metadata }], 'no_stream');
+    const result = await inAppendSpan(streamName, 1, () =>
+      this.store.append(streamName, [{ id: eventId, type, data, metadata }], 'no_stream'),
+    );
     return { ...result, streamName, eventId, sha256 };
   }
 }

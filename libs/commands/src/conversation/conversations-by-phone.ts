@@ -2,6 +2,7 @@ import { conversationsByPhoneStreamName } from '@helpdesk/domain';
 import { StreamNotFoundError, WrongExpectedVersionError } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
 import { randomUUID } from 'node:crypto';
+import { inAppendSpan, traceMetadata } from '@helpdesk/command-handling';
 
 /**
  * An index stream per portal and contact number listing its conversations (one per business
@@ -50,9 +51,10 @@ export async function indexConversation(
   for (let attempt = 1; ; attempt++) {
     const { entries, revision } = await indexedConversations(store, portalId, contactWaId);
     if (entries.some((indexed) => indexed.conversationId === entry.conversationId)) return void known.add(key);
-    const event = { id: randomUUID(), type: CONVERSATION_INDEXED, data: entry, metadata: { tenantId: portalId } };
+    const metadata = { tenantId: portalId, ...traceMetadata() };
+    const event = { id: randomUUID(), type: CONVERSATION_INDEXED, data: entry, metadata };
     try {
-      await store.append(stream, [event], revision);
+      await inAppendSpan(stream, 1, () => store.append(stream, [event], revision));
       return void known.add(key);
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_ATTEMPTS) throw error;

@@ -133,6 +133,13 @@ describe('EventStoreDB adapter mappings', () => {
       expect(fromWireEventMetadata(wire)).toEqual(ours);
     });
 
+    it('keeps a W3C traceparent under its own name: EventStoreDB has no convention for traces', () => {
+      const ours = { correlationId: 'c', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' };
+      const wire = toWireEventMetadata(ours);
+      expect(wire).toEqual({ $correlationId: 'c', traceparent: ours.traceparent });
+      expect(fromWireEventMetadata(wire)).toEqual(ours);
+    });
+
     it('reads missing or binary metadata as empty, and sends none for empty metadata', () => {
       expect(fromWireEventMetadata(undefined)).toEqual({});
       expect(fromWireEventMetadata(new Uint8Array([1, 2]))).toEqual({});

@@ -11,6 +11,11 @@ export interface EventMetadata {
   readonly correlationId?: string;
   readonly causationId?: string;
   readonly ruleVersion?: string;
+  /**
+   * W3C Trace Context of the span that decided the event (`00-{trace id}-{span id}-{flags}`), when
+   * tracing was on: joins the event to its trace. Stored as is on both adapters.
+   */
+  readonly traceparent?: string;
   readonly [key: string]: unknown;
 }
 
