@@ -1,10 +1,13 @@
 import { createWriteStream } from 'node:fs';
 import { formatSummary } from './format-summary.js';
+import { serveGraphApi } from './graph-api/serve-graph-api.js';
 import { runSimulation } from './run-simulation.js';
 import { SIMULATE_USAGE, parseSimulateArgs } from './simulate-args.js';
 
 /** `npm run simulate -- --targets demo-targets.json --rate 50 --duration 30`: see SIMULATE_USAGE. */
 async function main(): Promise<number> {
+  // `simulate graph-api ...` serves the fake Graph API instead of sending traffic.
+  if (process.argv[2] === 'graph-api') return serveGraphApi(process.argv.slice(3), process.env);
   let parsed;
   try {
     parsed = parseSimulateArgs(process.argv.slice(2), process.env, new Date());
