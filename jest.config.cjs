@@ -26,6 +26,7 @@ module.exports = {
     '^@helpdesk/auth/fixtures$': '<rootDir>/libs/auth/src/access-token.fixtures.ts',
     '^@helpdesk/auth$': '<rootDir>/libs/auth/src/index.ts',
     '^@helpdesk/demo$': '<rootDir>/libs/demo/src/index.ts',
+    '^@helpdesk/fake-graph-api$': '<rootDir>/libs/fake-graph-api/src/index.ts',
     // Our sources import './x.js' (ESM); jest resolves the .ts file. Real .json.js files stay as they are.
     '^(\\.{1,2}/.*)(?<!\\.json)\\.js$': '$1',
   },

@@ -13,7 +13,7 @@ import { parsePosition } from '../../apps/api/src/graphql/positions.js';
 import { OutboundDispatcher } from '../../apps/api/src/outbound/outbound-dispatcher.js';
 import { RegisterPortalCommand } from '@helpdesk/commands/portal/register-portal.handler.js';
 import { signWhatsAppPayload } from '../../apps/api/src/webhooks/whatsapp-signature.js';
-import { FakeGraphApi } from '../fake-graph-api/index.js';
+import { FakeGraphApi } from '@helpdesk/fake-graph-api';
 import { eventsOf } from '../support/stream-events.js';
 import { APP_SECRET, type GraphqlAnswer, type PortalsWorld, openPortalsWorld } from './portals.world.js';
 

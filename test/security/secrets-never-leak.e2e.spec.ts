@@ -8,7 +8,7 @@ import { runHelpdeskWith } from '../../apps/cli/src/cli.test-world.js';
 import { OutboundDispatcher } from '../../apps/api/src/outbound/outbound-dispatcher.js';
 import { parsePosition } from '../../apps/api/src/graphql/positions.js';
 import { signHs256Jwt } from '@helpdesk/auth';
-import { FakeGraphApi, graphErrors } from '../fake-graph-api/index.js';
+import { FakeGraphApi, graphErrors } from '@helpdesk/fake-graph-api';
 import { EVERY_ROLE, type MatrixWorld, openMatrixWorld } from './matrix-world.js';
 import { APP_SECRET, JWT_SECRET, VERIFY_TOKEN } from './portals.world.js';
 

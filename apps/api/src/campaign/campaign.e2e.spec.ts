@@ -12,7 +12,7 @@ import { ApproveTemplateCommand } from '@helpdesk/commands/template/approve-temp
 import { RegisterTemplateCommand } from '@helpdesk/commands/template/register-template.handler.js';
 import { loadConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore, type Position, headPosition } from '@helpdesk/event-store';
-import { FakeGraphApi } from '../../../../test/fake-graph-api/index.js';
+import { FakeGraphApi } from '@helpdesk/fake-graph-api';
 import { Subscriber } from '../notifications/subscriber.test-world.js';
 import { createApp } from '../create-app.js';
 import { formatPosition, parsePosition } from '../graphql/positions.js';

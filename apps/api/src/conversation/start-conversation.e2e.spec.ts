@@ -13,7 +13,7 @@ import { RegisterTemplateCommand } from '@helpdesk/commands/template/register-te
 import { loadConfig } from '@helpdesk/config';
 import { conversationStreamName } from '@helpdesk/domain';
 import { EVENT_STORE, type EventStore, headPosition } from '@helpdesk/event-store';
-import { FakeGraphApi } from '../../../../test/fake-graph-api/index.js';
+import { FakeGraphApi } from '@helpdesk/fake-graph-api';
 import { createApp } from '../create-app.js';
 import { parsePosition } from '../graphql/positions.js';
 import { OutboundDispatcher } from '../outbound/outbound-dispatcher.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { conversationStreamName } from '@helpdesk/domain';
 import { FilesystemMediaStore } from '@helpdesk/media-store';
-import { FakeGraphApi, graphErrors } from '../../../../test/fake-graph-api/index.js';
+import { FakeGraphApi, graphErrors } from '@helpdesk/fake-graph-api';
 import {
   type World,
   conversationOf,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { testToken } from '@helpdesk/auth/fixtures';
-import { FakeGraphApi, graphErrors } from '../../../../test/fake-graph-api/index.js';
+import { FakeGraphApi, graphErrors } from '@helpdesk/fake-graph-api';
 import { VirtualTimers } from '../outbound/outbound.test-world.js';
 import {
   APP_SECRET,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { testToken } from '@helpdesk/auth/fixtures';
 import { RunConversationCommand } from '@helpdesk/commands/conversation/conversation-command.handler.js';
-import { FakeGraphApi } from '../../../../test/fake-graph-api/index.js';
+import { FakeGraphApi } from '@helpdesk/fake-graph-api';
 import { rawRequest } from '../../../../test/security/raw-http.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import {

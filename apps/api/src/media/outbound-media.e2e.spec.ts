@@ -1,5 +1,5 @@
 import { testToken } from '@helpdesk/auth/fixtures';
-import { FakeGraphApi } from '../../../../test/fake-graph-api/index.js';
+import { FakeGraphApi } from '@helpdesk/fake-graph-api';
 import { OutboundDispatcher } from '../outbound/outbound-dispatcher.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import {

@@ -1,5 +1,5 @@
 import type { OutboundMedia, ReplyAccepted, TemplateMessageAccepted } from '@helpdesk/domain';
-import { messageBodyProblem } from '../../../../test/fake-graph-api/index.js';
+import { messageBodyProblem } from '@helpdesk/fake-graph-api';
 import { buildMessageRequest } from './build-message-request.js';
 
 const to = '33612345678';

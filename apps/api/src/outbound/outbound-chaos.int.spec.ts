@@ -7,7 +7,7 @@
  * answer the fake sent in time can reach us after our timeout, and 'unknown' is then the right outcome.
  */
 import { createPrng } from '@helpdesk/demo';
-import { type FakeAnswer, accept, graphErrors } from '../../../../test/fake-graph-api/index.js';
+import { type FakeAnswer, accept, graphErrors } from '@helpdesk/fake-graph-api';
 import { backoffCeilingMs } from './backoff.js';
 import type { GraphApi, GraphCall } from './graph-api-client.js';
 import { type OutboundWorld, contacts, openOutboundWorld } from './outbound.test-world.js';

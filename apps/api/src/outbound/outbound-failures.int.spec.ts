@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { MAX_SEND_ATTEMPTS } from '@helpdesk/domain';
-import { graphErrors } from '../../../../test/fake-graph-api/index.js';
+import { graphErrors } from '@helpdesk/fake-graph-api';
 import {
   agent,
   conversationOf,

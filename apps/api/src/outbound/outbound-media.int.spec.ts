@@ -8,7 +8,7 @@ import {
   outboundMediaLimit,
 } from '@helpdesk/domain';
 import { FilesystemMediaStore } from '@helpdesk/media-store';
-import { graphErrors } from '../../../../test/fake-graph-api/index.js';
+import { graphErrors } from '@helpdesk/fake-graph-api';
 import {
   DAY,
   agent,

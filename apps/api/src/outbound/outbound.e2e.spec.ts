@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadConfig } from '@helpdesk/config';
 import { conversationIdOf, conversationStreamName } from '@helpdesk/domain';
 import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
-import { FakeGraphApi } from '../../../../test/fake-graph-api/index.js';
+import { FakeGraphApi } from '@helpdesk/fake-graph-api';
 import { ConnectAccountCommand } from '@helpdesk/commands/channel/connect-account.handler.js';
 import { TestClock } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';

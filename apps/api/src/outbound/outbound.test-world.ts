@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { conversationStreamName } from '@helpdesk/domain';
 import type { EventStore, RecordedEvent } from '@helpdesk/event-store';
 import type { MediaStore } from '@helpdesk/media-store';
-import { FakeGraphApi } from '../../../../test/fake-graph-api/index.js';
+import { FakeGraphApi } from '@helpdesk/fake-graph-api';
 import type { Timers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
 import {
   HOUR,

@@ -9,7 +9,7 @@ import {
   ChangeReadReceiptsToContactsCommand,
   ChangeReadReceiptsToContactsHandler,
 } from '@helpdesk/commands/portal/change-read-receipts.handler.js';
-import { graphErrors } from '../../../../test/fake-graph-api/index.js';
+import { graphErrors } from '@helpdesk/fake-graph-api';
 import { ACCESS_TOKEN, type OutboundWorld, contacts, openOutboundWorld } from './outbound.test-world.js';
 
 /** Read receipts (blue ticks) go through the dispatcher like messages: recorded first, sent at most once. */

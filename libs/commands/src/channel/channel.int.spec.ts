@@ -15,7 +15,7 @@ import { eventsOf } from '../../../../test/support/stream-events.js';
 import { useTemporarySqliteStore } from '../../../../test/support/temporary-sqlite-store.js';
 import type { CommandOrigin } from '../shared/command-origin.js';
 import { AddPhoneNumberCommand, AddPhoneNumberHandler } from './add-phone-number.handler.js';
-import { FakeGraphApi, graphErrors } from '../../../../test/fake-graph-api/index.js';
+import { FakeGraphApi, graphErrors } from '@helpdesk/fake-graph-api';
 import { ConnectAccountCommand, ConnectAccountHandler } from './connect-account.handler.js';
 import { DisconnectAccountCommand, DisconnectAccountHandler } from './disconnect-account.handler.js';
 import { findChannelByDisplayNumber, findChannelByPhoneNumberId, loadChannel } from './find-channel-by-number.js';

@@ -1,4 +1,5 @@
-import { FakeGraphApi, graphErrors } from './index.js';
+import { networkInterfaces } from 'node:os';
+import { type AcceptedMessage, FakeGraphApi, graphErrors } from './index.js';
 
 const token = 'test-access-token';
 const text = {
@@ -253,5 +254,66 @@ describe('The fake Graph API', () => {
     expect(other.status).toBe(200);
     expect(withinTheSecond.status).toBe(400);
     expect(nextSecond.status).toBe(200);
+  });
+});
+
+describe('The fake Graph API on a given port (simulate graph-api)', () => {
+  const open: FakeGraphApi[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((graph) => graph.close()));
+  });
+
+  async function freePort(): Promise<number> {
+    const probe = await FakeGraphApi.start({ accessToken: token });
+    const port = Number(new URL(probe.baseUrl).port);
+    await probe.close();
+    return port;
+  }
+
+  it('listens on that port of 127.0.0.1 and on no other interface', async () => {
+    const port = await freePort();
+    const graph = await FakeGraphApi.start({ accessToken: token, port });
+    open.push(graph);
+
+    expect(graph.baseUrl).toBe(`http://127.0.0.1:${port}`);
+    expect((await fetch(`${graph.url}/1/messages`, { method: 'POST' })).status).toBe(401); // answered: no token
+    // Every other address of this machine refuses the connection (none but loopback: nothing more to try).
+    const others = Object.values(networkInterfaces())
+      .flat()
+      .filter((address) => address !== undefined && !address.internal)
+      .map((address) => (address!.family === 'IPv6' ? `[${address!.address.split('%')[0]}]` : address!.address));
+    for (const host of [...others, '[::1]']) {
+      await expect(fetch(`http://${host}:${port}/`, { signal: AbortSignal.timeout(5_000) })).rejects.toThrow();
+    }
+  });
+
+  it('refuses to start on a port already taken', async () => {
+    const taken = await FakeGraphApi.start({ accessToken: token });
+    open.push(taken);
+
+    await expect(FakeGraphApi.start({ accessToken: token, port: Number(new URL(taken.baseUrl).port) })).rejects.toThrow(
+      /EADDRINUSE/,
+    );
+  });
+
+  it('tells onAccepted the wamid it answered for each message, not read receipts or refused ones', async () => {
+    const accepted: AcceptedMessage[] = [];
+    const graph = await FakeGraphApi.start({ accessToken: token, onAccepted: (message) => accepted.push(message) });
+    open.push(graph);
+    const send = (body: unknown, bearer = token) =>
+      fetch(`${graph.url}/106540352242922/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+        body: JSON.stringify(body),
+      });
+
+    const answer = (await (await send({ ...text, to: '+33612345678' })).json()) as { messages: { id: string }[] };
+    await send({ messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.in-1' });
+    await send(text, 'other-token');
+    await send({ ...text, text: {} });
+
+    expect(accepted).toEqual([
+      { wamid: answer.messages[0].id, phoneNumberId: '106540352242922', recipientWaId: '33612345678', type: 'text' },
+    ]);
   });
 });

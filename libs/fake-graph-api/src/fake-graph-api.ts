@@ -55,6 +55,19 @@ export interface FakeGraphApiOptions {
   readonly messagesPerSecond?: number;
   /** The clock of that limit (ms); the system's by default. */
   readonly now?: () => number;
+  /** The port on 127.0.0.1 (never another interface: it is a fake); any free one (0) by default. */
+  readonly port?: number;
+  /** Told of every message answered 200 with a wamid (not read receipts), e.g. to report its statuses. */
+  readonly onAccepted?: (message: AcceptedMessage) => void;
+}
+
+/** A message the fake accepted, as its statuses would name it. */
+export interface AcceptedMessage {
+  readonly wamid: string;
+  readonly phoneNumberId: string;
+  /** The recipient's wa_id (digits). */
+  readonly recipientWaId: string;
+  readonly type: string;
 }
 
 const MESSAGES_PATH = /^\/(v\d+\.\d+)\/(\d+)\/messages$/;
@@ -138,7 +151,13 @@ export class FakeGraphApi {
     const server = createServer();
     const fake = new FakeGraphApi(server, { version: DEFAULT_GRAPH_API_VERSION, anyMediaId: false, ...options });
     server.on('request', (request: IncomingMessage, response: ServerResponse) => void fake.handle(request, response));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
     return fake;
   }
 
@@ -414,8 +433,11 @@ export class FakeGraphApi {
     switch (answer.kind) {
       case 'json':
         return this.send(response, received, answer.httpStatus, answer.body);
-      case 'accept':
-        return this.send(response, received, 200, this.accepted(received.body, answer.wamid));
+      case 'accept': {
+        const body = this.accepted(received.body, answer.wamid);
+        this.send(response, received, 200, body);
+        return this.tellAccepted(received, body);
+      }
       case 'error':
         return this.send(response, received, answer.httpStatus, { error: answer.error });
       case 'raw':
@@ -455,6 +477,14 @@ export class FakeGraphApi {
       contacts: [{ input: to, wa_id: to.replace(/^\+/, '') }],
       messages: [{ id, ...(type === 'template' && { message_status: 'accepted' }) }],
     };
+  }
+
+  private tellAccepted(received: ReceivedRequest, answered: unknown): void {
+    const wamid = (answered as { messages?: { id: string }[] }).messages?.[0]?.id;
+    if (!this.options.onAccepted || wamid === undefined || received.phoneNumberId === null) return;
+    const { to, type } = received.body as { to: string; type?: string };
+    const recipientWaId = to.replace(/\D/g, '');
+    this.options.onAccepted({ wamid, phoneNumberId: received.phoneNumberId, recipientWaId, type: type ?? 'text' });
   }
 
   private notifyWaiters(): void {
