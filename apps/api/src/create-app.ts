@@ -8,7 +8,11 @@ import { inputValidationFailed } from './graphql/input-validation.js';
 import { useGraphiql } from './graphiql/graphiql.routes.js';
 import { useJsonOnlyGraphql } from './graphql/json-only-graphql.js';
 import { usePersistedQueryGate } from './graphql/persisted-queries.js';
-import { PinoNestLogger, createRootLogger } from './logging/pino-logger.js';
+import { LogController } from 'fastify';
+import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
+import { createRootLogger } from './logging/pino-logger.js';
+import { requestIdOf } from './logging/request-id.js';
+import { useRequestLogging } from './logging/request-logging.js';
 import { useMediaUploadRoute } from './media/media-upload.route.js';
 import { closeRefusedConnections, limitWebSockets } from './notifications/subscription-auth.js';
 import { monotonicNow } from './rate-limits/rate-limit-clock.js';
@@ -18,21 +22,38 @@ import { useRawJsonBodyRoutes } from './webhooks/raw-json-body.js';
 
 /** The one way the service is assembled, shared by main.ts and the e2e tests. */
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<NestFastifyApplication> {
-  const logger = createRootLogger(config.logLevel, overrides.logDestination);
+  const logger = createRootLogger({
+    level: config.logLevel,
+    pretty: config.environment === 'development',
+    destination: overrides.logDestination,
+  });
   const adapter = new FastifyAdapter({
+    // Fastify still logs what goes wrong outside Nest (bad requests, errors of its own routes), with
+    // the same reqId; the one line per request is pino-http's (logging/pino-logger.ts).
     loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestIdOf,
+    requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     ...httpTimeouts(config),
     // Fastify takes a hop count too; Nest's option type omits it.
     trustProxy: config.edge.trustProxy as boolean | string,
   });
+  const giveNestLogs = useRequestLogging(adapter.getInstance(), logger);
   await useWebSocketLimits(adapter, config);
   await useBrowserOrigins(adapter, config.cors);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, overrides), adapter, {
-    logger: new PinoNestLogger(logger),
-    // The exact bytes as `request.rawBody`: Meta signs them, not their re-serialised JSON.
-    rawBody: true,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forConfig(config, overrides, logger),
+    adapter,
+    {
+      // Nest's own messages wait for nestjs-pino's logger, which then writes them with the request's id.
+      bufferLogs: true,
+      // The exact bytes as `request.rawBody`: Meta signs them, not their re-serialised JSON.
+      rawBody: true,
+    },
+  );
+  app.useLogger(app.get(NestPinoLogger));
+  giveNestLogs(await app.resolve(PinoLogger));
   useRawJsonBodyRoutes(app);
   useMediaUploadRoute(app);
   useJsonOnlyGraphql(app, config, overrides.clock ?? systemClock, overrides.rateLimitNow ?? monotonicNow);
