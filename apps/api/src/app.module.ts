@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
-import type { DestinationStream, Logger as PinoLogger } from 'pino';
+import type { DestinationStream } from 'pino';
 import { APP_CONFIG, AppConfig } from '@helpdesk/config';
 import { RULEBOOK, type Rulebook } from '@helpdesk/domain';
 import { AuthModule } from './auth/auth.module.js';
@@ -18,7 +18,6 @@ import { GraphqlSupportModule } from './graphql/graphql-support.module.js';
 import { automaticPersistedQueries } from './graphql/persisted-queries.js';
 import { documentGate, subscriptionDocumentGate } from './graphql/request-budget.js';
 import { HealthModule } from './health/health.module.js';
-import { LoggerModule } from 'nestjs-pino';
 import { noteGraphqlOperation } from './logging/graphql-operation.js';
 import { MEDIA_TIMERS, MediaModule } from './media/media.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -61,7 +60,7 @@ export interface AppOverrides {
 
 @Module({})
 export class AppModule {
-  static forConfig(config: AppConfig, overrides: AppOverrides, logger: PinoLogger): DynamicModule {
+  static forConfig(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -78,9 +77,6 @@ export class AppModule {
           ],
           exports: [APP_CONFIG, CLOCK, EVENT_STORE_NOW, ACTIVE_RULEBOOK, RATE_LIMIT_NOW, MEDIA_TIMERS],
         },
-        // Nest's Logger writes through the root logger; the request lines are written by the hook of
-        // logging/request-logging.ts, so this module's own pino-http instance writes none.
-        LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false } }),
         CqrsModule.forRoot(),
         GraphQLModule.forRoot<MercuriusDriverConfig>({
           driver: MercuriusDriver,

@@ -9,10 +9,10 @@ import { useGraphiql } from './graphiql/graphiql.routes.js';
 import { useJsonOnlyGraphql } from './graphql/json-only-graphql.js';
 import { usePersistedQueryGate } from './graphql/persisted-queries.js';
 import { LogController } from 'fastify';
-import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { createRootLogger } from './logging/pino-logger.js';
 import { requestIdOf } from './logging/request-id.js';
-import { useRequestLogging } from './logging/request-logging.js';
+import { ApplicationPinoLogger, useRequestLogging } from './logging/request-logging.js';
 import { useMediaUploadRoute } from './media/media-upload.route.js';
 import { closeRefusedConnections, limitWebSockets } from './notifications/subscription-auth.js';
 import { monotonicNow } from './rate-limits/rate-limit-clock.js';
@@ -39,21 +39,15 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     // Fastify takes a hop count too; Nest's option type omits it.
     trustProxy: config.edge.trustProxy as boolean | string,
   });
-  const giveNestLogs = useRequestLogging(adapter.getInstance(), logger);
+  useRequestLogging(adapter.getInstance(), logger);
   await useWebSocketLimits(adapter, config);
   await useBrowserOrigins(adapter, config.cors);
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forConfig(config, overrides, logger),
-    adapter,
-    {
-      // Nest's own messages wait for nestjs-pino's logger, which then writes them with the request's id.
-      bufferLogs: true,
-      // The exact bytes as `request.rawBody`: Meta signs them, not their re-serialised JSON.
-      rawBody: true,
-    },
-  );
-  app.useLogger(app.get(NestPinoLogger));
-  giveNestLogs(await app.resolve(PinoLogger));
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, overrides), adapter, {
+    // Nest's own messages as lines of the same logger, from the start; within a request, with its id.
+    logger: new NestPinoLogger(new ApplicationPinoLogger(logger), {}),
+    // The exact bytes as `request.rawBody`: Meta signs them, not their re-serialised JSON.
+    rawBody: true,
+  });
   useRawJsonBodyRoutes(app);
   useMediaUploadRoute(app);
   useJsonOnlyGraphql(app, config, overrides.clock ?? systemClock, overrides.rateLimitNow ?? monotonicNow);

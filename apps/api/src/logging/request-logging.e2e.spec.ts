@@ -1,6 +1,8 @@
+import { createHmac } from 'node:crypto';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@helpdesk/event-store';
 import { acme, openTicketsWorld, type TicketsWorld } from '../conversation/tickets.test-world.js';
 
+const APP_SECRET = 'request-logging-app-secret';
 const CREATE_VIEW = 'mutation CreateMyView($i: CreateViewInput!) { createView(input: $i) { viewId position } }';
 
 /**
@@ -14,12 +16,19 @@ describe('request ids and request logs', () => {
   const lines: string[] = [];
 
   beforeAll(async () => {
+    // Another application first, in the same process: each writes to its own destination.
+    await (await openTicketsWorld({ logDestination: { write: () => undefined } })).close();
     const logDestination = { write: (line: string) => void lines.push(line) };
-    world = await openTicketsWorld({ logDestination }, { LOG_LEVEL: 'info' });
+    // debug: the webhook's own line is a debug one.
+    world = await openTicketsWorld({ logDestination }, { LOG_LEVEL: 'debug', WHATSAPP_APP_SECRET: APP_SECRET });
     url = `${await world.app.getUrl()}/graphql`;
   });
 
   afterAll(() => world.close());
+
+  it("writes Nest's own lines to this application's destination", () => {
+    expect(lines.some((line) => line.includes('Nest application successfully started'))).toBe(true);
+  });
 
   async function createView(headers: Record<string, string>, name: string) {
     const token = await world.token(acme, 'agent');
@@ -122,6 +131,21 @@ describe('request ids and request logs', () => {
     expect(response.headers.get('x-request-id')).toBe('probe-7');
     expect(await linesOf('probe-7')).toContainEqual(
       expect.objectContaining({ msg: 'request completed', req: expect.objectContaining({ url: '/health/live' }) }),
+    );
+  });
+
+  it("carries the request id on Nest's own lines of a webhook request, next to the payload's event id", async () => {
+    const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'waba-1', changes: [] }] });
+    const signature = `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}`;
+    const response = await fetch(`${await world.app.getUrl()}/webhooks/whatsapp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature, 'x-request-id': 'meta-1' },
+      body,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe('meta-1');
+    expect(await linesOf('meta-1')).toContainEqual(
+      expect.objectContaining({ msg: 'WhatsApp webhook stored', payloadEventId: expect.any(String) }),
     );
   });
 });

@@ -1,29 +1,42 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyInstance } from 'fastify';
-import type { PinoLogger } from 'nestjs-pino';
+import { PinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { requestLoggingOptions } from './pino-logger.js';
 import { REQUEST_ID_HEADER, runWithRequestId } from './request-id.js';
 
+/** pino-http's logger of the request being handled: the root one with its `reqId` bound. */
+const requestLoggers = new AsyncLocalStorage<Logger>();
+
+/**
+ * What nestjs-pino's Logger writes through, for Nest's Logger everywhere: the request's logger
+ * within a request, this application's root logger outside one. nestjs-pino would take both from
+ * a process-wide singleton, the first application's, and tests open several per process, each
+ * with its own destination.
+ */
+export class ApplicationPinoLogger extends PinoLogger {
+  constructor(private readonly root: Logger) {
+    super({ pinoHttp: { logger: root, autoLogging: false } });
+  }
+
+  override get logger(): Logger {
+    return requestLoggers.getStore() ?? this.root;
+  }
+}
+
 /**
  * The first onRequest hook, so it covers every route: Nest's, Mercurius's and those registered on
  * Fastify directly (a Nest middleware, nestjs-pino's way, ran for none of them under this adapter).
  * Per request: the id echoed in X-Request-Id; pino-http's line when the response is finished; and,
- * for the code that handles the request, its id (request-id.ts) and, once Nest's logger is given,
- * a logging context in which every line of Nest's Logger carries it as `reqId`.
- * Answers the function that gives Nest's logger (known only once the application exists).
+ * for the code that handles the request, its id (request-id.ts) and its logger, so every line of
+ * Nest's Logger meanwhile carries it as `reqId`.
  */
-export function useRequestLogging(fastify: FastifyInstance, logger: Logger): (nestLogs: PinoLogger) => void {
+export function useRequestLogging(fastify: FastifyInstance, logger: Logger): void {
   const logRequest = pinoHttp(requestLoggingOptions(logger));
-  let nestLogs: PinoLogger | undefined;
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     logRequest(request.raw, reply.raw);
-    const handle = () => runWithRequestId(request.id, done);
-    if (nestLogs) nestLogs.runInContext(handle, { bindings: { reqId: request.id } });
-    else handle();
+    requestLoggers.run(request.raw.log, () => runWithRequestId(request.id, done));
   });
-  return (given) => {
-    nestLogs = given;
-  };
 }
