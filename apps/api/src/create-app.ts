@@ -8,11 +8,10 @@ import { inputValidationFailed } from './graphql/input-validation.js';
 import { useGraphiql } from './graphiql/graphiql.routes.js';
 import { useJsonOnlyGraphql } from './graphql/json-only-graphql.js';
 import { usePersistedQueryGate } from './graphql/persisted-queries.js';
-import { LogController } from 'fastify';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { createRootLogger } from './logging/pino-logger.js';
 import { requestIdOf } from './logging/request-id.js';
-import { ApplicationPinoLogger, useRequestLogging } from './logging/request-logging.js';
+import { ApplicationPinoLogger, ErrorsOnlyLogController, useRequestLogging } from './logging/request-logging.js';
 import { useMediaUploadRoute } from './media/media-upload.route.js';
 import { closeRefusedConnections, limitWebSockets } from './notifications/subscription-auth.js';
 import { monotonicNow } from './rate-limits/rate-limit-clock.js';
@@ -28,10 +27,10 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     destination: overrides.logDestination,
   });
   const adapter = new FastifyAdapter({
-    // Fastify still logs what goes wrong outside Nest (bad requests, errors of its own routes), with
-    // the same reqId; the one line per request is pino-http's (logging/pino-logger.ts).
+    // Fastify still logs what goes wrong outside Nest (errors of its own routes), with the same
+    // reqId; the one line per request is pino-http's (logging/request-logging.ts).
     loggerInstance: logger,
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new ErrorsOnlyLogController(),
     genReqId: requestIdOf,
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,

@@ -134,6 +134,14 @@ describe('request ids and request logs', () => {
     );
   });
 
+  it('logs a request once: Fastify writes no line of its own for it, even for an unknown route', async () => {
+    const response = await fetch(`${await world.app.getUrl()}/nowhere`, { headers: { 'x-request-id': 'lost-1' } });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-request-id')).toBe('lost-1');
+    const logged = await linesOf('lost-1');
+    expect(logged).toEqual([expect.objectContaining({ msg: 'request completed', res: { statusCode: 404 } })]);
+  });
+
   it("carries the request id on Nest's own lines of a webhook request, next to the payload's event id", async () => {
     const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'waba-1', changes: [] }] });
     const signature = `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}`;

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { FastifyInstance } from 'fastify';
+import { type FastifyInstance, LogController } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -23,6 +23,16 @@ export class ApplicationPinoLogger extends PinoLogger {
   override get logger(): Logger {
     return requestLoggers.getStore() ?? this.root;
   }
+}
+
+/**
+ * Fastify's own line per request (incoming, completed, not found) would repeat pino-http's; its lines
+ * of what went wrong (errors of routes registered on Fastify directly, broken streams) stay.
+ */
+export class ErrorsOnlyLogController extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(): void {}
+  override routeNotFound(): void {}
 }
 
 /**
