@@ -26,7 +26,7 @@ describe('CORS', () => {
         expect(answer.headers).toMatchObject({
           'access-control-allow-origin': origin,
           'access-control-allow-methods': 'GET, POST, OPTIONS',
-          'access-control-allow-headers': 'authorization, content-type',
+          'access-control-allow-headers': 'authorization, content-type, x-request-id',
           'access-control-max-age': '600',
         });
         expect(answer.headers.vary).toMatch(/Origin/i);
@@ -48,7 +48,7 @@ describe('CORS', () => {
       );
       expect(answer.statusCode).toBe(200);
       expect(answer.headers['access-control-allow-origin']).toBe(DESK);
-      expect(answer.headers['access-control-expose-headers']).toBe('retry-after, content-disposition');
+      expect(answer.headers['access-control-expose-headers']).toBe('retry-after, content-disposition, x-request-id');
     });
 
     it('gives another origin no CORS header, so its browser refuses the answer', async () => {

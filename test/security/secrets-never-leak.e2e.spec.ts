@@ -216,7 +216,7 @@ describe('secrets in logs, answers and events', () => {
   it('finds none of them in anything captured, which is not nothing', () => {
     // Requests, Nest's own messages, GraphQL errors, the webhook and outbound delivery: all were captured.
     for (const logged of [
-      'incoming request',
+      'request completed',
       'The bearer token is not valid',
       'WhatsApp webhook stored',
       'Outbound delivery is on',

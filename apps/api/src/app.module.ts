@@ -19,6 +19,7 @@ import { GraphqlSupportModule } from './graphql/graphql-support.module.js';
 import { automaticPersistedQueries } from './graphql/persisted-queries.js';
 import { documentGate, subscriptionDocumentGate } from './graphql/request-budget.js';
 import { HealthModule } from './health/health.module.js';
+import { noteGraphqlOperation } from './logging/graphql-operation.js';
 import { MEDIA_TIMERS, MediaModule } from './media/media.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
@@ -101,6 +102,8 @@ export class AppModule {
           // every document has a budget of characters, tokens, fields and aliases (graphql/request-budget.ts).
           hooks: {
             preParsing: documentGate(config, overrides.clock ?? systemClock),
+            // The operation's name and type, for the request's log line (never its variables).
+            preValidation: noteGraphqlOperation,
             preSubscriptionParsing: subscriptionDocumentGate(config),
             preSubscriptionExecution: refuseInvalidSubscription,
             // Names the request's GraphQL span after its operation (tracing/; a no-op when tracing is off).

@@ -8,7 +8,10 @@ import { inputValidationFailed } from './graphql/input-validation.js';
 import { useGraphiql } from './graphiql/graphiql.routes.js';
 import { useJsonOnlyGraphql } from './graphql/json-only-graphql.js';
 import { usePersistedQueryGate } from './graphql/persisted-queries.js';
-import { PinoNestLogger, createRootLogger } from './logging/pino-logger.js';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
+import { createRootLogger } from './logging/pino-logger.js';
+import { requestIdOf } from './logging/request-id.js';
+import { ApplicationPinoLogger, ErrorsOnlyLogController, useRequestLogging } from './logging/request-logging.js';
 import { useMediaUploadRoute } from './media/media-upload.route.js';
 import { closeRefusedConnections, limitWebSockets } from './notifications/subscription-auth.js';
 import { monotonicNow } from './rate-limits/rate-limit-clock.js';
@@ -21,14 +24,24 @@ import { useRequestSpans } from './tracing/request-spans.js';
 
 /** The one way the service is assembled, shared by main.ts and the e2e tests. */
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<NestFastifyApplication> {
-  const logger = createRootLogger(config.logLevel, overrides.logDestination);
+  const logger = createRootLogger({
+    level: config.logLevel,
+    pretty: config.environment === 'development',
+    destination: overrides.logDestination,
+  });
   const adapter = new FastifyAdapter({
+    // Fastify still logs what goes wrong outside Nest (errors of its own routes), with the same
+    // reqId; the one line per request is pino-http's (logging/request-logging.ts).
     loggerInstance: logger,
+    logController: new ErrorsOnlyLogController(),
+    genReqId: requestIdOf,
+    requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     ...httpTimeouts(config),
     // Fastify takes a hop count too; Nest's option type omits it.
     trustProxy: config.edge.trustProxy as boolean | string,
   });
+  useRequestLogging(adapter.getInstance(), logger);
   // Off unless configured (OTEL_*): then no SDK, no hooks, and the spans made in code are no-ops.
   const tracing = startTracing(config.tracing, overrides.spanExporter);
   if (tracing) {
@@ -40,7 +53,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     await useWebSocketLimits(adapter, config);
     await useBrowserOrigins(adapter, config.cors);
     app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, overrides), adapter, {
-      logger: new PinoNestLogger(logger),
+      // Nest's own messages as lines of the same logger, from the start; within a request, with its id.
+      logger: new NestPinoLogger(new ApplicationPinoLogger(logger), {}),
       // The exact bytes as `request.rawBody`: Meta signs them, not their re-serialised JSON.
       rawBody: true,
     });

@@ -3,6 +3,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
 import type { AuthenticatedUser, Role } from '@helpdesk/auth';
+import { currentRequestId } from '../logging/request-id.js';
 
 export const PUBLIC_KEY = 'helpdesk:public';
 export const ROLES_KEY = 'helpdesk:roles';
@@ -28,9 +29,12 @@ export const CurrentUser = createParamDecorator((_data: unknown, context: Execut
 /**
  * A command on the caller's behalf: their portal, them as the actor, and the client's idempotency
  * key in a namespace of its own, so it can never name the same events or message ids as the
- * service's keys (`inbound|<wamid>`) or another user's.
+ * service's keys (`inbound|<wamid>`) or another user's. Its events' correlation id is the HTTP
+ * request's id (X-Request-Id), so they can be found from the request's log lines and back.
  */
 export function originOf(user: AuthenticatedUser, idempotencyKey?: string): CommandOrigin {
   const key = idempotencyKey ? { idempotencyKey: `client|${user.userId}|${idempotencyKey}` } : {};
-  return { portalId: user.portalId, actor: { kind: 'user', id: user.userId }, ...key };
+  const requestId = currentRequestId();
+  const correlation = requestId === undefined ? {} : { correlationId: requestId };
+  return { portalId: user.portalId, actor: { kind: 'user', id: user.userId }, ...key, ...correlation };
 }

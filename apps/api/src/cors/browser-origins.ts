@@ -22,9 +22,10 @@ export async function useBrowserOrigins(adapter: FastifyAdapter, config: CorsCon
   const allowed = config.origins === 'any' ? null : new Set(config.origins);
   const options: FastifyCorsOptions = {
     methods: ['GET', 'POST', 'OPTIONS'],
-    allowedHeaders: ['authorization', 'content-type'],
+    // A browser client may name its requests too (logging/request-id.ts), and read the id used.
+    allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
     // Rate-limited answers say when to retry; a downloaded file says its name.
-    exposedHeaders: ['retry-after', 'content-disposition'],
+    exposedHeaders: ['retry-after', 'content-disposition', 'x-request-id'],
     credentials: false,
     maxAge: CORS_MAX_AGE_SECONDS,
   };

@@ -14,8 +14,10 @@ export const RECORDED_POSITION_DESCRIPTION =
 /** A command on the caller's behalf whose events can be told apart: they carry this request's correlation id. */
 export type TracedOrigin = CommandOrigin & { readonly correlationId: string };
 
+/** The request's id as correlation id (originOf); a fresh one outside an HTTP request. */
 export function tracedOriginOf(user: AuthenticatedUser, idempotencyKey?: string): TracedOrigin {
-  return { ...originOf(user, idempotencyKey), correlationId: randomUUID() };
+  const origin = originOf(user, idempotencyKey);
+  return { ...origin, correlationId: origin.correlationId ?? randomUUID() };
 }
 
 /**
@@ -24,6 +26,8 @@ export function tracedOriginOf(user: AuthenticatedUser, idempotencyKey?: string)
  * command writes to several streams (claims, account, releases), so the log is searched rather
  * than one stream; backwards from its end, and never past where it stood before the command, so a
  * command that recorded nothing costs only the events others appended meanwhile (and gives null).
+ * The correlation id is the client's X-Request-Id, which another client may send too: an event
+ * counts only if it is also this portal's and this actor's.
  */
 export async function withRecordedPosition<Result>(
   store: EventStore,
@@ -34,8 +38,15 @@ export async function withRecordedPosition<Result>(
   const result = await run();
   for await (const event of store.readAll({ direction: 'backwards', fromPosition: 'end' })) {
     if (before && comparePositions(event.position, before) <= 0) break;
-    if (event.metadata.correlationId === origin.correlationId)
-      return { result, position: formatPosition(event.position) };
+    if (isTheRequests(event.metadata, origin)) return { result, position: formatPosition(event.position) };
   }
   return { result, position: null };
+}
+
+function isTheRequests(metadata: Record<string, unknown>, origin: TracedOrigin): boolean {
+  return (
+    metadata.correlationId === origin.correlationId &&
+    metadata.tenantId === origin.portalId &&
+    metadata.actorId === `${origin.actor.kind}:${origin.actor.id}`
+  );
 }

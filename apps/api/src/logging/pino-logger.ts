@@ -1,6 +1,10 @@
-import { LoggerService } from '@nestjs/common';
-import pino, { type DestinationStream, Logger } from 'pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import type { Options } from 'pino-http';
+import pinoPretty from 'pino-pretty';
 import type { LogLevel } from '@helpdesk/config';
+import { graphqlOperationOf } from './graphql-operation.js';
+import { requestIdOf } from './request-id.js';
 
 /** Header and field names that may carry secrets; pino replaces their values before anything is written. */
 export const REDACTED_PATHS = [
@@ -44,60 +48,71 @@ function decoded(text: string): string {
   }
 }
 
+/** What pino-http's request serializer hands over (the raw request is not needed). */
 interface LoggedRequest {
+  readonly id?: unknown;
   readonly method?: string;
   readonly url?: string;
-  readonly host?: string;
-  readonly ip?: string;
-  readonly socket?: { readonly remotePort?: number };
+  readonly remoteAddress?: string;
+  readonly remotePort?: number;
 }
 
-/** Fastify's own request serializer (method, url, host, address, port), with the URL redacted. */
+/**
+ * Method, URL (redacted) and address only: no headers at all (Authorization, cookies, signatures)
+ * and no parsed `query` (which pino-http adds, and which would show the verify token unredacted).
+ */
 function serializeRequest(request: LoggedRequest) {
   return {
+    id: request.id,
     method: request.method,
     url: typeof request.url === 'string' ? redactedUrl(request.url) : request.url,
-    host: request.host,
-    remoteAddress: request.ip,
-    remotePort: request.socket?.remotePort,
+    remoteAddress: request.remoteAddress,
+    remotePort: request.remotePort,
   };
 }
 
-/** `destination`: stdout unless given (tests capture the lines). */
-export function createRootLogger(level: LogLevel, destination?: DestinationStream): Logger {
+/** The status code only: response headers say nothing a reader of the logs needs. */
+function serializeResponse(response: { readonly statusCode?: number }) {
+  return { statusCode: response.statusCode };
+}
+
+export interface RootLoggerOptions {
+  readonly level: LogLevel;
+  /** Human-readable lines (pino-pretty) instead of JSON: NODE_ENV=development only. */
+  readonly pretty: boolean;
+  /** stdout unless given (tests capture the lines); given, it wins over `pretty`. */
+  readonly destination?: DestinationStream;
+}
+
+/** The one pino logger of the process: Fastify, Nest and the request logs all write through it. */
+export function createRootLogger({ level, pretty, destination }: RootLoggerOptions): Logger {
   const options = {
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     base: { service: 'helpdesk-api' },
-    serializers: { req: serializeRequest },
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  // In the main thread rather than as a transport's worker: it is for a developer's terminal only.
+  return pretty ? pino(options, pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l' })) : pino(options);
 }
 
-/** Nest's own messages go through the same structured logger as requests. */
-export class PinoNestLogger implements LoggerService {
-  constructor(private readonly logger: Logger) {}
+/**
+ * pino-http's options: the request id (the client's X-Request-Id when acceptable, see request-id.ts)
+ * on every line logged while the request is handled, as `reqId`; one line when it completes, with
+ * the GraphQL operation it ran, if any.
+ */
+export function requestLoggingOptions(logger: Logger): Options<IncomingMessage, ServerResponse> {
+  return {
+    logger,
+    genReqId: (request) => requestIdOf(request),
+    quietReqLogger: true,
+    serializers: { req: serializeRequest, res: serializeResponse },
+    customSuccessObject: (request, _response, value) => withGraphqlOperation(request, value),
+    customErrorObject: (request, _response, _error, value) => withGraphqlOperation(request, value),
+  };
+}
 
-  log(message: unknown, ...context: unknown[]): void {
-    this.write('info', message, context);
-  }
-  error(message: unknown, ...context: unknown[]): void {
-    this.write('error', message, context);
-  }
-  warn(message: unknown, ...context: unknown[]): void {
-    this.write('warn', message, context);
-  }
-  debug(message: unknown, ...context: unknown[]): void {
-    this.write('debug', message, context);
-  }
-  verbose(message: unknown, ...context: unknown[]): void {
-    this.write('trace', message, context);
-  }
-
-  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace', message: unknown, context: unknown[]): void {
-    const nestContext = typeof context[context.length - 1] === 'string' ? context[context.length - 1] : undefined;
-    if (message instanceof Error) this.logger[level]({ err: message, context: nestContext }, message.message);
-    else if (typeof message === 'object') this.logger[level]({ ...(message as object), context: nestContext });
-    else this.logger[level]({ context: nestContext }, String(message));
-  }
+function withGraphqlOperation(request: IncomingMessage, value: object): object {
+  const graphql = graphqlOperationOf(request);
+  return graphql ? { ...value, graphql } : value;
 }
