@@ -8,10 +8,9 @@ import { inputValidationFailed } from './graphql/input-validation.js';
 import { useGraphiql } from './graphiql/graphiql.routes.js';
 import { useJsonOnlyGraphql } from './graphql/json-only-graphql.js';
 import { usePersistedQueryGate } from './graphql/persisted-queries.js';
-import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { createRootLogger } from './logging/pino-logger.js';
 import { requestIdOf } from './logging/request-id.js';
-import { ApplicationPinoLogger, ErrorsOnlyLogController, useRequestLogging } from './logging/request-logging.js';
+import { ErrorsOnlyLogController, RequestScopedNestLogger, useRequestLogging } from './logging/request-logging.js';
 import { useMediaUploadRoute } from './media/media-upload.route.js';
 import { closeRefusedConnections, limitWebSockets } from './notifications/subscription-auth.js';
 import { monotonicNow } from './rate-limits/rate-limit-clock.js';
@@ -54,7 +53,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     await useBrowserOrigins(adapter, config.cors);
     app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, overrides), adapter, {
       // Nest's own messages as lines of the same logger, from the start; within a request, with its id.
-      logger: new NestPinoLogger(new ApplicationPinoLogger(logger), {}),
+      logger: new RequestScopedNestLogger(logger),
       // The exact bytes as `request.rawBody`: Meta signs them, not their re-serialised JSON.
       rawBody: true,
     });
