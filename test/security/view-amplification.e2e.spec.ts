@@ -1,8 +1,8 @@
+import { measureLoopHold } from '../support/event-loop-hold.js';
 import { ReadStore } from '@helpdesk/read-store';
 import { EVENT_STORE, type EventStore, headPosition } from '@helpdesk/event-store';
 import type { ViewFilter } from '@helpdesk/domain';
 import { sql } from 'kysely';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CreateContactCommand } from '@helpdesk/commands/contact/create-contact.handler.js';
 import { parsePosition } from '../../apps/api/src/graphql/positions.js';
 import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
@@ -123,22 +123,22 @@ describe('views amplification', () => {
     // A few unmeasured first: the first requests after boot also load code (compiled on first use under
     // jest), prepare statements and warm the JIT; an agent repeating the request meets the warm service.
     for (let warmUp = 0; warmUp < 3; warmUp++) expect((await world.graphql(query, {}, agent)).errors).toBeUndefined();
-    // The least of up to three measurements: a request that holds the loop does so every time, while a loaded
-    // machine that does not schedule this process for a while (it was seen at 298 ms) rarely does it three times.
+    // The least of up to three measurements, each net of the machine's noise (measureLoopHold): a request
+    // that holds the loop does so every time.
     const measured: number[] = [];
     let answer: Awaited<ReturnType<typeof world.graphql>> | undefined;
+    let windowMs = 100;
     while (measured.length < 3 && !measured.some((ms) => ms < MAX_EVENT_LOOP_DELAY_MS)) {
-      const delay = monitorEventLoopDelay({ resolution: 10 });
-      delay.enable();
       const health = fetch(new URL('/health', await world.app.getUrl()));
-      answer = await world.graphql(query, {}, agent);
-      delay.disable();
+      const { result, holdMs, elapsedMs } = await measureLoopHold(() => world.graphql(query, {}, agent), windowMs);
+      answer = result;
+      windowMs = Math.max(100, elapsedMs);
       expect((await health).status).toBe(200);
-      measured.push(delay.max / 1e6);
+      measured.push(holdMs);
     }
 
     if (process.env.SHOW_DELAY)
-      process.stdout.write(`event loop max delay: ${measured.map((ms) => ms.toFixed(1))} ms\n`);
+      process.stdout.write(`event loop max delay, net of noise: ${measured.map((ms) => ms.toFixed(1))} ms\n`);
     expect(Math.min(...measured)).toBeLessThan(MAX_EVENT_LOOP_DELAY_MS);
     expect(answer!.errors).toBeUndefined();
     const views = (
