@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { measureLoopHold } from '../support/event-loop-hold.js';
 import { ReadStore } from '@helpdesk/read-store';
 import { EVENT_STORE, type EventStore, headPosition } from '@helpdesk/event-store';
@@ -19,6 +21,10 @@ const PORTAL_VIEW_LIMIT = 500;
 const PER_USER = 50;
 /** The budget is 50 ms; the margin is for a loaded, shared test machine. */
 const MAX_EVENT_LOOP_DELAY_MS = 250;
+
+// A full GC on demand, without asking jest to start node with --expose-gc.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 const otherPhone = '+33699999999';
 
@@ -129,6 +135,9 @@ describe('views amplification', () => {
     let answer: Awaited<ReturnType<typeof world.graphql>> | undefined;
     let windowMs = 100;
     while (measured.length < 3 && !measured.some((ms) => ms < MAX_EVENT_LOOP_DELAY_MS)) {
+      // Late in a long jest run the heap is large: a major collection falling inside the request would pause
+      // the loop for more than a second (1,630 ms was seen) whatever the request does. Collect first.
+      collectGarbage();
       const health = fetch(new URL('/health', await world.app.getUrl()));
       const { result, holdMs, elapsedMs } = await measureLoopHold(() => world.graphql(query, {}, agent), windowMs);
       answer = result;
