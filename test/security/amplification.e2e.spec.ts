@@ -79,12 +79,16 @@ describe('no request holds the event loop or memory beyond its budget', () => {
   }
 
   /**
-   * The least delay of up to three tries: a request that holds the loop does so every time, while a loaded machine
-   * that does not schedule this process for a while rarely does it three times in a row.
+   * The least delay of up to three tries, each net of the machine's noise (measureLoopHold): a request that holds
+   * the loop does so every time, while a loaded machine that does not schedule this process for a while, or a
+   * major GC, rarely does it three times in a row.
    */
   async function servedAtBest(query: string, bearer?: string): Promise<Served> {
     let best = await served(query, bearer);
     for (let retry = 0; retry < 2 && best.maxDelayMs >= MAX_DELAY_MS; retry++) {
+      // Late in the suite's one jest process the heap is large, and a major collection inside the request
+      // paused the loop 3.4 s on a loaded machine whatever the request did: collect before trying again.
+      gc();
       const again = await served(query, bearer);
       if (again.maxDelayMs < best.maxDelayMs) best = again;
     }
