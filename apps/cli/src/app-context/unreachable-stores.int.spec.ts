@@ -45,7 +45,7 @@ describe('helpdesk commands against stores that do not answer', () => {
       expect(line).toMatch(/^helpdesk replay: Start-up attempt \d+ failed: EVENTSTORE_URL/);
     expect(run.stderr).not.toContain(PASSWORD);
     expect(run.stderr).not.toMatch(/^\s+at /m);
-  });
+  }, 120_000);
 
   it('export on a closed EVENTSTORE_URL with STARTUP_RETRY_SECONDS=0: one attempt, one line, exit 1', async () => {
     const port = await closedPort();
@@ -62,5 +62,5 @@ describe('helpdesk commands against stores that do not answer', () => {
       new RegExp(`^helpdesk export: Cannot reach EVENTSTORE_URL \\(127\\.0\\.0\\.1:${port}\\) after 1 attempt: `),
     );
     expect(run.stderr).not.toMatch(/Start-up attempt/);
-  });
+  }, 120_000);
 });
