@@ -154,7 +154,8 @@ class FanOut {
     for (const build of this.running) build.extendTo(head);
     let pending: RecordedEvent[] = [];
     let read = 0;
-    for await (const event of eventsAfter(this.store, furthestBehind(this.running))) {
+    const projections = this.running.map((build) => build.projection);
+    for await (const event of eventsAfter(this.store, furthestBehind(this.running), projections)) {
       pending.push(event);
       read++;
       if (pending.length < this.batchSize) continue;

@@ -133,7 +133,7 @@ export class BuildRun {
         .execute();
       await claimCheckpoint(trx, this.checkpointName, version, this.position, this.now());
       const rest: RecordedEvent[] = [];
-      for await (const event of eventsAfter(this.store, this.position)) rest.push(event);
+      for await (const event of eventsAfter(this.store, this.position, [this.projection])) rest.push(event);
       if (rest.length > 0) {
         handled += await applyEvents(trx, this.writer, rest);
         position = rest[rest.length - 1].position;
@@ -196,9 +196,17 @@ export class BuildRun {
   }
 }
 
-/** `$all` after `position` (readAll is inclusive), or from the start. */
-export async function* eventsAfter(store: EventStore, position: Position | null): AsyncIterable<RecordedEvent> {
-  for await (const event of store.readAll({ direction: 'forwards', fromPosition: position ?? 'start' })) {
+/**
+ * `$all` after `position` (readAll is inclusive), or from the start. Only the events of the
+ * projections' types are decoded: the others pass by for their positions.
+ */
+export async function* eventsAfter(
+  store: EventStore,
+  position: Position | null,
+  projections: readonly Pick<Projection, 'eventTypes'>[],
+): AsyncIterable<RecordedEvent> {
+  const decodeOnly = new Set(projections.flatMap((projection) => projection.eventTypes));
+  for await (const event of store.readAll({ direction: 'forwards', fromPosition: position ?? 'start', decodeOnly })) {
     if (position && comparePositions(event.position, position) <= 0) continue;
     yield event;
   }

@@ -52,7 +52,8 @@ export async function rebuildToPosition(
     await yieldToEventLoop();
   };
 
-  for await (const event of store.readAll({ direction: 'forwards', fromPosition: 'start' })) {
+  const decodeOnly = new Set<string>(projection.eventTypes);
+  for await (const event of store.readAll({ direction: 'forwards', fromPosition: 'start', decodeOnly })) {
     if (comparePositions(event.position, until) > 0) break;
     pending.push(event);
     if (pending.length >= BATCH) await apply();

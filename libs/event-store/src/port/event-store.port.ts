@@ -25,6 +25,15 @@ export interface ReadAllOptions {
    */
   readonly fromPosition?: Position | 'start' | 'end';
   readonly maxCount?: number;
+  /**
+   * For readers that only look inside some types of event (a rebuild reads the whole log but its
+   * projections handle a few types): events of other types may come with `data` null and empty
+   * `metadata`, undecoded; their id, type, stream, revision, position and date are real, so
+   * positions and counts are those of a full read. A hint: the embedded store skips decoding
+   * (the inbox's webhook payloads are the largest events of the log), EventStoreDB's client
+   * decodes every event anyway and they pass through unchanged.
+   */
+  readonly decodeOnly?: ReadonlySet<string>;
 }
 
 export interface StreamMetadata {

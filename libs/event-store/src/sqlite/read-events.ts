@@ -7,7 +7,14 @@ import {
   StreamDeletedError,
   StreamNotFoundError,
 } from '../port/index.js';
-import { EventRow, StreamRow, parseStreamMetadata, toRecordedEvent } from './rows.js';
+import {
+  EventRow,
+  MaybeUndecodedRow,
+  StreamRow,
+  parseStreamMetadata,
+  toRecordedEvent,
+  toUndecodedEvent,
+} from './rows.js';
 import { prepared } from './prepared.js';
 
 const PAGE_SIZE = 512;
@@ -64,18 +71,26 @@ export async function* readAllEvents(db: Database, options: ReadAllOptions): Asy
   let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
   const from = options.fromPosition ?? (forwards ? 'start' : 'end');
   let cursor = startCursor(from, forwards);
-  const page = prepared(
-    db,
-    forwards
-      ? 'SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'
-      : 'SELECT * FROM events WHERE position < ? ORDER BY position DESC LIMIT ?',
-  );
+  const order = forwards ? 'position > ? ORDER BY position ASC' : 'position < ? ORDER BY position DESC';
+  const decodeOnly = options.decodeOnly;
+  // Undecoded rows leave SQLite without their data and metadata (no string built, nothing parsed).
+  const page = decodeOnly
+    ? prepared(
+        db,
+        `SELECT position, stream, revision, id, type, created,
+           CASE WHEN type IN (SELECT value FROM json_each(?)) THEN data END AS data,
+           CASE WHEN type IN (SELECT value FROM json_each(?)) THEN metadata END AS metadata
+         FROM events WHERE ${order} LIMIT ?`,
+      )
+    : prepared(db, `SELECT * FROM events WHERE ${order} LIMIT ?`);
+  const types = decodeOnly ? JSON.stringify([...decodeOnly]) : '';
   while (remaining > 0) {
-    const rows = page.all(cursor, Math.min(PAGE_SIZE, remaining)) as EventRow[];
+    const limit = Math.min(PAGE_SIZE, remaining);
+    const rows = (decodeOnly ? page.all(types, types, cursor, limit) : page.all(cursor, limit)) as MaybeUndecodedRow[];
     for (const row of rows) {
       cursor = row.position;
       remaining--;
-      yield toRecordedEvent(row);
+      yield row.data === null || row.metadata === null ? toUndecodedEvent(row) : toRecordedEvent(row as EventRow);
     }
     if (rows.length < PAGE_SIZE) return;
   }

@@ -11,6 +11,9 @@ export interface EventRow {
   created: number;
 }
 
+/** A row read with `decodeOnly`: data and metadata are null for the types it leaves undecoded. */
+export type MaybeUndecodedRow = Omit<EventRow, 'data' | 'metadata'> & { data: string | null; metadata: string | null };
+
 export type StreamLifecycle = 'live' | 'soft_deleted' | 'tombstoned';
 
 export interface StreamRow {
@@ -34,6 +37,22 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     type: row.type,
     data: JSON.parse(row.data) as unknown,
     metadata: JSON.parse(row.metadata) as EventMetadata,
+    streamName: row.stream,
+    revision: BigInt(row.revision),
+    position: positionOf(row.position),
+    created: new Date(row.created),
+  };
+}
+
+const NOT_DECODED: EventMetadata = Object.freeze({});
+
+/** An event read with `decodeOnly` that is not of those types: everything but its data and metadata. */
+export function toUndecodedEvent(row: MaybeUndecodedRow): RecordedEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    data: null,
+    metadata: NOT_DECODED,
     streamName: row.stream,
     revision: BigInt(row.revision),
     position: positionOf(row.position),
