@@ -6,9 +6,13 @@ import { openSqliteEventStore } from './index.js';
 
 /** Two stores on one file stand for two processes (the API and the helpdesk CLI). */
 describe('SQLite subscriptions and commits by another connection', () => {
-  it('deliver an event appended through another connection to a live subscription', async () => {
+  it.each([
+    ['the directory watch or the poll', undefined],
+    // Polling every hour: only the watch of the database's directory can deliver it in the test's time.
+    ['the directory watch alone, without polling', 3_600_000],
+  ])('deliver an event appended through another connection to a live subscription (%s)', async (_how, pollMs) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cross-process-'));
-    const api = openSqliteEventStore({ dataDir });
+    const api = openSqliteEventStore({ dataDir, externalCommitPollMs: pollMs });
     const cli = openSqliteEventStore({ dataDir });
     try {
       const subscription = api.subscribeToAll();

@@ -34,6 +34,11 @@ export interface SqliteEventStoreOptions {
   readonly dataDir: string;
   /** Injected for tests of time-based metadata (max-age); defaults to the system clock. */
   readonly now?: () => number;
+  /**
+   * How often to look for commits by another process besides watching the directory (default
+   * 2 s, 200 ms where it cannot be watched). Tests set it long to show that the watch wakes.
+   */
+  readonly externalCommitPollMs?: number;
 }
 
 export const SQLITE_EVENTS_FILE = 'events.sqlite';
@@ -57,7 +62,10 @@ export class SqliteEventStore implements EventStore {
     this.db = new Database(join(options.dataDir, SQLITE_EVENTS_FILE));
     prepareDatabase(this.db);
     const head = lastPosition(this.db);
-    this.signal = new AppendSignal(head, () => this.headIfChangedElsewhere());
+    this.signal = new AppendSignal(head, () => this.headIfChangedElsewhere(), {
+      watchDir: options.dataDir,
+      pollMs: options.externalCommitPollMs,
+    });
     this.tail = new LogTail(this.db, head, () => this.signal.knownHead);
     this.writes = new GroupCommit(this.db, () => this.signal.committed(lastPosition(this.db)), toStoreError);
   }
