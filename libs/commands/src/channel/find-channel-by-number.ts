@@ -16,6 +16,7 @@ import {
   type PhoneNumberIdState,
 } from '@helpdesk/domain';
 import type { EventStore } from '@helpdesk/event-store';
+import { RoutingCache } from './routing-cache.js';
 
 export interface ChannelByNumber {
   readonly portalId: string;
@@ -39,6 +40,8 @@ export async function loadChannel(store: EventStore, accountId: string): Promise
 export async function findChannelByDisplayNumber(
   store: EventStore,
   displayNumber: string,
+  /** The claim of the id the number should have, when the caller loaded it already. */
+  loadedIdClaim?: { readonly phoneNumberId: string; readonly state: PhoneNumberIdState },
 ): Promise<ChannelByNumber | null> {
   const phoneNumber = /^\d+$/.test(displayNumber) ? fromWaId(displayNumber) : normaliseToE164(displayNumber);
   const { state: claim } = await loadState(store, phoneNumberClaimStreamName(phoneNumber), phoneNumberClaimDecider);
@@ -47,7 +50,10 @@ export async function findChannelByDisplayNumber(
   if (channel.status !== 'Connected' || channel.portalId !== claim.portalId) return null;
   const number = phoneNumberOf(channel, phoneNumber);
   if (!number || number.phoneNumberId !== claim.phoneNumberId) return null;
-  const idClaim = await loadPhoneNumberIdClaim(store, number.phoneNumberId);
+  const idClaim =
+    loadedIdClaim?.phoneNumberId === number.phoneNumberId
+      ? loadedIdClaim.state
+      : await loadPhoneNumberIdClaim(store, number.phoneNumberId);
   const idHeld =
     idClaim.status === 'Claimed'
       ? idClaim.accountId === channel.accountId &&
@@ -58,14 +64,19 @@ export async function findChannelByDisplayNumber(
   return { portalId: channel.portalId, accountId: channel.accountId, phoneNumberId: number.phoneNumberId, channel };
 }
 
-/** As above, from the `phone_number_id` of Meta's webhook metadata: only an id held by the account that holds its number. */
-export async function findChannelByPhoneNumberId(
-  store: EventStore,
-  phoneNumberId: string,
-): Promise<ChannelByNumber | null> {
+/**
+ * As above, from the `phone_number_id` of Meta's webhook metadata: only an id held by the account
+ * that holds its number. Served from memory while nothing changed the streams it is folded from
+ * (`RoutingCache`); each of those streams is read once on a miss.
+ */
+export function findChannelByPhoneNumberId(store: EventStore, phoneNumberId: string): Promise<ChannelByNumber | null> {
+  return RoutingCache.of<ChannelByNumber>(store).route(phoneNumberId, () => loadRoute(store, phoneNumberId));
+}
+
+async function loadRoute(store: EventStore, phoneNumberId: string): Promise<ChannelByNumber | null> {
   const state = await loadPhoneNumberIdClaim(store, phoneNumberId);
   if (state.status === 'Unclaimed') return null;
-  const found = await findChannelByDisplayNumber(store, state.phoneNumber);
+  const found = await findChannelByDisplayNumber(store, state.phoneNumber, { phoneNumberId, state });
   if (!found || found.phoneNumberId !== phoneNumberId) return null;
   if (state.status === 'Claimed' && (found.accountId !== state.accountId || found.portalId !== state.portalId))
     return null;
