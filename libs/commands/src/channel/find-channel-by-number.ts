@@ -40,10 +40,19 @@ export async function loadChannel(store: EventStore, accountId: string): Promise
 export async function findChannelByDisplayNumber(
   store: EventStore,
   displayNumber: string,
+): Promise<ChannelByNumber | null> {
+  const phoneNumber = /^\d+$/.test(displayNumber) ? fromWaId(displayNumber) : normaliseToE164(displayNumber);
+  return RoutingCache.of<ChannelByNumber>(store).route(`display:${phoneNumber}`, () =>
+    loadRouteByNumber(store, phoneNumber),
+  );
+}
+
+async function loadRouteByNumber(
+  store: EventStore,
+  phoneNumber: string,
   /** The claim of the id the number should have, when the caller loaded it already. */
   loadedIdClaim?: { readonly phoneNumberId: string; readonly state: PhoneNumberIdState },
 ): Promise<ChannelByNumber | null> {
-  const phoneNumber = /^\d+$/.test(displayNumber) ? fromWaId(displayNumber) : normaliseToE164(displayNumber);
   const { state: claim } = await loadState(store, phoneNumberClaimStreamName(phoneNumber), phoneNumberClaimDecider);
   if (claim.status !== 'Claimed') return null;
   const channel = await loadChannel(store, claim.accountId);
@@ -69,14 +78,17 @@ export async function findChannelByDisplayNumber(
  * that holds its number. Served from memory while nothing changed the streams it is folded from
  * (`RoutingCache`); each of those streams is read once on a miss.
  */
-export function findChannelByPhoneNumberId(store: EventStore, phoneNumberId: string): Promise<ChannelByNumber | null> {
+export async function findChannelByPhoneNumberId(
+  store: EventStore,
+  phoneNumberId: string,
+): Promise<ChannelByNumber | null> {
   return RoutingCache.of<ChannelByNumber>(store).route(phoneNumberId, () => loadRoute(store, phoneNumberId));
 }
 
 async function loadRoute(store: EventStore, phoneNumberId: string): Promise<ChannelByNumber | null> {
   const state = await loadPhoneNumberIdClaim(store, phoneNumberId);
   if (state.status === 'Unclaimed') return null;
-  const found = await findChannelByDisplayNumber(store, state.phoneNumber, { phoneNumberId, state });
+  const found = await loadRouteByNumber(store, state.phoneNumber, { phoneNumberId, state });
   if (!found || found.phoneNumberId !== phoneNumberId) return null;
   if (state.status === 'Claimed' && (found.accountId !== state.accountId || found.portalId !== state.portalId))
     return null;

@@ -28,7 +28,7 @@ export function isRoutingStream(streamName: string): boolean {
 }
 
 /**
- * Where each `phone_number_id` leads, folded once instead of re-reading three or four streams per
+ * Where each `phone_number_id` (or display number, when the id is not linked) leads, folded once instead of re-reading three or four streams per
  * message. Forgotten, all of it, whenever a routing stream is written (claims, releases and account
  * changes are rare next to messages):
  * - by this process, through `handleCommand`: at once, before that command returns (`onAppended`);
@@ -64,7 +64,10 @@ export class RoutingCache<Route> {
     return cache as RoutingCache<Route>;
   }
 
-  /** The route remembered for the id, else what `load` finds (remembered when nothing changed meanwhile). */
+  /**
+   * The route remembered under the key (a `phone_number_id`, or a display number for the fallback),
+   * else what `load` finds (remembered when nothing changed meanwhile).
+   */
   async route(phoneNumberId: string, load: () => Promise<Route | null>): Promise<Route | null> {
     if (!this.watching) await this.startWatching();
     if (this.watching) {

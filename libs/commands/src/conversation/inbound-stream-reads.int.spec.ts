@@ -139,6 +139,24 @@ describe('Stream reads per inbound message', () => {
     ]);
   });
 
+  it('serves the route by display number from memory too, when Meta sends an id not linked', async () => {
+    const unlinked = () => ({
+      ...inboundMessage(`wamid.${++wamids}`, sentAt),
+      phoneNumberId: '999000',
+      displayPhoneNumber: businessPhone.slice(1),
+    });
+    await receiver.execute(new ReceiveInboundMessageCommand(unlinked()));
+    store.take();
+
+    const receipt = await receiver.execute(new ReceiveInboundMessageCommand(unlinked()));
+
+    expect(receipt.conversationId).toBe(conversationOf());
+    expect(store.take()).toEqual([
+      conversationStreamName(conversationOf()),
+      contactPhoneStreamName(portalId, contactPhone),
+    ]);
+  });
+
   it('keeps known routes in memory through a flood of unknown phone_number_ids', async () => {
     await receive();
     for (let i = 0; i < 1_500; i++) {
