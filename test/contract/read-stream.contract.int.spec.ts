@@ -86,6 +86,18 @@ describeContract('reading a stream', (ctx) => {
     }
   });
 
+  it("reads a stream never written, or soft-deleted, as no events with missing: 'empty'", async () => {
+    const stream = uniqueStream();
+    for (const options of [{}, { direction: 'backwards' as const }, { fromRevision: 3n }]) {
+      expect(await readStream(ctx.store, stream, { ...options, missing: 'empty' })).toEqual([]);
+    }
+    const deleted = uniqueStream();
+    await ctx.store.append(deleted, events(2), 'no_stream');
+    expect(await readStream(ctx.store, deleted, { missing: 'empty' })).toHaveLength(2);
+    await ctx.store.deleteStream(deleted);
+    expect(await readStream(ctx.store, deleted, { missing: 'empty' })).toEqual([]);
+  });
+
   it('reads a stream longer than any page size, in both directions', async () => {
     const stream = uniqueStream();
     const written = events(1200, 'Many');

@@ -6,7 +6,6 @@ import {
   ExpectedRevision,
   Position,
   StoreUnavailableError,
-  StreamNotFoundError,
   WrongExpectedVersionError,
 } from '@helpdesk/event-store';
 import { Decider, DomainCommand, DomainEvent, fold } from '@helpdesk/domain';
@@ -82,7 +81,7 @@ export async function handleCommand<Command extends DomainCommand, Event extends
   store: EventStore,
   streamName: string,
   decider: Decider<Command, Event, State>,
-  command: Command,
+  command: Command | CommandOnState<Command, State>,
   options: HandleCommandOptions = {},
 ): Promise<HandledCommand<Event, State>> {
   return inCommandSpan(command.type, streamName, (outcome) =>
@@ -90,19 +89,50 @@ export async function handleCommand<Command extends DomainCommand, Event extends
   );
 }
 
+/**
+ * A command completed from the stream's state, once per attempt, after the stream is read and
+ * before deciding: what it carries may depend on that state (a lookup the state makes needless),
+ * without reading the stream a second time to find out.
+ */
+export interface CommandOnState<Command extends DomainCommand, State> {
+  readonly type: Command['type'];
+  build(state: State): Command | Promise<Command>;
+}
+
+/** Called after each append this process makes through `handleCommand` to a stream of the store, landed or not. */
+export type AppendListener = (streamName: string) => void;
+
+const appendListeners = new WeakMap<EventStore, Set<AppendListener>>();
+
+/**
+ * Tells `listener` of every append `handleCommand` makes on `store` (whether it landed or not), at
+ * once, before the command returns: for in-process caches derived from streams. Returns the way to stop.
+ */
+export function onAppended(store: EventStore, listener: AppendListener): () => void {
+  let listeners = appendListeners.get(store);
+  if (!listeners) appendListeners.set(store, (listeners = new Set()));
+  listeners.add(listener);
+  return () => void listeners.delete(listener);
+}
+
+function notifyAppended(store: EventStore, streamName: string): void {
+  appendListeners.get(store)?.forEach((listener) => listener(streamName));
+}
+
 async function decideAndAppend<Command extends DomainCommand, Event extends DomainEvent, State>(
   store: EventStore,
   streamName: string,
   decider: Decider<Command, Event, State>,
-  command: Command,
+  given: Command | CommandOnState<Command, State>,
   options: HandleCommandOptions,
   outcome: (value: CommandOutcome) => void,
 ): Promise<HandledCommand<Event, State>> {
   const maxAttempts = options.maxAttempts ?? 20;
   const causation = options.causation ?? { correlationId: randomUUID() };
-  const fingerprint = commandFingerprint(command.type, options.request);
+  const fingerprint = commandFingerprint(given.type, options.request);
   for (let attempt = 1; ; attempt++) {
     const { state, revision, keys } = await loadStream(store, streamName, decider, options);
+    const command = 'build' in given ? await given.build(state) : given;
     // Before deciding: a retried command is not decided again, another command under its key is refused.
     if (isReplay(keys, command.type, command.context, fingerprint)) {
       outcome('replayed');
@@ -117,7 +147,9 @@ async function decideAndAppend<Command extends DomainCommand, Event extends Doma
     try {
       const stored = toStoredEvents(streamName, command, events, causation, fingerprint);
       const result = await inAppendSpan(streamName, stored.length, () =>
-        appendThroughOutages(store, streamName, stored, revision, options),
+        appendThroughOutages(store, streamName, stored, revision, options).finally(() =>
+          notifyAppended(store, streamName),
+        ),
       );
       outcome('appended');
       // Only once the append is acknowledged is the key a fact of the stream.
@@ -179,15 +211,11 @@ async function findAppended(
   const fromRevision = revision === 'no_stream' ? 0n : revision + 1n;
   let index = 0;
   let last: AppendResult | undefined;
-  try {
-    for await (const recorded of store.readStream(streamName, { fromRevision, maxCount: stored.length })) {
-      if (!sameId(recorded.id, stored[index].id)) return undefined;
-      index++;
-      last = { nextExpectedRevision: recorded.revision, position: recorded.position };
-    }
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return undefined;
-    throw error;
+  const options = { fromRevision, maxCount: stored.length, missing: 'empty' } as const;
+  for await (const recorded of store.readStream(streamName, options)) {
+    if (!sameId(recorded.id, stored[index].id)) return undefined;
+    index++;
+    last = { nextExpectedRevision: recorded.revision, position: recorded.position };
   }
   return index === stored.length ? last : undefined;
 }
@@ -250,11 +278,33 @@ async function loadStream<Event extends DomainEvent, State>(
   cache.forget(cacheKey);
   const events: Event[] = [];
   const keys: UsedKeys = new Map();
-  for (const olderName of olderNames) await readWhole(store, olderName, events, keys);
+  for (const olderName of olderNames) {
+    if (knownMissing(store, olderName)) continue;
+    const { revision } = await readWhole(store, olderName, events, keys);
+    if (revision === 'no_stream') rememberMissing(store, olderName);
+  }
   const { revision, eventId } = await readWhole(store, streamName, events, keys);
   const state = fold(decider.evolve, decider.initialState, events);
   if (revision !== 'no_stream') cache.set(cacheKey, { state, revision, eventId, keys });
   return { state, revision, keys };
+}
+
+/** Older names found without a stream, per store, this many at most (then forgotten all at once). */
+const MISSING_OLDER_NAMES_LIMIT = 50_000;
+const missingOlderNames = new WeakMap<EventStore, Set<string>>();
+
+/**
+ * Nothing writes an older name any more (`OlderNames`), so one found missing stays missing: it is
+ * not read again by this process, and a stream not renamed yet costs one read, not two.
+ */
+function knownMissing(store: EventStore, olderName: string): boolean {
+  return missingOlderNames.get(store)?.has(olderName) ?? false;
+}
+
+function rememberMissing(store: EventStore, olderName: string): void {
+  let missing = missingOlderNames.get(store);
+  if (!missing || missing.size >= MISSING_OLDER_NAMES_LIMIT) missingOlderNames.set(store, (missing = new Set()));
+  missing.add(olderName);
 }
 
 /** Adds the stream's events and keys to those given; a stream that does not exist adds none. */
@@ -266,15 +316,11 @@ async function readWhole<Event extends DomainEvent>(
 ): Promise<{ revision: bigint | 'no_stream'; eventId: string }> {
   let revision: bigint | 'no_stream' = 'no_stream';
   let eventId = '';
-  try {
-    for await (const recorded of store.readStream(streamName)) {
-      events.push({ type: recorded.type, data: recorded.data } as Event);
-      noteKeyUse(keys, recorded.metadata);
-      revision = recorded.revision;
-      eventId = recorded.id;
-    }
-  } catch (error) {
-    if (!(error instanceof StreamNotFoundError)) throw error;
+  for await (const recorded of store.readStream(streamName, { missing: 'empty' })) {
+    events.push({ type: recorded.type, data: recorded.data } as Event);
+    noteKeyUse(keys, recorded.metadata);
+    revision = recorded.revision;
+    eventId = recorded.id;
   }
   return { revision, eventId };
 }
@@ -300,21 +346,16 @@ async function readSince<Event extends DomainEvent, State>(
   let { state, revision, eventId } = cached;
   const { keys } = cached;
   let first = true;
-  try {
-    for await (const recorded of store.readStream(streamName, { fromRevision: cached.revision })) {
-      if (first) {
-        if (recorded.revision !== cached.revision || !sameId(recorded.id, cached.eventId)) return undefined;
-        first = false;
-        continue;
-      }
-      state = decider.evolve(state, { type: recorded.type, data: recorded.data } as Event);
-      noteKeyUse(keys, recorded.metadata);
-      revision = recorded.revision;
-      eventId = recorded.id;
+  for await (const recorded of store.readStream(streamName, { fromRevision: cached.revision, missing: 'empty' })) {
+    if (first) {
+      if (recorded.revision !== cached.revision || !sameId(recorded.id, cached.eventId)) return undefined;
+      first = false;
+      continue;
     }
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return undefined;
-    throw error;
+    state = decider.evolve(state, { type: recorded.type, data: recorded.data } as Event);
+    noteKeyUse(keys, recorded.metadata);
+    revision = recorded.revision;
+    eventId = recorded.id;
   }
   return first ? undefined : { state, revision, eventId, keys };
 }

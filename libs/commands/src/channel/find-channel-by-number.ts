@@ -16,6 +16,7 @@ import {
   type PhoneNumberIdState,
 } from '@helpdesk/domain';
 import type { EventStore } from '@helpdesk/event-store';
+import { RoutingCache } from './routing-cache.js';
 
 export interface ChannelByNumber {
   readonly portalId: string;
@@ -41,13 +42,27 @@ export async function findChannelByDisplayNumber(
   displayNumber: string,
 ): Promise<ChannelByNumber | null> {
   const phoneNumber = /^\d+$/.test(displayNumber) ? fromWaId(displayNumber) : normaliseToE164(displayNumber);
+  return RoutingCache.of<ChannelByNumber>(store).route(`display:${phoneNumber}`, () =>
+    loadRouteByNumber(store, phoneNumber),
+  );
+}
+
+async function loadRouteByNumber(
+  store: EventStore,
+  phoneNumber: string,
+  /** The claim of the id the number should have, when the caller loaded it already. */
+  loadedIdClaim?: { readonly phoneNumberId: string; readonly state: PhoneNumberIdState },
+): Promise<ChannelByNumber | null> {
   const { state: claim } = await loadState(store, phoneNumberClaimStreamName(phoneNumber), phoneNumberClaimDecider);
   if (claim.status !== 'Claimed') return null;
   const channel = await loadChannel(store, claim.accountId);
   if (channel.status !== 'Connected' || channel.portalId !== claim.portalId) return null;
   const number = phoneNumberOf(channel, phoneNumber);
   if (!number || number.phoneNumberId !== claim.phoneNumberId) return null;
-  const idClaim = await loadPhoneNumberIdClaim(store, number.phoneNumberId);
+  const idClaim =
+    loadedIdClaim?.phoneNumberId === number.phoneNumberId
+      ? loadedIdClaim.state
+      : await loadPhoneNumberIdClaim(store, number.phoneNumberId);
   const idHeld =
     idClaim.status === 'Claimed'
       ? idClaim.accountId === channel.accountId &&
@@ -58,14 +73,22 @@ export async function findChannelByDisplayNumber(
   return { portalId: channel.portalId, accountId: channel.accountId, phoneNumberId: number.phoneNumberId, channel };
 }
 
-/** As above, from the `phone_number_id` of Meta's webhook metadata: only an id held by the account that holds its number. */
+/**
+ * As above, from the `phone_number_id` of Meta's webhook metadata: only an id held by the account
+ * that holds its number. Served from memory while nothing changed the streams it is folded from
+ * (`RoutingCache`); each of those streams is read once on a miss.
+ */
 export async function findChannelByPhoneNumberId(
   store: EventStore,
   phoneNumberId: string,
 ): Promise<ChannelByNumber | null> {
+  return RoutingCache.of<ChannelByNumber>(store).route(phoneNumberId, () => loadRoute(store, phoneNumberId));
+}
+
+async function loadRoute(store: EventStore, phoneNumberId: string): Promise<ChannelByNumber | null> {
   const state = await loadPhoneNumberIdClaim(store, phoneNumberId);
   if (state.status === 'Unclaimed') return null;
-  const found = await findChannelByDisplayNumber(store, state.phoneNumber);
+  const found = await loadRouteByNumber(store, state.phoneNumber, { phoneNumberId, state });
   if (!found || found.phoneNumberId !== phoneNumberId) return null;
   if (state.status === 'Claimed' && (found.accountId !== state.accountId || found.portalId !== state.portalId))
     return null;

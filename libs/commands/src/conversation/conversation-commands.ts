@@ -1,4 +1,5 @@
 import {
+  type CommandOnState,
   type HandledCommand,
   deterministicEventId,
   handleCommand,
@@ -34,11 +35,14 @@ export function conversationCommand<Type extends ConversationCommand['type']>(
   return { type, data, context: contextFrom(origin, now) } as CommandOf<Type>;
 }
 
-/** Load the conversation, decide, append at the expected revision, retry on a concurrent write. */
+/**
+ * Load the conversation, decide, append at the expected revision, retry on a concurrent write.
+ * A command completed from the conversation's state is built after each load (see `CommandOnState`).
+ */
 export function onConversation(
   store: EventStore,
   conversationId: string,
-  command: ConversationCommand,
+  command: ConversationCommand | CommandOnState<ConversationCommand, ConversationState>,
   origin: CommandOrigin,
 ): Promise<HandledCommand<ConversationEvent, ConversationState>> {
   const stream = conversationStreamName(conversationId);

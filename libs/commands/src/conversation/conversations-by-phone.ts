@@ -1,5 +1,5 @@
 import { conversationsByPhoneStreamName } from '@helpdesk/domain';
-import { StreamNotFoundError, WrongExpectedVersionError } from '@helpdesk/event-store';
+import { WrongExpectedVersionError } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
 import { randomUUID } from 'node:crypto';
 import { inAppendSpan, traceMetadata } from '@helpdesk/command-handling';
@@ -26,13 +26,10 @@ export async function indexedConversations(
 ): Promise<{ entries: ConversationIndexed[]; revision: bigint | 'no_stream' }> {
   const entries: ConversationIndexed[] = [];
   let revision: bigint | 'no_stream' = 'no_stream';
-  try {
-    for await (const event of store.readStream(conversationsByPhoneStreamName(portalId, contactWaId))) {
-      if (event.type === CONVERSATION_INDEXED) entries.push(event.data as ConversationIndexed);
-      revision = event.revision;
-    }
-  } catch (error) {
-    if (!(error instanceof StreamNotFoundError)) throw error;
+  const stream = conversationsByPhoneStreamName(portalId, contactWaId);
+  for await (const event of store.readStream(stream, { missing: 'empty' })) {
+    if (event.type === CONVERSATION_INDEXED) entries.push(event.data as ConversationIndexed);
+    revision = event.revision;
   }
   return { entries, revision };
 }

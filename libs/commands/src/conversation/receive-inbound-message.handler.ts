@@ -1,7 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { deterministicEventId } from '@helpdesk/command-handling';
-import { type InboundContent, conversationIdOf, numberConnectedAt, refuse, toWaId } from '@helpdesk/domain';
+import {
+  type ConversationState,
+  type InboundContent,
+  conversationIdOf,
+  numberConnectedAt,
+  refuse,
+  toWaId,
+} from '@helpdesk/domain';
 import { EVENT_STORE } from '@helpdesk/event-store';
 import type { EventStore } from '@helpdesk/event-store';
 import { findChannelByDisplayNumber, findChannelByPhoneNumberId } from '../channel/find-channel-by-number.js';
@@ -78,10 +85,18 @@ export class ReceiveInboundMessageHandler implements ICommandHandler<ReceiveInbo
       sentAt: message.sentAt,
       numberConnectedAt: connectedAt,
       content: message.content,
-      matchingContactIds: await findContactIdsByPhone(this.store, portalId, message.from),
       ...(message.profileName !== undefined && { profileName: message.profileName }),
     };
-    const command = conversationCommand('ReceiveInboundMessage', data, origin, this.clock.now());
+    const now = this.clock.now();
+    const command = {
+      type: 'ReceiveInboundMessage' as const,
+      build: async (conversation: ConversationState) => {
+        const matchingContactIds = needsContactMatch(conversation, message.wamid)
+          ? await findContactIdsByPhone(this.store, portalId, message.from)
+          : [];
+        return conversationCommand('ReceiveInboundMessage', { ...data, matchingContactIds }, origin, now);
+      },
+    };
     const handled = await onConversation(this.store, conversationId, command, origin);
     await indexConversation(this.store, portalId, contactWaId, { conversationId, phoneNumberId });
     const state = handled.state;
@@ -105,4 +120,14 @@ export class ReceiveInboundMessageHandler implements ICommandHandler<ReceiveInbo
     }
     return { ...route, displayNumber: number.displayNumber, connectedAt: numberConnectedAt(route.channel, number) };
   }
+}
+
+/**
+ * The portal's contacts with the sender's number matter only to a conversation not associated with
+ * a contact yet, and not for a message it already holds (a redelivery decides nothing): otherwise
+ * the contact index is not read at all.
+ */
+function needsContactMatch(conversation: ConversationState, wamid: string): boolean {
+  if (conversation.status !== 'Started') return true;
+  return conversation.contactId === null && !conversation.messageIdByWamid.has(wamid);
 }

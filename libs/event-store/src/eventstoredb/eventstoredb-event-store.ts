@@ -145,7 +145,18 @@ export class EventStoreDBEventStore implements EventStore {
   }
 
   readStream(streamName: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
-    return this.reads.readStream(streamName, options);
+    const read = this.reads.readStream(streamName, options);
+    if (options.missing !== 'empty') return read;
+    // The client reports a missing stream as an error of its own: here it ends the read instead.
+    return {
+      async *[Symbol.asyncIterator]() {
+        try {
+          yield* read;
+        } catch (error) {
+          if (!(error instanceof StreamNotFoundError)) throw error;
+        }
+      },
+    };
   }
 
   readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {

@@ -15,6 +15,13 @@ export interface ReadStreamOptions {
   /** Inclusive. Default: 'start' forwards, 'end' backwards. */
   readonly fromRevision?: bigint | 'start' | 'end';
   readonly maxCount?: number;
+  /**
+   * What a missing or soft-deleted stream reads as: `'throw'` (default) throws
+   * `StreamNotFoundError`; `'empty'` yields no events, without building an error, for callers that
+   * treat "no stream" as an answer (a lookup of a stream that mostly does not exist). A tombstoned
+   * stream throws `StreamDeletedError` either way.
+   */
+  readonly missing?: 'throw' | 'empty';
 }
 
 export interface ReadAllOptions {
@@ -76,7 +83,10 @@ export interface EventStore {
    */
   append(streamName: string, events: readonly EventToAppend[], expected?: ExpectedRevision): Promise<AppendResult>;
 
-  /** Throws `StreamNotFoundError` for a missing or soft-deleted stream, `StreamDeletedError` if tombstoned. */
+  /**
+   * Throws `StreamNotFoundError` for a missing or soft-deleted stream (unless `missing: 'empty'`),
+   * `StreamDeletedError` if tombstoned.
+   */
   readStream(streamName: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
 
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;

@@ -41,6 +41,7 @@ export async function* readStreamEvents(
   const stream = prepared(db, 'SELECT * FROM streams WHERE name = ?').get(streamName) as StreamRow | undefined;
   if (stream?.state === 'tombstoned') throw new StreamDeletedError(streamName);
   if (!stream || stream.last_revision === null || stream.state === 'soft_deleted') {
+    if (options.missing === 'empty') return;
     throw new StreamNotFoundError(streamName);
   }
   const forwards = (options.direction ?? 'forwards') === 'forwards';
