@@ -289,7 +289,7 @@ export async function benchmarkPeers(
   const total = streams.reduce((sum, stream) => sum + stream.events.length, 0);
   const one = singles(streams, sizes.singleAppends);
   const makers = [ours, rawSqlite, emmett] as const;
-  const rows: Record<string, { single: number[]; batch: number[]; read: number[] }> = {};
+  const rows: Record<string, { single: number[]; batch: number[]; batchCpuMs: number[]; read: number[] }> = {};
   const incidents: string[] = [];
   /**
    * Emmett's store can fail under load on its own with SQLITE_BUSY "SQL statements in progress": each append opens
@@ -329,11 +329,15 @@ export async function benchmarkPeers(
               (await timed(async () => {
                 for (const { stream, event } of one) await contender.appendOne(`single-${stream}`, event);
               }));
+            const cpuBefore = process.cpuUsage();
             const batch =
               total /
               (await timed(async () => {
                 for (const stream of streams) await contender.appendMany(stream.name, stream.events);
               }));
+            const batchCpu = process.cpuUsage(cpuBefore);
+            // This process's CPU for the appends (Emmett's node-sqlite3 works on libuv's threads: counted too).
+            const batchCpuMs = (batchCpu.user + batchCpu.system) / 1000 / total;
             let read = 0;
             const readRate = total / (await timed(async () => void (read = await contender.readAll())));
             if (read !== total + one.length)
@@ -343,6 +347,7 @@ export async function benchmarkPeers(
               name: contender.name,
               single,
               batch,
+              batchCpuMs,
               read: readRate,
               dir,
               file: (contender as Partial<ReturnType<typeof emmettContender>>).file,
@@ -353,9 +358,10 @@ export async function benchmarkPeers(
           }
         },
       );
-      const entry = (rows[outcome.name] ??= { single: [], batch: [], read: [] });
+      const entry = (rows[outcome.name] ??= { single: [], batch: [], batchCpuMs: [], read: [] });
       entry.single.push(outcome.single);
       entry.batch.push(outcome.batch);
+      entry.batchCpuMs.push(outcome.batchCpuMs);
       entry.read.push(outcome.read);
       if (keep) {
         emmettDir = outcome.dir;
@@ -397,6 +403,10 @@ export async function benchmarkPeers(
         `One append per conversation (${fmt(streams.length)} appends, ${fmt(total / streams.length, 1)} events each, awaited in turn)`,
         (entry) => entry.batch,
       ),
+      [
+        'CPU per event in those appends (user + system, the whole process)',
+        ...names.map((name) => `${fmt(median(rows[name].batchCpuMs) * 1000, 1)} µs`),
+      ],
       line(`Read everything from the start (${fmt(total + one.length)} events, JSON parsed)`, (entry) => entry.read),
       [
         'Ticket-list projection of the same events, from scratch (our projection code in both)',
@@ -415,6 +425,9 @@ export async function benchmarkPeers(
     oursBatch: median(rows[oursName].batch),
     rawBatch: median(rows[rawName].batch),
     emmettBatch: median(rows[emmettName].batch),
+    oursBatchCpuMsPerEvent: median(rows[oursName].batchCpuMs),
+    rawBatchCpuMsPerEvent: median(rows[rawName].batchCpuMs),
+    emmettBatchCpuMsPerEvent: median(rows[emmettName].batchCpuMs),
     oursRead: median(rows[oursName].read),
     rawRead: median(rows[rawName].read),
     emmettRead: median(rows[emmettName].read),
