@@ -229,6 +229,18 @@ describe.each(readStoresUnderTest())('Closing sessions at their expiry from the 
     expect(await closes()).toHaveLength(2);
   });
 
+  it('stops while its index never catches up (the event store is unreachable), closing nothing', async () => {
+    world.clock.set(later(expiresAt, HOUR));
+    const stuck = new ReadModelSessionDueIndex(readStore.db, () => new Promise<void>(() => undefined));
+    const service = new SessionExpiryService(world.store, world.clock, timers, stuck);
+    service.start();
+
+    await service.stop();
+    await service.whenCaughtUp();
+    expect(await closes()).toHaveLength(0);
+    expect(timers.delays()).toEqual([]);
+  });
+
   it('holds no per-session state: a hundred more open sessions leave what it keeps unchanged', async () => {
     world.clock.set(later(sentAt, HOUR));
     const service = await startService();

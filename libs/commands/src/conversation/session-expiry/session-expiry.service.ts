@@ -48,6 +48,7 @@ export class SessionExpiryService implements OnApplicationBootstrap, BeforeAppli
   private passes: Promise<unknown> = Promise.resolve();
   private firstPass: Promise<void> = Promise.resolve();
   private stopped = true;
+  private endWait: () => void = () => undefined;
   private wakeUp: { handle: unknown; at: number } | null = null;
   /** While a pass runs: the earliest expiry announced meanwhile, which its own schedule must not skip. */
   private announcedDuringPass: number | null = null;
@@ -83,15 +84,19 @@ export class SessionExpiryService implements OnApplicationBootstrap, BeforeAppli
     this.following = this.follow(subscription).catch((error: unknown) => {
       this.logger.error(`Session expiry stopped following the event log: ${String(error)}`);
     });
-    this.firstPass = this.index
+    // The index may never catch up (the event store is unreachable): stopping ends the wait.
+    const stopping = new Promise<void>((resolve) => (this.endWait = resolve));
+    const caughtUp = this.index
       .whenCaughtUp()
-      .catch((error: unknown) => this.logger.error(`The session expiry index is not caught up: ${String(error)}`))
-      .then(() => this.closeOverdueSessions(this.clock.now()))
-      .then(() => undefined);
+      .catch((error: unknown) => this.logger.error(`The session expiry index is not caught up: ${String(error)}`));
+    this.firstPass = Promise.race([caughtUp, stopping]).then(async () => {
+      if (!this.stopped) await this.closeOverdueSessions(this.clock.now());
+    });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.endWait();
     this.cancelWakeUp();
     await this.subscription?.close();
     await this.following;
