@@ -6,6 +6,7 @@ import { RULEBOOK, type Rulebook } from '@helpdesk/domain';
 import { threadProjection } from './thread/index.js';
 import { ticketListProjection } from './ticket-list/index.js';
 import { searchProjection } from './search/index.js';
+import { sessionExpiryProjection } from './session-expiry/index.js';
 import { viewsProjection } from './views/index.js';
 
 /** Every read model the service keeps up to date, those that apply rules under `rulebook`; a new one is added here and nowhere else. */
@@ -18,6 +19,7 @@ export function registeredProjections(rulebook: Rulebook = RULEBOOK): readonly P
     viewsProjection,
     searchProjection,
     campaignsProjection,
+    sessionExpiryProjection,
   ];
 }
 

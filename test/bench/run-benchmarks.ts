@@ -419,8 +419,8 @@ function analysis(results: readonly ScenarioResult[]): string {
       '  for a view page, 229 MiB peak); V8 grows its heap with the allocation rate. We report the peak against the target.',
       '  The figure is the whole process: Node.js, the loaded modules and the benchmark harness come first. The caches are',
       '  bounded: 1,000 prepared statements, 1,000 documents per read-model table live (10,000 in a rebuild), 5,000',
-      '  remembered stream states per kind. The session-expiry service keeps every open session in memory, so that part',
-      '  grows with the number of open conversations.',
+      '  remembered stream states per kind. The session-expiry service holds no per-session state: it pages the due',
+      '  sessions from the session_expiry read model, so open conversations do not grow the heap.',
     );
   }
   return lines.join('\n');

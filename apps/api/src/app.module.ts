@@ -39,6 +39,7 @@ import { type Timers, systemTimers } from '@helpdesk/commands/conversation/sessi
 import { ACTIVE_RULEBOOK } from '@helpdesk/commands/shared/rulebook.js';
 import { EVENT_STORE_NOW, StoresModule } from '@helpdesk/commands/stores/stores.module.js';
 import { TemplateModule } from '@helpdesk/commands/template/template.module.js';
+import { SessionExpiryModule } from './session-expiry/session-expiry.module.js';
 import { TemplateApiModule } from './template/template-api.module.js';
 import { ViewModule } from '@helpdesk/commands/view/view.module.js';
 import { ViewApiModule } from './view/view-api.module.js';
@@ -130,6 +131,7 @@ export class AppModule {
         TemplateModule,
         ViewModule,
         ConversationModule,
+        SessionExpiryModule,
         OutboundModule,
         MediaModule,
         WebhooksModule,

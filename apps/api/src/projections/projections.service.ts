@@ -75,6 +75,15 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
     if (target) await this.stored.whenCaughtUp(target);
   }
 
+  /** Resolves once one read model has applied the history written so far (in `off` mode: every one). */
+  async whenProjectionCaughtUp(name: string): Promise<void> {
+    if (this.group) {
+      await this.group.whenProjectionCaughtUp(name);
+      return;
+    }
+    await this.whenCaughtUp();
+  }
+
   private async head(): Promise<Position | null> {
     return headPosition(this.store);
   }

@@ -35,6 +35,7 @@ describe('ticket list inside the running API', () => {
       'views',
       'search',
       'campaigns',
+      'session_expiry',
     ]);
     for (const status of statuses) expect(status).toMatchObject({ state: 'live', lastError: null });
   });

@@ -304,7 +304,7 @@ describe('helpdesk projections against a temporary DATA_DIR', () => {
     const unknown = await helpdesk('projections', 'check', 'nope');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(
-      "unknown projection 'nope' (known: ticket_list, thread, quota, directory, views, search, campaigns)",
+      "unknown projection 'nope' (known: ticket_list, thread, quota, directory, views, search, campaigns, session_expiry)",
     );
     expect((await helpdesk('projections', 'check')).code).toBe(2);
     expect((await helpdesk('projections', 'check', 'thread', '--all')).code).toBe(2);

@@ -17,7 +17,6 @@ import { RegisterPortalCommand } from '../portal/register-portal.handler.js';
 import { ConversationModule } from './conversation.module.js';
 import { admin, businessPhone, contactPhone, phoneNumberId } from './conversation.test-world.js';
 import { ReceiveInboundMessageCommand } from './receive-inbound-message.handler.js';
-import { SessionExpiryService } from './session-expiry/session-expiry.service.js';
 import { APP_CONFIG, loadConfig } from '@helpdesk/config';
 
 /** Checks the wiring only (Nest resolves every provider, the bus reaches the handlers): the rules are tested elsewhere. */
@@ -54,7 +53,7 @@ describe('ConversationModule wired into Nest', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('receives a message through the command bus, associates a contact created later, and follows the session', async () => {
+  it('receives a message through the command bus, associates a contact created later, and opens the session', async () => {
     const bus = app.get(CommandBus);
     await bus.execute(
       new RegisterPortalCommand(admin, { name: 'Acme', timeZone: 'Europe/Paris', subscriptionStartedOn: '2024-01-15' }),
@@ -77,7 +76,6 @@ describe('ConversationModule wired into Nest', () => {
     await bus.execute(
       new CreateContactCommand(admin, { contactId: 'contact-1', name: 'Ana', mobilePhoneNumber: contactPhone }),
     );
-    await app.get(SessionExpiryService).whenCaughtUp();
 
     const types: string[] = [];
     for await (const event of store.readStream(conversationStreamName(receipt.conversationId))) types.push(event.type);

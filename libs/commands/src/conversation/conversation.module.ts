@@ -9,19 +9,17 @@ import { ReceiveInboundMessageHandler } from './receive-inbound-message.handler.
 import { ReplyToContactHandler } from './reply-to-contact.handler.js';
 import { SendTemplateHandler } from './send-template.handler.js';
 import { StartConversationHandler } from './start-conversation.handler.js';
-import { SessionExpiryService } from './session-expiry/session-expiry.service.js';
-import { SESSION_EXPIRY_TIMERS, systemTimers } from './session-expiry/timers.js';
 
 /**
  * Tickets, threads and sessions of WhatsApp conversations. Global so that the contact handlers
  * find CONTACT_ASSOCIATION (associating contacts created later) without importing this module.
- * The event store comes from the global StoresModule.
+ * The event store comes from the global StoresModule. The session-expiry service reads a read model,
+ * so the API provides it (apps/api/src/session-expiry).
  */
 @Global()
 @Module({
   imports: [QuotaModule],
   providers: [
-    { provide: SESSION_EXPIRY_TIMERS, useValue: systemTimers },
     { provide: CONTACT_ASSOCIATION, useValue: associateContactWithOpenConversations },
     ReceiveInboundMessageHandler,
     ReplyToContactHandler,
@@ -30,7 +28,6 @@ import { SESSION_EXPIRY_TIMERS, systemTimers } from './session-expiry/timers.js'
     RunConversationCommandHandler,
     MarkConversationReadHandler,
     ChooseContactHandler,
-    SessionExpiryService,
   ],
   exports: [CONTACT_ASSOCIATION],
 })

@@ -1,0 +1,2 @@
+export * from './due-sessions.reader.js';
+export * from './session-expiry.projection.js';
