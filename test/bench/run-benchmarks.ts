@@ -336,14 +336,14 @@ function analysis(results: readonly ScenarioResult[]): string {
       '  read-store transaction, each with its own checkpoint) instead of six runners committing separately (~30 % less',
       '  CPU for the same load); the conversation fold is linear; `loadState` folds only what was appended since the state',
       `  it remembers. What is left: at 1,000/s the one event loop is close to saturated (a receive-message command takes ${fmt(command ?? 0, 1)} ms`,
-      "  at the median, sent to done). Each message's command still reads about six streams (number, claim, channel,",
-      "  contact index, conversation, index of conversations; ~10 % of CPU), the read store's statements and commits",
-      '  take ~12 % (batches are small at this rate, so commits are many), GC ~9 %. A spike of queued commands is the p99.',
-      '  At this rate the service sits at the knee of its capacity on this 2-core VM, so the p99 swings between runs: two',
-      '  full runs ten minutes apart on 2026-11-21, both with the machine otherwise idle, gave 107 ms and 2,156 ms.',
-      '  Levers not taken: a routing cache (phone number id → channel, portal) to skip most stream reads, a short',
-      '  batching window for the group; the projector in its own process gets its own core, but the embedded store',
-      "  wakes another process's subscribers by polling every 200 ms, which alone is over the target.",
+      '  at the median, sent to done). Since issue 19 a warm message reads two streams, not six to eight: routes by',
+      '  `phone_number_id` come from a cache the claim events invalidate, missing streams read as empty without an error.',
+      "  The read store's statements and commits take ~12 % (batches are small at this rate, so commits are many), GC ~9 %.",
+      '  A spike of queued commands is the p99. At this rate the service sits at the knee of its capacity on this 2-core',
+      '  VM, so the p99 swings between runs: two full runs ten minutes apart on 2026-11-21, both with the machine otherwise',
+      '  idle, gave 107 ms and 2,156 ms. Levers not taken: a short batching window for the group; the projector in its own',
+      "  process (it gets its own core, and since issue 19 the embedded store wakes another process's subscribers through",
+      '  a watch of its directory instead of a 200 ms poll), not measured here yet.',
     );
   }
   const rebuild = m('rebuild-sqlite', 'rebuildSqlite');
@@ -357,9 +357,10 @@ function analysis(results: readonly ScenarioResult[]): string {
       '  driver prepared every statement anew), and the query indexes built once before the switch. What is left (profile',
       `  of 300,000 events on SQLite): ~20 % reading \`$all\` (the store's \`readAll()\` alone runs at ${fmt(storeRead)} events/s), ~16 % GC,`,
       '  ~24 % SQLite (half executing the upserts, half COMMIT writing the pages to the WAL: each document is written about',
-      "  once per batch it changes in), ~20 % the projections' own logic. Everything runs on one thread. What would move it:",
-      "  not parsing events no read model handles (the inbox's webhook payloads are the largest events of the log) and",
-      "  writing the read store from another thread, so SQLite's work overlaps the projections'.",
+      "  once per batch it changes in), ~20 % the projections' own logic. Everything runs on one thread. Since issue 19 the",
+      "  read of `$all` leaves undecoded the events no read model handles (the inbox's webhook payloads, the largest",
+      '  events of the log, stay in SQLite). What would move it further: writing the read store from another thread, so',
+      "  SQLite's work overlaps the projections'.",
     );
   }
   const pg = m('rebuild-postgres', 'rebuildPostgres');
