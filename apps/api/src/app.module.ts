@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import type { DocumentNode } from 'graphql';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { DestinationStream } from 'pino';
@@ -17,6 +18,7 @@ import { ConversationModule } from '@helpdesk/commands/conversation/conversation
 import { formatGraphqlErrors } from './graphql/format-graphql-errors.js';
 import { GraphqlSupportModule } from './graphql/graphql-support.module.js';
 import { automaticPersistedQueries } from './graphql/persisted-queries.js';
+import { KnownDocuments, planDocumentCache } from './graphql/document-cache.js';
 import { documentGate, subscriptionDocumentGate } from './graphql/request-budget.js';
 import { HealthModule } from './health/health.module.js';
 import { noteGraphqlOperation } from './logging/graphql-operation.js';
@@ -66,6 +68,18 @@ export interface AppOverrides {
 @Module({})
 export class AppModule {
   static forConfig(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
+    // Depth and cost limits (query-limits/): the same rules for Mercurius and for the request budget.
+    const validationRules = [queryLimitsRule()];
+    const documentCache = planDocumentCache(config.edge);
+    const validDocuments = documentCache.mercuriusEntries
+      ? {
+          known: new KnownDocuments(documentCache.knownTextBytes),
+          validationRules,
+          // The request log notes the operation of a document refused there as invalid, too.
+          onParsed: (schema: unknown, document: DocumentNode, context: unknown) =>
+            noteGraphqlOperation(schema, document, context as Parameters<typeof noteGraphqlOperation>[2]),
+        }
+      : undefined;
     return {
       module: AppModule,
       imports: [
@@ -97,26 +111,36 @@ export class AppModule {
           // Field resolvers' errors go through the same filter as queries' (stable codes, no internals).
           fieldResolverEnhancers: ['filters'],
           // Depth and cost limits (query-limits/); subscriptions over WebSocket, token in connection_init (notifications/).
-          validationRules: [queryLimitsRule()],
+          validationRules,
           subscription: subscriptionOptions(config, overrides.clock ?? systemClock),
           // Before Mercurius parses: a caller without a token may only ask for serviceHealth, and
           // every document has a budget of characters, tokens, fields and aliases (graphql/request-budget.ts).
           hooks: {
-            preParsing: documentGate(config, overrides.clock ?? systemClock),
+            // With the document cache on, it validates too, and skips both for a text that passed.
+            preParsing: documentGate(config, overrides.clock ?? systemClock, validDocuments),
             // The operation's name and type, for the request's log line (never its variables).
             preValidation: noteGraphqlOperation,
             preSubscriptionParsing: subscriptionDocumentGate(config),
             preSubscriptionExecution: refuseInvalidSubscription,
-            // Names the request's GraphQL span after its operation (tracing/; a no-op when tracing is off).
-            preExecution: nameOperationSpan,
+            preExecution: async (schema, document, context) => {
+              // A document from Mercurius's cache skips preValidation: its operation is noted here.
+              if (validDocuments) await noteGraphqlOperation(schema, document, context);
+              // Names the request's GraphQL span after its operation (tracing/; a no-op when tracing is off).
+              await nameOperationSpan(schema, document, context);
+            },
           },
-          // No cache of parsed documents, valid or not: Mercurius keys its two LRUs (1,024 entries
-          // each) by the document's text and keeps the whole parsed tree (and the validation errors
-          // of an invalid one), so a few large distinct documents held gigabytes. Parsing and
-          // validating a document within the budget above takes well under a millisecond or two.
-          cache: false,
-          // A backstop should a document reach Mercurius's parser without the gate (it never should).
-          graphql: { parseOptions: { maxTokens: config.edge.maxTokens } },
+          // Parsed valid documents, by their text (graphql/document-cache.ts): N entries, N from
+          // GRAPHQL_DOCUMENT_CACHE_MB and the largest entry the edge limits allow, or off. Mercurius's
+          // LRUs are bounded in count only; its second one, of invalid documents, stays empty
+          // because the request budget refuses those itself. Off, nothing is kept (a few large
+          // distinct documents once held gigabytes there) and every document is parsed and validated.
+          cache: documentCache.mercuriusEntries,
+          graphql: {
+            // maxTokens: a backstop should a document reach Mercurius's parser without the gate
+            // (it never should). Without locations, a cached syntax tree keeps a third of the
+            // memory; resolver errors then carry their `path` but no `locations`.
+            parseOptions: { maxTokens: config.edge.maxTokens, noLocation: Boolean(documentCache.mercuriusEntries) },
+          },
         }),
         AuthModule,
         GraphqlSupportModule,

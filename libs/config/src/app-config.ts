@@ -89,6 +89,8 @@ export interface EdgeLimitsConfig {
   readonly wsMaxSubscriptions: number;
   /** Documents kept for automatic persisted queries (an LRU of their text by SHA-256); 0 turns them off. */
   readonly persistedQueryCacheSize: number;
+  /** Memory (MiB) for the cache of valid documents' text and syntax trees; 0 turns it off. */
+  readonly documentCacheMb: number;
   /**
    * Fastify's trustProxy: whose X-Forwarded-For to believe for `request.ip` (the per-address limit
    * of token-less requests). false: the socket's address; true: any; a number: that many hops;

@@ -41,6 +41,13 @@ export const EDGE_LIMIT_DEFAULTS = {
    * largest are 32 MiB (64 MiB if not Latin-1); the help desk's screens send a few dozen distinct ones.
    */
   persistedQueryCacheSize: 1_000,
+  /**
+   * GRAPHQL_DOCUMENT_CACHE_MB: memory for the cache of valid GraphQL documents (their text and
+   * syntax tree, never a result), so a repeated document is neither parsed nor validated again
+   * (0 = off). Its entry count is this divided by the largest entry the limits above allow
+   * (apps/api/src/graphql/document-cache.ts): 19 entries (up to 38 documents) at the defaults.
+   */
+  documentCacheMb: 16,
 } as const;
 
 export function edgeLimitsConfigFrom(env: Environment, environment: string, problems: string[]): EdgeLimitsConfig {
@@ -64,6 +71,7 @@ export function edgeLimitsConfigFrom(env: Environment, environment: string, prob
     wsMaxPayloadBytes: int('WS_MAX_PAYLOAD_BYTES', d.wsMaxPayloadBytes, 1_024),
     wsMaxSubscriptions: int('WS_MAX_SUBSCRIPTIONS', d.wsMaxSubscriptions, 1),
     persistedQueryCacheSize: int('APQ_CACHE_SIZE', d.persistedQueryCacheSize, 0),
+    documentCacheMb: int('GRAPHQL_DOCUMENT_CACHE_MB', d.documentCacheMb, 0),
     trustProxy: trustProxy(env.TRUST_PROXY),
   };
 }

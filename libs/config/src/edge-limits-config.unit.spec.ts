@@ -32,6 +32,7 @@ describe('edge limits configuration', () => {
         WS_MAX_SUBSCRIPTIONS: '4',
         TRUST_PROXY: '10.0.0.0/8',
         APQ_CACHE_SIZE: '0',
+        GRAPHQL_DOCUMENT_CACHE_MB: '0',
       },
     });
     expect(edge).toEqual({
@@ -47,6 +48,7 @@ describe('edge limits configuration', () => {
       wsMaxPayloadBytes: 2048,
       wsMaxSubscriptions: 4,
       persistedQueryCacheSize: 0,
+      documentCacheMb: 0,
       trustProxy: '10.0.0.0/8',
     });
     expect(loadConfig({ AUTH_JWT_SECRET: SECRET, TRUST_PROXY: '1' }).edge.trustProxy).toBe(1);
@@ -62,6 +64,7 @@ describe('edge limits configuration', () => {
       WS_MAX_PAYLOAD_BYTES: 'lots',
       GRAPHQL_ANONYMOUS_RATE_LIMIT: '-2',
       APQ_CACHE_SIZE: '-1',
+      GRAPHQL_DOCUMENT_CACHE_MB: '1.5',
     };
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
@@ -74,6 +77,7 @@ describe('edge limits configuration', () => {
         "GRAPHQL_ANONYMOUS_RATE_LIMIT must be a non-negative number (got '-2')",
         "WS_MAX_PAYLOAD_BYTES must be an integer of at least 1024 (got 'lots')",
         "APQ_CACHE_SIZE must be an integer of at least 0 (got '-1')",
+        "GRAPHQL_DOCUMENT_CACHE_MB must be an integer of at least 0 (got '1.5')",
       ]);
     }
   });

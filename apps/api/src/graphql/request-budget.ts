@@ -1,9 +1,20 @@
-import { type DocumentNode, GraphQLError, Kind, type SelectionSetNode, parse } from 'graphql';
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
+  Kind,
+  type SelectionSetNode,
+  type ValidationRule,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
 import type { AppConfig, EdgeLimitsConfig } from '@helpdesk/config';
 import { type AuthenticatedUser, InvalidAccessToken, readAccessToken } from '@helpdesk/auth';
 import { QUERY_LIMITS } from '../query-limits/query-limits.js';
 import type { Clock } from '@helpdesk/commands/shared/clock.js';
 import { accessTokenKeysOf } from '../auth/access-token-keys.js';
+import type { KnownDocuments } from './document-cache.js';
 
 /**
  * The budget of a GraphQL document, checked in Mercurius's preParsing hook, that is before
@@ -21,9 +32,16 @@ import { accessTokenKeysOf } from '../auth/access-token-keys.js';
  * 3. A syntax error is answered here (400 GRAPHQL_PARSE_FAILED), so Mercurius never falls back to
  *    reading the "query" as a JSON syntax tree, which would skip every count above.
  *
+ * 4. With the document cache on (GRAPHQL_DOCUMENT_CACHE_MB, document-cache.ts), the document is
+ *    validated here too, exactly as Mercurius would (graphql's rules and query-limits/), and an
+ *    invalid one is refused here with Mercurius's own answer, so Mercurius (which caches what it
+ *    validates) only ever sees valid documents. The text of a document that passed is remembered:
+ *    the next request with the same text skips parsing, counting and validating (its shape cannot
+ *    have changed), but never authentication or the token-less rules, which run every time.
+ *
  * Validation (depth and cost with fragments expanded, query-limits/) then runs on a document whose
- * size is bounded, so no request holds the event loop for long; Mercurius's caches are off
- * (app.module.ts), so nothing of a refused or answered document is kept.
+ * size is bounded, so no request holds the event loop for long. A refused document is never kept,
+ * by us or by Mercurius; with the cache off, nothing of an answered one is kept either.
  */
 export const ANONYMOUS_DOCUMENT_LENGTH = 512;
 export const ANONYMOUS_TOKENS = 64;
@@ -64,9 +82,14 @@ function tooComplex(limit: string, max: number, what: string, count?: number): G
 }
 
 /** Parses within a token budget; a syntax error is the client's (400), the token budget is a limit. */
-function parseWithin(source: string, maxTokens: number, onTooManyTokens: () => GraphQLError): DocumentNode {
+function parseWithin(
+  source: string,
+  maxTokens: number,
+  onTooManyTokens: () => GraphQLError,
+  locations: boolean,
+): DocumentNode {
   try {
-    return parse(source, { maxTokens, noLocation: true });
+    return parse(source, { maxTokens, noLocation: !locations });
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
     if (error.message.includes('tokens. Parsing aborted')) throw onTooManyTokens();
@@ -108,12 +131,20 @@ export function measureWritten(document: DocumentNode): { fields: number; aliase
   return { fields, aliases, depth };
 }
 
-/** Refuses a document over its budget; returns nothing when it may go on to Mercurius. */
-export function checkDocumentBudget(source: string, limits: DocumentLimits): void {
+/**
+ * Refuses a document over its budget; returns it parsed when it may go on to Mercurius (with
+ * locations if asked, for the validation errors of a document refused here).
+ */
+export function checkDocumentBudget(source: string, limits: DocumentLimits, locations = false): DocumentNode {
   if (source.length > limits.maxDocumentLength) {
     throw tooComplex('length', limits.maxDocumentLength, 'characters', source.length);
   }
-  const document = parseWithin(source, limits.maxTokens, () => tooComplex('tokens', limits.maxTokens, 'tokens'));
+  const document = parseWithin(
+    source,
+    limits.maxTokens,
+    () => tooComplex('tokens', limits.maxTokens, 'tokens'),
+    locations,
+  );
   const written = measureWritten(document);
   if (written.fields > limits.maxFields) throw tooComplex('fields', limits.maxFields, 'fields', written.fields);
   if (written.aliases > limits.maxAliases) throw tooComplex('aliases', limits.maxAliases, 'aliases', written.aliases);
@@ -128,6 +159,7 @@ export function checkDocumentBudget(source: string, limits: DocumentLimits): voi
       },
     );
   }
+  return document;
 }
 
 /**
@@ -180,26 +212,59 @@ export async function callerOf(
   }
 }
 
-interface HookContext {
+export interface HookContext {
   readonly reply?: { readonly request: { readonly headers: Record<string, string | string[] | undefined> } };
+}
+
+/** The cache of valid documents' text, and the rules Mercurius validates with (app.module.ts). */
+export interface ValidDocuments {
+  readonly known: KnownDocuments;
+  readonly validationRules: readonly ValidationRule[];
+  /** Told of each document parsed here, before validation (the request log notes its operation). */
+  readonly onParsed?: (schema: GraphQLSchema, document: DocumentNode, context: HookContext) => Promise<void>;
+}
+
+/**
+ * What Mercurius throws for an invalid document (MER_ERR_GQL_VALIDATION), so that one refused
+ * here gets the same answer: its errors, 400 when there is one.
+ */
+function invalidDocument(errors: readonly GraphQLError[]): Error {
+  return Object.assign(new Error('Graphql validation error'), {
+    code: 'MER_ERR_GQL_VALIDATION',
+    statusCode: 400,
+    errors,
+  });
 }
 
 /**
  * Mercurius's preParsing hook for HTTP operations (GET and POST): authentication, then the
- * document's budget, before Mercurius parses it.
+ * document's budget, before Mercurius parses it; with `valid` (the document cache on), validation
+ * too, skipped with the budget for a text that already passed both.
  */
-export function documentGate(config: AppConfig, clock: Clock) {
-  return async (_schema: unknown, source: string, context: HookContext): Promise<void> => {
+export function documentGate(config: AppConfig, clock: Clock, valid?: ValidDocuments) {
+  return async (schema: GraphQLSchema, source: string, context: HookContext): Promise<void> => {
     const { user, problem } = await callerOf(context.reply?.request.headers.authorization, config, clock);
-    if (!user) {
-      if (isAnonymousDocument(source)) return;
-      throw refusal(problem, 401, { code: 'UNAUTHENTICATED' });
+    // Every time, cached or not: who may send what is the caller's, not the document's.
+    if (!user && !isAnonymousDocument(source)) throw refusal(problem, 401, { code: 'UNAUTHENTICATED' });
+    if (!valid) {
+      if (user) checkDocumentBudget(source, config.edge);
+      return;
     }
-    checkDocumentBudget(source, config.edge);
+    if (valid.known.has(source)) return;
+    // A token-less document is the small serviceHealth query isAnonymousDocument let through.
+    const document = user
+      ? checkDocumentBudget(source, config.edge, true)
+      : parse(source, { maxTokens: ANONYMOUS_TOKENS });
+    await valid.onParsed?.(schema, document, context);
+    const errors = validate(schema, document, [...specifiedRules, ...valid.validationRules]);
+    if (errors.length > 0) throw invalidDocument(errors);
+    valid.known.add(source);
   };
 }
 
 /** Mercurius's preSubscriptionParsing hook: the same budget for documents sent over a WebSocket. */
 export function subscriptionDocumentGate(config: AppConfig) {
-  return async (_schema: unknown, source: string): Promise<void> => checkDocumentBudget(source, config.edge);
+  return async (_schema: unknown, source: string): Promise<void> => {
+    checkDocumentBudget(source, config.edge);
+  };
 }
