@@ -48,6 +48,8 @@ export async function createProjectionTables(
       if (withIndexes) await createTextIndexes(db, table, name);
       continue;
     }
+    // A text index left without its table (dropped by hand, or a crash between the two drops) holds others' rowids.
+    await dropTextIndexes(db, table, name);
     let create = db.schema
       .createTable(name)
       .ifNotExists()
@@ -186,6 +188,8 @@ export async function renameProjectionTable(
   to: string,
 ): Promise<void> {
   await sql`ALTER TABLE ${sql.table(from)} RENAME TO ${sql.table(to)}`.execute(db);
+  // `to` did not exist (the rename above would have failed): a text index of that name is a leftover.
+  await dropTextIndexes(db, table, to);
   if (isPostgres(db)) return;
   for (const column of table.textIndexes ?? []) {
     if (await tableExists(db, textIndexName(from, column)))
@@ -200,10 +204,15 @@ export async function dropProjectionTables(db: ReadDatabase, projection: Project
     const name = names(table.name);
     // The table first: its triggers go with it, so nothing writes to a text index being dropped.
     await sql`DROP TABLE IF EXISTS ${sql.table(name)}`.execute(db);
-    if (!isPostgres(db))
-      for (const column of table.textIndexes ?? [])
-        await sql`DROP TABLE IF EXISTS ${sql.table(textIndexName(name, column))}`.execute(db);
+    await dropTextIndexes(db, table, name);
   }
+}
+
+/** SQLite's FTS5 tables of a table's text indexes (PostgreSQL's indexes go with their table). */
+async function dropTextIndexes(db: ReadDatabase, table: TableSpec, name: string): Promise<void> {
+  if (isPostgres(db)) return;
+  for (const column of table.textIndexes ?? [])
+    await sql`DROP TABLE IF EXISTS ${sql.table(textIndexName(name, column))}`.execute(db);
 }
 
 export function isPostgres(db: ReadDatabase): boolean {

@@ -1,4 +1,5 @@
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type Projection, physicalTableName } from './projection.js';
 import { type ReadDatabase, isPostgres, textIndexName } from './read-model-schema.js';
 
 /** A trigram index finds substrings of at least this many characters; shorter ones it cannot narrow. */
@@ -59,4 +60,49 @@ export function textCandidates(
   const index = sql.table(textIndexName(table, column));
   const limit = options.examine === undefined ? sql`` : sql` LIMIT ${sql.lit(Math.floor(options.examine))}`;
   return sql<SqlBool>`${sql.ref(`${options.alias}.rowid`)} IN (SELECT rowid FROM ${index} WHERE ${index} MATCH ${ftsPhrase(term)}${limit})`;
+}
+
+/** One row as its text index holds it: its id and, on SQLite, the trigrams the FTS5 table has for it. */
+export interface TextIndexEntry {
+  readonly id: string;
+  readonly indexed: string;
+}
+
+/**
+ * What each text index of the projection's live tables holds, by `table.column`, in id order:
+ * independent of rowids, so a rebuilt read model can be compared with the live one. On SQLite,
+ * each row's distinct trigrams as the FTS5 table has them (read through an `fts5vocab` table);
+ * on PostgreSQL, where the GIN index is the server's business, each indexed row's value.
+ */
+export async function snapshotTextIndexes(
+  db: ReadDatabase,
+  projection: Pick<Projection, 'name' | 'version' | 'tables'>,
+): Promise<Record<string, TextIndexEntry[]>> {
+  const snapshot: Record<string, TextIndexEntry[]> = {};
+  for (const table of projection.tables) {
+    const name = physicalTableName(projection, table.name);
+    for (const column of table.textIndexes ?? []) {
+      let rows: TextIndexEntry[];
+      if (isPostgres(db)) {
+        ({ rows } =
+          await sql<TextIndexEntry>`SELECT id, ${sql.ref(column)} AS indexed FROM ${sql.table(name)} WHERE ${sql.ref(column)} IS NOT NULL ORDER BY id`.execute(
+            db,
+          ));
+      } else {
+        const vocabulary = sql.table(`temp.${textIndexName(name, column)}_vocabulary`);
+        await sql`CREATE VIRTUAL TABLE IF NOT EXISTS ${vocabulary} USING fts5vocab(main, ${sql.lit(textIndexName(name, column))}, 'instance')`.execute(
+          db,
+        );
+        try {
+          ({ rows } = await sql<TextIndexEntry>`SELECT b.id AS id, group_concat(v.term, '|' ORDER BY v.term) AS indexed
+            FROM (SELECT DISTINCT doc, term FROM ${vocabulary}) v JOIN ${sql.table(name)} b ON b.rowid = v.doc
+            GROUP BY b.id ORDER BY b.id`.execute(db));
+        } finally {
+          await sql`DROP TABLE ${vocabulary}`.execute(db);
+        }
+      }
+      snapshot[`${table.name}.${column}`] = rows.map((row) => ({ id: String(row.id), indexed: String(row.indexed) }));
+    }
+  }
+  return snapshot;
 }

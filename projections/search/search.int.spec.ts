@@ -8,6 +8,7 @@ import { type ReadDatabase, isPostgres, textIndexName } from '../core/read-model
 import { readStoresUnderTest } from '../core/read-stores-under-test.js';
 import { useProjectionWorld } from '../testing/projection.test-world.js';
 import { countTickets, listTickets, ticketListProjection } from '../ticket-list/index.js';
+import { snapshotTextIndexes } from '../core/text-index.js';
 import { SearchTermError, textMatchesQuery, ticketSearchCondition } from './search-tickets.js';
 import { SEARCH_MESSAGES, searchProjection } from './search.projection.js';
 
@@ -264,5 +265,14 @@ describe.each(readStoresUnderTest())('search read model on $name', (readStoreUnd
     const live = await everything(t.db);
     expect(live[0]).toHaveLength(2);
     expect(await t.rebuilt(everything)).toEqual(live);
+    // The text indexes too: filled row by row live, in one pass before the switch by a blue/green rebuild.
+    const indexed = await snapshotTextIndexes(t.db, searchProjection);
+    expect(Object.keys(indexed)).toEqual(['messages.text_key', 'contacts.name_key']);
+    expect(indexed['messages.text_key'].map((entry) => entry.id)).toEqual(live[0].map((row) => row.id));
+    expect(indexed['contacts.name_key']).toHaveLength(1);
+    expect(await t.rebuilt((db) => snapshotTextIndexes(db, searchProjection))).toEqual(indexed);
+    await rebuildProjection(t.world.store, t.db, searchProjection);
+    expect(await snapshotTextIndexes(t.db, searchProjection)).toEqual(indexed);
+    expect(await everything(t.db)).toEqual(live);
   });
 });
