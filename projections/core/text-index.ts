@@ -62,6 +62,39 @@ export function textCandidates(
   return sql<SqlBool>`${sql.ref(`${options.alias}.rowid`)} IN (SELECT rowid FROM ${index} WHERE ${index} MATCH ${ftsPhrase(term)}${limit})`;
 }
 
+/**
+ * SQLite: the FTS5 hits for `term` as a FROM item, `alias`(hit) holding each candidate row's
+ * rowid, read one by one in rowid order. Put first in a CROSS JOIN, it drives the query: a LIMIT
+ * then stops reading hits, where `rowid IN (…)` reads every hit into a set first.
+ */
+export function textHits(db: ReadDatabase, table: string, column: string, term: string, alias: string) {
+  if (isPostgres(db)) throw new Error('textHits is SQLite FTS5 only: PostgreSQL reads a GIN index whole');
+  if ([...term].length < MIN_TEXT_INDEX_TERM)
+    throw new RangeError(`a text index needs at least ${MIN_TEXT_INDEX_TERM} characters to search for`);
+  const index = sql.table(textIndexName(table, column));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- joined to tables of any read model
+  return sql<any>`(SELECT rowid AS hit FROM ${index} WHERE ${index} MATCH ${ftsPhrase(term)})`.as(alias);
+}
+
+/**
+ * How many rows of any portal the index has as candidates for `term`, counting no further than
+ * `upTo`: how common a term is, from the index alone (on SQLite without reading a row).
+ */
+export async function countTextHits(
+  db: ReadDatabase,
+  table: string,
+  column: string,
+  term: string,
+  upTo: number,
+): Promise<number> {
+  const limit = sql.lit(Math.floor(upTo));
+  const hits = isPostgres(db)
+    ? sql`SELECT 1 FROM ${sql.table(table)} AS r WHERE ${textCandidates(db, table, column, term, { alias: 'r' })} LIMIT ${limit}`
+    : sql`SELECT 1 FROM ${textHits(db, table, column, term, 'hits')} LIMIT ${limit}`;
+  const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM (${hits}) AS counted`.execute(db);
+  return Number(rows[0].n);
+}
+
 /** One row as its text index holds it: its id and, on SQLite, the trigrams the FTS5 table has for it. */
 export interface TextIndexEntry {
   readonly id: string;

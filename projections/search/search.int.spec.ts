@@ -117,8 +117,11 @@ describe.each(readStoresUnderTest())('search read model on $name', (readStoreUnd
       t.world.clock.set(at(2 * HOUR + n * 60_000));
       await receive(`wamid.r${n}`, `+336000000${n}0`, n % 2 ? `Refund please (${n})` : `no REFUND yet ${n}`);
     }
+    // A second match in one ticket: still one ticket, counted once.
+    t.world.clock.set(at(3 * HOUR));
+    await receive('wamid.r6', '+33600000000', 'refund? again');
     await caughtUp();
-    const phones = [5, 4, 3, 2, 1, 0].map((n) => `+336000000${n}0`);
+    const phones = [0, 5, 4, 3, 2, 1].map((n) => `+336000000${n}0`);
     expect(await foundEither('refund')).toEqual(phones);
     for (const rareHits of [undefined, 0]) {
       const matching = [await ticketSearchCondition(t.db, portalId, 'refund', rareHits)];
