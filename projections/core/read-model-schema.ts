@@ -122,6 +122,8 @@ async function createTextIndexes(db: ReadDatabase, table: TableSpec, name: strin
       await sql`INSERT INTO ${index} (rowid, ${col}) SELECT rowid, ${col} FROM ${base} WHERE ${col} IS NOT NULL`.execute(
         trx,
       );
+      // One segment instead of the many a bulk fill leaves: each query looks a trigram up in every segment.
+      await sql`INSERT INTO ${index} (${index}) VALUES ('optimize')`.execute(trx);
       await sql`CREATE TRIGGER ${trigger('insert')} AFTER INSERT ON ${base} WHEN new.${col} IS NOT NULL BEGIN
         INSERT INTO ${index} (rowid, ${col}) VALUES (new.rowid, new.${col}); END`.execute(trx);
       await sql`CREATE TRIGGER ${trigger('update')} AFTER UPDATE OF ${col} ON ${base} BEGIN

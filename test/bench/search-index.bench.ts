@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { ReadStore } from '@helpdesk/read-store';
 import { ensureLiveTables } from '@helpdesk/projections/core/live-tables.js';
 import { physicalTableName } from '@helpdesk/projections/core/projection.js';
-import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
+import { type ReadDatabase, textIndexName } from '@helpdesk/projections/core/read-model-schema.js';
 import { likeContains } from '@helpdesk/projections/core/text-index.js';
 import { searchTerm, ticketSearchCondition } from '@helpdesk/projections/search/search-tickets.js';
 import { searchProjection } from '@helpdesk/projections/search/search.projection.js';
@@ -22,6 +22,7 @@ import {
   type TicketCondition,
   countTickets,
   listTickets,
+  matchingTickets,
   ticketListProjection,
   ticketsTable,
 } from '@helpdesk/projections/ticket-list/index.js';
@@ -97,6 +98,16 @@ async function fill(db: ReadDatabase, tickets: number): Promise<void> {
        SELECT 'contact-' || n, '{}', '${PORTAL}', 'c-' || n, 'customer ' || n FROM k`,
     )
     .execute(db);
+  if (process.env.SEARCH_BENCH_OPTIMIZE) {
+    // Merges each FTS5 index into one segment, as after a long quiet spell of automerging.
+    for (const [table, column] of [
+      [messages, 'text_key'],
+      [contacts, 'name_key'],
+    ]) {
+      const index = sql.table(textIndexName(table, column));
+      await sql`INSERT INTO ${index} (${index}) VALUES ('optimize')`.execute(db);
+    }
+  }
   await sql`ANALYZE`.execute(db);
 }
 
@@ -110,6 +121,24 @@ async function measure(runs: number, query: () => Promise<unknown>): Promise<str
   }
   const latency = latencyOf(times);
   return `${fmt(latency.p50, 2)} / ${fmt(latency.p99, 2)} ms`;
+}
+
+/** With SEARCH_BENCH_PLANS=1: each statement the searches run, with SQLite's plan for it. */
+async function printPlans(db: ReadDatabase): Promise<void> {
+  for (const term of ['zebracorn', 'invoice', 'refund']) {
+    const condition = await ticketSearchCondition(db, PORTAL, term);
+    const filter = { portalId: PORTAL, status: ['open' as const], matching: [condition] };
+    const compiled = [
+      matchingTickets(db, filter).select('id').orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(26).compile(),
+      matchingTickets(db, filter).select('id').limit(1001).compile(),
+    ];
+    for (const query of compiled) {
+      const { rows } = await db.executeQuery({ ...query, sql: `EXPLAIN QUERY PLAN ${query.sql}` });
+      process.stdout.write(
+        `${term}: ${query.sql.slice(0, 300)}\n  ${rows.map((row) => (row as { detail: string }).detail).join('\n  ')}\n`,
+      );
+    }
+  }
 }
 
 async function main(): Promise<void> {
@@ -126,6 +155,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${fmt(tickets)} tickets, ${fmt(tickets * 3)} messages filled in ${fmt(seconds(started), 1)} s\n`,
     );
+    if (process.env.SEARCH_BENCH_PLANS) await printPlans(db);
     process.stdout.write(
       '| term | matching messages | text index p50 / p99 | LIKE walk (before) p50 / p99 |\n|---|---|---|---|\n',
     );
