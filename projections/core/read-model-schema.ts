@@ -83,8 +83,9 @@ async function createTableIndexes(db: ReadDatabase, table: TableSpec, name: stri
 }
 
 /**
- * Where the text index of `column` lives: on SQLite an FTS5 table of its own (renamed and dropped
- * with its table), on PostgreSQL an index of the table (which follows it through a rename).
+ * Where the text index of `column` lives: on SQLite an FTS5 table of its own, on PostgreSQL an
+ * index of the table; either is renamed with its table (renameProjectionTable), so a table that
+ * exists is known to have its text index when one of that name does.
  */
 export function textIndexName(table: string, column: string): string {
   return `${table}_tx_${column}`;
@@ -182,7 +183,7 @@ async function trigramSchema(db: ReadDatabase): Promise<string | null> {
   return null;
 }
 
-/** Renames a table with its SQLite text indexes (PostgreSQL's indexes follow their table). */
+/** Renames a table with its text indexes (SQLite's FTS5 tables, PostgreSQL's GIN indexes, both named after their table). */
 export async function renameProjectionTable(
   db: ReadDatabase,
   table: TableSpec,
@@ -192,7 +193,14 @@ export async function renameProjectionTable(
   await sql`ALTER TABLE ${sql.table(from)} RENAME TO ${sql.table(to)}`.execute(db);
   // `to` did not exist (the rename above would have failed): a text index of that name is a leftover.
   await dropTextIndexes(db, table, to);
-  if (isPostgres(db)) return;
+  if (isPostgres(db)) {
+    // Named after the table it serves, so the next start finds it instead of adding a second one.
+    for (const column of table.textIndexes ?? [])
+      await sql`ALTER INDEX IF EXISTS ${sql.id(textIndexName(from, column))} RENAME TO ${sql.id(textIndexName(to, column))}`.execute(
+        db,
+      );
+    return;
+  }
   for (const column of table.textIndexes ?? []) {
     if (await tableExists(db, textIndexName(from, column)))
       await sql`ALTER TABLE ${sql.table(textIndexName(from, column))} RENAME TO ${sql.table(textIndexName(to, column))}`.execute(
