@@ -88,6 +88,8 @@ export async function ticketSearchCondition(
             .crossJoin(`${messages} as r`)
             .where(sql<SqlBool>`r.rowid = hits.hit`)
             .where('r.portal_id', '=', portalId)
+            // Exact, as `candidates` must be: the index's hits are case-folded candidates.
+            .where(likeContains('r.text_key', key))
             .select('r.ticket_id'),
       }),
     where: (eb) => {

@@ -52,7 +52,7 @@ export async function countTickets(db: ReadDatabase, filter: TicketFilter, cap =
 }
 
 /**
- * The filter's tickets among the candidates, each once. The candidates come first in a CROSS JOIN,
+ * The filter's tickets among the candidates (which are exactly those of their own condition), each once. The candidates come first in a CROSS JOIN,
  * which SQLite keeps in that order: they drive, and the count's LIMIT stops reading them.
  */
 function candidateTickets(
@@ -67,7 +67,7 @@ function candidateTickets(
     .crossJoin(tickets)
     .whereRef(`${tickets}.id`, '=', 'candidate.ticket_id')
     .where(`${tickets}.portal_id`, '=', filter.portalId);
-  for (const condition of conditions) query = query.where(condition.where);
+  for (const condition of conditions) if (condition.candidates !== candidates) query = query.where(condition.where);
   return query.select(`${tickets}.id`).distinct();
 }
 

@@ -35,10 +35,11 @@ export interface TicketCondition {
    */
   readonly countedIn?: string;
   /**
-   * Every ticket the condition can hold for is among these ticket ids (a query selecting
-   * `ticket_id`, duplicates allowed, read in its own order): a count up to its cap then walks them,
-   * joined to the tickets, instead of every ticket of the portal. Worth it when `where` is dear to
-   * test per ticket and the candidates come cheap and dense from an index (a common search term).
+   * Exactly the tickets the condition holds for, as ticket ids (a query selecting `ticket_id`,
+   * duplicates allowed, read in its own order): a count up to its cap then walks them, joined to
+   * the tickets and tested against the other conditions, instead of testing `where` on every ticket
+   * of the portal. Worth it when `where` is dear per ticket and the ids come cheap and dense from an
+   * index (a common search term).
    */
   readonly candidates?: (db: ReadDatabase) => SelectQueryBuilder<any, any, { ticket_id: string | null }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
