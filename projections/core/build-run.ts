@@ -1,6 +1,5 @@
 import type { EventStore, Position, RecordedEvent } from '@helpdesk/event-store';
 import { comparePositions, firstPosition, headPosition } from '@helpdesk/event-store';
-import { sql } from 'kysely';
 import { ProjectionWriter, applyEvents, yieldToEventLoop } from './apply-events.js';
 import { claimCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoints.js';
 import {
@@ -15,6 +14,7 @@ import {
   type ReadDatabase,
   createProjectionIndexes,
   dropProjectionTables,
+  renameProjectionTable,
   tableExists,
 } from './read-model-schema.js';
 import { ProgressMeter, type RebuildProgress } from './rebuild-progress.js';
@@ -140,8 +140,9 @@ export class BuildRun {
         read = rest.length;
       }
       for (const table of this.projection.tables) {
-        if (await tableExists(trx, live(table.name))) await renameTable(trx, live(table.name), retired(table.name));
-        await renameTable(trx, this.staging(table.name), live(table.name));
+        if (await tableExists(trx, live(table.name)))
+          await renameProjectionTable(trx, table, live(table.name), retired(table.name));
+        await renameProjectionTable(trx, table, this.staging(table.name), live(table.name));
       }
       if (position) await writeCheckpoint(trx, name, version, position, handled, this.now());
       else
@@ -210,8 +211,4 @@ export async function* eventsAfter(
     if (position && comparePositions(event.position, position) <= 0) continue;
     yield event;
   }
-}
-
-async function renameTable(db: ReadDatabase, from: string, to: string): Promise<void> {
-  await sql`ALTER TABLE ${sql.table(from)} RENAME TO ${sql.table(to)}`.execute(db);
 }

@@ -8,6 +8,11 @@ export interface TableSpec<Name extends string = string> {
   readonly name: Name;
   readonly columns: Readonly<Record<string, ColumnType>>;
   readonly indexes: readonly (readonly string[])[];
+  /**
+   * Text columns searched for a substring (`containsText`): each gets a trigram index, an FTS5
+   * `trigram` table kept in step by triggers on SQLite, a GIN `gin_trgm_ops` index on PostgreSQL.
+   */
+  readonly textIndexes?: readonly string[];
 }
 
 /** A stored document: a JSON object. */

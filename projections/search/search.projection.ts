@@ -67,11 +67,13 @@ export const searchProjection: Projection<SearchEvent, SearchRows> = {
       name: SEARCH_MESSAGES,
       columns: { portal_id: 'text', ticket_id: 'text', text_key: 'text' },
       indexes: [['portal_id', 'ticket_id']],
+      textIndexes: ['text_key'],
     },
     {
       name: SEARCH_CONTACTS,
       columns: { portal_id: 'text', contact_id: 'text', name_key: 'text' },
       indexes: [['portal_id', 'contact_id']],
+      textIndexes: ['name_key'],
     },
     { name: CONVERSATIONS, columns: { portal_id: 'text' }, indexes: [] },
   ],

@@ -1,6 +1,12 @@
 import type { ReadDatabase } from '../core/read-model-schema.js';
 import { physicalTableName } from '../core/projection.js';
-import { type TicketCondition, type TicketFilter, filterConditions, matchingTickets } from './list-tickets.reader.js';
+import {
+  type TicketCondition,
+  type TicketFilter,
+  filterConditions,
+  matchingTickets,
+  ticketsTable,
+} from './list-tickets.reader.js';
 import { COUNT_TABLES } from './ticket-counts.js';
 import { ticketListProjection } from './ticket-list.projection.js';
 
@@ -31,15 +37,38 @@ export async function countTickets(db: ReadDatabase, filter: TicketFilter, cap =
     const row = await sum.select((eb) => eb.fn.sum<number | string | null>('tickets').as('tickets')).executeTakeFirst();
     return { count: Number(row?.tickets ?? 0), capped: false };
   }
-  const upToCap = matchingTickets(db, filter)
-    .select('id')
-    .limit(cap + 1);
+  const driving = conditions.find((condition) => condition.candidates);
+  const upToCap = driving?.candidates
+    ? candidateTickets(db, filter, conditions, driving.candidates).limit(cap + 1)
+    : matchingTickets(db, filter)
+        .select('id')
+        .limit(cap + 1);
   const row = await db
     .selectFrom(upToCap.as('matching'))
     .select((eb) => eb.fn.countAll<number | string>().as('tickets'))
     .executeTakeFirstOrThrow();
   const count = Number(row.tickets);
   return count > cap ? { count: cap, capped: true } : { count, capped: false };
+}
+
+/**
+ * The filter's tickets among the candidates (which are exactly those of their own condition), each once. The candidates come first in a CROSS JOIN,
+ * which SQLite keeps in that order: they drive, and the count's LIMIT stops reading them.
+ */
+function candidateTickets(
+  db: ReadDatabase,
+  filter: TicketFilter,
+  conditions: readonly TicketCondition[],
+  candidates: NonNullable<TicketCondition['candidates']>,
+) {
+  const tickets = ticketsTable();
+  let query = db
+    .selectFrom(candidates(db).as('candidate'))
+    .crossJoin(tickets)
+    .whereRef(`${tickets}.id`, '=', 'candidate.ticket_id')
+    .where(`${tickets}.portal_id`, '=', filter.portalId);
+  for (const condition of conditions) if (condition.candidates !== candidates) query = query.where(condition.where);
+  return query.select(`${tickets}.id`).distinct();
 }
 
 /** The smallest count table with every column the conditions test. */

@@ -34,6 +34,14 @@ export interface TicketCondition {
    * that has those columns too (NUMBER_COUNTS or CONTACT_COUNTS; see ticket-counts.ts).
    */
   readonly countedIn?: string;
+  /**
+   * Exactly the tickets the condition holds for, as ticket ids (a query selecting `ticket_id`,
+   * duplicates allowed, read in its own order): a count up to its cap then walks them, joined to
+   * the tickets and tested against the other conditions, instead of testing `where` on every ticket
+   * of the portal. Worth it when `where` is dear per ticket and the ids come cheap and dense from an
+   * index (a common search term).
+   */
+  readonly candidates?: (db: ReadDatabase) => SelectQueryBuilder<any, any, { ticket_id: string | null }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 export interface TicketPage {

@@ -124,6 +124,8 @@ export class TicketsArgs {
   @IsOptional()
   @IsString()
   @Matches(/\S/, { message: 'search must not be blank' })
+  // A trigram index serves the search: it cannot narrow one or two characters.
+  @Matches(/\S[\s\S]+\S/u, { message: 'search needs at least 3 characters' })
   @MaxLength(200)
   search?: string | null;
 }

@@ -1,9 +1,9 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { ReadStore } from '@helpdesk/read-store';
-import { ticketSearchCondition } from '@helpdesk/projections/search/index.js';
+import { SearchTermError, ticketSearchCondition } from '@helpdesk/projections/search/index.js';
 import type { TicketCondition } from '@helpdesk/projections/ticket-list/index.js';
 import { type Viewer, viewTicketConditions } from '@helpdesk/projections/views/index.js';
-import { ApiError } from '../graphql/api-error.js';
+import { ApiError, badUserInput } from '../graphql/api-error.js';
 import { ReadYourWrites } from '../graphql/read-your-writes.js';
 import { visibleView } from './visible-views.reader.js';
 
@@ -47,7 +47,14 @@ export class NarrowTicketsHandler implements IQueryHandler<NarrowTicketsQuery, T
       if (!view) throw new ApiError('NOT_FOUND', `There is no view ${viewId} that you can see`, { viewId });
       conditions.push(...viewTicketConditions(view.filters, viewer));
     }
-    if (search) conditions.push(ticketSearchCondition(viewer.portalId, search));
+    if (search) {
+      try {
+        conditions.push(await ticketSearchCondition(this.readStore.db, viewer.portalId, search));
+      } catch (error) {
+        if (error instanceof SearchTermError) throw badUserInput([{ field: 'search', messages: [error.message] }]);
+        throw error;
+      }
+    }
     return conditions;
   }
 }

@@ -49,11 +49,19 @@ describe('ticket search GraphQL API', () => {
     expect(await phonesFound('+49151')).toEqual([otherPhone]);
   });
 
-  it('refuses a blank or overlong term as BAD_USER_INPUT naming search', async () => {
+  it('refuses a blank, too short (the trigram index needs 3 characters) or overlong term as BAD_USER_INPUT naming search', async () => {
     expect(refusal(await world.graphql(VIEW_TICKETS, { search: '   ' }, agent))).toEqual({
       code: 'BAD_USER_INPUT',
       fields: ['search'],
     });
+    for (const search of ['ab', ' a ', '5%'])
+      expect(refusal(await world.graphql(VIEW_TICKETS, { search }, agent))).toEqual({
+        code: 'BAD_USER_INPUT',
+        fields: ['search'],
+      });
+    expect((await world.graphql(VIEW_TICKETS, { search: 'ab' }, agent)).errors?.[0].message).toMatch(
+      /search needs at least 3 characters/,
+    );
     expect(refusal(await world.graphql(VIEW_TICKETS, { search: 'x'.repeat(201) }, agent))).toEqual({
       code: 'BAD_USER_INPUT',
       fields: ['search'],

@@ -1,0 +1,124 @@
+import { sql } from 'kysely';
+import type { ReadStore } from '@helpdesk/read-store';
+import { DocumentStatements } from './document-statements.js';
+import { type Projection, liveTableNames, physicalTableName } from './projection.js';
+import {
+  type ReadDatabase,
+  createProjectionTables,
+  dropProjectionTables,
+  ensureProjectionTables,
+  isPostgres,
+  renameProjectionTable,
+  tableExists,
+  textIndexName,
+} from './read-model-schema.js';
+import { readStoresUnderTest } from './read-stores-under-test.js';
+import { likeContains, snapshotTextIndexes, textCandidates } from './text-index.js';
+
+interface Note {
+  readonly text: string | null;
+}
+
+const plain: Projection = {
+  name: 'notes',
+  version: 1,
+  eventTypes: [],
+  tables: [{ name: 'notes', columns: { text_key: 'text' }, indexes: [] }],
+  columnsOf: (entry) => ({ text_key: (entry.document as Note).text }),
+  project: async () => undefined,
+};
+const indexed: Projection = { ...plain, tables: [{ ...plain.tables[0], textIndexes: ['text_key'] }] };
+const notes = physicalTableName(plain, 'notes');
+
+describe.each(readStoresUnderTest())('a text index declared on a projection table on $name', (readStoreUnderTest) => {
+  let readStore: ReadStore;
+  let dispose: () => Promise<void>;
+  let db: ReadDatabase;
+
+  beforeEach(async () => {
+    ({ readStore, dispose } = await readStoreUnderTest.open());
+    db = readStore.db;
+  });
+  afterEach(() => dispose());
+
+  const put = (table: string, rows: [string, string | null][]) =>
+    new DocumentStatements(db, indexed, () => table).upsert(
+      db,
+      'notes',
+      rows.map(([id, text]) => [id, { text }]),
+    );
+  const remove = (table: string, id: string) =>
+    new DocumentStatements(db, indexed, () => table).delete(db, 'notes', id);
+  const containing = async (term: string, table = notes) =>
+    (
+      await db
+        .selectFrom(`${table} as r`)
+        .select('r.id')
+        .where(textCandidates(db, table, 'text_key', term, { alias: 'r' }))
+        .where(likeContains('r.text_key', term))
+        .orderBy('r.id')
+        .execute()
+    ).map((row) => row.id as string);
+
+  it('indexes the rows of a table made before it was declared, then keeps in step with upserts and deletes', async () => {
+    await ensureProjectionTables(db, plain);
+    await put(notes, [
+      ['a', 'refund please'],
+      ['b', 'hello'],
+      ['c', null],
+    ]);
+    await ensureProjectionTables(db, indexed);
+    expect(await containing('refund')).toEqual(['a']);
+    await put(notes, [
+      ['b', 'a refund too'],
+      ['a', 'changed'],
+      ['d', 'refunded'],
+    ]);
+    await remove(notes, 'd');
+    expect(await containing('refund')).toEqual(['b']);
+    expect(await containing('chang')).toEqual(['a']);
+    expect(await containing('hello')).toEqual([]);
+    expect(Object.values(await snapshotTextIndexes(db, indexed))[0].map((entry) => entry.id)).toEqual(['a', 'b']);
+    // Declared twice, indexed once.
+    await ensureProjectionTables(db, indexed);
+    expect(await containing('refund')).toEqual(['b']);
+  });
+
+  it('follows its table through a rename and goes when the table is dropped', async () => {
+    const staging = (table: string) => `${liveTableNames(indexed)(table)}_b1`;
+    await createProjectionTables(db, indexed, staging, false);
+    await put(staging('notes'), [['a', 'filled before the index']]);
+    await createProjectionTables(db, indexed, liveTableNames(indexed));
+    // Dropped by hand, its SQLite text index left behind: a table made again must not inherit it.
+    await sql`DROP TABLE ${sql.table(notes)}`.execute(db);
+    await createProjectionTables(db, indexed, liveTableNames(indexed));
+    expect(await containing('before')).toEqual([]);
+    await sql`DROP TABLE ${sql.table(notes)}`.execute(db);
+    // As a rebuild does: indexed once filled, then renamed into place.
+    await createProjectionTables(db, indexed, staging);
+    expect(await containing('before', staging('notes'))).toEqual(['a']);
+    await renameProjectionTable(db, indexed.tables[0], staging('notes'), notes);
+    await put(notes, [['b', 'written after the switch']]);
+    expect(await containing('the')).toEqual(['a', 'b']);
+    if (!isPostgres(db)) {
+      expect(await tableExists(db, textIndexName(notes, 'text_key'))).toBe(true);
+      expect(await tableExists(db, textIndexName(staging('notes'), 'text_key'))).toBe(false);
+    } else {
+      // Started again on the switched-in table: its one trigram index is found, not made a second time.
+      await ensureProjectionTables(db, indexed);
+      const { rows } = await sql<{
+        indexname: string;
+      }>`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ${notes} AND indexdef LIKE '%gin_trgm_ops%'`.execute(
+        db,
+      );
+      expect(rows.map((row) => row.indexname)).toEqual([textIndexName(notes, 'text_key')]);
+    }
+    await dropProjectionTables(db, indexed, liveTableNames(indexed));
+    expect(await tableExists(db, notes)).toBe(false);
+    expect(await tableExists(db, textIndexName(notes, 'text_key'))).toBe(false);
+  });
+
+  it('refuses a term too short for trigrams instead of reading every row', () => {
+    expect(() => textCandidates(db, notes, 'text_key', 'ab', { alias: 'r' })).toThrow(/at least 3 characters/);
+  });
+});

@@ -1,0 +1,141 @@
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type Projection, physicalTableName } from './projection.js';
+import { type ReadDatabase, isPostgres, textIndexName } from './read-model-schema.js';
+
+/** A trigram index finds substrings of at least this many characters; shorter ones it cannot narrow. */
+export const MIN_TEXT_INDEX_TERM = 3;
+
+const ESCAPE = '!';
+
+/** `%term%` with LIKE's wildcards taken literally, so `50%` finds "50%" and `a_b` finds "a_b" only. */
+export function containsPattern(term: string): string {
+  return `%${term.replace(/[!%_]/g, (character) => `${ESCAPE}${character}`)}%`;
+}
+
+/** Both read stores take the same ESCAPE clause; SQLite has no default escape character. */
+export function likeContains(column: Expression<unknown> | string, term: string): RawBuilder<SqlBool> {
+  const ref = typeof column === 'string' ? sql.ref(column) : column;
+  return sql<SqlBool>`${ref} like ${containsPattern(term)} escape ${sql.lit(ESCAPE)}`;
+}
+
+/**
+ * An FTS5 query that is one phrase, the term itself: double quotes doubled inside, so operators
+ * (OR, AND, NOT, NEAR), prefixes (`*`), column filters (`col:`) and `^` are plain text in it.
+ * On a trigram table a phrase is a substring match.
+ */
+export function ftsPhrase(term: string): string {
+  return `"${term.replace(/"/g, '""')}"`;
+}
+
+export interface CandidateOptions {
+  /** The table's alias (or name) in the query, to qualify its columns. */
+  readonly alias: string;
+  /**
+   * SQLite: at most this many of the FTS5 table's hits are taken, so a caller seeing this many
+   * rows knows the term is common without reading every hit. PostgreSQL: the caller's LIMIT does.
+   */
+  readonly examine?: number;
+}
+
+/**
+ * Narrows a physical table to rows whose `column` (declared in its `textIndexes`) may contain
+ * `term`, taken literally (no wildcards, no query syntax), through the column's trigram index.
+ * `term` must have at least MIN_TEXT_INDEX_TERM characters: shorter ones would read every row.
+ *
+ * SQLite: the FTS5 `trigram` table's hits (a case-folded substring match, a superset of LIKE's on
+ * the lower-cased keys the projections store): add `likeContains` for the exact answer.
+ * PostgreSQL: LIKE itself, which the GIN `gin_trgm_ops` index serves and rechecks, when the planner
+ * finds it cheaper than reading the rows.
+ */
+export function textCandidates(
+  db: ReadDatabase,
+  table: string,
+  column: string,
+  term: string,
+  options: CandidateOptions,
+): Expression<SqlBool> {
+  if ([...term].length < MIN_TEXT_INDEX_TERM)
+    throw new RangeError(`a text index needs at least ${MIN_TEXT_INDEX_TERM} characters to search for`);
+  if (isPostgres(db)) return likeContains(sql.ref(`${options.alias}.${column}`), term);
+  const index = sql.table(textIndexName(table, column));
+  const limit = options.examine === undefined ? sql`` : sql` LIMIT ${sql.lit(Math.floor(options.examine))}`;
+  return sql<SqlBool>`${sql.ref(`${options.alias}.rowid`)} IN (SELECT rowid FROM ${index} WHERE ${index} MATCH ${ftsPhrase(term)}${limit})`;
+}
+
+/**
+ * SQLite: the FTS5 hits for `term` as a FROM item, `alias`(hit) holding each candidate row's
+ * rowid, read one by one in rowid order. Put first in a CROSS JOIN, it drives the query: a LIMIT
+ * then stops reading hits, where `rowid IN (…)` reads every hit into a set first.
+ */
+export function textHits(db: ReadDatabase, table: string, column: string, term: string, alias: string) {
+  if (isPostgres(db)) throw new Error('textHits is SQLite FTS5 only: PostgreSQL reads a GIN index whole');
+  if ([...term].length < MIN_TEXT_INDEX_TERM)
+    throw new RangeError(`a text index needs at least ${MIN_TEXT_INDEX_TERM} characters to search for`);
+  const index = sql.table(textIndexName(table, column));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- joined to tables of any read model
+  return sql<any>`(SELECT rowid AS hit FROM ${index} WHERE ${index} MATCH ${ftsPhrase(term)})`.as(alias);
+}
+
+/**
+ * How many rows of any portal the index has as candidates for `term`, counting no further than
+ * `upTo`: how common a term is, from the index alone (on SQLite without reading a row).
+ */
+export async function countTextHits(
+  db: ReadDatabase,
+  table: string,
+  column: string,
+  term: string,
+  upTo: number,
+): Promise<number> {
+  const limit = sql.lit(Math.floor(upTo));
+  const hits = isPostgres(db)
+    ? sql`SELECT 1 FROM ${sql.table(table)} AS r WHERE ${textCandidates(db, table, column, term, { alias: 'r' })} LIMIT ${limit}`
+    : sql`SELECT 1 FROM ${textHits(db, table, column, term, 'hits')} LIMIT ${limit}`;
+  const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM (${hits}) AS counted`.execute(db);
+  return Number(rows[0].n);
+}
+
+/** One row as its text index holds it: its id and, on SQLite, the trigrams the FTS5 table has for it. */
+export interface TextIndexEntry {
+  readonly id: string;
+  readonly indexed: string;
+}
+
+/**
+ * What each text index of the projection's live tables holds, by `table.column`, in id order:
+ * independent of rowids, so a rebuilt read model can be compared with the live one. On SQLite,
+ * each row's distinct trigrams as the FTS5 table has them (read through an `fts5vocab` table);
+ * on PostgreSQL, where the GIN index is the server's business, each indexed row's value.
+ */
+export async function snapshotTextIndexes(
+  db: ReadDatabase,
+  projection: Pick<Projection, 'name' | 'version' | 'tables'>,
+): Promise<Record<string, TextIndexEntry[]>> {
+  const snapshot: Record<string, TextIndexEntry[]> = {};
+  for (const table of projection.tables) {
+    const name = physicalTableName(projection, table.name);
+    for (const column of table.textIndexes ?? []) {
+      let rows: TextIndexEntry[];
+      if (isPostgres(db)) {
+        ({ rows } =
+          await sql<TextIndexEntry>`SELECT id, ${sql.ref(column)} AS indexed FROM ${sql.table(name)} WHERE ${sql.ref(column)} IS NOT NULL ORDER BY id`.execute(
+            db,
+          ));
+      } else {
+        const vocabulary = sql.table(`temp.${textIndexName(name, column)}_vocabulary`);
+        await sql`CREATE VIRTUAL TABLE IF NOT EXISTS ${vocabulary} USING fts5vocab(main, ${sql.lit(textIndexName(name, column))}, 'instance')`.execute(
+          db,
+        );
+        try {
+          ({ rows } = await sql<TextIndexEntry>`SELECT b.id AS id, group_concat(v.term, '|' ORDER BY v.term) AS indexed
+            FROM (SELECT DISTINCT doc, term FROM ${vocabulary}) v JOIN ${sql.table(name)} b ON b.rowid = v.doc
+            GROUP BY b.id ORDER BY b.id`.execute(db));
+        } finally {
+          await sql`DROP TABLE ${vocabulary}`.execute(db);
+        }
+      }
+      snapshot[`${table.name}.${column}`] = rows.map((row) => ({ id: String(row.id), indexed: String(row.indexed) }));
+    }
+  }
+  return snapshot;
+}
