@@ -118,6 +118,14 @@ export async function amplifyReadModel(options: {
         FROM ${tickets} GROUP BY portal_id, status, owner_id, last_direction, account_id, business_phone, contact_id;
     `);
     for (const index of indexes) db.exec(index.sql);
+    // The copies went into the search rows' trigram tables through their triggers, in many segments: merged
+    // into one, as the service does after filling an index (each query looks a trigram up in every segment).
+    const textIndexes = db
+      .prepare(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%' AND name LIKE ?`,
+      )
+      .all(`${messages}%`) as { name: string }[];
+    for (const { name } of textIndexes) db.exec(`INSERT INTO "${name}"("${name}") VALUES ('optimize')`);
     for (const row of db.prepare(`SELECT id, document FROM ${counts}`).all() as { id: string; document: string }[]) {
       if (row.id !== ticketCountId(JSON.parse(row.document)))
         throw new Error(`count row ${row.id} is not keyed as the projection keys it`);
@@ -176,8 +184,15 @@ export async function benchmarkQueries(sizes: QuerySizes): Promise<ScenarioResul
       variables: {},
     },
     {
-      label: 'A filtered search: `tickets(search: "refund", filter: { status: [OPEN] }, first: 25)`',
+      label: 'A filtered search for a common word: `tickets(search: "refund", filter: { status: [OPEN] }, first: 25)`',
       query: `query { tickets(search: "refund", filter: { status: [OPEN] }, first: 25) { totalCount nodes { ${ticketFields} } } }`,
+      variables: {},
+    },
+    {
+      // Four of the history's words side by side: a few dozen messages among millions.
+      label:
+        'A search for a rare phrase: `tickets(search: "voucher warranty refund cancel", filter: { status: [OPEN] }, first: 25)`',
+      query: `query { tickets(search: "voucher warranty refund cancel", filter: { status: [OPEN] }, first: 25) { totalCount nodes { ${ticketFields} } } }`,
       variables: {},
     },
     {

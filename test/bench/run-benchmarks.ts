@@ -197,6 +197,7 @@ function targetsTable(results: readonly ScenarioResult[]): string {
   const view = m('queries', 'q0P99');
   const viewNoCount = m('queries', 'q1P99');
   const search = m('queries', 'q3P99');
+  const rareSearch = m('queries', 'q4P99');
   const rss = m('queries', 'peakRssMiB');
   const ingestRss = m('ingest', 'peakRssMiB');
   const tickets = m('queries', 'tickets');
@@ -222,9 +223,9 @@ function targetsTable(results: readonly ScenarioResult[]): string {
         verdict(view, (value) => value <= 5),
       ],
       [
-        `Search p99 ≤ 10 ms server-side at ${atTickets} tickets`,
-        show(search, 'ms', 2),
-        verdict(search, (value) => value <= 10),
+        `Search p99 ≤ 10 ms server-side at ${atTickets} tickets, rare and common words`,
+        `${show(search, 'ms', 2)} (a common word); ${show(rareSearch, 'ms', 2)} (a rare phrase)`,
+        verdict(search === null || rareSearch === null ? null : Math.max(search, rareSearch), (value) => value <= 10),
       ],
       [
         `API RSS ≤ 256 MB at ${atTickets} tickets`,
@@ -374,7 +375,8 @@ function analysis(results: readonly ScenarioResult[]): string {
   const unassigned = m('queries', 'q1P99');
   const views = m('queries', 'q2P99');
   const search = m('queries', 'q3P99');
-  const thread = m('queries', 'q4P99');
+  const rareSearch = m('queries', 'q4P99');
+  const thread = m('queries', 'q5P99');
   if (view !== null && unassigned !== null) {
     lines.push(
       `- **Queries** (view page p99 ${fmt(view, 2)} ms for "all-open", ${fmt(unassigned, 2)} ms for "unassigned"; target 5 ms; first run 45.6 and 486.8 ms).`,
@@ -383,10 +385,13 @@ function analysis(results: readonly ScenarioResult[]): string {
       '  combination, so they cost the same at any portal size; other filters count at most 1,000 tickets (`totalCountCapped`);',
       '  an index fits every default view, so a page is one index walk with no sort (the SQL alone takes ~0.1 ms).',
       `  \`views { ticketCount }\`: p99 ${views === null ? '—' : fmt(views, 2)} ms for five (1,186 ms before). What is left in a page is the GraphQL`,
-      `  pipeline (auth, validation, cost limits, serialisation). Search (p99 ${search === null ? '—' : fmt(search, 1)} ms, 5,929 ms before) walks open`,
-      '  tickets newest first and stops when its page is full, but counting its matches up to 1,000 walks until 1,000 match;',
-      '  a rare word still checks every open ticket. A trigram index (SQLite FTS5 `trigram`, PostgreSQL `pg_trgm`) would',
-      `  answer it; projections/core cannot declare one yet. A thread (p99 ${thread === null ? '—' : fmt(thread, 2)} ms) is a keyed range read.`,
+      '  pipeline (auth, cost limits, serialisation); since issue 19 a repeated document is neither parsed nor validated',
+      '  again (a cache of valid documents bounded in bytes, `GRAPHQL_DOCUMENT_CACHE_MB`). Search goes through a trigram',
+      `  index since issue 19 (SQLite FTS5 \`trigram\`, PostgreSQL \`pg_trgm\`): p99 ${search === null ? '—' : fmt(search, 1)} ms for a common word (31.5 ms before),`,
+      `  ${rareSearch === null ? '—' : fmt(rareSearch, 1)} ms for a rare phrase (which walked every open ticket before). A term the index finds in at most 2,000`,
+      '  rows is answered from the index; a commoner one walks open tickets newest first until the page is full, its count',
+      '  driven by the index hits. Slowest: terms near that switch (about 2,000 matching messages: 61 ms p99 at 1M tickets',
+      `  in \`search-index.bench.js\`, loaded machine). A thread (p99 ${thread === null ? '—' : fmt(thread, 2)} ms) is a keyed range read.`,
     );
   }
   const longReplay = m('audit', 'cliJsonMs');
