@@ -36,6 +36,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // The agent inbox runs in the browser.
+    files: ['apps/inbox/**/*.{ts,tsx,mjs}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // CommonJS entry points of child processes (they load the TypeScript sources through a require hook).
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },

@@ -63,6 +63,8 @@ export interface AppOverrides {
   readonly logDestination?: DestinationStream;
   /** Tests: tracing on, every span handed to this exporter as it ends (instead of OTLP). */
   readonly spanExporter?: SpanExporter;
+  /** Tests: serve the agent inbox from this built directory instead of dist/inbox. */
+  readonly inboxDir?: string;
 }
 
 @Module({})

@@ -6,6 +6,7 @@ import type { AppConfig } from '@helpdesk/config';
 import { AppModule, AppOverrides } from './app.module.js';
 import { inputValidationFailed } from './graphql/input-validation.js';
 import { useGraphiql } from './graphiql/graphiql.routes.js';
+import { useInbox } from './inbox/inbox.routes.js';
 import { useJsonOnlyGraphql } from './graphql/json-only-graphql.js';
 import { usePersistedQueryGate } from './graphql/persisted-queries.js';
 import { createRootLogger } from './logging/pino-logger.js';
@@ -67,6 +68,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   useJsonOnlyGraphql(app, config, overrides.clock ?? systemClock, overrides.rateLimitNow ?? monotonicNow);
   usePersistedQueryGate(app, config, overrides.clock ?? systemClock);
   useGraphiql(app, config);
+  useInbox(app, overrides.inboxDir);
   // The refused fields by path, for GraphQL's BAD_USER_INPUT; HTTP routes get Nest's usual 400 body.
   app.useGlobalPipes(
     new ValidationPipe({

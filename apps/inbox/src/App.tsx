@@ -1,0 +1,239 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { Api, Live, type LiveState, RequestFailed } from './client';
+import { Conversation } from './Conversation';
+import { claimsOf } from './format';
+import { MessageReceivedSubscription, TicketChangedSubscription, TicketsQuery, ViewsQuery } from './operations';
+import type { ResultOf } from './graphql';
+import { SignIn } from './SignIn';
+import { TicketList } from './TicketList';
+
+const TOKEN_KEY = 'helpdesk.inbox.token';
+
+/** The token of this tab (sessionStorage: gone when the tab closes), or one given as `#token=`. */
+function initialToken(): string | null {
+  const fragment = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fragment) {
+    sessionStorage.setItem(TOKEN_KEY, fragment);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function App() {
+  const [token, setToken] = useState<string | null>(initialToken);
+  const [notice, setNotice] = useState<string | null>(null);
+  const signOut = useCallback((why: string | null = null) => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    setToken(null);
+    setNotice(why);
+  }, []);
+  if (!token)
+    return (
+      <SignIn
+        notice={notice}
+        onSignIn={(value) => {
+          sessionStorage.setItem(TOKEN_KEY, value);
+          setNotice(null);
+          setToken(value);
+        }}
+      />
+    );
+  return <Desk key={token} token={token} onSignOut={signOut} />;
+}
+
+type View = ResultOf<typeof ViewsQuery>['views'][number];
+type TicketPage = ResultOf<typeof TicketsQuery>['tickets'];
+export type TicketRow = TicketPage['nodes'][number];
+
+const PAGE_SIZE = 25;
+
+function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | null) => void }) {
+  const claims = useMemo(() => claimsOf(token), [token]);
+  const api = useMemo(
+    () => new Api(token, () => onSignOut('Your sign-in is not valid or has expired: sign in again')),
+    [token, onSignOut],
+  );
+  const [liveState, setLiveState] = useState<LiveState>('connecting');
+  const [views, setViews] = useState<View[]>([]);
+  const [viewId, setViewId] = useState('all-open');
+  const [search, setSearch] = useState('');
+  const [page, setPage] = useState<TicketPage | null>(null);
+  const [listError, setListError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<{ ticketId: string; conversationId: string } | null>(null);
+  const [threadVersion, setThreadVersion] = useState(0);
+  const [announcement, setAnnouncement] = useState('');
+  const listRequest = useRef(0);
+
+  const loadViews = useCallback(
+    async (at?: string | null) => {
+      try {
+        setViews((await api.request(ViewsQuery, { at: at ?? null })).views);
+      } catch (error) {
+        setListError(error instanceof RequestFailed ? error.message : String(error));
+      }
+    },
+    [api],
+  );
+
+  const searchTerm = search.trim().length >= 3 ? search.trim() : null;
+  const loadTickets = useCallback(
+    async (options: { at?: string | null; append?: boolean } = {}) => {
+      const request = ++listRequest.current;
+      try {
+        const after = options.append ? (page?.pageInfo.endCursor ?? null) : null;
+        // A refresh keeps as many rows as were shown (up to 100), so paging on is not undone.
+        const first = options.append ? PAGE_SIZE : Math.min(100, Math.max(PAGE_SIZE, page?.nodes.length ?? 0));
+        const { tickets } = await api.request(TicketsQuery, {
+          viewId,
+          search: searchTerm,
+          first,
+          after,
+          at: options.at ?? null,
+        });
+        if (request !== listRequest.current) return;
+        setListError(null);
+        setPage((previous) =>
+          options.append && previous ? { ...tickets, nodes: [...previous.nodes, ...tickets.nodes] } : tickets,
+        );
+      } catch (error) {
+        if (request === listRequest.current)
+          setListError(error instanceof RequestFailed ? error.message : String(error));
+      }
+    },
+    [api, viewId, searchTerm, page],
+  );
+
+  // Reloads asked for by notifications, at most one every 200 ms.
+  const pending = useRef<{ timer: number | null; at: string | null }>({ timer: null, at: null });
+  const reload = useRef<(at: string | null) => void>(() => undefined);
+  reload.current = (at) => {
+    void loadViews(at);
+    void loadTickets({ at });
+  };
+  const scheduleReload = useCallback((at: string | null) => {
+    pending.current.at = at;
+    if (pending.current.timer !== null) return;
+    pending.current.timer = window.setTimeout(() => {
+      pending.current.timer = null;
+      reload.current(pending.current.at);
+    }, 200);
+  }, []);
+
+  useEffect(() => {
+    void loadViews();
+  }, [loadViews]);
+  useEffect(() => {
+    setPage(null);
+    void loadTickets();
+    // A new view or search starts a new list (loadTickets itself changes with every page).
+  }, [viewId, searchTerm]);
+
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
+  useEffect(() => {
+    const live = new Live(api, token, setLiveState);
+    live.follow(
+      TicketChangedSubscription,
+      (result) => result.ticketChanged.position,
+      (result) => {
+        scheduleReload(result.ticketChanged.position);
+        if (selectedRef.current?.conversationId === result.ticketChanged.conversationId)
+          setThreadVersion((version) => version + 1);
+      },
+      () => scheduleReload(null),
+    );
+    live.follow(
+      MessageReceivedSubscription,
+      (result) => result.messageReceived.position,
+      (result) => {
+        const message = result.messageReceived;
+        setAnnouncement(`New message${message.preview ? `: ${message.preview}` : ''}`);
+        scheduleReload(message.position);
+        if (selectedRef.current?.conversationId === message.conversationId) setThreadVersion((version) => version + 1);
+      },
+      () => scheduleReload(null),
+    );
+    return () => live.close();
+  }, [api, token, scheduleReload]);
+
+  const currentView = views.find((view) => view.id === viewId);
+  const selectedTicket = page?.nodes.find((ticket) => ticket.id === selected?.ticketId) ?? null;
+
+  return (
+    <div class="desk">
+      <header class="topbar">
+        <h1>Help desk inbox</h1>
+        <p class="who">
+          {claims ? (
+            <>
+              Signed in as <strong>{claims.userId}</strong> in portal <strong>{claims.portalId}</strong>
+            </>
+          ) : (
+            'Signed in'
+          )}
+        </p>
+        <p class={`live live-${liveState}`} role="status">
+          {liveState === 'live' ? 'Live' : liveState === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+        </p>
+        <button type="button" onClick={() => onSignOut(null)}>
+          Sign out
+        </button>
+      </header>
+      <nav class="views" aria-label="Views">
+        <h2 id="views-heading">Views</h2>
+        <ul aria-labelledby="views-heading">
+          {views.map((view) => (
+            <li key={view.id}>
+              <button
+                type="button"
+                aria-current={view.id === viewId ? 'page' : undefined}
+                onClick={() => {
+                  setViewId(view.id);
+                  setSelected(null);
+                }}
+              >
+                <span class="view-name">{view.name}</span>{' '}
+                <span class="count" aria-label={`${view.ticketCount} tickets`}>
+                  {view.ticketCount}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main class="work">
+        <TicketList
+          title={currentView?.name ?? 'Tickets'}
+          page={page}
+          error={listError}
+          search={search}
+          onSearch={setSearch}
+          selectedId={selected?.ticketId ?? null}
+          onOpen={(ticket) => {
+            setSelected({ ticketId: ticket.id, conversationId: ticket.conversationId });
+            setThreadVersion((version) => version + 1);
+          }}
+          onMore={() => void loadTickets({ append: true })}
+        />
+        {selected ? (
+          <Conversation
+            key={selected.conversationId}
+            api={api}
+            userId={claims?.userId ?? null}
+            ticketId={selectedTicket?.id ?? selected.ticketId}
+            conversationId={selected.conversationId}
+            version={threadVersion}
+            onChanged={(at) => scheduleReload(at)}
+          />
+        ) : (
+          <section class="conversation empty" aria-label="Conversation">
+            <p>Choose a ticket to read its conversation.</p>
+          </section>
+        )}
+      </main>
+      <div class="visually-hidden" aria-live="polite">
+        {announcement}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+import type { TicketsQuery } from './operations';
+import type { ResultOf } from './graphql';
+import { shortTime } from './format';
+
+type TicketPage = ResultOf<typeof TicketsQuery>['tickets'];
+type Ticket = TicketPage['nodes'][number];
+
+export function contactName(ticket: Pick<Ticket, 'contact' | 'contactProfileName' | 'contactPhone'>): string {
+  return ticket.contact?.name ?? ticket.contactProfileName ?? ticket.contactPhone;
+}
+
+export function TicketList(props: {
+  title: string;
+  page: TicketPage | null;
+  error: string | null;
+  search: string;
+  onSearch: (value: string) => void;
+  selectedId: string | null;
+  onOpen: (ticket: Ticket) => void;
+  onMore: () => void;
+}) {
+  const { page } = props;
+  return (
+    <section class="tickets" aria-labelledby="tickets-heading">
+      <h2 id="tickets-heading">{props.title}</h2>
+      <form role="search" onSubmit={(event) => event.preventDefault()}>
+        <label for="ticket-search">Search tickets</label>
+        <input
+          id="ticket-search"
+          type="search"
+          value={props.search}
+          placeholder="Name, number or text (3 characters or more)"
+          onInput={(event) => props.onSearch(event.currentTarget.value)}
+        />
+      </form>
+      {props.error ? (
+        <p class="error" role="alert">
+          {props.error}
+        </p>
+      ) : null}
+      {page ? (
+        <p class="total">
+          {page.totalCount}
+          {page.totalCountCapped ? '+' : ''} {page.totalCount === 1 ? 'ticket' : 'tickets'}
+        </p>
+      ) : (
+        <p class="total">Loading…</p>
+      )}
+      <ul class="ticket-list" aria-label="Tickets">
+        {page?.nodes.map((ticket) => (
+          <li key={ticket.id}>
+            <button
+              type="button"
+              class="ticket"
+              aria-current={ticket.id === props.selectedId ? 'true' : undefined}
+              onClick={() => props.onOpen(ticket)}
+            >
+              <span class="ticket-head">
+                <span class="ticket-name">{contactName(ticket)}</span>
+                <time dateTime={ticket.updatedAt}>{shortTime(ticket.updatedAt)}</time>
+              </span>
+              <span class="ticket-preview">{ticket.preview ?? 'No message yet'}</span>
+              <span class="ticket-meta">
+                {ticket.status === 'CLOSED' ? <span class="badge">Closed</span> : null}
+                {ticket.ownerId ? <span class="badge">Owner: {ticket.ownerId}</span> : null}
+                {ticket.unreadCount > 0 ? <span class="badge unread">{ticket.unreadCount} unread</span> : null}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {page?.pageInfo.hasNextPage ? (
+        <button type="button" class="more" onClick={props.onMore}>
+          Load more tickets
+        </button>
+      ) : null}
+    </section>
+  );
+}
