@@ -1,0 +1,312 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
+import { type Role, mintAccessToken } from '@helpdesk/auth';
+import { later } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { pywaPayload } from '../../apps/api/src/webhooks/pywa.fixtures.js';
+import {
+  APP_SECRET,
+  RECEIVED_AT,
+  VERIFY_TOKEN,
+  type WebhookWorld,
+  contactWaId,
+  openWebhookWorld,
+  phoneNumberId,
+  textPayload,
+} from '../../apps/api/src/webhooks/webhook.test-world.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-sync',
+];
+const SCREENSHOTS = 'docs/screenshots';
+const HOUR = 3_600_000;
+
+/**
+ * The agent inbox in a real browser (Debian's chromium through playwright-core) against the real
+ * service: a signed webhook arrives live in the list, the agent reads and replies, Meta's status
+ * gives the read tick, the 24-hour window closes and the reply box becomes the template picker,
+ * and another portal's agent sees none of it. The inbox is built from the sources into a temporary
+ * folder first, so the test never runs a stale dist/inbox.
+ */
+describe('the agent inbox in a browser', () => {
+  let world: WebhookWorld;
+  let base: string;
+  let secret: string;
+  let context: BrowserContext;
+  let page: Page;
+  const folders: string[] = [];
+
+  const token = (portalId: string, roles: Role[], userId = 'agent-1') =>
+    mintAccessToken({ portalId, userId, roles, expiresInSeconds: 30 * 24 * 3600 }, secret, world.clock.now());
+
+  async function graphql(query: string, variables: Record<string, unknown>, bearer: string): Promise<any> {
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const answer = (await response.json()) as { data: any; errors?: unknown[] };
+    if (answer.errors) throw new Error(JSON.stringify(answer.errors));
+    return answer.data;
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `Debian's chromium is missing (${CHROMIUM}): install it with ` +
+          '`apt-get update && apt-get install -y --no-install-recommends chromium` (CI does it in .ci/run).',
+      );
+    const inboxDir = mkdtempSync(join(tmpdir(), 'inbox-build-'));
+    folders.push(inboxDir);
+    execFileSync(
+      process.execPath,
+      ['node_modules/vite/bin/vite.js', 'build', '--config', 'apps/inbox/vite.config.mjs', '--outDir', inboxDir],
+      { stdio: 'pipe' },
+    );
+    world = await openWebhookWorld({ WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN, WHATSAPP_APP_SECRET: APP_SECRET }, () => ({
+      inboxDir,
+    }));
+    base = world.url.replace('/webhooks/whatsapp', '');
+    secret = world.app.get<AppConfig>(APP_CONFIG).auth.jwtSecret;
+    await world.connectChannel();
+    world.clock.set(RECEIVED_AT);
+
+    const admin = token('acme', ['admin'], 'admin-1');
+    const template = { accountId: 'account-1', name: 'follow_up', language: 'en' };
+    await graphql(
+      'mutation ($i: RegisterTemplateInput!) { registerTemplate(input: $i) { position } }',
+      { i: { ...template, category: 'UTILITY', body: 'Hello {{1}}, is your issue solved?' } },
+      admin,
+    );
+    await graphql(
+      'mutation ($i: ApproveTemplateInput!) { approveTemplate(input: $i) { position } }',
+      { i: template },
+      admin,
+    );
+
+    const userDataDir = mkdtempSync(join(tmpdir(), 'inbox-chromium-'));
+    folders.push(userDataDir);
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 800 },
+      locale: 'en-GB',
+      timezoneId: 'UTC',
+    });
+    // The page's clock reads the service's (a test clock), so the 24-hour window agrees.
+    await context.clock.setFixedTime(new Date(RECEIVED_AT));
+    page = context.pages()[0] ?? (await context.newPage());
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await world?.close();
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('answers 404 with a clear message for a missing file, and serves the page with its CSP', async () => {
+    const missing = await fetch(`${base}/inbox/assets/nothing-here.js`);
+    expect(missing.status).toBe(404);
+    const index = await fetch(`${base}/inbox`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await index.text()).toContain('<div id="app">');
+  });
+
+  it('takes an agent from a live webhook to a reply, a read tick, a closed window and a template; another portal sees nothing', async () => {
+    const agent = token('acme', ['agent']);
+
+    // Sign in, by keyboard: the token in its labelled field, Tab to the button, Enter.
+    await page.goto(`${base}/inbox`);
+    const tokenField = page.getByLabel('Access token');
+    await expect(tokenField.isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: `${SCREENSHOTS}/sign-in.png` });
+    await tokenField.fill(agent);
+    await tokenField.focus();
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).resolves.toBe('Sign in');
+    await page.keyboard.press('Enter');
+
+    const views = page.getByRole('navigation', { name: 'Views' });
+    await views.getByRole('button', { name: /All open/ }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await expect(views.getByRole('button', { name: /All open/ }).textContent()).resolves.toMatch(/All open\s*0/);
+
+    // A contact writes: the ticket appears in the list and the counts move, without a reload.
+    expect((await world.post(JSON.stringify(textPayload('wamid.browser-1', 'Hello from WhatsApp')))).status).toBe(200);
+    await world.processed();
+    const tickets = page.getByRole('list', { name: 'Tickets' });
+    const row = tickets.getByRole('button', { name: /Test Name/ });
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toContain('Hello from WhatsApp');
+    await expect(row.textContent()).resolves.toContain('1 unread');
+    await page.waitForFunction(() =>
+      /All open\s*1/.test((globalThis as any).document.querySelector('nav[aria-label="Views"]')?.textContent ?? ''),
+    );
+    await page.screenshot({ path: `${SCREENSHOTS}/ticket-list.png` });
+
+    // Open it: the thread, the 24-hour window's time left (16:53:43 + 24 h is 8 h 53 min away).
+    await row.click();
+    const conversation = page.getByRole('region', { name: 'Test Name' });
+    await conversation.getByText('Hello from WhatsApp').waitFor();
+    await conversation.getByText('24-hour window: 8 h 53 min left').waitFor();
+    await conversation.getByRole('button', { name: 'Mark read' }).click();
+    await conversation.getByText('All read').waitFor();
+    await conversation.getByRole('button', { name: 'Assign to me' }).click();
+    await conversation.getByText('Owner: agent-1').waitFor();
+
+    // Reply with text.
+    await conversation.getByRole('textbox', { name: 'Message' }).fill('How can we help?');
+    await conversation.getByRole('button', { name: 'Send reply' }).click();
+    const thread = conversation.getByRole('list', { name: /Messages/ });
+    await thread.getByText('How can we help?').waitFor();
+    await thread.getByText('Sending…').waitFor();
+
+    // Meta reports it read: the read tick and its time show up (the open thread is refreshed).
+    const [ticket] = (await graphql('{ tickets { nodes { id conversationId } } }', {}, agent)).tickets.nodes;
+    const replyId = (
+      await graphql(
+        'query ($c: ID!) { conversation(id: $c) { thread(last: 5) { nodes { id content { ... on TextContent { body } } } } } }',
+        { c: ticket.conversationId },
+        agent,
+      )
+    ).conversation.thread.nodes.find((message: any) => message.content?.body === 'How can we help?').id;
+    const status = pywaPayload('message_status.json', 'read') as any;
+    const readAt = Date.parse(RECEIVED_AT) / 1000 + 300;
+    status.entry[0].changes[0].value.statuses = [
+      {
+        ...status.entry[0].changes[0].value.statuses[0],
+        id: 'wamid.reply-1',
+        biz_opaque_callback_data: replyId,
+        recipient_id: contactWaId,
+        timestamp: String(readAt),
+      },
+    ];
+    expect((await world.post(JSON.stringify(status))).status).toBe(200);
+    await world.processed();
+    await thread.getByText(/Read \d/).waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: `${SCREENSHOTS}/conversation.png` });
+
+    // 25 hours on, the service refuses free-form text: said in words, and the box becomes the picker.
+    world.clock.set(later(RECEIVED_AT, 25 * HOUR));
+    await conversation.getByRole('textbox', { name: 'Message' }).fill('Still there?');
+    await conversation.getByRole('button', { name: 'Send reply' }).click();
+    await conversation
+      .getByRole('alert')
+      .filter({ hasText: 'The 24-hour window is closed: send a template' })
+      .waitFor();
+    await expect(conversation.getByRole('alert').textContent()).resolves.not.toContain('SESSION_CLOSED');
+    await context.clock.setFixedTime(new Date(later(RECEIVED_AT, 25 * HOUR)));
+    const picker = conversation.getByRole('form', { name: 'Send a template' });
+    await picker.waitFor();
+    await expect(conversation.getByRole('textbox', { name: 'Message' }).count()).resolves.toBe(0);
+
+    // The template, its parameter, its preview and the quota it uses.
+    await picker.getByRole('combobox', { name: 'Template' }).selectOption({ label: 'follow_up (en)' });
+    await picker.getByRole('textbox', { name: 'Body parameter 1' }).fill('Sam');
+    await picker.getByText('Hello Sam, is your issue solved?').waitFor();
+    await picker.getByText(/conversations this month/).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/template-picker.png` });
+    await picker.getByRole('button', { name: 'Send template' }).click();
+    await thread.getByText('Template follow_up (en)').waitFor();
+    await thread.getByText('Hello Sam, is your issue solved?').waitFor();
+
+    // Close and reopen.
+    await conversation.getByRole('button', { name: 'Close ticket' }).click();
+    await conversation.getByRole('button', { name: 'Reopen ticket' }).click();
+    await conversation.getByRole('button', { name: 'Close ticket' }).waitFor();
+
+    // What a screen reader gets: landmarks, and every control named.
+    const tree = await page.locator('body').ariaSnapshot();
+    for (const expected of [
+      'banner',
+      'navigation "Views"',
+      'main',
+      'button "Sign out"',
+      'region "Test Name"',
+      'group "Ticket actions"',
+      'form "Send a template"',
+      'combobox "Template"',
+      'searchbox "Search tickets"',
+      'list "Tickets"',
+    ])
+      expect(tree).toContain(expected);
+    const unnamed = await page.evaluate(() =>
+      [...(globalThis as any).document.querySelectorAll('button, input, select, textarea')]
+        .filter((element: any) => {
+          const control = element;
+          const labelled = control.labels?.length || control.getAttribute('aria-label');
+          return !labelled && !(element.tagName === 'BUTTON' && element.textContent?.trim());
+        })
+        .map((element: any) => element.outerHTML),
+    );
+    expect(unnamed).toEqual([]);
+
+    // Another portal's agent, in a new tab (its own session storage): nothing of it.
+    const other = await context.newPage();
+    await other.goto(`${base}/inbox#token=${token('globex', ['agent', 'admin'], 'intruder')}`);
+    const otherViews = other.getByRole('navigation', { name: 'Views' });
+    await otherViews.getByRole('button', { name: /All open/ }).waitFor();
+    await other.getByText('0 tickets').waitFor();
+    await expect(otherViews.textContent()).resolves.not.toMatch(/[1-9]/);
+    await expect(other.getByText('Test Name').count()).resolves.toBe(0);
+    await expect(other.getByText('Hello from WhatsApp').count()).resolves.toBe(0);
+    await other.getByRole('button', { name: 'Sign out' }).click();
+    await other.getByLabel('Access token').waitFor();
+    await other.close();
+  }, 180_000);
+
+  it('loads on demo-sized data (measured and printed, not asserted)', async () => {
+    // 150 more conversations of 3 messages each, as the demo traffic leaves.
+    const contacts = 150;
+    for (let index = 0; index < contacts; index += 1) {
+      const from = `9725${String(1_000_000 + index)}`;
+      const payload = textPayload(`wamid.demo-${index}-0`, `Demo message ${index}`) as any;
+      const value = payload.entry[0].changes[0].value;
+      value.contacts = [{ profile: { name: `Demo contact ${index}` }, wa_id: from }];
+      value.metadata.phone_number_id = phoneNumberId;
+      value.messages = [0, 1, 2].map((n) => ({
+        from,
+        id: `wamid.demo-${index}-${n}`,
+        timestamp: String(Date.parse(later(RECEIVED_AT, 25 * HOUR)) / 1000 + index * 10 + n),
+        type: 'text',
+        text: { body: `Demo message ${index}.${n}` },
+      }));
+      expect((await world.post(JSON.stringify(payload))).status).toBe(200);
+    }
+    await world.processed();
+
+    const fresh = await context.newPage();
+    const started = Date.now();
+    await fresh.goto(`${base}/inbox#token=${token('acme', ['agent'])}`);
+    await fresh.getByRole('list', { name: 'Tickets' }).getByRole('button').first().waitFor();
+    await fresh.getByRole('button', { name: /All open\s*15\d/ }).waitFor();
+    const shown = Date.now() - started;
+    await fresh.getByRole('list', { name: 'Tickets' }).getByRole('button').first().click();
+    await fresh
+      .getByRole('region', { name: /Demo contact/ })
+      .getByText(/Demo message/)
+      .first()
+      .waitFor();
+    const opened = Date.now() - started;
+    console.log(
+      `Inbox load on ${contacts + 1} tickets (cold tab, token in the URL): views and the first page of tickets ` +
+        `shown ${shown} ms after navigation started; first conversation open ${opened} ms after it.`,
+    );
+    await fresh.screenshot({ path: `${SCREENSHOTS}/demo-data.png` });
+    await fresh.close();
+  }, 300_000);
+});
