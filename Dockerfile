@@ -47,6 +47,8 @@ COPY --from=runtime-deps --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist/apps ./dist/apps
 COPY --from=build --chown=root:root /app/dist/libs ./dist/libs
 COPY --from=build --chown=root:root /app/dist/projections ./dist/projections
+# The agent inbox (apps/inbox), built by `npm run build`: the API serves it at /inbox.
+COPY --from=build --chown=root:root /app/dist/inbox ./dist/inbox
 # The code is root's and read-only to the process; only /data is the process's.
 USER node
 EXPOSE 3000
