@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
 import { type Role, mintAccessToken } from '@helpdesk/auth';
 import { later } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { FakeGraphApi } from '@helpdesk/fake-graph-api';
 import { pywaPayload } from '../../apps/api/src/webhooks/pywa.fixtures.js';
 import {
   APP_SECRET,
@@ -41,6 +43,7 @@ const HOUR = 3_600_000;
  */
 describe('the agent inbox in a browser', () => {
   let world: WebhookWorld;
+  let graph: FakeGraphApi;
   let base: string;
   let secret: string;
   let context: BrowserContext;
@@ -74,9 +77,17 @@ describe('the agent inbox in a browser', () => {
       ['node_modules/vite/bin/vite.js', 'build', '--config', 'apps/inbox/vite.config.mjs', '--outDir', inboxDir],
       { stdio: 'pipe' },
     );
-    world = await openWebhookWorld({ WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN, WHATSAPP_APP_SECRET: APP_SECRET }, () => ({
-      inboxDir,
-    }));
+    // Meta's Graph API faked: replies get a wamid, inbound media are downloaded and kept.
+    graph = await FakeGraphApi.start({ accessToken: 'inbox-token' });
+    world = await openWebhookWorld(
+      {
+        WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
+        WHATSAPP_APP_SECRET: APP_SECRET,
+        WHATSAPP_ACCESS_TOKEN: 'inbox-token',
+        WHATSAPP_API_URL: graph.baseUrl,
+      },
+      () => ({ inboxDir }),
+    );
     base = world.url.replace('/webhooks/whatsapp', '');
     secret = world.app.get<AppConfig>(APP_CONFIG).auth.jwtSecret;
     await world.connectChannel();
@@ -105,8 +116,26 @@ describe('the agent inbox in a browser', () => {
       locale: 'en-GB',
       timezoneId: 'UTC',
     });
+    context.setDefaultTimeout(20_000);
     // The page's clock reads the service's (a test clock), so the 24-hour window agrees.
     await context.clock.setFixedTime(new Date(RECEIVED_AT));
+    // Every WebSocket message the page sends, and its sockets (to cut one, as a network would).
+    await context.addInitScript(() => {
+      const scope = globalThis as any;
+      const Native = scope.WebSocket;
+      scope.__sent = [];
+      scope.__sockets = [];
+      scope.WebSocket = class extends Native {
+        constructor(...args: unknown[]) {
+          super(...args);
+          scope.__sockets.push(this);
+        }
+        send(data: unknown) {
+          scope.__sent.push(String(data));
+          return super.send(data);
+        }
+      };
+    });
     page = context.pages()[0] ?? (await context.newPage());
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 180_000);
@@ -114,6 +143,7 @@ describe('the agent inbox in a browser', () => {
   afterAll(async () => {
     await context?.close();
     await world?.close();
+    await graph?.close();
     for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   });
 
@@ -173,7 +203,6 @@ describe('the agent inbox in a browser', () => {
     await conversation.getByRole('button', { name: 'Send reply' }).click();
     const thread = conversation.getByRole('list', { name: /Messages/ });
     await thread.getByText('How can we help?').waitFor();
-    await thread.getByText('Sending…').waitFor();
 
     // Meta reports it read: the read tick and its time show up (the open thread is refreshed).
     const [ticket] = (await graphql('{ tickets { nodes { id conversationId } } }', {}, agent)).tickets.nodes;
@@ -268,6 +297,134 @@ describe('the agent inbox in a browser', () => {
     await other.getByLabel('Access token').waitFor();
     await other.close();
   }, 180_000);
+
+  it('resumes its subscriptions with afterPosition after the connection drops, missing nothing', async () => {
+    const subscribes = () =>
+      page.evaluate(() =>
+        ((globalThis as any).__sent as string[]).filter((message) => message.includes('"subscribe"')),
+      );
+    const before = (await subscribes()).length;
+    // The connection drops; a contact writes meanwhile.
+    await page.evaluate(() => (globalThis as any).__sockets.at(-1).close(3000, 'network lost'));
+    const from = '972500000077';
+    const payload = textPayload('wamid.while-away', 'Written while you were away') as any;
+    payload.entry[0].changes[0].value.contacts = [{ profile: { name: 'Away Contact' }, wa_id: from }];
+    payload.entry[0].changes[0].value.messages[0].from = from;
+    expect((await world.post(JSON.stringify(payload))).status).toBe(200);
+    await world.processed();
+    await page
+      .getByRole('list', { name: 'Tickets' })
+      .getByRole('button', { name: /Away Contact/ })
+      .waitFor();
+    const resumed = (await subscribes()).slice(before).map((message) => JSON.parse(message));
+    expect(resumed.length).toBeGreaterThanOrEqual(2);
+    for (const message of resumed) expect(message.payload.variables.afterPosition).toMatch(/^\d+:\d+$/);
+  }, 60_000);
+
+  it('shows every kind of message: media inline or to download, location, contacts, unsupported; older ones on demand', async () => {
+    const from = '972500000099';
+    const picture = await page.screenshot({ type: 'jpeg', clip: { x: 0, y: 0, width: 240, height: 120 } });
+    const media: Record<string, Buffer> = {
+      image: picture,
+      video: Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42\0\0\0\0mp42isom')]),
+      document: Buffer.from('%PDF-1.4\n% the contract\n'),
+      audio: Buffer.concat([Buffer.from('OggS'), Buffer.alloc(60)]),
+      voice: Buffer.concat([Buffer.from('OggS'), Buffer.alloc(61)]),
+      static_sticker: Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBPVP8 '), Buffer.alloc(20)]),
+    };
+    const kinds = [
+      'image',
+      'video',
+      'document',
+      'audio',
+      'voice',
+      'static_sticker',
+      'chosen_location',
+      'contacts',
+      'unsupported',
+    ];
+    const texts = Array.from({ length: 15 }, (_, index) => ({
+      from,
+      id: `wamid.kinds-text-${index}`,
+      timestamp: String(1697040000 + index),
+      type: 'text',
+      text: { body: `Earlier message ${index}` },
+    }));
+    const others = kinds.map((name, index) => {
+      const message = structuredClone((pywaPayload('message.json', name) as any).entry[0].changes[0].value.messages[0]);
+      delete message.context;
+      message.from = from;
+      message.id = `wamid.kinds-${name}`;
+      message.timestamp = String(1697041000 + index);
+      const bytes = media[name];
+      if (bytes) {
+        const body = message[message.type];
+        body.id = String(900_000_001 + index);
+        body.sha256 = createHash('sha256').update(bytes).digest('base64');
+        graph.holdMedia(body.id, { bytes, mimeType: body.mime_type });
+      }
+      if (name === 'image') message.image.caption = 'The parcel as it arrived';
+      return message;
+    });
+    for (const message of [...texts, ...others]) {
+      const payload = textPayload(message.id, 'unused') as any;
+      const value = payload.entry[0].changes[0].value;
+      value.contacts = [{ profile: { name: 'Media Sender' }, wa_id: from }];
+      value.messages = [message];
+      expect((await world.post(JSON.stringify(payload))).status).toBe(200);
+    }
+    await world.processed();
+    // The media fetcher downloads the six files after the webhook's 200: wait until none is pending.
+    const agent = token('acme', ['agent']);
+    const [{ conversationId }] = (
+      await graphql(
+        'query ($p: String) { tickets(filter: { contactPhone: $p }) { nodes { conversationId } } }',
+        { p: `+${from}` },
+        agent,
+      )
+    ).tickets.nodes;
+    const states = async () =>
+      (
+        await graphql(
+          'query ($c: ID!) { conversation(id: $c) { thread(last: 50) { nodes { content { ... on MediaContent { state } } } } } }',
+          { c: conversationId },
+          agent,
+        )
+      ).conversation.thread.nodes
+        .map((message: any) => message.content?.state)
+        .filter(Boolean);
+    const deadline = Date.now() + 30_000;
+    while ((await states()).some((state: string) => state !== 'STORED') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await states()).toEqual(Array(6).fill('STORED'));
+
+    await page
+      .getByRole('list', { name: 'Tickets' })
+      .getByRole('button', { name: /Media Sender/ })
+      .click();
+    const conversation = page.getByRole('region', { name: 'Media Sender' });
+    const thread = conversation.getByRole('list', { name: /Messages/ });
+    await thread.getByRole('img', { name: 'The parcel as it arrived' }).waitFor();
+    await thread.getByRole('img', { name: 'Sticker' }).waitFor();
+    await thread.locator('video[controls]').waitFor();
+    await expect(thread.locator('audio[controls]').count()).resolves.toBe(2);
+    await thread.getByText('Facebook HQ').waitFor();
+    await thread.getByText(/1 Hacker Way/).waitFor();
+    await thread.getByText('Chandler Bing').waitFor();
+    await thread.getByText(/Not shown: a message type WhatsApp does not support/).waitFor();
+    const download = page.waitForEvent('download');
+    await thread.getByRole('button', { name: /Download filename\.pdf/ }).click();
+    expect((await download).suggestedFilename()).toBe('filename.pdf');
+    await page.setViewportSize({ width: 1280, height: 2400 });
+    await page.screenshot({ path: `${SCREENSHOTS}/message-kinds.png` });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // 24 messages: the newest 20 first, the 4 oldest on demand.
+    await expect(thread.getByText('Earlier message 0').count()).resolves.toBe(0);
+    await conversation.getByRole('button', { name: 'Load older messages' }).click();
+    await thread.getByText('Earlier message 0').waitFor();
+    await expect(conversation.getByRole('button', { name: 'Load older messages' }).count()).resolves.toBe(0);
+  }, 120_000);
 
   it('loads on demo-sized data (measured and printed, not asserted)', async () => {
     // 150 more conversations of 3 messages each, as the demo traffic leaves.

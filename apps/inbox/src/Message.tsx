@@ -209,9 +209,15 @@ function MediaBody({ api, media }: { api: Api; media: Media }) {
       {media.kind === 'IMAGE' || media.kind === 'STICKER' ? (
         <img src={source} alt={alt} class={media.kind === 'STICKER' ? 'sticker' : 'picture'} />
       ) : media.kind === 'VIDEO' ? (
-        <video src={source} controls aria-label={label} />
+        <>
+          <span class="kind">{label}</span>
+          <video src={source} controls aria-label={label} />
+        </>
       ) : (
-        <audio src={source} controls aria-label={label} />
+        <>
+          <span class="kind">{label}</span>
+          <audio src={source} controls aria-label={label} />
+        </>
       )}
       {caption}
     </div>
