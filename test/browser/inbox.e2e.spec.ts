@@ -125,6 +125,15 @@ describe('the agent inbox in a browser', () => {
       const Native = scope.WebSocket;
       scope.__sent = [];
       scope.__sockets = [];
+      scope.__notifications = [];
+      const NativeNotification = scope.Notification;
+      if (NativeNotification)
+        scope.Notification = class extends NativeNotification {
+          constructor(title: string, options?: { body?: string }) {
+            scope.__notifications.push({ title, body: options?.body });
+            super(title, options);
+          }
+        };
       scope.WebSocket = class extends Native {
         constructor(...args: unknown[]) {
           super(...args);
@@ -424,6 +433,74 @@ describe('the agent inbox in a browser', () => {
     await conversation.getByRole('button', { name: 'Load older messages' }).click();
     await thread.getByText('Earlier message 0').waitFor();
     await expect(conversation.getByRole('button', { name: 'Load older messages' }).count()).resolves.toBe(0);
+  }, 120_000);
+
+  it('notifies new messages when the agent turns it on, makes a custom view, shows the usage, and replies with a file', async () => {
+    const now = Date.parse(later(RECEIVED_AT, 25 * HOUR)) / 1000;
+    const write = async (wamid: string, body: string) => {
+      const from = '972500000055';
+      const payload = textPayload(wamid, body) as any;
+      const value = payload.entry[0].changes[0].value;
+      value.contacts = [{ profile: { name: 'Notified Contact' }, wa_id: from }];
+      value.messages[0].from = from;
+      value.messages[0].timestamp = String(now - 60);
+      expect((await world.post(JSON.stringify(payload))).status).toBe(200);
+      await world.processed();
+    };
+    const notifications = () => page.evaluate(() => (globalThis as any).__notifications as { body: string }[]);
+
+    // Notifications: off until the agent turns them on (the browser asks for permission then).
+    await context.grantPermissions(['notifications'], { origin: base });
+    const toggle = page.getByRole('checkbox', { name: 'Notify me of new messages' });
+    await expect(toggle.isChecked()).resolves.toBe(false);
+    await toggle.check();
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('.notify input').checked);
+    await write('wamid.notified-1', 'Ping');
+    await page.waitForFunction(() => (globalThis as any).__notifications.some((n: any) => n.body === 'Ping'));
+    await toggle.uncheck();
+    await write('wamid.notified-2', 'Pong');
+    await page.getByRole('list', { name: 'Tickets' }).getByText('Pong').waitFor();
+    expect((await notifications()).map((notification) => notification.body)).toEqual(['Ping']);
+
+    // A custom view: WhatsApp tickets that are open, shared with everyone.
+    const views = page.getByRole('navigation', { name: 'Views' });
+    await views.getByRole('button', { name: 'New view' }).click();
+    await views.getByRole('textbox', { name: 'Name' }).fill('WhatsApp open');
+    await views.getByRole('combobox', { name: 'Shared with' }).selectOption({ label: 'Everyone' });
+    await views.getByRole('combobox', { name: 'Source channel' }).selectOption('whatsapp');
+    await views.getByRole('combobox', { name: 'Status' }).selectOption('open');
+    await views.getByRole('button', { name: 'Create view' }).click();
+    const allOpen = (await views.getByRole('button', { name: /All open/ }).textContent())!.match(/\d+/)![0];
+    const custom = views.getByRole('button', { name: /^WhatsApp open/ });
+    await custom.waitFor();
+    await expect(custom.textContent()).resolves.toMatch(new RegExp(`WhatsApp open\\s*${allOpen}$`));
+    await page.getByRole('heading', { name: 'WhatsApp open' }).waitFor();
+    await page
+      .getByRole('region', { name: 'Usage' })
+      .getByText(/of 1000 conversations this month/)
+      .waitFor();
+
+    // A reply with a file: uploaded, then sent as the reply's attachment with its caption.
+    await page
+      .getByRole('list', { name: 'Tickets' })
+      .getByRole('button', { name: /Notified Contact/ })
+      .click();
+    const conversation = page.getByRole('region', { name: 'Notified Contact' });
+    await conversation.getByText(/24-hour window: 23 h 59 min left/).waitFor();
+    const attach = conversation.getByLabel('Attach a file (image, video, audio or document)');
+    await attach.setInputFiles({ name: 'tool.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') });
+    await conversation.getByRole('button', { name: 'Send file' }).click();
+    await conversation.getByRole('alert').filter({ hasText: 'WhatsApp does not accept this kind of file' }).waitFor();
+    await attach.setInputFiles({
+      name: 'invoice.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n% the invoice\n'),
+    });
+    await conversation.getByRole('textbox', { name: 'Caption' }).fill('Your invoice');
+    await conversation.getByRole('button', { name: 'Send file' }).click();
+    const thread = conversation.getByRole('list', { name: /Messages/ });
+    await thread.getByRole('button', { name: /Download invoice\.pdf/ }).waitFor();
+    await thread.getByText('Your invoice').waitFor();
   }, 120_000);
 
   it('loads on demo-sized data (measured and printed, not asserted)', async () => {

@@ -4,6 +4,7 @@ import { Conversation } from './Conversation';
 import { claimsOf } from './format';
 import { MessageReceivedSubscription, TicketChangedSubscription, TicketsQuery, ViewsQuery } from './operations';
 import type { ResultOf } from './graphql';
+import { NewView, UsagePanel, useNotifications } from './Sidebar';
 import { SignIn } from './SignIn';
 import { TicketList } from './TicketList';
 
@@ -62,6 +63,10 @@ function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | 
   const [selected, setSelected] = useState<{ ticketId: string; conversationId: string } | null>(null);
   const [threadVersion, setThreadVersion] = useState(0);
   const [announcement, setAnnouncement] = useState('');
+  const [usageVersion, setUsageVersion] = useState(0);
+  const notifications = useNotifications();
+  const notify = useRef(notifications.notify);
+  notify.current = notifications.notify;
   const listRequest = useRef(0);
 
   const loadViews = useCallback(
@@ -109,6 +114,7 @@ function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | 
   reload.current = (at) => {
     void loadViews(at);
     void loadTickets({ at });
+    setUsageVersion((version) => version + 1);
   };
   const scheduleReload = useCallback((at: string | null) => {
     pending.current.at = at;
@@ -148,6 +154,7 @@ function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | 
       (result) => {
         const message = result.messageReceived;
         setAnnouncement(`New message${message.preview ? `: ${message.preview}` : ''}`);
+        notify.current('New WhatsApp message', message.preview ?? 'Open the inbox to read it');
         scheduleReload(message.position);
         if (selectedRef.current?.conversationId === message.conversationId) setThreadVersion((version) => version + 1);
       },
@@ -172,6 +179,19 @@ function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | 
             'Signed in'
           )}
         </p>
+        <label class="notify">
+          <input
+            type="checkbox"
+            checked={notifications.enabled}
+            onChange={(event) => notifications.toggle(event.currentTarget.checked)}
+          />{' '}
+          Notify me of new messages
+        </label>
+        {notifications.problem ? (
+          <p class="error" role="alert">
+            {notifications.problem}
+          </p>
+        ) : null}
         <p class={`live live-${liveState}`} role="status">
           {liveState === 'live' ? 'Live' : liveState === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
         </p>
@@ -200,6 +220,15 @@ function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | 
             </li>
           ))}
         </ul>
+        <NewView
+          api={api}
+          onCreated={(id, at) => {
+            void loadViews(at);
+            setViewId(id);
+            setSelected(null);
+          }}
+        />
+        <UsagePanel api={api} version={usageVersion} />
       </nav>
       <main class="work">
         <TicketList

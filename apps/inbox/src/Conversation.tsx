@@ -248,16 +248,16 @@ export function Conversation(props: {
         <ReplyBox
           left={left}
           busy={busy}
-          onSend={(text) =>
-            after(
-              async () =>
-                (
-                  await api.request(ReplyMutation, {
-                    input: { conversationId: ticket.conversationId, text, idempotencyKey: requestKey() },
-                  })
-                ).replyToConversation.position ?? null,
-              'Reply sent',
-            )
+          onSend={(text, file) =>
+            after(async () => {
+              const input = { conversationId: ticket.conversationId, idempotencyKey: requestKey() };
+              const attachment = file ? { uploadId: await api.upload(file), caption: text || null } : null;
+              const answer = await api.request(
+                ReplyMutation,
+                attachment ? { input: { ...input, attachment } } : { input: { ...input, text } },
+              );
+              return answer.replyToConversation.position ?? null;
+            }, 'Reply sent')
           }
         />
       ) : (
@@ -339,22 +339,34 @@ function AssignTo({ busy, onAssign }: { busy: boolean; onAssign: (userId: string
   );
 }
 
-function ReplyBox(props: { left: string; busy: boolean; onSend: (text: string) => Promise<boolean> }) {
+function ReplyBox(props: {
+  left: string;
+  busy: boolean;
+  onSend: (text: string, file: File | null) => Promise<boolean>;
+}) {
   const [text, setText] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
   return (
     <form
       class="reply"
       aria-labelledby="reply-heading"
       onSubmit={(event) => {
         event.preventDefault();
-        if (text.trim()) void props.onSend(text.trim()).then((sent) => sent && setText(''));
+        if (!text.trim() && !file) return;
+        void props.onSend(text.trim(), file).then((sent) => {
+          if (!sent) return;
+          setText('');
+          setFile(null);
+          if (fileInput.current) fileInput.current.value = '';
+        });
       }}
     >
       <h3 id="reply-heading">Reply</h3>
       <p class="window" id="window-left">
         24-hour window: {props.left}
       </p>
-      <label for="reply-text">Message</label>
+      <label for="reply-text">{file ? 'Caption' : 'Message'}</label>
       <textarea
         id="reply-text"
         rows={3}
@@ -365,8 +377,15 @@ function ReplyBox(props: { left: string; busy: boolean; onSend: (text: string) =
           if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) event.currentTarget.form?.requestSubmit();
         }}
       />
-      <button type="submit" disabled={props.busy || !text.trim()}>
-        Send reply
+      <label for="reply-file">Attach a file (image, video, audio or document)</label>
+      <input
+        id="reply-file"
+        ref={fileInput}
+        type="file"
+        onChange={(event) => setFile(event.currentTarget.files?.[0] ?? null)}
+      />
+      <button type="submit" disabled={props.busy || (!text.trim() && !file)}>
+        {file ? 'Send file' : 'Send reply'}
       </button>
     </form>
   );

@@ -60,6 +60,30 @@ export class Api {
     return response.blob();
   }
 
+  /** POST /media: the file kept for a reply's attachment; its uploadId. */
+  async upload(file: File): Promise<string> {
+    const url = new URL('/media', location.href);
+    url.searchParams.set('fileName', file.name);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          'content-type': file.type || 'application/octet-stream',
+        },
+        body: file,
+      });
+    } catch {
+      throw new RequestFailed('NETWORK', describeError('NETWORK'));
+    }
+    const answer = (await response.json().catch(() => ({}))) as { uploadId?: string; error?: string; message?: string };
+    if (response.status === 201 && answer.uploadId) return answer.uploadId;
+    const code = answer.error ?? (response.status === 401 ? 'UNAUTHENTICATED' : 'UNKNOWN');
+    if (code === 'UNAUTHENTICATED') this.onUnauthenticated();
+    throw new RequestFailed(code, describeError(code, answer.message));
+  }
+
   textOf(document: object): string {
     let text = this.texts.get(document);
     if (!text) {

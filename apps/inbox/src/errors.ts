@@ -30,6 +30,14 @@ const WORDS: Readonly<Record<string, string>> = {
   INTERNAL_SERVER_ERROR: 'Something went wrong on the service',
   NETWORK: 'The service cannot be reached: check your connection',
   MEDIA: 'The file could not be loaded',
+  MEDIA_TOO_LARGE: 'The file is larger than WhatsApp accepts for its kind',
+  UNSUPPORTED_MEDIA_TYPE: 'WhatsApp does not accept this kind of file',
+  TOO_MANY_UPLOADS: 'Too many uploads at once: wait for one to finish',
+  MEDIA_UPLOAD_NOT_FOUND: 'The uploaded file is gone: attach it again',
+  VIEW_LIMIT_REACHED: 'You have too many views: delete one first',
+  VIEW_ALREADY_EXISTS: 'A view with this name exists already',
+  INVALID_VIEW: 'This view is not valid: check its name and filters',
+  VIEW_NOT_FOUND: 'This view does not exist any more',
   UNKNOWN: 'Something went wrong',
 };
 

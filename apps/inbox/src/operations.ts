@@ -223,6 +223,7 @@ export const TemplatesQuery = graphql(`
 export const DailyUsageQuery = graphql(`
   query DailyUsage($accountId: ID!) {
     dailyUsage(accountId: $accountId) {
+      accountId
       day
       cap
       remaining
@@ -301,6 +302,32 @@ export const MessageReceivedSubscription = graphql(`
       ticketId
       messageId
       preview
+      position
+    }
+  }
+`);
+
+export const UsageQuery = graphql(`
+  query Usage($at: String) {
+    quotaUsage(atLeastPosition: $at) {
+      used
+      limit
+      remaining
+      resetsAt
+    }
+    channels {
+      id
+      name
+      verified
+      status
+    }
+  }
+`);
+
+export const CreateViewMutation = graphql(`
+  mutation CreateView($input: CreateViewInput!) {
+    createView(input: $input) {
+      viewId
       position
     }
   }

@@ -1,0 +1,182 @@
+import { useEffect, useState } from 'preact/hooks';
+import { type Api, RequestFailed } from './client';
+import { describeError } from './errors';
+import { shortTime } from './format';
+import type { ResultOf } from './graphql';
+import { CreateViewMutation, DailyUsageQuery, UsageQuery } from './operations';
+
+type Usage = ResultOf<typeof UsageQuery>;
+type Daily = NonNullable<ResultOf<typeof DailyUsageQuery>['dailyUsage']> & { name: string };
+
+/** The month's conversations against the portal's limit, and each unverified account's daily cap. */
+export function UsagePanel({ api, version }: { api: Api; version: number }) {
+  const [usage, setUsage] = useState<Usage | null>(null);
+  const [daily, setDaily] = useState<Daily[]>([]);
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      try {
+        const answer = await api.request(UsageQuery, { at: null });
+        const capped = await Promise.all(
+          answer.channels
+            .filter((channel) => !channel.verified && channel.status === 'CONNECTED')
+            .map(async (channel) => {
+              const day = (await api.request(DailyUsageQuery, { accountId: channel.id })).dailyUsage;
+              return day && day.cap != null ? { ...day, name: channel.name } : null;
+            }),
+        );
+        if (cancelled) return;
+        setUsage(answer);
+        setDaily(capped.filter((day): day is Daily => day !== null));
+      } catch {
+        // The panel is a courtesy: the views and tickets say what went wrong.
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [api, version]);
+  if (!usage?.quotaUsage) return null;
+  const quota = usage.quotaUsage;
+  return (
+    <section class="usage" aria-labelledby="usage-heading">
+      <h2 id="usage-heading">Usage</h2>
+      <p>
+        {quota.used} of {quota.limit} conversations this month ({quota.remaining} left, resets{' '}
+        {shortTime(quota.resetsAt)})
+      </p>
+      {daily.map((day) => (
+        <p key={day.accountId}>
+          {day.name} (unverified): {day.businessInitiated} of {day.cap} business-initiated conversations today
+        </p>
+      ))}
+    </section>
+  );
+}
+
+const CHANNEL_TYPES = ['whatsapp', 'email', 'chat', 'facebook_messenger', 'form', 'calling'] as const;
+
+/** A custom view: a name, who sees it, and filters (source channel type, status). */
+export function NewView({ api, onCreated }: { api: Api; onCreated: (viewId: string, at: string | null) => void }) {
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState('');
+  const [sharing, setSharing] = useState<'ONLY_ME' | 'MY_TEAM' | 'EVERYONE'>('ONLY_ME');
+  const [channel, setChannel] = useState('');
+  const [status, setStatus] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (!open)
+    return (
+      <button type="button" class="more" aria-expanded="false" onClick={() => setOpen(true)}>
+        New view
+      </button>
+    );
+  return (
+    <form
+      class="new-view"
+      aria-labelledby="new-view-heading"
+      onSubmit={async (event) => {
+        event.preventDefault();
+        setBusy(true);
+        setProblem(null);
+        const filters: { field: 'SOURCE_CHANNEL_TYPE' | 'STATUS'; values: string[] }[] = [];
+        if (channel) filters.push({ field: 'SOURCE_CHANNEL_TYPE', values: [channel] });
+        if (status) filters.push({ field: 'STATUS', values: [status] });
+        try {
+          const answer = await api.request(CreateViewMutation, { input: { name: name.trim(), sharing, filters } });
+          setOpen(false);
+          setName('');
+          onCreated(answer.createView.viewId, answer.createView.position ?? null);
+        } catch (error) {
+          setProblem(error instanceof RequestFailed ? error.message : describeError('UNKNOWN'));
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <h3 id="new-view-heading">New view</h3>
+      <label for="view-name">Name</label>
+      <input id="view-name" required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      <label for="view-sharing">Shared with</label>
+      <select id="view-sharing" value={sharing} onChange={(e) => setSharing(e.currentTarget.value as typeof sharing)}>
+        <option value="ONLY_ME">Only me</option>
+        <option value="MY_TEAM">My team</option>
+        <option value="EVERYONE">Everyone</option>
+      </select>
+      <label for="view-channel">Source channel</label>
+      <select id="view-channel" value={channel} onChange={(e) => setChannel(e.currentTarget.value)}>
+        <option value="">Any channel</option>
+        {CHANNEL_TYPES.map((type) => (
+          <option key={type} value={type}>
+            {type.replace(/_/g, ' ')}
+          </option>
+        ))}
+      </select>
+      <label for="view-status">Status</label>
+      <select id="view-status" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+        <option value="">Open or closed</option>
+        <option value="open">Open</option>
+        <option value="closed">Closed</option>
+      </select>
+      {problem ? (
+        <p class="error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      <p class="buttons">
+        <button type="submit" disabled={busy || !name.trim()}>
+          Create view
+        </button>{' '}
+        <button type="button" class="more" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </p>
+    </form>
+  );
+}
+
+const NOTIFY_KEY = 'helpdesk.inbox.notify';
+
+/** Browser notifications of new messages: off until the agent turns them on, remembered per browser. */
+export function useNotifications(): {
+  enabled: boolean;
+  problem: string | null;
+  toggle: (on: boolean) => void;
+  notify: (title: string, body: string) => void;
+} {
+  const supported = typeof Notification !== 'undefined';
+  const [enabled, setEnabled] = useState(
+    () => supported && localStorage.getItem(NOTIFY_KEY) === 'on' && Notification.permission === 'granted',
+  );
+  const [problem, setProblem] = useState<string | null>(null);
+  return {
+    enabled,
+    problem,
+    toggle: (on) => {
+      setProblem(null);
+      if (!on) {
+        localStorage.setItem(NOTIFY_KEY, 'off');
+        setEnabled(false);
+        return;
+      }
+      if (!supported) {
+        setProblem('This browser cannot show notifications');
+        return;
+      }
+      void Notification.requestPermission().then((permission) => {
+        if (permission === 'granted') {
+          localStorage.setItem(NOTIFY_KEY, 'on');
+          setEnabled(true);
+        } else setProblem('The browser does not allow notifications for this page: allow them in its settings');
+      });
+    },
+    notify: (title, body) => {
+      if (!enabled || !supported || Notification.permission !== 'granted') return;
+      try {
+        new Notification(title, { body });
+      } catch {
+        // Some browsers only notify from a service worker: the list and the live region still say it.
+      }
+    },
+  };
+}
