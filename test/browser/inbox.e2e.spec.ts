@@ -262,6 +262,47 @@ describe('the agent inbox in a browser', () => {
     await thread.getByText('Template follow_up (en)').waitFor();
     await thread.getByText('Hello Sam, is your issue solved?').waitFor();
 
+    // Meta refuses the template afterwards: its error shows in words, with Meta's code.
+    const templateId = (
+      await graphql(
+        'query ($c: ID!) { conversation(id: $c) { thread(last: 5) { nodes { id type } } } }',
+        { c: ticket.conversationId },
+        agent,
+      )
+    ).conversation.thread.nodes.find((message: any) => message.type === 'TEMPLATE').id;
+    const failed = pywaPayload('message_status.json', 'failed') as any;
+    failed.entry[0].changes[0].value.statuses = [
+      {
+        ...failed.entry[0].changes[0].value.statuses[0],
+        id: 'wamid.template-1',
+        biz_opaque_callback_data: templateId,
+        timestamp: String(Date.parse(later(RECEIVED_AT, 25 * HOUR)) / 1000 + 60),
+      },
+    ];
+    expect((await world.post(JSON.stringify(failed))).status).toBe(200);
+    await world.processed();
+    await thread.getByText(/Not delivered: User's number is part of an experiment/).waitFor({ timeout: 20_000 });
+    await thread.getByText(/Meta error 130472/).waitFor();
+
+    // An admin quarantines the contact's first message: it leaves the agent's thread.
+    const firstId = (
+      await graphql(
+        'query ($c: ID!) { conversation(id: $c) { thread(first: 1) { nodes { id } } } }',
+        { c: ticket.conversationId },
+        agent,
+      )
+    ).conversation.thread.nodes[0].id;
+    await graphql(
+      'mutation ($c: ID!, $m: ID!) { quarantineMessage(input: { conversationId: $c, messageId: $m, reason: "phishing" }) { position } }',
+      { c: ticket.conversationId, m: firstId },
+      token('acme', ['admin'], 'admin-1'),
+    );
+    await page.waitForFunction(
+      () => !(globalThis as any).document.querySelector('ol.thread')?.textContent?.includes('Hello from WhatsApp'),
+      undefined,
+      { timeout: 20_000 },
+    );
+
     // Close and reopen.
     await conversation.getByRole('button', { name: 'Close ticket' }).click();
     await conversation.getByRole('button', { name: 'Reopen ticket' }).click();
