@@ -165,7 +165,7 @@ describe('the agent inbox in a browser', () => {
     expect(await index.text()).toContain('<div id="app">');
   });
 
-  it('takes an agent from a live webhook to a reply, a read tick, a closed window and a template; another portal sees nothing', async () => {
+  it("takes an agent from a live webhook to a reply, a read tick, a closed window, a template and Meta's refusal; a quarantined message leaves; another portal sees nothing", async () => {
     const agent = token('acme', ['agent']);
 
     // Sign in, by keyboard: the token in its labelled field, Tab to the button, Enter.
@@ -543,6 +543,32 @@ describe('the agent inbox in a browser', () => {
     await thread.getByRole('button', { name: /Download invoice\.pdf/ }).waitFor();
     await thread.getByText('Your invoice').waitFor();
   }, 120_000);
+
+  it('starts a conversation with a contact from a chosen number with a template', async () => {
+    await graphql(
+      'mutation { createContact(input: { name: "Dana Contact", mobilePhoneNumber: "+972501112233" }) { contactId } }',
+      {},
+      token('acme', ['agent']),
+    );
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    const form = page.getByRole('form', { name: 'New conversation' });
+    await form.getByRole('combobox', { name: 'Contact' }).selectOption({ label: 'Dana Contact (+972501112233)' });
+    await form.getByRole('combobox', { name: 'From number' }).selectOption(phoneNumberId);
+    await form.getByRole('combobox', { name: 'Template' }).selectOption({ label: 'follow_up (en)' });
+    await form.getByRole('textbox', { name: 'Body parameter 1' }).fill('Dana');
+    await form.getByText('Hello Dana, is your issue solved?').waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/new-conversation.png` });
+    await form.getByRole('button', { name: 'Start conversation' }).click();
+    const conversation = page.getByRole('region', { name: 'Dana Contact' });
+    await conversation
+      .getByRole('list', { name: /Messages/ })
+      .getByText('Hello Dana, is your issue solved?')
+      .waitFor();
+    await page
+      .getByRole('list', { name: 'Tickets' })
+      .getByRole('button', { name: /Dana Contact/ })
+      .waitFor();
+  }, 60_000);
 
   it('loads on demo-sized data (measured and printed, not asserted)', async () => {
     // 150 more conversations of 3 messages each, as the demo traffic leaves.

@@ -6,6 +6,7 @@ import { MessageReceivedSubscription, TicketChangedSubscription, TicketsQuery, V
 import type { ResultOf } from './graphql';
 import { NewView, UsagePanel, useNotifications } from './Sidebar';
 import { SignIn } from './SignIn';
+import { StartConversation } from './StartConversation';
 import { TicketList } from './TicketList';
 
 const TOKEN_KEY = 'helpdesk.inbox.token';
@@ -62,6 +63,7 @@ function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | 
   const [listError, setListError] = useState<string | null>(null);
   const [selected, setSelected] = useState<{ ticketId: string; conversationId: string } | null>(null);
   const [threadVersion, setThreadVersion] = useState(0);
+  const [starting, setStarting] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const [usageVersion, setUsageVersion] = useState(0);
   const notifications = useNotifications();
@@ -238,13 +240,31 @@ function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | 
           search={search}
           onSearch={setSearch}
           selectedId={selected?.ticketId ?? null}
+          onStart={() => {
+            setStarting(true);
+            setSelected(null);
+          }}
           onOpen={(ticket) => {
+            setStarting(false);
             setSelected({ ticketId: ticket.id, conversationId: ticket.conversationId });
             setThreadVersion((version) => version + 1);
           }}
           onMore={() => void loadTickets({ append: true })}
         />
-        {selected ? (
+        {starting ? (
+          <section class="conversation" aria-label="New conversation">
+            <StartConversation
+              api={api}
+              onCancel={() => setStarting(false)}
+              onStarted={(ids, at) => {
+                setStarting(false);
+                setSelected(ids);
+                setThreadVersion((version) => version + 1);
+                scheduleReload(at);
+              }}
+            />
+          </section>
+        ) : selected ? (
           <Conversation
             key={selected.conversationId}
             api={api}

@@ -18,11 +18,17 @@ export function TicketList(props: {
   selectedId: string | null;
   onOpen: (ticket: Ticket) => void;
   onMore: () => void;
+  onStart: () => void;
 }) {
   const { page } = props;
   return (
     <section class="tickets" aria-labelledby="tickets-heading">
-      <h2 id="tickets-heading">{props.title}</h2>
+      <div class="tickets-head">
+        <h2 id="tickets-heading">{props.title}</h2>
+        <button type="button" onClick={props.onStart}>
+          New conversation
+        </button>
+      </div>
       <form role="search" onSubmit={(event) => event.preventDefault()}>
         <label for="ticket-search">Search tickets</label>
         <input

@@ -332,3 +332,46 @@ export const CreateViewMutation = graphql(`
     }
   }
 `);
+
+export const StartChoicesQuery = graphql(`
+  query StartChoices {
+    contacts(first: 100) {
+      nodes {
+        id
+        name
+        phoneNumber
+        mobilePhoneNumber
+      }
+    }
+    channels {
+      id
+      name
+      status
+      phoneNumbers {
+        phoneNumberId
+        displayNumber
+      }
+    }
+    templates {
+      accountId
+      name
+      language
+      status
+      body
+      header {
+        kind
+        text
+      }
+    }
+  }
+`);
+
+export const StartConversationMutation = graphql(`
+  mutation StartConversation($input: StartConversationInput!) {
+    startConversation(input: $input) {
+      conversationId
+      ticketId
+      position
+    }
+  }
+`);
