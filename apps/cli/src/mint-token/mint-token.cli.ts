@@ -7,7 +7,9 @@ the secret the API checks: AUTH_JWT_SECRET when it is set, otherwise this instal
 DATA_DIR/auth-jwt-secret (run it with the API's DATA_DIR; it never makes a new one).
 With AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE set, the token carries them as iss and aud (the API requires them).
 Only the token goes to stdout, so TOKEN=$(npm run --silent helpdesk -- mint-token ...) works.
---expires-in: a number with s, m, h or d (at most 30d).`;
+--expires-in: a number with s, m, h or d (at most 30d).
+With NODE_ENV=development it also prints, on stderr, a link that opens the agent inbox signed in
+(http://localhost:PORT/inbox#token=...).`;
 
 /** `helpdesk mint-token`: what its help says; the command itself loads when it runs. */
 export const mintTokenCommand: CliCommand = {

@@ -41,8 +41,18 @@ export async function mintToken(argv: readonly string[], io: CliIo, now: Date): 
     io.stderr(`mint-token: AUTH_JWT_SECRET is unset, signed with this install's secret in ${config.auth.secretFile}\n`);
   }
   io.stderr(`mint-token: expires ${new Date(now.getTime() + expiresInSeconds * 1000).toISOString()}\n`);
+  if (loaded.environment === 'development') {
+    // In development only: elsewhere stderr often lands in logs that should not hold tokens.
+    io.stderr(`mint-token: the agent inbox, signed in: ${inboxLink(loaded.host, loaded.port, token)}\n`);
+  }
   io.stdout(`${token}\n`);
   return 0;
+}
+
+/** The inbox page on this machine's API, the token in its fragment (never sent to a server; the page drops it from the address). */
+export function inboxLink(host: string, port: number, token: string): string {
+  const name = ['0.0.0.0', '::', ''].includes(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}/inbox#token=${token}`;
 }
 
 function required(value: string | undefined, option: string): string {

@@ -5,7 +5,7 @@ import { readAccessToken } from '@helpdesk/auth';
 import type { CliIo } from '../cli-command.js';
 import { COMMANDS } from '../commands.js';
 import { runCli } from '../run-cli.js';
-import { mintToken } from './mint-token.command.js';
+import { inboxLink, mintToken } from './mint-token.command.js';
 
 const SECRET = 'cli-test-secret-that-is-long-enough-ok';
 const NOW = new Date('2024-11-05T09:00:00.000Z');
@@ -44,6 +44,22 @@ describe('helpdesk mint-token', () => {
       'expired',
     );
     expect(out.stderr).toContain('expires 2024-11-05T11:00:00.000Z');
+  });
+
+  it('prints a link that opens the inbox signed in, in development only (stderr may land in logs elsewhere)', async () => {
+    const argv = ['--portal', 'acme', '--user', 'u-1', '--roles', 'agent'];
+    const development = captured({ AUTH_JWT_SECRET: SECRET, NODE_ENV: 'development', PORT: '3100' });
+    expect(await mintToken(argv, development.io, NOW)).toBe(0);
+    const token = development.out.stdout.trim();
+    expect(development.out.stderr).toContain(
+      `the agent inbox, signed in: http://localhost:3100/inbox#token=${token}\n`,
+    );
+    const production = captured({ AUTH_JWT_SECRET: SECRET, NODE_ENV: 'production' });
+    expect(await mintToken(argv, production.io, NOW)).toBe(0);
+    expect(production.out.stderr).not.toContain('/inbox');
+    expect(production.out.stderr).not.toContain(production.out.stdout.trim());
+    expect(inboxLink('127.0.0.1', 3000, 't')).toBe('http://127.0.0.1:3000/inbox#token=t');
+    expect(inboxLink('::1', 3000, 't')).toBe('http://[::1]:3000/inbox#token=t');
   });
 
   it('refuses unknown roles, bad lifetimes and a short AUTH_JWT_SECRET, with its usage', async () => {
