@@ -168,10 +168,21 @@ describe('the agent inbox in a browser', () => {
   it("takes an agent from a live webhook to a reply, a read tick, a closed window, a template and Meta's refusal; a quarantined message leaves; another portal sees nothing", async () => {
     const agent = token('acme', ['agent']);
 
-    // Sign in, by keyboard: the token in its labelled field, Tab to the button, Enter.
-    await page.goto(`${base}/inbox`);
+    // What is not a token, and an expired one, are refused in words.
+    const expired = mintAccessToken(
+      { portalId: 'acme', userId: 'agent-1', roles: ['agent'], expiresInSeconds: 60 },
+      secret,
+      new Date(Date.parse(RECEIVED_AT) - HOUR),
+    );
+    await page.goto(`${base}/inbox#token=${expired}`);
+    await page.getByRole('alert').filter({ hasText: 'Your sign-in has expired: sign in again' }).waitFor();
     const tokenField = page.getByLabel('Access token');
-    await expect(tokenField.isVisible()).resolves.toBe(true);
+    await tokenField.fill('not a token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'This is not an access token' }).waitFor();
+
+    // Sign in, by keyboard: the token in its labelled field, Tab to the button, Enter.
+    await tokenField.fill('');
     await page.screenshot({ path: `${SCREENSHOTS}/sign-in.png` });
     await tokenField.fill(agent);
     await tokenField.focus();

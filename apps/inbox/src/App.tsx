@@ -56,6 +56,18 @@ function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | 
     [token, onSignOut],
   );
   const [liveState, setLiveState] = useState<LiveState>('connecting');
+  // An expired token: back to the sign-in, saying why (timers cannot wait more than about 24 days).
+  useEffect(() => {
+    if (!claims?.expiresAt) return;
+    const left = claims.expiresAt - Date.now();
+    if (left <= 0) {
+      onSignOut('Your sign-in has expired: sign in again');
+      return;
+    }
+    if (left > 2 ** 31 - 1) return;
+    const timer = window.setTimeout(() => onSignOut('Your sign-in has expired: sign in again'), left);
+    return () => window.clearTimeout(timer);
+  }, [claims, onSignOut]);
   const [views, setViews] = useState<View[]>([]);
   const [viewId, setViewId] = useState('all-open');
   const [search, setSearch] = useState('');
