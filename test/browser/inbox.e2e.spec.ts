@@ -193,6 +193,10 @@ describe('the agent inbox in a browser', () => {
     const views = page.getByRole('navigation', { name: 'Views' });
     await views.getByRole('button', { name: /All open/ }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    // Both subscriptions asked for (the service registers them as they arrive).
+    await page.waitForFunction(
+      () => (globalThis as any).__sent.filter((message: string) => message.includes('"subscribe"')).length >= 2,
+    );
     await expect(views.getByRole('button', { name: /All open/ }).textContent()).resolves.toMatch(/All open\s*0/);
 
     // A contact writes: the ticket appears in the list and the counts move, without a reload.

@@ -21,9 +21,26 @@ function initialToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
+const EXPIRED = 'Your sign-in has expired: sign in again';
+
+function expired(token: string): boolean {
+  const expiresAt = claimsOf(token)?.expiresAt;
+  return expiresAt != null && expiresAt <= Date.now();
+}
+
 export function App() {
-  const [token, setToken] = useState<string | null>(initialToken);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [token, setToken] = useState<string | null>(() => {
+    const stored = initialToken();
+    return stored && !expired(stored) ? stored : null;
+  });
+  const [notice, setNotice] = useState<string | null>(() => {
+    const stored = sessionStorage.getItem(TOKEN_KEY);
+    if (stored && expired(stored)) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      return EXPIRED;
+    }
+    return null;
+  });
   const signOut = useCallback((why: string | null = null) => {
     sessionStorage.removeItem(TOKEN_KEY);
     setToken(null);
@@ -34,6 +51,10 @@ export function App() {
       <SignIn
         notice={notice}
         onSignIn={(value) => {
+          if (expired(value)) {
+            setNotice(EXPIRED);
+            return;
+          }
           sessionStorage.setItem(TOKEN_KEY, value);
           setNotice(null);
           setToken(value);
@@ -61,11 +82,11 @@ function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | 
     if (!claims?.expiresAt) return;
     const left = claims.expiresAt - Date.now();
     if (left <= 0) {
-      onSignOut('Your sign-in has expired: sign in again');
+      onSignOut(EXPIRED);
       return;
     }
     if (left > 2 ** 31 - 1) return;
-    const timer = window.setTimeout(() => onSignOut('Your sign-in has expired: sign in again'), left);
+    const timer = window.setTimeout(() => onSignOut(EXPIRED), left);
     return () => window.clearTimeout(timer);
   }, [claims, onSignOut]);
   const [views, setViews] = useState<View[]>([]);
@@ -142,6 +163,8 @@ function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | 
   useEffect(() => {
     void loadViews();
   }, [loadViews]);
+  // Answers arriving after sign-out must not sign out again with another reason.
+  useEffect(() => () => api.dispose(), [api]);
   useEffect(() => {
     setPage(null);
     void loadTickets();
@@ -151,7 +174,11 @@ function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | 
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
   useEffect(() => {
-    const live = new Live(api, token, setLiveState);
+    // (Re)connected: read everything again once, for what happened before the subscriptions began.
+    const live = new Live(api, token, (state) => {
+      setLiveState(state);
+      if (state === 'live') scheduleReload(null);
+    });
     live.follow(
       TicketChangedSubscription,
       (result) => result.ticketChanged.position,

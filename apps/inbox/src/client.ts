@@ -22,11 +22,21 @@ interface GraphqlAnswer<Result> {
 /** POST /graphql on this origin with the agent's bearer token. */
 export class Api {
   private readonly texts = new WeakMap<object, string>();
+  private disposed = false;
 
   constructor(
     private readonly token: string,
     private readonly onUnauthenticated: () => void,
   ) {}
+
+  /** Signed out: late answers no longer report the token as refused. */
+  dispose(): void {
+    this.disposed = true;
+  }
+
+  private refused(): void {
+    if (!this.disposed) this.onUnauthenticated();
+  }
 
   async request<Result, Variables>(
     document: TadaDocumentNode<Result, Variables>,
@@ -46,7 +56,7 @@ export class Api {
     const [error] = answer.errors ?? [];
     if (error) {
       const code = error.extensions?.code ?? (response.status === 401 ? 'UNAUTHENTICATED' : 'UNKNOWN');
-      if (code === 'UNAUTHENTICATED') this.onUnauthenticated();
+      if (code === 'UNAUTHENTICATED') this.refused();
       throw new RequestFailed(code, describeError(code, error.message));
     }
     if (!answer.data) throw new RequestFailed('UNKNOWN', describeError('UNKNOWN'));
@@ -80,7 +90,7 @@ export class Api {
     const answer = (await response.json().catch(() => ({}))) as { uploadId?: string; error?: string; message?: string };
     if (response.status === 201 && answer.uploadId) return answer.uploadId;
     const code = answer.error ?? (response.status === 401 ? 'UNAUTHENTICATED' : 'UNKNOWN');
-    if (code === 'UNAUTHENTICATED') this.onUnauthenticated();
+    if (code === 'UNAUTHENTICATED') this.refused();
     throw new RequestFailed(code, describeError(code, answer.message));
   }
 
