@@ -22,11 +22,9 @@ const UNSUPPORTED_WORDS: Readonly<Record<string, string>> = {
 export function MessageItem({ api, message }: { api: Api; message: ThreadMessage }) {
   const outbound = message.direction === 'OUTBOUND';
   return (
-    <li
-      class={`message ${outbound ? 'outbound' : 'inbound'}`}
-      aria-label={outbound ? 'Sent message' : 'Received message'}
-    >
+    <li class={`message ${outbound ? 'outbound' : 'inbound'}`}>
       <div class="bubble">
+        <span class="visually-hidden">{outbound ? 'Sent: ' : 'Received: '}</span>
         <Body api={api} message={message} />
       </div>
       <div class="message-meta">
