@@ -348,10 +348,18 @@ function analysis(results: readonly ScenarioResult[]): string {
       "  The read store's statements and commits take ~12 % (batches are small at this rate, so commits are many), GC ~9 %.",
       '  A spike of queued commands is the p99. At this rate the service sits at the knee of its capacity on this 2-core',
       '  VM, so the p99 swings between runs: two full runs ten minutes apart on 2026-11-21, both with the machine otherwise',
-      '  idle, gave 107 ms and 2,156 ms. Levers not taken: a short batching window for the group; the projector in its own',
-      "  process (it gets its own core, and since issue 19 the embedded store wakes another process's subscribers through",
-      '  a watch of its directory instead of a 200 ms poll), not measured here yet.',
+      '  idle, gave 107 ms and 2,156 ms. Lever not taken: a short batching window for the group.',
     );
+    const separate = m('lag-projector', 'lagP99');
+    if (separate !== null)
+      lines.push(
+        `  The projector in its own process (scenario 2b: its own core; the embedded store wakes it through a watch of its`,
+        `  directory, and the API reads its checkpoints when the read store's WAL changes): p99 ${fmt(separate, 1)} ms applied,`,
+        `  ${fmt(m('lag-projector', 'graphqlP99') ?? 0, 1)} ms through GraphQL at ${fmt(m('lag-projector', 'rate') ?? 0)} messages/s, against`,
+        `  ${fmt(lag, 1)} ms and ${fmt(m('lag', 'graphqlP99') ?? 0, 1)} ms in one process; the receive-message command's median`,
+        `  ${fmt(m('lag-projector', 'commandP50') ?? 0, 1)} ms against ${fmt(command ?? 0, 1)} ms. The default stays one process`,
+        '  (`npm start`); several instances or a busy service run the projector apart (`PROJECTIONS=off`).',
+      );
   }
   const rebuild = m('rebuild-sqlite', 'rebuildSqlite');
   const raw = m('rebuild-sqlite', 'rawRead');
