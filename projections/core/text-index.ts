@@ -180,11 +180,13 @@ export async function hasNarrowTrigram(
 }
 
 export interface ScanOptions {
+  /** Only this portal's rows are read and counted: what one portal finds never depends on another's rows. */
+  readonly portalId: string;
   /** Rowids read per statement (a slice): each slice is a range read of the table's b-tree. */
   readonly sliceRows: number;
   /** Rowids a scan may read in all; past them it stops with 'over-budget'. */
   readonly maxRows: number;
-  /** The scan stops with 'more' once it has found this many rows (any portal). */
+  /** The scan stops with 'more' once it has found this many rows. */
   readonly upTo: number;
   /** Runs between slices: gives the event loop back to every other request. */
   readonly pause: () => Promise<void>;
@@ -201,7 +203,7 @@ export type ScanResult =
   | { readonly kind: 'over-budget' };
 
 /**
- * SQLite: the rows of `table` (any portal) whose `column` contains `term` exactly (LIKE), newest
+ * SQLite: the portal's rows of `table` whose `column` contains `term` exactly (LIKE), newest
  * rowid first, read in slices of `sliceRows` rowids with `pause` between them, so no statement
  * holds the (synchronous) connection and the event loop for long. Rows written during the scan
  * above its first rowid are not read, as if the scan had been one statement begun at its start.
@@ -232,7 +234,7 @@ export async function scanContains(
     if (read > 0) await options.pause();
     read += top - bottom + 1;
     const { rows } = await sql<ScannedRow>`SELECT ${sql.ref(select)} AS value, portal_id AS portal FROM ${base}
-      WHERE rowid BETWEEN ${bottom} AND ${top} AND ${likeContains(sql.ref(column), term)}
+      WHERE rowid BETWEEN ${bottom} AND ${top} AND portal_id = ${options.portalId} AND ${likeContains(sql.ref(column), term)}
       LIMIT ${sql.lit(options.upTo - found.length)}`.execute(db);
     found.push(...rows);
     if (found.length >= options.upTo) return { kind: 'more' };

@@ -201,8 +201,10 @@ export function textMatchesQuery(
 
 /**
  * The distinct `select` values of the portal's rows whose `column` contains the term; 'common' past
- * `rareHits` rows (any portal). SQLite: through the FTS5 index when one of the term's trigrams is
- * narrow, else by a scan in slices, admitted by the gate and bounded by maxScanRows. PostgreSQL:
+ * `rareHits` rows (of any portal through the index, of the portal by a scan: either way the answer
+ * is exact). SQLite: through the FTS5 index when one of the term's trigrams is narrow, else by a
+ * scan of the portal's rows in slices, admitted by the gate and bounded by maxScanRows, a number of
+ * rowids that depends on the table's size only, never on what other portals wrote. PostgreSQL:
  * through the GIN index under a statement timeout. Throws SearchBusyError, SearchTooBroadError.
  */
 async function rareMatches(
@@ -237,6 +239,7 @@ async function rareMatches(
     let scanned;
     try {
       scanned = await scanContains(db, table, column, select, term, {
+        portalId,
         sliceRows: bounds.sliceRows,
         maxRows: bounds.maxScanRows,
         upTo: rareHits + 1,
@@ -278,7 +281,11 @@ async function indexedMatches(
 const QUERY_CANCELED = '57014';
 
 /** `work` in a transaction whose statements PostgreSQL cancels after `ms`: SearchTooBroadError then. */
-async function underTimeout<T>(db: ReadDatabase, ms: number, work: (trx: ReadDatabase) => Promise<T>): Promise<T> {
+export async function underTimeout<T>(
+  db: ReadDatabase,
+  ms: number,
+  work: (trx: ReadDatabase) => Promise<T>,
+): Promise<T> {
   const bounded = async (trx: ReadDatabase) => {
     await sql`SET LOCAL statement_timeout = ${sql.lit(Math.max(1, Math.floor(ms)))}`.execute(trx);
     return work(trx);
