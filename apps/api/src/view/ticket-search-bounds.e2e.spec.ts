@@ -14,6 +14,7 @@ const PHRASE = 'voucher warranty refund cancel';
 describe('ticket search bounds over GraphQL', () => {
   let world: ViewsWorld;
   let limits: SearchLimits;
+  let configured: SearchLimits['bounds'];
   let anna: string;
   let globexAgent: string;
   let position: string;
@@ -21,13 +22,14 @@ describe('ticket search bounds over GraphQL', () => {
   beforeAll(async () => {
     world = await openViewsWorld();
     limits = world.app.get(SearchLimits, { strict: false });
+    configured = limits.bounds;
     anna = await world.tokenFor(acme, 'anna', 'agent');
     globexAgent = await world.tokenFor(globex, 'anna', 'agent');
     await world.receiveFrom(contactPhone, 'wamid.1', `Hello, ${PHRASE} please`);
     await world.receiveFrom(otherPhone, 'wamid.2', 'my voucher warranty then refund cancel');
     ({ position } = await world.receiveFrom(otherPhone, 'wamid.3', 'a warranty refund or a voucher'));
   });
-  afterEach(() => (limits.bounds = DEFAULT_SEARCH_BOUNDS));
+  afterEach(() => (limits.bounds = configured));
   afterAll(() => world.close());
 
   const search = (term: string, token?: string) => world.graphql(VIEW_TICKETS, { search: term, at: position }, token);
