@@ -135,6 +135,30 @@ async function main(): Promise<void> {
         `| ${term} | ${found} | ${fmt(latencyOf(cpus).p50, 1)} ms | ${fmt(wall.p50, 1)} / ${fmt(wall.p99, 1)} ms | ${fmt(delay.p50, 1)} / ${fmt(delay.max, 1)} ms |\n`,
       );
     }
+    // A few agents at once: how long every other request waits while they all run.
+    const parallel = Number(process.env.SEARCH_BENCH_PARALLEL ?? 4);
+    const histogram = monitorEventLoopDelay({ resolution: 1 });
+    histogram.enable();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const cpu = process.cpuUsage();
+    const started = process.hrtime.bigint();
+    const outcomes = await Promise.all(
+      Array.from({ length: parallel }, () =>
+        search(db, 'voucher warranty refund cancel').then(
+          () => 'ok',
+          (error: Error) => error.name,
+        ),
+      ),
+    );
+    const wall = milliseconds(started);
+    const used = process.cpuUsage(cpu);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    histogram.disable();
+    process.stdout.write(
+      `\n${parallel} rare-phrase searches at once: ${outcomes.join(', ')}; all done in ${fmt(wall, 0)} ms, ` +
+        `CPU ${fmt((used.user + used.system) / 1000, 0)} ms, event loop max delay ${fmt(histogram.max / 1e6, 1)} ms, ` +
+        `p99 ${fmt(histogram.percentile(99) / 1e6, 1)} ms\n`,
+    );
   } finally {
     await readStore.close();
   }
