@@ -219,11 +219,9 @@ async function rareMatches(
 ): Promise<string[] | 'common'> {
   let rows: readonly { value: string | null; portal: string; exact?: unknown }[];
   if (isPostgres(db)) {
-    const found = await underTimeout(db, bounds.statementTimeoutMs, (trx) =>
-      indexedMatches(trx, table, column, select, term, rareHits),
+    return underTimeout(db, bounds.statementTimeoutMs, (trx) =>
+      postgresMatches(trx, portalId, table, column, select, term, rareHits),
     );
-    if (found === 'common') return 'common';
-    rows = found;
   } else if (
     await hasNarrowTrigram(db, table, column, term, {
       docs: bounds.narrowTrigramDocs,
@@ -275,6 +273,29 @@ async function indexedMatches(
     exact: unknown;
   }[];
   return rows.length > rareHits ? 'common' : rows;
+}
+
+/**
+ * PostgreSQL: the index's rows counted and the portal's exact values gathered in one statement.
+ * The GIN index's bitmap is built whole for any statement, so a count first and the rows after
+ * built it twice (a rare phrase of common words at 3M rows: 2.5 s, now 1.3 s), and only one row
+ * comes back however common the term.
+ */
+async function postgresMatches(
+  db: ReadDatabase,
+  portalId: string,
+  table: string,
+  column: string,
+  select: string,
+  term: string,
+  rareHits: number,
+): Promise<string[] | 'common'> {
+  const matches = textMatchesQuery(db, table, column, select, term, rareHits);
+  const { rows } = await sql<{ hits: string | number; found: (string | null)[] | null }>`SELECT count(*) AS hits,
+      array_agg(DISTINCT m.value) FILTER (WHERE m.portal = ${portalId} AND m.exact AND m.value IS NOT NULL) AS found
+    FROM (${matches}) AS m`.execute(db);
+  if (Number(rows[0].hits) > rareHits) return 'common';
+  return (rows[0].found ?? []).filter((value): value is string => value !== null);
 }
 
 /** PostgreSQL's code for a statement cancelled by statement_timeout. */
