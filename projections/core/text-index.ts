@@ -139,3 +139,110 @@ export async function snapshotTextIndexes(
   }
   return snapshot;
 }
+
+/** hasNarrowTrigram gives the event loop back after this many probes. */
+export const PROBES_PER_PAUSE = 8;
+
+/** The distinct trigrams of `term` (by code point), as an FTS5 `trigram` table indexes them. */
+export function trigramsOf(term: string): string[] {
+  const characters = [...term];
+  const trigrams = new Set<string>();
+  for (let at = 0; at + MIN_TEXT_INDEX_TERM <= characters.length; at++)
+    trigrams.add(characters.slice(at, at + MIN_TEXT_INDEX_TERM).join(''));
+  return [...trigrams];
+}
+
+/**
+ * SQLite: whether one of the term's first `probes` trigrams is in fewer than `docs` rows of any
+ * portal, counted from the FTS5 table and never further than `docs` per trigram. Such a trigram
+ * keeps an FTS5 phrase query cheap: it walks the doclists from that trigram's few rows. Without
+ * one, every trigram is common and a phrase query checks positions in every row holding them all,
+ * however rare the phrase (about 1 s of CPU in one statement at 3M rows): scanContains is cheaper.
+ * `pause` runs between every PROBES_PER_PAUSE probes.
+ */
+export async function hasNarrowTrigram(
+  db: ReadDatabase,
+  table: string,
+  column: string,
+  term: string,
+  options: { readonly docs: number; readonly probes: number; readonly pause: () => Promise<void> },
+): Promise<boolean> {
+  if (isPostgres(db)) throw new Error('hasNarrowTrigram is SQLite FTS5 only');
+  const index = sql.table(textIndexName(table, column));
+  const limit = sql.lit(Math.floor(options.docs));
+  for (const [probe, trigram] of trigramsOf(term).slice(0, options.probes).entries()) {
+    // A probe reads at most `docs` index entries (a fraction of a millisecond): pausing after each
+    // cost more than the probe, so every eighth gives the event loop back.
+    if (probe > 0 && probe % PROBES_PER_PAUSE === 0) await options.pause();
+    const { rows } = await sql<{
+      n: number;
+    }>`SELECT count(*) AS n FROM (SELECT rowid FROM ${index} WHERE ${index} MATCH ${ftsPhrase(trigram)} LIMIT ${limit})`.execute(
+      db,
+    );
+    if (Number(rows[0].n) < options.docs) return true;
+  }
+  return false;
+}
+
+export interface ScanOptions {
+  /** Only this portal's rows are read and counted: what one portal finds never depends on another's rows. */
+  readonly portalId: string;
+  /** Rowids read per statement (a slice): each slice is a range read of the table's b-tree. */
+  readonly sliceRows: number;
+  /** Rowids a scan may read in all; past them it stops with 'over-budget'. */
+  readonly maxRows: number;
+  /** The scan stops with 'more' once it has found this many rows. */
+  readonly upTo: number;
+  /** Runs between slices: gives the event loop back to every other request. */
+  readonly pause: () => Promise<void>;
+}
+
+export interface ScannedRow {
+  readonly value: string | null;
+  readonly portal: string;
+}
+
+export type ScanResult =
+  | { readonly kind: 'rows'; readonly rows: readonly ScannedRow[] }
+  | { readonly kind: 'more' }
+  | { readonly kind: 'over-budget' };
+
+/**
+ * SQLite: the portal's rows of `table` whose `column` contains `term` exactly (LIKE), newest
+ * rowid first, read in slices of `sliceRows` rowids with `pause` between them, so no statement
+ * holds the (synchronous) connection and the event loop for long. Rows written during the scan
+ * above its first rowid are not read, as if the scan had been one statement begun at its start.
+ */
+export async function scanContains(
+  db: ReadDatabase,
+  table: string,
+  column: string,
+  select: string,
+  term: string,
+  options: ScanOptions,
+): Promise<ScanResult> {
+  if (isPostgres(db)) throw new Error('scanContains is SQLite only: PostgreSQL bounds a statement with a timeout');
+  const base = sql.table(table);
+  const { rows: range } = await sql<{
+    low: number | null;
+    high: number | null;
+    // Two subqueries: SQLite reads one end of the b-tree for each, where min() and max() in one SELECT scan it.
+  }>`SELECT (SELECT min(rowid) FROM ${base}) AS low, (SELECT max(rowid) FROM ${base}) AS high`.execute(db);
+  const { low, high } = range[0];
+  if (low === null || high === null) return { kind: 'rows', rows: [] };
+  const slice = Math.max(1, Math.floor(options.sliceRows));
+  const found: ScannedRow[] = [];
+  let read = 0;
+  for (let top = Number(high); top >= Number(low); top -= slice) {
+    const bottom = Math.max(Number(low), top - slice + 1);
+    if (read + (top - bottom + 1) > options.maxRows) return { kind: 'over-budget' };
+    if (read > 0) await options.pause();
+    read += top - bottom + 1;
+    const { rows } = await sql<ScannedRow>`SELECT ${sql.ref(select)} AS value, portal_id AS portal FROM ${base}
+      WHERE rowid BETWEEN ${bottom} AND ${top} AND portal_id = ${options.portalId} AND ${likeContains(sql.ref(column), term)}
+      LIMIT ${sql.lit(options.upTo - found.length)}`.execute(db);
+    found.push(...rows);
+    if (found.length >= options.upTo) return { kind: 'more' };
+  }
+  return { kind: 'rows', rows: found };
+}

@@ -1,10 +1,13 @@
 import { CommandBus } from '@nestjs/cqrs';
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
 import { formatPosition } from '../../apps/api/src/graphql/positions.js';
 import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
 import { headOf, startBenchApp } from './bench-app.js';
-import { benchConfig, benchDir, seedPortal } from './bench-env.js';
+import { BENCH_APP_SECRET, BENCH_JWT_SECRET, benchConfig, benchDir, seedPortal } from './bench-env.js';
 import { type Latency, fmt, latencyOf, markdownTable } from './measure.js';
 import type { ScenarioResult } from './scenario.js';
 
@@ -20,6 +23,27 @@ export interface LagSizes {
   readonly contacts: number;
   /** Every n-th message is also looked for through GraphQL. */
   readonly graphqlEvery: number;
+  /**
+   * `in-process` (the default deployment): the API runs the read models. `process`: the API runs
+   * with PROJECTIONS=off and `npm run projector` runs them in a process of its own (its own core).
+   */
+  readonly projector?: 'in-process' | 'process';
+}
+
+/** `npm run projector` (the built one) on the bench's data directory. */
+function startProjector(dataDir: string): ChildProcess {
+  const main = fileURLToPath(new URL('../../apps/projector/src/main.js', import.meta.url));
+  return fork(main, [], {
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'production',
+      WHATSAPP_APP_SECRET: BENCH_APP_SECRET,
+      AUTH_JWT_SECRET: BENCH_JWT_SECRET,
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
 }
 
 interface Bucket {
@@ -50,12 +74,16 @@ const newBucket = (): Bucket => ({
  */
 export async function benchmarkLag(sizes: LagSizes): Promise<ScenarioResult> {
   const dir = benchDir('lag');
-  const config = benchConfig(dir.path);
+  const separate = sizes.projector === 'process';
+  const config = benchConfig(dir.path, separate ? { PROJECTIONS: 'off' } : {});
   const target = await seedPortal(config, 'lag', 3, new Date(Date.now() - 24 * 3600_000));
+  const projector = separate ? startProjector(dir.path) : undefined;
   const app = await startBenchApp(config);
   const bus = app.app.get(CommandBus);
   const projections = app.app.get(ProjectionsService);
   const token = app.token(target.portalId);
+  // The projector first catches up with the seeded history (its own start-up is not measured).
+  await projections.whenCaughtUp();
   const pending = new Set<Promise<void>>();
   const buckets: Bucket[] = [];
   let current = newBucket();
@@ -131,6 +159,10 @@ export async function benchmarkLag(sizes: LagSizes): Promise<ScenarioResult> {
     await watching;
   } finally {
     await app.close();
+    if (projector && projector.exitCode === null) {
+      projector.kill('SIGTERM');
+      await once(projector, 'exit');
+    }
     dir.dispose();
   }
   const cell = (latency: Latency) => [
@@ -180,11 +212,23 @@ export async function benchmarkLag(sizes: LagSizes): Promise<ScenarioResult> {
         (bucket.failures ? `; ${bucket.failures} commands failed (first: ${bucket.firstFailure.slice(0, 200)})` : '') +
         '.',
     ),
-    `- ${fmt(sizes.contacts)} contacts writing to 3 numbers, through the command bus in this process (no HTTP), the whole service`,
-    '  running. When the command handler cannot keep up with the offered rate, messages queue before they are appended;',
+    separate
+      ? `- ${fmt(sizes.contacts)} contacts writing to 3 numbers, through the command bus of the API process (no HTTP), which runs with` +
+        '\n  PROJECTIONS=off; the projector (`npm run projector`) runs the read models in a process of its own, woken by a watch of' +
+        "\n  the event store's directory, and the API learns of its checkpoints through a watch of the read store's." +
+        '\n  When the command handler cannot keep up with the offered rate, messages queue before they are appended;'
+      : `- ${fmt(sizes.contacts)} contacts writing to 3 numbers, through the command bus in this process (no HTTP), the whole service` +
+        '\n  running. When the command handler cannot keep up with the offered rate, messages queue before they are appended;',
     "  the lag is counted from the append, so it shows the read models' delay, and the command row shows the queue.",
     '- The append time is the store\'s own timestamp of the event (milliseconds); "applied" is when the projection group',
     "  committed the batch holding it (all six read models' rows and checkpoints in one transaction).",
   ].join('\n');
-  return { id: 'lag', title: 'Scenario 2 — Projection lag under a steady load', markdown, metrics };
+  return separate
+    ? {
+        id: 'lag-projector',
+        title: 'Scenario 2b — Projection lag, the projector in a process of its own',
+        markdown,
+        metrics,
+      }
+    : { id: 'lag', title: 'Scenario 2 — Projection lag under a steady load', markdown, metrics };
 }

@@ -10,6 +10,7 @@ const scenarios: Record<string, (options: never) => Promise<ScenarioResult>> = {
   peers: async (options) => (await import('./peers.bench.js')).benchmarkPeers(options),
   ingest: async (options) => (await import('./ingest.bench.js')).benchmarkIngest(options),
   lag: async (options) => (await import('./lag.bench.js')).benchmarkLag(options),
+  'lag-projector': async (options) => (await import('./lag.bench.js')).benchmarkLag(options),
   audit: async (options) => (await import('./audit.bench.js')).benchmarkAudit(options),
   'large-history': async (options) => (await import('./large-history.bench.js')).benchmarkLargeHistory(options),
   amplify: async (options) => (await import('./queries.bench.js')).amplifyReadModel(options),

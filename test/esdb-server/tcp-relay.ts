@@ -50,7 +50,7 @@ export class TcpRelay {
     if (!listener) return;
     this.#listener = undefined;
     const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
-    for (const socket of this.#connections) socket.resetAndDestroy();
+    for (const socket of this.#connections) closeAbruptly(socket);
     this.#connections.clear();
     await closed;
   }
@@ -73,4 +73,17 @@ export class TcpRelay {
       });
     }
   }
+}
+
+/**
+ * Resets the connection (RST), as a dying server's kernel does, unless the socket's shutdown is
+ * under way (end() was called, 'finish' has not come): libuv refuses a reset then
+ * (uv_tcp_close_reset: EINVAL), and Node 20-24 then marks the handle closing without closing it
+ * (src/tcp_wrap.cc, TCPWrap::Reset sets state_ = kClosing whatever the result), so 'close' never
+ * comes and the process spins at 100 % CPU in Environment::CleanupHandles when it exits. Such a
+ * socket is ending anyway: a plain destroy() closes it.
+ */
+export function closeAbruptly(socket: Socket): void {
+  if (socket.writableEnded && !socket.writableFinished) socket.destroy();
+  else socket.resetAndDestroy();
 }

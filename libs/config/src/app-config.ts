@@ -99,6 +99,14 @@ export interface EdgeLimitsConfig {
   readonly trustProxy: boolean | number | string;
 }
 
+/** What one ticket search may cost: defaults and variables in search-limits-config.ts. */
+export interface SearchLimitsConfig {
+  readonly maxScanRows: number;
+  readonly maxConcurrent: number;
+  readonly maxWaiting: number;
+  readonly statementTimeoutMs: number;
+}
+
 /** Browser clients on other origins (CORS_ORIGINS, see cors-config.ts): none when empty. */
 export interface CorsConfig {
   /** Exact origins allowed, or `any` (CORS_ORIGINS=*, refused under NODE_ENV=production). */
@@ -147,6 +155,7 @@ export interface AppConfig {
   readonly rateLimits: RateLimitConfig;
   readonly outboundThroughput: OutboundThroughputConfig;
   readonly edge: EdgeLimitsConfig;
+  readonly search: SearchLimitsConfig;
   readonly campaigns: CampaignConfig;
   readonly cors: CorsConfig;
   readonly metrics: MetricsConfig;

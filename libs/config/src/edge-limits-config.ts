@@ -85,7 +85,8 @@ function trustProxy(value: string | undefined): boolean | number | string {
   return text;
 }
 
-function integer(env: Environment, name: string, fallback: number, min: number, problems: string[]): number {
+/** A whole number of at least `min` from `name`, or `fallback` when unset; else a problem. */
+export function integer(env: Environment, name: string, fallback: number, min: number, problems: string[]): number {
   const value = env[name];
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);

@@ -4,6 +4,7 @@ export * from './auth-secret.js';
 export * from './export-signing-key.js';
 export * from './rate-limit-config.js';
 export * from './edge-limits-config.js';
+export * from './search-limits-config.js';
 export * from './outbound-throughput-config.js';
 export * from './campaign-config.js';
 export * from './cors-config.js';

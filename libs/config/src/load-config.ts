@@ -3,6 +3,7 @@ import { AppConfig, AuthConfig, LogLevel, ProjectionsMode } from './app-config.j
 import { JWT_SECRET_FILE, authConfigFrom } from './auth-secret.js';
 import { EXPORT_SIGNING_KEY_FILE, exportSigningConfigFrom, exportSigningKeyProblem } from './export-signing-key.js';
 import { edgeLimitsConfigFrom } from './edge-limits-config.js';
+import { searchLimitsConfigFrom } from './search-limits-config.js';
 import { campaignConfigFrom } from './campaign-config.js';
 import { corsConfigFrom } from './cors-config.js';
 import { metricsConfigFrom } from './metrics-config.js';
@@ -100,6 +101,7 @@ export function loadConfig(env: Environment): AppConfig {
     rateLimits: rateLimitConfigFrom(env, environment, problems),
     outboundThroughput: outboundThroughputConfigFrom(env, problems),
     edge: edgeLimitsConfigFrom(env, environment, problems),
+    search: searchLimitsConfigFrom(env, problems),
     campaigns: campaignConfigFrom(env, problems),
     cors: corsConfigFrom(env, environment, problems),
     metrics: metricsConfigFrom(env, environment, port, problems),

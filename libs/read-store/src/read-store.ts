@@ -17,6 +17,8 @@ export class ReadStore<Schema = unknown> {
   private constructor(
     readonly db: Kysely<Schema>,
     readonly dialect: ReadStoreConfig['dialect'],
+    /** SQLite: the database file, whose `-wal` file every commit (this process's or another's) writes. */
+    readonly file?: string,
   ) {}
 
   static open<Schema = unknown>(config: ReadStoreConfig): ReadStore<Schema> {
@@ -34,6 +36,7 @@ export class ReadStore<Schema = unknown> {
     return new ReadStore(
       new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }),
       'sqlite',
+      config.file,
     );
   }
 

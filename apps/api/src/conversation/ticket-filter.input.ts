@@ -119,7 +119,7 @@ export class TicketsArgs {
   @Field(() => String, {
     nullable: true,
     description:
-      "Tickets whose contact's name or number, or a message's text, contains this (any case, taken literally: no wildcards or operators), 3 to 200 characters. Never quarantined content.",
+      "Tickets whose contact's name or number, or a message's text, contains this (any case, taken literally: no wildcards or operators), 3 to 200 characters. Never quarantined content. A term whose every trigram is common is read in slices: SEARCH_BUSY when too many such searches run at once (retry), SEARCH_TOO_BROAD past its budget (search for something more specific).",
   })
   @IsOptional()
   @IsString()

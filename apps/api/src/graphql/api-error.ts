@@ -10,6 +10,10 @@ export type ApiErrorCode =
   | 'STALE_READ'
   | 'REPLAY_TOO_LONG'
   | 'SERVICE_UNAVAILABLE'
+  /** Too many broad searches running and waiting in this process: retry in a moment. */
+  | 'SEARCH_BUSY'
+  /** A search that would read more than its budget: search for a longer or more specific term. */
+  | 'SEARCH_TOO_BROAD'
   | 'INTERNAL_SERVER_ERROR';
 
 export class ApiError extends Error {

@@ -39,7 +39,7 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
       this.mode === 'in-process'
         ? new ProjectionGroup(store, readStore.db, this.projections, () => clock.now())
         : undefined;
-    this.stored = new StoredCheckpoints(readStore.db, this.projections);
+    this.stored = new StoredCheckpoints(readStore.db, this.projections, { sqliteFile: readStore.file });
   }
 
   async onApplicationBootstrap(): Promise<void> {

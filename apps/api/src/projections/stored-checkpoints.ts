@@ -1,3 +1,5 @@
+import { type FSWatcher, watch } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { type Position, comparePositions } from '@helpdesk/event-store';
 import { readCheckpoint } from '@helpdesk/projections/core/checkpoints.js';
 import type { Projection } from '@helpdesk/projections/core/projection.js';
@@ -11,22 +13,46 @@ interface Waiter {
   reject(error: Error): void;
 }
 
+export interface StoredCheckpointsOptions {
+  /**
+   * SQLite: the read store's file. Its directory is watched while someone waits, and a write to
+   * the file's WAL (the projector committing a batch) reads the checkpoints at once; the poll then
+   * only backs the watch up. PostgreSQL: none, polling alone.
+   */
+  readonly sqliteFile?: string;
+  /** How often the checkpoints are read while someone waits and no watch tells of commits. */
+  readonly pollMs?: number;
+  /** The same under a working watch: a safety net for a missed notification. */
+  readonly pollUnderWatchMs?: number;
+  /** Waits are bounded by their callers; this only keeps abandoned ones from piling up. */
+  readonly abandonAfterMs?: number;
+}
+
 /**
  * Read-your-writes when another process (the projector) runs the read models: the checkpoints it
- * commits with every batch say how far each read model is. Polled only while someone waits.
+ * commits with every batch say how far each read model is. Read only while someone waits: when
+ * the read store's file reports a commit (SQLite), else every `pollMs`.
  */
 export class StoredCheckpoints {
   private readonly waiters = new Set<Waiter>();
   private timer: NodeJS.Timeout | undefined;
   private last: ProjectionStatus[];
+  private watcher: FSWatcher | undefined;
+  private watchFailed = false;
+  private polling = false;
+  private commitSeen = false;
+  private readonly pollMs: number;
+  private readonly pollUnderWatchMs: number;
+  private readonly abandonAfterMs: number;
 
   constructor(
     private readonly db: ReadDatabase,
     private readonly projections: readonly Projection[],
-    private readonly pollMs = 50,
-    /** Waits are bounded by their callers; this only keeps abandoned ones from piling up. */
-    private readonly abandonAfterMs = 60_000,
+    private readonly options: StoredCheckpointsOptions = {},
   ) {
+    this.pollMs = options.pollMs ?? 50;
+    this.pollUnderWatchMs = options.pollUnderWatchMs ?? 1_000;
+    this.abandonAfterMs = options.abandonAfterMs ?? 60_000;
     this.last = projections.map(({ name, version }) => ({
       name,
       version,
@@ -45,19 +71,62 @@ export class StoredCheckpoints {
   whenCaughtUp(position: Position): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiters.add({ position, since: Date.now(), resolve, reject });
-      this.timer ??= setTimeout(() => void this.poll(), 0);
+      this.startWatching();
+      // A read under way may have started before the checkpoint this waiter needs: read again after it.
+      if (this.polling) this.commitSeen = true;
+      else this.schedule(0);
     });
   }
 
   close(): void {
     clearTimeout(this.timer);
+    this.timer = undefined;
+    this.stopWatching();
     this.settle(
       (waiter) => waiter.reject(new Error('The service is shutting down')),
       () => true,
     );
   }
 
+  /** Reads the checkpoints after `ms` unless a read is already due sooner or under way. */
+  private schedule(ms: number): void {
+    if (this.polling) return;
+    if (this.timer && ms > 0) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.poll(), ms);
+  }
+
+  /** Once per wait period: a watch per waiter would cost two syscalls per commit. */
+  private startWatching(): void {
+    const file = this.options.sqliteFile;
+    if (this.watcher || this.watchFailed || !file) return;
+    const wal = `${basename(file)}-wal`;
+    try {
+      this.watcher = watch(dirname(file), { persistent: false }, (_event, name) => {
+        // The event store may share the directory: only the read store's commits matter here.
+        if (name !== null && name !== wal) return;
+        if (this.polling) this.commitSeen = true;
+        else this.schedule(0);
+      });
+      this.watcher.on('error', () => {
+        this.stopWatching();
+        this.watchFailed = true;
+      });
+    } catch {
+      // No inotify here (or its limit reached): polling alone.
+      this.watchFailed = true;
+    }
+  }
+
+  private stopWatching(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+  }
+
   private async poll(): Promise<void> {
+    this.timer = undefined;
+    this.polling = true;
+    this.commitSeen = false;
     try {
       this.last = await Promise.all(this.projections.map((projection) => this.statusOf(projection)));
       const failed = this.last.find((status) => status.lastError !== null);
@@ -81,7 +150,13 @@ export class StoredCheckpoints {
       (waiter) => waiter.reject(new Error('No read model progress')),
       (waiter) => waiter.since < abandoned,
     );
-    this.timer = this.waiters.size > 0 ? setTimeout(() => void this.poll(), this.pollMs) : undefined;
+    this.polling = false;
+    if (this.waiters.size === 0) {
+      this.stopWatching();
+      return;
+    }
+    // A commit reported while reading may not be in what was read: read again at once.
+    this.schedule(this.commitSeen ? 0 : this.watcher ? this.pollUnderWatchMs : this.pollMs);
   }
 
   private reached(position: Position): boolean {

@@ -1,10 +1,17 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { ReadStore } from '@helpdesk/read-store';
-import { SearchTermError, ticketSearchCondition } from '@helpdesk/projections/search/index.js';
+import {
+  RARE_HITS,
+  SearchBusyError,
+  SearchTermError,
+  SearchTooBroadError,
+  ticketSearchCondition,
+} from '@helpdesk/projections/search/index.js';
 import type { TicketCondition } from '@helpdesk/projections/ticket-list/index.js';
 import { type Viewer, viewTicketConditions } from '@helpdesk/projections/views/index.js';
 import { ApiError, badUserInput } from '../graphql/api-error.js';
 import { ReadYourWrites } from '../graphql/read-your-writes.js';
+import { SearchLimits } from './search-limits.js';
 import { visibleView } from './visible-views.reader.js';
 
 export interface TicketNarrowing {
@@ -34,6 +41,7 @@ export class NarrowTicketsHandler implements IQueryHandler<NarrowTicketsQuery, T
   constructor(
     private readonly readStore: ReadStore,
     private readonly readYourWrites: ReadYourWrites,
+    private readonly searchLimits: SearchLimits,
   ) {}
 
   async execute({ viewer, narrowing, atLeastPosition }: NarrowTicketsQuery): Promise<TicketCondition[]> {
@@ -49,9 +57,15 @@ export class NarrowTicketsHandler implements IQueryHandler<NarrowTicketsQuery, T
     }
     if (search) {
       try {
-        conditions.push(await ticketSearchCondition(this.readStore.db, viewer.portalId, search));
+        const { db } = this.readStore;
+        conditions.push(await ticketSearchCondition(db, viewer.portalId, search, RARE_HITS, this.searchLimits.bounds));
       } catch (error) {
         if (error instanceof SearchTermError) throw badUserInput([{ field: 'search', messages: [error.message] }]);
+        // Shaped as BAD_USER_INPUT is, naming the field: the client may show the message next to it.
+        if (error instanceof SearchBusyError || error instanceof SearchTooBroadError) {
+          const code = error instanceof SearchBusyError ? 'SEARCH_BUSY' : 'SEARCH_TOO_BROAD';
+          throw new ApiError(code, error.message, { fields: [{ field: 'search', messages: [error.message] }] });
+        }
         throw error;
       }
     }

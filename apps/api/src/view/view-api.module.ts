@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { NarrowTicketsHandler } from './narrow-tickets.query.js';
+import { SearchLimits } from './search-limits.js';
 import { CountViewTicketsHandler, GetViewHandler, ListViewsHandler } from './view.queries.js';
 import { ViewMutationsResolver } from './view-mutations.resolver.js';
 import { ViewsResolver } from './views.resolver.js';
@@ -14,6 +15,7 @@ import { ViewsResolver } from './views.resolver.js';
     GetViewHandler,
     CountViewTicketsHandler,
     NarrowTicketsHandler,
+    SearchLimits,
     ViewsResolver,
     ViewMutationsResolver,
   ],

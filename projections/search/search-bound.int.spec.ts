@@ -1,0 +1,249 @@
+import { sql } from 'kysely';
+import { ensureLiveTables } from '../core/live-tables.js';
+import { physicalTableName } from '../core/projection.js';
+import { type ReadDatabase, isPostgres } from '../core/read-model-schema.js';
+import { readStoresUnderTest } from '../core/read-stores-under-test.js';
+import { likeContains } from '../core/text-index.js';
+import { type TicketCondition, listTickets, ticketListProjection, ticketsTable } from '../ticket-list/index.js';
+import {
+  DEFAULT_SEARCH_BOUNDS,
+  RARE_HITS,
+  SearchBusyError,
+  SearchGate,
+  type SearchBounds,
+  SearchTooBroadError,
+  ticketSearchCondition,
+  underTimeout,
+  yieldToEventLoop,
+} from './search-tickets.js';
+import { searchProjection } from './search.projection.js';
+
+const PORTAL = 'portal-1';
+const OTHER = 'portal-2';
+const PHRASE = 'voucher warranty refund cancel';
+const TICKETS = 1_000;
+
+/**
+ * Every word and trigram of PHRASE in hundreds of messages, the phrase itself in a few (some in
+ * closed tickets, some in another portal's): with `narrowTrigramDocs` at 50, no trigram of it is
+ * narrow, so the search scans, as a rare phrase of common words does at 1M tickets.
+ */
+function messageText(n: number): string {
+  if (n % 397 === 5) return `Hello, ${PHRASE.toUpperCase()} for ${n}`;
+  switch (n % 4) {
+    case 0:
+      return `my voucher warranty ${n} then refund cancel`;
+    case 1:
+      return `a warranty refund ${n} or a voucher`;
+    case 2:
+      return `refund cancel voucher ${n} warranty`;
+    default:
+      return `message ${n} about delivery`;
+  }
+}
+
+async function fill(db: ReadDatabase): Promise<void> {
+  for (const projection of [ticketListProjection, searchProjection]) await ensureLiveTables(db, projection, new Date());
+  const messages = physicalTableName(searchProjection, 'messages');
+  const at = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 60_000).toISOString();
+  for (const portal of [PORTAL, OTHER]) {
+    const tickets = Array.from({ length: TICKETS }, (_, index) => {
+      const n = index + 1;
+      const status = n % 4 === 0 ? 'closed' : 'open';
+      return {
+        id: `${portal}-t-${n}`,
+        document: JSON.stringify({ ticketId: `${portal}-t-${n}`, portalId: portal, status }),
+        portal_id: portal,
+        conversation_id: `${portal}-conv-${n}`,
+        status,
+        contact_id: `c-${n}`,
+        contact_phone: `+336100${String(n).padStart(5, '0')}`,
+        // Ties in updated_at, so paging must order by id too.
+        updated_at: at(Math.floor(n / 3)),
+        created_at: at(n),
+      };
+    });
+    for (let start = 0; start < tickets.length; start += 200)
+      await db
+        .insertInto(ticketsTable())
+        .values(tickets.slice(start, start + 200))
+        .execute();
+    const rows = Array.from({ length: TICKETS * 3 }, (_, index) => ({
+      id: `${portal}-m-${index + 1}`,
+      document: '{}',
+      portal_id: portal,
+      ticket_id: `${portal}-t-${Math.floor(index / 3) + 1}`,
+      text_key: messageText(index + 1 + (portal === OTHER ? 200 : 0)).toLowerCase(),
+    }));
+    for (let start = 0; start < rows.length; start += 200)
+      await db
+        .insertInto(messages)
+        .values(rows.slice(start, start + 200))
+        .execute();
+  }
+}
+
+/** The search as it was before any index: each ticket checked with LIKE. */
+function likeScan(portalId: string, term: string): TicketCondition {
+  const messages = physicalTableName(searchProjection, 'messages');
+  return {
+    counted: false,
+    where: (eb) =>
+      eb.exists(
+        eb
+          .selectFrom(messages)
+          .select(sql.lit(1).as('found'))
+          .where('portal_id', '=', portalId)
+          .where('ticket_id', '=', eb.ref(`${ticketsTable()}.id`))
+          .where(likeContains('text_key', term)),
+      ),
+  };
+}
+
+/** Every page of the portal's tickets meeting `condition`, `first` at a time: ids, in order. */
+async function allPages(
+  db: ReadDatabase,
+  condition: TicketCondition,
+  first: number,
+  status?: 'open',
+): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | undefined;
+  do {
+    const page = await listTickets(
+      db,
+      { portalId: PORTAL, matching: [condition], ...(status && { status: [status] }) },
+      first,
+      after,
+    );
+    ids.push(...page.tickets.map((ticket) => ticket.ticketId));
+    after = page.endCursor ?? undefined;
+  } while (after);
+  return ids;
+}
+
+describe.each(readStoresUnderTest())('a search bounded in work and time on $name', (readStoreUnderTest) => {
+  let db: ReadDatabase;
+  let dispose: () => Promise<void>;
+  /** Scans, in slices of 100 rowids: every trigram of PHRASE is in 50 rows or more. */
+  let bounds: SearchBounds;
+
+  beforeAll(async () => {
+    const opened = await readStoreUnderTest.open();
+    db = opened.readStore.db as ReadDatabase;
+    dispose = opened.dispose;
+    await fill(db);
+  });
+  afterAll(() => dispose());
+  beforeEach(() => {
+    bounds = { ...DEFAULT_SEARCH_BOUNDS, narrowTrigramDocs: 50, sliceRows: 100, gate: new SearchGate(1, 0) };
+  });
+
+  it('finds for a rare phrase of common words exactly the tickets a LIKE scan finds, in the same order and pages', async () => {
+    const expected = await allPages(db, likeScan(PORTAL, PHRASE), 1_000);
+    expect(expected.length).toBeGreaterThan(3);
+    for (const first of [1, 2, 25]) {
+      const condition = await ticketSearchCondition(db, PORTAL, PHRASE, RARE_HITS, bounds);
+      expect(await allPages(db, condition, first)).toEqual(expected);
+      expect(await allPages(db, condition, first, 'open')).toEqual(
+        (await allPages(db, likeScan(PORTAL, PHRASE), 1_000, 'open')).filter((id) => expected.includes(id)),
+      );
+    }
+    // The default bounds (the phrase's trigrams are narrow in so few rows) and the common-term path agree.
+    expect(await allPages(db, await ticketSearchCondition(db, PORTAL, PHRASE), 25)).toEqual(expected);
+    expect(await allPages(db, await ticketSearchCondition(db, PORTAL, PHRASE, 0, bounds), 25)).toEqual(expected);
+    // A common word, scanned too: the scan stops once it knows, and the page walk answers.
+    expect(await allPages(db, await ticketSearchCondition(db, PORTAL, 'refund', 20, bounds), 50)).toEqual(
+      await allPages(db, likeScan(PORTAL, 'refund'), 1_000),
+    );
+  });
+
+  it('never finds another portal’s tickets, though its rows hold the phrase too', async () => {
+    const condition = await ticketSearchCondition(db, PORTAL, PHRASE, RARE_HITS, bounds);
+    expect((await allPages(db, condition, 25)).every((id) => id.startsWith(`${PORTAL}-`))).toBe(true);
+  });
+
+  if (readStoreUnderTest.name === 'sqlite') {
+    it('gives the event loop back between slices: a callback queued before the search runs before it ends', async () => {
+      let pauses = 0;
+      const order: string[] = [];
+      setImmediate(() => order.push('another request'));
+      const counted = {
+        ...bounds,
+        pause: async () => {
+          pauses++;
+          await yieldToEventLoop();
+        },
+      };
+      await ticketSearchCondition(db, PORTAL, PHRASE, RARE_HITS, counted);
+      order.push('search done');
+      expect(order).toEqual(['another request', 'search done']);
+      // 6,000 rows in slices of 100, each table probed trigram by trigram first.
+      expect(pauses).toBeGreaterThanOrEqual(59);
+    });
+
+    it('refuses a search that would read more rows than its budget as too broad, having read no more', async () => {
+      let pauses = 0;
+      const small = { ...bounds, maxScanRows: 1_000, pause: async () => void pauses++ };
+      await expect(ticketSearchCondition(db, PORTAL, PHRASE, RARE_HITS, small)).rejects.toThrow(SearchTooBroadError);
+      // Probes, then 10 slices of 100 rowids: the 11th would pass the budget.
+      expect(pauses).toBeLessThanOrEqual(bounds.trigramProbes + 10);
+      // The budget is rowids, whatever the portal: another portal is refused alike, and learns nothing.
+      await expect(ticketSearchCondition(db, OTHER, PHRASE, RARE_HITS, small)).rejects.toThrow(SearchTooBroadError);
+      // A term with a narrow trigram is looked up in the index: no scan, no budget.
+      const found = await ticketSearchCondition(db, PORTAL, 'zebracorn', RARE_HITS, small);
+      expect(await allPages(db, found, 25)).toEqual([]);
+    });
+
+    it('admits as many scans as the gate runs and queues, refuses the next as busy, and lets the queued one run after', async () => {
+      let open!: () => void;
+      const latch = new Promise<void>((resolve) => (open = resolve));
+      const gate = new SearchGate(1, 1);
+      // One trigram probed: nothing pauses before the gate, every scan parks at its first slice.
+      const parked = { ...bounds, gate, trigramProbes: 1, pause: () => latch };
+      const first = ticketSearchCondition(db, PORTAL, PHRASE, RARE_HITS, parked);
+      const second = ticketSearchCondition(db, PORTAL, PHRASE, RARE_HITS, parked);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(gate.load).toEqual({ running: 1, waiting: 1 });
+      await expect(ticketSearchCondition(db, OTHER, PHRASE, RARE_HITS, parked)).rejects.toThrow(SearchBusyError);
+      // A narrow term never waits at the gate.
+      await ticketSearchCondition(db, OTHER, 'zebracorn', RARE_HITS, parked);
+      open();
+      const expected = await allPages(db, likeScan(PORTAL, PHRASE), 1_000);
+      expect(await allPages(db, await first, 25)).toEqual(expected);
+      expect(await allPages(db, await second, 25)).toEqual(expected);
+      expect(gate.load).toEqual({ running: 0, waiting: 0 });
+    });
+  } else {
+    it('maps a statement PostgreSQL cancels at the timeout to SearchTooBroadError, the connection still usable', async () => {
+      expect(isPostgres(db)).toBe(true);
+      await expect(underTimeout(db, 20, (trx) => sql`SELECT pg_sleep(2)`.execute(trx))).rejects.toThrow(
+        SearchTooBroadError,
+      );
+      // SET LOCAL ended with the transaction: the next statements have no timeout.
+      const { rows } = await sql<{ statement_timeout: string }>`SHOW statement_timeout`.execute(db);
+      expect(rows[0].statement_timeout).toBe('0');
+      const condition = await ticketSearchCondition(db, PORTAL, PHRASE, RARE_HITS, bounds);
+      expect(await allPages(db, condition, 25)).toEqual(await allPages(db, likeScan(PORTAL, PHRASE), 1_000));
+    });
+  }
+});
+
+describe('SearchGate', () => {
+  it('runs `running` at once, queues `waiting` in arrival order, refuses the next, and counts a release once', async () => {
+    const gate = new SearchGate(1, 2);
+    const release = await gate.admit();
+    const order: string[] = [];
+    const queued = ['b', 'c'].map((name) => gate.admit().then((done) => (order.push(name), done)));
+    await expect(gate.admit()).rejects.toThrow(SearchBusyError);
+    release();
+    release();
+    const b = await queued[0];
+    expect(order).toEqual(['b']);
+    expect(gate.load).toEqual({ running: 1, waiting: 1 });
+    b();
+    (await queued[1])();
+    expect(order).toEqual(['b', 'c']);
+    expect(gate.load).toEqual({ running: 0, waiting: 0 });
+  });
+});
