@@ -30,6 +30,8 @@ const WORDS: Readonly<Record<string, string>> = {
   NOT_FOUND: 'Not found',
   STALE_READ: 'The service is busy catching up: try again in a moment',
   RATE_LIMITED: 'Too many requests: wait a moment',
+  SEARCH_BUSY: 'Too many broad searches are running: try again in a moment',
+  SEARCH_TOO_BROAD: 'This search matches too much: search for something more specific',
   SERVICE_UNAVAILABLE: 'The service is unavailable: try again in a moment',
   INTERNAL_SERVER_ERROR: 'Something went wrong on the service',
   NETWORK: 'The service cannot be reached: check your connection',
