@@ -41,6 +41,23 @@ export function App() {
     }
     return null;
   });
+  // A `#token=` link opened in a tab that shows the inbox already: no reload happens, so listen.
+  useEffect(() => {
+    const onHash = () => {
+      const given = initialToken();
+      if (!given) return;
+      if (expired(given)) {
+        sessionStorage.removeItem(TOKEN_KEY);
+        setToken(null);
+        setNotice(EXPIRED);
+      } else {
+        setNotice(null);
+        setToken(given);
+      }
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
   const signOut = useCallback((why: string | null = null) => {
     sessionStorage.removeItem(TOKEN_KEY);
     setToken(null);
