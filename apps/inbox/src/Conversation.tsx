@@ -16,6 +16,7 @@ import {
   SendTemplateMutation,
   TemplatesQuery,
 } from './operations';
+import { TemplateParameterFields } from './TemplateParameters';
 import { contactName } from './TicketList';
 
 type Ticket = NonNullable<ResultOf<typeof ConversationQuery>['ticket']>;
@@ -478,36 +479,8 @@ function TemplatePicker(props: {
       {template ? (
         <fieldset>
           <legend>Parameters</legend>
-          {Array.from({ length: headerCount }, (_, index) => (
-            <p key={`h${index}`}>
-              <label for={`header-${index}`}>Header parameter {index + 1}</label>
-              <input
-                id={`header-${index}`}
-                required
-                value={header[index] ?? ''}
-                onInput={(event) => {
-                  const next = [...header];
-                  next[index] = event.currentTarget.value;
-                  setHeader(next);
-                }}
-              />
-            </p>
-          ))}
-          {Array.from({ length: bodyCount }, (_, index) => (
-            <p key={`b${index}`}>
-              <label for={`body-${index}`}>Body parameter {index + 1}</label>
-              <input
-                id={`body-${index}`}
-                required
-                value={body[index] ?? ''}
-                onInput={(event) => {
-                  const next = [...body];
-                  next[index] = event.currentTarget.value;
-                  setBody(next);
-                }}
-              />
-            </p>
-          ))}
+          <TemplateParameterFields idPrefix="" part="Header" count={headerCount} values={header} onChange={setHeader} />
+          <TemplateParameterFields idPrefix="" part="Body" count={bodyCount} values={body} onChange={setBody} />
           {bodyCount + headerCount === 0 ? <p>This template takes no parameters.</p> : null}
           <p class="preview" aria-label="Preview">
             {template.header?.kind === 'TEXT' && template.header.text ? (

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { TemplateParameterFields } from './TemplateParameters';
 import { type Api, RequestFailed } from './client';
 import { describeError } from './errors';
 import { fillTemplate, placeholderCount } from './format';
@@ -123,36 +124,14 @@ export function StartConversation(props: {
           </option>
         ))}
       </select>
-      {Array.from({ length: headerCount }, (_, index) => (
-        <p key={`h${index}`}>
-          <label for={`start-header-${index}`}>Header parameter {index + 1}</label>
-          <input
-            id={`start-header-${index}`}
-            required
-            value={header[index] ?? ''}
-            onInput={(event) => {
-              const next = [...header];
-              next[index] = event.currentTarget.value;
-              setHeader(next);
-            }}
-          />
-        </p>
-      ))}
-      {Array.from({ length: bodyCount }, (_, index) => (
-        <p key={`b${index}`}>
-          <label for={`start-body-${index}`}>Body parameter {index + 1}</label>
-          <input
-            id={`start-body-${index}`}
-            required
-            value={body[index] ?? ''}
-            onInput={(event) => {
-              const next = [...body];
-              next[index] = event.currentTarget.value;
-              setBody(next);
-            }}
-          />
-        </p>
-      ))}
+      <TemplateParameterFields
+        idPrefix="start-"
+        part="Header"
+        count={headerCount}
+        values={header}
+        onChange={setHeader}
+      />
+      <TemplateParameterFields idPrefix="start-" part="Body" count={bodyCount} values={body} onChange={setBody} />
       {template ? <p class="preview">{fillTemplate(template.body, body)}</p> : null}
       <p class="quota">
         A new conversation counts against the portal's monthly limit (and an unverified account's daily cap).
