@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { securePage } from '../page-security/page-security.js';
 import type { AppConfig } from '@helpdesk/config';
 
 export const GRAPHIQL_PATH = '/graphiql';
@@ -137,33 +138,9 @@ const START_SCRIPT = `'use strict';
 `;
 
 /**
- * This origin only: scripts and styles from here (GraphiQL's components add <style> elements of
- * their own, hence 'unsafe-inline' for styles, never for scripts), fonts and icons inlined in its
- * CSS as data: URIs, and requests to here, WebSocket included. Browsers of CSP level 3 count ws:
- * and wss: of this host as 'self'; older ones need the host spelled out, from the Host header
- * only when it is a plain host name and port (nothing of it can add a directive).
+ * GraphiQL's components add <style> elements of their own (styles only, never scripts); fonts and
+ * icons are data: URIs in its CSS.
  */
 function secured(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const host = request.headers.host ?? '';
-  const websocket = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)
-    ? ` ws://${host} wss://${host}`
-    : '';
-  return reply
-    .header(
-      'content-security-policy',
-      [
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        `connect-src 'self'${websocket}`,
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'none'",
-      ].join('; '),
-    )
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'no-referrer')
-    .header('x-frame-options', 'DENY');
+  return securePage(request, reply, { style: "'self' 'unsafe-inline'", img: "'self' data:", font: "'self' data:" });
 }

@@ -3,6 +3,7 @@ import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { securePage } from '../page-security/page-security.js';
 
 export const INBOX_PATH = '/inbox';
 
@@ -76,32 +77,7 @@ function readBuilt(directory: string): Map<string, File> | null {
   return files;
 }
 
-/**
- * This origin only: scripts and styles from here, media shown from blob: URLs made of what
- * /media answered, requests to here (WebSocket included: older CSP browsers need the host spelled
- * out, taken from the Host header only when it is a plain host name and port).
- */
+/** Media are shown from blob: URLs made of what /media answered. */
 function secured(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const host = request.headers.host ?? '';
-  const websocket = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)
-    ? ` ws://${host} wss://${host}`
-    : '';
-  return reply
-    .header(
-      'content-security-policy',
-      [
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' blob: data:",
-        "media-src 'self' blob:",
-        `connect-src 'self'${websocket}`,
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'none'",
-      ].join('; '),
-    )
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'no-referrer')
-    .header('x-frame-options', 'DENY');
+  return securePage(request, reply, { style: "'self'", img: "'self' blob: data:", media: "'self' blob:" });
 }
