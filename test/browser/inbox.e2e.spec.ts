@@ -395,7 +395,7 @@ describe('the agent inbox in a browser', () => {
     for (const message of resumed) expect(message.payload.variables.afterPosition).toMatch(/^\d+:\d+$/);
   }, 60_000);
 
-  it('shows every kind of message: media inline or to download, location, contacts, unsupported; older ones on demand', async () => {
+  it('shows every kind of message: media inline or to download, location, contacts, unsupported; older ones by scrolling down', async () => {
     const from = '972500000099';
     const picture = await page.screenshot({ type: 'jpeg', clip: { x: 0, y: 0, width: 240, height: 120 } });
     const media: Record<string, Buffer> = {
@@ -479,6 +479,8 @@ describe('the agent inbox in a browser', () => {
     const conversation = page.getByRole('region', { name: 'Media Sender' });
     const thread = conversation.getByRole('list', { name: /Messages/ });
     await thread.getByRole('img', { name: 'The parcel as it arrived' }).waitFor();
+    // 24 messages: the newest 20 first; the 4 oldest come when the agent scrolls down to them.
+    await expect(thread.getByText('Earlier message 0').count()).resolves.toBe(0);
     await thread.getByRole('img', { name: 'Sticker' }).waitFor();
     await thread.locator('video[controls]').waitFor();
     await expect(thread.locator('audio[controls]').count()).resolves.toBe(2);
@@ -493,9 +495,12 @@ describe('the agent inbox in a browser', () => {
     await page.screenshot({ path: `${SCREENSHOTS}/message-kinds.png` });
     await page.setViewportSize({ width: 1280, height: 800 });
 
-    // 24 messages: the newest 20 first, the 4 oldest on demand.
-    await expect(thread.getByText('Earlier message 0').count()).resolves.toBe(0);
-    await conversation.getByRole('button', { name: 'Load older messages' }).click();
+    // Scrolling down is enough: nothing clicks "Load older messages" (it stays for the keyboard).
+    await page.mouse.move(900, 600);
+    for (let i = 0; i < 20 && (await thread.getByText('Earlier message 0').count()) === 0; i++) {
+      await page.mouse.wheel(0, 2_000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     await thread.getByText('Earlier message 0').waitFor();
     await expect(conversation.getByRole('button', { name: 'Load older messages' }).count()).resolves.toBe(0);
   }, 120_000);

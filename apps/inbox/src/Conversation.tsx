@@ -90,6 +90,40 @@ export function Conversation(props: {
     [api, conversationId, props.ticketId],
   );
 
+  const olderButton = useRef<HTMLButtonElement>(null);
+  const loadingOlder = useRef(false);
+  const loadOlder = useCallback(async () => {
+    if (loadingOlder.current || !older.more) return;
+    loadingOlder.current = true;
+    try {
+      const answer = await api.request(OlderMessagesQuery, { conversationId, before: older.cursor });
+      const page = answer.conversation?.thread;
+      if (!page) return;
+      olderLoaded.current = true;
+      setMessages((previous) => {
+        const known = new Set(previous.map((message) => message.id));
+        return [...page.nodes.filter((message) => !known.has(message.id)), ...previous];
+      });
+      setOlder({ cursor: page.pageInfo.startCursor ?? null, more: page.pageInfo.hasPreviousPage });
+    } catch (problem) {
+      setError(wordsOf(problem));
+    } finally {
+      loadingOlder.current = false;
+    }
+  }, [api, conversationId, older]);
+
+  // Infinite scroll back: scrolling down to the button loads the page before (the button stays,
+  // for the keyboard and for browsers without IntersectionObserver).
+  useEffect(() => {
+    const button = olderButton.current;
+    if (!button || typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) void loadOlder();
+    });
+    observer.observe(button);
+    return () => observer.disconnect();
+  }, [loadOlder, older.more]);
+
   // Again on every notification about this conversation (version).
   useEffect(() => {
     void load();
@@ -293,26 +327,7 @@ export function Conversation(props: {
         ))}
       </ol>
       {older.more ? (
-        <button
-          type="button"
-          class="more"
-          disabled={busy}
-          onClick={async () => {
-            try {
-              const answer = await api.request(OlderMessagesQuery, { conversationId, before: older.cursor });
-              const page = answer.conversation?.thread;
-              if (!page) return;
-              olderLoaded.current = true;
-              setMessages((previous) => {
-                const known = new Set(previous.map((message) => message.id));
-                return [...page.nodes.filter((message) => !known.has(message.id)), ...previous];
-              });
-              setOlder({ cursor: page.pageInfo.startCursor ?? null, more: page.pageInfo.hasPreviousPage });
-            } catch (problem) {
-              setError(wordsOf(problem));
-            }
-          }}
-        >
+        <button type="button" class="more" ref={olderButton} disabled={busy} onClick={() => void loadOlder()}>
           Load older messages
         </button>
       ) : null}
