@@ -505,7 +505,7 @@ describe('the agent inbox in a browser', () => {
     await expect(conversation.getByRole('button', { name: 'Load older messages' }).count()).resolves.toBe(0);
   }, 120_000);
 
-  it('notifies new messages when the agent turns it on, makes a custom view, shows the usage, and replies with a file', async () => {
+  it('notifies new messages when the agent turns it on, makes, renames and deletes a custom view, shows the usage, and replies with a file', async () => {
     const now = Date.parse(later(RECEIVED_AT, 25 * HOUR)) / 1000;
     const write = async (wamid: string, body: string) => {
       const from = '972500000055';
@@ -545,6 +545,19 @@ describe('the agent inbox in a browser', () => {
     await custom.waitFor();
     await expect(custom.textContent()).resolves.toMatch(new RegExp(`WhatsApp open\\s*${allOpen}$`));
     await page.getByRole('heading', { name: 'WhatsApp open' }).waitFor();
+    // The agent's own view: renamed (its filters stay), then deleted after a second, named click.
+    await views.getByRole('button', { name: 'Edit view' }).click();
+    await views.getByRole('textbox', { name: 'Name' }).fill('WhatsApp, open');
+    await views.getByRole('button', { name: 'Save view' }).click();
+    const renamed = views.getByRole('button', { name: /^WhatsApp, open/ });
+    await renamed.waitFor();
+    await expect(renamed.textContent()).resolves.toMatch(new RegExp(`WhatsApp, open\\s*${allOpen}$`));
+    await views.getByRole('button', { name: 'Delete view' }).click();
+    await views.getByRole('button', { name: 'Delete “WhatsApp, open”' }).click();
+    await renamed.waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: 'All open' }).waitFor();
+    // A default view offers neither.
+    await expect(views.getByRole('button', { name: 'Edit view' }).count()).resolves.toBe(0);
     await page
       .getByRole('region', { name: 'Usage' })
       .getByText(/of 1000 conversations this month/)

@@ -4,7 +4,7 @@ import { Conversation } from './Conversation';
 import { claimsOf } from './format';
 import { MessageReceivedSubscription, TicketChangedSubscription, TicketsQuery, ViewsQuery } from './operations';
 import type { ResultOf } from './graphql';
-import { NewView, UsagePanel, useNotifications } from './Sidebar';
+import { ManageView, NewView, UsagePanel, useNotifications } from './Sidebar';
 import { SignIn } from './SignIn';
 import { StartConversation } from './StartConversation';
 import { TicketList } from './TicketList';
@@ -278,6 +278,19 @@ function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | 
             </li>
           ))}
         </ul>
+        {currentView && !currentView.isDefault && claims && currentView.creatorId === claims.userId ? (
+          <ManageView
+            key={currentView.id}
+            api={api}
+            view={currentView}
+            onChanged={(at) => void loadViews(at)}
+            onDeleted={(at) => {
+              void loadViews(at);
+              setViewId('all-open');
+              setSelected(null);
+            }}
+          />
+        ) : null}
         <NewView
           api={api}
           onCreated={(id, at) => {

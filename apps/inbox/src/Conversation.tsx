@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { type Api, RequestFailed } from './client';
-import { describeError } from './errors';
+import { type Api, RequestFailed, wordsOf } from './client';
 import { fillTemplate, placeholderCount, shortTime, windowLeft } from './format';
 import type { ResultOf } from './graphql';
 import { MessageItem, type ThreadMessage } from './Message';
@@ -25,10 +24,6 @@ type Ticket = NonNullable<ResultOf<typeof ConversationQuery>['ticket']>;
 function requestKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return `inbox-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
-}
-
-function wordsOf(error: unknown): string {
-  return error instanceof RequestFailed ? error.message : describeError('UNKNOWN');
 }
 
 /** Delivery ticks are not notified: the open thread's newest page is read again this often. */

@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { type Api, RequestFailed } from './client';
-import { describeError } from './errors';
+import { type Api, wordsOf } from './client';
 import { shortTime } from './format';
 import type { ResultOf } from './graphql';
-import { CreateViewMutation, DailyUsageQuery, UsageQuery } from './operations';
+import { ChangeViewMutation, CreateViewMutation, DailyUsageQuery, DeleteViewMutation, UsageQuery } from './operations';
 
 type Usage = ResultOf<typeof UsageQuery>;
 type Daily = NonNullable<ResultOf<typeof DailyUsageQuery>['dailyUsage']> & { name: string };
@@ -88,7 +87,7 @@ export function NewView({ api, onCreated }: { api: Api; onCreated: (viewId: stri
           setName('');
           onCreated(answer.createView.viewId, answer.createView.position ?? null);
         } catch (error) {
-          setProblem(error instanceof RequestFailed ? error.message : describeError('UNKNOWN'));
+          setProblem(wordsOf(error));
         } finally {
           setBusy(false);
         }
@@ -128,6 +127,131 @@ export function NewView({ api, onCreated }: { api: Api; onCreated: (viewId: stri
           Create view
         </button>{' '}
         <button type="button" class="more" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </p>
+    </form>
+  );
+}
+
+type Sharing = 'ONLY_ME' | 'MY_TEAM' | 'EVERYONE';
+
+/**
+ * The agent's own custom view: rename it, share it differently, or delete it (after a second
+ * click that names it). Its filters stay as they are: the form cannot show every kind of filter,
+ * and changeView replaces all of them when given any.
+ */
+export function ManageView({
+  api,
+  view,
+  onChanged,
+  onDeleted,
+}: {
+  api: Api;
+  view: { id: string; name: string; sharing: Sharing };
+  onChanged: (at: string | null) => void;
+  onDeleted: (at: string | null) => void;
+}) {
+  const [mode, setMode] = useState<'closed' | 'edit' | 'delete'>('closed');
+  const [name, setName] = useState(view.name);
+  const [sharing, setSharing] = useState<Sharing>(view.sharing);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await action();
+      setMode('closed');
+    } catch (error) {
+      setProblem(wordsOf(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const alert = problem ? (
+    <p class="error" role="alert">
+      {problem}
+    </p>
+  ) : null;
+  if (mode === 'closed')
+    return (
+      <p class="buttons manage-view">
+        <button
+          type="button"
+          class="more"
+          onClick={() => {
+            setName(view.name);
+            setSharing(view.sharing);
+            setMode('edit');
+          }}
+        >
+          Edit view
+        </button>{' '}
+        <button type="button" class="more" onClick={() => setMode('delete')}>
+          Delete view
+        </button>
+      </p>
+    );
+  if (mode === 'delete')
+    return (
+      <div class="new-view" role="group" aria-label={`Delete the view ${view.name}`}>
+        <p>Delete the view “{view.name}”? Its tickets stay; only the view goes.</p>
+        {alert}
+        <p class="buttons">
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() =>
+              run(async () => {
+                const answer = await api.request(DeleteViewMutation, { input: { viewId: view.id } });
+                onDeleted(answer.deleteView.position ?? null);
+              })
+            }
+          >
+            Delete “{view.name}”
+          </button>{' '}
+          <button type="button" class="more" onClick={() => setMode('closed')}>
+            Keep it
+          </button>
+        </p>
+      </div>
+    );
+  return (
+    <form
+      class="new-view"
+      aria-labelledby="edit-view-heading"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void run(async () => {
+          const answer = await api.request(ChangeViewMutation, {
+            input: { viewId: view.id, name: name.trim(), sharing },
+          });
+          onChanged(answer.changeView.position ?? null);
+        });
+      }}
+    >
+      <h3 id="edit-view-heading">Edit view</h3>
+      <label for="edit-view-name">Name</label>
+      <input
+        id="edit-view-name"
+        required
+        maxLength={100}
+        value={name}
+        onInput={(e) => setName(e.currentTarget.value)}
+      />
+      <label for="edit-view-sharing">Shared with</label>
+      <select id="edit-view-sharing" value={sharing} onChange={(e) => setSharing(e.currentTarget.value as Sharing)}>
+        <option value="ONLY_ME">Only me</option>
+        <option value="MY_TEAM">My team</option>
+        <option value="EVERYONE">Everyone</option>
+      </select>
+      {alert}
+      <p class="buttons">
+        <button type="submit" disabled={busy || !name.trim()}>
+          Save view
+        </button>{' '}
+        <button type="button" class="more" onClick={() => setMode('closed')}>
           Cancel
         </button>
       </p>

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { TemplateParameterFields } from './TemplateParameters';
-import { type Api, RequestFailed } from './client';
-import { describeError } from './errors';
+import { type Api, wordsOf } from './client';
 import { fillTemplate, placeholderCount } from './format';
 import type { ResultOf } from './graphql';
 import { StartChoicesQuery, StartConversationMutation } from './operations';
@@ -29,11 +28,7 @@ export function StartConversation(props: {
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    props.api
-      .request(StartChoicesQuery, {})
-      .then(setChoices, (error: unknown) =>
-        setProblem(error instanceof RequestFailed ? error.message : describeError('UNKNOWN')),
-      );
+    props.api.request(StartChoicesQuery, {}).then(setChoices, (error: unknown) => setProblem(wordsOf(error)));
   }, [props.api]);
 
   const numbers = (choices?.channels ?? [])
@@ -76,7 +71,7 @@ export function StartConversation(props: {
             started.position ?? null,
           );
         } catch (error) {
-          setProblem(error instanceof RequestFailed ? error.message : describeError('UNKNOWN'));
+          setProblem(wordsOf(error));
         } finally {
           setBusy(false);
         }

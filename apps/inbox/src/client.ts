@@ -14,6 +14,11 @@ export class RequestFailed extends Error {
   }
 }
 
+/** What to show the agent for a failure: the refusal's words, or a general sentence for anything else. */
+export function wordsOf(error: unknown): string {
+  return error instanceof RequestFailed ? error.message : describeError('UNKNOWN');
+}
+
 interface GraphqlAnswer<Result> {
   data?: Result | null;
   errors?: { message: string; extensions?: { code?: string } }[];

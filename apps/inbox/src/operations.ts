@@ -8,6 +8,8 @@ export const ViewsQuery = graphql(`
       id
       name
       isDefault
+      creatorId
+      sharing
       ticketCount
     }
   }
@@ -327,6 +329,24 @@ export const UsageQuery = graphql(`
 export const CreateViewMutation = graphql(`
   mutation CreateView($input: CreateViewInput!) {
     createView(input: $input) {
+      viewId
+      position
+    }
+  }
+`);
+
+export const ChangeViewMutation = graphql(`
+  mutation ChangeView($input: ChangeViewInput!) {
+    changeView(input: $input) {
+      viewId
+      position
+    }
+  }
+`);
+
+export const DeleteViewMutation = graphql(`
+  mutation DeleteView($input: DeleteViewInput!) {
+    deleteView(input: $input) {
       viewId
       position
     }
