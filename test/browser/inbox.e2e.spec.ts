@@ -558,6 +558,22 @@ describe('the agent inbox in a browser', () => {
     await page.getByRole('heading', { name: 'All open' }).waitFor();
     // A default view offers neither.
     await expect(views.getByRole('button', { name: 'Edit view' }).count()).resolves.toBe(0);
+
+    // Filters narrow the view's list: nobody owns the notified contact's ticket, the tour's is agent-1's.
+    const tickets = page.getByRole('list', { name: 'Tickets' });
+    const notifiedRow = tickets.getByRole('button', { name: /Notified Contact/ });
+    const search = page.getByRole('search');
+    await search.getByRole('combobox', { name: 'Owner' }).selectOption({ label: 'Me' });
+    await notifiedRow.waitFor({ state: 'detached' });
+    await tickets.getByRole('button', { name: /Test Name/ }).waitFor();
+    await search.getByRole('combobox', { name: 'Owner' }).selectOption({ label: 'Nobody' });
+    await notifiedRow.waitFor();
+    await expect(tickets.getByRole('button', { name: /Test Name/ }).count()).resolves.toBe(0);
+    await search.getByRole('combobox', { name: 'Status' }).selectOption({ label: 'Closed' });
+    await notifiedRow.waitFor({ state: 'detached' });
+    await search.getByRole('combobox', { name: 'Status' }).selectOption({ label: 'Any status' });
+    await search.getByRole('combobox', { name: 'Owner' }).selectOption({ label: 'Anyone' });
+    await notifiedRow.waitFor();
     await page
       .getByRole('region', { name: 'Usage' })
       .getByText(/of 1000 conversations this month/)

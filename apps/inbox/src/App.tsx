@@ -7,7 +7,7 @@ import type { ResultOf } from './graphql';
 import { ManageView, NewView, UsagePanel, useNotifications } from './Sidebar';
 import { SignIn } from './SignIn';
 import { StartConversation } from './StartConversation';
-import { TicketList } from './TicketList';
+import { type ListFilters, NO_FILTERS, TicketList, ticketFilter } from './TicketList';
 
 const TOKEN_KEY = 'helpdesk.inbox.token';
 
@@ -109,6 +109,7 @@ function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | 
   const [views, setViews] = useState<View[]>([]);
   const [viewId, setViewId] = useState('all-open');
   const [search, setSearch] = useState('');
+  const [filters, setFilters] = useState<ListFilters>(NO_FILTERS);
   const [page, setPage] = useState<TicketPage | null>(null);
   const [listError, setListError] = useState<string | null>(null);
   const [selected, setSelected] = useState<{ ticketId: string; conversationId: string } | null>(null);
@@ -143,6 +144,7 @@ function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | 
         const { tickets } = await api.request(TicketsQuery, {
           viewId,
           search: searchTerm,
+          filter: ticketFilter(filters, claims?.userId ?? null, Date.now()),
           first,
           after,
           at: options.at ?? null,
@@ -157,7 +159,7 @@ function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | 
           setListError(error instanceof RequestFailed ? error.message : String(error));
       }
     },
-    [api, viewId, searchTerm, page],
+    [api, viewId, searchTerm, filters, claims, page],
   );
 
   // Reloads asked for by notifications, at most one every 200 ms.
@@ -185,8 +187,8 @@ function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | 
   useEffect(() => {
     setPage(null);
     void loadTickets();
-    // A new view or search starts a new list (loadTickets itself changes with every page).
-  }, [viewId, searchTerm]);
+    // A new view, search or filter starts a new list (loadTickets itself changes with every page).
+  }, [viewId, searchTerm, filters]);
 
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
@@ -308,6 +310,8 @@ function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | 
           error={listError}
           search={search}
           onSearch={setSearch}
+          filters={filters}
+          onFilters={setFilters}
           selectedId={selected?.ticketId ?? null}
           onStart={() => {
             setStarting(true);

@@ -9,12 +9,35 @@ export function contactName(ticket: Pick<Ticket, 'contact' | 'contactProfileName
   return ticket.contact?.name ?? ticket.contactProfileName ?? ticket.contactPhone;
 }
 
+/** Narrowing the view's list further: its own filters still apply. */
+export interface ListFilters {
+  readonly status: '' | 'OPEN' | 'CLOSED';
+  readonly owner: '' | 'me' | 'unassigned';
+  readonly since: '' | '24h' | '7d';
+}
+
+export const NO_FILTERS: ListFilters = { status: '', owner: '', since: '' };
+
+const SINCE_MS = { '24h': 24 * 3_600_000, '7d': 7 * 24 * 3_600_000 } as const;
+
+/** The API's ticket filter for these choices, `now` being this browser's clock. */
+export function ticketFilter(filters: ListFilters, userId: string | null, now: number) {
+  return {
+    ...(filters.status ? { status: [filters.status] } : {}),
+    ...(filters.owner === 'me' && userId ? { ownerIds: [userId] } : {}),
+    ...(filters.owner === 'unassigned' ? { unassigned: true } : {}),
+    ...(filters.since ? { updatedAfter: new Date(now - SINCE_MS[filters.since]).toISOString() } : {}),
+  };
+}
+
 export function TicketList(props: {
   title: string;
   page: TicketPage | null;
   error: string | null;
   search: string;
   onSearch: (value: string) => void;
+  filters: ListFilters;
+  onFilters: (filters: ListFilters) => void;
   selectedId: string | null;
   onOpen: (ticket: Ticket) => void;
   onMore: () => void;
@@ -38,6 +61,44 @@ export function TicketList(props: {
           placeholder="Name, number or text (3 characters or more)"
           onInput={(event) => props.onSearch(event.currentTarget.value)}
         />
+        <div class="filters">
+          <label for="filter-status">Status</label>
+          <select
+            id="filter-status"
+            value={props.filters.status}
+            onChange={(event) =>
+              props.onFilters({ ...props.filters, status: event.currentTarget.value as ListFilters['status'] })
+            }
+          >
+            <option value="">Any status</option>
+            <option value="OPEN">Open</option>
+            <option value="CLOSED">Closed</option>
+          </select>
+          <label for="filter-owner">Owner</label>
+          <select
+            id="filter-owner"
+            value={props.filters.owner}
+            onChange={(event) =>
+              props.onFilters({ ...props.filters, owner: event.currentTarget.value as ListFilters['owner'] })
+            }
+          >
+            <option value="">Anyone</option>
+            <option value="me">Me</option>
+            <option value="unassigned">Nobody</option>
+          </select>
+          <label for="filter-since">Last activity</label>
+          <select
+            id="filter-since"
+            value={props.filters.since}
+            onChange={(event) =>
+              props.onFilters({ ...props.filters, since: event.currentTarget.value as ListFilters['since'] })
+            }
+          >
+            <option value="">Any time</option>
+            <option value="24h">Last 24 hours</option>
+            <option value="7d">Last 7 days</option>
+          </select>
+        </div>
       </form>
       {props.error ? (
         <p class="error" role="alert">

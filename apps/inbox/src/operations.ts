@@ -40,8 +40,8 @@ export const TicketRowFields = graphql(`
 
 export const TicketsQuery = graphql(
   `
-    query Tickets($viewId: ID, $search: String, $first: Int, $after: String, $at: String) {
-      tickets(viewId: $viewId, search: $search, first: $first, after: $after, atLeastPosition: $at) {
+    query Tickets($viewId: ID, $search: String, $filter: TicketFilterInput, $first: Int, $after: String, $at: String) {
+      tickets(viewId: $viewId, search: $search, filter: $filter, first: $first, after: $after, atLeastPosition: $at) {
         totalCount
         totalCountCapped
         pageInfo {
