@@ -1,7 +1,12 @@
 import { RunConversationCommand } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import type { CommandOrigin } from '@helpdesk/commands/shared/command-origin.js';
+import { conversationStreamName } from '@helpdesk/domain';
+import { EVENT_STORE, type EventStore } from '@helpdesk/event-store';
+import { ReadStore } from '@helpdesk/read-store';
+import { eventsOf } from '../../../../test/support/stream-events.js';
 import { ProjectionsService } from '../projections/projections.service.js';
+import { notificationsOf } from './notifications-of-event.js';
 import { parsePosition } from '../graphql/positions.js';
 import {
   NUMBERS,
@@ -104,6 +109,28 @@ describe('notifications: messageDeliveryChanged', () => {
       messageId: other.messageId,
       delivery: { status: 'FAILED', failedAt: '2024-11-05T09:06:00.000Z', error },
     });
+  });
+
+  it('gives no delivery or dispatch the read models could not vouch for, and nothing for a stream outside the portal', async () => {
+    const reply = await replied('acme');
+    const recorded = await status('acme', reply.conversationId, reply.wamid, 'read', '2024-11-05T09:05:00.000Z');
+    await world.app.get(ProjectionsService).whenCaughtUp(recorded.position);
+    const store = world.app.get<symbol, EventStore>(EVENT_STORE);
+    const event = (await eventsOf(store, conversationStreamName(reply.conversationId))).find(
+      (each) => each.type === 'DeliveryStatusRecorded',
+    )!;
+    const db = world.app.get(ReadStore).db;
+    const [unconfirmed] = await notificationsOf(event, db, false);
+    expect(unconfirmed).toMatchObject({
+      kind: 'messageDeliveryChanged',
+      portalId: 'acme',
+      body: { conversationId: reply.conversationId, messageId: reply.messageId, delivery: null, dispatch: null },
+    });
+    const [confirmed] = await notificationsOf(event, db, true);
+    expect(confirmed).toMatchObject({ body: { delivery: { status: 'read' } } });
+    // An event whose tenant does not own its conversation id is announced to no one.
+    const forged = { ...event, metadata: { ...event.metadata, tenantId: 'globex' } };
+    await expect(notificationsOf(forged, db, true)).resolves.toEqual([]);
   });
 
   it("follows one conversation when asked to, and never hears another portal's", async () => {
