@@ -259,6 +259,7 @@ describe('the agent inbox in a browser', () => {
     ];
     expect((await world.post(JSON.stringify(status))).status).toBe(200);
     await world.processed();
+    // Told by messageDeliveryChanged: the thread's safety re-read (every 30 s) is slower than this wait.
     await thread.getByText(/Read \d/).waitFor({ timeout: 20_000 });
     await page.screenshot({ path: `${SCREENSHOTS}/conversation.png` });
 
@@ -321,10 +322,11 @@ describe('the agent inbox in a browser', () => {
       { c: ticket.conversationId, m: firstId },
       token('acme', ['admin'], 'admin-1'),
     );
+    // No subscription tells of a quarantine: the thread's 30-second safety re-read removes it (a bound for a failure only).
     await page.waitForFunction(
       () => !(globalThis as any).document.querySelector('ol.thread')?.textContent?.includes('Hello from WhatsApp'),
       undefined,
-      { timeout: 20_000 },
+      { timeout: 45_000 },
     );
 
     // Close and reopen.

@@ -19,6 +19,11 @@ export const SUBSCRIPTION_FIELDS: Readonly<Record<string, FieldRule>> = {
     otherPortal: 'nothing',
     probe: filtered('ticketChanged', 'conversationId ticketId change'),
   },
+  messageDeliveryChanged: {
+    roles: agents,
+    otherPortal: 'nothing',
+    probe: filtered('messageDeliveryChanged', 'conversationId messageId delivery { status error { code title } }'),
+  },
   campaignProgress: {
     roles: agents,
     otherPortal: 'nothing',
@@ -29,5 +34,8 @@ export const SUBSCRIPTION_FIELDS: Readonly<Record<string, FieldRule>> = {
   },
 };
 
-/** The subscriptions that follow a portal's conversations (the others name one thing of the portal). */
+/**
+ * The subscriptions that follow a portal's conversations and hear a contact's message (the others name
+ * one thing of the portal; messageDeliveryChanged hears Meta's statuses: its own cases in the spec).
+ */
 export const CONVERSATION_SUBSCRIPTIONS: readonly string[] = ['messageReceived', 'ticketChanged'];

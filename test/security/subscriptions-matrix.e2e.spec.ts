@@ -1,3 +1,4 @@
+import { RunConversationCommand } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
 import { MetricsRegistry } from '../../apps/api/src/metrics/metrics-registry.js';
 import { Subscriber } from '../../apps/api/src/notifications/subscriber.test-world.js';
@@ -83,6 +84,53 @@ describe('the tenant × role matrix for subscriptions', () => {
     expect(JSON.stringify(own)).not.toContain(matrix.acme.marker);
   });
 
+  it("messageDeliveryChanged: another portal's token, with every role, hears nothing of the victim's deliveries, and the victim's conversation id answers like an unknown one", async () => {
+    const { query, variables } = SUBSCRIPTION_FIELDS.messageDeliveryChanged.probe(matrix.acme);
+    const intruder = subscriber(matrix.world.token('globex', EVERY_ROLE, 'intruder'));
+    const aimed = intruder.subscribe(query, variables);
+    const unknown = intruder.subscribe(query, { c: 'globex-no-such-conversation' });
+    const everything = intruder.subscribe('subscription { messageDeliveryChanged { conversationId messageId } }');
+    // Its own portal's delivery, on the same socket: once it arrives, anything of acme's would have too.
+    const barrier = intruder.subscribe(query, { c: matrix.globex.conversationId });
+    const owner = subscriber(matrix.world.token('acme', ['agent'])).subscribe(query, variables);
+    await started('messageDeliveryChanged', 5);
+
+    await deliveryStatus(matrix.acme, 'failed');
+    await deliveryStatus(matrix.globex, 'read');
+
+    const [heard] = await owner.whenReceived(1);
+    expect(heard.data?.messageDeliveryChanged).toMatchObject({
+      conversationId: matrix.acme.conversationId,
+      messageId: matrix.acme.outboundMessageId,
+    });
+    const [own] = await barrier.whenReceived(1);
+    expect(own.data?.messageDeliveryChanged).toMatchObject({ conversationId: matrix.globex.conversationId });
+    await everything.whenReceived(1);
+    const state = (subscription: typeof aimed) => ({ received: subscription.received, ended: subscription.ended });
+    // The victim's conversation id is accepted and silent, exactly like an id that exists nowhere.
+    expect(state(aimed)).toEqual({ received: [], ended: undefined });
+    expect(state(aimed)).toEqual(state(unknown));
+    const everyConversation = everything.received.map(
+      (delivery) => delivery.data?.messageDeliveryChanged?.conversationId,
+    );
+    expect(new Set(everyConversation)).toEqual(new Set([matrix.globex.conversationId]));
+    expect(JSON.stringify([everything.received, own])).not.toContain(matrix.acme.conversationId);
+  });
+
+  it.each([
+    ['a malformed afterPosition', { afterPosition: 'yesterday' }, 'BAD_USER_INPUT'],
+    ['a huge afterPosition', { afterPosition: '1'.repeat(10_000) }, 'BAD_USER_INPUT'],
+    ['a huge conversationId', { conversationId: `acme-${'x'.repeat(10_000)}` }, 'BAD_USER_INPUT'],
+    ['an empty conversationId', { conversationId: '' }, 'BAD_USER_INPUT'],
+  ])('messageDeliveryChanged: %s is refused before anything is read', async (_case, variables, code) => {
+    const refused = subscriber(matrix.world.token('acme', ['agent'])).subscribe(
+      'subscription ($conversationId: ID, $afterPosition: String) { messageDeliveryChanged(conversationId: $conversationId, afterPosition: $afterPosition) { messageId } }',
+      variables,
+    );
+    expect(JSON.stringify(await refused.whenEnded())).toContain(code);
+    expect(refused.received).toEqual([]);
+  });
+
   it('refuses a connection without a token before any subscription: 4403 Forbidden, as graphql-transport-ws says', async () => {
     await expect(subscriber(undefined).connected()).rejects.toMatchObject({ code: 4403, reason: 'Forbidden' });
   });
@@ -96,6 +144,28 @@ describe('the tenant × role matrix for subscriptions', () => {
       sentAt: matrix.world.clock.now().toISOString(),
     };
     return matrix.world.bus.execute(new ReceiveInboundMessageCommand({ ...message, content: { kind: 'text', body } }));
+  }
+
+  /** Meta's status webhook for the portal's reply (seeded without Meta's id: recorded here first). */
+  async function deliveryStatus(portal: PortalIds, status: 'read' | 'failed') {
+    const meta = { portalId: portal.portalId, actor: { kind: 'whatsapp' as const, id: portal.phoneNumberId } };
+    const wamid = `wamid.out-${portal.portalId}`;
+    const { bus, clock } = matrix.world;
+    await bus.execute(
+      new RunConversationCommand(meta, portal.conversationId, 'RecordOutboundWamid', {
+        messageId: portal.outboundMessageId,
+        wamid,
+      }),
+    );
+    const error = status === 'failed' ? { error: { code: 131026, title: `${portal.marker} undeliverable` } } : {};
+    await bus.execute(
+      new RunConversationCommand(meta, portal.conversationId, 'RecordDeliveryStatus', {
+        wamid,
+        status,
+        at: clock.now().toISOString(),
+        ...error,
+      }),
+    );
   }
 
   /** Resolves once the server has registered `count` more subscriptions of this kind (no sleeping). */

@@ -2,7 +2,13 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { Api, Live, type LiveState, RequestFailed } from './client';
 import { Conversation } from './Conversation';
 import { claimsOf } from './format';
-import { MessageReceivedSubscription, TicketChangedSubscription, TicketsQuery, ViewsQuery } from './operations';
+import {
+  MessageDeliveryChangedSubscription,
+  MessageReceivedSubscription,
+  TicketChangedSubscription,
+  TicketsQuery,
+  ViewsQuery,
+} from './operations';
 import type { ResultOf } from './graphql';
 import { ManageView, NewView, UsagePanel, useNotifications } from './Sidebar';
 import { SignIn } from './SignIn';
@@ -219,6 +225,16 @@ function Desk({ token, onSignOut }: { token: string; onSignOut: (why?: string | 
         if (selectedRef.current?.conversationId === message.conversationId) setThreadVersion((version) => version + 1);
       },
       () => scheduleReload(null),
+    );
+    // Meta's sent, delivered, read and failed statuses (and sending retries): the open thread's ticks.
+    live.follow(
+      MessageDeliveryChangedSubscription,
+      (result) => result.messageDeliveryChanged.position,
+      (result) => {
+        if (selectedRef.current?.conversationId === result.messageDeliveryChanged.conversationId)
+          setThreadVersion((version) => version + 1);
+      },
+      () => setThreadVersion((version) => version + 1),
     );
     return () => live.close();
   }, [api, token, scheduleReload]);

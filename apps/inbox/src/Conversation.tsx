@@ -26,8 +26,11 @@ function requestKey(): string {
   return `inbox-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** Delivery ticks are not notified: the open thread's newest page is read again this often. */
-const POLL_MS = 4_000;
+/**
+ * Delivery ticks arrive by subscription (messageDeliveryChanged bumps `version`); the open thread's
+ * newest page is also read again this often, only as a safety net for a missed notification.
+ */
+const SAFETY_READ_MS = 30_000;
 
 export function Conversation(props: {
   api: Api;
@@ -125,7 +128,7 @@ export function Conversation(props: {
   }, [load, props.version]);
 
   useEffect(() => {
-    const poll = window.setInterval(() => void load(), POLL_MS);
+    const poll = window.setInterval(() => void load(), SAFETY_READ_MS);
     const tick = window.setInterval(() => setNow(Date.now()), 1_000);
     return () => {
       window.clearInterval(poll);

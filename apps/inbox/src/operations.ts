@@ -309,6 +309,16 @@ export const MessageReceivedSubscription = graphql(`
   }
 `);
 
+export const MessageDeliveryChangedSubscription = graphql(`
+  subscription MessageDeliveryChanged($afterPosition: String) {
+    messageDeliveryChanged(afterPosition: $afterPosition) {
+      conversationId
+      messageId
+      position
+    }
+  }
+`);
+
 export const UsageQuery = graphql(`
   query Usage($at: String) {
     quotaUsage(atLeastPosition: $at) {

@@ -5,7 +5,7 @@ import { ApiError } from '../graphql/api-error.js';
 import { type CatchingUp, waitForReadModels } from '../graphql/read-your-writes.js';
 import type { Published } from './live-deliveries.js';
 import type { NotificationKind } from './notification-topics.js';
-import { NOTIFYING_EVENTS, notificationsOf } from './notifications-of-event.js';
+import { ANNOUNCED_EVENT_TYPES, notificationsOf } from './notifications-of-event.js';
 
 /** A client further behind than this re-queries instead: replaying more would hold the feed for too long. */
 export const MAX_MISSED_NOTIFICATIONS = 1_000;
@@ -47,7 +47,7 @@ export async function missedNotifications(
   for await (const event of store.readAll({ fromPosition: after })) {
     if (comparePositions(event.position, after) <= 0) continue;
     if (++scanned > MAX_SCANNED_EVENTS) throw replayTooLong();
-    if (!Object.hasOwn(NOTIFYING_EVENTS, event.type)) continue;
+    if (!ANNOUNCED_EVENT_TYPES.has(event.type)) continue;
     if (event.metadata.tenantId !== scope.portalId) continue;
     if (scope.conversationId && event.streamName !== conversationStreamName(scope.conversationId)) continue;
     missed.push(event);

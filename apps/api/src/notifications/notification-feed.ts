@@ -8,7 +8,7 @@ import { waitForReadModels } from '../graphql/read-your-writes.js';
 import { type Counter, MetricsRegistry } from '../metrics/metrics-registry.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { type Notification, topicOf } from './notification-topics.js';
-import { NOTIFYING_EVENTS, notificationsOf } from './notifications-of-event.js';
+import { ANNOUNCED_EVENT_TYPES, notificationsOf } from './notifications-of-event.js';
 
 /** How long an event waits for the read models before it is announced anyway (without a preview). */
 const READ_MODELS_WAIT_MS = 5_000;
@@ -63,7 +63,7 @@ export class NotificationFeed implements OnApplicationBootstrap, BeforeApplicati
 
   private async follow(from: Position | 'start' | undefined): Promise<void> {
     let last = from;
-    const filter = { on: 'eventType' as const, regex: `^(${Object.keys(NOTIFYING_EVENTS).join('|')})$` };
+    const filter = { on: 'eventType' as const, regex: `^(${[...ANNOUNCED_EVENT_TYPES].join('|')})$` };
     while (!this.closed) {
       try {
         last ??= (await this.head()) ?? 'start';

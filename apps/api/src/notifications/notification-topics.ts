@@ -1,11 +1,16 @@
-import type { MessageReceivedModel, TicketChangedModel } from './notification.models.js';
+import type { MessageDeliveryChangedModel, MessageReceivedModel, TicketChangedModel } from './notification.models.js';
 
-export type NotificationKind = 'messageReceived' | 'ticketChanged';
+export type NotificationKind = 'messageReceived' | 'ticketChanged' | 'messageDeliveryChanged';
 
 /** What is published: the portal travels beside the fields, never in them, and is checked again on delivery. */
 export type Notification =
   | { readonly kind: 'messageReceived'; readonly portalId: string; readonly body: MessageReceivedModel }
-  | { readonly kind: 'ticketChanged'; readonly portalId: string; readonly body: TicketChangedModel };
+  | { readonly kind: 'ticketChanged'; readonly portalId: string; readonly body: TicketChangedModel }
+  | {
+      readonly kind: 'messageDeliveryChanged';
+      readonly portalId: string;
+      readonly body: MessageDeliveryChangedModel;
+    };
 
 /**
  * One topic per portal and kind, so a subscriber is only ever handed its own portal's events.

@@ -2,6 +2,7 @@ import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { DateTimeScalar } from '../graphql/date-time.scalar.js';
 import { TicketStatus } from '../conversation/ticket.model.js';
+import { MessageDeliveryModel, MessageDispatchModel } from '../conversation/message-delivery.model.js';
 
 const POSITION =
   'Where the event stands in the log: pass it as `atLeastPosition` to read the change (already in the read models when it arrives).';
@@ -76,7 +77,38 @@ export class TicketChangedModel {
   position!: string;
 }
 
-/** Both subscriptions can follow one conversation (the one an agent has open) instead of the whole portal, and resume. */
+/**
+ * An outbound message's delivery or dispatch changed: Meta's status webhook (sent, delivered, read,
+ * played, failed with Meta's error, or a late status's time), Meta's id, or a sending attempt, retry,
+ * failure, unknown outcome or resend. Both as the thread read model has them right after the change.
+ */
+@ObjectType('MessageDeliveryChanged')
+export class MessageDeliveryChangedModel {
+  @Field(() => ID)
+  conversationId!: string;
+
+  @Field(() => ID)
+  messageId!: string;
+
+  @Field(() => MessageDeliveryModel, {
+    nullable: true,
+    description:
+      "Meta's statuses after the change: the current status, each status's time, Meta's error when FAILED. " +
+      'Null when the read models could not confirm the change in time: read the thread.',
+  })
+  delivery!: MessageDeliveryModel | null;
+
+  @Field(() => MessageDispatchModel, {
+    nullable: true,
+    description: 'Handing the message to Meta, after the change. Null like `delivery`.',
+  })
+  dispatch!: MessageDispatchModel | null;
+
+  @Field({ description: POSITION })
+  position!: string;
+}
+
+/** All three subscriptions can follow one conversation (the one an agent has open) instead of the whole portal, and resume. */
 @ArgsType()
 export class NotificationArgs {
   @Field(() => ID, { nullable: true, description: "Only this conversation's events (in the caller's portal)." })

@@ -1,15 +1,17 @@
-import { type HelpdeskEventOf, conversationIdFromStreamName } from '@helpdesk/domain';
-import type { RecordedEvent } from '@helpdesk/event-store';
+import { type HelpdeskEventOf, type HelpdeskEventType, conversationIdFromStreamName } from '@helpdesk/domain';
+import type { Position, RecordedEvent } from '@helpdesk/event-store';
 import { handledEvents } from '@helpdesk/projections/core/projection.js';
 import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
 import { threadMessageId } from '@helpdesk/projections/thread/index.js';
+import { DISPATCH_EVENT_TYPES } from '@helpdesk/projections/thread/thread-delivery.js';
 import { getTicket } from '@helpdesk/projections/ticket-list/index.js';
 import { previewOf } from '@helpdesk/projections/ticket-list/message-preview.js';
 import { formatPosition } from '../graphql/positions.js';
 import { TicketStatus } from '../conversation/ticket.model.js';
+import type { MessageDeliveryModel, MessageDispatchModel } from '../conversation/message-delivery.model.js';
 import { TicketChangeKind } from './notification.models.js';
 import type { Notification } from './notification-topics.js';
-import { isShowable } from './showable-message.reader.js';
+import { isShowable, threadMessageOf } from './showable-message.reader.js';
 
 /** The conversation events agents are told about, and how each changes its ticket. */
 export const NOTIFYING_EVENTS = {
@@ -41,6 +43,24 @@ const isNotifying = handledEvents<NotifyingEvent>({
   eventTypes: Object.keys(NOTIFYING_EVENTS) as NotifyingEvent['type'][],
 });
 
+/** What changes an outbound message's delivery or dispatch, as the thread shows them (`messageDeliveryChanged`). */
+export const DELIVERY_EVENT_TYPES = [
+  'OutboundWamidRecorded',
+  'DeliveryStatusRecorded',
+  'DeliveryTimeRecorded',
+  ...DISPATCH_EVENT_TYPES,
+] as const satisfies readonly HelpdeskEventType[];
+
+type DeliveryEvent = HelpdeskEventOf<(typeof DELIVERY_EVENT_TYPES)[number]>;
+
+const isDeliveryChange = handledEvents<DeliveryEvent>({ eventTypes: DELIVERY_EVENT_TYPES });
+
+/** Every event type some subscription announces: what the feed follows and a resume reads. */
+export const ANNOUNCED_EVENT_TYPES: ReadonlySet<string> = new Set([
+  ...Object.keys(NOTIFYING_EVENTS),
+  ...DELIVERY_EVENT_TYPES,
+]);
+
 interface EventFacts {
   readonly ticketId?: string | null;
   readonly messageId?: string;
@@ -58,11 +78,13 @@ export async function notificationsOf(
   db: ReadDatabase,
   confirmed: boolean,
 ): Promise<Notification[]> {
-  if (!isNotifying(event)) return [];
-  const change: TicketChangeKind = NOTIFYING_EVENTS[event.type];
   const portalId = event.metadata.tenantId;
   const conversationId = conversationIdFromStreamName(event.streamName);
   if (!portalId || !conversationId?.startsWith(`${portalId}-`)) return [];
+  if (isDeliveryChange(event))
+    return [await deliveryChangeOf(event, db, confirmed, portalId, conversationId, event.position)];
+  if (!isNotifying(event)) return [];
+  const change: TicketChangeKind = NOTIFYING_EVENTS[event.type];
   const { ticketId, messageId, sentAt }: EventFacts = event.data;
   if (!ticketId) return [];
   const position = formatPosition(event.position);
@@ -89,4 +111,30 @@ export async function notificationsOf(
     });
   }
   return notifications;
+}
+
+/** The message's delivery and dispatch right after the change, once the thread read model includes it. */
+async function deliveryChangeOf(
+  event: DeliveryEvent,
+  db: ReadDatabase,
+  confirmed: boolean,
+  portalId: string,
+  conversationId: string,
+  position: Position,
+): Promise<Notification> {
+  const { messageId } = event.data;
+  const message = confirmed
+    ? await threadMessageOf(db, portalId, threadMessageId(conversationId, messageId))
+    : undefined;
+  return {
+    kind: 'messageDeliveryChanged',
+    portalId,
+    body: {
+      conversationId,
+      messageId,
+      delivery: (message?.delivery ?? null) as MessageDeliveryModel | null,
+      dispatch: (message?.dispatch ?? null) as MessageDispatchModel | null,
+      position: formatPosition(position),
+    },
+  };
 }

@@ -12,7 +12,12 @@ import { CLOCK } from '@helpdesk/commands/shared/clock.js';
 import type { Clock } from '@helpdesk/commands/shared/clock.js';
 import { LiveDeliveries, type Published } from './live-deliveries.js';
 import { missedNotifications } from './missed-notifications.js';
-import { MessageReceivedModel, NotificationArgs, TicketChangedModel } from './notification.models.js';
+import {
+  MessageDeliveryChangedModel,
+  MessageReceivedModel,
+  NotificationArgs,
+  TicketChangedModel,
+} from './notification.models.js';
 import { type NotificationKind, topicOf } from './notification-topics.js';
 import type { SubscriberContext } from './subscription-auth.js';
 
@@ -62,6 +67,19 @@ export class NotificationsResolver {
     @Context() context: SubscriptionContext,
   ): Promise<AsyncIterableIterator<Published>> {
     return this.deliveries('ticketChanged', user, args, context);
+  }
+
+  @Subscription(() => MessageDeliveryChangedModel, {
+    description:
+      "An outbound message of the caller's portal changed delivery (Meta's sent, delivered, read, played, failed) or dispatch; " +
+      'its state after the change, once the thread includes it.',
+  })
+  messageDeliveryChanged(
+    @CurrentUser() user: AuthenticatedUser,
+    @Args() args: NotificationArgs,
+    @Context() context: SubscriptionContext,
+  ): Promise<AsyncIterableIterator<Published>> {
+    return this.deliveries('messageDeliveryChanged', user, args, context);
   }
 
   private async deliveries(

@@ -53,7 +53,10 @@ export async function openNotificationsWorld(env: Record<string, string> = {}) {
       return subscriber;
     },
     /** Resolves once the server has registered `count` subscriptions of this kind in all (they receive from then on). */
-    async subscriptionsStarted(kind: 'messageReceived' | 'ticketChanged', count: number): Promise<void> {
+    async subscriptionsStarted(
+      kind: 'messageReceived' | 'ticketChanged' | 'messageDeliveryChanged',
+      count: number,
+    ): Promise<void> {
       const started = app.get(MetricsRegistry).counter('graphql_subscriptions_started_total', '', ['subscription']);
       while (started.get({ subscription: kind }) < count) await new Promise((resolve) => setImmediate(resolve));
     },
