@@ -25,6 +25,8 @@ export class AppendSignal {
   private watcher: FSWatcher | undefined;
   private watchFailed = false;
   private checkQueued = false;
+  /** The directory reported a write while nobody waited: the next wait looks at the head first. */
+  private writeSeenUnwatched = false;
   private stopped = false;
 
   constructor(
@@ -52,6 +54,12 @@ export class AppendSignal {
 
   /** Resolves once the log holds something after `position`, or the waiter no longer cares. */
   async waitBeyond(position: number, stop: () => boolean): Promise<void> {
+    // A commit by another process while this process's reader was busy (not waiting) would else
+    // wait for the next commit or the safety poll: seen at the end of bursts, up to 2 s late.
+    if (this.writeSeenUnwatched && this.head <= position) {
+      this.writeSeenUnwatched = false;
+      this.checkExternalHead();
+    }
     while (!stop() && this.head <= position) {
       await new Promise<void>((resolve) => {
         this.waiters.add(resolve);
@@ -95,7 +103,11 @@ export class AppendSignal {
 
   /** Many writes in one turn of the event loop (ours included) cost one look at `data_version`. */
   private queueCheck(): void {
-    if (this.checkQueued || this.waiters.size === 0) return;
+    if (this.waiters.size === 0) {
+      this.writeSeenUnwatched = true;
+      return;
+    }
+    if (this.checkQueued) return;
     this.checkQueued = true;
     setImmediate(() => {
       this.checkQueued = false;
