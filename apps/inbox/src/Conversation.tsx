@@ -174,6 +174,13 @@ export function Conversation(props: {
     );
 
   const ids = { ticketId: ticket.id, conversationId: ticket.conversationId };
+  const assign = (assigneeId: string, done: string) =>
+    after(
+      async () =>
+        (await api.request(AssignMutation, { input: { ...ids, assigneeId, idempotencyKey: requestKey() } }))
+          .assignTicket.position ?? null,
+      done,
+    );
   const left = closedByService ? null : windowLeft(ticket.sessionExpiresAt, now);
   const shown = messages.filter((message) => message.placeholder?.kind !== 'QUARANTINED');
   const newestFirst = [...shown].reverse();
@@ -192,35 +199,11 @@ export function Conversation(props: {
         </p>
         <div class="actions" role="group" aria-label="Ticket actions">
           {props.userId && ticket.ownerId !== props.userId ? (
-            <button
-              type="button"
-              disabled={busy}
-              onClick={() =>
-                void after(
-                  async () =>
-                    (
-                      await api.request(AssignMutation, {
-                        input: { ...ids, assigneeId: props.userId!, idempotencyKey: requestKey() },
-                      })
-                    ).assignTicket.position ?? null,
-                  'Assigned to you',
-                )
-              }
-            >
+            <button type="button" disabled={busy} onClick={() => void assign(props.userId!, 'Assigned to you')}>
               Assign to me
             </button>
           ) : null}
-          <AssignTo
-            busy={busy}
-            onAssign={(assigneeId) =>
-              after(
-                async () =>
-                  (await api.request(AssignMutation, { input: { ...ids, assigneeId, idempotencyKey: requestKey() } }))
-                    .assignTicket.position ?? null,
-                `Assigned to ${assigneeId}`,
-              )
-            }
-          />
+          <AssignTo busy={busy} onAssign={(assigneeId) => assign(assigneeId, `Assigned to ${assigneeId}`)} />
           {ticket.status === 'OPEN' ? (
             <button
               type="button"

@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import type { TicketsQuery } from './operations';
 import type { ResultOf } from './graphql';
 import { shortTime } from './format';
@@ -17,6 +18,37 @@ export interface ListFilters {
 }
 
 export const NO_FILTERS: ListFilters = { status: '', owner: '', since: '' };
+
+/** Each filter's select: the label, then its choices as [value, words]. */
+const FILTER_CHOICES: readonly { key: keyof ListFilters; label: string; options: readonly [string, string][] }[] = [
+  {
+    key: 'status',
+    label: 'Status',
+    options: [
+      ['', 'Any status'],
+      ['OPEN', 'Open'],
+      ['CLOSED', 'Closed'],
+    ],
+  },
+  {
+    key: 'owner',
+    label: 'Owner',
+    options: [
+      ['', 'Anyone'],
+      ['me', 'Me'],
+      ['unassigned', 'Nobody'],
+    ],
+  },
+  {
+    key: 'since',
+    label: 'Last activity',
+    options: [
+      ['', 'Any time'],
+      ['24h', 'Last 24 hours'],
+      ['7d', 'Last 7 days'],
+    ],
+  },
+];
 
 const SINCE_MS = { '24h': 24 * 3_600_000, '7d': 7 * 24 * 3_600_000 } as const;
 
@@ -62,42 +94,22 @@ export function TicketList(props: {
           onInput={(event) => props.onSearch(event.currentTarget.value)}
         />
         <div class="filters">
-          <label for="filter-status">Status</label>
-          <select
-            id="filter-status"
-            value={props.filters.status}
-            onChange={(event) =>
-              props.onFilters({ ...props.filters, status: event.currentTarget.value as ListFilters['status'] })
-            }
-          >
-            <option value="">Any status</option>
-            <option value="OPEN">Open</option>
-            <option value="CLOSED">Closed</option>
-          </select>
-          <label for="filter-owner">Owner</label>
-          <select
-            id="filter-owner"
-            value={props.filters.owner}
-            onChange={(event) =>
-              props.onFilters({ ...props.filters, owner: event.currentTarget.value as ListFilters['owner'] })
-            }
-          >
-            <option value="">Anyone</option>
-            <option value="me">Me</option>
-            <option value="unassigned">Nobody</option>
-          </select>
-          <label for="filter-since">Last activity</label>
-          <select
-            id="filter-since"
-            value={props.filters.since}
-            onChange={(event) =>
-              props.onFilters({ ...props.filters, since: event.currentTarget.value as ListFilters['since'] })
-            }
-          >
-            <option value="">Any time</option>
-            <option value="24h">Last 24 hours</option>
-            <option value="7d">Last 7 days</option>
-          </select>
+          {FILTER_CHOICES.map(({ key, label, options }) => (
+            <Fragment key={key}>
+              <label for={`filter-${key}`}>{label}</label>
+              <select
+                id={`filter-${key}`}
+                value={props.filters[key]}
+                onChange={(event) => props.onFilters({ ...props.filters, [key]: event.currentTarget.value })}
+              >
+                {options.map(([value, text]) => (
+                  <option key={value} value={value}>
+                    {text}
+                  </option>
+                ))}
+              </select>
+            </Fragment>
+          ))}
         </div>
       </form>
       {props.error ? (
