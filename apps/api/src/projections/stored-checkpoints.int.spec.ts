@@ -3,7 +3,7 @@
  * On SQLite a commit by another connection (another process in production) is noticed through a
  * watch of the read store's directory: with an hour-long poll, only the watch can wake a waiter.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReadStore } from '@helpdesk/read-store';
@@ -63,4 +63,29 @@ it('close rejects the waiters', async () => {
   await settle();
   checkpoints.close();
   await expect(waiting).rejects.toThrow('The service is shutting down');
+});
+
+it('a commit readable only after its write was reported still wakes the waiter (no later write, no poll)', async () => {
+  // The watch follows a file whose WAL this test writes by hand, so the report comes first and the
+  // checkpoints' commit (to another file, not watched) later, as when the writer is still syncing.
+  const reported = new StoredCheckpoints(api.db, projections, {
+    sqliteFile: join(dir, 'reported.sqlite'),
+    pollMs: HOUR,
+    pollUnderWatchMs: HOUR,
+  });
+  try {
+    const waiting = reported.whenCaughtUp(at(10));
+    await settle();
+    await projector.db.transaction().execute(async (trx) => {
+      await writeCheckpoint(trx, 'first', 1, at(10), 10, new Date());
+      await writeCheckpoint(trx, 'second', 2, at(10), 10, new Date());
+      writeFileSync(join(dir, 'reported.sqlite-wal'), 'frames');
+      // The first look comes while the transaction is still open; the commit follows.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    });
+    await waiting;
+    expect(reported.statuses().map((status) => status.position)).toEqual([at(10), at(10)]);
+  } finally {
+    reported.close();
+  }
 });

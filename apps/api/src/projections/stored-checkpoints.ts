@@ -1,6 +1,5 @@
-import { type FSWatcher, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { type Position, comparePositions } from '@helpdesk/event-store';
+import { CommitWatch, type Position, comparePositions } from '@helpdesk/event-store';
 import { readCheckpoint } from '@helpdesk/projections/core/checkpoints.js';
 import type { Projection } from '@helpdesk/projections/core/projection.js';
 import type { ProjectionStatus } from '@helpdesk/projections/core/projection-group.js';
@@ -37,10 +36,12 @@ export class StoredCheckpoints {
   private readonly waiters = new Set<Waiter>();
   private timer: NodeJS.Timeout | undefined;
   private last: ProjectionStatus[];
-  private watcher: FSWatcher | undefined;
-  private watchFailed = false;
+  private readonly watch: CommitWatch | undefined;
   private polling = false;
+  /** The watch reported a commit while a read was under way: it may not be in what was read. */
   private commitSeen = false;
+  /** A waiter came while a read was under way: the read may have started before its checkpoint. */
+  private waiterArrived = false;
   private readonly pollMs: number;
   private readonly pollUnderWatchMs: number;
   private readonly abandonAfterMs: number;
@@ -48,7 +49,7 @@ export class StoredCheckpoints {
   constructor(
     private readonly db: ReadDatabase,
     private readonly projections: readonly Projection[],
-    private readonly options: StoredCheckpointsOptions = {},
+    options: StoredCheckpointsOptions = {},
   ) {
     this.pollMs = options.pollMs ?? 50;
     this.pollUnderWatchMs = options.pollUnderWatchMs ?? 1_000;
@@ -61,6 +62,14 @@ export class StoredCheckpoints {
       eventsHandled: 0,
       lastError: null,
     }));
+    const file = options.sqliteFile;
+    if (file) {
+      this.watch = new CommitWatch({
+        dir: dirname(file),
+        walFile: `${basename(file)}-wal`,
+        look: () => this.lookForCommit(),
+      });
+    }
   }
 
   /** As of the last poll. `state` is `stopped` (this process runs none of them) or `failed`. */
@@ -71,9 +80,8 @@ export class StoredCheckpoints {
   whenCaughtUp(position: Position): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiters.add({ position, since: Date.now(), resolve, reject });
-      this.startWatching();
-      // A read under way may have started before the checkpoint this waiter needs: read again after it.
-      if (this.polling) this.commitSeen = true;
+      this.watch?.start();
+      if (this.polling) this.waiterArrived = true;
       else this.schedule(0);
     });
   }
@@ -81,7 +89,7 @@ export class StoredCheckpoints {
   close(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.stopWatching();
+    this.watch?.close();
     this.settle(
       (waiter) => waiter.reject(new Error('The service is shutting down')),
       () => true,
@@ -96,37 +104,24 @@ export class StoredCheckpoints {
     this.timer = setTimeout(() => void this.poll(), ms);
   }
 
-  /** Once per wait period: a watch per waiter would cost two syscalls per commit. */
-  private startWatching(): void {
-    const file = this.options.sqliteFile;
-    if (this.watcher || this.watchFailed || !file) return;
-    const wal = `${basename(file)}-wal`;
-    try {
-      this.watcher = watch(dirname(file), { persistent: false }, (_event, name) => {
-        // The event store may share the directory: only the read store's commits matter here.
-        if (name !== null && name !== wal) return;
-        if (this.polling) this.commitSeen = true;
-        else this.schedule(0);
-      });
-      this.watcher.on('error', () => {
-        this.stopWatching();
-        this.watchFailed = true;
-      });
-    } catch {
-      // No inotify here (or its limit reached): polling alone.
-      this.watchFailed = true;
+  /** The watch's look: reads the checkpoints unless nobody waits; true once something moved. */
+  private lookForCommit(): boolean | Promise<boolean> {
+    if (this.waiters.size === 0) return true;
+    if (this.polling) {
+      this.commitSeen = true;
+      return true;
     }
+    return this.poll();
   }
 
-  private stopWatching(): void {
-    this.watcher?.close();
-    this.watcher = undefined;
-  }
-
-  private async poll(): Promise<void> {
+  /** Reads every checkpoint and settles the waiters it can; true if a checkpoint moved. */
+  private async poll(): Promise<boolean> {
+    clearTimeout(this.timer);
     this.timer = undefined;
     this.polling = true;
     this.commitSeen = false;
+    this.waiterArrived = false;
+    const before = this.last;
     try {
       this.last = await Promise.all(this.projections.map((projection) => this.statusOf(projection)));
       const failed = this.last.find((status) => status.lastError !== null);
@@ -151,12 +146,15 @@ export class StoredCheckpoints {
       (waiter) => waiter.since < abandoned,
     );
     this.polling = false;
+    const moved = this.last.some((status, index) => !samePosition(status.position, before[index].position));
     if (this.waiters.size === 0) {
-      this.stopWatching();
-      return;
+      this.watch?.stop();
+      return moved;
     }
-    // A commit reported while reading may not be in what was read: read again at once.
-    this.schedule(this.commitSeen ? 0 : this.watcher ? this.pollUnderWatchMs : this.pollMs);
+    if (this.commitSeen) this.watch?.noticed();
+    else if (this.waiterArrived) this.schedule(0);
+    this.schedule(this.watch?.watching ? this.pollUnderWatchMs : this.pollMs);
+    return moved;
   }
 
   private reached(position: Position): boolean {
@@ -183,4 +181,8 @@ export class StoredCheckpoints {
       action(waiter);
     }
   }
+}
+
+function samePosition(a: Position | null, b: Position | null): boolean {
+  return a === null || b === null ? a === b : comparePositions(a, b) === 0;
 }

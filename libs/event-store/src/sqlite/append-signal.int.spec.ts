@@ -19,7 +19,11 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
 
 it('a commit reported while nobody waited ends the next wait at once', async () => {
   let externalHead = 1;
-  const signal = new AppendSignal(1, () => externalHead, { watchDir: dir, pollMs: 3_600_000 });
+  const signal = new AppendSignal(1, () => externalHead, {
+    watchDir: dir,
+    walFile: 'events.sqlite-wal',
+    pollMs: 3_600_000,
+  });
   try {
     // A first wait starts the watch; this process's own commit ends it.
     const first = signal.waitBeyond(1, () => false);
@@ -31,6 +35,25 @@ it('a commit reported while nobody waited ends the next wait at once', async () 
     await settle();
     await signal.waitBeyond(2, () => false);
     expect(signal.knownHead).toBe(5);
+  } finally {
+    signal.stop();
+  }
+});
+
+it('a commit readable only after its write was reported still ends the wait (no later write, no poll)', async () => {
+  let externalHead = 1;
+  const signal = new AppendSignal(1, () => externalHead, {
+    watchDir: dir,
+    walFile: 'events.sqlite-wal',
+    pollMs: 3_600_000,
+  });
+  try {
+    const waiting = signal.waitBeyond(1, () => false);
+    writeFileSync(join(dir, 'events.sqlite-wal'), 'frames');
+    // The writer is still syncing when the write is reported: the head moves a little later.
+    setTimeout(() => (externalHead = 3), 40);
+    await waiting;
+    expect(signal.knownHead).toBe(3);
   } finally {
     signal.stop();
   }

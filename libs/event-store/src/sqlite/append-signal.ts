@@ -1,4 +1,4 @@
-import { type FSWatcher, watch } from 'node:fs';
+import { CommitWatch } from './commit-watch.js';
 
 /** How often another process's commits are looked for when the directory cannot be watched. */
 const POLL_WITHOUT_WATCH_MS = 200;
@@ -8,6 +8,8 @@ const POLL_UNDER_WATCH_MS = 2_000;
 export interface AppendSignalOptions {
   /** The directory holding the database: commits by another process write its WAL file there. */
   readonly watchDir?: string;
+  /** The database's WAL file's name in `watchDir`: writes to other files there do not count. */
+  readonly walFile?: string;
   /** Overrides the polling interval (tests use a long one to prove that the watch alone wakes). */
   readonly pollMs?: number;
 }
@@ -22,9 +24,7 @@ export interface AppendSignalOptions {
 export class AppendSignal {
   private waiters = new Set<() => void>();
   private poll: NodeJS.Timeout | undefined;
-  private watcher: FSWatcher | undefined;
-  private watchFailed = false;
-  private checkQueued = false;
+  private readonly watch: CommitWatch | undefined;
   /** The directory reported a write while nobody waited: the next wait looks at the head first. */
   private writeSeenUnwatched = false;
   private stopped = false;
@@ -33,7 +33,11 @@ export class AppendSignal {
     private head: number,
     private readonly readExternalHead: () => number | undefined,
     private readonly options: AppendSignalOptions = {},
-  ) {}
+  ) {
+    const { watchDir, walFile } = options;
+    if (watchDir && walFile)
+      this.watch = new CommitWatch({ dir: watchDir, walFile, look: () => this.lookForExternalCommit() });
+  }
 
   /** The newest position this signal was told of. */
   get knownHead(): number {
@@ -54,16 +58,16 @@ export class AppendSignal {
 
   /** Resolves once the log holds something after `position`, or the waiter no longer cares. */
   async waitBeyond(position: number, stop: () => boolean): Promise<void> {
-    // A commit by another process while this process's reader was busy (not waiting) would else
-    // wait for the next commit or the safety poll: seen at the end of bursts, up to 2 s late.
-    if (this.writeSeenUnwatched && this.head <= position) {
-      this.writeSeenUnwatched = false;
-      this.checkExternalHead();
-    }
     while (!stop() && this.head <= position) {
       await new Promise<void>((resolve) => {
         this.waiters.add(resolve);
         this.watchExternalCommits();
+        // A commit by another process while this process's reader was busy (not waiting) would
+        // else wait for the next commit or the safety poll: seen at the end of bursts, 2 s late.
+        if (this.writeSeenUnwatched) {
+          this.writeSeenUnwatched = false;
+          this.watch?.noticed();
+        }
       });
     }
   }
@@ -71,53 +75,32 @@ export class AppendSignal {
   stop(): void {
     this.stopped = true;
     this.stopPolling();
-    this.watcher?.close();
-    this.watcher = undefined;
+    this.watch?.close();
   }
 
   private watchExternalCommits(): void {
     if (this.stopped) return;
-    this.startWatching();
+    const watching = this.watch?.start() ?? false;
     if (this.poll) return;
-    const watching = this.watcher !== undefined;
     const every = this.options.pollMs ?? (watching ? POLL_UNDER_WATCH_MS : POLL_WITHOUT_WATCH_MS);
     this.poll = setInterval(() => this.checkExternalHead(), every);
     this.poll.unref();
   }
 
-  /** Once, kept until the store closes: a watch per wait would cost two syscalls per commit. */
-  private startWatching(): void {
-    if (this.watcher || this.watchFailed || !this.options.watchDir) return;
-    try {
-      this.watcher = watch(this.options.watchDir, { persistent: false }, () => this.queueCheck());
-      this.watcher.on('error', () => {
-        this.watcher?.close();
-        this.watcher = undefined;
-        this.watchFailed = true;
-      });
-    } catch {
-      // No inotify here (or its limit reached): polling alone.
-      this.watchFailed = true;
-    }
-  }
-
-  /** Many writes in one turn of the event loop (ours included) cost one look at `data_version`. */
-  private queueCheck(): void {
+  /** The watch's look: with nobody waiting, only remembered (the next wait looks). */
+  private lookForExternalCommit(): boolean {
     if (this.waiters.size === 0) {
       this.writeSeenUnwatched = true;
-      return;
+      return true;
     }
-    if (this.checkQueued) return;
-    this.checkQueued = true;
-    setImmediate(() => {
-      this.checkQueued = false;
-      this.checkExternalHead();
-    });
+    return this.checkExternalHead();
   }
 
-  private checkExternalHead(): void {
+  private checkExternalHead(): boolean {
     const head = this.readExternalHead();
-    if (head !== undefined && head > this.head) this.committed(head);
+    if (head === undefined || head <= this.head) return false;
+    this.committed(head);
+    return true;
   }
 
   private stopPolling(): void {

@@ -64,6 +64,7 @@ export class SqliteEventStore implements EventStore {
     const head = lastPosition(this.db);
     this.signal = new AppendSignal(head, () => this.headIfChangedElsewhere(), {
       watchDir: options.dataDir,
+      walFile: `${SQLITE_EVENTS_FILE}-wal`,
       pollMs: options.externalCommitPollMs,
     });
     this.tail = new LogTail(this.db, head, () => this.signal.knownHead);
