@@ -213,6 +213,26 @@ export type ScanResult =
  * holds the (synchronous) connection and the event loop for long. Rows written during the scan
  * above its first rowid are not read, as if the scan had been one statement begun at its start.
  */
+/**
+ * One slice of a scan: the rows of a rowid range. `+portal_id` keeps SQLite on the rowid range:
+ * without ANALYZE statistics it prefers the (portal_id, ...) index, which reads every row of the
+ * portal for every slice (a rare phrase at 3M rows took 60 s instead of a few hundred ms).
+ */
+export function scanSlice(
+  table: string,
+  column: string,
+  select: string,
+  term: string,
+  portalId: string,
+  bottom: number,
+  top: number,
+  limit: number,
+) {
+  return sql<ScannedRow>`SELECT ${sql.ref(select)} AS value, portal_id AS portal FROM ${sql.table(table)}
+      WHERE rowid BETWEEN ${bottom} AND ${top} AND +portal_id = ${portalId} AND ${likeContains(sql.ref(column), term)}
+      LIMIT ${sql.lit(limit)}`;
+}
+
 export async function scanContains(
   db: ReadDatabase,
   table: string,
@@ -238,9 +258,16 @@ export async function scanContains(
     if (read + (top - bottom + 1) > options.maxRows) return { kind: 'over-budget' };
     if (read > 0) await options.pause();
     read += top - bottom + 1;
-    const { rows } = await sql<ScannedRow>`SELECT ${sql.ref(select)} AS value, portal_id AS portal FROM ${base}
-      WHERE rowid BETWEEN ${bottom} AND ${top} AND portal_id = ${options.portalId} AND ${likeContains(sql.ref(column), term)}
-      LIMIT ${sql.lit(options.upTo - found.length)}`.execute(db);
+    const { rows } = await scanSlice(
+      table,
+      column,
+      select,
+      term,
+      options.portalId,
+      bottom,
+      top,
+      options.upTo - found.length,
+    ).execute(db);
     found.push(...rows);
     if (found.length >= options.upTo) return { kind: 'more' };
   }
