@@ -30,6 +30,12 @@ export interface HeldLease {
   release(): Promise<void>;
 }
 
+/** What the projector waits on before writing: one holder at a time. */
+export interface Lease {
+  /** The lease once this instance holds it; null if `signal` aborted the wait. */
+  acquire(signal: AbortSignal): Promise<HeldLease | null>;
+}
+
 // One lock per schema: tests (and installs) sharing a database in separate schemas do not contend.
 const LOCK_KEY = `hashtextextended('helpdesk-projector:' || current_schema(), 0)`;
 
@@ -40,7 +46,7 @@ const LOCK_KEY = `hashtextextended('helpdesk-projector:' || current_schema(), 0)
  * old holder already had in flight, so each new holder bumps an epoch row and every batch first
  * reads that row FOR SHARE: the new holder's bump waits for in-flight batches, later ones see it.
  */
-export class ProjectorLease {
+export class ProjectorLease implements Lease {
   private waiting: Client | undefined;
 
   constructor(private readonly options: LeaseOptions) {}
@@ -139,7 +145,7 @@ async function connect(connectionString: string, holder: string): Promise<Client
   return client;
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });

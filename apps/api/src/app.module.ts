@@ -30,6 +30,7 @@ import { subscriptionOptions } from './notifications/subscription-auth.js';
 import { OutboundModule } from './outbound/outbound.module.js';
 import { PortalModule } from '@helpdesk/commands/portal/portal.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
+import { PROJECTOR_SCRIPT, projectorEntryPoint } from './projections/projector-child.js';
 import { QuotaModule } from '@helpdesk/commands/quota/quota.module.js';
 import { queryLimitsRule, refuseInvalidSubscription } from './query-limits/query-limits.js';
 import { QuotaApiModule } from './quota/quota-api.module.js';
@@ -65,6 +66,8 @@ export interface AppOverrides {
   readonly spanExporter?: SpanExporter;
   /** Tests: serve the agent inbox from this built directory instead of dist/inbox. */
   readonly inboxDir?: string;
+  /** Tests: the script PROJECTIONS=child-process starts instead of the built projector. */
+  readonly projectorScript?: string;
 }
 
 @Module({})
@@ -95,8 +98,17 @@ export class AppModule {
             { provide: ACTIVE_RULEBOOK, useValue: overrides.rulebook ?? RULEBOOK },
             { provide: RATE_LIMIT_NOW, useValue: overrides.rateLimitNow ?? monotonicNow },
             { provide: MEDIA_TIMERS, useValue: overrides.mediaTimers ?? systemTimers },
+            { provide: PROJECTOR_SCRIPT, useValue: overrides.projectorScript ?? projectorEntryPoint() },
           ],
-          exports: [APP_CONFIG, CLOCK, EVENT_STORE_NOW, ACTIVE_RULEBOOK, RATE_LIMIT_NOW, MEDIA_TIMERS],
+          exports: [
+            APP_CONFIG,
+            CLOCK,
+            EVENT_STORE_NOW,
+            ACTIVE_RULEBOOK,
+            RATE_LIMIT_NOW,
+            MEDIA_TIMERS,
+            PROJECTOR_SCRIPT,
+          ],
         },
         CqrsModule.forRoot(),
         GraphQLModule.forRoot<MercuriusDriverConfig>({

@@ -5,7 +5,8 @@ import { waitForNetworkStores } from '@helpdesk/commands/stores/wait-for-stores.
 import { ReadStore } from '@helpdesk/read-store';
 import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
 import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
-import { ProjectorLease } from '@helpdesk/projections/core/projector-lease.js';
+import { LocalProjectorLease } from '@helpdesk/projections/core/local-projector-lease.js';
+import { type Lease, ProjectorLease } from '@helpdesk/projections/core/projector-lease.js';
 import { Projector } from './projector.js';
 
 /** How often the worker logs where each read model stands (lag and failures show up here). */
@@ -23,20 +24,24 @@ async function main(): Promise<void> {
   const store = openEventStore(config.eventStore);
   const readStore = ReadStore.open(config.readStore);
   const holder = `${hostname()}:${process.pid}`;
-  let lease: ProjectorLease | undefined;
+  let lease: Lease | undefined;
   if (config.readStore.dialect === 'postgres') {
     lease = new ProjectorLease({ connectionString: config.readStore.connectionString, holder, log });
     log.info(
       { holder },
       'PostgreSQL read store: one projector writes at a time (advisory lock); extra instances wait as standbys',
     );
+  } else if (LocalProjectorLease.supported()) {
+    lease = new LocalProjectorLease({ file: config.readStore.file, holder, log });
   } else {
     log.warn(
       { file: config.readStore.file },
       'SQLite read store: nothing stops a second projector here, so run exactly one against this DATA_DIR',
     );
   }
-  log.info('The API instances must run with PROJECTIONS=off, or they write the read models as well');
+  if (!process.send) {
+    log.info('The API instances must run with PROJECTIONS=off, or they write the read models as well');
+  }
 
   const projector = new Projector({ store, db: readStore.db, projections: REGISTERED_PROJECTIONS, lease, log });
   projector.start();
@@ -66,6 +71,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // Started by the API (PROJECTIONS=child-process): its IPC channel closes when the API ends, kill -9 included.
+  process.on('disconnect', () => void shutdown('the API process ended'));
 }
 
 main().catch((error) => {

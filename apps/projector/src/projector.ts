@@ -5,7 +5,7 @@ import {
   type ProjectionStatus,
   type RunnerOptions,
 } from '@helpdesk/projections/core/projection-group.js';
-import type { HeldLease, LeaseLog, ProjectorLease } from '@helpdesk/projections/core/projector-lease.js';
+import type { HeldLease, Lease, LeaseLog } from '@helpdesk/projections/core/projector-lease.js';
 import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
 
 export type ProjectorState = 'starting' | 'waiting' | 'projecting' | 'stopped';
@@ -18,8 +18,8 @@ export interface ProjectorParts {
   readonly store: EventStore;
   readonly db: ReadDatabase;
   readonly projections: readonly Projection[];
-  /** PostgreSQL: only the holder writes. Absent (SQLite): this process is the only projector. */
-  readonly lease?: ProjectorLease;
+  /** Only the holder writes (PostgreSQL: an advisory lock; SQLite: a lock of this machine). */
+  readonly lease?: Lease;
   readonly log: ProjectorLog;
   readonly now?: () => Date;
   /** After a failed start (store unreachable, ...), how long before trying again. */

@@ -49,10 +49,12 @@ export interface ExportSigningConfig {
 }
 
 /**
- * Who runs the read models: `in-process`, the API itself (one instance, or tests); `off`, a separate
- * `npm run projector` worker, so several API instances read models that exactly one process writes.
+ * Who runs the read models: `in-process`, the API itself (one instance, or tests); `child-process`,
+ * the projector in a child process the API starts and restarts (its own core, one `npm start`);
+ * `off`, a separate `npm run projector` worker, so several API instances read models that exactly
+ * one process writes.
  */
-export type ProjectionsMode = 'in-process' | 'off';
+export type ProjectionsMode = 'in-process' | 'child-process' | 'off';
 
 /** Per-portal limits of the GraphQL API and of media downloads: token buckets per portal, in memory (see apps/api/src/rate-limits). */
 export interface RateLimitConfig {

@@ -36,7 +36,7 @@ export const MIN_JWT_SECRET_LENGTH = 32;
 
 const ENVIRONMENTS = ['development', 'production', 'test'] as const;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const PROJECTIONS_MODES: readonly ProjectionsMode[] = ['in-process', 'off'];
+const PROJECTIONS_MODES: readonly ProjectionsMode[] = ['in-process', 'child-process', 'off'];
 const OWNERSHIP_CHECKS = ['graph-api', 'off'] as const;
 
 /** Read once at start-up; every bad variable is named, all at once, before anything starts. */

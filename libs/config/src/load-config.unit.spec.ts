@@ -31,8 +31,9 @@ describe('loadConfig', () => {
   it('runs the read models in the API unless PROJECTIONS=off hands them to the projector worker', () => {
     expect(loadConfig({ AUTH_JWT_SECRET: SECRET }).projections).toBe('in-process');
     expect(loadConfig({ AUTH_JWT_SECRET: SECRET, PROJECTIONS: 'off' }).projections).toBe('off');
+    expect(loadConfig({ AUTH_JWT_SECRET: SECRET, PROJECTIONS: 'child-process' }).projections).toBe('child-process');
     expect(() => loadConfig({ AUTH_JWT_SECRET: SECRET, PROJECTIONS: 'elsewhere' })).toThrow(
-      /PROJECTIONS must be one of in-process, off \(got 'elsewhere'\)/,
+      /PROJECTIONS must be one of in-process, child-process, off \(got 'elsewhere'\)/,
     );
   });
 

@@ -12,11 +12,13 @@ import { ACTIVE_RULEBOOK } from '@helpdesk/commands/shared/rulebook.js';
 import type { Projection } from '@helpdesk/projections/core/projection.js';
 import type { Rulebook } from '@helpdesk/domain';
 import { StoredCheckpoints } from './stored-checkpoints.js';
+import { PROJECTOR_SCRIPT, ProjectorChild } from './projector-child.js';
 
 /**
  * The read models as the API sees them. `in-process` (default): runs every read model here, as one
- * group following `$all` once, each from its own checkpoint. `off`: the projector worker runs them, and waits for
- * them follow the checkpoints it commits in the read store.
+ * group following `$all` once, each from its own checkpoint. `child-process`: the projector runs
+ * them in a child process this service starts, restarts and stops. `off`: a projector worker runs
+ * them. In both, waits for them follow the checkpoints the projector commits in the read store.
  */
 @Injectable()
 export class ProjectionsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -24,6 +26,7 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
   readonly mode: ProjectionsMode;
   private readonly group: ProjectionGroup | undefined;
   private readonly stored: StoredCheckpoints;
+  private readonly child: ProjectorChild | undefined;
   readonly projections: readonly Projection[];
 
   constructor(
@@ -32,6 +35,7 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
     @Inject(CLOCK) clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(ACTIVE_RULEBOOK) rulebook: Rulebook,
+    @Inject(PROJECTOR_SCRIPT) projectorScript: string,
   ) {
     this.projections = registeredProjections(rulebook);
     this.mode = config.projections;
@@ -40,15 +44,24 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
         ? new ProjectionGroup(store, readStore.db, this.projections, () => clock.now())
         : undefined;
     this.stored = new StoredCheckpoints(readStore.db, this.projections, { sqliteFile: readStore.file });
+    if (this.mode === 'child-process') {
+      const logger = this.logger;
+      this.child = new ProjectorChild({
+        script: projectorScript,
+        env: process.env,
+        log: { log: (fields) => logger.log(fields), error: (fields) => logger.error(fields) },
+      });
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {
     const projections = this.projections.map((projection) => projection.name);
-    if (this.mode === 'off') {
+    if (this.mode !== 'in-process') {
       this.logger.log({
-        msg: 'Projections run in the projector worker (PROJECTIONS=off); reads wait on its checkpoints',
+        msg: `Projections run in the projector (PROJECTIONS=${this.mode}); reads wait on its checkpoints`,
         projections,
       });
+      this.child?.start();
       return;
     }
     await this.group?.start();
@@ -57,7 +70,7 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stored.close();
-    await this.group?.stop();
+    await Promise.all([this.group?.stop(), this.child?.stop()]);
   }
 
   /** In `off` mode, what the read store's checkpoints said at the last wait. */
