@@ -24,8 +24,9 @@ export interface LagSizes {
   /** Every n-th message is also looked for through GraphQL. */
   readonly graphqlEvery: number;
   /**
-   * `in-process` (the default deployment): the API runs the read models. `process`: the API runs
-   * with PROJECTIONS=off and `npm run projector` runs them in a process of its own (its own core).
+   * `in-process`: the API runs the read models. `process` (as the service's default,
+   * PROJECTIONS=child-process): the API runs with PROJECTIONS=off and the projector runs them in a
+   * process of its own (its own core).
    */
   readonly projector?: 'in-process' | 'process';
 }
@@ -226,7 +227,7 @@ export async function benchmarkLag(sizes: LagSizes): Promise<ScenarioResult> {
   return separate
     ? {
         id: 'lag-projector',
-        title: 'Scenario 2b — Projection lag, the projector in a process of its own',
+        title: "Scenario 2b — Projection lag, the projector in a process of its own (the service's default)",
         markdown,
         metrics,
       }

@@ -51,6 +51,8 @@ function startApi(env: Record<string, string>): Run {
       PORT: '0',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
+      // Start-up is what is tested; from the sources a child projector would need the require hook.
+      PROJECTIONS: 'in-process',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

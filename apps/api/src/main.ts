@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { StoresUnreachableError, loadConfigOrExit } from '@helpdesk/config';
+import { StoresUnreachableError, loadConfigOrExit, withServiceDefaults } from '@helpdesk/config';
 import { waitForNetworkStores } from '@helpdesk/commands/stores/wait-for-stores.js';
 import { createApp } from './create-app.js';
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit(process.env);
+  const config = loadConfigOrExit(withServiceDefaults(process.env));
   // Before Nest builds anything on them: an unreachable database is one clear line, not a stack trace.
   await waitForNetworkStores(config, (line) => process.stderr.write(`${line}\n`));
   const app = await createApp(config);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './load-config.js';
+import { ConfigError, loadConfig, withServiceDefaults } from './load-config.js';
 
 /** Production needs a secret of its own to start at all. */
 const SECRET = 'a-production-secret-of-at-least-32-chars';
@@ -35,6 +35,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ AUTH_JWT_SECRET: SECRET, PROJECTIONS: 'elsewhere' })).toThrow(
       /PROJECTIONS must be one of in-process, child-process, off \(got 'elsewhere'\)/,
     );
+  });
+
+  it('the API service (its entry point) runs the read models in a child process unless PROJECTIONS says otherwise', () => {
+    expect(loadConfig(withServiceDefaults({ AUTH_JWT_SECRET: SECRET })).projections).toBe('child-process');
+    expect(loadConfig(withServiceDefaults({ AUTH_JWT_SECRET: SECRET, PROJECTIONS: '' })).projections).toBe('child-process');
+    for (const mode of ['in-process', 'off'] as const)
+      expect(loadConfig(withServiceDefaults({ AUTH_JWT_SECRET: SECRET, PROJECTIONS: mode })).projections).toBe(mode);
   });
 
   it('reads the WhatsApp Cloud API settings, each half off until configured', () => {
