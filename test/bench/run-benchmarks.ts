@@ -411,6 +411,13 @@ function analysis(results: readonly ScenarioResult[]): string {
       '  rows is answered from the index; a commoner one walks open tickets newest first until the page is full, its count',
       '  driven by the index hits. Slowest: terms near that switch (about 2,000 matching messages: 61 ms p99 at 1M tickets',
       `  in \`search-index.bench.js\`, loaded machine). A thread (p99 ${thread === null ? '—' : fmt(thread, 2)} ms) is a keyed range read.`,
+      '  A phrase whose every trigram is common (the rare phrase above) is not given to FTS5, which checked positions in',
+      "  every row holding them all in one statement (about 1 s, the event loop held throughout): the portal's rows are",
+      '  scanned with LIKE, newest first, in slices of 20,000 rowids with the event loop given back between them, at most',
+      '  2 scans at a time (`SEARCH_MAX_CONCURRENT`). It takes longer in all (3M message rows here) but never holds the',
+      '  loop for more than a slice, so the webhook edge and every other request go on. On 2026-12-06 the full run showed',
+      '  60 s for it: without ANALYZE statistics SQLite read each slice through the portal index (the whole portal per',
+      '  slice); the slice now keeps to its rowid range (`+portal_id`, tested by its query plan).',
     );
   }
   const longReplay = m('audit', 'cliJsonMs');
