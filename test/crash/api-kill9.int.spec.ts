@@ -1,5 +1,6 @@
 /**
- * Nothing acknowledged is lost, nothing is applied twice: the real API (a separate process) is
+ * Nothing acknowledged is lost, nothing is applied twice: the real API (a separate process, its
+ * read models in the child process it starts, as by default) is
  * SIGKILLed at random moments while the simulator sends 10,000 messages the way Meta does
  * (resend until 200; redeliveries, out-of-order statuses and unknown numbers mixed in), and
  * restarted on the same data each time. Afterwards every message is in its thread exactly once
@@ -20,6 +21,7 @@ const SEED = Number(process.env.KILL_TEST_SEED ?? 20_261_121);
 const MESSAGES = Number(process.env.KILL_TEST_MESSAGES ?? (LONG ? 50_000 : 10_000));
 const KILLS = LONG ? 25 : 6;
 const API = fileURLToPath(new URL('api-server.child.cjs', import.meta.url));
+const REGISTER_TS = fileURLToPath(new URL('register-ts.cjs', import.meta.url));
 
 describe(`The API SIGKILLed ${KILLS} times under ${MESSAGES} messages with Meta-style retries (seed ${SEED})`, () => {
   let dataDir: string;
@@ -29,7 +31,9 @@ describe(`The API SIGKILLed ${KILLS} times under ${MESSAGES} messages with Meta-
     dataDir = mkdtempSync(join(tmpdir(), 'api-kill9-'));
     run = await runUnderFire({
       dataDir,
-      apiCommand: [process.execPath, API],
+      // As the service runs by default: the read models in a child process (PROJECTIONS=child-process),
+      // started again by each new API; the require hook reaches it through execArgv.
+      apiCommand: [process.execPath, '--require', REGISTER_TS, API],
       messages: MESSAGES,
       kills: KILLS,
       seed: SEED,

@@ -52,9 +52,6 @@ export function underFireEnv(
     AUTH_JWT_SECRET: 'kill-test-jwt-secret-kill-test-jwt-secret',
     WHATSAPP_APP_SECRET: KILL_TEST_APP_SECRET,
     WHATSAPP_VERIFY_TOKEN: 'kill-test-verify',
-    // The API process alone, killed: the service's default child projector has its own kill cases
-    // (test/e2e/projector-child-process.e2e.spec.ts).
-    PROJECTIONS: 'in-process',
     ...extra,
   };
 }

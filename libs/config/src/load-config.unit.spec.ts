@@ -39,7 +39,9 @@ describe('loadConfig', () => {
 
   it('the API service (its entry point) runs the read models in a child process unless PROJECTIONS says otherwise', () => {
     expect(loadConfig(withServiceDefaults({ AUTH_JWT_SECRET: SECRET })).projections).toBe('child-process');
-    expect(loadConfig(withServiceDefaults({ AUTH_JWT_SECRET: SECRET, PROJECTIONS: '' })).projections).toBe('child-process');
+    expect(loadConfig(withServiceDefaults({ AUTH_JWT_SECRET: SECRET, PROJECTIONS: '' })).projections).toBe(
+      'child-process',
+    );
     for (const mode of ['in-process', 'off'] as const)
       expect(loadConfig(withServiceDefaults({ AUTH_JWT_SECRET: SECRET, PROJECTIONS: mode })).projections).toBe(mode);
   });

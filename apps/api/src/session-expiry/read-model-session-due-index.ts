@@ -3,6 +3,7 @@ import type {
   IndexedSession,
   SessionDueIndex,
 } from '@helpdesk/commands/conversation/session-expiry/session-due-index.js';
+import { isMissingTable } from '@helpdesk/projections/core/drift-check.js';
 import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
 import { listDueSessions, nextSessionExpiryAfter } from '@helpdesk/projections/session-expiry/index.js';
 
@@ -15,14 +16,28 @@ export class ReadModelSessionDueIndex implements SessionDueIndex {
   ) {}
 
   due(dueAt: Date, limit: number, after: DueSessionsCursor | null): Promise<readonly IndexedSession[]> {
-    return listDueSessions(this.db, { dueAt, limit, after });
+    return notBuiltYetAs([], listDueSessions(this.db, { dueAt, limit, after }));
   }
 
   nextExpiryAfter(instant: Date): Promise<Date | null> {
-    return nextSessionExpiryAfter(this.db, instant);
+    return notBuiltYetAs(null, nextSessionExpiryAfter(this.db, instant));
   }
 
   whenCaughtUp(): Promise<void> {
     return this.caughtUp();
+  }
+}
+
+/**
+ * On a new install whose read models run in another process (PROJECTIONS=child-process, the
+ * default, or off), the API may look before the projector has created the tables: no session is
+ * recorded yet then, and each one opened from now on announces itself to the service.
+ */
+async function notBuiltYetAs<T>(empty: T, read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isMissingTable(error)) return empty;
+    throw error;
   }
 }
