@@ -31,11 +31,12 @@ it('reads as empty while the read model has no tables yet', async () => {
 });
 
 it('still fails on any other error', async () => {
-  // A table there but not the read model's (a damaged store): its columns are missing.
-  await sql`CREATE TABLE ${sql.table(physicalTableName(sessionExpiryProjection, 'due_sessions'))} (unrelated text)`.execute(
+  // The read model's table with a row it cannot have written (a damaged store): its document is not JSON.
+  const table = sql.table(physicalTableName(sessionExpiryProjection, 'due_sessions'));
+  await sql`CREATE TABLE ${table} (id text PRIMARY KEY, document text, expires_at text)`.execute(store.db);
+  await sql`INSERT INTO ${table} (id, document, expires_at) VALUES ('s-1', 'not json', '2020-01-01T00:00:00.000Z')`.execute(
     store.db,
   );
   const index = new ReadModelSessionDueIndex(store.db as ReadDatabase, async () => undefined);
-  await expect(index.due(new Date(), 10, null)).rejects.toThrow(/no such column/);
-  await expect(index.nextExpiryAfter(new Date())).rejects.toThrow(/no such column/);
+  await expect(index.due(new Date(), 10, null)).rejects.toThrow(SyntaxError);
 });
