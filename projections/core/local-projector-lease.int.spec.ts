@@ -3,7 +3,9 @@
  * (kill -9 included) frees the lease at once, with nothing left behind to clean.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalProjectorLease, localLeaseName } from './local-projector-lease.js';
@@ -60,6 +62,23 @@ const lease = (path = file) => new LocalProjectorLease({ file: path, holder: 'te
     stop.abort();
     await expect(waiting).resolves.toBeNull();
     await first!.release();
+  });
+
+  it('a name computed from the path alone (all another local user can compute) does not block the lease', async () => {
+    const fromPathAlone = `\0helpdesk-projector-${createHash('sha256').update(realpathSync(file)).digest('hex').slice(0, 32)}`;
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(fromPathAlone, resolve));
+    try {
+      const held = await lease().acquire(AbortSignal.timeout(5_000));
+      expect(held).not.toBeNull();
+      await held!.release();
+    } finally {
+      squatter.close();
+    }
+    // The key the name is made with: the owner's only, and the same for every process on this file.
+    expect(statSync(`${realpathSync(file)}.projector-lease-key`).mode & 0o777).toBe(0o600);
+    expect(localLeaseName(file)).toBe(localLeaseName(file));
+    expect(readdirSync(dir).sort()).toEqual(['read.sqlite', 'read.sqlite.projector-lease-key']);
   });
 
   it('a holder killed with SIGKILL frees the lease at once', async () => {

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { realpathSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:net';
 import { type HeldLease, type Lease, type LeaseLog, pause } from './projector-lease.js';
 
@@ -69,7 +69,12 @@ export class LocalProjectorLease implements Lease {
   }
 }
 
-/** The abstract socket's name: the file's real path hashed, so links and `..` name one lock. */
+/**
+ * The abstract socket's name: the file's real path (links and `..` name one lock) hashed with a
+ * key kept beside the file, readable by its owner only. Abstract sockets have no permissions:
+ * another local user could otherwise take a name computed from the path alone and keep every
+ * projector of this store waiting.
+ */
 export function localLeaseName(file: string): string {
   let path = file;
   try {
@@ -77,7 +82,28 @@ export function localLeaseName(file: string): string {
   } catch {
     // Not created yet: the projector creates it, by this same path.
   }
-  return `\0helpdesk-projector-${createHash('sha256').update(path).digest('hex').slice(0, 32)}`;
+  const key = leaseKey(`${path}.projector-lease-key`);
+  return `\0helpdesk-projector-${createHash('sha256').update(key).update('\0').update(path).digest('hex').slice(0, 32)}`;
+}
+
+/** Created once (0600, linked into place whole, so a concurrent reader never sees half of it), then read. */
+function leaseKey(keyFile: string): Buffer {
+  try {
+    return readFileSync(keyFile);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const partial = `${keyFile}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(partial, randomBytes(32), { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(partial, keyFile);
+  } catch (error) {
+    // Another process linked its key first: that one is the key.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(partial);
+  }
+  return readFileSync(keyFile);
 }
 
 function listen(name: string): Promise<Server> {
