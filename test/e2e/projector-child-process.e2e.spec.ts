@@ -134,10 +134,27 @@ it('the API runs the projector as its child, restarts it after SIGKILL, and take
   const token = await cli(port, 'mint-token', '--portal', 'demo', '--user', 'op', '--roles', 'agent,admin,operator');
   await caughtUp(port, token);
 
+  const health = async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
+    return { status: response.status, body: (await response.json()) as { projector: Record<string, unknown> } };
+  };
+  const restarts = async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    return /^projector_process_restarts (\d+)$/m.exec(metrics)?.[1];
+  };
+  expect((await health()).body.projector).toEqual({ mode: 'child-process', healthy: true, running: true, restarts: 0 });
+  expect(await restarts()).toBe('0');
+
   // Killed: started again, and it applies what is written next (here through the API itself).
   process.kill(first, 'SIGKILL');
   const second = await projector(apiPid, first);
   expect(second).not.toBe(first);
+  // Still ready (webhooks are taken without it), and it says what happened: it ran less than a minute ago.
+  const afterKill = await health();
+  expect(afterKill.status).toBe(200);
+  expect(afterKill.body.projector).toMatchObject({ mode: 'child-process', healthy: false, restarts: 1 });
+  expect(afterKill.body.projector.detail).toMatch(/ended on SIGKILL/);
+  expect(await restarts()).toBe('1');
   await graphql(
     port,
     token,

@@ -5,6 +5,7 @@ import type { EventStore } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import { CLOCK } from '@helpdesk/commands/shared/clock.js';
 import type { Clock } from '@helpdesk/commands/shared/clock.js';
+import { ProjectionsService } from '../projections/projections.service.js';
 import { GetServiceHealth, ServiceHealth } from './get-service-health.query.js';
 
 /**
@@ -25,19 +26,22 @@ export class GetServiceHealthHandler implements IQueryHandler<GetServiceHealth, 
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     private readonly readStore: ReadStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly projections: ProjectionsService,
   ) {}
 
   execute(): Promise<ServiceHealth> {
     const now = this.clock.now().getTime();
     const recent = this.lastUnhealthy;
-    if (recent && now >= recent.at && now - recent.at < UNHEALTHY_REUSED_FOR_MS) return Promise.resolve(recent.health);
+    if (recent && now >= recent.at && now - recent.at < UNHEALTHY_REUSED_FOR_MS)
+      return Promise.resolve({ ...recent.health, projector: this.projections.projectorHealth() });
     this.inFlight ??= this.check(now).finally(() => (this.inFlight = null));
     return this.inFlight;
   }
 
   private async check(startedAt: number): Promise<ServiceHealth> {
     const [eventStore, readStore] = await Promise.all([this.eventStore.health(), this.readStore.health()]);
-    const health = { healthy: eventStore.healthy && readStore.healthy, eventStore, readStore };
+    const projector = this.projections.projectorHealth();
+    const health = { healthy: eventStore.healthy && readStore.healthy, eventStore, readStore, projector };
     this.lastUnhealthy = health.healthy ? null : { at: startedAt, health };
     return health;
   }

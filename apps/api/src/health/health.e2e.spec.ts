@@ -34,6 +34,7 @@ describe('health (embedded default stores)', () => {
       healthy: true,
       eventStore: { adapter: 'sqlite', healthy: true, detail: join(dataDir, 'events.sqlite') },
       readStore: { dialect: 'sqlite', healthy: true },
+      projector: { mode: 'in-process', healthy: true },
     });
   });
 
@@ -41,7 +42,10 @@ describe('health (embedded default stores)', () => {
     const response = await app.inject({
       method: 'POST',
       url: '/graphql',
-      payload: { query: '{ serviceHealth { healthy eventStore { kind healthy } readStore { kind healthy } } }' },
+      payload: {
+        query:
+          '{ serviceHealth { healthy eventStore { kind healthy } readStore { kind healthy } projector { mode healthy running restarts } } }',
+      },
     });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
@@ -50,6 +54,7 @@ describe('health (embedded default stores)', () => {
           healthy: true,
           eventStore: { kind: 'sqlite', healthy: true },
           readStore: { kind: 'sqlite', healthy: true },
+          projector: { mode: 'in-process', healthy: true, running: null, restarts: null },
         },
       },
     });

@@ -20,6 +20,7 @@ export class HealthResolver {
         detail: health.eventStore.detail,
       },
       readStore: { kind: health.readStore.dialect, healthy: health.readStore.healthy, detail: health.readStore.detail },
+      projector: health.projector,
     };
   }
 }

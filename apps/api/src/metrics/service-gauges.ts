@@ -97,6 +97,26 @@ export class ServiceGauges implements OnModuleInit {
       },
     );
     this.registry.gauge(
+      'projector_process_up',
+      'PROJECTIONS=child-process: 1 while the projector child process runs, 0 while it is down (it is started again after 0.5 s up to 30 s)',
+      [],
+      (gauge) => {
+        const projections = this.optional(ProjectionsService);
+        const health = projections?.projectorHealth();
+        if (health?.running !== undefined) gauge.set(health.running ? 1 : 0);
+      },
+    );
+    this.registry.gauge(
+      'projector_process_restarts',
+      'PROJECTIONS=child-process: times the projector child process was started again after it ended unexpectedly, since the API started',
+      [],
+      (gauge) => {
+        const projections = this.optional(ProjectionsService);
+        const health = projections?.projectorHealth();
+        if (health?.restarts !== undefined) gauge.set(health.restarts);
+      },
+    );
+    this.registry.gauge(
       'projection_lag_seconds',
       "Created time of the newest event minus that of the projection's checkpoint event (0: caught up)",
       ['projection'],

@@ -12,7 +12,13 @@ import { ACTIVE_RULEBOOK } from '@helpdesk/commands/shared/rulebook.js';
 import type { Projection } from '@helpdesk/projections/core/projection.js';
 import type { Rulebook } from '@helpdesk/domain';
 import { StoredCheckpoints } from './stored-checkpoints.js';
-import { PROJECTOR_SCRIPT, ProjectorChild } from './projector-child.js';
+import { PROJECTOR_SCRIPT, ProjectorChild, type ProjectorProcessHealth } from './projector-child.js';
+
+/** The projector as `/health/ready` reports it. */
+export interface ProjectorHealth extends Partial<ProjectorProcessHealth> {
+  readonly mode: ProjectionsMode;
+  readonly healthy: boolean;
+}
 
 /**
  * The read models as the API sees them. `in-process` (default): runs every read model here, as one
@@ -71,6 +77,17 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
   async beforeApplicationShutdown(): Promise<void> {
     this.stored.close();
     await Promise.all([this.group?.stop(), this.child?.stop()]);
+  }
+
+  /**
+   * The child projector's process (child-process); in-process it is this process. With
+   * PROJECTIONS=off the worker runs apart and is not watched from here: its lag is in /metrics.
+   */
+  projectorHealth(): ProjectorHealth {
+    if (this.child) return { mode: this.mode, ...this.child.health() };
+    if (this.mode === 'off')
+      return { mode: this.mode, healthy: true, detail: 'run apart (npm run projector): see projection_lag_seconds' };
+    return { mode: this.mode, healthy: true };
   }
 
   /** In `off` mode, what the read store's checkpoints said at the last wait. */

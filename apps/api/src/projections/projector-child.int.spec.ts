@@ -25,12 +25,15 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function start(mode: string, options: { stopTimeoutMs?: number } = {}): ProjectorChild {
+function start(
+  mode: string,
+  options: { stopTimeoutMs?: number; restartDelaysMs?: number[]; healthyAfterMs?: number } = {},
+): ProjectorChild {
   child = new ProjectorChild({
     script: SCRIPT,
     env: { ...process.env, FAKE_PROJECTOR: mode, FAKE_PROJECTOR_REPORT: report },
     log: { log: (fields) => logged.push(fields), error: (fields) => logged.push(fields) },
-    restartDelaysMs: [20, 40],
+    restartDelaysMs: options.restartDelaysMs ?? [20, 40],
     ...options,
   });
   child.start();
@@ -84,4 +87,32 @@ it('stop kills a projector that does not end on SIGTERM', async () => {
   await supervisor.stop();
   expect(lines()).toEqual([`started ${pid}`, `ignored SIGTERM ${pid}`]);
   expect(() => process.kill(pid, 0)).toThrow();
+});
+
+it('reports itself unhealthy while down and for a minute after an unexpected exit, then healthy', async () => {
+  // A long restart delay keeps it down while the report is read; the clock is passed in, not waited for.
+  const supervisor = start('run', { restartDelaysMs: [5_000] });
+  await until(() => lines().length === 1, 'the first start');
+  expect(supervisor.health()).toEqual({ healthy: true, running: true, restarts: 0 });
+
+  process.kill(supervisor.pid!, 'SIGKILL');
+  await until(() => !supervisor.health().running, 'the exit to be seen');
+  const down = supervisor.health();
+  expect(down).toMatchObject({ healthy: false, running: false, restarts: 0 });
+  expect(down.detail).toMatch(/^not running: it ended on SIGKILL \d+ s ago; started again in \d s$/);
+
+  await until(() => lines().length === 2 && supervisor.health().running, 'the restart');
+  const recovering = supervisor.health();
+  expect(recovering).toMatchObject({ healthy: false, running: true, restarts: 1 });
+  expect(recovering.detail).toMatch(/^running again; it ended on SIGKILL \d+ s ago$/);
+  expect(supervisor.health(Date.now() + 60_000)).toEqual({ healthy: true, running: true, restarts: 1 });
+});
+
+it('says how many times in a row it crashed, with its exit code', async () => {
+  const supervisor = start('crash', { restartDelaysMs: [20, 20, 5_000] });
+  await until(() => supervisor.restarts === 2 && !supervisor.health().running, 'a third crash');
+  expect(supervisor.health()).toMatchObject({ healthy: false, running: false, restarts: 2 });
+  expect(supervisor.health().detail).toMatch(
+    /^not running: it ended with exit code 3 \d+ s ago \(3 times in a row\); started again in \d s$/,
+  );
 });

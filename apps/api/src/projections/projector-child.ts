@@ -20,6 +20,17 @@ export function projectorEntryPoint(): string {
 /** Waits before each restart after an unexpected exit: a crash loop costs little, a one-off crash little time. */
 const RESTART_DELAYS_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000] as const;
 
+/** What the API says about its projector process (`/health/ready`, `serviceHealth`, `/metrics`). */
+export interface ProjectorProcessHealth {
+  /** Running, and running for `healthyAfterMs` since it last ended unexpectedly. */
+  readonly healthy: boolean;
+  readonly running: boolean;
+  /** How many times it was started again after an unexpected exit, since the API started. */
+  readonly restarts: number;
+  /** Why it is not healthy: how it last ended, and when it starts again. */
+  readonly detail?: string;
+}
+
 export interface ProjectorChildLog {
   log(fields: object): void;
   error(fields: object): void;
@@ -50,6 +61,8 @@ export class ProjectorChild {
   private failuresInARow = 0;
   private started = 0;
   private exited: Promise<void> = Promise.resolve();
+  private lastExit: { readonly at: number; readonly code: number | null; readonly signal: string | null } | undefined;
+  private nextStartAt: number | undefined;
   /** How many times it was started again after an unexpected exit. */
   restarts = 0;
 
@@ -59,7 +72,31 @@ export class ProjectorChild {
     return this.child?.pid;
   }
 
+  /**
+   * Unhealthy while it is down (waiting to be started again) and for `healthyAfterMs` after it
+   * ended unexpectedly, so a crash loop shows even at the moments it runs.
+   */
+  health(now = Date.now()): ProjectorProcessHealth {
+    const running = this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    const base = { running, restarts: this.restarts };
+    const exit = this.lastExit;
+    const recovering = exit !== undefined && now - exit.at < (this.options.healthyAfterMs ?? 60_000);
+    if (running && !recovering) return { healthy: true, ...base };
+    const how = exit ? `ended ${exit.signal ? `on ${exit.signal}` : `with exit code ${exit.code}`} ` : '';
+    const ago = exit ? `${Math.round((now - exit.at) / 1000)} s ago` : '';
+    const consecutive = this.failuresInARow > 1 ? ` (${this.failuresInARow} times in a row)` : '';
+    const detail = this.stopping
+      ? 'stopped with the API'
+      : running
+        ? `running again; it ${how}${ago}${consecutive}`
+        : this.nextStartAt !== undefined
+          ? `not running: it ${how}${ago}${consecutive}; started again in ${Math.max(0, Math.ceil((this.nextStartAt - now) / 1000))} s`
+          : 'not started yet';
+    return { healthy: false, ...base, detail };
+  }
+
   start(): void {
+    this.nextStartAt = undefined;
     if (this.stopping || this.child) return;
     const child = startNode(this.options.script, this.options.env);
     this.child = child;
@@ -86,6 +123,7 @@ export class ProjectorChild {
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child === child) this.child = undefined;
     if (this.stopping) return;
+    this.lastExit = { at: Date.now(), code, signal };
     const healthyAfter = this.options.healthyAfterMs ?? 60_000;
     if (Date.now() - this.started >= healthyAfter) this.failuresInARow = 0;
     const delays = this.options.restartDelaysMs ?? RESTART_DELAYS_MS;
@@ -97,6 +135,7 @@ export class ProjectorChild {
       signal,
       restartInMs: delay,
     });
+    this.nextStartAt = Date.now() + delay;
     this.restartTimer = setTimeout(() => {
       this.restarts += 1;
       this.start();
