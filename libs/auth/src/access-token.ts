@@ -1,5 +1,6 @@
 import { errors, jwtVerify, type JWTVerifyGetKey, type JWTPayload } from 'jose';
 import { signHs256Jwt } from './hs256-jwt.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 export const ROLES = ['agent', 'admin', 'auditor', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
@@ -87,6 +88,23 @@ export function mintAccessToken(
  */
 export async function readAccessToken(token: string, keys: AccessTokenKeys, now: Date): Promise<AuthenticatedUser> {
   if (token.length > MAX_TOKEN_LENGTH) throw new InvalidAccessToken('malformed');
+  let verified = verifiedTokens.get(keys);
+  if (!verified) verifiedTokens.set(keys, (verified = new VerifiedTokens()));
+  const remembered = verified.get(token, keys.secret, now.getTime());
+  if (remembered) return remembered;
+  const user = await verifyAccessToken(token, keys, now);
+  verified.remember(token, keys.secret, user.user, now.getTime(), (user.exp + CLOCK_TOLERANCE_SECONDS) * 1000);
+  return user.user;
+}
+
+/** Per set of keys (one per configuration), so a token verified under one secret is never taken under another. */
+const verifiedTokens = new WeakMap<AccessTokenKeys, VerifiedTokens>();
+
+async function verifyAccessToken(
+  token: string,
+  keys: AccessTokenKeys,
+  now: Date,
+): Promise<{ readonly user: AuthenticatedUser; readonly exp: number }> {
   const secret = new TextEncoder().encode(keys.secret);
   const jwks = keys.jwks;
   const keyFor: JWTVerifyGetKey = async (header, input) => {
@@ -123,7 +141,11 @@ export async function readAccessToken(token: string, keys: AccessTokenKeys, now:
   if (!isId(sub) || !isId(portalId) || (team !== undefined && !isId(team)) || known.length === 0) {
     throw new InvalidAccessToken('bad_claims');
   }
-  return { portalId, userId: sub, teamId: team ?? null, roles: known };
+  // requiredClaims made jose check `exp` is there and a number.
+  return {
+    user: Object.freeze({ portalId, userId: sub, teamId: team ?? null, roles: Object.freeze(known) }),
+    exp: payload.exp!,
+  };
 }
 
 function rejection(error: unknown): unknown {
