@@ -96,6 +96,6 @@ export class TicketConnectionModel {
 }
 
 export function ticketModel(row: TicketRow): TicketModel {
-  const { ticketId, portalId: _portalId, status, ...rest } = row;
-  return { ...rest, id: ticketId, status: status === 'open' ? TicketStatus.OPEN : TicketStatus.CLOSED };
+  // A plain copy (V8's fastest) with the row's extra keys left in: GraphQL answers only the model's fields.
+  return { ...row, id: row.ticketId, status: row.status === 'open' ? TicketStatus.OPEN : TicketStatus.CLOSED };
 }
