@@ -1,11 +1,11 @@
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore, type Position } from '@helpdesk/event-store';
 import { mintAccessToken, type Role } from '@helpdesk/auth';
 import { createApp } from '../../apps/api/src/create-app.js';
-import { BENCH_JWT_SECRET } from './bench-env.js';
+import { BENCH_APP_SECRET, BENCH_JWT_SECRET } from './bench-env.js';
 import type { HttpJob, HttpResult, LoadJob, LoadResult, WebhookJob, WebhookResult } from './load-generator.js';
 
 /** The real service (Nest + Fastify + Mercurius, every module) in this process, listening on loopback. */
@@ -44,6 +44,26 @@ export async function startBenchApp(config: AppConfig): Promise<BenchApp> {
     },
     close: () => app.close(),
   };
+}
+
+/**
+ * `npm run projector` (the built one) on the bench's data directory, beside an API started with
+ * PROJECTIONS=off: the service's default deployment (PROJECTIONS=child-process) without the
+ * supervisor, so the scenario knows its pid and can read its CPU time.
+ */
+export function startProjectorProcess(dataDir: string): ChildProcess {
+  const main = fileURLToPath(new URL('../../apps/projector/src/main.js', import.meta.url));
+  return fork(main, [], {
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'production',
+      WHATSAPP_APP_SECRET: BENCH_APP_SECRET,
+      AUTH_JWT_SECRET: BENCH_JWT_SECRET,
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
 }
 
 /** Runs one job in a separate Node process (see load-generator.ts) and returns what it measured. */

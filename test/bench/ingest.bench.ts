@@ -1,9 +1,20 @@
+import { once } from 'node:events';
 import { type Position, headPosition } from '@helpdesk/event-store';
+import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
 import { InboxProcessor } from '../../apps/api/src/webhooks/inbox-processor.js';
 import { isInboxStream } from '../../apps/api/src/webhooks/webhook-inbox.js';
-import { lastEventWhere, runLoad, startBenchApp } from './bench-app.js';
+import { lastEventWhere, runLoad, startBenchApp, startProjectorProcess } from './bench-app.js';
 import { BENCH_APP_SECRET, benchConfig, benchDir, seedPortal } from './bench-env.js';
-import { type Latency, type MemoryPeak, MemorySampler, currentMemory, fmt, markdownTable, seconds } from './measure.js';
+import {
+  type Latency,
+  type MemoryPeak,
+  MemorySampler,
+  currentMemory,
+  fmt,
+  markdownTable,
+  processCpuMs,
+  seconds,
+} from './measure.js';
 import type { WebhookResult } from './load-generator.js';
 import type { ScenarioResult } from './scenario.js';
 
@@ -24,6 +35,12 @@ export interface IngestSizes {
   readonly contacts: number;
   /** Payloads prepared (generated and signed) for each saturation step. */
   readonly prepared: number;
+  /**
+   * `in-process`: the API runs the read models. `process` (the service's default,
+   * PROJECTIONS=child-process): the API runs with PROJECTIONS=off beside the projector in a process
+   * of its own, and the CPU per payload adds up both processes.
+   */
+  readonly projector?: 'in-process' | 'process';
 }
 
 /** One step, whichever driver sent it. */
@@ -71,7 +88,7 @@ interface StepOutcome {
   readonly step: IngestStep;
   readonly figures: StepFigures;
   readonly processedPerSecond: number | null;
-  /** CPU time of the service's process per payload, over the step and its drain; null when the work was not all done in it. */
+  /** CPU time of the service's processes per payload, over the step and its drain; null when the work was not all done in it. */
   readonly cpuMsPerPayload: number | null;
   /** Events appended per payload over the step and its drain (the embedded store numbers its log 1, 2, 3...). */
   readonly eventsPerPayload: number | null;
@@ -85,12 +102,21 @@ interface StepOutcome {
  * processor, the projections and everything else the service does run at the same time.
  */
 export async function benchmarkIngest(sizes: IngestSizes): Promise<ScenarioResult> {
-  const dir = benchDir('ingest');
-  const config = benchConfig(dir.path);
+  const separate = sizes.projector === 'process';
+  const dir = benchDir(separate ? 'ingest-projector' : 'ingest');
+  const config = benchConfig(dir.path, separate ? { PROJECTIONS: 'off' } : {});
   const target = await seedPortal(config, 'ingest', 3, new Date(Date.now() - 24 * 3600_000));
   const baseline = currentMemory();
+  const projector = separate ? startProjectorProcess(dir.path) : undefined;
   const app = await startBenchApp(config);
   const processor = app.app.get(InboxProcessor);
+  const projections = app.app.get(ProjectionsService);
+  /** This process's CPU (the API) and the projector's, in ms. */
+  const serviceCpuMs = () => {
+    const own = process.cpuUsage();
+    return (own.user + own.system) / 1000 + (projector ? (processCpuMs(projector.pid) ?? Number.NaN) : 0);
+  };
+  await projections.whenCaughtUp();
   // Warm-up, not reported: the first requests after start-up pay for JIT compilation and lazy set-up.
   await runLoad({
     kind: 'webhooks',
@@ -112,7 +138,7 @@ export async function benchmarkIngest(sizes: IngestSizes): Promise<ScenarioResul
     for (const step of sizes.steps) {
       if (step.processorPaused) await processor.stop();
       const started = process.hrtime.bigint();
-      const cpuBefore = process.cpuUsage();
+      const cpuBefore = serviceCpuMs();
       const headBefore = await headPosition(app.store);
       const result = await runLoad({
         kind: 'webhooks',
@@ -131,15 +157,18 @@ export async function benchmarkIngest(sizes: IngestSizes): Promise<ScenarioResul
       let processedPerSecond: number | null = null;
       const last = step.drainSeconds > 0 ? await lastEventWhere(app.store, isInboxStream) : null;
       if (last) {
-        const drained = await Promise.race([
-          processor.whenProcessed(last).then(() => true),
-          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), step.drainSeconds * 1000).unref()),
-        ]);
-        if (drained) processedPerSecond = figures.sent / seconds(started);
+        const within = <T>(work: Promise<T>) =>
+          Promise.race([
+            work.then(() => true),
+            new Promise<boolean>((resolve) => setTimeout(() => resolve(false), step.drainSeconds * 1000).unref()),
+          ]);
+        if (await within(processor.whenProcessed(last))) processedPerSecond = figures.sent / seconds(started);
+        // The read models too: the payload's whole cost, whichever process applies them.
+        if (processedPerSecond !== null && !(await within(projections.whenCaughtUp()))) processedPerSecond = null;
       }
-      const cpu = process.cpuUsage(cpuBefore);
+      const cpuMs = serviceCpuMs() - cpuBefore;
       const complete = step.processorPaused || processedPerSecond !== null;
-      const cpuMsPerPayload = complete && figures.sent > 0 ? (cpu.user + cpu.system) / 1000 / figures.sent : null;
+      const cpuMsPerPayload = complete && figures.sent > 0 && Number.isFinite(cpuMs) ? cpuMs / figures.sent : null;
       // Events the service appended per payload (inbox, messages, statuses, tickets, sessions): the floor's yardstick.
       const headAfter = await headPosition(app.store);
       const eventsPerPayload =
@@ -152,6 +181,10 @@ export async function benchmarkIngest(sizes: IngestSizes): Promise<ScenarioResul
   } finally {
     peak = memory.stop();
     await app.close();
+    if (projector && projector.exitCode === null) {
+      projector.kill('SIGTERM');
+      await once(projector, 'exit');
+    }
     dir.dispose();
   }
   const rows = outcomes.map(({ step, figures, processedPerSecond, cpuMsPerPayload, eventsPerPayload }) => [
@@ -227,19 +260,27 @@ export async function benchmarkIngest(sizes: IngestSizes): Promise<ScenarioResul
     '  turned every stored payload into commands (messages, statuses, tickets, sessions), projections running alongside.',
     '  The saturation steps do not wait for it. In the last step the inbox processor is stopped: the webhook edge alone',
     '  (verify, store durably, answer), which is what Meta waits for; the processor catches up afterwards.',
-    '- "Service CPU per payload": CPU time (user + system) of the process running the service, over the step and until',
-    '  its payloads were processed, divided by the payloads sent: what each payload costs, whatever else runs on the',
-    '  machine. Shown for the steps that were drained, and for the webhook edge alone.',
+    `- "Service CPU per payload": CPU time (user + system) of ${separate ? 'the API process and the projector process (from /proc)' : 'the process running the service'}, over the step and until`,
+    '  its payloads were processed and every read model had applied them, divided by the payloads sent: what each payload',
+    '  costs, whatever else runs on the machine. Shown for the steps that were drained, and for the webhook edge alone.',
     '- "Events appended per payload": what the log grew by over the same time, divided by the payloads (the payload in the',
     '  inbox, then the messages, statuses and sessions it carried). The targets table compares the CPU per payload with',
     "  what the floor and the peer spend to append that many events (the side-by-side scenario's CPU per event).",
     '- Before the steps, one unreported second at 200 payloads/s warms the service up (JIT, lazy set-up).',
-    `- Peak memory of the process running the service during this scenario: RSS ${fmt(peak.rssMiB)} MiB, V8 heap ${fmt(peak.heapUsedMiB)} MiB`,
+    ...(separate
+      ? [
+          "- The service's default deployment: the API with PROJECTIONS=off and the projector (`npm run projector`) in a process",
+          '  of its own, as PROJECTIONS=child-process runs it (the bench starts it itself to read its CPU time).',
+        ]
+      : ["- The read models run in the API's process (PROJECTIONS=in-process); scenario 1b runs them apart."]),
+    `- Peak memory of the ${separate ? 'API process' : 'process running the service'} during this scenario: RSS ${fmt(peak.rssMiB)} MiB, V8 heap ${fmt(peak.heapUsedMiB)} MiB`,
     `  (the benchmark harness alone, before the service started: RSS ${fmt(baseline.rssMiB)} MiB).`,
   ].join('\n');
   return {
-    id: 'ingest',
-    title: 'Scenario 1 — Webhook ingest (signed POSTs, real service over loopback)',
+    id: separate ? 'ingest-projector' : 'ingest',
+    title: separate
+      ? "Scenario 1b — Webhook ingest, the projector in a process of its own (the service's default)"
+      : 'Scenario 1 — Webhook ingest (signed POSTs, real service over loopback), read models in the same process',
     markdown,
     metrics,
   };

@@ -1,13 +1,11 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { ReceiveInboundMessageCommand } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
 import { formatPosition } from '../../apps/api/src/graphql/positions.js';
 import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
-import { headOf, startBenchApp } from './bench-app.js';
-import { BENCH_APP_SECRET, BENCH_JWT_SECRET, benchConfig, benchDir, seedPortal } from './bench-env.js';
+import { headOf, startBenchApp, startProjectorProcess } from './bench-app.js';
+import { benchConfig, benchDir, seedPortal } from './bench-env.js';
 import { type Latency, fmt, latencyOf, markdownTable } from './measure.js';
 import type { ScenarioResult } from './scenario.js';
 
@@ -29,22 +27,6 @@ export interface LagSizes {
    * process of its own (its own core).
    */
   readonly projector?: 'in-process' | 'process';
-}
-
-/** `npm run projector` (the built one) on the bench's data directory. */
-function startProjector(dataDir: string): ChildProcess {
-  const main = fileURLToPath(new URL('../../apps/projector/src/main.js', import.meta.url));
-  return fork(main, [], {
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-      NODE_ENV: 'production',
-      WHATSAPP_APP_SECRET: BENCH_APP_SECRET,
-      AUTH_JWT_SECRET: BENCH_JWT_SECRET,
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
 }
 
 interface Bucket {
@@ -78,7 +60,7 @@ export async function benchmarkLag(sizes: LagSizes): Promise<ScenarioResult> {
   const separate = sizes.projector === 'process';
   const config = benchConfig(dir.path, separate ? { PROJECTIONS: 'off' } : {});
   const target = await seedPortal(config, 'lag', 3, new Date(Date.now() - 24 * 3600_000));
-  const projector = separate ? startProjector(dir.path) : undefined;
+  const projector = separate ? startProjectorProcess(dir.path) : undefined;
   const app = await startBenchApp(config);
   const bus = app.app.get(CommandBus);
   const projections = app.app.get(ProjectionsService);

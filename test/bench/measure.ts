@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem, release, platform, loadavg } from 'node:os';
 
 export interface Figure {
@@ -128,4 +129,20 @@ export function formatTable(figures: readonly Figure[]): string {
     ];
   });
   return markdownTable(['Scenario', 'Median', 'Spread (min – max)', 'Runs'], rows);
+}
+
+/** Clock ticks per second of /proc's CPU times: 100 on every Linux build these machines run (USER_HZ). */
+const USER_HZ = 100;
+
+/** CPU time (user + system, ms) another process has used so far, from Linux's /proc; null elsewhere or once it is gone. */
+export function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // utime and stime are fields 14 and 15, i.e. 11 and 12 after the command name, which may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return null;
+  }
 }

@@ -9,6 +9,7 @@ const scenarios: Record<string, (options: never) => Promise<ScenarioResult>> = {
   'event-store': async (options) => (await import('./event-store.bench.js')).benchmarkEventStoreSection(options),
   peers: async (options) => (await import('./peers.bench.js')).benchmarkPeers(options),
   ingest: async (options) => (await import('./ingest.bench.js')).benchmarkIngest(options),
+  'ingest-projector': async (options) => (await import('./ingest.bench.js')).benchmarkIngest(options),
   lag: async (options) => (await import('./lag.bench.js')).benchmarkLag(options),
   'lag-projector': async (options) => (await import('./lag.bench.js')).benchmarkLag(options),
   audit: async (options) => (await import('./audit.bench.js')).benchmarkAudit(options),
