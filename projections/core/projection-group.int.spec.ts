@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Position, headPosition } from '@helpdesk/event-store';
 import type { ReadStore } from '@helpdesk/read-store';
 import { HOUR, inboundMessage } from '@helpdesk/domain/fixtures';
@@ -78,6 +79,49 @@ describe.each(readStoresUnderTest())('a projection group on $name', (readStoreUn
       [ticketListProjection.name, 'live'],
       [threadProjection.name, 'live'],
     ]);
+  });
+
+  /** An event no read model handles, as the inbox's raw webhook payloads are. */
+  const appendUnhandled = async (): Promise<Position> =>
+    (await world.store.append('test-unhandled', [{ id: randomUUID(), type: 'NoReadModelHandlesThis', data: {} }]))
+      .position;
+
+  it('commits a batch no member handles at once, then holds the next ones until one it handles comes', async () => {
+    await receive(1, 2);
+    let commits = 0;
+    await startGroup([ticketListProjection, threadProjection], {
+      unhandledHoldMs: 3_600_000,
+      beforeWrite: async () => void (commits += 1),
+    });
+    await group!.whenCaughtUp();
+    // After a quiet spell: at once (an hour's hold would time the test out).
+    const start = await appendUnhandled();
+    await group!.whenCaughtUp(start);
+    const before = commits;
+    for (let index = 0; index < 3; index++) await appendUnhandled();
+    // Time for the group to see them (it would commit them at once without the hold).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(commits).toBe(before);
+    expect((await readCheckpoint(readStore.db, threadProjection.name, threadProjection.version))?.position).toEqual(
+      start,
+    );
+
+    const head = await receive(3, 1);
+    await group!.whenCaughtUp(head);
+    expect(commits).toBeGreaterThan(before);
+    for (const projection of [ticketListProjection, threadProjection])
+      expect((await readCheckpoint(readStore.db, projection.name, projection.version))?.position).toEqual(head);
+  });
+
+  it('commits held events no member handles by themselves once the hold is over', async () => {
+    await startGroup([ticketListProjection], { unhandledHoldMs: 20 });
+    await group!.whenCaughtUp();
+    await appendUnhandled();
+    const position = await appendUnhandled();
+    await group!.whenCaughtUp(position);
+    expect(
+      (await readCheckpoint(readStore.db, ticketListProjection.name, ticketListProjection.version))?.position,
+    ).toEqual(position);
   });
 
   it('stops a member that throws at that event while the others of the same batch go on', async () => {

@@ -12,6 +12,15 @@ export type { ProjectionStatus, RunnerState } from './group-member.js';
 /** Events per transaction once live; while catching up, more: fewer commits, each document written once per batch. */
 const LIVE_BATCH = 500;
 const CATCH_UP_BATCH = 5_000;
+/**
+ * Once live, a batch of events no member handles (the inbox's webhook payloads) commits nothing but
+ * the members' checkpoints, with an fsync: under webhook load, one per group commit of the webhook
+ * edge. So such batches commit at most once per this many ms: within that time after one, events
+ * no member handles wait for the next that one handles (the messages the inbox processor appends
+ * from them) or for the time to be up. A lone one after a quiet spell commits at once, and events a
+ * member handles never wait, so only a wait for an unhandled position under load takes longer.
+ */
+export const UNHANDLED_HOLD_MS = 50;
 /** A member behind the group catches up by this many events between two of the group's batches. */
 const MEMBER_CATCH_UP_CHUNK = 1_000;
 
@@ -23,6 +32,8 @@ export interface RunnerOptions {
   readonly beforeWrite?: (trx: ReadDatabase) => Promise<void>;
   /** How often a failed projection looks whether a rebuild replaced its tables (then it resumes). */
   readonly repairPollMs?: number;
+  /** Once live, how long events no member handles wait for one it handles (default UNHANDLED_HOLD_MS). */
+  readonly unhandledHoldMs?: number;
   /** Events a member behind the group applies between two of the group's batches (default 1,000). */
   readonly memberCatchUpChunk?: number;
 }
@@ -75,7 +86,10 @@ export class ProjectionGroup {
     private readonly options: RunnerOptions = {},
   ) {
     this.members = projections.map((projection) => new GroupMember(projection));
+    this.handledTypes = new Set(projections.flatMap((projection) => projection.eventTypes));
   }
+
+  private readonly handledTypes: ReadonlySet<string>;
 
   async start(): Promise<void> {
     // One after the other: concurrent CREATE TABLE IF NOT EXISTS can collide in PostgreSQL's catalog.
@@ -180,32 +194,56 @@ export class ProjectionGroup {
   private async follow(subscription: AllSubscription): Promise<void> {
     const iterator = subscription[Symbol.asyncIterator]();
     let pending: RecordedEvent[] = [];
+    /** Whether `pending` holds an event some member handles. */
+    let handled = false;
+    let hold: Hold | undefined;
+    const holdMs = this.options.unhandledHoldMs ?? UNHANDLED_HOLD_MS;
+    /** When the last batch of events no member handles was committed (performance.now()). */
+    let lastUnhandledCommit = Number.NEGATIVE_INFINITY;
     let next = iterator.next();
     for (;;) {
-      const item =
-        pending.length > 0 || this.hasOwnWork()
+      const sinceLast = performance.now() - lastUnhandledCommit;
+      const holding =
+        this.live && pending.length > 0 && !handled && !this.hasOwnWork() && (hold !== undefined || sinceLast < holdMs);
+      if (holding) hold ??= startHold(holdMs - sinceLast);
+      const item = holding
+        ? await Promise.race([next, hold!.over, this.nudged()])
+        : pending.length > 0 || this.hasOwnWork()
           ? await Promise.race([next, nextTurn()])
           : await Promise.race([next, this.nudged()]);
       if (item === IDLE) {
+        // Nudged while holding, with nothing to do: hold on until the time is up or an event comes.
+        if (holding && !hold!.expired && !this.hasOwnWork() && !this.stopping) continue;
+        hold = endHold(hold);
+        if (this.live && pending.length > 0 && !handled) lastUnhandledCommit = performance.now();
         await this.step(pending);
         pending = [];
+        handled = false;
         continue;
       }
       if (item.done) break;
       next = iterator.next();
       const message = item.value;
-      if (message.kind === 'event') pending.push(message.event);
+      if (message.kind === 'event') {
+        pending.push(message.event);
+        if (this.handledTypes.has(message.event.type)) handled = true;
+      }
       if (pending.length >= (this.live ? LIVE_BATCH : CATCH_UP_BATCH)) {
+        hold = endHold(hold);
         await this.step(pending);
         pending = [];
+        handled = false;
       }
       if (message.kind === 'caughtUp') {
+        hold = endHold(hold);
         await this.step(pending);
         pending = [];
+        handled = false;
         this.live = true;
         this.wake();
       }
     }
+    endHold(hold);
     await this.step(pending);
   }
 
@@ -324,6 +362,33 @@ export class ProjectionGroup {
     this.waiters.clear();
     waiters.forEach((wake) => wake());
   }
+}
+
+interface Hold {
+  readonly over: Promise<typeof IDLE>;
+  readonly expired: boolean;
+  /** Ends it without waking anyone: its events were committed another way. */
+  cancel(): void;
+}
+
+function endHold(hold: Hold | undefined): undefined {
+  hold?.cancel();
+  return undefined;
+}
+
+function startHold(ms: number): Hold {
+  let timer: NodeJS.Timeout | undefined;
+  const hold = {
+    expired: false,
+    over: new Promise<typeof IDLE>((resolve) => {
+      timer = setTimeout(() => {
+        hold.expired = true;
+        resolve(IDLE);
+      }, ms);
+    }),
+    cancel: () => clearTimeout(timer),
+  };
+  return hold;
 }
 
 /** Lets already-delivered events pile into one batch, without waiting for anything else. */
