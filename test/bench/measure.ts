@@ -134,14 +134,30 @@ export function formatTable(figures: readonly Figure[]): string {
 /** Clock ticks per second of /proc's CPU times: 100 on every Linux build these machines run (USER_HZ). */
 const USER_HZ = 100;
 
-/** CPU time (user + system, ms) another process has used so far, from Linux's /proc; null elsewhere or once it is gone. */
+/**
+ * A process's CPU times from Linux's /proc, in clock ticks: utime, stime, cutime, cstime (fields
+ * 14-17 of /proc/<pid>/stat, counted after the command name, which may hold spaces). Throws
+ * where there is no /proc or the process is gone.
+ */
+export function procCpuTicks(pid: number | 'self'): {
+  readonly user: number;
+  readonly system: number;
+  readonly children: number;
+} {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  return { user: fields[11], system: fields[12], children: fields[13] + fields[14] };
+}
+
+/** CPU time (user + system, ms) another process has used so far; null elsewhere than Linux or once it is gone. */
 export function processCpuMs(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // utime and stime are fields 14 and 15, i.e. 11 and 12 after the command name, which may hold spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+    const ticks = procCpuTicks(pid);
+    return ((ticks.user + ticks.system) * 1000) / USER_HZ;
   } catch {
     return null;
   }

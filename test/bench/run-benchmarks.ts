@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDir } from './bench-env.js';
-import { describeMachine, fmt, loadAverage, markdownTable } from './measure.js';
+import { describeMachine, fmt, loadAverage, markdownTable, procCpuTicks } from './measure.js';
 import { type RetryPolicy, runWithOneRetry } from './retry-scenario.js';
 import type { ScenarioResult } from './scenario.js';
 import { type BenchPlan, fullPlan, quickPlan } from './sizes.js';
@@ -26,14 +26,8 @@ function cpuSample(): CpuSample | null {
     const fields = cpu.trim().split(/\s+/).slice(1).map(Number);
     const idle = fields[3] + (fields[4] ?? 0);
     const total = fields.reduce((sum, value) => sum + value, 0);
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const after = stat
-      .slice(stat.lastIndexOf(')') + 2)
-      .split(' ')
-      .map(Number);
-    // utime, stime, cutime, cstime are fields 14-17 of /proc/pid/stat, i.e. 11-14 after the command name.
-    const own = after[11] + after[12] + after[13] + after[14];
-    return { busy: total - idle, total, own };
+    const ticks = procCpuTicks('self');
+    return { busy: total - idle, total, own: ticks.user + ticks.system + ticks.children };
   } catch {
     return null;
   }
