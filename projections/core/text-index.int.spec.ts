@@ -13,7 +13,7 @@ import {
   textIndexName,
 } from './read-model-schema.js';
 import { readStoresUnderTest } from './read-stores-under-test.js';
-import { likeContains, snapshotTextIndexes, textCandidates } from './text-index.js';
+import { estimateTrigrams, likeContains, snapshotTextIndexes, textCandidates } from './text-index.js';
 
 interface Note {
   readonly text: string | null;
@@ -116,6 +116,35 @@ describe.each(readStoresUnderTest())('a text index declared on a projection tabl
     await dropProjectionTables(db, indexed, liveTableNames(indexed));
     expect(await tableExists(db, notes)).toBe(false);
     expect(await tableExists(db, textIndexName(notes, 'text_key'))).toBe(false);
+  });
+
+  it('counts the rows of a trigram below the sample and estimates a commoner one from the sample’s rowid span (SQLite)', async () => {
+    if (isPostgres(db)) return; // PostgreSQL's GIN index is read whole: nothing is estimated
+    await ensureProjectionTables(db, indexed);
+    // 'refund' in every second row of 2,000, evenly; 'zq7' in three.
+    const rows = Array.from({ length: 2_000 }, (_, n): [string, string] => [
+      `n-${String(n).padStart(4, '0')}`,
+      n % 2 === 0 ? `refund ${n}` : n % 700 === 1 ? `code zq7 ${n}` : `hello ${n}`,
+    ]);
+    for (let start = 0; start < rows.length; start += 500) await put(notes, rows.slice(start, start + 500));
+    let pauses = 0;
+    const options = { sample: 50, probes: 28, pause: async () => void pauses++ };
+    const refund = await estimateTrigrams(db, notes, 'text_key', 'refund', options);
+    expect(refund.map((estimate) => estimate.trigram)).toEqual(['ref', 'efu', 'fun', 'und']);
+    for (const estimate of refund) {
+      expect(estimate.exact).toBe(false);
+      // 1,000 rows hold it: the estimate from 50 of them, within a few rowids' error.
+      expect(estimate.docs).toBeGreaterThan(900);
+      expect(estimate.docs).toBeLessThan(1_100);
+    }
+    // Counted below the sample; a trigram in no row ends the probes (q7x is in none, 7xy not probed).
+    expect(await estimateTrigrams(db, notes, 'text_key', 'zq7xy', options)).toEqual([
+      { trigram: 'zq7', docs: 3, exact: true },
+      { trigram: 'q7x', docs: 0, exact: true },
+    ]);
+    // Nine probes, every trigram in some row: one pause, after the eighth.
+    await estimateTrigrams(db, notes, 'text_key', 'refund 1000', options);
+    expect(pauses).toBe(1);
   });
 
   it('refuses a term too short for trigrams instead of reading every row', () => {

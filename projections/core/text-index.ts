@@ -76,25 +76,6 @@ export function textHits(db: ReadDatabase, table: string, column: string, term: 
   return sql<any>`(SELECT rowid AS hit FROM ${index} WHERE ${index} MATCH ${ftsPhrase(term)})`.as(alias);
 }
 
-/**
- * How many rows of any portal the index has as candidates for `term`, counting no further than
- * `upTo`: how common a term is, from the index alone (on SQLite without reading a row).
- */
-export async function countTextHits(
-  db: ReadDatabase,
-  table: string,
-  column: string,
-  term: string,
-  upTo: number,
-): Promise<number> {
-  const limit = sql.lit(Math.floor(upTo));
-  const hits = isPostgres(db)
-    ? sql`SELECT 1 FROM ${sql.table(table)} AS r WHERE ${textCandidates(db, table, column, term, { alias: 'r' })} LIMIT ${limit}`
-    : sql`SELECT 1 FROM ${textHits(db, table, column, term, 'hits')} LIMIT ${limit}`;
-  const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM (${hits}) AS counted`.execute(db);
-  return Number(rows[0].n);
-}
-
 /** One row as its text index holds it: its id and, on SQLite, the trigrams the FTS5 table has for it. */
 export interface TextIndexEntry {
   readonly id: string;
@@ -140,7 +121,7 @@ export async function snapshotTextIndexes(
   return snapshot;
 }
 
-/** hasNarrowTrigram gives the event loop back after this many probes. */
+/** estimateTrigrams gives the event loop back after this many probes. */
 export const PROBES_PER_PAUSE = 8;
 
 /** The distinct trigrams of `term` (by code point), as an FTS5 `trigram` table indexes them. */
@@ -152,36 +133,110 @@ export function trigramsOf(term: string): string[] {
   return [...trigrams];
 }
 
+/** How many rows (any portal) hold one trigram of a term. */
+export interface TrigramEstimate {
+  readonly trigram: string;
+  readonly docs: number;
+  /** Counted (fewer rows than the sample); otherwise estimated from the sample's rowid span. */
+  readonly exact: boolean;
+}
+
 /**
- * SQLite: whether one of the term's first `probes` trigrams is in fewer than `docs` rows of any
- * portal, counted from the FTS5 table and never further than `docs` per trigram. Such a trigram
- * keeps an FTS5 phrase query cheap: it walks the doclists from that trigram's few rows. Without
- * one, every trigram is common and a phrase query checks positions in every row holding them all,
- * however rare the phrase (about 1 s of CPU in one statement at 3M rows): scanContains is cheaper.
- * `pause` runs between every PROBES_PER_PAUSE probes.
+ * SQLite: for each of the term's first `probes` trigrams, how many rows hold it, from its newest
+ * `sample` rows in the FTS5 table (a fraction of a millisecond each, whatever the table's size):
+ * fewer than `sample` is the count; otherwise the count is estimated as the sample's density over
+ * the rowid span it covers, times the table's span. Stops at a trigram no row holds (the term is
+ * then in no row). `pause` runs between every PROBES_PER_PAUSE probes.
  */
-export async function hasNarrowTrigram(
+export async function estimateTrigrams(
   db: ReadDatabase,
   table: string,
   column: string,
   term: string,
-  options: { readonly docs: number; readonly probes: number; readonly pause: () => Promise<void> },
-): Promise<boolean> {
-  if (isPostgres(db)) throw new Error('hasNarrowTrigram is SQLite FTS5 only');
+  options: { readonly sample: number; readonly probes: number; readonly pause: () => Promise<void> },
+): Promise<TrigramEstimate[]> {
+  if (isPostgres(db)) throw new Error('estimateTrigrams is SQLite FTS5 only');
   const index = sql.table(textIndexName(table, column));
-  const limit = sql.lit(Math.floor(options.docs));
+  const sample = Math.max(1, Math.floor(options.sample));
+  const span = await rowidSpan(db, table);
+  if (span === null) return trigramsOf(term).map((trigram) => ({ trigram, docs: 0, exact: true }));
+  const estimates: TrigramEstimate[] = [];
   for (const [probe, trigram] of trigramsOf(term).slice(0, options.probes).entries()) {
-    // A probe reads at most `docs` index entries (a fraction of a millisecond): pausing after each
-    // cost more than the probe, so every eighth gives the event loop back.
+    // A probe reads at most `sample` index entries: pausing after each cost more than the probe.
     if (probe > 0 && probe % PROBES_PER_PAUSE === 0) await options.pause();
     const { rows } = await sql<{
       n: number;
-    }>`SELECT count(*) AS n FROM (SELECT rowid FROM ${index} WHERE ${index} MATCH ${ftsPhrase(trigram)} LIMIT ${limit})`.execute(
+      low: number | null;
+    }>`SELECT count(*) AS n, min(hit) AS low FROM (SELECT rowid AS hit FROM ${index} WHERE ${index} MATCH ${ftsPhrase(trigram)} ORDER BY rowid DESC LIMIT ${sql.lit(sample)})`.execute(
       db,
     );
-    if (Number(rows[0].n) < options.docs) return true;
+    const n = Number(rows[0].n);
+    if (n < sample) {
+      estimates.push({ trigram, docs: n, exact: true });
+      if (n === 0) break;
+    } else {
+      const covered = span.high - Number(rows[0].low) + 1;
+      estimates.push({ trigram, docs: Math.ceil((n * (span.high - span.low + 1)) / covered), exact: false });
+    }
   }
-  return false;
+  return estimates;
+}
+
+/** The table's lowest and highest rowid; null when it is empty. */
+async function rowidSpan(db: ReadDatabase, table: string): Promise<{ low: number; high: number } | null> {
+  const base = sql.table(table);
+  const { rows } = await sql<{
+    low: number | null;
+    high: number | null;
+    // Two subqueries: SQLite reads one end of the b-tree for each, where min() and max() in one SELECT scan it.
+  }>`SELECT (SELECT min(rowid) FROM ${base}) AS low, (SELECT max(rowid) FROM ${base}) AS high`.execute(db);
+  const { low, high } = rows[0];
+  return low === null || high === null ? null : { low: Number(low), high: Number(high) };
+}
+
+export interface CandidateLookup {
+  /** The portal whose rows are answered; other portals' rows are read as candidates only. */
+  readonly portalId: string;
+  /** Trigrams of the term (its narrowest): a row holding the term holds every one of them. */
+  readonly trigrams: readonly string[];
+  /** Past this many candidate rows (any portal) the lookup gives up with 'too-many', reading no row. */
+  readonly maxCandidates: number;
+  /** The lookup stops with 'more' once it has found this many of the portal's rows. */
+  readonly upTo: number;
+}
+
+/**
+ * SQLite: the portal's rows of `table` whose `column` contains `term` exactly, through the FTS5
+ * table: the candidates are the rows holding every one of `trigrams` (an AND of single trigrams,
+ * which FTS5 answers by walking the narrowest doclist and skipping through the others, with no
+ * position checks), counted first from the index alone; each is then read and checked with LIKE.
+ * A phrase of every trigram instead checked positions in every row holding them all (about a
+ * second at 3M rows for a rare phrase of common words).
+ */
+export async function lookupCandidates(
+  db: ReadDatabase,
+  table: string,
+  column: string,
+  select: string,
+  term: string,
+  options: CandidateLookup,
+): Promise<TextMatches | { readonly kind: 'too-many' }> {
+  if (isPostgres(db)) throw new Error('lookupCandidates is SQLite FTS5 only');
+  const index = sql.table(textIndexName(table, column));
+  const match = options.trigrams.map(ftsPhrase).join(' AND ');
+  const examine = Math.max(0, Math.floor(options.maxCandidates));
+  const { rows: counted } = await sql<{
+    n: number;
+  }>`SELECT count(*) AS n FROM (SELECT rowid FROM ${index} WHERE ${index} MATCH ${match} LIMIT ${sql.lit(examine + 1)})`.execute(
+    db,
+  );
+  if (Number(counted[0].n) > examine) return { kind: 'too-many' };
+  const upTo = Math.max(1, Math.floor(options.upTo));
+  const { rows } = await sql<ScannedRow>`SELECT r.${sql.ref(select)} AS value, r.portal_id AS portal
+    FROM (SELECT rowid AS hit FROM ${index} WHERE ${index} MATCH ${match}) AS h CROSS JOIN ${sql.table(table)} AS r
+    WHERE r.rowid = h.hit AND r.portal_id = ${options.portalId} AND ${likeContains(sql.ref(`r.${column}`), term)}
+    LIMIT ${sql.lit(upTo)}`.execute(db);
+  return rows.length >= upTo ? { kind: 'more' } : { kind: 'rows', rows };
 }
 
 export interface ScanOptions {
@@ -202,10 +257,10 @@ export interface ScannedRow {
   readonly portal: string;
 }
 
-export type ScanResult =
-  | { readonly kind: 'rows'; readonly rows: readonly ScannedRow[] }
-  | { readonly kind: 'more' }
-  | { readonly kind: 'over-budget' };
+/** A portal's matching rows, or 'more' once they passed the number asked for. */
+export type TextMatches = { readonly kind: 'rows'; readonly rows: readonly ScannedRow[] } | { readonly kind: 'more' };
+
+export type ScanResult = TextMatches | { readonly kind: 'over-budget' };
 
 /**
  * SQLite: the portal's rows of `table` whose `column` contains `term` exactly (LIKE), newest
@@ -242,19 +297,14 @@ export async function scanContains(
   options: ScanOptions,
 ): Promise<ScanResult> {
   if (isPostgres(db)) throw new Error('scanContains is SQLite only: PostgreSQL bounds a statement with a timeout');
-  const base = sql.table(table);
-  const { rows: range } = await sql<{
-    low: number | null;
-    high: number | null;
-    // Two subqueries: SQLite reads one end of the b-tree for each, where min() and max() in one SELECT scan it.
-  }>`SELECT (SELECT min(rowid) FROM ${base}) AS low, (SELECT max(rowid) FROM ${base}) AS high`.execute(db);
-  const { low, high } = range[0];
-  if (low === null || high === null) return { kind: 'rows', rows: [] };
+  const span = await rowidSpan(db, table);
+  if (span === null) return { kind: 'rows', rows: [] };
+  const { low, high } = span;
   const slice = Math.max(1, Math.floor(options.sliceRows));
   const found: ScannedRow[] = [];
   let read = 0;
-  for (let top = Number(high); top >= Number(low); top -= slice) {
-    const bottom = Math.max(Number(low), top - slice + 1);
+  for (let top = high; top >= low; top -= slice) {
+    const bottom = Math.max(low, top - slice + 1);
     if (read + (top - bottom + 1) > options.maxRows) return { kind: 'over-budget' };
     if (read > 0) await options.pause();
     read += top - bottom + 1;

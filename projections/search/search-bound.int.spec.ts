@@ -1,10 +1,11 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { ensureLiveTables } from '../core/live-tables.js';
 import { physicalTableName } from '../core/projection.js';
 import { type ReadDatabase, isPostgres } from '../core/read-model-schema.js';
 import { readStoresUnderTest } from '../core/read-stores-under-test.js';
 import { likeContains, scanSlice } from '../core/text-index.js';
 import { type TicketCondition, listTickets, ticketListProjection, ticketsTable } from '../ticket-list/index.js';
+import { matchingTickets } from '../ticket-list/list-tickets.reader.js';
 import {
   DEFAULT_SEARCH_BOUNDS,
   RARE_HITS,
@@ -25,8 +26,9 @@ const TICKETS = 1_000;
 
 /**
  * Every word and trigram of PHRASE in hundreds of messages, the phrase itself in a few (some in
- * closed tickets, some in another portal's): with `narrowTrigramDocs` at 50, no trigram of it is
- * narrow, so the search scans, as a rare phrase of common words does at 1M tickets.
+ * closed tickets, some in another portal's): with `candidateTrigramDocs` and `maxCandidates` at 50,
+ * every trigram of it is too common to take its rows as candidates, so the search scans, as a term
+ * whose every trigram is in most rows does at 1M tickets.
  */
 function messageText(n: number): string {
   if (n % 397 === 5) return `Hello, ${PHRASE.toUpperCase()} for ${n}`;
@@ -125,7 +127,7 @@ async function allPages(
 describe.each(readStoresUnderTest())('a search bounded in work and time on $name', (readStoreUnderTest) => {
   let db: ReadDatabase;
   let dispose: () => Promise<void>;
-  /** Scans, in slices of 100 rowids: every trigram of PHRASE is in 50 rows or more. */
+  /** Scans, in slices of 100 rowids: every trigram of PHRASE is in more than 50 rows. */
   let bounds: SearchBounds;
 
   beforeAll(async () => {
@@ -136,7 +138,13 @@ describe.each(readStoresUnderTest())('a search bounded in work and time on $name
   });
   afterAll(() => dispose());
   beforeEach(() => {
-    bounds = { ...DEFAULT_SEARCH_BOUNDS, narrowTrigramDocs: 50, sliceRows: 100, gate: new SearchGate(1, 0) };
+    bounds = {
+      ...DEFAULT_SEARCH_BOUNDS,
+      candidateTrigramDocs: 50,
+      maxCandidates: 50,
+      sliceRows: 100,
+      gate: new SearchGate(1, 0),
+    };
   });
 
   it('finds for a rare phrase of common words exactly the tickets a LIKE scan finds, in the same order and pages', async () => {
@@ -158,6 +166,47 @@ describe.each(readStoresUnderTest())('a search bounded in work and time on $name
     );
   });
 
+  if (readStoreUnderTest.name === 'sqlite') {
+    /** The index only: a gate that admits no scan refuses any search that would scan. */
+    const indexOnly = (more: Partial<SearchBounds> = {}): SearchBounds => ({
+      ...DEFAULT_SEARCH_BOUNDS,
+      trigramSample: 20,
+      gate: new SearchGate(0, 0),
+      ...more,
+    });
+
+    it('finds a rare phrase of common words from its narrowest trigrams’ rows, without a scan, exactly as a LIKE scan', async () => {
+      for (const portal of [PORTAL, OTHER]) {
+        const expected = await allPages(db, likeScan(portal, PHRASE), 1_000);
+        const condition = await ticketSearchCondition(db, portal, PHRASE, RARE_HITS, indexOnly());
+        const found = portal === PORTAL ? await allPages(db, condition, 2) : await otherPages(condition);
+        expect(found).toEqual(portal === PORTAL ? expected : await otherPages(likeScan(OTHER, PHRASE)));
+        expect(found.length).toBeGreaterThan(3);
+        expect(found.every((id) => id.startsWith(`${portal}-`))).toBe(true);
+      }
+      // A common word from the index too: past RARE_HITS of the portal's rows it is common, and the page walk answers.
+      const refund = await ticketSearchCondition(db, PORTAL, 'refund', 20, indexOnly());
+      expect(await allPages(db, refund, 50)).toEqual(await allPages(db, likeScan(PORTAL, 'refund'), 1_000));
+    });
+
+    it('scans instead when the narrowest trigrams name more candidate rows than it may read', async () => {
+      await expect(
+        ticketSearchCondition(db, PORTAL, PHRASE, RARE_HITS, indexOnly({ maxCandidates: 10 })),
+      ).rejects.toThrow(SearchBusyError);
+      const scanned = await ticketSearchCondition(db, PORTAL, PHRASE, RARE_HITS, {
+        ...indexOnly({ maxCandidates: 10 }),
+        gate: new SearchGate(1, 0),
+      });
+      expect(await allPages(db, scanned, 25)).toEqual(await allPages(db, likeScan(PORTAL, PHRASE), 1_000));
+    });
+  }
+
+  /** Every page of the other portal's tickets meeting `condition`. */
+  async function otherPages(condition: TicketCondition): Promise<string[]> {
+    const page = await listTickets(db, { portalId: OTHER, matching: [condition] }, 1_000);
+    return page.tickets.map((ticket) => ticket.ticketId);
+  }
+
   it('a slice of the scan reads its rowid range, not the whole portal through the portal index (SQLite)', async () => {
     if (isPostgres(db)) return; // PostgreSQL does not scan in slices
     // No ANALYZE here, as in a fresh read store: SQLite then preferred the (portal_id, ticket_id) index.
@@ -175,6 +224,27 @@ describe.each(readStoresUnderTest())('a search bounded in work and time on $name
     expect(rows.map((row) => row.detail).join(' | ')).toMatch(
       /^SEARCH \S+ USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)$/,
     );
+  });
+
+  it('reads the tickets a rare term names through the primary key, not by walking the portal’s (SQLite)', async () => {
+    if (isPostgres(db)) return; // PostgreSQL plans with the statistics autovacuum keeps
+    // No ANALYZE here, as in a fresh read store: SQLite then preferred walking the open tickets in updated_at order.
+    const condition = await ticketSearchCondition(db, PORTAL, PHRASE);
+    expect(condition.byIds).toBe(true);
+    const page = matchingTickets(db, { portalId: PORTAL, status: ['open'], matching: [condition] })
+      .select('id')
+      .orderBy('updated_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(26);
+    const compiled = page.compile();
+    const { rows } = await db.executeQuery<{ detail: string }>(
+      CompiledQuery.raw(`EXPLAIN QUERY PLAN ${compiled.sql}`, [...compiled.parameters]),
+    );
+    expect(rows.map((row) => row.detail).join(' | ')).toMatch(
+      /^SEARCH \S+ USING INDEX sqlite_autoindex_\S+ \(id=\?\) \| USE TEMP B-TREE FOR ORDER BY$/,
+    );
+    // A common term walks the tickets newest first, as a page should.
+    expect((await ticketSearchCondition(db, PORTAL, 'refund', 20)).byIds).toBe(false);
   });
 
   it('never finds another portal’s tickets, though its rows hold the phrase too', async () => {

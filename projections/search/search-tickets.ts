@@ -3,9 +3,10 @@ import { physicalTableName } from '../core/projection.js';
 import { type ReadDatabase, isPostgres } from '../core/read-model-schema.js';
 import {
   MIN_TEXT_INDEX_TERM,
-  countTextHits,
-  hasNarrowTrigram,
+  type TextMatches,
+  estimateTrigrams,
   likeContains,
+  lookupCandidates,
   scanContains,
   textCandidates,
   textHits,
@@ -21,8 +22,8 @@ export const MAX_SEARCH_LENGTH = 200;
 /** A trigram index cannot narrow a shorter term, which would read every ticket of the portal. */
 export const MIN_SEARCH_LENGTH = MIN_TEXT_INDEX_TERM;
 /**
- * A term the text index finds in at most this many rows (all portals) is rare: the tickets are
- * then named by id from those rows. A commoner one is checked ticket by ticket as the page walks
+ * A term in at most this many of the portal's rows is rare: the tickets are then named by id
+ * from those rows. A commoner one is checked ticket by ticket as the page walks
  * the list newest first, which stops early precisely because matches are frequent.
  */
 export const RARE_HITS = 2_000;
@@ -52,12 +53,21 @@ export class SearchTooBroadError extends Error {
 /** What one search may cost, and how it shares the process. */
 export interface SearchBounds {
   /**
-   * SQLite: a term with a trigram in fewer rows than this is looked up through the FTS5 index;
-   * one whose trigrams are all commoner is scanned (scanContains).
+   * SQLite: each of the term's trigrams is counted from its newest `trigramSample` rows in the
+   * FTS5 table, or estimated from their rowid span when it is in more (estimateTrigrams).
    */
-  readonly narrowTrigramDocs: number;
-  /** SQLite: how many of the term's trigrams are probed for a narrow one before it is scanned. */
+  readonly trigramSample: number;
+  /** SQLite: how many of the term's trigrams are probed before the narrowest are chosen. */
   readonly trigramProbes: number;
+  /** SQLite: the term's narrowest trigrams (this many at most) whose rows are its candidates. */
+  readonly candidateTrigrams: number;
+  /**
+   * SQLite: the index is asked for the candidates only when the narrowest trigram is in at most
+   * this many rows (estimated); a term whose every trigram is commoner is scanned (scanContains).
+   */
+  readonly candidateTrigramDocs: number;
+  /** SQLite: candidate rows (any portal) read and checked at most; past that the term is scanned. */
+  readonly maxCandidates: number;
   /** SQLite: rowids a scan reads per statement before it gives the event loop back. */
   readonly sliceRows: number;
   /** SQLite: rowids one scan may read in all (per table scanned); past that, SearchTooBroadError. */
@@ -74,13 +84,19 @@ export interface SearchBounds {
 export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * 2,000 rows per trigram probe (under a millisecond), 28 probes (a 30-character term), 20,000
- * rowids per slice (about 2.5 ms of CPU), 5M rowids per scan (about 0.7 s of CPU, in slices),
- * 2 scans at once and 8 waiting, 2 s per PostgreSQL statement (measured at 1M tickets, issue 19).
+ * 500 rows per trigram probe (about 0.1 ms), 28 probes (a 30-character term), the 3 narrowest
+ * trigrams' rows as candidates when the narrowest is in at most 150,000 rows (counting them walks
+ * its doclist: about 5 ms) and they are at most 10,000 (each read and checked: about 15 ms),
+ * 20,000 rowids per scan slice (about 2.5 ms of CPU), 5M rowids per scan (about 0.7 s of CPU, in
+ * slices), 2 scans at once and 8 waiting, 2 s per PostgreSQL statement (measured at 3M message
+ * rows, issue 19).
  */
 export const DEFAULT_SEARCH_BOUNDS: SearchBounds = {
-  narrowTrigramDocs: 2_000,
+  trigramSample: 500,
   trigramProbes: 28,
+  candidateTrigrams: 3,
+  candidateTrigramDocs: 150_000,
+  maxCandidates: 10_000,
   sliceRows: 20_000,
   maxScanRows: 5_000_000,
   statementTimeoutMs: 2_000,
@@ -135,6 +151,9 @@ export async function ticketSearchCondition(
   const phone = digits.length >= MIN_PHONE_DIGITS;
   return {
     counted: false,
+    // Rare in messages and nowhere else: the tickets are named by id.
+    byIds:
+      ticketIds !== 'common' && ticketIds.length > 0 && contactIds !== 'common' && contactIds.length === 0 && !phone,
     // A common term in messages alone: its tickets come densely from the index, which a count walks
     // (a thousand tickets from about as many index hits, instead of checking every ticket in turn).
     // SQLite only: FTS5 hands its hits out one by one, where PostgreSQL's GIN index is read whole (a bitmap).
@@ -201,11 +220,12 @@ export function textMatchesQuery(
 
 /**
  * The distinct `select` values of the portal's rows whose `column` contains the term; 'common' past
- * `rareHits` rows (of any portal through the index, of the portal by a scan: either way the answer
- * is exact). SQLite: through the FTS5 index when one of the term's trigrams is narrow, else by a
- * scan of the portal's rows in slices, admitted by the gate and bounded by maxScanRows, a number of
- * rowids that depends on the table's size only, never on what other portals wrote. PostgreSQL:
- * through the GIN index under a statement timeout. Throws SearchBusyError, SearchTooBroadError.
+ * `rareHits` of the portal's rows (exact either way). SQLite: the candidates are the rows holding
+ * the term's narrowest trigrams, through the FTS5 index, when those are few enough (lookupCandidates);
+ * otherwise the portal's rows are scanned in slices, admitted by the gate and bounded by
+ * maxScanRows, a number of rowids that depends on the table's size only, never on what other
+ * portals wrote. PostgreSQL: through the GIN index under a statement timeout. Throws
+ * SearchBusyError, SearchTooBroadError.
  */
 async function rareMatches(
   db: ReadDatabase,
@@ -217,62 +237,90 @@ async function rareMatches(
   rareHits: number,
   bounds: SearchBounds,
 ): Promise<string[] | 'common'> {
-  let rows: readonly { value: string | null; portal: string; exact?: unknown }[];
   if (isPostgres(db)) {
     return underTimeout(db, bounds.statementTimeoutMs, (trx) =>
       postgresMatches(trx, portalId, table, column, select, term, rareHits),
     );
-  } else if (
-    await hasNarrowTrigram(db, table, column, term, {
-      docs: bounds.narrowTrigramDocs,
-      probes: bounds.trigramProbes,
-      pause: bounds.pause,
-    })
-  ) {
-    const found = await indexedMatches(db, table, column, select, term, rareHits);
-    if (found === 'common') return 'common';
-    rows = found;
-  } else {
-    const release = await bounds.gate.admit();
-    let scanned;
-    try {
-      scanned = await scanContains(db, table, column, select, term, {
-        portalId,
-        sliceRows: bounds.sliceRows,
-        maxRows: bounds.maxScanRows,
-        upTo: rareHits + 1,
-        pause: bounds.pause,
-      });
-    } finally {
-      release();
-    }
-    if (scanned.kind === 'over-budget') throw new SearchTooBroadError();
-    if (scanned.kind === 'more') return 'common';
-    rows = scanned.rows;
   }
+  const found =
+    (await indexedMatches(db, portalId, table, column, select, term, rareHits, bounds)) ??
+    (await scannedMatches(db, portalId, table, column, select, term, rareHits, bounds));
+  if (found.kind === 'more') return 'common';
   const values = new Set<string>();
-  for (const row of rows)
-    if (row.portal === portalId && row.value !== null && (row.exact === undefined || row.exact)) values.add(row.value);
+  for (const row of found.rows) if (row.portal === portalId && row.value !== null) values.add(row.value);
   return [...values];
 }
 
-/** The index's rows for the term (any portal, `exact` telling LIKE's verdict); 'common' past `rareHits`. */
+/**
+ * SQLite: the portal's matching rows from the candidates the index names (the rows holding the
+ * term's narrowest trigrams); null when those are too many to read, so the caller scans.
+ */
 async function indexedMatches(
   db: ReadDatabase,
+  portalId: string,
   table: string,
   column: string,
   select: string,
   term: string,
   rareHits: number,
-): Promise<{ value: string | null; portal: string; exact: unknown }[] | 'common'> {
-  // Counted from the index first: a common term's rows are never fetched.
-  if ((await countTextHits(db, table, column, term, rareHits + 1)) > rareHits) return 'common';
-  const rows = (await textMatchesQuery(db, table, column, select, term, rareHits).execute()) as {
-    value: string | null;
-    portal: string;
-    exact: unknown;
-  }[];
-  return rows.length > rareHits ? 'common' : rows;
+  bounds: SearchBounds,
+): Promise<TextMatches | null> {
+  const estimates = await estimateTrigrams(db, table, column, term, {
+    sample: bounds.trigramSample,
+    probes: bounds.trigramProbes,
+    pause: bounds.pause,
+  });
+  // A trigram in no row: neither is the term.
+  if (estimates.some((estimate) => estimate.exact && estimate.docs === 0)) return { kind: 'rows', rows: [] };
+  const narrowest = [...estimates].sort((a, b) => a.docs - b.docs).slice(0, Math.max(1, bounds.candidateTrigrams));
+  if (narrowest.length === 0) return null;
+  if (narrowest[0].docs > bounds.candidateTrigramDocs) {
+    // Estimated from its newest rows, a trigram written mostly of late looks commoner than it is:
+    // the narrowest is counted, no further than maxCandidates (about a millisecond). In no more
+    // rows than that, its rows are candidates enough.
+    const [counted] = await estimateTrigrams(db, table, column, narrowest[0].trigram, {
+      sample: bounds.maxCandidates + 1,
+      probes: 1,
+      pause: bounds.pause,
+    });
+    if (counted.docs > bounds.maxCandidates) return null;
+  }
+  await bounds.pause();
+  const found = await lookupCandidates(db, table, column, select, term, {
+    portalId,
+    trigrams: narrowest.map((estimate) => estimate.trigram),
+    maxCandidates: bounds.maxCandidates,
+    upTo: rareHits + 1,
+  });
+  return found.kind === 'too-many' ? null : found;
+}
+
+/** SQLite: the portal's matching rows by a scan in slices, admitted by the gate. */
+async function scannedMatches(
+  db: ReadDatabase,
+  portalId: string,
+  table: string,
+  column: string,
+  select: string,
+  term: string,
+  rareHits: number,
+  bounds: SearchBounds,
+): Promise<TextMatches> {
+  const release = await bounds.gate.admit();
+  let scanned;
+  try {
+    scanned = await scanContains(db, table, column, select, term, {
+      portalId,
+      sliceRows: bounds.sliceRows,
+      maxRows: bounds.maxScanRows,
+      upTo: rareHits + 1,
+      pause: bounds.pause,
+    });
+  } finally {
+    release();
+  }
+  if (scanned.kind === 'over-budget') throw new SearchTooBroadError();
+  return scanned;
 }
 
 /**

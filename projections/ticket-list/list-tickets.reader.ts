@@ -1,5 +1,5 @@
-import type { Expression, ExpressionBuilder, SelectQueryBuilder, SqlBool } from 'kysely';
-import type { ReadDatabase } from '../core/read-model-schema.js';
+import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import { type ReadDatabase, isPostgres } from '../core/read-model-schema.js';
 import { physicalTableName } from '../core/projection.js';
 import { TicketRow } from './ticket-list.documents.js';
 import { ticketListProjection } from './ticket-list.projection.js';
@@ -42,6 +42,13 @@ export interface TicketCondition {
    * index (a common search term).
    */
   readonly candidates?: (db: ReadDatabase) => SelectQueryBuilder<any, any, { ticket_id: string | null }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /**
+   * True when it is `id in (…)`, a few thousand ids at most (a rare search term): the query then
+   * finds those tickets through the primary key and sorts them. On SQLite without ANALYZE
+   * statistics the planner otherwise walks the portal's tickets in an ordering index to spare the
+   * sort, testing each (a search naming 50 tickets read 700,000 open ones: 80 ms a page at 1M).
+   */
+  readonly byIds?: boolean;
 }
 
 export interface TicketPage {
@@ -76,7 +83,11 @@ export function filterConditions(filter: TicketFilter): TicketCondition[] {
 /** The portal's tickets meeting every condition of the filter (a query to select from). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function matchingTickets(db: ReadDatabase, filter: TicketFilter): SelectQueryBuilder<any, any, object> {
-  let query = db.selectFrom(ticketsTable()).where('portal_id', '=', filter.portalId);
+  // Every index but the primary key's starts with portal_id: `+portal_id` leaves SQLite that one.
+  const byIds = !isPostgres(db) && (filter.matching ?? []).some((condition) => condition.byIds);
+  let query = db
+    .selectFrom(ticketsTable())
+    .where(byIds ? sql<string>`+${sql.ref('portal_id')}` : 'portal_id', '=', filter.portalId);
   for (const condition of filterConditions(filter)) query = query.where(condition.where);
   return query;
 }
