@@ -44,6 +44,8 @@ interface Amplified {
   readonly copies: number;
   readonly seconds: number;
   readonly searchRows: number;
+  /** An order number ("#12345") of the newest message: a rare word, in a few dozen messages. */
+  readonly rareWord: string;
 }
 
 const AMPLIFIED_FILE = 'amplified.json';
@@ -137,11 +139,22 @@ export async function amplifyReadModel(options: {
     copies,
     seconds: seconds(started),
     searchRows: count(messages),
+    rareWord: rareWordOf(db, messages),
   };
   db.pragma('journal_mode = WAL');
   db.close();
   writeFileSync(join(options.dir, AMPLIFIED_FILE), JSON.stringify(amplified));
   return { id: 'amplify', title: '', markdown: '', metrics: { ...amplified } };
+}
+
+/** The order number the generator writes at the end of a message, from the newest one holding one. */
+function rareWordOf(db: Database.Database, messages: string): string {
+  const row = db
+    .prepare(`SELECT text_key FROM ${messages} WHERE text_key LIKE '%#%' ORDER BY rowid DESC LIMIT 1`)
+    .get() as { text_key: string } | undefined;
+  const word = /#\d{5}/.exec(row?.text_key ?? '')?.[0];
+  if (!word) throw new Error('no message holds an order number to search for');
+  return word;
 }
 
 interface QuerySpec {
@@ -200,6 +213,12 @@ export async function benchmarkQueries(sizes: QuerySizes): Promise<ScenarioResul
       query:
         'query ($c: ID!) { conversation(id: $c, first: 50) { id contactPhone thread { totalCount nodes { id direction type sentAt from to content { __typename ... on TextContent { body } } delivery { status deliveredAt readAt } } } } }',
       variables: { c: info.sampleConversationIds[0] },
+    },
+    {
+      // Last, so the earlier queries keep their metric names (q0 … q5).
+      label: `A search for a rare word, an order number: \`tickets(search: "${amplified.rareWord}", filter: { status: [OPEN] }, first: 25)\``,
+      query: `query { tickets(search: "${amplified.rareWord}", filter: { status: [OPEN] }, first: 25) { totalCount nodes { ${ticketFields} } } }`,
+      variables: {},
     },
   ];
   const rows: string[][] = [];

@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       '| term | found (page) | CPU per search | wall p50 / p99 | event loop max delay p50 / max |\n|---|---|---|---|---|\n',
     );
-    for (const term of ['voucher warranty refund cancel', 'refund', 'quokka', 'zebracorn']) {
+    for (const term of ['voucher warranty refund cancel', 'warranty 2400006', 'refund', 'quokka', 'zebracorn']) {
       let found: number | string = await search(db, term).catch((error: Error) => error.message);
       const walls: number[] = [];
       const cpus: number[] = [];
