@@ -242,29 +242,33 @@ async function rareMatches(
       postgresMatches(trx, portalId, table, column, select, term, rareHits),
     );
   }
-  const found =
-    (await indexedMatches(db, portalId, table, column, select, term, rareHits, bounds)) ??
-    (await scannedMatches(db, portalId, table, column, select, term, rareHits, bounds));
+  const search: TextSearch = { db, portalId, table, column, select, term, rareHits, bounds };
+  const found = (await indexedMatches(search)) ?? (await scannedMatches(search));
   if (found.kind === 'more') return 'common';
   const values = new Set<string>();
   for (const row of found.rows) if (row.portal === portalId && row.value !== null) values.add(row.value);
   return [...values];
 }
 
+/** One table's column searched for the portal's rows holding a term. */
+interface TextSearch {
+  readonly db: ReadDatabase;
+  readonly portalId: string;
+  readonly table: string;
+  readonly column: string;
+  /** The column whose value each matching row gives. */
+  readonly select: string;
+  readonly term: string;
+  readonly rareHits: number;
+  readonly bounds: SearchBounds;
+}
+
 /**
  * SQLite: the portal's matching rows from the candidates the index names (the rows holding the
  * term's narrowest trigrams); null when those are too many to read, so the caller scans.
  */
-async function indexedMatches(
-  db: ReadDatabase,
-  portalId: string,
-  table: string,
-  column: string,
-  select: string,
-  term: string,
-  rareHits: number,
-  bounds: SearchBounds,
-): Promise<TextMatches | null> {
+async function indexedMatches(search: TextSearch): Promise<TextMatches | null> {
+  const { db, portalId, table, column, select, term, rareHits, bounds } = search;
   const estimates = await estimateTrigrams(db, table, column, term, {
     sample: bounds.trigramSample,
     probes: bounds.trigramProbes,
@@ -296,16 +300,8 @@ async function indexedMatches(
 }
 
 /** SQLite: the portal's matching rows by a scan in slices, admitted by the gate. */
-async function scannedMatches(
-  db: ReadDatabase,
-  portalId: string,
-  table: string,
-  column: string,
-  select: string,
-  term: string,
-  rareHits: number,
-  bounds: SearchBounds,
-): Promise<TextMatches> {
+async function scannedMatches(search: TextSearch): Promise<TextMatches> {
+  const { db, portalId, table, column, select, term, rareHits, bounds } = search;
   const release = await bounds.gate.admit();
   let scanned;
   try {
