@@ -318,6 +318,80 @@ describe.each(readStoresUnderTest())('a search bounded in work and time on $name
   }
 });
 
+describe('the candidates of a search on SQLite', () => {
+  const sqlite = readStoresUnderTest().find((store) => store.name === 'sqlite');
+  let db: ReadDatabase;
+  let dispose: () => Promise<void>;
+
+  /**
+   * 'qqq' in the 300 oldest rows and in 5 spread over the rest: its newest 5 cover most of the
+   * table, so it is estimated in about 8 rows and looks the narrowest trigram of "qqqx", though it
+   * is in 306. 'qqx' is in 21, spread. Only the newest row holds "qqqx".
+   */
+  beforeAll(async () => {
+    const opened = await sqlite!.open();
+    db = opened.readStore.db as ReadDatabase;
+    dispose = opened.dispose;
+    for (const projection of [ticketListProjection, searchProjection])
+      await ensureLiveTables(db, projection, new Date());
+    const at = new Date(Date.UTC(2025, 0, 1)).toISOString();
+    for (const id of ['t-1', 't-1001'])
+      await db
+        .insertInto(ticketsTable())
+        .values({
+          id,
+          document: JSON.stringify({ ticketId: id, portalId: PORTAL, status: 'open' }),
+          portal_id: PORTAL,
+          conversation_id: `conv-${id}`,
+          status: 'open',
+          contact_id: `c-${id}`,
+          contact_phone: '+33610000000',
+          updated_at: at,
+          created_at: at,
+        })
+        .execute();
+    const messages = physicalTableName(searchProjection, 'messages');
+    const text = (rowid: number) =>
+      rowid === 1_001
+        ? 'qqqx'
+        : rowid <= 300 || [400, 600, 800, 1_000].includes(rowid)
+          ? 'qqq'
+          : rowid % 50 === 0
+            ? 'qqx'
+            : `filler ${rowid}`;
+    for (let rowid = 1; rowid <= 1_001; rowid++)
+      await sql`INSERT INTO ${sql.table(messages)} (rowid, id, document, portal_id, ticket_id, text_key)
+        VALUES (${rowid}, ${`m-${rowid}`}, '{}', ${PORTAL}, ${`t-${rowid}`}, ${text(rowid)})`.execute(db);
+  });
+  afterAll(() => dispose());
+
+  const bounds = (gate: SearchGate): SearchBounds => ({
+    ...DEFAULT_SEARCH_BOUNDS,
+    trigramSample: 5,
+    candidateTrigramDocs: 50,
+    maxCandidates: 50,
+    gate,
+  });
+
+  it('counts the narrowest trigram’s rows rather than trust its estimate, and scans when they pass the bound', async () => {
+    // Trusting the estimate, the candidates' walk would have read the 306 rows of 'qqq': the count stops at 51 and scans.
+    await expect(ticketSearchCondition(db, PORTAL, 'qqqx', RARE_HITS, bounds(new SearchGate(0, 0)))).rejects.toThrow(
+      SearchBusyError,
+    );
+    const scanned = await ticketSearchCondition(db, PORTAL, 'qqqx', RARE_HITS, bounds(new SearchGate(1, 0)));
+    expect(scanned.byIds).toBe(true);
+    // Under a higher bound the same rows are candidates enough: the index answers alike, without a scan.
+    const indexed = await ticketSearchCondition(db, PORTAL, 'qqqx', RARE_HITS, {
+      ...bounds(new SearchGate(0, 0)),
+      candidateTrigramDocs: 400,
+    });
+    const found = async (condition: TicketCondition) =>
+      (await listTickets(db, { portalId: PORTAL, matching: [condition] })).tickets.map((ticket) => ticket.ticketId);
+    expect(await found(scanned)).toEqual(['t-1001']);
+    expect(await found(indexed)).toEqual(['t-1001']);
+  });
+});
+
 describe('SearchGate', () => {
   it('runs `running` at once, queues `waiting` in arrival order, refuses the next, and counts a release once', async () => {
     const gate = new SearchGate(1, 2);
