@@ -278,20 +278,22 @@ async function indexedMatches(search: TextSearch): Promise<TextMatches | null> {
   if (estimates.some((estimate) => estimate.exact && estimate.docs === 0)) return { kind: 'rows', rows: [] };
   const narrowest = [...estimates].sort((a, b) => a.docs - b.docs).slice(0, Math.max(1, bounds.candidateTrigrams));
   if (narrowest.length === 0) return null;
-  if (!narrowest[0].exact) {
-    // The candidates' walk follows the narrowest trigram's rows: they are counted, no further than
-    // the bound, rather than trusting the estimate (a trigram written mostly long ago looks rarer
-    // from its newest rows than it is, and one written mostly of late commoner). Estimated past
-    // candidateTrigramDocs, they are counted only up to maxCandidates: few enough to read whatever
-    // the other trigrams, and a common term costs no more than about a millisecond here.
-    const bound = narrowest[0].docs > bounds.candidateTrigramDocs ? bounds.maxCandidates : bounds.candidateTrigramDocs;
-    const [counted] = await estimateTrigrams(db, table, column, narrowest[0].trigram, {
-      sample: bound + 1,
-      probes: 1,
-      pause: bounds.pause,
-    });
-    if (counted.docs > bound) return null;
-  }
+  // The candidates' walk follows the narrowest trigram's rows: they are counted, no further than
+  // the bound, rather than trusting an estimate (a trigram written mostly long ago looks rarer
+  // from its newest rows than it is, and one written mostly of late commoner). Estimated past
+  // candidateTrigramDocs, they are counted only up to maxCandidates: few enough to read whatever
+  // the other trigrams, and a common term costs no more than about a millisecond here.
+  const bound = narrowest[0].docs > bounds.candidateTrigramDocs ? bounds.maxCandidates : bounds.candidateTrigramDocs;
+  const docs = narrowest[0].exact
+    ? narrowest[0].docs
+    : (
+        await estimateTrigrams(db, table, column, narrowest[0].trigram, {
+          sample: bound + 1,
+          probes: 1,
+          pause: bounds.pause,
+        })
+      )[0].docs;
+  if (docs > bound) return null;
   await bounds.pause();
   const found = await lookupCandidates(db, table, column, select, term, {
     portalId,
