@@ -13,7 +13,7 @@ import {
   textIndexName,
 } from './read-model-schema.js';
 import { readStoresUnderTest } from './read-stores-under-test.js';
-import { estimateTrigrams, likeContains, snapshotTextIndexes, textCandidates } from './text-index.js';
+import { countTrigramRows, estimateTrigrams, likeContains, snapshotTextIndexes, textCandidates } from './text-index.js';
 
 interface Note {
   readonly text: string | null;
@@ -137,6 +137,9 @@ describe.each(readStoresUnderTest())('a text index declared on a projection tabl
       expect(estimate.docs).toBeGreaterThan(900);
       expect(estimate.docs).toBeLessThan(1_100);
     }
+    // Counted exactly, no further than asked.
+    expect(await countTrigramRows(db, notes, 'text_key', 'ref', 5_000)).toBe(1_000);
+    expect(await countTrigramRows(db, notes, 'text_key', 'ref', 10)).toBe(10);
     // Counted below the sample; a trigram in no row ends the probes (q7x is in none, 7xy not probed).
     expect(await estimateTrigrams(db, notes, 'text_key', 'zq7xy', options)).toEqual([
       { trigram: 'zq7', docs: 3, exact: true },

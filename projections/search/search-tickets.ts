@@ -4,6 +4,7 @@ import { type ReadDatabase, isPostgres } from '../core/read-model-schema.js';
 import {
   MIN_TEXT_INDEX_TERM,
   type TextMatches,
+  countTrigramRows,
   estimateTrigrams,
   likeContains,
   lookupCandidates,
@@ -286,13 +287,7 @@ async function indexedMatches(search: TextSearch): Promise<TextMatches | null> {
   const bound = narrowest[0].docs > bounds.candidateTrigramDocs ? bounds.maxCandidates : bounds.candidateTrigramDocs;
   const docs = narrowest[0].exact
     ? narrowest[0].docs
-    : (
-        await estimateTrigrams(db, table, column, narrowest[0].trigram, {
-          sample: bound + 1,
-          probes: 1,
-          pause: bounds.pause,
-        })
-      )[0].docs;
+    : await countTrigramRows(db, table, column, narrowest[0].trigram, bound + 1);
   if (docs > bound) return null;
   await bounds.pause();
   const found = await lookupCandidates(db, table, column, select, term, {
