@@ -5,7 +5,15 @@ export type EventStoreConfig =
   | { readonly adapter: 'eventstoredb'; readonly connectionString: string };
 
 export type ReadStoreConfig =
-  | { readonly dialect: 'sqlite'; readonly file: string }
+  | {
+      readonly dialect: 'sqlite';
+      readonly file: string;
+      /**
+       * Each connection's page cache, in MiB (READ_STORE_CACHE_MIB). better-sqlite3's default is
+       * about 16 MiB; at 1M tickets one common-word search touches more pages than that.
+       */
+      readonly cacheMiB?: number;
+    }
   | { readonly dialect: 'postgres'; readonly connectionString: string };
 
 /**

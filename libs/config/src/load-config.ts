@@ -84,7 +84,7 @@ export function loadConfig(env: Environment): AppConfig {
       : { adapter: 'sqlite', dataDir },
     readStore: readStoreUrl
       ? { dialect: 'postgres', connectionString: readStoreUrl }
-      : { dialect: 'sqlite', file: join(dataDir, 'read-models.sqlite') },
+      : { dialect: 'sqlite', file: join(dataDir, 'read-models.sqlite'), cacheMiB: readStoreCacheMiB(env, problems) },
     projections: oneOf('PROJECTIONS', PROJECTIONS_MODES, 'in-process'),
     whatsapp: {
       verifyToken: env.WHATSAPP_VERIFY_TOKEN || undefined,
@@ -165,6 +165,22 @@ function revealVisibleMs(value: string | undefined, problems: string[]): number 
     return DEFAULT_REVEAL_VISIBLE_HOURS * 3_600_000;
   }
   return Math.round(hours * 3_600_000);
+}
+
+export const DEFAULT_READ_STORE_CACHE_MIB = 64;
+const MAX_READ_STORE_CACHE_MIB = 4096;
+
+function readStoreCacheMiB(env: Environment, problems: string[]): number {
+  const value = env.READ_STORE_CACHE_MIB;
+  if (value === undefined || value.trim() === '') return DEFAULT_READ_STORE_CACHE_MIB;
+  const mib = Number(value);
+  if (!Number.isInteger(mib) || mib < 1 || mib > MAX_READ_STORE_CACHE_MIB) {
+    problems.push(
+      `READ_STORE_CACHE_MIB must be a whole number of MiB from 1 to ${MAX_READ_STORE_CACHE_MIB} (got '${value}')`,
+    );
+    return DEFAULT_READ_STORE_CACHE_MIB;
+  }
+  return mib;
 }
 
 function parsePort(value: string | undefined, problems: string[]): number {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, withServiceDefaults } from './load-config.js';
+import { ConfigError, DEFAULT_READ_STORE_CACHE_MIB, loadConfig, withServiceDefaults } from './load-config.js';
 
 /** Production needs a secret of its own to start at all. */
 const SECRET = 'a-production-secret-of-at-least-32-chars';
@@ -13,6 +13,7 @@ describe('loadConfig', () => {
     expect(config.readStore).toEqual({
       dialect: 'sqlite',
       file: expect.stringMatching(/\/data\/read-models\.sqlite$/),
+      cacheMiB: DEFAULT_READ_STORE_CACHE_MIB,
     });
     expect(config.port).toBe(3000);
     expect(config.environment).toBe('production');
@@ -26,6 +27,21 @@ describe('loadConfig', () => {
     });
     expect(config.eventStore).toEqual({ adapter: 'eventstoredb', connectionString: 'esdb://localhost:2113?tls=false' });
     expect(config.readStore).toEqual({ dialect: 'postgres', connectionString: 'postgres://localhost/test' });
+  });
+
+  it("sizes the SQLite read store's page cache from READ_STORE_CACHE_MIB, refusing what is not a whole number of MiB", () => {
+    const cacheOf = (value: string) => {
+      const { readStore } = loadConfig({ AUTH_JWT_SECRET: SECRET, READ_STORE_CACHE_MIB: value });
+      return readStore.dialect === 'sqlite' ? readStore.cacheMiB : undefined;
+    };
+    expect(DEFAULT_READ_STORE_CACHE_MIB).toBe(64);
+    expect(cacheOf('')).toBe(64);
+    expect(cacheOf('256')).toBe(256);
+    for (const bad of ['0', '-8', '1.5', 'lots', '4097']) {
+      expect(() => cacheOf(bad)).toThrow(
+        new RegExp(`READ_STORE_CACHE_MIB must be a whole number of MiB from 1 to 4096 \\(got '${bad}'\\)`),
+      );
+    }
   });
 
   it('runs the read models in the API unless PROJECTIONS=off hands them to the projector worker', () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { ReadStore } from './read-store.js';
 
 const postgresUrl = process.env.READ_STORE_TEST_URL;
@@ -14,6 +15,22 @@ describe('ReadStore', () => {
     const store = ReadStore.open({ dialect: 'sqlite', file: join(dir, 'nested', 'read.sqlite') });
     await expect(store.health()).resolves.toEqual({ dialect: 'sqlite', healthy: true });
     await store.close();
+    rmSync(dir, { recursive: true });
+  });
+
+  it("gives each SQLite connection the configured page cache, and better-sqlite3's default without one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'read-store-'));
+    const cacheOf = async (store: ReadStore) => {
+      const { rows } = await sql<{ cache_size: number }>`PRAGMA cache_size`.execute(store.db);
+      await store.close();
+      return rows[0].cache_size;
+    };
+    // Negative: KiB.
+    expect(await cacheOf(ReadStore.open({ dialect: 'sqlite', file: join(dir, 'a.sqlite'), cacheMiB: 64 }))).toBe(
+      -65_536,
+    );
+    // better-sqlite3 builds SQLite with SQLITE_DEFAULT_CACHE_SIZE=-16000 (SQLite's own is -2000).
+    expect(await cacheOf(ReadStore.open({ dialect: 'sqlite', file: join(dir, 'b.sqlite') }))).toBe(-16_000);
     rmSync(dir, { recursive: true });
   });
 
