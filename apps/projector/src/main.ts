@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import pino from 'pino';
 import { StoresUnreachableError, loadConfigOrExit } from '@helpdesk/config';
 import { waitForNetworkStores } from '@helpdesk/commands/stores/wait-for-stores.js';
-import { ReadStore } from '@helpdesk/read-store';
+import { ReadStore, forWriting } from '@helpdesk/read-store';
 import { REGISTERED_PROJECTIONS } from '@helpdesk/projections/registered-projections.js';
 import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
 import { LocalProjectorLease } from '@helpdesk/projections/core/local-projector-lease.js';
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const log = pino({ level: config.logLevel, base: { service: 'helpdesk-projector' } });
   await waitForNetworkStores(config, (line) => log.warn(line));
   const store = openEventStore(config.eventStore);
-  const readStore = ReadStore.open(config.readStore);
+  const readStore = ReadStore.open(forWriting(config.readStore));
   const holder = `${hostname()}:${process.pid}`;
   let lease: Lease | undefined;
   if (config.readStore.dialect === 'postgres') {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { ReadStore } from './read-store.js';
+import { ReadStore, forWriting } from './read-store.js';
 
 const postgresUrl = process.env.READ_STORE_TEST_URL;
 if (!postgresUrl) {
@@ -31,6 +31,11 @@ describe('ReadStore', () => {
     );
     // better-sqlite3 builds SQLite with SQLITE_DEFAULT_CACHE_SIZE=-16000 (SQLite's own is -2000).
     expect(await cacheOf(ReadStore.open({ dialect: 'sqlite', file: join(dir, 'b.sqlite') }))).toBe(-16_000);
+    // The projector and the CLI write: the configured cache is the API's.
+    const configured = { dialect: 'sqlite', file: join(dir, 'c.sqlite'), cacheMiB: 64 } as const;
+    expect(await cacheOf(ReadStore.open(forWriting(configured)))).toBe(-16_000);
+    const postgres = { dialect: 'postgres', connectionString: 'postgres://x@127.0.0.1/db' } as const;
+    expect(forWriting(postgres)).toBe(postgres);
     rmSync(dir, { recursive: true });
   });
 

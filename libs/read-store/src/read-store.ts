@@ -12,6 +12,15 @@ export interface ReadStoreHealth {
   readonly detail?: string;
 }
 
+/**
+ * The configuration for a process that writes read models rather than serving reads (the projector,
+ * the CLI's rebuilds): better-sqlite3's default page cache. A 64 MiB one rebuilt 1M events no faster
+ * (21.2–22.3 s against 21.2–22.9 s) and took 40–50 MiB more.
+ */
+export function forWriting(config: ReadStoreConfig): ReadStoreConfig {
+  return config.dialect === 'sqlite' ? { dialect: 'sqlite', file: config.file } : config;
+}
+
 /** The SQL database the projections write and the API reads: SQLite by default, PostgreSQL when configured. */
 export class ReadStore<Schema = unknown> {
   private constructor(

@@ -1,5 +1,5 @@
 import type { EventStore } from '@helpdesk/event-store';
-import { ReadStore } from '@helpdesk/read-store';
+import { ReadStore, forWriting } from '@helpdesk/read-store';
 import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
 import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
 import { waitForNetworkStores } from '@helpdesk/commands/stores/wait-for-stores.js';
@@ -18,7 +18,7 @@ export async function withStores<T>(
   const config = existingInstall(io, command, { readStore: true });
   await waitForNetworkStores(config, (line) => io.stderr(`helpdesk ${command}: ${line}\n`));
   const store = openEventStore(config.eventStore);
-  const readStore = ReadStore.open(config.readStore);
+  const readStore = ReadStore.open(forWriting(config.readStore));
   try {
     return await work(store, readStore.db as ReadDatabase);
   } finally {
