@@ -230,9 +230,11 @@ export interface CandidateLookup {
  * SQLite: the portal's rows of `table` whose `column` contains `term` exactly, through the FTS5
  * table: the candidates are the rows holding every one of `trigrams` (an AND of single trigrams,
  * which FTS5 answers by walking the narrowest doclist and skipping through the others, with no
- * position checks), counted first from the index alone; each is then read and checked with LIKE.
- * A phrase of every trigram instead checked positions in every row holding them all (about a
- * second at 3M rows for a rare phrase of common words).
+ * position checks), taken from the index alone first (their rowids, maxCandidates + 1 at most);
+ * each is then read by rowid and checked with LIKE. A phrase of every trigram instead checked
+ * positions in every row holding them all (about a second at 3M rows for a rare phrase of common
+ * words). The index is walked once: counting the candidates, then joining the same walk to the
+ * rows, walked it twice (about 1.9 ms each for the bench's rare phrase at 3M rows).
  */
 export async function lookupCandidates(
   db: ReadDatabase,
@@ -246,16 +248,17 @@ export async function lookupCandidates(
   const index = sql.table(textIndexName(table, column));
   const match = options.trigrams.map(ftsPhrase).join(' AND ');
   const examine = Math.max(0, Math.floor(options.maxCandidates));
-  const { rows: counted } = await sql<{
-    n: number;
-  }>`SELECT count(*) AS n FROM (SELECT rowid FROM ${index} WHERE ${index} MATCH ${match} LIMIT ${sql.lit(examine + 1)})`.execute(
-    db,
-  );
-  if (Number(counted[0].n) > examine) return { kind: 'too-many' };
+  const { rows: candidates } = await sql<{
+    hit: number;
+  }>`SELECT rowid AS hit FROM ${index} WHERE ${index} MATCH ${match} LIMIT ${sql.lit(examine + 1)}`.execute(db);
+  if (candidates.length > examine) return { kind: 'too-many' };
+  if (candidates.length === 0) return { kind: 'rows', rows: [] };
   const upTo = Math.max(1, Math.floor(options.upTo));
+  // Rowids in ascending order (FTS5's), so the rows are read in the b-tree's order.
+  const hits = JSON.stringify(candidates.map((candidate) => Number(candidate.hit)));
   const { rows } = await sql<ScannedRow>`SELECT r.${sql.ref(select)} AS value, r.portal_id AS portal
-    FROM (SELECT rowid AS hit FROM ${index} WHERE ${index} MATCH ${match}) AS h CROSS JOIN ${sql.table(table)} AS r
-    WHERE r.rowid = h.hit AND r.portal_id = ${options.portalId} AND ${likeContains(sql.ref(`r.${column}`), term)}
+    FROM json_each(${hits}) AS h CROSS JOIN ${sql.table(table)} AS r
+    WHERE r.rowid = h.value AND r.portal_id = ${options.portalId} AND ${likeContains(sql.ref(`r.${column}`), term)}
     LIMIT ${sql.lit(upTo)}`.execute(db);
   return rows.length >= upTo ? { kind: 'more' } : { kind: 'rows', rows };
 }
