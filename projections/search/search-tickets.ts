@@ -13,11 +13,13 @@ import {
   textHits,
 } from '../core/text-index.js';
 import { SearchGate } from './search-gate.js';
+import type { CommonTerms } from './common-terms.js';
 import { type TicketCondition, ticketsTable } from '../ticket-list/list-tickets.reader.js';
 import { SEARCH_CONTACTS, SEARCH_MESSAGES, searchKey, searchProjection } from './search.projection.js';
 
 export { containsPattern } from '../core/text-index.js';
 export { SearchBusyError, SearchGate } from './search-gate.js';
+export { CommonTerms } from './common-terms.js';
 
 export const MAX_SEARCH_LENGTH = 200;
 /** A trigram index cannot narrow a shorter term, which would read every ticket of the portal. */
@@ -79,6 +81,8 @@ export interface SearchBounds {
   readonly gate: SearchGate;
   /** Runs between slices and probes; by default the event loop runs everything queued first. */
   readonly pause: () => Promise<void>;
+  /** The terms already found common, per portal (none by default: the API keeps one per app). */
+  readonly commonTerms?: CommonTerms;
 }
 
 /** Gives the event loop back: I/O callbacks and timers queued meanwhile run before the promise resolves. */
@@ -229,6 +233,24 @@ export function textMatchesQuery(
  * SearchBusyError, SearchTooBroadError.
  */
 async function rareMatches(
+  db: ReadDatabase,
+  portalId: string,
+  table: string,
+  column: string,
+  select: string,
+  term: string,
+  rareHits: number,
+  bounds: SearchBounds,
+): Promise<string[] | 'common'> {
+  const { commonTerms } = bounds;
+  const searched = { portalId, table, column, term, rareHits };
+  if (commonTerms?.has(searched)) return 'common';
+  const found = await freshMatches(db, portalId, table, column, select, term, rareHits, bounds);
+  if (found === 'common') commonTerms?.remember(searched);
+  return found;
+}
+
+async function freshMatches(
   db: ReadDatabase,
   portalId: string,
   table: string,

@@ -205,6 +205,7 @@ function targetsTable(results: readonly ScenarioResult[]): string {
   const search = m('queries', 'q3P99');
   const rareSearch = m('queries', 'q4P99');
   const rareWord = m('queries', 'q6P99');
+  const firstSearch = m('queries', 'q7P99');
   const rss = m('queries', 'peakRssMiB');
   const ingestRss = m('ingest', 'peakRssMiB');
   const tickets = m('queries', 'tickets');
@@ -235,9 +236,11 @@ function targetsTable(results: readonly ScenarioResult[]): string {
       ],
       [
         `Search p99 ≤ 10 ms server-side at ${atTickets} tickets, rare and common words`,
-        `${show(search, 'ms', 2)} (a common word); ${show(rareWord, 'ms', 2)} (a rare word); ${show(rareSearch, 'ms', 2)} (a rare phrase)`,
+        `${show(search, 'ms', 2)} (a common word, searched again); ${show(firstSearch, 'ms', 2)} (common words, each searched for the first time); ${show(rareWord, 'ms', 2)} (a rare word); ${show(rareSearch, 'ms', 2)} (a rare phrase)`,
         verdict(
-          search === null || rareSearch === null || rareWord === null ? null : Math.max(search, rareSearch, rareWord),
+          search === null || rareSearch === null || rareWord === null || firstSearch === null
+            ? null
+            : Math.max(search, rareSearch, rareWord, firstSearch),
           (value) => value <= 10,
         ),
       ],
@@ -410,6 +413,8 @@ function analysis(results: readonly ScenarioResult[]): string {
   const rareSearch = m('queries', 'q4P99');
   const thread = m('queries', 'q5P99');
   const rareWord = m('queries', 'q6P99');
+  const firstSearch = m('queries', 'q7P99');
+  const firstSearchP50 = m('queries', 'q7P50');
   if (view !== null && unassigned !== null) {
     lines.push(
       `- **Queries** (view page p99 ${fmt(view, 2)} ms for "all-open", ${fmt(unassigned, 2)} ms for "unassigned"; target 5 ms; first run 45.6 and 486.8 ms).`,
@@ -442,6 +447,18 @@ function analysis(results: readonly ScenarioResult[]): string {
       "  The narrowest trigram's rows are then counted, up to 150,000, before the candidates' walk follows them: an estimate",
       '  from the newest rows misses a trigram written mostly long ago, which could have made one statement walk millions of',
       "  index entries. That count costs the rare phrase's condition about 3 ms (5.4 → 8.5 ms on the bench's data).",
+      "  Since the evening of 2026-12-06 the candidates' AND is walked once (their rowids first, then the rows by rowid;",
+      '  counting them, then joining the same walk to the rows walked it twice): the rare phrase p50 9.7–10.7 → 8.3–8.5 ms,',
+      "  alternated 3 times on the bench's data. The API's read connection has a 64 MiB page cache (`READ_STORE_CACHE_MIB`;",
+      "  better-sqlite3's is 16 MiB, fewer pages than one common-word search touches at 1M tickets): a common word's p50",
+      '  13.1–14.3 → 8.2–11.7 ms, alternated 4 times. A commit by another connection empties it, so under a steady write',
+      "  load it helps less. And a term found common (past 2,000 of the portal's rows) is remembered for a minute, per",
+      '  portal (`CommonTerms`, 10,000 terms at most): the next page of the same search, or the same search again, skips',
+      '  the trigram probes and the LIKE slice that decide it (p50 7.4–8.3 → 3.5–3.6 ms, alternated 3 times). The verdict',
+      '  only chooses how the search runs (ticket by ticket rather than by ids), never what it finds, and rare verdicts are',
+      `  never remembered. Searched for the first time, common words take p50 ${firstSearchP50 === null ? '—' : fmt(firstSearchP50, 1)} / p99 ${firstSearch === null ? '—' : fmt(firstSearch, 1)} ms (each substring of five common`,
+      '  words once, in the row "searched for the first time" above): the figure to compare with the 10 ms target when an',
+      '  agent types a new word.',
       '  A term whose every trigram is in most rows (there, the phrase: each of its trigrams in a third of the rows or more)',
       '  is still scanned with LIKE, newest first, in slices of 20,000 rowids with the event loop given back between them,',
       '  at most 2 scans at a time (`SEARCH_MAX_CONCURRENT`): 270 ms of CPU at 3M rows, never holding the loop for more',

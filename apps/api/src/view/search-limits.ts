@@ -1,11 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
-import { DEFAULT_SEARCH_BOUNDS, SearchGate, type SearchBounds } from '@helpdesk/projections/search/index.js';
+import {
+  CommonTerms,
+  DEFAULT_SEARCH_BOUNDS,
+  SearchGate,
+  type SearchBounds,
+} from '@helpdesk/projections/search/index.js';
+
+/** 10,000 verdicts (about 1 MB), each for a minute: long enough for an agent paging through one search. */
+export const COMMON_TERMS = { maxTerms: 10_000, ttlMs: 60_000 } as const;
 
 /**
- * What one ticket search may cost in this process (SEARCH_* variables), and the gate its scans
- * share: one instance per app, so the limit on concurrent broad searches holds across every
- * request. Tests replace `bounds`.
+ * What one ticket search may cost in this process (SEARCH_* variables), the gate its scans share
+ * and the terms it found common: one instance per app, so the limit on concurrent broad searches
+ * holds across every request, and a verdict is never shared with another app's read store.
+ * Tests replace `bounds`.
  */
 @Injectable()
 export class SearchLimits {
@@ -18,6 +27,7 @@ export class SearchLimits {
       maxScanRows,
       statementTimeoutMs,
       gate: new SearchGate(maxConcurrent, maxWaiting),
+      commonTerms: new CommonTerms(COMMON_TERMS.maxTerms, COMMON_TERMS.ttlMs),
     };
   }
 }

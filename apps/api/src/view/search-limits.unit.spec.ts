@@ -1,6 +1,6 @@
 import { loadConfig } from '@helpdesk/config';
 import { DEFAULT_SEARCH_BOUNDS } from '@helpdesk/projections/search/index.js';
-import { SearchLimits } from './search-limits.js';
+import { COMMON_TERMS, SearchLimits } from './search-limits.js';
 
 const SECRET = 'a-production-secret-of-at-least-32-chars';
 
@@ -18,5 +18,8 @@ describe('SearchLimits', () => {
     expect([bounds.gate.running, bounds.gate.waiting]).toEqual([3, 4]);
     expect(bounds.sliceRows).toBe(DEFAULT_SEARCH_BOUNDS.sliceRows);
     expect(new SearchLimits(config).bounds.gate).not.toBe(bounds.gate);
+    // The terms found common are the app's own too: another app may read another store.
+    expect(bounds.commonTerms).toMatchObject(COMMON_TERMS);
+    expect(new SearchLimits(config).bounds.commonTerms).not.toBe(bounds.commonTerms);
   });
 });
