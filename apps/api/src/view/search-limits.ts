@@ -7,7 +7,10 @@ import {
   type SearchBounds,
 } from '@helpdesk/projections/search/index.js';
 
-/** 10,000 verdicts (about 1 MB), each for a minute: long enough for an agent paging through one search. */
+/**
+ * 10,000 verdicts, each for a minute (long enough for an agent paging through one search): about 1 MB
+ * for words of ten characters, 10 MB at most for terms of 200.
+ */
 export const COMMON_TERMS = { maxTerms: 10_000, ttlMs: 60_000 } as const;
 
 /**
