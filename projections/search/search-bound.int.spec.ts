@@ -208,6 +208,65 @@ describe.each(readStoresUnderTest())('a search bounded in work and time on $name
     return page.tickets.map((ticket) => ticket.ticketId);
   }
 
+  it('answers a term found common from the verdict, per portal, until it expires: the same tickets either way', async () => {
+    // The rows deleted below are restored: the transaction is rolled back.
+    const rolledBack = new Error('rolled back');
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await rememberedThroughDeletes(trx);
+        throw rolledBack;
+      }),
+    ).rejects.toBe(rolledBack);
+  });
+
+  async function rememberedThroughDeletes(db: ReadDatabase): Promise<void> {
+    let now = 0;
+    const commonTerms = new CommonTerms(100, 60_000, () => now);
+    const remembering: SearchBounds = { ...DEFAULT_SEARCH_BOUNDS, commonTerms };
+    expect((await ticketSearchCondition(db, PORTAL, 'refund', 20, remembering)).byIds).toBe(false);
+    expect(commonTerms.size).toBe(1);
+    // All but three of each portal's refunds go: decided afresh, the word is now rare.
+    const messages = physicalTableName(searchProjection, 'messages');
+    for (const portal of [PORTAL, OTHER]) {
+      const kept = await db
+        .selectFrom(messages)
+        .select('id')
+        .where('portal_id', '=', portal)
+        .where(likeContains('text_key', 'refund'))
+        .orderBy('id')
+        .limit(3)
+        .execute();
+      await db
+        .deleteFrom(messages)
+        .where('portal_id', '=', portal)
+        .where(likeContains('text_key', 'refund'))
+        .where(
+          'id',
+          'not in',
+          kept.map((row) => row.id as string),
+        )
+        .execute();
+    }
+    const remembered = await ticketSearchCondition(db, PORTAL, 'refund', 20, remembering);
+    expect(remembered.byIds).toBe(false);
+    const expected = await allPages(db, likeScan(PORTAL, 'refund'), 1_000);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(await allPages(db, remembered, 25)).toEqual(expected);
+    // The other portal's verdict is its own: decided afresh, rare.
+    const other = await ticketSearchCondition(db, OTHER, 'refund', 20, remembering);
+    expect(other.byIds).toBe(true);
+    const inOther = async (condition: TicketCondition) =>
+      (await listTickets(db, { portalId: OTHER, matching: [condition] }, 1_000)).tickets.map(
+        (ticket) => ticket.ticketId,
+      );
+    expect(await inOther(other)).toEqual(await inOther(likeScan(OTHER, 'refund')));
+    // A minute later the verdict has expired: decided afresh, rare.
+    now = 60_000;
+    const fresh = await ticketSearchCondition(db, PORTAL, 'refund', 20, remembering);
+    expect(fresh.byIds).toBe(true);
+    expect(await allPages(db, fresh, 25)).toEqual(expected);
+  }
+
   it('a slice of the scan reads its rowid range, not the whole portal through the portal index (SQLite)', async () => {
     if (isPostgres(db)) return; // PostgreSQL does not scan in slices
     // No ANALYZE here, as in a fresh read store: SQLite then preferred the (portal_id, ticket_id) index.
@@ -409,66 +468,5 @@ describe('SearchGate', () => {
     (await queued[1])();
     expect(order).toEqual(['b', 'c']);
     expect(gate.load).toEqual({ running: 0, waiting: 0 });
-  });
-});
-
-describe.each(readStoresUnderTest())('terms found common, remembered on $name', (readStoreUnderTest) => {
-  let db: ReadDatabase;
-  let dispose: () => Promise<void>;
-
-  beforeAll(async () => {
-    const opened = await readStoreUnderTest.open();
-    db = opened.readStore.db as ReadDatabase;
-    dispose = opened.dispose;
-    await fill(db);
-  });
-  afterAll(() => dispose());
-
-  it('answers a term found common from the verdict, per portal, until it expires: the same tickets either way', async () => {
-    let now = 0;
-    const commonTerms = new CommonTerms(100, 60_000, () => now);
-    const remembering: SearchBounds = { ...DEFAULT_SEARCH_BOUNDS, commonTerms };
-    expect((await ticketSearchCondition(db, PORTAL, 'refund', 20, remembering)).byIds).toBe(false);
-    expect(commonTerms.size).toBe(1);
-    // All but three of each portal's refunds go: decided afresh, the word is now rare.
-    const messages = physicalTableName(searchProjection, 'messages');
-    for (const portal of [PORTAL, OTHER]) {
-      const kept = await db
-        .selectFrom(messages)
-        .select('id')
-        .where('portal_id', '=', portal)
-        .where(likeContains('text_key', 'refund'))
-        .orderBy('id')
-        .limit(3)
-        .execute();
-      await db
-        .deleteFrom(messages)
-        .where('portal_id', '=', portal)
-        .where(likeContains('text_key', 'refund'))
-        .where(
-          'id',
-          'not in',
-          kept.map((row) => row.id as string),
-        )
-        .execute();
-    }
-    const remembered = await ticketSearchCondition(db, PORTAL, 'refund', 20, remembering);
-    expect(remembered.byIds).toBe(false);
-    const expected = await allPages(db, likeScan(PORTAL, 'refund'), 1_000);
-    expect(expected.length).toBeGreaterThan(0);
-    expect(await allPages(db, remembered, 25)).toEqual(expected);
-    // The other portal's verdict is its own: decided afresh, rare.
-    const other = await ticketSearchCondition(db, OTHER, 'refund', 20, remembering);
-    expect(other.byIds).toBe(true);
-    const inOther = async (condition: TicketCondition) =>
-      (await listTickets(db, { portalId: OTHER, matching: [condition] }, 1_000)).tickets.map(
-        (ticket) => ticket.ticketId,
-      );
-    expect(await inOther(other)).toEqual(await inOther(likeScan(OTHER, 'refund')));
-    // A minute later the verdict has expired: decided afresh, rare.
-    now = 60_000;
-    const fresh = await ticketSearchCondition(db, PORTAL, 'refund', 20, remembering);
-    expect(fresh.byIds).toBe(true);
-    expect(await allPages(db, fresh, 25)).toEqual(expected);
   });
 });

@@ -151,8 +151,9 @@ export async function ticketSearchCondition(
   const messages = physicalTableName(searchProjection, SEARCH_MESSAGES);
   const contacts = physicalTableName(searchProjection, SEARCH_CONTACTS);
   const tickets = ticketsTable();
-  const ticketIds = await rareMatches(db, portalId, messages, 'text_key', 'ticket_id', key, rareHits, bounds);
-  const contactIds = await rareMatches(db, portalId, contacts, 'name_key', 'contact_id', key, rareHits, bounds);
+  const searched = { db, portalId, term: key, rareHits, bounds };
+  const ticketIds = await rareMatches({ ...searched, table: messages, column: 'text_key', select: 'ticket_id' });
+  const contactIds = await rareMatches({ ...searched, table: contacts, column: 'name_key', select: 'contact_id' });
   const phone = digits.length >= MIN_PHONE_DIGITS;
   return {
     counted: false,
@@ -232,40 +233,21 @@ export function textMatchesQuery(
  * portals wrote. PostgreSQL: through the GIN index under a statement timeout. Throws
  * SearchBusyError, SearchTooBroadError.
  */
-async function rareMatches(
-  db: ReadDatabase,
-  portalId: string,
-  table: string,
-  column: string,
-  select: string,
-  term: string,
-  rareHits: number,
-  bounds: SearchBounds,
-): Promise<string[] | 'common'> {
-  const { commonTerms } = bounds;
-  const searched = { portalId, table, column, term, rareHits };
-  if (commonTerms?.has(searched)) return 'common';
-  const found = await freshMatches(db, portalId, table, column, select, term, rareHits, bounds);
-  if (found === 'common') commonTerms?.remember(searched);
+async function rareMatches(search: TextSearch): Promise<string[] | 'common'> {
+  const { commonTerms } = search.bounds;
+  if (commonTerms?.has(search)) return 'common';
+  const found = await freshMatches(search);
+  if (found === 'common') commonTerms?.remember(search);
   return found;
 }
 
-async function freshMatches(
-  db: ReadDatabase,
-  portalId: string,
-  table: string,
-  column: string,
-  select: string,
-  term: string,
-  rareHits: number,
-  bounds: SearchBounds,
-): Promise<string[] | 'common'> {
+async function freshMatches(search: TextSearch): Promise<string[] | 'common'> {
+  const { db, portalId, table, column, select, term, rareHits, bounds } = search;
   if (isPostgres(db)) {
     return underTimeout(db, bounds.statementTimeoutMs, (trx) =>
       postgresMatches(trx, portalId, table, column, select, term, rareHits),
     );
   }
-  const search: TextSearch = { db, portalId, table, column, select, term, rareHits, bounds };
   const found = (await indexedMatches(search)) ?? (await scannedMatches(search));
   if (found.kind === 'more') return 'common';
   const values = new Set<string>();
