@@ -230,7 +230,8 @@ export function textMatchesQuery(
  * the term's narrowest trigrams, through the FTS5 index, when those are few enough (lookupCandidates);
  * otherwise the portal's rows are scanned in slices, admitted by the gate and bounded by
  * maxScanRows, a number of rowids that depends on the table's size only, never on what other
- * portals wrote. PostgreSQL: through the GIN index under a statement timeout. Throws
+ * portals wrote. PostgreSQL: through the GIN index under a statement timeout. A 'common' verdict
+ * is kept in `bounds.commonTerms`, when given, and answered from there until it expires. Throws
  * SearchBusyError, SearchTooBroadError.
  */
 async function rareMatches(search: TextSearch): Promise<string[] | 'common'> {
