@@ -30,11 +30,6 @@ export function ftsPhrase(term: string): string {
 export interface CandidateOptions {
   /** The table's alias (or name) in the query, to qualify its columns. */
   readonly alias: string;
-  /**
-   * SQLite: at most this many of the FTS5 table's hits are taken, so a caller seeing this many
-   * rows knows the term is common without reading every hit. PostgreSQL: the caller's LIMIT does.
-   */
-  readonly examine?: number;
 }
 
 /**
@@ -58,8 +53,7 @@ export function textCandidates(
     throw new RangeError(`a text index needs at least ${MIN_TEXT_INDEX_TERM} characters to search for`);
   if (isPostgres(db)) return likeContains(sql.ref(`${options.alias}.${column}`), term);
   const index = sql.table(textIndexName(table, column));
-  const limit = options.examine === undefined ? sql`` : sql` LIMIT ${sql.lit(Math.floor(options.examine))}`;
-  return sql<SqlBool>`${sql.ref(`${options.alias}.rowid`)} IN (SELECT rowid FROM ${index} WHERE ${index} MATCH ${ftsPhrase(term)}${limit})`;
+  return sql<SqlBool>`${sql.ref(`${options.alias}.rowid`)} IN (SELECT rowid FROM ${index} WHERE ${index} MATCH ${ftsPhrase(term)})`;
 }
 
 /**

@@ -207,7 +207,8 @@ export async function ticketSearchCondition(
 /**
  * The rows of `table` (any portal) whose `column` may contain the term, through the column's text
  * index, RARE_HITS + 1 at most: each with its `select` value, portal and whether it contains the
- * term exactly (SQLite's index hits are case-folded candidates; LIKE decides).
+ * term exactly (SQLite's index hits are case-folded candidates; LIKE decides). PostgreSQL's search
+ * (postgresMatches); on SQLite a search asks lookupCandidates or scans instead.
  */
 export function textMatchesQuery(
   db: ReadDatabase,
@@ -220,7 +221,7 @@ export function textMatchesQuery(
   return db
     .selectFrom(`${table} as r`)
     .select([`r.${select} as value`, 'r.portal_id as portal', likeContains(sql.ref(`r.${column}`), term).as('exact')])
-    .where(textCandidates(db, table, column, term, { alias: 'r', examine: rareHits + 1 }))
+    .where(textCandidates(db, table, column, term, { alias: 'r' }))
     .limit(rareHits + 1);
 }
 
