@@ -5,6 +5,7 @@ import type { AppConfig } from '@helpdesk/config';
 import { EVENT_STORE, type EventStore, type Position } from '@helpdesk/event-store';
 import { mintAccessToken, type Role } from '@helpdesk/auth';
 import { createApp } from '../../apps/api/src/create-app.js';
+import { limitHeapGrowth } from '../../apps/api/src/memory/heap-growth.js';
 import { BENCH_APP_SECRET, BENCH_JWT_SECRET } from './bench-env.js';
 import type { HttpJob, HttpResult, LoadJob, LoadResult, WebhookJob, WebhookResult } from './load-generator.js';
 
@@ -20,6 +21,8 @@ export interface BenchApp {
 }
 
 export async function startBenchApp(config: AppConfig): Promise<BenchApp> {
+  // As main.ts does: the bench measures the service's memory as it runs.
+  limitHeapGrowth(config.heapGrowthPercent);
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -172,6 +172,11 @@ export interface AppConfig {
   readonly tracing: TracingConfig;
   /** How long start-up waits for EVENTSTORE_URL and READ_STORE_URL to answer (STARTUP_RETRY_SECONDS; 0: not at all). */
   readonly startupRetrySeconds: number;
+  /**
+   * The API process's heap may grow this much (percent) past what a full collection kept before
+   * the next one (HEAP_GROWTH_PERCENT; 0: V8's own heuristics, which let it reach 4×).
+   */
+  readonly heapGrowthPercent: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

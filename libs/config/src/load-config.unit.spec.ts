@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, DEFAULT_READ_STORE_CACHE_MIB, loadConfig, withServiceDefaults } from './load-config.js';
+import {
+  ConfigError,
+  DEFAULT_HEAP_GROWTH_PERCENT,
+  DEFAULT_READ_STORE_CACHE_MIB,
+  loadConfig,
+  withServiceDefaults,
+} from './load-config.js';
 
 /** Production needs a secret of its own to start at all. */
 const SECRET = 'a-production-secret-of-at-least-32-chars';
@@ -40,6 +46,22 @@ describe('loadConfig', () => {
     for (const bad of ['0', '-8', '1.5', 'lots', '4097']) {
       expect(() => cacheOf(bad)).toThrow(
         new RegExp(`READ_STORE_CACHE_MIB must be a whole number of MiB from 1 to 4096 \\(got '${bad}'\\)`),
+      );
+    }
+  });
+
+  it("bounds the API heap's growth with HEAP_GROWTH_PERCENT (25 by default, 0 for V8's own), refusing anything else", () => {
+    const growthOf = (value: string) =>
+      loadConfig({ AUTH_JWT_SECRET: SECRET, HEAP_GROWTH_PERCENT: value }).heapGrowthPercent;
+    expect(DEFAULT_HEAP_GROWTH_PERCENT).toBe(25);
+    expect(growthOf('')).toBe(25);
+    expect(growthOf('0')).toBe(0);
+    expect(growthOf('100')).toBe(100);
+    for (const bad of ['-1', '12.5', 'some', '401']) {
+      expect(() => growthOf(bad)).toThrow(
+        new RegExp(
+          `HEAP_GROWTH_PERCENT must be a whole number from 0 \\(V8's own heuristics\\) to 400 \\(got '${bad}'\\)`,
+        ),
       );
     }
   });
