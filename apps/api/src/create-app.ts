@@ -43,7 +43,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   });
   useRequestLogging(adapter.getInstance(), logger);
   // Off unless configured (OTEL_*): then no SDK, no hooks, and the spans made in code are no-ops.
-  const tracing = startTracing(config.tracing, overrides.spanExporter);
+  const tracing = await startTracing(config.tracing, overrides.spanExporter);
   if (tracing) {
     useRequestSpans(adapter.getInstance());
     adapter.getInstance().addHook('onClose', () => tracing.shutdown());

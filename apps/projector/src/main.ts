@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
   const log = pino({ level: config.logLevel, base: { service: 'helpdesk-projector' } });
   await waitForNetworkStores(config, (line) => log.warn(line));
-  const store = openEventStore(config.eventStore);
+  const store = await openEventStore(config.eventStore);
   const readStore = ReadStore.open(forWriting(config.readStore));
   const holder = `${hostname()}:${process.pid}`;
   let lease: Lease | undefined;

@@ -1,13 +1,5 @@
 import { context, trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  AlwaysOnSampler,
-  BatchSpanProcessor,
-  SimpleSpanProcessor,
-  type SpanExporter,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { TracingConfig } from '@helpdesk/config';
 import { AsyncLocalContextManager } from './async-local-context.js';
@@ -26,15 +18,26 @@ export interface Tracing {
  * Every request is recorded (AlwaysOn): a client's `traceparent` says which trace to continue, but
  * its sampled flag does not get to switch our tracing off.
  */
-export function startTracing(config: TracingConfig, testExporter?: SpanExporter): Tracing | null {
+export async function startTracing(config: TracingConfig, testExporter?: SpanExporter): Promise<Tracing | null> {
   if (!config.enabled && !testExporter) return null;
+  // Loaded only when tracing is on: the SDK and its OTLP exporter are about 15 MB of RSS the service
+  // would otherwise carry for nothing (lint:deps keeps them out of the static imports).
+  const [
+    { AlwaysOnSampler, BatchSpanProcessor, SimpleSpanProcessor, TracerProvider },
+    { OTLPTraceExporter },
+    resources,
+  ] = await Promise.all([
+    import('@opentelemetry/sdk-trace'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+  ]);
   const spanProcessor = testExporter
     ? new SimpleSpanProcessor({ exporter: testExporter })
     : new BatchSpanProcessor({
         exporter: new OTLPTraceExporter({ url: config.enabled ? config.tracesUrl : undefined }),
       });
   const provider = new TracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName }),
+    resource: resources.resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName }),
     sampler: new AlwaysOnSampler(),
     spanProcessors: [spanProcessor],
   });

@@ -17,7 +17,7 @@ export async function withStores<T>(
 ): Promise<T> {
   const config = existingInstall(io, command, { readStore: true });
   await waitForNetworkStores(config, (line) => io.stderr(`helpdesk ${command}: ${line}\n`));
-  const store = openEventStore(config.eventStore);
+  const store = await openEventStore(config.eventStore);
   const readStore = ReadStore.open(forWriting(config.readStore));
   try {
     return await work(store, readStore.db as ReadDatabase);

@@ -98,7 +98,7 @@ const exportCommand = {
 
 async function withStore(config: AppConfig, io: CliIo, work: (store: EventStore) => Promise<number>): Promise<number> {
   await waitForNetworkStores(config, (line) => io.stderr(`helpdesk export: ${line}\n`));
-  const store = openEventStore(config.eventStore);
+  const store = await openEventStore(config.eventStore);
   try {
     return await work(store);
   } finally {
@@ -271,7 +271,7 @@ async function withStoreVerdict(
   verify: (store: EventStore) => Promise<Verdict>,
 ): Promise<Verdict> {
   await waitForNetworkStores(config, (line) => io.stderr(`helpdesk export: ${line}\n`));
-  const store = openEventStore(config.eventStore);
+  const store = await openEventStore(config.eventStore);
   try {
     return await verify(store);
   } finally {

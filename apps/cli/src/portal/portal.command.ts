@@ -58,7 +58,7 @@ export async function portal(argv: readonly string[], io: CliIo, clock: Clock): 
   // An operator onboards tenants on a running install: the API creates the store, this never does.
   const config = existingInstall(io, 'portal');
   await waitForNetworkStores(config, (line) => io.stderr(`helpdesk portal: ${line}\n`));
-  const store = openEventStore(config.eventStore);
+  const store = await openEventStore(config.eventStore);
   try {
     const settings = await run({ store, clock });
     io.stdout(formatPortal(settings, clock.now()));
@@ -72,7 +72,7 @@ export async function portal(argv: readonly string[], io: CliIo, clock: Clock): 
   }
 }
 
-type Stores = { store: ReturnType<typeof openEventStore>; clock: Clock };
+type Stores = { store: Awaited<ReturnType<typeof openEventStore>>; clock: Clock };
 type Values = Record<string, string | undefined>;
 
 /** What the action will do, its options checked before any store is opened. */

@@ -55,7 +55,7 @@ export async function replay(argv: readonly string[], io: CliIo, clock: Clock): 
 
   const config = existingInstall(io, 'replay');
   await waitForNetworkStores(config, (line) => io.stderr(`helpdesk replay: ${line}\n`));
-  const store = openEventStore(config.eventStore);
+  const store = await openEventStore(config.eventStore);
   const stream = conversationStreamName(conversationId);
   try {
     let events = await readConversation(store, stream);

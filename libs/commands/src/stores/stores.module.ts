@@ -18,7 +18,7 @@ export const EVENT_STORE_NOW = Symbol('EVENT_STORE_NOW');
     {
       provide: EVENT_STORE,
       inject: [APP_CONFIG, { token: EVENT_STORE_NOW, optional: true }],
-      useFactory: (config: AppConfig, now?: () => number) => openEventStore(config.eventStore, { now }),
+      useFactory: async (config: AppConfig, now?: () => number) => await openEventStore(config.eventStore, { now }),
     },
     { provide: ReadStore, inject: [APP_CONFIG], useFactory: (config: AppConfig) => ReadStore.open(config.readStore) },
   ],

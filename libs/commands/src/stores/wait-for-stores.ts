@@ -6,7 +6,7 @@ import {
   redactedDetail,
   waitForStores,
 } from '@helpdesk/config';
-import { connectEventStoreDB } from '@helpdesk/event-store/eventstoredb/index.js';
+import { openEventStore } from '@helpdesk/event-store/open-event-store.js';
 import { ReadStore } from '@helpdesk/read-store';
 
 /**
@@ -20,7 +20,7 @@ export async function waitForNetworkStores(config: AppConfig, log: (line: string
   const closers: Array<() => Promise<void>> = [];
   if (config.eventStore.adapter === 'eventstoredb') {
     const { connectionString } = config.eventStore;
-    const store = connectEventStoreDB(connectionString);
+    const store = await openEventStore(config.eventStore);
     closers.push(() => store.close());
     probes.push(
       redacting(
