@@ -165,6 +165,24 @@ function concurrencyNote({ cpuBefore, cpuAfter, loadBefore, loadAfter }: ReportI
   return lines.join('\n');
 }
 
+/**
+ * Machines of the same kind differ from day to day (the host's other tenants): what raw
+ * better-sqlite3 does, with none of our code, says how fast this one was, so that two runs'
+ * figures are compared for what changed in the code, not in the machine.
+ */
+function speedNote(results: readonly ScenarioResult[]): string[] {
+  const cpu = metric(results, 'peers', 'rawBatchCpuMsPerEvent');
+  const read = metric(results, 'rebuild-sqlite', 'rawRead');
+  if (cpu === null && read === null) return [];
+  const parts = [
+    ...(cpu === null ? [] : [`${fmt(cpu * 1000, 1)} µs of CPU per event appended (one append per conversation)`]),
+    ...(read === null ? [] : [`${fmt(read)} events/s reading the large history (scenario 3)`]),
+  ];
+  return [
+    `- This machine's speed, for comparing runs: raw better-sqlite3 (the floor, none of our code) took ${parts.join(', and ')}.`,
+  ];
+}
+
 function metric(results: readonly ScenarioResult[], id: string, key: string): number | null {
   const value = results.find((result) => result.id === id)?.metrics[key];
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
@@ -302,6 +320,7 @@ function writeReport(input: ReportInput): string {
     '',
     describeMachine(),
     concurrencyNote(input),
+    ...speedNote(input.results),
     '',
     '## Targets',
     '',
