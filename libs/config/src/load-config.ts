@@ -187,8 +187,8 @@ function readStoreCacheMiB(env: Environment, problems: string[]): number {
 /**
  * How far V8 lets the API's heap grow past what the last full collection kept before it collects
  * again. V8's own factor reaches 4× when collecting is cheap, so under a burst of requests the heap
- * (and RSS) swells with garbage: 215 MiB of heap for 62 MiB live serving queries at 1M tickets
- * (BENCHMARKS.md, scenario 4). 25 % kept the peak at 95 MiB, for no measurable loss of throughput.
+ * (and RSS) swells with garbage: 201-235 MiB of heap for 54 MiB live serving queries at 1M tickets
+ * (the bench's scenario 4); 25 % kept it near 110 MiB, for no measurable loss of throughput (README).
  */
 export const DEFAULT_HEAP_GROWTH_PERCENT = 25;
 const MAX_HEAP_GROWTH_PERCENT = 400;
