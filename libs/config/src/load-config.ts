@@ -172,16 +172,29 @@ export const DEFAULT_READ_STORE_CACHE_MIB = 64;
 const MAX_READ_STORE_CACHE_MIB = 4096;
 
 function readStoreCacheMiB(env: Environment, problems: string[]): number {
-  const value = env.READ_STORE_CACHE_MIB;
-  if (value === undefined || value.trim() === '') return DEFAULT_READ_STORE_CACHE_MIB;
-  const mib = Number(value);
-  if (!Number.isInteger(mib) || mib < 1 || mib > MAX_READ_STORE_CACHE_MIB) {
-    problems.push(
-      `READ_STORE_CACHE_MIB must be a whole number of MiB from 1 to ${MAX_READ_STORE_CACHE_MIB} (got '${value}')`,
-    );
-    return DEFAULT_READ_STORE_CACHE_MIB;
+  return wholeNumber(env, problems, 'READ_STORE_CACHE_MIB', {
+    min: 1,
+    max: MAX_READ_STORE_CACHE_MIB,
+    fallback: DEFAULT_READ_STORE_CACHE_MIB,
+    range: `of MiB from 1 to ${MAX_READ_STORE_CACHE_MIB}`,
+  });
+}
+
+/** A whole-number setting within [min, max]; unset or blank: the fallback; otherwise a problem naming it. */
+function wholeNumber(
+  env: Environment,
+  problems: string[],
+  name: string,
+  { min, max, fallback, range }: { min: number; max: number; fallback: number; range: string },
+): number {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    problems.push(`${name} must be a whole number ${range} (got '${value}')`);
+    return fallback;
   }
-  return mib;
+  return number;
 }
 
 /**
@@ -194,16 +207,12 @@ export const DEFAULT_HEAP_GROWTH_PERCENT = 25;
 const MAX_HEAP_GROWTH_PERCENT = 400;
 
 function heapGrowthPercent(env: Environment, problems: string[]): number {
-  const value = env.HEAP_GROWTH_PERCENT;
-  if (value === undefined || value.trim() === '') return DEFAULT_HEAP_GROWTH_PERCENT;
-  const percent = Number(value);
-  if (!Number.isInteger(percent) || percent < 0 || percent > MAX_HEAP_GROWTH_PERCENT) {
-    problems.push(
-      `HEAP_GROWTH_PERCENT must be a whole number from 0 (V8's own heuristics) to ${MAX_HEAP_GROWTH_PERCENT} (got '${value}')`,
-    );
-    return DEFAULT_HEAP_GROWTH_PERCENT;
-  }
-  return percent;
+  return wholeNumber(env, problems, 'HEAP_GROWTH_PERCENT', {
+    min: 0,
+    max: MAX_HEAP_GROWTH_PERCENT,
+    fallback: DEFAULT_HEAP_GROWTH_PERCENT,
+    range: `from 0 (V8's own heuristics) to ${MAX_HEAP_GROWTH_PERCENT}`,
+  });
 }
 
 function parsePort(value: string | undefined, problems: string[]): number {
