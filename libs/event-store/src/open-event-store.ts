@@ -19,7 +19,7 @@ export async function openEventStore(
 ): Promise<EventStore> {
   if (config.adapter === 'sqlite') return openSqliteEventStore({ dataDir: config.dataDir, ...(now && { now }) });
   // EventStoreDB's client (gRPC, protobuf) is loaded only when EVENTSTORE_URL asks for it: on the
-  // embedded default it would cost each process about 12 MB of RSS for nothing (lint:deps keeps it
+  // embedded default it cost the idle projector about 11 MiB of RSS for nothing (lint:deps keeps it
   // out of the static imports).
   const { connectEventStoreDB } = await import('./eventstoredb/index.js');
   return connectEventStoreDB(config.connectionString, { subscriptionReconnect: SERVICE_SUBSCRIPTION_RECONNECT });

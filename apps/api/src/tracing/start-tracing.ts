@@ -20,8 +20,8 @@ export interface Tracing {
  */
 export async function startTracing(config: TracingConfig, testExporter?: SpanExporter): Promise<Tracing | null> {
   if (!config.enabled && !testExporter) return null;
-  // Loaded only when tracing is on: the SDK and its OTLP exporter are about 15 MB of RSS the service
-  // would otherwise carry for nothing (lint:deps keeps them out of the static imports).
+  // Loaded only when tracing is on: the service would otherwise carry the SDK and its OTLP exporter
+  // for nothing (lint:deps keeps them out of the static imports).
   const [
     { AlwaysOnSampler, BatchSpanProcessor, SimpleSpanProcessor, TracerProvider },
     { OTLPTraceExporter },
