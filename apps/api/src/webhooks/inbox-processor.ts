@@ -16,6 +16,8 @@ const RETRY_DELAYS_MS = [100, 500, 2_000, 10_000, 30_000];
 const CHECKPOINT_EVERY = 1_000;
 /** Payloads processed at once: their commands share the store's group commits. */
 const PAYLOADS_IN_FLIGHT = 8;
+/** At most five checkpoint writes a second, whatever the rate: a crash replays up to this much more. */
+const CHECKPOINT_INTERVAL_MS = 200;
 
 /**
  * Follows the inbox streams in `$all`, after the webhook answered Meta, and turns each stored
@@ -123,7 +125,7 @@ export class InboxProcessor implements OnApplicationBootstrap, BeforeApplication
     this.subscription = subscription;
     if (signal.aborted) return subscription.close();
     const lanes = new KeyedLanes(PAYLOADS_IN_FLIGHT);
-    const ordered = new OrderedCheckpoint(checkpoint, this.progress);
+    const ordered = new OrderedCheckpoint(checkpoint, this.progress, CHECKPOINT_INTERVAL_MS);
     let last = from;
     try {
       for await (const message of subscription) {
