@@ -17,6 +17,7 @@ import { TestClock } from '@helpdesk/commands/conversation/conversation.test-wor
 import { createApp } from '../../apps/api/src/create-app.js';
 import { ProjectionsService } from '../../apps/api/src/projections/projections.service.js';
 import { InboxProcessor } from '../../apps/api/src/webhooks/inbox-processor.js';
+import { CHECKPOINT_STREAM as PROCESSOR_CHECKPOINT_STREAM } from '../../apps/api/src/webhooks/processor-checkpoint.js';
 
 export const JWT_SECRET = 'security-suite-jwt-secret-long-enough-for-hs256';
 export const APP_SECRET = 'security-suite-app-secret';
@@ -97,11 +98,16 @@ export async function openPortalsWorld(options: PortalsWorldOptions = {}) {
         return event.position;
       return null;
     },
-    /** Every event appended after `position` (all of them for null), oldest first. */
+    /**
+     * Every event appended after `position` (all of them for null), oldest first, but the inbox
+     * processor's checkpoints: bookkeeping for payloads handled earlier, written up to 200 ms after
+     * them, so it can land after a later request that itself appended nothing.
+     */
     async eventsAfter(position: Position | null): Promise<RecordedEvent[]> {
       const events: RecordedEvent[] = [];
       // Forwards from `position` (inclusive), so only the new rows are read, however long the log.
       for await (const event of store.readAll({ fromPosition: position ?? 'start' })) {
+        if (event.streamName === PROCESSOR_CHECKPOINT_STREAM) continue;
         if (!position || comparePositions(event.position, position) > 0) events.push(event);
       }
       return events;
