@@ -117,6 +117,11 @@ export class ProjectionGroup {
     return this.members.map((member) => member.status(this.stateOf(member)));
   }
 
+  /** Whether every member has applied `$all` up to `position` already (none failed, none reloading). */
+  hasApplied(position: Position): boolean {
+    return this.members.every((member) => !member.failed && atOrAfter(member.seen, position) && !member.reload);
+  }
+
   /** Resolves once every member applied `$all` up to `position` (default: is live); rejects if one failed. */
   async whenCaughtUp(position?: Position): Promise<void> {
     await this.waitFor(this.members, position);

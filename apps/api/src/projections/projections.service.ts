@@ -95,6 +95,11 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
     return this.group ? this.group.statuses() : this.stored.statuses();
   }
 
+  /** Whether every read model has applied `$all` up to `position`, as last seen here (no wait, no read). */
+  hasApplied(position: Position): boolean {
+    return this.group ? this.group.hasApplied(position) : this.stored.hasApplied(position);
+  }
+
   /** Read-your-writes: resolves once every projection has applied the events up to `position` (default: the head). */
   async whenCaughtUp(position?: Position): Promise<void> {
     if (this.group) {

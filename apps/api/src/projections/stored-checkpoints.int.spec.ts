@@ -89,3 +89,19 @@ it('a commit readable only after its write was reported still wakes the waiter (
     reported.close();
   }
 });
+
+it('answers a position the last read already showed applied, without reading again', async () => {
+  expect(checkpoints.hasApplied(at(10))).toBe(false);
+  const waiting = checkpoints.whenCaughtUp(at(10));
+  await settle();
+  await writeCheckpoint(projector.db, 'first', 1, at(10), 10, new Date());
+  await writeCheckpoint(projector.db, 'second', 2, at(12), 12, new Date());
+  await waiting;
+  expect(checkpoints.hasApplied(at(10))).toBe(true);
+  expect(checkpoints.hasApplied(at(11))).toBe(false);
+  // With the read store closed, a read finds nothing and the hour-long poll never comes: only
+  // the checkpoints already read can answer.
+  await api.close();
+  await checkpoints.whenCaughtUp(at(9));
+  await checkpoints.whenCaughtUp(at(10));
+});
