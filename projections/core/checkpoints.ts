@@ -27,7 +27,34 @@ export async function readCheckpoint(
     .where('name', '=', name)
     .where('version', '=', version)
     .executeTakeFirst()) as CheckpointRow | undefined;
-  if (!row) return null;
+  return row ? toStoredCheckpoint(row) : null;
+}
+
+/**
+ * Several checkpoints in one query (the read-your-writes wait reads every read model's at each
+ * commit it hears of), in the order asked; null where a read model has none.
+ */
+export async function readCheckpoints(
+  db: ReadDatabase,
+  keys: readonly { readonly name: string; readonly version: number }[],
+): Promise<(StoredCheckpoint | null)[]> {
+  if (keys.length === 0) return [];
+  const rows = (await db
+    .selectFrom(CHECKPOINTS_TABLE)
+    .selectAll()
+    .where(
+      'name',
+      'in',
+      keys.map((key) => key.name),
+    )
+    .execute()) as (CheckpointRow & { name: string; version: number | string })[];
+  return keys.map(({ name, version }) => {
+    const row = rows.find((candidate) => candidate.name === name && Number(candidate.version) === version);
+    return row ? toStoredCheckpoint(row) : null;
+  });
+}
+
+function toStoredCheckpoint(row: CheckpointRow): StoredCheckpoint {
   return {
     position:
       row.position_commit === null

@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { CommitWatch, type Position, comparePositions } from '@helpdesk/event-store';
-import { readCheckpoint } from '@helpdesk/projections/core/checkpoints.js';
+import { type StoredCheckpoint, readCheckpoints } from '@helpdesk/projections/core/checkpoints.js';
 import type { Projection } from '@helpdesk/projections/core/projection.js';
 import type { ProjectionStatus } from '@helpdesk/projections/core/projection-group.js';
 import type { ReadDatabase } from '@helpdesk/projections/core/read-model-schema.js';
@@ -133,7 +133,8 @@ export class StoredCheckpoints {
     this.waiterArrived = false;
     const before = this.last;
     try {
-      this.last = await Promise.all(this.projections.map((projection) => this.statusOf(projection)));
+      const stored = await readCheckpoints(this.db, this.projections);
+      this.last = this.projections.map((projection, index) => statusOf(projection, stored[index]));
       const failed = this.last.find((status) => status.lastError !== null);
       if (failed) {
         const error = new Error(`Projection ${failed.name} failed: ${failed.lastError}`);
@@ -171,19 +172,6 @@ export class StoredCheckpoints {
     return this.last.every((status) => status.position !== null && comparePositions(status.position, position) >= 0);
   }
 
-  private async statusOf(projection: Projection): Promise<ProjectionStatus> {
-    const { name, version } = projection;
-    const stored = await readCheckpoint(this.db, name, version);
-    return {
-      name,
-      version,
-      state: stored?.lastError ? 'failed' : 'stopped',
-      position: stored?.position ?? null,
-      eventsHandled: stored?.eventsHandled ?? 0,
-      lastError: stored?.lastError ?? null,
-    };
-  }
-
   private settle(action: (waiter: Waiter) => void, applies: (waiter: Waiter) => boolean): void {
     for (const waiter of [...this.waiters]) {
       if (!applies(waiter)) continue;
@@ -191,6 +179,17 @@ export class StoredCheckpoints {
       action(waiter);
     }
   }
+}
+
+function statusOf({ name, version }: Projection, stored: StoredCheckpoint | null): ProjectionStatus {
+  return {
+    name,
+    version,
+    state: stored?.lastError ? 'failed' : 'stopped',
+    position: stored?.position ?? null,
+    eventsHandled: stored?.eventsHandled ?? 0,
+    lastError: stored?.lastError ?? null,
+  };
 }
 
 function samePosition(a: Position | null, b: Position | null): boolean {
