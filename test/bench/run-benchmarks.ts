@@ -250,7 +250,8 @@ function targetsTable(results: readonly ScenarioResult[]): string {
       [
         `View page p99 ≤ 5 ms server-side at ${atTickets} tickets`,
         `${show(view, 'ms', 2)} ("all-open"); ${show(viewNoCount, 'ms', 2)} ("unassigned")`,
-        verdict(view, (value) => value <= 5),
+        // Both views: one within the target and the other not is a miss.
+        verdict(view === null || viewNoCount === null ? null : Math.max(view, viewNoCount), (value) => value <= 5),
       ],
       [
         `Search p99 ≤ 10 ms server-side at ${atTickets} tickets, rare and common words`,
@@ -375,6 +376,8 @@ function analysis(results: readonly ScenarioResult[]): string {
       '  payload in one process, 5.82 and 6.38 → 5.50 and 5.66 ms with the projector apart; events per payload 4.19 → 3.30;',
       '  at 1,000/s unchanged within the spread. What is left at 80/s is spread thin (perf: V8 builtins, the kernel 16 %,',
       '  SQLite 10 %): every payload wakes the HTTP stack, the processor, the commands and the projections on its own.',
+      '  Part of the gap is the machine: the same pure JavaScript work (JSON and an HMAC of a 2 KB payload, none of our',
+      '  code) took 1.5–1.8 times the CPU per operation at 80/s as back to back (612–727 against 394–398 µs).',
     );
   }
   const lag = m('lag', 'lagP99');
@@ -406,6 +409,17 @@ function analysis(results: readonly ScenarioResult[]): string {
         "  service's default: `npm start` runs the projector as its child process (`PROJECTIONS=child-process`).",
         '  What made it pay at low rates too: a commit reported (inotify) before it was readable is looked at again after',
         '  1, 2, 4 ... 128 ms, instead of waiting for the 2 s safety poll.',
+        '  Since 2026-12-07 a read for a position the checkpoints last read already show applied is answered at once (no',
+        "  read of the log's head, no timer hop, no checkpoint read), and the checkpoints are read in one query, not eight.",
+        '  Back to back, 3,000 `tickets(atLeastPosition:)` requests one after another with the projector apart: 0.72–0.88',
+        '  against 1.31–1.54 ms of CPU and 0.50–0.59 against 2.10–2.28 ms of wall time per request; a read of all eight',
+        '  checkpoints 21–27 against 73–87 µs. Under the 1,000/s load the GraphQL p99 moved within its spread: the API loop',
+        "  is then ~97 % busy (CPU profile), 16–31 % of it in the group commit's synchronous transaction.",
+        '  Tried again and dropped, for the lag: the writer thread (commits on a worker thread with its own connection;',
+        '  batches pipelined, those waiting merged into one transaction). With the projector apart the API loop was then',
+        "  16 % idle, but three busy threads share two cores and every append waits for the thread's answer. Back to back,",
+        '  two runs each: the command median 7.3 and 9.6 against 3.2 and 9.0 ms, the applied p99 83 and 95 against 36 and',
+        '  67 ms (in one process: 117 against 70 ms). One batch at a time on the thread was worse (p99 130–225 ms).',
       );
   }
   const rebuild = m('rebuild-sqlite', 'rebuildSqlite');
