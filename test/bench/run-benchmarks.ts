@@ -438,6 +438,18 @@ function analysis(results: readonly ScenarioResult[]): string {
       '  events of the log, stay in SQLite). What would move it further: writing the read store from another thread, so',
       "  SQLite's work overlaps the projections'.",
     );
+    const ceiling = m('rebuild-sqlite', 'twoCoreCeiling');
+    const readCost = m('rebuild-sqlite', 'readCostMicros');
+    const ownWork = m('rebuild-sqlite', 'ownWorkMicros');
+    if (ceiling !== null && readCost !== null && ownWork !== null) {
+      // Half the raw read on two cores leaves (2 cores / (raw / 2)) µs per event for one read and all the work.
+      const allowedWork = (2 * 1e6) / (raw / 2) - readCost;
+      lines.push(
+        `  How far that could go is bounded by scenario 3's breakdown: with the projections' own work (${fmt(ownWork, 1)} µs per event)`,
+        `  spread perfectly over both cores, ${fmt(ceiling)} events/s, ${fmt((100 * ceiling) / raw, 1)} % of the raw read. Half the raw read`,
+        `  would need that work ${allowedWork > 0 ? `${fmt(ownWork / allowedWork, 1)} times smaller` : 'to vanish'}: a leaner projection code path, not more threads.`,
+      );
+    }
   }
   const pg = m('rebuild-postgres', 'rebuildPostgres');
   if (pg !== null && rebuild !== null) {
