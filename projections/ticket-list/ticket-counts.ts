@@ -69,6 +69,13 @@ function countId(dimensions: readonly Dimension[], ticket: Counted): string {
   return JSON.stringify([ticket.portalId, ...dimensions.map((dimension) => ticket[dimension] ?? null)]);
 }
 
+/** Whether two tickets count in the same row of a table: compared directly, not through their ids (a rebuild's hot path). */
+function sameCombination(dimensions: readonly Dimension[], a: Counted, b: Counted): boolean {
+  return (
+    a.portalId === b.portalId && dimensions.every((dimension) => (a[dimension] ?? null) === (b[dimension] ?? null))
+  );
+}
+
 /** Moves a ticket from its former combinations (none when it is new) to its current ones, in every count table. */
 export async function recountTicket(
   access: DocumentAccess<CountRows>,
@@ -76,7 +83,7 @@ export async function recountTicket(
   after: Counted,
 ): Promise<void> {
   for (const { name, dimensions } of COUNT_TABLES) {
-    if (before && countId(dimensions, before) === countId(dimensions, after)) continue;
+    if (before && sameCombination(dimensions, before, after)) continue;
     if (before) await addToCount(access, name, dimensions, before, -1);
     await addToCount(access, name, dimensions, after, 1);
   }
