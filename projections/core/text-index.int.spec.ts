@@ -13,7 +13,15 @@ import {
   textIndexName,
 } from './read-model-schema.js';
 import { readStoresUnderTest } from './read-stores-under-test.js';
-import { countTrigramRows, estimateTrigrams, likeContains, snapshotTextIndexes, textCandidates } from './text-index.js';
+import {
+  countTrigramRows,
+  estimateTrigrams,
+  likeContains,
+  rowidSpan,
+  snapshotTextIndexes,
+  textCandidates,
+} from './text-index.js';
+import { TrigramStats } from './trigram-stats.js';
 
 interface Note {
   readonly text: string | null;
@@ -148,6 +156,36 @@ describe.each(readStoresUnderTest())('a text index declared on a projection tabl
     // Nine probes, every trigram in some row: one pause, after the eighth.
     await estimateTrigrams(db, notes, 'text_key', 'refund 1000', options);
     expect(pauses).toBe(1);
+  });
+
+  it('takes what TrigramStats recalls instead of probing, and remembers what it probed (SQLite)', async () => {
+    if (isPostgres(db)) return;
+    await ensureProjectionTables(db, indexed);
+    await put(notes, [
+      ['a', 'refund please'],
+      ['b', 'no refund'],
+    ]);
+    const stats = new TrigramStats(100, 60_000);
+    const options = { sample: 50, probes: 28, pause: async () => undefined, stats };
+    const probed = await estimateTrigrams(db, notes, 'text_key', 'refund', options);
+    expect(probed.map(({ docs, exact }) => ({ docs, exact }))).toEqual(Array(4).fill({ docs: 2, exact: true }));
+    expect(stats.size).toBe(4);
+    // A count that is not the table's (remembered by hand) shows the trigram was not probed again.
+    const high = (await rowidSpan(db, notes))!.high;
+    stats.remember(notes, 'text_key', { trigram: 'efu', docs: 7, exact: true }, high);
+    expect((await estimateTrigrams(db, notes, 'text_key', 'refund', options))[1]).toEqual({
+      trigram: 'efu',
+      docs: 7,
+      exact: true,
+    });
+    // A row written since: the remembered count is an upper bound, one higher.
+    await put(notes, [['c', 'refund again']]);
+    expect((await estimateTrigrams(db, notes, 'text_key', 'refund', options))[1]).toEqual({
+      trigram: 'efu',
+      docs: 8,
+      exact: false,
+      atMost: true,
+    });
   });
 
   it('refuses a term too short for trigrams instead of reading every row', () => {

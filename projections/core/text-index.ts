@@ -1,6 +1,7 @@
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { type Projection, physicalTableName } from './projection.js';
 import { type ReadDatabase, isPostgres, textIndexName } from './read-model-schema.js';
+import type { TrigramStats } from './trigram-stats.js';
 
 /** A trigram index finds substrings of at least this many characters; shorter ones it cannot narrow. */
 export const MIN_TEXT_INDEX_TERM = 3;
@@ -133,6 +134,8 @@ export interface TrigramEstimate {
   readonly docs: number;
   /** Counted (fewer rows than the sample); otherwise estimated from the sample's rowid span. */
   readonly exact: boolean;
+  /** Not exact, but no more than `docs`: a count remembered (TrigramStats) plus the rows written since. */
+  readonly atMost?: boolean;
 }
 
 /**
@@ -147,7 +150,13 @@ export async function estimateTrigrams(
   table: string,
   column: string,
   term: string,
-  options: { readonly sample: number; readonly probes: number; readonly pause: () => Promise<void> },
+  options: {
+    readonly sample: number;
+    readonly probes: number;
+    readonly pause: () => Promise<void>;
+    /** What earlier probes and counts found: a trigram it recalls is not probed again. */
+    readonly stats?: TrigramStats;
+  },
 ): Promise<TrigramEstimate[]> {
   if (isPostgres(db)) throw new Error('estimateTrigrams is SQLite FTS5 only');
   const index = sql.table(textIndexName(table, column));
@@ -155,9 +164,17 @@ export async function estimateTrigrams(
   const span = await rowidSpan(db, table);
   if (span === null) return trigramsOf(term).map((trigram) => ({ trigram, docs: 0, exact: true }));
   const estimates: TrigramEstimate[] = [];
-  for (const [probe, trigram] of trigramsOf(term).slice(0, options.probes).entries()) {
+  let probes = 0;
+  for (const trigram of trigramsOf(term).slice(0, options.probes)) {
+    const recalled = options.stats?.recall(table, column, trigram, span.high);
+    if (recalled) {
+      estimates.push(recalled);
+      if (recalled.exact && recalled.docs === 0) break;
+      continue;
+    }
     // A probe reads at most `sample` index entries: pausing after each cost more than the probe.
-    if (probe > 0 && probe % PROBES_PER_PAUSE === 0) await options.pause();
+    if (probes > 0 && probes % PROBES_PER_PAUSE === 0) await options.pause();
+    probes++;
     const { rows } = await sql<{
       n: number;
       low: number | null;
@@ -165,13 +182,14 @@ export async function estimateTrigrams(
       db,
     );
     const n = Number(rows[0].n);
-    if (n < sample) {
-      estimates.push({ trigram, docs: n, exact: true });
-      if (n === 0) break;
-    } else {
-      const covered = span.high - Number(rows[0].low) + 1;
-      estimates.push({ trigram, docs: Math.ceil((n * (span.high - span.low + 1)) / covered), exact: false });
-    }
+    const covered = span.high - Number(rows[0].low) + 1;
+    const estimate =
+      n < sample
+        ? { trigram, docs: n, exact: true }
+        : { trigram, docs: Math.ceil((n * (span.high - span.low + 1)) / covered), exact: false };
+    options.stats?.remember(table, column, estimate, span.high);
+    estimates.push(estimate);
+    if (estimate.exact && estimate.docs === 0) break;
   }
   return estimates;
 }
@@ -198,7 +216,7 @@ export async function countTrigramRows(
 }
 
 /** The table's lowest and highest rowid; null when it is empty. */
-async function rowidSpan(db: ReadDatabase, table: string): Promise<{ low: number; high: number } | null> {
+export async function rowidSpan(db: ReadDatabase, table: string): Promise<{ low: number; high: number } | null> {
   const base = sql.table(table);
   const { rows } = await sql<{
     low: number | null;

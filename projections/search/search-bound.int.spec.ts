@@ -14,6 +14,7 @@ import {
   SearchGate,
   type SearchBounds,
   SearchTooBroadError,
+  TrigramStats,
   ticketSearchCondition,
   underTimeout,
   yieldToEventLoop,
@@ -449,6 +450,32 @@ describe('the candidates of a search on SQLite', () => {
       (await listTickets(db, { portalId: PORTAL, matching: [condition] })).tickets.map((ticket) => ticket.ticketId);
     expect(await found(scanned)).toEqual(['t-1001']);
     expect(await found(indexed)).toEqual(['t-1001']);
+  });
+
+  it('remembers a count within the bound, and trusts it with the rows written since instead of counting again', async () => {
+    const messages = physicalTableName(searchProjection, 'messages');
+    const found = async (condition: TicketCondition) =>
+      (await listTickets(db, { portalId: PORTAL, matching: [condition] })).tickets.map((ticket) => ticket.ticketId);
+    const trigramStats = new TrigramStats(100, 60_000);
+    // Counted under a bound it passes: not remembered as a count, so the next search counts (and scans) again.
+    const over = { ...bounds(new SearchGate(1, 0)), trigramStats };
+    await ticketSearchCondition(db, PORTAL, 'qqqx', RARE_HITS, over);
+    expect(trigramStats.recall(messages, 'text_key', 'qqq', 1_001)?.exact).toBe(false);
+    // Counted within the bound: remembered as the count.
+    await ticketSearchCondition(db, PORTAL, 'qqqx', RARE_HITS, { ...over, candidateTrigramDocs: 400 });
+    expect(trigramStats.recall(messages, 'text_key', 'qqq', 1_001)).toEqual({ trigram: 'qqq', docs: 305, exact: true });
+    // A count remembered low (10, as if the rows of 'qqq' had been few then) is trusted, rows written since added:
+    // no count, the candidates come from the index (a scan would be refused by this gate), and the new row is found.
+    trigramStats.remember(messages, 'text_key', { trigram: 'qqq', docs: 10, exact: true }, 1_001);
+    await sql`INSERT INTO ${sql.table(messages)} (rowid, id, document, portal_id, ticket_id, text_key)
+      VALUES (1002, 'm-1002', '{}', ${PORTAL}, 't-1', 'qqqx again')`.execute(db);
+    expect(trigramStats.recall(messages, 'text_key', 'qqq', 1_002)).toMatchObject({ docs: 11, atMost: true });
+    const trusted = await ticketSearchCondition(db, PORTAL, 'qqqx', RARE_HITS, {
+      ...bounds(new SearchGate(0, 0)),
+      trigramStats,
+    });
+    expect(await found(trusted)).toEqual(['t-1001', 't-1']);
+    await sql`DELETE FROM ${sql.table(messages)} WHERE rowid = 1002`.execute(db);
   });
 });
 

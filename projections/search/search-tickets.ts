@@ -8,10 +8,12 @@ import {
   estimateTrigrams,
   likeContains,
   lookupCandidates,
+  rowidSpan,
   scanContains,
   textCandidates,
   textHits,
 } from '../core/text-index.js';
+import type { TrigramStats } from '../core/trigram-stats.js';
 import { SearchGate } from './search-gate.js';
 import type { CommonTerms } from './common-terms.js';
 import { type TicketCondition, ticketsTable } from '../ticket-list/list-tickets.reader.js';
@@ -20,6 +22,7 @@ import { SEARCH_CONTACTS, SEARCH_MESSAGES, searchKey, searchProjection } from '.
 export { containsPattern } from '../core/text-index.js';
 export { SearchBusyError, SearchGate } from './search-gate.js';
 export { CommonTerms } from './common-terms.js';
+export { TrigramStats } from '../core/trigram-stats.js';
 
 export const MAX_SEARCH_LENGTH = 200;
 /** A trigram index cannot narrow a shorter term, which would read every ticket of the portal. */
@@ -83,6 +86,8 @@ export interface SearchBounds {
   readonly pause: () => Promise<void>;
   /** The terms already found common, per portal (none by default: the API keeps one per app). */
   readonly commonTerms?: CommonTerms;
+  /** What trigram probes and counts found (none by default: the API keeps one per app). */
+  readonly trigramStats?: TrigramStats;
 }
 
 /** Gives the event loop back: I/O callbacks and timers queued meanwhile run before the promise resolves. */
@@ -280,6 +285,7 @@ async function indexedMatches(search: TextSearch): Promise<TextMatches | null> {
     sample: bounds.trigramSample,
     probes: bounds.trigramProbes,
     pause: bounds.pause,
+    stats: bounds.trigramStats,
   });
   // A trigram in no row: neither is the term.
   if (estimates.some((estimate) => estimate.exact && estimate.docs === 0)) return { kind: 'rows', rows: [] };
@@ -290,10 +296,11 @@ async function indexedMatches(search: TextSearch): Promise<TextMatches | null> {
   // from its newest rows than it is, and one written mostly of late commoner). Estimated past
   // candidateTrigramDocs, they are counted only up to maxCandidates: few enough to read whatever
   // the other trigrams, and a common term costs no more than about a millisecond here.
+  // A count remembered (bounds.trigramStats) with the rows written since is an upper bound: within
+  // the bound, it needs no count.
   const bound = narrowest[0].docs > bounds.candidateTrigramDocs ? bounds.maxCandidates : bounds.candidateTrigramDocs;
-  const docs = narrowest[0].exact
-    ? narrowest[0].docs
-    : await countTrigramRows(db, table, column, narrowest[0].trigram, bound + 1);
+  const known = narrowest[0].exact || (narrowest[0].atMost === true && narrowest[0].docs <= bound);
+  const docs = known ? narrowest[0].docs : await countNarrowest(search, narrowest[0].trigram, bound);
   if (docs > bound) return null;
   await bounds.pause();
   const found = await lookupCandidates(db, table, column, select, term, {
@@ -303,6 +310,15 @@ async function indexedMatches(search: TextSearch): Promise<TextMatches | null> {
     upTo: rareHits + 1,
   });
   return found.kind === 'too-many' ? null : found;
+}
+
+/** Counts the trigram's rows up to `bound` + 1; an exact count (within the bound) is remembered. */
+async function countNarrowest(search: TextSearch, trigram: string, bound: number): Promise<number> {
+  const { db, table, column, bounds } = search;
+  const high = bounds.trigramStats ? await rowidSpan(db, table) : null;
+  const docs = await countTrigramRows(db, table, column, trigram, bound + 1);
+  if (high && docs <= bound) bounds.trigramStats?.remember(table, column, { trigram, docs, exact: true }, high.high);
+  return docs;
 }
 
 /** SQLite: the portal's matching rows by a scan in slices, admitted by the gate. */

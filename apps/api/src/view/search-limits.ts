@@ -5,6 +5,7 @@ import {
   DEFAULT_SEARCH_BOUNDS,
   SearchGate,
   type SearchBounds,
+  TrigramStats,
 } from '@helpdesk/projections/search/index.js';
 
 /**
@@ -14,8 +15,14 @@ import {
 export const COMMON_TERMS = { maxTerms: 10_000, ttlMs: 60_000 } as const;
 
 /**
- * What one ticket search may cost in this process (SEARCH_* variables), the gate its scans share
- * and the terms it found common: one instance per app, so the limit on concurrent broad searches
+ * 10,000 trigrams' counts and estimates (a few hundred distinct terms' worth), each for five
+ * minutes: about 1.5 MB. A count recalls as an upper bound that grows with the rows written since.
+ */
+export const TRIGRAM_STATS = { maxEntries: 10_000, ttlMs: 300_000 } as const;
+
+/**
+ * What one ticket search may cost in this process (SEARCH_* variables), the gate its scans share,
+ * the terms it found common and what its trigram probes found: one instance per app, so the limit on concurrent broad searches
  * holds across every request, and a verdict is never shared with another app's read store.
  * Tests replace `bounds`.
  */
@@ -31,6 +38,7 @@ export class SearchLimits {
       statementTimeoutMs,
       gate: new SearchGate(maxConcurrent, maxWaiting),
       commonTerms: new CommonTerms(COMMON_TERMS.maxTerms, COMMON_TERMS.ttlMs),
+      trigramStats: new TrigramStats(TRIGRAM_STATS.maxEntries, TRIGRAM_STATS.ttlMs),
     };
   }
 }
