@@ -1,3 +1,4 @@
+import { ExpiringEntries } from './expiring-entries.js';
 import { sql } from 'kysely';
 import type { ReadStore } from '@helpdesk/read-store';
 import { DocumentStatements } from './document-statements.js';
@@ -165,7 +166,7 @@ describe.each(readStoresUnderTest())('a text index declared on a projection tabl
       ['a', 'refund please'],
       ['b', 'no refund'],
     ]);
-    const stats = new TrigramStats(100, 60_000);
+    const stats = new TrigramStats(new ExpiringEntries(100, 60_000));
     const options = { sample: 50, probes: 28, pause: async () => undefined, stats };
     const probed = await estimateTrigrams(db, notes, 'text_key', 'refund', options);
     expect(probed.map(({ docs, exact }) => ({ docs, exact }))).toEqual(Array(4).fill({ docs: 2, exact: true }));

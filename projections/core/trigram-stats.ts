@@ -1,11 +1,12 @@
+import type { ExpiringEntries } from './expiring-entries.js';
 import type { TrigramEstimate } from './text-index.js';
 
-interface Remembered {
+/** What a probe or count found, and where the table ended then. */
+export interface RememberedTrigram {
   readonly docs: number;
   readonly exact: boolean;
   /** The table's highest rowid when this was found. */
   readonly highRowid: number;
-  readonly expires: number;
 }
 
 /**
@@ -19,21 +20,14 @@ interface Remembered {
  * highest rowid went down (rebuilt and switched in) forgets it. Bounded in entries and in age.
  */
 export class TrigramStats {
-  /** In the order they were remembered: past `maxEntries` the first goes. */
-  private readonly entries = new Map<string, Remembered>();
-
-  constructor(
-    readonly maxEntries: number,
-    readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(readonly entries: ExpiringEntries<RememberedTrigram>) {}
 
   /** What is known of the trigram's rows in a table whose highest rowid is now `highRowid`. */
   recall(table: string, column: string, trigram: string, highRowid: number): TrigramEstimate | undefined {
     const key = keyOf(table, column, trigram);
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.expires <= this.now() || highRowid < entry.highRowid) {
+    if (highRowid < entry.highRowid) {
       this.entries.delete(key);
       return undefined;
     }
@@ -46,19 +40,9 @@ export class TrigramStats {
 
   /** An exact count (or an estimate from a sample) of the trigram's rows at `highRowid`. */
   remember(table: string, column: string, estimate: TrigramEstimate, highRowid: number): void {
-    if (estimate.atMost || this.maxEntries <= 0) return;
-    const key = keyOf(table, column, estimate.trigram);
-    this.entries.delete(key);
-    if (this.entries.size >= this.maxEntries) {
-      const first = this.entries.keys().next();
-      if (!first.done) this.entries.delete(first.value);
-    }
-    this.entries.set(key, {
-      docs: estimate.docs,
-      exact: estimate.exact,
-      highRowid,
-      expires: this.now() + this.ttlMs,
-    });
+    if (estimate.atMost) return;
+    const { docs, exact } = estimate;
+    this.entries.set(keyOf(table, column, estimate.trigram), { docs, exact, highRowid });
   }
 
   get size(): number {

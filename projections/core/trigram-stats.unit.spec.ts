@@ -1,10 +1,11 @@
+import { ExpiringEntries } from './expiring-entries.js';
 import { TrigramStats } from './trigram-stats.js';
 
 const MINUTE = 60_000;
 
 describe('TrigramStats', () => {
   let clock = 0;
-  const stats = (maxEntries = 100) => new TrigramStats(maxEntries, MINUTE, () => clock);
+  const stats = (maxEntries = 100) => new TrigramStats(new ExpiringEntries(maxEntries, MINUTE, () => clock));
   beforeEach(() => (clock = 1_000_000));
 
   it('recalls a count as exact while no row was written, then as an upper bound growing with the rows written', () => {

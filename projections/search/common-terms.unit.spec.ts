@@ -1,3 +1,4 @@
+import { ExpiringEntries } from '../core/expiring-entries.js';
 import { CommonTerms, type SearchedTerm } from './common-terms.js';
 
 const refund: SearchedTerm = { portalId: 'p1', table: 'messages', column: 'text_key', term: 'refund', rareHits: 2_000 };
@@ -5,7 +6,7 @@ const refund: SearchedTerm = { portalId: 'p1', table: 'messages', column: 'text_
 describe('CommonTerms', () => {
   it('remembers a verdict until it expires', () => {
     let now = 1_000;
-    const terms = new CommonTerms(10, 60_000, () => now);
+    const terms = new CommonTerms(new ExpiringEntries(10, 60_000, () => now));
     expect(terms.has(refund)).toBe(false);
     terms.remember(refund);
     now += 59_999;
@@ -17,7 +18,7 @@ describe('CommonTerms', () => {
   });
 
   it('keeps each portal, table, column, term and threshold apart', () => {
-    const terms = new CommonTerms(10, 60_000);
+    const terms = new CommonTerms(new ExpiringEntries(10, 60_000));
     terms.remember(refund);
     for (const other of [
       { ...refund, portalId: 'p2' },
@@ -30,8 +31,8 @@ describe('CommonTerms', () => {
     expect(terms.has({ ...refund })).toBe(true);
   });
 
-  it('holds at most maxTerms, forgetting the verdict remembered first', () => {
-    const terms = new CommonTerms(2, 60_000);
+  it('holds at most maxEntries, forgetting the verdict remembered first', () => {
+    const terms = new CommonTerms(new ExpiringEntries(2, 60_000));
     const term = (n: number) => ({ ...refund, term: `word ${n}` });
     terms.remember(term(1));
     terms.remember(term(2));
@@ -40,7 +41,7 @@ describe('CommonTerms', () => {
     terms.remember(term(3));
     expect(terms.size).toBe(2);
     expect([1, 2, 3].map((n) => terms.has(term(n)))).toEqual([true, false, true]);
-    const none = new CommonTerms(0, 60_000);
+    const none = new CommonTerms(new ExpiringEntries(0, 60_000));
     none.remember(refund);
     expect(none.has(refund)).toBe(false);
   });

@@ -1,3 +1,4 @@
+import { ExpiringEntries } from '../core/expiring-entries.js';
 import { CompiledQuery, sql } from 'kysely';
 import { ensureLiveTables } from '../core/live-tables.js';
 import { physicalTableName } from '../core/projection.js';
@@ -222,7 +223,7 @@ describe.each(readStoresUnderTest())('a search bounded in work and time on $name
 
   async function rememberedThroughDeletes(db: ReadDatabase): Promise<void> {
     let now = 0;
-    const commonTerms = new CommonTerms(100, 60_000, () => now);
+    const commonTerms = new CommonTerms(new ExpiringEntries(100, 60_000, () => now));
     const remembering: SearchBounds = { ...DEFAULT_SEARCH_BOUNDS, commonTerms };
     expect((await ticketSearchCondition(db, PORTAL, 'refund', 20, remembering)).byIds).toBe(false);
     expect(commonTerms.size).toBe(1);
@@ -456,7 +457,7 @@ describe('the candidates of a search on SQLite', () => {
     const messages = physicalTableName(searchProjection, 'messages');
     const found = async (condition: TicketCondition) =>
       (await listTickets(db, { portalId: PORTAL, matching: [condition] })).tickets.map((ticket) => ticket.ticketId);
-    const trigramStats = new TrigramStats(100, 60_000);
+    const trigramStats = new TrigramStats(new ExpiringEntries(100, 60_000));
     // Counted under a bound it passes: not remembered as a count, so the next search counts (and scans) again.
     const over = { ...bounds(new SearchGate(1, 0)), trigramStats };
     await ticketSearchCondition(db, PORTAL, 'qqqx', RARE_HITS, over);

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@helpdesk/config';
+import { ExpiringEntries } from '@helpdesk/projections/core/expiring-entries.js';
 import {
   CommonTerms,
   DEFAULT_SEARCH_BOUNDS,
@@ -12,7 +13,7 @@ import {
  * 10,000 verdicts, each for a minute (long enough for an agent paging through one search): about 1 MB
  * for words of ten characters, 10 MB at most for terms of 200.
  */
-export const COMMON_TERMS = { maxTerms: 10_000, ttlMs: 60_000 } as const;
+export const COMMON_TERMS = { maxEntries: 10_000, ttlMs: 60_000 } as const;
 
 /**
  * 10,000 trigrams' counts and estimates (a few hundred distinct terms' worth), each for five
@@ -37,8 +38,8 @@ export class SearchLimits {
       maxScanRows,
       statementTimeoutMs,
       gate: new SearchGate(maxConcurrent, maxWaiting),
-      commonTerms: new CommonTerms(COMMON_TERMS.maxTerms, COMMON_TERMS.ttlMs),
-      trigramStats: new TrigramStats(TRIGRAM_STATS.maxEntries, TRIGRAM_STATS.ttlMs),
+      commonTerms: new CommonTerms(new ExpiringEntries(COMMON_TERMS.maxEntries, COMMON_TERMS.ttlMs)),
+      trigramStats: new TrigramStats(new ExpiringEntries(TRIGRAM_STATS.maxEntries, TRIGRAM_STATS.ttlMs)),
     };
   }
 }

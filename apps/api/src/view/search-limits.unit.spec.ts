@@ -1,6 +1,6 @@
 import { loadConfig } from '@helpdesk/config';
 import { DEFAULT_SEARCH_BOUNDS } from '@helpdesk/projections/search/index.js';
-import { COMMON_TERMS, SearchLimits } from './search-limits.js';
+import { COMMON_TERMS, SearchLimits, TRIGRAM_STATS } from './search-limits.js';
 
 const SECRET = 'a-production-secret-of-at-least-32-chars';
 
@@ -19,7 +19,10 @@ describe('SearchLimits', () => {
     expect(bounds.sliceRows).toBe(DEFAULT_SEARCH_BOUNDS.sliceRows);
     expect(new SearchLimits(config).bounds.gate).not.toBe(bounds.gate);
     // The terms found common are the app's own too: another app may read another store.
-    expect(bounds.commonTerms).toMatchObject(COMMON_TERMS);
+    expect(bounds.commonTerms?.verdicts).toMatchObject(COMMON_TERMS);
     expect(new SearchLimits(config).bounds.commonTerms).not.toBe(bounds.commonTerms);
+    // So are the trigram counts: a table of another store may have the same name.
+    expect(bounds.trigramStats?.entries).toMatchObject(TRIGRAM_STATS);
+    expect(new SearchLimits(config).bounds.trigramStats).not.toBe(bounds.trigramStats);
   });
 });
