@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReadStore } from '@helpdesk/read-store';
-import { writeCheckpoint } from '@helpdesk/projections/core/checkpoints.js';
+import { recordFailure, writeCheckpoint } from '@helpdesk/projections/core/checkpoints.js';
 import type { Projection } from '@helpdesk/projections/core/projection.js';
 import { ensureCheckpointsTable } from '@helpdesk/projections/core/read-model-schema.js';
 import { StoredCheckpoints } from './stored-checkpoints.js';
@@ -104,4 +104,16 @@ it('answers a position the last read already showed applied, without reading aga
   await api.close();
   await checkpoints.whenCaughtUp(at(9));
   await checkpoints.whenCaughtUp(at(10));
+});
+
+it('does not answer from the last read once a read model failed: the wait reports the failure', async () => {
+  await writeCheckpoint(projector.db, 'first', 1, at(10), 10, new Date());
+  await writeCheckpoint(projector.db, 'second', 2, at(12), 12, new Date());
+  await checkpoints.whenCaughtUp(at(10));
+  expect(checkpoints.hasApplied(at(10))).toBe(true);
+  await recordFailure(projector.db, 'second', 2, 'constraint failed', new Date());
+  // Woken by the failure's commit: rejected, as the API's own projection group rejects.
+  await expect(checkpoints.whenCaughtUp(at(11))).rejects.toThrow('Projection second failed: constraint failed');
+  expect(checkpoints.hasApplied(at(10))).toBe(false);
+  await expect(checkpoints.whenCaughtUp(at(10))).rejects.toThrow('Projection second failed');
 });

@@ -78,16 +78,17 @@ export class StoredCheckpoints {
   }
 
   /**
-   * Whether the checkpoints last read already show `position` applied by every read model. A
+   * Whether the checkpoints last read already show `position` applied by every read model, none
+   * of them failed (a failed one is reported by the next read, as in the API's own group). A
    * checkpoint only moves forward in what its tables hold (a rebuild's switch writes the end of the
    * log read under the write lock), so an old read that reached a position still holds.
    */
   hasApplied(position: Position): boolean {
-    return this.reached(position);
+    return this.last.every((status) => status.lastError === null) && this.reached(position);
   }
 
   whenCaughtUp(position: Position): Promise<void> {
-    if (this.reached(position)) return Promise.resolve();
+    if (this.hasApplied(position)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.waiters.add({ position, since: Date.now(), resolve, reject });
       this.watch?.start();
