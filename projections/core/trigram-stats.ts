@@ -16,8 +16,10 @@ export interface RememberedTrigram {
  * 4 ms at 3M rows). Only the cost of a search depends on it (which trigrams narrow it, whether the
  * index or a scan serves it), never what it finds. Rows written since count against a remembered
  * count: every rowid above the one it was found at may hold the trigram, so it recalls as an upper
- * bound. Deletes can leave it too high, which costs a scan, not a wrong answer; a table whose
- * highest rowid went down (rebuilt and switched in) forgets it. Bounded in entries and in age.
+ * bound. A row rewritten in place (a renamed contact) can add the trigram without a new rowid: the
+ * age bound limits how far that can take a walk past its bound. Deletes can leave it too high,
+ * which costs a scan, not a wrong answer; a table whose highest rowid went down (rebuilt and
+ * switched in) forgets it. Bounded in entries and in age.
  */
 export class TrigramStats {
   constructor(readonly entries: ExpiringEntries<RememberedTrigram>) {}
