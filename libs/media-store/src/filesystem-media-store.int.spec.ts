@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FilesystemMediaStore, MediaChecksumMismatchError, MediaTooLargeError } from './index.js';
@@ -75,5 +75,20 @@ describe('FilesystemMediaStore', () => {
     await store.put('ab/cd', chunks(Buffer.from('x')), { maxBytes: 10 });
     await store.delete('ab/cd');
     expect(await readdir(join(root, 'ab'))).toEqual([]);
+  });
+
+  it('lists neither a file being written (or left by a crash) nor a link out of the directory', async () => {
+    await store.put('uploads/p1/a', chunks(Buffer.from('x')), { maxBytes: 10 });
+    await writeFile(join(root, 'uploads', 'p1', 'b.6f1c.partial'), 'half');
+    const outside = await mkdtemp(join(tmpdir(), 'media-outside-'));
+    await writeFile(join(outside, 'secret'), 'not media');
+    await symlink(outside, join(root, 'uploads', 'linked-dir'));
+    await symlink(join(outside, 'secret'), join(root, 'uploads', 'p1', 'linked-file'));
+    await mkdir(join(root, 'uploads', 'p1', 'd1', 'd2', 'd3', 'd4'), { recursive: true });
+    await writeFile(join(root, 'uploads', 'p1', 'd1', 'd2', 'd3', 'd4', 'too-deep'), 'x');
+    const listed: string[] = [];
+    for await (const key of store.list('uploads')) listed.push(key);
+    expect(listed).toEqual(['uploads/p1/a']);
+    await rm(outside, { recursive: true, force: true });
   });
 });

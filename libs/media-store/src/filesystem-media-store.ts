@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, opendir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   type MediaStore,
@@ -9,6 +9,8 @@ import {
   type PutMediaOptions,
   type StoredMediaFile,
   assertMediaKey,
+  isMediaKey,
+  MAX_KEY_SEGMENTS,
 } from './media-store.port.js';
 
 /**
@@ -72,6 +74,33 @@ export class FilesystemMediaStore implements MediaStore {
     } catch (error) {
       // No directory: nothing was ever kept there.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+
+  /** Walks the prefix's directories as it goes: a directory's entries are read one at a time. */
+  async *list(prefix: string): AsyncIterable<string> {
+    assertMediaKey(prefix);
+    yield* this.keysUnder(prefix);
+  }
+
+  private async *keysUnder(prefix: string): AsyncIterable<string> {
+    let directory;
+    try {
+      directory = await opendir(this.pathOf(prefix));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Nothing kept under the prefix, or the prefix is itself a file's key.
+      if (code === 'ENOENT' || code === 'ENOTDIR') return;
+      throw error;
+    }
+    for await (const entry of directory) {
+      const key = `${prefix}/${entry.name}`;
+      if (entry.isDirectory()) {
+        // No key is deeper than MAX_KEY_SEGMENTS: nothing to find further down.
+        if (key.split('/').length < MAX_KEY_SEGMENTS) yield* this.keysUnder(key);
+      }
+      // A `.partial` file (being written, or left by a crash) is not a key.
+      else if (entry.isFile() && isMediaKey(key)) yield key;
     }
   }
 

@@ -47,11 +47,41 @@ export function describeMediaStoreContract(name: string, openStore: () => Promis
     it.each(['../escape', 'a/../../b', '/abs', ''])('refuses to delete the key %j', async (key) => {
       await expect(store.delete(key)).rejects.toThrow(/Not a media key/);
     });
+
+    it('lists the keys under a prefix, at any depth, and nothing else', async () => {
+      for (const key of ['uploads/p1/a', 'uploads/p1/a-meta', 'uploads/p2/b', 'uploadsx/c', 'conv-1/message-1'])
+        await store.put(key, once(bytes), options);
+      expect((await listAll(store, 'uploads')).sort()).toEqual(['uploads/p1/a', 'uploads/p1/a-meta', 'uploads/p2/b']);
+      expect(await listAll(store, 'uploads/p2')).toEqual(['uploads/p2/b']);
+    });
+
+    it('lists nothing under a prefix that holds nothing, or that is a key itself', async () => {
+      await store.put('conv-1/message-1', once(bytes), options);
+      expect(await listAll(store, 'never')).toEqual([]);
+      expect(await listAll(store, 'conv-1/message-1')).toEqual([]);
+    });
+
+    it('does not list a deleted key', async () => {
+      await store.put('uploads/p1/a', once(bytes), options);
+      await store.put('uploads/p1/b', once(bytes), options);
+      await store.delete('uploads/p1/a');
+      expect(await listAll(store, 'uploads')).toEqual(['uploads/p1/b']);
+    });
+
+    it.each(['../escape', 'a/../../b', '/abs', ''])('refuses to list under %j', async (prefix) => {
+      await expect(listAll(store, prefix)).rejects.toThrow(/Not a media key/);
+    });
   });
 }
 
 async function* once(bytes: Buffer): AsyncIterable<Uint8Array> {
   yield bytes;
+}
+
+async function listAll(store: MediaStore, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of store.list(prefix)) keys.push(key);
+  return keys;
 }
 
 async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {

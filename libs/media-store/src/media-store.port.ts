@@ -27,6 +27,12 @@ export interface MediaStore {
    * deleting a key that holds nothing (never written, or deleted already) succeeds and does nothing.
    */
   delete(key: string): Promise<void>;
+  /**
+   * The keys kept under `prefix` (a key's leading segments, e.g. `uploads/ab12`), one at a time and
+   * in no particular order, so that a sweep never holds them all. A file still being written is
+   * not listed; a key deleted while the listing runs may or may not be.
+   */
+  list(prefix: string): AsyncIterable<string>;
 }
 
 export const MEDIA_STORE = Symbol('MEDIA_STORE');
@@ -48,9 +54,15 @@ export class MediaChecksumMismatchError extends Error {
   }
 }
 
-const KEY = /^[A-Za-z0-9_-]{1,128}(\/[A-Za-z0-9_-]{1,128}){0,4}$/;
+/** A key has 1 to this many segments. */
+export const MAX_KEY_SEGMENTS = 5;
+const KEY = new RegExp(`^[A-Za-z0-9_-]{1,128}(/[A-Za-z0-9_-]{1,128}){0,${MAX_KEY_SEGMENTS - 1}}$`);
+
+export function isMediaKey(key: string): boolean {
+  return KEY.test(key);
+}
 
 /** Keys are names the help desk makes, never a path from outside: anything else is refused. */
 export function assertMediaKey(key: string): void {
-  if (!KEY.test(key)) throw new Error(`Not a media key: ${JSON.stringify(key.slice(0, 80))}`);
+  if (!isMediaKey(key)) throw new Error(`Not a media key: ${JSON.stringify(key.slice(0, 80))}`);
 }
