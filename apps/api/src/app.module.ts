@@ -22,7 +22,7 @@ import { KnownDocuments, planDocumentCache } from './graphql/document-cache.js';
 import { documentGate, subscriptionDocumentGate } from './graphql/request-budget.js';
 import { HealthModule } from './health/health.module.js';
 import { noteGraphqlOperation } from './logging/graphql-operation.js';
-import { MEDIA_TIMERS, MediaModule } from './media/media.module.js';
+import { MEDIA_TIMERS, MediaModule, UploadClaimsModule } from './media/media.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { OperationsApiModule } from './operations-api/operations-api.module.js';
@@ -172,6 +172,7 @@ export class AppModule {
         SessionExpiryModule,
         OutboundModule,
         MediaModule,
+        UploadClaimsModule,
         WebhooksModule,
         NotificationsModule,
         // The GraphQL side of each capability: its resolvers, inputs, models and queries.

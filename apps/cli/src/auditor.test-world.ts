@@ -14,6 +14,7 @@ import {
   ReceiveInboundMessageHandler,
 } from '@helpdesk/commands/conversation/receive-inbound-message.handler.js';
 import { ReplyToContactHandler } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
+import { KeptUploads } from '@helpdesk/commands/conversation/conversation.test-world.js';
 import { RegisterPortalCommand, RegisterPortalHandler } from '@helpdesk/commands/portal/register-portal.handler.js';
 import { QuotaGate } from '@helpdesk/commands/quota/quota-gate.js';
 import type { AuditedStoreKind } from './audited-stores.test-world.js';
@@ -47,7 +48,8 @@ export async function openAuditorWorld(kind: AuditedStoreKind, connectedAt: stri
     env: audited.env,
     store,
     clock,
-    replies: new ReplyToContactHandler(store, clock, new QuotaGate(store)),
+    // Text replies only: no upload is ever kept, so a claim would be refused.
+    replies: new ReplyToContactHandler(store, clock, new QuotaGate(store), new KeptUploads()),
     receive(message: InboundMessage) {
       return new ReceiveInboundMessageHandler(store, clock).execute(new ReceiveInboundMessageCommand(message));
     },

@@ -143,6 +143,14 @@ export type TracingConfig =
   | { readonly enabled: false; readonly serviceName: string }
   | { readonly enabled: true; readonly serviceName: string; readonly tracesUrl: string };
 
+/** Agents' uploads not yet sent by a reply: how long they are kept, and how many a portal may hold. */
+export interface MediaUploadsConfig {
+  /** MEDIA_UPLOAD_TTL_HOURS: an upload no reply claimed by then is refused, then swept. */
+  readonly ttlMs: number;
+  /** MEDIA_UPLOAD_MAX_PENDING: uploads per portal not yet sent nor swept; past that, 429. */
+  readonly maxPendingPerPortal: number;
+}
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface AppConfig {
@@ -153,6 +161,7 @@ export interface AppConfig {
   readonly dataDir: string;
   /** Where the filesystem media store keeps downloaded inbound media (MEDIA_DIR, default DATA_DIR/media). */
   readonly mediaDir: string;
+  readonly mediaUploads: MediaUploadsConfig;
   readonly eventStore: EventStoreConfig;
   readonly readStore: ReadStoreConfig;
   readonly projections: ProjectionsMode;

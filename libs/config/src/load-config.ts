@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { AppConfig, AuthConfig, LogLevel, ProjectionsMode } from './app-config.js';
+import { AppConfig, AuthConfig, LogLevel, MediaUploadsConfig, ProjectionsMode } from './app-config.js';
 import { JWT_SECRET_FILE, authConfigFrom } from './auth-secret.js';
 import { EXPORT_SIGNING_KEY_FILE, exportSigningConfigFrom, exportSigningKeyProblem } from './export-signing-key.js';
 import { edgeLimitsConfigFrom } from './edge-limits-config.js';
@@ -79,6 +79,7 @@ export function loadConfig(env: Environment): AppConfig {
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     dataDir,
     mediaDir: resolve(env.MEDIA_DIR || join(dataDir, 'media')),
+    mediaUploads: mediaUploadsConfig(env, problems),
     eventStore: eventStoreUrl
       ? { adapter: 'eventstoredb', connectionString: eventStoreUrl }
       : { adapter: 'sqlite', dataDir },
@@ -157,13 +158,43 @@ export const DEFAULT_REVEAL_VISIBLE_HOURS = 24;
 const MAX_REVEAL_VISIBLE_HOURS = 24 * 365;
 
 function revealVisibleMs(value: string | undefined, problems: string[]): number {
-  if (value === undefined || value.trim() === '') return DEFAULT_REVEAL_VISIBLE_HOURS * 3_600_000;
+  return hoursAsMs('REVEAL_VISIBLE_HOURS', value, DEFAULT_REVEAL_VISIBLE_HOURS, MAX_REVEAL_VISIBLE_HOURS, problems);
+}
+
+/**
+ * A day by default: an upload is sent minutes after it is made, or forgotten. Meta keeps a media
+ * 30 days, and nothing waits longer for a reply to be written.
+ */
+export const DEFAULT_MEDIA_UPLOAD_TTL_HOURS = 24;
+const MAX_MEDIA_UPLOAD_TTL_HOURS = 24 * 30;
+/** Per portal: enough for a team's day of drafts; at 100 MB a document, 20 GB at worst until they expire. */
+export const DEFAULT_MEDIA_UPLOAD_MAX_PENDING = 200;
+const MAX_MEDIA_UPLOAD_MAX_PENDING = 100_000;
+
+function mediaUploadsConfig(env: Environment, problems: string[]): MediaUploadsConfig {
+  const ttlMs = hoursAsMs(
+    'MEDIA_UPLOAD_TTL_HOURS',
+    env.MEDIA_UPLOAD_TTL_HOURS,
+    DEFAULT_MEDIA_UPLOAD_TTL_HOURS,
+    MAX_MEDIA_UPLOAD_TTL_HOURS,
+    problems,
+  );
+  const maxPendingPerPortal = wholeNumber(env, problems, 'MEDIA_UPLOAD_MAX_PENDING', {
+    min: 1,
+    max: MAX_MEDIA_UPLOAD_MAX_PENDING,
+    fallback: DEFAULT_MEDIA_UPLOAD_MAX_PENDING,
+    range: `of uploads from 1 to ${MAX_MEDIA_UPLOAD_MAX_PENDING}`,
+  });
+  return { ttlMs, maxPendingPerPortal };
+}
+
+/** A number of hours (fractions allowed) in (0, max]; unset or blank: the fallback; otherwise a problem naming it. */
+function hoursAsMs(name: string, value: string | undefined, fallback: number, max: number, problems: string[]) {
+  if (value === undefined || value.trim() === '') return fallback * 3_600_000;
   const hours = Number(value);
-  if (!Number.isFinite(hours) || hours <= 0 || hours > MAX_REVEAL_VISIBLE_HOURS) {
-    problems.push(
-      `REVEAL_VISIBLE_HOURS must be a number of hours above 0, at most ${MAX_REVEAL_VISIBLE_HOURS} (got '${value}')`,
-    );
-    return DEFAULT_REVEAL_VISIBLE_HOURS * 3_600_000;
+  if (!Number.isFinite(hours) || hours <= 0 || hours > max) {
+    problems.push(`${name} must be a number of hours above 0, at most ${max} (got '${value}')`);
+    return fallback * 3_600_000;
   }
   return Math.round(hours * 3_600_000);
 }

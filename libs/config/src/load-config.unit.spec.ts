@@ -163,6 +163,25 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps an unsent upload 24 hours and 200 per portal by default, the settings otherwise, and refuses bad values', () => {
+    expect(loadConfig({ AUTH_JWT_SECRET: SECRET }).mediaUploads).toEqual({
+      ttlMs: 86_400_000,
+      maxPendingPerPortal: 200,
+    });
+    expect(
+      loadConfig({ AUTH_JWT_SECRET: SECRET, MEDIA_UPLOAD_TTL_HOURS: '1.5', MEDIA_UPLOAD_MAX_PENDING: '20' })
+        .mediaUploads,
+    ).toEqual({ ttlMs: 5_400_000, maxPendingPerPortal: 20 });
+    for (const value of ['0', '-1', '721', 'a day'])
+      expect(() => loadConfig({ AUTH_JWT_SECRET: SECRET, MEDIA_UPLOAD_TTL_HOURS: value })).toThrow(
+        /MEDIA_UPLOAD_TTL_HOURS must be a number of hours above 0, at most 720/,
+      );
+    for (const value of ['0', '1.5', '100001', 'many'])
+      expect(() => loadConfig({ AUTH_JWT_SECRET: SECRET, MEDIA_UPLOAD_MAX_PENDING: value })).toThrow(
+        /MEDIA_UPLOAD_MAX_PENDING must be a whole number of uploads from 1 to 100000/,
+      );
+  });
+
   it('keeps a reveal visible to its auditor 24 hours by default, REVEAL_VISIBLE_HOURS otherwise, and refuses a bad value', () => {
     expect(loadConfig({ AUTH_JWT_SECRET: SECRET }).revealVisibleMs).toBe(24 * 3_600_000);
     expect(loadConfig({ AUTH_JWT_SECRET: SECRET, REVEAL_VISIBLE_HOURS: '0.5' }).revealVisibleMs).toBe(1_800_000);

@@ -1,8 +1,10 @@
+import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import type { AuthenticatedUser } from '@helpdesk/auth';
 import { CurrentUser, Roles, originOf } from '../auth/auth.decorators.js';
 import { type CommandOrigin, forRequest } from '@helpdesk/commands/shared/command-origin.js';
+import { CLOCK, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { RunConversationCommand } from '@helpdesk/commands/conversation/conversation-command.handler.js';
 import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
 import { SendTemplateCommand } from '@helpdesk/commands/conversation/send-template.handler.js';
@@ -32,6 +34,7 @@ export class ConversationMutationsResolver {
   constructor(
     private readonly commands: CommandBus,
     private readonly uploads: MediaUploads,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
@@ -40,11 +43,11 @@ export class ConversationMutationsResolver {
    * Meta's limits again, with the session, before anything is recorded.
    */
   private async attachedMedia(portalId: string, attachment: ReplyAttachmentInput): Promise<OutboundMedia> {
-    const upload = await this.uploads.find(portalId, attachment.uploadId);
+    const upload = await this.uploads.find(portalId, attachment.uploadId, this.clock.now());
     if (!upload) {
       throw new DomainError(
         'MEDIA_UPLOAD_NOT_FOUND',
-        `No upload ${attachment.uploadId}: upload the file with POST /media`,
+        `No upload ${attachment.uploadId} (or it expired unsent): upload the file with POST /media`,
         {
           uploadId: attachment.uploadId,
         },

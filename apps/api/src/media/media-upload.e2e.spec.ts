@@ -95,13 +95,15 @@ describe('POST /media: an agent uploads a file for a reply', () => {
         sizeBytes: SMALL_PNG.length,
         fileName: null,
         sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        expiresAt: new Date(world.clock.now().getTime() + 24 * 3_600_000).toISOString(),
       },
     });
     const uploads = world.app.get(MediaUploads);
     const uploadId = answer.body.uploadId as string;
-    expect(await uploads.find(portalId, uploadId)).toMatchObject({ kind: 'image', sizeBytes: SMALL_PNG.length });
-    expect(await uploads.find('globex', uploadId)).toBeNull();
-    expect(await uploads.find(portalId, 'A'.repeat(22))).toBeNull();
+    const now = world.clock.now();
+    expect(await uploads.find(portalId, uploadId, now)).toMatchObject({ kind: 'image', sizeBytes: SMALL_PNG.length });
+    expect(await uploads.find('globex', uploadId, now)).toBeNull();
+    expect(await uploads.find(portalId, 'A'.repeat(22), now)).toBeNull();
   });
 
   it('keeps a document with its file name, and a WebP as a sticker (the kind inferred from the type)', async () => {
@@ -210,5 +212,39 @@ describe('POST /media: an agent uploads a file for a reply', () => {
   it('answers a file name with control characters 400', async () => {
     const answer = await upload(PDF, { type: 'application/pdf', query: '?fileName=a%0Ab.pdf' });
     expect(answer.status).toBe(400);
+  });
+});
+
+describe('POST /media: a portal holding MEDIA_UPLOAD_MAX_PENDING uploads not yet sent', () => {
+  let world: WebhookWorld;
+  const token = (portal = portalId) => testToken({ portal, user: 'agent-1', roles: 'agent' }, JWT_SECRET);
+
+  beforeAll(async () => {
+    world = await openWebhookWorld({ AUTH_JWT_SECRET: JWT_SECRET, MEDIA_UPLOAD_MAX_PENDING: '2' });
+  });
+
+  afterAll(() => world.close());
+
+  async function upload(portal = portalId): Promise<Answer> {
+    const response = await fetch(`${(await world.app.getUrl()).replace('[::1]', '127.0.0.1')}/media`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png', authorization: `Bearer ${token(portal)}` },
+      body: SMALL_PNG,
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  it('is refused with 429 TOO_MANY_PENDING_UPLOADS; another portal is not', async () => {
+    expect((await upload()).status).toBe(201);
+    expect((await upload()).status).toBe(201);
+    expect(await upload()).toEqual({
+      status: 429,
+      body: {
+        error: 'TOO_MANY_PENDING_UPLOADS',
+        message: 'The portal holds 2 uploads not yet sent: send them, or wait for them to expire',
+        details: { maxPending: 2 },
+      },
+    });
+    expect((await upload('globex')).status).toBe(201);
   });
 });

@@ -11,7 +11,12 @@ import {
 } from '@helpdesk/domain';
 import { CLOCK, type Clock } from '@helpdesk/commands/shared/clock.js';
 import { UNAUTHENTICATED, bearerUser } from './media-upload-auth.js';
-import { MediaSignatureMismatchError, MediaTooLargeError, MediaUploads } from './media-uploads.js';
+import {
+  MediaSignatureMismatchError,
+  MediaTooLargeError,
+  MediaUploads,
+  TooManyPendingUploadsError,
+} from './media-uploads.js';
 
 /** Agents and admins write replies; an auditor or an operator sends nothing. */
 const MAY_UPLOAD = new Set(['agent', 'admin']);
@@ -80,9 +85,17 @@ async function upload(request: FastifyRequest, reply: FastifyReply, context: Upl
       sizeBytes: kept.sizeBytes,
       fileName: kept.fileName,
       sha256: kept.sha256,
+      expiresAt: kept.expiresAt,
     });
   } catch (error) {
     if (error instanceof MediaTooLargeError) return refuse(reply, 413, domainBody(tooLarge(limit, mimeType)));
+    if (error instanceof TooManyPendingUploadsError) {
+      return refuse(reply, 429, {
+        error: 'TOO_MANY_PENDING_UPLOADS',
+        message: error.message,
+        details: { maxPending: error.maxPending },
+      });
+    }
     if (error instanceof MediaSignatureMismatchError) {
       return refuse(reply, 415, {
         error: 'UNSUPPORTED_MEDIA_TYPE',

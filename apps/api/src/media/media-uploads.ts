@@ -1,6 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { MediaUploadReference, OutboundMediaKind, OutboundMediaLimit } from '@helpdesk/domain';
+import type { MediaUploadsConfig } from '@helpdesk/config';
+import {
+  DomainError,
+  type MediaUploadReference,
+  type OutboundMediaKind,
+  type OutboundMediaLimit,
+} from '@helpdesk/domain';
 import { type MediaStore, MediaTooLargeError } from '@helpdesk/media-store';
+import type { UploadClaims } from '@helpdesk/commands/conversation/upload-claims.js';
 import { SIGNATURE_BYTES, looksLike } from './media-magic-bytes.js';
 
 /** An agent's file, kept until it is sent: what the reply records and the dispatcher uploads to Meta. */
@@ -12,6 +19,13 @@ export interface MediaUpload extends MediaUploadReference {
   readonly fileName: string | null;
   readonly uploadedAt: string;
   readonly uploadedBy: string;
+  /**
+   * Past this, an upload no reply claimed is not found, and a sweep deletes it. Absent from uploads
+   * kept before uploads expired: those are never swept.
+   */
+  readonly expiresAt?: string;
+  /** When a reply first claimed it: kept for good from then on (the thread shows it). */
+  readonly claimedAt?: string;
 }
 
 export interface UploadRequest {
@@ -33,22 +47,56 @@ export class MediaSignatureMismatchError extends Error {
   }
 }
 
+/** The portal holds MEDIA_UPLOAD_MAX_PENDING uploads not yet sent: nothing was read. */
+export class TooManyPendingUploadsError extends Error {
+  constructor(readonly maxPending: number) {
+    super(`The portal holds ${maxPending} uploads not yet sent: send them, or wait for them to expire`);
+    this.name = 'TooManyPendingUploadsError';
+  }
+}
+
+/** What a sweep did. */
+export interface UploadSweep {
+  /** Uploads no reply claimed before they expired: deleted, bytes and description. */
+  readonly swept: number;
+  readonly bytesFreed: number;
+  /** Uploads a reply claimed (their expiry marker was left by a crash): only the marker deleted. */
+  readonly claimed: number;
+  /** Uploads not yet expired (or within the grace after it). */
+  readonly pending: number;
+}
+
 export { MediaTooLargeError };
 
 const UPLOAD_ID = /^[A-Za-z0-9_-]{22}$/;
 /** The metadata file is a few hundred bytes; anything larger is not ours. */
 const MAX_METADATA_BYTES = 8 * 1024;
 
+/** Under this prefix, one marker per upload not yet claimed, holding when it expires: what a sweep walks. */
+export const UPLOAD_EXPIRY_PREFIX = 'upload-expiry';
+/**
+ * A sweep deletes an upload this long after it expired, not at once: a claim checks the expiry and
+ * then writes, and must have written before the sweep reads (an hour covers a stalled process and
+ * clocks apart between instances).
+ */
+export const SWEEP_GRACE_MS = 3_600_000;
+
 /**
  * Uploads in the media store, under a key made of a hash of the portal and a random id: another
  * portal's upload id names a key that does not exist, so it answers exactly like an unknown one.
- * The bytes are written first, then a small JSON file that says what they are; an upload without
- * that file (a crash between the two) is not found.
+ * An expiry marker is written first, then the bytes, then a small JSON file that says what they
+ * are; an upload without that file (a crash before it) is not found, and its marker lets a sweep
+ * delete what was written. A reply claims its upload (UploadClaims) before it is recorded: the
+ * upload is kept for good and its marker deleted. An upload nobody claimed expires
+ * (MEDIA_UPLOAD_TTL_HOURS): it is not found from then on, and a sweep deletes it.
  */
-export class MediaUploads {
+export class MediaUploads implements UploadClaims {
   private readonly underWay = new Set<Promise<unknown>>();
 
-  constructor(private readonly media: MediaStore) {}
+  constructor(
+    private readonly media: MediaStore,
+    private readonly config: MediaUploadsConfig,
+  ) {}
 
   accept(request: UploadRequest, body: AsyncIterable<Uint8Array>): Promise<MediaUpload> {
     const accepting = this.keep(request, body);
@@ -63,12 +111,22 @@ export class MediaUploads {
   }
 
   private async keep(request: UploadRequest, body: AsyncIterable<Uint8Array>): Promise<MediaUpload> {
+    await this.refuseIfTooManyPending(request.portalId);
     const uploadId = randomBytes(16).toString('base64url');
     const storageKey = uploadStorageKey(request.portalId, uploadId);
+    const marker = expiryMarkerKey(storageKey);
+    const expiresAt = new Date(request.now.getTime() + this.config.ttlMs).toISOString();
+    await this.putJson(marker, { expiresAt });
     const maxBytes = Math.min(request.limit.maxBytes, request.declaredBytes ?? Infinity);
-    const { sha256, sizeBytes } = await this.media.put(storageKey, checkedSignature(body, request.mimeType), {
-      maxBytes,
-    });
+    let stored;
+    try {
+      stored = await this.media.put(storageKey, checkedSignature(body, request.mimeType), { maxBytes });
+    } catch (error) {
+      // Nothing was kept: neither is the marker (a sweep would delete it, later).
+      await this.media.delete(marker).catch(() => undefined);
+      throw error;
+    }
+    const { sha256, sizeBytes } = stored;
     const upload: MediaUpload = {
       uploadId,
       storageKey,
@@ -80,31 +138,123 @@ export class MediaUploads {
       fileName: request.fileName,
       uploadedAt: request.now.toISOString(),
       uploadedBy: request.userId,
+      expiresAt,
     };
-    const metadata = Buffer.from(JSON.stringify(upload));
-    await this.media.put(metadataKey(storageKey), oneChunk(metadata), { maxBytes: MAX_METADATA_BYTES });
+    await this.putJson(metadataKey(storageKey), upload);
     return upload;
   }
 
-  /** The portal's upload, or null: an unknown id, another portal's and a malformed one alike. */
-  async find(portalId: string, uploadId: string): Promise<MediaUpload | null> {
+  /**
+   * The portal's upload, or null: an unknown id, another portal's, a malformed one and one expired
+   * unclaimed alike.
+   */
+  async find(portalId: string, uploadId: string, now: Date): Promise<MediaUpload | null> {
     if (!UPLOAD_ID.test(uploadId)) return null;
-    const storageKey = uploadStorageKey(portalId, uploadId);
-    const opened = await this.media.open(metadataKey(storageKey));
+    const upload = await this.readJson<MediaUpload>(metadataKey(uploadStorageKey(portalId, uploadId)));
+    if (!upload || upload.portalId !== portalId || upload.uploadId !== uploadId) return null;
+    return expired(upload, now) ? null : upload;
+  }
+
+  /** Keeps the upload for good, before a reply records it; MEDIA_UPLOAD_NOT_FOUND when it is gone or expired. */
+  async claim(portalId: string, reference: MediaUploadReference, now: Date): Promise<void> {
+    const upload = await this.find(portalId, reference.uploadId, now);
+    if (!upload || upload.storageKey !== reference.storageKey || upload.sha256 !== reference.sha256) {
+      throw new DomainError('MEDIA_UPLOAD_NOT_FOUND', `The upload ${reference.uploadId} is gone: upload it again`, {
+        uploadId: reference.uploadId,
+      });
+    }
+    if (upload.claimedAt === undefined) {
+      await this.putJson(metadataKey(upload.storageKey), { ...upload, claimedAt: now.toISOString() });
+    }
+    await this.media.delete(expiryMarkerKey(upload.storageKey));
+  }
+
+  /**
+   * Deletes every upload no reply claimed within its time, SWEEP_GRACE_MS after it expired: its
+   * description first (so that it is not found), then its bytes, then its marker. Walks the
+   * markers one at a time, so its memory does not grow with them.
+   */
+  async sweep(now: Date): Promise<UploadSweep> {
+    let swept = 0;
+    let bytesFreed = 0;
+    let claimed = 0;
+    let pending = 0;
+    for await (const marker of this.media.list(UPLOAD_EXPIRY_PREFIX)) {
+      const expiry = await this.readJson<{ expiresAt?: unknown }>(marker);
+      const expiresAt = typeof expiry?.expiresAt === 'string' ? Date.parse(expiry.expiresAt) : Number.NaN;
+      // A marker not ours to read is judged by its upload's description alone.
+      if (now.getTime() < expiresAt + SWEEP_GRACE_MS) {
+        pending++;
+        continue;
+      }
+      const storageKey = storageKeyOfMarker(marker);
+      const upload = await this.readJson<MediaUpload>(metadataKey(storageKey));
+      if (upload?.claimedAt !== undefined) {
+        claimed++;
+      } else {
+        await this.media.delete(metadataKey(storageKey));
+        await this.media.delete(storageKey);
+        swept++;
+        bytesFreed += typeof upload?.sizeBytes === 'number' ? upload.sizeBytes : 0;
+      }
+      await this.media.delete(marker);
+    }
+    return { swept, bytesFreed, claimed, pending };
+  }
+
+  /** Counts the portal's markers no further than the bound: the walk stops there. */
+  private async refuseIfTooManyPending(portalId: string): Promise<void> {
+    const { maxPendingPerPortal } = this.config;
+    let pending = 0;
+    for await (const _marker of this.media.list(`${UPLOAD_EXPIRY_PREFIX}/${portalKey(portalId)}`)) {
+      if (++pending >= maxPendingPerPortal) throw new TooManyPendingUploadsError(maxPendingPerPortal);
+    }
+  }
+
+  private async putJson(key: string, value: object): Promise<void> {
+    await this.media.put(key, oneChunk(Buffer.from(JSON.stringify(value))), { maxBytes: MAX_METADATA_BYTES });
+  }
+
+  /** The JSON kept under the key; null when there is none, or it is not ours (too large, not JSON). */
+  private async readJson<T>(key: string): Promise<T | null> {
+    const opened = await this.media.open(key);
     if (!opened || opened.sizeBytes > MAX_METADATA_BYTES) {
       opened?.stream.destroy();
       return null;
     }
     const chunks: Buffer[] = [];
     for await (const chunk of opened.stream) chunks.push(chunk as Buffer);
-    const upload = JSON.parse(Buffer.concat(chunks).toString('utf8')) as MediaUpload;
-    return upload.portalId === portalId && upload.uploadId === uploadId ? upload : null;
+    try {
+      return JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
+    } catch {
+      return null;
+    }
   }
 }
 
+function expired(upload: MediaUpload, now: Date): boolean {
+  return (
+    upload.claimedAt === undefined && upload.expiresAt !== undefined && now.getTime() > Date.parse(upload.expiresAt)
+  );
+}
+
+const UPLOADS_PREFIX = 'uploads';
+
 export function uploadStorageKey(portalId: string, uploadId: string): string {
-  const portal = createHash('sha256').update(portalId).digest('hex').slice(0, 32);
-  return `uploads/${portal}/${uploadId}`;
+  return `${UPLOADS_PREFIX}/${portalKey(portalId)}/${uploadId}`;
+}
+
+function portalKey(portalId: string): string {
+  return createHash('sha256').update(portalId).digest('hex').slice(0, 32);
+}
+
+/** `uploads/<portal>/<id>` → `upload-expiry/<portal>/<id>`. */
+function expiryMarkerKey(storageKey: string): string {
+  return `${UPLOAD_EXPIRY_PREFIX}${storageKey.slice(UPLOADS_PREFIX.length)}`;
+}
+
+function storageKeyOfMarker(marker: string): string {
+  return `${UPLOADS_PREFIX}${marker.slice(UPLOAD_EXPIRY_PREFIX.length)}`;
 }
 
 function metadataKey(storageKey: string): string {

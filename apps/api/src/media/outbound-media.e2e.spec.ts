@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { testToken } from '@helpdesk/auth/fixtures';
 import { FakeGraphApi } from '@helpdesk/fake-graph-api';
 import { OutboundDispatcher } from '../outbound/outbound-dispatcher.js';
@@ -11,7 +13,9 @@ import {
   portalId,
   textPayload,
 } from '../webhooks/webhook.test-world.js';
-import { MediaUploads } from './media-uploads.js';
+import { MetricsRegistry } from '../metrics/metrics-registry.js';
+import { MediaUploads, SWEEP_GRACE_MS } from './media-uploads.js';
+import { UploadSweeper } from './upload-sweeper.js';
 
 const JWT_SECRET = 'outbound-media-e2e-secret-long-enough-for-hs256';
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR parcel')]);
@@ -38,6 +42,8 @@ describe('Outbound media over HTTP: POST /media, replyToConversation, Meta, the 
       WHATSAPP_ACCESS_TOKEN: 'media-token',
       WHATSAPP_API_URL: graph.baseUrl,
       AUTH_JWT_SECRET: JWT_SECRET,
+      // An hour, so that an upload expires while the contact's session is still open.
+      MEDIA_UPLOAD_TTL_HOURS: '1',
     });
     base = (await world.app.getUrl()).replace('[::1]', '127.0.0.1');
     await world.connectChannel();
@@ -174,14 +180,54 @@ describe('Outbound media over HTTP: POST /media, replyToConversation, Meta, the 
     expect(longCaption.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
+  it('refuses an upload expired unsent, sweeps it after the grace, and keeps the one a reply sent', async () => {
+    const HOUR = 3_600_000;
+    world.clock.set(RECEIVED_AT);
+    const sent = await upload(PDF, 'application/pdf', '?fileName=terms.pdf');
+    const unsent = await upload(PNG, 'image/png');
+    const reply = await graphql(REPLY, { input: { conversationId, attachment: { uploadId: sent.uploadId } } });
+    expect(reply.errors).toBeUndefined();
+    const { messageId } = (reply.data as { replyToConversation: { messageId: string } }).replyToConversation;
+    await settled();
+
+    world.clock.set(new Date(Date.parse(RECEIVED_AT) + HOUR + 1).toISOString());
+    const before = (await world.conversation()).length;
+    const late = await graphql(REPLY, { input: { conversationId, attachment: { uploadId: unsent.uploadId } } });
+    expect(late.errors?.[0].extensions.code).toBe('MEDIA_UPLOAD_NOT_FOUND');
+    expect((await world.conversation()).length).toBe(before);
+
+    const uploadFiles = () =>
+      readdirSync(join(world.dataDir, 'media', 'uploads'), { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => entry.name);
+    expect(uploadFiles()).toContain(unsent.uploadId);
+    world.clock.set(new Date(Date.parse(RECEIVED_AT) + HOUR + SWEEP_GRACE_MS).toISOString());
+    expect((await world.app.get(UploadSweeper).sweep()).swept).toBeGreaterThanOrEqual(1);
+    expect(uploadFiles()).not.toContain(unsent.uploadId);
+    expect(uploadFiles()).toContain(sent.uploadId);
+    const swept = await world.app.get(MetricsRegistry).render();
+    expect(swept).toMatch(/^media_uploads_swept_total [1-9]/m);
+
+    const thread = await graphql(
+      'query ($id: ID!) { conversation(id: $id) { thread { nodes { id content { ... on MediaContent { url } } } } } }',
+      { id: conversationId },
+    );
+    const nodes = (thread.data as { conversation: { thread: { nodes: { id: string; content: { url?: string } }[] } } })
+      .conversation.thread.nodes;
+    const url = nodes.find((node) => node.id === messageId)?.content.url;
+    const served = await fetch(`${base}${url}`, { headers: { authorization: `Bearer ${agentToken()}` } });
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(PDF);
+  });
+
   it('refuses an attachment once the session closed: SESSION_CLOSED, nothing recorded, the upload kept', async () => {
-    const { uploadId } = await upload(PNG, 'image/png');
     world.clock.set(new Date(Date.parse(RECEIVED_AT) + 2 * DAY).toISOString());
+    const { uploadId } = await upload(PNG, 'image/png');
     const before = (await world.conversation()).filter((event) => event.type === 'ReplyAccepted').length;
     const answer = await graphql(REPLY, { input: { conversationId, attachment: { uploadId } } });
     expect(answer.errors?.[0].extensions.code).toBe('SESSION_CLOSED');
     const after = (await world.conversation()).filter((event) => event.type === 'ReplyAccepted').length;
     expect(after).toBe(before);
-    expect(await world.app.get(MediaUploads).find(portalId, uploadId)).not.toBeNull();
+    expect(await world.app.get(MediaUploads).find(portalId, uploadId, world.clock.now())).not.toBeNull();
   });
 });

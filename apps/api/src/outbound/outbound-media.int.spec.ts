@@ -17,7 +17,11 @@ import {
   portalId,
   refusalOf,
 } from '@helpdesk/commands/conversation/conversation.test-world.js';
-import { ReplyToContactCommand } from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
+import {
+  ReplyToContactCommand,
+  ReplyToContactHandler,
+} from '@helpdesk/commands/conversation/reply-to-contact.handler.js';
+import { QuotaGate } from '@helpdesk/commands/quota/quota-gate.js';
 import { type MediaUpload, MediaUploads } from '../media/media-uploads.js';
 import { type OutboundWorld, contacts, firstMessageAt, openOutboundWorld } from './outbound.test-world.js';
 
@@ -38,7 +42,7 @@ describe("Replies with an agent's upload: checked, recorded, uploaded to Meta, s
     outbound = await openOutboundWorld();
     mediaDir = mkdtempSync(join(tmpdir(), 'outbound-media-'));
     media = new FilesystemMediaStore(mediaDir);
-    uploads = new MediaUploads(media);
+    uploads = new MediaUploads(media, { ttlMs: DAY, maxPendingPerPortal: 100 });
   });
 
   afterEach(async () => {
@@ -57,8 +61,11 @@ describe("Replies with an agent's upload: checked, recorded, uploaded to Meta, s
     return { kind, mimeType, sizeBytes, upload: { uploadId, storageKey, sha256 }, ...extra };
   }
 
+  /** Through the reply handler as the API wires it: the upload is claimed from the files. */
   async function replyWith(content: OutboundMedia) {
-    return outbound.world.replies.execute(new ReplyToContactCommand(agent(), conversationOf(contacts[0]), content));
+    const { store, clock } = outbound.world;
+    const replies = new ReplyToContactHandler(store, clock, new QuotaGate(store), uploads);
+    return replies.execute(new ReplyToContactCommand(agent(), conversationOf(contacts[0]), content));
   }
 
   async function send(content: OutboundMedia) {
@@ -144,7 +151,9 @@ describe("Replies with an agent's upload: checked, recorded, uploaded to Meta, s
     expect(after.filter((event) => event.type === 'ReplyAccepted')).toHaveLength(
       before.filter((event) => event.type === 'ReplyAccepted').length,
     );
-    expect(await uploads.find(portalId, kept.uploadId)).toMatchObject({ sizeBytes: PNG.length });
+    expect(await uploads.find(portalId, kept.uploadId, outbound.world.clock.now())).toMatchObject({
+      sizeBytes: PNG.length,
+    });
   });
 
   it('refuses, before recording, an upload too large for its kind, with the limit', async () => {

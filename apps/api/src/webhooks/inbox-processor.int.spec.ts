@@ -11,7 +11,8 @@ import { phoneNumberIdStreamName } from '@helpdesk/domain';
 import { EVENT_STORE, type SqliteEventStore, openSqliteEventStore } from '@helpdesk/event-store';
 import { ChannelModule } from '@helpdesk/commands/channel/channel.module.js';
 import { ContactModule } from '@helpdesk/commands/contact/contact.module.js';
-import { TestClock } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { KeptUploads, TestClock } from '@helpdesk/commands/conversation/conversation.test-world.js';
+import { UPLOAD_CLAIMS } from '@helpdesk/commands/conversation/upload-claims.js';
 import { ConversationModule } from '@helpdesk/commands/conversation/conversation.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
@@ -37,12 +38,14 @@ async function bootProcessor(store: SqliteEventStore, dataDir: string): Promise<
     providers: [
       { provide: EVENT_STORE, useValue: store },
       { provide: CLOCK, useValue: new TestClock(new Date(CONNECTED_AT)) },
+      // Inbound messages only: the reply handler, wired all the same, never claims an upload here.
+      { provide: UPLOAD_CLAIMS, useValue: new KeptUploads() },
       {
         provide: APP_CONFIG,
         useValue: loadConfig({ DATA_DIR: dataDir, NODE_ENV: 'test', WHATSAPP_APP_SECRET: 'secret' }),
       },
     ],
-    exports: [EVENT_STORE, CLOCK, APP_CONFIG],
+    exports: [EVENT_STORE, CLOCK, APP_CONFIG, UPLOAD_CLAIMS],
   })
   class TestStoresModule {}
   @Module({

@@ -15,7 +15,8 @@ import { CreateContactCommand } from '../contact/create-contact.handler.js';
 import { PortalModule } from '../portal/portal.module.js';
 import { RegisterPortalCommand } from '../portal/register-portal.handler.js';
 import { ConversationModule } from './conversation.module.js';
-import { admin, businessPhone, contactPhone, phoneNumberId } from './conversation.test-world.js';
+import { UPLOAD_CLAIMS } from './upload-claims.js';
+import { KeptUploads, admin, businessPhone, contactPhone, phoneNumberId } from './conversation.test-world.js';
 import { ReceiveInboundMessageCommand } from './receive-inbound-message.handler.js';
 import { APP_CONFIG, loadConfig } from '@helpdesk/config';
 
@@ -33,10 +34,11 @@ describe('ConversationModule wired into Nest', () => {
       providers: [
         { provide: EVENT_STORE, useValue: store },
         { provide: CLOCK, useValue: systemClock },
+        { provide: UPLOAD_CLAIMS, useValue: new KeptUploads() },
         // Without a configuration the channel module refuses every connection (it cannot ask Meta).
         { provide: APP_CONFIG, useValue: loadConfig({ DATA_DIR: dataDir, NODE_ENV: 'test' }) },
       ],
-      exports: [EVENT_STORE, CLOCK, APP_CONFIG],
+      exports: [EVENT_STORE, CLOCK, APP_CONFIG, UPLOAD_CLAIMS],
     })
     class TestStoresModule {}
     @Module({

@@ -1,7 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DomainError, type Rulebook, conversationIdOf, conversationStreamName, toWaId } from '@helpdesk/domain';
+import {
+  DomainError,
+  type MediaUploadReference,
+  type Rulebook,
+  conversationIdOf,
+  conversationStreamName,
+  toWaId,
+} from '@helpdesk/domain';
 import { type RecordedEvent, type SqliteEventStore, openSqliteEventStore } from '@helpdesk/event-store';
 import { eventsOf } from '../../../../test/support/stream-events.js';
 import { ConnectAccountCommand, ConnectAccountHandler } from '../channel/connect-account.handler.js';
@@ -19,6 +26,7 @@ import {
 import { ReplyToContactHandler } from './reply-to-contact.handler.js';
 import { SendTemplateHandler } from './send-template.handler.js';
 import { ownershipNotChecked } from '../channel/phone-number-ownership.js';
+import type { UploadClaims } from './upload-claims.js';
 
 /** A portal with one connected WhatsApp number and one approved template, over a real embedded store. */
 export const portalId = 'acme';
@@ -43,6 +51,29 @@ export class TestClock implements Clock {
   }
   set(iso: string): void {
     this.current = new Date(iso);
+  }
+}
+
+/**
+ * The portal's uploads as a set of ids, for the command tests (the API's are files: MediaUploads):
+ * a claim of one not kept is refused as the API's is, and each claim is noted with the events the
+ * conversation held at that moment.
+ */
+export class KeptUploads implements UploadClaims {
+  private readonly kept = new Set<string>();
+  readonly claims: { uploadId: string; portalId: string; eventsBefore: string[] }[] = [];
+  /** What a claim notes as the conversation's events at that moment. */
+  eventsNow: () => Promise<string[]> = async () => [];
+
+  keep(upload: MediaUploadReference): MediaUploadReference {
+    this.kept.add(upload.uploadId);
+    return upload;
+  }
+
+  async claim(claimedFor: string, upload: MediaUploadReference): Promise<void> {
+    if (claimedFor !== portalId || !this.kept.has(upload.uploadId))
+      throw new DomainError('MEDIA_UPLOAD_NOT_FOUND', `No upload ${upload.uploadId}`, { uploadId: upload.uploadId });
+    this.claims.push({ uploadId: upload.uploadId, portalId: claimedFor, eventsBefore: await this.eventsNow() });
   }
 }
 
@@ -74,6 +105,7 @@ export async function openWorld({
   const store: SqliteEventStore = openSqliteEventStore({ dataDir });
   const clock = new TestClock(new Date(connectedAt));
   const quota = new QuotaGate(store, rulebook);
+  const uploads = new KeptUploads();
   await new RegisterPortalHandler(store, clock).execute(
     new RegisterPortalCommand(admin, {
       name: 'Acme',
@@ -100,7 +132,8 @@ export async function openWorld({
     store,
     clock,
     receiver: new ReceiveInboundMessageHandler(store, clock),
-    replies: new ReplyToContactHandler(store, clock, quota),
+    uploads,
+    replies: new ReplyToContactHandler(store, clock, quota, uploads),
     templates: new SendTemplateHandler(store, clock, quota),
     receive(message: InboundMessage) {
       return this.receiver.execute(new ReceiveInboundMessageCommand(message));

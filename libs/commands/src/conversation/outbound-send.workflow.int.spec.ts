@@ -86,9 +86,78 @@ describe('The outbound send workflow', () => {
   it('refuses a reply outside the session before counting anything', async () => {
     const send = new OutboundSendWorkflow(world.store, world.clock, new QuotaGate(world.store));
 
-    const refusal = await refusalOf(send.reply(agent(), conversationOf(), { kind: 'text', body: 'Hello?' }));
+    const refusal = await refusalOf(
+      send.reply(agent(), conversationOf(), { kind: 'text', body: 'Hello?' }, world.uploads),
+    );
 
     expect(refusal.code).toBe('SESSION_CLOSED');
     expect(await typesOf(monthlyQuotaStreamName(portalId, period))).toEqual([]);
+  });
+
+  describe('a reply with an upload', () => {
+    const upload = {
+      uploadId: 'q0JdVt2xQ0a5nXv8kL3m9w',
+      storageKey: 'uploads/p/q0JdVt2xQ0a5nXv8kL3m9w',
+      sha256: 'ab'.repeat(32),
+    };
+    const invoice = { kind: 'document', mimeType: 'application/pdf', sizeBytes: 1_000, upload } as const;
+    const replyTypes = () => typesOf(conversationStreamName(conversationOf()));
+
+    beforeEach(() => {
+      world.uploads.eventsNow = replyTypes;
+    });
+
+    it('claims the upload once the reply may be sent, before the reply is recorded', async () => {
+      world.clock.set(later(sentAt, HOUR));
+      world.uploads.keep(upload);
+      const send = new OutboundSendWorkflow(world.store, world.clock, new QuotaGate(world.store));
+
+      const receipt = await send.reply(agent(), conversationOf(), invoice, world.uploads);
+
+      expect(receipt.recorded).toEqual(['ReplyAccepted']);
+      expect(world.uploads.claims).toHaveLength(1);
+      expect(world.uploads.claims[0]).toMatchObject({ uploadId: upload.uploadId, portalId });
+      expect(world.uploads.claims[0].eventsBefore).not.toContain('ReplyAccepted');
+      expect(await replyTypes()).toContain('ReplyAccepted');
+    });
+
+    it('leaves the upload unclaimed when the reply is refused: it expires', async () => {
+      world.uploads.keep(upload);
+      const send = new OutboundSendWorkflow(world.store, world.clock, new QuotaGate(world.store));
+
+      const refusal = await refusalOf(send.reply(agent(), conversationOf(), invoice, world.uploads));
+
+      expect(refusal.code).toBe('SESSION_CLOSED');
+      expect(world.uploads.claims).toEqual([]);
+    });
+
+    it('records nothing and gives back what it counted when the upload cannot be claimed', async () => {
+      // Before 1 November 2024 a session's first reply is counted: there is something to give back.
+      await world.close();
+      world = await openWorld({ connectedAt: '2024-10-01T08:00:00.000Z' });
+      world.uploads.eventsNow = replyTypes;
+      await world.receive(inboundMessage('wamid.a', '2024-10-20T09:00:00.000Z'));
+      world.clock.set('2024-10-20T10:00:00.000Z');
+      const send = new OutboundSendWorkflow(world.store, world.clock, new QuotaGate(world.store));
+      const before = await replyTypes();
+
+      const refusal = await refusalOf(send.reply(agent(), conversationOf(), invoice, world.uploads));
+
+      expect(refusal.code).toBe('MEDIA_UPLOAD_NOT_FOUND');
+      expect(await replyTypes()).toEqual(before);
+      expect(await typesOf(monthlyQuotaStreamName(portalId, '2024-10-15'))).toEqual([
+        'ConversationCounted',
+        'ConversationReleased',
+      ]);
+    });
+
+    it('claims nothing for a text reply', async () => {
+      world.clock.set(later(sentAt, HOUR));
+      const send = new OutboundSendWorkflow(world.store, world.clock, new QuotaGate(world.store));
+
+      await send.reply(agent(), conversationOf(), { kind: 'text', body: 'On its way' }, world.uploads);
+
+      expect(world.uploads.claims).toEqual([]);
+    });
   });
 });

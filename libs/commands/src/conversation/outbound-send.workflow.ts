@@ -27,6 +27,7 @@ import { type QuotaAccount, type ReleaseRequest, quotaPortalAt } from '../quota/
 import type { Clock } from '../shared/clock.js';
 import { type CommandOrigin, contextFrom } from '../shared/command-origin.js';
 import { loadTemplate } from '../template/load-template.js';
+import type { UploadClaims } from './upload-claims.js';
 import {
   type ConversationChange,
   changeOf,
@@ -79,6 +80,8 @@ interface Settlement {
 /** A message that passed its precondition: how its quota is claimed, and the command that records it once settled. */
 interface ReadyToSend {
   readonly claim: QuotaClaim;
+  /** Once settled, just before recording: what the message needs kept (an attached upload). */
+  readonly beforeRecording?: (now: Date) => Promise<void>;
   readonly command: (
     settlement: Settlement,
     context: CommandContext,
@@ -104,7 +107,7 @@ const logger = new Logger('OutboundSend');
  * 3. the quota is settled: counted with the open session, or a business-initiated conversation
  *    reserved on the portal's month (and an unverified account's day), so nothing is sent when
  *    the quota refuses;
- * 4. the message is recorded with how it was counted;
+ * 4. an attached upload is claimed (UploadClaims), then the message is recorded with how it was counted;
  * 5. if recording fails, what was counted is given back (compensation);
  * 6. if it failed because the session opened or closed meanwhile, all again from 1.
  */
@@ -115,13 +118,15 @@ export class OutboundSendWorkflow {
     private readonly quota: QuotaGate,
   ) {}
 
-  /** A free-form message, allowed only while the contact's 24-hour session is open. */
+  /** A free-form message, allowed only while the contact's 24-hour session is open; its upload is claimed from `uploads`. */
   reply(
     origin: CommandOrigin,
     conversationId: string,
     content: ReplyContent,
+    uploads: UploadClaims,
     givenId?: string,
   ): Promise<SentMessageReceipt> {
+    const upload = content.kind === 'text' ? undefined : content.upload;
     const messageId = newMessageId(conversationId, origin, givenId);
     return this.run(origin, conversationId, {
       type: 'ReplyToContact',
@@ -132,6 +137,7 @@ export class OutboundSendWorkflow {
         const { sessionId } = check.session;
         return {
           claim: { kind: 'session', sessionId },
+          ...(upload && { beforeRecording: (now: Date) => uploads.claim(origin.portalId, upload, now) }),
           command: ({ counted, ruleVersion }, commandContext) => ({
             type: 'ReplyToContact',
             data: {
@@ -238,6 +244,7 @@ export class OutboundSendWorkflow {
       if (!ready) return nothingToDo;
       const settlement = await this.settle(origin, now, conversationId, messageId, ready.claim);
       try {
+        await ready.beforeRecording?.(now);
         const handled = await onConversation(this.store, conversationId, ready.command(settlement, context), origin);
         return { ...changeOf(conversationId, handled), messageId };
       } catch (error) {

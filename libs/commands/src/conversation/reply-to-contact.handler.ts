@@ -8,6 +8,7 @@ import { CLOCK } from '../shared/clock.js';
 import type { Clock } from '../shared/clock.js';
 import type { CommandOrigin } from '../shared/command-origin.js';
 import { OutboundSendWorkflow, type SentMessageReceipt } from './outbound-send.workflow.js';
+import { UPLOAD_CLAIMS, type UploadClaims } from './upload-claims.js';
 
 export type { SentMessageReceipt } from './outbound-send.workflow.js';
 
@@ -24,16 +25,24 @@ export class ReplyToContactCommand extends Command<SentMessageReceipt> {
   }
 }
 
-/** Counted with the open session under the rule in force, then recorded: see `OutboundSendWorkflow`. */
+/**
+ * Counted with the open session under the rule in force, its upload claimed (kept for good), then
+ * recorded: see `OutboundSendWorkflow`. The API provides UPLOAD_CLAIMS (its MediaUploads).
+ */
 @CommandHandler(ReplyToContactCommand)
 export class ReplyToContactHandler implements ICommandHandler<ReplyToContactCommand> {
   private readonly send: OutboundSendWorkflow;
 
-  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(CLOCK) clock: Clock, quota: QuotaGate) {
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(CLOCK) clock: Clock,
+    quota: QuotaGate,
+    @Inject(UPLOAD_CLAIMS) private readonly uploads: UploadClaims,
+  ) {
     this.send = new OutboundSendWorkflow(store, clock, quota);
   }
 
   execute({ origin, conversationId, content, messageId }: ReplyToContactCommand): Promise<SentMessageReceipt> {
-    return this.send.reply(origin, conversationId, content, messageId);
+    return this.send.reply(origin, conversationId, content, this.uploads, messageId);
   }
 }
