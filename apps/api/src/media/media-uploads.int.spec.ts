@@ -173,4 +173,12 @@ describe('Uploads: expiry, claims and sweeps, on the filesystem store', () => {
     expect(await uploads.sweep(at(365 * TTL))).toEqual({ swept: 0, bytesFreed: 0, claimed: 0, pending: 0 });
     expect(await uploads.find('acme', kept.uploadId, at(365 * TTL))).toMatchObject({ uploadId: kept.uploadId });
   });
+
+  it('lets uploads made at once pass the pending bound no further than it', async () => {
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => upload()));
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(3);
+    for (const result of results.filter((candidate) => candidate.status === 'rejected'))
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(TooManyPendingUploadsError);
+    expect(files().filter((file) => file.startsWith(UPLOAD_EXPIRY_PREFIX))).toHaveLength(3);
+  });
 });

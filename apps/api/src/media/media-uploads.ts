@@ -92,6 +92,8 @@ export const SWEEP_GRACE_MS = 3_600_000;
  */
 export class MediaUploads implements UploadClaims {
   private readonly underWay = new Set<Promise<unknown>>();
+  /** Per portal, the last upload counting its pending ones and writing its marker. */
+  private readonly marking = new Map<string, Promise<void>>();
 
   constructor(
     private readonly media: MediaStore,
@@ -111,12 +113,11 @@ export class MediaUploads implements UploadClaims {
   }
 
   private async keep(request: UploadRequest, body: AsyncIterable<Uint8Array>): Promise<MediaUpload> {
-    await this.refuseIfTooManyPending(request.portalId);
     const uploadId = randomBytes(16).toString('base64url');
     const storageKey = uploadStorageKey(request.portalId, uploadId);
     const marker = expiryMarkerKey(storageKey);
     const expiresAt = new Date(request.now.getTime() + this.config.ttlMs).toISOString();
-    await this.putJson(marker, { expiresAt });
+    await this.markPending(request.portalId, marker, expiresAt);
     const maxBytes = Math.min(request.limit.maxBytes, request.declaredBytes ?? Infinity);
     let stored;
     try {
@@ -202,13 +203,28 @@ export class MediaUploads implements UploadClaims {
     return { swept, bytesFreed, claimed, pending };
   }
 
-  /** Counts the portal's markers no further than the bound: the walk stops there. */
-  private async refuseIfTooManyPending(portalId: string): Promise<void> {
-    const { maxPendingPerPortal } = this.config;
-    let pending = 0;
-    for await (const _marker of this.media.list(`${UPLOAD_EXPIRY_PREFIX}/${portalKey(portalId)}`)) {
-      if (++pending >= maxPendingPerPortal) throw new TooManyPendingUploadsError(maxPendingPerPortal);
-    }
+  /**
+   * Writes the upload's marker unless the portal holds maxPendingPerPortal already: its markers are
+   * counted no further than the bound. One portal's uploads count and mark one at a time in this
+   * process, so uploads at once cannot all pass on the same count (instances sharing the directory
+   * still may, by a few).
+   */
+  private markPending(portalId: string, marker: string, expiresAt: string): Promise<void> {
+    const previous = this.marking.get(portalId) ?? Promise.resolve();
+    const marked = previous.then(async () => {
+      const { maxPendingPerPortal } = this.config;
+      let pending = 0;
+      for await (const _marker of this.media.list(`${UPLOAD_EXPIRY_PREFIX}/${portalKey(portalId)}`)) {
+        if (++pending >= maxPendingPerPortal) throw new TooManyPendingUploadsError(maxPendingPerPortal);
+      }
+      await this.putJson(marker, { expiresAt });
+    });
+    const settled = marked.catch(() => undefined);
+    this.marking.set(portalId, settled);
+    void settled.then(() => {
+      if (this.marking.get(portalId) === settled) this.marking.delete(portalId);
+    });
+    return marked;
   }
 
   private async putJson(key: string, value: object): Promise<void> {
