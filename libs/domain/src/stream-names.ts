@@ -40,6 +40,7 @@ export const SingleStreamName = {
   inboxProcessorFailures: 'whatsapp-processor-failures',
   outboundDispatcherCheckpoint: 'outbound-dispatcher-checkpoint',
   inboundMediaFetcherCheckpoint: 'inbound-media-fetcher-checkpoint',
+  campaignRunnerCheckpoint: 'campaign_runner-checkpoint',
 } as const;
 
 /**

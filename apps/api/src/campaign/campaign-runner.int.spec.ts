@@ -1,5 +1,11 @@
-import { type EventStore, type Position } from '@helpdesk/event-store';
-import type { StartedCampaign } from '@helpdesk/domain';
+import {
+  type EventStore,
+  type Position,
+  type SubscribeToAllOptions,
+  StreamCheckpoint,
+  comparePositions,
+} from '@helpdesk/event-store';
+import { SingleStreamName, type StartedCampaign } from '@helpdesk/domain';
 import { storesUnderTest } from '../../../../test/contract/stores-under-test.js';
 import { type CampaignWorld, openCampaignWorld } from '@helpdesk/commands/campaign/campaign.test-world.js';
 import { runnerOf } from './campaign-runner.test-world.js';
@@ -31,6 +37,28 @@ async function expectOneMessageEach(world: CampaignWorld, campaign: StartedCampa
     const { conversationId } = accepted!.data as { conversationId: string };
     expect({ contactId, templates: await world.templatesIn(conversationId) }).toEqual({ contactId, templates: 1 });
   }
+}
+
+/** Where the runners' checkpoint says a boot resumes; null before any was written. */
+function runnersCheckpoint(store: EventStore): Promise<Position | null> {
+  return new StreamCheckpoint(store, SingleStreamName.campaignRunnerCheckpoint, 'CampaignRunnerCheckpointed').read();
+}
+
+/** The store, noting where each subscription to started campaigns starts (others subscribe too: the routing cache). */
+function noting(store: EventStore, starts: SubscribeToAllOptions['fromPosition'][]): EventStore {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'subscribeToAll')
+        return (options: SubscribeToAllOptions) => {
+          const filter = options.filter;
+          if (filter && 'regex' in filter && filter.regex.includes('CampaignStarted'))
+            starts.push(options.fromPosition);
+          return target.subscribeToAll(options);
+        };
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 describe.each(storesUnderTest())('Campaign runner on $name', (sut) => {
@@ -133,6 +161,9 @@ describe.each(storesUnderTest())('Campaign runner on $name', (sut) => {
       await first.stop();
       const halfway = started(await world.campaign(campaignId));
       expect(halfway.outcomes.size).toBeGreaterThan(0);
+      // The campaign still runs: the next boot must read its start again.
+      const resumeAt = await runnersCheckpoint(store);
+      expect(resumeAt === null || comparePositions(resumeAt, position!) < 0).toBe(true);
 
       await runToTheEnd(world, position, 2);
 
@@ -193,6 +224,30 @@ describe.each(storesUnderTest())('Campaign runner on $name', (sut) => {
       expect([...campaign.outcomes.values()]).toEqual(
         Array.from({ length: 3 }, () => ({ kind: 'refused', code: 'TEMPLATE_NOT_APPROVED' })),
       );
+    },
+    SLOW,
+  );
+
+  it(
+    'boots from its checkpoint, past the campaigns it saw finish, and still serves one started later',
+    async () => {
+      const world = await openCampaignWorld(store);
+      const earlier = await world.start(await world.addContacts(2));
+      await runToTheEnd(world, earlier.position);
+      const resumeAt = await runnersCheckpoint(store);
+      expect(resumeAt).not.toBeNull();
+      expect(comparePositions(resumeAt!, earlier.position!)).toBeGreaterThanOrEqual(0);
+
+      const starts: SubscribeToAllOptions['fromPosition'][] = [];
+      const later = await world.start(['c-0', 'c-1'], 'campaign-later');
+      const runner = runnerOf(world, {}, noting(store, starts));
+      runner.start();
+      await runner.whenIdle(later.position);
+      await runner.stop();
+
+      expect(starts).toEqual([resumeAt]);
+      expect(started(await world.campaign(later.campaignId))).toMatchObject({ status: 'Completed', accepted: 2 });
+      expect(started(await world.campaign(earlier.campaignId)).accepted).toBe(2);
     },
     SLOW,
   );

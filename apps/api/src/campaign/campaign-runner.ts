@@ -1,8 +1,15 @@
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { CampaignRecipientSender } from '@helpdesk/commands/campaign/campaign-recipient.js';
-import { runCampaign } from '@helpdesk/commands/campaign/run-campaign.js';
+import { isCampaignRunning, runCampaign } from '@helpdesk/commands/campaign/run-campaign.js';
 import type { Timers } from '@helpdesk/commands/conversation/session-expiry/timers.js';
-import { type AllSubscription, type EventStore, type Position, comparePositions } from '@helpdesk/event-store';
+import { SingleStreamName } from '@helpdesk/domain';
+import {
+  type AllSubscription,
+  type EventStore,
+  type Position,
+  StreamCheckpoint,
+  comparePositions,
+} from '@helpdesk/event-store';
 import { Sleeper } from '../event-log-follower/sleeper.js';
 
 export interface CampaignRunnerSettings {
@@ -27,13 +34,17 @@ export interface CampaignRunnerDependencies {
 }
 
 const STARTED_FILTER = { on: 'eventType', regex: '^CampaignStarted$' } as const;
+/** A checkpoint that only moves with the scanned log (no campaign changed) is written at most this often. */
+export const CHECKPOINT_EVERY_MS = 30_000;
 
 /**
- * Follows the event log for started campaigns and serves their recipients (`runCampaign`). On
- * boot it reads every CampaignStarted from the start: a finished campaign costs one fold, and a
- * running one (a crash, a restart) is resumed from its recorded outcomes. Several instances may
- * run it at once: the keys of each recipient's messages, and one outcome per recipient, make a
- * recipient served twice a replay that sends nothing.
+ * Follows the event log for started campaigns and serves their recipients (`runCampaign`). It
+ * resumes from its checkpoint: a position before which every campaign started has finished
+ * (completed, stopped, cancelled: for good), so a running one (a crash, a restart) is read again
+ * and resumed from its recorded outcomes, and a boot does not read the whole log (at 1M events, 3.7 s
+ * of CPU). Several instances may run it at once: the keys of each recipient's messages, and one
+ * outcome per recipient, make a recipient served twice a replay that sends nothing. Each writes
+ * the checkpoint of what it saw; any of them is right, since a finished campaign stays finished.
  */
 export class CampaignRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(CampaignRunner.name);
@@ -45,10 +56,23 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
   private readonly active = new Map<string, Promise<void>>();
   private seen: Position | null = null;
   private idleWaiters: (() => boolean)[] = [];
+  private readonly checkpoint: StreamCheckpoint;
+  /** The last position the subscription delivered (an event or a checkpoint): where a resume would start. */
+  private scanned: Position | 'start' = 'start';
+  /** Campaigns seen and not known finished, each with the position to resume from to see it again. */
+  private readonly unfinished = new Map<string, Position | 'start'>();
+  private lastWrite = 0;
+  /** Checkpoint writes, one after the other: the last one queued writes the latest view. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: CampaignRunnerDependencies) {
     this.settings = { ...DEFAULT_CAMPAIGN_RUNNER_SETTINGS, ...deps.settings };
     this.sleeper = new Sleeper(deps.timers);
+    this.checkpoint = new StreamCheckpoint(
+      deps.store,
+      SingleStreamName.campaignRunnerCheckpoint,
+      'CampaignRunnerCheckpointed',
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -76,6 +100,8 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
     await this.subscription?.close();
     await this.following;
     await Promise.all(this.active.values());
+    // What this run saw finish is not read again at the next boot.
+    await this.writeCheckpoint(true);
     this.following = null;
     this.wakeIdle();
   }
@@ -94,12 +120,23 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
 
   private async follow(): Promise<void> {
     while (!this.stopping) {
-      this.subscription = this.deps.store.subscribeToAll({ fromPosition: 'start', filter: STARTED_FILTER });
       try {
+        const from = (await this.checkpoint.read()) ?? 'start';
+        this.scanned = from;
+        this.subscription = this.deps.store.subscribeToAll({ fromPosition: from, filter: STARTED_FILTER });
         for await (const message of this.subscription) {
-          if (message.kind !== 'event') continue;
-          this.serve(message.event.streamName);
-          this.seen = message.event.position;
+          if (message.kind === 'event') {
+            const { streamName, position } = message.event;
+            if (!this.unfinished.has(streamName)) this.unfinished.set(streamName, this.scanned);
+            this.serve(streamName);
+            this.seen = position;
+            this.scanned = position;
+          } else if (message.kind === 'checkpoint') {
+            this.scanned = message.position;
+            await this.writeCheckpoint(false);
+          } else {
+            await this.writeCheckpoint(true);
+          }
         }
       } catch (error) {
         if (!this.stopping) this.logger.error(`Campaigns lost the event log, following it again: ${String(error)}`);
@@ -113,8 +150,35 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
     const work = this.runUntilSettled(streamName).finally(() => {
       this.active.delete(streamName);
       this.wakeIdle();
+      if (!this.stopping) void this.writeCheckpoint(true);
     });
     this.active.set(streamName, work);
+  }
+
+  /**
+   * Writes where a boot should resume: before the first campaign not known finished, or what was
+   * scanned when none is. A campaign another instance is still serving stays unfinished here until
+   * it is seen finished. Failing to write only costs a longer read at the next boot: logged.
+   */
+  private writeCheckpoint(now: boolean): Promise<void> {
+    if (!now && performance.now() - this.lastWrite < CHECKPOINT_EVERY_MS) return this.writing;
+    this.lastWrite = performance.now();
+    this.writing = this.writing.then(() => this.writeResumePosition());
+    return this.writing;
+  }
+
+  private async writeResumePosition(): Promise<void> {
+    try {
+      for (const streamName of [...this.unfinished.keys()]) {
+        if (!this.active.has(streamName) && !(await isCampaignRunning(this.deps.store, streamName)))
+          this.unfinished.delete(streamName);
+      }
+      let resume = this.scanned;
+      for (const before of this.unfinished.values()) if (isEarlier(before, resume)) resume = before;
+      if (resume !== 'start') await this.checkpoint.write(resume);
+    } catch (error) {
+      this.logger.warn(`The campaigns' checkpoint was not written: ${String(error)}`);
+    }
   }
 
   private async runUntilSettled(streamName: string): Promise<void> {
@@ -142,4 +206,9 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
   private wakeIdle(): void {
     this.idleWaiters = this.idleWaiters.filter((check) => !check());
   }
+}
+
+function isEarlier(a: Position | 'start', b: Position | 'start'): boolean {
+  if (a === 'start') return b !== 'start';
+  return b !== 'start' && comparePositions(a, b) < 0;
 }

@@ -38,6 +38,11 @@ export async function runCampaign(
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
 }
 
+/** Whether the campaign still runs: false once it completed, stopped or was cancelled (for good), or never started. */
+export async function isCampaignRunning(store: EventStore, streamName: string): Promise<boolean> {
+  return (await runningCampaign(store, streamName)) !== null;
+}
+
 async function runningCampaign(store: EventStore, streamName: string): Promise<StartedCampaign | null> {
   const { state } = await loadState(store, streamName, campaignDecider);
   return state.status === 'Running' ? state : null;
