@@ -41,10 +41,11 @@ export const CHECKPOINT_EVERY_MS = 30_000;
  * Follows the event log for started campaigns and serves their recipients (`runCampaign`). It
  * resumes from its checkpoint: a position before which every campaign started has finished
  * (completed, stopped, cancelled: for good), so a running one (a crash, a restart) is read again
- * and resumed from its recorded outcomes, and a boot does not read the whole log (at 1M events, 4.4 s
- * to listen, against 0.3). Several instances may run it at once: the keys of each recipient's messages, and one
- * outcome per recipient, make a recipient served twice a replay that sends nothing. Each writes
- * the checkpoint of what it saw; any of them is right, since a finished campaign stays finished.
+ * and resumed from its recorded outcomes, and a boot does not read the whole log (at 1M events,
+ * 4.4 s to listen, against 0.3). Several instances may run it at once: the keys of each
+ * recipient's messages, and one outcome per recipient, make a recipient served twice a replay that
+ * sends nothing. Each writes the checkpoint of what it saw; any of them is right, since a finished
+ * campaign stays finished.
  */
 export class CampaignRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(CampaignRunner.name);
