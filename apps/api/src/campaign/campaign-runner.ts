@@ -34,8 +34,6 @@ export interface CampaignRunnerDependencies {
 }
 
 const STARTED_FILTER = { on: 'eventType', regex: '^CampaignStarted$' } as const;
-/** A checkpoint that only moves with the scanned log (no campaign changed) is written at most this often. */
-export const CHECKPOINT_EVERY_MS = 30_000;
 
 /**
  * Follows the event log for started campaigns and serves their recipients (`runCampaign`). It
@@ -62,7 +60,8 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
   private scanned: Position | 'start' = 'start';
   /** Campaigns seen and not known finished, each with the position to resume from to see it again. */
   private readonly unfinished = new Map<string, Position | 'start'>();
-  private lastWrite = 0;
+  /** Whether a checkpoint was there at the last boot: if not, the first catch-up writes one. */
+  private resumedFromCheckpoint = false;
   /** Checkpoint writes, one after the other: the last one queued writes the latest view. */
   private writing: Promise<void> = Promise.resolve();
 
@@ -102,7 +101,7 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
     await this.following;
     await Promise.all(this.active.values());
     // What this run saw finish is not read again at the next boot.
-    await this.writeCheckpoint(true);
+    await this.writeCheckpoint();
     this.following = null;
     this.wakeIdle();
   }
@@ -123,6 +122,7 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
     while (!this.stopping) {
       try {
         const from = (await this.checkpoint.read()) ?? 'start';
+        this.resumedFromCheckpoint ||= from !== 'start';
         this.scanned = from;
         this.subscription = this.deps.store.subscribeToAll({ fromPosition: from, filter: STARTED_FILTER });
         for await (const message of this.subscription) {
@@ -134,9 +134,10 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
             this.scanned = position;
           } else if (message.kind === 'checkpoint') {
             this.scanned = message.position;
-            await this.writeCheckpoint(false);
-          } else {
-            await this.writeCheckpoint(true);
+          } else if (!this.resumedFromCheckpoint) {
+            // The first boot on a log written before the checkpoint existed: that read is not done twice.
+            this.resumedFromCheckpoint = true;
+            await this.writeCheckpoint();
           }
         }
       } catch (error) {
@@ -151,7 +152,7 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
     const work = this.runUntilSettled(streamName).finally(() => {
       this.active.delete(streamName);
       this.wakeIdle();
-      if (!this.stopping) void this.writeCheckpoint(true);
+      if (!this.stopping) void this.writeCheckpoint();
     });
     this.active.set(streamName, work);
   }
@@ -159,11 +160,12 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
   /**
    * Writes where a boot should resume: before the first campaign not known finished, or what was
    * scanned when none is. A campaign another instance is still serving stays unfinished here until
-   * it is seen finished. Failing to write only costs a longer read at the next boot: logged.
+   * it is seen finished. Written when a campaign settles, at stop, and once on a log that had none;
+   * not as the scan moves on, since every write is an event in the log (after a crash, the next
+   * boot reads what came after the last write). Failing to write only costs a longer read at the
+   * next boot: logged.
    */
-  private writeCheckpoint(now: boolean): Promise<void> {
-    if (!now && performance.now() - this.lastWrite < CHECKPOINT_EVERY_MS) return this.writing;
-    this.lastWrite = performance.now();
+  private writeCheckpoint(): Promise<void> {
     this.writing = this.writing.then(() => this.writeResumePosition());
     return this.writing;
   }
