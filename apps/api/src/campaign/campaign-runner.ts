@@ -33,7 +33,8 @@ export interface CampaignRunnerDependencies {
   readonly settings?: Partial<CampaignRunnerSettings>;
 }
 
-const STARTED_FILTER = { on: 'eventType', regex: '^CampaignStarted$' } as const;
+/** A checkpoint every 32 events scanned, on either store: what the runner resumes from moves with the log. */
+const STARTED_FILTER = { on: 'eventType', regex: '^CampaignStarted$', checkpointEvery: 32 } as const;
 
 /**
  * Follows the event log for started campaigns and serves their recipients (`runCampaign`). It
