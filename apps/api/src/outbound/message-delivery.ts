@@ -63,6 +63,19 @@ function uploadOf(accepted: AcceptedOutboundMessage) {
   return content.kind !== 'text' && content.mediaId === undefined ? content.upload : undefined;
 }
 
+/** The reply with Meta's id for its media: sent by that id, not uploaded. */
+function withMetaMediaId(accepted: AcceptedOutboundMessage, mediaId: string): AcceptedOutboundMessage {
+  if (accepted.type !== 'ReplyAccepted' || accepted.data.content.kind === 'text') return accepted;
+  const content = { ...accepted.data.content, mediaId };
+  return { ...accepted, data: { ...accepted.data, content } };
+}
+
+function mediaIdOf(accepted: AcceptedOutboundMessage): string | undefined {
+  return accepted.type === 'ReplyAccepted' && accepted.data.content.kind !== 'text'
+    ? accepted.data.content.mediaId
+    : undefined;
+}
+
 /** A failure on our side before Meta was asked: no HTTP status, so it is retried like an unreachable Meta. */
 function localFailure(title: string, message: string): OutboundFailure {
   return { code: null, title, message, httpStatus: null };
@@ -144,18 +157,25 @@ export class MessageDelivery {
     const recorded = await this.record(message, { type: 'RecordOutboundSendAttempt', data: { messageId, attempt } });
     if (recorded.events.length === 0) return true;
     // An agent's upload goes to Meta first, within the recorded attempt: a failed upload is this
-    // attempt's failure (the message was not sent), retried or final like a refused send.
+    // attempt's failure (the message was not sent), retried or final like a refused send. A retry
+    // after a send that failed once the upload succeeded sends that media by its id instead.
+    let uploadedNow: string | undefined;
     if (uploadOf(message.accepted)) {
-      const uploaded = await this.uploadToMeta(message);
+      const earlier = message.dispatch.status === 'retry_scheduled' ? message.dispatch.metaMediaId : undefined;
+      const uploaded = earlier
+        ? { accepted: withMetaMediaId(message.accepted, earlier) }
+        : await this.uploadToMeta(message);
       if ('failure' in uploaded) {
         const notTaken: SendOutcome = { kind: 'not_taken', failure: uploaded.failure };
         return this.recordOutcome(message, this.outcomeCommand(message, attempt, notTaken));
       }
+      // Only an id this attempt got is handed on: one that failed again may be the cause (expired).
+      if (!earlier) uploadedNow = mediaIdOf(uploaded.accepted);
       body = buildMessageRequest(uploaded.accepted, conversation.contactWaId);
     }
     const sendBody = body;
     const call = await this.deps.slots.run(() => this.deps.graph.sendMessage(conversation.phoneNumberId, sendBody));
-    return this.recordOutcome(message, this.outcomeCommand(message, attempt, classifyGraphCall(call)));
+    return this.recordOutcome(message, this.outcomeCommand(message, attempt, classifyGraphCall(call), uploadedNow));
   }
 
   /** The message with Meta's id for its uploaded media, or why there is none. Never throws. */
@@ -182,11 +202,15 @@ export class MessageDelivery {
     opened.stream.destroy();
     const outcome = classifyUploadCall(call);
     if (outcome.kind === 'not_taken') return { failure: outcome.failure };
-    const withId = { ...accepted, data: { ...accepted.data, content: { ...content, mediaId: outcome.mediaId } } };
-    return { accepted: withId as AcceptedOutboundMessage };
+    return { accepted: withMetaMediaId(accepted, outcome.mediaId) };
   }
 
-  private outcomeCommand(message: OutboundMessage, attempt: number, outcome: SendOutcome): DispatcherDecision {
+  private outcomeCommand(
+    message: OutboundMessage,
+    attempt: number,
+    outcome: SendOutcome,
+    metaMediaId?: string,
+  ): DispatcherDecision {
     const { messageId } = message;
     switch (outcome.kind) {
       case 'accepted':
@@ -195,7 +219,13 @@ export class MessageDelivery {
         const retryDelay = retryDelayMs(attempt, this.deps.random, this.deps.settings.backoff);
         return {
           type: 'RecordOutboundSendFailure',
-          data: { messageId, attempt, failure: outcome.failure, retryDelayMs: retryDelay },
+          data: {
+            messageId,
+            attempt,
+            failure: outcome.failure,
+            retryDelayMs: retryDelay,
+            ...(metaMediaId !== undefined && { metaMediaId }),
+          },
         };
       }
       case 'unknown':

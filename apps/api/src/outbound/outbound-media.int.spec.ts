@@ -129,6 +129,40 @@ describe("Replies with an agent's upload: checked, recorded, uploaded to Meta, s
     expect(outbound.graph.requestsFor(messageId)).toHaveLength(1);
   });
 
+  it('sends the media uploaded once by its id when Meta failed the send (503) after the upload', async () => {
+    outbound.graph.script(graphErrors.serverError(503));
+    const kept = await upload('image', 'image/png', PNG);
+    const messageId = await send(attachment(kept));
+
+    expect(await outbound.typesOf(messageId)).toEqual([
+      'ReplyAccepted',
+      'OutboundSendAttempted',
+      'OutboundRetryScheduled',
+      'OutboundSendAttempted',
+      'OutboundWamidRecorded',
+    ]);
+    expect(outbound.graph.mediaUploads).toHaveLength(1);
+    const [first, retry] = outbound.graph.requestsFor(messageId);
+    const { id } = (first.body as { image: { id: string } }).image;
+    expect(retry.body).toMatchObject({ type: 'image', image: { id } });
+    const scheduled = (await outbound.eventsOf(messageId)).find((event) => event.type === 'OutboundRetryScheduled');
+    expect(scheduled?.data).toMatchObject({ metaMediaId: id });
+  });
+
+  it('uploads again when the send by the earlier id failed too: that id may be what Meta refuses', async () => {
+    outbound.graph.script(graphErrors.serverError(503), graphErrors.serverError(503));
+    const kept = await upload('image', 'image/png', PNG);
+    const messageId = await send(attachment(kept));
+
+    expect(outbound.graph.mediaUploads).toHaveLength(2);
+    const ids = outbound.graph
+      .requestsFor(messageId)
+      .map((request) => (request.body as { image: { id: string } }).image.id);
+    expect(ids).toHaveLength(3);
+    expect(ids[1]).toBe(ids[0]);
+    expect(ids[2]).not.toBe(ids[0]);
+  });
+
   it("fails the message with Meta's error when Meta refuses the upload, sending nothing", async () => {
     outbound.graph.scriptMediaUploads(graphErrors.invalidParameter('Param file is not a valid image'));
     const kept = await upload('image', 'image/png', PNG);

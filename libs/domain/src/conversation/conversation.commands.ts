@@ -66,10 +66,14 @@ export type RecordOutboundSendAttempt = DomainCommand<
   { messageId: string; attempt: number }
 >;
 
-/** Meta answered with an error, or was unreachable. `retryDelayMs` is used only if the decision is to retry. */
+/**
+ * Meta answered with an error, or was unreachable. `retryDelayMs` is used only if the decision is to
+ * retry. `metaMediaId`: Meta's id for the media this attempt uploaded before its send failed, so
+ * that a retry sends it by that id instead of uploading the file again.
+ */
 export type RecordOutboundSendFailure = DomainCommand<
   'RecordOutboundSendFailure',
-  { messageId: string; attempt: number; failure: OutboundFailure; retryDelayMs: number }
+  { messageId: string; attempt: number; failure: OutboundFailure; retryDelayMs: number; metaMediaId?: string }
 >;
 
 export type MarkOutboundDeliveryUnknown = DomainCommand<

@@ -26,7 +26,8 @@ export type SessionState = Readonly<{ sessionId: string; status: 'Open' | 'Close
 export type OutboundDispatch =
   | Readonly<{ status: 'pending'; attempt: 0 }>
   | Readonly<{ status: 'attempting' | 'unknown'; attempt: number; attemptedAt: string }>
-  | Readonly<{ status: 'retry_scheduled'; attempt: number; retryAt: string }>
+  /** `metaMediaId`: the media the failed attempt uploaded, sent by that id on retry. */
+  | Readonly<{ status: 'retry_scheduled'; attempt: number; retryAt: string; metaMediaId?: string }>
   | Readonly<{ status: 'sent' | 'failed'; attempt: number }>;
 
 export type ThreadMessage = Readonly<{
@@ -187,7 +188,12 @@ function nextDispatch(current: OutboundDispatch, event: DispatchEvent): Outbound
     case 'OutboundSendAttempted':
       return { status: 'attempting', attempt: event.data.attempt, attemptedAt: event.data.at };
     case 'OutboundRetryScheduled':
-      return { status: 'retry_scheduled', attempt: event.data.attempt, retryAt: event.data.retryAt };
+      return {
+        status: 'retry_scheduled',
+        attempt: event.data.attempt,
+        retryAt: event.data.retryAt,
+        ...(event.data.metaMediaId !== undefined && { metaMediaId: event.data.metaMediaId }),
+      };
     case 'OutboundMessageFailed':
       return { status: 'failed', attempt: event.data.attempt };
     case 'OutboundDeliveryUnknown':

@@ -69,8 +69,19 @@ export function recordOutboundSendFailure(
     refuse('INVALID_COMMAND', `A retry delay is a whole number of milliseconds (got ${retryDelayMs})`);
   }
   const retryAt = new Date(now.getTime() + retryDelayMs).toISOString();
-  return [{ type: 'OutboundRetryScheduled', data: { ...failure, messageId, attempt, delayMs: retryDelayMs, retryAt } }];
+  const { metaMediaId } = command.data;
+  // Meta's word, kept only in a shape it can have; otherwise the retry uploads the file again.
+  const media = metaMediaId !== undefined && META_MEDIA_ID.test(metaMediaId) ? { metaMediaId } : {};
+  return [
+    {
+      type: 'OutboundRetryScheduled',
+      data: { ...failure, messageId, attempt, delayMs: retryDelayMs, retryAt, ...media },
+    },
+  ];
 }
+
+/** Meta's media ids are numbers; a bound keeps anything else it may say out of the log. */
+const META_MEDIA_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** Only an attempt still without an outcome; anything later (an answer, a status) already settled it. */
 export function markOutboundDeliveryUnknown(

@@ -152,6 +152,27 @@ describe('Sending a business message to Meta', () => {
         ]);
     });
 
+    it("keeps Meta's id of the media the attempt uploaded for the retry, when it has an id's shape", () => {
+      const uploaded = (metaMediaId: string) => {
+        const failed = failure(1, serverError, 1500);
+        return { ...failed, data: { ...failed.data, metaMediaId } };
+      };
+      const scheduled = {
+        ...serverError,
+        messageId: 'out-1',
+        attempt: 1,
+        delayMs: 1500,
+        retryAt: later(answeredAt, 1500),
+      };
+      given(attempt(1))
+        .when(uploaded('1234567890'))
+        .then([{ type: 'OutboundRetryScheduled', data: { ...scheduled, metaMediaId: '1234567890' } }]);
+      for (const odd of ['', 'x'.repeat(129), '12 34', '../12', '<script>'])
+        given(attempt(1))
+          .when(uploaded(odd))
+          .then([{ type: 'OutboundRetryScheduled', data: scheduled }]);
+    });
+
     it("fails for good on any other refusal, with Meta's code and text", () => {
       given(attempt(1))
         .when(failure(1, invalid))
