@@ -61,8 +61,6 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
   private scanned: Position | 'start' = 'start';
   /** Campaigns seen and not known finished, each with the position to resume from to see it again. */
   private readonly unfinished = new Map<string, Position | 'start'>();
-  /** Whether a checkpoint was there at the last boot: if not, the first catch-up writes one. */
-  private resumedFromCheckpoint = false;
   /** Checkpoint writes, one after the other: the last one queued writes the latest view. */
   private writing: Promise<void> = Promise.resolve();
 
@@ -123,9 +121,10 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
     while (!this.stopping) {
       try {
         const from = (await this.checkpoint.read()) ?? 'start';
-        this.resumedFromCheckpoint ||= from !== 'start';
         this.scanned = from;
         this.subscription = this.deps.store.subscribeToAll({ fromPosition: from, filter: STARTED_FILTER });
+        // Stopped while the checkpoint was read: nobody else closes this subscription.
+        if (this.stopping) await this.subscription.close();
         for await (const message of this.subscription) {
           if (message.kind === 'event') {
             const { streamName, position } = message.event;
@@ -135,10 +134,6 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
             this.scanned = position;
           } else if (message.kind === 'checkpoint') {
             this.scanned = message.position;
-          } else if (!this.resumedFromCheckpoint) {
-            // The first boot on a log written before the checkpoint existed: that read is not done twice.
-            this.resumedFromCheckpoint = true;
-            await this.writeCheckpoint();
           }
         }
       } catch (error) {
@@ -161,10 +156,10 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
   /**
    * Writes where a boot should resume: before the first campaign not known finished, or what was
    * scanned when none is. A campaign another instance is still serving stays unfinished here until
-   * it is seen finished. Written when a campaign settles, at stop, and once on a log that had none;
-   * not as the scan moves on, since every write is an event in the log (after a crash, the next
-   * boot reads what came after the last write). Failing to write only costs a longer read at the
-   * next boot: logged.
+   * it is seen finished. Written when a campaign settles and at stop, never on its own schedule:
+   * every write is an event in the log, and one landing at an arbitrary moment would sit among a
+   * request's events (after a crash, the next boot reads what came after the last write). Failing
+   * to write only costs a longer read at the next boot: logged.
    */
   private writeCheckpoint(): Promise<void> {
     this.writing = this.writing.then(() => this.writeResumePosition());
