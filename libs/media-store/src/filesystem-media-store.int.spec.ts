@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FilesystemMediaStore, MediaChecksumMismatchError, MediaTooLargeError } from './index.js';
@@ -91,4 +91,40 @@ describe('FilesystemMediaStore', () => {
     expect(listed).toEqual(['uploads/p1/a']);
     await rm(outside, { recursive: true, force: true });
   });
+
+  it('writes a file under way apart from the keys, and removes it once a killed process left it', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    async function* slow(): AsyncIterable<Uint8Array> {
+      yield Buffer.from('half of ');
+      await released;
+      yield Buffer.from('a file');
+    }
+    await mkdir(join(root, 'uploads', 'p1'), { recursive: true });
+    const writing = store.put('uploads/p1/a', slow(), { maxBytes: 100 });
+    // What a process killed mid-write two hours ago left: a file nothing writes to any more.
+    await mkdir(join(root, '.partial'), { recursive: true });
+    const abandoned = join(root, '.partial', '0b7c6a1e-dead-4a4a-9f9f-2f1c0c0a0b0c.partial');
+    await writeFile(abandoned, 'twelve bytes');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    await utimes(abandoned, twoHoursAgo, twoHoursAgo);
+    await waitFor(async () => (await readdir(join(root, '.partial'))).length === 2);
+    expect(await readdir(join(root, 'uploads', 'p1'))).toEqual([]);
+
+    expect(await store.removeAbandonedWrites(new Date(Date.now() - 3_600_000))).toEqual({ files: 1, bytes: 12 });
+    expect(await readdir(join(root, '.partial'))).toHaveLength(1);
+    release();
+    expect((await writing).sizeBytes).toBe('half of a file'.length);
+    expect(await readdir(join(root, '.partial'))).toEqual([]);
+    expect(await readdir(join(root, 'uploads', 'p1'))).toEqual(['a']);
+    expect(await store.removeAbandonedWrites(new Date(Date.now() + 60_000))).toEqual({ files: 0, bytes: 0 });
+  });
+
+  it('finds no abandoned write where nothing was ever written', async () => {
+    expect(await store.removeAbandonedWrites(new Date(Date.now() + 60_000))).toEqual({ files: 0, bytes: 0 });
+  });
 });
+
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 5));
+}

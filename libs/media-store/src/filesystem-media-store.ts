@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, opendir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
+  type AbandonedWrites,
   type MediaStore,
   MediaChecksumMismatchError,
   MediaTooLargeError,
@@ -14,9 +15,15 @@ import {
 } from './media-store.port.js';
 
 /**
+ * Where files being written are kept until they are complete: one directory, so that what a crash
+ * leaves is found without walking the media. No key can name it (a key's segments have no dot).
+ */
+const WRITING_DIRECTORY = '.partial';
+
+/**
  * Media as files under one directory (DATA_DIR/media by default). A file is written under a temporary
- * name, fsynced, checked (size bound, checksum), then renamed into place and its directory fsynced, so
- * a crash leaves either the whole file or none under its key.
+ * name (in WRITING_DIRECTORY), fsynced, checked (size bound, checksum), then renamed into place and
+ * its directory fsynced, so a crash leaves either the whole file or none under its key.
  */
 export class FilesystemMediaStore implements MediaStore {
   constructor(private readonly root: string) {}
@@ -24,8 +31,10 @@ export class FilesystemMediaStore implements MediaStore {
   async put(key: string, bytes: AsyncIterable<Uint8Array>, options: PutMediaOptions): Promise<StoredMediaFile> {
     assertMediaKey(key);
     const target = this.pathOf(key);
+    const writing = join(this.root, WRITING_DIRECTORY);
     await mkdir(dirname(target), { recursive: true });
-    const temporary = `${target}.${randomUUID()}.partial`;
+    await mkdir(writing, { recursive: true });
+    const temporary = join(writing, `${randomUUID()}.partial`);
     const file = await open(temporary, 'wx', 0o600);
     try {
       const hash = createHash('sha256');
@@ -102,6 +111,32 @@ export class FilesystemMediaStore implements MediaStore {
       // A `.partial` file (being written, or left by a crash) is not a key.
       else if (entry.isFile() && isMediaKey(key)) yield key;
     }
+  }
+
+  /**
+   * Removes the files of writes nothing wrote to since `idleSince` (by their modification time): a
+   * process killed mid-write leaves its file behind. A write still going on touches its file with
+   * every chunk, so it is not removed unless it stalled that long.
+   */
+  async removeAbandonedWrites(idleSince: Date): Promise<AbandonedWrites> {
+    const removed = { files: 0, bytes: 0 };
+    let directory;
+    try {
+      directory = await opendir(join(this.root, WRITING_DIRECTORY));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return removed;
+      throw error;
+    }
+    for await (const entry of directory) {
+      if (!entry.isFile() || !entry.name.endsWith('.partial')) continue;
+      const path = join(directory.path, entry.name);
+      const found = await stat(path).catch(() => null);
+      if (!found || found.mtimeMs >= idleSince.getTime()) continue;
+      await rm(path, { force: true });
+      removed.files++;
+      removed.bytes += found.size;
+    }
+    return removed;
   }
 
   private pathOf(key: string): string {

@@ -68,6 +68,26 @@ export function describeMediaStoreContract(name: string, openStore: () => Promis
       expect(await listAll(store, 'uploads')).toEqual(['uploads/p1/b']);
     });
 
+    it('never removes a kept key, nor a write still receiving bytes, as an abandoned write', async () => {
+      await store.put('conv-1/message-1', once(bytes), options);
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      async function* slow(): AsyncIterable<Uint8Array> {
+        yield bytes.subarray(0, 5);
+        await released;
+        yield bytes.subarray(5);
+      }
+      const writing = store.put('conv-1/message-2', slow(), options);
+      // Idle for a minute: the write above got its first chunk moments ago.
+      await store.removeAbandonedWrites(new Date(Date.now() - 60_000));
+      release();
+      await expect(writing).resolves.toEqual({ sha256: options.expectedSha256, sizeBytes: bytes.length });
+      // Everything idle since a time to come: still no kept key goes.
+      await store.removeAbandonedWrites(new Date(Date.now() + 60_000));
+      expect((await store.open('conv-1/message-1'))?.sizeBytes).toBe(bytes.length);
+      expect((await store.open('conv-1/message-2'))?.sizeBytes).toBe(bytes.length);
+    });
+
     it.each(['../escape', 'a/../../b', '/abs', ''])('refuses to list under %j', async (prefix) => {
       await expect(listAll(store, prefix)).rejects.toThrow(/Not a media key/);
     });

@@ -33,6 +33,17 @@ export interface MediaStore {
    * not listed; a key deleted while the listing runs may or may not be.
    */
   list(prefix: string): AsyncIterable<string>;
+  /**
+   * Removes what writes left unfinished, when nothing was written to them since `idleSince` (a
+   * process killed mid-`put`): never a kept key, never a write still receiving bytes.
+   */
+  removeAbandonedWrites(idleSince: Date): Promise<AbandonedWrites>;
+}
+
+/** What removeAbandonedWrites removed. */
+export interface AbandonedWrites {
+  readonly files: number;
+  readonly bytes: number;
 }
 
 export const MEDIA_STORE = Symbol('MEDIA_STORE');

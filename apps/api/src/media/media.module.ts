@@ -10,7 +10,7 @@ import { GRAPH_MEDIA_API, type GraphMediaApi, HttpGraphMediaApi } from './graph-
 import { InboundMediaFetcher } from './inbound-media-fetcher.js';
 import { MediaController } from './media.controller.js';
 import { MediaUploads } from './media-uploads.js';
-import { UploadSweeper } from './upload-sweeper.js';
+import { MediaSweeper } from './media-sweeper.js';
 
 /** The fetcher's waits: system timers, provided process-wide by AppModule so tests can drive them. */
 export const MEDIA_TIMERS = Symbol('MEDIA_TIMERS');
@@ -21,7 +21,7 @@ export const MEDIA_RANDOM = Symbol('MEDIA_RANDOM');
  * Inbound media: downloaded from Meta after the webhook was acknowledged, kept in the media store
  * (a directory, MEDIA_DIR), served at `GET /media/:id` to the portal's agents. Outbound media:
  * uploaded by agents at `POST /media` (media-upload.route.ts), kept for good once a reply claims
- * them, swept once expired otherwise (UploadSweeper).
+ * them, swept once expired otherwise (MediaSweeper).
  */
 @Module({
   imports: [RateLimitsModule],
@@ -46,7 +46,7 @@ export const MEDIA_RANDOM = Symbol('MEDIA_RANDOM');
       inject: [MEDIA_STORE, APP_CONFIG],
       useFactory: (media: MediaStore, config: AppConfig) => new MediaUploads(media, config.mediaUploads),
     },
-    UploadSweeper,
+    MediaSweeper,
     {
       provide: InboundMediaFetcher,
       inject: [EVENT_STORE, GRAPH_MEDIA_API, MEDIA_STORE, CLOCK, MEDIA_TIMERS, MEDIA_RANDOM],
@@ -60,7 +60,7 @@ export const MEDIA_RANDOM = Symbol('MEDIA_RANDOM');
       ) => new InboundMediaFetcher({ store, graph, media, clock, timers, random }),
     },
   ],
-  exports: [InboundMediaFetcher, MEDIA_STORE, MediaUploads, UploadSweeper],
+  exports: [InboundMediaFetcher, MEDIA_STORE, MediaUploads, MediaSweeper],
 })
 export class MediaModule {}
 

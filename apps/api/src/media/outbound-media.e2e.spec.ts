@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testToken } from '@helpdesk/auth/fixtures';
 import { FakeGraphApi } from '@helpdesk/fake-graph-api';
@@ -15,7 +15,7 @@ import {
 } from '../webhooks/webhook.test-world.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { MediaUploads, SWEEP_GRACE_MS } from './media-uploads.js';
-import { UploadSweeper } from './upload-sweeper.js';
+import { MediaSweeper } from './media-sweeper.js';
 
 const JWT_SECRET = 'outbound-media-e2e-secret-long-enough-for-hs256';
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR parcel')]);
@@ -202,7 +202,7 @@ describe('Outbound media over HTTP: POST /media, replyToConversation, Meta, the 
         .map((entry) => entry.name);
     expect(uploadFiles()).toContain(unsent.uploadId);
     world.clock.set(new Date(Date.parse(RECEIVED_AT) + HOUR + SWEEP_GRACE_MS).toISOString());
-    expect((await world.app.get(UploadSweeper).sweep()).swept).toBeGreaterThanOrEqual(1);
+    expect((await world.app.get(MediaSweeper).sweep()).swept).toBeGreaterThanOrEqual(1);
     expect(uploadFiles()).not.toContain(unsent.uploadId);
     expect(uploadFiles()).toContain(sent.uploadId);
     const swept = await world.app.get(MetricsRegistry).render();
@@ -218,6 +218,25 @@ describe('Outbound media over HTTP: POST /media, replyToConversation, Meta, the 
     const served = await fetch(`${base}${url}`, { headers: { authorization: `Bearer ${agentToken()}` } });
     expect(served.status).toBe(200);
     expect(Buffer.from(await served.arrayBuffer())).toEqual(PDF);
+  });
+
+  it('removes the unfinished file a killed process left in the media directory, not a write under way', async () => {
+    const HOUR = 3_600_000;
+    world.clock.set(new Date(Date.parse(RECEIVED_AT) + 3 * HOUR).toISOString());
+    const writing = join(world.dataDir, 'media', '.partial');
+    mkdirSync(writing, { recursive: true });
+    const plant = (name: string, lastWrittenAt: number) => {
+      writeFileSync(join(writing, name), 'half a video');
+      utimesSync(join(writing, name), new Date(lastWrittenAt), new Date(lastWrittenAt));
+    };
+    // Last written to two hours ago (a process killed mid-write), and a minute ago (a write under way).
+    plant('3b1d7f0e-1c2d-4e5f-8a9b-0c1d2e3f4a5b.partial', world.clock.now().getTime() - 2 * HOUR);
+    plant('9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b.partial', world.clock.now().getTime() - 60_000);
+
+    const done = await world.app.get(MediaSweeper).sweep();
+    expect(done.abandonedWrites).toEqual({ files: 1, bytes: 'half a video'.length });
+    expect(readdirSync(writing)).toEqual(['9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b.partial']);
+    expect(await world.app.get(MetricsRegistry).render()).toMatch(/^media_abandoned_writes_removed_total 1$/m);
   });
 
   it('refuses an attachment once the session closed: SESSION_CLOSED, nothing recorded, the upload kept', async () => {
