@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, OnModuleInit, type Type } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { EVENT_STORE, type EventStore, type Position, lastEvent } from '@helpdesk/event-store';
 import { ReadStore } from '@helpdesk/read-store';
 import { readInboxBacklog, readInboxProcessorCheckpoint } from '@helpdesk/projections/core/inbox-backlog.js';
 import { readCheckpointOrNull } from '@helpdesk/projections/core/projection-status.js';
+import { webSocketCounts } from '../notifications/subscription-auth.js';
 import { OutboundDispatcher } from '../outbound/outbound-dispatcher.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { MetricsRegistry } from './metrics-registry.js';
@@ -16,7 +17,7 @@ export const SCRAPE_BACKLOG_CAP = 100_000;
 
 /**
  * Gauges computed when Prometheus scrapes: each projection's lag, the inbox backlog, the outbound
- * queue. Their sources are looked up when scraped, so a partial app (a test module) still serves
+ * queue, the WebSockets and their operations. Their sources are looked up when scraped, so a partial app (a test module) still serves
  * the rest. Labels are projection names from the code, never input.
  */
 @Injectable()
@@ -117,6 +118,24 @@ export class ServiceGauges implements OnModuleInit {
       },
     );
     this.registry.gauge(
+      'graphql_websocket_connections',
+      'WebSockets open at the GraphQL path, acknowledged or not yet',
+      [],
+      (gauge) => {
+        const counts = this.webSockets();
+        if (counts) gauge.set(counts.connections);
+      },
+    );
+    this.registry.gauge(
+      'graphql_websocket_operations',
+      'Operations (subscriptions, mostly) under way on those WebSockets',
+      [],
+      (gauge) => {
+        const counts = this.webSockets();
+        if (counts) gauge.set(counts.operations);
+      },
+    );
+    this.registry.gauge(
       'projection_lag_seconds',
       "Created time of the newest event minus that of the projection's checkpoint event (0: caught up)",
       ['projection'],
@@ -148,6 +167,14 @@ export class ServiceGauges implements OnModuleInit {
       return Math.max(0, (newest.created.getTime() - event.created.getTime()) / 1000);
     }
     return 0;
+  }
+
+  /** Null in an app without WebSockets (a test module). */
+  private webSockets(): ReturnType<typeof webSocketCounts> | null {
+    const fastify = this.optional(HttpAdapterHost)?.httpAdapter?.getInstance<{
+      websocketServer?: { clients: ReadonlySet<object> };
+    }>();
+    return fastify?.websocketServer ? webSocketCounts(fastify.websocketServer) : null;
   }
 
   private optional<T>(type: Type<T>): T | null {

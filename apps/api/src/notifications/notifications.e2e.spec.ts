@@ -6,6 +6,7 @@ import { ReadStore } from '@helpdesk/read-store';
 import { eventsOf } from '../../../../test/support/stream-events.js';
 import { signHs256Jwt } from '@helpdesk/auth';
 import { parsePosition } from '../graphql/positions.js';
+import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { notificationsOf } from './notifications-of-event.js';
 import { type NotificationsWorld, RECEIVED_AT, SECRET, openNotificationsWorld } from './notifications.test-world.js';
@@ -170,6 +171,36 @@ describe('notifications (GraphQL subscriptions)', () => {
     await world.receive('acme', 'wamid.unread-3');
     const [, , , , next] = await colleague.whenReceived(5);
     expect(next.data?.ticketChanged).toMatchObject({ change: 'MESSAGE_RECEIVED', unreadCount: 1 });
+  });
+
+  it('counts the open WebSockets and the operations under way on them in the metrics, down again as they end', async () => {
+    const gauges = async () => {
+      const text = await world.app.get(MetricsRegistry).render();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+      return { connections: value('graphql_websocket_connections'), operations: value('graphql_websocket_operations') };
+    };
+    const until = async (expected: { connections: number; operations: number }) => {
+      while (JSON.stringify(await gauges()) !== JSON.stringify(expected))
+        await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    expect(await gauges()).toEqual({ connections: 0, operations: 0 });
+
+    const first = world.subscriber(world.token('acme'));
+    const second = world.subscriber(world.token('globex'));
+    const stopOne = first.client.subscribe(
+      { query: MESSAGES },
+      { next: () => {}, error: () => {}, complete: () => {} },
+    );
+    first.subscribe(TICKETS);
+    second.subscribe(MESSAGES);
+    await world.subscriptionsStarted('messageReceived', 2);
+    await world.subscriptionsStarted('ticketChanged', 1);
+    expect(await gauges()).toEqual({ connections: 2, operations: 3 });
+
+    stopOne();
+    await until({ connections: 2, operations: 2 });
+    await second.close();
+    await until({ connections: 1, operations: 1 });
   });
 
   it('refuses a connection without a valid token, and subscriptions to roles other than agent and admin', async () => {

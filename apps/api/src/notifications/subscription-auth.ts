@@ -151,6 +151,7 @@ export function limitWebSockets(
     socket.once('close', () => clearTimeout(timer));
 
     const active = new Set<string>();
+    operationsOf.set(socket, active);
     socket.on('message', (data) => {
       const message = messageOf(data);
       if (!message) return;
@@ -167,6 +168,22 @@ export function limitWebSockets(
       send(data, ...rest);
     };
   });
+}
+
+/** Each socket's operations under way, as limitWebSockets counts them. */
+const operationsOf = new WeakMap<object, ReadonlySet<string>>();
+
+/**
+ * The WebSockets open on the server (the `ws` server's own tracking: a socket leaves it when it
+ * closes) and the operations under way on them, for the metrics. Reads each open socket once.
+ */
+export function webSocketCounts(server: { readonly clients: ReadonlySet<object> }): {
+  connections: number;
+  operations: number;
+} {
+  let operations = 0;
+  for (const socket of server.clients) operations += operationsOf.get(socket)?.size ?? 0;
+  return { connections: server.clients.size, operations };
 }
 
 /** `{ type, id }` of a protocol message, or null; the payload is at most WS_MAX_PAYLOAD_BYTES. */
