@@ -117,24 +117,19 @@ export class ServiceGauges implements OnModuleInit {
         if (health?.restarts !== undefined) gauge.set(health.restarts);
       },
     );
-    this.registry.gauge(
-      'graphql_websocket_connections',
-      'WebSockets open at the GraphQL path, acknowledged or not yet',
-      [],
-      (gauge) => {
+    const webSocketGauges = [
+      ['graphql_websocket_connections', 'WebSockets open at the GraphQL path, acknowledged or not yet', 'connections'],
+      [
+        'graphql_websocket_operations',
+        'Operations (subscriptions, mostly) under way on those WebSockets',
+        'operations',
+      ],
+    ] as const;
+    for (const [name, help, count] of webSocketGauges)
+      this.registry.gauge(name, help, [], (gauge) => {
         const counts = this.webSockets();
-        if (counts) gauge.set(counts.connections);
-      },
-    );
-    this.registry.gauge(
-      'graphql_websocket_operations',
-      'Operations (subscriptions, mostly) under way on those WebSockets',
-      [],
-      (gauge) => {
-        const counts = this.webSockets();
-        if (counts) gauge.set(counts.operations);
-      },
-    );
+        if (counts) gauge.set(counts[count]);
+      });
     this.registry.gauge(
       'projection_lag_seconds',
       "Created time of the newest event minus that of the projection's checkpoint event (0: caught up)",
