@@ -124,6 +124,18 @@ describe('Uploads: expiry, claims and sweeps, on the filesystem store', () => {
     expect(files()).toEqual([kept.storageKey, `${kept.storageKey}-meta`]);
   });
 
+  it('judges a marker it cannot read by the upload it names: kept until that upload expired, then swept', async () => {
+    const kept = await upload();
+    const store = new FilesystemMediaStore(dir);
+    const marker = `${UPLOAD_EXPIRY_PREFIX}/${kept.storageKey.split('/')[1]}/${kept.uploadId}`;
+    await store.put(marker, bytesOf(Buffer.from('not json')), { maxBytes: 8192 });
+
+    expect(await uploads.sweep(at(HOUR))).toEqual({ swept: 0, bytesFreed: 0, claimed: 0, pending: 1 });
+    expect(await uploads.find('acme', kept.uploadId, at(HOUR))).toMatchObject({ uploadId: kept.uploadId });
+    expect(await uploads.sweep(at(TTL + SWEEP_GRACE_MS))).toMatchObject({ swept: 1, bytesFreed: PNG.length });
+    expect(files()).toEqual([]);
+  });
+
   it('sweeps what a crash left before the description was written: the bytes and the marker', async () => {
     const kept = await upload();
     await new FilesystemMediaStore(dir).delete(`${kept.storageKey}-meta`);

@@ -181,15 +181,19 @@ export class MediaUploads implements UploadClaims {
     let claimed = 0;
     let pending = 0;
     for await (const marker of this.media.list(UPLOAD_EXPIRY_PREFIX)) {
-      const expiry = await this.readJson<{ expiresAt?: unknown }>(marker);
-      const expiresAt = typeof expiry?.expiresAt === 'string' ? Date.parse(expiry.expiresAt) : Number.NaN;
-      // A marker not ours to read is judged by its upload's description alone.
+      const storageKey = storageKeyOfMarker(marker);
+      let upload: MediaUpload | null | undefined;
+      let expiresAt = instantOf((await this.readJson<{ expiresAt?: unknown }>(marker))?.expiresAt);
+      // A marker not ours to read: the upload's description says when it expires; with neither, it is debris.
+      if (Number.isNaN(expiresAt)) {
+        upload = await this.readJson<MediaUpload>(metadataKey(storageKey));
+        expiresAt = instantOf(upload?.expiresAt);
+      }
       if (now.getTime() < expiresAt + SWEEP_GRACE_MS) {
         pending++;
         continue;
       }
-      const storageKey = storageKeyOfMarker(marker);
-      const upload = await this.readJson<MediaUpload>(metadataKey(storageKey));
+      upload ??= await this.readJson<MediaUpload>(metadataKey(storageKey));
       if (upload?.claimedAt !== undefined) {
         claimed++;
       } else {
@@ -246,6 +250,11 @@ export class MediaUploads implements UploadClaims {
       return null;
     }
   }
+}
+
+/** An ISO instant as milliseconds; NaN for anything else. */
+function instantOf(value: unknown): number {
+  return typeof value === 'string' ? Date.parse(value) : Number.NaN;
 }
 
 function expired(upload: MediaUpload, now: Date): boolean {
