@@ -136,8 +136,11 @@ export type OutboundSendAttempted = DomainEvent<
   { messageId: string; attempt: number; at: string }
 >;
 
-/** Meta said it did not take the message (throughput limit, server error) or was unreachable: try again later. */
-/** `metaMediaId`: the media the failed attempt uploaded to Meta, which the retry sends by that id. */
+/**
+ * Meta said it did not take the message (throughput limit, server error) or was unreachable: try
+ * again later. `metaMediaId`: the media the failed attempt uploaded to Meta, which the retry sends
+ * by that id.
+ */
 export type OutboundRetryScheduled = DomainEvent<
   'OutboundRetryScheduled',
   OutboundFailure & { messageId: string; attempt: number; delayMs: number; retryAt: string; metaMediaId?: string }
